@@ -1,0 +1,77 @@
+/**
+ * Cells: the only shared state of a simulated kernel.
+ *
+ * A cell holds one value — a machine word or a plain object/array (a struct).
+ * Kernel code touches a cell only inside a step: a single-cell op (load,
+ * store, cas, swap, fetch-add, add, or, and) or an atomic closure whose
+ * footprint declares the cell. In check mode, an object read out of a cell is
+ * a guarded view that throws when used after its step or written through a
+ * read access.
+ *
+ * A cell is either shared (any cpu may touch it inside a step that declares
+ * it) or local to one cpu (per-cpu kernel state such as run queues and sleep
+ * queues: only code running on that cpu may touch it, with no declaration —
+ * every choice on a cpu is dependent on every other choice on that cpu
+ * anyway).
+ *
+ * Invariants: ids are sequential per machine; `lastWriter`/`sharers` are cost
+ * bookkeeping only and never influence behaviour.
+ */
+
+/** Watchers are notified when a cell is written (spinners, idle dispatch). */
+export interface CellWatcher {
+  onCellWrite(cell: Cell<unknown>): void;
+}
+
+export class Cell<T = unknown> {
+  /** @internal current value; touch only through a step */
+  v: T;
+  /** @internal cpu that last wrote the line (-1: none yet) */
+  lastWriter = -1;
+  /** @internal cpus holding a valid copy of the line (bit mask) */
+  sharers = 0;
+  /** @internal simulated time of the last write (for woken spinners) */
+  writeTime = 0;
+  /** @internal watchers to notify on write */
+  watchers: CellWatcher[] | null = null;
+
+  /** @internal use `machine.cell(...)` */
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    value: T,
+    /** -1 for a shared cell, else the cpu it is local to */
+    readonly cpu: number,
+  ) {
+    this.v = value;
+  }
+
+  get shared(): boolean {
+    return this.cpu < 0;
+  }
+
+  toString(): string {
+    return this.name;
+  }
+}
+
+/** @internal */
+export function addWatcher(cell: Cell<unknown>, w: CellWatcher): void {
+  if (cell.watchers === null) cell.watchers = [w];
+  else if (!cell.watchers.includes(w)) cell.watchers.push(w);
+}
+
+/** @internal */
+export function removeWatcher(cell: Cell<unknown>, w: CellWatcher): void {
+  const ws = cell.watchers;
+  if (ws === null) return;
+  const i = ws.indexOf(w);
+  if (i >= 0) ws.splice(i, 1);
+  if (ws.length === 0) cell.watchers = null;
+}
+
+/** What a step may touch: cells it reads, cells it writes (a write implies a read). */
+export interface Footprint {
+  readonly reads?: readonly Cell<any>[];
+  readonly writes?: readonly Cell<any>[];
+}

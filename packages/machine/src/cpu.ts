@@ -1,0 +1,98 @@
+/**
+ * Per-cpu state (`struct globaldata`): the current thread, 32 priority run
+ * queues, one incoming IPI FIFO per sending cpu, the clock and counters.
+ * Each cpu schedules only its own threads; other cpus reach it through IPIs.
+ */
+import type { Cell, CellWatcher } from "./cell.js";
+import type { Counters } from "./cost.js";
+import { zeroCounters } from "./cost.js";
+import type { Thread } from "./thread.js";
+import type { Tx } from "./tx.js";
+import type { Footprint } from "./cell.js";
+
+/** A queued IPI: run `fn` on the target cpu. */
+export interface IpiMessage {
+  readonly id: number;
+  readonly from: number;
+  readonly to: number;
+  readonly label: string;
+  readonly fn: (tx: Tx) => void;
+  readonly fp: Footprint | undefined;
+  /** Sender's clock at send. */
+  readonly sentAt: number;
+}
+
+/** Ring capacity per (sender, target) pair (spec §1.5: 32 in that era). */
+export const IPI_FIFO_CAPACITY = 32;
+
+export class Cpu {
+  current: Thread | null = null;
+  /** 32 FIFO run queues, one per priority. */
+  readonly runq: Thread[][] = Array.from({ length: 32 }, () => []);
+  /** Bit p set iff runq[p] is non-empty. */
+  runqMask = 0;
+  /** incoming[s] = FIFO from cpu s to this cpu. */
+  readonly incoming: IpiMessage[][];
+  /** Bit s set iff incoming[s] is non-empty. */
+  inbox = 0;
+  /** owed[s]: messages from s that must be taken before the current thread's next step. */
+  readonly owed: Int32Array;
+  owedTotal = 0;
+  /** Simulated cycles. */
+  clock = 0;
+  /** `gd_intr_nesting_level`: above zero only while an IPI or timeout handler runs. */
+  intrLevel = 0;
+  /** Interrupt threads bound to this cpu. */
+  readonly ithreads: Thread[] = [];
+  /** Threads of this cpu asleep with a timeout armed. */
+  readonly timed: Thread[] = [];
+  /** Idle with runnable threads that could not be resumed; watching `dispatchCells`. */
+  dispatchWaiting = false;
+  /** A watched cell changed: the dispatch choice is enabled. */
+  dispatchReady = false;
+  /** When the change that enabled the dispatch happened. */
+  dispatchReadyAt = 0;
+  /** @internal cells the failed resume checks read */
+  dispatchCells: Cell<unknown>[] = [];
+  /** @internal the watcher registered on those cells */
+  readonly dispatchWatcher: CellWatcher;
+  /** @internal spinners on this cpu that wake on IPI arrival */
+  ipiWatchers: Thread[] = [];
+  readonly counters: Counters = zeroCounters();
+  /** @internal per-pair FIFO cells (shared by sender and target), created lazily */
+  readonly fifoCells: (Cell<number> | undefined)[];
+
+  constructor(
+    readonly index: number,
+    ncpus: number,
+  ) {
+    this.incoming = Array.from({ length: ncpus }, () => []);
+    this.owed = new Int32Array(ncpus);
+    this.fifoCells = new Array<Cell<number> | undefined>(ncpus).fill(undefined);
+    this.dispatchWatcher = {
+      onCellWrite: (cell) => {
+        if (this.dispatchWaiting) {
+          this.dispatchReady = true;
+          this.dispatchReadyAt = cell.writeTime;
+        }
+      },
+    };
+  }
+
+  enqueue(t: Thread): void {
+    this.runq[t.pri]!.push(t);
+    this.runqMask |= 1 << t.pri;
+  }
+
+  dequeue(t: Thread): void {
+    const q = this.runq[t.pri]!;
+    const i = q.indexOf(t);
+    if (i >= 0) q.splice(i, 1);
+    if (q.length === 0) this.runqMask &= ~(1 << t.pri);
+  }
+
+  /** True when the current thread (if any) has a critical section open. */
+  get inCritical(): boolean {
+    return this.current !== null && this.current.crit > 0;
+  }
+}

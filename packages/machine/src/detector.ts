@@ -1,0 +1,54 @@
+/**
+ * Detectors observe every step and may report a violation; they get one more
+ * call at quiescence, before a deadlock is declared (a report there replaces
+ * the deadlock). A violation lists every detector that reported at its step.
+ */
+import type { Choice } from "./choice.js";
+import type { TraceEvent } from "./trace.js";
+import type { MachineView } from "./view.js";
+
+export interface StepRecord {
+  /** 1-based step number. */
+  readonly index: number;
+  readonly choice: Choice;
+  readonly cpu: number;
+  /** The thread that stepped (for a thread step), else -1. */
+  readonly thread: number;
+  /** Events emitted during the step. */
+  readonly events: readonly TraceEvent[];
+  /** Ids of shared cells read and written during the step. */
+  readonly reads: readonly number[];
+  readonly writes: readonly number[];
+}
+
+/** What a detector reports; the machine adds its name and the step. */
+export interface Finding {
+  readonly message: string;
+  readonly threads?: readonly number[];
+}
+
+export interface Detector {
+  readonly name: string;
+  onStep?(step: StepRecord, view: MachineView): Finding | undefined | void;
+  atQuiescence?(view: MachineView): Finding | undefined | void;
+}
+
+/**
+ * A structural invariant that names the lock guarding it: checked after each
+ * step, but only when no thread is inside an update under that lock.
+ */
+export function structuralInvariant(opts: {
+  readonly name: string;
+  /** True while some thread is inside an update under the guard. */
+  readonly guardHeld: (view: MachineView) => boolean;
+  /** A message when the invariant fails. */
+  readonly check: (view: MachineView) => Finding | undefined;
+}): Detector {
+  return {
+    name: opts.name,
+    onStep(_step, view) {
+      if (opts.guardHeld(view)) return undefined;
+      return opts.check(view);
+    },
+  };
+}

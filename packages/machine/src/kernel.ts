@@ -1,0 +1,130 @@
+/**
+ * The kernel context a thread body receives: typed single-step helpers (use
+ * with `yield*`), and the thread-local services that are not steps — critical
+ * sections, the console, panics.
+ *
+ * Calling context: only the thread that owns the context may use it, and only
+ * while it runs. Critical-section changes take effect at the next step
+ * boundary: leaving the outermost section makes every IPI that waited owed
+ * before the thread's next step (crit_exit → splz).
+ */
+import type { Cell, Footprint } from "./cell.js";
+import { KernelPanic } from "./errors.js";
+import type { Machine } from "./machine.js";
+import { type Gen, op } from "./ops.js";
+import type { Thread, ThreadLocalKey } from "./thread.js";
+import type { TraceEventKind } from "./trace.js";
+import type { Tx } from "./tx.js";
+
+export class KernelContext {
+  /** @internal use `machine.spawn` */
+  constructor(
+    readonly machine: Machine,
+    readonly thread: Thread,
+  ) {}
+
+  /** This thread's cpu (threads never migrate). */
+  get cpu(): number {
+    return this.thread.cpu;
+  }
+
+  // ---------------------------------------------------------------- steps
+
+  *load<T>(cell: Cell<T>): Gen<T> {
+    return (yield op.load(cell)) as T;
+  }
+  *store<T>(cell: Cell<T>, value: T): Gen<void> {
+    yield op.store(cell, value);
+  }
+  *cas(cell: Cell<number>, expect: number, value: number): Gen<boolean> {
+    return (yield op.cas(cell, expect, value)) as boolean;
+  }
+  *swap<T>(cell: Cell<T>, value: T): Gen<T> {
+    return (yield op.swap(cell, value)) as T;
+  }
+  *fetchAdd(cell: Cell<number>, delta: number): Gen<number> {
+    return (yield op.fetchAdd(cell, delta)) as number;
+  }
+  /** `atomic_add_int`: no result. */
+  *add(cell: Cell<number>, delta: number): Gen<void> {
+    yield op.add(cell, delta);
+  }
+  /** `atomic_set_int`: no result. */
+  *or(cell: Cell<number>, bits: number): Gen<void> {
+    yield op.or(cell, bits);
+  }
+  /** `atomic_clear_int` (pass the bits to keep): no result. */
+  *and(cell: Cell<number>, bits: number): Gen<void> {
+    yield op.and(cell, bits);
+  }
+  /** One indivisible step that may touch every cell of `fp`. */
+  *atomic<R>(label: string, fp: Footprint, fn: (tx: Tx) => R): Gen<R> {
+    return (yield op.atomic(label, fp, fn)) as R;
+  }
+  /**
+   * Wait until `test` holds (one step). Returns false only when woken by an
+   * IPI arriving (`wakeOnIpi`) while the test is still false.
+   */
+  *spinUntil(
+    label: string,
+    watch: readonly Cell<any>[],
+    test: (tx: Tx) => boolean,
+    opts: { wakeOnIpi?: boolean; describe?: () => string } = {},
+  ): Gen<boolean> {
+    return (yield op.spin(label, watch, test, opts)) as boolean;
+  }
+  /** `lwkt_yield`: a blocking point. */
+  *yieldCpu(): Gen<void> {
+    yield op.yield();
+  }
+  /** Run every queued IPI now, even inside a critical section (`lwkt_process_ipiq`). */
+  *processIpis(label = "lwkt_process_ipiq"): Gen<void> {
+    yield op.ipiPoint(label);
+  }
+  *mpLock(): Gen<void> {
+    yield op.mpLock();
+  }
+  *mpUnlock(): Gen<void> {
+    yield op.mpUnlock();
+  }
+  /** A step touching no shared state. */
+  *nop(label: string, cycles = 1): Gen<void> {
+    yield op.nop(label, cycles);
+  }
+
+  // ------------------------------------------ thread-local, not steps
+
+  /** `crit_enter`. */
+  critEnter(): void {
+    this.machine.critEnter(this.thread);
+  }
+  /** `crit_exit`; at zero, queued IPIs run before the next step. */
+  critExit(): void {
+    this.machine.critExit(this.thread);
+  }
+  /** The critical section count. */
+  get crit(): number {
+    return this.thread.crit;
+  }
+  /** `gd_intr_nesting_level` of this cpu (zero in thread context). */
+  get intrNestingLevel(): number {
+    return this.machine.cpus[this.thread.cpu]!.intrLevel;
+  }
+  /** Print a line on the kernel console (an observation, not a failure). */
+  printf(text: string): void {
+    this.machine.checkActor(this.thread, "printf");
+    this.machine.printf(this.thread.cpu, this.thread, text);
+  }
+  event(kind: TraceEventKind, obj?: string, detail?: string, target?: number): void {
+    this.machine.emitFor(this.thread.cpu, this.thread, kind, obj, detail, target);
+  }
+  panic(message: string): never {
+    throw new KernelPanic(message);
+  }
+  assert(cond: unknown, message: string): asserts cond {
+    if (!cond) throw new KernelPanic(message);
+  }
+  local<T>(key: ThreadLocalKey<T>): T {
+    return this.thread.local(key);
+  }
+}

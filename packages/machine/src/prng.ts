@@ -1,0 +1,48 @@
+/**
+ * A small, fast seeded PRNG: sfc32 (Chris Doty-Humphrey's Small Fast Chaotic
+ * generator, 128-bit state, passes PractRand), seeded through splitmix32 and
+ * warmed up. Every random choice in a run draws from one of these, owned by
+ * the strategy or the machine that uses it; nothing reads `Math.random`.
+ */
+export class Prng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(seed: number) {
+    let s = seed | 0;
+    const next = (): number => {
+      s = (s + 0x9e3779b9) | 0;
+      let z = s;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return z ^ (z >>> 16);
+    };
+    this.a = next();
+    this.b = next();
+    this.c = next();
+    this.d = 1;
+    for (let i = 0; i < 12; i++) this.nextU32();
+  }
+
+  /** Uniform unsigned 32-bit integer. */
+  nextU32(): number {
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (((this.c << 21) | (this.c >>> 11)) + t) | 0;
+    return t >>> 0;
+  }
+
+  /** Uniform integer in [0, n) for n ≤ 2^32. */
+  nextInt(n: number): number {
+    return Math.floor((this.nextU32() / 4294967296) * n);
+  }
+
+  /** Uniform float in [0, 1). */
+  nextFloat(): number {
+    return this.nextU32() / 4294967296;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The scenario contract. A scenario names what it reproduces (a spec id from
+ * §7, or none), declares typed parameters, and builds a machine's threads
+ * from a kernel composition `K` (owned by @kprim/scenarios). Expected
+ * verdicts are never part of a scenario: they come from spec/matrix.json.
+ */
+import type { Detector } from "./detector.js";
+import type { Machine } from "./machine.js";
+import type { ParamSpecs, ParamValues } from "./params.js";
+
+export const SPEC_IDS = [
+  "R1",
+  "R2",
+  "R3",
+  "R4",
+  "R5",
+  "R5b",
+  "R6",
+  "R7",
+  "R8",
+  "R9",
+  "G1",
+  "G2",
+  "G3",
+  "G4",
+  "G5",
+  "G6",
+  "G7",
+  "G8",
+  "G9",
+  "G10",
+  "G11",
+] as const;
+
+export type SpecId = (typeof SPEC_IDS)[number];
+
+export interface ScenarioContext<K, P> {
+  readonly machine: Machine;
+  readonly kernel: K;
+  readonly params: P;
+  /** The variant's options (interlock, tokenMode, outer, lockmgr, bufChecks, ...). */
+  readonly options: Readonly<Record<string, string>>;
+}
+
+export interface ScenarioSetup {
+  /** Scenario-specific detectors, beside the ones the layers install. */
+  readonly detectors?: readonly Detector[];
+}
+
+export interface Scenario<K = unknown, S extends ParamSpecs = ParamSpecs> {
+  readonly name: string;
+  /** One line. */
+  readonly description: string;
+  readonly specId: SpecId | null;
+  readonly params: S;
+  /** Machine size for these parameters. */
+  cpus(params: ParamValues<S>): number;
+  /** Spawn threads and create cells on `ctx.machine`. */
+  setup(ctx: ScenarioContext<K, ParamValues<S>>): ScenarioSetup | void;
+}
+
+export function defineScenario<K, const S extends ParamSpecs>(s: Scenario<K, S>): Scenario<K, S> {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(s.name)) {
+    throw new Error(`scenario name "${s.name}" must be lowercase words joined by '-'`);
+  }
+  return s;
+}

@@ -1,0 +1,130 @@
+/**
+ * LWKT threads. A thread is bound to one cpu for life (spec §1.2: `td_gd`
+ * never changes). Kernel threads run until they block, yield or end; only
+ * interrupt threads preempt (spec §1.3).
+ *
+ * Per-thread counters that kernel code changes between yields — the critical
+ * section count, the spinlock count, the MP lock count — are thread-local:
+ * only the thread itself changes them, during its own steps.
+ */
+import type { CellWatcher, Footprint } from "./cell.js";
+import type { Gen, Op } from "./ops.js";
+import type { Tx } from "./tx.js";
+
+/** LWKT priorities (spec §1.2; numeric values reconstructed). */
+export const PRI = Object.freeze({
+  IDLE: 0,
+  USER: 10,
+  KERN_DAEMON: 12,
+  KERN: 20,
+  SOFT: 24,
+  INT_LOW: 27,
+  INT_MED: 28,
+  INT_HIGH: 29,
+});
+
+export type ThreadKind = "kernel" | "interrupt";
+
+export type ThreadState =
+  /** An interrupt thread whose interrupt has not arrived. */
+  | "armed"
+  /** On its cpu's run queue. */
+  | "runnable"
+  /** Its cpu's current thread. */
+  | "running"
+  /** Switched out at a blocking point, waiting to be scheduled. */
+  | "blocked"
+  /** Parked by a preempting interrupt thread; resumes when the preemptor blocks or ends. */
+  | "preempted"
+  | "done";
+
+/** Why a blocked thread waits, for deadlock reports and detectors. */
+export interface WaitInfo {
+  /** "asleep on X" */
+  readonly waitsOn: string;
+  /** Optional timeout, fired by the machine's timeout choice. */
+  timeout: TimeoutSpec | null;
+  /** Simulated time the thread went to sleep. */
+  readonly since: number;
+}
+
+export interface TimeoutSpec {
+  readonly ticks: number;
+  readonly label: string;
+  /** Runs on the sleeper's cpu at interrupt level when the timeout fires. */
+  readonly fire: (tx: Tx) => void;
+  /** Shared cells the handler touches (its cpu's local cells need no declaration). */
+  readonly fp?: Footprint;
+}
+
+/** Typed per-thread storage for layers (`td_toks`, `td_wchan`, ...). */
+export interface ThreadLocalKey<T> {
+  readonly name: string;
+  readonly init: (t: Thread) => T;
+}
+
+export function defineThreadLocal<T>(name: string, init: (t: Thread) => T): ThreadLocalKey<T> {
+  return Object.freeze({ name, init });
+}
+
+export class Thread {
+  state: ThreadState;
+  /** Generator stack: the body at 0, machine continuations above it. */
+  /** @internal */ stack: Gen<unknown>[] = [];
+  /** @internal the op yielded and not yet performed */
+  op: Op | null = null;
+  /** @internal value to resume the generator with when it runs again */
+  resumeValue: unknown = undefined;
+  /** @internal the generator has not been started */
+  fresh = true;
+  /** Critical section count (`td_pri / TDPRI_CRIT`). */
+  crit = 0;
+  /** Spinlocks held (`td_spinlocks`), kept by the spinlock layer. */
+  spinlocks = 0;
+  /** MP lock recursion count the thread needs (`td_mpcount`). */
+  mpcount = 0;
+  /** The thread this one preempted (`td_preempted`). */
+  preempted: Thread | null = null;
+  /** Set while blocked. */
+  wait: WaitInfo | null = null;
+  /** The pending op is a spin whose test is false. */
+  spinning = false;
+  /** @internal simulated time the current spin wait started (0: not waiting) */
+  spinSince = 0;
+  /** @internal when a woken spinner re-tests (end of its backoff window) */
+  spinReadyAt = 0;
+  /** @internal the watcher registered on the cells of the pending spin */
+  spinWatcher: CellWatcher | null = null;
+  /** @internal wake id for trace flows (wakeup → switch-in) */
+  wakeFlow = -1;
+  /** @internal drain the FIFO to this cpu before resuming (lwkt_send_ipiq over half full) */
+  drainTarget = -1;
+  private readonly locals = new Map<ThreadLocalKey<unknown>, unknown>();
+
+  /** @internal use `machine.spawn` */
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    readonly cpu: number,
+    readonly pri: number,
+    readonly kind: ThreadKind,
+    /** A daemon may stay asleep at the end of a run without it being a deadlock. */
+    readonly daemon: boolean,
+  ) {
+    this.state = kind === "interrupt" ? "armed" : "runnable";
+  }
+
+  /** Per-thread layer data, created on first use. */
+  local<T>(key: ThreadLocalKey<T>): T {
+    let v = this.locals.get(key as ThreadLocalKey<unknown>);
+    if (v === undefined && !this.locals.has(key as ThreadLocalKey<unknown>)) {
+      v = key.init(this);
+      this.locals.set(key as ThreadLocalKey<unknown>, v);
+    }
+    return v as T;
+  }
+
+  toString(): string {
+    return this.name;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Trace events. Every step emits zero or more events; detectors observe them
+ * and the trace exporters render them. Layers add their own kinds by
+ * augmenting `TraceEventKinds`:
+ *
+ *     declare module "@kprim/machine" {
+ *       interface TraceEventKinds { "sleepq.interlock": true }
+ *     }
+ */
+
+/** The registry of event kinds (keys); layers augment it. */
+export interface TraceEventKinds {
+  /** A thread step performed an op (`obj` = cell or label). */
+  op: true;
+  "crit-enter": true;
+  "crit-exit": true;
+  /** An IPI was queued (`target` = cpu, `flow` = message id). */
+  "ipi-send": true;
+  /** An IPI handler ran on its target (`flow` = message id). */
+  "ipi-take": true;
+  /** An explicit IPI-processing point. */
+  "ipi-point": true;
+  /** A thread left its cpu at a blocking point (`detail` = why). */
+  block: true;
+  /** A thread became runnable (`target` = woken thread id, `flow` = wake id). */
+  wake: true;
+  /** The cpu switched to a thread (`target` = incoming thread id, `flow` = wake id if woken). */
+  switch: true;
+  /** The cpu went idle. */
+  idle: true;
+  /** An interrupt thread's interrupt arrived. */
+  interrupt: true;
+  /** An interrupt thread preempted the current thread (`target` = preempted id). */
+  preempt: true;
+  /** A preempted thread got its cpu back. */
+  resume: true;
+  /** A spinner found its condition false and started waiting. */
+  "spin-wait": true;
+  /** A spinner's condition became true and it took its step. */
+  "spin-done": true;
+  /** A sleep timed out (`target` = thread). */
+  timeout: true;
+  "mp-acquire": true;
+  "mp-release": true;
+  "mp-contended": true;
+  "thread-start": true;
+  "thread-exit": true;
+  /** A kernel console line (`detail` = text). */
+  printf: true;
+  panic: true;
+  violation: true;
+}
+
+export type TraceEventKind = keyof TraceEventKinds;
+
+export interface TraceEvent {
+  /** Sequence number within the run. */
+  readonly seq: number;
+  /** Step during which the event happened (0 = machine start). */
+  readonly step: number;
+  /** The cpu's clock when it happened. */
+  readonly cycle: number;
+  readonly cpu: number;
+  /** Thread id, or -1 (idle cpu, IPI with no current thread). */
+  readonly thread: number;
+  readonly kind: TraceEventKind;
+  /** The object concerned (a cell, lock, ident ...), by name. */
+  readonly obj?: string | undefined;
+  readonly detail?: string | undefined;
+  /** Another thread id or cpu index involved. */
+  readonly target?: number | undefined;
+  /** Connects a send to its take, a wakeup to its switch-in. */
+  readonly flow?: number | undefined;
+}
+
+export interface ConsoleLine {
+  readonly step: number;
+  readonly cpu: number;
+  readonly thread: string;
+  readonly text: string;
+}
+
+/** One line per event, like a kernel console log with cpu, thread and cycle columns. */
+export function formatEvent(e: TraceEvent, threadName: (id: number) => string): string {
+  const who = e.thread < 0 ? "-" : threadName(e.thread);
+  const parts = [
+    `#${String(e.step).padStart(5)}`,
+    `cyc ${String(e.cycle).padStart(8)}`,
+    `cpu${e.cpu}`,
+    who.padEnd(10),
+    e.kind.padEnd(12),
+  ];
+  if (e.obj !== undefined) parts.push(e.obj);
+  if (e.detail !== undefined) parts.push(e.detail);
+  return parts.join(" ").trimEnd();
+}

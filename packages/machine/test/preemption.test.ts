@@ -1,0 +1,276 @@
+import { describe, expect, it } from "vitest";
+import { type Choice, createMachine, PRI, replay, roundRobin, type Thread } from "../src/index.js";
+import { ChoiceKind, makeChoice } from "../src/choice.js";
+import { log } from "./helpers.js";
+
+describe("interrupt threads and preemption", () => {
+  it("an interrupt thread preempts only outside a critical section", () => {
+    const m = createMachine({ cpus: 1, strategy: roundRobin(), trace: true });
+    const steps: number[] = [];
+    m.spawn({
+      cpu: 0,
+      name: "T",
+      *body(k) {
+        k.critEnter();
+        yield* k.nop("in crit 1");
+        yield* k.nop("in crit 2");
+        k.critExit();
+        yield* k.nop("outside");
+      },
+    });
+    const it = m.spawn({
+      cpu: 0,
+      name: "I",
+      kind: "interrupt",
+      *body(k) {
+        yield* k.nop("isr");
+      },
+    });
+    // Probe which choices are enabled at each boundary.
+    const strategy = {
+      name: "probe",
+      choose(cs: readonly Choice[]) {
+        steps.push(cs.includes(makeChoice(0, ChoiceKind.interrupt, it.id)) ? 1 : 0);
+        return 0; // always step T (listed first) while it can
+      },
+    };
+    m.setStrategy(strategy);
+    m.run();
+    // Boundaries: before "in crit 1" (crit 1), before "in crit 2" (crit 1), before "outside" (crit 0) ...
+    expect(steps.slice(0, 3)).toEqual([0, 0, 1]);
+  });
+
+  it("the preempted thread is parked and resumes the instant the preemptor blocks", () => {
+    const m = createMachine({ cpus: 1, trace: true });
+    const wake = m.cell("wake", 0);
+    const t = m.spawn({
+      cpu: 0,
+      name: "T",
+      *body(k) {
+        yield* k.nop("t1");
+        yield* k.nop("t2");
+      },
+    });
+    const i = m.spawn({
+      cpu: 0,
+      name: "I",
+      kind: "interrupt",
+      daemon: true,
+      *body(k) {
+        yield* k.nop("isr work");
+        yield* k.atomic("isr sleeps", {}, (tx) => tx.block("asleep on next interrupt"));
+      },
+    });
+    // T steps once, then the interrupt arrives and preempts, runs its two steps, and T resumes.
+    m.setStrategy(
+      replay([
+        makeChoice(0, ChoiceKind.step),
+        makeChoice(0, ChoiceKind.interrupt, i.id),
+        makeChoice(0, ChoiceKind.step),
+        makeChoice(0, ChoiceKind.step),
+        makeChoice(0, ChoiceKind.step),
+      ]),
+    );
+    void wake;
+    const r = m.run();
+    expect(r.outcome.kind).toBe("ok");
+    expect(log(m, r, ["preempt", "resume", "block", "thread-exit"])).toEqual([
+      "preempt:I:T",
+      "block:I",
+      "resume:T",
+      "thread-exit:T",
+    ]);
+    expect(t.state).toBe("done");
+    expect(r.counters.total.preemptions).toBe(1);
+  });
+
+  it("an interrupt thread of lower or equal priority never preempts", () => {
+    const m = createMachine({ cpus: 1, strategy: roundRobin() });
+    m.spawn({
+      cpu: 0,
+      name: "T",
+      pri: PRI.INT_HIGH,
+      *body(k) {
+        yield* k.nop("a");
+        yield* k.nop("b");
+      },
+    });
+    const i = m.spawn({
+      cpu: 0,
+      name: "I",
+      kind: "interrupt",
+      pri: PRI.INT_LOW,
+      runnable: true,
+      *body(k) {
+        yield* k.nop("isr");
+      },
+    });
+    const seen: boolean[] = [];
+    m.setStrategy({
+      name: "probe",
+      choose(cs) {
+        seen.push(cs.includes(makeChoice(0, ChoiceKind.interrupt, i.id)));
+        return 0;
+      },
+    });
+    expect(m.run().outcome.kind).toBe("ok");
+    expect(seen.every((x) => !x)).toBe(true);
+  });
+
+  it("an arriving interrupt on an idle cpu is dispatched", () => {
+    const m = createMachine({ cpus: 1, strategy: roundRobin(), trace: true });
+    const done = m.cell("done", 0);
+    m.spawn({
+      cpu: 0,
+      name: "I",
+      kind: "interrupt",
+      *body(k) {
+        yield* k.store(done, 1);
+      },
+    });
+    const r = m.run();
+    expect(r.outcome.kind).toBe("ok");
+    expect(m.peek(done)).toBe(1);
+  });
+
+  it("kernel threads never preempt each other; yield rotates equal priorities", () => {
+    const m = createMachine({ cpus: 1, strategy: roundRobin(), trace: true });
+    const order = m.cell<string[]>("order", [], { cpu: 0 });
+    for (const name of ["A", "B"]) {
+      m.spawn({
+        cpu: 0,
+        name,
+        *body(k) {
+          yield* k.atomic("mark", {}, (tx) => void tx.mutate(order).push(`${name}1`));
+          yield* k.yieldCpu();
+          yield* k.atomic("mark", {}, (tx) => void tx.mutate(order).push(`${name}2`));
+        },
+      });
+    }
+    expect(m.run().outcome.kind).toBe("ok");
+    expect(m.peek(order)).toEqual(["A1", "B1", "A2", "B2"]);
+  });
+
+  it("a higher-priority runnable thread is dispatched first", () => {
+    const m = createMachine({ cpus: 1, strategy: roundRobin() });
+    const order = m.cell<string[]>("order", [], { cpu: 0 });
+    m.spawn({
+      cpu: 0,
+      name: "low",
+      pri: 5,
+      *body(k) {
+        yield* k.atomic("m", {}, (tx) => void tx.mutate(order).push("low"));
+      },
+    });
+    m.spawn({
+      cpu: 0,
+      name: "high",
+      pri: 20,
+      *body(k) {
+        yield* k.atomic("m", {}, (tx) => void tx.mutate(order).push("high"));
+      },
+    });
+    m.run();
+    expect(m.peek(order)).toEqual(["high", "low"]);
+  });
+});
+
+describe("the MP lock", () => {
+  it("is released while its holder sleeps and re-taken before it resumes", () => {
+    const m = createMachine({ cpus: 2, strategy: roundRobin(), trace: true });
+    const seenOwner = m.cell<number[]>("seen", [], { cpu: 1 });
+    const holder: Thread = m.spawn({
+      cpu: 0,
+      name: "holder",
+      *body(k) {
+        yield* k.mpLock();
+        yield* k.atomic("sleep", {}, (tx) => tx.block("asleep on x"));
+        yield* k.mpUnlock();
+      },
+    });
+    m.spawn({
+      cpu: 1,
+      name: "other",
+      *body(k) {
+        yield* k.mpLock(); // succeeds only because the sleeping holder released it
+        yield* k.atomic("look", { reads: [m.mplock] }, (tx) => void tx.mutate(seenOwner).push(tx.read(m.mplock)));
+        yield* k.atomic("wake holder", {}, (tx) => tx.schedule(holder));
+        yield* k.mpUnlock();
+      },
+    });
+    const r = m.run();
+    expect(r.outcome.kind).toBe("ok");
+    expect(m.peek(seenOwner)).toEqual([1]);
+    const kinds = log(m, r, ["mp-acquire", "mp-release", "mp-contended"]);
+    expect(kinds[0]).toBe("mp-acquire:holder:mplock");
+    expect(kinds).toContain("mp-acquire:other:mplock");
+    expect(m.peek(m.mplock)).toBe(-1);
+  });
+
+  it("a contended get is a blocking point: the thread waits off-cpu until the lock is free", () => {
+    const m = createMachine({ cpus: 2, strategy: roundRobin(), trace: true });
+    const gate = m.cell("gate", 0);
+    m.spawn({
+      cpu: 0,
+      name: "A",
+      *body(k) {
+        yield* k.mpLock();
+        yield* k.spinUntil("gate", [gate], (tx) => tx.read(gate) === 1);
+        yield* k.mpUnlock();
+      },
+    });
+    m.spawn({
+      cpu: 1,
+      name: "B",
+      *body(k) {
+        yield* k.nop("let A take it");
+        yield* k.mpLock();
+        yield* k.mpUnlock();
+      },
+    });
+    m.spawn({
+      cpu: 1,
+      name: "opener",
+      pri: 5,
+      *body(k) {
+        yield* k.store(gate, 1);
+      },
+    });
+    const r = m.run();
+    expect(r.outcome.kind).toBe("ok");
+    const l = log(m, r, ["mp-contended", "block", "switch"]);
+    expect(l).toContain("mp-contended:B:mplock");
+    // While B waits for the lock, cpu1 runs the opener (B is off its cpu).
+    expect(l.indexOf("switch:opener")).toBeGreaterThan(l.indexOf("mp-contended:B:mplock"));
+  });
+
+  it("a deadlock on the MP lock names the waiter and the holder cpu", () => {
+    const m = createMachine({ cpus: 2, strategy: roundRobin() });
+    const never = m.cell("never", 0);
+    m.spawn({
+      cpu: 0,
+      name: "A",
+      *body(k) {
+        yield* k.mpLock();
+        yield* k.spinUntil("never", [never], (tx) => tx.read(never) === 1);
+        yield* k.mpUnlock();
+      },
+    });
+    m.spawn({
+      cpu: 1,
+      name: "B",
+      *body(k) {
+        yield* k.nop("x");
+        yield* k.mpLock();
+        yield* k.mpUnlock();
+      },
+    });
+    const r = m.run();
+    expect(r.outcome.kind).toBe("deadlock");
+    if (r.outcome.kind !== "deadlock") return;
+    expect(r.outcome.waiters.map((w) => `${w.name}: ${w.waitsOn}`)).toEqual([
+      "A: spinning on never",
+      "B: waiting for the MP lock held by cpu0",
+    ]);
+  });
+});
