@@ -1,0 +1,20 @@
+/**
+ * The Kernel composition: the layers a scenario is written against. A
+ * scenario never imports a layer's implementation directly; it takes the one
+ * the composition holds, so a plugin can replace any one layer and the whole
+ * catalogue runs with the replacement.
+ *
+ * The layers join this composition as their packages land (spinlock, token,
+ * sleepq, interlock, buf).
+ */
+import type { VariantOptions } from "./matrix.js";
+
+export interface Kernel {
+  /** The variant this kernel was composed for. */
+  readonly variant: VariantOptions;
+}
+
+/** Compose the kernel for a variant. */
+export function composeKernel(variant: VariantOptions): Kernel {
+  return { variant };
+}
