@@ -56,6 +56,7 @@ export {
   type RunResult,
   type SchedulerHooks,
   type SpawnOptions,
+  type ThreadInfo,
 } from "./machine.js";
 export { describeOp, type Gen, type Op, type OpKind, op } from "./ops.js";
 export {

@@ -108,7 +108,18 @@ export interface RunCounters {
   readonly perCpu: readonly Counters[];
 }
 
+/** Who ran, for exporters and reports. */
+export interface ThreadInfo {
+  readonly id: number;
+  readonly name: string;
+  readonly cpu: number;
+  readonly kind: ThreadKind;
+  readonly pri: number;
+}
+
 export interface RunResult {
+  readonly ncpus: number;
+  readonly threads: readonly ThreadInfo[];
   readonly outcome: Outcome;
   readonly console: readonly ConsoleLine[];
   readonly counters: RunCounters;
@@ -378,6 +389,8 @@ export class Machine implements MachineView {
     let makespan = 0;
     for (const c of this.cpus) makespan = Math.max(makespan, c.clock);
     return {
+      ncpus: this.ncpus,
+      threads: this.threads.map((t) => ({ id: t.id, name: t.name, cpu: t.cpu, kind: t.kind, pri: t.pri })),
       outcome: this.outcome!,
       console: this.consoleLines,
       counters: { total, perCpu: this.cpus.map((c) => ({ ...c.counters })) },

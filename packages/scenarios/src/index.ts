@@ -2,7 +2,7 @@
  * @kprim/scenarios — the named scenario catalogue, the Kernel composition
  * scenarios are written against, and the acceptance oracle.
  */
-export { catalogue, findScenario, type KernelScenario } from "./catalogue.js";
+export { catalogue, findScenario, kernelScenario, type KernelScenario } from "./catalogue.js";
 export { composeKernel, type Kernel } from "./kernel.js";
 export {
   type Expectation,
@@ -16,3 +16,5 @@ export {
   type VariantOptions,
   variantOptions,
 } from "./matrix.js";
+export { DEFAULT_VARIANT, OPTION_SPECS, type OptionSpec, resolveOptions, type RunOptions } from "./options.js";
+export { type BuildOptions, findIn, prepare, prepareFromHeader, type Prepared, type PrepareSpec } from "./runner.js";

@@ -7,14 +7,14 @@
  * The layers join this composition as their packages land (spinlock, token,
  * sleepq, interlock, buf).
  */
-import type { VariantOptions } from "./matrix.js";
+import type { RunOptions } from "./options.js";
 
 export interface Kernel {
-  /** The variant this kernel was composed for. */
-  readonly variant: VariantOptions;
+  /** The options this kernel was composed for. */
+  readonly options: RunOptions;
 }
 
-/** Compose the kernel for a variant. */
-export function composeKernel(variant: VariantOptions): Kernel {
-  return { variant };
+/** Compose the kernel for a run's options. */
+export function composeKernel(options: RunOptions): Kernel {
+  return { options };
 }

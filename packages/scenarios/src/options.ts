@@ -1,0 +1,51 @@
+/**
+ * Variant options: the layer choices a run is composed from. A matrix
+ * variant fixes interlock, tokenMode, outer and lockmgr; further options
+ * (added by the layers as they land) tune one layer. Every value is checked
+ * here, so a bad `--option` is a one-line error.
+ */
+import { nearest, ParamError } from "@kprim/machine";
+import { VARIANT_NAMES, type VariantOptions, variantOptions } from "./matrix.js";
+
+export interface OptionSpec {
+  readonly values: readonly string[] | "any";
+  readonly description: string;
+}
+
+/** Known option keys. Layers that add options register them here. */
+export const OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
+  interlock: { values: "any", description: "lockmgr/buffer interlock: token, spin, spin-naive, or one a plugin adds" },
+  tokenMode: {
+    values: ["yield", "spin2005"],
+    description: "2005 token contention: yield (blocking point) or spin2005 (rev 1.18 spin)",
+  },
+  outer: { values: ["mplock", "none"], description: "buffer-cache paths under the MP lock, or not" },
+  lockmgr: { values: ["2005", "2008"], description: "lockmgr semantics" },
+};
+
+/** The options a run uses: its variant's, then the overrides. */
+export type RunOptions = VariantOptions & Readonly<Record<string, string>>;
+
+export const DEFAULT_VARIANT = "SPIN+TI";
+
+export function resolveOptions(variant: string, overrides: Readonly<Record<string, string>> = {}): RunOptions {
+  if (!VARIANT_NAMES.includes(variant)) {
+    const near = nearest(variant, VARIANT_NAMES);
+    throw new ParamError(
+      `unknown variant "${variant}"${near ? ` (did you mean "${near}"?)` : ""}; variants: ${VARIANT_NAMES.join(", ")}`,
+    );
+  }
+  for (const [key, value] of Object.entries(overrides)) {
+    const spec = OPTION_SPECS[key];
+    if (spec === undefined) {
+      const near = nearest(key, Object.keys(OPTION_SPECS));
+      throw new ParamError(
+        `unknown option "${key}"${near ? ` (did you mean "${near}"?)` : ""}; options: ${Object.keys(OPTION_SPECS).join(", ")}`,
+      );
+    }
+    if (spec.values !== "any" && !spec.values.includes(value)) {
+      throw new ParamError(`option ${key} must be one of ${spec.values.join(", ")}, got "${value}"`);
+    }
+  }
+  return { ...variantOptions(variant), ...overrides } as RunOptions;
+}

@@ -1,0 +1,120 @@
+/**
+ * Running a catalogue scenario: pick it by name, compose the kernel for a
+ * variant (plus option overrides), resolve its parameters, and build fresh
+ * machines on demand — one per run, for any strategy. The explorer and the
+ * CLI drive scenarios through `prepare(...).build(...)`.
+ */
+import {
+  type CostTable,
+  createMachine,
+  type Detector,
+  type Machine,
+  nearest,
+  ParamError,
+  paramsToHeader,
+  resolveParams,
+  type ScheduleHeader,
+  type Strategy,
+} from "@kprim/machine";
+import { catalogue as builtin, type KernelScenario } from "./catalogue.js";
+import { composeKernel } from "./kernel.js";
+import { DEFAULT_VARIANT, resolveOptions, type RunOptions } from "./options.js";
+
+export interface PrepareSpec {
+  readonly scenario: string | KernelScenario;
+  /** A matrix variant name (default SPIN+TI, the November 2005 patch). */
+  readonly variant?: string;
+  /** Overrides on top of the variant (e.g. bufChecks=no-check). */
+  readonly options?: Readonly<Record<string, string>>;
+  readonly params?: Readonly<Record<string, unknown>>;
+  /** Where to look the scenario up (default: the built-in catalogue). */
+  readonly catalogue?: readonly KernelScenario[];
+}
+
+export interface BuildOptions {
+  readonly strategy?: Strategy;
+  readonly trace?: boolean;
+  readonly recordFootprints?: boolean;
+  readonly maxSteps?: number;
+  readonly check?: boolean;
+  readonly cost?: Partial<CostTable>;
+  readonly jitter?: { readonly seed: number; readonly amount: number };
+  /** Extra detectors (the explorer's lock-order graph, for instance). */
+  readonly detectors?: readonly Detector[];
+}
+
+export interface Prepared {
+  readonly scenario: KernelScenario;
+  readonly variant: string;
+  readonly options: RunOptions;
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Identifies runs of this preparation in schedule strings. */
+  readonly header: ScheduleHeader;
+  readonly cpus: number;
+  /** A fresh machine with the scenario set up, not yet run. */
+  build(opts?: BuildOptions): Machine;
+}
+
+export function findIn(list: readonly KernelScenario[], name: string): KernelScenario {
+  const s = list.find((x) => x.name === name);
+  if (s === undefined) {
+    const names = list.map((x) => x.name);
+    const near = nearest(name, names);
+    throw new ParamError(
+      `unknown scenario "${name}"${near ? ` (did you mean "${near}"?)` : ""}; run "kprim list" to see them`,
+    );
+  }
+  return s;
+}
+
+export function prepare(spec: PrepareSpec): Prepared {
+  const scenario = typeof spec.scenario === "string" ? findIn(spec.catalogue ?? builtin, spec.scenario) : spec.scenario;
+  const variant = spec.variant ?? DEFAULT_VARIANT;
+  const overrides = spec.options ?? {};
+  const options = resolveOptions(variant, overrides);
+  const params = resolveParams(scenario.params, spec.params ?? {}, scenario.name) as Readonly<Record<string, unknown>>;
+  const cpus = scenario.cpus(params as never);
+  const header: ScheduleHeader = {
+    scenario: scenario.name,
+    variant,
+    options: { ...overrides },
+    params: paramsToHeader(scenario.params, params),
+  };
+  return {
+    scenario,
+    variant,
+    options,
+    params,
+    header,
+    cpus,
+    build(opts: BuildOptions = {}): Machine {
+      const machine = createMachine({
+        cpus,
+        header,
+        ...(opts.strategy ? { strategy: opts.strategy } : {}),
+        ...(opts.trace !== undefined ? { trace: opts.trace } : {}),
+        ...(opts.recordFootprints !== undefined ? { recordFootprints: opts.recordFootprints } : {}),
+        ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
+        ...(opts.check !== undefined ? { check: opts.check } : {}),
+        ...(opts.cost ? { cost: opts.cost } : {}),
+        ...(opts.jitter ? { jitter: opts.jitter } : {}),
+      });
+      const kernel = composeKernel(options);
+      const setup = scenario.setup({ machine, kernel, params: params as never, options });
+      for (const d of setup?.detectors ?? []) machine.addDetector(d);
+      for (const d of opts.detectors ?? []) machine.addDetector(d);
+      return machine;
+    },
+  };
+}
+
+/** Re-prepare the run a schedule header describes. */
+export function prepareFromHeader(header: ScheduleHeader, list?: readonly KernelScenario[]): Prepared {
+  return prepare({
+    scenario: header.scenario,
+    variant: header.variant || DEFAULT_VARIANT,
+    options: header.options,
+    params: header.params,
+    ...(list ? { catalogue: list } : {}),
+  });
+}
