@@ -52,6 +52,11 @@ export class Cpu {
   dispatchReady = false;
   /** When the change that enabled the dispatch happened. */
   dispatchReadyAt = 0;
+  /**
+   * IPIs with an id at or above this were sent after the change the idle cpu
+   * waited for: its idle loop sees the change first (see machine.ts).
+   */
+  dispatchReadyMsg = 0;
   /** @internal cells the failed resume checks read */
   dispatchCells: Cell<unknown>[] = [];
   /** @internal the watcher registered on those cells */
@@ -65,23 +70,32 @@ export class Cpu {
   constructor(
     readonly index: number,
     ncpus: number,
+    /** The id the next IPI message will get. */
+    nextMsgId: () => number,
   ) {
     this.incoming = Array.from({ length: ncpus }, () => []);
     this.owed = new Int32Array(ncpus);
     this.fifoCells = new Array<Cell<number> | undefined>(ncpus).fill(undefined);
     this.dispatchWatcher = {
       onCellWrite: (cell) => {
-        if (this.dispatchWaiting) {
+        if (this.dispatchWaiting && !this.dispatchReady) {
           this.dispatchReady = true;
           this.dispatchReadyAt = cell.writeTime;
+          this.dispatchReadyMsg = nextMsgId();
         }
       },
     };
   }
 
+  /** The run queue gained a thread since the last dispatch. */
+  runqGrew = false;
+  /** Step of the last dispatch on this cpu. */
+  dispatchStep = -1;
+
   enqueue(t: Thread): void {
     this.runq[t.pri]!.push(t);
     this.runqMask |= 1 << t.pri;
+    this.runqGrew = true;
   }
 
   dequeue(t: Thread): void {

@@ -29,6 +29,8 @@ export interface Finding {
 
 export interface Detector {
   readonly name: string;
+  /** The detector reads `StepRecord.reads/writes`: the machine records footprints. */
+  readonly footprints?: boolean;
   onStep?(step: StepRecord, view: MachineView): Finding | undefined | void;
   atQuiescence?(view: MachineView): Finding | undefined | void;
 }

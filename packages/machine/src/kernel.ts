@@ -39,6 +39,10 @@ export class KernelContext {
   *cas(cell: Cell<number>, expect: number, value: number): Gen<boolean> {
     return (yield op.cas(cell, expect, value)) as boolean;
   }
+  /** Compare-and-exchange: stores `value` iff the cell held `expect`; returns the old value. */
+  *cmpxchg(cell: Cell<number>, expect: number, value: number): Gen<number> {
+    return (yield op.cmpxchg(cell, expect, value)) as number;
+  }
   *swap<T>(cell: Cell<T>, value: T): Gen<T> {
     return (yield op.swap(cell, value)) as T;
   }
@@ -57,8 +61,8 @@ export class KernelContext {
   *and(cell: Cell<number>, bits: number): Gen<void> {
     yield op.and(cell, bits);
   }
-  /** One indivisible step that may touch every cell of `fp`. */
-  *atomic<R>(label: string, fp: Footprint, fn: (tx: Tx) => R): Gen<R> {
+  /** One indivisible step that may touch every cell of `fp` (a function: evaluated when the step runs). */
+  *atomic<R>(label: string, fp: Footprint | (() => Footprint), fn: (tx: Tx) => R): Gen<R> {
     return (yield op.atomic(label, fp, fn)) as R;
   }
   /**
@@ -74,8 +78,8 @@ export class KernelContext {
     return (yield op.spin(label, watch, test, opts)) as boolean;
   }
   /** `lwkt_yield`: a blocking point. */
-  *yieldCpu(): Gen<void> {
-    yield op.yield();
+  *yieldCpu(label?: string): Gen<void> {
+    yield op.yield(label);
   }
   /** Run every queued IPI now, even inside a critical section (`lwkt_process_ipiq`). */
   *processIpis(label = "lwkt_process_ipiq"): Gen<void> {
@@ -105,6 +109,10 @@ export class KernelContext {
   /** The critical section count. */
   get crit(): number {
     return this.thread.crit;
+  }
+  /** This cpu's clock in simulated cycles (for statistics; never for decisions). */
+  get now(): number {
+    return this.machine.cpus[this.thread.cpu]!.clock;
   }
   /** `gd_intr_nesting_level` of this cpu (zero in thread context). */
   get intrNestingLevel(): number {

@@ -25,6 +25,11 @@
  *   The preempted thread is parked and resumes the instant the preemptor
  *   blocks or ends; returning to it skips the switch-out hooks (preemption
  *   does not release tokens).
+ * - An idle cpu waiting for something to come back (a token, the MP lock)
+ *   notices its arrival before it takes any IPI sent after that arrival: its
+ *   idle loop retries the switch continuously, while an IPI needs a latency
+ *   to arrive. (Without this, two idle cpus could hand a token back and forth
+ *   forever in an exhaustive search, a cycle real timing rules out.)
  * - The MP lock is taken by the scheduler before resuming a thread that needs
  *   it and dropped when switching to one that does not; a contended get is a
  *   blocking point.
@@ -169,7 +174,7 @@ export class Machine implements MachineView {
   private strategy: Strategy;
   private readonly maxSteps: number;
   private readonly tracing: boolean;
-  private readonly recording: boolean;
+  private recording: boolean;
   private readonly detectors: Detector[];
   private readonly hooks: SchedulerHooks[] = [];
   private readonly extensions = new Map<Extension<unknown>, unknown>();
@@ -210,12 +215,12 @@ export class Machine implements MachineView {
     }
     this.ncpus = opts.cpus;
     this.cost = Object.freeze({ ...defaultCostTable, ...opts.cost });
-    this.cpus = Array.from({ length: opts.cpus }, (_, i) => new Cpu(i, opts.cpus));
+    this.cpus = Array.from({ length: opts.cpus }, (_, i) => new Cpu(i, opts.cpus, () => this.nextMsgId));
     this.strategy = opts.strategy ?? roundRobin();
     this.checkMode = opts.check ?? envCheckDefault();
     this.tracing = opts.trace ?? false;
     this.traceLog = this.tracing ? [] : null;
-    this.recording = opts.recordFootprints ?? false;
+    this.recording = (opts.recordFootprints ?? false) || (opts.detectors ?? []).some((d) => d.footprints === true);
     this.maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
     this.detectors = [...(opts.detectors ?? [])];
     this.eventsOn = this.tracing || this.detectors.length > 0;
@@ -264,6 +269,7 @@ export class Machine implements MachineView {
     if (this.started) throw new MachineConfigError(`detector ${d.name}: the machine has already started`);
     this.detectors.push(d);
     this.eventsOn = true;
+    if (d.footprints === true) this.recording = true;
   }
 
   addHooks(h: SchedulerHooks): void {
@@ -420,8 +426,11 @@ export class Machine implements MachineView {
       }
       if (cpu.inbox !== 0) {
         const open = cur === null || cur.crit === 0;
+        const seen = cur === null && cpu.dispatchReady ? cpu.dispatchReadyMsg : Infinity;
         for (let m = cpu.inbox, s = 0; m !== 0; m >>>= 1, s++) {
-          if ((m & 1) !== 0 && (open || cpu.owed[s]! > 0)) buf[n++] = makeChoice(i, ChoiceKind.ipi, s);
+          if ((m & 1) !== 0 && (open || cpu.owed[s]! > 0) && cpu.incoming[s]![0]!.id < seen) {
+            buf[n++] = makeChoice(i, ChoiceKind.ipi, s);
+          }
         }
       }
       if (cpu.ithreads.length !== 0 || cpu.timed.length !== 0) {
@@ -497,7 +506,11 @@ export class Machine implements MachineView {
         default:
           throw new MachineConfigError(`bad choice ${choice}`);
       }
-      if (cpu.current === null && cpu.runqMask !== 0) this.dispatch(cpu);
+      // An idle cpu whose run queue gained a thread during this step (an IPI
+      // or timeout handler made one runnable) dispatches it now.
+      if (cpu.current === null && cpu.runqMask !== 0 && (cpu.runqGrew || cpu.dispatchStep !== this.stepCount)) {
+        this.dispatch(cpu);
+      }
       this.actor = null;
     } catch (e) {
       this.failed(e, stepper);
@@ -646,6 +659,11 @@ export class Machine implements MachineView {
         }
         return false;
       }
+      case "cmpxchg": {
+        const old = this.access(cpu, o.cell, true, this.cost.atomic) as number;
+        if (old === o.expect) this.store(cpu, o.cell, o.value);
+        return old;
+      }
       case "swap": {
         const old = this.access(cpu, o.cell, true, this.cost.atomic);
         this.store(cpu, o.cell, o.value);
@@ -665,13 +683,13 @@ export class Machine implements MachineView {
         return undefined;
       }
       case "atomic":
-        return this.runAtomic(cpu, t, o.fp, o.fn);
+        return this.runAtomic(cpu, t, typeof o.fp === "function" ? o.fp() : o.fp, o.fn);
       case "spin":
         return this.finishSpin(cpu, t, o);
       case "yield":
         t.state = "runnable";
         cpu.enqueue(t);
-        this.leave(cpu, t, "lwkt_yield");
+        this.leave(cpu, t, o.label ?? "lwkt_yield");
         return LEFT;
       case "ipi-point":
         this.oweAll(cpu);
@@ -790,6 +808,8 @@ export class Machine implements MachineView {
   /** Choose and resume the next thread on an idle cpu. */
   private dispatch(cpu: Cpu): void {
     cpu.dispatchReady = false;
+    cpu.runqGrew = false;
+    cpu.dispatchStep = this.stepCount;
     this.unwatchDispatch(cpu);
     if (cpu.current !== null) return;
     let chosen: Thread | null = null;

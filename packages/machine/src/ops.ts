@@ -28,6 +28,13 @@ export interface CasOp {
   readonly expect: number;
   readonly value: number;
 }
+/** Compare-and-exchange (x86 `cmpxchg`): store `value` iff the cell held `expect`; result is the old value. */
+export interface CmpxchgOp {
+  readonly op: "cmpxchg";
+  readonly cell: Cell<number>;
+  readonly expect: number;
+  readonly value: number;
+}
 /** Atomic exchange: result is the old value. */
 export interface SwapOp {
   readonly op: "swap";
@@ -50,7 +57,8 @@ export interface RmwOp {
 export interface AtomicOp {
   readonly op: "atomic";
   readonly label: string;
-  readonly fp: Footprint;
+  /** What the closure may touch; a function is evaluated when the step executes (for footprints that depend on state). */
+  readonly fp: Footprint | (() => Footprint);
   readonly fn: (tx: Tx) => unknown;
 }
 /**
@@ -71,6 +79,8 @@ export interface SpinOp {
 /** `lwkt_yield`: go to the tail of the run queue and switch (a blocking point). */
 export interface YieldOp {
   readonly op: "yield";
+  /** Why, for traces and reports (default "lwkt_yield"). */
+  readonly label?: string;
 }
 /** An explicit IPI-processing point (spec §1.5): queued IPIs run even inside a critical section. */
 export interface IpiPointOp {
@@ -96,6 +106,7 @@ export type Op =
   | LoadOp
   | StoreOp
   | CasOp
+  | CmpxchgOp
   | SwapOp
   | FetchAddOp
   | RmwOp
@@ -121,19 +132,25 @@ export const op = {
   load: (cell: Cell<any>): LoadOp => ({ op: "load", cell }),
   store: (cell: Cell<any>, value: unknown): StoreOp => ({ op: "store", cell, value }),
   cas: (cell: Cell<number>, expect: number, value: number): CasOp => ({ op: "cas", cell, expect, value }),
+  cmpxchg: (cell: Cell<number>, expect: number, value: number): CmpxchgOp => ({ op: "cmpxchg", cell, expect, value }),
   swap: (cell: Cell<any>, value: unknown): SwapOp => ({ op: "swap", cell, value }),
   fetchAdd: (cell: Cell<number>, delta: number): FetchAddOp => ({ op: "fetch-add", cell, delta }),
   add: (cell: Cell<number>, operand: number): RmwOp => ({ op: "add", cell, operand }),
   or: (cell: Cell<number>, operand: number): RmwOp => ({ op: "or", cell, operand }),
   and: (cell: Cell<number>, operand: number): RmwOp => ({ op: "and", cell, operand }),
-  atomic: (label: string, fp: Footprint, fn: (tx: Tx) => unknown): AtomicOp => ({ op: "atomic", label, fp, fn }),
+  atomic: (label: string, fp: Footprint | (() => Footprint), fn: (tx: Tx) => unknown): AtomicOp => ({
+    op: "atomic",
+    label,
+    fp,
+    fn,
+  }),
   spin: (
     label: string,
     watch: readonly Cell<any>[],
     test: (tx: Tx) => boolean,
     opts: { wakeOnIpi?: boolean; describe?: () => string } = {},
   ): SpinOp => ({ op: "spin", label, watch, test, wakeOnIpi: opts.wakeOnIpi ?? false, describe: opts.describe }),
-  yield: (): YieldOp => YIELD,
+  yield: (label?: string): YieldOp => (label === undefined ? YIELD : { op: "yield", label }),
   ipiPoint: (label: string): IpiPointOp => ({ op: "ipi-point", label }),
   mpLock: (): MpLockOp => MP_LOCK,
   mpUnlock: (): MpUnlockOp => MP_UNLOCK,
@@ -146,6 +163,7 @@ export function describeOp(o: Op): string {
     case "load":
     case "store":
     case "cas":
+    case "cmpxchg":
     case "swap":
     case "fetch-add":
     case "add":
@@ -158,7 +176,7 @@ export function describeOp(o: Op): string {
     case "nop":
       return o.label;
     case "yield":
-      return "lwkt_yield";
+      return o.label ?? "lwkt_yield";
     case "mp-lock":
       return "get_mplock";
     case "mp-unlock":
