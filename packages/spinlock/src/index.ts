@@ -1,0 +1,17 @@
+/**
+ * @kprim/spinlock — DragonFly BSD's November 2005 spinlocks on the kprim machine.
+ */
+export { spinLockContested } from "./contested.js";
+export { type SpinlockLayer, spinlockLayer } from "./layer.js";
+export {
+  createSpinlock,
+  type Spinlock,
+  type SpinlockStats,
+  spinHolder,
+  spinIsLocked,
+  spinLock,
+  spinLockQuick,
+  spinTrylock,
+  spinUnlock,
+  spinUnlockQuick,
+} from "./spinlock.js";

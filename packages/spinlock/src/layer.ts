@@ -1,0 +1,36 @@
+/**
+ * The spinlock layer as the Kernel composition sees it: one object with the
+ * operations, so a plugin can supply a different (or deliberately broken)
+ * spinlock and the whole scenario catalogue runs with it.
+ */
+import type { Gen, KernelContext, Machine } from "@kprim/machine";
+import {
+  createSpinlock,
+  type Spinlock,
+  spinLock,
+  spinLockQuick,
+  spinTrylock,
+  spinUnlock,
+  spinUnlockQuick,
+} from "./spinlock.js";
+
+export interface SpinlockLayer {
+  readonly name: string;
+  create(machine: Machine, name: string): Spinlock;
+  lock(k: KernelContext, s: Spinlock): Gen<void>;
+  unlock(k: KernelContext, s: Spinlock): Gen<void>;
+  lockQuick(k: KernelContext, s: Spinlock): Gen<void>;
+  unlockQuick(k: KernelContext, s: Spinlock): Gen<void>;
+  trylock(k: KernelContext, s: Spinlock): Gen<boolean>;
+}
+
+/** DragonFly's November 2005 spinlocks. */
+export const spinlockLayer: SpinlockLayer = Object.freeze({
+  name: "dragonfly-2005",
+  create: createSpinlock,
+  lock: spinLock,
+  unlock: spinUnlock,
+  lockQuick: spinLockQuick,
+  unlockQuick: spinUnlockQuick,
+  trylock: spinTrylock,
+});

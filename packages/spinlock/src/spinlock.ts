@@ -1,0 +1,117 @@
+/**
+ * Spinlocks, as DragonFly had them in November 2005 (spinlock2.h rev 1.2,
+ * kern_spinlock.c rev 1.1; spec §3).
+ *
+ * Protects: whatever its user guards with it; the lock itself is one word,
+ * 0 free and non-zero held. There is no owner field, no waiter list, no
+ * recursion count and no fairness. (The simulator stores the holder's thread
+ * id + 1 as the non-zero value so that misuse can be reported — a diagnostic
+ * the 2005 code did not have. To keep that id intact the acquire is a
+ * compare-and-swap from 0 rather than a swap of 1; on the zero/non-zero
+ * abstraction both behave the same and both are one locked instruction.)
+ *
+ * Invariants:
+ * - `spin_lock` enters a critical section, then swaps 1 in; the holder can
+ *   therefore neither be preempted nor take IPIs on its cpu until it leaves
+ *   that section.
+ * - The holder never reaches a blocking point while holding it: the machine
+ *   reports `spinlock-blocking` at that step (per-thread count `td_spinlocks`).
+ * - Releasing a lock this thread does not hold, and taking one it already
+ *   holds, panic (a self-deadlock would otherwise spin forever).
+ *
+ * Calling context: any thread. `spin_lock`/`spin_unlock` manage their own
+ * critical section; the `_quick` forms expect the caller to be in one (the
+ * tsleep_interlock pattern releases with `spinUnlockQuick` to keep it).
+ * Never blocks; a contended acquire spins (see contested.ts).
+ *
+ * Interface:
+ *   createSpinlock(machine, name)       spin_init
+ *   spinLock(k, s) / spinUnlock(k, s)   with the critical section
+ *   spinLockQuick / spinUnlockQuick     without it
+ *   spinTrylock(k, s)                   one swap, no critical section
+ *   spinIsLocked(view, s)               observers only
+ */
+import { type Cell, type Gen, type KernelContext, type Machine, type MachineView, op } from "@kprim/machine";
+import { spinLockContested } from "./contested.js";
+
+export interface SpinlockStats {
+  /** Successful acquisitions (lock and trylock). */
+  acquisitions: number;
+  /** Acquisitions that found the lock held and spun. */
+  contended: number;
+  /** Simulated cycles spent spinning. */
+  spinCycles: number;
+}
+
+export interface Spinlock {
+  readonly name: string;
+  /** The lock word: 0 free, holder thread id + 1 when held. */
+  readonly word: Cell<number>;
+  readonly stats: SpinlockStats;
+}
+
+export function createSpinlock(machine: Machine, name: string): Spinlock {
+  return { name, word: machine.cell(name, 0), stats: { acquisitions: 0, contended: 0, spinCycles: 0 } };
+}
+
+/** `spin_lock`: enter a critical section, then take the lock (spinning if held). */
+export function* spinLock(k: KernelContext, s: Spinlock): Gen<void> {
+  k.critEnter();
+  yield* spinLockQuick(k, s);
+}
+
+/** `spin_lock_quick`: take the lock; the caller is already in a critical section. */
+export function* spinLockQuick(k: KernelContext, s: Spinlock): Gen<void> {
+  const me = k.thread.id + 1;
+  const old = (yield op.cmpxchg(s.word, 0, me)) as number;
+  if (old === me) k.panic(`spin_lock: ${k.thread.name} already holds ${s.name} (recursion)`);
+  if (old !== 0) yield* spinLockContested(k, s, me);
+  s.stats.acquisitions++;
+  k.thread.spinlocks++;
+}
+
+/** `spin_unlock`: release, then leave the critical section (pending IPIs may run right here). */
+export function* spinUnlock(k: KernelContext, s: Spinlock): Gen<void> {
+  yield* spinUnlockQuick(k, s);
+  k.critExit();
+}
+
+/** `spin_unlock_quick`: release and keep the critical section. */
+export function* spinUnlockQuick(k: KernelContext, s: Spinlock): Gen<void> {
+  const me = k.thread.id + 1;
+  const held = yield* k.atomic("spin_unlock", { writes: [s.word] }, (tx) => {
+    const v = tx.read(s.word);
+    if (v === me) tx.write(s.word, 0);
+    return v;
+  });
+  if (held !== me) {
+    k.panic(`spin_unlock: ${k.thread.name} releases ${s.name}, which it does not hold`);
+  }
+  k.thread.spinlocks--;
+}
+
+/** `spin_trylock`: one swap; true iff the lock was free. Does not enter a critical section. */
+export function* spinTrylock(k: KernelContext, s: Spinlock): Gen<boolean> {
+  const me = k.thread.id + 1;
+  const old = yield* k.atomic("spin_trylock", { writes: [s.word] }, (tx) => {
+    const v = tx.read(s.word);
+    if (v === 0) tx.write(s.word, me);
+    return v;
+  });
+  if (old === me) k.panic(`spin_trylock: ${k.thread.name} already holds ${s.name} (recursion)`);
+  if (old !== 0) return false;
+  s.stats.acquisitions++;
+  k.thread.spinlocks++;
+  return true;
+}
+
+/** `spin_is_locked`, for observers (detectors, tests). */
+export function spinIsLocked(view: MachineView, s: Spinlock): boolean {
+  return view.peek(s.word) !== 0;
+}
+
+/** The thread holding `s`, for diagnostics, or undefined. */
+export function spinHolder(view: MachineView, s: Spinlock): string | undefined {
+  const v = view.peek(s.word);
+  return v === 0 ? undefined : view.thread(v - 1).name;
+}
