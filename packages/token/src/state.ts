@@ -1,0 +1,88 @@
+/**
+ * Token state shared by the token files: the token (a shared cell holding
+ * its owner cpu and release-to cpu), token references (lwkt_tokref: one per
+ * gettoken, linked on the holding thread), the per-thread list `td_toks`
+ * and the per-machine system (per-cpu request queues `gd_tokreqbase`).
+ */
+import { type Cell, defineThreadLocal, type Machine, type Thread } from "@kprim/machine";
+
+declare module "@kprim/machine" {
+  interface TraceEventKinds {
+    /** A gettoken found the token elsewhere: from here it is a blocking point (yield) or a granting spin (spin2005). */
+    "token.contended": true;
+    /** A thread now holds the token effectively (obj = token). */
+    "token.acquire": true;
+    "token.release": true;
+    /** A cpu gave a token to another cpu (obj = token, target = new owner cpu). */
+    "token.grant": true;
+  }
+}
+
+/** How a contended `lwkt_gettoken` waits (spec §2.6). */
+export type TokenMode = "yield" | "spin2005";
+
+/** tr_magic: idle, request in flight, try in progress. */
+export const MAGIC1 = 1;
+export const MAGIC2 = 2;
+
+export interface TokenWord {
+  /** t_cpu: the cpu that owns the token. */
+  cpu: number;
+  /** t_reqcpu: where to hand it on release (the most recent requester). */
+  reqcpu: number;
+}
+
+export interface Token {
+  readonly name: string;
+  readonly cell: Cell<TokenWord>;
+  readonly mode: TokenMode;
+  readonly stats: { acquisitions: number; contended: number; requests: number };
+}
+
+export interface RefWord {
+  magic: number;
+  /** tr_reqgd: the requesting cpu. */
+  reqgd: number;
+}
+
+/** lwkt_tokref. */
+export class TokRef {
+  constructor(
+    readonly id: number,
+    readonly tok: Token,
+    readonly thread: Thread,
+    /** Shared: the owner cpu acknowledges a request by writing it. */
+    readonly cell: Cell<RefWord>,
+  ) {}
+}
+
+export interface ThreadTokens {
+  /** td_toks, most recent last. */
+  readonly refs: TokRef[];
+  /** Inside a contended acquire (its tokens may be granted away meanwhile). */
+  acquiring: boolean;
+  /** Released refs whose cells can be reused. */
+  readonly free: TokRef[];
+}
+
+export const TD_TOKS = defineThreadLocal<ThreadTokens>("td_toks", () => ({ refs: [], acquiring: false, free: [] }));
+
+export function toks(t: Thread): ThreadTokens {
+  return t.local(TD_TOKS);
+}
+
+export function holdsToken(t: Thread, tok: Token): boolean {
+  return toks(t).refs.some((r) => r.tok === tok);
+}
+
+export interface TokenSystem {
+  readonly machine: Machine;
+  /** Default mode for tokens created without one. */
+  mode: TokenMode;
+  readonly tokens: Token[];
+  /** gd_tokreqbase per cpu: queued remote requests (cpu-local cells). */
+  readonly queues: Cell<TokRef[]>[];
+  /** Cells protected by a token, by cell id (for the stale-read detector). */
+  readonly protectedBy: Map<number, { readonly token: Token; readonly name: string }>;
+  nextRef: number;
+}

@@ -1,0 +1,238 @@
+/**
+ * LWKT serializing tokens, 2005 (lwkt_token.c rev 1.18; spec §2).
+ *
+ * Protects: whatever its users declare (`protect`); a token serializes its
+ * holders only while they run. Ownership is by cpu: any thread on the owning
+ * cpu that links a reference proceeds at once; threads of one cpu exclude
+ * each other because only one runs and the rest are at blocking points.
+ *
+ * Invariants (T1–T4 of spec §2.4):
+ * - Data a token protects is stable only between blocking points of its
+ *   holder. A contended acquisition of *another* token is such a point (in
+ *   spin2005 mode the spin grants queued requests even for tokens this thread
+ *   holds); earlier reads are stale afterwards.
+ * - Before a holder runs again all its tokens are owned by its cpu again
+ *   (the scheduler's resume check requests the missing ones).
+ * - Preemption never releases: a preemptor needing a token its preempted
+ *   chain holds yields back to the chain; `lwkt_trytoken` fails instead.
+ * - A holder that blocks keeps its references; the tokens go to whoever asks
+ *   while it is switched out. Releases may come in any order.
+ *
+ * Calling context: thread context, never at interrupt level. `gettoken` may
+ * block (yield mode) or spin processing IPIs (spin2005 mode); `reltoken` may
+ * process IPIs while a request of its reference is still in flight.
+ *
+ * Interface:
+ *   createToken(m, name, { cpu, mode })   lwkt_token_init (owner = cpu)
+ *   protect(m, tok, ...cells)             declare the data a token protects
+ *   lwktGettoken(k, tok) → ref            lwkt_gettoken
+ *   lwktReltoken(k, ref)                  lwkt_reltoken
+ *   lwktTrytoken(k, tok) → ref | null     lwkt_trytoken
+ *   lwktHavetoken(k, tok)                 lwkt_havetoken
+ */
+import {
+  type Cell,
+  type Footprint,
+  type Gen,
+  type KernelContext,
+  type Machine,
+  op,
+  type Thread,
+  type Tx,
+} from "@kprim/machine";
+import { ackQueued, chktokens, drainFootprint, drainRequests, queuedFor } from "./protocol.js";
+import { MAGIC1, MAGIC2, TokRef, type Token, type TokenMode, type TokenSystem, toks } from "./state.js";
+import { tokenSystem } from "./system.js";
+
+export function createToken(machine: Machine, name: string, opts: { cpu?: number; mode?: TokenMode } = {}): Token {
+  const sys = tokenSystem(machine);
+  const cpu = opts.cpu ?? 0;
+  if (!Number.isInteger(cpu) || cpu < 0 || cpu >= machine.ncpus) {
+    throw new Error(`token ${name}: no cpu ${cpu} on a ${machine.ncpus}-cpu machine`);
+  }
+  const tok: Token = {
+    name,
+    cell: machine.cell(`token ${name}`, { cpu, reqcpu: cpu }),
+    mode: opts.mode ?? sys.mode,
+    stats: { acquisitions: 0, contended: 0, requests: 0 },
+  };
+  sys.tokens.push(tok);
+  return tok;
+}
+
+/** Declare cells whose consistency `tok` is meant to guarantee (the stale-read detector watches them). */
+export function protect(machine: Machine, tok: Token, ...cells: Cell<any>[]): void {
+  const sys = tokenSystem(machine);
+  for (const c of cells) sys.protectedBy.set(c.id, { token: tok, name: c.name });
+}
+
+export function* lwktGettoken(k: KernelContext, tok: Token): Gen<TokRef> {
+  const sys = tokenSystem(k.machine);
+  const t = k.thread;
+  const mine = toks(t);
+  if (k.intrNestingLevel > 0) k.panic(`lwkt_gettoken(${tok.name}): called at interrupt level`);
+  const ref = allocRef(sys, t, tok);
+  if (chainHolds(t.preempted, tok)) {
+    // A preemptor needing a token its preempted chain holds yields back to the chain.
+    mine.refs.push(ref);
+    mine.acquiring = true;
+    yield* k.yieldCpu(`lwkt_gettoken ${tok.name}: held by the preempted thread`);
+    mine.acquiring = false;
+  } else {
+    const here = yield* k.atomic(`lwkt_gettoken ${tok.name}`, { reads: [tok.cell], writes: [ref.cell] }, (tx) => {
+      tx.write(ref.cell, { magic: MAGIC1, reqgd: -1 });
+      mine.refs.push(ref);
+      const owned = tx.read(tok.cell).cpu === tx.cpu;
+      if (!owned) mine.acquiring = true;
+      return owned;
+    });
+    if (!here) yield* contended(k, sys, tok);
+  }
+  tok.stats.acquisitions++;
+  k.event("token.acquire", tok.name);
+  return ref;
+}
+
+function* contended(k: KernelContext, sys: TokenSystem, tok: Token): Gen<void> {
+  const t = k.thread;
+  const mine = toks(t);
+  tok.stats.contended++;
+  k.event("token.contended", tok.name, tok.mode);
+  if (tok.mode === "yield") {
+    // A blocking point: every held token goes to whoever asks while we are
+    // switched out; the scheduler resumes us once all of them are back here.
+    yield* k.yieldCpu(`lwkt_gettoken ${tok.name} contended`);
+  } else {
+    // rev 1.18: spin in a critical section until every token is here; each
+    // round runs our queued IPIs and grants queued requests — even for
+    // tokens we hold.
+    k.critEnter();
+    const cpu = t.cpu;
+    const describe = (): string => {
+      const missing = mine.refs.filter((r) => k.machine.peek(r.tok.cell).cpu !== cpu).map((r) => r.tok.name);
+      return `(needs ${missing.join(", ")})`;
+    };
+    // while (!lwkt_chktokens(td)) { lwkt_process_ipiq(); lwkt_drain_token_requests(); splz(); }
+    for (;;) {
+      const ok = yield* k.atomic(
+        "lwkt_chktokens",
+        () => refsFootprint(mine.refs),
+        (tx) => chktokens(tx, sys, t),
+      );
+      if (ok) break;
+      yield op.ipiPoint("lwkt_gettoken spin: lwkt_process_ipiq");
+      yield* k.atomic(
+        "lwkt_drain_token_requests",
+        () => drainFootprint(sys, cpu),
+        (tx) => drainRequests(tx, sys),
+      );
+      // Rounds in which nothing changes are invisible: wait until a token
+      // arrives, a request is acknowledged (we may ask again), or an IPI
+      // (possibly a request for a token we hold) reaches this cpu.
+      yield op.spin(`token ${tok.name}`, refsFootprint(mine.refs).writes, (tx) => roundWorthwhile(tx, mine.refs), {
+        wakeOnIpi: true,
+        describe,
+      });
+    }
+    k.critExit();
+  }
+  mine.acquiring = false;
+}
+
+export function* lwktReltoken(k: KernelContext, ref: TokRef): Gen<void> {
+  const tok = ref.tok;
+  const mine = toks(k.thread);
+  if (ref.thread !== k.thread)
+    k.panic(`lwkt_reltoken(${tok.name}): ${k.thread.name} releases ${ref.thread.name}'s reference`);
+  if (k.intrNestingLevel > 0) k.panic(`lwkt_reltoken(${tok.name}): called at interrupt level`);
+  const sys = tokenSystem(k.machine);
+  const cpu = k.cpu;
+  const fp = (): Footprint => ({ writes: [tok.cell, ...queuedFor(sys, cpu, tok)], reads: [ref.cell] });
+  let inflight = yield* k.atomic(`lwkt_reltoken ${tok.name}`, fp, (tx) => {
+    const w = tx.read(tok.cell);
+    if (w.cpu !== tx.cpu) tx.panic(`lwkt_reltoken: token ${tok.name} is owned by cpu${w.cpu}, not cpu${tx.cpu}`);
+    const i = mine.refs.lastIndexOf(ref);
+    if (i < 0) tx.panic(`lwkt_reltoken: ${k.thread.name} does not hold this reference to ${tok.name}`);
+    mine.refs.splice(i, 1);
+    if (!mine.refs.some((r) => r.tok === tok) && w.reqcpu !== tx.cpu) {
+      tx.mutate(tok.cell).cpu = w.reqcpu;
+      ackQueued(tx, sys, tok);
+    }
+    return tx.read(ref.cell).magic === MAGIC2;
+  });
+  k.event("token.release", tok.name);
+  // A request of this reference is still in flight: process our IPIs until it is acknowledged.
+  while (inflight) {
+    yield op.ipiPoint(`lwkt_reltoken ${tok.name}: request in flight`);
+    inflight = yield* k.atomic(
+      "lwkt_reltoken: acknowledged?",
+      { reads: [ref.cell] },
+      (tx) => tx.read(ref.cell).magic === MAGIC2,
+    );
+    if (inflight) {
+      yield op.spin(`tokref ${tok.name} ack`, [ref.cell], (tx) => tx.read(ref.cell).magic !== MAGIC2, {
+        wakeOnIpi: true,
+      });
+    }
+  }
+  mine.free.push(ref);
+}
+
+export function* lwktTrytoken(k: KernelContext, tok: Token): Gen<TokRef | null> {
+  const sys = tokenSystem(k.machine);
+  const t = k.thread;
+  const mine = toks(t);
+  if (chainHolds(t.preempted, tok)) return null;
+  const ref = allocRef(sys, t, tok);
+  const got = yield* k.atomic(`lwkt_trytoken ${tok.name}`, { reads: [tok.cell], writes: [ref.cell] }, (tx) => {
+    if (tx.read(tok.cell).cpu !== tx.cpu) return false;
+    tx.write(ref.cell, { magic: MAGIC1, reqgd: -1 });
+    mine.refs.push(ref);
+    return true;
+  });
+  if (!got) {
+    mine.free.push(ref);
+    return null;
+  }
+  tok.stats.acquisitions++;
+  k.event("token.acquire", tok.name);
+  return ref;
+}
+
+/** `lwkt_havetoken`: does this thread hold a reference to `tok`? */
+export function lwktHavetoken(k: KernelContext, tok: Token): boolean {
+  return toks(k.thread).refs.some((r) => r.tok === tok);
+}
+
+/** The tokens a thread holds, most recent last (for observers and other layers). */
+export function heldTokens(t: Thread): readonly Token[] {
+  return toks(t).refs.map((r) => r.tok);
+}
+
+function chainHolds(p: Thread | null, tok: Token): boolean {
+  for (; p !== null; p = p.preempted) if (toks(p).refs.some((r) => r.tok === tok)) return true;
+  return false;
+}
+
+function allocRef(sys: TokenSystem, t: Thread, tok: Token): TokRef {
+  const reuse = toks(t).free.pop();
+  const cell = reuse?.cell ?? sys.machine.cell(`tokref${sys.nextRef} ${t.name}`, { magic: MAGIC1, reqgd: -1 });
+  return new TokRef(sys.nextRef++, tok, t, cell);
+}
+
+/** Would another check round change anything: every token here, or a missing one we may request again? */
+function roundWorthwhile(tx: Tx, refs: readonly TokRef[]): boolean {
+  let all = true;
+  for (const r of refs) {
+    if (tx.read(r.tok.cell).cpu === tx.cpu) continue;
+    all = false;
+    if (tx.read(r.cell).magic === MAGIC1) return true;
+  }
+  return all;
+}
+
+function refsFootprint(refs: readonly TokRef[]): { writes: Cell<any>[] } {
+  const writes: Cell<any>[] = [];
+  for (const r of refs) writes.push(r.tok.cell, r.cell);
+  return { writes };
+}
