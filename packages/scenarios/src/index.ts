@@ -2,8 +2,9 @@
  * @kprim/scenarios — the named scenario catalogue, the Kernel composition
  * scenarios are written against, and the acceptance oracle.
  */
-export { catalogue, findScenario, kernelScenario, type KernelScenario } from "./catalogue.js";
-export { composeKernel, type Kernel } from "./kernel.js";
+export { catalogue, findScenario } from "./catalogue.js";
+export { kernelScenario, type KernelScenario } from "./define.js";
+export { composeKernel, type Kernel, type KernelOverrides } from "./kernel.js";
 export {
   type Expectation,
   type LockmgrSemantics,

@@ -16,7 +16,8 @@ import {
   type ScheduleHeader,
   type Strategy,
 } from "@kprim/machine";
-import { catalogue as builtin, type KernelScenario } from "./catalogue.js";
+import { catalogue as builtin } from "./catalogue.js";
+import type { KernelScenario } from "./define.js";
 import { composeKernel } from "./kernel.js";
 import { DEFAULT_VARIANT, resolveOptions, type RunOptions } from "./options.js";
 

@@ -1,0 +1,48 @@
+/**
+ * G5 — data changed while blocked, then re-validated (spec §7.2 G5).
+ *
+ * The correct twin of R8: T1 reads V under token A, acquires token B
+ * (contended, a blocking point), and *reads V again* before writing it. T2
+ * may change V meanwhile; T1's write depends only on its fresh read, so
+ * nothing is lost and the stale-read detector stays silent.
+ */
+import { kernelScenario } from "../define.js";
+import { finalValue } from "./checks.js";
+
+export const tokenRereadAfterAcquire = kernelScenario({
+  name: "token-reread-after-acquire",
+  description: "re-reading token-protected data after every blocking point keeps the update (R8's correct twin)",
+  specId: "G5",
+  params: {},
+  cpus: () => 2,
+  setup({ machine: m, kernel }) {
+    const A = kernel.token.create(m, "A", { cpu: 0 });
+    const B = kernel.token.create(m, "B", { cpu: 1 });
+    const V = m.cell("V", 0);
+    kernel.token.protect(m, A, V);
+    m.spawn({
+      cpu: 0,
+      name: "T1",
+      *body(k) {
+        const a = yield* kernel.token.get(k, A);
+        const early = yield* k.load(V);
+        const b = yield* kernel.token.get(k, B);
+        const v = yield* k.load(V); // re-validate after the blocking point
+        yield* k.store(V, Math.max(v, early) + 1);
+        yield* kernel.token.release(k, b);
+        yield* kernel.token.release(k, a);
+      },
+    });
+    m.spawn({
+      cpu: 1,
+      name: "T2",
+      *body(k) {
+        const a = yield* kernel.token.get(k, A);
+        const v = yield* k.load(V);
+        yield* k.store(V, v + 1);
+        yield* kernel.token.release(k, a);
+      },
+    });
+    return { detectors: [finalValue("lost-update", V, 2, "both increments must land")] };
+  },
+});
