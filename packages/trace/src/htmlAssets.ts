@@ -48,9 +48,9 @@ code { font: 12px ui-monospace, "DejaVu Sans Mono", monospace; background: #efef
 .k-crit { background: #e67e22; } .k-spin { background: #8e44ad; } .k-lock { background: #6d4c41; }
 .k-console { background: #b8860b; } .k-fail { background: var(--accent); } .k-other { background: #9e9e9e; }
 .window { position: absolute; top: 0; bottom: 0; left: calc(var(--i) * var(--px)); width: calc(var(--w) * var(--px)); min-width: 3px; background: rgba(198, 40, 40, .13); border-left: 2px solid rgba(198, 40, 40, .75); border-right: 2px solid rgba(198, 40, 40, .75); z-index: 1; }
-.window span { position: absolute; top: 3px; left: 3px; padding: 0 4px; border-radius: 3px; background: #fbe3e0; font-size: 10px; font-weight: 700; color: var(--accent); white-space: nowrap; }
+.window span { position: absolute; top: 1px; left: 3px; padding: 0 4px; border-radius: 3px; background: #fbe3e0; font-size: 10px; line-height: 11px; font-weight: 700; color: var(--accent); white-space: nowrap; }
 .failure { position: absolute; top: 0; bottom: 0; left: calc((var(--i) + .5) * var(--px) - 1px); width: 2px; background: var(--accent); z-index: 1; }
-.failure span { position: absolute; top: 2px; left: 4px; padding: 0 4px; border-radius: 3px; background: var(--accent); color: #fff; font-size: 10px; font-weight: 700; white-space: nowrap; }
+.failure span { position: absolute; top: 12px; left: 4px; padding: 0 4px; border-radius: 3px; background: var(--accent); color: #fff; font-size: 10px; line-height: 11px; font-weight: 700; white-space: nowrap; }
 .flows { position: absolute; left: 0; top: 24px; width: calc(var(--n) * var(--px)); overflow: visible; pointer-events: none; z-index: 3; }
 .flows line { stroke-width: 1.5; vector-effect: non-scaling-stroke; }
 .flows .ipi { stroke: #2e7d32; } .flows .wake { stroke: #00838f; stroke-dasharray: 4 3; }
