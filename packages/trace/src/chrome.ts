@@ -179,84 +179,42 @@ export function toChromeTrace(doc: TraceDocument): ChromeTrace {
 
   events.forEach((e, i) => {
     const at = ns[i]!;
+    const marker = (label: string, cat: string): void =>
+      put(slice(label, cat, at, at + 1, cpuTrack(e.cpu), base(e)), at, RANK.marker, 1);
+    const instant = (label: string, cat: string): void =>
+      put({ name: label, cat, ph: "i", ts: micros(at), ...where(e), s: "t", args: base(e) }, at, RANK.instant);
     // Event kinds are open (layers add their own), so this switch reads the kind as a string.
     const kind: string = e.kind;
     switch (kind) {
       case "ipi-send":
-        put(
-          slice(`IPI to cpu${e.target ?? "?"}: ${e.obj ?? ""}`, "ipi", at, at + 1, cpuTrack(e.cpu), base(e)),
-          at,
-          RANK.marker,
-          1,
-        );
-        return;
+        return marker(`IPI to cpu${e.target ?? "?"}: ${e.obj ?? ""}`, "ipi");
       case "ipi-take":
-        put(
-          slice(`IPI from cpu${e.target ?? "?"}: ${e.obj ?? ""}`, "ipi", at, at + 1, cpuTrack(e.cpu), base(e)),
-          at,
-          RANK.marker,
-          1,
-        );
-        return;
+        return marker(`IPI from cpu${e.target ?? "?"}: ${e.obj ?? ""}`, "ipi");
       case "wake":
-        put(slice(`wakeup ${e.obj ?? ""}`, "wake", at, at + 1, cpuTrack(e.cpu), base(e)), at, RANK.marker, 1);
-        return;
+        return marker(`wakeup ${e.obj ?? ""}`, "wake");
       case "printf":
-        put(
-          { name: e.detail ?? "", cat: "console", ph: "i", ts: micros(at), ...where(e), s: "t", args: base(e) },
-          at,
-          RANK.instant,
-        );
-        return;
+        return instant(e.detail ?? "", "console");
       case "panic":
-        put(
-          {
-            name: `panic: ${e.detail ?? ""}`,
-            cat: "failure",
-            ph: "i",
-            ts: micros(at),
-            ...where(e),
-            s: "t",
-            args: base(e),
-          },
-          at,
-          RANK.instant,
-        );
-        return;
+        return instant(`panic: ${e.detail ?? ""}`, "failure");
       default:
-        if (STRUCTURAL.has(e.kind)) return;
-        put(
-          { name: describe(e), cat: e.kind, ph: "i", ts: micros(at), ...where(e), s: "t", args: base(e) },
-          at,
-          RANK.instant,
-        );
+        if (!STRUCTURAL.has(kind)) instant(describe(e), kind);
+        return;
     }
   });
 
   for (const l of tl.links) {
-    const from = events[l.from]!;
-    const to = events[l.to]!;
     const id = l.kind === "ipi" ? 2 * l.id : 2 * l.id + 1;
-    const flowName = l.kind === "ipi" ? "IPI" : "wakeup";
-    const start: ChromeFlowEvent = {
-      name: flowName,
+    const flow = (ph: "s" | "f", at: number): ChromeFlowEvent => ({
+      name: l.kind === "ipi" ? "IPI" : "wakeup",
       cat: l.kind,
-      ph: "s",
+      ph,
       id,
-      ts: micros(ns[l.from]!),
-      ...where(from),
-    };
-    const end: ChromeFlowEvent = {
-      name: flowName,
-      cat: l.kind,
-      ph: "f",
-      id,
-      ts: micros(ns[l.to]!),
-      ...where(to),
-      bp: "e",
-    };
-    put(start, ns[l.from]!, RANK.flow);
-    put(end, ns[l.to]!, l.kind === "ipi" ? RANK.flow : RANK.wakeArrival);
+      ts: micros(ns[at]!),
+      ...where(events[at]!),
+      ...(ph === "f" ? { bp: "e" as const } : {}),
+    });
+    put(flow("s", l.from), ns[l.from]!, RANK.flow);
+    put(flow("f", l.to), ns[l.to]!, l.kind === "ipi" ? RANK.flow : RANK.wakeArrival);
   }
 
   tl.holds.forEach((h, id) => {

@@ -1,4 +1,4 @@
-import { createMachine, random, roundRobin } from "@kprim/machine";
+import { random, roundRobin } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import {
   type ChromeCompleteEvent,
@@ -11,7 +11,7 @@ import {
   toChromeTraceJson,
 } from "../src/index.js";
 import { checkChromeTrace, nanos } from "./chromeFormat.js";
-import { busyRun, counterRun, failingCounterRun } from "./fixtures.js";
+import { busyRun, counterRun, failingCounterRun, panicRun } from "./fixtures.js";
 
 const instants = (evs: readonly ChromeTraceEvent[]): ChromeInstantEvent[] =>
   evs.filter((e): e is ChromeInstantEvent => e.ph === "i");
@@ -137,22 +137,14 @@ describe("the Chrome trace export", () => {
   });
 
   it("shows a panic on the track of the cpu that panicked", () => {
-    const m = createMachine({ cpus: 2, trace: true });
-    m.spawn({
-      cpu: 1,
-      name: "P",
-      *body(k) {
-        yield* k.nop("x");
-        k.panic("lockmgr: locking against myself");
-      },
-    });
-    const evs2 = toChromeTrace(documentFromRun(m.run())).traceEvents;
+    const r = panicRun({ trace: true, cpu: 1, message: "lockmgr: locking against myself" });
+    const evs2 = toChromeTrace(documentFromRun(r)).traceEvents;
     expect(instants(evs2).find((e) => e.cat === "failure" && e.s === "t")).toMatchObject({
       name: "panic: lockmgr: locking against myself",
       tid: cpuTrack(1),
     });
     expect(evs2.find((e) => e.name.startsWith("failure point"))?.name).toBe(
-      "failure point: panic at step 1 in P: lockmgr: locking against myself",
+      "failure point: panic at step 1 in A: lockmgr: locking against myself",
     );
   });
 

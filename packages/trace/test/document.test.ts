@@ -1,19 +1,11 @@
-import { createMachine, random, roundRobin } from "@kprim/machine";
+import { random, roundRobin } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { checkDocument, documentFromRun, racyWindow, type TraceDocument, TraceError } from "../src/index.js";
-import { busyRun, counterRun, failingCounterRun } from "./fixtures.js";
+import { busyRun, counterRun, failingCounterRun, panicRun } from "./fixtures.js";
 
 describe("documentFromRun", () => {
   it("refuses a run that kept no trace", () => {
-    const m = createMachine({ cpus: 1 });
-    m.spawn({
-      cpu: 0,
-      name: "T",
-      *body(k) {
-        yield* k.nop("x");
-      },
-    });
-    expect(() => documentFromRun(m.run())).toThrow(/trace: true/);
+    expect(() => documentFromRun(panicRun({ trace: false }))).toThrow(/trace: true/);
   });
 
   it("takes scenario and variant from the schedule header unless given", () => {

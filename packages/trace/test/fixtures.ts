@@ -6,8 +6,17 @@
  *   sections, a sleep and a cross-cpu wakeup (IPI, then wake and switch),
  *   a spin-wait, an interrupt thread preempting, the MP lock, lock.* events
  *   and a console line.
+ * - `panicRun`: thread A takes a step on its cpu and panics.
  */
-import { type Cell, createMachine, type Detector, type RunResult, random, type Strategy } from "@kprim/machine";
+import {
+  type Cell,
+  createMachine,
+  type Detector,
+  type Machine,
+  type RunResult,
+  random,
+  type Strategy,
+} from "@kprim/machine";
 import "../src/locks.js";
 
 /** The detector the counter runs use: a store that leaves the counter below the stores so far lost an update. */
@@ -29,13 +38,13 @@ export function lostUpdate(counter: Cell<number>): Detector {
   };
 }
 
+/** A traced 2-cpu machine whose schedule header names `scenario` (and `variant`). */
+function tracedMachine(scenario: string, variant: string, strategy: Strategy): Machine {
+  return createMachine({ cpus: 2, strategy, trace: true, header: { scenario, variant, options: {}, params: {} } });
+}
+
 export function counterRun(strategy: Strategy, rounds = 2): RunResult {
-  const m = createMachine({
-    cpus: 2,
-    strategy,
-    trace: true,
-    header: { scenario: "counter", variant: "none", options: {}, params: {} },
-  });
+  const m = tracedMachine("counter", "none", strategy);
   const counter = m.cell("counter", 0);
   m.addDetector(lostUpdate(counter));
   for (let i = 0; i < 2; i++) {
@@ -65,12 +74,7 @@ export function failingCounterRun(): { seed: number; result: RunResult } {
 }
 
 export function busyRun(strategy: Strategy): RunResult {
-  const m = createMachine({
-    cpus: 2,
-    strategy,
-    trace: true,
-    header: { scenario: "busy", variant: "", options: {}, params: {} },
-  });
+  const m = tracedMachine("busy", "", strategy);
   const flag = m.cell("flag", 0);
   const data = m.cell("data", 0);
   const sleeper = m.spawn({
@@ -111,6 +115,20 @@ export function busyRun(strategy: Strategy): RunResult {
     kind: "interrupt",
     *body(k) {
       yield* k.load(data);
+    },
+  });
+  return m.run();
+}
+
+export function panicRun(opts: { trace: boolean; cpu?: number; message?: string }): RunResult {
+  const cpu = opts.cpu ?? 0;
+  const m = createMachine({ cpus: cpu + 1, trace: opts.trace });
+  m.spawn({
+    cpu,
+    name: "A",
+    *body(k) {
+      yield* k.nop("x");
+      k.panic(opts.message ?? "boom");
     },
   });
   return m.run();

@@ -1,7 +1,7 @@
 import { createMachine, type RunResult, roundRobin, type TraceEvent } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { failureStep, racyWindow } from "../src/index.js";
-import { busyRun, failingCounterRun } from "./fixtures.js";
+import { busyRun, failingCounterRun, panicRun } from "./fixtures.js";
 
 function lastSwitchTo(trace: readonly TraceEvent[], thread: number, upTo: number): number {
   const e = trace.filter((x) => x.kind === "switch" && x.target === thread && x.step <= upTo).at(-1);
@@ -134,16 +134,7 @@ describe("the default racy window", () => {
   });
 
   it("falls back to the failure step alone for a run without a trace", () => {
-    const m = createMachine({ cpus: 1 });
-    m.spawn({
-      cpu: 0,
-      name: "A",
-      *body(k) {
-        yield* k.nop("x");
-        k.panic("boom");
-      },
-    });
-    const r = m.run();
+    const r = panicRun({ trace: false });
     expect(racyWindow(r)).toEqual({ fromStep: 1, toStep: 1, reason: "the failure step (the run kept no trace)" });
   });
 });
