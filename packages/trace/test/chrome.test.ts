@@ -1,3 +1,9 @@
+/**
+ * The Chrome trace export, checked with chromeFormat.ts (the format's
+ * required fields, flow and async pairing, nesting as Perfetto imports it)
+ * and against the runs it draws: tracks, runs, nested sections, flows and
+ * what they bind to, lock holds, instants, the timebase, determinism.
+ */
 import { random, roundRobin } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import {

@@ -1,3 +1,8 @@
+/**
+ * The trace document: what documentFromRun takes from a run and its meta
+ * (header defaults, the racy window: default, explicit or none), and what
+ * checkDocument refuses.
+ */
 import { random, roundRobin } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { checkDocument, documentFromRun, racyWindow, type TraceDocument, TraceError } from "../src/index.js";

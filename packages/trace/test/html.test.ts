@@ -1,3 +1,8 @@
+/**
+ * The HTML timeline without a browser: self-contained, the header, the
+ * embedded data, escaping, a script that parses, byte-identical output.
+ * The rendered page is checked in chromium by the e2e project.
+ */
 import { random, roundRobin } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { documentFromRun, type TimelineData, toHtml } from "../src/index.js";

@@ -1,3 +1,8 @@
+/**
+ * The lock-event contract (src/locks.ts) on hand-made events: holds,
+ * recursion, shared holders, holders named by target, ownership passed on,
+ * unmatched releases, holds open at the end, the MP lock.
+ */
 import type { TraceEvent, TraceEventKind } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { lockHolds } from "../src/index.js";

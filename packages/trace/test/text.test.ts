@@ -1,3 +1,7 @@
+/**
+ * The text export: its header, one formatEvent line per event with the
+ * window and failure gutter, the closing outcome, and byte-identical output.
+ */
 import { formatEvent, random } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { documentFromRun, toText } from "../src/index.js";

@@ -1,3 +1,9 @@
+/**
+ * The default racy window rule (src/window.ts), one test per clause: none
+ * for ok and step-limit runs, the stale-write triple, the last-runs
+ * fallback for panics and deadlocks, and the failure step alone without a
+ * trace.
+ */
 import { createMachine, type RunResult, roundRobin, type TraceEvent } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { failureStep, racyWindow } from "../src/index.js";
