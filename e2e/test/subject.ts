@@ -21,7 +21,7 @@ export interface Subject {
 }
 
 export function subject(): Subject {
-  const prepared = prepare({ scenario: racyCounter, catalogue: [racyCounter] });
+  const prepared = prepare({ scenario: racyCounter });
   for (let seed = 1; seed <= 1000; seed++) {
     const result = prepared.build({ strategy: random({ seed }), trace: true }).run();
     const o = result.outcome;

@@ -275,7 +275,7 @@ export function toChromeTraceJson(doc: TraceDocument): string {
 function eventTimes(events: readonly TraceEvent[], ncpus: number): number[] {
   const last = Array.from({ length: ncpus }, () => -1);
   return events.map((e) => {
-    const t = Math.max(e.cycle * 1000, last[e.cpu]! + 1);
+    const t = Math.max(Math.round(e.cycle * 1000), last[e.cpu]! + 1);
     last[e.cpu] = t;
     return t;
   });

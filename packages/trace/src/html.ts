@@ -25,7 +25,7 @@
 import { describeOutcome } from "@kprim/machine";
 import { checkDocument, type TraceDocument } from "./document.js";
 import { TIMELINE_SCRIPT, TIMELINE_STYLE } from "./htmlAssets.js";
-import { buildTimeline } from "./timeline.js";
+import { buildTimeline, type LinkKind, type Span } from "./timeline.js";
 import { failureStep } from "./window.js";
 
 /** The event categories the page colours, as in the script's \`category\`. */
@@ -47,8 +47,8 @@ export interface TimelineData {
   readonly threads: TraceDocument["threads"];
   readonly events: TraceDocument["events"];
   /** Thread runs and the sections inside them; `from`/`to` are event indices (`to` -1: open at the end). */
-  readonly spans: readonly { kind: string; cpu: number; thread: number; from: number; to: number; label: string }[];
-  readonly links: readonly { kind: string; from: number; to: number }[];
+  readonly spans: readonly Span[];
+  readonly links: readonly { kind: LinkKind; from: number; to: number }[];
   /** The racy window in steps, and the event indices it covers (`to` < `from` when no event falls in it). */
   readonly window: { fromStep: number; toStep: number; reason: string; from: number; to: number } | null;
   /** The failure step and the index of its last event. */

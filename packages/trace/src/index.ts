@@ -27,4 +27,5 @@ export {
 export { type TimelineData, toHtml } from "./html.js";
 export { type LockHold, lockHolds } from "./locks.js";
 export { toText } from "./text.js";
+export type { LinkKind, Span, SpanKind } from "./timeline.js";
 export { failureStep, racyWindow, type WindowInput } from "./window.js";
