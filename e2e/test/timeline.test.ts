@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { describeOutcome } from "@kprim/machine";
 import { toHtml } from "@kprim/trace";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -65,7 +66,7 @@ describe("the HTML timeline in chromium", () => {
     expect(await page.textContent("[data-scenario]")).toBe(doc.scenario);
     expect(await page.textContent("[data-variant]")).toBe(doc.variant);
     expect(await page.textContent("[data-replay]")).toBe(doc.replayCommand);
-    expect(await page.textContent("[data-outcome]")).toMatch(/^violation at step \d+: \[lost-update\]/);
+    expect(await page.textContent("[data-outcome]")).toBe(describeOutcome(doc.outcome));
   });
 
   it("draws one lane per cpu", async () => {
@@ -114,17 +115,19 @@ describe("the HTML timeline in chromium", () => {
   });
 
   it("shows an event's details on hover", async () => {
+    // The failure step's first event: what the failing thread did (the losing store, for the stand-in race).
     const step = failingSteps.at(-1)!;
-    const store = doc.events.find((e) => e.step === step && e.kind === "op" && e.detail === "store")!;
-    const thread = doc.threads.find((t) => t.id === store.thread)!.name;
+    const mark = doc.events.find((e) => e.step === step && e.thread >= 0)!;
+    const thread = doc.threads.find((t) => t.id === mark.thread)!.name;
     expect(await page.isHidden("[data-tooltip]")).toBe(true);
-    await page.hover(`[data-event][data-seq="${store.seq}"]`);
+    await page.hover(`[data-event][data-seq="${mark.seq}"]`);
     expect(await page.isVisible("[data-tooltip]")).toBe(true);
     const text = await page.innerText("[data-tooltip]");
-    expect(text).toContain("op counter");
-    expect(text).toContain(`step ${step} · seq ${store.seq} · cycle ${store.cycle}`);
-    expect(text).toContain(`cpu${store.cpu} · ${thread}`);
-    expect(text).toContain("store");
+    expect(text).toContain(`${mark.kind}${mark.obj !== undefined ? ` ${mark.obj}` : ""}`);
+    expect(text).toContain(`step ${step} · seq ${mark.seq} · cycle ${mark.cycle}`);
+    expect(text).toContain(`cpu${mark.cpu} · ${thread}`);
+    expect(mark.detail).toBeDefined();
+    expect(text).toContain(mark.detail);
     expect(text).toContain("in the racy window");
     await page.hover("[data-scenario]");
     expect(await page.isHidden("[data-tooltip]")).toBe(true);
