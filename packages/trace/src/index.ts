@@ -1,0 +1,31 @@
+/**
+ * @kprim/trace — exporters for traced kprim runs: a kernel-console text log,
+ * Chrome trace event JSON that opens in Perfetto, and a self-contained HTML
+ * timeline. Every exporter is a pure function of a `TraceDocument`.
+ */
+export {
+  checkDocument,
+  type DocumentMeta,
+  documentFromRun,
+  type RacyWindow,
+  TraceError,
+  type TraceDocument,
+} from "./document.js";
+export {
+  type ChromeAsyncEvent,
+  type ChromeCompleteEvent,
+  type ChromeFlowEvent,
+  type ChromeInstantEvent,
+  type ChromeMetadataEvent,
+  type ChromeTrace,
+  type ChromeTraceEvent,
+  CHROME_PID,
+  cpuTrack,
+  toChromeTrace,
+  toChromeTraceJson,
+} from "./chrome.js";
+export { type TimelineData, toHtml } from "./html.js";
+export { type LockHold, lockHolds } from "./locks.js";
+export { toText } from "./text.js";
+export type { LinkKind, Span, SpanKind } from "./timeline.js";
+export { failureStep, racyWindow, type WindowInput } from "./window.js";
