@@ -2,6 +2,13 @@
  * The named scenario catalogue. Each entry declares the spec id it implements
  * (or none); expected verdicts come from the matrix only.
  */
+import {
+  interlockOutsideCrit,
+  interlockThenBlock,
+  interlockThenIpiProcessing,
+  spinlockAcrossTsleep,
+} from "./catalogue/interlockViolations.js";
+import { lostWakeup } from "./catalogue/lostWakeup.js";
 import { spinlockAcrossToken } from "./catalogue/spinlockAcrossToken.js";
 import { tokenPreemptedHolder } from "./catalogue/tokenPreemptedHolder.js";
 import { tokenRereadAfterAcquire } from "./catalogue/tokenRereadAfterAcquire.js";
@@ -13,6 +20,11 @@ export const catalogue: readonly KernelScenario[] = [
   tokenRereadAfterAcquire,
   tokenPreemptedHolder,
   spinlockAcrossToken,
+  lostWakeup,
+  interlockThenBlock,
+  interlockThenIpiProcessing,
+  interlockOutsideCrit,
+  spinlockAcrossTsleep,
 ];
 
 export function findScenario(name: string): KernelScenario | undefined {

@@ -4,6 +4,7 @@
  * the composition holds, so a plugin can replace any one layer and the whole
  * catalogue runs with the replacement.
  */
+import { type SleepqLayer, sleepqLayer, type WakeupForm } from "@kprim/sleepq";
 import { type SpinlockLayer, spinlockLayer } from "@kprim/spinlock";
 import { type TokenLayer, tokenLayer } from "@kprim/token";
 import type { RunOptions } from "./options.js";
@@ -13,6 +14,7 @@ export interface Kernel {
   readonly options: RunOptions;
   readonly spinlock: SpinlockLayer;
   readonly token: TokenLayer;
+  readonly sleepq: SleepqLayer;
 }
 
 /** Layers a plugin (or a test) puts in place of the defaults. */
@@ -24,5 +26,6 @@ export function composeKernel(options: RunOptions, overrides: KernelOverrides = 
     options,
     spinlock: overrides.spinlock ?? spinlockLayer,
     token: overrides.token ?? tokenLayer(options.tokenMode),
+    sleepq: overrides.sleepq ?? sleepqLayer((options["wakeup"] as WakeupForm | undefined) ?? "chain"),
   };
 }

@@ -1,0 +1,189 @@
+/**
+ * Breaking tsleep_interlock's preconditions (spec §5.5, §7.1 R5, R5b, R6).
+ *
+ * The pattern only holds if the caller stays in its critical section, with
+ * no blocking point and no explicit IPI processing, from tsleep_interlock(X)
+ * until tsleep(X) has queued it: otherwise the wakeup IPI the cpumask bit
+ * attracts can run on this cpu early, find nobody and clear the bit. Each
+ * scenario below breaks one precondition after releasing the spinlock (so
+ * only `interlock-discipline` applies, reported at the faulty step):
+ *
+ * - R5: a blocking operation (a contended token acquisition).
+ * - R5b: an explicit IPI-processing point without a switch (a send that
+ *   leaves an IPI FIFO over half full processes this cpu's own IPIs).
+ * - R6: tsleep_interlock called outside any critical section (the lock was
+ *   taken with spin_trylock, which does not enter one).
+ */
+import { IPI_FIFO_CAPACITY } from "@kprim/machine";
+import { kernelScenario } from "../define.js";
+
+export const interlockThenBlock = kernelScenario({
+  name: "interlock-then-block",
+  description: "a blocking token acquisition between tsleep_interlock and tsleep",
+  specId: "R5",
+  params: {},
+  cpus: () => 2,
+  setup({ machine: m, kernel }) {
+    const L = kernel.spinlock.create(m, "L");
+    const B = kernel.token.create(m, "B", { cpu: 1 });
+    const flag = m.cell("flag", 0);
+    const X = kernel.sleepq.ident(m, "X");
+    kernel.sleepq.declareCondition(m, X, {
+      cells: [flag],
+      holds: (v) => v.peek(flag) !== 0,
+      describe: "the flag is set",
+    });
+    m.spawn({
+      cpu: 0,
+      name: "T_W",
+      *body(k) {
+        k.critEnter();
+        yield* kernel.spinlock.lock(k, L);
+        if ((yield* k.load(flag)) === 0) {
+          yield* kernel.sleepq.tsleepInterlock(k, X);
+          yield* kernel.spinlock.unlock(k, L); // still in the outer critical section
+          const b = yield* kernel.token.get(k, B); // contended: a blocking point
+          yield* kernel.token.release(k, b);
+          yield* kernel.sleepq.tsleep(k, X, { interlocked: true }, "flag", 0);
+        } else {
+          yield* kernel.spinlock.unlock(k, L);
+        }
+        k.critExit();
+      },
+    });
+    m.spawn({
+      cpu: 1,
+      name: "T_H",
+      *body(k) {
+        yield* kernel.spinlock.lock(k, L);
+        yield* k.store(flag, 1);
+        yield* kernel.spinlock.unlock(k, L);
+        yield* kernel.sleepq.wakeup(k, X);
+      },
+    });
+  },
+});
+
+export const interlockThenIpiProcessing = kernelScenario({
+  name: "interlock-then-ipi-processing",
+  description: "an IPI send that overfills a FIFO (and so processes IPIs) between tsleep_interlock and tsleep",
+  specId: "R5b",
+  params: {},
+  cpus: () => 2,
+  setup({ machine: m, kernel }) {
+    const L = kernel.spinlock.create(m, "L");
+    const flag = m.cell("flag", 0);
+    const go = m.cell("go", 0);
+    const X = kernel.sleepq.ident(m, "X");
+    kernel.sleepq.declareCondition(m, X, {
+      cells: [flag],
+      holds: (v) => v.peek(flag) !== 0,
+      describe: "the flag is set",
+    });
+    m.spawn({
+      cpu: 0,
+      name: "T_W",
+      *body(k) {
+        k.critEnter();
+        yield* kernel.spinlock.lock(k, L);
+        if ((yield* k.load(flag)) === 0) {
+          yield* kernel.sleepq.tsleepInterlock(k, X);
+          yield* kernel.spinlock.unlock(k, L);
+          // Notify cpu1 of many events at once; its FIFO goes over half full.
+          yield* k.atomic("notify cpu1", {}, (tx) => {
+            for (let i = 0; i <= IPI_FIFO_CAPACITY / 2; i++) tx.sendIpi(1, "notify", () => {});
+          });
+          yield* kernel.sleepq.tsleep(k, X, { interlocked: true }, "flag", 0);
+        } else {
+          yield* kernel.spinlock.unlock(k, L);
+        }
+        k.critExit();
+      },
+    });
+    m.spawn({
+      cpu: 1,
+      name: "T_H",
+      *body(k) {
+        k.critEnter(); // busy in a critical section: cpu1 takes no IPIs yet
+        yield* kernel.spinlock.lock(k, L);
+        yield* k.store(flag, 1);
+        yield* kernel.spinlock.unlock(k, L);
+        yield* kernel.sleepq.wakeup(k, X);
+        yield* k.spinUntil("go", [go], (tx) => tx.read(go) === 1);
+        k.critExit();
+      },
+      daemon: true,
+    });
+  },
+});
+
+export const interlockOutsideCrit = kernelScenario({
+  name: "interlock-outside-crit",
+  description: "tsleep_interlock called with no critical section held",
+  specId: "R6",
+  params: {},
+  cpus: () => 2,
+  setup({ machine: m, kernel }) {
+    const L = kernel.spinlock.create(m, "L");
+    const flag = m.cell("flag", 0);
+    const X = kernel.sleepq.ident(m, "X");
+    kernel.sleepq.declareCondition(m, X, {
+      cells: [flag],
+      holds: (v) => v.peek(flag) !== 0,
+      describe: "the flag is set",
+    });
+    m.spawn({
+      cpu: 0,
+      name: "T_W",
+      *body(k) {
+        while (!(yield* kernel.spinlock.trylock(k, L))) yield* k.nop("retry");
+        if ((yield* k.load(flag)) === 0) {
+          yield* kernel.sleepq.tsleepInterlock(k, X); // crit count 0: meaningless
+          yield* kernel.spinlock.unlockQuick(k, L);
+          yield* kernel.sleepq.tsleep(k, X, { interlocked: true }, "flag", 0);
+        } else {
+          yield* kernel.spinlock.unlockQuick(k, L);
+        }
+      },
+    });
+    m.spawn({
+      cpu: 1,
+      name: "T_H",
+      *body(k) {
+        yield* kernel.spinlock.lock(k, L);
+        yield* k.store(flag, 1);
+        yield* kernel.spinlock.unlock(k, L);
+        yield* kernel.sleepq.wakeup(k, X);
+      },
+    });
+  },
+});
+
+export const spinlockAcrossTsleep = kernelScenario({
+  name: "spinlock-across-tsleep",
+  description: "a spinlock held across tsleep",
+  specId: "R9",
+  params: {},
+  cpus: () => 2,
+  setup({ machine: m, kernel }) {
+    const S = kernel.spinlock.create(m, "S");
+    const X = kernel.sleepq.ident(m, "X");
+    m.spawn({
+      cpu: 0,
+      name: "T1",
+      *body(k) {
+        yield* kernel.spinlock.lock(k, S);
+        yield* kernel.sleepq.tsleep(k, X, {}, "x", 1);
+        yield* kernel.spinlock.unlock(k, S);
+      },
+    });
+    m.spawn({
+      cpu: 1,
+      name: "T2",
+      *body(k) {
+        yield* kernel.spinlock.lock(k, S);
+        yield* kernel.spinlock.unlock(k, S);
+      },
+    });
+  },
+});

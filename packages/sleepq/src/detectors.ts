@@ -1,0 +1,187 @@
+/**
+ * Sleep-queue detectors.
+ *
+ * `lost-wakeup` (I6). At quiescence, a thread asleep without a timeout on an
+ * ident whose declared condition holds for it is a lost wakeup. The report
+ * names the wakeup that fell into the window: "T sleeps on X; the wakeup of
+ * X ran at step n, after T's last test of its condition and before T was
+ * queued" — the window ends at T's interlock point: its tsleep_interlock
+ * call when its tsleep was interlocked, else the queue insertion itself.
+ * (T's last test = the last step at which T read one of the condition's cells
+ * before that point.)
+ *
+ * `interlock-discipline` (I8). From `tsleep_interlock(X)` to the queue
+ * insertion of `tsleep(X)` the thread must keep its critical section, pass no
+ * blocking point and no explicit IPI-processing point (and stay on its cpu,
+ * which threads here always do). Reported at the faulty step, before any
+ * wakeup is lost: `tsleep_interlock` outside a critical section (R6), a
+ * blocking point (R5), an IPI-processing point (R5b). Leaving the critical
+ * section is how a caller abandons a sleep it no longer needs (the condition
+ * came true): that is reported only if a tsleep then relies on the abandoned
+ * interlock, at that tsleep, naming the step the section was left.
+ */
+import type { Detector, Finding, MachineView, StepRecord, TraceEvent } from "@kprim/machine";
+import { type Ident, type SleepHash, sleepState } from "./hash.js";
+
+interface Interlock {
+  readonly ident: string;
+  readonly step: number;
+}
+
+export function interlockDiscipline(): Detector {
+  /** Threads between tsleep_interlock and tsleep, still in their critical section. */
+  const armed = new Map<number, Interlock>();
+  /** Threads that left the critical section after interlocking (fatal only if a tsleep relies on it). */
+  const tainted = new Map<number, Interlock & { readonly left: number }>();
+  const report = (tid: number, view: MachineView, a: Interlock, what: string): Finding => ({
+    message: `${view.thread(tid).name} ${what} between tsleep_interlock(${a.ident}) at step ${a.step} and tsleep(${a.ident})`,
+    threads: [tid],
+  });
+  return {
+    name: "interlock-discipline",
+    onStep(rec: StepRecord, view: MachineView): Finding | undefined {
+      for (const ev of rec.events) {
+        const tid = ev.thread;
+        if (tid < 0) continue;
+        switch (ev.kind) {
+          case "sleepq.interlock": {
+            const crit = Number(ev.detail?.replace("crit ", "") ?? "0");
+            if (crit === 0) {
+              return {
+                message: `${view.thread(tid).name} called tsleep_interlock(${ev.obj}) outside a critical section`,
+                threads: [tid],
+              };
+            }
+            armed.set(tid, { ident: ev.obj ?? "?", step: rec.index });
+            tainted.delete(tid);
+            break;
+          }
+          case "sleepq.tsleep": {
+            const a = armed.get(tid);
+            armed.delete(tid);
+            const t = tainted.get(tid);
+            tainted.delete(tid);
+            const relies = ev.detail?.endsWith(" interlocked") ?? false;
+            if (a !== undefined && a.ident !== ev.obj)
+              return report(tid, view, a, `slept on ${ev.obj}, not the ident it interlocked,`);
+            if (relies && a === undefined && t !== undefined && t.ident === ev.obj) {
+              return report(tid, view, t, `left its critical section (step ${t.left})`);
+            }
+            break;
+          }
+          case "crit-exit": {
+            const a = armed.get(tid);
+            // Leaving the section abandons the interlock; harmless unless a tsleep relies on it.
+            if (a !== undefined && ev.detail === "0") {
+              armed.delete(tid);
+              tainted.set(tid, { ...a, left: rec.index });
+            }
+            break;
+          }
+          case "block": {
+            const a = armed.get(tid);
+            if (a !== undefined) {
+              armed.delete(tid);
+              return report(tid, view, a, `passed a blocking point (${ev.detail ?? "?"})`);
+            }
+            break;
+          }
+          case "ipi-point": {
+            const a = armed.get(tid);
+            if (a !== undefined) {
+              armed.delete(tid);
+              return report(tid, view, a, `passed an explicit IPI-processing point (${ev.detail ?? "?"})`);
+            }
+            break;
+          }
+          default:
+            break;
+        }
+      }
+      return undefined;
+    },
+  };
+}
+
+export function lostWakeup(h: SleepHash): Detector {
+  /** thread → ident name → last step the thread read one of the ident's condition cells. */
+  const lastTest = new Map<number, Map<string, number>>();
+  /** ident name → steps at which a wakeup of it started. */
+  const wakeups = new Map<string, number[]>();
+  /** thread → (ident name, step) of its last tsleep_interlock. */
+  const interlocked = new Map<number, { ident: string; step: number }>();
+  /** thread → step and interlocked-ness of its last queue insertion. */
+  const queued = new Map<number, { ident: string; step: number; interlocked: boolean }>();
+  const condCells = (): Map<number, string[]> => {
+    const byCell = new Map<number, string[]>();
+    for (const [ident, c] of h.conditions) {
+      for (const cell of c.cells) byCell.set(cell.id, [...(byCell.get(cell.id) ?? []), ident.name]);
+    }
+    return byCell;
+  };
+  let cells: Map<number, string[]> | null = null;
+  return {
+    name: "lost-wakeup",
+    footprints: true,
+    onStep(rec: StepRecord): undefined {
+      if (h.conditions.size === 0) return undefined;
+      cells ??= condCells();
+      if (rec.thread >= 0) {
+        for (const id of rec.reads) {
+          const idents = cells.get(id);
+          if (idents === undefined) continue;
+          let m = lastTest.get(rec.thread);
+          if (m === undefined) lastTest.set(rec.thread, (m = new Map()));
+          for (const name of idents) m.set(name, rec.index);
+        }
+      }
+      for (const ev of rec.events) {
+        if (ev.kind === "sleepq.wakeup") {
+          const l = wakeups.get(ev.obj ?? "") ?? [];
+          l.push(rec.index);
+          wakeups.set(ev.obj ?? "", l);
+        } else if (ev.kind === "sleepq.interlock" && ev.thread >= 0) {
+          interlocked.set(ev.thread, { ident: ev.obj ?? "", step: rec.index });
+        } else if (ev.kind === "sleepq.tsleep" && ev.thread >= 0) {
+          queued.set(ev.thread, {
+            ident: ev.obj ?? "",
+            step: rec.index,
+            interlocked: ev.detail?.endsWith(" interlocked") ?? false,
+          });
+        }
+      }
+      return undefined;
+    },
+    atQuiescence(view: MachineView): Finding | undefined {
+      for (const t of view.threads) {
+        if (t.state !== "blocked" || t.wait === null || t.wait.timeout !== null) continue;
+        const st = sleepState(t as never);
+        const ident = st.wchan;
+        if (ident === null || !st.queued) continue;
+        const cond = h.conditions.get(ident);
+        if (cond === undefined || !cond.holds(view, t as never)) continue;
+        return { message: explain(t.name, t.id, ident, cond.describe), threads: [t.id] };
+      }
+      return undefined;
+    },
+  };
+
+  function explain(who: string, tid: number, ident: Ident, cond: string): string {
+    const q = queued.get(tid);
+    const il = interlocked.get(tid);
+    const point =
+      q?.interlocked && il !== undefined && il.ident === ident.name
+        ? { step: il.step, what: "its tsleep_interlock" }
+        : { step: q?.step ?? 0, what: "it was queued" };
+    const tested = lastTest.get(tid)?.get(ident.name);
+    const missed = (wakeups.get(ident.name) ?? []).filter(
+      (n) => (tested === undefined || n > tested) && n < point.step,
+    );
+    const head = `${who} sleeps on ${ident.name} although ${cond}`;
+    if (missed.length > 0) {
+      const n = missed[missed.length - 1]!;
+      return `${head}: the wakeup of ${ident.name} ran at step ${n}, after ${who}'s last test of its condition${tested !== undefined ? ` (step ${tested})` : ""} and before ${point.what} (step ${point.step})`;
+    }
+    return `${head}, and no wakeup of ${ident.name} came after ${point.what} (step ${point.step})`;
+  }
+}

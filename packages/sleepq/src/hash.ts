@@ -1,0 +1,95 @@
+/**
+ * The tsleep/wakeup hash after the late-2005 change (spec §5.2).
+ *
+ * Protects: per cpu, `gd_tsleep_hash[128]` — lists of that cpu's sleeping
+ * threads (cpu-local: only code running on that cpu touches them); globally,
+ * `slpque_cpumasks[128]` — bit c of entry h means "cpu c may have a sleeper
+ * in bucket h" (a hint: set by tsleep and tsleep_interlock, cleared only by
+ * cpu c itself when its bucket h empties after a removal).
+ *
+ * Idents are simulated addresses: any object can be an ident, and
+ * `bucket = (addr >> 8) & 127`, so distinct idents can share a bucket (G3).
+ */
+import {
+  type Cell,
+  defineThreadLocal,
+  type Machine,
+  type MachineView,
+  type Thread,
+  type ThreadLocalKey,
+} from "@kprim/machine";
+
+declare module "@kprim/machine" {
+  interface TraceEventKinds {
+    /** tsleep_interlock set this cpu's bit (obj = ident, detail = "crit N"). */
+    "sleepq.interlock": true;
+    /** tsleep queued the thread (obj = ident, detail = wmesg). */
+    "sleepq.tsleep": true;
+    /** A wakeup of an ident started (obj = ident, detail = "wakeup" or "wakeup_one"). */
+    "sleepq.wakeup": true;
+    /** A sleeper was taken off its queue and scheduled (obj = ident, target = thread). */
+    "sleepq.woken": true;
+  }
+}
+
+export const HASH_BUCKETS = 128;
+
+export interface Ident {
+  readonly name: string;
+  /** The simulated kernel address. */
+  readonly addr: number;
+}
+
+/** `LOOKUP(ident)`. */
+export function bucketOf(ident: Ident): number {
+  return (ident.addr >>> 8) & (HASH_BUCKETS - 1);
+}
+
+/** How a wakeup reaches other cpus (spec §5.4; the multicast form is spec §8.5's alternative). */
+export type WakeupForm = "chain" | "multicast";
+
+/** Per-thread sleep state (td_wchan, td_wmesg, TDF_TSLEEPQ, TDF_TIMEOUT). */
+export interface SleepState {
+  wchan: Ident | null;
+  wmesg: string;
+  /** On a sleep queue. */
+  queued: boolean;
+  /** Woken by its timeout. */
+  timedOut: boolean;
+}
+
+export const SLEEP_STATE: ThreadLocalKey<SleepState> = defineThreadLocal("sleep", () => ({
+  wchan: null,
+  wmesg: "",
+  queued: false,
+  timedOut: false,
+}));
+
+export function sleepState(t: Thread): SleepState {
+  return t.local(SLEEP_STATE);
+}
+
+/** What a sleeper waits for, declared by a scenario or layer: the lost-wakeup check reads it. */
+export interface SleepCondition {
+  /** Cells the waiter reads to test the condition. */
+  readonly cells: readonly Cell<any>[];
+  /** Does the condition hold for waiter `t`? (observers only: use `view.peek`) */
+  readonly holds: (view: MachineView, t: Thread) => boolean;
+  /** "the lock is free", for reports. */
+  readonly describe: string;
+}
+
+export interface SleepHash {
+  readonly machine: Machine;
+  /** Per-cpu buckets (cpu-local cells). */
+  readonly queues: Cell<Thread[][]>[];
+  /** Per-bucket cpumasks (shared). */
+  readonly masks: Cell<number>[];
+  readonly idents: Map<object, Ident>;
+  readonly conditions: Map<Ident, SleepCondition>;
+  form: WakeupForm;
+  nextAddr: number;
+}
+
+/** Where simulated idents start (a kernel heap address of the era). */
+export const IDENT_BASE = 0xc0400000;

@@ -1,0 +1,23 @@
+/**
+ * @kprim/sleepq — DragonFly BSD's late-2005 tsleep/wakeup: per-cpu sleep
+ * queues, a global cpumask per hash bucket, IPI wakeups, tsleep_interlock and
+ * the lock-releasing sleep.
+ */
+export { interlockDiscipline, lostWakeup } from "./detectors.js";
+export { EBUSY, EINTR, ENOLCK, EWOULDBLOCK } from "./errno.js";
+export {
+  bucketOf,
+  HASH_BUCKETS,
+  type Ident,
+  IDENT_BASE,
+  type SleepCondition,
+  type SleepHash,
+  type SleepState,
+  sleepState,
+  type WakeupForm,
+} from "./hash.js";
+export { type SleepqLayer, sleepqLayer } from "./layer.js";
+export { msleep, type SleepLock } from "./msleep.js";
+export { collidingIdent, declareCondition, identOf, newIdent, SLEEP_HASH, sleepHash } from "./system.js";
+export { tsleep, type TsleepFlags, tsleepInterlock } from "./tsleep.js";
+export { wakeup, wakeupHere, wakeupOne } from "./wakeup.js";

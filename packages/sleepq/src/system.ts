@@ -1,0 +1,63 @@
+/**
+ * The per-machine sleep hash (see hash.ts): created on first use, with the
+ * `lost-wakeup` and `interlock-discipline` detectors installed then.
+ */
+import { defineExtension, type Machine, type Thread } from "@kprim/machine";
+import { interlockDiscipline, lostWakeup } from "./detectors.js";
+import { HASH_BUCKETS, IDENT_BASE, type Ident, type SleepCondition, type SleepHash } from "./hash.js";
+
+export const SLEEP_HASH = defineExtension<SleepHash>("sleepq", (m: Machine) => {
+  const h: SleepHash = {
+    machine: m,
+    queues: m.cpus.map((c) =>
+      m.cell<Thread[][]>(
+        `tsleep_hash${c.index}`,
+        Array.from({ length: HASH_BUCKETS }, () => []),
+        { cpu: c.index },
+      ),
+    ),
+    masks: Array.from({ length: HASH_BUCKETS }, (_, b) => m.cell(`slpque_cpumask[${b}]`, 0)),
+    idents: new Map(),
+    conditions: new Map(),
+    form: "chain",
+    nextAddr: IDENT_BASE,
+  };
+  m.addDetector(lostWakeup(h));
+  m.addDetector(interlockDiscipline());
+  return h;
+});
+
+export function sleepHash(m: Machine): SleepHash {
+  return m.ext(SLEEP_HASH);
+}
+
+/**
+ * The ident of `key` (any object: a lock, a buffer, a cell), given an address
+ * on first use. `addr` forces an address (to put two idents in one bucket).
+ */
+export function identOf(m: Machine, key: object, name: string, opts: { addr?: number } = {}): Ident {
+  const h = sleepHash(m);
+  let id = h.idents.get(key);
+  if (id === undefined) {
+    const addr = opts.addr ?? h.nextAddr;
+    if (opts.addr === undefined) h.nextAddr += 0x100;
+    id = Object.freeze({ name, addr });
+    h.idents.set(key, id);
+  }
+  return id;
+}
+
+/** A fresh ident with its own address (or `addr`). */
+export function newIdent(m: Machine, name: string, opts: { addr?: number } = {}): Ident {
+  return identOf(m, {}, name, opts);
+}
+
+/** An ident at another address that hashes to the same bucket as `other`. */
+export function collidingIdent(m: Machine, name: string, other: Ident): Ident {
+  return newIdent(m, name, { addr: other.addr + HASH_BUCKETS * 0x100 });
+}
+
+/** Declare the condition sleepers on `ident` wait for (the lost-wakeup check reads it at quiescence). */
+export function declareCondition(m: Machine, ident: Ident, cond: SleepCondition): void {
+  sleepHash(m).conditions.set(ident, cond);
+}

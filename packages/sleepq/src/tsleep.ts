@@ -1,0 +1,83 @@
+/**
+ * tsleep and tsleep_interlock (spec §5.3, §5.5).
+ *
+ * `tsleep(ident, flags, wmesg, timo)`: inside a critical section, in one
+ * step: append this thread to its cpu's bucket, set the cpu's bit in the
+ * bucket's cpumask, arm the timeout (timo > 0) and switch out. From the
+ * critical section's start to the switch there is no blocking point, so no
+ * wakeup IPI can run on this cpu before the thread is queued. On resumption:
+ * 0 if woken, EWOULDBLOCK if the timeout fired first; then leave the critical
+ * section — where the IPIs deferred on this cpu run.
+ *
+ * `tsleep_interlock(ident)`: set this cpu's bit in the bucket's cpumask.
+ * Nothing else: no queueing, no assertion. It only means something if the
+ * caller stays in a critical section, with no blocking point and no explicit
+ * IPI processing, until tsleep has queued it — the `interlock-discipline`
+ * detector reports a violation of that at the faulty step.
+ *
+ * Calling context: thread context, not at interrupt level. tsleep blocks.
+ */
+import { type Gen, type KernelContext, type Thread, type Tx } from "@kprim/machine";
+import { EWOULDBLOCK } from "./errno.js";
+import { bucketOf, type Ident, type SleepHash, sleepState } from "./hash.js";
+import { sleepHash } from "./system.js";
+
+export interface TsleepFlags {
+  /** The caller used tsleep_interlock(ident) first (PINTERLOCKED). */
+  readonly interlocked?: boolean;
+}
+
+export function* tsleep(k: KernelContext, ident: Ident, flags: TsleepFlags, wmesg: string, timo: number): Gen<number> {
+  if (k.intrNestingLevel > 0) k.panic(`tsleep(${ident.name}): called at interrupt level`);
+  const h = sleepHash(k.machine);
+  const t = k.thread;
+  const st = sleepState(t);
+  const b = bucketOf(ident);
+  const mask = h.masks[b]!;
+  k.critEnter();
+  yield* k.atomic(`tsleep ${ident.name}`, { writes: [mask] }, (tx) => {
+    tx.mutate(h.queues[tx.cpu]!)[b]!.push(t);
+    st.queued = true;
+    st.timedOut = false;
+    st.wchan = ident;
+    st.wmesg = wmesg;
+    tx.write(mask, (tx.read(mask) | (1 << tx.cpu)) >>> 0);
+    tx.event("sleepq.tsleep", ident.name, `${wmesg}${flags.interlocked ? " interlocked" : ""}`);
+    tx.block(
+      `asleep on ${ident.name} (${wmesg})`,
+      timo > 0
+        ? { ticks: timo, label: `endtsleep(${t.name})`, fire: (ftx) => endtsleep(ftx, h, t), fp: { writes: [mask] } }
+        : undefined,
+    );
+  });
+  if (st.queued) k.panic(`tsleep(${ident.name}): ${t.name} resumed while still on a sleep queue`);
+  const error = st.timedOut ? EWOULDBLOCK : 0;
+  st.timedOut = false;
+  st.wchan = null;
+  k.critExit();
+  return error;
+}
+
+/** The timeout of a sleeper: on its cpu, if it is still queued, take it off and schedule it. */
+function endtsleep(tx: Tx, h: SleepHash, t: Thread): void {
+  const st = sleepState(t);
+  if (!st.queued || st.wchan === null) return;
+  const b = bucketOf(st.wchan);
+  const q = tx.mutate(h.queues[tx.cpu]!)[b]!;
+  q.splice(q.indexOf(t), 1);
+  st.queued = false;
+  st.timedOut = true;
+  const maskCell = h.masks[b]!;
+  const bit = 1 << tx.cpu;
+  if (q.length === 0 && (tx.read(maskCell) & bit) !== 0) tx.write(maskCell, (tx.read(maskCell) & ~bit) >>> 0);
+  tx.schedule(t);
+}
+
+export function* tsleepInterlock(k: KernelContext, ident: Ident): Gen<void> {
+  const h = sleepHash(k.machine);
+  const mask = h.masks[bucketOf(ident)]!;
+  yield* k.atomic(`tsleep_interlock ${ident.name}`, { writes: [mask] }, (tx) => {
+    tx.write(mask, (tx.read(mask) | (1 << tx.cpu)) >>> 0);
+    tx.event("sleepq.interlock", ident.name, `crit ${k.crit}`);
+  });
+}
