@@ -20,7 +20,7 @@
  * came true): that is reported only if a tsleep then relies on the abandoned
  * interlock, at that tsleep, naming the step the section was left.
  */
-import type { Detector, Finding, MachineView, StepRecord, TraceEvent } from "@kprim/machine";
+import type { Detector, Finding, MachineView, StepRecord } from "@kprim/machine";
 import { type Ident, type SleepHash, sleepState } from "./hash.js";
 
 interface Interlock {
