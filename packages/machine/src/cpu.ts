@@ -38,6 +38,8 @@ export class Cpu {
   /** owed[s]: messages from s that must be taken before the current thread's next step. */
   readonly owed: Int32Array;
   owedTotal = 0;
+  /** An interrupt became pending inside a critical section that has since ended: it preempts before the current thread's next step. */
+  intrOwed = false;
   /** Simulated cycles. */
   clock = 0;
   /** `gd_intr_nesting_level`: above zero only while an IPI or timeout handler runs. */

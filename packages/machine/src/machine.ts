@@ -20,8 +20,11 @@
  *   section takes its count with it; the next thread's own count decides.
  * - An explicit IPI-processing point owes every queued message even inside a
  *   critical section.
- * - An interrupt thread preempts only a lower-priority current thread that
- *   is outside a critical section, and only if it holds no tokens (hooks).
+ * - An interrupt may arrive at any step boundary. Inside a critical section
+ *   it only becomes pending; when the section ends (crit_exit → splz) its
+ *   preemption is owed before the thread's next step. An interrupt thread
+ *   preempts only a lower-priority current thread, and only if it holds no
+ *   tokens (hooks).
  *   The preempted thread is parked and resumes the instant the preemptor
  *   blocks or ends; returning to it skips the switch-out hooks (preemption
  *   does not release tokens).
@@ -93,6 +96,8 @@ export interface SpawnOptions {
   readonly daemon?: boolean;
   /** An interrupt thread that is runnable from the start instead of armed. */
   readonly runnable?: boolean;
+  /** An interrupt thread whose interrupt can arrive only after `tx.arm` (default true: armed at once). */
+  readonly armed?: boolean;
 }
 
 /** Scheduler hooks a layer registers once per machine (the token layer's). */
@@ -255,9 +260,12 @@ export class Machine implements MachineView {
     const cpu = this.cpus[o.cpu]!;
     if (kind === "interrupt") {
       cpu.ithreads.push(t);
+      t.irq = this.cell(`irq ${o.name}`, o.runnable || o.armed === false ? 0 : 1);
       if (o.runnable) {
         t.state = "runnable";
         cpu.enqueue(t);
+      } else if (o.armed === false) {
+        t.state = "dormant";
       }
     } else {
       cpu.enqueue(t);
@@ -421,7 +429,9 @@ export class Machine implements MachineView {
     for (let i = 0; i < this.ncpus; i++) {
       const cpu = this.cpus[i]!;
       const cur = cpu.current;
+      let stepAt = -1;
       if (cur !== null && cpu.owedTotal === 0 && !cur.spinning && cur.op !== null) {
+        stepAt = n;
         buf[n++] = makeChoice(i, ChoiceKind.step);
       }
       if (cpu.inbox !== 0) {
@@ -433,14 +443,33 @@ export class Machine implements MachineView {
           }
         }
       }
-      if (cpu.ithreads.length !== 0 || cpu.timed.length !== 0) {
-        const quiet = cur === null || (cur.crit === 0 && cpu.owedTotal === 0);
-        if (quiet) {
-          for (const it of cpu.ithreads) {
-            if (this.interruptEnabled(cpu, it)) buf[n++] = makeChoice(i, ChoiceKind.interrupt, it.id);
+      if (cpu.ithreads.length !== 0) {
+        // An armed interrupt may arrive at any boundary (inside a critical
+        // section it becomes pending); a pending one preempts when allowed.
+        let owedPreempt = false;
+        for (const it of cpu.ithreads) {
+          if (it.state === "armed") {
+            buf[n++] = makeChoice(i, ChoiceKind.interrupt, it.id);
+          } else if (
+            it.state === "runnable" &&
+            cur !== null &&
+            cpu.owedTotal === 0 &&
+            (cur.crit === 0 || cpu.intrOwed) &&
+            this.preemptOk(cpu, it, cur)
+          ) {
+            buf[n++] = makeChoice(i, ChoiceKind.interrupt, it.id);
+            if (cpu.intrOwed) owedPreempt = true;
           }
-          for (const t of cpu.timed) buf[n++] = makeChoice(i, ChoiceKind.timeout, t.id);
         }
+        if (cpu.intrOwed && !owedPreempt) cpu.intrOwed = false;
+        // The owed preemption comes before the thread's next step.
+        if (owedPreempt && stepAt >= 0) {
+          buf.splice(stepAt, 1);
+          n--;
+        }
+      }
+      if (cpu.timed.length !== 0 && (cur === null || (cur.crit === 0 && cpu.owedTotal === 0))) {
+        for (const t of cpu.timed) buf[n++] = makeChoice(i, ChoiceKind.timeout, t.id);
       }
       if (cpu.dispatchReady && cur === null) buf[n++] = makeChoice(i, ChoiceKind.dispatch);
     }
@@ -449,18 +478,18 @@ export class Machine implements MachineView {
     return n;
   }
 
-  private interruptEnabled(cpu: Cpu, it: Thread): boolean {
-    if (it.state === "armed") return true;
-    if (it.state !== "runnable") return false;
-    const cur = cpu.current;
-    return cur !== null && this.canPreempt(cpu, it, cur);
-  }
-
-  private canPreempt(cpu: Cpu, it: Thread, cur: Thread): boolean {
-    if (it.pri <= cur.pri || cur.crit !== 0 || cpu.owedTotal !== 0) return false;
+  /** `lwkt_preempt`'s conditions on the preemptor (priority, no tokens, MP lock), the critical section aside. */
+  private preemptOk(cpu: Cpu, it: Thread, cur: Thread): boolean {
+    if (it.pri <= cur.pri) return false;
     for (const h of this.hooks) if (h.canPreempt && !h.canPreempt(it)) return false;
     if (it.mpcount > 0 && this.mplock.v !== -1 && this.mplock.v !== cpu.index) return false;
     return true;
+  }
+
+  /** May `it` preempt `cur` now: outside a critical section, or owed at its end. */
+  private canPreempt(cpu: Cpu, it: Thread, cur: Thread): boolean {
+    if (cpu.owedTotal !== 0 || (cur.crit !== 0 && !cpu.intrOwed)) return false;
+    return this.preemptOk(cpu, it, cur);
   }
 
   private take(choice: Choice): void {
@@ -625,6 +654,8 @@ export class Machine implements MachineView {
         return "preempted";
       case "armed":
         return "interrupt pending while its cpu stays in a critical section";
+      case "dormant":
+        return "interrupt never armed";
       case "done":
         return "done";
       default:
@@ -808,6 +839,7 @@ export class Machine implements MachineView {
   /** Choose and resume the next thread on an idle cpu. */
   private dispatch(cpu: Cpu): void {
     cpu.dispatchReady = false;
+    cpu.intrOwed = false;
     cpu.runqGrew = false;
     cpu.dispatchStep = this.stepCount;
     this.unwatchDispatch(cpu);
@@ -1089,6 +1121,8 @@ export class Machine implements MachineView {
 
   private fireInterrupt(cpu: Cpu, it: Thread): void {
     if (it.state === "armed") {
+      this.access(cpu, it.irq!, true, 0);
+      this.store(cpu, it.irq!, 0);
       it.state = "runnable";
       cpu.enqueue(it);
       if (this.eventsOn) this.emitFor(cpu.index, it, "interrupt", it.name);
@@ -1098,7 +1132,12 @@ export class Machine implements MachineView {
       this.dispatch(cpu);
       return;
     }
-    if (!this.canPreempt(cpu, it, cur)) return;
+    if (!this.canPreempt(cpu, it, cur)) {
+      // Inside a critical section (or behind owed IPIs): pending until it ends.
+      if (this.eventsOn) this.emitFor(cpu.index, it, "interrupt", it.name, "pending");
+      return;
+    }
+    cpu.intrOwed = false;
     cpu.dequeue(it);
     cur.state = "preempted";
     it.preempted = cur;
@@ -1162,6 +1201,16 @@ export class Machine implements MachineView {
       return LEFT;
     }
     return r;
+  }
+
+  /** @internal `tx.arm`: a dormant interrupt thread's interrupt may now arrive. */
+  arm(from: Cpu, it: Thread): void {
+    if (it.kind !== "interrupt") throw new MachineConfigError(`arm ${it.name}: not an interrupt thread`);
+    if (it.state !== "dormant") return;
+    this.access(from, it.irq!, true, 0);
+    this.store(from, it.irq!, 1);
+    it.state = "armed";
+    if (this.eventsOn) this.emitFor(from.index, this.scope?.thread ?? null, "interrupt", it.name, "armed", it.id);
   }
 
   /** @internal request that the stepping thread block when its closure returns. */
@@ -1350,6 +1399,10 @@ export class Machine implements MachineView {
       t.crit = 0;
     } else if (t.crit === 0 && cpu.current === t) {
       this.oweAll(cpu);
+      // splz: a pending interrupt that may preempt now does so before the next step.
+      for (const it of cpu.ithreads) {
+        if (it.state === "runnable" && this.preemptOk(cpu, it, t)) cpu.intrOwed = true;
+      }
     }
   }
 
@@ -1525,6 +1578,9 @@ class TxImpl implements Tx {
   }
   schedule(thread: Thread): void {
     this.m.schedule(this.m.currentScopeInfo().cpu, thread);
+  }
+  arm(thread: Thread): void {
+    this.m.arm(this.m.currentScopeInfo().cpu, thread);
   }
   block(waitsOn: string, timeout?: TimeoutSpec): void {
     this.m.requestBlock(waitsOn, timeout);

@@ -7,7 +7,7 @@
  * section count, the spinlock count, the MP lock count — are thread-local:
  * only the thread itself changes them, during its own steps.
  */
-import type { CellWatcher, Footprint } from "./cell.js";
+import type { Cell, CellWatcher, Footprint } from "./cell.js";
 import type { Gen, Op } from "./ops.js";
 import type { Tx } from "./tx.js";
 
@@ -26,7 +26,9 @@ export const PRI = Object.freeze({
 export type ThreadKind = "kernel" | "interrupt";
 
 export type ThreadState =
-  /** An interrupt thread whose interrupt has not arrived. */
+  /** An interrupt thread whose device has not been started (`tx.arm` arms it). */
+  | "dormant"
+  /** An interrupt thread whose interrupt may arrive at any step boundary. */
   | "armed"
   /** On its cpu's run queue. */
   | "runnable"
@@ -93,6 +95,8 @@ export class Thread {
   spinSince = 0;
   /** @internal when a woken spinner re-tests (end of its backoff window) */
   spinReadyAt = 0;
+  /** @internal an interrupt thread's interrupt line (1 = pending), a shared cell so arming is a visible write */
+  irq: Cell<number> | null = null;
   /** @internal the watcher registered on the cells of the pending spin */
   spinWatcher: CellWatcher | null = null;
   /** @internal wake id for trace flows (wakeup → switch-in) */

@@ -28,6 +28,8 @@ export interface Tx {
 
   /** `lwkt_schedule`: make a blocked thread runnable; on another cpu this sends an IPI. */
   schedule(thread: Thread): void;
+  /** Let a dormant interrupt thread's interrupt arrive from now on (a driver starting its device). */
+  arm(thread: Thread): void;
   /** End the step with the stepping thread switched out (a blocking point). Threads only. */
   block(waitsOn: string, timeout?: TimeoutSpec): void;
   /** `lwkt_send_ipiq`: to this cpu, runs `fn` at once; otherwise queues it. Over half full, a thread then drains. */

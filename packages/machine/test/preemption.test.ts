@@ -1,21 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { type Choice, createMachine, PRI, replay, roundRobin, type Thread } from "../src/index.js";
+import { createMachine, type Gen, type KernelContext, PRI, replay, roundRobin, type Thread } from "../src/index.js";
 import { ChoiceKind, makeChoice } from "../src/choice.js";
 import { log } from "./helpers.js";
 
 describe("interrupt threads and preemption", () => {
-  it("an interrupt thread preempts only outside a critical section", () => {
-    const m = createMachine({ cpus: 1, strategy: roundRobin(), trace: true });
-    const steps: number[] = [];
+  /** A 1-cpu machine: T runs `body`; the interrupt thread logs; the strategy fires the interrupt at boundary `at`, else prefers T. */
+  function interruptAt(at: number, body: (k: KernelContext, log: (s: string) => Gen<void>) => Gen<void>) {
+    const m = createMachine({ cpus: 1, trace: true });
+    const logCell = m.cell<string[]>("log", [], { cpu: 0 });
+    const log = function* (k: KernelContext, s: string): Gen<void> {
+      yield* k.atomic(s, {}, (tx) => void tx.mutate(logCell).push(s));
+    };
     m.spawn({
       cpu: 0,
       name: "T",
       *body(k) {
-        k.critEnter();
-        yield* k.nop("in crit 1");
-        yield* k.nop("in crit 2");
-        k.critExit();
-        yield* k.nop("outside");
+        yield* body(k, (s) => log(k, s));
       },
     });
     const it = m.spawn({
@@ -23,21 +23,56 @@ describe("interrupt threads and preemption", () => {
       name: "I",
       kind: "interrupt",
       *body(k) {
-        yield* k.nop("isr");
+        yield* log(k, "isr");
       },
     });
-    // Probe which choices are enabled at each boundary.
-    const strategy = {
-      name: "probe",
-      choose(cs: readonly Choice[]) {
-        steps.push(cs.includes(makeChoice(0, ChoiceKind.interrupt, it.id)) ? 1 : 0);
-        return 0; // always step T (listed first) while it can
+    const fire = makeChoice(0, ChoiceKind.interrupt, it.id);
+    m.setStrategy({
+      name: "fire-at",
+      choose(cs, view) {
+        if (view.step === at && cs.includes(fire)) return cs.indexOf(fire);
+        const step = cs.indexOf(makeChoice(0, ChoiceKind.step));
+        return step >= 0 ? step : 0;
       },
-    };
-    m.setStrategy(strategy);
-    m.run();
-    // Boundaries: before "in crit 1" (crit 1), before "in crit 2" (crit 1), before "outside" (crit 0) ...
-    expect(steps.slice(0, 3)).toEqual([0, 0, 1]);
+    });
+    return { r: m.run(), log: m.peek(logCell) };
+  }
+
+  it("an interrupt arriving inside a critical section waits, and preempts as the section ends", () => {
+    const { r, log } = interruptAt(1, function* (k, log) {
+      k.critEnter();
+      yield* log("in crit 1");
+      yield* log("in crit 2");
+      k.critExit();
+      yield* log("outside");
+    });
+    expect(r.outcome.kind).toBe("ok");
+    // Even with a strategy that always prefers T's step, the owed preemption comes first.
+    expect(log).toEqual(["in crit 1", "in crit 2", "isr", "outside"]);
+  });
+
+  it("the owed preemption happens even if the thread enters a new section in the same step", () => {
+    // The interrupt arrives at the first boundary, inside the first section.
+    const { r, log } = interruptAt(0, function* (k, log) {
+      k.critEnter();
+      yield* log("locked");
+      k.critExit(); // spin_unlock ...
+      k.critEnter(); // ... then tsleep's crit_enter, with no step in between
+      yield* log("queued");
+      k.critExit();
+    });
+    expect(r.outcome.kind).toBe("ok");
+    expect(log).toEqual(["locked", "isr", "queued"]);
+  });
+
+  it("an interrupt arriving outside a critical section preempts at once", () => {
+    const { r, log } = interruptAt(1, function* (_k, log) {
+      yield* log("first");
+      yield* log("second");
+    });
+    expect(r.outcome.kind).toBe("ok");
+    expect(log).toEqual(["first", "isr", "second"]);
+    expect(r.counters.total.preemptions).toBe(1);
   });
 
   it("the preempted thread is parked and resumes the instant the preemptor blocks", () => {
@@ -82,6 +117,41 @@ describe("interrupt threads and preemption", () => {
     ]);
     expect(t.state).toBe("done");
     expect(r.counters.total.preemptions).toBe(1);
+  });
+
+  it("a dormant interrupt thread's interrupt cannot arrive until it is armed", () => {
+    const m = createMachine({ cpus: 1, trace: true });
+    const order = m.cell<string[]>("order", [], { cpu: 0 });
+    const dev = m.spawn({
+      cpu: 0,
+      name: "dev",
+      kind: "interrupt",
+      armed: false,
+      *body(k) {
+        yield* k.atomic("isr", {}, (tx) => void tx.mutate(order).push("isr"));
+      },
+    });
+    const seen: boolean[] = [];
+    m.spawn({
+      cpu: 0,
+      name: "T",
+      *body(k) {
+        yield* k.nop("before");
+        yield* k.atomic("start the device", {}, (tx) => tx.arm(dev));
+        yield* k.atomic("after", {}, (tx) => void tx.mutate(order).push("after arm"));
+      },
+    });
+    m.setStrategy({
+      name: "probe",
+      choose(cs) {
+        const fire = cs.indexOf(makeChoice(0, ChoiceKind.interrupt, dev.id));
+        seen.push(fire >= 0);
+        return fire >= 0 ? fire : 0;
+      },
+    });
+    expect(m.run().outcome).toEqual({ kind: "ok" });
+    expect(seen.slice(0, 3)).toEqual([false, false, true]);
+    expect(m.peek(order)).toEqual(["isr", "after arm"]);
   });
 
   it("an interrupt thread of lower or equal priority never preempts", () => {
