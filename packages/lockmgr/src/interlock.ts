@@ -1,0 +1,59 @@
+/**
+ * The Interlock contract: what protects a lockmgr lock's own fields, and how
+ * a waiter sleeps without losing the wakeup (architecture "Contracts that
+ * make layers swappable"; spec §4.4–4.7).
+ *
+ * - `acquire` / `release`: take and drop the interlock.
+ * - `sleep(ident)`: called with the interlock held; release it while going to
+ *   sleep on `ident`, take it again after waking; returns tsleep's error.
+ * - `wakeup(ident)`: wake sleepers (an interlock that brings its own sleep
+ *   queue, like FreeBSD's msleep mutex, routes wakeups through it).
+ * - `inside`: how many threads are in a section the interlock guards — the
+ *   structural invariant of the lock is checked only when it is zero.
+ *
+ * Implementations: token (pre-patch), spin (the November 2005 patch),
+ * spin-naive (a deliberately broken control). A plugin can supply another
+ * `InterlockKind`; the Kernel composition picks one per variant.
+ */
+import type { Gen, KernelContext, Machine } from "@kprim/machine";
+import type { Ident, SleepqLayer } from "@kprim/sleepq";
+import type { SpinlockLayer } from "@kprim/spinlock";
+import type { TokenLayer } from "@kprim/token";
+
+export interface Interlock {
+  readonly kind: string;
+  readonly name: string;
+  acquire(k: KernelContext): Gen<void>;
+  release(k: KernelContext): Gen<void>;
+  sleep(k: KernelContext, ident: Ident, wmesg: string, timo: number): Gen<number>;
+  wakeup(k: KernelContext, ident: Ident): Gen<void>;
+  /** Threads currently inside a section this interlock guards (bookkeeping for detectors). */
+  readonly inside: number;
+}
+
+/** The layers an interlock is built from. */
+export interface InterlockDeps {
+  readonly spinlock: SpinlockLayer;
+  readonly token: TokenLayer;
+  readonly sleepq: SleepqLayer;
+}
+
+export interface InterlockKind {
+  /** "token", "spin", "spin-naive", or a plugin's name. */
+  readonly name: string;
+  readonly description: string;
+  /** Whether sleeping through it can lose a wakeup (true only for deliberately broken controls). */
+  readonly broken: boolean;
+  create(machine: Machine, name: string, deps: InterlockDeps, opts?: { cpu?: number }): Interlock;
+}
+
+/** Bookkeeping shared by the implementations: who is inside. */
+export class InsideCounter {
+  inside = 0;
+  enter(): void {
+    this.inside++;
+  }
+  leave(): void {
+    this.inside--;
+  }
+}

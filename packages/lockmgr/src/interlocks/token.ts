@@ -1,0 +1,63 @@
+/**
+ * The pre-patch interlock: an LWKT token (kern_lock.c rev 1.13; spec §4.4, §4.7).
+ *
+ * Sleeping is a plain `tsleep` with the token "held": the token drops at the
+ * switch-out and comes back before the thread runs again. That makes the
+ * sleep race-free for free — a releaser on another cpu must first get the
+ * token from the sleeper's cpu, which grants it only at `lwkt_switch`, after
+ * the sleeper is queued (spec §4.7.1). The price: acquiring the token is
+ * itself a blocking point when another cpu owns it, so lockmgr is not atomic
+ * with the caller's earlier observations (the getnewbuf race).
+ */
+import type { Gen, KernelContext, Machine, Thread } from "@kprim/machine";
+import type { Ident } from "@kprim/sleepq";
+import type { TokRef, Token } from "@kprim/token";
+import { InsideCounter, type Interlock, type InterlockDeps, type InterlockKind } from "../interlock.js";
+
+class TokenInterlock extends InsideCounter implements Interlock {
+  readonly kind = "token";
+  private readonly refs = new Map<Thread, TokRef[]>();
+
+  constructor(
+    readonly name: string,
+    readonly token: Token,
+    private readonly deps: InterlockDeps,
+  ) {
+    super();
+  }
+
+  *acquire(k: KernelContext): Gen<void> {
+    const ref = yield* this.deps.token.get(k, this.token);
+    let refs = this.refs.get(k.thread);
+    if (refs === undefined) this.refs.set(k.thread, (refs = []));
+    refs.push(ref);
+    this.enter();
+  }
+
+  *release(k: KernelContext): Gen<void> {
+    const ref = this.refs.get(k.thread)?.pop();
+    if (ref === undefined) k.panic(`${this.name}: ${k.thread.name} releases an interlock it does not hold`);
+    this.leave();
+    yield* this.deps.token.release(k, ref);
+  }
+
+  *sleep(k: KernelContext, ident: Ident, wmesg: string, timo: number): Gen<number> {
+    this.leave();
+    const error = yield* this.deps.sleepq.tsleep(k, ident, {}, wmesg, timo);
+    this.enter();
+    return error;
+  }
+
+  *wakeup(k: KernelContext, ident: Ident): Gen<void> {
+    yield* this.deps.sleepq.wakeup(k, ident);
+  }
+}
+
+export const tokenInterlock: InterlockKind = Object.freeze({
+  name: "token",
+  description: "an LWKT token; sleeps with a plain tsleep, the token dropping at the switch (pre-patch)",
+  broken: false,
+  create(machine: Machine, name: string, deps: InterlockDeps, opts: { cpu?: number } = {}): Interlock {
+    return new TokenInterlock(name, deps.token.create(machine, name, opts), deps);
+  },
+});
