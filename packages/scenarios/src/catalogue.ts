@@ -8,6 +8,14 @@ import {
   interlockThenIpiProcessing,
   spinlockAcrossTsleep,
 } from "./catalogue/interlockViolations.js";
+import {
+  interlockPreemptedSleep,
+  interlockSpuriousWakeups,
+  interlockTimeout,
+  interlockWakeupFirst,
+} from "./catalogue/interlockSleeps.js";
+import { lockmgrBarging, lockmgrReleaseUnheld, lockmgrTokenHeldThroughSleep } from "./catalogue/lockmgrCorrect.js";
+import { lockmgrLostWakeup, lockmgrPreemptedRelease, lockmgrUpgradeVsExclusive } from "./catalogue/lockmgrRaces.js";
 import { lostWakeup } from "./catalogue/lostWakeup.js";
 import { spinlockAcrossToken } from "./catalogue/spinlockAcrossToken.js";
 import { tokenPreemptedHolder } from "./catalogue/tokenPreemptedHolder.js";
@@ -25,6 +33,16 @@ export const catalogue: readonly KernelScenario[] = [
   interlockThenIpiProcessing,
   interlockOutsideCrit,
   spinlockAcrossTsleep,
+  lockmgrLostWakeup,
+  lockmgrPreemptedRelease,
+  interlockPreemptedSleep,
+  lockmgrUpgradeVsExclusive,
+  lockmgrBarging,
+  lockmgrTokenHeldThroughSleep,
+  lockmgrReleaseUnheld,
+  interlockSpuriousWakeups,
+  interlockWakeupFirst,
+  interlockTimeout,
 ];
 
 export function findScenario(name: string): KernelScenario | undefined {

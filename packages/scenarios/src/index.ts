@@ -4,7 +4,7 @@
  */
 export { catalogue, findScenario } from "./catalogue.js";
 export { kernelScenario, type KernelScenario } from "./define.js";
-export { composeKernel, type Kernel, type KernelOverrides } from "./kernel.js";
+export { composeKernel, interlockDeps, type Kernel, type KernelOverrides } from "./kernel.js";
 export {
   type Expectation,
   type LockmgrSemantics,

@@ -4,6 +4,8 @@
  * the composition holds, so a plugin can replace any one layer and the whole
  * catalogue runs with the replacement.
  */
+import { ParamError } from "@kprim/machine";
+import { builtinInterlocks, type InterlockDeps, type InterlockKind } from "@kprim/lockmgr";
 import { type SleepqLayer, sleepqLayer, type WakeupForm } from "@kprim/sleepq";
 import { type SpinlockLayer, spinlockLayer } from "@kprim/spinlock";
 import { type TokenLayer, tokenLayer } from "@kprim/token";
@@ -15,17 +17,32 @@ export interface Kernel {
   readonly spinlock: SpinlockLayer;
   readonly token: TokenLayer;
   readonly sleepq: SleepqLayer;
+  /** The lockmgr (and buffer) interlock of the variant. */
+  readonly interlock: InterlockKind;
 }
 
-/** Layers a plugin (or a test) puts in place of the defaults. */
-export type KernelOverrides = Partial<Omit<Kernel, "options">>;
+/** Layers a plugin (or a test) puts in place of the defaults; `interlocks` adds choosable interlocks. */
+export interface KernelOverrides extends Partial<Omit<Kernel, "options">> {
+  readonly interlocks?: Readonly<Record<string, InterlockKind>>;
+}
 
 /** Compose the kernel for a run's options. */
 export function composeKernel(options: RunOptions, overrides: KernelOverrides = {}): Kernel {
+  const interlocks = { ...builtinInterlocks, ...overrides.interlocks };
+  const interlock = overrides.interlock ?? interlocks[options.interlock];
+  if (interlock === undefined) {
+    throw new ParamError(`unknown interlock "${options.interlock}"; interlocks: ${Object.keys(interlocks).join(", ")}`);
+  }
   return {
     options,
     spinlock: overrides.spinlock ?? spinlockLayer,
     token: overrides.token ?? tokenLayer(options.tokenMode),
     sleepq: overrides.sleepq ?? sleepqLayer((options["wakeup"] as WakeupForm | undefined) ?? "chain"),
+    interlock,
   };
+}
+
+/** The layers an interlock (and lockmgr) is built from. */
+export function interlockDeps(kernel: Kernel): InterlockDeps {
+  return { spinlock: kernel.spinlock, token: kernel.token, sleepq: kernel.sleepq };
 }

@@ -1,0 +1,113 @@
+/**
+ * Correct-by-design lockmgr behaviour that must not be reported
+ * (spec §7.2 G2, G10, G11).
+ *
+ * G2 — barging: a release wakes the sleeper, but a NOWAIT caller may get the
+ * lock before the woken waiter runs; the waiter re-tests and sleeps again,
+ * and the next release wakes it. Not a lost wakeup.
+ *
+ * G10 — with the token interlock, a waiter sleeps "holding" the interlock
+ * token; the token is granted to the other cpu while it is switched out, and
+ * the holder there uses the lock meanwhile. Not a token-exclusion violation:
+ * the sleeper is at a blocking point.
+ *
+ * G11 — LK_RELEASE of a lock nobody holds: silently ignored by the 2005
+ * code; the 2008 code panics.
+ */
+import { lockmgr } from "@kprim/lockmgr";
+import { kernelScenario } from "../define.js";
+import { newLock } from "./locks.js";
+
+export const lockmgrBarging = kernelScenario({
+  name: "lockmgr-barging",
+  description: "a NOWAIT caller takes the lock between a release and the woken waiter's re-test",
+  specId: "G2",
+  params: {},
+  cpus: () => 3,
+  setup({ machine: m, kernel }) {
+    const L = newLock(m, kernel, "L", { cpu: 0 });
+    const released = m.cell("released", 0);
+    const taken = m.cell("taken", 0);
+    m.spawn({
+      cpu: 0,
+      name: "H",
+      *body(k) {
+        yield* lockmgr(k, L, "exclusive");
+        yield* k.store(taken, 1);
+        yield* k.spinUntil("W waits", [L.cell], (tx) => tx.read(L.cell).waitcount === 1);
+        yield* lockmgr(k, L, "release");
+        yield* k.store(released, 1);
+      },
+    });
+    m.spawn({
+      cpu: 2,
+      name: "N",
+      *body(k) {
+        yield* k.spinUntil("released", [released], (tx) => tx.read(released) === 1);
+        if ((yield* lockmgr(k, L, "exclusive", { nowait: true })) === 0) {
+          yield* k.nop("use it");
+          yield* lockmgr(k, L, "release");
+        }
+      },
+    });
+    m.spawn({
+      cpu: 1,
+      name: "W",
+      *body(k) {
+        yield* k.spinUntil("H took L", [taken], (tx) => tx.read(taken) === 1);
+        yield* lockmgr(k, L, "exclusive");
+        yield* lockmgr(k, L, "release");
+      },
+    });
+  },
+});
+
+export const lockmgrTokenHeldThroughSleep = kernelScenario({
+  name: "lockmgr-token-held-through-sleep",
+  description: "a waiter sleeps holding the interlock token while the other cpu uses the lock",
+  specId: "G10",
+  params: {},
+  cpus: () => 2,
+  setup({ machine: m, kernel }) {
+    const L = newLock(m, kernel, "L", { cpu: 0 });
+    const taken = m.cell("taken", 0);
+    m.spawn({
+      cpu: 1,
+      name: "H",
+      *body(k) {
+        yield* lockmgr(k, L, "exclusive");
+        yield* k.store(taken, 1);
+        yield* k.spinUntil("W asleep", [L.cell], (tx) => tx.read(L.cell).waitcount === 1);
+        yield* lockmgr(k, L, "release");
+      },
+    });
+    m.spawn({
+      cpu: 0,
+      name: "W",
+      *body(k) {
+        yield* k.spinUntil("H took L", [taken], (tx) => tx.read(taken) === 1);
+        yield* lockmgr(k, L, "exclusive");
+        yield* k.nop("use it");
+        yield* lockmgr(k, L, "release");
+      },
+    });
+  },
+});
+
+export const lockmgrReleaseUnheld = kernelScenario({
+  name: "lockmgr-release-unheld",
+  description: "LK_RELEASE of a lock nobody holds (ignored in 2005, a panic in 2008)",
+  specId: "G11",
+  params: {},
+  cpus: () => 1,
+  setup({ machine: m, kernel }) {
+    const L = newLock(m, kernel, "L", { cpu: 0 });
+    m.spawn({
+      cpu: 0,
+      name: "T",
+      *body(k) {
+        yield* lockmgr(k, L, "release");
+      },
+    });
+  },
+});

@@ -1,0 +1,142 @@
+/**
+ * lockmgr across the interlock change (spec §4.4–4.7, §7.1 R3, R4, R7).
+ *
+ * R3 — a waiter on one cpu, the holder on another. The waiter finds the lock
+ * held, counts itself, and releases the interlock to sleep. With the naive
+ * spinlock interlock the holder can release the lock and call wakeup in that
+ * window; the waiter then sleeps forever on a free lock. With the token, the
+ * holder cannot get the interlock until the waiter's cpu switches (after it
+ * is queued); with spinlock + tsleep_interlock the wakeup's IPI is held off
+ * until the waiter is queued. Nothing is lost in either.
+ *
+ * R4 (lockmgr form) — one cpu. The lock is held by "the kernel" for an I/O
+ * (BUF_KERNPROC); its completion interrupt releases it. With the naive
+ * interlock, the waiter's spin_unlock leaves the critical section and the
+ * interrupt can preempt right there: release and wakeup before the waiter
+ * is queued. With tsleep_interlock the critical section forbids the
+ * preemption; with the token, an interrupt that needs the token its
+ * preempted thread holds yields back to it.
+ *
+ * R7 — upgrade vs. exclusive (lockmgr-internal, any interlock): S1 and S2
+ * share the lock, E waits exclusive (WANT_EXCL set, waiting for the shares
+ * to go), S1 asks to upgrade (drops its share, sets WANT_UPGRADE, waits),
+ * S2 releases and wakes both. If S1 re-tests first it becomes the exclusive
+ * holder, and E — whose second wait does not include HAVE_EXCL in 2005 —
+ * proceeds and panics "lockmgr: non-zero exclusive count". The 2008 code
+ * waits for HAVE_EXCL too.
+ */
+import { lockmgr, lockmgrKernproc } from "@kprim/lockmgr";
+import { kernelScenario } from "../define.js";
+import { newLock } from "./locks.js";
+
+export const lockmgrLostWakeup = kernelScenario({
+  name: "lockmgr-lost-wakeup",
+  description: "an exclusive waiter and the releasing holder on two cpus",
+  specId: "R3",
+  params: {},
+  cpus: () => 2,
+  setup({ machine: m, kernel }) {
+    const L = newLock(m, kernel, "L", { cpu: 1 });
+    const taken = m.cell("taken", 0);
+    m.spawn({
+      cpu: 1,
+      name: "T_h",
+      *body(k) {
+        yield* lockmgr(k, L, "exclusive");
+        yield* k.store(taken, 1);
+        yield* k.nop("use the resource");
+        yield* lockmgr(k, L, "release");
+      },
+    });
+    m.spawn({
+      cpu: 0,
+      name: "T_w",
+      *body(k) {
+        yield* k.spinUntil("T_h took L", [taken], (tx) => tx.read(taken) === 1);
+        yield* lockmgr(k, L, "exclusive");
+        yield* lockmgr(k, L, "release");
+      },
+    });
+  },
+});
+
+export const lockmgrPreemptedRelease = kernelScenario({
+  name: "lockmgr-preempted-release",
+  description: "one cpu: an I/O-completion interrupt releases the lock a thread is about to sleep on",
+  specId: "R4",
+  params: {},
+  cpus: () => 1,
+  setup({ machine: m, kernel }) {
+    const L = newLock(m, kernel, "L", { cpu: 0 });
+    const done = m.spawn({
+      cpu: 0,
+      name: "biodone",
+      kind: "interrupt",
+      armed: false,
+      *body(k) {
+        yield* lockmgr(k, L, "release"); // held by LK_KERNTHREAD: any thread may release it
+      },
+    });
+    m.spawn({
+      cpu: 0,
+      name: "T_w",
+      *body(k) {
+        yield* lockmgr(k, L, "exclusive");
+        yield* lockmgrKernproc(k, L); // start the I/O: the hold goes to "the kernel"
+        yield* k.atomic("start I/O", {}, (tx) => tx.arm(done));
+        yield* lockmgr(k, L, "exclusive"); // wait for the I/O to complete
+        yield* lockmgr(k, L, "release");
+      },
+    });
+  },
+});
+
+export const lockmgrUpgradeVsExclusive = kernelScenario({
+  name: "lockmgr-upgrade-vs-exclusive",
+  description: "an upgrade and an exclusive request woken by the same release (lockmgr-internal)",
+  specId: "R7",
+  params: {},
+  cpus: () => 3,
+  setup({ machine: m, kernel }) {
+    const L = newLock(m, kernel, "L", { cpu: 0 });
+    const WANT_EXCL = 0x200;
+    const WANT_UPGRADE = 0x100;
+    m.spawn({
+      cpu: 0,
+      name: "S1",
+      *body(k) {
+        yield* lockmgr(k, L, "shared");
+        // Upgrade once S2 shares too and E waits for the shares to go.
+        yield* k.spinUntil("S2 shared, E waiting", [L.cell], (tx) => {
+          const s = tx.read(L.cell);
+          return s.sharecount === 2 && s.waitcount === 1 && (s.flags & WANT_EXCL) !== 0;
+        });
+        const e = yield* lockmgr(k, L, "upgrade");
+        if (e === 0) yield* lockmgr(k, L, "release");
+      },
+    });
+    m.spawn({
+      cpu: 1,
+      name: "E",
+      *body(k) {
+        yield* k.spinUntil("both share", [L.cell], (tx) => tx.read(L.cell).sharecount === 2);
+        yield* lockmgr(k, L, "exclusive");
+        yield* lockmgr(k, L, "release");
+      },
+    });
+    m.spawn({
+      cpu: 2,
+      name: "S2",
+      *body(k) {
+        yield* k.spinUntil("S1 shared", [L.cell], (tx) => tx.read(L.cell).sharecount === 1);
+        yield* lockmgr(k, L, "shared");
+        // Release once S1 waits to upgrade (and E still waits).
+        yield* k.spinUntil("S1 upgrading", [L.cell], (tx) => {
+          const s = tx.read(L.cell);
+          return (s.flags & WANT_UPGRADE) !== 0 && s.waitcount === 2;
+        });
+        yield* lockmgr(k, L, "release");
+      },
+    });
+  },
+});
