@@ -244,6 +244,12 @@ export class Machine implements MachineView {
     return new Cell<T>(this.nextCellId++, name, value, cpu);
   }
 
+  /** Set a cell's initial value during set-up (before the run starts). */
+  preset<T>(cell: Cell<T>, value: T): void {
+    if (this.started) throw new MachineConfigError(`preset ${cell.name}: the machine has already started`);
+    cell.v = value;
+  }
+
   spawn(o: SpawnOptions): Thread {
     if (this.started) throw new MachineConfigError(`spawn ${o.name}: the machine has already started`);
     if (!Number.isInteger(o.cpu) || o.cpu < 0 || o.cpu >= this.ncpus) {
