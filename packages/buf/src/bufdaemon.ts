@@ -1,0 +1,43 @@
+/**
+ * The buffer daemon, reduced to what getnewbuf relies on: when kicked (a
+ * wakeup of bd_request), write out delayed-write buffers — lock one found on
+ * DIRTY, take it off, clear B_DELWRI (the write completed), release it to
+ * CLEAN — and sleep again when none is left. A busy dirty buffer is retried
+ * after a short sleep.
+ *
+ * Run it as a daemon thread: `m.spawn({ ..., daemon: true, body: (k) => bufdaemon(k, cache) })`.
+ */
+import type { Gen, KernelContext } from "@kprim/machine";
+import { bufLock } from "./locking.js";
+import { bremfree, brelse } from "./queues.js";
+import { B_DELWRI, type BufCache, QUEUE_DIRTY } from "./types.js";
+
+export function* bufdaemon(k: KernelContext, cache: BufCache, opts: { outer?: "mplock" | "none" } = {}): Gen<void> {
+  const sleepq = cache.deps.sleepq;
+  if (opts.outer === "mplock") yield* k.mpLock();
+  for (;;) {
+    k.critEnter();
+    yield* sleepq.tsleepInterlock(k, cache.bdRequestIdent);
+    const victim = yield* k.atomic(
+      "bufdaemon: scan DIRTY",
+      { reads: [cache.queues[QUEUE_DIRTY]!] },
+      (tx) => tx.read(cache.queues[QUEUE_DIRTY]!)[0],
+    );
+    if (victim === undefined) {
+      yield* sleepq.tsleep(k, cache.bdRequestIdent, { interlocked: true }, "psleep", 0);
+      k.critExit();
+      continue;
+    }
+    k.critExit();
+    const bp = cache.bufs[victim]!;
+    if ((yield* bufLock(k, cache, bp, { nowait: true })) !== 0) {
+      yield* sleepq.tsleep(k, cache.bdRequestIdent, {}, "bdretry", 1);
+      continue;
+    }
+    yield* bremfree(k, cache, bp);
+    yield* k.atomic(`bufdaemon: write ${bp.id}`, { writes: [bp.cell] }, (tx) => {
+      tx.mutate(bp.cell).flags &= ~B_DELWRI;
+    });
+    yield* brelse(k, cache, bp);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * getblk (spec §6.5): the buffer for (vp, blkno), locked and on no queue.
+ *
+ * On a hit: BUF_LOCK(EXCLUSIVE | NOWAIT); if busy, BUF_TIMELOCK(EXCLUSIVE |
+ * SLEEPFAIL) and on ENOLCK look again (the buffer may have been reused while
+ * we slept: G1). Having the lock, re-check the identity — a token interlock
+ * may have blocked us inside BUF_LOCK — then bremfree. On a miss: getnewbuf;
+ * if another thread created the same block meanwhile, throw ours away
+ * (B_INVAL, brelse) and look again; else give it the identity.
+ *
+ * Gives up (returns null) after `maxRestarts` lookups, like getnewbuf.
+ * Calling context: thread context; blocks.
+ */
+import type { Gen, KernelContext } from "@kprim/machine";
+import { ENOLCK } from "@kprim/sleepq";
+import { getnewbuf } from "./getnewbuf.js";
+import { bufLock, bufTimelock, bufUnlock } from "./locking.js";
+import { bremfree, brelse } from "./queues.js";
+import { B_CACHE, B_INVAL, type Buf, type BufCache, identityKey, QUEUE_NONE } from "./types.js";
+
+export function* getblk(k: KernelContext, cache: BufCache, vp: number, blkno: number, slptimeo = 0): Gen<Buf | null> {
+  const key = identityKey(vp, blkno);
+  for (let lookups = 0; lookups <= cache.maxRestarts; lookups++) {
+    const hit = yield* k.atomic(`gbincore ${key}`, { reads: [cache.hash] }, (tx) => tx.read(cache.hash)[key]);
+    if (hit !== undefined) {
+      const bp = cache.bufs[hit]!;
+      let error = yield* bufLock(k, cache, bp, { nowait: true });
+      if (error !== 0) {
+        error = yield* bufTimelock(k, cache, bp, { sleepfail: true }, "getblk", slptimeo);
+        if (error === ENOLCK) continue;
+        if (error !== 0) return null;
+      }
+      const same = yield* k.atomic(`getblk: ${bp.id} still ${key}?`, { reads: [bp.cell] }, (tx) => {
+        const b = tx.read(bp.cell);
+        return b.vp === vp && b.lblkno === blkno ? (b.qindex !== QUEUE_NONE ? "queued" : "held") : "reused";
+      });
+      if (same === "reused") {
+        yield* bufUnlock(k, bp);
+        continue;
+      }
+      if (same === "queued") yield* bremfree(k, cache, bp);
+      return bp;
+    }
+    const { buf: bp, reason } = yield* getnewbuf(k, cache);
+    if (bp === null) {
+      if (reason === "restart-limit") return null;
+      continue;
+    }
+    const raced = yield* k.atomic(`getblk: attach ${key}`, { writes: [bp.cell, cache.hash] }, (tx) => {
+      const h = tx.mutate(cache.hash);
+      if (h[key] !== undefined) {
+        tx.mutate(bp.cell).flags |= B_INVAL;
+        return true;
+      }
+      h[key] = bp.index;
+      const b = tx.mutate(bp.cell);
+      b.vp = vp;
+      b.lblkno = blkno;
+      b.flags = B_CACHE;
+      return false;
+    });
+    if (!raced) return bp;
+    // Another thread created the block meanwhile: throw ours away and look again.
+    yield* brelse(k, cache, bp);
+  }
+  return null;
+}

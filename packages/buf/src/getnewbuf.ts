@@ -1,0 +1,168 @@
+/**
+ * getnewbuf (spec §6.6): find a free buffer to reuse, strip its identity and
+ * return it locked, on no queue.
+ *
+ * Scan EMPTYKVA, then CLEAN, then EMPTY from the head. For a candidate found
+ * on queue q, `BUF_LOCK(LK_EXCLUSIVE | LK_NOWAIT)`. Two windows make that
+ * observation stale (spec §6.7): a releaser between "enqueued" and
+ * "unlocked" (W1: the lock is busy), and another thread acting on the buffer
+ * while our own BUF_LOCK blocked on an interlock token (W2: the lock is free
+ * but the buffer moved). The checks:
+ *
+ * - `rev1.52` (DragonFly, late 2005; default): a busy lock prints
+ *   "getnewbuf: warning, locked buf %p, race corrected", sleeps briefly and
+ *   restarts; after a successful lock, a buffer no longer on q prints
+ *   "getnewbuf: warning, BUF_LOCK blocked unexpectedly on buf %p...",
+ *   unlocks and restarts.
+ * - `freebsd4`: a busy lock panics "getnewbuf: locked buf"; no second check.
+ * - `no-check`: neither — a busy candidate is skipped, and a buffer that
+ *   moved to DIRTY while we blocked is reused: its delayed write is lost.
+ *
+ * Every restart records a typed reason (trace event `buf.restart`). After
+ * `maxRestarts` restarts getnewbuf gives up: no buffer, reason
+ * `restart-limit`, no console line. With no candidate at all it kicks the
+ * buffer daemon and sleeps until a buffer is released (setting needsbuffer
+ * and looking once more before sleeping, with tsleep_interlock), then
+ * returns no buffer (reason `no-buffer`) so that getblk looks again.
+ *
+ * // outer: the caller holds the MP lock (outer "mplock") or nothing ("none").
+ * Calling context: thread context; blocks.
+ */
+import type { Gen, KernelContext } from "@kprim/machine";
+import { bufLock, bufUnlock } from "./locking.js";
+import { bremfree } from "./queues.js";
+import {
+  B_DELWRI,
+  type Buf,
+  type BufCache,
+  identityKey,
+  QUEUE_CLEAN,
+  QUEUE_EMPTY,
+  QUEUE_EMPTYKVA,
+  type QueueIndex,
+  type RestartReason,
+} from "./types.js";
+
+export interface GetnewbufResult {
+  readonly buf: Buf | null;
+  /** Why there is no buffer. */
+  readonly reason?: RestartReason;
+}
+
+const SCAN_ORDER: readonly QueueIndex[] = [QUEUE_EMPTYKVA, QUEUE_CLEAN, QUEUE_EMPTY];
+
+export function* getnewbuf(k: KernelContext, cache: BufCache): Gen<GetnewbufResult> {
+  cache.stats.getnewbuf++;
+  const sleepq = cache.deps.sleepq;
+  let restarts = 0;
+  const restart = (reason: RestartReason): void => {
+    restarts++;
+    cache.stats.restarts[reason]++;
+    k.event("buf.restart", undefined, reason);
+  };
+  for (;;) {
+    if (restarts > cache.maxRestarts) {
+      cache.stats.restarts["restart-limit"]++;
+      k.event("buf.restart", undefined, "restart-limit");
+      k.event("buf.getnewbuf", "none", "restart-limit");
+      return { buf: null, reason: "restart-limit" };
+    }
+    const skipped = new Set<number>();
+    let outcome: "restart" | "none" | GetnewbufResult = "none";
+    for (;;) {
+      // Pick the next candidate: the head of the first non-empty queue in scan order.
+      const pick = yield* k.atomic(
+        "getnewbuf: scan",
+        { reads: [...cache.queues, ...cache.bufs.map((b) => b.cell)] },
+        (tx) => {
+          for (const q of SCAN_ORDER) {
+            for (const i of tx.read(cache.queues[q]!)) {
+              if (skipped.has(i)) continue;
+              const b = tx.read(cache.bufs[i]!.cell);
+              if (b.qindex !== q) tx.panic(`getnewbuf: inconsistant queue ${q} bp ${cache.bufs[i]!.id}`);
+              if ((b.flags & B_DELWRI) !== 0)
+                tx.panic(`getnewbuf: delwri buffer ${cache.bufs[i]!.id} found in queue ${q}`);
+              return { index: i, qindex: q };
+            }
+          }
+          return null;
+        },
+      );
+      if (pick === null) break;
+      const bp = cache.bufs[pick.index]!;
+      const busy = (yield* bufLock(k, cache, bp, { nowait: true })) !== 0;
+      if (busy) {
+        k.event("buf.observe", bp.id, "busy");
+        if (cache.checks === "freebsd4") k.panic("getnewbuf: locked buf");
+        if (cache.checks === "no-check") {
+          skipped.add(bp.index);
+          continue;
+        }
+        cache.stats.warnings++;
+        k.printf(`getnewbuf: warning, locked buf ${bp.id}, race corrected`);
+        restart("buf-lock-busy");
+        yield* sleepq.tsleep(k, cache.bdRequestIdent, {}, "gnbxxx", 1);
+        outcome = "restart";
+        break;
+      }
+      // The lock was free; did the buffer stay where we found it?
+      const moved = yield* k.atomic(
+        "getnewbuf: requeued?",
+        { reads: [bp.cell] },
+        (tx) => tx.read(bp.cell).qindex !== pick.qindex,
+      );
+      k.event("buf.observe", bp.id, moved ? "free moved" : "free same");
+      if (moved && cache.checks === "rev1.52") {
+        cache.stats.warnings++;
+        k.printf(`getnewbuf: warning, BUF_LOCK blocked unexpectedly on buf ${bp.id}...`);
+        yield* bufUnlock(k, bp);
+        restart("queue-changed");
+        outcome = "restart";
+        break;
+      }
+      yield* bremfree(k, cache, bp);
+      // From here the buffer is ours: strip its identity (nbp and the old identity are gone).
+      yield* k.atomic(`getnewbuf: reuse ${bp.id}`, { writes: [bp.cell, cache.hash] }, (tx) => {
+        const b = tx.mutate(bp.cell);
+        tx.event(
+          "buf.reuse",
+          bp.id,
+          `flags 0x${b.flags.toString(16)}${b.vp !== null ? ` vp ${b.vp} lblkno ${b.lblkno}` : ""}`,
+        );
+        if (b.vp !== null && b.lblkno !== null) {
+          const h = tx.mutate(cache.hash);
+          if (h[identityKey(b.vp, b.lblkno)] === bp.index) delete h[identityKey(b.vp, b.lblkno)];
+        }
+        b.vp = null;
+        b.lblkno = null;
+        b.flags = 0;
+        b.data = 0;
+      });
+      k.event("buf.getnewbuf", bp.id);
+      outcome = { buf: bp };
+      break;
+    }
+    if (outcome === "restart") continue;
+    if (outcome !== "none") return outcome;
+    // No buffer: kick the buffer daemon and wait for a release. Set
+    // needsbuffer, then look at the queues once more before sleeping: a
+    // release that came after the scan (possible without the MP lock) found
+    // needsbuffer clear and woke nobody.
+    yield* sleepq.wakeup(k, cache.bdRequestIdent);
+    k.critEnter();
+    yield* sleepq.tsleepInterlock(k, cache.needsbufferIdent);
+    const wait = yield* k.atomic(
+      "getnewbuf: needsbuffer",
+      { reads: cache.queues, writes: [cache.needsbuffer] },
+      (tx) => {
+        tx.write(cache.needsbuffer, 1);
+        return SCAN_ORDER.every((q) => tx.read(cache.queues[q]!).length === 0);
+      },
+    );
+    if (wait) yield* sleepq.tsleep(k, cache.needsbufferIdent, { interlocked: true }, "newbuf", 0);
+    k.critExit();
+    cache.stats.restarts["no-buffer"]++;
+    k.event("buf.getnewbuf", "none", "no-buffer");
+    return { buf: null, reason: "no-buffer" };
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The buffer-cache layer as the Kernel composition sees it. A plugin can
+ * supply another (say, one with the rev 1.52 checks removed).
+ */
+import type { Gen, KernelContext, Machine } from "@kprim/machine";
+import type { InterlockDeps, InterlockKind } from "@kprim/lockmgr";
+import { bufdaemon } from "./bufdaemon.js";
+import { createBufCache, presetBuf } from "./cache.js";
+import { getblk } from "./getblk.js";
+import { getnewbuf, type GetnewbufResult } from "./getnewbuf.js";
+import { bufKernproc, bufLock, type BufLockFlags, bufRefcnt, bufUnlock } from "./locking.js";
+import { bdwrite, bqrelse, bremfree, brelse } from "./queues.js";
+import type { Buf, BufCache, BufCacheOptions } from "./types.js";
+
+export interface BufLayer {
+  readonly name: string;
+  create(machine: Machine, deps: InterlockDeps, interlock: InterlockKind, opts: BufCacheOptions): BufCache;
+  preset: typeof presetBuf;
+  getblk(k: KernelContext, cache: BufCache, vp: number, blkno: number, slptimeo?: number): Gen<Buf | null>;
+  getnewbuf(k: KernelContext, cache: BufCache): Gen<GetnewbufResult>;
+  brelse(k: KernelContext, cache: BufCache, bp: Buf): Gen<void>;
+  bqrelse(k: KernelContext, cache: BufCache, bp: Buf): Gen<void>;
+  bdwrite(k: KernelContext, cache: BufCache, bp: Buf, data: number): Gen<void>;
+  bremfree(k: KernelContext, cache: BufCache, bp: Buf): Gen<void>;
+  lock(k: KernelContext, cache: BufCache, bp: Buf, flags?: BufLockFlags): Gen<number>;
+  unlock(k: KernelContext, bp: Buf): Gen<void>;
+  refcnt(k: KernelContext, bp: Buf): Gen<number>;
+  kernproc(k: KernelContext, bp: Buf): Gen<void>;
+  bufdaemon(k: KernelContext, cache: BufCache, opts?: { outer?: "mplock" | "none" }): Gen<void>;
+}
+
+/** DragonFly's 2005 buffer cache. */
+export const bufLayer: BufLayer = Object.freeze({
+  name: "dragonfly-2005",
+  create: createBufCache,
+  preset: presetBuf,
+  getblk,
+  getnewbuf,
+  brelse,
+  bqrelse,
+  bdwrite,
+  bremfree,
+  lock: bufLock,
+  unlock: bufUnlock,
+  refcnt: bufRefcnt,
+  kernproc: bufKernproc,
+  bufdaemon,
+});

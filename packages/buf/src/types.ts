@@ -1,0 +1,103 @@
+/**
+ * The buffer cache's data (spec §6.1–6.2): `struct buf` fields that matter,
+ * the free queues, and the options of a cache.
+ */
+import type { Cell, Machine } from "@kprim/machine";
+import type { Interlock, InterlockDeps, InterlockKind, Lock, LockSemantics } from "@kprim/lockmgr";
+import type { Ident } from "@kprim/sleepq";
+
+declare module "@kprim/machine" {
+  interface TraceEventKinds {
+    /** getnewbuf tried to lock a buffer it found on a queue (I4): detail "free|busy" and, after a success, "same|moved". */
+    "buf.observe": true;
+    /** getnewbuf restarted (detail = RestartReason). */
+    "buf.restart": true;
+    /** getnewbuf took a buffer and stripped its identity (detail = the flags it had). */
+    "buf.reuse": true;
+    /** getnewbuf returned (obj = buffer, or "none"). */
+    "buf.getnewbuf": true;
+  }
+}
+
+// b_flags (values of the FreeBSD 4 lineage; only the bits the paths read).
+export const B_AGE = 0x1;
+export const B_NEEDCOMMIT = 0x2;
+export const B_ASYNC = 0x4;
+export const B_DELWRI = 0x80;
+export const B_CACHE = 0x20;
+export const B_DONE = 0x200;
+export const B_INVAL = 0x2000;
+export const B_LOCKED = 0x4000;
+export const B_NOCACHE = 0x8000;
+export const B_RELBUF = 0x400000;
+
+/** b_qindex. */
+export const QUEUE_NONE = 0;
+export const QUEUE_LOCKED = 1;
+export const QUEUE_CLEAN = 2;
+export const QUEUE_DIRTY = 3;
+export const QUEUE_EMPTYKVA = 4;
+export const QUEUE_EMPTY = 5;
+export const QUEUE_NAMES = ["NONE", "LOCKED", "CLEAN", "DIRTY", "EMPTYKVA", "EMPTY"] as const;
+export type QueueIndex = 0 | 1 | 2 | 3 | 4 | 5;
+
+export interface BufWord {
+  flags: number;
+  qindex: QueueIndex;
+  /** b_vp / b_lblkno: the identity, or null. */
+  vp: number | null;
+  lblkno: number | null;
+  /** The data the buffer holds (what a delayed write would lose). */
+  data: number;
+}
+
+export interface Buf {
+  /** `%p`: the buffer's simulated address. */
+  readonly id: string;
+  readonly index: number;
+  readonly cell: Cell<BufWord>;
+  /** b_lock. */
+  readonly lock: Lock;
+}
+
+/** How getnewbuf treats the two race windows (spec §6.6). */
+export type BufChecks = "rev1.52" | "freebsd4" | "no-check";
+
+/** Why getnewbuf restarted, or gave up. */
+export type RestartReason = "buf-lock-busy" | "queue-changed" | "no-buffer" | "restart-limit";
+
+export interface BufCacheOptions {
+  readonly bufs: number;
+  readonly checks?: BufChecks;
+  /** getnewbuf gives up (returns no buffer, reason restart-limit) after this many restarts. */
+  readonly maxRestarts?: number;
+  /** The cpu whose token (if the interlock is a token) each buffer lock starts on. */
+  readonly lockCpu?: number | ((index: number) => number);
+  /** The cpu buftimetoken starts on. */
+  readonly bufInterlockCpu?: number;
+  readonly semantics?: LockSemantics;
+}
+
+export interface BufCache {
+  readonly machine: Machine;
+  readonly bufs: readonly Buf[];
+  /** One shared cell per queue: the buffers on it, head first. */
+  readonly queues: readonly Cell<number[]>[];
+  /** The identity hash: "vp:lblkno" → buffer index. */
+  readonly hash: Cell<Record<string, number>>;
+  /** needsbuffer: getnewbuf waiters (a flag word). */
+  readonly needsbuffer: Cell<number>;
+  /** BUF_LOCK's interlock (buftimetoken before the patch). */
+  readonly bufInterlock: Interlock;
+  readonly needsbufferIdent: Ident;
+  readonly bdRequestIdent: Ident;
+  readonly checks: BufChecks;
+  readonly maxRestarts: number;
+  readonly deps: InterlockDeps;
+  readonly interlock: InterlockKind;
+  readonly stats: { warnings: number; restarts: Record<RestartReason, number>; getnewbuf: number };
+}
+
+export function identityKey(vp: number, lblkno: number): string {
+  return `${vp}:${lblkno}`;
+}
