@@ -2,6 +2,9 @@
  * The named scenario catalogue. Each entry declares the spec id it implements
  * (or none); expected verdicts come from the matrix only.
  */
+import { bufChurn } from "./catalogue/bufChurn.js";
+import { bufKernprocRelease, getblkSleepfailRetry, getnewbufWarningsThenValid } from "./catalogue/bufCorrect.js";
+import { getnewbufBlockedUnexpectedly, getnewbufLockedBuf } from "./catalogue/getnewbufRaces.js";
 import {
   interlockOutsideCrit,
   interlockThenBlock,
@@ -43,6 +46,12 @@ export const catalogue: readonly KernelScenario[] = [
   interlockSpuriousWakeups,
   interlockWakeupFirst,
   interlockTimeout,
+  getnewbufLockedBuf,
+  getnewbufBlockedUnexpectedly,
+  getblkSleepfailRetry,
+  getnewbufWarningsThenValid,
+  bufKernprocRelease,
+  bufChurn,
 ];
 
 export function findScenario(name: string): KernelScenario | undefined {

@@ -4,6 +4,7 @@
  * the composition holds, so a plugin can replace any one layer and the whole
  * catalogue runs with the replacement.
  */
+import { type BufLayer, bufLayer } from "@kprim/buf";
 import { ParamError } from "@kprim/machine";
 import { builtinInterlocks, type InterlockDeps, type InterlockKind } from "@kprim/lockmgr";
 import { type SleepqLayer, sleepqLayer, type WakeupForm } from "@kprim/sleepq";
@@ -19,6 +20,7 @@ export interface Kernel {
   readonly sleepq: SleepqLayer;
   /** The lockmgr (and buffer) interlock of the variant. */
   readonly interlock: InterlockKind;
+  readonly buf: BufLayer;
 }
 
 /** Layers a plugin (or a test) puts in place of the defaults; `interlocks` adds choosable interlocks. */
@@ -39,6 +41,7 @@ export function composeKernel(options: RunOptions, overrides: KernelOverrides = 
     token: overrides.token ?? tokenLayer(options.tokenMode),
     sleepq: overrides.sleepq ?? sleepqLayer((options["wakeup"] as WakeupForm | undefined) ?? "chain"),
     interlock,
+    buf: overrides.buf ?? bufLayer,
   };
 }
 

@@ -21,6 +21,10 @@ export const OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
   },
   outer: { values: ["mplock", "none"], description: "buffer-cache paths under the MP lock, or not" },
   lockmgr: { values: ["2005", "2008"], description: "lockmgr semantics" },
+  bufChecks: {
+    values: ["rev1.52", "freebsd4", "no-check"],
+    description: "getnewbuf's race checks: the two rev 1.52 warnings (default), a FreeBSD 4 panic, or none",
+  },
   wakeup: {
     values: ["chain", "multicast"],
     description: "how a wakeup reaches other cpus: a chain of IPIs (default) or one IPI per cpu",
