@@ -2,9 +2,17 @@
  * `pnpm bench [group]`: run benchmark groups and print their figures.
  */
 import { machineSpeed, reportMachineSpeed } from "./groups/machine.js";
+import { churnCost } from "./groups/churn.js";
+import { lockmgrCost } from "./groups/lockmgr.js";
+import { primitives } from "./groups/primitives.js";
+import { wakeupCost } from "./groups/wakeup.js";
 
 const groups: Record<string, (quick: boolean) => string> = {
   machine: (quick) => reportMachineSpeed(machineSpeed(quick ? 1 : 5)),
+  primitives,
+  wakeup: wakeupCost,
+  lockmgr: lockmgrCost,
+  churn: churnCost,
 };
 
 const args = process.argv.slice(2);
