@@ -1,0 +1,281 @@
+/**
+ * The exhaustive engine: a stateless depth-first search over the machine's
+ * choices. Every execution re-runs the factory and replays the current path
+ * (the machine is deterministic, so the same prefix reaches the same state),
+ * then extends it with default choices: continue the previous choice when
+ * enabled, else the first enabled one in cpu order.
+ *
+ * Reductions:
+ * - "none": naive DFS, every enabled choice at every state (the soundness
+ *   baseline).
+ * - "dpor": source-DPOR with sleep sets (Abdulla et al., POPL 2014,
+ *   Algorithm 1) run after each execution: for each new race e_i ⋖ e_j, if
+ *   no initial of notdep(e_i).e_j is in backtrack(pre(e_i)), add one that is
+ *   enabled there and not asleep. A choice's sleep-set footprint is the one
+ *   it had when it was executed from that same state in an earlier branch.
+ *   An execution whose enabled choices are all asleep is cut ("blocked").
+ *
+ * Preemption bound (see preemption.ts): a choice that would take the
+ * schedule over the bound is not explored and counts as pruned. Naive DFS
+ * under a bound explores every schedule within the bound; DPOR under a bound
+ * is not complete within it. Either way a search that pruned nothing covered
+ * the whole space.
+ *
+ * Invariants: the stack holds one node per step of the current path; node k
+ * knows the choices enabled at step k, the one being explored, the ones
+ * still to explore (backtrack) and, for DPOR, the footprints of those done
+ * and the inherited sleep set. Nothing here reads clocks or randomness.
+ */
+import { type Choice, type Detector, formatChoice, type Machine, type RunResult } from "@kprim/machine";
+import { indexOfExpected, runOnce } from "../driver.js";
+import { NondeterminismError } from "../errors.js";
+import type { MachineFactory } from "../factory.js";
+import { isPreemption } from "../preemption.js";
+import { RaceAnalysis } from "./races.js";
+import { type Footprint, StepLog } from "./stepLog.js";
+
+export type Reduction = "dpor" | "none";
+
+export interface SearchOptions {
+  readonly reduction: Reduction;
+  /** At most this many preemptions per schedule (default: unbounded). */
+  readonly preemptionBound?: number;
+  readonly maxSteps: number;
+  /** Stop after this many complete executions. */
+  readonly maxExecutions?: number;
+  /** Explore only below this prefix (it is taken as recorded). */
+  readonly prefix?: readonly Choice[];
+  /** More detectors for every machine (they see every step of every execution). */
+  readonly detectors?: readonly Detector[];
+}
+
+export interface SearchStats {
+  /** Complete executions (each reached a final state: an outcome). */
+  readonly executions: number;
+  /** Executions cut because every enabled choice was asleep or over the bound. */
+  readonly blocked: number;
+  /** Complete executions that ended at the step limit. */
+  readonly stepLimited: number;
+  /** Choices not explored because of the preemption bound. */
+  readonly pruned: number;
+  /** The search ran to its end (not stopped by the callback or maxExecutions). */
+  readonly finished: boolean;
+  /** finished, no execution hit the step limit, and the bound pruned nothing. */
+  readonly exhausted: boolean;
+}
+
+/** What the search hands its callback after each complete execution. */
+export interface Terminal {
+  readonly machine: Machine;
+  readonly result: RunResult;
+  /** 1-based index of this execution. */
+  readonly index: number;
+}
+
+interface Node {
+  readonly enabled: Choice[];
+  /** Preemptions taken before this node's choice. */
+  readonly pre: number;
+  /** Choices scheduled here; [0, next) have been taken. */
+  readonly backtrack: Choice[];
+  next: number;
+  /** The choice being explored. */
+  taken: Choice;
+  /** DPOR: footprints of the choices explored here. */
+  readonly done: Footprint[];
+  /** DPOR: the inherited sleep set. */
+  readonly sleep: readonly Footprint[];
+}
+
+const BLOCKED: unique symbol = Symbol("blocked");
+
+/** Run the search; `onExecution` returns true to stop it. */
+export function search(
+  factory: MachineFactory,
+  opts: SearchOptions,
+  onExecution: (t: Terminal) => boolean,
+): SearchStats {
+  const dpor = opts.reduction === "dpor";
+  const bound = opts.preemptionBound ?? Infinity;
+  const prefix = opts.prefix ?? [];
+  const log = new StepLog();
+  const races = new RaceAnalysis();
+  const stack: Node[] = [];
+  const detectors = [log.detector, ...(opts.detectors ?? [])];
+  let executions = 0;
+  let blocked = 0;
+  let stepLimited = 0;
+  let pruned = 0;
+  let nextSleep: Footprint[] = [];
+
+  const asleep = (sleep: readonly Footprint[], c: Choice): boolean => {
+    for (const f of sleep) if (f.choice === c) return true;
+    return false;
+  };
+  /** Preemptions after taking `c` at node k (which has `enabled`, `pre`). */
+  const costAt = (k: number, c: Choice, enabled: readonly Choice[]): number =>
+    isPreemption(k > 0 ? stack[k - 1]!.taken : -1, c, enabled) ? 1 : 0;
+
+  log.afterStep = (k) => {
+    // The step of the deepest node: its child is new, so compute the child's sleep set.
+    if (!dpor || k !== stack.length - 1) return;
+    const node = stack[k]!;
+    const out: Footprint[] = [];
+    for (const f of node.sleep) if (log.independent(f, k)) out.push(f);
+    for (const f of node.done) if (log.independent(f, k)) out.push(f);
+    nextSleep = out;
+  };
+
+  // The recorded prefix: fixed nodes with nothing else to explore.
+  const fixed = prefix.length;
+  const fixedNode = (k: number, enabled: readonly Choice[]): Choice => {
+    const want = prefix[k]!;
+    indexOfExpected(k, want, enabled);
+    const pre = k === 0 ? 0 : stack[k - 1]!.pre + costAt(k - 1, stack[k - 1]!.taken, stack[k - 1]!.enabled);
+    stack.push({ enabled: enabled.slice(), pre, backtrack: [want], next: 1, taken: want, done: [], sleep: [] });
+    return want;
+  };
+
+  const newNode = (k: number, enabled: readonly Choice[]): Choice => {
+    const pre = k === 0 ? 0 : stack[k - 1]!.pre + costAt(k - 1, stack[k - 1]!.taken, stack[k - 1]!.enabled);
+    const sleep = k === 0 || !dpor ? [] : nextSleep;
+    const prev = k > 0 ? stack[k - 1]!.taken : -1;
+    const allowed = (c: Choice): boolean => !asleep(sleep, c) && pre + costAt(k, c, enabled) <= bound;
+    let first: Choice | undefined =
+      prev >= 0 && enabled.includes(prev as Choice) && allowed(prev as Choice) ? (prev as Choice) : undefined;
+    first ??= enabled.find(allowed);
+    if (first === undefined) {
+      if (enabled.some((c) => !asleep(sleep, c))) pruned++;
+      throw BLOCKED;
+    }
+    const backtrack = [first];
+    if (!dpor) {
+      for (const c of enabled) {
+        if (c === first) continue;
+        if (allowed(c)) backtrack.push(c);
+        else pruned++;
+      }
+    }
+    stack.push({ enabled: enabled.slice(), pre, backtrack, next: 1, taken: first, done: [], sleep });
+    return first;
+  };
+
+  const strategy = {
+    name: dpor ? "dpor" : "dfs",
+    choose(enabled: readonly Choice[], view: { step: number }): number {
+      const k = view.step;
+      if (k < stack.length) {
+        const node = stack[k]!;
+        if (!sameChoices(node.enabled, enabled)) {
+          throw new NondeterminismError(
+            `the machine factory is not deterministic: after the same ${k} choices, ${fmt(node.enabled)} were enabled before and ${fmt(enabled)} now`,
+          );
+        }
+        return enabled.indexOf(node.taken);
+      }
+      if (k < fixed) return enabled.indexOf(fixedNode(k, enabled));
+      return enabled.indexOf(newNode(k, enabled));
+    },
+  };
+
+  const handleRace = (i: number, j: number): void => {
+    if (i < fixed) return;
+    const node = stack[i]!;
+    let found = false;
+    let pick = -1;
+    let overBound = false;
+    races.initials(i, j, (c) => {
+      if (node.backtrack.includes(c as Choice)) {
+        found = true;
+        return true;
+      }
+      if (pick < 0 && node.enabled.includes(c as Choice) && !asleep(node.sleep, c as Choice)) {
+        if (node.pre + costAt(i, c as Choice, node.enabled) <= bound) pick = c;
+        else overBound = true;
+      }
+      return false;
+    });
+    if (found) return;
+    if (pick >= 0) node.backtrack.push(pick as Choice);
+    else if (overBound) pruned++;
+  };
+
+  let finished = false;
+  let firstNew = 0;
+  let ncpus = 1;
+  for (;;) {
+    let result: RunResult | null = null;
+    let machine: Machine | null = null;
+    nextSleep = [];
+    try {
+      const ex = runOnce(factory, {
+        strategy,
+        maxSteps: opts.maxSteps,
+        recordFootprints: true,
+        detectors,
+        onBuilt: (m) => {
+          log.reset(m.mplock.id);
+          ncpus = m.ncpus;
+        },
+      });
+      machine = ex.machine;
+      result = ex.result;
+    } catch (e) {
+      if (e !== BLOCKED) throw e;
+      blocked++;
+    }
+    if (result !== null) {
+      // The step that panicked was not seen by the detectors.
+      if (log.n < result.steps) log.logUnseen(result.schedule.choices[result.steps - 1]!);
+    }
+    if (dpor) races.analyze(log, ncpus, firstNew, handleRace);
+    if (result !== null && machine !== null) {
+      executions++;
+      if (result.outcome.kind === "step-limit") stepLimited++;
+      if (onExecution({ machine, result, index: executions })) break;
+      if (opts.maxExecutions !== undefined && executions >= opts.maxExecutions) break;
+    }
+    // Backtrack to the deepest node with something left to explore.
+    let k = stack.length - 1;
+    for (; k >= fixed; k--) {
+      const node = stack[k]!;
+      if (dpor) node.done.push(log.footprint(k));
+      let next: Choice | -1 = -1;
+      while (node.next < node.backtrack.length) {
+        const c = node.backtrack[node.next++]!;
+        if (node.enabled.includes(c) && !asleep(node.sleep, c)) {
+          next = c;
+          break;
+        }
+      }
+      if (next >= 0) {
+        node.taken = next as Choice;
+        stack.length = k + 1;
+        break;
+      }
+    }
+    if (k < fixed) {
+      finished = true;
+      break;
+    }
+    firstNew = k;
+  }
+  return {
+    executions,
+    blocked,
+    stepLimited,
+    pruned,
+    finished,
+    exhausted: finished && stepLimited === 0 && pruned === 0,
+  };
+}
+
+function sameChoices(a: readonly Choice[], b: readonly Choice[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function fmt(cs: readonly Choice[]): string {
+  return cs.length === 0 ? "nothing" : cs.map(formatChoice).join(" ");
+}

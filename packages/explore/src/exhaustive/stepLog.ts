@@ -1,0 +1,163 @@
+/**
+ * The step log: what each step of one execution touched, recorded by a
+ * detector the explorer adds to every machine it builds with
+ * `recordFootprints`. Flat typed arrays, reused between executions.
+ *
+ * Dependence (what DPOR and sleep sets use). Two steps are dependent iff
+ * - they run on the same cpu (every choice on a cpu changes that cpu's
+ *   scheduler state: current thread, run queues, critical-section debts), or
+ * - one of them sends an IPI to the other's cpu (a send changes the target's
+ *   FIFOs, its pending-IPI bits and the enabledness of its spinners and of
+ *   its IPI choices, none of which is a cell), or
+ * - their shared-cell footprints conflict (same cell, at least one write).
+ * As objects: a step writes its own cpu, reads the cpu of every IPI target,
+ * and reads/writes its cells; dependent = some object in common with at least
+ * one write. Two sends to one cpu from different cpus stay independent.
+ *
+ * An interrupt choice also counts as reading the MP lock cell (whether an
+ * interrupt thread may preempt depends on it, and the machine reads it
+ * without recording). A step the detectors did not see — the step that
+ * panicked ends the run before detectors run — is logged as *universal*:
+ * dependent with every other step (sound, merely less reduction).
+ */
+import { type Choice, ChoiceKind, choiceCpu, choiceKind, type Detector, type StepRecord } from "@kprim/machine";
+
+/** A persisted footprint: a choice as it was executed from one state (sleep-set entries). */
+export interface Footprint {
+  readonly choice: Choice;
+  readonly cpu: number;
+  /** Bit c set: the step sent an IPI to cpu c. */
+  readonly sends: number;
+  readonly reads: Int32Array;
+  readonly writes: Int32Array;
+  readonly universal: boolean;
+}
+
+export class StepLog {
+  /** Events logged in this execution. */
+  n = 0;
+  choice = new Int32Array(256);
+  cpu = new Int32Array(256);
+  sends = new Int32Array(256);
+  universal = new Uint8Array(256);
+  /** reads of event k: pool[rs[k] .. ws[k]); writes: pool[ws[k] .. we[k]). */
+  rs = new Int32Array(256);
+  ws = new Int32Array(256);
+  we = new Int32Array(256);
+  pool = new Int32Array(1024);
+  top = 0;
+  /** Largest cell id seen (sizes the race analysis tables). */
+  maxCell = -1;
+  private mplock = -1;
+  /** Called after each logged step with its index. */
+  afterStep: ((k: number) => void) | null = null;
+  readonly detector: Detector;
+
+  constructor() {
+    this.detector = { name: "explore:footprints", onStep: (rec) => this.record(rec) };
+  }
+
+  /** Start a new execution on a machine whose MP lock cell has id `mplock`. */
+  reset(mplock: number): void {
+    this.n = 0;
+    this.top = 0;
+    this.mplock = mplock;
+  }
+
+  private record(rec: StepRecord): void {
+    const k = this.n;
+    this.ensure(k + 1);
+    this.choice[k] = rec.choice;
+    this.cpu[k] = rec.cpu;
+    this.universal[k] = 0;
+    let sends = 0;
+    const evs = rec.events;
+    for (let i = 0; i < evs.length; i++) {
+      const e = evs[i]!;
+      if (e.kind === "ipi-send" && e.target !== undefined) sends |= 1 << e.target;
+    }
+    this.sends[k] = sends;
+    this.rs[k] = this.top;
+    this.copy(rec.reads);
+    if (choiceKind(rec.choice) === ChoiceKind.interrupt && this.mplock >= 0) this.push(this.mplock, this.rs[k]!);
+    this.ws[k] = this.top;
+    this.copy(rec.writes);
+    this.we[k] = this.top;
+    this.n = k + 1;
+    this.afterStep?.(k);
+  }
+
+  /** Log a step the detectors did not see (the panicking last step) as universal. */
+  logUnseen(choice: Choice): void {
+    const k = this.n;
+    this.ensure(k + 1);
+    this.choice[k] = choice;
+    this.cpu[k] = choiceCpu(choice);
+    this.sends[k] = 0;
+    this.universal[k] = 1;
+    this.rs[k] = this.ws[k] = this.we[k] = this.top;
+    this.n = k + 1;
+  }
+
+  /** The footprint of event k, persisted (for sleep sets). */
+  footprint(k: number): Footprint {
+    return {
+      choice: this.choice[k]! as Choice,
+      cpu: this.cpu[k]!,
+      sends: this.sends[k]!,
+      reads: this.pool.slice(this.rs[k]!, this.ws[k]!),
+      writes: this.pool.slice(this.ws[k]!, this.we[k]!),
+      universal: this.universal[k] === 1,
+    };
+  }
+
+  /** Is footprint `f` independent of logged event k? */
+  independent(f: Footprint, k: number): boolean {
+    if (f.universal || this.universal[k] === 1) return false;
+    const c = this.cpu[k]!;
+    if (f.cpu === c) return false;
+    if (((f.sends >>> c) & 1) !== 0 || ((this.sends[k]! >>> f.cpu) & 1) !== 0) return false;
+    const pool = this.pool;
+    for (let p = this.rs[k]!, e = this.ws[k]!; p < e; p++) if (f.writes.includes(pool[p]!)) return false;
+    for (let p = this.ws[k]!, e = this.we[k]!; p < e; p++) {
+      const x = pool[p]!;
+      if (f.writes.includes(x) || f.reads.includes(x)) return false;
+    }
+    return true;
+  }
+
+  private copy(ids: readonly number[]): void {
+    const start = this.top;
+    for (let i = 0; i < ids.length; i++) this.push(ids[i]!, start);
+  }
+
+  /** Append a cell id to the current slice (which began at `start`) unless already there. */
+  private push(id: number, start: number): void {
+    const pool = this.pool;
+    for (let p = start; p < this.top; p++) if (pool[p] === id) return;
+    if (this.top === pool.length) {
+      const bigger = new Int32Array(pool.length * 2);
+      bigger.set(pool);
+      this.pool = bigger;
+    }
+    this.pool[this.top++] = id;
+    if (id > this.maxCell) this.maxCell = id;
+  }
+
+  private ensure(n: number): void {
+    if (n <= this.choice.length) return;
+    const size = Math.max(n, this.choice.length * 2);
+    const grow = <T extends Int32Array | Uint8Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(size);
+      b.set(a);
+      return b;
+    };
+    this.choice = grow(this.choice);
+    this.cpu = grow(this.cpu);
+    this.sends = grow(this.sends);
+    this.universal = grow(this.universal);
+    this.rs = grow(this.rs);
+    this.ws = grow(this.ws);
+    this.we = grow(this.we);
+  }
+}

@@ -1,0 +1,1 @@
+export type { BuildRequest, MachineFactory } from "./factory.js";
