@@ -15,6 +15,15 @@
  * writes); the races are the candidates that happen before no other
  * candidate.
  *
+ * Disabled choices. On this machine a choice can be disabled by a step it
+ * depends on (a write that makes a spinner's test false, a critical section
+ * that holds off interrupts and IPIs), and a chain of reversals can break on
+ * a state where the racing step is disabled. `lookback` finds, as Flanagan &
+ * Godefroid's DPOR does for transitions that are not co-enabled, the latest
+ * earlier step e_y dependent with e_j before which e_j can start, and which
+ * does not happen before the previous step of e_j's thread (or choice); the
+ * engine then treats (y, j) as a race too.
+ *
  * The initials of v = notdep(e_i).e_j — the events after e_i that do not
  * happen after it, then e_j — are the events of v with no happens-before
  * predecessor in v: the choices that can start a reversal of the race.
@@ -35,6 +44,8 @@ export class RaceAnalysis {
   private cand = new Int32Array(64);
   private mark = new Int32Array(256);
   private first = new Int32Array(32);
+  /** prevSame[j]: the previous step of j's thread (or of its choice, for non-steps), or −1. */
+  private prevSame = new Int32Array(256);
   private log!: StepLog;
 
   /**
@@ -61,6 +72,8 @@ export class RaceAnalysis {
     this.nodes = 0;
     const cpuObj = log.maxCell + 1;
     const counts = new Int32Array(nc);
+    const lastOf = new Map<number, number>();
+    if (this.prevSame.length < n) this.prevSame = new Int32Array(Math.max(n, this.prevSame.length * 2));
     const vc = this.vc;
     const pool = log.pool;
     for (let j = 0; j < n; j++) {
@@ -85,6 +98,10 @@ export class RaceAnalysis {
       }
       this.loc[j] = ++counts[cpu]!;
       vc[base + cpu] = this.loc[j]!;
+      // Steps are keyed by thread, other choices by identity.
+      const key = log.thread[j]! >= 0 ? log.thread[j]! : -1 - log.choice[j]!;
+      this.prevSame[j] = lastOf.get(key) ?? -1;
+      lastOf.set(key, j);
       if (j >= from) {
         for (let q = 0; q < nc2; q++) {
           const x = this.cand[q]!;
@@ -105,16 +122,30 @@ export class RaceAnalysis {
     }
   }
 
+  /**
+   * The latest step y < x dependent with step j, before which j can start
+   * (`canStart`), and which does not happen before the previous step of j's
+   * thread (or choice); −1 if none.
+   */
+  lookback(x: number, j: number, canStart: (y: number) => boolean): number {
+    const prev = this.prevSame[j]!;
+    for (let y = x - 1; y >= 0; y--) {
+      if (prev >= 0 && this.hb(y, prev)) return -1;
+      if (this.log.dependent(y, j) && canStart(y)) return y;
+    }
+    return -1;
+  }
+
   /** Does step x happen before step y? */
   hb(x: number, y: number): boolean {
     return x < y && this.vc[y * this.nc + this.log.cpu[x]!]! >= this.loc[x]!;
   }
 
   /**
-   * Visit the choices of the initials of notdep(e_i).e_j, in trace order,
+   * Visit the initials of notdep(e_i).e_j (step indices), in trace order,
    * until `visit` returns true.
    */
-  initials(i: number, j: number, visit: (choice: number) => boolean): void {
+  initials(i: number, j: number, visit: (k: number) => boolean): void {
     const nc = this.nc;
     const log = this.log;
     const first = this.first;
@@ -127,7 +158,7 @@ export class RaceAnalysis {
         const f = first[c]!;
         if (f >= 0 && this.vc[base + c]! >= this.loc[f]!) initial = false;
       }
-      if (initial && visit(log.choice[k]!)) return;
+      if (initial && visit(k)) return;
       const cpu = log.cpu[k]!;
       if (first[cpu]! < 0) first[cpu] = k;
     }

@@ -15,6 +15,10 @@
  *   it had when it was executed from that same state in an earlier branch.
  *   An execution whose enabled choices are all asleep is cut ("blocked").
  *
+ * A run that ends in a panic, a violation or the step limit ends while other
+ * choices may still be enabled: its last step counts as dependent with all
+ * of them (each is scheduled before it in a later execution).
+ *
  * Preemption bound (see preemption.ts): a choice that would take the
  * schedule over the bound is not explored and counts as pruned. Naive DFS
  * under a bound explores every schedule within the bound; DPOR under a bound
@@ -26,7 +30,18 @@
  * still to explore (backtrack) and, for DPOR, the footprints of those done
  * and the inherited sleep set. Nothing here reads clocks or randomness.
  */
-import { type Choice, type Detector, formatChoice, type Machine, type RunResult } from "@kprim/machine";
+import {
+  type Choice,
+  ChoiceKind,
+  choiceCpu,
+  choiceKind,
+  type Detector,
+  formatChoice,
+  type Machine,
+  type MachineView,
+  makeChoice,
+  type RunResult,
+} from "@kprim/machine";
 import { indexOfExpected, runOnce } from "../driver.js";
 import { NondeterminismError } from "../errors.js";
 import type { MachineFactory } from "../factory.js";
@@ -85,6 +100,8 @@ interface Node {
   readonly done: Footprint[];
   /** DPOR: the inherited sleep set. */
   readonly sleep: readonly Footprint[];
+  /** DPOR: each cpu's current thread id (−1: idle) at this node. */
+  readonly cur: Int32Array;
 }
 
 const BLOCKED: unique symbol = Symbol("blocked");
@@ -128,15 +145,24 @@ export function search(
 
   // The recorded prefix: fixed nodes with nothing else to explore.
   const fixed = prefix.length;
-  const fixedNode = (k: number, enabled: readonly Choice[]): Choice => {
+  const fixedNode = (k: number, enabled: readonly Choice[], view: MachineView): Choice => {
     const want = prefix[k]!;
     indexOfExpected(k, want, enabled);
     const pre = k === 0 ? 0 : stack[k - 1]!.pre + costAt(k - 1, stack[k - 1]!.taken, stack[k - 1]!.enabled);
-    stack.push({ enabled: enabled.slice(), pre, backtrack: [want], next: 1, taken: want, done: [], sleep: [] });
+    stack.push({
+      enabled: enabled.slice(),
+      pre,
+      backtrack: [want],
+      next: 1,
+      taken: want,
+      done: [],
+      sleep: [],
+      cur: curOf(view),
+    });
     return want;
   };
 
-  const newNode = (k: number, enabled: readonly Choice[]): Choice => {
+  const newNode = (k: number, enabled: readonly Choice[], view: MachineView): Choice => {
     const pre = k === 0 ? 0 : stack[k - 1]!.pre + costAt(k - 1, stack[k - 1]!.taken, stack[k - 1]!.enabled);
     const sleep = k === 0 || !dpor ? [] : nextSleep;
     const prev = k > 0 ? stack[k - 1]!.taken : -1;
@@ -156,13 +182,13 @@ export function search(
         else pruned++;
       }
     }
-    stack.push({ enabled: enabled.slice(), pre, backtrack, next: 1, taken: first, done: [], sleep });
+    stack.push({ enabled: enabled.slice(), pre, backtrack, next: 1, taken: first, done: [], sleep, cur: curOf(view) });
     return first;
   };
 
   const strategy = {
     name: dpor ? "dpor" : "dfs",
-    choose(enabled: readonly Choice[], view: { step: number }): number {
+    choose(enabled: readonly Choice[], view: MachineView): number {
       const k = view.step;
       if (k < stack.length) {
         const node = stack[k]!;
@@ -171,31 +197,69 @@ export function search(
             `the machine factory is not deterministic: after the same ${k} choices, ${fmt(node.enabled)} were enabled before and ${fmt(enabled)} now`,
           );
         }
-        return enabled.indexOf(node.taken);
+        return noteSpin(view, node.taken, enabled.indexOf(node.taken));
       }
-      if (k < fixed) return enabled.indexOf(fixedNode(k, enabled));
-      return enabled.indexOf(newNode(k, enabled));
+      const c = k < fixed ? fixedNode(k, enabled, view) : newNode(k, enabled, view);
+      return noteSpin(view, c, enabled.indexOf(c));
     },
   };
 
+  /** Tell the log when the chosen step is a spin-until (its watch set counts as read). */
+  const noteSpin = (view: MachineView, c: Choice, index: number): number => {
+    if (choiceKind(c) === ChoiceKind.step) log.nextSpin = pendingSpin(view, choiceCpu(c), false);
+    return index;
+  };
+
+  /**
+   * The choice enabled at node k that performs logged step e's action, or −1.
+   * Choice identities are stable except a step's: "cpu c steps" means its
+   * current thread, so a step of another thread T is started at node k only
+   * by T preempting (T an interrupt thread with its preempt choice enabled).
+   */
+  const startAt = (k: number, e: number): number => {
+    const node = stack[k]!;
+    let c = log.choice[e]! as Choice;
+    if (choiceKind(c) === ChoiceKind.step) {
+      const cpu = choiceCpu(c);
+      const t = log.thread[e]!;
+      if (t >= 0 && node.cur[cpu] !== t) c = makeChoice(cpu, ChoiceKind.interrupt, t);
+    }
+    return node.enabled.includes(c) ? c : -1;
+  };
+
   const handleRace = (i: number, j: number): void => {
+    reverse(i, j);
+    // j may be disabled before i (a spinner's false test, a critical section):
+    // also reverse it with the latest dependent step before which it can start.
+    if (startAt(i, j) < 0) {
+      const y = races.lookback(i, j, (k) => startAt(k, j) >= 0);
+      if (y >= 0) reverse(y, j);
+    }
+  };
+
+  /** Source-DPOR: make sure some initial of notdep(e_i).e_j is scheduled before e_i. */
+  const reverse = (i: number, j: number): void => {
     if (i < fixed) return;
     const node = stack[i]!;
+    const own = startAt(i, j);
     let found = false;
     let pick = -1;
     let overBound = false;
-    races.initials(i, j, (c) => {
+    races.initials(i, j, (k) => {
+      const c = startAt(i, k);
+      if (c < 0) return false;
       if (node.backtrack.includes(c as Choice)) {
         found = true;
         return true;
       }
-      if (pick < 0 && node.enabled.includes(c as Choice) && !asleep(node.sleep, c as Choice)) {
+      if ((pick < 0 || c === own) && !asleep(node.sleep, c as Choice)) {
         if (node.pre + costAt(i, c as Choice, node.enabled) <= bound) pick = c;
         else overBound = true;
       }
       return false;
     });
     if (found) return;
+    // Any initial will do (source sets); the racing step's own choice, when it is one, goes straight at the race.
     if (pick >= 0) node.backtrack.push(pick as Choice);
     else if (overBound) pruned++;
   };
@@ -203,10 +267,12 @@ export function search(
   let finished = false;
   let firstNew = 0;
   let ncpus = 1;
+  let built: Machine | null = null;
   for (;;) {
     let result: RunResult | null = null;
     let machine: Machine | null = null;
     nextSleep = [];
+    built = null;
     try {
       const ex = runOnce(factory, {
         strategy,
@@ -216,6 +282,7 @@ export function search(
         onBuilt: (m) => {
           log.reset(m.mplock.id);
           ncpus = m.ncpus;
+          built = m;
         },
       });
       machine = ex.machine;
@@ -226,9 +293,33 @@ export function search(
     }
     if (result !== null) {
       // The step that panicked was not seen by the detectors.
-      if (log.n < result.steps) log.logUnseen(result.schedule.choices[result.steps - 1]!);
+      if (log.n < result.steps) {
+        const last = result.schedule.choices[result.steps - 1]!;
+        log.logUnseen(last, dpor ? stack[result.steps - 1]!.cur[choiceCpu(last)]! : -1);
+      }
     }
-    if (dpor) races.analyze(log, ncpus, firstNew, handleRace);
+    if (dpor && built !== null) {
+      for (let cpu = 0; cpu < ncpus; cpu++) {
+        const watch = pendingSpin(built, cpu, true);
+        if (watch !== null) {
+          log.logVirtualSpin(makeChoice(cpu, ChoiceKind.step), watch, (built as Machine).cpus[cpu]!.current!.id);
+        }
+      }
+    }
+    if (dpor) {
+      races.analyze(log, ncpus, firstNew, handleRace);
+      if (result !== null && endsEarly(result) && stack.length > fixed) {
+        // The last step ended the run while other choices were enabled: it
+        // disabled them all, so each of them races with it.
+        const last = stack[stack.length - 1]!;
+        const k = stack.length - 1;
+        for (const c of last.enabled) {
+          if (last.backtrack.includes(c) || asleep(last.sleep, c)) continue;
+          if (last.pre + costAt(k, c, last.enabled) <= bound) last.backtrack.push(c);
+          else pruned++;
+        }
+      }
+    }
     if (result !== null && machine !== null) {
       executions++;
       if (result.outcome.kind === "step-limit") stepLimited++;
@@ -268,6 +359,29 @@ export function search(
     finished,
     exhausted: finished && stepLimited === 0 && pruned === 0,
   };
+}
+
+/** A panic, a violation or the step limit ends a run while choices may still be enabled. */
+function endsEarly(r: RunResult): boolean {
+  return r.outcome.kind === "panic" || r.outcome.kind === "violation" || r.outcome.kind === "step-limit";
+}
+
+/**
+ * The watch set (cell ids) of the spin-until op pending on a cpu's current
+ * thread, or null; with `disabledOnly`, only while its test is false.
+ */
+function pendingSpin(view: MachineView, cpu: number, disabledOnly: boolean): number[] | null {
+  const t = view.cpus[cpu]?.current;
+  const o = t?.op;
+  if (t === null || t === undefined || o === null || o === undefined || o.op !== "spin") return null;
+  if (disabledOnly && !t.spinning) return null;
+  return o.watch.map((c) => c.id);
+}
+
+function curOf(view: MachineView): Int32Array {
+  const out = new Int32Array(view.ncpus);
+  for (let c = 0; c < view.ncpus; c++) out[c] = view.cpus[c]!.current?.id ?? -1;
+  return out;
 }
 
 function sameChoices(a: readonly Choice[], b: readonly Choice[]): boolean {

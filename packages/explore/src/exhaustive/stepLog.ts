@@ -14,6 +14,15 @@
  * and reads/writes its cells; dependent = some object in common with at least
  * one write. Two sends to one cpu from different cpus stay independent.
  *
+ * Spin-until steps. A spinner's step is disabled while its test is false, so
+ * a write can disable it as well as enable it. A spin step is logged with the
+ * whole watch set as its reads and flagged `spin`; the race analysis pairs it
+ * with every earlier writer of a watched cell, not only the last one (placing
+ * the spin before the last writer may find it disabled, which would stop the
+ * usual chain of reversals). A spinner still disabled when an execution ends
+ * is logged as a *virtual* spin step after the real ones, for the same
+ * analysis (the spinner's pending op is read from the view's thread).
+ *
  * An interrupt choice also counts as reading the MP lock cell (whether an
  * interrupt thread may preempt depends on it, and the machine reads it
  * without recording). A step the detectors did not see — the step that
@@ -38,8 +47,12 @@ export class StepLog {
   n = 0;
   choice = new Int32Array(256);
   cpu = new Int32Array(256);
+  /** The thread that stepped (step choices), else -1. */
+  thread = new Int32Array(256);
   sends = new Int32Array(256);
   universal = new Uint8Array(256);
+  /** 1: a spin-until step (reads = its watch set); 2: a virtual one (pending at the end). */
+  spin = new Uint8Array(256);
   /** reads of event k: pool[rs[k] .. ws[k]); writes: pool[ws[k] .. we[k]). */
   rs = new Int32Array(256);
   ws = new Int32Array(256);
@@ -49,6 +62,8 @@ export class StepLog {
   /** Largest cell id seen (sizes the race analysis tables). */
   maxCell = -1;
   private mplock = -1;
+  /** Watch set of the spin step about to be taken (set by the engine's strategy). */
+  nextSpin: readonly number[] | null = null;
   /** Called after each logged step with its index. */
   afterStep: ((k: number) => void) | null = null;
   readonly detector: Detector;
@@ -62,6 +77,7 @@ export class StepLog {
     this.n = 0;
     this.top = 0;
     this.mplock = mplock;
+    this.nextSpin = null;
   }
 
   private record(rec: StepRecord): void {
@@ -69,7 +85,9 @@ export class StepLog {
     this.ensure(k + 1);
     this.choice[k] = rec.choice;
     this.cpu[k] = rec.cpu;
+    this.thread[k] = rec.thread;
     this.universal[k] = 0;
+    this.spin[k] = 0;
     let sends = 0;
     const evs = rec.events;
     for (let i = 0; i < evs.length; i++) {
@@ -80,6 +98,11 @@ export class StepLog {
     this.rs[k] = this.top;
     this.copy(rec.reads);
     if (choiceKind(rec.choice) === ChoiceKind.interrupt && this.mplock >= 0) this.push(this.mplock, this.rs[k]!);
+    if (this.nextSpin !== null) {
+      for (const id of this.nextSpin) this.push(id, this.rs[k]!);
+      this.spin[k] = 1;
+      this.nextSpin = null;
+    }
     this.ws[k] = this.top;
     this.copy(rec.writes);
     this.we[k] = this.top;
@@ -88,14 +111,33 @@ export class StepLog {
   }
 
   /** Log a step the detectors did not see (the panicking last step) as universal. */
-  logUnseen(choice: Choice): void {
+  logUnseen(choice: Choice, thread: number): void {
     const k = this.n;
     this.ensure(k + 1);
     this.choice[k] = choice;
     this.cpu[k] = choiceCpu(choice);
+    this.thread[k] = thread;
     this.sends[k] = 0;
     this.universal[k] = 1;
+    this.spin[k] = 0;
     this.rs[k] = this.ws[k] = this.we[k] = this.top;
+    this.n = k + 1;
+    this.nextSpin = null;
+  }
+
+  /** Log a spinner that is still disabled at the end of the execution (after every real step). */
+  logVirtualSpin(choice: Choice, watch: readonly number[], thread: number): void {
+    const k = this.n;
+    this.ensure(k + 1);
+    this.choice[k] = choice;
+    this.cpu[k] = choiceCpu(choice);
+    this.thread[k] = thread;
+    this.sends[k] = 0;
+    this.universal[k] = 0;
+    this.spin[k] = 2;
+    this.rs[k] = this.top;
+    for (const id of watch) this.push(id, this.rs[k]!);
+    this.ws[k] = this.we[k] = this.top;
     this.n = k + 1;
   }
 
@@ -109,6 +151,22 @@ export class StepLog {
       writes: this.pool.slice(this.ws[k]!, this.we[k]!),
       universal: this.universal[k] === 1,
     };
+  }
+
+  /** Are logged events x and y dependent? */
+  dependent(x: number, y: number): boolean {
+    if (this.universal[x] === 1 || this.universal[y] === 1) return true;
+    const cx = this.cpu[x]!;
+    const cy = this.cpu[y]!;
+    if (cx === cy || ((this.sends[x]! >>> cy) & 1) !== 0 || ((this.sends[y]! >>> cx) & 1) !== 0) return true;
+    const pool = this.pool;
+    const has = (id: number, from: number, to: number): boolean => {
+      for (let p = from; p < to; p++) if (pool[p] === id) return true;
+      return false;
+    };
+    for (let p = this.ws[x]!, e = this.we[x]!; p < e; p++) if (has(pool[p]!, this.rs[y]!, this.we[y]!)) return true;
+    for (let p = this.ws[y]!, e = this.we[y]!; p < e; p++) if (has(pool[p]!, this.rs[x]!, this.ws[x]!)) return true;
+    return false;
   }
 
   /** Is footprint `f` independent of logged event k? */
@@ -154,8 +212,10 @@ export class StepLog {
     };
     this.choice = grow(this.choice);
     this.cpu = grow(this.cpu);
+    this.thread = grow(this.thread);
     this.sends = grow(this.sends);
     this.universal = grow(this.universal);
+    this.spin = grow(this.spin);
     this.rs = grow(this.rs);
     this.ws = grow(this.ws);
     this.we = grow(this.we);
