@@ -38,18 +38,18 @@ const CAP = 3_000;
 const RUNS = Number(process.env["KPRIM_FUZZ_RUNS"] ?? 100);
 const SEED = Number(process.env["KPRIM_FUZZ_SEED"] ?? 7);
 
-function explore(f: MachineFactory, reduction: Reduction) {
+function explore(f: MachineFactory, reduction: Reduction, cap: number) {
   const states = new Set<string>();
-  const stats = search(f, { reduction, maxSteps: 200, maxExecutions: CAP }, ({ machine, result }) => {
+  const stats = search(f, { reduction, maxSteps: 200, maxExecutions: cap }, ({ machine, result }) => {
     states.add(finalState(machine, result));
     return false;
   });
   return { states, stats };
 }
 
-function compare(p: Program) {
-  const naive = explore(factoryOf(p), "none");
-  const dpor = explore(factoryOf(p), "dpor");
+function compare(p: Program, cap = CAP) {
+  const naive = explore(factoryOf(p), "none", cap);
+  const dpor = explore(factoryOf(p), "dpor", cap);
   return { naive, dpor };
 }
 
@@ -70,7 +70,7 @@ describe("DPOR soundness against naive DFS", () => {
   const classic: Program[] = [lastzero(3), indexer(2, 4, 2), indexer(3, 6, 2), lostUpdate(3)];
   for (const p of classic) {
     it(`${p.name}: the same final states, fewer executions`, () => {
-      const { naive, dpor } = compare(p);
+      const { naive, dpor } = compare(p, 100_000);
       console.log(
         `${p.name}: naive ${naive.stats.executions} executions, DPOR ${dpor.stats.executions} (+${dpor.stats.blocked} sleep-set blocked), ${dpor.states.size} final states`,
       );

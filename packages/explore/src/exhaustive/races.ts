@@ -113,7 +113,8 @@ export class RaceAnalysis {
           if (immediate) onRace(x, j);
         }
       }
-      if (log.universal[j] === 1) continue;
+      // Virtual steps (pending at the end) never precede anything.
+      if (log.universal[j] === 1 || log.virtual[j] === 1) continue;
       // Update the objects: reads join the reader lists, writes replace them.
       for (let p = log.rs[j]!, e = log.ws[j]!; p < e; p++) this.addReader(pool[p]!, j);
       for (let m = log.sends[j]!, c = 0; m !== 0; m >>>= 1, c++) if ((m & 1) !== 0) this.addReader(cpuObj + c, j);

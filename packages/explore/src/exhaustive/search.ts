@@ -41,6 +41,7 @@ import {
   type MachineView,
   makeChoice,
   type RunResult,
+  type Thread,
 } from "@kprim/machine";
 import { indexOfExpected, runOnce } from "../driver.js";
 import { NondeterminismError } from "../errors.js";
@@ -206,7 +207,7 @@ export function search(
 
   /** Tell the log when the chosen step is a spin-until (its watch set counts as read). */
   const noteSpin = (view: MachineView, c: Choice, index: number): number => {
-    if (choiceKind(c) === ChoiceKind.step) log.nextSpin = pendingSpin(view, choiceCpu(c), false);
+    if (choiceKind(c) === ChoiceKind.step) log.nextSpin = spinWatch(view.cpus[choiceCpu(c)]!.current);
     return index;
   };
 
@@ -239,7 +240,7 @@ export function search(
 
   /** Source-DPOR: make sure some initial of notdep(e_i).e_j is scheduled before e_i. */
   const reverse = (i: number, j: number): void => {
-    if (i < fixed) return;
+    if (i < fixed || i >= log.real) return;
     const node = stack[i]!;
     const own = startAt(i, j);
     let found = false;
@@ -268,6 +269,7 @@ export function search(
   let firstNew = 0;
   let ncpus = 1;
   let built: Machine | null = null;
+  let mplockId = -1;
   for (;;) {
     let result: RunResult | null = null;
     let machine: Machine | null = null;
@@ -281,6 +283,7 @@ export function search(
         detectors,
         onBuilt: (m) => {
           log.reset(m.mplock.id);
+          mplockId = m.mplock.id;
           ncpus = m.ncpus;
           built = m;
         },
@@ -299,11 +302,9 @@ export function search(
       }
     }
     if (dpor && built !== null) {
-      for (let cpu = 0; cpu < ncpus; cpu++) {
-        const watch = pendingSpin(built, cpu, true);
-        if (watch !== null) {
-          log.logVirtualSpin(makeChoice(cpu, ChoiceKind.step), watch, (built as Machine).cpus[cpu]!.current!.id);
-        }
+      for (const t of (built as Machine).threads) {
+        const fp = pendingFootprint(t, mplockId);
+        if (fp !== null) log.logVirtual(makeChoice(t.cpu, ChoiceKind.step), t.id, fp.reads, fp.writes);
       }
     }
     if (dpor) {
@@ -366,16 +367,50 @@ function endsEarly(r: RunResult): boolean {
   return r.outcome.kind === "panic" || r.outcome.kind === "violation" || r.outcome.kind === "step-limit";
 }
 
-/**
- * The watch set (cell ids) of the spin-until op pending on a cpu's current
- * thread, or null; with `disabledOnly`, only while its test is false.
- */
-function pendingSpin(view: MachineView, cpu: number, disabledOnly: boolean): number[] | null {
-  const t = view.cpus[cpu]?.current;
+/** The watch set (cell ids) of a thread's pending spin-until op, or null. */
+function spinWatch(t: Readonly<Thread> | null | undefined): number[] | null {
   const o = t?.op;
-  if (t === null || t === undefined || o === null || o === undefined || o.op !== "spin") return null;
-  if (disabledOnly && !t.spinning) return null;
-  return o.watch.map((c) => c.id);
+  return o !== null && o !== undefined && o.op === "spin" ? o.watch.map((c) => c.id) : null;
+}
+
+/**
+ * The footprint a thread's pending op declares (cell ids), or null when it
+ * has none pending (done, asleep, not started). The explorer reads the
+ * pending op from the thread (the view exposes it read-only).
+ */
+function pendingFootprint(
+  t: Readonly<Thread>,
+  mplock: number,
+): { reads: readonly number[]; writes: readonly number[] } | null {
+  const o = t.op;
+  if (t.state === "done" || o === null) return null;
+  switch (o.op) {
+    case "load":
+      return { reads: [o.cell.id], writes: [] };
+    case "store":
+    case "cas":
+    case "swap":
+    case "fetch-add":
+    case "add":
+    case "or":
+    case "and":
+      return { reads: [], writes: [o.cell.id] };
+    case "atomic":
+      return { reads: (o.fp.reads ?? []).map((c) => c.id), writes: (o.fp.writes ?? []).map((c) => c.id) };
+    case "spin":
+      return { reads: o.watch.map((c) => c.id), writes: [] };
+    case "mp-lock":
+    case "mp-unlock":
+      return { reads: [], writes: [mplock] };
+    case "yield":
+    case "ipi-point":
+    case "nop":
+      return { reads: [], writes: [] };
+    default: {
+      const never: never = o;
+      return never;
+    }
+  }
 }
 
 function curOf(view: MachineView): Int32Array {

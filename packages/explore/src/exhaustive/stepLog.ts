@@ -51,8 +51,10 @@ export class StepLog {
   thread = new Int32Array(256);
   sends = new Int32Array(256);
   universal = new Uint8Array(256);
-  /** 1: a spin-until step (reads = its watch set); 2: a virtual one (pending at the end). */
-  spin = new Uint8Array(256);
+  /** 1: a virtual step (pending when the execution ended). */
+  virtual = new Uint8Array(256);
+  /** Real steps logged (virtual ones come after them). */
+  real = 0;
   /** reads of event k: pool[rs[k] .. ws[k]); writes: pool[ws[k] .. we[k]). */
   rs = new Int32Array(256);
   ws = new Int32Array(256);
@@ -75,6 +77,7 @@ export class StepLog {
   /** Start a new execution on a machine whose MP lock cell has id `mplock`. */
   reset(mplock: number): void {
     this.n = 0;
+    this.real = 0;
     this.top = 0;
     this.mplock = mplock;
     this.nextSpin = null;
@@ -87,7 +90,7 @@ export class StepLog {
     this.cpu[k] = rec.cpu;
     this.thread[k] = rec.thread;
     this.universal[k] = 0;
-    this.spin[k] = 0;
+    this.virtual[k] = 0;
     let sends = 0;
     const evs = rec.events;
     for (let i = 0; i < evs.length; i++) {
@@ -100,13 +103,12 @@ export class StepLog {
     if (choiceKind(rec.choice) === ChoiceKind.interrupt && this.mplock >= 0) this.push(this.mplock, this.rs[k]!);
     if (this.nextSpin !== null) {
       for (const id of this.nextSpin) this.push(id, this.rs[k]!);
-      this.spin[k] = 1;
       this.nextSpin = null;
     }
     this.ws[k] = this.top;
     this.copy(rec.writes);
     this.we[k] = this.top;
-    this.n = k + 1;
+    this.n = this.real = k + 1;
     this.afterStep?.(k);
   }
 
@@ -119,14 +121,14 @@ export class StepLog {
     this.thread[k] = thread;
     this.sends[k] = 0;
     this.universal[k] = 1;
-    this.spin[k] = 0;
+    this.virtual[k] = 0;
     this.rs[k] = this.ws[k] = this.we[k] = this.top;
-    this.n = k + 1;
+    this.n = this.real = k + 1;
     this.nextSpin = null;
   }
 
-  /** Log a spinner that is still disabled at the end of the execution (after every real step). */
-  logVirtualSpin(choice: Choice, watch: readonly number[], thread: number): void {
+  /** Log a thread's pending op at the end of the execution (after every real step). */
+  logVirtual(choice: Choice, thread: number, reads: readonly number[], writes: readonly number[]): void {
     const k = this.n;
     this.ensure(k + 1);
     this.choice[k] = choice;
@@ -134,10 +136,12 @@ export class StepLog {
     this.thread[k] = thread;
     this.sends[k] = 0;
     this.universal[k] = 0;
-    this.spin[k] = 2;
+    this.virtual[k] = 1;
     this.rs[k] = this.top;
-    for (const id of watch) this.push(id, this.rs[k]!);
-    this.ws[k] = this.we[k] = this.top;
+    for (const id of reads) this.push(id, this.rs[k]!);
+    this.ws[k] = this.top;
+    for (const id of writes) this.push(id, this.ws[k]!);
+    this.we[k] = this.top;
     this.n = k + 1;
   }
 
@@ -215,7 +219,7 @@ export class StepLog {
     this.thread = grow(this.thread);
     this.sends = grow(this.sends);
     this.universal = grow(this.universal);
-    this.spin = grow(this.spin);
+    this.virtual = grow(this.virtual);
     this.rs = grow(this.rs);
     this.ws = grow(this.ws);
     this.we = grow(this.we);
