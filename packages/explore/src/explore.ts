@@ -265,7 +265,7 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
 /** Build the result from a tally (shared with the parallel runner). */
 export function finish(
   factory: MachineFactory,
-  opts: Pick<ExploreOptions, "shrink" | "detectors">,
+  opts: Pick<ExploreOptions, "shrink" | "detectors" | "prefix">,
   target: Signal,
   tally: Tally,
   info: {
@@ -297,7 +297,7 @@ export function finish(
 
 function foundPart(
   factory: MachineFactory,
-  opts: Pick<ExploreOptions, "shrink" | "detectors">,
+  opts: Pick<ExploreOptions, "shrink" | "detectors" | "prefix">,
   target: Signal,
   f: RunRecord,
   maxSteps: number,
@@ -312,6 +312,7 @@ function foundPart(
       maxSteps,
       keep: (o, c) => matchSignal(target, o, c) && (target.kind === "console" || failureKind(o) === kind),
       detectors: opts.detectors ?? [],
+      fixed: opts.prefix?.length ?? 0,
       ...(typeof opts.shrink === "number" ? { budget: opts.shrink } : {}),
     });
     shrunk = { choices: s.choices, steps: s.steps, preemptions: s.preemptions };

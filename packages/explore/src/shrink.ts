@@ -10,7 +10,8 @@
  * tail at a preemption, replace one preemption by continuing, delete a range
  * of choices (halves, quarters, … down to single choices). A candidate that
  * keeps the failure and is smaller (preemptions, then steps) becomes the
- * current schedule, as it actually ran. Deterministic; at most `budget` runs.
+ * current schedule, as it actually ran. A recorded prefix (`fixed`) is kept.
+ * Deterministic; at most `budget` runs.
  */
 import type { Choice, ConsoleLine, Detector, Outcome, Strategy } from "@kprim/machine";
 import { runOnce } from "./driver.js";
@@ -24,6 +25,8 @@ export interface ShrinkOptions {
   /** At most this many runs (default 400). */
   readonly budget?: number;
   readonly detectors?: readonly Detector[];
+  /** Leave the first `fixed` choices as they are (a recorded prefix). */
+  readonly fixed?: number;
 }
 
 export interface ShrinkResult {
@@ -85,7 +88,7 @@ export function shrink(factory: MachineFactory, failing: readonly Choice[], opts
   let improved = true;
   while (improved && runs < budget) {
     improved = false;
-    for (const plan of edits(best.choices)) {
+    for (const plan of edits(best.choices, opts.fixed ?? 0)) {
       if (runs >= budget) break;
       const c = attempt(plan);
       if (c !== null && smaller(c, best)) {
@@ -99,10 +102,10 @@ export function shrink(factory: MachineFactory, failing: readonly Choice[], opts
 }
 
 /** Candidate edits of a schedule, most promising first. */
-function* edits(s: readonly Choice[]): Generator<readonly Choice[]> {
+function* edits(s: readonly Choice[], fixed: number): Generator<readonly Choice[]> {
   // Where the schedule switched away from a choice that may still have been enabled.
   const switches: number[] = [];
-  for (let i = 1; i < s.length; i++) if (s[i] !== s[i - 1]) switches.push(i);
+  for (let i = Math.max(1, fixed); i < s.length; i++) if (s[i] !== s[i - 1]) switches.push(i);
   // Cut the tail at a switch (latest first): the default continuation takes over.
   for (let k = switches.length - 1; k >= 0; k--) yield s.slice(0, switches[k]);
   // Continue instead of switching, at one point.
@@ -111,7 +114,7 @@ function* edits(s: readonly Choice[]): Generator<readonly Choice[]> {
     yield [...s.slice(0, i), s[i - 1]!, ...s.slice(i + 1)];
   }
   // Delete ranges: halves, quarters, ... single choices.
-  for (let len = s.length >> 1; len >= 1; len >>= 1) {
-    for (let at = 0; at + len <= s.length; at += len) yield [...s.slice(0, at), ...s.slice(at + len)];
+  for (let len = (s.length - fixed) >> 1; len >= 1; len >>= 1) {
+    for (let at = fixed; at + len <= s.length; at += len) yield [...s.slice(0, at), ...s.slice(at + len)];
   }
 }

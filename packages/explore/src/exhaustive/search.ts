@@ -269,7 +269,6 @@ export function search(
   let firstNew = 0;
   let ncpus = 1;
   let built: Machine | null = null;
-  let mplockId = -1;
   for (;;) {
     let result: RunResult | null = null;
     let machine: Machine | null = null;
@@ -283,7 +282,6 @@ export function search(
         detectors,
         onBuilt: (m) => {
           log.reset(m.mplock.id);
-          mplockId = m.mplock.id;
           ncpus = m.ncpus;
           built = m;
         },
@@ -302,10 +300,7 @@ export function search(
       }
     }
     if (dpor && built !== null) {
-      for (const t of (built as Machine).threads) {
-        const fp = pendingFootprint(t, mplockId);
-        if (fp !== null) log.logVirtual(makeChoice(t.cpu, ChoiceKind.step), t.id, fp.reads, fp.writes);
-      }
+      for (const p of pendingChoices(built as Machine)) log.logVirtual(p.choice, p.thread, p.reads, p.writes);
     }
     if (dpor) {
       races.analyze(log, ncpus, firstNew, handleRace);
@@ -373,10 +368,77 @@ function spinWatch(t: Readonly<Thread> | null | undefined): number[] | null {
   return o !== null && o !== undefined && o.op === "spin" ? o.watch.map((c) => c.id) : null;
 }
 
+interface Pending {
+  readonly choice: Choice;
+  readonly thread: number;
+  readonly reads: readonly number[];
+  readonly writes: readonly number[];
+}
+
+const ids = (cells: readonly { readonly id: number }[] | undefined): number[] => (cells ?? []).map((c) => c.id);
+
+/**
+ * Every choice still pending when an execution ends, with the footprint it
+ * declares: each thread's pending op (a spinner whose test is false, a thread
+ * parked by a preemptor, a step cut off by a panic); each interrupt thread's
+ * arrival or preemption; each armed timeout; the head of each non-empty IPI
+ * FIFO; an idle cpu's dispatch retry. They are what a run that ended here
+ * did not do (Flanagan & Godefroid's "next transition of every process"),
+ * read from the machine's read-only state.
+ */
+function pendingChoices(m: Machine): Pending[] {
+  const out: Pending[] = [];
+  const mplock = m.mplock.id;
+  for (const t of m.threads) {
+    const fp = pendingFootprint(t, mplock);
+    if (fp !== null) out.push({ choice: makeChoice(t.cpu, ChoiceKind.step), thread: t.id, ...fp });
+  }
+  for (const cpu of m.cpus) {
+    for (const it of cpu.ithreads) {
+      if (it.state === "armed" || it.state === "runnable") {
+        out.push({
+          choice: makeChoice(cpu.index, ChoiceKind.interrupt, it.id),
+          thread: -1,
+          reads: [mplock],
+          writes: [],
+        });
+      }
+    }
+    for (const t of cpu.timed) {
+      const fp = t.wait?.timeout?.fp;
+      out.push({
+        choice: makeChoice(cpu.index, ChoiceKind.timeout, t.id),
+        thread: -1,
+        reads: ids(fp?.reads),
+        writes: ids(fp?.writes),
+      });
+    }
+    cpu.incoming.forEach((q, from) => {
+      const head = q[0];
+      if (head === undefined) return;
+      const fifo = cpu.fifoCells[from];
+      out.push({
+        choice: makeChoice(cpu.index, ChoiceKind.ipi, from),
+        thread: -1,
+        reads: ids(head.fp?.reads),
+        writes: [...(fifo ? [fifo.id] : []), ...ids(head.fp?.writes)],
+      });
+    });
+    if (cpu.current === null && cpu.dispatchWaiting) {
+      out.push({
+        choice: makeChoice(cpu.index, ChoiceKind.dispatch),
+        thread: -1,
+        reads: ids(cpu.dispatchCells),
+        writes: [],
+      });
+    }
+  }
+  return out;
+}
+
 /**
  * The footprint a thread's pending op declares (cell ids), or null when it
- * has none pending (done, asleep, not started). The explorer reads the
- * pending op from the thread (the view exposes it read-only).
+ * has none pending (done, asleep, not started).
  */
 function pendingFootprint(
   t: Readonly<Thread>,
