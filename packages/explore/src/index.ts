@@ -40,3 +40,4 @@ export { withDelayBound, type DelayBoundOptions } from "./strategies/delayBound.
 export { pct, type PctOptions } from "./strategies/pct.js";
 export { withPreemptionBound } from "./strategies/preemptionBound.js";
 export { type ConsoleCount, type RunRecord } from "./tally.js";
+export { exploreParallel, type FactorySpec, loadFactory, type ParallelOptions } from "./parallel.js";
