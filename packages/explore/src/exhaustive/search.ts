@@ -15,9 +15,12 @@
  *   it had when it was executed from that same state in an earlier branch.
  *   An execution whose enabled choices are all asleep is cut ("blocked").
  *
- * A run that ends in a panic, a violation or the step limit ends while other
- * choices may still be enabled: its last step counts as dependent with all
- * of them (each is scheduled before it in a later execution).
+ * Disabling is dependence: a step after which a choice that was enabled no
+ * longer is (a write that falsifies a spinner's test, a critical section
+ * that holds off an IPI or an interrupt, a wakeup that cancels a timeout,
+ * the end of the run) has that choice tried before it too. Choices still
+ * pending at the end are logged as virtual steps (stepLog.ts) so the steps
+ * that outran them race with them.
  *
  * Preemption bound (see preemption.ts): a choice that would take the
  * schedule over the bound is not explored and counts as pruned. Naive DFS
@@ -163,6 +166,20 @@ export function search(
     return want;
   };
 
+  /**
+   * A step that disables an enabled choice depends on it: each choice enabled
+   * at node k but not after its step (`after`) is also tried at node k.
+   */
+  const disabledBy = (k: number, after: readonly Choice[]): void => {
+    if (k < fixed) return;
+    const node = stack[k]!;
+    for (const c of node.enabled) {
+      if (c === node.taken || after.includes(c) || node.backtrack.includes(c) || asleep(node.sleep, c)) continue;
+      if (node.pre + costAt(k, c, node.enabled) <= bound) node.backtrack.push(c);
+      else pruned++;
+    }
+  };
+
   const newNode = (k: number, enabled: readonly Choice[], view: MachineView): Choice => {
     const pre = k === 0 ? 0 : stack[k - 1]!.pre + costAt(k - 1, stack[k - 1]!.taken, stack[k - 1]!.enabled);
     const sleep = k === 0 || !dpor ? [] : nextSleep;
@@ -200,6 +217,7 @@ export function search(
         }
         return noteSpin(view, node.taken, enabled.indexOf(node.taken));
       }
+      if (dpor && k > 0) disabledBy(k - 1, enabled);
       const c = k < fixed ? fixedNode(k, enabled, view) : newNode(k, enabled, view);
       return noteSpin(view, c, enabled.indexOf(c));
     },
@@ -304,17 +322,9 @@ export function search(
     }
     if (dpor) {
       races.analyze(log, ncpus, firstNew, handleRace);
-      if (result !== null && endsEarly(result) && stack.length > fixed) {
-        // The last step ended the run while other choices were enabled: it
-        // disabled them all, so each of them races with it.
-        const last = stack[stack.length - 1]!;
-        const k = stack.length - 1;
-        for (const c of last.enabled) {
-          if (last.backtrack.includes(c) || asleep(last.sleep, c)) continue;
-          if (last.pre + costAt(k, c, last.enabled) <= bound) last.backtrack.push(c);
-          else pruned++;
-        }
-      }
+      // Nothing is enabled after the last step of a run that ended (a panic,
+      // a violation or the step limit ends it with choices still enabled).
+      if (result !== null) disabledBy(stack.length - 1, []);
     }
     if (result !== null && machine !== null) {
       executions++;
@@ -355,11 +365,6 @@ export function search(
     finished,
     exhausted: finished && stepLimited === 0 && pruned === 0,
   };
-}
-
-/** A panic, a violation or the step limit ends a run while choices may still be enabled. */
-function endsEarly(r: RunResult): boolean {
-  return r.outcome.kind === "panic" || r.outcome.kind === "violation" || r.outcome.kind === "step-limit";
 }
 
 /** The watch set (cell ids) of a thread's pending spin-until op, or null. */
