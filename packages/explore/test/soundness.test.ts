@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { Machine, RunResult } from "@kprim/machine";
 import { search, type Reduction } from "../src/exhaustive/search.js";
 import type { MachineFactory } from "../src/index.js";
-import { buildProgram, programArb } from "./fixtures/generated.js";
+import { buildProgram, programArb, type ProgramSpec } from "./fixtures/generated.js";
 import { dumpCells, factoryOf, indexer, lastzero, lostUpdate, type Program } from "./fixtures/programs.js";
 
 /** A canonical final state: outcome (with its failure), cells, thread states, console lines as a multiset. */
@@ -66,6 +66,206 @@ describe("DPOR soundness against naive DFS", () => {
     },
     120_000,
   );
+
+  // Counterexamples the property found while the engine was being built, one per missing rule.
+  const regressions: [string, ProgramSpec][] = [
+    [
+      "a write disables a spinner that could have stepped first",
+      {
+        cpus: 3,
+        cells: 2,
+        threads: [
+          { cpu: 0, interrupt: false, acts: [{ k: "cas", c: 0, e: 0, v: 1 }] },
+          { cpu: 1, interrupt: false, acts: [{ k: "yield" }] },
+          { cpu: 2, interrupt: false, acts: [{ k: "spin", c: 0, ipi: false }] },
+          { cpu: 0, interrupt: false, acts: [{ k: "atomic", r: 1, w: 0 }] },
+        ],
+      },
+    ],
+    [
+      "a panic ends the run before an enabled step",
+      {
+        cpus: 3,
+        cells: 2,
+        threads: [
+          { cpu: 0, interrupt: false, acts: [{ k: "ipi", to: 0, c: 0, v: 0 }] },
+          { cpu: 1, interrupt: false, acts: [{ k: "rmw", op: "add", c: 0, v: 1 }] },
+          { cpu: 2, interrupt: false, acts: [{ k: "spin", c: 0, ipi: false }] },
+          { cpu: 0, interrupt: false, acts: [{ k: "assert", c: 0, v: 0 }] },
+        ],
+      },
+    ],
+    [
+      "a critical section holds off an interrupt that could have come first",
+      {
+        cpus: 3,
+        cells: 2,
+        threads: [
+          { cpu: 0, interrupt: false, acts: [{ k: "yield" }] },
+          { cpu: 1, interrupt: false, acts: [{ k: "spin", c: 0, ipi: false }] },
+          { cpu: 2, interrupt: false, acts: [{ k: "atomic", r: 0, w: 0 }] },
+          { cpu: 0, interrupt: false, acts: [{ k: "crit", body: [{ k: "ipiPoint" }] }] },
+          {
+            cpu: 0,
+            interrupt: true,
+            acts: [
+              { k: "spin", c: 0, ipi: false },
+              { k: "fetchAdd", c: 0 },
+            ],
+          },
+        ],
+      },
+    ],
+    [
+      "an interrupt thread runs as 'step' after the thread it could have preempted",
+      {
+        cpus: 3,
+        cells: 2,
+        threads: [
+          { cpu: 0, interrupt: false, acts: [{ k: "cas", c: 0, e: 0, v: 0 }] },
+          { cpu: 1, interrupt: false, acts: [{ k: "spin", c: 0, ipi: false }] },
+          { cpu: 2, interrupt: false, acts: [{ k: "storeReg", c: 0 }] },
+          {
+            cpu: 2,
+            interrupt: true,
+            acts: [
+              { k: "sleep", s: 0, timeout: true },
+              { k: "fetchAdd", c: 0 },
+            ],
+          },
+        ],
+      },
+    ],
+    [
+      "two events must move before a step for a panic to precede it",
+      {
+        cpus: 3,
+        cells: 2,
+        threads: [
+          {
+            cpu: 0,
+            interrupt: false,
+            acts: [
+              { k: "fetchAdd", c: 1 },
+              { k: "swap", c: 0, v: 0 },
+            ],
+          },
+          { cpu: 1, interrupt: false, acts: [{ k: "assert", c: 0, v: 0 }] },
+          { cpu: 2, interrupt: false, acts: [{ k: "storeReg", c: 0 }] },
+          { cpu: 0, interrupt: false, acts: [{ k: "yield" }] },
+          {
+            cpu: 1,
+            interrupt: true,
+            acts: [
+              { k: "load", c: 1 },
+              { k: "atomic", r: 1, w: 0 },
+            ],
+          },
+        ],
+      },
+    ],
+    [
+      "a thread parked by a preemptor never takes its pending step",
+      {
+        cpus: 3,
+        cells: 2,
+        threads: [
+          { cpu: 0, interrupt: false, acts: [{ k: "fetchAdd", c: 0 }] },
+          { cpu: 1, interrupt: false, acts: [{ k: "sleep", s: 0, timeout: false }] },
+          {
+            cpu: 2,
+            interrupt: false,
+            acts: [
+              { k: "spin", c: 0, ipi: false },
+              { k: "cas", c: 0, e: 0, v: 0 },
+            ],
+          },
+          { cpu: 0, interrupt: false, acts: [{ k: "swap", c: 0, v: 0 }] },
+          {
+            cpu: 2,
+            interrupt: true,
+            acts: [
+              { k: "spin", c: 1, ipi: false },
+              { k: "ipi", to: 0, c: 0, v: 0 },
+            ],
+          },
+        ],
+      },
+    ],
+    [
+      "an armed interrupt never arrives once a critical section spins forever",
+      {
+        cpus: 2,
+        cells: 2,
+        threads: [
+          {
+            cpu: 0,
+            interrupt: false,
+            acts: [
+              { k: "assert", c: 0, v: 0 },
+              { k: "crit", body: [{ k: "spin", c: 0, ipi: false }] },
+              { k: "spin", c: 0, ipi: false },
+            ],
+          },
+          { cpu: 1, interrupt: false, acts: [{ k: "cas", c: 0, e: 0, v: 0 }] },
+          { cpu: 0, interrupt: true, acts: [{ k: "rmw", op: "add", c: 0, v: 0 }] },
+        ],
+      },
+    ],
+    [
+      "a wakeup cancels a timeout that could have fired first",
+      {
+        cpus: 3,
+        cells: 2,
+        threads: [
+          { cpu: 0, interrupt: false, acts: [{ k: "ipiPoint" }] },
+          { cpu: 1, interrupt: false, acts: [{ k: "atomic", r: 0, w: 0 }] },
+          { cpu: 2, interrupt: false, acts: [{ k: "wake", s: 0 }] },
+          {
+            cpu: 2,
+            interrupt: true,
+            acts: [
+              { k: "sleep", s: 0, timeout: true },
+              { k: "spin", c: 0, ipi: false },
+            ],
+          },
+        ],
+      },
+    ],
+    [
+      "a timeout wakes an interrupt thread before a panic",
+      {
+        cpus: 2,
+        cells: 2,
+        threads: [
+          { cpu: 0, interrupt: false, acts: [{ k: "wake", s: 1 }] },
+          {
+            cpu: 1,
+            interrupt: false,
+            acts: [
+              { k: "assert", c: 0, v: 0 },
+              { k: "fetchAdd", c: 0 },
+            ],
+          },
+          {
+            cpu: 1,
+            interrupt: true,
+            acts: [
+              { k: "sleep", s: 1, timeout: true },
+              { k: "rmw", op: "add", c: 0, v: 1 },
+            ],
+          },
+        ],
+      },
+    ],
+  ];
+  for (const [name, spec] of regressions) {
+    it(`regression: ${name}`, () => {
+      const { naive, dpor } = compare(buildProgram(spec));
+      expect(naive.stats.exhausted && dpor.stats.exhausted).toBe(true);
+      expect([...dpor.states].sort()).toEqual([...naive.states].sort());
+    });
+  }
 
   const classic: Program[] = [lastzero(3), indexer(2, 4, 2), indexer(3, 6, 2), lostUpdate(3)];
   for (const p of classic) {
