@@ -35,7 +35,8 @@ export function recordOf(index: number, r: RunResult, target: Signal, restartLim
     matched,
     console,
     restartLimited,
-    failure: describeOutcome(r.outcome),
+    // A console target can match a run that ended well: name the lines instead.
+    failure: r.outcome.kind === "ok" ? `console: ${console.join(" | ")}` : describeOutcome(r.outcome),
     kind: failureKind(r.outcome),
     choices: r.schedule.choices,
     header: r.schedule.header,
