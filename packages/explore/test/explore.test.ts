@@ -16,7 +16,7 @@ import {
   NondeterminismError,
   replaySchedule,
 } from "../src/index.js";
-import { adders, factoryOf, lostUpdate, type Program } from "./fixtures/programs.js";
+import { adders, factoryOf, lostUpdate, type Program } from "../src/examples.js";
 
 /** Threads on two cpus; T1 prints a warning when it sees T0's write (a race observed, not a failure). */
 const observer: Program = {

@@ -1,7 +1,7 @@
 import { createMachine, formatChoices, roundRobin } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { explore, lockOrder, runOnce } from "../src/index.js";
-import { abba, factoryOf, lock, type Program, unlock } from "./fixtures/programs.js";
+import { abba, factoryOf, lock, type Program, unlock } from "../src/examples.js";
 
 /** One thread nests two locks of one class; tokens around them are ignored. */
 const nesting: Program = {

@@ -1,7 +1,7 @@
 import { type Choice, random, type Strategy } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { failureKind, isPreemption, runOnce, shrink } from "../src/index.js";
-import { factoryOf, lostUpdate } from "./fixtures/programs.js";
+import { factoryOf, lostUpdate } from "../src/examples.js";
 
 /** Preemptions of a schedule as it runs (recomputed with the enabled lists). */
 function countPreemptions(f: ReturnType<typeof factoryOf>, choices: readonly Choice[]): number {

@@ -10,7 +10,7 @@ import type { Machine, RunResult } from "@kprim/machine";
 import { search, type Reduction } from "../src/exhaustive/search.js";
 import type { MachineFactory } from "../src/index.js";
 import { buildProgram, programArb, type ProgramSpec } from "./fixtures/generated.js";
-import { dumpCells, factoryOf, indexer, lastzero, lostUpdate, type Program } from "./fixtures/programs.js";
+import { programCells, factoryOf, indexer, lastzero, lostUpdate, type Program } from "../src/examples.js";
 
 /** A canonical final state: outcome (with its failure), cells, thread states, console lines as a multiset. */
 function finalState(m: Machine, r: RunResult): string {
@@ -21,7 +21,7 @@ function finalState(m: Machine, r: RunResult): string {
       : o.kind === "violation"
         ? `violation:${o.reports.map((x) => x.detector).join("+")}`
         : o.kind;
-  const cells = dumpCells(m)
+  const cells = programCells(m)
     .map((c) => `${c.name}=${JSON.stringify(m.peek(c))}`)
     .join(" ");
   const threads = m.threads.map((t) => `${t.name}:${t.state}`).join(" ");

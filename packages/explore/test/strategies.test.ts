@@ -1,7 +1,7 @@
 import { type Choice, type MachineView, random, roundRobin, type Strategy } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { isPreemption, pct, runOnce, withDelayBound, withPreemptionBound } from "../src/index.js";
-import { factoryOf, lastzero, lostUpdate } from "./fixtures/programs.js";
+import { factoryOf, lastzero, lostUpdate } from "../src/examples.js";
 
 /** Wrap a strategy and record each decision with what was enabled. */
 function probe(inner: Strategy): { strategy: Strategy; log: { enabled: Choice[]; chosen: Choice }[] } {
