@@ -1,10 +1,12 @@
 /**
  * `pnpm bench [group]`: run benchmark groups and print their figures.
  */
+import { exploreBench } from "./groups/explore.js";
 import { machineSpeed, reportMachineSpeed } from "./groups/machine.js";
 
-const groups: Record<string, (quick: boolean) => string> = {
+const groups: Record<string, (quick: boolean) => string | Promise<string>> = {
   machine: (quick) => reportMachineSpeed(machineSpeed(quick ? 1 : 5)),
+  explore: exploreBench,
 };
 
 const args = process.argv.slice(2);
@@ -16,6 +18,6 @@ if (unknown.length > 0) {
   process.exitCode = 2;
 } else {
   for (const name of wanted.length > 0 ? wanted : Object.keys(groups)) {
-    process.stdout.write(`${groups[name]!(quick)}\n\n`);
+    process.stdout.write(`${await groups[name]!(quick)}\n\n`);
   }
 }
