@@ -286,12 +286,12 @@ export function search(
   let finished = false;
   let firstNew = 0;
   let ncpus = 1;
-  let built: Machine | null = null;
   for (;;) {
     let result: RunResult | null = null;
     let machine: Machine | null = null;
+    // The machine as soon as it is built (a cut execution never returns it).
+    const built: { m: Machine | null } = { m: null };
     nextSleep = [];
-    built = null;
     try {
       const ex = runOnce(factory, {
         strategy,
@@ -301,7 +301,7 @@ export function search(
         onBuilt: (m) => {
           log.reset(m.mplock.id);
           ncpus = m.ncpus;
-          built = m;
+          built.m = m;
         },
       });
       machine = ex.machine;
@@ -317,8 +317,8 @@ export function search(
         log.logUnseen(last, dpor ? stack[result.steps - 1]!.cur[choiceCpu(last)]! : -1);
       }
     }
-    if (dpor && built !== null) {
-      for (const p of pendingChoices(built as Machine)) log.logVirtual(p.choice, p.thread, p.reads, p.writes);
+    if (dpor && built.m !== null) {
+      for (const p of pendingChoices(built.m)) log.logVirtual(p.choice, p.thread, p.reads, p.writes);
     }
     if (dpor) {
       races.analyze(log, ncpus, firstNew, handleRace);
