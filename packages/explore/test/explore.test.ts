@@ -2,6 +2,7 @@ import {
   type Cell,
   type Choice,
   createMachine,
+  type KernelContext,
   formatSchedule,
   ReplayDivergence,
   roundRobin,
@@ -18,29 +19,36 @@ import {
 } from "../src/index.js";
 import { adders, factoryOf, lostUpdate, type Program } from "../src/examples.js";
 
-/** Threads on two cpus; T1 prints a warning when it sees T0's write (a race observed, not a failure). */
-const observer: Program = {
-  name: "observer",
-  cpus: 2,
-  setup(m) {
-    const c = m.cell("c", 0);
-    m.spawn({
-      cpu: 0,
-      name: "W",
-      *body(k) {
-        yield* k.store(c, 1);
-      },
-    });
-    m.spawn({
-      cpu: 1,
-      name: "R",
-      *body(k) {
-        if ((yield* k.load(c)) === 1) k.printf("R: saw the write early");
-      },
-    });
-    return [c];
-  },
-};
+/** W stores 1 to a cell on cpu 0 while R loads it on cpu 1; R reacts to what it saw. */
+function writerReader(name: string, react: (k: KernelContext, saw: number) => void): Program {
+  return {
+    name,
+    cpus: 2,
+    setup(m) {
+      const c = m.cell("c", 0);
+      m.spawn({
+        cpu: 0,
+        name: "W",
+        *body(k) {
+          yield* k.store(c, 1);
+        },
+      });
+      m.spawn({
+        cpu: 1,
+        name: "R",
+        *body(k) {
+          react(k, yield* k.load(c));
+        },
+      });
+      return [c];
+    },
+  };
+}
+
+/** R prints a warning when it sees W's write (a race observed, not a failure). */
+const observer = writerReader("observer", (k, saw) => {
+  if (saw === 1) k.printf("R: saw the write early");
+});
 
 /** A thread that never stops taking steps. */
 const forever: Program = {
@@ -59,28 +67,9 @@ const forever: Program = {
 };
 
 /** When R loses the race it gives up "after its restart limit" (a console-less end, not a failure). */
-const giveUp: Program = {
-  name: "give-up",
-  cpus: 2,
-  setup(m) {
-    const c = m.cell("c", 0);
-    m.spawn({
-      cpu: 0,
-      name: "W",
-      *body(k) {
-        yield* k.store(c, 1);
-      },
-    });
-    m.spawn({
-      cpu: 1,
-      name: "R",
-      *body(k) {
-        if ((yield* k.load(c)) === 0) k.event("restart-limit", "R", "gave up");
-      },
-    });
-    return [c];
-  },
-};
+const giveUp = writerReader("give-up", (k, saw) => {
+  if (saw === 0) k.event("restart-limit", "R", "gave up");
+});
 
 describe("explore: sampling modes", () => {
   it("random finds the lost update, shrinks it and gives a replayable schedule", () => {

@@ -451,17 +451,8 @@ function pendingFootprint(
 ): { reads: readonly number[]; writes: readonly number[] } | null {
   const o = t.op;
   if (t.state === "done" || o === null) return null;
+  if ("cell" in o) return o.op === "load" ? { reads: [o.cell.id], writes: [] } : { reads: [], writes: [o.cell.id] };
   switch (o.op) {
-    case "load":
-      return { reads: [o.cell.id], writes: [] };
-    case "store":
-    case "cas":
-    case "swap":
-    case "fetch-add":
-    case "add":
-    case "or":
-    case "and":
-      return { reads: [], writes: [o.cell.id] };
     case "atomic":
       return { reads: (o.fp.reads ?? []).map((c) => c.id), writes: (o.fp.writes ?? []).map((c) => c.id) };
     case "spin":

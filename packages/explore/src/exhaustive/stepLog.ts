@@ -83,14 +83,22 @@ export class StepLog {
     this.nextSpin = null;
   }
 
-  private record(rec: StepRecord): void {
+  /** Start logging step k = n: its identity and kind; reads and writes follow. */
+  private open(choice: Choice, cpu: number, thread: number, universal: boolean, virtual: boolean): number {
     const k = this.n;
     this.ensure(k + 1);
-    this.choice[k] = rec.choice;
-    this.cpu[k] = rec.cpu;
-    this.thread[k] = rec.thread;
-    this.universal[k] = 0;
-    this.virtual[k] = 0;
+    this.choice[k] = choice;
+    this.cpu[k] = cpu;
+    this.thread[k] = thread;
+    this.universal[k] = universal ? 1 : 0;
+    this.virtual[k] = virtual ? 1 : 0;
+    this.sends[k] = 0;
+    this.rs[k] = this.ws[k] = this.we[k] = this.top;
+    return k;
+  }
+
+  private record(rec: StepRecord): void {
+    const k = this.open(rec.choice, rec.cpu, rec.thread, false, false);
     let sends = 0;
     const evs = rec.events;
     for (let i = 0; i < evs.length; i++) {
@@ -114,30 +122,14 @@ export class StepLog {
 
   /** Log a step the detectors did not see (the panicking last step) as universal. */
   logUnseen(choice: Choice, thread: number): void {
-    const k = this.n;
-    this.ensure(k + 1);
-    this.choice[k] = choice;
-    this.cpu[k] = choiceCpu(choice);
-    this.thread[k] = thread;
-    this.sends[k] = 0;
-    this.universal[k] = 1;
-    this.virtual[k] = 0;
-    this.rs[k] = this.ws[k] = this.we[k] = this.top;
+    const k = this.open(choice, choiceCpu(choice), thread, true, false);
     this.n = this.real = k + 1;
     this.nextSpin = null;
   }
 
   /** Log a thread's pending op at the end of the execution (after every real step). */
   logVirtual(choice: Choice, thread: number, reads: readonly number[], writes: readonly number[]): void {
-    const k = this.n;
-    this.ensure(k + 1);
-    this.choice[k] = choice;
-    this.cpu[k] = choiceCpu(choice);
-    this.thread[k] = thread;
-    this.sends[k] = 0;
-    this.universal[k] = 0;
-    this.virtual[k] = 1;
-    this.rs[k] = this.top;
+    const k = this.open(choice, choiceCpu(choice), thread, false, true);
     for (const id of reads) this.push(id, this.rs[k]!);
     this.ws[k] = this.top;
     for (const id of writes) this.push(id, this.ws[k]!);
