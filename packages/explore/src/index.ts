@@ -4,8 +4,6 @@
  * shrinking, target signals, a WITNESS-style lock-order graph, and parallel
  * random/PCT runs. Depends on @kprim/machine only.
  */
-import "./events.js";
-
 export { type BuildRequest, type MachineFactory } from "./factory.js";
 export { type Execution, indexOfExpected, runOnce, type RunRequest, withPrefix } from "./driver.js";
 export { ExecutionError, ExploreConfigError, NondeterminismError, SignalError } from "./errors.js";
