@@ -64,7 +64,7 @@ describe("DPOR soundness against naive DFS", () => {
       expect([...dpor.states].sort()).toEqual([...naive.states].sort());
       expect(dpor.stats.executions).toBeLessThanOrEqual(naive.stats.executions);
     },
-    120_000,
+    Math.max(120_000, RUNS * 1_000),
   );
 
   // Counterexamples the property found while the engine was being built, one per missing rule.
