@@ -60,8 +60,9 @@ function classic(quick: boolean): string[] {
   }
   const big = factoryOf(lastzero(quick ? 5 : 7), false);
   const r = timed(() => explore(big, { mode: { kind: "dpor" }, target: "panic" }));
+  const all = r.value.executions + r.value.blocked;
   rows.push(
-    `  DPOR throughput on lastzero-${quick ? 5 : 7}: ${r.value.executions} executions in ${r.s.toFixed(2)} s = ${fmtRate(r.value.executions / r.s)} executions`,
+    `  DPOR on lastzero-${quick ? 5 : 7}: ${r.value.executions} executions + ${r.value.blocked} sleep-set blocked in ${r.s.toFixed(2)} s = ${fmtRate(all / r.s)} runs`,
   );
   return rows;
 }
@@ -128,17 +129,19 @@ function sctbench(quick: boolean): string[] {
 
 // ------------------------------------------------------------ fast-check
 
-/** The equivalent async race under fast-check's scheduler: two tasks load then store a shared counter. */
-async function fastCheckSchedules(n: number): Promise<number> {
+/** The equivalent async race under fast-check's scheduler: two tasks load then store a shared counter, `k` times. */
+async function fastCheckSchedules(n: number, k: number): Promise<number> {
   let runs = 0;
   await fc.assert(
     fc.asyncProperty(fc.scheduler(), async (s) => {
       const shared = { c: 0 };
       const task = async (): Promise<void> => {
-        await s.schedule(Promise.resolve(), "load");
-        const v = shared.c;
-        await s.schedule(Promise.resolve(), "store");
-        shared.c = v + 1;
+        for (let i = 0; i < k; i++) {
+          await s.schedule(Promise.resolve(), "load");
+          const v = shared.c;
+          await s.schedule(Promise.resolve(), "store");
+          shared.c = v + 1;
+        }
       };
       const both = Promise.all([task(), task()]);
       await s.waitAll();
@@ -151,25 +154,52 @@ async function fastCheckSchedules(n: number): Promise<number> {
   return runs;
 }
 
+/** Two threads, one per cpu, each doing `k` times: load the counter, store it + 1. */
+function race(k: number): MachineFactory {
+  return factoryOf(
+    {
+      name: `race-${k}`,
+      cpus: 2,
+      setup(m) {
+        const c = m.cell("c", 0);
+        for (let t = 0; t < 2; t++) {
+          m.spawn({
+            cpu: t,
+            name: `T${t}`,
+            *body(kc) {
+              for (let i = 0; i < k; i++) {
+                const v = yield* kc.load(c);
+                yield* kc.store(c, v + 1);
+              }
+            },
+          });
+        }
+        return [c];
+      },
+    },
+    false,
+  );
+}
+
 async function versusFastCheck(quick: boolean): Promise<string[]> {
-  const n = quick ? 5_000 : 50_000;
-  const f = exampleFactory({ name: "lost-update", n: 2, check: false });
-  const machine = (): number =>
-    explore(f, { mode: { kind: "random", seed: 1, runs: n }, target: "panic", stopOnFound: false }).executions;
-  machine();
-  await fastCheckSchedules(Math.min(n, 2000));
-  const m = timed(machine);
-  const t0 = process.hrtime.bigint();
-  const fcRuns = await fastCheckSchedules(n);
-  const fcS = seconds(t0);
-  const mRate = m.value / m.s;
-  const fRate = fcRuns / fcS;
-  return [
-    "A 2-thread race (load, store each): schedules per second",
-    `  kprim machine, random schedules   ${fmtRate(mRate).padStart(12)}`,
-    `  fast-check scheduler, async race  ${fmtRate(fRate).padStart(12)}`,
-    `  ratio ${(mRate / fRate).toFixed(1)}×   (target ≥ 50×)`,
-  ];
+  const rows = ["A 2-thread race (each thread: load, store, k times): schedules per second, random schedules"];
+  for (const k of [1, 100]) {
+    const n = Math.max(200, Math.floor((quick ? 5_000 : 50_000) / k));
+    const f = race(k);
+    const machine = (): number =>
+      explore(f, { mode: { kind: "random", seed: 1, runs: n }, target: "panic", stopOnFound: false }).executions;
+    machine();
+    await fastCheckSchedules(Math.min(n, 500), k);
+    const m = timed(machine);
+    const t0 = process.hrtime.bigint();
+    const fcRuns = await fastCheckSchedules(n, k);
+    const fRate = fcRuns / seconds(t0);
+    const mRate = m.value / m.s;
+    rows.push(
+      `  k=${String(k).padEnd(4)} kprim machine ${fmtRate(mRate).padStart(10)}   fast-check scheduler ${fmtRate(fRate).padStart(10)}   ratio ${(mRate / fRate).toFixed(1)}×   (target ≥ 50×)`,
+    );
+  }
+  return rows;
 }
 
 // ------------------------------------------------------------ memory
@@ -201,7 +231,7 @@ function memory(quick: boolean): string[] {
 
 async function workers(quick: boolean): Promise<string[]> {
   const module = import.meta.resolve("@kprim/explore/examples");
-  const runs = quick ? 4_000 : 40_000;
+  const runs = quick ? 8_000 : 160_000;
   const rows = ["Random and PCT runs on worker threads (lastzero-6, whole runs, no stop)"];
   for (const mode of [
     { kind: "random" as const, seed: 1, runs },
@@ -211,11 +241,10 @@ async function workers(quick: boolean): Promise<string[]> {
       const t0 = process.hrtime.bigint();
       await exploreParallel(
         { module, export: "exampleFactory", args: { name: "lastzero", n: 6, check: false } },
-        { mode, workers: w, slice: 500, target: "panic", stopOnFound: false },
+        { mode, workers: w, slice: 2_000, target: "panic", stopOnFound: false },
       );
       return seconds(t0);
     };
-    await time(1);
     const one = await time(1);
     const two = await time(2);
     rows.push(
