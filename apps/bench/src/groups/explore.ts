@@ -19,7 +19,7 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { explore, type ExploreResult, exploreParallel, type MachineFactory, type Mode } from "@kprim/explore";
-import { adders, exampleFactory, factoryOf, indexer, lastzero } from "@kprim/explore/examples";
+import { adders, factoryOf, indexer, lastzero } from "@kprim/explore/examples";
 import { catalogue, findScenario, matrix, prepare, scenarioFactory } from "@kprim/scenarios";
 import fc from "fast-check";
 import { fmtRate } from "../measure.js";
