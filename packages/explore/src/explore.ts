@@ -66,6 +66,8 @@ export interface ExploreOptions {
   readonly detectors?: readonly Detector[];
   /** Build a lock-order graph over every execution (default false). */
   readonly lockOrder?: boolean;
+  /** DPOR: treat result-less add/or/and steps of one kind on one cell as commuting (default false). */
+  readonly commutativeAtomics?: boolean;
   /** Called after each execution with the count so far (benchmarks sample memory here). */
   readonly onExecution?: (executions: number) => void;
 }
@@ -218,6 +220,7 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
           ...(mode.preemptionBound !== undefined ? { preemptionBound: mode.preemptionBound } : {}),
           ...(opts.maxExecutions !== undefined ? { maxExecutions: opts.maxExecutions } : {}),
           ...(opts.prefix ? { prefix: opts.prefix } : {}),
+          ...(opts.commutativeAtomics !== undefined ? { commutativeAtomics: opts.commutativeAtomics } : {}),
         },
         (t) => onResult(t.result),
       );
@@ -239,6 +242,7 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
             preemptionBound: b,
             ...(left !== undefined ? { maxExecutions: left } : {}),
             ...(opts.prefix ? { prefix: opts.prefix } : {}),
+            ...(opts.commutativeAtomics !== undefined ? { commutativeAtomics: opts.commutativeAtomics } : {}),
           },
           (t) => onResult(t.result),
         );

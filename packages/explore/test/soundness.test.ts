@@ -38,18 +38,22 @@ const CAP = 3_000;
 const RUNS = Number(process.env["KPRIM_FUZZ_RUNS"] ?? 100);
 const SEED = Number(process.env["KPRIM_FUZZ_SEED"] ?? 7);
 
-function explore(f: MachineFactory, reduction: Reduction, cap: number) {
+function explore(f: MachineFactory, reduction: Reduction, cap: number, commutativeAtomics = false) {
   const states = new Set<string>();
-  const stats = search(f, { reduction, maxSteps: 200, maxExecutions: cap }, ({ machine, result }) => {
-    states.add(finalState(machine, result));
-    return false;
-  });
+  const stats = search(
+    f,
+    { reduction, maxSteps: 200, maxExecutions: cap, commutativeAtomics },
+    ({ machine, result }) => {
+      states.add(finalState(machine, result));
+      return false;
+    },
+  );
   return { states, stats };
 }
 
-function compare(p: Program, cap = CAP) {
+function compare(p: Program, cap = CAP, commutativeAtomics = false) {
   const naive = explore(factoryOf(p), "none", cap);
-  const dpor = explore(factoryOf(p), "dpor", cap);
+  const dpor = explore(factoryOf(p), "dpor", cap, commutativeAtomics);
   return { naive, dpor };
 }
 
@@ -66,6 +70,52 @@ describe("DPOR soundness against naive DFS", () => {
     },
     Math.max(120_000, RUNS * 1_000),
   );
+
+  test.prop([programArb()], { numRuns: Math.ceil(RUNS / 2), seed: SEED + 1 })(
+    "generated programs, with commuting add/or/and: the same final states and failures",
+    (spec) => {
+      const { naive, dpor } = compare(buildProgram(spec), CAP, true);
+      fc.pre(naive.stats.finished && naive.stats.stepLimited === 0);
+      expect(dpor.stats.exhausted).toBe(true);
+      expect([...dpor.states].sort()).toEqual([...naive.states].sort());
+    },
+    Math.max(120_000, RUNS * 1_000),
+  );
+
+  it("commuting add/or/and needs fewer executions for threads that only add", () => {
+    const adds: Program = {
+      name: "adds",
+      cpus: 3,
+      setup(m) {
+        const c = m.cell("c", 0);
+        const seen = m.cell("seen", -1);
+        for (let t = 0; t < 2; t++) {
+          m.spawn({
+            cpu: t,
+            name: `A${t}`,
+            *body(k) {
+              yield* k.add(c, 1);
+              yield* k.add(c, 2);
+            },
+          });
+        }
+        m.spawn({
+          cpu: 2,
+          name: "R",
+          *body(k) {
+            yield* k.store(seen, yield* k.load(c));
+          },
+        });
+        return [c, seen];
+      },
+    };
+    const plain = explore(factoryOf(adds), "dpor", CAP);
+    const commuting = explore(factoryOf(adds), "dpor", CAP, true);
+    const naive = explore(factoryOf(adds), "none", CAP);
+    expect([...commuting.states].sort()).toEqual([...naive.states].sort());
+    expect([...plain.states].sort()).toEqual([...naive.states].sort());
+    expect(commuting.stats.executions).toBeLessThan(plain.stats.executions);
+  });
 
   // Counterexamples the property found while the engine was being built, one per missing rule.
   const regressions: [string, ProgramSpec][] = [

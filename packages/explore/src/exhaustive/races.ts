@@ -38,6 +38,7 @@ export class RaceAnalysis {
   private loc = new Int32Array(256);
   private lastW = new Int32Array(64);
   private readHead = new Int32Array(64);
+  private rmwHead = new Int32Array(64);
   private nodeEv = new Int32Array(256);
   private nodeNext = new Int32Array(256);
   private nodes = 0;
@@ -65,9 +66,11 @@ export class RaceAnalysis {
     if (this.lastW.length < nobj) {
       this.lastW = new Int32Array(Math.max(nobj, this.lastW.length * 2));
       this.readHead = new Int32Array(this.lastW.length);
+      this.rmwHead = new Int32Array(this.lastW.length);
     }
     this.lastW.fill(-1, 0, nobj);
     this.readHead.fill(-1, 0, nobj);
+    this.rmwHead.fill(-1, 0, nobj);
     this.mark.fill(-1, 0, n);
     this.nodes = 0;
     const cpuObj = log.maxCell + 1;
@@ -82,8 +85,11 @@ export class RaceAnalysis {
       if (log.universal[j] === 1) {
         for (let c = 0; c < nc; c++) nc2 = this.addCand(this.lastW[cpuObj + c]!, j, nc2);
       } else {
-        for (let p = log.rs[j]!, e = log.ws[j]!; p < e; p++) nc2 = this.addCand(this.lastW[pool[p]!]!, j, nc2);
-        for (let p = log.ws[j]!, e = log.we[j]!; p < e; p++) nc2 = this.addWriteCands(pool[p]!, j, nc2);
+        for (let p = log.rs[j]!, e = log.ws[j]!; p < e; p++) nc2 = this.addReadCands(pool[p]!, j, nc2);
+        for (let p = log.ws[j]!, e = log.we[j]!; p < e; p++) {
+          const o = pool[p]!;
+          nc2 = o === log.rmwCell[j] && log.rmw[j] !== 0 ? this.addRmwCands(o, j, nc2) : this.addWriteCands(o, j, nc2);
+        }
         nc2 = this.addWriteCands(cpuObj + cpu, j, nc2);
         for (let m = log.sends[j]!, c = 0; m !== 0; m >>>= 1, c++) {
           if ((m & 1) !== 0) nc2 = this.addCand(this.lastW[cpuObj + c]!, j, nc2);
@@ -118,7 +124,11 @@ export class RaceAnalysis {
       // Update the objects: reads join the reader lists, writes replace them.
       for (let p = log.rs[j]!, e = log.ws[j]!; p < e; p++) this.addReader(pool[p]!, j);
       for (let m = log.sends[j]!, c = 0; m !== 0; m >>>= 1, c++) if ((m & 1) !== 0) this.addReader(cpuObj + c, j);
-      for (let p = log.ws[j]!, e = log.we[j]!; p < e; p++) this.setWriter(pool[p]!, j);
+      for (let p = log.ws[j]!, e = log.we[j]!; p < e; p++) {
+        const o = pool[p]!;
+        if (o === log.rmwCell[j] && log.rmw[j] !== 0) this.rmwHead[o] = this.link(j, this.rmwHead[o]!);
+        else this.setWriter(o, j);
+      }
       this.setWriter(cpuObj + cpu, j);
     }
   }
@@ -177,13 +187,37 @@ export class RaceAnalysis {
     return n + 1;
   }
 
-  private addWriteCands(o: number, j: number, n: number): number {
+  /** A read depends on the last write and on every commutative RMW since. */
+  private addReadCands(o: number, j: number, n: number): number {
     n = this.addCand(this.lastW[o]!, j, n);
+    for (let r = this.rmwHead[o]!; r >= 0; r = this.nodeNext[r]!) n = this.addCand(this.nodeEv[r]!, j, n);
+    return n;
+  }
+
+  private addWriteCands(o: number, j: number, n: number): number {
+    n = this.addReadCands(o, j, n);
     for (let r = this.readHead[o]!; r >= 0; r = this.nodeNext[r]!) n = this.addCand(this.nodeEv[r]!, j, n);
     return n;
   }
 
+  /** A commutative RMW: the last write, the readers, and the RMWs of another kind. */
+  private addRmwCands(o: number, j: number, n: number): number {
+    n = this.addCand(this.lastW[o]!, j, n);
+    for (let r = this.readHead[o]!; r >= 0; r = this.nodeNext[r]!) n = this.addCand(this.nodeEv[r]!, j, n);
+    const kind = this.log.rmw[j]!;
+    for (let r = this.rmwHead[o]!; r >= 0; r = this.nodeNext[r]!) {
+      const x = this.nodeEv[r]!;
+      if (this.log.rmw[x] !== kind) n = this.addCand(x, j, n);
+    }
+    return n;
+  }
+
   private addReader(o: number, j: number): void {
+    this.readHead[o] = this.link(j, this.readHead[o]!);
+  }
+
+  /** A list node holding step j in front of `next`; returns its index. */
+  private link(j: number, next: number): number {
     if (this.nodes === this.nodeEv.length) {
       const a = new Int32Array(this.nodes * 2);
       a.set(this.nodeEv);
@@ -193,12 +227,13 @@ export class RaceAnalysis {
       this.nodeNext = b;
     }
     this.nodeEv[this.nodes] = j;
-    this.nodeNext[this.nodes] = this.readHead[o]!;
-    this.readHead[o] = this.nodes++;
+    this.nodeNext[this.nodes] = next;
+    return this.nodes++;
   }
 
   private setWriter(o: number, j: number): void {
     this.lastW[o] = j;
     this.readHead[o] = -1;
+    this.rmwHead[o] = -1;
   }
 }

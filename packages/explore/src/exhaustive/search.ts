@@ -66,6 +66,8 @@ export interface SearchOptions {
   readonly prefix?: readonly Choice[];
   /** More detectors for every machine (they see every step of every execution). */
   readonly detectors?: readonly Detector[];
+  /** DPOR: result-less add/or/and steps of one kind on one cell commute (default false). */
+  readonly commutativeAtomics?: boolean;
 }
 
 export interface SearchStats {
@@ -117,6 +119,7 @@ export function search(
   onExecution: (t: Terminal) => boolean,
 ): SearchStats {
   const dpor = opts.reduction === "dpor";
+  const commutative = dpor && (opts.commutativeAtomics ?? false);
   const bound = opts.preemptionBound ?? Infinity;
   const prefix = opts.prefix ?? [];
   const log = new StepLog();
@@ -223,9 +226,15 @@ export function search(
     },
   };
 
-  /** Tell the log when the chosen step is a spin-until (its watch set counts as read). */
+  /**
+   * Tell the log what the chosen step's op is when it matters: a spin-until
+   * (its watch set counts as read), a commutative RMW (with the option).
+   */
   const noteSpin = (view: MachineView, c: Choice, index: number): number => {
-    if (choiceKind(c) === ChoiceKind.step) log.nextSpin = spinWatch(view.cpus[choiceCpu(c)]!.current);
+    if (choiceKind(c) !== ChoiceKind.step) return index;
+    const t = view.cpus[choiceCpu(c)]!.current;
+    log.nextSpin = spinWatch(t);
+    log.nextRmw = commutative && t ? rmwOf(t) : null;
     return index;
   };
 
@@ -318,7 +327,10 @@ export function search(
       }
     }
     if (dpor && built.m !== null) {
-      for (const p of pendingChoices(built.m)) log.logVirtual(p.choice, p.thread, p.reads, p.writes);
+      for (const p of pendingChoices(built.m)) {
+        const t = p.thread >= 0 ? built.m.threads[p.thread] : undefined;
+        log.logVirtual(p.choice, p.thread, p.reads, p.writes, commutative && t ? rmwOf(t) : null);
+      }
     }
     if (dpor) {
       races.analyze(log, ncpus, firstNew, handleRace);
@@ -371,6 +383,15 @@ export function search(
 function spinWatch(t: Readonly<Thread> | null | undefined): number[] | null {
   const o = t?.op;
   return o !== null && o !== undefined && o.op === "spin" ? o.watch.map((c) => c.id) : null;
+}
+
+const RMW_KIND = { add: 1, or: 2, and: 3 } as const;
+
+/** The kind and cell of a thread's pending result-less add/or/and, or null. */
+function rmwOf(t: Readonly<Thread>): { kind: number; cell: number } | null {
+  const o = t.op;
+  if (o === null || (o.op !== "add" && o.op !== "or" && o.op !== "and")) return null;
+  return { kind: RMW_KIND[o.op], cell: o.cell.id };
 }
 
 interface Pending {

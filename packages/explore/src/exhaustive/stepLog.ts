@@ -34,6 +34,9 @@ import { type Choice, ChoiceKind, choiceCpu, choiceKind, type Detector, type Ste
 /** A persisted footprint: a choice as it was executed from one state (sleep-set entries). */
 export interface Footprint {
   readonly choice: Choice;
+  /** A commutative read-modify-write (1 add, 2 or, 3 and) on `rmwCell`, or 0. */
+  readonly rmw: number;
+  readonly rmwCell: number;
   readonly cpu: number;
   /** Bit c set: the step sent an IPI to cpu c. */
   readonly sends: number;
@@ -51,6 +54,9 @@ export class StepLog {
   thread = new Int32Array(256);
   sends = new Int32Array(256);
   universal = new Uint8Array(256);
+  /** Commutative read-modify-write kind (1 add, 2 or, 3 and; 0: none) and its cell. */
+  rmw = new Uint8Array(256);
+  rmwCell = new Int32Array(256);
   /** 1: a virtual step (pending when the execution ended). */
   virtual = new Uint8Array(256);
   /** Real steps logged (virtual ones come after them). */
@@ -66,6 +72,8 @@ export class StepLog {
   private mplock = -1;
   /** Watch set of the spin step about to be taken (set by the engine's strategy). */
   nextSpin: readonly number[] | null = null;
+  /** The commutative RMW about to be taken (set by the engine's strategy), or null. */
+  nextRmw: { readonly kind: number; readonly cell: number } | null = null;
   /** Called after each logged step with its index. */
   afterStep: ((k: number) => void) | null = null;
   readonly detector: Detector;
@@ -81,6 +89,7 @@ export class StepLog {
     this.top = 0;
     this.mplock = mplock;
     this.nextSpin = null;
+    this.nextRmw = null;
   }
 
   /** Start logging step k = n: its identity and kind; reads and writes follow. */
@@ -92,6 +101,8 @@ export class StepLog {
     this.thread[k] = thread;
     this.universal[k] = universal ? 1 : 0;
     this.virtual[k] = virtual ? 1 : 0;
+    this.rmw[k] = 0;
+    this.rmwCell[k] = -1;
     this.sends[k] = 0;
     this.rs[k] = this.ws[k] = this.we[k] = this.top;
     return k;
@@ -99,6 +110,11 @@ export class StepLog {
 
   private record(rec: StepRecord): void {
     const k = this.open(rec.choice, rec.cpu, rec.thread, false, false);
+    if (this.nextRmw !== null) {
+      this.rmw[k] = this.nextRmw.kind;
+      this.rmwCell[k] = this.nextRmw.cell;
+      this.nextRmw = null;
+    }
     let sends = 0;
     const evs = rec.events;
     for (let i = 0; i < evs.length; i++) {
@@ -125,11 +141,22 @@ export class StepLog {
     const k = this.open(choice, choiceCpu(choice), thread, true, false);
     this.n = this.real = k + 1;
     this.nextSpin = null;
+    this.nextRmw = null;
   }
 
   /** Log a thread's pending op at the end of the execution (after every real step). */
-  logVirtual(choice: Choice, thread: number, reads: readonly number[], writes: readonly number[]): void {
+  logVirtual(
+    choice: Choice,
+    thread: number,
+    reads: readonly number[],
+    writes: readonly number[],
+    rmw: { readonly kind: number; readonly cell: number } | null,
+  ): void {
     const k = this.open(choice, choiceCpu(choice), thread, false, true);
+    if (rmw !== null) {
+      this.rmw[k] = rmw.kind;
+      this.rmwCell[k] = rmw.cell;
+    }
     for (const id of reads) this.push(id, this.rs[k]!);
     this.ws[k] = this.top;
     for (const id of writes) this.push(id, this.ws[k]!);
@@ -141,6 +168,8 @@ export class StepLog {
   footprint(k: number): Footprint {
     return {
       choice: this.choice[k]! as Choice,
+      rmw: this.rmw[k]!,
+      rmwCell: this.rmwCell[k]!,
       cpu: this.cpu[k]!,
       sends: this.sends[k]!,
       reads: this.pool.slice(this.rs[k]!, this.ws[k]!),
@@ -160,7 +189,14 @@ export class StepLog {
       for (let p = from; p < to; p++) if (pool[p] === id) return true;
       return false;
     };
-    for (let p = this.ws[x]!, e = this.we[x]!; p < e; p++) if (has(pool[p]!, this.rs[y]!, this.we[y]!)) return true;
+    const commute = this.rmw[x] !== 0 && this.rmw[x] === this.rmw[y] ? this.rmwCell[x]! : -1;
+    for (let p = this.ws[x]!, e = this.we[x]!; p < e; p++) {
+      const id = pool[p]!;
+      if (has(id, this.rs[y]!, this.ws[y]!)) return true;
+      if (id !== commute || this.rmwCell[y] !== id) {
+        if (has(id, this.ws[y]!, this.we[y]!)) return true;
+      }
+    }
     for (let p = this.ws[y]!, e = this.we[y]!; p < e; p++) if (has(pool[p]!, this.rs[x]!, this.ws[x]!)) return true;
     return false;
   }
@@ -172,10 +208,11 @@ export class StepLog {
     if (f.cpu === c) return false;
     if (((f.sends >>> c) & 1) !== 0 || ((this.sends[k]! >>> f.cpu) & 1) !== 0) return false;
     const pool = this.pool;
+    const commute = f.rmw !== 0 && f.rmw === this.rmw[k] && f.rmwCell === this.rmwCell[k] ? f.rmwCell : -1;
     for (let p = this.rs[k]!, e = this.ws[k]!; p < e; p++) if (f.writes.includes(pool[p]!)) return false;
     for (let p = this.ws[k]!, e = this.we[k]!; p < e; p++) {
       const x = pool[p]!;
-      if (f.writes.includes(x) || f.reads.includes(x)) return false;
+      if (f.reads.includes(x) || (x !== commute && f.writes.includes(x))) return false;
     }
     return true;
   }
@@ -212,6 +249,8 @@ export class StepLog {
     this.sends = grow(this.sends);
     this.universal = grow(this.universal);
     this.virtual = grow(this.virtual);
+    this.rmw = grow(this.rmw);
+    this.rmwCell = grow(this.rmwCell);
     this.rs = grow(this.rs);
     this.ws = grow(this.ws);
     this.we = grow(this.we);
