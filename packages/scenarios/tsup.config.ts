@@ -1,4 +1,5 @@
 import { defineConfig } from "tsup";
 import { packageBuild } from "../../scripts/tsup.preset";
 
-export default defineConfig(packageBuild());
+// shims: import.meta.url (scenarioFactorySpec) in the CommonJS build.
+export default defineConfig({ ...packageBuild(), shims: true });

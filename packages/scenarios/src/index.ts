@@ -19,3 +19,11 @@ export {
 } from "./matrix.js";
 export { DEFAULT_VARIANT, OPTION_SPECS, type OptionSpec, resolveOptions, type RunOptions } from "./options.js";
 export { type BuildOptions, findIn, prepare, prepareFromHeader, type Prepared, type PrepareSpec } from "./runner.js";
+export {
+  exploreScenario,
+  scenarioFactory,
+  scenarioFactorySpec,
+  type ScenarioSpec,
+  scenarioWorkerFactory,
+} from "./explore.js";
+export { checkRow, pendingRows, prepareRow, type RowBudget, rowChecks, type RowVerdict } from "./acceptance.js";

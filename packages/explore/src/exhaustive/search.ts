@@ -1,0 +1,390 @@
+/**
+ * The exhaustive engine: a stateless depth-first search over the machine's
+ * choices. Every execution re-runs the factory and replays the current path
+ * (the machine is deterministic, so the same prefix reaches the same state),
+ * then extends it with default choices: continue the previous choice when
+ * enabled, else the first enabled one in cpu order.
+ *
+ * Reductions:
+ * - "none": naive DFS, every enabled choice at every state (the soundness
+ *   baseline).
+ * - "dpor": source-DPOR with sleep sets (Abdulla et al., POPL 2014,
+ *   Algorithm 1) run after each execution: for each new race e_i ⋖ e_j, if
+ *   no initial of notdep(e_i).e_j is in backtrack(pre(e_i)), add one that is
+ *   enabled there and not asleep. A choice's sleep-set footprint is the one
+ *   it had when it was executed from that same state in an earlier branch.
+ *   An execution whose enabled choices are all asleep is cut ("blocked").
+ *
+ * Disabling is dependence: a step after which a choice that was enabled no
+ * longer is (a write that falsifies a spinner's test, a critical section
+ * that holds off an IPI or an interrupt, a wakeup that cancels a timeout,
+ * the end of the run) has that choice tried before it too. Choices still
+ * pending at the end are logged as virtual steps (stepLog.ts) so the steps
+ * that outran them race with them.
+ *
+ * Preemption bound (see preemption.ts): a choice that would take the
+ * schedule over the bound is not explored and counts as pruned. Naive DFS
+ * under a bound explores every schedule within the bound; DPOR under a bound
+ * is not complete within it. Either way a search that pruned nothing covered
+ * the whole space.
+ *
+ * Invariants: the stack holds one node per step of the current path; node k
+ * knows the choices enabled at step k, the one being explored, the ones
+ * still to explore (backtrack) and, for DPOR, the footprints of those done
+ * and the inherited sleep set. Nothing here reads clocks or randomness.
+ */
+import {
+  type Choice,
+  ChoiceKind,
+  choiceCpu,
+  choiceKind,
+  type Detector,
+  formatChoice,
+  type Machine,
+  type MachineView,
+  makeChoice,
+  type RunResult,
+} from "@kprim/machine";
+import { indexOfExpected, runOnce } from "../driver.js";
+import { NondeterminismError } from "../errors.js";
+import type { MachineFactory } from "../factory.js";
+import { isPreemption } from "../preemption.js";
+import { RaceAnalysis } from "./races.js";
+import { curOf, pendingChoices, rmwOf, spinWatch } from "./pending.js";
+import { type Footprint, StepLog } from "./stepLog.js";
+
+export type Reduction = "dpor" | "none";
+
+export interface SearchOptions {
+  readonly reduction: Reduction;
+  /** At most this many preemptions per schedule (default: unbounded). */
+  readonly preemptionBound?: number;
+  readonly maxSteps: number;
+  /** Stop after this many complete executions. */
+  readonly maxExecutions?: number;
+  /** Explore only below this prefix (it is taken as recorded). */
+  readonly prefix?: readonly Choice[];
+  /** More detectors for every machine (they see every step of every execution). */
+  readonly detectors?: readonly Detector[];
+  /** DPOR: result-less add/or/and steps of one kind on one cell commute (default false). */
+  readonly commutativeAtomics?: boolean;
+}
+
+export interface SearchStats {
+  /** Complete executions (each reached a final state: an outcome). */
+  readonly executions: number;
+  /** Executions cut because every enabled choice was asleep or over the bound. */
+  readonly blocked: number;
+  /** Complete executions that ended at the step limit. */
+  readonly stepLimited: number;
+  /** Choices not explored because of the preemption bound. */
+  readonly pruned: number;
+  /** The search ran to its end (not stopped by the callback or maxExecutions). */
+  readonly finished: boolean;
+  /** finished, no execution hit the step limit, and the bound pruned nothing. */
+  readonly exhausted: boolean;
+}
+
+/** What the search hands its callback after each complete execution. */
+export interface Terminal {
+  readonly machine: Machine;
+  readonly result: RunResult;
+  /** 1-based index of this execution. */
+  readonly index: number;
+}
+
+interface Node {
+  readonly enabled: Choice[];
+  /** Preemptions taken before this node's choice. */
+  readonly pre: number;
+  /** Choices scheduled here; [0, next) have been taken. */
+  readonly backtrack: Choice[];
+  next: number;
+  /** The choice being explored. */
+  taken: Choice;
+  /** DPOR: footprints of the choices explored here. */
+  readonly done: Footprint[];
+  /** DPOR: the inherited sleep set. */
+  readonly sleep: readonly Footprint[];
+  /** DPOR: each cpu's current thread id (−1: idle) at this node. */
+  readonly cur: Int32Array;
+}
+
+const BLOCKED: unique symbol = Symbol("blocked");
+
+/** Run the search; `onExecution` returns true to stop it. */
+export function search(
+  factory: MachineFactory,
+  opts: SearchOptions,
+  onExecution: (t: Terminal) => boolean,
+): SearchStats {
+  const dpor = opts.reduction === "dpor";
+  const commutative = dpor && (opts.commutativeAtomics ?? false);
+  const bound = opts.preemptionBound ?? Infinity;
+  const prefix = opts.prefix ?? [];
+  const log = new StepLog();
+  const races = new RaceAnalysis();
+  const stack: Node[] = [];
+  const detectors = [log.detector, ...(opts.detectors ?? [])];
+  let executions = 0;
+  let blocked = 0;
+  let stepLimited = 0;
+  let pruned = 0;
+  let nextSleep: Footprint[] = [];
+
+  const asleep = (sleep: readonly Footprint[], c: Choice): boolean => {
+    for (const f of sleep) if (f.choice === c) return true;
+    return false;
+  };
+  /** Preemptions after taking `c` at node k (which has `enabled`, `pre`). */
+  const costAt = (k: number, c: Choice, enabled: readonly Choice[]): number =>
+    isPreemption(k > 0 ? stack[k - 1]!.taken : -1, c, enabled) ? 1 : 0;
+
+  log.afterStep = (k) => {
+    // The step of the deepest node: its child is new, so compute the child's sleep set.
+    if (!dpor || k !== stack.length - 1) return;
+    const node = stack[k]!;
+    const out: Footprint[] = [];
+    for (const f of node.sleep) if (log.independent(f, k)) out.push(f);
+    for (const f of node.done) if (log.independent(f, k)) out.push(f);
+    nextSleep = out;
+  };
+
+  // The recorded prefix: fixed nodes with nothing else to explore.
+  const fixed = prefix.length;
+  const fixedNode = (k: number, enabled: readonly Choice[], view: MachineView): Choice => {
+    const want = prefix[k]!;
+    indexOfExpected(k, want, enabled);
+    const pre = k === 0 ? 0 : stack[k - 1]!.pre + costAt(k - 1, stack[k - 1]!.taken, stack[k - 1]!.enabled);
+    stack.push({
+      enabled: enabled.slice(),
+      pre,
+      backtrack: [want],
+      next: 1,
+      taken: want,
+      done: [],
+      sleep: [],
+      cur: curOf(view),
+    });
+    return want;
+  };
+
+  /**
+   * A step that disables an enabled choice depends on it: each choice enabled
+   * at node k but not after its step (`after`) is also tried at node k.
+   */
+  const disabledBy = (k: number, after: readonly Choice[]): void => {
+    if (k < fixed) return;
+    const node = stack[k]!;
+    for (const c of node.enabled) {
+      if (c === node.taken || after.includes(c) || node.backtrack.includes(c) || asleep(node.sleep, c)) continue;
+      if (node.pre + costAt(k, c, node.enabled) <= bound) node.backtrack.push(c);
+      else pruned++;
+    }
+  };
+
+  const newNode = (k: number, enabled: readonly Choice[], view: MachineView): Choice => {
+    const pre = k === 0 ? 0 : stack[k - 1]!.pre + costAt(k - 1, stack[k - 1]!.taken, stack[k - 1]!.enabled);
+    const sleep = k === 0 || !dpor ? [] : nextSleep;
+    const prev = k > 0 ? stack[k - 1]!.taken : -1;
+    const allowed = (c: Choice): boolean => !asleep(sleep, c) && pre + costAt(k, c, enabled) <= bound;
+    let first: Choice | undefined =
+      prev >= 0 && enabled.includes(prev as Choice) && allowed(prev as Choice) ? (prev as Choice) : undefined;
+    first ??= enabled.find(allowed);
+    if (first === undefined) {
+      if (enabled.some((c) => !asleep(sleep, c))) pruned++;
+      throw BLOCKED;
+    }
+    const backtrack = [first];
+    if (!dpor) {
+      for (const c of enabled) {
+        if (c === first) continue;
+        if (allowed(c)) backtrack.push(c);
+        else pruned++;
+      }
+    }
+    stack.push({ enabled: enabled.slice(), pre, backtrack, next: 1, taken: first, done: [], sleep, cur: curOf(view) });
+    return first;
+  };
+
+  const strategy = {
+    name: dpor ? "dpor" : "dfs",
+    choose(enabled: readonly Choice[], view: MachineView): number {
+      const k = view.step;
+      if (k < stack.length) {
+        const node = stack[k]!;
+        if (!sameChoices(node.enabled, enabled)) {
+          throw new NondeterminismError(
+            `the machine factory is not deterministic: after the same ${k} choices, ${fmt(node.enabled)} were enabled before and ${fmt(enabled)} now`,
+          );
+        }
+        return noteSpin(view, node.taken, enabled.indexOf(node.taken));
+      }
+      if (dpor && k > 0) disabledBy(k - 1, enabled);
+      const c = k < fixed ? fixedNode(k, enabled, view) : newNode(k, enabled, view);
+      return noteSpin(view, c, enabled.indexOf(c));
+    },
+  };
+
+  /**
+   * Tell the log what the chosen step's op is when it matters: a spin-until
+   * (its watch set counts as read), a commutative RMW (with the option).
+   */
+  const noteSpin = (view: MachineView, c: Choice, index: number): number => {
+    if (choiceKind(c) !== ChoiceKind.step) return index;
+    const t = view.cpus[choiceCpu(c)]!.current;
+    log.nextSpin = spinWatch(t);
+    log.nextRmw = commutative && t ? rmwOf(t) : null;
+    return index;
+  };
+
+  /**
+   * The choice enabled at node k that performs logged step e's action, or −1.
+   * Choice identities are stable except a step's: "cpu c steps" means its
+   * current thread, so a step of another thread T is started at node k only
+   * by T preempting (T an interrupt thread with its preempt choice enabled).
+   */
+  const startAt = (k: number, e: number): number => {
+    const node = stack[k]!;
+    let c = log.choice[e]! as Choice;
+    if (choiceKind(c) === ChoiceKind.step) {
+      const cpu = choiceCpu(c);
+      const t = log.thread[e]!;
+      if (t >= 0 && node.cur[cpu] !== t) c = makeChoice(cpu, ChoiceKind.interrupt, t);
+    }
+    return node.enabled.includes(c) ? c : -1;
+  };
+
+  const handleRace = (i: number, j: number): void => {
+    reverse(i, j);
+    // j may be disabled before i (a spinner's false test, a critical section):
+    // also reverse it with the latest dependent step before which it can start.
+    if (startAt(i, j) < 0) {
+      const y = races.lookback(i, j, (k) => startAt(k, j) >= 0);
+      if (y >= 0) reverse(y, j);
+    }
+  };
+
+  /** Source-DPOR: make sure some initial of notdep(e_i).e_j is scheduled before e_i. */
+  const reverse = (i: number, j: number): void => {
+    if (i < fixed || i >= log.real) return;
+    const node = stack[i]!;
+    const own = startAt(i, j);
+    let found = false;
+    let pick = -1;
+    let overBound = false;
+    races.initials(i, j, (k) => {
+      const c = startAt(i, k);
+      if (c < 0) return false;
+      if (node.backtrack.includes(c as Choice)) {
+        found = true;
+        return true;
+      }
+      if ((pick < 0 || c === own) && !asleep(node.sleep, c as Choice)) {
+        if (node.pre + costAt(i, c as Choice, node.enabled) <= bound) pick = c;
+        else overBound = true;
+      }
+      return false;
+    });
+    if (found) return;
+    // Any initial will do (source sets); the racing step's own choice, when it is one, goes straight at the race.
+    if (pick >= 0) node.backtrack.push(pick as Choice);
+    else if (overBound) pruned++;
+  };
+
+  let finished = false;
+  let firstNew = 0;
+  let ncpus = 1;
+  for (;;) {
+    let result: RunResult | null = null;
+    let machine: Machine | null = null;
+    // The machine as soon as it is built (a cut execution never returns it).
+    const built: { m: Machine | null } = { m: null };
+    nextSleep = [];
+    try {
+      const ex = runOnce(factory, {
+        strategy,
+        maxSteps: opts.maxSteps,
+        recordFootprints: true,
+        detectors,
+        onBuilt: (m) => {
+          log.reset(m.mplock.id);
+          ncpus = m.ncpus;
+          built.m = m;
+        },
+      });
+      machine = ex.machine;
+      result = ex.result;
+    } catch (e) {
+      if (e !== BLOCKED) throw e;
+      blocked++;
+    }
+    if (result !== null) {
+      // The step that panicked was not seen by the detectors.
+      if (log.n < result.steps) {
+        const last = result.schedule.choices[result.steps - 1]!;
+        log.logUnseen(last, dpor ? stack[result.steps - 1]!.cur[choiceCpu(last)]! : -1);
+      }
+    }
+    if (dpor && built.m !== null) {
+      for (const p of pendingChoices(built.m)) {
+        const t = p.thread >= 0 ? built.m.threads[p.thread] : undefined;
+        log.logVirtual(p.choice, p.thread, p.reads, p.writes, commutative && t ? rmwOf(t) : null);
+      }
+    }
+    if (dpor) {
+      races.analyze(log, ncpus, firstNew, handleRace);
+      // Nothing is enabled after the last step of a run that ended (a panic,
+      // a violation or the step limit ends it with choices still enabled).
+      if (result !== null) disabledBy(stack.length - 1, []);
+    }
+    if (result !== null && machine !== null) {
+      executions++;
+      if (result.outcome.kind === "step-limit") stepLimited++;
+      if (onExecution({ machine, result, index: executions })) break;
+      if (opts.maxExecutions !== undefined && executions >= opts.maxExecutions) break;
+    }
+    // Backtrack to the deepest node with something left to explore.
+    let k = stack.length - 1;
+    for (; k >= fixed; k--) {
+      const node = stack[k]!;
+      if (dpor) node.done.push(log.footprint(k));
+      let next: Choice | -1 = -1;
+      while (node.next < node.backtrack.length) {
+        const c = node.backtrack[node.next++]!;
+        if (node.enabled.includes(c) && !asleep(node.sleep, c)) {
+          next = c;
+          break;
+        }
+      }
+      if (next >= 0) {
+        node.taken = next as Choice;
+        stack.length = k + 1;
+        break;
+      }
+    }
+    if (k < fixed) {
+      finished = true;
+      break;
+    }
+    firstNew = k;
+  }
+  return {
+    executions,
+    blocked,
+    stepLimited,
+    pruned,
+    finished,
+    exhausted: finished && stepLimited === 0 && pruned === 0,
+  };
+}
+
+function sameChoices(a: readonly Choice[], b: readonly Choice[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function fmt(cs: readonly Choice[]): string {
+  return cs.length === 0 ? "nothing" : cs.map(formatChoice).join(" ");
+}

@@ -1,0 +1,364 @@
+/**
+ * `explore(factory, options)`: run one exploration of a scenario factory and
+ * report what it found. Modes:
+ *
+ *   random     { seed, runs }                seeded random schedules
+ *   pct        { seed, runs, depth, steps? } PCT (steps estimated by one round-robin run)
+ *   dfs        { preemptionBound? }          naive exhaustive DFS (complete within a bound)
+ *   dpor       { preemptionBound? }          source-DPOR with sleep sets
+ *   iterative  { reduction, maxBound }       bounds 0, 1, … maxBound until found or exhausted
+ *
+ * The target signal (matrix.json grammar, default "failure") decides which
+ * execution counts as found; the first one is shrunk (keeping the signal and
+ * its failure kind) and given as a schedule string and a replay command.
+ * Not found: how many executions, whether the space was exhausted (only an
+ * exhaustive mode with no execution at the step limit and nothing pruned by
+ * a bound), the bound, and how many executions ended at a restart limit.
+ * Both: outcome counts and every console text with the number of executions
+ * that printed it, and the lock-order report when asked for.
+ *
+ * Deterministic: the same factory and options give the same result.
+ */
+import {
+  type Choice,
+  type Detector,
+  formatSchedule,
+  type OutcomeKind,
+  replay,
+  roundRobin,
+  type RunResult,
+  type Schedule,
+  type ScheduleHeader,
+  checkHeader,
+  parseSchedule,
+} from "@kprim/machine";
+import { runOnce } from "./driver.js";
+import { ExploreConfigError } from "./errors.js";
+import { type Reduction, search } from "./exhaustive/search.js";
+import type { MachineFactory } from "./factory.js";
+import { lockOrder, type LockOrderReport } from "./lockOrder.js";
+import { RestartWatch, runSample, type SamplingMode } from "./sampling.js";
+import { shrink } from "./shrink.js";
+import { failureKind, formatSignal, matchSignal, parseSignal, type Signal } from "./signal.js";
+import { type ConsoleCount, recordOf, type RunRecord, Tally } from "./tally.js";
+
+export type Mode =
+  | SamplingMode
+  | { readonly kind: "dfs"; readonly preemptionBound?: number }
+  | { readonly kind: "dpor"; readonly preemptionBound?: number }
+  | { readonly kind: "iterative"; readonly reduction: Reduction; readonly maxBound: number };
+
+export interface ExploreOptions {
+  readonly mode: Mode;
+  /** What counts as found (matrix.json grammar); default "failure". */
+  readonly target?: string | Signal;
+  /** Steps per execution before `step-limit` (default 10,000). */
+  readonly maxSteps?: number;
+  /** Exhaustive modes: stop after this many executions (the result is then not exhausted). */
+  readonly maxExecutions?: number;
+  /** Stop at the first execution showing the target (default true). */
+  readonly stopOnFound?: boolean;
+  /** Shrink the first failing schedule (default true; a number is the run budget). */
+  readonly shrink?: boolean | number;
+  /** Every execution starts with these choices (the driver takes them first). */
+  readonly prefix?: readonly Choice[];
+  /** More detectors for every machine. */
+  readonly detectors?: readonly Detector[];
+  /** Build a lock-order graph over every execution (default false). */
+  readonly lockOrder?: boolean;
+  /** DPOR: treat result-less add/or/and steps of one kind on one cell as commuting (default false). */
+  readonly commutativeAtomics?: boolean;
+  /** Called after each execution with the count so far (benchmarks sample memory here). */
+  readonly onExecution?: (executions: number) => void;
+}
+
+interface Common {
+  readonly mode: string;
+  readonly signal: string;
+  readonly executions: number;
+  /** Exhaustive modes: executions cut short because every enabled choice was asleep or over the bound. */
+  readonly blocked: number;
+  readonly outcomes: Readonly<Record<OutcomeKind, number>>;
+  readonly stepLimited: number;
+  readonly restartLimited: number;
+  /** Console lines seen (observations), each with the number of executions that printed it. */
+  readonly console: readonly ConsoleCount[];
+  readonly lockOrder: LockOrderReport | null;
+}
+
+export interface Found extends Common {
+  readonly kind: "found";
+  /** describeOutcome of the failing execution. */
+  readonly failure: string;
+  /** Its failure kind (`panic:<message>`, `violation:<detectors>`, `deadlock`, ...). */
+  readonly failureKind: string;
+  /** 1-based index of the first execution that showed the signal. */
+  readonly executionsToFound: number;
+  readonly schedule: string;
+  readonly shrunk: string;
+  readonly shrunkSteps: number;
+  readonly shrunkPreemptions: number;
+  /** `kprim replay <scenario> --schedule '<shrunk>'` */
+  readonly replay: string;
+}
+
+export interface NotFound extends Common {
+  readonly kind: "not-found";
+  readonly exhausted: boolean;
+  /** The preemption bound the last round ran under (null: none). */
+  readonly bound: number | null;
+}
+
+export type ExploreResult = Found | NotFound;
+
+const DEFAULT_MAX_STEPS = 10_000;
+
+export function resolveTarget(t: string | Signal | undefined): Signal {
+  return t === undefined ? { kind: "failure" } : typeof t === "string" ? parseSignal(t) : t;
+}
+
+/** One-line description of a mode, for reports. */
+export function describeMode(m: Mode): string {
+  switch (m.kind) {
+    case "random":
+      return `random(seed=${m.seed}, runs=${m.runs})`;
+    case "pct":
+      return `pct(seed=${m.seed}, runs=${m.runs}, d=${m.depth}${m.steps !== undefined ? `, steps=${m.steps}` : ""})`;
+    case "dfs":
+    case "dpor":
+      return m.preemptionBound === undefined ? m.kind : `${m.kind}(bound=${m.preemptionBound})`;
+    case "iterative":
+      return `iterative(${m.reduction}, bounds 0..${m.maxBound})`;
+    default: {
+      const never: never = m;
+      return String(never);
+    }
+  }
+}
+
+function checkMode(m: Mode): void {
+  const nat = (x: number | undefined, what: string, min = 0): void => {
+    if (x !== undefined && (!Number.isInteger(x) || x < min)) {
+      throw new ExploreConfigError(`${m.kind}: ${what} must be an integer ≥ ${min}, not ${String(x)}`);
+    }
+  };
+  switch (m.kind) {
+    case "random":
+      nat(m.runs, "runs", 1);
+      nat(m.seed, "seed");
+      return;
+    case "pct":
+      nat(m.runs, "runs", 1);
+      nat(m.seed, "seed");
+      nat(m.depth, "depth", 1);
+      nat(m.steps, "steps", 1);
+      return;
+    case "dfs":
+    case "dpor":
+      nat(m.preemptionBound, "preemptionBound");
+      return;
+    case "iterative":
+      nat(m.maxBound, "maxBound");
+      return;
+    default: {
+      const never: never = m;
+      throw new ExploreConfigError(`unknown mode ${String((never as { kind?: unknown }).kind)}`);
+    }
+  }
+}
+
+/** The steps one round-robin run takes (PCT's estimate of k). */
+export function estimateSteps(factory: MachineFactory, maxSteps: number, prefix?: readonly Choice[]): number {
+  const { result } = runOnce(factory, { strategy: roundRobin(), maxSteps, ...(prefix ? { prefix } : {}) });
+  return Math.max(1, result.steps);
+}
+
+export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreResult {
+  checkMode(opts.mode);
+  const target = resolveTarget(opts.target);
+  const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
+  if (!Number.isInteger(maxSteps) || maxSteps < 1) {
+    throw new ExploreConfigError(`maxSteps must be an integer ≥ 1, not ${String(maxSteps)}`);
+  }
+  const stopOnFound = opts.stopOnFound ?? true;
+  const graph = opts.lockOrder ? lockOrder() : null;
+  const watch = new RestartWatch();
+  const detectors = [watch.detector, ...(graph ? [graph.detector] : []), ...(opts.detectors ?? [])];
+  const tally = new Tally();
+  const mode = opts.mode;
+  let exhausted = false;
+  let bound: number | null = null;
+  let blocked = 0;
+
+  const onResult = (r: RunResult): boolean => {
+    tally.add(recordOf(tally.executions + 1, r, target, watch.take()));
+    opts.onExecution?.(tally.executions);
+    return stopOnFound && tally.found !== null;
+  };
+
+  switch (mode.kind) {
+    case "random":
+    case "pct": {
+      const steps = mode.kind === "pct" ? (mode.steps ?? estimateSteps(factory, maxSteps, opts.prefix)) : 0;
+      const ctx = { maxSteps, target, detectors: detectors.slice(1), ...(opts.prefix ? { prefix: opts.prefix } : {}) };
+      for (let i = 0; i < mode.runs; i++) {
+        const { record } = runSample(factory, mode, steps, i, ctx, watch);
+        tally.add(record);
+        opts.onExecution?.(tally.executions);
+        if (stopOnFound && tally.found !== null) break;
+      }
+      break;
+    }
+    case "dfs":
+    case "dpor": {
+      const stats = search(
+        factory,
+        {
+          reduction: mode.kind === "dpor" ? "dpor" : "none",
+          maxSteps,
+          detectors,
+          ...(mode.preemptionBound !== undefined ? { preemptionBound: mode.preemptionBound } : {}),
+          ...(opts.maxExecutions !== undefined ? { maxExecutions: opts.maxExecutions } : {}),
+          ...(opts.prefix ? { prefix: opts.prefix } : {}),
+          ...(opts.commutativeAtomics !== undefined ? { commutativeAtomics: opts.commutativeAtomics } : {}),
+        },
+        (t) => onResult(t.result),
+      );
+      blocked = stats.blocked;
+      exhausted = stats.exhausted;
+      bound = mode.preemptionBound ?? null;
+      break;
+    }
+    case "iterative": {
+      for (let b = 0; b <= mode.maxBound; b++) {
+        const left = opts.maxExecutions !== undefined ? opts.maxExecutions - tally.executions : undefined;
+        if (left !== undefined && left <= 0) break;
+        const stats = search(
+          factory,
+          {
+            reduction: mode.reduction,
+            maxSteps,
+            detectors,
+            preemptionBound: b,
+            ...(left !== undefined ? { maxExecutions: left } : {}),
+            ...(opts.prefix ? { prefix: opts.prefix } : {}),
+            ...(opts.commutativeAtomics !== undefined ? { commutativeAtomics: opts.commutativeAtomics } : {}),
+          },
+          (t) => onResult(t.result),
+        );
+        blocked += stats.blocked;
+        bound = b;
+        if (stopOnFound && tally.found !== null) break;
+        // Nothing was cut by the bound: this round covered the whole space.
+        if (stats.exhausted) {
+          exhausted = true;
+          bound = null;
+          break;
+        }
+      }
+      break;
+    }
+    default: {
+      const never: never = mode;
+      throw new ExploreConfigError(`unknown mode ${String(never)}`);
+    }
+  }
+  return finish(factory, opts, target, tally, { mode: describeMode(mode), blocked, exhausted, bound, graph, maxSteps });
+}
+
+/** Build the result from a tally (shared with the parallel runner). */
+export function finish(
+  factory: MachineFactory,
+  opts: Pick<ExploreOptions, "shrink" | "detectors" | "prefix">,
+  target: Signal,
+  tally: Tally,
+  info: {
+    readonly mode: string;
+    readonly blocked: number;
+    readonly exhausted: boolean;
+    readonly bound: number | null;
+    readonly graph: { report(): LockOrderReport } | null;
+    readonly maxSteps: number;
+  },
+): ExploreResult {
+  const common: Common = {
+    mode: info.mode,
+    signal: formatSignal(target),
+    executions: tally.executions,
+    blocked: info.blocked,
+    outcomes: { ...tally.outcomes },
+    stepLimited: tally.stepLimited,
+    restartLimited: tally.restartLimited,
+    console: tally.console(),
+    lockOrder: info.graph?.report() ?? null,
+  };
+  const f = tally.found;
+  if (f === null) {
+    return { kind: "not-found", ...common, exhausted: info.exhausted && tally.stepLimited === 0, bound: info.bound };
+  }
+  return { kind: "found", ...common, ...foundPart(factory, opts, target, f, info.maxSteps) };
+}
+
+function foundPart(
+  factory: MachineFactory,
+  opts: Pick<ExploreOptions, "shrink" | "detectors" | "prefix">,
+  target: Signal,
+  f: RunRecord,
+  maxSteps: number,
+): Omit<Found, keyof Common | "kind"> {
+  const header = f.header!;
+  const choices = f.choices!;
+  const kind = f.kind!;
+  const schedule = formatSchedule({ header, choices });
+  let shrunk = { choices, steps: choices.length, preemptions: -1 };
+  if (opts.shrink !== false) {
+    const s = shrink(factory, choices, {
+      maxSteps,
+      keep: (o, c) => matchSignal(target, o, c) && (target.kind === "console" || failureKind(o) === kind),
+      detectors: opts.detectors ?? [],
+      fixed: opts.prefix?.length ?? 0,
+      ...(typeof opts.shrink === "number" ? { budget: opts.shrink } : {}),
+    });
+    shrunk = { choices: s.choices, steps: s.steps, preemptions: s.preemptions };
+  }
+  const shrunkText = formatSchedule({ header, choices: shrunk.choices });
+  return {
+    failure: f.failure!,
+    failureKind: kind,
+    executionsToFound: f.index,
+    schedule,
+    shrunk: shrunkText,
+    shrunkSteps: shrunk.steps,
+    shrunkPreemptions: shrunk.preemptions,
+    replay: replayCommand(header, shrunkText),
+  };
+}
+
+/** `kprim replay <scenario> --schedule '<schedule>'` */
+export function replayCommand(header: ScheduleHeader, schedule: string): string {
+  return `kprim replay ${header.scenario || "<scenario>"} --schedule '${schedule}'`;
+}
+
+/**
+ * Replay a schedule (a string or parsed) on a fresh machine, choice for
+ * choice: a header that differs from `expect` is a ScheduleError, a choice
+ * that is not enabled (or a run that outlasts or falls short of the
+ * schedule) a ReplayDivergence naming the step, the expected choice and
+ * what was enabled.
+ */
+export function replaySchedule(
+  factory: MachineFactory,
+  schedule: string | Schedule,
+  opts: { readonly expect?: ScheduleHeader; readonly trace?: boolean; readonly maxSteps?: number } = {},
+): RunResult {
+  const s = typeof schedule === "string" ? parseSchedule(schedule) : schedule;
+  if (opts.expect) checkHeader(opts.expect, s.header);
+  const { result } = runOnce(factory, {
+    strategy: replay(s.choices),
+    // One more than the schedule: a run that ends on its own ends there. Pass the
+    // exploration's maxSteps to replay a step-limit schedule.
+    maxSteps: opts.maxSteps ?? s.choices.length + 1,
+    ...(opts.trace !== undefined ? { trace: opts.trace } : {}),
+  });
+  return result;
+}

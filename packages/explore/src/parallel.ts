@@ -1,0 +1,185 @@
+/**
+ * Parallel random and PCT runs over worker threads (node:worker_threads).
+ * Workers load the scenario factory by module specifier: `spec.module`
+ * exports `spec.export`, a function from plain-data `spec.args` to a
+ * MachineFactory (plugins are loaded the same way). Run indices are cut into
+ * slices handed to whichever worker is free; the records come back and are
+ * tallied in run order, up to the first run that shows the target — so the
+ * result equals the serial explore() with the same options, whatever the
+ * timing. Promises only gather worker replies; nothing about a run depends
+ * on them.
+ *
+ * From TypeScript source (development, tests) workers load through the
+ * project's one loader, tsx: a small bootstrap (tsx-worker.mjs) registers it
+ * and imports worker.ts, under `--conditions=@kprim/source`; from the built
+ * package they start dist/worker.js, plain JavaScript.
+ */
+import { Worker } from "node:worker_threads";
+import type { Choice } from "@kprim/machine";
+import { ExploreConfigError } from "./errors.js";
+import {
+  describeMode,
+  estimateSteps,
+  type ExploreOptions,
+  type ExploreResult,
+  finish,
+  resolveTarget,
+} from "./explore.js";
+import type { MachineFactory } from "./factory.js";
+import type { SampleContext, SamplingMode } from "./sampling.js";
+import { type RunRecord, Tally } from "./tally.js";
+
+/** Where a worker finds the factory: `(await import(module))[export](args)`. */
+export interface FactorySpec {
+  readonly module: string;
+  readonly export: string;
+  /** Plain data (it is copied to the workers). */
+  readonly args?: unknown;
+}
+
+export interface ParallelOptions extends Pick<
+  ExploreOptions,
+  "target" | "maxSteps" | "stopOnFound" | "shrink" | "prefix"
+> {
+  readonly mode: SamplingMode;
+  /** Worker threads (≥ 1). */
+  readonly workers: number;
+  /** Runs per slice (default 64). */
+  readonly slice?: number;
+}
+
+/** @internal what a worker is started with */
+export interface WorkerInit {
+  readonly spec: FactorySpec;
+  readonly mode: SamplingMode;
+  readonly steps: number;
+  readonly ctx: SampleContext;
+  readonly stopOnFound: boolean;
+}
+
+/** @internal a slice of run indices [from, to) */
+export interface Slice {
+  readonly id: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+type Reply =
+  | { readonly kind: "ready" }
+  | { readonly kind: "error"; readonly message: string }
+  | { readonly kind: "done"; readonly slice: number; readonly records: RunRecord[] };
+
+const fromSource = import.meta.url.endsWith(".ts");
+
+/** Load the factory a spec names, in this thread. */
+export async function loadFactory(spec: FactorySpec): Promise<MachineFactory> {
+  const mod = (await import(spec.module)) as Record<string, unknown>;
+  const make = mod[spec.export];
+  if (typeof make !== "function") {
+    throw new ExploreConfigError(`${spec.module} has no function export "${spec.export}"`);
+  }
+  return (make as (args: unknown) => MachineFactory)(spec.args);
+}
+
+export async function exploreParallel(spec: FactorySpec, opts: ParallelOptions): Promise<ExploreResult> {
+  if (!Number.isInteger(opts.workers) || opts.workers < 1) {
+    throw new ExploreConfigError(`workers must be an integer ≥ 1, not ${String(opts.workers)}`);
+  }
+  const sliceSize = opts.slice ?? 64;
+  if (!Number.isInteger(sliceSize) || sliceSize < 1) {
+    throw new ExploreConfigError(`slice must be an integer ≥ 1, not ${String(sliceSize)}`);
+  }
+  const mode = opts.mode;
+  if (!Number.isInteger(mode.runs) || mode.runs < 1) {
+    throw new ExploreConfigError(`${mode.kind}: runs must be an integer ≥ 1, not ${String(mode.runs)}`);
+  }
+  const target = resolveTarget(opts.target);
+  const maxSteps = opts.maxSteps ?? 10_000;
+  const stopOnFound = opts.stopOnFound ?? true;
+  const factory = await loadFactory(spec);
+  const prefix: readonly Choice[] | undefined = opts.prefix;
+  const steps = mode.kind === "pct" ? (mode.steps ?? estimateSteps(factory, maxSteps, prefix)) : 0;
+  const ctx: SampleContext = { maxSteps, target, ...(prefix ? { prefix } : {}) };
+  const slices: Slice[] = [];
+  for (let from = 0, id = 0; from < mode.runs; from += sliceSize, id++) {
+    slices.push({ id, from, to: Math.min(mode.runs, from + sliceSize) });
+  }
+  const results = await runSlices({ spec, mode, steps, ctx, stopOnFound }, slices, opts.workers, stopOnFound);
+  const tally = new Tally();
+  outer: for (const recs of results) {
+    for (const r of recs ?? []) {
+      tally.add(r);
+      if (stopOnFound && tally.found !== null) break outer;
+    }
+  }
+  return finish(factory, opts, target, tally, {
+    mode: `${describeMode(mode)} on ${opts.workers} worker${opts.workers === 1 ? "" : "s"}`,
+    blocked: 0,
+    exhausted: false,
+    bound: null,
+    graph: null,
+    maxSteps,
+  });
+}
+
+/** Hand slices to workers as they free up; stop handing out slices that start past a found run. */
+function runSlices(
+  init: WorkerInit,
+  slices: readonly Slice[],
+  workers: number,
+  stopOnFound: boolean,
+): Promise<(RunRecord[] | undefined)[]> {
+  return new Promise((resolve, reject) => {
+    const results: (RunRecord[] | undefined)[] = new Array(slices.length);
+    const pool: Worker[] = [];
+    let next = 0;
+    let busy = 0;
+    let limit = Infinity; // index (1-based) of the earliest found run so far
+    let failed = false;
+    const entry = new URL(fromSource ? "./worker.ts" : "./worker.js", import.meta.url);
+    const url = fromSource ? new URL("./tsx-worker.mjs", import.meta.url) : entry;
+    const execArgv = fromSource ? ["--conditions=@kprim/source"] : [];
+    const stopAll = (): void => {
+      for (const w of pool) void w.terminate();
+    };
+    const feed = (w: Worker): void => {
+      while (next < slices.length && slices[next]!.from + 1 > limit) next = slices.length;
+      if (next >= slices.length) {
+        if (busy === 0) {
+          stopAll();
+          resolve(results);
+        }
+        return;
+      }
+      busy++;
+      w.postMessage(slices[next++]);
+    };
+    const n = Math.min(workers, slices.length);
+    for (let k = 0; k < n; k++) {
+      const w = new Worker(url, { workerData: { ...init, entry: entry.href }, execArgv });
+      pool.push(w);
+      w.on("message", (m: Reply) => {
+        if (failed) return;
+        if (m.kind === "error") {
+          failed = true;
+          stopAll();
+          reject(new ExploreConfigError(m.message));
+          return;
+        }
+        if (m.kind === "done") {
+          busy--;
+          results[m.slice] = m.records;
+          const hit = m.records.find((r) => r.matched);
+          if (stopOnFound && hit !== undefined) limit = Math.min(limit, hit.index);
+        }
+        feed(w);
+      });
+      w.on("error", (e) => {
+        if (failed) return;
+        failed = true;
+        stopAll();
+        reject(e instanceof Error ? e : new Error(String(e)));
+      });
+    }
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * Sampling runs: seeded random and PCT executions, one at a time by index.
+ * Run i depends only on (mode, i), so a serial loop and worker threads taking
+ * slices of the indices produce the same records.
+ */
+import { type Choice, type Detector, random, type RunResult, type Strategy } from "@kprim/machine";
+import { runOnce } from "./driver.js";
+import { RESTART_LIMIT } from "./events.js";
+import type { MachineFactory } from "./factory.js";
+import { seedFor } from "./seeds.js";
+import type { Signal } from "./signal.js";
+import { pct } from "./strategies/pct.js";
+import { recordOf, type RunRecord } from "./tally.js";
+
+export type SamplingMode =
+  | { readonly kind: "random"; readonly seed: number; readonly runs: number }
+  | {
+      readonly kind: "pct";
+      readonly seed: number;
+      readonly runs: number;
+      readonly depth: number;
+      /** Expected steps per run; estimated from one round-robin run when absent. */
+      readonly steps?: number;
+    };
+
+export interface SampleContext {
+  readonly maxSteps: number;
+  readonly target: Signal;
+  readonly prefix?: readonly Choice[];
+  readonly detectors?: readonly Detector[];
+}
+
+/** Notes whether a run emitted the restart-limit event. */
+export class RestartWatch {
+  private hit = false;
+  readonly detector: Detector = {
+    name: "explore:restart-limit",
+    onStep: (rec) => {
+      if (this.hit) return;
+      for (const e of rec.events) if (e.kind === RESTART_LIMIT) this.hit = true;
+    },
+  };
+  /** Whether the run since the last take hit its restart limit. */
+  take(): boolean {
+    const h = this.hit;
+    this.hit = false;
+    return h;
+  }
+}
+
+/** The strategy of run `i` (0-based) of a sampling mode whose PCT steps are known. */
+export function sampleStrategy(mode: SamplingMode, i: number, steps: number): Strategy {
+  const seed = seedFor(mode.seed, i);
+  switch (mode.kind) {
+    case "random":
+      return random({ seed });
+    case "pct":
+      return pct({ seed, depth: mode.depth, steps });
+    default: {
+      const never: never = mode;
+      throw new Error(String(never));
+    }
+  }
+}
+
+/** Run `i` (0-based) and reduce it to a record (index i + 1). */
+export function runSample(
+  factory: MachineFactory,
+  mode: SamplingMode,
+  steps: number,
+  i: number,
+  ctx: SampleContext,
+  watch: RestartWatch,
+): { record: RunRecord; result: RunResult } {
+  const { result } = runOnce(factory, {
+    strategy: sampleStrategy(mode, i, steps),
+    maxSteps: ctx.maxSteps,
+    detectors: [watch.detector, ...(ctx.detectors ?? [])],
+    ...(ctx.prefix ? { prefix: ctx.prefix } : {}),
+  });
+  return { record: recordOf(i + 1, result, ctx.target, watch.take()), result };
+}

@@ -1,0 +1,122 @@
+/**
+ * Target signals, in matrix.json's grammar:
+ *
+ *     console:<text>        the console printed a line containing <text>
+ *     panic                 the run ended in a panic
+ *     panic:<text>          ... whose message contains <text>
+ *     violation:<detector>  the named detector reported (any detector of the step counts)
+ *     deadlock, step-limit  the run ended so (kprim additions)
+ *     failure               any of panic, violation, deadlock, step-limit (the default target)
+ *     any                   a failure, or any console line
+ *
+ * A signal is matched against one execution: its outcome and its console.
+ * Console lines are observations, not failures; only `console:`, and `any`,
+ * look at them. On a matrix "not-found" row the row's signal names what is
+ * forbidden (`any`, `failure`, or just that one signal).
+ */
+import type { ConsoleLine, Outcome } from "@kprim/machine";
+import { SignalError } from "./errors.js";
+
+export type Signal =
+  | { readonly kind: "failure" }
+  | { readonly kind: "any" }
+  | { readonly kind: "console"; readonly text: string }
+  | { readonly kind: "panic"; readonly text: string | null }
+  | { readonly kind: "violation"; readonly detector: string }
+  | { readonly kind: "deadlock" }
+  | { readonly kind: "step-limit" };
+
+const GRAMMAR = "console:<text>, panic, panic:<text>, violation:<detector>, deadlock, step-limit, failure or any";
+
+export function parseSignal(text: string): Signal {
+  const colon = text.indexOf(":");
+  const head = colon < 0 ? text : text.slice(0, colon);
+  const rest = colon < 0 ? null : text.slice(colon + 1);
+  switch (head) {
+    case "console":
+      if (rest === null || rest === "")
+        throw new SignalError(`signal "${text}": console needs a text (console:<text>)`);
+      return { kind: "console", text: rest };
+    case "panic":
+      if (rest === "") throw new SignalError(`signal "${text}": an empty panic text (write just "panic")`);
+      return { kind: "panic", text: rest };
+    case "violation":
+      if (rest === null || rest === "") {
+        throw new SignalError(`signal "${text}": violation needs a detector (violation:<detector>)`);
+      }
+      return { kind: "violation", detector: rest };
+    case "failure":
+    case "any":
+    case "deadlock":
+    case "step-limit":
+      if (rest !== null) throw new SignalError(`signal "${text}": ${head} takes no argument`);
+      return { kind: head };
+    default:
+      throw new SignalError(`unknown signal "${text}"; signals: ${GRAMMAR}`);
+  }
+}
+
+export function formatSignal(s: Signal): string {
+  switch (s.kind) {
+    case "console":
+      return `console:${s.text}`;
+    case "panic":
+      return s.text === null ? "panic" : `panic:${s.text}`;
+    case "violation":
+      return `violation:${s.detector}`;
+    case "failure":
+    case "any":
+    case "deadlock":
+    case "step-limit":
+      return s.kind;
+    default: {
+      const never: never = s;
+      return String(never);
+    }
+  }
+}
+
+/** Does one execution (its outcome and console) show the signal? */
+export function matchSignal(s: Signal, outcome: Outcome, console: readonly ConsoleLine[]): boolean {
+  switch (s.kind) {
+    case "failure":
+      return outcome.kind !== "ok";
+    case "any":
+      return outcome.kind !== "ok" || console.length > 0;
+    case "console":
+      return console.some((l) => l.text.includes(s.text));
+    case "panic":
+      return outcome.kind === "panic" && (s.text === null || outcome.message.includes(s.text));
+    case "violation":
+      return outcome.kind === "violation" && outcome.reports.some((r) => r.detector === s.detector);
+    case "deadlock":
+      return outcome.kind === "deadlock";
+    case "step-limit":
+      return outcome.kind === "step-limit";
+    default: {
+      const never: never = s;
+      return String(never) === "";
+    }
+  }
+}
+
+/**
+ * What kind of failure an execution is, for shrinking ("the same kind"):
+ * `panic:<message>`, `violation:<detectors>`, `deadlock`, `step-limit` or `ok`.
+ */
+export function failureKind(outcome: Outcome): string {
+  switch (outcome.kind) {
+    case "ok":
+    case "deadlock":
+    case "step-limit":
+      return outcome.kind;
+    case "panic":
+      return `panic:${outcome.message}`;
+    case "violation":
+      return `violation:${[...new Set(outcome.reports.map((r) => r.detector))].sort().join(",")}`;
+    default: {
+      const never: never = outcome;
+      return String(never);
+    }
+  }
+}

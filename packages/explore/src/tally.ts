@@ -1,0 +1,72 @@
+/**
+ * What an exploration counts, one execution at a time and in execution
+ * order: outcomes, step- and restart-limited executions, console lines
+ * (each distinct text with the number of executions that printed it), and
+ * the first execution that showed the target signal. Serial and parallel
+ * runs feed the same records in the same order, so they report the same.
+ */
+import type { Choice, OutcomeKind, RunResult, ScheduleHeader } from "@kprim/machine";
+import { describeOutcome } from "@kprim/machine";
+import { failureKind, matchSignal, type Signal } from "./signal.js";
+
+/** One execution, reduced to what the result needs (plain data: it crosses worker threads). */
+export interface RunRecord {
+  /** 1-based execution index. */
+  readonly index: number;
+  readonly outcome: OutcomeKind;
+  readonly matched: boolean;
+  /** Distinct console texts of the execution. */
+  readonly console: readonly string[];
+  readonly restartLimited: boolean;
+  /** Only for a matching execution: what it was and how to replay it. */
+  readonly failure?: string;
+  readonly kind?: string;
+  readonly choices?: readonly Choice[];
+  readonly header?: ScheduleHeader;
+}
+
+export function recordOf(index: number, r: RunResult, target: Signal, restartLimited: boolean): RunRecord {
+  const matched = matchSignal(target, r.outcome, r.console);
+  const console = [...new Set(r.console.map((l) => l.text))];
+  if (!matched) return { index, outcome: r.outcome.kind, matched, console, restartLimited };
+  return {
+    index,
+    outcome: r.outcome.kind,
+    matched,
+    console,
+    restartLimited,
+    // A console target can match a run that ended well: name the lines instead.
+    failure: r.outcome.kind === "ok" ? `console: ${console.join(" | ")}` : describeOutcome(r.outcome),
+    kind: failureKind(r.outcome),
+    choices: r.schedule.choices,
+    header: r.schedule.header,
+  };
+}
+
+export interface ConsoleCount {
+  readonly text: string;
+  /** Executions that printed it. */
+  readonly count: number;
+}
+
+export class Tally {
+  executions = 0;
+  stepLimited = 0;
+  restartLimited = 0;
+  readonly outcomes: Record<OutcomeKind, number> = { ok: 0, panic: 0, violation: 0, deadlock: 0, "step-limit": 0 };
+  private readonly consoleCounts = new Map<string, number>();
+  found: RunRecord | null = null;
+
+  add(rec: RunRecord): void {
+    this.executions++;
+    this.outcomes[rec.outcome]++;
+    if (rec.outcome === "step-limit") this.stepLimited++;
+    if (rec.restartLimited) this.restartLimited++;
+    for (const t of rec.console) this.consoleCounts.set(t, (this.consoleCounts.get(t) ?? 0) + 1);
+    if (rec.matched && this.found === null) this.found = rec;
+  }
+
+  console(): ConsoleCount[] {
+    return [...this.consoleCounts].map(([text, count]) => ({ text, count }));
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * The worker side of parallel sampling (parallel.ts). It imports the
+ * factory module by specifier — a package name or a file URL, as plugins
+ * will be loaded — builds the factory once, then runs the slices of run
+ * indices it is sent and posts back one record per run. Under
+ * `stopOnFound` a slice stops at its first matching run. Nothing here reads
+ * clocks or randomness: run i depends only on (mode, i).
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import type { MachineFactory } from "./factory.js";
+import { RestartWatch, runSample } from "./sampling.js";
+import type { RunRecord } from "./tally.js";
+import type { Slice, WorkerInit } from "./parallel.js";
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+
+void import(init.spec.module).then((mod: Record<string, unknown>) => {
+  const make = mod[init.spec.export];
+  if (typeof make !== "function") {
+    port.postMessage({ kind: "error", message: `${init.spec.module} has no function export "${init.spec.export}"` });
+    return;
+  }
+  const factory = (make as (args: unknown) => MachineFactory)(init.spec.args);
+  const watch = new RestartWatch();
+  port.on("message", (s: Slice) => {
+    const records: RunRecord[] = [];
+    for (let i = s.from; i < s.to; i++) {
+      const { record } = runSample(factory, init.mode, init.steps, i, init.ctx, watch);
+      records.push(record);
+      if (init.stopOnFound && record.matched) break;
+    }
+    port.postMessage({ kind: "done", slice: s.id, records });
+  });
+  port.postMessage({ kind: "ready" });
+});
