@@ -41,6 +41,7 @@ export function createBufCache(
       lock: lockinit(machine, `b_lock ${id}`, {
         deps,
         interlock,
+        lockClass: "b_lock",
         wmesg: "bufwait",
         cpu: lockCpu(i),
         ...(opts.semantics ? { semantics: opts.semantics } : {}),
@@ -63,7 +64,10 @@ export function createBufCache(
     queues,
     hash: machine.cell<Record<string, number>>("bufhash", {}),
     needsbuffer: machine.cell("needsbuffer", 0),
-    bufInterlock: interlock.create(machine, "buftimetoken", deps, { cpu: opts.bufInterlockCpu ?? 0 }),
+    bufInterlock: interlock.create(machine, "buftimetoken", deps, {
+      cpu: opts.bufInterlockCpu ?? 0,
+      lockClass: "buftimetoken",
+    }),
     needsbufferIdent: deps.sleepq.ident(machine, "needsbuffer"),
     bdRequestIdent: deps.sleepq.ident(machine, "bd_request"),
     checks: opts.checks ?? "rev1.52",

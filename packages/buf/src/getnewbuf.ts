@@ -64,6 +64,7 @@ export function* getnewbuf(k: KernelContext, cache: BufCache): Gen<GetnewbufResu
     if (restarts > cache.maxRestarts) {
       cache.stats.restarts["restart-limit"]++;
       k.event("buf.restart", undefined, "restart-limit");
+      k.event("restart-limit", "getnewbuf", `after ${restarts - 1} restarts`);
       k.event("buf.getnewbuf", "none", "restart-limit");
       return { buf: null, reason: "restart-limit" };
     }

@@ -12,6 +12,8 @@ declare module "@kprim/machine" {
     "buf.observe": true;
     /** getnewbuf restarted (detail = RestartReason). */
     "buf.restart": true;
+    /** getblk looks the block up again (obj = the buffer; detail "ENOLCK" after a SLEEPFAIL sleep, "reused", or "raced"). */
+    "buf.lookup-again": true;
     /** getnewbuf took a buffer and stripped its identity (detail = the flags it had). */
     "buf.reuse": true;
     /** getnewbuf returned (obj = buffer, or "none"). */

@@ -1,8 +1,8 @@
 /**
- * Trace event kinds the explorer reads, declared for the layers to emit
- * (`k.event(kind, obj, detail)` or `tx.event(...)`):
+ * Trace event kinds the explorer reads (declared by @kprim/machine, emitted
+ * by the layers with `k.event(kind, obj, detail)` or `tx.event(...)`):
  *
- *   "lock.acquire"      obj = the lock's name (an instance), detail = "<kind>:<class>"
+ *   "lock.acquire"      obj = the lock's name (an instance), detail = "<kind>:<class>[:<mode>]"
  *                       or just "<class>" (kind "lock"); emitted when the lock is held.
  *   "lock.try-acquire"  the same, for a successful try-lock (it adds no order
  *                       edge into the lock: a try-lock cannot wait).
@@ -11,18 +11,8 @@
  *                       restart limit (counted apart; it does not clear "exhausted").
  *
  * Locks of kind "token" are ignored by the lock-order graph (LWKT tokens are
- * released on blocking and cannot deadlock). The layers declare the same
- * keys in their own augmentation; identical declarations merge.
+ * released on blocking and cannot deadlock).
  */
-declare module "@kprim/machine" {
-  interface TraceEventKinds {
-    "lock.acquire": true;
-    "lock.try-acquire": true;
-    "lock.release": true;
-    "restart-limit": true;
-  }
-}
-
 export const LOCK_ACQUIRE = "lock.acquire";
 export const LOCK_TRY_ACQUIRE = "lock.try-acquire";
 export const LOCK_RELEASE = "lock.release";

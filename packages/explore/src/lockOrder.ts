@@ -55,11 +55,11 @@ interface Held {
   readonly cls: string;
 }
 
-/** Parse an acquire event's detail: "<kind>:<class>" or "<class>". */
+/** Parse an acquire event's detail: "<kind>:<class>[:<mode>]" or "<class>". */
 function classOf(name: string, detail: string | undefined): { kind: string; cls: string } {
   if (detail === undefined || detail === "") return { kind: "lock", cls: name };
-  const colon = detail.indexOf(":");
-  return colon < 0 ? { kind: "lock", cls: detail } : { kind: detail.slice(0, colon), cls: detail.slice(colon + 1) };
+  const parts = detail.split(":");
+  return parts.length === 1 ? { kind: "lock", cls: detail } : { kind: parts[0]!, cls: parts[1]! };
 }
 
 export class LockOrderGraph {

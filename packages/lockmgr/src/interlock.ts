@@ -31,6 +31,13 @@ export interface Interlock {
   readonly inside: number;
 }
 
+export interface InterlockOptions {
+  /** The cpu a token interlock starts on. */
+  readonly cpu?: number;
+  /** The lock class of a spinlock interlock (for the lock-order graph). */
+  readonly lockClass?: string;
+}
+
 /** The layers an interlock is built from. */
 export interface InterlockDeps {
   readonly spinlock: SpinlockLayer;
@@ -44,7 +51,7 @@ export interface InterlockKind {
   readonly description: string;
   /** Whether sleeping through it can lose a wakeup (true only for deliberately broken controls). */
   readonly broken: boolean;
-  create(machine: Machine, name: string, deps: InterlockDeps, opts?: { cpu?: number }): Interlock;
+  create(machine: Machine, name: string, deps: InterlockDeps, opts?: InterlockOptions): Interlock;
 }
 
 /** Bookkeeping shared by the implementations: who is inside. */

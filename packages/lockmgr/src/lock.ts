@@ -53,6 +53,8 @@ export interface LockWord {
 
 export interface Lock {
   readonly name: string;
+  /** The lock class (e.g. every buffer lock is "b_lock"), for the lock-order graph. */
+  readonly lockClass: string;
   readonly cell: Cell<LockWord>;
   readonly interlock: Interlock;
   /** What waiters sleep on (the lock's address). */
@@ -75,6 +77,8 @@ export interface LockInit {
   readonly flags?: LockFlags;
   /** The cpu that initially owns a token interlock. */
   readonly cpu?: number;
+  /** The lock class (default: the name). */
+  readonly lockClass?: string;
 }
 
 /** What a thread sleeping in acquire waits for (its liveness condition). */
@@ -104,14 +108,14 @@ export function lockinit(machine: Machine, name: string, init: LockInit): Lock {
   const key = {};
   const ident = init.deps.sleepq.identOf(machine, key, name);
   const drainIdent = init.deps.sleepq.collidingIdent(machine, `${name}.lk_flags`, ident);
-  const interlock = init.interlock.create(
-    machine,
-    `${name}.interlock`,
-    init.deps,
-    init.cpu !== undefined ? { cpu: init.cpu } : {},
-  );
+  const lockClass = init.lockClass ?? name;
+  const interlock = init.interlock.create(machine, `${name}.interlock`, init.deps, {
+    lockClass: `${lockClass}.interlock`,
+    ...(init.cpu !== undefined ? { cpu: init.cpu } : {}),
+  });
   const lock: Lock = {
     name,
+    lockClass,
     cell,
     interlock,
     ident,

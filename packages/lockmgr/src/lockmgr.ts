@@ -78,6 +78,18 @@ function becomeExclusive(s: LockWord, td: number, tx: Tx): void {
   s.exclusivecount = 1;
 }
 
+/** The lock-event contract (see @kprim/machine's TraceEventKinds): a hold taken or dropped. */
+function took(tx: Tx, lock: Lock, ext: number, mode: string): void {
+  tx.event(
+    (ext & LK_NOWAIT) !== 0 ? "lock.try-acquire" : "lock.acquire",
+    lock.name,
+    `lockmgr:${lock.lockClass}:${mode}`,
+  );
+}
+function dropped(tx: Tx, lock: Lock): void {
+  tx.event("lock.release", lock.name, `lockmgr:${lock.lockClass}`);
+}
+
 /** Plans returned by the first step of a request. */
 type Plan =
   | { readonly next: "done"; readonly error: number; readonly wakeups: number }
@@ -108,6 +120,7 @@ export function* lockmgr(k: KernelContext, lock: Lock, request: LockRequest, opt
       if (s.holder === td && td !== LK_KERNTHREAD) {
         if ((e(s) & LK_CANRECURSE) !== 0) {
           s.exclusivecount++;
+          took(tx, lock, ext, "exclusive");
           return { next: "done", error: 0, wakeups: 0 };
         }
         if ((e(s) & LK_NOWAIT) === 0) tx.panic("lockmgr: locking against myself");
@@ -129,6 +142,7 @@ export function* lockmgr(k: KernelContext, lock: Lock, request: LockRequest, opt
     err = yield* acquire(k, lock, ext, second, (s, tx) => {
       s.flags &= ~LK_WANT_EXCL;
       becomeExclusive(s, td, tx);
+      took(tx, lock, ext, "exclusive");
     });
     if (err !== 0) {
       // Clear our claim (no wakeup, as in 2005).
@@ -150,12 +164,17 @@ export function* lockmgr(k: KernelContext, lock: Lock, request: LockRequest, opt
         s.flags &= ~LK_HAVE_EXCL;
         s.holder = LK_NOTHREAD;
         s.exclusivecount = 0;
+        dropped(tx, lock);
+        took(tx, lock, ext, "shared");
         return { next: "done", error: 0, wakeups: (s.flags & LK_WAIT_NONZERO) !== 0 ? 1 : 0 };
       });
       if (plan.next === "done") {
         yield* wake(plan.wakeups);
       } else {
-        error = yield* acquire(k, lock, ext, LK_HAVE_EXCL | LK_WANT_EXCL | LK_WANT_UPGRADE, (s) => sharelock(s, 1));
+        error = yield* acquire(k, lock, ext, LK_HAVE_EXCL | LK_WANT_EXCL | LK_WANT_UPGRADE, (s, tx) => {
+          sharelock(s, 1);
+          took(tx, lock, ext, "shared");
+        });
       }
       break;
     }
@@ -167,6 +186,8 @@ export function* lockmgr(k: KernelContext, lock: Lock, request: LockRequest, opt
         s.flags &= ~LK_HAVE_EXCL;
         s.holder = LK_NOTHREAD;
         s.exclusivecount = 0;
+        dropped(tx, lock);
+        took(tx, lock, ext, "shared");
         return (s.flags & LK_WAIT_NONZERO) !== 0 ? 1 : 0;
       });
       yield* wake(n);
@@ -178,11 +199,13 @@ export function* lockmgr(k: KernelContext, lock: Lock, request: LockRequest, opt
         const s = tx.mutate(lock.cell);
         if (request === "exclupgrade" && (s.flags & LK_WANT_UPGRADE) !== 0) {
           // Another upgrade is pending: fail, dropping our shared hold.
+          dropped(tx, lock);
           return { next: "done", error: EBUSY, wakeups: shareunlock(s, 1, tx) ? 1 : 0 };
         }
         if (s.holder === td || s.sharecount <= 0) tx.panic("lockmgr: upgrade exclusive lock");
         // Any failure from here on leaves the caller with no hold.
         const w1 = shareunlock(s, 1, tx) ? 1 : 0;
+        dropped(tx, lock);
         if ((e(s) & LK_NOWAIT) !== 0 && ((s.flags & LK_WANT_UPGRADE) !== 0 || s.sharecount > 1)) {
           return { next: "done", error: EBUSY, wakeups: w1 };
         }
@@ -202,6 +225,7 @@ export function* lockmgr(k: KernelContext, lock: Lock, request: LockRequest, opt
         error = yield* acquire(k, lock, ext, LK_SHARE_NONZERO | (v2008 ? LK_HAVE_EXCL : 0), (s, tx) => {
           s.flags &= ~LK_WANT_UPGRADE;
           becomeExclusive(s, td, tx);
+          took(tx, lock, ext, "exclusive");
         });
         if (error !== 0) {
           yield* k.atomic(`lockmgr UPGRADE ${lock.name} failed`, fp, (tx) => {
@@ -229,8 +253,10 @@ export function* lockmgr(k: KernelContext, lock: Lock, request: LockRequest, opt
           } else {
             s.exclusivecount--;
           }
+          dropped(tx, lock);
         } else if ((s.flags & LK_SHARE_NONZERO) !== 0) {
           if (shareunlock(s, 1, tx)) wakeups++;
+          dropped(tx, lock);
         } else if (v2008) {
           tx.panic(`lockmgr: LK_RELEASE of ${lock.name}, which is not held`);
         }
@@ -245,10 +271,11 @@ export function* lockmgr(k: KernelContext, lock: Lock, request: LockRequest, opt
       yield* k.atomic(`lockmgr DRAIN ${lock.name}`, fp, (tx) => {
         if (tx.read(lock.cell).holder === td) tx.panic("lockmgr: draining against myself");
       });
-      error = yield* acquiredrain(k, lock, ext, (s) => {
+      error = yield* acquiredrain(k, lock, ext, (s, tx) => {
         s.flags |= LK_DRAINING | LK_HAVE_EXCL;
         s.holder = td;
         s.exclusivecount = 1;
+        took(tx, lock, ext, "drain");
       });
       break;
     }

@@ -49,6 +49,21 @@ export interface TraceEventKinds {
   printf: true;
   panic: true;
   violation: true;
+  /**
+   * The lock-event contract every lock layer emits, the lock-order graph and
+   * the exporters read: a lock was taken. `obj` = the lock's name (an
+   * instance, stable for the run); `detail` = "<kind>:<class>[:<mode>]"
+   * (kind "spin", "token", "lockmgr", ...; class groups instances, e.g. every
+   * buffer lock is "b_lock"; mode "exclusive", "shared", ...); `target` = the
+   * holder's thread id when it is not the emitting thread.
+   */
+  "lock.acquire": true;
+  /** A try-lock that succeeded (it adds no lock-order edge into the lock: it cannot wait). Same fields. */
+  "lock.try-acquire": true;
+  /** A lock was dropped: `obj` = its name, `detail` = "<kind>:<class>", `target` = the holder when not the emitter. */
+  "lock.release": true;
+  /** The run gave up after a restart limit (an exploration counts it apart; it does not clear "exhausted"). */
+  "restart-limit": true;
 }
 
 export type TraceEventKind = keyof TraceEventKinds;

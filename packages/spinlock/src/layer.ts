@@ -16,7 +16,7 @@ import {
 
 export interface SpinlockLayer {
   readonly name: string;
-  create(machine: Machine, name: string): Spinlock;
+  create(machine: Machine, name: string, opts?: { lockClass?: string }): Spinlock;
   lock(k: KernelContext, s: Spinlock): Gen<void>;
   unlock(k: KernelContext, s: Spinlock): Gen<void>;
   lockQuick(k: KernelContext, s: Spinlock): Gen<void>;

@@ -45,13 +45,20 @@ export interface SpinlockStats {
 
 export interface Spinlock {
   readonly name: string;
+  /** The lock class (instances of one class are ordered alike), for the lock-order graph. */
+  readonly lockClass: string;
   /** The lock word: 0 free, holder thread id + 1 when held. */
   readonly word: Cell<number>;
   readonly stats: SpinlockStats;
 }
 
-export function createSpinlock(machine: Machine, name: string): Spinlock {
-  return { name, word: machine.cell(name, 0), stats: { acquisitions: 0, contended: 0, spinCycles: 0 } };
+export function createSpinlock(machine: Machine, name: string, opts: { lockClass?: string } = {}): Spinlock {
+  return {
+    name,
+    lockClass: opts.lockClass ?? name,
+    word: machine.cell(name, 0),
+    stats: { acquisitions: 0, contended: 0, spinCycles: 0 },
+  };
 }
 
 /** `spin_lock`: enter a critical section, then take the lock (spinning if held). */
@@ -68,6 +75,7 @@ export function* spinLockQuick(k: KernelContext, s: Spinlock): Gen<void> {
   if (old !== 0) yield* spinLockContested(k, s, me);
   s.stats.acquisitions++;
   k.thread.spinlocks++;
+  k.event("lock.acquire", s.name, `spin:${s.lockClass}`);
 }
 
 /** `spin_unlock`: release, then leave the critical section (pending IPIs may run right here). */
@@ -88,6 +96,7 @@ export function* spinUnlockQuick(k: KernelContext, s: Spinlock): Gen<void> {
     k.panic(`spin_unlock: ${k.thread.name} releases ${s.name}, which it does not hold`);
   }
   k.thread.spinlocks--;
+  k.event("lock.release", s.name, `spin:${s.lockClass}`);
 }
 
 /** `spin_trylock`: one swap; true iff the lock was free. Does not enter a critical section. */
@@ -102,6 +111,7 @@ export function* spinTrylock(k: KernelContext, s: Spinlock): Gen<boolean> {
   if (old !== 0) return false;
   s.stats.acquisitions++;
   k.thread.spinlocks++;
+  k.event("lock.try-acquire", s.name, `spin:${s.lockClass}`);
   return true;
 }
 

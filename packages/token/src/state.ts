@@ -10,9 +10,6 @@ declare module "@kprim/machine" {
   interface TraceEventKinds {
     /** A gettoken found the token elsewhere: from here it is a blocking point (yield) or a granting spin (spin2005). */
     "token.contended": true;
-    /** A thread now holds the token effectively (obj = token). */
-    "token.acquire": true;
-    "token.release": true;
     /** A cpu gave a token to another cpu (obj = token, target = new owner cpu). */
     "token.grant": true;
   }

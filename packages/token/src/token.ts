@@ -89,7 +89,7 @@ export function* lwktGettoken(k: KernelContext, tok: Token): Gen<TokRef> {
     if (!here) yield* contended(k, sys, tok);
   }
   tok.stats.acquisitions++;
-  k.event("token.acquire", tok.name);
+  k.event("lock.acquire", tok.name, `token:${tok.name}`);
   return ref;
 }
 
@@ -113,6 +113,8 @@ function* contended(k: KernelContext, sys: TokenSystem, tok: Token): Gen<void> {
       return `(needs ${missing.join(", ")})`;
     };
     // while (!lwkt_chktokens(td)) { lwkt_process_ipiq(); lwkt_drain_token_requests(); splz(); }
+    // Each round differs from the last in shared state only.
+    k.enterLoop();
     for (;;) {
       const ok = yield* k.atomic(
         "lwkt_chktokens",
@@ -134,6 +136,7 @@ function* contended(k: KernelContext, sys: TokenSystem, tok: Token): Gen<void> {
         describe,
       });
     }
+    k.leaveLoop();
     k.critExit();
   }
   mine.acquiring = false;
@@ -160,7 +163,7 @@ export function* lwktReltoken(k: KernelContext, ref: TokRef): Gen<void> {
     }
     return tx.read(ref.cell).magic === MAGIC2;
   });
-  k.event("token.release", tok.name);
+  k.event("lock.release", tok.name, `token:${tok.name}`);
   // A request of this reference is still in flight: process our IPIs until it is acknowledged.
   while (inflight) {
     yield op.ipiPoint(`lwkt_reltoken ${tok.name}: request in flight`);
@@ -195,7 +198,7 @@ export function* lwktTrytoken(k: KernelContext, tok: Token): Gen<TokRef | null> 
     return null;
   }
   tok.stats.acquisitions++;
-  k.event("token.acquire", tok.name);
+  k.event("lock.try-acquire", tok.name, `token:${tok.name}`);
   return ref;
 }
 

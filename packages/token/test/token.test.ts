@@ -224,7 +224,7 @@ describe.each(MODES)("tokens (%s mode)", (mode) => {
     const r = m.run();
     expect(r.outcome.kind).toBe("ok");
     // Whenever the request was taken while the holder still held A, the grant came only after it released.
-    const rel = r.trace!.find((e) => e.kind === "token.release" && e.thread === holder.id)!;
+    const rel = r.trace!.find((e) => e.kind === "lock.release" && e.obj === "A" && e.thread === holder.id)!;
     const grant = r.trace!.find((e) => e.kind === "token.grant" && e.target === 1);
     if (grant) expect(grant.seq).toBeGreaterThan(rel.seq);
     expect(m.peek(A.cell).cpu === 1 || requestIpis(r) >= 1).toBe(true);
@@ -390,7 +390,7 @@ describe("tokens, mode by mode", () => {
     const trace = r.trace!;
     const t1Contended = trace.find((e) => e.kind === "token.contended" && e.obj === "B")!;
     const grantOfA = trace.find((e) => e.kind === "token.grant" && e.obj === "A" && e.cpu === 0)!;
-    const t1GotB = trace.filter((e) => e.kind === "token.acquire" && e.obj === "B" && e.thread === t1.id)[0]!;
+    const t1GotB = trace.filter((e) => e.kind === "lock.acquire" && e.obj === "B" && e.thread === t1.id)[0]!;
     // A left cpu0 while T1, its holder, was spinning for B.
     expect(grantOfA.seq).toBeGreaterThan(t1Contended.seq);
     expect(grantOfA.seq).toBeLessThan(t1GotB.seq);

@@ -2,10 +2,10 @@
  * The lock-event contract: how a layer tells the exporters that a lock is
  * held, so holds show up as slices.
  *
- * - `lock.acquire` — emitted (with `k.event` or `tx.event`) in the step that
- *   takes the lock. `obj` = the lock's name (required, stable for the run);
- *   `detail` = the mode ("exclusive", "shared", ...), optional; `target` =
- *   the holder's thread id when it is not the emitting thread.
+ * - `lock.acquire` (or `lock.try-acquire`) — emitted (with `k.event` or
+ *   `tx.event`) in the step that takes the lock. `obj` = the lock's name
+ *   (required, stable for the run); `detail` = "<kind>:<class>[:<mode>]";
+ *   `target` = the holder's thread id when it is not the emitting thread.
  * - `lock.release` — emitted in the step that drops it. `obj` = the same
  *   name; `target` = the holder whose hold ends when it is not the emitting
  *   thread.
@@ -19,20 +19,10 @@
  * (shared modes). The machine's own `mp-acquire` / `mp-release` are read the
  * same way, with the MP lock ("mplock") held by a cpu.
  *
- * A layer that emits these kinds declares them the same way in its own
- * source (identical declarations merge), since it cannot import this
- * package.
+ * The kinds are part of @kprim/machine's core event kinds, so every layer
+ * can emit them.
  */
 import type { TraceEvent } from "@kprim/machine";
-
-declare module "@kprim/machine" {
-  interface TraceEventKinds {
-    /** A lock was taken (`obj` = lock name, `detail` = mode, `target` = holder if not the emitter). */
-    "lock.acquire": true;
-    /** A lock was dropped (`obj` = lock name, `target` = holder if not the emitter). */
-    "lock.release": true;
-  }
-}
 
 /** One lock hold, by indices into the event list. */
 export interface LockHold {
@@ -65,8 +55,8 @@ export function lockHolds(events: readonly TraceEvent[], threadName: (id: number
   };
   events.forEach((e, i) => {
     const mp = e.kind === "mp-acquire" || e.kind === "mp-release";
-    const acquire = e.kind === "lock.acquire" || e.kind === "mp-acquire";
-    if (!mp && e.kind !== "lock.acquire" && e.kind !== "lock.release") return;
+    const acquire = e.kind === "lock.acquire" || e.kind === "lock.try-acquire" || e.kind === "mp-acquire";
+    if (!mp && !acquire && e.kind !== "lock.release") return;
     const lock = mp ? "mplock" : e.obj;
     if (lock === undefined) return;
     const holderId = e.target ?? e.thread;
@@ -77,7 +67,13 @@ export function lockHolds(events: readonly TraceEvent[], threadName: (id: number
     if (acquire) {
       if (mine !== undefined) mine.depth += mp ? 0 : 1;
       else
-        list.push({ key, holder: mp ? key : threadName(holderId), mode: mp ? undefined : e.detail, from: i, depth: 1 });
+        list.push({
+          key,
+          holder: mp ? key : threadName(holderId),
+          mode: mp ? undefined : modeOf(e.detail),
+          from: i,
+          depth: 1,
+        });
       return;
     }
     const ending = mine ?? list[0];
@@ -88,4 +84,9 @@ export function lockHolds(events: readonly TraceEvent[], threadName: (id: number
   for (const [lock, list] of open) for (const h of [...list]) close(lock, h, -1);
   holds.sort((a, b) => a.order - b.order);
   return holds.map(({ order: _order, ...h }) => h);
+}
+
+/** The mode part of "<kind>:<class>:<mode>", if any. */
+function modeOf(detail: string | undefined): string | undefined {
+  return detail?.split(":")[2];
 }

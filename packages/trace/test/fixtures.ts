@@ -92,7 +92,7 @@ export function busyRun(strategy: Strategy): RunResult {
     *body(k) {
       k.critEnter();
       yield* k.add(data, 1);
-      k.event("lock.acquire", "L", "exclusive");
+      k.event("lock.acquire", "L", "lockmgr:L:exclusive");
       yield* k.atomic("wakeup go", { reads: [], writes: [] }, (tx) => tx.schedule(sleeper));
       k.critExit();
       yield* k.spinUntil("flag", [flag], (tx) => tx.read(flag) === 1);

@@ -17,7 +17,7 @@ const spans = (events: TraceEvent[]) => lockHolds(events, names).map((h) => `${h
 describe("the lock-event contract", () => {
   it("holds a lock from lock.acquire to the holder's lock.release, with its mode", () => {
     const holds = lockHolds(
-      [ev("op", 0), ev("lock.acquire", 0, "buf0", { detail: "exclusive" }), ev("lock.release", 0, "buf0")],
+      [ev("op", 0), ev("lock.acquire", 0, "buf0", { detail: "lockmgr:buf:exclusive" }), ev("lock.release", 0, "buf0")],
       names,
     );
     expect(holds).toEqual([{ lock: "buf0", holder: "T0", mode: "exclusive", from: 1, to: 2 }]);
@@ -35,8 +35,8 @@ describe("the lock-event contract", () => {
 
   it("keeps shared holders apart", () => {
     const events = [
-      ev("lock.acquire", 0, "L", { detail: "shared" }),
-      ev("lock.acquire", 1, "L", { detail: "shared" }),
+      ev("lock.acquire", 0, "L", { detail: "lockmgr:buf:shared" }),
+      ev("lock.acquire", 1, "L", { detail: "lockmgr:buf:shared" }),
       ev("lock.release", 0, "L"),
       ev("lock.release", 1, "L"),
     ];
@@ -50,8 +50,8 @@ describe("the lock-event contract", () => {
 
   it("ends the oldest hold when a thread that holds nothing releases (ownership passed on)", () => {
     const events = [
-      ev("lock.acquire", 0, "L", { detail: "shared" }),
-      ev("lock.acquire", 1, "L", { detail: "shared" }),
+      ev("lock.acquire", 0, "L", { detail: "lockmgr:buf:shared" }),
+      ev("lock.acquire", 1, "L", { detail: "lockmgr:buf:shared" }),
       ev("lock.release", 3, "L"),
     ];
     expect(spans(events)).toEqual(["L T0 0-2", "L T1 1--1"]);

@@ -10,7 +10,13 @@
 import type { Gen, KernelContext, Machine } from "@kprim/machine";
 import type { Ident, SleepLock } from "@kprim/sleepq";
 import type { Spinlock } from "@kprim/spinlock";
-import { InsideCounter, type Interlock, type InterlockDeps, type InterlockKind } from "../interlock.js";
+import {
+  InsideCounter,
+  type Interlock,
+  type InterlockDeps,
+  type InterlockKind,
+  type InterlockOptions,
+} from "../interlock.js";
 
 class SpinInterlock extends InsideCounter implements Interlock {
   readonly kind = "spin";
@@ -55,7 +61,7 @@ export const spinInterlock: InterlockKind = Object.freeze({
   name: "spin",
   description: "a spinlock; sleeps with tsleep_interlock inside a critical section (the November 2005 patch)",
   broken: false,
-  create(machine: Machine, name: string, deps: InterlockDeps): Interlock {
-    return new SpinInterlock(name, deps.spinlock.create(machine, name), deps);
+  create(machine: Machine, name: string, deps: InterlockDeps, opts: InterlockOptions = {}): Interlock {
+    return new SpinInterlock(name, deps.spinlock.create(machine, name, { lockClass: opts.lockClass ?? name }), deps);
   },
 });

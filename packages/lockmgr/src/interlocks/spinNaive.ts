@@ -10,7 +10,13 @@
 import type { Gen, KernelContext, Machine } from "@kprim/machine";
 import type { Ident } from "@kprim/sleepq";
 import type { Spinlock } from "@kprim/spinlock";
-import { InsideCounter, type Interlock, type InterlockDeps, type InterlockKind } from "../interlock.js";
+import {
+  InsideCounter,
+  type Interlock,
+  type InterlockDeps,
+  type InterlockKind,
+  type InterlockOptions,
+} from "../interlock.js";
 
 class SpinNaiveInterlock extends InsideCounter implements Interlock {
   readonly kind = "spin-naive";
@@ -51,7 +57,11 @@ export const spinNaiveInterlock: InterlockKind = Object.freeze({
   name: "spin-naive",
   description: "BROKEN CONTROL: a spinlock released before tsleep, without tsleep_interlock",
   broken: true,
-  create(machine: Machine, name: string, deps: InterlockDeps): Interlock {
-    return new SpinNaiveInterlock(name, deps.spinlock.create(machine, name), deps);
+  create(machine: Machine, name: string, deps: InterlockDeps, opts: InterlockOptions = {}): Interlock {
+    return new SpinNaiveInterlock(
+      name,
+      deps.spinlock.create(machine, name, { lockClass: opts.lockClass ?? name }),
+      deps,
+    );
   },
 });

@@ -12,7 +12,13 @@
 import type { Gen, KernelContext, Machine, Thread } from "@kprim/machine";
 import type { Ident } from "@kprim/sleepq";
 import type { TokRef, Token } from "@kprim/token";
-import { InsideCounter, type Interlock, type InterlockDeps, type InterlockKind } from "../interlock.js";
+import {
+  InsideCounter,
+  type Interlock,
+  type InterlockDeps,
+  type InterlockKind,
+  type InterlockOptions,
+} from "../interlock.js";
 
 class TokenInterlock extends InsideCounter implements Interlock {
   readonly kind = "token";
@@ -57,7 +63,11 @@ export const tokenInterlock: InterlockKind = Object.freeze({
   name: "token",
   description: "an LWKT token; sleeps with a plain tsleep, the token dropping at the switch (pre-patch)",
   broken: false,
-  create(machine: Machine, name: string, deps: InterlockDeps, opts: { cpu?: number } = {}): Interlock {
-    return new TokenInterlock(name, deps.token.create(machine, name, opts), deps);
+  create(machine: Machine, name: string, deps: InterlockDeps, opts: InterlockOptions = {}): Interlock {
+    return new TokenInterlock(
+      name,
+      deps.token.create(machine, name, opts.cpu !== undefined ? { cpu: opts.cpu } : {}),
+      deps,
+    );
   },
 });
