@@ -54,6 +54,7 @@ export {
   type MachineOptions,
   type RunCounters,
   type RunResult,
+  type ResumeOutlook,
   type SchedulerHooks,
   type SpawnOptions,
   type ThreadInfo,

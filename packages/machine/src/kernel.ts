@@ -98,6 +98,20 @@ export class KernelContext {
 
   // ------------------------------------------ thread-local, not steps
 
+  /**
+   * Declare that this thread's locals stay the same from one iteration of
+   * the loop it is entering to the next, until `leaveLoop`. Not a step.
+   * Exhaustive exploration may then recognise a return to an earlier machine
+   * state as a cycle (see stateKey.ts). A promise the machine cannot check:
+   * use it only for loops whose iterations differ in shared state alone.
+   */
+  enterLoop(): void {
+    this.thread.loop = this.machine.loopEntry();
+  }
+  leaveLoop(): void {
+    this.thread.loop = 0;
+  }
+
   /** `crit_enter`. */
   critEnter(): void {
     this.machine.critEnter(this.thread);

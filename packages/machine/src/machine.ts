@@ -55,6 +55,7 @@ import { describeOp, type Gen, type Op, op, type SpinOp, unreachable } from "./o
 import type { DetectorReport, Outcome, Waiter } from "./outcome.js";
 import { Prng } from "./prng.js";
 import { emptyHeader, type Schedule, type ScheduleHeader } from "./schedule.js";
+import { Identities, stateKey } from "./stateKey.js";
 import type { Strategy } from "./strategy.js";
 import { roundRobin } from "./strategies/roundRobin.js";
 import { PRI, Thread, type ThreadKind, type TimeoutSpec } from "./thread.js";
@@ -101,12 +102,22 @@ export interface SpawnOptions {
 }
 
 /** Scheduler hooks a layer registers once per machine (the token layer's). */
+export type ResumeOutlook = "runs" | "acts" | "waits";
+
 export interface SchedulerHooks {
   readonly name: string;
   /** `lwkt_switch` before choosing the next thread (not when returning to a preempted thread). */
   onSwitchOut?(tx: Tx, outgoing: Thread): void;
   /** Before resuming `t` on this cpu: are all its resources here? May send requests. */
   canResume?(tx: Tx, t: Thread): boolean;
+  /**
+   * Read-only forecast of `canResume(t)` now: "runs" (true, changing
+   * nothing), "acts" (it would change shared state — send a request — or
+   * cannot tell), "waits" (false, changing nothing). An idle cpu whose every
+   * runnable thread would only wait is not offered a dispatch: the re-check
+   * could change nothing. Without it the machine assumes "acts".
+   */
+  resumeOutlook?(view: MachineView, t: Thread): ResumeOutlook;
   /** May `t` preempt (`lwkt_preempt` refuses targets holding tokens)? */
   canPreempt?(t: Thread): boolean;
   /** Why a runnable thread cannot be resumed, for deadlock reports. */
@@ -191,6 +202,9 @@ export class Machine implements MachineView {
   private finished = false;
   private outcome: Outcome | null = null;
   private nextCellId = 0;
+  private readonly cellList: Cell<unknown>[] = [];
+  private identities: Identities | null = null;
+  private nextLoop = 0;
   private nextMsgId = 0;
   private nextFlow = 0;
   private nextScopeId = 0;
@@ -241,7 +255,24 @@ export class Machine implements MachineView {
   cell<T>(name: string, value: T, opts: { cpu?: number } = {}): Cell<T> {
     const cpu = opts.cpu ?? -1;
     if (cpu >= this.ncpus) throw new MachineConfigError(`cell ${name}: no cpu ${cpu}`);
-    return new Cell<T>(this.nextCellId++, name, value, cpu);
+    const c = new Cell<T>(this.nextCellId++, name, value, cpu);
+    this.cellList.push(c as Cell<unknown>);
+    return c;
+  }
+
+  /**
+   * A key for the current state when some thread is inside a declared loop
+   * (see stateKey.ts), else null: equal keys are equal states, so an
+   * execution that meets its own key again has gone round a cycle.
+   */
+  stateKey(): string | null {
+    this.identities ??= new Identities();
+    return stateKey(this.cellList, this.cpus, this.threads, this.identities);
+  }
+
+  /** @internal a fresh number for a loop entry (`KernelContext.enterLoop`) */
+  loopEntry(): number {
+    return ++this.nextLoop;
   }
 
   /** Set a cell's initial value during set-up (before the run starts). */
@@ -435,6 +466,9 @@ export class Machine implements MachineView {
     for (let i = 0; i < this.ncpus; i++) {
       const cpu = this.cpus[i]!;
       const cur = cpu.current;
+      // A change that cannot let any runnable thread run (nor make its check
+      // do anything) is forgotten: the idle cpu keeps watching.
+      if (cpu.dispatchReady && cur === null && !this.dispatchMayAct(cpu)) cpu.dispatchReady = false;
       let stepAt = -1;
       if (cur !== null && cpu.owedTotal === 0 && !cur.spinning && cur.op !== null) {
         stepAt = n;
@@ -482,6 +516,32 @@ export class Machine implements MachineView {
     // Setting an array's length is a slow builtin: only when the count changed.
     if (buf.length !== n) buf.length = n;
     return n;
+  }
+
+  /**
+   * Could a dispatch attempt on idle `cpu` do anything now — resume a thread,
+   * or run a resume check that changes shared state? A thread needing the MP
+   * lock another cpu holds fails having only read it.
+   */
+  private dispatchMayAct(cpu: Cpu): boolean {
+    for (let mask = cpu.runqMask; mask !== 0;) {
+      const pri = 31 - Math.clz32(mask);
+      mask &= ~(1 << pri);
+      for (const t of cpu.runq[pri]!) {
+        if (t.mpcount > 0 && this.mplock.v !== -1 && this.mplock.v !== cpu.index) continue;
+        if (this.resumeOutlook(t) !== "waits") return true;
+      }
+    }
+    return false;
+  }
+
+  private resumeOutlook(t: Thread): ResumeOutlook {
+    for (const h of this.hooks) {
+      if (!h.canResume) continue;
+      const o = h.resumeOutlook ? h.resumeOutlook(this, t) : "acts";
+      if (o !== "runs") return o;
+    }
+    return "runs";
   }
 
   /** `lwkt_preempt`'s conditions on the preemptor (priority, no tokens, MP lock), the critical section aside. */
@@ -674,6 +734,7 @@ export class Machine implements MachineView {
   private stepThread(cpu: Cpu, t: Thread): void {
     const o = t.op!;
     t.op = null;
+    t.performed++;
     this.actor = t;
     if (this.eventsOn) this.emitFor(cpu.index, t, "op", opObject(o), "cell" in o ? o.op : describeOp(o));
     const r = this.perform(cpu, t, o);
@@ -694,11 +755,13 @@ export class Machine implements MachineView {
           this.store(cpu, o.cell, o.value);
           return true;
         }
+        this.failedRmw(o.cell);
         return false;
       }
       case "cmpxchg": {
         const old = this.access(cpu, o.cell, true, this.cost.atomic) as number;
         if (old === o.expect) this.store(cpu, o.cell, o.value);
+        else this.failedRmw(o.cell);
         return old;
       }
       case "swap": {
@@ -1272,6 +1335,18 @@ export class Machine implements MachineView {
   // -------------------------------------------------------- cell accesses
 
   /** Account for an access to `c` from `cpu` and return its value. */
+  /**
+   * A compare-and-swap that failed changed nothing: for dependence it is a
+   * read of the cell (it still paid for taking the line exclusively).
+   */
+  private failedRmw(c: Cell<unknown>): void {
+    if (!this.recording || c.cpu >= 0 || (this.scope !== null && this.scope.quiet)) return;
+    const i = this.fpWrites.lastIndexOf(c.id);
+    if (i < 0) return;
+    this.fpWrites.splice(i, 1);
+    this.fpReads.push(c.id);
+  }
+
   private access(cpu: Cpu, c: Cell<unknown>, write: boolean, extra: number): unknown {
     if (c.cpu >= 0) {
       if (this.checkMode && c.cpu !== cpu.index) {

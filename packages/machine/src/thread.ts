@@ -103,7 +103,21 @@ export class Thread {
   wakeFlow = -1;
   /** @internal drain the FIFO to this cpu before resuming (lwkt_send_ipiq over half full) */
   drainTarget = -1;
+  /** @internal ops performed so far */
+  performed = 0;
+  /**
+   * Non-zero while the thread is inside a loop declared loop-invariant
+   * (`KernelContext.enterLoop`): a fresh number for each entry.
+   */
+  loop = 0;
   private readonly locals = new Map<ThreadLocalKey<unknown>, unknown>();
+
+  /** @internal thread-local layer data, in creation order, for state keys */
+  localsForKey(): unknown[] {
+    const out: unknown[] = [];
+    for (const [k, v] of this.locals) out.push(k.name, v);
+    return out;
+  }
 
   /** @internal use `machine.spawn` */
   constructor(

@@ -16,7 +16,7 @@
 import { defineExtension, type Machine, type Thread } from "@kprim/machine";
 import { staleRead, tokenExclusion } from "./detectors.js";
 import { chktokens, drainRequests } from "./protocol.js";
-import { type TokRef, type TokenSystem, toks } from "./state.js";
+import { MAGIC1, type TokRef, type TokenSystem, toks } from "./state.js";
 
 export const TOKEN_SYSTEM = defineExtension<TokenSystem>("token", (m: Machine) => {
   const sys: TokenSystem = {
@@ -31,6 +31,17 @@ export const TOKEN_SYSTEM = defineExtension<TokenSystem>("token", (m: Machine) =
     name: "token",
     onSwitchOut: (tx) => drainRequests(tx, sys),
     canResume: (tx, t) => toks(t).refs.length === 0 || chktokens(tx, sys, t),
+    // chktokens changes something only when it sends a request (a missing
+    // token whose ref is idle); with every request in flight it just fails.
+    resumeOutlook: (view, t) => {
+      let missing = false;
+      for (const ref of toks(t).refs) {
+        if (view.peek(ref.tok.cell).cpu === t.cpu) continue;
+        if (view.peek(ref.cell).magic === MAGIC1) return "acts";
+        missing = true;
+      }
+      return missing ? "waits" : "runs";
+    },
     canPreempt: (t) => toks(t).refs.length === 0,
     describeWait: (t: Thread) => {
       for (const ref of toks(t).refs) {

@@ -55,7 +55,7 @@ export function pendingChoices(m: Machine): Pending[] {
           choice: makeChoice(cpu.index, ChoiceKind.interrupt, it.id),
           thread: -1,
           reads: [mplock],
-          writes: [],
+          writes: it.irq !== null && it.state === "armed" ? [it.irq.id] : [],
         });
       }
     }
@@ -103,8 +103,11 @@ function pendingFootprint(
   if (t.state === "done" || o === null) return null;
   if ("cell" in o) return o.op === "load" ? { reads: [o.cell.id], writes: [] } : { reads: [], writes: [o.cell.id] };
   switch (o.op) {
-    case "atomic":
-      return { reads: (o.fp.reads ?? []).map((c) => c.id), writes: (o.fp.writes ?? []).map((c) => c.id) };
+    case "atomic": {
+      // A footprint computed when the step runs: evaluated here, at the final state, where the virtual step would run.
+      const fp = typeof o.fp === "function" ? o.fp() : o.fp;
+      return { reads: ids(fp.reads), writes: ids(fp.writes) };
+    }
     case "spin":
       return { reads: o.watch.map((c) => c.id), writes: [] };
     case "mp-lock":
