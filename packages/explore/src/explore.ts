@@ -68,6 +68,11 @@ export interface ExploreOptions {
   readonly lockOrder?: boolean;
   /** DPOR: treat result-less add/or/and steps of one kind on one cell as commuting (default false). */
   readonly commutativeAtomics?: boolean;
+  /**
+   * Exhaustive modes: cut unfair cycles through declared loops and explore
+   * their ways out (default true; see `cycles` in the result).
+   */
+  readonly fairCycles?: boolean;
   /** Called after each execution with the count so far (benchmarks sample memory here). */
   readonly onExecution?: (executions: number) => void;
 }
@@ -78,6 +83,12 @@ interface Common {
   readonly executions: number;
   /** Exhaustive modes: executions cut short because every enabled choice was asleep or over the bound. */
   readonly blocked: number;
+  /**
+   * Exhaustive modes: executions cut on going round an unfair cycle (a
+   * declared loop back in a state it was in, with other choices enabled on
+   * the way; see the search's module comment). Their ways out are explored.
+   */
+  readonly cycles: number;
   readonly outcomes: Readonly<Record<OutcomeKind, number>>;
   readonly stepLimited: number;
   readonly restartLimited: number;
@@ -189,6 +200,7 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
   let exhausted = false;
   let bound: number | null = null;
   let blocked = 0;
+  let cycles = 0;
 
   const onResult = (r: RunResult): boolean => {
     tally.add(recordOf(tally.executions + 1, r, target, watch.take()));
@@ -221,10 +233,12 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
           ...(opts.maxExecutions !== undefined ? { maxExecutions: opts.maxExecutions } : {}),
           ...(opts.prefix ? { prefix: opts.prefix } : {}),
           ...(opts.commutativeAtomics !== undefined ? { commutativeAtomics: opts.commutativeAtomics } : {}),
+          ...(opts.fairCycles !== undefined ? { fairCycles: opts.fairCycles } : {}),
         },
         (t) => onResult(t.result),
       );
       blocked = stats.blocked;
+      cycles = stats.cycles;
       exhausted = stats.exhausted;
       bound = mode.preemptionBound ?? null;
       break;
@@ -243,10 +257,12 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
             ...(left !== undefined ? { maxExecutions: left } : {}),
             ...(opts.prefix ? { prefix: opts.prefix } : {}),
             ...(opts.commutativeAtomics !== undefined ? { commutativeAtomics: opts.commutativeAtomics } : {}),
+            ...(opts.fairCycles !== undefined ? { fairCycles: opts.fairCycles } : {}),
           },
           (t) => onResult(t.result),
         );
         blocked += stats.blocked;
+        cycles += stats.cycles;
         bound = b;
         if (stopOnFound && tally.found !== null) break;
         // Nothing was cut by the bound: this round covered the whole space.
@@ -263,7 +279,15 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
       throw new ExploreConfigError(`unknown mode ${String(never)}`);
     }
   }
-  return finish(factory, opts, target, tally, { mode: describeMode(mode), blocked, exhausted, bound, graph, maxSteps });
+  return finish(factory, opts, target, tally, {
+    mode: describeMode(mode),
+    blocked,
+    cycles,
+    exhausted,
+    bound,
+    graph,
+    maxSteps,
+  });
 }
 
 /** Build the result from a tally (shared with the parallel runner). */
@@ -275,6 +299,7 @@ export function finish(
   info: {
     readonly mode: string;
     readonly blocked: number;
+    readonly cycles: number;
     readonly exhausted: boolean;
     readonly bound: number | null;
     readonly graph: { report(): LockOrderReport } | null;
@@ -286,6 +311,7 @@ export function finish(
     signal: formatSignal(target),
     executions: tally.executions,
     blocked: info.blocked,
+    cycles: info.cycles,
     outcomes: { ...tally.outcomes },
     stepLimited: tally.stepLimited,
     restartLimited: tally.restartLimited,

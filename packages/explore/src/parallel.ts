@@ -115,6 +115,7 @@ export async function exploreParallel(spec: FactorySpec, opts: ParallelOptions):
   return finish(factory, opts, target, tally, {
     mode: `${describeMode(mode)} on ${opts.workers} worker${opts.workers === 1 ? "" : "s"}`,
     blocked: 0,
+    cycles: 0,
     exhausted: false,
     bound: null,
     graph: null,

@@ -22,6 +22,17 @@
  * pending at the end are logged as virtual steps (stepLog.ts) so the steps
  * that outran them race with them.
  *
+ * Cycles (strong fairness): while a thread is inside a declared loop
+ * (`KernelContext.enterLoop`) the machine keys its state. An execution that
+ * meets a key it already had has gone round a cycle; repeating it forever is
+ * an unfair schedule when some other choice was enabled somewhere along it
+ * (that choice, enabled infinitely often, would never be taken in that
+ * state). Such an execution is cut ("cycles") and every choice enabled along
+ * the cycle is scheduled there, so every way out of the cycle is explored;
+ * going round twice reaches nothing new. A cycle with a single enabled
+ * choice at every step is a livelock no scheduler can avoid: it runs on to
+ * the step limit and is reported.
+ *
  * Preemption bound (see preemption.ts): a choice that would take the
  * schedule over the bound is not explored and counts as pruned. Naive DFS
  * under a bound explores every schedule within the bound; DPOR under a bound
@@ -68,6 +79,8 @@ export interface SearchOptions {
   readonly detectors?: readonly Detector[];
   /** DPOR: result-less add/or/and steps of one kind on one cell commute (default false). */
   readonly commutativeAtomics?: boolean;
+  /** Cut unfair cycles through declared loops (default true; see the module comment). */
+  readonly fairCycles?: boolean;
 }
 
 export interface SearchStats {
@@ -77,6 +90,8 @@ export interface SearchStats {
   readonly blocked: number;
   /** Complete executions that ended at the step limit. */
   readonly stepLimited: number;
+  /** Executions cut on going round an unfair cycle. */
+  readonly cycles: number;
   /** Choices not explored because of the preemption bound. */
   readonly pruned: number;
   /** The search ran to its end (not stopped by the callback or maxExecutions). */
@@ -111,6 +126,7 @@ interface Node {
 }
 
 const BLOCKED: unique symbol = Symbol("blocked");
+const CYCLE: unique symbol = Symbol("cycle");
 
 /** Run the search; `onExecution` returns true to stop it. */
 export function search(
@@ -129,6 +145,12 @@ export function search(
   let executions = 0;
   let blocked = 0;
   let stepLimited = 0;
+  let cycles = 0;
+  const fair = opts.fairCycles ?? true;
+  /** State keys of the current execution: key → step at which it was seen. */
+  const seen = new Map<string, number>();
+  // The machine as soon as it is built (a cut execution never returns it).
+  const built: { m: Machine | null } = { m: null };
   let pruned = 0;
   let nextSleep: Footprint[] = [];
 
@@ -207,10 +229,39 @@ export function search(
     return first;
   };
 
+  /**
+   * Has the execution come back to a state it was in at an earlier step?
+   * An unfair cycle schedules every choice enabled along it and cuts the
+   * execution; a forced one (nothing else was ever enabled) runs on.
+   */
+  const cycleCheck = (m: Machine, k: number): void => {
+    const key = m.stateKey();
+    if (key === null) return;
+    const j = seen.get(key);
+    if (j === undefined) {
+      seen.set(key, k);
+      return;
+    }
+    if (k < stack.length) return; // replaying: the execution this prefix came from went on
+    let forced = true;
+    for (let i = j; i < k && forced; i++) if (stack[i]!.enabled.length > 1) forced = false;
+    if (forced) return;
+    for (let i = Math.max(j, fixed); i < k; i++) {
+      const node = stack[i]!;
+      for (const c of node.enabled) {
+        if (c === node.taken || node.backtrack.includes(c) || (dpor && asleep(node.sleep, c))) continue;
+        if (node.pre + costAt(i, c, node.enabled) <= bound) node.backtrack.push(c);
+        else pruned++;
+      }
+    }
+    throw CYCLE;
+  };
+
   const strategy = {
     name: dpor ? "dpor" : "dfs",
     choose(enabled: readonly Choice[], view: MachineView): number {
       const k = view.step;
+      if (fair && built.m !== null) cycleCheck(built.m, k);
       if (k < stack.length) {
         const node = stack[k]!;
         if (!sameChoices(node.enabled, enabled)) {
@@ -298,8 +349,8 @@ export function search(
   for (;;) {
     let result: RunResult | null = null;
     let machine: Machine | null = null;
-    // The machine as soon as it is built (a cut execution never returns it).
-    const built: { m: Machine | null } = { m: null };
+    built.m = null;
+    seen.clear();
     nextSleep = [];
     try {
       const ex = runOnce(factory, {
@@ -316,8 +367,9 @@ export function search(
       machine = ex.machine;
       result = ex.result;
     } catch (e) {
-      if (e !== BLOCKED) throw e;
-      blocked++;
+      if (e === CYCLE) cycles++;
+      else if (e === BLOCKED) blocked++;
+      else throw e;
     }
     if (result !== null) {
       // The step that panicked was not seen by the detectors.
@@ -326,9 +378,11 @@ export function search(
         log.logUnseen(last, dpor ? stack[result.steps - 1]!.cur[choiceCpu(last)]! : -1);
       }
     }
-    if (dpor && built.m !== null) {
-      for (const p of pendingChoices(built.m)) {
-        const t = p.thread >= 0 ? built.m.threads[p.thread] : undefined;
+    // Set by onBuilt (TypeScript cannot see the callback assign it).
+    const bm = built.m as Machine | null;
+    if (dpor && bm !== null) {
+      for (const p of pendingChoices(bm)) {
+        const t = p.thread >= 0 ? bm.threads[p.thread] : undefined;
         log.logVirtual(p.choice, p.thread, p.reads, p.writes, commutative && t ? rmwOf(t) : null);
       }
     }
@@ -373,6 +427,7 @@ export function search(
     executions,
     blocked,
     stepLimited,
+    cycles,
     pruned,
     finished,
     exhausted: finished && stepLimited === 0 && pruned === 0,
