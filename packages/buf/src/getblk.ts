@@ -27,7 +27,10 @@ export function* getblk(k: KernelContext, cache: BufCache, vp: number, blkno: nu
       let error = yield* bufLock(k, cache, bp, { nowait: true });
       if (error !== 0) {
         error = yield* bufTimelock(k, cache, bp, { sleepfail: true }, "getblk", slptimeo);
-        if (error === ENOLCK) continue;
+        if (error === ENOLCK) {
+          k.event("buf.lookup-again", bp.id, "ENOLCK");
+          continue;
+        }
         if (error !== 0) return null;
       }
       const same = yield* k.atomic(`getblk: ${bp.id} still ${key}?`, { reads: [bp.cell] }, (tx) => {
@@ -36,6 +39,7 @@ export function* getblk(k: KernelContext, cache: BufCache, vp: number, blkno: nu
       });
       if (same === "reused") {
         yield* bufUnlock(k, bp);
+        k.event("buf.lookup-again", bp.id, "reused");
         continue;
       }
       if (same === "queued") yield* bremfree(k, cache, bp);
@@ -62,6 +66,8 @@ export function* getblk(k: KernelContext, cache: BufCache, vp: number, blkno: nu
     if (!raced) return bp;
     // Another thread created the block meanwhile: throw ours away and look again.
     yield* brelse(k, cache, bp);
+    k.event("buf.lookup-again", bp.id, "raced");
   }
+  k.event("restart-limit", "getblk", `after ${cache.maxRestarts + 1} lookups`);
   return null;
 }

@@ -29,7 +29,7 @@ function silent(scenario: string, variant: string): void {
 describe("R1: getnewbuf-locked-buf (the first warning)", () => {
   it("under TOK, prints 'getnewbuf: warning, locked buf %p, race corrected' (pinned)", () => {
     const r = replayPinned(
-      "kprim1:getnewbuf-locked-buf:TOK:::0sx4.1s.0d.1i0.1sx3.0d.0i1.0s.1d.0s.1d.1i0x2.1s.0d.1s.0d.1d.0i1x2.0sx9.1d.1i0.0d.1sx5.0d.1t1.0sx12.1d.1sx4.0i1.1d.1sx21",
+      "kprim1:getnewbuf-locked-buf:TOK:::0sx4.1sx2.1i0.1sx2.0d.0i1.0sx2.1d.1i0x2.1sx2.0d.0i1x2.0sx9.1i0.0d.0i1.0sx5.1i0.0d.0i1.0sx5.1d.1i0.1sx5.0d.0sx4.1t1.1sx4.0i1.1d.1sx21",
     );
     expect(r.outcome).toEqual({ kind: "ok" });
     expect(consoleText(r)).toContain("getnewbuf: warning, locked buf 0xc7400000, race corrected");
@@ -49,14 +49,14 @@ describe("R1: getnewbuf-locked-buf (the first warning)", () => {
 describe("R2: getnewbuf-blocked-unexpectedly (the second warning)", () => {
   it("under TOK, prints 'getnewbuf: warning, BUF_LOCK blocked unexpectedly on buf %p...' (pinned)", () => {
     const r = replayPinned(
-      "kprim1:getnewbuf-blocked-unexpectedly:TOK:::0s.1sx2.0sx3.1i0.0d.1sx6.0i1.1d.1i0.0d.1sx22.0d.0sx2.1i0.0d.0sx16.1i0.1sx4.0i1.1d.1sx2.0i1.1d.1sx17.0i1.1sx6.0d.0s",
+      "kprim1:getnewbuf-blocked-unexpectedly:TOK:::0sx4.1sx4.1i0.1sx4.0i1.1d.1i0.1sx22.0d.0sx2.1i0.0d.0sx16.1i0.1sx4.0i1.1d.1sx2.0i1.1d.1sx23.0i1.0s",
     );
     expect(r.outcome).toEqual({ kind: "ok" });
     expect(consoleText(r)).toContain("getnewbuf: warning, BUF_LOCK blocked unexpectedly on buf 0xc7400000...");
   });
   it("without the check (bufChecks=no-check), destroys the delayed write: dirty-reuse (pinned)", () => {
     const r = replayPinned(
-      "kprim1:getnewbuf-blocked-unexpectedly:TOK:bufChecks=no-check::0s.1sx2.0sx3.1i0.0d.1sx6.0i1.1d.1i0.0d.1sx22.0d.0sx2.1i0.0d.0sx12",
+      "kprim1:getnewbuf-blocked-unexpectedly:TOK:bufChecks=no-check::0sx4.1sx4.1i0.1sx4.0i1.1d.1i0.1sx22.0d.0sx2.1i0.0d.0sx12",
     );
     expect(r.outcome).toMatchObject({ kind: "violation", detector: "dirty-reuse" });
     if (r.outcome.kind === "violation") {
@@ -83,6 +83,16 @@ describe("G1, G7, G9", () => {
       const p = prepare({ scenario: "getblk-sleepfail-retry", variant });
       for (let seed = 1; seed <= 2000; seed++)
         expect(p.build({ strategy: random({ seed }), check: false }).run().outcome).toEqual({ kind: "ok" });
+    });
+    it(`G1: getnewbuf reuses the buffer getblk slept on, and getblk looks again after ENOLCK (${variant})`, () => {
+      const p = prepare({ scenario: "getblk-sleepfail-retry", variant });
+      let reused = 0;
+      for (let seed = 1; seed <= 2000; seed++) {
+        const ev = p.build({ strategy: random({ seed }), trace: true }).run().trace!;
+        const again = ev.find((e) => e.kind === "buf.lookup-again" && e.detail === "ENOLCK");
+        if (again && ev.some((e) => e.kind === "buf.reuse" && e.obj === again.obj)) reused++;
+      }
+      expect(reused).toBeGreaterThan(0);
     });
     it(`G9: a buffer handed to the kernel is released by the I/O completion (${variant}, every schedule)`, () =>
       silent("buf-kernproc-release", variant));

@@ -4,7 +4,7 @@
  * pinned by replayed schedules; correct twins are explored exhaustively where
  * a naive search can finish (the acceptance matrix covers every row with DPOR).
  */
-import { parseSchedule, replay, type RunResult } from "@kprim/machine";
+import { parseSchedule, random, replay, type RunResult } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { prepare, prepareFromHeader } from "../src/index.js";
 import { describeFailure, exhaustiveDfs } from "./support/dfs.js";
@@ -69,6 +69,27 @@ describe("R7: lockmgr-upgrade-vs-exclusive", () => {
         message: "lockmgr: non-zero exclusive count",
         thread: "E",
       });
+    });
+  }
+});
+
+describe("G2: lockmgr-barging", () => {
+  for (const variant of ["TOK", "SPIN+TI"]) {
+    it(`a NOWAIT caller gets in between a release and the woken waiter, which sleeps again (${variant})`, () => {
+      const p = prepare({ scenario: "lockmgr-barging", variant });
+      let barged = 0;
+      for (let seed = 1; seed <= 300; seed++) {
+        const m = p.build({ strategy: random({ seed }), trace: true });
+        const r = m.run();
+        expect(r.outcome).toEqual({ kind: "ok" });
+        const ev = r.trace!;
+        const nGot = ev.some((e) => e.kind === "lock.try-acquire" && e.obj === "L");
+        const wSleeps = ev.filter(
+          (e) => e.kind === "sleepq.tsleep" && e.thread >= 0 && m.thread(e.thread).name === "W",
+        );
+        if (nGot && wSleeps.length >= 2) barged++;
+      }
+      expect(barged).toBeGreaterThan(0);
     });
   }
 });
