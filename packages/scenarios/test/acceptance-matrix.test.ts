@@ -23,7 +23,6 @@ const FULL = process.env.KPRIM_MATRIX === "full";
  */
 const QUICK_BOUND: Readonly<Record<string, number>> = {
   "R7 SPIN+TI-2008 · lockmgr-upgrade-vs-exclusive": 3,
-  "G1 TOK · getblk-sleepfail-retry": 3,
   "G2 TOK · lockmgr-barging": 3,
   "G5 TOK-spin2005 · token-reread-after-acquire": 4,
 };
