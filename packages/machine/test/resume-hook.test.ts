@@ -46,7 +46,7 @@ describe("onResume", () => {
       cpu: 0,
       name: "ok",
       *body(k) {
-        yield* k.nop(1);
+        yield* k.nop("work");
       },
     });
     m.spawn({
