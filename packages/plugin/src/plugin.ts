@@ -52,7 +52,11 @@ export interface Plugin {
   readonly layers?: PluginLayers;
 }
 
-/** Define a plugin (typed identity: the object itself, unchanged). */
-export function definePlugin<const P extends Plugin>(plugin: P): P {
+/**
+ * Define a plugin (typed identity: the object itself, unchanged). It returns
+ * `Plugin`, so a module's `export default definePlugin({...})` needs no type
+ * annotation under declaration emit.
+ */
+export function definePlugin(plugin: Plugin): Plugin {
   return plugin;
 }
