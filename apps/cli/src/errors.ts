@@ -3,7 +3,10 @@
  * errors). Anything the kernel model itself reports is an outcome, not one
  * of these.
  */
+import { ExecutionError, ExploreConfigError, SignalError } from "@kprim/explore";
 import { MachineConfigError, ModelError, ParamError, ReplayDivergence, ScheduleError } from "@kprim/machine";
+import { PluginError } from "@kprim/plugin";
+import { TraceError } from "@kprim/trace";
 
 export class UsageError extends Error {
   override readonly name = "UsageError";
@@ -17,6 +20,11 @@ export function isInputError(e: unknown): e is Error {
     e instanceof ScheduleError ||
     e instanceof ReplayDivergence ||
     e instanceof MachineConfigError ||
-    e instanceof ModelError
+    e instanceof ModelError ||
+    e instanceof PluginError ||
+    e instanceof ExploreConfigError ||
+    e instanceof SignalError ||
+    e instanceof ExecutionError ||
+    e instanceof TraceError
   );
 }
