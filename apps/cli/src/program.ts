@@ -18,7 +18,7 @@ import {
   variantOptions,
   type VariantFlags,
 } from "./commands/options.js";
-import { isInputError, UsageError } from "./errors.js";
+import { UsageError } from "./errors.js";
 import type { CompareReport, DemoReport, ExploreReport, ListReport, RunReport } from "./jobs/reports.js";
 import { consoleOut, type Out } from "./out.js";
 import { progress } from "./progress.js";
@@ -405,7 +405,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (debug && e.workerStack) out.error(e.workerStack);
       return 2;
     }
-    if (isInputError(e)) {
+    if (e instanceof UsageError) {
       out.error(`kprim: ${e.message}`);
       if (debug) out.error(String(e.stack));
       return 2;

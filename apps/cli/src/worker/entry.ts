@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { loadConfig, loadPlugins, resolvePluginSpecifier } from "@kprim/plugin";
-import { isInputError } from "../errors.js";
+import { isInputError } from "./inputErrors.js";
 import { compareJob } from "../jobs/compare.js";
 import { JobContext } from "../jobs/context.js";
 import { demoJob } from "../jobs/demo.js";
