@@ -11,40 +11,40 @@ import { expectUsageError, kprim } from "./run-cli.js";
 
 const COMMANDS = ["list", "run", "explore", "replay", "compare", "demo"];
 
-describe("help and usage", () => {
-  it("--help lists every command and exits 0; --version prints the version", () => {
-    const r = kprim(["--help"]);
+describe.concurrent("help and usage", () => {
+  it("--help lists every command and exits 0; --version prints the version", async () => {
+    const r = await kprim(["--help"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Usage: kprim");
     for (const c of COMMANDS) expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, "m"));
-    const v = kprim(["--version"]);
+    const v = await kprim(["--version"]);
     expect([v.code, v.stdout.trim()]).toEqual([0, pkg.version]);
   });
 
-  it("every command has --help with an example and a --json option", () => {
+  it("every command has --help with an example and a --json option", async () => {
     for (const c of COMMANDS) {
-      const r = kprim([c, "--help"]);
+      const r = await kprim([c, "--help"]);
       expect(r.code, c).toBe(0);
       expect(r.stdout, c).toMatch(new RegExp(`Examples?:\\n {2}kprim ${c}`));
       expect(r.stdout, c).toContain("--json");
     }
   });
 
-  it("an unknown command, an unknown option or a bad number is a one-line error with exit 2", () => {
-    expect(expectUsageError(kprim(["demoo"]))).toBe("kprim: unknown command 'demoo' (Did you mean demo?)");
-    expect(expectUsageError(kprim(["demo", "--fast"]))).toBe("kprim: unknown option '--fast'");
-    expect(expectUsageError(kprim(["run", "lost-wakeup", "--seed", "x"]))).toContain(
+  it("an unknown command, an unknown option or a bad number is a one-line error with exit 2", async () => {
+    expect(expectUsageError(await kprim(["demoo"]))).toBe("kprim: unknown command 'demoo' (Did you mean demo?)");
+    expect(expectUsageError(await kprim(["demo", "--fast"]))).toBe("kprim: unknown option '--fast'");
+    expect(expectUsageError(await kprim(["run", "lost-wakeup", "--seed", "x"]))).toContain(
       `option '--seed <n>' argument 'x' is invalid`,
     );
-    expect(expectUsageError(kprim(["run", "lost-wakeup", "--param", "sleepers"]))).toContain(
+    expect(expectUsageError(await kprim(["run", "lost-wakeup", "--param", "sleepers"]))).toContain(
       'expected key=value, got "sleepers"',
     );
   });
 });
 
-describe("list", () => {
-  it("prints every scenario with its spec id, parameters and matrix variants", () => {
-    const r = kprim(["list"]);
+describe.concurrent("list", () => {
+  it("prints every scenario with its spec id, parameters and matrix variants", async () => {
+    const r = await kprim(["list"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^getnewbuf-locked-buf {2}R1$/m);
     expect(r.stdout).toContain("  --param sleepers=<int 1..7>  default 1: sleeping threads, one per cpu");
@@ -53,8 +53,8 @@ describe("list", () => {
     expect(r.stdout).toMatch(/^interlocks: token, spin, spin-naive$/m);
   });
 
-  it("--json is an array of {name, specId, description, params, variants}", () => {
-    const r = kprim(["list", "--json"]);
+  it("--json is an array of {name, specId, description, params, variants}", async () => {
+    const r = await kprim(["list", "--json"]);
     expect(r.code).toBe(0);
     const list = JSON.parse(r.stdout) as Record<string, unknown>[];
     expect(list.length).toBeGreaterThanOrEqual(25);
@@ -79,9 +79,9 @@ describe("list", () => {
   });
 });
 
-describe("run and replay", () => {
-  it("run prints the outcome, the kernel console, the counters and the schedule; exit 0 when nothing failed", () => {
-    const r = kprim(["run", "getnewbuf-locked-buf", "--variant", "TOK", "--seed", "12"]);
+describe.concurrent("run and replay", () => {
+  it("run prints the outcome, the kernel console, the counters and the schedule; exit 0 when nothing failed", async () => {
+    const r = await kprim(["run", "getnewbuf-locked-buf", "--variant", "TOK", "--seed", "12"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
       "getnewbuf-locked-buf under TOK (interlock=token lockmgr=2005 outer=mplock tokenMode=yield)",
@@ -92,10 +92,10 @@ describe("run and replay", () => {
     expect(r.stdout).toMatch(/^schedule: kprim1:getnewbuf-locked-buf:TOK:::\S+$/m);
   });
 
-  it("run --json finds a lost wakeup (exit 1), is byte-identical when repeated, and replay reproduces it exactly", () => {
+  it("run --json finds a lost wakeup (exit 1), is byte-identical when repeated, and replay reproduces it exactly", async () => {
     const args = ["run", "lockmgr-lost-wakeup", "--interlock", "spin-naive", "--seed", "60", "--json"];
-    const a = kprim(args);
-    const b = kprim(args);
+    const a = await kprim(args);
+    const b = await kprim(args);
     expect(a.code).toBe(1);
     expect(b.stdout).toBe(a.stdout);
     const run = JSON.parse(a.stdout) as Record<string, any>;
@@ -103,17 +103,17 @@ describe("run and replay", () => {
     expect(run["outcome"].kind).toBe("violation");
     expect(run["outcome"].detector).toBe("lost-wakeup");
     expect(run["schedule"]).toMatch(/^kprim1:lockmgr-lost-wakeup:SPIN\+TI:interlock=spin-naive::/);
-    const again = kprim(["replay", "lockmgr-lost-wakeup", "--schedule", run["schedule"], "--json"]);
+    const again = await kprim(["replay", "lockmgr-lost-wakeup", "--schedule", run["schedule"], "--json"]);
     expect(again.code).toBe(1);
     const rep = JSON.parse(again.stdout) as Record<string, unknown>;
     for (const k of ["outcome", "console", "counters", "schedule", "steps", "makespan"]) expect(rep[k]).toEqual(run[k]);
     expect(rep["strategy"]).toBe("replay");
   });
 
-  it("replay prints the run as text and writes its trace (text, json, perfetto, html)", () => {
+  it("replay prints the run as text and writes its trace (text, json, perfetto, html)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "kprim-trace-"));
     const schedule = "kprim1:lockmgr-lost-wakeup:SPIN-naive:::1sx8.0sx5.1sx5.0s";
-    const r = kprim([
+    const r = await kprim([
       "replay",
       "lockmgr-lost-wakeup",
       "--schedule",
@@ -127,20 +127,29 @@ describe("run and replay", () => {
     expect(r.stdout).toMatch(/^outcome: violation at step 19: \[lost-wakeup\]/m);
     expect(r.stdout).toContain(`trace (html): ${join(dir, "t.html")}`);
     expect(readFileSync(join(dir, "t.html"), "utf8")).toMatch(/^<!doctype html>/i);
-    const text = kprim(["run", "lockmgr-lost-wakeup", "--seed", "60", "--trace", "text", "--out", join(dir, "t.txt")]);
+    const text = await kprim([
+      "run",
+      "lockmgr-lost-wakeup",
+      "--seed",
+      "60",
+      "--trace",
+      "text",
+      "--out",
+      join(dir, "t.txt"),
+    ]);
     expect(text.code).toBe(0);
     expect(readFileSync(join(dir, "t.txt"), "utf8")).toMatch(/^# kprim trace: lockmgr-lost-wakeup/);
-    const json = kprim(["run", "lost-wakeup", "--trace", "json", "--out", join(dir, "t.json"), "--json"]);
+    const json = await kprim(["run", "lost-wakeup", "--trace", "json", "--out", join(dir, "t.json"), "--json"]);
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).not.toHaveProperty("trace");
     expect(JSON.parse(readFileSync(join(dir, "t.json"), "utf8"))).toHaveProperty("events");
-    const perfetto = kprim(["run", "lost-wakeup", "--trace", "perfetto", "--out", join(dir, "t.pf.json")]);
+    const perfetto = await kprim(["run", "lost-wakeup", "--trace", "perfetto", "--out", join(dir, "t.pf.json")]);
     expect(perfetto.code).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, "t.pf.json"), "utf8"))).toHaveProperty("traceEvents");
   });
 });
 
-describe("bad input: one line on stderr, exit 2, no stack", () => {
+describe.concurrent("bad input: one line on stderr, exit 2, no stack", () => {
   const cases: [string, string[], string][] = [
     ["unknown scenario", ["run", "lost-wakup"], 'unknown scenario "lost-wakup" (did you mean "lost-wakeup"?)'],
     [
@@ -206,13 +215,13 @@ describe("bad input: one line on stderr, exit 2, no stack", () => {
     ["bad signal", ["explore", "lost-wakeup", "--signal", "violatoin:x"], "signal"],
   ];
   for (const [name, args, message] of cases) {
-    it(name, () => {
-      expect(expectUsageError(kprim(args))).toContain(message);
+    it(name, async () => {
+      expect(expectUsageError(await kprim(args))).toContain(message);
     });
   }
 
-  it("--debug adds the stack to the error", () => {
-    const r = kprim(["--debug", "run", "lost-wakup"]);
+  it("--debug adds the stack to the error", async () => {
+    const r = await kprim(["--debug", "run", "lost-wakup"]);
     expect(r.code).toBe(2);
     expect(r.stderr.split("\n")[0]).toContain('kprim: unknown scenario "lost-wakup"');
     expect(r.stderr).toMatch(/\n\s+at /);

@@ -1,6 +1,6 @@
 // Runs the kprim CLI from source as a subprocess, the way `pnpm kprim` does:
 // tsx as the TypeScript loader, workspace packages resolved to their source.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -18,16 +18,22 @@ export interface CliResult {
   readonly ms: number;
 }
 
-export function kprim(args: readonly string[], opts: { cwd?: string; timeoutMs?: number } = {}): CliResult {
+/** Run kprim to its end (asynchronously, so tests of a concurrent block overlap). */
+export function kprim(args: readonly string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, [...nodeArgs, ...args], {
-    cwd: opts.cwd ?? root,
-    encoding: "utf8",
-    timeout: opts.timeoutMs ?? 60_000,
-    env,
+  const child = spawn(process.execPath, [...nodeArgs, ...args], { cwd: opts.cwd ?? root, env });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  const guard = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 60_000);
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(guard);
+      resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - t0 });
+    });
   });
-  if (r.error) throw r.error;
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - t0 };
 }
 
 /** Start kprim, wait until stderr shows `ready`, send SIGINT, and collect the result. */
