@@ -413,7 +413,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           : `kprim: internal error: ${e.message}${debug ? "" : " (run with --debug for the stack)"}`,
       );
       if (debug && e.workerStack) out.error(e.workerStack);
-      return 2;
+      return e.exitCode;
     }
     if (e instanceof UsageError) {
       out.error(`kprim: ${e.message}`);
