@@ -1,8 +1,12 @@
 import { defineConfig } from "tsup";
 
+// bin.ts starts worker/entry.js (the CLI's worker thread), whose parallel
+// explorations load worker/factory.js by URL: three entries, each a whole
+// bundle (no shared chunks: worker/paths.ts resolves URLs from where it is bundled).
 export default defineConfig({
-  entry: ["src/bin.ts"],
+  entry: { bin: "src/bin.ts", "worker/entry": "src/worker/entry.ts", "worker/factory": "src/worker/factory.ts" },
   format: ["esm"],
+  splitting: false,
   dts: false,
   sourcemap: true,
   clean: true,

@@ -1,22 +1,9 @@
 /**
  * Errors the CLI reports as one line with exit code 2 (usage and input
  * errors). Anything the kernel model itself reports is an outcome, not one
- * of these.
+ * of these. (The main thread imports only this light module; the worker
+ * classifies the packages' errors with inputErrors.ts.)
  */
-import { MachineConfigError, ModelError, ParamError, ReplayDivergence, ScheduleError } from "@kprim/machine";
-
 export class UsageError extends Error {
   override readonly name = "UsageError";
-}
-
-/** True for errors whose message is already a complete one-line explanation. */
-export function isInputError(e: unknown): e is Error {
-  return (
-    e instanceof UsageError ||
-    e instanceof ParamError ||
-    e instanceof ScheduleError ||
-    e instanceof ReplayDivergence ||
-    e instanceof MachineConfigError ||
-    e instanceof ModelError
-  );
 }

@@ -1,12 +1,91 @@
 /**
  * The `kprim` command line. Exit codes: 0 nothing found / all verdicts match,
  * 1 a failure found / a verdict mismatch, 2 a usage or input error.
+ *
+ * The main thread parses the command line and renders; every job (loading
+ * plugins, running machines, exploring) runs in a worker thread watched by
+ * a watchdog (worker/host.ts), and comes back as plain data.
  */
-import { Command, CommanderError } from "commander";
-import { demo } from "./commands/demo.js";
-import { isInputError } from "./errors.js";
+import { accessSync, constants, existsSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import {
+  collectList,
+  intArg,
+  runSpec,
+  secondsArg,
+  traceOptions,
+  variantOptions,
+  type VariantFlags,
+} from "./commands/options.js";
+import { UsageError } from "./errors.js";
+import type { CompareReport, DemoReport, ExploreReport, ListReport, RunReport } from "./jobs/reports.js";
 import { consoleOut, type Out } from "./out.js";
+import { progress } from "./progress.js";
+import { renderCompare, renderDemo, renderExplore, renderList, renderRun } from "./render.js";
+import { runInWorker, WorkerFailure } from "./worker/host.js";
+import type { Job, TraceFormat } from "./worker/protocol.js";
 import pkg from "../package.json" with { type: "json" };
+
+interface Globals {
+  debug?: boolean;
+  plugin?: string[];
+  watchdog: number;
+}
+
+const DEFAULT_MAX_STEPS = 20_000;
+
+/**
+ * The user's working directory: `pnpm kprim …` runs the root script from the
+ * repository root, and pnpm passes the folder it was called from as INIT_CWD.
+ * Plugin paths, kprim.config.js and --out are relative to it.
+ */
+export function userCwd(): string {
+  const init = process.env["INIT_CWD"];
+  return process.env["npm_lifecycle_event"] === "kprim" && init ? init : process.cwd();
+}
+
+function examples(...lines: string[]): string {
+  return `\nExample${lines.length > 1 ? "s" : ""}:\n${lines.map((l) => `  ${l}`).join("\n")}\n`;
+}
+
+/** Check before running that --out can be written. */
+function checkOut(trace: TraceFormat | undefined, out: string | undefined, json: boolean): void {
+  if (trace === undefined) {
+    if (out !== undefined) throw new UsageError("--out needs --trace <format>");
+    return;
+  }
+  if (out === undefined) throw new UsageError("--trace needs --out <file> (or --out - for stdout)");
+  if (out === "-") {
+    if (json) throw new UsageError("--out - and --json both write to stdout; give --out a file");
+    return;
+  }
+  const path = resolve(userCwd(), out);
+  try {
+    if (existsSync(path)) {
+      if (statSync(path).isDirectory()) throw new Error("it is a directory");
+      accessSync(path, constants.W_OK);
+    } else {
+      accessSync(dirname(path), constants.W_OK);
+    }
+  } catch (e) {
+    const why = e instanceof Error ? ((e as NodeJS.ErrnoException).code ?? e.message) : String(e);
+    throw new UsageError(`cannot write the trace to ${out}: ${why}`);
+  }
+}
+
+function writeTrace(out: string, content: string): void {
+  if (out === "-") {
+    process.stdout.write(content);
+    return;
+  }
+  try {
+    writeFileSync(resolve(userCwd(), out), content);
+  } catch (e) {
+    const why = e instanceof Error ? ((e as NodeJS.ErrnoException).code ?? e.message) : String(e);
+    throw new UsageError(`cannot write the trace to ${out}: ${why}`);
+  }
+}
 
 export function buildProgram(out: Out, setExit: (code: number) => void): Command {
   const program = new Command("kprim")
@@ -14,39 +93,329 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
       "Simulate, explore and compare DragonFly BSD's 2005 SMP kernel primitives: find the race, name it, shrink it, replay it; and measure what the safe version costs.",
     )
     .version(pkg.version, "-V, --version")
-    .option("--debug", "show stack traces of internal errors")
+    .option("--debug", "show stack traces of errors")
+    .option(
+      "--plugin <module>",
+      "load a plugin module (repeatable; kprim.config.js/.mjs in the cwd loads more)",
+      collectList,
+    )
+    .addOption(
+      new Option("--watchdog <seconds>", "end the command when a thread body runs this long without a step")
+        .argParser(secondsArg)
+        .default(5),
+    )
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
       writeOut: (s) => process.stdout.write(s),
       writeErr: (s) => process.stderr.write(s),
-      outputError: (s, write) => write(s.split("\n")[0] + "\n"),
+      // One line: "kprim: <message>" (commander's suggestion joined onto it).
+      outputError: (s, write) =>
+        write(
+          `kprim: ${s
+            .replace(/^error: /, "")
+            .split("\n")
+            .map((l) => l.trim())
+            .filter(Boolean)
+            .join(" ")}\n`,
+        ),
     });
+
+  const globals = (cmd: Command): Globals => cmd.optsWithGlobals() as Globals;
+
+  const job = async <T>(
+    cmd: Command,
+    j: Job,
+    opts: { interruptible?: boolean; timeLimitMs?: number; json?: boolean } = {},
+  ): Promise<T> => {
+    const g = globals(cmd);
+    const bar = progress(out.stderr, out.tty, j.kind === "explore");
+    try {
+      const r = await runInWorker<T>(
+        { job: j, plugins: g.plugin ?? [], cwd: userCwd() },
+        {
+          quietMs: g.watchdog * 1000,
+          ...(opts.interruptible ? { interruptible: true } : {}),
+          ...(opts.timeLimitMs !== undefined ? { timeLimitMs: opts.timeLimitMs } : {}),
+          onStarted: (label, total) => bar.start(label, total),
+          onTick: (n) => bar.tick(n),
+          onStopRequest: (why) => bar.stopRequested(why),
+        },
+      );
+      return r.data;
+    } finally {
+      bar.stop();
+    }
+  };
+
+  const print = (json: boolean | undefined, data: unknown, human: () => void): void => {
+    if (json) out.line(JSON.stringify(data, null, 2));
+    else human();
+  };
+
+  program
+    .command("list")
+    .description("every scenario: its spec id, description, parameters and the matrix variants it is checked under")
+    .option("--json", "print an array of {name, specId, description, params, variants}")
+    .addHelpText("after", examples("kprim list", "kprim list --json", "kprim list --plugin ./my-plugin.js"))
+    .action(async (o: { json?: boolean }, cmd: Command) => {
+      const r = await job<ListReport>(cmd, { kind: "list" });
+      print(o.json, r.scenarios, () => renderList(out, r));
+      setExit(0);
+    });
+
+  const run = program
+    .command("run")
+    .description("one run of a scenario: its outcome, kernel console, counters and schedule")
+    .argument("<scenario>", "a scenario name (kprim list)");
+  variantOptions(run);
+  run
+    .option("--cpus <n>", "cpus (the scenario's cpus parameter, where it has one)", intArg(1, 32))
+    .option("--strategy <name>", "random, pct, timed, rr, or a plugin's", "random")
+    .option("--seed <n>", "seed of random, pct and plugin strategies, and of timed's jitter", intArg(0), 1)
+    .option("--depth <d>", "PCT bug depth", intArg(1), 3)
+    .option("--max-steps <n>", "a run that takes more steps ends with step-limit", intArg(1), DEFAULT_MAX_STEPS)
+    .option(
+      "--signal <sig>",
+      "what counts as found (exit 1): failure, any, console:<text>, panic[:<text>], violation:<detector>, deadlock",
+      "failure",
+    );
+  traceOptions(run)
+    .option("--json", "print {outcome, console, counters, schedule, ...}")
+    .addHelpText(
+      "after",
+      examples(
+        "kprim run getnewbuf-locked-buf --variant TOK --seed 14",
+        "kprim run lost-wakeup --param interlock=none --strategy pct --seed 3",
+        "kprim run lockmgr-lost-wakeup --interlock spin-naive --trace html --out run.html",
+      ),
+    )
+    .action(
+      async (
+        scenario: string,
+        o: VariantFlags & {
+          cpus?: number;
+          strategy: string;
+          seed: number;
+          depth: number;
+          maxSteps: number;
+          signal: string;
+          trace?: TraceFormat;
+          out?: string;
+          json?: boolean;
+        },
+        cmd: Command,
+      ) => {
+        checkOut(o.trace, o.out, Boolean(o.json));
+        const r = await job<RunReport>(cmd, {
+          kind: "run",
+          spec: runSpec(scenario, o),
+          ...(o.cpus !== undefined ? { cpus: o.cpus } : {}),
+          strategy: o.strategy,
+          seed: o.seed,
+          depth: o.depth,
+          maxSteps: o.maxSteps,
+          signal: o.signal,
+          ...(o.trace !== undefined ? { trace: o.trace } : {}),
+        });
+        finishRun(r, o);
+      },
+    );
+
+  const finishRun = (r: RunReport, o: { json?: boolean; out?: string }): void => {
+    if (r.trace !== null && o.out !== undefined) writeTrace(o.out, r.trace.content);
+    const { trace: _trace, ...rest } = r;
+    print(o.json, rest, () => {
+      renderRun(out, r);
+      if (r.trace !== null && o.out !== "-") out.line(`trace (${r.trace.format}): ${o.out}`);
+    });
+    setExit(r.found ? 1 : 0);
+  };
+
+  const explore = program
+    .command("explore")
+    .description("search a scenario's schedules for a failure (or --signal): exhaustive DPOR, PCT or random")
+    .argument("<scenario>", "a scenario name (kprim list)");
+  variantOptions(explore);
+  explore
+    .option("--strategy <name>", "dpor (exhaustive), pct or random", "dpor")
+    .option(
+      "--signal <sig>",
+      "the target: failure, any, console:<text>, panic[:<text>], violation:<detector>, deadlock",
+      "failure",
+    )
+    .option(
+      "--schedules <n>",
+      "random/pct: runs (default 1000); dpor: at most this many executions (default 100000)",
+      intArg(1),
+    )
+    .option("--bound <p>", "dpor: explore only schedules with at most p preemptions", intArg(0))
+    .option("--depth <d>", "pct: bug depth (default 3)", intArg(1))
+    .option("--seed <n>", "random/pct seed", intArg(0), 1)
+    .option("--workers <w>", "random/pct: worker threads", intArg(1, 64), 1)
+    .option("--time-limit <seconds>", "stop after this long and report what was explored", secondsArg)
+    .option("--max-steps <n>", "an execution that takes more steps ends with step-limit", intArg(1), DEFAULT_MAX_STEPS)
+    .option("--json", "print {verdict, signal, executions, exhausted, bound, warnings, schedule, shrunk, replay, ...}")
+    .addHelpText(
+      "after",
+      examples(
+        "kprim explore lockmgr-lost-wakeup --variant SPIN-naive",
+        "kprim explore getnewbuf-locked-buf --variant TOK --signal 'console:getnewbuf: warning'",
+        "kprim explore buf-churn --strategy pct --schedules 5000 --workers 2 --time-limit 30",
+      ),
+    )
+    .action(
+      async (
+        scenario: string,
+        o: VariantFlags & {
+          strategy: string;
+          signal: string;
+          schedules?: number;
+          bound?: number;
+          depth?: number;
+          seed: number;
+          workers: number;
+          timeLimit?: number;
+          maxSteps: number;
+          json?: boolean;
+        },
+        cmd: Command,
+      ) => {
+        const r = await job<ExploreReport>(
+          cmd,
+          {
+            kind: "explore",
+            spec: runSpec(scenario, o),
+            strategy: o.strategy,
+            signal: o.signal,
+            ...(o.schedules !== undefined ? { schedules: o.schedules } : {}),
+            ...(o.bound !== undefined ? { bound: o.bound } : {}),
+            ...(o.depth !== undefined ? { depth: o.depth } : {}),
+            seed: o.seed,
+            workers: o.workers,
+            maxSteps: o.maxSteps,
+          },
+          { interruptible: true, ...(o.timeLimit !== undefined ? { timeLimitMs: o.timeLimit * 1000 } : {}) },
+        );
+        print(o.json, r, () => renderExplore(out, r));
+        setExit(r.verdict === "found" ? 1 : 0);
+      },
+    );
+
+  const replay = program
+    .command("replay")
+    .description(
+      "reproduce a run exactly from its schedule string (scenario, variant, options and parameters come from its header)",
+    )
+    .argument("<scenario>", "the scenario the schedule is for")
+    .requiredOption(
+      "--schedule <string>",
+      "a schedule string, kprim1:<scenario>:<variant>:<options>:<params>:<choices>",
+    )
+    .option("--signal <sig>", "what counts as found (exit 1)", "failure");
+  traceOptions(replay)
+    .option("--json", "print {outcome, console, counters, schedule, ...}")
+    .addHelpText(
+      "after",
+      examples(
+        "kprim replay lockmgr-lost-wakeup --schedule 'kprim1:lockmgr-lost-wakeup:SPIN-naive:::1sx7.0sx5.1sx6.0s'",
+        "kprim replay lockmgr-lost-wakeup --schedule '...' --trace perfetto --out lost.json",
+      ),
+    )
+    .action(
+      async (
+        scenario: string,
+        o: { schedule: string; signal: string; trace?: TraceFormat; out?: string; json?: boolean },
+        cmd: Command,
+      ) => {
+        checkOut(o.trace, o.out, Boolean(o.json));
+        const r = await job<RunReport>(cmd, {
+          kind: "replay",
+          scenario,
+          schedule: o.schedule,
+          signal: o.signal,
+          ...(o.trace !== undefined ? { trace: o.trace } : {}),
+        });
+        finishRun(r, o);
+      },
+    );
+
+  const compare = program
+    .command("compare")
+    .description("one scenario under several variants side by side: verdicts against matrix.json, warnings, cost")
+    .argument("<scenario>", "a scenario name (kprim list)");
+  variantOptions(compare, { variant: false });
+  compare
+    .option(
+      "--variants <list>",
+      "comma-separated variants (default: the scenario's matrix rows, else all)",
+      (v: string) =>
+        v
+          .split(",")
+          .map((x) => x.trim())
+          .filter(Boolean),
+    )
+    .option("--runs <n>", "random runs behind the warning rate", intArg(1), 1000)
+    .option("--json", "print {scenario, specId, rows: [{variant, verdict, expected, matches, ...}]}")
+    .addHelpText(
+      "after",
+      examples("kprim compare getnewbuf-locked-buf --variants TOK,SPIN+TI", "kprim compare lockmgr-lost-wakeup --json"),
+    )
+    .action(
+      async (
+        scenario: string,
+        o: VariantFlags & { variants?: string[]; runs: number; json?: boolean },
+        cmd: Command,
+      ) => {
+        const r = await job<CompareReport>(cmd, {
+          kind: "compare",
+          spec: runSpec(scenario, o),
+          ...(o.variants !== undefined ? { variants: o.variants } : {}),
+          runs: o.runs,
+        });
+        print(o.json, r, () => renderCompare(out, r));
+        setExit(r.rows.every((row) => row.matches !== false) ? 0 : 1);
+      },
+    );
 
   program
     .command("demo")
-    .description("the seed's story in under a minute")
-    .addHelpText("after", "\nExample:\n  kprim demo\n")
-    .action(() => setExit(demo(out)));
+    .description("the seed's story in under a minute, every verdict checked against matrix.json")
+    .option("--json", "print {sections, ok}")
+    .addHelpText("after", examples("kprim demo"))
+    .action(async (o: { json?: boolean }, cmd: Command) => {
+      const r = await job<DemoReport>(cmd, { kind: "demo" });
+      print(o.json, r, () => renderDemo(out, r));
+      setExit(r.ok ? 0 : 1);
+    });
 
   return program;
 }
 
-/** Run the CLI; returns the exit code. */
-export function main(argv: readonly string[]): number {
+/** Run the CLI; resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
   const out = consoleOut();
   let code = 0;
   const program = buildProgram(out, (c) => (code = c));
   const debug = argv.includes("--debug");
   try {
-    program.parse(argv as string[], { from: "user" });
+    await program.parseAsync(argv as string[], { from: "user" });
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version exit 0; everything else commander rejects is a usage error.
       return e.exitCode === 0 ? 0 : 2;
     }
-    if (isInputError(e)) {
+    if (e instanceof WorkerFailure) {
+      out.error(
+        e.input
+          ? `kprim: ${e.message}`
+          : `kprim: internal error: ${e.message}${debug ? "" : " (run with --debug for the stack)"}`,
+      );
+      if (debug && e.workerStack) out.error(e.workerStack);
+      return e.exitCode;
+    }
+    if (e instanceof UsageError) {
       out.error(`kprim: ${e.message}`);
       if (debug) out.error(String(e.stack));
       return 2;

@@ -75,6 +75,12 @@ export interface ExploreOptions {
   readonly fairCycles?: boolean;
   /** Called after each execution with the count so far (benchmarks sample memory here). */
   readonly onExecution?: (executions: number) => void;
+  /**
+   * Asked after each execution: true ends the exploration there (a Ctrl-C or
+   * a time limit in the CLI). The result then has `stopped: true`, counts
+   * what ran, and is never `exhausted`.
+   */
+  readonly shouldStop?: () => boolean;
 }
 
 interface Common {
@@ -95,6 +101,8 @@ interface Common {
   /** Console lines seen (observations), each with the number of executions that printed it. */
   readonly console: readonly ConsoleCount[];
   readonly lockOrder: LockOrderReport | null;
+  /** `shouldStop` ended the exploration before its budget or space ran out. */
+  readonly stopped: boolean;
 }
 
 export interface Found extends Common {
@@ -201,11 +209,16 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
   let bound: number | null = null;
   let blocked = 0;
   let cycles = 0;
+  let stopped = false;
+  const stopNow = (): boolean => {
+    if (opts.shouldStop?.() === true) stopped = true;
+    return stopped;
+  };
 
   const onResult = (r: RunResult): boolean => {
     tally.add(recordOf(tally.executions + 1, r, target, watch.take()));
     opts.onExecution?.(tally.executions);
-    return stopOnFound && tally.found !== null;
+    return (stopOnFound && tally.found !== null) || stopNow();
   };
 
   switch (mode.kind) {
@@ -218,6 +231,7 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
         tally.add(record);
         opts.onExecution?.(tally.executions);
         if (stopOnFound && tally.found !== null) break;
+        if (stopNow()) break;
       }
       break;
     }
@@ -264,7 +278,7 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
         blocked += stats.blocked;
         cycles += stats.cycles;
         bound = b;
-        if (stopOnFound && tally.found !== null) break;
+        if ((stopOnFound && tally.found !== null) || stopped) break;
         // Nothing was cut by the bound: this round covered the whole space.
         if (stats.exhausted) {
           exhausted = true;
@@ -283,10 +297,11 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
     mode: describeMode(mode),
     blocked,
     cycles,
-    exhausted,
+    exhausted: exhausted && !stopped,
     bound,
     graph,
     maxSteps,
+    stopped,
   });
 }
 
@@ -304,6 +319,7 @@ export function finish(
     readonly bound: number | null;
     readonly graph: { report(): LockOrderReport } | null;
     readonly maxSteps: number;
+    readonly stopped: boolean;
   },
 ): ExploreResult {
   const common: Common = {
@@ -317,6 +333,7 @@ export function finish(
     restartLimited: tally.restartLimited,
     console: tally.console(),
     lockOrder: info.graph?.report() ?? null,
+    stopped: info.stopped,
   };
   const f = tally.found;
   if (f === null) {

@@ -29,7 +29,11 @@ import type { MachineFactory } from "./factory.js";
 import type { SampleContext, SamplingMode } from "./sampling.js";
 import { type RunRecord, Tally } from "./tally.js";
 
-/** Where a worker finds the factory: `(await import(module))[export](args)`. */
+/**
+ * Where a worker finds the factory: `await (await import(module))[export](args)`
+ * (the export may return the factory or a promise of it, e.g. after loading
+ * plugins).
+ */
 export interface FactorySpec {
   readonly module: string;
   readonly export: string;
@@ -39,7 +43,7 @@ export interface FactorySpec {
 
 export interface ParallelOptions extends Pick<
   ExploreOptions,
-  "target" | "maxSteps" | "stopOnFound" | "shrink" | "prefix"
+  "target" | "maxSteps" | "stopOnFound" | "shrink" | "prefix" | "shouldStop"
 > {
   readonly mode: SamplingMode;
   /** Worker threads (≥ 1). */
@@ -78,7 +82,7 @@ export async function loadFactory(spec: FactorySpec): Promise<MachineFactory> {
   if (typeof make !== "function") {
     throw new ExploreConfigError(`${spec.module} has no function export "${spec.export}"`);
   }
-  return (make as (args: unknown) => MachineFactory)(spec.args);
+  return await (make as (args: unknown) => MachineFactory | Promise<MachineFactory>)(spec.args);
 }
 
 export async function exploreParallel(spec: FactorySpec, opts: ParallelOptions): Promise<ExploreResult> {
@@ -104,10 +108,13 @@ export async function exploreParallel(spec: FactorySpec, opts: ParallelOptions):
   for (let from = 0, id = 0; from < mode.runs; from += sliceSize, id++) {
     slices.push({ id, from, to: Math.min(mode.runs, from + sliceSize) });
   }
-  const results = await runSlices({ spec, mode, steps, ctx, stopOnFound }, slices, opts.workers, stopOnFound);
+  const stop = { asked: opts.shouldStop ?? (() => false), stopped: false };
+  const results = await runSlices({ spec, mode, steps, ctx, stopOnFound }, slices, opts.workers, stopOnFound, stop);
   const tally = new Tally();
   outer: for (const recs of results) {
-    for (const r of recs ?? []) {
+    // After a stop, only the slices before the first one that never ran count (records stay in run order).
+    if (recs === undefined) break;
+    for (const r of recs) {
       tally.add(r);
       if (stopOnFound && tally.found !== null) break outer;
     }
@@ -120,6 +127,7 @@ export async function exploreParallel(spec: FactorySpec, opts: ParallelOptions):
     bound: null,
     graph: null,
     maxSteps,
+    stopped: stop.stopped && tally.found === null,
   });
 }
 
@@ -129,6 +137,7 @@ function runSlices(
   slices: readonly Slice[],
   workers: number,
   stopOnFound: boolean,
+  stop: { readonly asked: () => boolean; stopped: boolean },
 ): Promise<(RunRecord[] | undefined)[]> {
   return new Promise((resolve, reject) => {
     const results: (RunRecord[] | undefined)[] = new Array(slices.length);
@@ -145,6 +154,8 @@ function runSlices(
     };
     const feed = (w: Worker): void => {
       while (next < slices.length && slices[next]!.from + 1 > limit) next = slices.length;
+      if (next < slices.length && !stop.stopped && stop.asked()) stop.stopped = true;
+      if (stop.stopped) next = slices.length;
       if (next >= slices.length) {
         if (busy === 0) {
           stopAll();

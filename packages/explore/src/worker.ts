@@ -15,13 +15,19 @@ import type { Slice, WorkerInit } from "./parallel.js";
 const init = workerData as WorkerInit;
 const port = parentPort!;
 
-void import(init.spec.module).then((mod: Record<string, unknown>) => {
+void import(init.spec.module).then(async (mod: Record<string, unknown>) => {
   const make = mod[init.spec.export];
   if (typeof make !== "function") {
     port.postMessage({ kind: "error", message: `${init.spec.module} has no function export "${init.spec.export}"` });
     return;
   }
-  const factory = (make as (args: unknown) => MachineFactory)(init.spec.args);
+  let factory: MachineFactory;
+  try {
+    factory = await (make as (args: unknown) => MachineFactory | Promise<MachineFactory>)(init.spec.args);
+  } catch (e) {
+    port.postMessage({ kind: "error", message: e instanceof Error ? e.message : String(e) });
+    return;
+  }
   const watch = new RestartWatch();
   port.on("message", (s: Slice) => {
     const records: RunRecord[] = [];

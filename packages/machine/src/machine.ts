@@ -122,6 +122,13 @@ export interface SchedulerHooks {
   canPreempt?(t: Thread): boolean;
   /** Why a runnable thread cannot be resumed, for deadlock reports. */
   describeWait?(t: Thread): string | undefined;
+  /**
+   * Just before the machine runs `t`'s own code (its body, up to its next
+   * step or its end). Observation only: it must not touch the machine. A
+   * watchdog outside the run uses it to name a thread whose body never
+   * yields (the machine is synchronous and cannot interrupt one itself).
+   */
+  onResume?(t: Thread): void;
 }
 
 export interface RunCounters {
@@ -197,6 +204,7 @@ export class Machine implements MachineView {
   private recording: boolean;
   private readonly detectors: Detector[];
   private readonly hooks: SchedulerHooks[] = [];
+  private readonly resumeHooks: SchedulerHooks[] = [];
   private readonly extensions = new Map<Extension<unknown>, unknown>();
   private readonly jitter: { prng: Prng; amount: number } | null;
   private readonly header: ScheduleHeader;
@@ -323,6 +331,7 @@ export class Machine implements MachineView {
 
   addHooks(h: SchedulerHooks): void {
     this.hooks.push(h);
+    if (h.onResume) this.resumeHooks.push(h);
   }
 
   ext<T>(e: Extension<T>): T {
@@ -816,6 +825,7 @@ export class Machine implements MachineView {
   private advance(cpu: Cpu, t: Thread, value: unknown): void {
     this.actor = t;
     if (t.fresh || t.drainTarget >= 0) value = this.beforeResume(cpu, t, value);
+    if (this.resumeHooks.length !== 0) for (const h of this.resumeHooks) h.onResume!(t);
     const stack = t.stack;
     let r = stack[stack.length - 1]!.next(value);
     while (r.done === true) {

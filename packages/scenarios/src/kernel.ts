@@ -5,7 +5,7 @@
  * catalogue runs with the replacement.
  */
 import { type BufLayer, bufLayer } from "@kprim/buf";
-import { ParamError } from "@kprim/machine";
+import { nearest, ParamError } from "@kprim/machine";
 import { builtinInterlocks, type InterlockDeps, type InterlockKind } from "@kprim/lockmgr";
 import { type SleepqLayer, sleepqLayer, type WakeupForm } from "@kprim/sleepq";
 import { type SpinlockLayer, spinlockLayer } from "@kprim/spinlock";
@@ -33,7 +33,11 @@ export function composeKernel(options: RunOptions, overrides: KernelOverrides = 
   const interlocks = { ...builtinInterlocks, ...overrides.interlocks };
   const interlock = overrides.interlock ?? interlocks[options.interlock];
   if (interlock === undefined) {
-    throw new ParamError(`unknown interlock "${options.interlock}"; interlocks: ${Object.keys(interlocks).join(", ")}`);
+    const names = Object.keys(interlocks);
+    const near = nearest(options.interlock, names);
+    throw new ParamError(
+      `unknown interlock "${options.interlock}"${near ? ` (did you mean "${near}"?)` : ""}; interlocks: ${names.join(", ")}`,
+    );
   }
   return {
     options,

@@ -18,7 +18,7 @@ import {
 } from "@kprim/machine";
 import { catalogue as builtin } from "./catalogue.js";
 import type { KernelScenario } from "./define.js";
-import { composeKernel } from "./kernel.js";
+import { composeKernel, type KernelOverrides } from "./kernel.js";
 import { DEFAULT_VARIANT, resolveOptions, type RunOptions } from "./options.js";
 
 export interface PrepareSpec {
@@ -30,6 +30,12 @@ export interface PrepareSpec {
   readonly params?: Readonly<Record<string, unknown>>;
   /** Where to look the scenario up (default: the built-in catalogue). */
   readonly catalogue?: readonly KernelScenario[];
+  /**
+   * Layers put in place of the defaults, and more interlocks to choose by
+   * name (a plugin's): `options.interlock` (or the variant's) is looked up in
+   * the built-in interlocks plus `kernel.interlocks`.
+   */
+  readonly kernel?: KernelOverrides;
 }
 
 export interface BuildOptions {
@@ -74,6 +80,9 @@ export function prepare(spec: PrepareSpec): Prepared {
   const overrides = spec.options ?? {};
   const options = resolveOptions(variant, overrides);
   const params = resolveParams(scenario.params, spec.params ?? {}, scenario.name) as Readonly<Record<string, unknown>>;
+  const kernelOverrides = spec.kernel ?? {};
+  // Compose once now so that an unknown interlock is an error here, not at the first build.
+  composeKernel(options, kernelOverrides);
   const cpus = scenario.cpus(params as never);
   const header: ScheduleHeader = {
     scenario: scenario.name,
@@ -100,7 +109,7 @@ export function prepare(spec: PrepareSpec): Prepared {
         ...(opts.cost ? { cost: opts.cost } : {}),
         ...(opts.jitter ? { jitter: opts.jitter } : {}),
       });
-      const kernel = composeKernel(options);
+      const kernel = composeKernel(options, kernelOverrides);
       const setup = scenario.setup({ machine, kernel, params: params as never, options });
       for (const d of setup?.detectors ?? []) machine.addDetector(d);
       for (const d of opts.detectors ?? []) machine.addDetector(d);
@@ -109,13 +118,18 @@ export function prepare(spec: PrepareSpec): Prepared {
   };
 }
 
-/** Re-prepare the run a schedule header describes. */
-export function prepareFromHeader(header: ScheduleHeader, list?: readonly KernelScenario[]): Prepared {
+/** Re-prepare the run a schedule header describes (with the same catalogue and kernel overrides as the run). */
+export function prepareFromHeader(
+  header: ScheduleHeader,
+  list?: readonly KernelScenario[],
+  kernel?: KernelOverrides,
+): Prepared {
   return prepare({
     scenario: header.scenario,
     variant: header.variant || DEFAULT_VARIANT,
     options: header.options,
     params: header.params,
     ...(list ? { catalogue: list } : {}),
+    ...(kernel ? { kernel } : {}),
   });
 }

@@ -1,3 +1,4 @@
+import { spinInterlock, type InterlockKind } from "@kprim/lockmgr";
 import { formatSchedule, param, parseSchedule, random, replay } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { kernelScenario, prepare, prepareFromHeader } from "../src/index.js";
@@ -81,6 +82,45 @@ describe("preparing and running a scenario", () => {
     );
     expect(() => prepare({ scenario: "bumpers", params: { threads: 9 }, catalogue: list })).toThrow(
       'parameter "threads" must be between 1 and 4, got 9',
+    );
+    expect(() => prepare({ scenario: "bumpers", options: { interlock: "spinn" }, catalogue: list })).toThrow(
+      'unknown interlock "spinn" (did you mean "spin"?); interlocks: token, spin, spin-naive',
+    );
+  });
+});
+
+describe("kernel overrides (the plugin hook)", () => {
+  /** A plugin-style interlock: the spin interlock under another name, counting what it creates. */
+  const created: string[] = [];
+  const counted: InterlockKind = {
+    ...spinInterlock,
+    name: "counted-spin",
+    description: "the spin interlock, counting creations",
+    create(machine, name, deps, opts) {
+      created.push(name);
+      return spinInterlock.create(machine, name, deps, opts);
+    },
+  };
+
+  it("an interlock added by name is chosen with options.interlock, and a header prepares it again", () => {
+    const kernel = { interlocks: { "counted-spin": counted } };
+    const p = prepare({ scenario: "lockmgr-lost-wakeup", options: { interlock: "counted-spin" }, kernel });
+    expect(p.options.interlock).toBe("counted-spin");
+    expect(p.header.options).toEqual({ interlock: "counted-spin" });
+    created.length = 0;
+    const r = p.build({ strategy: random({ seed: 1 }) }).run();
+    expect(r.outcome.kind).toBe("ok");
+    expect(created.length).toBeGreaterThan(0);
+    expect(() => prepareFromHeader(p.header)).toThrow('unknown interlock "counted-spin"');
+    const again = prepareFromHeader(p.header, undefined, kernel);
+    created.length = 0;
+    again.build({ strategy: replay(r.schedule.choices) }).run();
+    expect(created.length).toBeGreaterThan(0);
+  });
+
+  it("without the override the name is unknown, with a suggestion", () => {
+    expect(() => prepare({ scenario: "lockmgr-lost-wakeup", options: { interlock: "counted-spin" } })).toThrow(
+      'unknown interlock "counted-spin"',
     );
   });
 });

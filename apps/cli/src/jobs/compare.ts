@@ -1,0 +1,99 @@
+/**
+ * `compare`: one scenario under several variants, side by side — the verdict
+ * (checked the oracle's way where matrix.json has a row, else a DPOR search
+ * for any failure), whether it matches the row, the executions to the first
+ * failure, console warnings per 10,000 random runs, and simulated cycles and
+ * IPIs per operation (medians of timed runs with seeded jitter; an operation
+ * is one thread of the scenario).
+ */
+import { explore, replaySchedule } from "@kprim/explore";
+import { timed } from "@kprim/machine";
+import { matrix, type Prepared, VARIANT_NAMES } from "@kprim/scenarios";
+import type { CompareJob } from "../worker/protocol.js";
+import { check, rowFor } from "./check.js";
+import type { JobContext } from "./context.js";
+import type { CompareReport, CompareRow } from "./reports.js";
+
+const TIMED_SEEDS = 5;
+const NO_ROW_BUDGET = 100_000;
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+const round = (x: number, digits: number): number => Number(x.toFixed(digits));
+
+function costs(ctx: JobContext, p: Prepared): { cyclesPerOp: number; ipisPerOp: number } {
+  const cycles: number[] = [];
+  const ipis: number[] = [];
+  for (let seed = 1; seed <= TIMED_SEEDS; seed++) {
+    const r = ctx.machine(p, { strategy: timed(), jitter: { seed, amount: 0.1 }, maxSteps: 20_000 }).run();
+    const ops = Math.max(1, r.threads.length);
+    cycles.push((r.makespan * r.ncpus) / ops);
+    ipis.push(r.counters.total.ipisSent / ops);
+  }
+  return { cyclesPerOp: round(median(cycles), 1), ipisPerOp: round(median(ipis), 2) };
+}
+
+function warnings(ctx: JobContext, p: Prepared, runs: number): number {
+  const r = explore(ctx.factory(p), {
+    mode: { kind: "random", seed: 1, runs },
+    target: "any",
+    stopOnFound: false,
+    shrink: false,
+    maxSteps: 20_000,
+  });
+  const lines = r.console.reduce((n, c) => n + c.count, 0);
+  return round((lines * 10_000) / runs, 1);
+}
+
+export function compareJob(ctx: JobContext, job: CompareJob): CompareReport {
+  const base = ctx.prepare(job.spec);
+  const specId = base.scenario.specId;
+  const rowVariants = [...new Set(matrix.rows.filter((r) => r.id === specId).map((r) => r.variant))];
+  const variants = job.variants ?? (rowVariants.length > 0 ? rowVariants : VARIANT_NAMES);
+  // Prepare every variant first: a bad name fails before any exploring.
+  const prepared = variants.map((variant) => ctx.prepare({ ...job.spec, variant }));
+  ctx.started(`${base.scenario.name} under ${variants.length} variants`, null);
+  const rows: CompareRow[] = prepared.map((p): CompareRow => {
+    const row = rowFor(matrix.rows, specId, p.variant, job.spec.options);
+    const measured = { runs: job.runs, warningsPer10k: warnings(ctx, p, job.runs), ...costs(ctx, p) };
+    if (row !== undefined) {
+      const c = check(ctx, p, row);
+      return {
+        variant: p.variant,
+        options: job.spec.options,
+        verdict: c.shown,
+        signal: row.signal,
+        expected: row.expect,
+        matches: c.verdict.holds,
+        detail: c.summary,
+        schedulesToFailure: c.executionsToFound,
+        replay: c.found ? ctx.replayCommand(p.scenario.name, c.found.shrunk) : null,
+        ...measured,
+      };
+    }
+    const r = explore(ctx.factory(p), { mode: { kind: "dpor" }, maxExecutions: NO_ROW_BUDGET, maxSteps: 20_000 });
+    const found = r.kind === "found";
+    if (found) replaySchedule(ctx.factory(p), r.shrunk); // the replay handle reproduces (throws if not)
+    return {
+      variant: p.variant,
+      options: job.spec.options,
+      verdict: r.kind,
+      signal: r.signal,
+      expected: null,
+      matches: null,
+      detail: found
+        ? `${r.failure} (${r.mode})`
+        : r.exhausted
+          ? `exhausted in ${r.executions} executions, no failure`
+          : `no failure in ${r.executions} executions (not exhausted)`,
+      schedulesToFailure: found ? r.executionsToFound : null,
+      replay: found ? ctx.replayCommand(p.scenario.name, r.shrunk) : null,
+      ...measured,
+    };
+  });
+  return { scenario: base.scenario.name, specId, rows };
+}

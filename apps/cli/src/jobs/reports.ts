@@ -1,0 +1,133 @@
+/**
+ * What jobs send back to the main thread: plain, JSON-able data, rendered as
+ * text or printed as `--json`. Nothing here holds a timing: the same command
+ * gives the same report.
+ */
+import type { ConsoleCount } from "@kprim/explore";
+import type { ConsoleLine, Counters, Outcome } from "@kprim/machine";
+import type { StopReason, TraceFormat } from "../worker/protocol.js";
+
+export interface ListEntry {
+  readonly name: string;
+  readonly specId: string | null;
+  readonly description: string;
+  /** "built-in" or the plugin that adds it. */
+  readonly source: string;
+  readonly params: readonly {
+    readonly name: string;
+    readonly type: string;
+    readonly default: number | boolean | string;
+    readonly description: string;
+  }[];
+  /** The matrix rows of its spec id: each variant (with options) it is checked under, and the verdict expected. */
+  readonly variants: readonly {
+    readonly variant: string;
+    readonly options: Readonly<Record<string, string>>;
+    readonly expect: "found" | "not-found";
+    readonly signal: string;
+  }[];
+}
+
+export interface ListReport {
+  readonly scenarios: readonly ListEntry[];
+  readonly interlocks: readonly { readonly name: string; readonly source: string; readonly description: string }[];
+  readonly variants: readonly string[];
+  readonly strategies: readonly { readonly name: string; readonly source: string }[];
+}
+
+export interface RunHeader {
+  readonly scenario: string;
+  readonly variant: string;
+  /** The variant's options with the overrides applied. */
+  readonly options: Readonly<Record<string, string>>;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+export interface RunReport extends RunHeader {
+  readonly strategy: string;
+  readonly signal: string;
+  readonly outcome: Outcome;
+  readonly outcomeText: string;
+  /** The outcome (and console) show the signal: a failure found (exit 1). */
+  readonly found: boolean;
+  readonly console: readonly ConsoleLine[];
+  readonly counters: Counters;
+  readonly steps: number;
+  readonly makespan: number;
+  readonly schedule: string;
+  readonly replay: string;
+  readonly trace: { readonly format: TraceFormat; readonly content: string } | null;
+}
+
+export interface ExploreReport extends RunHeader {
+  readonly verdict: "found" | "not-found";
+  readonly signal: string;
+  readonly mode: string;
+  readonly executions: number;
+  readonly exhausted: boolean;
+  readonly bound: number | null;
+  /** Console lines seen (observations), each with the number of executions that printed it. */
+  readonly warnings: readonly ConsoleCount[];
+  readonly outcomes: Readonly<Record<string, number>>;
+  readonly stepLimited: number;
+  /** Why the exploration ended early, if it did. */
+  readonly stopped: StopReason | null;
+  readonly failure: string | null;
+  readonly executionsToFound: number | null;
+  readonly schedule: string | null;
+  readonly shrunk: string | null;
+  readonly shrunkSteps: number | null;
+  readonly replay: string | null;
+}
+
+export interface CompareRow {
+  readonly variant: string;
+  readonly options: Readonly<Record<string, string>>;
+  /** found: the row's signal (or a failure, with no row) was shown; not-found: not in what was explored. */
+  readonly verdict: "found" | "not-found";
+  readonly signal: string;
+  /** The matrix row's expectation, or null when matrix.json has no row for this scenario and variant. */
+  readonly expected: "found" | "not-found" | null;
+  readonly matches: boolean | null;
+  readonly detail: string;
+  /** Executions explored up to the first that showed the signal (null: none did). */
+  readonly schedulesToFailure: number | null;
+  readonly replay: string | null;
+  /** Runs (seeded random schedules) behind the warning rate. */
+  readonly runs: number;
+  /** Console lines per 10,000 random runs (each text counted once per run). */
+  readonly warningsPer10k: number;
+  /** Medians over 5 timed runs with seeded jitter; an operation is one scenario thread. */
+  readonly cyclesPerOp: number;
+  readonly ipisPerOp: number;
+}
+
+export interface CompareReport {
+  readonly scenario: string;
+  readonly specId: string | null;
+  readonly rows: readonly CompareRow[];
+}
+
+export interface DemoSection {
+  readonly title: string;
+  readonly scenario: string;
+  readonly variant: string;
+  readonly options: Readonly<Record<string, string>>;
+  readonly expect: "found" | "not-found";
+  readonly signal: string;
+  readonly holds: boolean;
+  readonly detail: string;
+  readonly executions: number;
+  readonly failure: string | null;
+  readonly shrunk: string | null;
+  readonly shrunkSteps: number | null;
+  readonly replay: string | null;
+  /** The shrunk schedule replayed: its outcome and console. */
+  readonly replayed: string | null;
+  readonly warnings: readonly string[];
+}
+
+export interface DemoReport {
+  readonly sections: readonly DemoSection[];
+  readonly ok: boolean;
+}

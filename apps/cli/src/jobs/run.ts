@@ -1,0 +1,162 @@
+/**
+ * `run` and `replay`: one machine, one schedule. `run` picks its schedule
+ * with a strategy (random, PCT, timed, round-robin, or a plugin's); `replay`
+ * follows a schedule string choice for choice, with the scenario, variant,
+ * options and parameters of its header.
+ */
+import { estimateSteps, matchSignal, parseSignal, pct, replaySchedule } from "@kprim/explore";
+import {
+  describeOutcome,
+  formatSchedule,
+  nearest,
+  parseSchedule,
+  random,
+  roundRobin,
+  type RunResult,
+  ScheduleError,
+  type Strategy,
+  timed,
+} from "@kprim/machine";
+import type { Prepared } from "@kprim/scenarios";
+import { documentFromRun, toChromeTraceJson, toHtml, toText } from "@kprim/trace";
+import { UsageError } from "../errors.js";
+import type { ReplayJob, RunJob, RunSpec, TraceFormat } from "../worker/protocol.js";
+import type { JobContext } from "./context.js";
+import type { RunHeader, RunReport } from "./reports.js";
+
+export const RUN_STRATEGIES = ["random", "pct", "timed", "rr"] as const;
+
+/** Prepare a run, taking `--cpus` as the scenario's `cpus` parameter when it has one. */
+export function prepareRun(ctx: JobContext, spec: RunSpec, cpus: number | undefined): Prepared {
+  if (cpus === undefined) return ctx.prepare(spec);
+  const first = ctx.prepare(spec);
+  if ("cpus" in first.scenario.params) {
+    if (spec.params["cpus"] !== undefined && spec.params["cpus"] !== String(cpus)) {
+      throw new UsageError(`--cpus ${cpus} and --param cpus=${spec.params["cpus"]} disagree`);
+    }
+    return ctx.prepare({ ...spec, params: { ...spec.params, cpus: String(cpus) } });
+  }
+  if (first.cpus !== cpus) {
+    const names = Object.keys(first.scenario.params);
+    throw new UsageError(
+      `scenario ${first.scenario.name} runs on ${first.cpus} cpus${names.length ? ` for these parameters (${names.join(", ")})` : ""}; it has no cpus parameter`,
+    );
+  }
+  return first;
+}
+
+export function header(p: Prepared): RunHeader {
+  return { scenario: p.scenario.name, variant: p.variant, options: { ...p.options }, params: { ...p.header.params } };
+}
+
+function makeStrategy(
+  ctx: JobContext,
+  p: Prepared,
+  job: RunJob,
+): { strategy: Strategy; label: string; jitter: boolean } {
+  switch (job.strategy) {
+    case "random":
+      return { strategy: random({ seed: job.seed }), label: `random(seed=${job.seed})`, jitter: false };
+    case "pct": {
+      const steps = estimateSteps(ctx.factory(p), job.maxSteps);
+      return {
+        strategy: pct({ seed: job.seed, depth: job.depth, steps }),
+        label: `pct(seed=${job.seed}, d=${job.depth}, steps=${steps})`,
+        jitter: false,
+      };
+    }
+    case "timed":
+      return { strategy: timed(), label: `timed(jitter seed=${job.seed})`, jitter: true };
+    case "rr":
+      return { strategy: roundRobin(), label: "round-robin", jitter: false };
+    default: {
+      const plugin = ctx.registry.strategy(job.strategy);
+      if (plugin === undefined) {
+        const names = [...RUN_STRATEGIES, ...ctx.registry.strategies.map((s) => s.name)];
+        const near = nearest(job.strategy, names);
+        throw new UsageError(
+          `unknown strategy "${job.strategy}"${near ? ` (did you mean "${near}"?)` : ""}; strategies: ${names.join(", ")}`,
+        );
+      }
+      return { strategy: plugin({ seed: job.seed }), label: `${job.strategy}(seed=${job.seed})`, jitter: false };
+    }
+  }
+}
+
+export function exportTrace(
+  r: RunResult,
+  format: TraceFormat,
+  meta: { scenario: string; variant: string; replay: string },
+): string {
+  const doc = documentFromRun(r, { scenario: meta.scenario, variant: meta.variant, replayCommand: meta.replay });
+  switch (format) {
+    case "text":
+      return toText(doc);
+    case "json":
+      return `${JSON.stringify(doc, null, 1)}\n`;
+    case "perfetto":
+      return toChromeTraceJson(doc);
+    case "html":
+      return toHtml(doc);
+    default: {
+      const never: never = format;
+      throw new UsageError(`unknown trace format ${String(never)}`);
+    }
+  }
+}
+
+function report(
+  ctx: JobContext,
+  p: Prepared,
+  r: RunResult,
+  strategy: string,
+  signalText: string,
+  trace: TraceFormat | undefined,
+): RunReport {
+  const signal = parseSignal(signalText);
+  const schedule = formatSchedule(r.schedule);
+  const replay = ctx.replayCommand(p.scenario.name, schedule);
+  const h = header(p);
+  return {
+    ...h,
+    strategy,
+    signal: signalText,
+    outcome: r.outcome,
+    outcomeText: describeOutcome(r.outcome),
+    found: matchSignal(signal, r.outcome, r.console),
+    console: r.console,
+    counters: r.counters.total,
+    steps: r.steps,
+    makespan: r.makespan,
+    schedule,
+    replay,
+    trace: trace ? { format: trace, content: exportTrace(r, trace, { ...h, replay }) } : null,
+  };
+}
+
+export function runJob(ctx: JobContext, job: RunJob): RunReport {
+  parseSignal(job.signal);
+  const p = prepareRun(ctx, job.spec, job.cpus);
+  const { strategy, label, jitter } = makeStrategy(ctx, p, job);
+  const m = ctx.machine(p, {
+    strategy,
+    maxSteps: job.maxSteps,
+    trace: job.trace !== undefined,
+    ...(jitter ? { jitter: { seed: job.seed, amount: 0.1 } } : {}),
+  });
+  return report(ctx, p, m.run(), label, job.signal, job.trace);
+}
+
+export function replayJob(ctx: JobContext, job: ReplayJob): RunReport {
+  parseSignal(job.signal);
+  const s = parseSchedule(job.schedule);
+  if (s.header.scenario !== job.scenario) {
+    throw new ScheduleError(`the schedule is for scenario "${s.header.scenario}", not "${job.scenario}"`);
+  }
+  const p = ctx.registry.prepareFromHeader(s.header);
+  const r = replaySchedule(ctx.factory(p), s, {
+    expect: p.header,
+    ...(job.trace !== undefined ? { trace: true } : {}),
+  });
+  return report(ctx, p, r, "replay", job.signal, job.trace);
+}

@@ -1,0 +1,160 @@
+/** Human-readable reports (the --json forms are the report objects themselves). */
+import Table from "cli-table3";
+import type { CompareReport, DemoReport, ExploreReport, ListReport, RunHeader, RunReport } from "./jobs/reports.js";
+import type { Out } from "./out.js";
+
+const pairs = (r: Readonly<Record<string, string>>): string =>
+  Object.keys(r)
+    .sort()
+    .map((k) => `${k}=${r[k]}`)
+    .join(" ");
+
+export function describeRun(h: RunHeader): string {
+  const params = pairs(h.params);
+  return `${h.scenario} under ${h.variant} (${pairs(h.options)})${params ? ` with ${params}` : ""}`;
+}
+
+export function renderList(out: Out, r: ListReport): void {
+  const { c } = out;
+  out.heading(`${r.scenarios.length} scenarios`);
+  for (const s of r.scenarios) {
+    out.line("");
+    out.line(
+      `${c.bold(s.name)}  ${c.dim(s.specId ?? "no spec id")}${s.source !== "built-in" ? c.dim(`  (plugin ${s.source})`) : ""}`,
+    );
+    out.line(`  ${s.description}`);
+    for (const p of s.params)
+      out.line(`  --param ${p.name}=<${p.type}>  default ${String(p.default)}: ${p.description}`);
+    if (s.variants.length > 0) {
+      const rows = s.variants.map((v) => {
+        const opts = pairs(v.options);
+        return `${v.variant}${opts ? `+${opts}` : ""} → ${v.expect} ${v.signal}`;
+      });
+      out.line(`  matrix: ${rows.join("; ")}`);
+    } else {
+      out.line(`  matrix: no rows (runs under every variant)`);
+    }
+  }
+  out.line("");
+  out.line(`variants: ${r.variants.join(", ")}`);
+  out.line(
+    `interlocks: ${r.interlocks.map((i) => (i.source === "built-in" ? i.name : `${i.name} (plugin ${i.source})`)).join(", ")}`,
+  );
+  out.line(
+    `run strategies: ${r.strategies.map((s) => (s.source === "built-in" ? s.name : `${s.name} (plugin ${s.source})`)).join(", ")}`,
+  );
+}
+
+export function renderRun(out: Out, r: RunReport): void {
+  const { c } = out;
+  out.heading(`${describeRun(r)}, ${r.strategy}`);
+  const verdict = r.outcome.kind === "ok" ? c.green(r.outcomeText) : c.red(r.outcomeText);
+  out.line(`outcome: ${verdict}`);
+  if (r.signal !== "failure") out.line(`signal ${r.signal}: ${r.found ? c.red("shown") : "not shown"}`);
+  out.line(`console (${r.console.length} line${r.console.length === 1 ? "" : "s"}):`);
+  for (const l of r.console) out.line(`  step ${l.step} cpu${l.cpu} ${l.thread}: ${c.yellow(l.text)}`);
+  const t = r.counters;
+  out.line(
+    `counters: ${r.steps} steps, ${r.makespan} cycles makespan, ${t.ipisSent} IPIs sent / ${t.ipisTaken} taken, ${t.switches} switches, ${t.preemptions} preemptions, ${t.spinCycles} spin cycles, ${t.transfers} cache-line transfers, ${t.atomics} atomics`,
+  );
+  out.line(`schedule: ${r.schedule}`);
+  if (r.found) out.line(`replay:   ${r.replay}`);
+}
+
+export function renderExplore(out: Out, r: ExploreReport): void {
+  const { c } = out;
+  out.heading(`explore ${describeRun(r)}`);
+  out.line(`mode: ${r.mode}; signal: ${r.signal}`);
+  if (r.stopped !== null) {
+    out.line(
+      c.yellow(
+        r.stopped === "interrupted"
+          ? `stopped by Ctrl-C after ${r.executions} executions (partial result)`
+          : `stopped at the time limit after ${r.executions} executions (partial result)`,
+      ),
+    );
+  }
+  if (r.verdict === "found") {
+    out.line(`verdict: ${c.red(`FOUND ${r.signal}`)} at execution ${r.executionsToFound} of ${r.executions}`);
+    out.line(`failure: ${r.failure}`);
+    out.line(`schedule: ${r.schedule}`);
+    out.line(`shrunk:   ${r.shrunk} (${r.shrunkSteps} steps)`);
+    out.line(`replay:   ${c.bold(r.replay ?? "")}`);
+  } else {
+    const how = r.exhausted
+      ? `every schedule explored (${r.executions} executions): ${r.signal} cannot happen`
+      : `${r.executions} executions${r.bound !== null ? ` within ${r.bound} preemptions` : ""}, not exhaustive`;
+    out.line(`verdict: ${c.green("not found")} — ${how}`);
+  }
+  if (r.stepLimited > 0) out.line(c.yellow(`${r.stepLimited} executions hit the step limit`));
+  if (r.warnings.length > 0) {
+    out.line(`console lines seen (observations${r.signal.startsWith("console:") ? "" : ", not failures"}):`);
+    for (const w of r.warnings) out.line(`  ${c.yellow(w.text)} — in ${w.count} of ${r.executions} executions`);
+    if (r.verdict === "not-found" && !r.signal.startsWith("console:") && r.signal !== "any") {
+      out.line(c.dim(`  (--signal 'console:<text>' makes a console line the target)`));
+    }
+  }
+}
+
+export function renderCompare(out: Out, r: CompareReport): void {
+  const { c } = out;
+  out.heading(`compare ${r.scenario}${r.specId ? ` (${r.specId})` : ""}`);
+  const table = new Table({
+    head: ["variant", "verdict", "matrix.json", "schedules to failure", "warnings /10k runs", "cycles/op", "IPIs/op"],
+    style: { head: [], border: [] },
+  });
+  for (const row of r.rows) {
+    const opts = pairs(row.options);
+    const matrixCell =
+      row.expected === null ? "no row" : `${row.expected} ${row.matches ? c.green("✓ match") : c.red("✗ MISMATCH")}`;
+    table.push([
+      `${row.variant}${opts ? ` ${opts}` : ""}`,
+      `${row.verdict} ${row.signal}`,
+      matrixCell,
+      row.schedulesToFailure === null ? "—" : String(row.schedulesToFailure),
+      String(row.warningsPer10k),
+      String(row.cyclesPerOp),
+      String(row.ipisPerOp),
+    ]);
+  }
+  out.line(table.toString());
+  out.line(
+    c.dim(
+      `warnings: console lines in ${r.rows[0]?.runs ?? 0} seeded random runs, per 10,000; cycles and IPIs: medians of 5 timed runs with seeded jitter, per scenario thread`,
+    ),
+  );
+  for (const row of r.rows) {
+    out.line(`${row.variant}: ${row.detail}`);
+    if (row.replay) out.line(`  replay: ${row.replay}`);
+  }
+}
+
+export function renderDemo(out: Out, r: DemoReport): void {
+  const { c } = out;
+  out.heading("kprim demo — DragonFly BSD, November 2005: lockmgr's interlock, from a token to a spinlock");
+  out.line("Every verdict below is checked against matrix.json, the project's acceptance oracle.");
+  for (const [i, s] of r.sections.entries()) {
+    out.line("");
+    out.heading(`${i + 1}. ${s.title}`);
+    out.line(`   ${s.scenario} under ${s.variant}; matrix.json expects: ${s.expect} ${s.signal}`);
+    if (s.shrunk !== null) {
+      out.line(
+        `   found after ${s.executions} executions: ${c.red(s.signal.startsWith("console:") ? (s.warnings[0] ?? s.signal) : (s.failure ?? ""))}`,
+      );
+      for (const w of s.warnings)
+        if (s.signal.startsWith("console:") && w !== s.warnings[0]) out.line(`   also printed: ${c.yellow(w)}`);
+      out.line(`   shrunk counterexample (${s.shrunkSteps} steps): ${s.shrunk}`);
+      out.line(`   replay: ${c.bold(s.replay ?? "")}`);
+      out.line(`   replayed: ${s.replayed}`);
+    } else {
+      out.line(`   ${c.green(s.detail)}`);
+    }
+    out.line(`   ${s.holds ? c.green("✓ matches matrix.json") : c.red("✗ does NOT match matrix.json")}`);
+  }
+  out.line("");
+  out.line(
+    r.ok
+      ? c.green(`All ${r.sections.length} verdicts match matrix.json.`)
+      : c.red(`${r.sections.filter((s) => !s.holds).length} verdict(s) do not match matrix.json.`),
+  );
+}

@@ -1,0 +1,122 @@
+/**
+ * The main thread's side of the worker: start it with a job, poll the shared
+ * buffer (progress, the watchdog), pass on a stop request (Ctrl-C, time
+ * limit), and resolve with the job's report — or reject with a WorkerFailure
+ * that says whether it is an input error (one line, exit 2).
+ */
+import { Worker } from "node:worker_threads";
+import { UsageError } from "../errors.js";
+import { workerStart } from "./paths.js";
+import { CTRL, newShared, type StopReason, stopCode, type WorkerInit, type WorkerMessage } from "./protocol.js";
+import { WatchdogReader } from "./watchdog.js";
+
+/** An error the worker reported (its stack is the worker's). */
+export class WorkerFailure extends Error {
+  override readonly name = "WorkerFailure";
+  constructor(
+    message: string,
+    readonly input: boolean,
+    readonly workerStack: string,
+    /** The command's exit code: 2, or 130 for a second Ctrl-C. */
+    readonly exitCode = 2,
+  ) {
+    super(message);
+  }
+}
+
+export interface HostOptions {
+  /** A thread body running this long without a step ends the command (ms). */
+  readonly quietMs: number;
+  /** Ask the job to stop after this long (ms). */
+  readonly timeLimitMs?: number;
+  /** Ctrl-C asks the job to stop between executions (a second one aborts). */
+  readonly interruptible?: boolean;
+  readonly onStarted?: (label: string, total: number | null) => void;
+  /** Every poll (100 ms) with the executions so far. */
+  readonly onTick?: (executions: number) => void;
+  readonly onStopRequest?: (why: StopReason) => void;
+}
+
+const POLL_MS = 100;
+
+export function runInWorker<T>(
+  init: Omit<WorkerInit, "shared">,
+  opts: HostOptions,
+): Promise<{ data: T; stopped: StopReason | null }> {
+  const shared = newShared();
+  const ctrl = new Int32Array(shared);
+  const start = workerStart();
+  const worker = new Worker(start.url, {
+    workerData: { ...init, shared, entry: start.entry },
+    execArgv: start.execArgv,
+    // What plugins print goes to stderr, so that --json output stays one document.
+    stdout: true,
+  });
+  worker.stdout.pipe(process.stderr);
+  const reader = new WatchdogReader(shared);
+  let stopped: StopReason | null = null;
+  const requestStop = (why: StopReason): void => {
+    if (stopped !== null) return;
+    stopped = why;
+    Atomics.store(ctrl, CTRL.stop, stopCode(why));
+    opts.onStopRequest?.(why);
+  };
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let interrupts = 0;
+    const cleanup = (): void => {
+      settled = true;
+      clearInterval(poll);
+      if (timer) clearTimeout(timer);
+      if (opts.interruptible) process.off("SIGINT", onSigint);
+      void worker.terminate();
+    };
+    const fail = (e: Error): void => {
+      if (settled) return;
+      cleanup();
+      reject(e);
+    };
+    const onSigint = (): void => {
+      interrupts++;
+      if (interrupts === 1) requestStop("interrupted");
+      else fail(new WorkerFailure("interrupted (a second Ctrl-C)", true, "", 130));
+    };
+    if (opts.interruptible) process.on("SIGINT", onSigint);
+    const timer =
+      opts.timeLimitMs !== undefined ? setTimeout(() => requestStop("time-limit"), opts.timeLimitMs) : undefined;
+    const poll = setInterval(() => {
+      opts.onTick?.(Atomics.load(ctrl, CTRL.executions));
+      const stuck = reader.check(Date.now(), opts.quietMs);
+      if (stuck !== null) {
+        const secs = opts.quietMs / 1000;
+        fail(
+          new UsageError(
+            `watchdog: thread "${stuck.thread}" on cpu${stuck.cpu} ran ${secs} s without yielding a step (a thread body must yield at every step); stopped`,
+          ),
+        );
+      }
+    }, POLL_MS);
+    worker.on("message", (m: WorkerMessage) => {
+      if (settled) return;
+      switch (m.kind) {
+        case "started":
+          opts.onStarted?.(m.label, m.total);
+          return;
+        case "result":
+          opts.onTick?.(Atomics.load(ctrl, CTRL.executions));
+          cleanup();
+          resolve({ data: m.data as T, stopped });
+          return;
+        case "error":
+          fail(new WorkerFailure(m.message, m.input, m.stack));
+          return;
+        default: {
+          const never: never = m;
+          fail(new Error(`unexpected message ${String(never)}`));
+        }
+      }
+    });
+    worker.on("error", (e) => fail(e instanceof Error ? e : new Error(String(e))));
+    worker.on("exit", (code) => fail(new Error(`the worker thread stopped unexpectedly (exit code ${code})`)));
+  });
+}

@@ -1,0 +1,106 @@
+/**
+ * What the CLI's main thread and its worker thread exchange. The main thread
+ * parses the command line and renders; the worker loads plugins, runs
+ * machines and explores, and posts back plain data. They share one small
+ * SharedArrayBuffer:
+ *
+ *   ints 0..15   control: the stop request, explore progress
+ *   regions      one per writing thread (the worker, and the workers of a
+ *                parallel exploration): a resume counter, whether a thread
+ *                body is running, and the name and cpu of that thread
+ *
+ * so the main thread can draw progress, ask an exploration to stop between
+ * executions, and notice a thread body that never yields (watchdog.ts).
+ */
+export type StopReason = "interrupted" | "time-limit";
+
+export const CTRL = {
+  /** 0 run on, 1 interrupted (Ctrl-C), 2 time limit */
+  stop: 0,
+  /** executions so far of the running exploration */
+  executions: 1,
+} as const;
+
+export const HEADER_INTS = 16;
+export const REGIONS = 8;
+export const REGION_INTS = 32;
+/** Offsets inside a region (in ints). */
+export const R = { counter: 0, inBody: 1, cpu: 2, nameLen: 3, name: 4 } as const;
+export const NAME_BYTES = (REGION_INTS - R.name) * 4;
+
+export function newShared(): SharedArrayBuffer {
+  return new SharedArrayBuffer((HEADER_INTS + REGIONS * REGION_INTS) * 4);
+}
+
+export function stopCode(r: StopReason): number {
+  return r === "interrupted" ? 1 : 2;
+}
+
+export function stopReason(code: number): StopReason | null {
+  return code === 1 ? "interrupted" : code === 2 ? "time-limit" : null;
+}
+
+/** A scenario run as plain data (names, not objects): what every job starts from. */
+export interface RunSpec {
+  readonly scenario: string;
+  readonly variant?: string;
+  readonly options: Readonly<Record<string, string>>;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+export type TraceFormat = "text" | "json" | "perfetto" | "html";
+
+export interface RunJob {
+  readonly kind: "run";
+  readonly spec: RunSpec;
+  readonly cpus?: number;
+  readonly strategy: string;
+  readonly seed: number;
+  readonly depth: number;
+  readonly maxSteps: number;
+  readonly signal: string;
+  readonly trace?: TraceFormat;
+}
+
+export interface ReplayJob {
+  readonly kind: "replay";
+  readonly scenario: string;
+  readonly schedule: string;
+  readonly signal: string;
+  readonly trace?: TraceFormat;
+}
+
+export interface ExploreJob {
+  readonly kind: "explore";
+  readonly spec: RunSpec;
+  readonly strategy: string;
+  readonly signal: string;
+  readonly schedules?: number;
+  readonly bound?: number;
+  readonly depth?: number;
+  readonly seed: number;
+  readonly workers: number;
+  readonly maxSteps: number;
+}
+
+export interface CompareJob {
+  readonly kind: "compare";
+  readonly spec: RunSpec;
+  readonly variants?: readonly string[];
+  readonly runs: number;
+}
+
+export type Job = { readonly kind: "list" } | RunJob | ReplayJob | ExploreJob | CompareJob | { readonly kind: "demo" };
+
+export interface WorkerInit {
+  readonly job: Job;
+  /** --plugin values as given (resolved from cwd), after the config file's. */
+  readonly plugins: readonly string[];
+  readonly cwd: string;
+  readonly shared: SharedArrayBuffer;
+}
+
+export type WorkerMessage =
+  | { readonly kind: "started"; readonly label: string; readonly total: number | null }
+  | { readonly kind: "result"; readonly data: unknown }
+  | { readonly kind: "error"; readonly input: boolean; readonly message: string; readonly stack: string };

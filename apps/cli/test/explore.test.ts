@@ -1,0 +1,155 @@
+/**
+ * `kprim explore` as a subprocess: verdicts and exit codes in both output
+ * modes, console lines as observations or as the target, determinism
+ * (serial, repeated, and over worker threads), stopping on a time limit or
+ * Ctrl-C with the partial result, and the watchdog naming a thread whose
+ * body never yields.
+ */
+import { describe, expect, it } from "vitest";
+import { expectUsageError, fixture, kprim, kprimInterrupted } from "./run-cli.js";
+
+/** A DPOR space far too big to finish in a test (two threads, four operations each). */
+const BIG = ["explore", "buf-churn", "--param", "threads=2", "--param", "ops=4"];
+
+describe.concurrent("explore", () => {
+  it("a console warning is an observation: exhaustive DPOR finds no failure (exit 0) and counts the warning", async () => {
+    const r = await kprim(["explore", "getnewbuf-locked-buf", "--variant", "TOK"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /^verdict: not found — every schedule explored \(\d+ executions\): failure cannot happen$/m,
+    );
+    expect(r.stdout).toMatch(
+      /^ {2}getnewbuf: warning, locked buf 0x[0-9a-f]+, race corrected — in \d+ of \d+ executions$/m,
+    );
+  });
+
+  it("with --signal console:… the warning is the target: found (exit 1), --json byte-identical twice, and its replay reproduces it", async () => {
+    const args = [
+      "explore",
+      "getnewbuf-locked-buf",
+      "--variant",
+      "TOK",
+      "--signal",
+      "console:getnewbuf: warning",
+      "--json",
+    ];
+    const a = await kprim(args);
+    const b = await kprim(args);
+    expect(a.code).toBe(1);
+    expect(b.stdout).toBe(a.stdout);
+    const r = JSON.parse(a.stdout) as Record<string, any>;
+    for (const k of [
+      "verdict",
+      "signal",
+      "executions",
+      "exhausted",
+      "bound",
+      "warnings",
+      "schedule",
+      "shrunk",
+      "replay",
+    ]) {
+      expect(r).toHaveProperty(k);
+    }
+    expect([r["verdict"], r["signal"], r["exhausted"]]).toEqual(["found", "console:getnewbuf: warning", false]);
+    expect(r["warnings"][0].text).toMatch(/^getnewbuf: warning, locked buf/);
+    expect(r["replay"]).toBe(`kprim replay getnewbuf-locked-buf --schedule '${r["shrunk"]}'`);
+    // The replay command as printed: the warning again (exit 0 for "failure", 1 with the console signal).
+    const plain = await kprim(["replay", "getnewbuf-locked-buf", "--schedule", r["shrunk"]]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/T_new: getnewbuf: warning, locked buf/);
+    const sig = await kprim([
+      "replay",
+      "getnewbuf-locked-buf",
+      "--schedule",
+      r["shrunk"],
+      "--signal",
+      "console:getnewbuf",
+    ]);
+    expect(sig.code).toBe(1);
+  });
+
+  it("finds the lost wakeup under SPIN-naive (exit 1) and prints the shrunk schedule and the exact replay command", async () => {
+    const r = await kprim(["explore", "lockmgr-lost-wakeup", "--variant", "SPIN-naive"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^verdict: FOUND failure at execution \d+ of \d+$/m);
+    expect(r.stdout).toMatch(/^failure: violation at step \d+: \[lost-wakeup\]/m);
+    const shrunk = /^shrunk: {3}(kprim1:\S+) \(\d+ steps\)$/m.exec(r.stdout)?.[1];
+    expect(shrunk).toBeDefined();
+    expect(r.stdout).toContain(`replay:   kprim replay lockmgr-lost-wakeup --schedule '${shrunk}'`);
+  });
+
+  it("a preemption bound and random/PCT sampling: the bound is reported; sampling on 2 workers equals 1 worker", async () => {
+    const bounded = JSON.parse(
+      (await kprim(["explore", "lockmgr-lost-wakeup", "--variant", "SPIN+TI", "--bound", "1", "--json"])).stdout,
+    ) as Record<string, unknown>;
+    expect([bounded["verdict"], bounded["bound"]]).toEqual(["not-found", 1]);
+    const args = [
+      "explore",
+      "lockmgr-lost-wakeup",
+      "--variant",
+      "SPIN-naive",
+      "--strategy",
+      "pct",
+      "--schedules",
+      "300",
+      "--json",
+    ];
+    const one = await kprim(args);
+    const two = await kprim([...args, "--workers", "2"]);
+    expect([one.code, two.code]).toEqual([1, 1]);
+    const strip = (s: string): unknown => ({ ...(JSON.parse(s) as object), mode: "" });
+    expect(strip(two.stdout)).toEqual(strip(one.stdout));
+    expect((JSON.parse(two.stdout) as { mode: string }).mode).toBe("pct(seed=1, runs=300, d=3) on 2 workers");
+  });
+
+  it("--bound with random, or --workers with dpor, is a usage error", async () => {
+    expect(expectUsageError(await kprim(["explore", "lost-wakeup", "--strategy", "random", "--bound", "2"]))).toContain(
+      "--bound is a preemption bound for dpor",
+    );
+    expect(expectUsageError(await kprim(["explore", "lost-wakeup", "--workers", "2"]))).toContain(
+      "--workers applies to random and pct sampling",
+    );
+  });
+});
+
+describe.concurrent("stopping early", () => {
+  it("--time-limit stops between executions and says so; what was explored is reported (exit 0: nothing found)", async () => {
+    const r = await kprim([...BIG, "--time-limit", "1", "--json"]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect([j["verdict"], j["stopped"], j["exhausted"]]).toEqual(["not-found", "time-limit", false]);
+    expect(j["executions"]).toBeGreaterThan(0);
+    expect(r.stderr).toContain("kprim: time limit reached");
+  });
+
+  it("Ctrl-C stops cleanly between executions and prints what was found so far", async () => {
+    const r = await kprimInterrupted(BIG, "kprim: exploring", 300);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^stopped by Ctrl-C after \d+ executions \(partial result\)$/m);
+    expect(r.stdout).toMatch(/^verdict: not found — \d+ executions, not exhaustive$/m);
+    expect(r.stderr).toContain("kprim: stopping after the current execution");
+  });
+});
+
+describe.concurrent("the watchdog", () => {
+  const plugin = ["--plugin", fixture("wrapped-interlock.ts"), "--watchdog", "1"];
+
+  it("a thread body that never yields ends `run` with exit 2 naming the thread, instead of hanging", async () => {
+    const r = await kprim(["run", "never-yields", ...plugin], { timeoutMs: 30_000 });
+    expect(expectUsageError(r)).toBe(
+      'kprim: watchdog: thread "T_loop" on cpu1 ran 1 s without yielding a step (a thread body must yield at every step); stopped',
+    );
+  });
+
+  it("and `explore` on worker threads the same way", async () => {
+    const r = await kprim(["explore", "never-yields", ...plugin, "--strategy", "random", "--workers", "2"], {
+      timeoutMs: 30_000,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trim().split("\n").at(-1)).toContain(
+      'kprim: watchdog: thread "T_loop" on cpu1 ran 1 s without yielding',
+    );
+  });
+});

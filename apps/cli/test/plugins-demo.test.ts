@@ -1,0 +1,167 @@
+/**
+ * Plugins from the command line and from kprim.config.mjs, their errors,
+ * and the two commands judged against matrix.json: `demo` and `compare`
+ * (exit 0 when every verdict matches, 1 otherwise — shown with a plugin that
+ * takes tsleep_interlock out of the sleep queue).
+ */
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { expectUsageError, fixture, kprim } from "./run-cli.js";
+
+const withConfig = fileURLToPath(new URL("./fixtures/with-config/", import.meta.url));
+const wrapped = fixture("wrapped-interlock.ts");
+const forgetful = fixture("no-tsleep-interlock.ts");
+
+describe.concurrent("plugins", () => {
+  it("--plugin adds interlocks, strategies and scenarios: list shows them, and run uses them by name", async () => {
+    const list = await kprim(["list", "--plugin", wrapped, "--json"]);
+    expect(list.code).toBe(0);
+    const never = (JSON.parse(list.stdout) as Record<string, unknown>[]).find((s) => s["name"] === "never-yields");
+    expect(never).toMatchObject({ source: "wrapped", specId: null });
+    const text = await kprim(["list", "--plugin", wrapped]);
+    expect(text.stdout).toMatch(/^interlocks: token, spin, spin-naive, wrapped-naive \(plugin wrapped\)$/m);
+    expect(text.stdout).toMatch(/^run strategies: random, pct, timed, rr, lowest-first \(plugin wrapped\)$/m);
+    const run = await kprim([
+      "run",
+      "lockmgr-lost-wakeup",
+      "--plugin",
+      wrapped,
+      "--interlock",
+      "wrapped-naive",
+      "--strategy",
+      "lowest-first",
+      "--json",
+    ]);
+    const j = JSON.parse(run.stdout) as { strategy: string; options: { interlock: string }; outcome: { kind: string } };
+    expect([j.strategy, j.options.interlock]).toEqual(["lowest-first(seed=1)", "wrapped-naive"]);
+    expect(run.code).toBe(j.outcome.kind === "ok" ? 0 : 1);
+  });
+
+  it("a plugin interlock finds the lost wakeup; its replay command carries --plugin and reproduces it", async () => {
+    const r = await kprim([
+      "explore",
+      "lockmgr-lost-wakeup",
+      "--plugin",
+      wrapped,
+      "--interlock",
+      "wrapped-naive",
+      "--json",
+    ]);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout) as { replay: string; shrunk: string; failure: string };
+    expect(j.failure).toContain("[lost-wakeup]");
+    expect(j.replay).toBe(`kprim replay lockmgr-lost-wakeup --plugin ${wrapped} --schedule '${j.shrunk}'`);
+    const again = await kprim(["replay", "lockmgr-lost-wakeup", "--plugin", wrapped, "--schedule", j.shrunk]);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toMatch(/^outcome: violation at step \d+: \[lost-wakeup\]/m);
+    // Without the plugin the schedule's interlock is unknown.
+    expect(expectUsageError(await kprim(["replay", "lockmgr-lost-wakeup", "--schedule", j.shrunk]))).toContain(
+      'unknown interlock "wrapped-naive"',
+    );
+  });
+
+  it("kprim.config.mjs in the working directory loads plugins (and replay commands need no --plugin then)", async () => {
+    const r = await kprim(["explore", "lockmgr-lost-wakeup", "--interlock", "wrapped-naive", "--strategy", "random"], {
+      cwd: withConfig,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /^replay: {3}kprim replay lockmgr-lost-wakeup --schedule 'kprim1:lockmgr-lost-wakeup:SPIN\+TI:interlock=wrapped-naive::\S+'$/m,
+    );
+  });
+
+  it("a plugin that throws while loading or in set-up, a missing one, or two registering one name: one-line errors, exit 2", async () => {
+    expect(expectUsageError(await kprim(["list", "--plugin", fixture("broken.ts")]))).toBe(
+      `kprim: plugin ${fixture("broken.ts")} failed to load: this plugin is broken on purpose`,
+    );
+    expect(expectUsageError(await kprim(["list", "--plugin", wrapped, "--plugin", fixture("clash.ts")]))).toBe(
+      `kprim: interlock "wrapped-naive" is registered by both plugin "wrapped" (${wrapped}) and plugin "clash" (${fixture("clash.ts")})`,
+    );
+    expect(expectUsageError(await kprim(["run", "broken-setup", "--plugin", wrapped]))).toBe(
+      "kprim: scenario broken-setup (plugin wrapped) failed to set up: no such cell",
+    );
+    expect(expectUsageError(await kprim(["list", "--plugin", "./no/such/plugin.js"]))).toContain(
+      "kprim: plugin ./no/such/plugin.js failed to load: ",
+    );
+  });
+});
+
+describe.concurrent("demo", () => {
+  it("tells the story in under a minute and exits 0: every verdict matches matrix.json", async () => {
+    const r = await kprim(["demo"]);
+    expect(r.code).toBe(0);
+    expect(r.ms).toBeLessThan(60_000);
+    const out = r.stdout;
+    expect(out).toContain("1. getnewbuf with lockmgr's token interlock (before the patch)");
+    expect(out).toMatch(/found after \d+ executions: getnewbuf: warning, locked buf 0x[0-9a-f]+, race corrected/);
+    expect(out).toMatch(/replay: kprim replay getnewbuf-locked-buf --schedule 'kprim1:getnewbuf-locked-buf:TOK:::\S+'/);
+    expect(out).toMatch(
+      /2\. getnewbuf with the spinlock interlock \(the patch\)\n.*\n {3}explored exhaustively: \d+ executions, no console line and no failure/,
+    );
+    expect(out).toMatch(
+      /3\. a lockmgr sleep that releases its spinlock, then calls tsleep\n.*\n {3}found after \d+ executions: violation at step \d+: \[lost-wakeup\]/,
+    );
+    expect(out).toMatch(/4\. the same sleep with tsleep_interlock \(the patch\)\n.*\n {3}explored exhaustively/);
+    expect(out.match(/✓ matches matrix.json/g)).toHaveLength(4);
+    expect(out).toMatch(/^All 4 verdicts match matrix.json.$/m);
+  });
+
+  it("--json gives the sections; a plugin that drops tsleep_interlock makes a verdict mismatch: exit 1", async () => {
+    const r = await kprim(["demo", "--json", "--plugin", forgetful]);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout) as {
+      ok: boolean;
+      sections: { variant: string; holds: boolean; replayed: string | null }[];
+    };
+    expect(j.ok).toBe(false);
+    // Only the last section depends on tsleep_interlock inside msleep.
+    expect(j.sections.map((s) => [s.variant, s.holds])).toEqual([
+      ["TOK", true],
+      ["SPIN+TI", true],
+      ["SPIN-naive", true],
+      ["SPIN+TI", false],
+    ]);
+    expect(j.sections[0]!.replayed).toMatch(/^ok; cpu1 T_new: getnewbuf: warning, locked buf/);
+    expect(j.sections[3]!.replayed).toMatch(/^violation at step \d+: \[lost-wakeup\]/);
+  });
+});
+
+describe.concurrent("compare", () => {
+  it("tabulates verdicts against matrix.json, schedules to failure, warnings and cost per variant (exit 0)", async () => {
+    const r = await kprim(["compare", "getnewbuf-locked-buf", "--variants", "TOK,SPIN+TI", "--runs", "200"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /│ TOK +│ found console:getnewbuf: warning, locked buf +│ found ✓ match +│ \d+ +│ [1-9][\d.]* +│ [\d.]+ +│ [\d.]+ +│/,
+    );
+    expect(r.stdout).toMatch(/│ SPIN\+TI +│ not-found any +│ not-found ✓ match +│ — +│ 0 +│ [\d.]+ +│ [\d.]+ +│/);
+  });
+
+  it("--json: exit 1 when a verdict does not match matrix.json (a plugin drops tsleep_interlock); 2 for an unknown variant", async () => {
+    const r = await kprim([
+      "compare",
+      "lockmgr-lost-wakeup",
+      "--variants",
+      "SPIN-naive,SPIN+TI",
+      "--runs",
+      "100",
+      "--plugin",
+      forgetful,
+      "--json",
+    ]);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout) as { scenario: string; specId: string; rows: Record<string, unknown>[] };
+    expect([j.scenario, j.specId]).toEqual(["lockmgr-lost-wakeup", "R3"]);
+    expect(j.rows).toMatchObject([
+      { variant: "SPIN-naive", verdict: "found", expected: "found", matches: true, runs: 100, warningsPer10k: 0 },
+      { variant: "SPIN+TI", verdict: "found", expected: "not-found", matches: false, runs: 100, warningsPer10k: 0 },
+    ]);
+    for (const row of j.rows) {
+      expect(row["schedulesToFailure"]).toBeGreaterThan(0);
+      expect(row["cyclesPerOp"]).toBeGreaterThan(0);
+      expect(row["replay"]).toMatch(/^kprim replay lockmgr-lost-wakeup --plugin \S+ --schedule 'kprim1:/);
+    }
+    expect(expectUsageError(await kprim(["compare", "lost-wakeup", "--variants", "TOK,SPINTI"]))).toContain(
+      'unknown variant "SPINTI" (did you mean "SPIN+TI"?)',
+    );
+  });
+});
