@@ -93,7 +93,7 @@ function samplingRate(quick: boolean): { name: string; executions: number; s: nu
 
 function memory(quick: boolean): Table {
   const gc = gcFunction();
-  const late = quick ? 50_000 : 150_000;
+  const late = quick ? 30_000 : 150_000;
   const samples = new Map<number, number>();
   const f: MachineFactory = factoryOf(adders(3, 6), false);
   const sample = (n: number): void => {
@@ -117,7 +117,7 @@ function memory(quick: boolean): Table {
 
 async function workers(quick: boolean): Promise<Table> {
   const module = import.meta.resolve("@kprim/explore/examples");
-  const runs = quick ? 8_000 : 24_000;
+  const runs = quick ? 4_000 : 24_000;
   const rows: (string | number)[][] = [];
   for (const mode of [
     { kind: "random" as const, seed: 1, runs },
