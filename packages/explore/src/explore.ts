@@ -30,14 +30,16 @@ import {
   type Schedule,
   type ScheduleHeader,
   checkHeader,
+  type Machine,
   parseSchedule,
 } from "@kprim/machine";
 import { runOnce } from "./driver.js";
 import { ExploreConfigError } from "./errors.js";
+import { RESTART_LIMIT } from "./events.js";
 import { type Reduction, search } from "./exhaustive/search.js";
 import type { MachineFactory } from "./factory.js";
 import { lockOrder, type LockOrderReport } from "./lockOrder.js";
-import { RestartWatch, runSample, type SamplingMode } from "./sampling.js";
+import { runSample, type SamplingMode } from "./sampling.js";
 import { shrink } from "./shrink.js";
 import { failureKind, formatSignal, matchSignal, parseSignal, type Signal } from "./signal.js";
 import { type ConsoleCount, recordOf, type RunRecord, Tally } from "./tally.js";
@@ -201,8 +203,7 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
   }
   const stopOnFound = opts.stopOnFound ?? true;
   const graph = opts.lockOrder ? lockOrder() : null;
-  const watch = new RestartWatch();
-  const detectors = [watch.detector, ...(graph ? [graph.detector] : []), ...(opts.detectors ?? [])];
+  const detectors = [...(graph ? [graph.detector] : []), ...(opts.detectors ?? [])];
   const tally = new Tally();
   const mode = opts.mode;
   let exhausted = false;
@@ -215,8 +216,8 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
     return stopped;
   };
 
-  const onResult = (r: RunResult): boolean => {
-    tally.add(recordOf(tally.executions + 1, r, target, watch.take()));
+  const onResult = (m: Machine, r: RunResult): boolean => {
+    tally.add(recordOf(tally.executions + 1, r, target, m.emitted(RESTART_LIMIT)));
     opts.onExecution?.(tally.executions);
     return (stopOnFound && tally.found !== null) || stopNow();
   };
@@ -225,9 +226,9 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
     case "random":
     case "pct": {
       const steps = mode.kind === "pct" ? (mode.steps ?? estimateSteps(factory, maxSteps, opts.prefix)) : 0;
-      const ctx = { maxSteps, target, detectors: detectors.slice(1), ...(opts.prefix ? { prefix: opts.prefix } : {}) };
+      const ctx = { maxSteps, target, detectors, ...(opts.prefix ? { prefix: opts.prefix } : {}) };
       for (let i = 0; i < mode.runs; i++) {
-        const { record } = runSample(factory, mode, steps, i, ctx, watch);
+        const { record } = runSample(factory, mode, steps, i, ctx);
         tally.add(record);
         opts.onExecution?.(tally.executions);
         if (stopOnFound && tally.found !== null) break;
@@ -249,7 +250,7 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
           ...(opts.commutativeAtomics !== undefined ? { commutativeAtomics: opts.commutativeAtomics } : {}),
           ...(opts.fairCycles !== undefined ? { fairCycles: opts.fairCycles } : {}),
         },
-        (t) => onResult(t.result),
+        (t) => onResult(t.machine, t.result),
       );
       blocked = stats.blocked;
       cycles = stats.cycles;
@@ -273,7 +274,7 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
             ...(opts.commutativeAtomics !== undefined ? { commutativeAtomics: opts.commutativeAtomics } : {}),
             ...(opts.fairCycles !== undefined ? { fairCycles: opts.fairCycles } : {}),
           },
-          (t) => onResult(t.result),
+          (t) => onResult(t.machine, t.result),
         );
         blocked += stats.blocked;
         cycles += stats.cycles;

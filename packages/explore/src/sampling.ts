@@ -30,24 +30,6 @@ export interface SampleContext {
   readonly detectors?: readonly Detector[];
 }
 
-/** Notes whether a run emitted the restart-limit event. */
-export class RestartWatch {
-  private hit = false;
-  readonly detector: Detector = {
-    name: "explore:restart-limit",
-    onStep: (rec) => {
-      if (this.hit) return;
-      for (const e of rec.events) if (e.kind === RESTART_LIMIT) this.hit = true;
-    },
-  };
-  /** Whether the run since the last take hit its restart limit. */
-  take(): boolean {
-    const h = this.hit;
-    this.hit = false;
-    return h;
-  }
-}
-
 /** The strategy of run `i` (0-based) of a sampling mode whose PCT steps are known. */
 export function sampleStrategy(mode: SamplingMode, i: number, steps: number): Strategy {
   const seed = seedFor(mode.seed, i);
@@ -70,13 +52,13 @@ export function runSample(
   steps: number,
   i: number,
   ctx: SampleContext,
-  watch: RestartWatch,
 ): { record: RunRecord; result: RunResult } {
-  const { result } = runOnce(factory, {
+  const { machine, result } = runOnce(factory, {
     strategy: sampleStrategy(mode, i, steps),
     maxSteps: ctx.maxSteps,
-    detectors: [watch.detector, ...(ctx.detectors ?? [])],
+    ...(ctx.detectors?.length ? { detectors: ctx.detectors } : {}),
     ...(ctx.prefix ? { prefix: ctx.prefix } : {}),
   });
-  return { record: recordOf(i + 1, result, ctx.target, watch.take()), result };
+  // Asked of the machine, not a detector: a detector would turn every step's events on.
+  return { record: recordOf(i + 1, result, ctx.target, machine.emitted(RESTART_LIMIT)), result };
 }

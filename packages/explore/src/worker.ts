@@ -8,7 +8,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { MachineFactory } from "./factory.js";
-import { RestartWatch, runSample } from "./sampling.js";
+import { runSample } from "./sampling.js";
 import type { RunRecord } from "./tally.js";
 import type { Slice, WorkerInit } from "./parallel.js";
 
@@ -28,11 +28,10 @@ void import(init.spec.module).then(async (mod: Record<string, unknown>) => {
     port.postMessage({ kind: "error", message: e instanceof Error ? e.message : String(e) });
     return;
   }
-  const watch = new RestartWatch();
   port.on("message", (s: Slice) => {
     const records: RunRecord[] = [];
     for (let i = s.from; i < s.to; i++) {
-      const { record } = runSample(factory, init.mode, init.steps, i, init.ctx, watch);
+      const { record } = runSample(factory, init.mode, init.steps, i, init.ctx);
       records.push(record);
       if (init.stopOnFound && record.matched) break;
     }

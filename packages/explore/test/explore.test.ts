@@ -148,6 +148,13 @@ describe("explore: exhaustive modes", () => {
     expect(r).toMatchObject({ kind: "not-found", exhausted: true, restartLimited: 1, executions: 2 });
   });
 
+  it("random runs count restart-limited executions too (asked of the machine, with events off)", () => {
+    const r = explore(factoryOf(giveUp), { mode: { kind: "random", seed: 3, runs: 40 } });
+    expect(r.kind).toBe("not-found");
+    expect(r.restartLimited).toBeGreaterThan(0);
+    expect(r.restartLimited).toBeLessThan(40);
+  });
+
   it("a preemption bound that cuts schedules leaves the result not exhausted, with its bound", () => {
     const r = explore(factoryOf(adders(3, 2)), { mode: { kind: "dfs", preemptionBound: 0 } });
     expect(r).toMatchObject({ kind: "not-found", exhausted: false, bound: 0 });

@@ -233,6 +233,8 @@ export class Machine implements MachineView {
   private readonly fpReads: number[] = [];
   private readonly fpWrites: number[] = [];
   private reports: DetectorReport[] = [];
+  /** Every event kind emitted so far, kept even when events are off (cheap: explorers ask after a run). */
+  private readonly kindsEmitted = new Set<string>();
 
   /** The innermost open step scope. */
   private scope: Scope | null = null;
@@ -1523,6 +1525,11 @@ export class Machine implements MachineView {
     if (this.eventsOn) this.emitFor(cpu, t, "printf", undefined, text);
   }
 
+  /** Whether any step so far emitted an event of this kind (known with tracing and detectors off). */
+  emitted(kind: TraceEventKind): boolean {
+    return this.kindsEmitted.has(kind);
+  }
+
   /** @internal */
   emitFor(
     cpu: number,
@@ -1533,6 +1540,7 @@ export class Machine implements MachineView {
     target?: number,
     flow?: number,
   ): void {
+    this.kindsEmitted.add(kind);
     if (!this.eventsOn) return;
     const ev: TraceEvent = {
       seq: this.seq++,

@@ -158,3 +158,20 @@ describe("state keys", () => {
     expect(keys[5]).not.toBe(keys[3]); // c differs
   });
 });
+
+describe("emitted event kinds", () => {
+  it("a run with tracing and detectors off still knows which event kinds its steps emitted", () => {
+    const m = createMachine({ cpus: 1 });
+    m.spawn({
+      cpu: 0,
+      name: "T",
+      *body(k) {
+        yield* k.nop("work");
+        k.event("restart-limit", "T", "gave up");
+      },
+    });
+    expect(m.run().trace).toBeNull();
+    expect(m.emitted("restart-limit")).toBe(true);
+    expect(m.emitted("lock.acquire")).toBe(false);
+  });
+});
