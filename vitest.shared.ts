@@ -14,6 +14,9 @@ export function kprimProject(overrides: NonNullable<UserWorkspaceConfig["test"]>
     test: {
       include: ["test/**/*.test.ts"],
       env: { KPRIM_CHECK: "1" },
+      // A hang guard, not a speed check: exhaustive checks take seconds, and
+      // CI machines are shared (speed is measured in apps/bench).
+      testTimeout: 120_000,
       ...overrides,
     },
   });

@@ -35,6 +35,16 @@ interface Globals {
 
 const DEFAULT_MAX_STEPS = 20_000;
 
+/**
+ * The user's working directory: `pnpm kprim …` runs the root script from the
+ * repository root, and pnpm passes the folder it was called from as INIT_CWD.
+ * Plugin paths, kprim.config.js and --out are relative to it.
+ */
+export function userCwd(): string {
+  const init = process.env["INIT_CWD"];
+  return process.env["npm_lifecycle_event"] === "kprim" && init ? init : process.cwd();
+}
+
 function examples(...lines: string[]): string {
   return `\nExample${lines.length > 1 ? "s" : ""}:\n${lines.map((l) => `  ${l}`).join("\n")}\n`;
 }
@@ -50,7 +60,7 @@ function checkOut(trace: TraceFormat | undefined, out: string | undefined, json:
     if (json) throw new UsageError("--out - and --json both write to stdout; give --out a file");
     return;
   }
-  const path = resolve(out);
+  const path = resolve(userCwd(), out);
   try {
     if (existsSync(path)) {
       if (statSync(path).isDirectory()) throw new Error("it is a directory");
@@ -70,7 +80,7 @@ function writeTrace(out: string, content: string): void {
     return;
   }
   try {
-    writeFileSync(resolve(out), content);
+    writeFileSync(resolve(userCwd(), out), content);
   } catch (e) {
     const why = e instanceof Error ? ((e as NodeJS.ErrnoException).code ?? e.message) : String(e);
     throw new UsageError(`cannot write the trace to ${out}: ${why}`);
@@ -122,7 +132,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     const bar = progress(out.stderr, out.tty, j.kind === "explore");
     try {
       const r = await runInWorker<T>(
-        { job: j, plugins: g.plugin ?? [], cwd: process.cwd() },
+        { job: j, plugins: g.plugin ?? [], cwd: userCwd() },
         {
           quietMs: g.watchdog * 1000,
           ...(opts.interruptible ? { interruptible: true } : {}),
@@ -407,7 +417,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           : `kprim: internal error: ${e.message}${debug ? "" : " (run with --debug for the stack)"}`,
       );
       if (debug && e.workerStack) out.error(e.workerStack);
-      return 2;
+      return e.exitCode;
     }
     if (e instanceof UsageError) {
       out.error(`kprim: ${e.message}`);

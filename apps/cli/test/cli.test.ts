@@ -149,6 +149,29 @@ describe.concurrent("run and replay", () => {
   });
 });
 
+describe.concurrent("strategies and cpus", () => {
+  it("run takes pct, timed and rr strategies, each named in the report", async () => {
+    const base = ["run", "lockmgr-lost-wakeup", "--variant", "SPIN-naive", "--json"];
+    const labels: string[] = [];
+    for (const s of ["pct", "timed", "rr"]) {
+      const r = await kprim([...base, "--strategy", s, "--seed", "2"]);
+      const j = JSON.parse(r.stdout) as { strategy: string; outcome: { kind: string } };
+      expect(r.code, s).toBe(j.outcome.kind === "ok" ? 0 : 1);
+      labels.push(j.strategy.replace(/steps=\d+/, "steps=N"));
+    }
+    expect(labels).toEqual(["pct(seed=2, d=3, steps=N)", "timed(jitter seed=2)", "round-robin"]);
+  });
+
+  it("--cpus sets a scenario's cpus parameter, and is an error for a scenario of fixed size", async () => {
+    const r = await kprim(["run", "buf-churn", "--cpus", "3", "--json"]);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { params: Record<string, string> }).params).toEqual({ cpus: "3" });
+    expect(expectUsageError(await kprim(["run", "lockmgr-lost-wakeup", "--cpus", "4"]))).toBe(
+      "kprim: scenario lockmgr-lost-wakeup runs on 2 cpus; it has no cpus parameter",
+    );
+  });
+});
+
 describe.concurrent("bad input: one line on stderr, exit 2, no stack", () => {
   const cases: [string, string[], string][] = [
     ["unknown scenario", ["run", "lost-wakup"], 'unknown scenario "lost-wakup" (did you mean "lost-wakeup"?)'],

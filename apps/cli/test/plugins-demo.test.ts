@@ -70,12 +70,15 @@ describe.concurrent("plugins", () => {
     );
   });
 
-  it("a plugin that throws while loading, or two plugins registering one name, is a one-line error with exit 2", async () => {
+  it("a plugin that throws while loading or in set-up, a missing one, or two registering one name: one-line errors, exit 2", async () => {
     expect(expectUsageError(await kprim(["list", "--plugin", fixture("broken.ts")]))).toBe(
       `kprim: plugin ${fixture("broken.ts")} failed to load: this plugin is broken on purpose`,
     );
     expect(expectUsageError(await kprim(["list", "--plugin", wrapped, "--plugin", fixture("clash.ts")]))).toBe(
       `kprim: interlock "wrapped-naive" is registered by both plugin "wrapped" (${wrapped}) and plugin "clash" (${fixture("clash.ts")})`,
+    );
+    expect(expectUsageError(await kprim(["run", "broken-setup", "--plugin", wrapped]))).toBe(
+      "kprim: scenario broken-setup (plugin wrapped) failed to set up: no such cell",
     );
     expect(expectUsageError(await kprim(["list", "--plugin", "./no/such/plugin.js"]))).toContain(
       "kprim: plugin ./no/such/plugin.js failed to load: ",

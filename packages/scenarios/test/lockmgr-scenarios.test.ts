@@ -56,11 +56,9 @@ describe("R4: a preempting release on one cpu", () => {
 
 describe("R7: lockmgr-upgrade-vs-exclusive", () => {
   const pins: Record<string, string> = {
-    TOK: "kprim1:lockmgr-upgrade-vs-exclusive:TOK:::0sx5.2sx3.0i2.2d.2sx4.1sx3.2i1.1d.1sx4.0sx3.1i0.0d.0sx3.2sx3.0i2.2d.2sx4.0i2.2i0.0i2.2s.1i0x2.0d.0i1.0sx3.1d.1s",
-    "SPIN+TI":
-      "kprim1:lockmgr-upgrade-vs-exclusive:SPIN+TI:::0sx5.2sx6.1sx8.0sx4.2s.0sx2.2sx3.0s.2sx3.0i2x2.0sx4.1i0x2.1s.0s.1s",
-    "SPIN-naive":
-      "kprim1:lockmgr-upgrade-vs-exclusive:SPIN-naive:::0sx5.2sx6.1sx6.0sx3.1s.0sx3.2sx7.0i2x2.0sx4.1i0x2.1s.0s.1s",
+    TOK: "kprim1:lockmgr-upgrade-vs-exclusive:TOK:::0sx11.1sx3.0i1.1d.1sx4.0sx6.1i0x2.0d.0sx11.1i0x2.0i1.0sx2.1d.1i0.1s",
+    "SPIN+TI": "kprim1:lockmgr-upgrade-vs-exclusive:SPIN+TI:::0sx11.1sx8.0sx18.1i0x2.1sx2",
+    "SPIN-naive": "kprim1:lockmgr-upgrade-vs-exclusive:SPIN-naive:::0sx11.1sx7.0sx17.1i0x2.1sx2",
   };
   for (const [variant, text] of Object.entries(pins)) {
     it(`panics "non-zero exclusive count" under ${variant} when the upgrade wins the wakeup race (pinned)`, () => {

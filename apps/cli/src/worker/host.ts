@@ -17,6 +17,8 @@ export class WorkerFailure extends Error {
     message: string,
     readonly input: boolean,
     readonly workerStack: string,
+    /** The command's exit code: 2, or 130 for a second Ctrl-C. */
+    readonly exitCode = 2,
   ) {
     super(message);
   }
@@ -77,7 +79,7 @@ export function runInWorker<T>(
     const onSigint = (): void => {
       interrupts++;
       if (interrupts === 1) requestStop("interrupted");
-      else fail(new WorkerFailure("interrupted", true, ""));
+      else fail(new WorkerFailure("interrupted (a second Ctrl-C)", true, "", 130));
     };
     if (opts.interruptible) process.on("SIGINT", onSigint);
     const timer =

@@ -5,7 +5,9 @@
  * it, sleeps with SLEEPFAIL; T_h releases it, and getnewbuf (T_new) may take
  * it first and give it another identity; T_get then wakes with ENOLCK and
  * looks the block up again. The stale pointer is never used after a failed
- * lock.
+ * lock. One buffer and two cpus: T_new shares T_h's cpu and runs once T_h
+ * has released (or blocked), so getnewbuf can only take bp, and the window
+ * between T_get's wakeup and its second lookup is where it may.
  *
  * G7 — the rev 1.52 warnings are observations: under the token interlock
  * getnewbuf may warn and restart, and the buffer it finally returns still
@@ -24,9 +26,9 @@ export const getblkSleepfailRetry = kernelScenario({
   description: "a getblk that slept with SLEEPFAIL on a buffer getnewbuf then reused looks again",
   specId: "G1",
   params: {},
-  cpus: () => 3,
+  cpus: () => 2,
   setup({ machine: m, kernel }) {
-    const cache = newBufCache(m, kernel, { bufs: 2, lockCpu: 0, bufInterlockCpu: 0, maxRestarts: 3 });
+    const cache = newBufCache(m, kernel, { bufs: 1, lockCpu: 0, bufInterlockCpu: 0, maxRestarts: 3 });
     const T_h = m.spawn({
       cpu: 0,
       name: "T_h",
@@ -50,7 +52,7 @@ export const getblkSleepfailRetry = kernelScenario({
       },
     });
     m.spawn({
-      cpu: 2,
+      cpu: 0,
       name: "T_new",
       *body(k) {
         yield* underOuter(k, kernel, function* () {

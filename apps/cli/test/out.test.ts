@@ -1,0 +1,49 @@
+/** Colour only on a terminal and never with NO_COLOR; progress as plain lines off a terminal. */
+import { afterEach, describe, expect, it } from "vitest";
+import { consoleOut } from "../src/out.js";
+import { progress } from "../src/progress.js";
+
+function stream(isTTY: boolean): NodeJS.WriteStream & { text: string } {
+  const s = { isTTY, text: "", write: (t: string) => ((s.text += t), true) };
+  return s as unknown as NodeJS.WriteStream & { text: string };
+}
+
+describe("output", () => {
+  const saved = process.env["NO_COLOR"];
+  afterEach(() => {
+    if (saved === undefined) delete process.env["NO_COLOR"];
+    else process.env["NO_COLOR"] = saved;
+  });
+
+  it("colours headings on a terminal, not in a pipe, and not with NO_COLOR", () => {
+    delete process.env["NO_COLOR"];
+    const tty = stream(true);
+    consoleOut(tty, stream(true)).heading("kprim");
+    expect(tty.text).toBe("\u001b[1mkprim\u001b[22m\n");
+    const pipe = stream(false);
+    consoleOut(pipe, stream(false)).heading("kprim");
+    expect(pipe.text).toBe("kprim\n");
+    process.env["NO_COLOR"] = "1";
+    const noColor = stream(true);
+    consoleOut(noColor, stream(true)).heading("kprim");
+    expect(noColor.text).toBe("kprim\n");
+  });
+
+  it("progress off a terminal is plain lines on stderr; disabled, it writes nothing", () => {
+    const err = stream(false);
+    const p = progress(err, false, true);
+    p.start("lost-wakeup under SPIN+TI", 1000);
+    p.tick(10);
+    p.stopRequested("time-limit");
+    p.stop();
+    expect(err.text).toBe(
+      "kprim: exploring lost-wakeup under SPIN+TI, budget 1000 executions\nkprim: time limit reached after 10 executions; stopping\n",
+    );
+    const quiet = stream(false);
+    const q = progress(quiet, false, false);
+    q.start("x", null);
+    q.tick(1);
+    q.stop();
+    expect(quiet.text).toBe("");
+  });
+});
