@@ -1,5 +1,5 @@
 /**
- * The HTML timeline of a failing run, opened in a real browser (Debian's
+ * The HTML timeline of a racy run (R1), opened in a real browser (Debian's
  * chromium through playwright-core): screenshotted into docs/, then the
  * rendered DOM asserted — one lane per cpu, one mark per trace event in its
  * cpu's lane, the racy window covering the failing steps, hover details,
@@ -115,9 +115,10 @@ describe("the HTML timeline in chromium", () => {
   });
 
   it("shows an event's details on hover", async () => {
-    // The failure step's first event: what the failing thread did (the losing store, for the stand-in race).
+    // The failure step's event that shows the failure: its console line (R1's warning), else its first event.
     const step = failingSteps.at(-1)!;
-    const mark = doc.events.find((e) => e.step === step && e.thread >= 0)!;
+    const atStep = doc.events.filter((e) => e.step === step && e.thread >= 0);
+    const mark = atStep.find((e) => e.kind === "printf") ?? atStep[0]!;
     const thread = doc.threads.find((t) => t.id === mark.thread)!.name;
     expect(await page.isHidden("[data-tooltip]")).toBe(true);
     await page.hover(`[data-event][data-seq="${mark.seq}"]`);

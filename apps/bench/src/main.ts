@@ -1,31 +1,101 @@
 /**
- * `pnpm bench [group]`: run benchmark groups and print their figures.
+ * `pnpm bench [group ...] [--quick] [--out DIR]`: run benchmark groups and
+ * write one report — report.json, report.md and SVG charts.
+ *
+ * Every group by default; `--quick` is the smoke run CI executes (small
+ * budgets; it fails only on errors such as verdict disagreements, never on
+ * timing). A full run of every group writes bench/results/ (committed);
+ * any other run writes bench/results/scratch/ (ignored) unless --out says.
  */
-import { exploreBench } from "./groups/explore.js";
-import { machineSpeed, reportMachineSpeed } from "./groups/machine.js";
-import { churnCost } from "./groups/churn.js";
-import { lockmgrCost } from "./groups/lockmgr.js";
-import { primitives } from "./groups/primitives.js";
-import { wakeupCost } from "./groups/wakeup.js";
+import { cpus, release, totalmem, type } from "node:os";
+import { fileURLToPath } from "node:url";
+import { explorerSection, fastCheckSection, sctbenchSection } from "./groups/explore.js";
+import { interlockSection } from "./groups/interlock.js";
+import { simulatorSection } from "./groups/machine.js";
+import { primitivesSection } from "./groups/primitives.js";
+import { spinSection } from "./groups/spin.js";
+import { wakeupSection } from "./groups/wakeup.js";
+import { writeReport } from "./report/markdown.js";
+import type { MachineInfo, Report, Section } from "./report/types.js";
 
-const groups: Record<string, (quick: boolean) => string | Promise<string>> = {
-  machine: (quick) => reportMachineSpeed(machineSpeed(quick ? 1 : 5)),
-  primitives,
-  wakeup: wakeupCost,
-  lockmgr: lockmgrCost,
-  churn: churnCost,
-  explore: exploreBench,
+const groups: Record<string, (quick: boolean) => Section | Promise<Section>> = {
+  simulator: simulatorSection,
+  explorer: explorerSection,
+  spin: spinSection,
+  fastcheck: fastCheckSection,
+  interlock: interlockSection,
+  sctbench: sctbenchSection,
+  primitives: primitivesSection,
+  wakeup: wakeupSection,
 };
 
-const args = process.argv.slice(2);
-const quick = args.includes("--quick");
-const wanted = args.filter((a) => !a.startsWith("--"));
-const unknown = wanted.filter((g) => !(g in groups));
-if (unknown.length > 0) {
-  process.stderr.write(`bench: unknown group ${unknown.join(", ")}; groups: ${Object.keys(groups).join(", ")}\n`);
-  process.exitCode = 2;
-} else {
-  for (const name of wanted.length > 0 ? wanted : Object.keys(groups)) {
-    process.stdout.write(`${await groups[name]!(quick)}\n\n`);
-  }
+const SEEDS: Readonly<Record<string, string>> = {
+  "simulated cycles": "timed strategy, jitter seeds 1..5 (quick: 1), ±10%",
+  explorer: "random and PCT seed 1; DPOR and DFS are deterministic",
+  "fast-check": "fc.assert seed 1",
+  "simulator speed": "random strategy seeds 1.. (one per repeat)",
+};
+
+function machineInfo(): MachineInfo {
+  const c = cpus();
+  return {
+    os: `${type()} ${release()}`,
+    cpuModel: c[0]?.model.trim() ?? "unknown",
+    cpus: c.length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
 }
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+async function main(argv: readonly string[]): Promise<number> {
+  const quick = argv.includes("--quick");
+  const outAt = argv.indexOf("--out");
+  const out = outAt >= 0 ? argv[outAt + 1] : undefined;
+  const wanted = argv.filter((a, i) => !a.startsWith("--") && (outAt < 0 || i !== outAt + 1));
+  const unknown = wanted.filter((g) => !(g in groups));
+  if (unknown.length > 0 || (outAt >= 0 && out === undefined)) {
+    process.stderr.write(
+      `usage: pnpm bench [group ...] [--quick] [--out DIR]; groups: ${Object.keys(groups).join(", ")}` +
+        (unknown.length ? `\nbench: unknown group ${unknown.join(", ")}` : "") +
+        "\n",
+    );
+    return 2;
+  }
+  const names = wanted.length > 0 ? wanted : Object.keys(groups);
+  const full = !quick && wanted.length === 0;
+  const dir = out ?? `${ROOT}bench/results${full ? "" : "/scratch"}`;
+  const started = new Date().toISOString();
+  const t0 = process.hrtime.bigint();
+  const sections: Section[] = [];
+  for (const name of names) {
+    const g0 = process.hrtime.bigint();
+    process.stdout.write(`bench: ${name}${quick ? " (quick)" : ""} ... `);
+    const s = await groups[name]!(quick);
+    sections.push(s);
+    const took = Number(process.hrtime.bigint() - g0) / 1e9;
+    process.stdout.write(`${took.toFixed(1)} s${s.errors.length ? `, ${s.errors.length} error(s)` : ""}\n`);
+    for (const e of s.errors) process.stdout.write(`  error: ${e}\n`);
+  }
+  const report: Report = {
+    format: "kprim-bench/1",
+    started,
+    quick,
+    groups: wanted,
+    machine: machineInfo(),
+    seeds: SEEDS,
+    seconds: Number(process.hrtime.bigint() - t0) / 1e9,
+    sections,
+  };
+  const files = writeReport(dir, report);
+  process.stdout.write(`bench: wrote ${files.length} files to ${dir} in ${report.seconds.toFixed(1)} s\n`);
+  const errors = sections.flatMap((s) => s.errors);
+  if (errors.length > 0) {
+    process.stderr.write(`bench: ${errors.length} error(s)\n`);
+    return 1;
+  }
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -20,9 +20,3 @@ export function throughput(fn: () => number, repeats: number): number {
   }
   return median(rates);
 }
-
-export function fmtRate(x: number): string {
-  if (x >= 1e6) return `${(x / 1e6).toFixed(2)} M/s`;
-  if (x >= 1e3) return `${(x / 1e3).toFixed(1)} k/s`;
-  return `${x.toFixed(1)} /s`;
-}

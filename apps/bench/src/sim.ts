@@ -41,14 +41,3 @@ export function simulate(w: Workload, seeds = 5, jitter = 0.1): Cost {
     spinPerOp: median(rows.map((x) => x.p)),
   };
 }
-
-export function fmt(x: number, digits = 1): string {
-  return x >= 100 ? Math.round(x).toString() : x.toFixed(digits);
-}
-
-/** A plain text table (markdown-compatible). */
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padStart(widths[i]!)).join(" | ")} |`;
-  return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n");
-}

@@ -25,10 +25,13 @@ export interface IpiMessage {
 /** Ring capacity per (sender, target) pair (spec §1.5: 32 in that era). */
 export const IPI_FIFO_CAPACITY = 32;
 
+/** The run queue of a priority no thread has used yet: never written. */
+const NO_THREADS: Thread[] = [];
+
 export class Cpu {
   current: Thread | null = null;
-  /** 32 FIFO run queues, one per priority. */
-  readonly runq: Thread[][] = Array.from({ length: 32 }, () => []);
+  /** 32 FIFO run queues, one per priority; a queue never used is the shared empty one (machines are built per execution). */
+  readonly runq: Thread[][] = new Array<Thread[]>(32).fill(NO_THREADS);
   /** Bit p set iff runq[p] is non-empty. */
   runqMask = 0;
   /** incoming[s] = FIFO from cpu s to this cpu. */
@@ -75,7 +78,8 @@ export class Cpu {
     /** The id the next IPI message will get. */
     nextMsgId: () => number,
   ) {
-    this.incoming = Array.from({ length: ncpus }, () => []);
+    this.incoming = [];
+    for (let s = 0; s < ncpus; s++) this.incoming.push([]);
     this.owed = new Int32Array(ncpus);
     this.fifoCells = new Array<Cell<number> | undefined>(ncpus).fill(undefined);
     this.dispatchWatcher = {
@@ -95,7 +99,9 @@ export class Cpu {
   dispatchStep = -1;
 
   enqueue(t: Thread): void {
-    this.runq[t.pri]!.push(t);
+    let q = this.runq[t.pri]!;
+    if (q === NO_THREADS) this.runq[t.pri] = q = [];
+    q.push(t);
     this.runqMask |= 1 << t.pri;
     this.runqGrew = true;
   }

@@ -181,8 +181,12 @@ interface Scope {
 
 const DEFAULT_MAX_STEPS = 100_000;
 
+let checkDefault: boolean | undefined;
+
+/** KPRIM_CHECK=1 turns check mode on by default; read once (machines are built per execution). */
 function envCheckDefault(): boolean {
-  return typeof process !== "undefined" && process.env["KPRIM_CHECK"] === "1";
+  checkDefault ??= typeof process !== "undefined" && process.env["KPRIM_CHECK"] === "1";
+  return checkDefault;
 }
 
 export class Machine implements MachineView {
@@ -221,7 +225,7 @@ export class Machine implements MachineView {
 
   private readonly choiceBuf: Choice[] = [];
   /** The choices taken, as a growable typed array (pushing onto a huge JS array is slow). */
-  private trail = new Int32Array(1024);
+  private trail = new Int32Array(64);
   private readonly consoleLines: ConsoleLine[] = [];
   private readonly traceLog: TraceEvent[] | null;
   private stepEvents: TraceEvent[] = [];

@@ -45,6 +45,23 @@ describe("lost-wakeup (the classic test-then-sleep)", () => {
       expect(p.build({ strategy: random({ seed }) }).run().outcome).toEqual({ kind: "ok" });
   });
 
+  it("testing before the interlock loses the wakeup; interlocking outside a critical section breaks I8 (random search)", () => {
+    const first = (interlock: string): unknown => {
+      const p = prepare({ scenario: "lost-wakeup", params: { interlock } });
+      for (let seed = 1; seed <= 500; seed++) {
+        const o = p.build({ strategy: random({ seed }) }).run().outcome;
+        if (o.kind !== "ok") return o;
+      }
+      return "none";
+    };
+    expect(first("test-before-interlock")).toMatchObject({ kind: "violation", detector: "lost-wakeup" });
+    expect(first("no-crit")).toMatchObject({
+      kind: "violation",
+      detector: "interlock-discipline",
+      message: "T_S called tsleep_interlock(X) outside a critical section",
+    });
+  });
+
   it("runs the same under the multicast wakeup form", () => {
     const p = prepare({ scenario: "lost-wakeup", options: { wakeup: "multicast" }, params: { sleepers: 3 } });
     for (let seed = 1; seed <= 300; seed++)

@@ -22,7 +22,7 @@
 import { describeOutcome, type TraceEvent } from "@kprim/machine";
 import { checkDocument, threadNamer, type TraceDocument } from "./document.js";
 import { buildTimeline } from "./timeline.js";
-import { failureStep } from "./window.js";
+import { documentFailure } from "./window.js";
 
 /** Metadata: names and sort order of the process and the cpu tracks. */
 export interface ChromeMetadataEvent {
@@ -229,8 +229,9 @@ export function toChromeTrace(doc: TraceDocument): ChromeTrace {
     put({ name: h.lock, cat: "lock", ph: "e", id, ts: micros(to), ...where(rel ?? acq), args: endArgs }, to, RANK.lock);
   });
 
-  const fail = failureStep(doc.outcome);
-  if (fail !== undefined) {
+  const point = documentFailure(doc);
+  if (point !== undefined) {
+    const fail = point.step;
     const at = stepTime(events, ns, fail, traceEnd);
     const global = (label: string, args: Record<string, string | number>): ChromeInstantEvent => ({
       name: label,
@@ -246,11 +247,7 @@ export function toChromeTrace(doc: TraceDocument): ChromeTrace {
       if (e.kind === "violation")
         put(global(`violation [${e.obj ?? "?"}]: ${e.detail ?? ""}`, { step: e.step }), at, RANK.global);
     }
-    put(
-      global(`failure point: ${describeOutcome(doc.outcome)}`, { step: fail, outcome: doc.outcome.kind }),
-      at,
-      RANK.global,
-    );
+    put(global(`failure point: ${point.text}`, { step: fail, outcome: doc.outcome.kind }), at, RANK.global);
   }
 
   placed.sort((a, b) => a.ns - b.ns || a.rank - b.rank || b.dur - a.dur || a.order - b.order);
@@ -336,5 +333,6 @@ function otherData(doc: TraceDocument): Record<string, string> {
   if (doc.replayCommand !== undefined) d["replay"] = doc.replayCommand;
   if (doc.window !== undefined)
     d["racyWindow"] = `steps ${doc.window.fromStep}..${doc.window.toStep}: ${doc.window.reason}`;
+  if (doc.failurePoint !== undefined) d["failurePoint"] = `step ${doc.failurePoint.step}: ${doc.failurePoint.text}`;
   return d;
 }

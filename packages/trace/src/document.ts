@@ -6,7 +6,7 @@
  *
  * Contract: `documentFromRun` builds a document from a `RunResult` recorded
  * with `trace: true`; `checkDocument` rejects a malformed one (events out of
- * order, a cpu or window out of range) with a `TraceError` naming the first
+ * order, a cpu, window or failure point out of range) with a `TraceError` naming the first
  * problem. Exporters call `checkDocument` and are pure functions of the
  * document: the same document gives a byte-identical file.
  */
@@ -19,6 +19,17 @@ export interface RacyWindow {
   readonly toStep: number;
   /** Why these steps, in one sentence (shown in every export). */
   readonly reason: string;
+}
+
+/**
+ * A step to mark as the failure point when the outcome itself is no failure:
+ * an observation the explorer targeted, such as a console line (getnewbuf's
+ * "locked buf" warning is printed by a run that ends `ok`).
+ */
+export interface FailurePoint {
+  readonly step: number;
+  /** What happened there, in one line (shown in every export). */
+  readonly text: string;
 }
 
 export interface TraceDocument {
@@ -36,6 +47,8 @@ export interface TraceDocument {
   /** Steps the run took. */
   readonly steps: number;
   readonly window?: RacyWindow | undefined;
+  /** An explicit failure point; absent, a failing outcome's step is the failure point. */
+  readonly failurePoint?: FailurePoint | undefined;
 }
 
 export interface DocumentMeta {
@@ -46,6 +59,8 @@ export interface DocumentMeta {
   readonly replayCommand?: string | undefined;
   /** An explicit racy window, `null` for none; omitted, `racyWindow(result)` decides. */
   readonly window?: RacyWindow | null | undefined;
+  /** The failure point of a run whose outcome is not a failure (a targeted console line, say). */
+  readonly failurePoint?: FailurePoint | undefined;
 }
 
 /** A document that cannot be exported, or a run that cannot become one. */
@@ -72,6 +87,7 @@ export function documentFromRun(result: RunResult, meta: DocumentMeta = {}): Tra
     outcome: result.outcome,
     steps: result.steps,
     window,
+    ...(meta.failurePoint !== undefined ? { failurePoint: meta.failurePoint } : {}),
   };
   checkDocument(doc);
   return doc;
@@ -100,6 +116,10 @@ export function checkDocument(doc: TraceDocument): void {
     if (w.fromStep < 0 || w.toStep > doc.steps) {
       throw new TraceError(`racy window ${w.fromStep}..${w.toStep} lies outside the run's steps 0..${doc.steps}`);
     }
+  }
+  const f = doc.failurePoint;
+  if (f !== undefined && (!Number.isInteger(f.step) || f.step < 0 || f.step > doc.steps)) {
+    throw new TraceError(`failure point ${String(f.step)} lies outside the run's steps 0..${doc.steps}`);
   }
 }
 

@@ -26,7 +26,7 @@ import { describeOutcome } from "@kprim/machine";
 import { checkDocument, type TraceDocument } from "./document.js";
 import { TIMELINE_SCRIPT, TIMELINE_STYLE } from "./htmlAssets.js";
 import { buildTimeline, type LinkKind, type Span } from "./timeline.js";
-import { failureStep } from "./window.js";
+import { documentFailure } from "./window.js";
 
 /** The event categories the page colours, as in the script's \`category\`. */
 const LEGEND: readonly (readonly [string, string])[] = [
@@ -51,7 +51,7 @@ export interface TimelineData {
   readonly links: readonly { kind: LinkKind; from: number; to: number }[];
   /** The racy window in steps, and the event indices it covers (`to` < `from` when no event falls in it). */
   readonly window: { fromStep: number; toStep: number; reason: string; from: number; to: number } | null;
-  /** The failure step and the index of its last event. */
+  /** The failure point (explicit, else the failing outcome's step) and the index of its step's last event. */
   readonly failure: { step: number; index: number; text: string } | null;
 }
 
@@ -133,12 +133,12 @@ function timelineData(doc: TraceDocument): TimelineData {
     for (let i = from; i < events.length && events[i]!.step <= w.toStep; i++) to = i;
     window = { fromStep: w.fromStep, toStep: w.toStep, reason: w.reason, from, to };
   }
-  const step = failureStep(doc.outcome);
+  const point = documentFailure(doc);
   let failure: TimelineData["failure"] = null;
-  if (step !== undefined) {
+  if (point !== undefined) {
     let index = events.length - 1;
-    for (let i = 0; i < events.length; i++) if (events[i]!.step <= step) index = i;
-    failure = { step, index, text: describeOutcome(doc.outcome) };
+    for (let i = 0; i < events.length; i++) if (events[i]!.step <= point.step) index = i;
+    failure = { step: point.step, index, text: point.text };
   }
   return {
     format: "kprim-timeline/1",

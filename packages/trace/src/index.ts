@@ -7,6 +7,7 @@ export {
   checkDocument,
   type DocumentMeta,
   documentFromRun,
+  type FailurePoint,
   type RacyWindow,
   TraceError,
   type TraceDocument,
@@ -28,4 +29,4 @@ export { type TimelineData, toHtml } from "./html.js";
 export { type LockHold, lockHolds } from "./locks.js";
 export { toText } from "./text.js";
 export type { LinkKind, Span, SpanKind } from "./timeline.js";
-export { failureStep, racyWindow, type WindowInput } from "./window.js";
+export { documentFailure, failureStep, racyWindow, type WindowInput } from "./window.js";

@@ -15,8 +15,8 @@
  *   (switched in, resumed after preemption, or preempted in), the earliest
  *   of them.
  */
-import type { Outcome, RunResult, TraceEvent } from "@kprim/machine";
-import type { RacyWindow } from "./document.js";
+import { describeOutcome, type Outcome, type RunResult, type TraceEvent } from "@kprim/machine";
+import type { FailurePoint, RacyWindow, TraceDocument } from "./document.js";
 
 /** What the rule reads from a run. */
 export type WindowInput = Pick<RunResult, "outcome" | "threads" | "trace">;
@@ -41,6 +41,13 @@ export function failureStep(o: Outcome): number | undefined {
       return never;
     }
   }
+}
+
+/** The failure point a document marks: its explicit one, else the failing outcome's step (none for `ok`). */
+export function documentFailure(doc: Pick<TraceDocument, "outcome" | "failurePoint">): FailurePoint | undefined {
+  if (doc.failurePoint !== undefined) return doc.failurePoint;
+  const step = failureStep(doc.outcome);
+  return step === undefined ? undefined : { step, text: describeOutcome(doc.outcome) };
 }
 
 /** The default racy window of a run (see the file header), or undefined when it did not fail. */

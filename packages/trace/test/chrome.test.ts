@@ -142,6 +142,18 @@ describe("the Chrome trace export", () => {
     }
   });
 
+  it("marks an explicit failure point of a run that did not fail", () => {
+    const r = busyRun(roundRobin());
+    const line = r.console[0]!;
+    const trace = toChromeTrace(documentFromRun(r, { failurePoint: { step: line.step, text: "console: S: woken" } }));
+    const global = instants(trace.traceEvents).filter((e) => e.s === "g");
+    expect(global.map((e) => [e.name, e.args["step"], e.args["outcome"]])).toEqual([
+      ["failure point: console: S: woken", line.step, "ok"],
+    ]);
+    expect(trace.otherData["failurePoint"]).toBe(`step ${line.step}: console: S: woken`);
+    expect(instants(toChromeTrace(documentFromRun(r)).traceEvents).filter((e) => e.s === "g")).toEqual([]);
+  });
+
   it("shows a panic on the track of the cpu that panicked", () => {
     const r = panicRun({ trace: true, cpu: 1, message: "lockmgr: locking against myself" });
     const evs2 = toChromeTrace(documentFromRun(r)).traceEvents;

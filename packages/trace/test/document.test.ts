@@ -33,6 +33,16 @@ describe("documentFromRun", () => {
     expect(documentFromRun(result, { window: null }).window).toBeUndefined();
   });
 
+  it("keeps an explicit failure point for a run that did not fail, and rejects one outside the run", () => {
+    const r = busyRun(roundRobin());
+    expect(r.outcome.kind).toBe("ok");
+    const line = r.console[0]!;
+    const point = { step: line.step, text: `console: ${line.text}` };
+    expect(documentFromRun(r, { failurePoint: point }).failurePoint).toEqual(point);
+    expect(documentFromRun(r).failurePoint).toBeUndefined();
+    expect(() => documentFromRun(r, { failurePoint: { step: r.steps + 1, text: "" } })).toThrow(/failure point/);
+  });
+
   it("rejects a window outside the run's steps", () => {
     const { result } = failingCounterRun();
     const late = { fromStep: 1, toStep: result.steps + 1, reason: "" };

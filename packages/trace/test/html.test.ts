@@ -50,6 +50,15 @@ describe("the HTML timeline", () => {
     expect(data.failure).toMatchObject({ step: w.toStep, index: doc.events.length - 1 });
   });
 
+  it("embeds an explicit failure point of a run that did not fail", () => {
+    const r = busyRun(roundRobin());
+    const line = r.console[0]!;
+    const data = embedded(toHtml(documentFromRun(r, { failurePoint: { step: line.step, text: "console: S: woken" } })));
+    const last = r.trace!.reduce((at, e, i) => (e.step <= line.step ? i : at), -1);
+    expect(data.failure).toEqual({ step: line.step, index: last, text: "console: S: woken" });
+    expect(embedded(toHtml(documentFromRun(r))).failure).toBeNull();
+  });
+
   it("embeds IPI and wakeup links for the drawing", () => {
     const data = embedded(toHtml(documentFromRun(busyRun(roundRobin()))));
     expect(data.links.map((l) => [l.kind, data.events[l.from]!.kind, data.events[l.to]!.kind])).toEqual([

@@ -2,10 +2,10 @@
  * The text export: its header, one formatEvent line per event with the
  * window and failure gutter, the closing outcome, and byte-identical output.
  */
-import { formatEvent, random } from "@kprim/machine";
+import { formatEvent, random, roundRobin } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { documentFromRun, toText } from "../src/index.js";
-import { counterRun, failingCounterRun } from "./fixtures.js";
+import { busyRun, counterRun, failingCounterRun } from "./fixtures.js";
 
 describe("the text export", () => {
   const { seed, result } = failingCounterRun();
@@ -43,6 +43,18 @@ describe("the text export", () => {
 
   it("ends with the outcome", () => {
     expect(lines.at(-1)).toMatch(/^# outcome: violation at step \d+: \[lost-update\] counter is \d+ after \d+ stores$/);
+  });
+
+  it("names an explicit failure point in the header and marks its step with !", () => {
+    const r = busyRun(roundRobin());
+    const line = r.console[0]!;
+    const text = toText(documentFromRun(r, { failurePoint: { step: line.step, text: `console: ${line.text}` } }));
+    const out = text.trimEnd().split("\n");
+    expect(out).toContain(`# failure point: step ${line.step} (console: S: woken)`);
+    const marked = out.filter((l) => l.startsWith("!"));
+    expect(marked.length).toBeGreaterThan(0);
+    for (const l of marked) expect(l).toMatch(new RegExp(`^! # +${line.step} cyc`));
+    expect(out.at(-1)).toBe("# outcome: ok");
   });
 
   it("is byte-identical for the same run", () => {

@@ -1,28 +1,26 @@
 /**
- * Explorer benchmarks (issue 7). Every figure that has a target is a ratio
- * measured in the same process run, because the machines are shared and
- * noisy:
+ * Explorer benchmarks. Wall-clock figures are medians or single timings in
+ * this process; the ones with a target are ratios measured in the same run.
  *
- * - DPOR against naive DFS on the classic programs (executions, and DPOR
- *   executions per second);
- * - the lost-wakeup scenario: time to exhaust with the interlock (spinlock +
- *   tsleep_interlock, N = 2..7 sleepers) and time to the first failure
- *   without it — skipped with a note until the catalogue has it;
- * - mini-SCTBench: schedules to the first failure per technique on every R
- *   scenario of the catalogue (skipped with a note while there are none);
- * - schedules per second of a 2-thread race against fast-check's scheduler
- *   on the equivalent async race (target ≥ 50×);
- * - resident memory after 10,000 and 1,000,000 executions of one DPOR run
- *   (target within 1.2×);
- * - random/PCT throughput on 2 worker threads against 1 (target ≥ 1.7×).
+ * - explorer: DPOR against naive DFS on the classic programs (executions),
+ *   executions per second, the lost-wakeup scenario (time to exhaust with
+ *   spinlock + tsleep_interlock for N = 2..7 sleepers, time to the first
+ *   lost wakeup without it), resident memory over a long DPOR run, and
+ *   random/PCT runs on 2 worker threads against 1;
+ * - fastcheck: schedules per second of a 2-thread race against fast-check's
+ *   scheduler on the equivalent async race (target ≥ 50×);
+ * - sctbench: schedules to the first failure per technique on every R
+ *   scenario row of the acceptance matrix that expects a finding.
  */
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { explore, type ExploreResult, exploreParallel, type MachineFactory, type Mode } from "@kprim/explore";
 import { adders, factoryOf, indexer, lastzero } from "@kprim/explore/examples";
-import { catalogue, findScenario, matrix, prepare, scenarioFactory } from "@kprim/scenarios";
+import { catalogue, matrix, prepare, scenarioFactory } from "@kprim/scenarios";
 import fc from "fast-check";
-import { fmtRate } from "../measure.js";
+import { kprimLostWakeup, type Budget } from "../lostWakeup.js";
+import { median } from "../measure.js";
+import type { Section, Table } from "../report/types.js";
 
 const seconds = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e9;
 
@@ -38,93 +36,178 @@ function gcFunction(): () => void {
   return runInNewContext("gc") as () => void;
 }
 
-// ------------------------------------------------------------ classic programs
+/** The lost-wakeup budgets (shared with the SPIN section so that both read the same measurements). */
+export function lostWakeupBudget(quick: boolean): Budget {
+  return quick ? { randomRuns: 500, dporExecutions: 2_000 } : { randomRuns: 2_000, dporExecutions: 10_000 };
+}
 
-function classic(quick: boolean): string[] {
-  const rows: string[] = ["DPOR vs naive DFS on the classic programs (executions to exhaust; check mode off)"];
+export function lostWakeupSleepers(quick: boolean): number[] {
+  return quick ? [2, 3] : [2, 3, 4, 5, 6, 7];
+}
+
+// ------------------------------------------------------------ explorer
+
+function classic(quick: boolean): { table: Table; rate: { name: string; executions: number; s: number } } {
+  const rows: (string | number)[][] = [];
   const programs = [lastzero(3), indexer(3, 6, 2), ...(quick ? [] : [lastzero(4)])];
   for (const p of programs) {
     const f = factoryOf(p, false);
-    const naive = timed(() => explore(f, { mode: { kind: "dfs" }, target: "panic", maxExecutions: 2_000_000 }));
-    const dpor = timed(() => explore(f, { mode: { kind: "dpor" }, target: "panic" }));
-    rows.push(
-      `  ${p.name.padEnd(16)} naive ${String(naive.value.executions).padStart(8)}   DPOR ${String(dpor.value.executions).padStart(5)} (+${dpor.value.blocked} blocked)   ${(naive.value.executions / dpor.value.executions).toFixed(0)}× fewer`,
-    );
+    const naive = explore(f, { mode: { kind: "dfs" }, target: "panic", maxExecutions: 2_000_000 });
+    const dpor = explore(f, { mode: { kind: "dpor" }, target: "panic" });
+    rows.push([
+      p.name,
+      naive.executions,
+      dpor.executions,
+      dpor.blocked,
+      Math.round(naive.executions / dpor.executions),
+    ]);
   }
-  for (const n of quick ? [12] : [12, 13]) {
-    const f = factoryOf(indexer(n, 128, 4), false);
-    const r = timed(() => explore(f, { mode: { kind: "dpor" }, target: "panic" }));
-    rows.push(
-      `  indexer(${n}, 128 slots, 4 each)  DPOR ${r.value.executions} executions (+${r.value.blocked} blocked) in ${r.s.toFixed(2)} s`,
-    );
-  }
-  const big = factoryOf(lastzero(quick ? 5 : 7), false);
+  const n = quick ? 5 : 7;
+  const big = factoryOf(lastzero(n), false);
   const r = timed(() => explore(big, { mode: { kind: "dpor" }, target: "panic" }));
-  const all = r.value.executions + r.value.blocked;
-  rows.push(
-    `  DPOR on lastzero-${quick ? 5 : 7}: ${r.value.executions} executions + ${r.value.blocked} sleep-set blocked in ${r.s.toFixed(2)} s = ${fmtRate(all / r.s)} runs`,
-  );
-  return rows;
+  return {
+    table: {
+      title: "DPOR against naive DFS: executions to exhaust (check mode off)",
+      header: ["program", "naive DFS", "DPOR", "DPOR sleep-set blocked", "naive ÷ DPOR"],
+      rows,
+    },
+    rate: { name: `DPOR, lastzero-${n}`, executions: r.value.executions + r.value.blocked, s: r.s },
+  };
 }
 
-// ------------------------------------------------------------ lost wakeup
-
-function lostWakeup(quick: boolean): string[] {
-  const title =
-    "Lost wakeup: exhaust with spinlock + tsleep_interlock (SPIN+TI), first failure without it (SPIN-naive)";
-  if (findScenario("lost-wakeup") === undefined) {
-    return [title, "  skipped: the catalogue has no lost-wakeup scenario yet (it comes with the sleep-queue layers)"];
-  }
-  const rows = [title];
-  for (let n = 2; n <= (quick ? 4 : 7); n++) {
-    try {
-      const safe = scenarioFactory(prepare({ scenario: "lost-wakeup", variant: "SPIN+TI", params: { sleepers: n } }));
-      const ex = timed(() => explore(safe, { mode: { kind: "dpor" }, maxExecutions: 5_000_000, shrink: false }));
-      const racy = scenarioFactory(
-        prepare({ scenario: "lost-wakeup", variant: "SPIN-naive", params: { sleepers: n } }),
-      );
-      const first = timed(() =>
-        explore(racy, { mode: { kind: "dpor" }, target: "violation:lost-wakeup", shrink: false }),
-      );
-      rows.push(
-        `  N=${n}: SPIN+TI ${ex.value.executions} executions, ${ex.value.kind === "not-found" && ex.value.exhausted ? "exhausted" : "NOT exhausted"} in ${ex.s.toFixed(2)} s (${fmtRate(ex.value.executions / ex.s)});` +
-          ` SPIN-naive ${first.value.kind === "found" ? `first failure after ${first.value.executionsToFound} executions, ${first.s.toFixed(3)} s` : "no failure found"}`,
-      );
-    } catch (e) {
-      rows.push(`  N=${n}: skipped: ${e instanceof Error ? e.message : String(e)}`);
-      break;
-    }
-  }
-  return rows;
+function samplingRate(quick: boolean): { name: string; executions: number; s: number }[] {
+  const f = factoryOf(lastzero(6), false);
+  const runs = quick ? 2_000 : 20_000;
+  return [
+    { kind: "random" as const, seed: 1, runs },
+    { kind: "pct" as const, seed: 1, runs, depth: 2 },
+  ].map((mode) => {
+    const r = timed(() => explore(f, { mode, target: "panic", stopOnFound: false }));
+    return {
+      name: `${mode.kind === "pct" ? "PCT d=2" : "random"}, lastzero-6`,
+      executions: r.value.executions,
+      s: r.s,
+    };
+  });
 }
 
-// ------------------------------------------------------------ mini-SCTBench
+function memory(quick: boolean): Table {
+  const gc = gcFunction();
+  const late = quick ? 30_000 : 150_000;
+  const samples = new Map<number, number>();
+  const f: MachineFactory = factoryOf(adders(3, 6), false);
+  const sample = (n: number): void => {
+    if (n !== 10_000 && n !== late) return;
+    gc();
+    samples.set(n, process.memoryUsage().rss);
+  };
+  explore(f, { mode: { kind: "dpor" }, target: "panic", maxExecutions: late, onExecution: sample });
+  const a = samples.get(10_000)!;
+  const b = samples.get(late)!;
+  const mb = (x: number): number => Number((x / 2 ** 20).toFixed(1));
+  return {
+    title: "Resident memory of one DPOR run (adders 3×6: 17 M schedules), after gc (target: within 1.2×)",
+    header: ["after executions", "RSS MiB", "÷ at 10,000"],
+    rows: [
+      [10_000, mb(a), 1],
+      [late, mb(b), Number((b / a).toFixed(2))],
+    ],
+  };
+}
 
-function sctbench(quick: boolean): string[] {
-  const title = "Mini-SCTBench, kernel edition: schedules to the first failure (— : none within the budget)";
-  const rs = catalogue.filter((s) => s.specId !== null && s.specId.startsWith("R"));
-  if (rs.length === 0) return [title, "  skipped: the catalogue has no R scenario yet"];
-  const runs = quick ? 1000 : 10_000;
-  const techniques: [string, Mode][] = [
-    ["random", { kind: "random", seed: 1, runs }],
-    ["PCT d=1", { kind: "pct", seed: 1, runs, depth: 1 }],
-    ["PCT d=2", { kind: "pct", seed: 1, runs, depth: 2 }],
-    ["PCT d=3", { kind: "pct", seed: 1, runs, depth: 3 }],
-    ["bounded DFS", { kind: "iterative", reduction: "none", maxBound: 3 }],
-    ["DPOR", { kind: "dpor" }],
-  ];
-  const rows = [title, `  ${"scenario / row".padEnd(40)}${techniques.map(([n]) => n.padStart(12)).join("")}`];
-  for (const s of rs) {
-    for (const row of matrix.rows.filter((r) => r.id === s.specId && r.expect === "found")) {
-      const f = scenarioFactory(prepare({ scenario: s, variant: row.variant, options: row.options }));
-      const cells = techniques.map(([, mode]) => {
-        const r: ExploreResult = explore(f, { mode, target: row.signal, shrink: false, maxExecutions: 100_000 });
-        return (r.kind === "found" ? String(r.executionsToFound) : "—").padStart(12);
-      });
-      rows.push(`  ${`${s.name} ${row.id} ${row.variant}`.padEnd(40)}${cells.join("")}`);
-    }
+async function workers(quick: boolean): Promise<Table> {
+  const module = import.meta.resolve("@kprim/explore/examples");
+  const runs = quick ? 4_000 : 24_000;
+  const rows: (string | number)[][] = [];
+  for (const mode of [
+    { kind: "random" as const, seed: 1, runs },
+    { kind: "pct" as const, seed: 1, runs, depth: 2 },
+  ]) {
+    const time = async (w: number): Promise<number> => {
+      const t0 = process.hrtime.bigint();
+      await exploreParallel(
+        { module, export: "exampleFactory", args: { name: "lastzero", n: 6, check: false } },
+        { mode, workers: w, slice: 2_000, target: "panic", stopOnFound: false },
+      );
+      return seconds(t0);
+    };
+    const one = await time(1);
+    const two = await time(2);
+    rows.push([mode.kind, runs, one, two, Number((one / two).toFixed(2))]);
   }
-  return rows;
+  return {
+    title: "Random and PCT runs on worker threads (lastzero-6, whole runs; target ≥ 1.7× on 2 cores)",
+    header: ["mode", "runs", "1 worker s", "2 workers s", "speed-up"],
+    rows,
+  };
+}
+
+export async function explorerSection(quick: boolean): Promise<Section> {
+  const { table: dporTable, rate } = classic(quick);
+  const rates = [rate, ...samplingRate(quick)];
+  const budget = lostWakeupBudget(quick);
+  const ns = lostWakeupSleepers(quick);
+  const safe = ns.map((n) => kprimLostWakeup("tsleep_interlock", n, budget));
+  const racy = ns.map((n) => kprimLostWakeup("none", n, budget));
+  const errors = [
+    ...safe.filter((r) => r.verdict !== "no failure" && r.verdict !== "inconclusive"),
+    ...racy.filter((r) => r.verdict !== "lost-wakeup"),
+  ].map((r) => `lost-wakeup (${r.variant}, N=${r.sleepers}): unexpected verdict ${r.verdict} (${r.detail})`);
+  const exhausted = safe.filter((r) => r.verdict === "no failure");
+  return {
+    id: "explorer",
+    title: "2. Explorer",
+    text: [
+      `Executions per second: ${rates.map((r) => `${r.name} **${Math.round(r.executions / r.s).toLocaleString("en")}/s**`).join(", ")}.`,
+      `The lost-wakeup scenario (N sleepers, one waker, one cpu each): with spinlock + \`tsleep_interlock\` DPOR exhausted the space for N = ${exhausted.map((r) => r.sleepers).join(", ") || "none"} within ${budget.dporExecutions.toLocaleString("en")} executions (after ${budget.randomRuns.toLocaleString("en")} random runs found nothing); beyond that the space outgrows the budget and the row says so. Without it the first lost wakeup comes within a handful of random schedules.`,
+    ],
+    tables: [
+      {
+        title: "Executions per second",
+        header: ["exploration", "executions", "seconds", "executions/s"],
+        rows: rates.map((r) => [r.name, r.executions, Number(r.s.toFixed(3)), Math.round(r.executions / r.s)]),
+      },
+      dporTable,
+      {
+        title:
+          "Lost wakeup: time to exhaust with spinlock + tsleep_interlock, time to the first lost wakeup without it",
+        header: ["N", "with interlock: verdict", "how", "s", "without: verdict", "how", "s"],
+        rows: ns.map((n, i) => [
+          n,
+          safe[i]!.verdict,
+          safe[i]!.detail,
+          Number(safe[i]!.seconds.toFixed(3)),
+          racy[i]!.verdict,
+          racy[i]!.detail,
+          Number(racy[i]!.seconds.toFixed(3)),
+        ]),
+      },
+      memory(quick),
+      await workers(quick),
+    ],
+    charts: [
+      {
+        kind: "line",
+        id: "explorer-lost-wakeup",
+        title: "Lost wakeup: kprim wall time by number of sleepers",
+        x: { label: "sleepers (N)" },
+        y: { label: "seconds", log: true },
+        series: [
+          {
+            name: "with interlock (to exhaust or budget)",
+            points: safe.map((r) => ({ x: r.sleepers, y: r.seconds })),
+          },
+          {
+            name: "no interlock (to first loss)",
+            points: racy.map((r) => ({ x: r.sleepers, y: r.seconds })),
+            dashed: true,
+          },
+        ],
+      },
+    ],
+    data: { rates, budget, withInterlock: safe, withoutInterlock: racy },
+    errors,
+  };
 }
 
 // ------------------------------------------------------------ fast-check
@@ -149,7 +232,7 @@ async function fastCheckSchedules(n: number, k: number): Promise<number> {
       runs++;
       return true;
     }),
-    { numRuns: n },
+    { numRuns: n, seed: 1 },
   );
   return runs;
 }
@@ -181,87 +264,92 @@ function race(k: number): MachineFactory {
   );
 }
 
-async function versusFastCheck(quick: boolean): Promise<string[]> {
-  const rows = ["A 2-thread race (each thread: load, store, k times): schedules per second, random schedules"];
+export async function fastCheckSection(quick: boolean): Promise<Section> {
+  const repeats = quick ? 1 : 3;
+  const rows: (string | number)[][] = [];
+  const data: { k: number; schedules: number; kprim: number; fastCheck: number; ratio: number }[] = [];
   for (const k of [1, 100]) {
-    const n = Math.max(200, Math.floor((quick ? 5_000 : 50_000) / k));
+    const n = Math.max(200, Math.floor((quick ? 2_000 : 20_000) / k));
     const f = race(k);
     const machine = (): number =>
       explore(f, { mode: { kind: "random", seed: 1, runs: n }, target: "panic", stopOnFound: false }).executions;
     machine();
-    await fastCheckSchedules(Math.min(n, 500), k);
-    const m = timed(machine);
-    const t0 = process.hrtime.bigint();
-    const fcRuns = await fastCheckSchedules(n, k);
-    const fRate = fcRuns / seconds(t0);
-    const mRate = m.value / m.s;
-    rows.push(
-      `  k=${String(k).padEnd(4)} kprim machine ${fmtRate(mRate).padStart(10)}   fast-check scheduler ${fmtRate(fRate).padStart(10)}   ratio ${(mRate / fRate).toFixed(1)}×   (target ≥ 50×)`,
-    );
-  }
-  return rows;
-}
-
-// ------------------------------------------------------------ memory
-
-function memory(quick: boolean): string[] {
-  const gc = gcFunction();
-  const late = quick ? 100_000 : 1_000_000;
-  const samples = new Map<number, number>();
-  const f: MachineFactory = factoryOf(adders(3, 6), false);
-  const sample = (n: number): void => {
-    if (n !== 10_000 && n !== late) return;
-    gc();
-    samples.set(n, process.memoryUsage().rss);
-  };
-  const r = timed(() =>
-    explore(f, { mode: { kind: "dpor" }, target: "panic", maxExecutions: late, onExecution: sample }),
-  );
-  const a = samples.get(10_000)!;
-  const b = samples.get(late)!;
-  const mb = (x: number): string => `${(x / 2 ** 20).toFixed(1)} MB`;
-  return [
-    `Resident memory of one DPOR run (adders 3×6: 17 M schedules), after gc`,
-    `  after ${(10_000).toLocaleString("en")} executions   ${mb(a)}`,
-    `  after ${late.toLocaleString("en")} executions ${mb(b)}   ratio ${(b / a).toFixed(2)}×   (target ≤ 1.2×; ${r.value.executions} executions in ${r.s.toFixed(1)} s)`,
-  ];
-}
-
-// ------------------------------------------------------------ workers
-
-async function workers(quick: boolean): Promise<string[]> {
-  const module = import.meta.resolve("@kprim/explore/examples");
-  const runs = quick ? 8_000 : 160_000;
-  const rows = ["Random and PCT runs on worker threads (lastzero-6, whole runs, no stop)"];
-  for (const mode of [
-    { kind: "random" as const, seed: 1, runs },
-    { kind: "pct" as const, seed: 1, runs, depth: 2 },
-  ]) {
-    const time = async (w: number): Promise<number> => {
+    await fastCheckSchedules(Math.min(n, 200), k);
+    const kp: number[] = [];
+    const fr: number[] = [];
+    for (let i = 0; i < repeats; i++) {
+      const m = timed(machine);
+      kp.push(m.value / m.s);
       const t0 = process.hrtime.bigint();
-      await exploreParallel(
-        { module, export: "exampleFactory", args: { name: "lastzero", n: 6, check: false } },
-        { mode, workers: w, slice: 2_000, target: "panic", stopOnFound: false },
-      );
-      return seconds(t0);
-    };
-    const one = await time(1);
-    const two = await time(2);
-    rows.push(
-      `  ${mode.kind.padEnd(6)} 1 worker ${one.toFixed(2)} s, 2 workers ${two.toFixed(2)} s: ${(one / two).toFixed(2)}×   (target ≥ 1.7×)`,
-    );
+      const runs = await fastCheckSchedules(n, k);
+      fr.push(runs / seconds(t0));
+    }
+    const kprim = median(kp);
+    const fastCheck = median(fr);
+    data.push({ k, schedules: n, kprim, fastCheck, ratio: kprim / fastCheck });
+    rows.push([k, n, Math.round(kprim), Math.round(fastCheck), Number((kprim / fastCheck).toFixed(1))]);
   }
-  return rows;
+  return {
+    id: "fastcheck",
+    title: "4. Schedules per second against fast-check",
+    text: [
+      `A 2-thread race — each thread loads a shared counter and stores it + 1, k times — run under kprim's random strategy (one machine per schedule, check mode off) and, as the equivalent async race, under fast-check's scheduler (\`fc.scheduler()\`, seed 1). Median of ${repeats} timing${repeats === 1 ? "" : "s"} each, in the same process (target ≥ 50×).`,
+      `**kprim ÷ fast-check: ${data.map((d) => `${d.ratio.toFixed(1)}× at k = ${d.k}`).join(", ")}.**`,
+    ],
+    tables: [{ header: ["k", "schedules", "kprim schedules/s", "fast-check schedules/s", "ratio"], rows }],
+    charts: [],
+    data: { repeats, rows: data },
+    errors: [],
+  };
 }
 
-export async function exploreBench(quick: boolean): Promise<string> {
-  const parts = [
-    classic(quick),
-    lostWakeup(quick),
-    sctbench(quick),
-    await versusFastCheck(quick),
-    memory(quick),
-    await workers(quick),
+// ------------------------------------------------------------ mini-SCTBench
+
+export function sctbenchSection(quick: boolean): Section {
+  const rs = catalogue.filter((s) => s.specId !== null && s.specId.startsWith("R"));
+  const runs = quick ? 200 : 2_000;
+  const maxExecutions = quick ? 500 : 5_000;
+  const techniques: [string, Mode][] = [
+    ["random", { kind: "random", seed: 1, runs }],
+    ["PCT d=1", { kind: "pct", seed: 1, runs, depth: 1 }],
+    ["PCT d=2", { kind: "pct", seed: 1, runs, depth: 2 }],
+    ["PCT d=3", { kind: "pct", seed: 1, runs, depth: 3 }],
+    ["bounded DFS (≤ 3)", { kind: "iterative", reduction: "none", maxBound: 3 }],
+    ["DPOR", { kind: "dpor" }],
   ];
-  return parts.map((p) => p.join("\n")).join("\n\n");
+  const rows: (string | number)[][] = [];
+  const data: { scenario: string; row: string; variant: string; signal: string; found: (number | null)[] }[] = [];
+  for (const s of rs) {
+    for (const row of matrix.rows.filter((r) => r.id === s.specId && r.expect === "found")) {
+      const f = scenarioFactory(prepare({ scenario: s, variant: row.variant, options: row.options }));
+      const found = techniques.map(([, mode]) => {
+        const r: ExploreResult = explore(f, { mode, target: row.signal, shrink: false, maxExecutions });
+        return r.kind === "found" ? r.executionsToFound : null;
+      });
+      data.push({ scenario: s.name, row: row.id, variant: row.variant, signal: row.signal, found });
+      const opts = Object.entries(row.options)
+        .map(([k, v]) => ` ${k}=${v}`)
+        .join("");
+      rows.push([`${row.id} ${s.name}`, `${row.variant}${opts}`, ...found.map((x) => (x === null ? "—" : x))]);
+    }
+  }
+  const wins = techniques.map(([name], i) => {
+    const best = data.filter((d) => {
+      const v = d.found[i];
+      return v !== null && v !== undefined && d.found.every((o) => o === null || o >= v);
+    }).length;
+    return `${name} ${best}`;
+  });
+  return {
+    id: "sctbench",
+    title: "6. Mini-SCTBench, kernel edition",
+    text: [
+      `Schedules (executions) to the first failure per technique, on every R row of the acceptance matrix that expects a finding, against that row's signal (— : none within ${runs.toLocaleString("en")} runs for random/PCT, ${maxExecutions.toLocaleString("en")} executions for the exhaustive modes). Seeds: 1.`,
+      `Rows on which each technique is (jointly) fastest: ${wins.join(", ")}.`,
+    ],
+    tables: [{ header: ["row / scenario", "variant", ...techniques.map(([n]) => n)], rows }],
+    charts: [],
+    data: { runs, maxExecutions, techniques: techniques.map(([n]) => n), rows: data },
+    errors: rows.length === 0 ? ["the catalogue has no R scenario"] : [],
+  };
 }

@@ -5,7 +5,8 @@
  * figure is the ratio (issue target: trace off at least 25% of the bare loop).
  */
 import { type Cell, createMachine, type Gen, type KernelContext, op, random } from "@kprim/machine";
-import { fmtRate, throughput } from "../measure.js";
+import { throughput } from "../measure.js";
+import type { Section } from "../report/types.js";
 
 const THREADS = 4;
 const ITERS = 50_000;
@@ -91,13 +92,41 @@ export function machineSpeed(repeats = 5): MachineSpeed {
   return { bare, traceOff, traceOn, typedTraceOff };
 }
 
-export function reportMachineSpeed(s: MachineSpeed): string {
-  const pct = (x: number) => `${((100 * x) / s.bare).toFixed(1)}%`;
-  return [
-    "Simulator speed (2 cpus, 4 threads, random strategy; steps/s, median of runs)",
-    `  bare generator loop        ${fmtRate(s.bare).padStart(12)}   100%`,
-    `  machine, trace off         ${fmtRate(s.traceOff).padStart(12)}   ${pct(s.traceOff)}   (target ≥ 25%)`,
-    `  machine, trace on          ${fmtRate(s.traceOn).padStart(12)}   ${pct(s.traceOn)}`,
-    `  machine, typed yield*, off ${fmtRate(s.typedTraceOff).padStart(12)}   ${pct(s.typedTraceOff)}`,
-  ].join("\n");
+export function simulatorSection(quick: boolean): Section {
+  const repeats = quick ? 1 : 5;
+  const s = machineSpeed(repeats);
+  const rows: [string, number][] = [
+    ["bare generator-resume loop", s.bare],
+    ["machine, trace off", s.traceOff],
+    ["machine, trace on", s.traceOn],
+    ["machine, typed helpers (yield*), trace off", s.typedTraceOff],
+  ];
+  return {
+    id: "simulator",
+    title: "1. Simulator speed",
+    text: [
+      `Machine steps per second of a 2-cpu, ${THREADS}-thread workload (each thread: an atomic add, a load and a store, ${ITERS.toLocaleString("en")} times) under the random strategy, against a bare loop resuming the same generator bodies in the same process. Median of ${repeats} run${repeats === 1 ? "" : "s"} each; the figure is the ratio (target: trace off ≥ 25% of the bare loop).`,
+      `**Trace off: ${pct(s.traceOff / s.bare)} of the bare loop; trace on: ${pct(s.traceOn / s.bare)}.**`,
+    ],
+    tables: [
+      {
+        header: ["loop", "steps/s", "÷ bare loop"],
+        rows: rows.map(([name, rate]) => [name, Math.round(rate), pct(rate / s.bare)]),
+      },
+    ],
+    charts: [
+      {
+        kind: "bar",
+        id: "simulator-speed",
+        title: "Simulator: steps/s relative to a bare generator loop",
+        categories: ["trace off", "trace on", "typed, trace off"],
+        y: { label: "% of the bare loop's steps/s" },
+        series: [{ name: "machine", values: [s.traceOff, s.traceOn, s.typedTraceOff].map((x) => (100 * x) / s.bare) }],
+      },
+    ],
+    data: { ...s, repeats, ratios: { traceOff: s.traceOff / s.bare, traceOn: s.traceOn / s.bare } },
+    errors: [],
+  };
 }
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;

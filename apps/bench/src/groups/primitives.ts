@@ -7,7 +7,8 @@
 import { createMachine } from "@kprim/machine";
 import { createSpinlock, spinLock, spinUnlock } from "@kprim/spinlock";
 import { createToken, lwktGettoken, lwktReltoken, type TokenMode } from "@kprim/token";
-import { fmt, simulate, table, type Workload } from "../sim.js";
+import type { Section } from "../report/types.js";
+import { simulate, type Workload } from "../sim.js";
 
 const PAIRS = 20;
 const CS = 40;
@@ -51,27 +52,40 @@ function workload(kind: Kind, cpus: number, contended: boolean): Workload {
   };
 }
 
-export function primitives(quick: boolean): string {
+export function primitivesSection(quick: boolean): Section {
   const cpuList = quick ? [1, 2] : [1, 2, 4, 8];
-  const rows: string[][] = [];
+  const seeds = quick ? 1 : 5;
+  const rows: (string | number)[][] = [];
   for (const contended of [false, true]) {
     for (const cpus of cpuList) {
       for (const kind of ["spinlock", "token yield", "token spin2005"] as Kind[]) {
-        const c = simulate(workload(kind, cpus, contended), quick ? 1 : 5);
+        const c = simulate(workload(kind, cpus, contended), seeds);
         rows.push([
           contended ? "contended" : "uncontended",
-          String(cpus),
+          cpus,
           kind,
-          fmt(c.cyclesPerOp),
-          fmt(c.ipisPerOp, 2),
-          fmt(c.switchesPerOp, 2),
-          fmt(c.spinPerOp),
+          c.cyclesPerOp,
+          c.ipisPerOp,
+          c.switchesPerOp,
+          c.spinPerOp,
         ]);
       }
     }
   }
-  return [
-    `Spinlock vs token: simulated cycles per acquire/release pair (timed strategy, median of seeded jitter; ${PAIRS} pairs per cpu, critical section ${CS}, think ${THINK})`,
-    table(["", "cpus", "primitive", "cycles/pair", "IPIs/pair", "switches/pair", "spin cycles/pair"], rows),
-  ].join("\n");
+  return {
+    id: "primitives",
+    title: "Spinlock vs token",
+    text: [
+      `Simulated cycles per acquire/release pair (timed strategy, median over ${seeds} seeded jitter run${seeds === 1 ? "" : "s"}; ${PAIRS} pairs per cpu, critical section ${CS} cycles, think ${THINK}), uncontended (a lock per cpu) and contended (one lock).`,
+    ],
+    tables: [
+      {
+        header: ["", "cpus", "primitive", "cycles/pair", "IPIs/pair", "switches/pair", "spin cycles/pair"],
+        rows,
+      },
+    ],
+    charts: [],
+    data: { pairs: PAIRS, cs: CS, think: THINK, seeds, rows },
+    errors: [],
+  };
 }

@@ -8,7 +8,7 @@
 import { createMachine, timed } from "@kprim/machine";
 import { newIdent, sleepHash, tsleep, wakeup, type WakeupForm } from "@kprim/sleepq";
 import { median } from "../measure.js";
-import { fmt, table } from "../sim.js";
+import type { Section } from "../report/types.js";
 
 function once(form: WakeupForm, sleepers: number, cpus: number, seed: number): { latency: number; ipis: number } {
   const m = createMachine({ cpus, strategy: timed(), jitter: { seed, amount: 0.1 }, check: false, trace: true });
@@ -45,8 +45,9 @@ function once(form: WakeupForm, sleepers: number, cpus: number, seed: number): {
   return { latency: Math.max(...m.peek(woke)) - start, ipis };
 }
 
-export function wakeupCost(quick: boolean): string {
-  const rows: string[][] = [];
+export function wakeupSection(quick: boolean): Section {
+  const rows: (string | number)[][] = [];
+  const seeds = quick ? 1 : 5;
   const shapes = quick
     ? [[2, 2]]
     : [
@@ -58,15 +59,27 @@ export function wakeupCost(quick: boolean): string {
         [8, 8],
       ];
   for (const [sleepers, cpus] of shapes as [number, number][]) {
-    const cells = [String(sleepers), String(cpus)];
+    const cells: (string | number)[] = [sleepers, cpus];
     for (const form of ["chain", "multicast"] as WakeupForm[]) {
-      const runs = Array.from({ length: quick ? 1 : 5 }, (_, i) => once(form, sleepers, cpus, i + 1));
-      cells.push(fmt(median(runs.map((r) => r.latency))), fmt(median(runs.map((r) => r.ipis)), 0));
+      const runs = Array.from({ length: seeds }, (_, i) => once(form, sleepers, cpus, i + 1));
+      cells.push(median(runs.map((r) => r.latency)), median(runs.map((r) => r.ipis)));
     }
     rows.push(cells);
   }
-  return [
-    "Wakeup: cycles from wakeup() until the last sleeper runs, and IPIs sent (timed strategy, median of seeded jitter)",
-    table(["sleepers", "cpus", "chain cycles", "chain IPIs", "multicast cycles", "multicast IPIs"], rows),
-  ].join("\n");
+  return {
+    id: "wakeup",
+    title: "Wakeup: chain vs multicast",
+    text: [
+      `Simulated cycles from wakeup() until the last sleeper runs again, and the IPIs it took (timed strategy, median over ${seeds} seeded jitter run${seeds === 1 ? "" : "s"}).`,
+    ],
+    tables: [
+      {
+        header: ["sleepers", "cpus", "chain cycles", "chain IPIs", "multicast cycles", "multicast IPIs"],
+        rows,
+      },
+    ],
+    charts: [],
+    data: { seeds, rows },
+    errors: [],
+  };
 }

@@ -11,10 +11,19 @@
  *   first, inside a critical section, then releases L and sleeps; a wakeup
  *   from another cpu sends its IPI here and the critical section holds it off
  *   until the sleeper is queued. Nothing is lost, for any number of sleepers.
+ * - `interlock=no-crit` (no critical section, R6's shape): the sleeper takes
+ *   L with spin_trylock, which enters no critical section, and calls
+ *   tsleep_interlock, releases L (spin_unlock_quick) and sleeps with its
+ *   count at zero — an early wakeup IPI can run in between. The
+ *   `interlock-discipline` detector reports it at tsleep_interlock.
+ * - `interlock=test-before-interlock`: the sleeper tests under L, releases
+ *   L, and only then interlocks (in a critical section) and sleeps: a waker
+ *   that sets the flag and wakes between the release and the interlock finds
+ *   no bit set, and the sleeper sleeps forever.
  *
  * Sleep-queue scenarios run without the MP lock under every variant.
  */
-import { param } from "@kprim/machine";
+import { type Gen, param } from "@kprim/machine";
 import { kernelScenario } from "../define.js";
 import { spinSleepLock } from "./sleepLocks.js";
 
@@ -24,7 +33,7 @@ export const lostWakeup = kernelScenario({
   specId: null,
   params: {
     sleepers: param.int({ default: 1, min: 1, max: 7, description: "sleeping threads, one per cpu" }),
-    interlock: param.oneOf(["tsleep_interlock", "none"], {
+    interlock: param.oneOf(["tsleep_interlock", "none", "no-crit", "test-before-interlock"], {
       default: "tsleep_interlock",
       description: "how the sleeper releases the lock before tsleep",
     }),
@@ -45,17 +54,39 @@ export const lostWakeup = kernelScenario({
         cpu: i,
         name: params.sleepers === 1 ? "T_S" : `T_S${i}`,
         *body(k) {
-          yield* kernel.spinlock.lock(k, L);
+          // no-crit takes L without entering a critical section (spin_trylock).
+          const noCrit = params.interlock === "no-crit";
+          const acquire = function* (): Gen<void> {
+            if (!noCrit) return yield* kernel.spinlock.lock(k, L);
+            while (!(yield* kernel.spinlock.trylock(k, L))) yield* k.nop("retry");
+          };
+          yield* acquire();
           while ((yield* k.load(flag)) === 0) {
-            if (params.interlock === "tsleep_interlock") {
-              yield* kernel.sleepq.msleep(k, X, lock, "flag", 0);
-            } else {
-              yield* kernel.spinlock.unlock(k, L);
-              yield* kernel.sleepq.tsleep(k, X, {}, "flag", 0);
-              yield* kernel.spinlock.lock(k, L);
+            switch (params.interlock) {
+              case "tsleep_interlock":
+                yield* kernel.sleepq.msleep(k, X, lock, "flag", 0);
+                continue;
+              case "none":
+                yield* kernel.spinlock.unlock(k, L);
+                yield* kernel.sleepq.tsleep(k, X, {}, "flag", 0);
+                break;
+              case "no-crit":
+                yield* kernel.sleepq.tsleepInterlock(k, X); // critical count 0: meaningless
+                yield* kernel.spinlock.unlockQuick(k, L);
+                yield* kernel.sleepq.tsleep(k, X, { interlocked: true }, "flag", 0);
+                break;
+              case "test-before-interlock":
+                yield* kernel.spinlock.unlock(k, L);
+                k.critEnter();
+                yield* kernel.sleepq.tsleepInterlock(k, X); // too late: the test was under L
+                yield* kernel.sleepq.tsleep(k, X, { interlocked: true }, "flag", 0);
+                k.critExit();
+                break;
             }
+            yield* acquire();
           }
-          yield* kernel.spinlock.unlock(k, L);
+          if (noCrit) yield* kernel.spinlock.unlockQuick(k, L);
+          else yield* kernel.spinlock.unlock(k, L);
         },
       });
     }

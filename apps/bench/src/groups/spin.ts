@@ -1,0 +1,158 @@
+/**
+ * kprim beside SPIN on the lost-wakeup scenario: the Promela transcription
+ * in bench/models/lost-wakeup.pml (the same atomic steps, the same four
+ * variants) is verified with spin -a, gcc and pan in this run, and kprim
+ * explores the scenario itself (lostWakeup.ts). Reported: both verdicts per
+ * variant and N, and kprim ÷ SPIN end-to-end wall time. Where both are
+ * conclusive and disagree, that is an error. Without spin or gcc the
+ * section says "skipped" and nothing is compared.
+ */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { LOST_WAKEUP_VARIANTS, kprimLostWakeup, type Verdict } from "../lostWakeup.js";
+import type { Section } from "../report/types.js";
+import { findTools, type PanVerdict, runSpin } from "../spin/pan.js";
+import { lostWakeupBudget, lostWakeupSleepers } from "./explore.js";
+
+export const MODEL = fileURLToPath(new URL("../../../../bench/models/lost-wakeup.pml", import.meta.url));
+
+/** pan's verdict in kprim's terms: the model's assertions are named after kprim's detectors. */
+export function spinVerdict(v: PanVerdict): Verdict {
+  switch (v.kind) {
+    case "no-error":
+      return "no failure";
+    case "assertion":
+      if (v.expression.includes("lost_wakeup")) return "lost-wakeup";
+      if (v.expression.includes("interlock_discipline")) return "interlock-discipline";
+      return "inconclusive";
+    case "invalid-end-state":
+      return "deadlock";
+    case "incomplete":
+      return "inconclusive";
+    default: {
+      const never: never = v;
+      return never;
+    }
+  }
+}
+
+export function spinSection(quick: boolean): Section {
+  const title = "3. kprim and SPIN side by side";
+  const tools = findTools();
+  const intro = [
+    "The lost-wakeup scenario transcribed step for step into Promela ([bench/models/lost-wakeup.pml](../models/lost-wakeup.pml): one atomic block per kprim step, the machine's IPI, critical-section and switch rules, kprim's two detectors as assertions) and verified with SPIN (`spin -a`, `gcc -O1 -DSAFETY`, `pan`) in the same run as kprim explores the scenario. Variants (kprim's `interlock` parameter): " +
+      LOST_WAKEUP_VARIANTS.map((v) => `${v.label} (\`${v.param}\`)`).join(", ") +
+      ". Wall times are end to end: for SPIN, generating, compiling and running the verifier; for kprim, random schedules then DPOR within a budget.",
+  ];
+  if ("missing" in tools) {
+    return {
+      id: "spin",
+      title,
+      text: [
+        ...intro,
+        `**Skipped: ${tools.missing.join(" and ")} not found** (Debian: \`apt-get install -y spin gcc\`).`,
+      ],
+      tables: [],
+      charts: [],
+      data: { skipped: `${tools.missing.join(" and ")} not found` },
+      errors: [],
+    };
+  }
+  if (!existsSync(MODEL)) throw new Error(`the Promela model is missing: ${MODEL}`);
+  const budget = lostWakeupBudget(quick);
+  const ns = lostWakeupSleepers(quick);
+  const timeoutMs = quick ? 20_000 : 30_000;
+  const rows: (string | number)[][] = [];
+  const data: unknown[] = [];
+  const errors: string[] = [];
+  const perVariant = new Map<string, { kprim: Set<Verdict>; spin: Set<Verdict> }>();
+  const ratioSeries = LOST_WAKEUP_VARIANTS.map((v) => ({ name: v.label, points: [] as { x: number; y: number }[] }));
+  LOST_WAKEUP_VARIANTS.forEach((v, vi) => {
+    const seen = { kprim: new Set<Verdict>(), spin: new Set<Verdict>() };
+    perVariant.set(v.label, seen);
+    for (const n of ns) {
+      const k = kprimLostWakeup(v.param, n, budget);
+      const s = runSpin(tools, MODEL, { N: n, VARIANT: v.spinVariant }, timeoutMs);
+      const sv = spinVerdict(s.verdict);
+      seen.kprim.add(k.verdict);
+      seen.spin.add(sv);
+      const conclusive = k.verdict !== "inconclusive" && sv !== "inconclusive";
+      const agree = !conclusive ? "—" : k.verdict === sv ? "yes" : "NO";
+      if (agree === "NO") {
+        errors.push(`verdicts disagree on ${v.label}, N=${n}: kprim ${k.verdict} (${k.detail}), SPIN ${sv}`);
+      }
+      const ratio = k.seconds / s.seconds;
+      ratioSeries[vi]!.points.push({ x: n, y: ratio });
+      const spinDetail =
+        s.verdict.kind === "no-error"
+          ? `${s.verdict.states.toLocaleString("en")} states`
+          : s.verdict.kind === "incomplete"
+            ? s.verdict.why
+            : `depth ${s.verdict.depth}`;
+      rows.push([
+        v.label,
+        n,
+        k.verdict,
+        k.detail,
+        Number(k.seconds.toFixed(3)),
+        sv,
+        spinDetail,
+        Number(s.seconds.toFixed(3)),
+        Number(ratio.toFixed(3)),
+        agree,
+      ]);
+      data.push({
+        variant: v.param,
+        sleepers: n,
+        kprim: k,
+        spin: { ...s, verdict: s.verdict, mapped: sv },
+        ratio,
+        agree,
+      });
+    }
+  });
+  const summary = LOST_WAKEUP_VARIANTS.map((v) => {
+    const seen = perVariant.get(v.label)!;
+    const fmt = (set: Set<Verdict>): string => [...set].join(" / ");
+    return [v.label, fmt(seen.kprim), fmt(seen.spin)];
+  });
+  return {
+    id: "spin",
+    title,
+    text: [
+      ...intro,
+      `kprim budget: ${budget.randomRuns.toLocaleString("en")} random runs (seed 1), then ${budget.dporExecutions.toLocaleString("en")} DPOR executions; pan is stopped after ${timeoutMs / 1000} s. "inconclusive" is a search that ran out of budget; a disagreement between two conclusive verdicts is an error (${errors.length === 0 ? "**every conclusive pair agrees**" : `**${errors.length} disagreement(s)**`}). kprim ÷ SPIN below 1 means kprim was faster end to end (SPIN's time includes compiling the verifier, about a second).`,
+    ],
+    tables: [
+      { title: "Verdicts per variant (over all N)", header: ["variant", "kprim", "SPIN"], rows: summary },
+      {
+        title: "Per variant and N",
+        header: [
+          "variant",
+          "N",
+          "kprim verdict",
+          "kprim search",
+          "kprim s",
+          "SPIN verdict",
+          "SPIN search",
+          "SPIN s",
+          "kprim ÷ SPIN",
+          "agree",
+        ],
+        rows,
+      },
+    ],
+    charts: [
+      {
+        kind: "line",
+        id: "spin-ratio",
+        title: "kprim ÷ SPIN end-to-end wall time on the lost-wakeup scenario",
+        x: { label: "sleepers (N)" },
+        y: { label: "kprim seconds ÷ SPIN seconds", log: true },
+        series: ratioSeries,
+      },
+    ],
+    data: { budget, timeoutMs, model: "bench/models/lost-wakeup.pml", rows: data },
+    errors,
+  };
+}
