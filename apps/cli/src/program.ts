@@ -348,7 +348,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
   compare
     .option(
       "--variants <list>",
-      "comma-separated variants (default: the scenario's matrix rows, else all)",
+      "comma-separated variants (default: the scenario's matrix rows, else all); VARIANT:INTERLOCK is the variant with its interlock replaced, judged by the variant's rows",
       (v: string) =>
         v
           .split(",")
@@ -359,7 +359,11 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     .option("--json", "print {scenario, specId, rows: [{variant, verdict, expected, matches, ...}]}")
     .addHelpText(
       "after",
-      examples("kprim compare getnewbuf-locked-buf --variants TOK,SPIN+TI", "kprim compare lockmgr-lost-wakeup --json"),
+      examples(
+        "kprim compare getnewbuf-locked-buf --variants TOK,SPIN+TI",
+        "kprim compare lockmgr-lost-wakeup --json",
+        "kprim compare lockmgr-lost-wakeup --plugin @kprim/plugin-mtx --variants TOK,SPIN+TI,SPIN+TI:mtx",
+      ),
     )
     .action(
       async (

@@ -124,7 +124,8 @@ export function renderCompare(out: Out, r: CompareReport): void {
     ),
   );
   for (const row of r.rows) {
-    out.line(`${row.variant}: ${row.detail}`);
+    const opts = pairs(row.options);
+    out.line(`${row.variant}${opts ? ` ${opts}` : ""}: ${row.detail}`);
     if (row.replay) out.line(`  replay: ${row.replay}`);
   }
 }

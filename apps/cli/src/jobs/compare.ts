@@ -5,11 +5,16 @@
  * failure, console warnings per 10,000 random runs, and simulated cycles and
  * IPIs per operation (medians of timed runs with seeded jitter; an operation
  * is one thread of the scenario).
+ *
+ * A variant may be given as `VARIANT:INTERLOCK` (`SPIN+TI:mtx`): the variant
+ * with its interlock replaced — a plugin's, say — judged by the variant's
+ * own matrix rows, so a new interlock shows beside the built-in ones.
  */
 import { explore, replaySchedule } from "@kprim/explore";
 import { timed } from "@kprim/machine";
 import { matrix, type Prepared, VARIANT_NAMES } from "@kprim/scenarios";
-import type { CompareJob } from "../worker/protocol.js";
+import { UsageError } from "../errors.js";
+import type { CompareJob, RunSpec } from "../worker/protocol.js";
 import { check, rowFor } from "./check.js";
 import type { JobContext } from "./context.js";
 import type { CompareReport, CompareRow } from "./reports.js";
@@ -49,22 +54,38 @@ function warnings(ctx: JobContext, p: Prepared, runs: number): number {
   return round((lines * 10_000) / runs, 1);
 }
 
+/** One `--variants` item: `VARIANT`, or `VARIANT:INTERLOCK` (the variant with its interlock replaced). */
+export function variantItem(item: string, spec: RunSpec): RunSpec {
+  const colon = item.indexOf(":");
+  if (colon < 0) return { ...spec, variant: item };
+  const variant = item.slice(0, colon);
+  const interlock = item.slice(colon + 1);
+  if (variant === "" || interlock === "") {
+    throw new UsageError(`--variants: "${item}" is not VARIANT or VARIANT:INTERLOCK`);
+  }
+  if (spec.options["interlock"] !== undefined) {
+    throw new UsageError(`--variants ${item} and --interlock ${spec.options["interlock"]} both choose the interlock`);
+  }
+  return { ...spec, variant, options: { ...spec.options, interlock } };
+}
+
 export function compareJob(ctx: JobContext, job: CompareJob): CompareReport {
   const base = ctx.prepare(job.spec);
   const specId = base.scenario.specId;
   const rowVariants = [...new Set(matrix.rows.filter((r) => r.id === specId).map((r) => r.variant))];
   const variants = job.variants ?? (rowVariants.length > 0 ? rowVariants : VARIANT_NAMES);
   // Prepare every variant first: a bad name fails before any exploring.
-  const prepared = variants.map((variant) => ctx.prepare({ ...job.spec, variant }));
+  const prepared = variants.map((item) => ctx.prepare(variantItem(item, job.spec)));
   ctx.started(`${base.scenario.name} under ${variants.length} variants`, null);
   const rows: CompareRow[] = prepared.map((p): CompareRow => {
+    // The variant's rows, with the options given on the command line (an item's interlock stands in for the variant's).
     const row = rowFor(matrix.rows, specId, p.variant, job.spec.options);
     const measured = { runs: job.runs, warningsPer10k: warnings(ctx, p, job.runs), ...costs(ctx, p) };
     if (row !== undefined) {
       const c = check(ctx, p, row);
       return {
         variant: p.variant,
-        options: job.spec.options,
+        options: p.header.options,
         verdict: c.shown,
         signal: row.signal,
         expected: row.expect,
@@ -80,7 +101,7 @@ export function compareJob(ctx: JobContext, job: CompareJob): CompareReport {
     if (found) replaySchedule(ctx.factory(p), r.shrunk); // the replay handle reproduces (throws if not)
     return {
       variant: p.variant,
-      options: job.spec.options,
+      options: p.header.options,
       verdict: r.kind,
       signal: r.signal,
       expected: null,
