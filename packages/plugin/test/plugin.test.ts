@@ -4,7 +4,10 @@
  * scenarios in the catalogue, detectors on every machine, config files, and
  * plugins in worker threads.
  */
-import { fileURLToPath } from "node:url";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { explore, exploreParallel } from "@kprim/explore";
 import { random } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
@@ -129,6 +132,35 @@ describe("config files and specifiers", () => {
 
   it("package names resolve from cwd's node_modules", () => {
     expect(resolvePluginSpecifier("@kprim/lockmgr", fixtures)).toMatch(/^file:\/\/.*lockmgr/);
+  });
+
+  it("a dual CommonJS/ESM package resolves to its ESM build, whose default export is the plugin", async () => {
+    const root = mkdtempSync(join(tmpdir(), "kprim-plugin-"));
+    try {
+      const pkg = join(root, "node_modules", "@acme", "kprim-plugin-x");
+      mkdirSync(join(pkg, "dist"), { recursive: true });
+      writeFileSync(
+        join(pkg, "package.json"),
+        JSON.stringify({
+          name: "@acme/kprim-plugin-x",
+          exports: {
+            ".": {
+              import: { types: "./dist/index.d.ts", default: "./dist/index.js" },
+              require: { types: "./dist/index.d.cts", default: "./dist/index.cjs" },
+            },
+          },
+          main: "./dist/index.cjs",
+        }),
+      );
+      writeFileSync(join(pkg, "dist", "index.js"), 'export default { name: "x", kind: "esm" };\n');
+      writeFileSync(join(pkg, "dist", "index.cjs"), 'module.exports = { default: { name: "x", kind: "cjs" } };\n');
+      const url = resolvePluginSpecifier("@acme/kprim-plugin-x", join(root, "sub"));
+      expect(url).toBe(pathToFileURL(join(pkg, "dist", "index.js")).href);
+      const mod = (await import(url)) as { default: { kind: string } };
+      expect(mod.default.kind).toBe("esm");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
