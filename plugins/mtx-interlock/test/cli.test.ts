@@ -4,7 +4,7 @@
  * its interlock replaced, judged by SPIN+TI's matrix row).
  */
 import { describe, expect, it } from "vitest";
-import { kprim } from "./cli.js";
+import { kprim } from "@kprim/test-utils";
 
 const plugin = "./plugins/mtx-interlock/src/index.ts";
 

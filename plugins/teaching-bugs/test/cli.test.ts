@@ -5,7 +5,7 @@
  * carries the --plugin flag the run needs.
  */
 import { describe, expect, it } from "vitest";
-import { kprim } from "./cli.js";
+import { kprim } from "@kprim/test-utils";
 
 const cases = [
   { module: "wakeupIgnoresCpumask", scenario: "lost-wakeup", args: [], failure: "[lost-wakeup]" },
