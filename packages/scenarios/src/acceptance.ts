@@ -14,10 +14,6 @@
  *   violations, deadlocks and step limits, any other signal forbids just
  *   itself.
  *
- * A budget may bound a "not-found" check by preemptions instead — quicker,
- * weaker, and said so in the verdict; the oracle's own check is the
- * unbounded one.
- *
  * A row whose spec id no scenario declares is pending: it is never a pass.
  */
 import type { ExploreOptions, ExploreResult, Mode } from "@kprim/explore";
@@ -33,12 +29,6 @@ export interface RowBudget {
   readonly maxExecutions?: number;
   /** Runs per sampling stage of a "found" search (default 300). */
   readonly runs?: number;
-  /**
-   * A "not-found" row explored only within this many preemptions: a weaker,
-   * quicker check (the verdict says it is bounded). Without it the
-   * exploration is exhaustive, as the oracle requires.
-   */
-  readonly preemptionBound?: number;
 }
 
 export interface RowVerdict {
@@ -107,29 +97,13 @@ export function checkRow(prepared: Prepared, row: MatrixRow, budget: RowBudget =
     const why = last.kind === "not-found" && last.exhausted ? "exhaustively absent" : "not found";
     return { row, scenario: name, holds: false, detail: `${row.signal} ${why} (${summary(results)})`, results };
   }
-  const bounded = budget.preemptionBound;
-  const r = run(bounded === undefined ? { kind: "dpor" } : { kind: "dpor", preemptionBound: bounded }, {
-    maxExecutions,
-    shrink: true,
-  });
+  const r = run({ kind: "dpor" }, { maxExecutions, shrink: true });
   if (r.kind === "found") {
     return {
       row,
       scenario: name,
       holds: false,
       detail: `forbidden ${r.signal} found: ${r.failure}; ${r.replay}`,
-      results,
-    };
-  }
-  if (bounded !== undefined) {
-    const complete = r.stepLimited === 0 && r.executions < maxExecutions;
-    return {
-      row,
-      scenario: name,
-      holds: complete,
-      detail: complete
-        ? `bounded: no ${row.signal} in ${r.executions} executions within ${bounded} preemptions (not exhaustive)`
-        : `bounded exploration incomplete: ${r.stepLimited} step-limited, ${r.executions} executions`,
       results,
     };
   }
