@@ -460,18 +460,11 @@ export class Machine implements MachineView {
       outcome: this.outcome!,
       console: this.consoleLines,
       counters: { total, perCpu: this.cpus.map((c) => ({ ...c.counters })) },
-      schedule: { header: this.header, choices: this.trailArray() },
+      schedule: lazySchedule(this.header, this.trail, this.stepCount),
       trace: this.traceLog,
       steps: this.stepCount,
       makespan,
     };
-  }
-
-  private trailArray(): Choice[] {
-    const n = this.stepCount;
-    const out = new Array<Choice>(n);
-    for (let i = 0; i < n; i++) out[i] = this.trail[i] as Choice;
-    return out;
   }
 
   /** Fill `choiceBuf` with the enabled choices, in cpu order. */
@@ -1580,6 +1573,26 @@ export class Machine implements MachineView {
 function removeFrom<T>(arr: T[], x: T): void {
   const i = arr.indexOf(x);
   if (i >= 0) arr.splice(i, 1);
+}
+
+/**
+ * The run's schedule, its choice list built from the trail on first read:
+ * most runs (an explorer's, a benchmark's) never look at it, and a long run's
+ * list is a large array. An own enumerable getter, so copies, JSON and
+ * structured clones (worker threads) still see a plain \`choices\` array.
+ */
+function lazySchedule(header: ScheduleHeader, trail: Int32Array, n: number): Schedule {
+  let choices: Choice[] | undefined;
+  return {
+    header,
+    get choices(): Choice[] {
+      if (choices === undefined) {
+        choices = new Array<Choice>(n);
+        for (let i = 0; i < n; i++) choices[i] = trail[i] as Choice;
+      }
+      return choices;
+    },
+  };
 }
 
 function opObject(o: Op): string | undefined {
