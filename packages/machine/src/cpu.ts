@@ -9,6 +9,7 @@ import { zeroCounters } from "./cost.js";
 import type { Thread } from "./thread.js";
 import type { Tx } from "./tx.js";
 import type { Footprint } from "./cell.js";
+import { type Choice, ChoiceKind, makeChoice } from "./choice.js";
 
 /** A queued IPI: run `fn` on the target cpu. */
 export interface IpiMessage {
@@ -71,6 +72,8 @@ export class Cpu {
   readonly counters: Counters = zeroCounters();
   /** @internal per-pair FIFO cells (shared by sender and target), created lazily */
   readonly fifoCells: (Cell<number> | undefined)[];
+  /** @internal the choice that steps this cpu's current thread */
+  readonly stepChoice: Choice;
 
   constructor(
     readonly index: number,
@@ -82,6 +85,7 @@ export class Cpu {
     for (let s = 0; s < ncpus; s++) this.incoming.push([]);
     this.owed = new Int32Array(ncpus);
     this.fifoCells = new Array<Cell<number> | undefined>(ncpus).fill(undefined);
+    this.stepChoice = makeChoice(index, ChoiceKind.step);
     this.dispatchWatcher = {
       onCellWrite: (cell) => {
         if (this.dispatchWaiting && !this.dispatchReady) {

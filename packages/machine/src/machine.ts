@@ -470,59 +470,74 @@ export class Machine implements MachineView {
   /** Fill `choiceBuf` with the enabled choices, in cpu order. */
   private collectChoices(): number {
     const buf = this.choiceBuf;
+    const cpus = this.cpus;
     let n = 0;
-    for (let i = 0; i < this.ncpus; i++) {
-      const cpu = this.cpus[i]!;
-      const cur = cpu.current;
-      // A change that cannot let any runnable thread run (nor make its check
-      // do anything) is forgotten: the idle cpu keeps watching.
-      if (cpu.dispatchReady && cur === null && !this.dispatchMayAct(cpu)) cpu.dispatchReady = false;
-      let stepAt = -1;
-      if (cur !== null && cpu.owedTotal === 0 && !cur.spinning && cur.op !== null) {
-        stepAt = n;
-        buf[n++] = makeChoice(i, ChoiceKind.step);
+    for (let i = 0; i < cpus.length; i++) {
+      const cpu = cpus[i]!;
+      // The common case, kept small enough to inline into the run loop: a cpu
+      // with no IPI queued, no interrupt thread, no timeout armed and no
+      // dispatch pending can only step its current thread.
+      if (cpu.inbox !== 0 || cpu.dispatchReady || cpu.ithreads.length !== 0 || cpu.timed.length !== 0) {
+        n = this.collectCpuChoices(cpu, buf, n);
+      } else if (cpu.current !== null && cpu.owedTotal === 0 && !cpu.current.spinning && cpu.current.op !== null) {
+        buf[n++] = cpu.stepChoice;
       }
-      if (cpu.inbox !== 0) {
-        const open = cur === null || cur.crit === 0;
-        const seen = cur === null && cpu.dispatchReady ? cpu.dispatchReadyMsg : Infinity;
-        for (let m = cpu.inbox, s = 0; m !== 0; m >>>= 1, s++) {
-          if ((m & 1) !== 0 && (open || cpu.owed[s]! > 0) && cpu.incoming[s]![0]!.id < seen) {
-            buf[n++] = makeChoice(i, ChoiceKind.ipi, s);
-          }
-        }
-      }
-      if (cpu.ithreads.length !== 0) {
-        // An armed interrupt may arrive at any boundary (inside a critical
-        // section it becomes pending); a pending one preempts when allowed.
-        let owedPreempt = false;
-        for (const it of cpu.ithreads) {
-          if (it.state === "armed") {
-            buf[n++] = makeChoice(i, ChoiceKind.interrupt, it.id);
-          } else if (
-            it.state === "runnable" &&
-            cur !== null &&
-            cpu.owedTotal === 0 &&
-            (cur.crit === 0 || cpu.intrOwed) &&
-            this.preemptOk(cpu, it, cur)
-          ) {
-            buf[n++] = makeChoice(i, ChoiceKind.interrupt, it.id);
-            if (cpu.intrOwed) owedPreempt = true;
-          }
-        }
-        if (cpu.intrOwed && !owedPreempt) cpu.intrOwed = false;
-        // The owed preemption comes before the thread's next step.
-        if (owedPreempt && stepAt >= 0) {
-          buf.splice(stepAt, 1);
-          n--;
-        }
-      }
-      if (cpu.timed.length !== 0 && (cur === null || (cur.crit === 0 && cpu.owedTotal === 0))) {
-        for (const t of cpu.timed) buf[n++] = makeChoice(i, ChoiceKind.timeout, t.id);
-      }
-      if (cpu.dispatchReady && cur === null) buf[n++] = makeChoice(i, ChoiceKind.dispatch);
     }
     // Setting an array's length is a slow builtin: only when the count changed.
     if (buf.length !== n) buf.length = n;
+    return n;
+  }
+
+  /** Append the enabled choices of one cpu to `buf` from index `n`; returns the new count. */
+  private collectCpuChoices(cpu: Cpu, buf: Choice[], n: number): number {
+    const i = cpu.index;
+    const cur = cpu.current;
+    // A change that cannot let any runnable thread run (nor make its check
+    // do anything) is forgotten: the idle cpu keeps watching.
+    if (cpu.dispatchReady && cur === null && !this.dispatchMayAct(cpu)) cpu.dispatchReady = false;
+    let stepAt = -1;
+    if (cur !== null && cpu.owedTotal === 0 && !cur.spinning && cur.op !== null) {
+      stepAt = n;
+      buf[n++] = cpu.stepChoice;
+    }
+    if (cpu.inbox !== 0) {
+      const open = cur === null || cur.crit === 0;
+      const seen = cur === null && cpu.dispatchReady ? cpu.dispatchReadyMsg : Infinity;
+      for (let m = cpu.inbox, s = 0; m !== 0; m >>>= 1, s++) {
+        if ((m & 1) !== 0 && (open || cpu.owed[s]! > 0) && cpu.incoming[s]![0]!.id < seen) {
+          buf[n++] = makeChoice(i, ChoiceKind.ipi, s);
+        }
+      }
+    }
+    if (cpu.ithreads.length !== 0) {
+      // An armed interrupt may arrive at any boundary (inside a critical
+      // section it becomes pending); a pending one preempts when allowed.
+      let owedPreempt = false;
+      for (const it of cpu.ithreads) {
+        if (it.state === "armed") {
+          buf[n++] = makeChoice(i, ChoiceKind.interrupt, it.id);
+        } else if (
+          it.state === "runnable" &&
+          cur !== null &&
+          cpu.owedTotal === 0 &&
+          (cur.crit === 0 || cpu.intrOwed) &&
+          this.preemptOk(cpu, it, cur)
+        ) {
+          buf[n++] = makeChoice(i, ChoiceKind.interrupt, it.id);
+          if (cpu.intrOwed) owedPreempt = true;
+        }
+      }
+      if (cpu.intrOwed && !owedPreempt) cpu.intrOwed = false;
+      // The owed preemption comes before the thread's next step.
+      if (owedPreempt && stepAt >= 0) {
+        buf.splice(stepAt, 1);
+        n--;
+      }
+    }
+    if (cpu.timed.length !== 0 && (cur === null || (cur.crit === 0 && cpu.owedTotal === 0))) {
+      for (const t of cpu.timed) buf[n++] = makeChoice(i, ChoiceKind.timeout, t.id);
+    }
+    if (cpu.dispatchReady && cur === null) buf[n++] = makeChoice(i, ChoiceKind.dispatch);
     return n;
   }
 
