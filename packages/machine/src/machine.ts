@@ -224,8 +224,14 @@ export class Machine implements MachineView {
   private liveThreads = 0;
 
   private readonly choiceBuf: Choice[] = [];
-  /** The choices taken, as a growable typed array (pushing onto a huge JS array is slow). */
+  /**
+   * The choices taken: `trail` is being filled at `trailAt`, the chunks before
+   * it are full. Chunks are never copied as a run grows (pushing onto a huge
+   * JS array is slow, and so is copying a huge typed array).
+   */
   private trail = new Int32Array(64);
+  private trailAt = 0;
+  private readonly trailChunks: Int32Array[] = [];
   private readonly consoleLines: ConsoleLine[] = [];
   private readonly traceLog: TraceEvent[] | null;
   private stepEvents: TraceEvent[] = [];
@@ -460,7 +466,7 @@ export class Machine implements MachineView {
       outcome: this.outcome!,
       console: this.consoleLines,
       counters: { total, perCpu: this.cpus.map((c) => ({ ...c.counters })) },
-      schedule: lazySchedule(this.header, this.trail, this.stepCount),
+      schedule: lazySchedule(this.header, [...this.trailChunks, this.trail.subarray(0, this.trailAt)]),
       trace: this.traceLog,
       steps: this.stepCount,
       makespan,
@@ -590,12 +596,8 @@ export class Machine implements MachineView {
       cpu.clock = t0;
     }
     this.stepCount++;
-    if (this.stepCount > this.trail.length) {
-      const bigger = new Int32Array(this.trail.length * 2);
-      bigger.set(this.trail);
-      this.trail = bigger;
-    }
-    this.trail[this.stepCount - 1] = choice;
+    if (this.trailAt === this.trail.length) this.nextTrailChunk();
+    this.trail[this.trailAt++] = choice;
     if (this.eventsOn) this.stepEvents = [];
     if (this.recording) {
       if (this.fpReads.length !== 0) this.fpReads.length = 0;
@@ -637,6 +639,13 @@ export class Machine implements MachineView {
     if (this.outcome === null && (this.detectors.length !== 0 || this.reports.length !== 0)) {
       this.afterStep(choice, cpu, stepper);
     }
+  }
+
+  /** The trail's chunk is full: start another, twice as long up to 64K choices (small runs stay small). */
+  private nextTrailChunk(): void {
+    this.trailChunks.push(this.trail);
+    this.trail = new Int32Array(Math.min(this.trail.length * 2, 1 << 16));
+    this.trailAt = 0;
   }
 
   /** Run `fn` outside a step (machine start), with the same error handling. */
@@ -1596,14 +1605,14 @@ function removeFrom<T>(arr: T[], x: T): void {
  * list is a large array. An own enumerable getter, so copies, JSON and
  * structured clones (worker threads) still see a plain \`choices\` array.
  */
-function lazySchedule(header: ScheduleHeader, trail: Int32Array, n: number): Schedule {
+function lazySchedule(header: ScheduleHeader, trail: readonly Int32Array[]): Schedule {
   let choices: Choice[] | undefined;
   return {
     header,
     get choices(): Choice[] {
       if (choices === undefined) {
-        choices = new Array<Choice>(n);
-        for (let i = 0; i < n; i++) choices[i] = trail[i] as Choice;
+        choices = [];
+        for (const chunk of trail) for (let i = 0; i < chunk.length; i++) choices.push(chunk[i] as Choice);
       }
       return choices;
     },
