@@ -44,14 +44,33 @@
  * inputs give a byte-identical trace.
  */
 import { addWatcher, Cell, type CellWatcher, type Footprint, removeWatcher } from "./cell.js";
-import { type Choice, ChoiceKind, choiceArg, choiceCpu, choiceKind, formatChoice, makeChoice } from "./choice.js";
+import {
+  type Choice,
+  ChoiceKind,
+  type ChoiceKindCode,
+  choiceArg,
+  choiceCpu,
+  choiceKind,
+  formatChoice,
+  makeChoice,
+} from "./choice.js";
 import { addCounters, backoffRetest, type CostTable, type Counters, defaultCostTable, zeroCounters } from "./cost.js";
 import { Cpu, IPI_FIFO_CAPACITY, type IpiMessage } from "./cpu.js";
 import type { Detector, StepRecord } from "./detector.js";
 import { FootprintError, KernelPanic, MachineConfigError, ModelError } from "./errors.js";
 import type { Extension } from "./extension.js";
 import { KernelContext } from "./kernel.js";
-import { describeOp, type Gen, type Op, op, type SpinOp, unreachable } from "./ops.js";
+import {
+  describeOp,
+  type Gen,
+  type LoadOp,
+  type Op,
+  op,
+  type RmwOp,
+  type SpinOp,
+  type StoreOp,
+  unreachable,
+} from "./ops.js";
 import type { DetectorReport, Outcome, Waiter } from "./outcome.js";
 import { Prng } from "./prng.js";
 import { emptyHeader, type Schedule, type ScheduleHeader } from "./schedule.js";
@@ -590,42 +609,18 @@ export class Machine implements MachineView {
   private take(choice: Choice): void {
     const cpu = this.cpus[choiceCpu(choice)]!;
     const kind = choiceKind(choice);
-    const t0 = kind === ChoiceKind.step && cpu.current!.spinSince === 0 ? cpu.clock : this.choiceTime(choice);
-    if (t0 > cpu.clock) {
-      if (cpu.current === null) cpu.counters.idleCycles += t0 - cpu.clock;
-      cpu.clock = t0;
-    }
+    const stepper = kind === ChoiceKind.step ? cpu.current! : null;
+    // A thread's step happens now; anything else (and a woken spinner's
+    // re-test) may have to wait for its time.
+    if (stepper === null || stepper.spinSince !== 0) this.waitFor(cpu, this.choiceTime(choice));
     this.stepCount++;
     if (this.trailAt === this.trail.length) this.nextTrailChunk();
     this.trail[this.trailAt++] = choice;
-    if (this.eventsOn) this.stepEvents = [];
-    if (this.recording) {
-      if (this.fpReads.length !== 0) this.fpReads.length = 0;
-      if (this.fpWrites.length !== 0) this.fpWrites.length = 0;
-    }
+    if (this.eventsOn || this.recording) this.newStepRecord();
     cpu.counters.steps++;
-    const stepper = kind === ChoiceKind.step ? cpu.current : null;
     try {
-      switch (kind) {
-        case ChoiceKind.step:
-          this.stepThread(cpu, stepper!);
-          break;
-        case ChoiceKind.ipi:
-          this.takeIpi(cpu, choiceArg(choice));
-          break;
-        case ChoiceKind.interrupt:
-          this.fireInterrupt(cpu, this.threads[choiceArg(choice)]!);
-          break;
-        case ChoiceKind.timeout:
-          this.fireTimeout(cpu, this.threads[choiceArg(choice)]!);
-          break;
-        case ChoiceKind.dispatch:
-          cpu.dispatchReady = false;
-          this.dispatch(cpu);
-          break;
-        default:
-          throw new MachineConfigError(`bad choice ${choice}`);
-      }
+      if (stepper !== null) this.stepThread(cpu, stepper);
+      else this.takeOther(cpu, kind, choice);
       // An idle cpu whose run queue gained a thread during this step (an IPI
       // or timeout handler made one runnable) dispatches it now.
       if (cpu.current === null && cpu.runqMask !== 0 && (cpu.runqGrew || cpu.dispatchStep !== this.stepCount)) {
@@ -638,6 +633,44 @@ export class Machine implements MachineView {
     }
     if (this.outcome === null && (this.detectors.length !== 0 || this.reports.length !== 0)) {
       this.afterStep(choice, cpu, stepper);
+    }
+  }
+
+  /** Fresh per-step event and footprint logs (for detectors). */
+  private newStepRecord(): void {
+    if (this.eventsOn) this.stepEvents = [];
+    if (this.recording) {
+      if (this.fpReads.length !== 0) this.fpReads.length = 0;
+      if (this.fpWrites.length !== 0) this.fpWrites.length = 0;
+    }
+  }
+
+  /** Move the cpu's clock on to `t0` if that is later (idle cycles if it has no thread). */
+  private waitFor(cpu: Cpu, t0: number): void {
+    if (t0 > cpu.clock) {
+      if (cpu.current === null) cpu.counters.idleCycles += t0 - cpu.clock;
+      cpu.clock = t0;
+    }
+  }
+
+  /** A choice other than a thread step. */
+  private takeOther(cpu: Cpu, kind: ChoiceKindCode, choice: Choice): void {
+    switch (kind) {
+      case ChoiceKind.ipi:
+        this.takeIpi(cpu, choiceArg(choice));
+        break;
+      case ChoiceKind.interrupt:
+        this.fireInterrupt(cpu, this.threads[choiceArg(choice)]!);
+        break;
+      case ChoiceKind.timeout:
+        this.fireTimeout(cpu, this.threads[choiceArg(choice)]!);
+        break;
+      case ChoiceKind.dispatch:
+        cpu.dispatchReady = false;
+        this.dispatch(cpu);
+        break;
+      default:
+        throw new MachineConfigError(`bad choice ${choice}`);
     }
   }
 
@@ -768,11 +801,16 @@ export class Machine implements MachineView {
     t.op = null;
     t.performed++;
     this.actor = t;
-    if (this.eventsOn) this.emitFor(cpu.index, t, "op", opObject(o), "cell" in o ? o.op : describeOp(o));
+    if (this.eventsOn) this.emitOp(cpu, t, o);
     const r = this.perform(cpu, t, o);
     if (r !== LEFT) this.advance(cpu, t, r);
   }
 
+  private emitOp(cpu: Cpu, t: Thread, o: Op): void {
+    this.emitFor(cpu.index, t, "op", opObject(o), "cell" in o ? o.op : describeOp(o));
+  }
+
+  /** The plain accesses here, small enough for V8 to inline into the step; every other op in `performOther`. */
   private perform(cpu: Cpu, t: Thread, o: Op): unknown {
     switch (o.op) {
       case "load":
@@ -781,6 +819,21 @@ export class Machine implements MachineView {
         this.access(cpu, o.cell, true, 0);
         this.store(cpu, o.cell, o.value);
         return undefined;
+      case "add":
+      case "or":
+      case "and": {
+        const old = this.access(cpu, o.cell, true, this.cost.atomic) as number;
+        const v = o.op === "add" ? old + o.operand : o.op === "or" ? (old | o.operand) >>> 0 : (old & o.operand) >>> 0;
+        this.store(cpu, o.cell, v);
+        return undefined;
+      }
+      default:
+        return this.performOther(cpu, t, o);
+    }
+  }
+
+  private performOther(cpu: Cpu, t: Thread, o: Exclude<Op, LoadOp | StoreOp | RmwOp>): unknown {
+    switch (o.op) {
       case "cas": {
         const cur = this.access(cpu, o.cell, true, this.cost.atomic) as number;
         if (cur === o.expect) {
@@ -805,14 +858,6 @@ export class Machine implements MachineView {
         const old = this.access(cpu, o.cell, true, this.cost.atomic) as number;
         this.store(cpu, o.cell, old + o.delta);
         return old;
-      }
-      case "add":
-      case "or":
-      case "and": {
-        const old = this.access(cpu, o.cell, true, this.cost.atomic) as number;
-        const v = o.op === "add" ? old + o.operand : o.op === "or" ? (old | o.operand) >>> 0 : (old & o.operand) >>> 0;
-        this.store(cpu, o.cell, v);
-        return undefined;
       }
       case "atomic":
         return this.runAtomic(cpu, t, typeof o.fp === "function" ? o.fp() : o.fp, o.fn);
@@ -844,7 +889,7 @@ export class Machine implements MachineView {
   private advance(cpu: Cpu, t: Thread, value: unknown): void {
     this.actor = t;
     if (t.fresh || t.drainTarget >= 0) value = this.beforeResume(cpu, t, value);
-    if (this.resumeHooks.length !== 0) for (const h of this.resumeHooks) h.onResume!(t);
+    if (this.resumeHooks.length !== 0) this.callResumeHooks(t);
     const stack = t.stack;
     let r = stack[stack.length - 1]!.next(value);
     while (r.done === true) {
@@ -859,6 +904,10 @@ export class Machine implements MachineView {
     if (this.checkMode) this.checkOp(t, o);
     t.op = o;
     if (o.op === "spin") this.beginSpin(cpu, t, o);
+  }
+
+  private callResumeHooks(t: Thread): void {
+    for (const h of this.resumeHooks) h.onResume!(t);
   }
 
   /** First run of a thread, or a FIFO drain to push before it resumes. */
@@ -1367,7 +1416,6 @@ export class Machine implements MachineView {
 
   // -------------------------------------------------------- cell accesses
 
-  /** Account for an access to `c` from `cpu` and return its value. */
   /**
    * A compare-and-swap that failed changed nothing: for dependence it is a
    * read of the cell (it still paid for taking the line exclusively).
@@ -1380,18 +1428,16 @@ export class Machine implements MachineView {
     this.fpReads.push(c.id);
   }
 
+  /**
+   * Account for an access to `c` from `cpu` and return its value. This runs
+   * at nearly every step: what most runs never need (local cells, logs,
+   * jitter) is out of line, so V8 can inline the rest into the step.
+   */
   private access(cpu: Cpu, c: Cell<unknown>, write: boolean, extra: number): unknown {
-    if (c.cpu >= 0) {
-      if (this.checkMode && c.cpu !== cpu.index) {
-        throw new FootprintError(`${c.name} is local to cpu${c.cpu} but was touched on cpu${cpu.index}`);
-      }
-      this.charge(cpu, this.cost.local + extra);
-      return c.v;
-    }
+    if (c.cpu >= 0) return this.accessLocal(cpu, c, extra);
     const s = this.scope;
     if (s !== null && s.quiet) return c.v;
-    if (this.readLog !== null) this.readLog.push(c);
-    if (this.recording) (write ? this.fpWrites : this.fpReads).push(c.id);
+    if (this.readLog !== null || this.recording) this.logAccess(c, write);
     const bit = 1 << cpu.index;
     let cost = this.cost.local + extra;
     if (write) {
@@ -1409,8 +1455,23 @@ export class Machine implements MachineView {
       c.sharers |= bit;
     }
     if (extra >= this.cost.atomic && extra > 0) cpu.counters.atomics++;
-    this.charge(cpu, cost);
+    // Not quiet (checked above): straight to the clock.
+    this.tick(cpu, cost);
     return c.v;
+  }
+
+  private accessLocal(cpu: Cpu, c: Cell<unknown>, extra: number): unknown {
+    if (this.checkMode && c.cpu !== cpu.index) {
+      throw new FootprintError(`${c.name} is local to cpu${c.cpu} but was touched on cpu${cpu.index}`);
+    }
+    this.charge(cpu, this.cost.local + extra);
+    return c.v;
+  }
+
+  /** A dispatch attempt's read log, and the step's footprint when recording. */
+  private logAccess(c: Cell<unknown>, write: boolean): void {
+    if (this.readLog !== null) this.readLog.push(c);
+    if (this.recording) (write ? this.fpWrites : this.fpReads).push(c.id);
   }
 
   /** Write a value (after `access`), then wake what watches the cell. */
@@ -1578,9 +1639,17 @@ export class Machine implements MachineView {
   /** Charge `cycles` to a cpu's clock (with jitter, if configured). */
   charge(cpu: Cpu, cycles: number): void {
     if (this.scope?.quiet) return;
-    const j = this.jitter;
-    if (j !== null) cycles = Math.max(0, Math.round(cycles * (1 + j.amount * (2 * j.prng.nextFloat() - 1))));
-    cpu.clock += cycles;
+    this.tick(cpu, cycles);
+  }
+
+  /** `charge` outside a quiet scope. */
+  private tick(cpu: Cpu, cycles: number): void {
+    cpu.clock += this.jitter === null ? cycles : this.jittered(cycles);
+  }
+
+  private jittered(cycles: number): number {
+    const j = this.jitter!;
+    return Math.max(0, Math.round(cycles * (1 + j.amount * (2 * j.prng.nextFloat() - 1))));
   }
 
   get actorThread(): Thread | null {
