@@ -56,6 +56,13 @@ export class Cpu {
   dispatchWaiting = false;
   /** A watched cell changed: the dispatch choice is enabled. */
   dispatchReady = false;
+  /**
+   * @internal set when this cpu may have a choice besides stepping its
+   * current thread: an IPI queued, an interrupt thread, a timeout armed, a
+   * dispatch ready. Whatever makes one possible sets it; listing the choices
+   * clears it once none is left, so a cpu without it is listed in a few loads.
+   */
+  moreChoices = false;
   /** When the change that enabled the dispatch happened. */
   dispatchReadyAt = 0;
   /**
@@ -90,6 +97,7 @@ export class Cpu {
       onCellWrite: (cell) => {
         if (this.dispatchWaiting && !this.dispatchReady) {
           this.dispatchReady = true;
+          this.moreChoices = true;
           this.dispatchReadyAt = cell.writeTime;
           this.dispatchReadyMsg = nextMsgId();
         }

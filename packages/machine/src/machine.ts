@@ -336,6 +336,7 @@ export class Machine implements MachineView {
     const cpu = this.cpus[o.cpu]!;
     if (kind === "interrupt") {
       cpu.ithreads.push(t);
+      cpu.moreChoices = true;
       t.irq = this.cell(`irq ${o.name}`, o.runnable || o.armed === false ? 0 : 1);
       if (o.runnable) {
         t.state = "runnable";
@@ -502,7 +503,7 @@ export class Machine implements MachineView {
       // The common case, kept small enough to inline into the run loop: a cpu
       // with no IPI queued, no interrupt thread, no timeout armed and no
       // dispatch pending can only step its current thread.
-      if (cpu.inbox !== 0 || cpu.dispatchReady || cpu.ithreads.length !== 0 || cpu.timed.length !== 0) {
+      if (cpu.moreChoices) {
         n = this.collectCpuChoices(cpu, buf, n);
       } else if (cpu.current !== null && cpu.owedTotal === 0 && !cpu.current.spinning && cpu.current.op !== null) {
         buf[n++] = cpu.stepChoice;
@@ -563,6 +564,7 @@ export class Machine implements MachineView {
       for (const t of cpu.timed) buf[n++] = makeChoice(i, ChoiceKind.timeout, t.id);
     }
     if (cpu.dispatchReady && cur === null) buf[n++] = makeChoice(i, ChoiceKind.dispatch);
+    cpu.moreChoices = cpu.inbox !== 0 || cpu.dispatchReady || cpu.ithreads.length !== 0 || cpu.timed.length !== 0;
     return n;
   }
 
@@ -1213,6 +1215,7 @@ export class Machine implements MachineView {
     const msg: IpiMessage = { id: this.nextMsgId++, from: from.index, to, label, fn, fp, sentAt: from.clock };
     q.push(msg);
     target.inbox |= 1 << from.index;
+    target.moreChoices = true;
     const fc = this.fifoCell(from.index, to);
     this.access(from, fc, true, this.cost.ipiSend);
     this.store(from, fc, q.length);
@@ -1346,7 +1349,10 @@ export class Machine implements MachineView {
       const b = blockReq as NonNullable<Scope["block"]>;
       t.state = "blocked";
       t.wait = { waitsOn: b.waitsOn, timeout: b.timeout ?? null, since: cpu.clock };
-      if (b.timeout) cpu.timed.push(t);
+      if (b.timeout) {
+        cpu.timed.push(t);
+        cpu.moreChoices = true;
+      }
       t.resumeValue = r;
       this.leave(cpu, t, b.waitsOn);
       return LEFT;
