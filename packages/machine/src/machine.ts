@@ -486,7 +486,7 @@ export class Machine implements MachineView {
       outcome: this.outcome!,
       console: this.consoleLines,
       counters: { total, perCpu: this.cpus.map((c) => ({ ...c.counters })) },
-      schedule: lazySchedule(this.header, [...this.trailChunks, this.trail.subarray(0, this.trailAt)]),
+      schedule: new TrailSchedule(this.header, this.trailChunks, this.trail, this.trailAt),
       trace: this.traceLog,
       steps: this.stepCount,
       makespan,
@@ -1675,24 +1675,50 @@ function removeFrom<T>(arr: T[], x: T): void {
 }
 
 /**
- * The run's schedule, its choice list built from the trail on first read:
- * most runs (an explorer's, a benchmark's) never look at it, and a long run's
- * list is a large array. An own enumerable getter, so copies, JSON and
- * structured clones (worker threads) still see a plain \`choices\` array.
+ * A run's schedule, its choice list built from the trail on first read: most
+ * runs (an explorer's, a benchmark's) never look at it, and a long run's list
+ * is a large array. `choices` is an own enumerable accessor, so spreads, JSON
+ * and structured clones (worker threads) still see a plain array. Every
+ * schedule shares the one accessor, and with it one hidden class: a getter
+ * made per object would give each object a map of its own, which V8 keeps in
+ * old space with everything the getter holds until the next full collection.
  */
-function lazySchedule(header: ScheduleHeader, trail: readonly Int32Array[]): Schedule {
-  let choices: Choice[] | undefined;
-  return {
-    header,
-    get choices(): Choice[] {
-      if (choices === undefined) {
-        choices = [];
-        for (const chunk of trail) for (let i = 0; i < chunk.length; i++) choices.push(chunk[i] as Choice);
-      }
-      return choices;
-    },
-  };
+class TrailSchedule implements Schedule {
+  declare readonly choices: readonly Choice[];
+  readonly #full: readonly Int32Array[];
+  readonly #last: Int32Array;
+  readonly #n: number;
+  #choices: Choice[] | undefined = undefined;
+
+  constructor(
+    readonly header: ScheduleHeader,
+    full: readonly Int32Array[],
+    last: Int32Array,
+    n: number,
+  ) {
+    this.#full = full;
+    this.#last = last;
+    this.#n = n;
+    Object.defineProperty(this, "choices", CHOICES);
+  }
+
+  static choicesOf(s: TrailSchedule): Choice[] {
+    if (s.#choices === undefined) {
+      const out: Choice[] = [];
+      for (const chunk of s.#full) for (let i = 0; i < chunk.length; i++) out.push(chunk[i] as Choice);
+      for (let i = 0; i < s.#n; i++) out.push(s.#last[i] as Choice);
+      s.#choices = out;
+    }
+    return s.#choices;
+  }
 }
+
+const CHOICES: PropertyDescriptor = {
+  enumerable: true,
+  get(this: TrailSchedule): readonly Choice[] {
+    return TrailSchedule.choicesOf(this);
+  },
+};
 
 function opObject(o: Op): string | undefined {
   return "cell" in o ? o.cell.name : undefined;
