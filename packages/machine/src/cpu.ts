@@ -29,13 +29,16 @@ export const IPI_FIFO_CAPACITY = 32;
 /** The run queue of a priority no thread has used yet: never written. */
 const NO_THREADS: Thread[] = [];
 
-export class Cpu {
+/** The FIFO from a cpu that has not sent to this one yet: never written. */
+const NO_MESSAGES: IpiMessage[] = [];
+
+export class Cpu implements CellWatcher {
   current: Thread | null = null;
   /** 32 FIFO run queues, one per priority; a queue never used is the shared empty one (machines are built per execution). */
   readonly runq: Thread[][] = new Array<Thread[]>(32).fill(NO_THREADS);
   /** Bit p set iff runq[p] is non-empty. */
   runqMask = 0;
-  /** incoming[s] = FIFO from cpu s to this cpu. */
+  /** incoming[s] = FIFO from cpu s to this cpu; a FIFO never used is the shared empty one. */
   readonly incoming: IpiMessage[][];
   /** Bit s set iff incoming[s] is non-empty. */
   inbox = 0;
@@ -70,10 +73,8 @@ export class Cpu {
    * waited for: its idle loop sees the change first (see machine.ts).
    */
   dispatchReadyMsg = 0;
-  /** @internal cells the failed resume checks read */
+  /** @internal cells the failed resume checks read (the cpu watches them) */
   dispatchCells: Cell<unknown>[] = [];
-  /** @internal the watcher registered on those cells */
-  readonly dispatchWatcher: CellWatcher;
   /** @internal spinners on this cpu that wake on IPI arrival */
   ipiWatchers: Thread[] = [];
   readonly counters: Counters = zeroCounters();
@@ -86,23 +87,22 @@ export class Cpu {
     readonly index: number,
     ncpus: number,
     /** The id the next IPI message will get. */
-    nextMsgId: () => number,
+    private readonly nextMsgId: () => number,
   ) {
-    this.incoming = [];
-    for (let s = 0; s < ncpus; s++) this.incoming.push([]);
+    this.incoming = new Array<IpiMessage[]>(ncpus).fill(NO_MESSAGES);
     this.owed = new Int32Array(ncpus);
     this.fifoCells = new Array<Cell<number> | undefined>(ncpus).fill(undefined);
     this.stepChoice = makeChoice(index, ChoiceKind.step);
-    this.dispatchWatcher = {
-      onCellWrite: (cell) => {
-        if (this.dispatchWaiting && !this.dispatchReady) {
-          this.dispatchReady = true;
-          this.moreChoices = true;
-          this.dispatchReadyAt = cell.writeTime;
-          this.dispatchReadyMsg = nextMsgId();
-        }
-      },
-    };
+  }
+
+  /** @internal a cell the idle cpu watches (`dispatchCells`) changed */
+  onCellWrite(cell: Cell<unknown>): void {
+    if (this.dispatchWaiting && !this.dispatchReady) {
+      this.dispatchReady = true;
+      this.moreChoices = true;
+      this.dispatchReadyAt = cell.writeTime;
+      this.dispatchReadyMsg = this.nextMsgId();
+    }
   }
 
   /** The run queue gained a thread since the last dispatch. */
@@ -116,6 +116,13 @@ export class Cpu {
     q.push(t);
     this.runqMask |= 1 << t.pri;
     this.runqGrew = true;
+  }
+
+  /** @internal the FIFO from cpu `s`, made on its first message */
+  fifoFrom(s: number): IpiMessage[] {
+    let q = this.incoming[s]!;
+    if (q === NO_MESSAGES) this.incoming[s] = q = [];
+    return q;
   }
 
   dequeue(t: Thread): void {

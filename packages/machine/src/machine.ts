@@ -224,7 +224,8 @@ export class Machine implements MachineView {
   private readonly detectors: Detector[];
   private readonly hooks: SchedulerHooks[] = [];
   private readonly resumeHooks: SchedulerHooks[] = [];
-  private readonly extensions = new Map<Extension<unknown>, unknown>();
+  /** Created on first use (most machines have none; machines are built per execution). */
+  private extensions: Map<Extension<unknown>, unknown> | null = null;
   private readonly jitter: { prng: Prng; amount: number } | null;
   private readonly header: ScheduleHeader;
 
@@ -248,7 +249,7 @@ export class Machine implements MachineView {
    * it are full. Chunks are never copied as a run grows (pushing onto a huge
    * JS array is slow, and so is copying a huge typed array).
    */
-  private trail = new Int32Array(64);
+  private trail = new Int32Array(16);
   private trailAt = 0;
   private readonly trailChunks: Int32Array[] = [];
   private readonly consoleLines: ConsoleLine[] = [];
@@ -259,7 +260,7 @@ export class Machine implements MachineView {
   private readonly fpWrites: number[] = [];
   private reports: DetectorReport[] = [];
   /** Every event kind emitted so far, kept even when events are off (cheap: explorers ask after a run). */
-  private readonly kindsEmitted = new Set<string>();
+  private kindsEmitted: Set<string> | null = null;
 
   /** The innermost open step scope. */
   private scope: Scope | null = null;
@@ -272,15 +273,16 @@ export class Machine implements MachineView {
       throw new MachineConfigError(`a machine has 1 to 32 cpus, not ${String(opts.cpus)}`);
     }
     this.ncpus = opts.cpus;
-    this.cost = Object.freeze({ ...defaultCostTable, ...opts.cost });
-    this.cpus = Array.from({ length: opts.cpus }, (_, i) => new Cpu(i, opts.cpus, () => this.nextMsgId));
+    this.cost = opts.cost ? Object.freeze({ ...defaultCostTable, ...opts.cost }) : defaultCostTable;
+    const nextMsgId = (): number => this.nextMsgId;
+    this.cpus = Array.from({ length: opts.cpus }, (_, i) => new Cpu(i, opts.cpus, nextMsgId));
     this.strategy = opts.strategy ?? roundRobin();
     this.checkMode = opts.check ?? envCheckDefault();
     this.tracing = opts.trace ?? false;
     this.traceLog = this.tracing ? [] : null;
     this.recording = (opts.recordFootprints ?? false) || (opts.detectors ?? []).some((d) => d.footprints === true);
     this.maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
-    this.detectors = [...(opts.detectors ?? [])];
+    this.detectors = opts.detectors ? [...opts.detectors] : [];
     this.eventsOn = this.tracing || this.detectors.length > 0;
     this.jitter = opts.jitter ? { prng: new Prng(opts.jitter.seed), amount: opts.jitter.amount } : null;
     this.header = opts.header ?? emptyHeader();
@@ -363,6 +365,7 @@ export class Machine implements MachineView {
   }
 
   ext<T>(e: Extension<T>): T {
+    this.extensions ??= new Map();
     let v = this.extensions.get(e as Extension<unknown>);
     if (v === undefined) {
       v = e.create(this);
@@ -1015,7 +1018,7 @@ export class Machine implements MachineView {
         cpu.dispatchWaiting = true;
         readLog.push(this.mplock);
         cpu.dispatchCells = readLog;
-        for (const c of readLog) addWatcher(c, cpu.dispatchWatcher);
+        for (const c of readLog) addWatcher(c, cpu);
       }
       if (this.eventsOn) this.emitFor(cpu.index, null, "idle");
       return;
@@ -1083,7 +1086,7 @@ export class Machine implements MachineView {
   private unwatchDispatch(cpu: Cpu): void {
     cpu.dispatchWaiting = false;
     if (cpu.dispatchCells.length === 0) return;
-    for (const c of cpu.dispatchCells) removeWatcher(c, cpu.dispatchWatcher);
+    for (const c of cpu.dispatchCells) removeWatcher(c, cpu);
     cpu.dispatchCells = [];
   }
 
@@ -1206,7 +1209,7 @@ export class Machine implements MachineView {
       return true;
     }
     const target = this.cpus[to]!;
-    const q = target.incoming[from.index]!;
+    const q = target.fifoFrom(from.index);
     const half = IPI_FIFO_CAPACITY / 2;
     if (nowait && q.length + 1 > half) return false;
     if (q.length >= IPI_FIFO_CAPACITY) {
@@ -1611,7 +1614,7 @@ export class Machine implements MachineView {
 
   /** Whether any step so far emitted an event of this kind (known with tracing and detectors off). */
   emitted(kind: TraceEventKind): boolean {
-    return this.kindsEmitted.has(kind);
+    return this.kindsEmitted?.has(kind) ?? false;
   }
 
   /** @internal */
@@ -1624,7 +1627,7 @@ export class Machine implements MachineView {
     target?: number,
     flow?: number,
   ): void {
-    this.kindsEmitted.add(kind);
+    (this.kindsEmitted ??= new Set()).add(kind);
     if (!this.eventsOn) return;
     const ev: TraceEvent = {
       seq: this.seq++,

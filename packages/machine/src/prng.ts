@@ -11,17 +11,10 @@ export class Prng {
   private d: number;
 
   constructor(seed: number) {
-    let s = seed | 0;
-    const next = (): number => {
-      s = (s + 0x9e3779b9) | 0;
-      let z = s;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return z ^ (z >>> 16);
-    };
-    this.a = next();
-    this.b = next();
-    this.c = next();
+    const s = seed | 0;
+    this.a = splitmix32(s, 1);
+    this.b = splitmix32(s, 2);
+    this.c = splitmix32(s, 3);
     this.d = 1;
     for (let i = 0; i < 12; i++) this.nextU32();
   }
@@ -45,4 +38,12 @@ export class Prng {
   nextFloat(): number {
     return this.nextU32() / 4294967296;
   }
+}
+
+/** The `k`-th output of splitmix32 seeded with `s` (a function, not a closure: one Prng per execution). */
+function splitmix32(s: number, k: number): number {
+  let z = (s + Math.imul(0x9e3779b9, k)) | 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return z ^ (z >>> 16);
 }
