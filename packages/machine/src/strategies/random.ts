@@ -4,11 +4,24 @@ import { Prng } from "../prng.js";
 import type { Strategy } from "../strategy.js";
 
 export function random(opts: { seed: number }): Strategy {
-  const prng = new Prng(opts.seed);
-  return {
-    name: "random",
-    choose(choices: readonly Choice[]): number {
-      return choices.length === 1 ? 0 : prng.nextInt(choices.length);
-    },
-  };
+  return new RandomStrategy(opts.seed);
+}
+
+/**
+ * A class rather than an object literal of closures: every run's strategy has
+ * the same shape and the very same `choose` function, so the machine's run
+ * loop calls it without checking which closure it got (and a run builds two
+ * objects fewer).
+ */
+class RandomStrategy implements Strategy {
+  readonly name = "random";
+  private readonly prng: Prng;
+
+  constructor(seed: number) {
+    this.prng = new Prng(seed);
+  }
+
+  choose(choices: readonly Choice[]): number {
+    return choices.length === 1 ? 0 : this.prng.nextInt(choices.length);
+  }
 }
