@@ -641,9 +641,9 @@ export class Machine implements MachineView {
     }
   }
 
-  /** Fresh per-step event and footprint logs (for detectors). */
+  /** Fresh per-step event and footprint logs (for detectors; a trace alone needs no step's events). */
   private newStepRecord(): void {
-    if (this.eventsOn) this.stepEvents = [];
+    if (this.detectors.length !== 0) this.stepEvents = [];
     if (this.recording) {
       if (this.fpReads.length !== 0) this.fpReads.length = 0;
       if (this.fpWrites.length !== 0) this.fpWrites.length = 0;
@@ -1641,7 +1641,7 @@ export class Machine implements MachineView {
       target,
       flow,
     };
-    this.stepEvents.push(ev);
+    if (this.detectors.length !== 0) this.stepEvents.push(ev);
     this.traceLog?.push(ev);
   }
 
