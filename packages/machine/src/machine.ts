@@ -456,6 +456,9 @@ export class Machine implements MachineView {
     this.guarded(null, () => {
       for (const cpu of this.cpus) if (cpu.current === null) this.dispatch(cpu);
     });
+    // Both are fixed for the run: held here, V8 need not reload them after each step.
+    const strategy = this.strategy;
+    const choices = this.choiceBuf;
     while (this.outcome === null) {
       if (this.stepCount >= this.maxSteps) {
         this.outcome = { kind: "step-limit", step: this.stepCount };
@@ -466,10 +469,10 @@ export class Machine implements MachineView {
         this.quiesce();
         break;
       }
-      const idx = this.strategy.choose(this.choiceBuf, this);
-      const choice = this.choiceBuf[idx];
+      const idx = strategy.choose(choices, this);
+      const choice = choices[idx];
       if (choice === undefined) {
-        throw new MachineConfigError(`strategy ${this.strategy.name} chose ${idx} of ${n} choices`);
+        throw new MachineConfigError(`strategy ${strategy.name} chose ${idx} of ${n} choices`);
       }
       this.take(choice);
     }
