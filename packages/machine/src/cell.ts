@@ -34,6 +34,8 @@ export class Cell<T = unknown> {
   writeTime = 0;
   /** @internal watchers to notify on write */
   watchers: CellWatcher[] | null = null;
+  /** @internal the value's fingerprint key (fingerprint.ts), dropped on every write */
+  key: string | null = null;
 
   /** @internal use `machine.cell(...)` */
   constructor(

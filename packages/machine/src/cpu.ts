@@ -20,6 +20,8 @@ export interface IpiMessage {
   readonly fp: Footprint | undefined;
   /** Sender's clock at send. */
   readonly sentAt: number;
+  /** Where it was sent from, for state fingerprints ("" unless the machine tracks states). */
+  readonly origin: string;
 }
 
 /** Ring capacity per (sender, target) pair (spec §1.5: 32 in that era). */

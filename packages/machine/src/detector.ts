@@ -33,6 +33,13 @@ export interface Detector {
   readonly footprints?: boolean;
   onStep?(step: StepRecord, view: MachineView): Finding | undefined | void;
   atQuiescence?(view: MachineView): Finding | undefined | void;
+  /**
+   * Stateful search: the part of this detector's state that decides what it
+   * may report from here on, as a string (step numbers left out; "" for a
+   * detector that decides from the machine state alone). A machine with a
+   * detector that lacks it cannot be searched statefully.
+   */
+  stateKey?(): string;
 }
 
 /**

@@ -56,6 +56,7 @@ import type { DetectorReport, Outcome, Waiter } from "./outcome.js";
 import { Prng } from "./prng.js";
 import { emptyHeader, type Schedule, type ScheduleHeader } from "./schedule.js";
 import { Identities, stateKey } from "./stateKey.js";
+import { Canon, type Histories } from "./fingerprint.js";
 import type { Strategy } from "./strategy.js";
 import { roundRobin } from "./strategies/roundRobin.js";
 import { PRI, Thread, type ThreadKind, type TimeoutSpec } from "./thread.js";
@@ -216,6 +217,11 @@ export class Machine implements MachineView {
   private nextCellId = 0;
   private readonly cellList: Cell<unknown>[] = [];
   private identities: Identities | null = null;
+  /** Stateful search (fingerprint.ts): the search's history table, this run's canonical keys, the step's origin. */
+  private histories: Histories | null = null;
+  private canon: Canon | null = null;
+  private stepOrigin = "start";
+  private originSeq = 0;
   private nextLoop = 0;
   private nextMsgId = 0;
   private nextFlow = 0;
@@ -284,6 +290,54 @@ export class Machine implements MachineView {
     return stateKey(this.cellList, this.cpus, this.threads, this.identities);
   }
 
+  /**
+   * Keep what `fingerprint()` needs: each thread's history of resume values,
+   * interned in `histories` (one table for a whole search). Before the run.
+   */
+  trackStates(histories: Histories): void {
+    if (this.started) throw new MachineConfigError("trackStates: the machine has already started");
+    this.histories = histories;
+  }
+
+  /**
+   * A key of the whole state, comparable across executions of the same
+   * factory (see fingerprint.ts): equal keys, same behaviour from here on.
+   * Needs `trackStates` before the run, and a `stateKey` on every detector.
+   */
+  fingerprint(): string {
+    const canon = this.canon;
+    if (canon === null) throw new MachineConfigError("fingerprint: call trackStates before the run starts");
+    const out: string[] = [];
+    const late: string[] = [];
+    for (const c of this.cellList) {
+      const v = (c.key ??= canon.value(c.v));
+      if (c.id >= canon.runCellsFrom) late.push(`${canon.cell(c)}=${v}`);
+      else out.push(v);
+    }
+    out.push(late.sort().join(" "), "#");
+    for (const cpu of this.cpus) out.push(canon.cpu(cpu));
+    out.push("#");
+    for (const t of this.threads) out.push(canon.thread(t));
+    out.push("#");
+    const exts: string[] = [];
+    for (const [e, v] of this.extensions) exts.push(`${e.name}=${e.stateKey ? e.stateKey(v) : canon.value(v)}`);
+    out.push(exts.sort().join("\n"), "#");
+    for (const d of this.detectors) {
+      if (d.stateKey === undefined) {
+        throw new MachineConfigError(
+          `detector ${d.name} does not say what its state is (no stateKey), so the state cannot be fingerprinted`,
+        );
+      }
+      out.push(`${d.name}=${d.stateKey()}`);
+    }
+    return out.join("\n");
+  }
+
+  /** @internal `KernelContext.call` returned `value`: the thread's history is the one before the call, and the value. */
+  returned(t: Thread, mark: number, value: unknown): void {
+    if (this.histories !== null) t.hist = this.histories.extend(mark, `=>${this.canon!.value(value)}`);
+  }
+
   /** @internal a fresh number for a loop entry (`KernelContext.enterLoop`) */
   loopEntry(): number {
     return ++this.nextLoop;
@@ -293,6 +347,7 @@ export class Machine implements MachineView {
   preset<T>(cell: Cell<T>, value: T): void {
     if (this.started) throw new MachineConfigError(`preset ${cell.name}: the machine has already started`);
     cell.v = value;
+    cell.key = null;
   }
 
   spawn(o: SpawnOptions): Thread {
@@ -424,6 +479,7 @@ export class Machine implements MachineView {
   run(): RunResult {
     if (this.finished || this.started) throw new MachineConfigError("a machine runs once");
     this.started = true;
+    if (this.histories !== null) this.startCanon();
     this.guarded(null, () => {
       for (const cpu of this.cpus) if (cpu.current === null) this.dispatch(cpu);
     });
@@ -447,6 +503,23 @@ export class Machine implements MachineView {
     this.finished = true;
     this.strategy.end?.(this);
     return this.result();
+  }
+
+  /** Number what set-up left reachable, so that fingerprints name it the same way in every execution. */
+  private startCanon(): void {
+    this.canon = new Canon(
+      this.nextCellId,
+      (o) => unguard(o),
+      (o) => (o === this ? "M" : o instanceof Cpu ? `P${o.index}` : undefined),
+    );
+    const roots: unknown[] = [];
+    const exts = Array.from(this.extensions).sort((a, b) =>
+      a[0].name < b[0].name ? -1 : a[0].name > b[0].name ? 1 : 0,
+    );
+    for (const [, v] of exts) roots.push(v);
+    for (const c of this.cellList) roots.push(c.v);
+    for (const t of this.threads) roots.push(t.localsForKey());
+    this.canon.registerSetup(roots);
   }
 
   private result(): RunResult {
@@ -595,6 +668,7 @@ export class Machine implements MachineView {
     }
     cpu.counters.steps++;
     const stepper = kind === ChoiceKind.step ? cpu.current : null;
+    if (this.histories !== null) this.originOf(kind, cpu, choice, stepper);
     try {
       switch (kind) {
         case ChoiceKind.step:
@@ -629,6 +703,17 @@ export class Machine implements MachineView {
     if (this.outcome === null && (this.detectors.length !== 0 || this.reports.length !== 0)) {
       this.afterStep(choice, cpu, stepper);
     }
+  }
+
+  /** Stateful search: what the step about to be taken is, for the origin of the IPIs it sends. */
+  private originOf(kind: number, cpu: Cpu, choice: Choice, stepper: Thread | null): void {
+    this.originSeq = 0;
+    if (stepper !== null) this.stepOrigin = `s${stepper.id}.${stepper.hist}`;
+    else if (kind === ChoiceKind.ipi) this.stepOrigin = `i(${cpu.incoming[choiceArg(choice)]![0]?.origin ?? ""})`;
+    else if (kind === ChoiceKind.interrupt || kind === ChoiceKind.timeout) {
+      const t = this.threads[choiceArg(choice)]!;
+      this.stepOrigin = `${kind === ChoiceKind.timeout ? "o" : "x"}${t.id}.${t.hist}`;
+    } else this.stepOrigin = `d${cpu.index}`;
   }
 
   /** Run `fn` outside a step (machine start), with the same error handling. */
@@ -828,6 +913,7 @@ export class Machine implements MachineView {
     this.actor = t;
     if (t.fresh || t.drainTarget >= 0) value = this.beforeResume(cpu, t, value);
     if (this.resumeHooks.length !== 0) for (const h of this.resumeHooks) h.onResume!(t);
+    if (this.histories !== null) t.hist = this.histories.extend(t.hist, this.canon!.value(value));
     const stack = t.stack;
     let r = stack[stack.length - 1]!.next(value);
     while (r.done === true) {
@@ -1144,7 +1230,8 @@ export class Machine implements MachineView {
     if (q.length >= IPI_FIFO_CAPACITY) {
       throw new KernelPanic(`lwkt_send_ipiq: FIFO cpu${from.index}->cpu${to} overflow`);
     }
-    const msg: IpiMessage = { id: this.nextMsgId++, from: from.index, to, label, fn, fp, sentAt: from.clock };
+    const origin = this.histories === null ? "" : `${this.stepOrigin}#${this.originSeq++}`;
+    const msg: IpiMessage = { id: this.nextMsgId++, from: from.index, to, label, fn, fp, sentAt: from.clock, origin };
     q.push(msg);
     target.inbox |= 1 << from.index;
     const fc = this.fifoCell(from.index, to);
@@ -1399,6 +1486,7 @@ export class Machine implements MachineView {
   /** Write a value (after `access`), then wake what watches the cell. */
   private store(cpu: Cpu, c: Cell<unknown>, v: unknown): void {
     c.v = v;
+    c.key = null;
     c.writeTime = cpu.clock;
     if (c.watchers !== null) this.notify(c);
   }
@@ -1419,6 +1507,7 @@ export class Machine implements MachineView {
     }
     const v = this.access(s.cpu, c, write, 0);
     if (mode === "m") {
+      c.key = null;
       (s.dirty ??= []).push(c);
       c.writeTime = s.cpu.clock;
     }
@@ -1432,6 +1521,7 @@ export class Machine implements MachineView {
   txWrite(c: Cell<unknown>, v: unknown): void {
     this.txAccess(c, "w");
     c.v = this.checkMode ? unguard(v) : v;
+    c.key = null;
     const s = this.scope!;
     c.writeTime = s.cpu.clock;
     if (c.watchers !== null) (s.dirty ??= []).push(c);
