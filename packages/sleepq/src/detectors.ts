@@ -39,6 +39,12 @@ export function interlockDiscipline(): Detector {
   });
   return {
     name: "interlock-discipline",
+    // Which threads are armed or tainted, on which ident (the steps only go into messages).
+    stateKey: () =>
+      [
+        [...armed].sort((a, b) => a[0] - b[0]).map(([t, a]) => `${t}:${a.ident}`),
+        [...tainted].sort((a, b) => a[0] - b[0]).map(([t, a]) => `${t}:${a.ident}`),
+      ].join(" / "),
     onStep(rec: StepRecord, view: MachineView): Finding | undefined {
       for (const ev of rec.events) {
         const tid = ev.thread;
@@ -123,6 +129,8 @@ export function lostWakeup(h: SleepHash): Detector {
   return {
     name: "lost-wakeup",
     footprints: true,
+    // Whether it reports is decided by the state at quiescence; its maps only explain.
+    stateKey: () => "",
     onStep(rec: StepRecord): undefined {
       if (h.conditions.size === 0) return undefined;
       cells ??= condCells();

@@ -67,8 +67,15 @@ export function* spinLock(k: KernelContext, s: Spinlock): Gen<void> {
   yield* spinLockQuick(k, s);
 }
 
-/** `spin_lock_quick`: take the lock; the caller is already in a critical section. */
-export function* spinLockQuick(k: KernelContext, s: Spinlock): Gen<void> {
+/**
+ * `spin_lock_quick`: take the lock; the caller is already in a critical
+ * section. How many tries it took is invisible to the caller (`k.call`).
+ */
+export function spinLockQuick(k: KernelContext, s: Spinlock): Gen<void> {
+  return k.call(take(k, s));
+}
+
+function* take(k: KernelContext, s: Spinlock): Gen<void> {
   const me = k.thread.id + 1;
   const old = (yield op.cmpxchg(s.word, 0, me)) as number;
   if (old === me) k.panic(`spin_lock: ${k.thread.name} already holds ${s.name} (recursion)`);
