@@ -234,11 +234,13 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
 
   const explore = program
     .command("explore")
-    .description("search a scenario's schedules for a failure (or --signal): exhaustive DPOR, PCT or random")
+    .description(
+      "search a scenario's schedules for a failure (or --signal): exhaustive DPOR or stateful DFS, PCT or random",
+    )
     .argument("<scenario>", "a scenario name (kprim list)");
   variantOptions(explore);
   explore
-    .option("--strategy <name>", "dpor (exhaustive), pct or random", "dpor")
+    .option("--strategy <name>", "dpor or stateful (exhaustive), pct or random", "dpor")
     .option(
       "--signal <sig>",
       "the target: failure, any, console:<text>, panic[:<text>], violation:<detector>, deadlock",
@@ -246,7 +248,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     )
     .option(
       "--schedules <n>",
-      "random/pct: runs (default 1000); dpor: at most this many executions (default 100000)",
+      "random/pct: runs (default 1000); dpor: at most this many executions (default 100000); stateful: states (default 1000000)",
       intArg(1),
     )
     .option("--bound <p>", "dpor: explore only schedules with at most p preemptions", intArg(0))
@@ -262,6 +264,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
         "kprim explore lockmgr-lost-wakeup --variant SPIN-naive",
         "kprim explore getnewbuf-locked-buf --variant TOK --signal 'console:getnewbuf: warning'",
         "kprim explore buf-churn --strategy pct --schedules 5000 --workers 2 --time-limit 30",
+        "kprim explore lost-wakeup --variant SPIN+TI --param sleepers=3 --strategy stateful",
       ),
     )
     .action(
