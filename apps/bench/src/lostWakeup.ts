@@ -4,9 +4,12 @@
  * sections (the SPIN comparison needs kprim's time in the same run).
  *
  * The verdict procedure, the same for every variant: seeded random
- * schedules first (the quickest way to a failure), then DPOR with a budget
- * of executions. Found: the failure kind of the first failing execution.
- * Not found: "no failure" if DPOR exhausted the space, else inconclusive.
+ * schedules first (the quickest way to a failure), then stateful DFS (every
+ * state stored, an execution cut where it meets one explored before) with a
+ * budget of states. Found: the failure kind of the first failing execution.
+ * Not found: "no failure" if the search exhausted the space, else
+ * inconclusive. A variant whose search did not exhaust at N sleepers is not
+ * searched at larger N (the space only grows): inconclusive at once.
  */
 import { explore, type ExploreResult } from "@kprim/explore";
 import { prepare, scenarioFactory } from "@kprim/scenarios";
@@ -33,13 +36,16 @@ export interface KprimLostWakeup {
   readonly executions: number;
   /** Wall time of the whole procedure, seconds. */
   readonly seconds: number;
-  /** Random runs before the first failure, or DPOR executions (to the failure or to exhaustion). */
+  /** Random runs before the first failure, or the stateful search's states and executions. */
   readonly detail: string;
+  /** Stateful search: states stored (0 if it did not run). */
+  readonly states: number;
 }
 
 export interface Budget {
   readonly randomRuns: number;
-  readonly dporExecutions: number;
+  /** States the stateful search may store. */
+  readonly states: number;
 }
 
 export const RANDOM_SEED = 1;
@@ -55,9 +61,24 @@ function verdictOf(r: ExploreResult): Verdict {
 }
 
 export function kprimLostWakeup(variant: LostWakeupVariant, sleepers: number, budget: Budget): KprimLostWakeup {
-  const key = `${variant}/${sleepers}/${budget.randomRuns}/${budget.dporExecutions}`;
+  const key = `${variant}/${sleepers}/${budget.randomRuns}/${budget.states}`;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
+  const smaller = cache.get(`${variant}/${sleepers - 1}/${budget.randomRuns}/${budget.states}`);
+  if (smaller?.verdict === "inconclusive") {
+    const skipped: KprimLostWakeup = {
+      variant,
+      sleepers,
+      verdict: "inconclusive",
+      how: "not searched",
+      executions: 0,
+      seconds: 0,
+      detail: `not searched: N = ${sleepers - 1} did not exhaust within ${budget.states.toLocaleString("en")} states`,
+      states: 0,
+    };
+    cache.set(key, skipped);
+    return skipped;
+  }
   const factory = scenarioFactory(
     prepare({ scenario: "lost-wakeup", variant: "SPIN+TI", params: { sleepers, interlock: variant } }),
   );
@@ -79,28 +100,31 @@ export function kprimLostWakeup(variant: LostWakeupVariant, sleepers: number, bu
       executions: random.executionsToFound,
       seconds: seconds(),
       detail: `failure after ${random.executionsToFound} random runs`,
+      states: 0,
     };
   }
   if (result === undefined) {
     const r = explore(factory, {
-      mode: { kind: "dpor" },
+      mode: { kind: "dfs", stateful: true },
       target: "failure",
       shrink: false,
-      maxExecutions: budget.dporExecutions,
+      maxStates: budget.states,
     });
+    const counts = `${r.states.toLocaleString("en")} states, ${(r.executions + r.merged).toLocaleString("en")} executions`;
     result = {
       variant,
       sleepers,
       verdict: verdictOf(r),
-      how: "DPOR",
-      executions: r.kind === "found" ? r.executionsToFound : r.executions,
+      how: "stateful DFS",
+      executions: r.kind === "found" ? r.executionsToFound : r.executions + r.merged,
       seconds: seconds(),
       detail:
         r.kind === "found"
-          ? `failure after ${r.executionsToFound} DPOR executions`
+          ? `failure after ${r.executionsToFound} stateful-DFS executions`
           : r.exhausted
-            ? `exhausted in ${r.executions} DPOR executions (+${r.blocked} sleep-set blocked)`
-            : `not exhausted within ${budget.dporExecutions} DPOR executions`,
+            ? `exhausted: ${counts}`
+            : `not exhausted within ${budget.states.toLocaleString("en")} states`,
+      states: r.states,
     };
   }
   cache.set(key, result);
