@@ -56,7 +56,7 @@ import type { DetectorReport, Outcome, Waiter } from "./outcome.js";
 import { Prng } from "./prng.js";
 import { emptyHeader, type Schedule, type ScheduleHeader } from "./schedule.js";
 import { Identities, stateKey } from "./stateKey.js";
-import { Canon, type Histories } from "./fingerprint.js";
+import { Canon, type CellCode, type Histories, type Origin } from "./fingerprint.js";
 import type { Strategy } from "./strategy.js";
 import { roundRobin } from "./strategies/roundRobin.js";
 import { PRI, Thread, type ThreadKind, type TimeoutSpec } from "./thread.js";
@@ -220,8 +220,12 @@ export class Machine implements MachineView {
   /** Stateful search (fingerprint.ts): the search's history table, this run's canonical keys, the step's origin. */
   private histories: Histories | null = null;
   private canon: Canon | null = null;
-  private stepOrigin = "start";
-  private originSeq = 0;
+  private stepOrigin: Omit<Origin, "seq"> = { kind: "b", id: -1, hist: 0, parent: null };
+  /** Messages the current step has sent to each cpu (an origin's rank is per target: FIFOs are per pair). */
+  private originSeq: number[] = [];
+  /** Threads declared interchangeable (`symmetric`), in id order; used when states are tracked with symmetry. */
+  private symmetry: Thread[] = [];
+  private useSymmetry = false;
   private nextLoop = 0;
   private nextMsgId = 0;
   private nextFlow = 0;
@@ -265,17 +269,22 @@ export class Machine implements MachineView {
     this.eventsOn = this.tracing || this.detectors.length > 0;
     this.jitter = opts.jitter ? { prng: new Prng(opts.jitter.seed), amount: opts.jitter.amount } : null;
     this.header = opts.header ?? emptyHeader();
-    this.mplock = this.cell("mplock", -1);
+    this.mplock = this.cell("mplock", -1, { code: "cpu" });
     this.txImpl = new TxImpl(this);
   }
 
   // ---------------------------------------------------------------- set-up
 
-  /** A shared cell, or one local to `cpu`. */
-  cell<T>(name: string, value: T, opts: { cpu?: number } = {}): Cell<T> {
+  /**
+   * A shared cell, or one local to `cpu`. `code` says that the cell's number
+   * names a thread (`thread+1`, 0 for none), a cpu (`cpu`, negative for
+   * none) or a set of cpus (`cpumask`), so that symmetry can rename it.
+   */
+  cell<T>(name: string, value: T, opts: { cpu?: number; code?: CellCode } = {}): Cell<T> {
     const cpu = opts.cpu ?? -1;
     if (cpu >= this.ncpus) throw new MachineConfigError(`cell ${name}: no cpu ${cpu}`);
     const c = new Cell<T>(this.nextCellId++, name, value, cpu);
+    if (opts.code !== undefined) c.code = opts.code;
     this.cellList.push(c as Cell<unknown>);
     return c;
   }
@@ -294,9 +303,34 @@ export class Machine implements MachineView {
    * Keep what `fingerprint()` needs: each thread's history of resume values,
    * interned in `histories` (one table for a whole search). Before the run.
    */
-  trackStates(histories: Histories): void {
+  trackStates(histories: Histories, opts: { symmetry?: boolean } = {}): void {
     if (this.started) throw new MachineConfigError("trackStates: the machine has already started");
     this.histories = histories;
+    this.useSymmetry = opts.symmetry ?? true;
+  }
+
+  /**
+   * Declare `threads` interchangeable: the same code with the same
+   * parameters, each alone on its own cpu, so that swapping two of them
+   * together with their cpus maps a reachable state to a reachable one.
+   * Stateful search then keys a state and its images as one (symmetry
+   * reduction). A promise the machine checks only in part (kinds, cpus,
+   * priorities): a number that names one of them or its cpu must live in a
+   * cell that says so (`code`), and no value a thread keeps across steps may
+   * name another of them.
+   */
+  symmetric(threads: readonly Thread[]): void {
+    if (this.started) throw new MachineConfigError("symmetric: the machine has already started");
+    const cpus = new Set(threads.map((t) => t.cpu));
+    const first = threads[0];
+    if (first === undefined) return;
+    if (cpus.size !== threads.length) throw new MachineConfigError("symmetric: each thread must have a cpu of its own");
+    for (const t of threads) {
+      if (t.kind !== first.kind || t.pri !== first.pri || t.daemon !== first.daemon) {
+        throw new MachineConfigError(`symmetric: ${t.name} differs from ${first.name} in kind or priority`);
+      }
+    }
+    this.symmetry = [...threads].sort((a, b) => a.id - b.id);
   }
 
   /**
@@ -307,30 +341,14 @@ export class Machine implements MachineView {
   fingerprint(): string {
     const canon = this.canon;
     if (canon === null) throw new MachineConfigError("fingerprint: call trackStates before the run starts");
-    const out: string[] = [];
-    const late: string[] = [];
-    for (const c of this.cellList) {
-      const v = (c.key ??= canon.value(c.v));
-      if (c.id >= canon.runCellsFrom) late.push(`${canon.cell(c)}=${v}`);
-      else out.push(v);
-    }
-    out.push(late.sort().join(" "), "#");
-    for (const cpu of this.cpus) out.push(canon.cpu(cpu));
-    out.push("#");
-    for (const t of this.threads) out.push(canon.thread(t));
-    out.push("#");
-    const exts: string[] = [];
-    for (const [e, v] of this.extensions) exts.push(`${e.name}=${e.stateKey ? e.stateKey(v) : canon.value(v)}`);
-    out.push(exts.sort().join("\n"), "#");
-    for (const d of this.detectors) {
-      if (d.stateKey === undefined) {
-        throw new MachineConfigError(
-          `detector ${d.name} does not say what its state is (no stateKey), so the state cannot be fingerprinted`,
-        );
-      }
-      out.push(`${d.name}=${d.stateKey()}`);
-    }
-    return out.join("\n");
+    return canon.fingerprint({
+      cells: this.cellList,
+      cpus: this.cpus,
+      threads: this.threads,
+      extensions: this.extensions,
+      detectors: this.detectors,
+      symmetric: this.useSymmetry ? this.symmetry : [],
+    });
   }
 
   /** @internal `KernelContext.call` returned `value`: the thread's history is the one before the call, and the value. */
@@ -520,6 +538,14 @@ export class Machine implements MachineView {
     for (const c of this.cellList) roots.push(c.v);
     for (const t of this.threads) roots.push(t.localsForKey());
     this.canon.registerSetup(roots);
+    if (this.useSymmetry) {
+      for (const s of this.symmetry) {
+        const other = this.threads.find((t) => t.cpu === s.cpu && t !== s);
+        if (other !== undefined) {
+          throw new MachineConfigError(`symmetric: ${s.name} shares cpu ${s.cpu} with ${other.name}`);
+        }
+      }
+    }
   }
 
   private result(): RunResult {
@@ -707,13 +733,14 @@ export class Machine implements MachineView {
 
   /** Stateful search: what the step about to be taken is, for the origin of the IPIs it sends. */
   private originOf(kind: number, cpu: Cpu, choice: Choice, stepper: Thread | null): void {
-    this.originSeq = 0;
-    if (stepper !== null) this.stepOrigin = `s${stepper.id}.${stepper.hist}`;
-    else if (kind === ChoiceKind.ipi) this.stepOrigin = `i(${cpu.incoming[choiceArg(choice)]![0]?.origin ?? ""})`;
-    else if (kind === ChoiceKind.interrupt || kind === ChoiceKind.timeout) {
+    this.originSeq.fill(0);
+    if (stepper !== null) this.stepOrigin = { kind: "s", id: stepper.id, hist: stepper.hist, parent: null };
+    else if (kind === ChoiceKind.ipi) {
+      this.stepOrigin = { kind: "i", id: -1, hist: 0, parent: cpu.incoming[choiceArg(choice)]![0] ?? null };
+    } else if (kind === ChoiceKind.interrupt || kind === ChoiceKind.timeout) {
       const t = this.threads[choiceArg(choice)]!;
-      this.stepOrigin = `${kind === ChoiceKind.timeout ? "o" : "x"}${t.id}.${t.hist}`;
-    } else this.stepOrigin = `d${cpu.index}`;
+      this.stepOrigin = { kind: kind === ChoiceKind.timeout ? "o" : "x", id: t.id, hist: t.hist, parent: null };
+    } else this.stepOrigin = { kind: "d", id: cpu.index, hist: 0, parent: null };
   }
 
   /** Run `fn` outside a step (machine start), with the same error handling. */
@@ -1230,7 +1257,8 @@ export class Machine implements MachineView {
     if (q.length >= IPI_FIFO_CAPACITY) {
       throw new KernelPanic(`lwkt_send_ipiq: FIFO cpu${from.index}->cpu${to} overflow`);
     }
-    const origin = this.histories === null ? "" : `${this.stepOrigin}#${this.originSeq++}`;
+    const origin = this.histories === null ? null : { ...this.stepOrigin, seq: (this.originSeq[to] ??= 0) };
+    if (origin !== null) this.originSeq[to]!++;
     const msg: IpiMessage = { id: this.nextMsgId++, from: from.index, to, label, fn, fp, sentAt: from.clock, origin };
     q.push(msg);
     target.inbox |= 1 << from.index;
@@ -1251,6 +1279,7 @@ export class Machine implements MachineView {
     let c = target.fifoCells[from];
     if (c === undefined) {
       c = this.cell(`ipiq${from}->${to}`, 0);
+      c.fifo = { from, to };
       target.fifoCells[from] = c;
     }
     return c;
