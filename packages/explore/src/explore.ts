@@ -51,6 +51,8 @@ export type Mode =
       readonly preemptionBound?: number;
       /** Store state fingerprints and cut at states explored before (exhaustive/search.ts). */
       readonly stateful?: boolean;
+      /** Stateful: one key for a state and its images under the factory's declared symmetry. */
+      readonly symmetry?: boolean;
     }
   | { readonly kind: "dpor"; readonly preemptionBound?: number }
   | { readonly kind: "iterative"; readonly reduction: Reduction; readonly maxBound: number };
@@ -159,6 +161,7 @@ export function describeMode(m: Mode): string {
     case "dpor": {
       const opts = [
         ...(m.kind === "dfs" && m.stateful === true ? ["stateful"] : []),
+        ...(m.kind === "dfs" && m.symmetry === true ? ["symmetry"] : []),
         ...(m.preemptionBound === undefined ? [] : [`bound=${m.preemptionBound}`]),
       ];
       return opts.length === 0 ? m.kind : `${m.kind}(${opts.join(", ")})`;
@@ -192,6 +195,9 @@ function checkMode(m: Mode): void {
     case "dfs":
     case "dpor":
       nat(m.preemptionBound, "preemptionBound");
+      if (m.kind === "dfs" && m.symmetry === true && m.stateful !== true) {
+        throw new ExploreConfigError("dfs: symmetry applies to stateful search (stateful: true)");
+      }
       return;
     case "iterative":
       nat(m.maxBound, "maxBound");
@@ -272,6 +278,7 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
           ...(opts.commutativeAtomics !== undefined ? { commutativeAtomics: opts.commutativeAtomics } : {}),
           ...(opts.fairCycles !== undefined ? { fairCycles: opts.fairCycles } : {}),
           ...(mode.kind === "dfs" && mode.stateful === true ? { stateful: true } : {}),
+          ...(mode.kind === "dfs" && mode.symmetry === true ? { symmetry: true } : {}),
           ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
         },
         (t) => onResult(t.machine, t.result),

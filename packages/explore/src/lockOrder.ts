@@ -81,11 +81,11 @@ export class LockOrderGraph {
       name: "lock-order",
       onStep: (rec, view) => void this.onStep(rec, view),
       // What it adds from here on depends on the locks each thread holds.
-      stateKey: () =>
-        [...this.held]
+      stateKey: (ren) =>
+        Array.from(this.held)
           .filter(([, l]) => l.length !== 0)
-          .sort((a, b) => a[0] - b[0])
-          .map(([t, l]) => `${t}:${l.map((h) => h.name).join(",")}`)
+          .map(([t, l]) => `${t < 0 ? t : ren.thread(t)}:${l.map((h) => h.name).join(",")}`)
+          .sort()
           .join(" "),
     };
   }

@@ -43,7 +43,10 @@
  * final state and failure is still found — but each only once: console
  * lines printed on a path that merges are not seen (stateful search refuses
  * console targets). A state met again on the current path is a cycle, handled
- * as above: cut when unfair, run on to the step limit when forced.
+ * as above: cut when unfair, run on to the step limit when forced. With
+ * `symmetry`, threads the factory declared interchangeable (`machine.
+ * symmetric`) are renamed to a canonical order before a state is keyed, so a
+ * state and its mirror images are explored once.
  *
  * Preemption bound (see preemption.ts): a choice that would take the
  * schedule over the bound is not explored and counts as pruned. Naive DFS
@@ -99,6 +102,8 @@ export interface SearchOptions {
   readonly stateful?: boolean;
   /** Stateful search: stop once this many states are stored. */
   readonly maxStates?: number;
+  /** Stateful search: key a state and its images under the machine's declared symmetry as one (default false). */
+  readonly symmetry?: boolean;
 }
 
 export interface SearchStats {
@@ -430,7 +435,7 @@ export function search(
           log.reset(m.mplock.id);
           ncpus = m.ncpus;
           built.m = m;
-          if (histories !== null) m.trackStates(histories);
+          if (histories !== null) m.trackStates(histories, { symmetry: opts.symmetry ?? false });
         },
       });
       machine = ex.machine;
