@@ -40,11 +40,14 @@ export function interlockDiscipline(): Detector {
   return {
     name: "interlock-discipline",
     // Which threads are armed or tainted, on which ident (the steps only go into messages).
-    stateKey: () =>
-      [
-        [...armed].sort((a, b) => a[0] - b[0]).map(([t, a]) => `${t}:${a.ident}`),
-        [...tainted].sort((a, b) => a[0] - b[0]).map(([t, a]) => `${t}:${a.ident}`),
-      ].join(" / "),
+    stateKey: (ren) =>
+      [armed, tainted]
+        .map((m) =>
+          Array.from(m, ([t, a]) => `${ren.thread(t)}:${a.ident}`)
+            .sort()
+            .join(","),
+        )
+        .join(" / "),
     onStep(rec: StepRecord, view: MachineView): Finding | undefined {
       for (const ev of rec.events) {
         const tid = ev.thread;

@@ -18,7 +18,7 @@ export const SLEEP_HASH = defineExtension<SleepHash>(
           { cpu: c.index },
         ),
       ),
-      masks: Array.from({ length: HASH_BUCKETS }, (_, b) => m.cell(`slpque_cpumask[${b}]`, 0)),
+      masks: Array.from({ length: HASH_BUCKETS }, (_, b) => m.cell(`slpque_cpumask[${b}]`, 0, { code: "cpumask" })),
       idents: new Map(),
       conditions: new Map(),
       form: "chain",
