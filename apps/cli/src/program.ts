@@ -253,6 +253,10 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     )
     .option("--bound <p>", "dpor: explore only schedules with at most p preemptions", intArg(0))
     .option("--depth <d>", "pct: bug depth (default 3)", intArg(1))
+    .option(
+      "--symmetry",
+      "stateful: explore a state and its mirror images once, over threads the scenario declares interchangeable",
+    )
     .option("--seed <n>", "random/pct seed", intArg(0), 1)
     .option("--workers <w>", "random/pct: worker threads", intArg(1, 64), 1)
     .option("--time-limit <seconds>", "stop after this long and report what was explored", secondsArg)
@@ -265,6 +269,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
         "kprim explore getnewbuf-locked-buf --variant TOK --signal 'console:getnewbuf: warning'",
         "kprim explore buf-churn --strategy pct --schedules 5000 --workers 2 --time-limit 30",
         "kprim explore lost-wakeup --variant SPIN+TI --param sleepers=3 --strategy stateful",
+        "kprim explore lost-wakeup --param sleepers=4 --option wakeup=multicast --strategy stateful --symmetry",
       ),
     )
     .action(
@@ -276,6 +281,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
           schedules?: number;
           bound?: number;
           depth?: number;
+          symmetry?: boolean;
           seed: number;
           workers: number;
           timeLimit?: number;
@@ -294,6 +300,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
             ...(o.schedules !== undefined ? { schedules: o.schedules } : {}),
             ...(o.bound !== undefined ? { bound: o.bound } : {}),
             ...(o.depth !== undefined ? { depth: o.depth } : {}),
+            ...(o.symmetry === true ? { symmetry: true } : {}),
             seed: o.seed,
             workers: o.workers,
             maxSteps: o.maxSteps,

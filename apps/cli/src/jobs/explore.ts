@@ -35,6 +35,9 @@ function mode(job: ExploreJob): { mode: Mode; budget: number } {
     throw new UsageError("--bound is a preemption bound for dpor; stateful search explores every schedule");
   }
   if (job.depth !== undefined && job.strategy !== "pct") throw new UsageError("--depth applies to --strategy pct");
+  if (job.symmetry === true && job.strategy !== "stateful") {
+    throw new UsageError("--symmetry applies to --strategy stateful");
+  }
   if (job.workers > 1 && !sampling) {
     throw new UsageError("--workers applies to random and pct sampling; exhaustive searches run on one thread");
   }
@@ -45,7 +48,10 @@ function mode(job: ExploreJob): { mode: Mode; budget: number } {
         budget: job.schedules ?? DEFAULT_DPOR_BUDGET,
       };
     case "stateful":
-      return { mode: { kind: "dfs", stateful: true }, budget: job.schedules ?? DEFAULT_STATE_BUDGET };
+      return {
+        mode: { kind: "dfs", stateful: true, ...(job.symmetry === true ? { symmetry: true } : {}) },
+        budget: job.schedules ?? DEFAULT_STATE_BUDGET,
+      };
     case "random":
       return {
         mode: { kind: "random", seed: job.seed, runs: job.schedules ?? DEFAULT_SAMPLES },
