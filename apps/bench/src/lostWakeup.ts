@@ -8,8 +8,11 @@
  * state stored, an execution cut where it meets one explored before) with a
  * budget of states. Found: the failure kind of the first failing execution.
  * Not found: "no failure" if the search exhausted the space, else
- * inconclusive. A variant whose search did not exhaust at N sleepers is not
- * searched at larger N (the space only grows): inconclusive at once.
+ * inconclusive. A size the search cannot finish within the budget — the
+ * size below did not, or the growth so far says it will not — is not
+ * searched: inconclusive at once. The search runs with the chain wakeup
+ * (the default), or with the multicast wakeup and symmetry reduction over
+ * the sleepers (the chain visits cpus in order, so it has no symmetry).
  */
 import { explore, type ExploreResult } from "@kprim/explore";
 import { prepare, scenarioFactory } from "@kprim/scenarios";
@@ -60,12 +63,47 @@ function verdictOf(r: ExploreResult): Verdict {
   return "inconclusive";
 }
 
-export function kprimLostWakeup(variant: LostWakeupVariant, sleepers: number, budget: Budget): KprimLostWakeup {
-  const key = `${variant}/${sleepers}/${budget.randomRuns}/${budget.states}`;
+/** How the stateful search runs: the wakeup form, and symmetry reduction over the sleepers (multicast only). */
+export interface SearchSetup {
+  readonly wakeup: "chain" | "multicast";
+  readonly symmetry: boolean;
+}
+
+export const CHAIN: SearchSetup = { wakeup: "chain", symmetry: false };
+export const MULTICAST_SYMMETRY: SearchSetup = { wakeup: "multicast", symmetry: true };
+
+const keyOf = (variant: string, n: number, budget: Budget, setup: SearchSetup): string =>
+  `${variant}/${n}/${budget.randomRuns}/${budget.states}/${setup.wakeup}/${setup.symmetry}`;
+
+/**
+ * Why N sleepers are not worth searching, or null: N − 1 did not exhaust, or
+ * the states N − 1 needed times the growth from N − 2 to N − 1 exceed the
+ * budget (a deterministic estimate: the counts, not the clock, decide).
+ */
+function hopeless(variant: string, n: number, budget: Budget, setup: SearchSetup): string | null {
+  const prev = cache.get(keyOf(variant, n - 1, budget, setup));
+  if (prev === undefined) return null;
+  if (prev.verdict === "inconclusive") return `not searched: N = ${n - 1} did not exhaust`;
+  if (prev.how !== "stateful DFS") return null;
+  const before = cache.get(keyOf(variant, n - 2, budget, setup));
+  if (before === undefined || before.states === 0 || prev.states === 0) return null;
+  const estimate = Math.round((prev.states * prev.states) / before.states);
+  return estimate > budget.states
+    ? `not searched: about ${estimate.toLocaleString("en")} states expected (${before.states.toLocaleString("en")}, ${prev.states.toLocaleString("en")} at N = ${n - 2}, ${n - 1})`
+    : null;
+}
+
+export function kprimLostWakeup(
+  variant: LostWakeupVariant,
+  sleepers: number,
+  budget: Budget,
+  setup: SearchSetup = CHAIN,
+): KprimLostWakeup {
+  const key = keyOf(variant, sleepers, budget, setup);
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
-  const smaller = cache.get(`${variant}/${sleepers - 1}/${budget.randomRuns}/${budget.states}`);
-  if (smaller?.verdict === "inconclusive") {
+  const why = hopeless(variant, sleepers, budget, setup);
+  if (why !== null) {
     const skipped: KprimLostWakeup = {
       variant,
       sleepers,
@@ -73,14 +111,19 @@ export function kprimLostWakeup(variant: LostWakeupVariant, sleepers: number, bu
       how: "not searched",
       executions: 0,
       seconds: 0,
-      detail: `not searched: N = ${sleepers - 1} did not exhaust within ${budget.states.toLocaleString("en")} states`,
+      detail: `${why} within ${budget.states.toLocaleString("en")} states`,
       states: 0,
     };
     cache.set(key, skipped);
     return skipped;
   }
   const factory = scenarioFactory(
-    prepare({ scenario: "lost-wakeup", variant: "SPIN+TI", params: { sleepers, interlock: variant } }),
+    prepare({
+      scenario: "lost-wakeup",
+      variant: "SPIN+TI",
+      options: { wakeup: setup.wakeup },
+      params: { sleepers, interlock: variant },
+    }),
   );
   const t0 = process.hrtime.bigint();
   const seconds = (): number => Number(process.hrtime.bigint() - t0) / 1e9;
@@ -105,7 +148,7 @@ export function kprimLostWakeup(variant: LostWakeupVariant, sleepers: number, bu
   }
   if (result === undefined) {
     const r = explore(factory, {
-      mode: { kind: "dfs", stateful: true },
+      mode: { kind: "dfs", stateful: true, symmetry: setup.symmetry },
       target: "failure",
       shrink: false,
       maxStates: budget.states,
