@@ -93,7 +93,7 @@ function samplingRate(quick: boolean): { name: string; executions: number; s: nu
 
 function memory(quick: boolean): Table {
   const gc = gcFunction();
-  const late = quick ? 30_000 : 150_000;
+  const late = quick ? 30_000 : 1_000_000;
   const samples = new Map<number, number>();
   const f: MachineFactory = factoryOf(adders(3, 6), false);
   const sample = (n: number): void => {
