@@ -218,7 +218,10 @@ export class Canon {
    */
   private canonicalRenaming(m: FingerprintInput): Renaming {
     const group = m.symmetric;
-    const named = m.cells.filter((c) => c.cpu < 0 && c.fifo === null && (c.code !== null || c.keyRefs));
+    // Shared cells that name some thread or cpu now (a coded cell holding 0 names none).
+    const named = m.cells.filter(
+      (c) => c.cpu < 0 && c.fifo === null && ((c.code !== null && c.v !== 0) || (c.code === null && c.keyRefs)),
+    );
     const sig = group.map((self) => {
       this.ren = {
         thread: (id) => (id === self.id ? -3 : isIn(group, id) ? -2 : id),
@@ -226,7 +229,8 @@ export class Canon {
       };
       const cpu = m.cpus[self.cpu]!;
       const own = this.byCpu[self.cpu]!.map((c) => this.cellValue(c)).join(" ");
-      return `${this.thread(self)}|${this.cpu(cpu, null)}|${own}|${named.map((c) => this.cellValue(c)).join(" ")}`;
+      const shared = named.map((c) => `${c.id}=${this.cellValue(c)}`).join(" ");
+      return `${this.thread(self)}|${this.cpu(cpu, null)}|${own}|${shared}`;
     });
     this.ren = null;
     const order = group.map((_, i) => i).sort((a, b) => (sig[a]! < sig[b]! ? -1 : sig[a]! > sig[b]! ? 1 : a - b));
@@ -312,7 +316,18 @@ export class Canon {
     if (a !== undefined) return a;
     if (depth >= MAX_DEPTH) return this.opaque(o);
     const d = depth + 1;
-    if (Array.isArray(o)) return `[${o.map((x) => this.value(x, d)).join(",")}]`;
+    if (Array.isArray(o)) {
+      // Sparse: empty arrays (a hash table's empty buckets) are left out, the length says how many slots.
+      let s = `[${o.length}|`;
+      for (let i = 0; i < o.length; i++) {
+        const x: unknown = o[i];
+        if (typeof x === "object" && x !== null && Array.isArray(x) && (this.unguard(x) as unknown[]).length === 0) {
+          continue;
+        }
+        s += `${i}:${this.value(x, d)},`;
+      }
+      return `${s}]`;
+    }
     if (o instanceof Map) {
       const parts: string[] = [];
       for (const [k, x] of o) parts.push(`${this.value(k, d)}=>${this.value(x, d)}`);
