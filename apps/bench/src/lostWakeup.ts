@@ -4,9 +4,15 @@
  * sections (the SPIN comparison needs kprim's time in the same run).
  *
  * The verdict procedure, the same for every variant: seeded random
- * schedules first (the quickest way to a failure), then DPOR with a budget
- * of executions. Found: the failure kind of the first failing execution.
- * Not found: "no failure" if DPOR exhausted the space, else inconclusive.
+ * schedules first (the quickest way to a failure), then stateful DFS (every
+ * state stored, an execution cut where it meets one explored before) with a
+ * budget of states. Found: the failure kind of the first failing execution.
+ * Not found: "no failure" if the search exhausted the space, else
+ * inconclusive. A size the search cannot finish within the budget — the
+ * size below did not, or the growth so far says it will not — is not
+ * searched: inconclusive at once. The search runs with the chain wakeup
+ * (the default), or with the multicast wakeup and symmetry reduction over
+ * the sleepers (the chain visits cpus in order, so it has no symmetry).
  */
 import { explore, type ExploreResult } from "@kprim/explore";
 import { prepare, scenarioFactory } from "@kprim/scenarios";
@@ -33,13 +39,16 @@ export interface KprimLostWakeup {
   readonly executions: number;
   /** Wall time of the whole procedure, seconds. */
   readonly seconds: number;
-  /** Random runs before the first failure, or DPOR executions (to the failure or to exhaustion). */
+  /** Random runs before the first failure, or the stateful search's states and executions. */
   readonly detail: string;
+  /** Stateful search: states stored (0 if it did not run). */
+  readonly states: number;
 }
 
 export interface Budget {
   readonly randomRuns: number;
-  readonly dporExecutions: number;
+  /** States the stateful search may store. */
+  readonly states: number;
 }
 
 export const RANDOM_SEED = 1;
@@ -54,12 +63,67 @@ function verdictOf(r: ExploreResult): Verdict {
   return "inconclusive";
 }
 
-export function kprimLostWakeup(variant: LostWakeupVariant, sleepers: number, budget: Budget): KprimLostWakeup {
-  const key = `${variant}/${sleepers}/${budget.randomRuns}/${budget.dporExecutions}`;
+/** How the stateful search runs: the wakeup form, and symmetry reduction over the sleepers (multicast only). */
+export interface SearchSetup {
+  readonly wakeup: "chain" | "multicast";
+  readonly symmetry: boolean;
+}
+
+export const CHAIN: SearchSetup = { wakeup: "chain", symmetry: false };
+export const MULTICAST_SYMMETRY: SearchSetup = { wakeup: "multicast", symmetry: true };
+
+const keyOf = (variant: string, n: number, budget: Budget, setup: SearchSetup): string =>
+  `${variant}/${n}/${budget.randomRuns}/${budget.states}/${setup.wakeup}/${setup.symmetry}`;
+
+/**
+ * Why N sleepers are not worth searching, or null: N − 1 did not exhaust, or
+ * the states N − 1 needed times the growth from N − 2 to N − 1 exceed the
+ * budget (a deterministic estimate: the counts, not the clock, decide).
+ */
+function hopeless(variant: string, n: number, budget: Budget, setup: SearchSetup): string | null {
+  const prev = cache.get(keyOf(variant, n - 1, budget, setup));
+  if (prev === undefined) return null;
+  if (prev.verdict === "inconclusive") return `not searched: N = ${n - 1} did not exhaust`;
+  if (prev.how !== "stateful DFS") return null;
+  const before = cache.get(keyOf(variant, n - 2, budget, setup));
+  if (before === undefined || before.states === 0 || prev.states === 0) return null;
+  const estimate = Math.round((prev.states * prev.states) / before.states);
+  return estimate > budget.states
+    ? `not searched: about ${estimate.toLocaleString("en")} states expected (${before.states.toLocaleString("en")}, ${prev.states.toLocaleString("en")} at N = ${n - 2}, ${n - 1})`
+    : null;
+}
+
+export function kprimLostWakeup(
+  variant: LostWakeupVariant,
+  sleepers: number,
+  budget: Budget,
+  setup: SearchSetup = CHAIN,
+): KprimLostWakeup {
+  const key = keyOf(variant, sleepers, budget, setup);
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
+  const why = hopeless(variant, sleepers, budget, setup);
+  if (why !== null) {
+    const skipped: KprimLostWakeup = {
+      variant,
+      sleepers,
+      verdict: "inconclusive",
+      how: "not searched",
+      executions: 0,
+      seconds: 0,
+      detail: `${why} within ${budget.states.toLocaleString("en")} states`,
+      states: 0,
+    };
+    cache.set(key, skipped);
+    return skipped;
+  }
   const factory = scenarioFactory(
-    prepare({ scenario: "lost-wakeup", variant: "SPIN+TI", params: { sleepers, interlock: variant } }),
+    prepare({
+      scenario: "lost-wakeup",
+      variant: "SPIN+TI",
+      options: { wakeup: setup.wakeup },
+      params: { sleepers, interlock: variant },
+    }),
   );
   const t0 = process.hrtime.bigint();
   const seconds = (): number => Number(process.hrtime.bigint() - t0) / 1e9;
@@ -79,28 +143,31 @@ export function kprimLostWakeup(variant: LostWakeupVariant, sleepers: number, bu
       executions: random.executionsToFound,
       seconds: seconds(),
       detail: `failure after ${random.executionsToFound} random runs`,
+      states: 0,
     };
   }
   if (result === undefined) {
     const r = explore(factory, {
-      mode: { kind: "dpor" },
+      mode: { kind: "dfs", stateful: true, symmetry: setup.symmetry },
       target: "failure",
       shrink: false,
-      maxExecutions: budget.dporExecutions,
+      maxStates: budget.states,
     });
+    const counts = `${r.states.toLocaleString("en")} states, ${(r.executions + r.merged).toLocaleString("en")} executions`;
     result = {
       variant,
       sleepers,
       verdict: verdictOf(r),
-      how: "DPOR",
-      executions: r.kind === "found" ? r.executionsToFound : r.executions,
+      how: "stateful DFS",
+      executions: r.kind === "found" ? r.executionsToFound : r.executions + r.merged,
       seconds: seconds(),
       detail:
         r.kind === "found"
-          ? `failure after ${r.executionsToFound} DPOR executions`
+          ? `failure after ${r.executionsToFound} stateful-DFS executions`
           : r.exhausted
-            ? `exhausted in ${r.executions} DPOR executions (+${r.blocked} sleep-set blocked)`
-            : `not exhausted within ${budget.dporExecutions} DPOR executions`,
+            ? `exhausted: ${counts}`
+            : `not exhausted within ${budget.states.toLocaleString("en")} states`,
+      states: r.states,
     };
   }
   cache.set(key, result);

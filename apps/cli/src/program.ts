@@ -234,11 +234,13 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
 
   const explore = program
     .command("explore")
-    .description("search a scenario's schedules for a failure (or --signal): exhaustive DPOR, PCT or random")
+    .description(
+      "search a scenario's schedules for a failure (or --signal): exhaustive DPOR or stateful DFS, PCT or random",
+    )
     .argument("<scenario>", "a scenario name (kprim list)");
   variantOptions(explore);
   explore
-    .option("--strategy <name>", "dpor (exhaustive), pct or random", "dpor")
+    .option("--strategy <name>", "dpor or stateful (exhaustive), pct or random", "dpor")
     .option(
       "--signal <sig>",
       "the target: failure, any, console:<text>, panic[:<text>], violation:<detector>, deadlock",
@@ -246,11 +248,15 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     )
     .option(
       "--schedules <n>",
-      "random/pct: runs (default 1000); dpor: at most this many executions (default 100000)",
+      "random/pct: runs (default 1000); dpor: at most this many executions (default 100000); stateful: states (default 1000000)",
       intArg(1),
     )
     .option("--bound <p>", "dpor: explore only schedules with at most p preemptions", intArg(0))
     .option("--depth <d>", "pct: bug depth (default 3)", intArg(1))
+    .option(
+      "--symmetry",
+      "stateful: explore a state and its mirror images once, over threads the scenario declares interchangeable",
+    )
     .option("--seed <n>", "random/pct seed", intArg(0), 1)
     .option("--workers <w>", "random/pct: worker threads", intArg(1, 64), 1)
     .option("--time-limit <seconds>", "stop after this long and report what was explored", secondsArg)
@@ -262,6 +268,8 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
         "kprim explore lockmgr-lost-wakeup --variant SPIN-naive",
         "kprim explore getnewbuf-locked-buf --variant TOK --signal 'console:getnewbuf: warning'",
         "kprim explore buf-churn --strategy pct --schedules 5000 --workers 2 --time-limit 30",
+        "kprim explore lost-wakeup --variant SPIN+TI --param sleepers=3 --strategy stateful",
+        "kprim explore lost-wakeup --param sleepers=4 --option wakeup=multicast --strategy stateful --symmetry",
       ),
     )
     .action(
@@ -273,6 +281,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
           schedules?: number;
           bound?: number;
           depth?: number;
+          symmetry?: boolean;
           seed: number;
           workers: number;
           timeLimit?: number;
@@ -291,6 +300,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
             ...(o.schedules !== undefined ? { schedules: o.schedules } : {}),
             ...(o.bound !== undefined ? { bound: o.bound } : {}),
             ...(o.depth !== undefined ? { depth: o.depth } : {}),
+            ...(o.symmetry === true ? { symmetry: true } : {}),
             seed: o.seed,
             workers: o.workers,
             maxSteps: o.maxSteps,

@@ -81,8 +81,12 @@ export function renderExplore(out: Out, r: ExploreReport): void {
     out.line(`shrunk:   ${r.shrunk} (${r.shrunkSteps} steps)`);
     out.line(`replay:   ${c.bold(r.replay ?? "")}`);
   } else {
+    const searched =
+      r.states > 0
+        ? `${r.states} states, ${r.executions} executions + ${r.merged} merged into explored states`
+        : `${r.executions} executions`;
     const how = r.exhausted
-      ? `every schedule explored (${r.executions} executions): ${r.signal} cannot happen`
+      ? `every schedule explored (${searched}): ${r.signal} cannot happen`
       : `${r.executions} executions${r.bound !== null ? ` within ${r.bound} preemptions` : ""}, not exhaustive`;
     out.line(`verdict: ${c.green("not found")} — ${how}`);
   }

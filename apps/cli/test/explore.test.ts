@@ -103,6 +103,30 @@ describe.concurrent("explore", () => {
     expect((JSON.parse(two.stdout) as { mode: string }).mode).toBe("pct(seed=1, runs=300, d=3) on 2 workers");
   });
 
+  it("--strategy stateful exhausts three lost-wakeup sleepers with the interlock and finds the loss without it", async () => {
+    const safe = await kprim([
+      "explore",
+      "lost-wakeup",
+      "--variant",
+      "SPIN+TI",
+      "--param",
+      "sleepers=3",
+      "--strategy",
+      "stateful",
+      "--json",
+    ]);
+    expect(safe.code).toBe(0);
+    const r = JSON.parse(safe.stdout) as { verdict: string; mode: string; exhausted: boolean; states: number };
+    expect([r.verdict, r.mode, r.exhausted]).toEqual(["not-found", "dfs(stateful)", true]);
+    expect(r.states).toBeGreaterThan(1_000);
+    const racy = await kprim(["explore", "lost-wakeup", "--param", "interlock=none", "--strategy", "stateful"]);
+    expect(racy.code).toBe(1);
+    expect(racy.stdout).toMatch(/^failure: violation at step \d+: \[lost-wakeup\] T_S sleeps on X/m);
+    expect(
+      expectUsageError(await kprim(["explore", "lost-wakeup", "--strategy", "stateful", "--bound", "1"])),
+    ).toContain("stateful search explores every schedule");
+  });
+
   it("--bound with random, or --workers with dpor, is a usage error", async () => {
     expect(expectUsageError(await kprim(["explore", "lost-wakeup", "--strategy", "random", "--bound", "2"]))).toContain(
       "--bound is a preemption bound for dpor",

@@ -46,7 +46,14 @@ import { type ConsoleCount, recordOf, type RunRecord, Tally } from "./tally.js";
 
 export type Mode =
   | SamplingMode
-  | { readonly kind: "dfs"; readonly preemptionBound?: number }
+  | {
+      readonly kind: "dfs";
+      readonly preemptionBound?: number;
+      /** Store state fingerprints and cut at states explored before (exhaustive/search.ts). */
+      readonly stateful?: boolean;
+      /** Stateful: one key for a state and its images under the factory's declared symmetry. */
+      readonly symmetry?: boolean;
+    }
   | { readonly kind: "dpor"; readonly preemptionBound?: number }
   | { readonly kind: "iterative"; readonly reduction: Reduction; readonly maxBound: number };
 
@@ -58,6 +65,8 @@ export interface ExploreOptions {
   readonly maxSteps?: number;
   /** Exhaustive modes: stop after this many executions (the result is then not exhausted). */
   readonly maxExecutions?: number;
+  /** Stateful search: stop after storing this many states (the result is then not exhausted). */
+  readonly maxStates?: number;
   /** Stop at the first execution showing the target (default true). */
   readonly stopOnFound?: boolean;
   /** Shrink the first failing schedule (default true; a number is the run budget). */
@@ -97,6 +106,9 @@ interface Common {
    * the way; see the search's module comment). Their ways out are explored.
    */
   readonly cycles: number;
+  /** Stateful search: distinct states explored, and executions cut at one explored before (else 0). */
+  readonly states: number;
+  readonly merged: number;
   readonly outcomes: Readonly<Record<OutcomeKind, number>>;
   readonly stepLimited: number;
   readonly restartLimited: number;
@@ -146,8 +158,14 @@ export function describeMode(m: Mode): string {
     case "pct":
       return `pct(seed=${m.seed}, runs=${m.runs}, d=${m.depth}${m.steps !== undefined ? `, steps=${m.steps}` : ""})`;
     case "dfs":
-    case "dpor":
-      return m.preemptionBound === undefined ? m.kind : `${m.kind}(bound=${m.preemptionBound})`;
+    case "dpor": {
+      const opts = [
+        ...(m.kind === "dfs" && m.stateful === true ? ["stateful"] : []),
+        ...(m.kind === "dfs" && m.symmetry === true ? ["symmetry"] : []),
+        ...(m.preemptionBound === undefined ? [] : [`bound=${m.preemptionBound}`]),
+      ];
+      return opts.length === 0 ? m.kind : `${m.kind}(${opts.join(", ")})`;
+    }
     case "iterative":
       return `iterative(${m.reduction}, bounds 0..${m.maxBound})`;
     default: {
@@ -177,6 +195,9 @@ function checkMode(m: Mode): void {
     case "dfs":
     case "dpor":
       nat(m.preemptionBound, "preemptionBound");
+      if (m.kind === "dfs" && m.symmetry === true && m.stateful !== true) {
+        throw new ExploreConfigError("dfs: symmetry applies to stateful search (stateful: true)");
+      }
       return;
     case "iterative":
       nat(m.maxBound, "maxBound");
@@ -197,6 +218,11 @@ export function estimateSteps(factory: MachineFactory, maxSteps: number, prefix?
 export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreResult {
   checkMode(opts.mode);
   const target = resolveTarget(opts.target);
+  if (opts.mode.kind === "dfs" && opts.mode.stateful === true && target.kind === "console") {
+    throw new ExploreConfigError(
+      "stateful search cannot look for console lines (a line printed on a path that merges into an explored state is never seen): use dpor",
+    );
+  }
   const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
   if (!Number.isInteger(maxSteps) || maxSteps < 1) {
     throw new ExploreConfigError(`maxSteps must be an integer ≥ 1, not ${String(maxSteps)}`);
@@ -210,6 +236,8 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
   let bound: number | null = null;
   let blocked = 0;
   let cycles = 0;
+  let states = 0;
+  let merged = 0;
   let stopped = false;
   const stopNow = (): boolean => {
     if (opts.shouldStop?.() === true) stopped = true;
@@ -249,11 +277,16 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
           ...(opts.prefix ? { prefix: opts.prefix } : {}),
           ...(opts.commutativeAtomics !== undefined ? { commutativeAtomics: opts.commutativeAtomics } : {}),
           ...(opts.fairCycles !== undefined ? { fairCycles: opts.fairCycles } : {}),
+          ...(mode.kind === "dfs" && mode.stateful === true ? { stateful: true } : {}),
+          ...(mode.kind === "dfs" && mode.symmetry === true ? { symmetry: true } : {}),
+          ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
         },
         (t) => onResult(t.machine, t.result),
       );
       blocked = stats.blocked;
       cycles = stats.cycles;
+      states = stats.states;
+      merged = stats.merged;
       exhausted = stats.exhausted;
       bound = mode.preemptionBound ?? null;
       break;
@@ -298,6 +331,8 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
     mode: describeMode(mode),
     blocked,
     cycles,
+    states,
+    merged,
     exhausted: exhausted && !stopped,
     bound,
     graph,
@@ -316,6 +351,8 @@ export function finish(
     readonly mode: string;
     readonly blocked: number;
     readonly cycles: number;
+    readonly states?: number;
+    readonly merged?: number;
     readonly exhausted: boolean;
     readonly bound: number | null;
     readonly graph: { report(): LockOrderReport } | null;
@@ -329,6 +366,8 @@ export function finish(
     executions: tally.executions,
     blocked: info.blocked,
     cycles: info.cycles,
+    states: info.states ?? 0,
+    merged: info.merged ?? 0,
     outcomes: { ...tally.outcomes },
     stepLimited: tally.stepLimited,
     restartLimited: tally.restartLimited,

@@ -77,7 +77,17 @@ export class LockOrderGraph {
   private choices: Choice[] = [];
 
   constructor() {
-    this.detector = { name: "lock-order", onStep: (rec, view) => void this.onStep(rec, view) };
+    this.detector = {
+      name: "lock-order",
+      onStep: (rec, view) => void this.onStep(rec, view),
+      // What it adds from here on depends on the locks each thread holds.
+      stateKey: (ren) =>
+        Array.from(this.held)
+          .filter(([, l]) => l.length !== 0)
+          .map(([t, l]) => `${t < 0 ? t : ren.thread(t)}:${l.map((h) => h.name).join(",")}`)
+          .sort()
+          .join(" "),
+    };
   }
 
   report(): LockOrderReport {

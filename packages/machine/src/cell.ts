@@ -18,6 +18,8 @@
  * bookkeeping only and never influence behaviour.
  */
 
+import type { CellCode } from "./fingerprint.js";
+
 /** Watchers are notified when a cell is written (spinners, idle dispatch). */
 export interface CellWatcher {
   onCellWrite(cell: Cell<unknown>): void;
@@ -34,6 +36,14 @@ export class Cell<T = unknown> {
   writeTime = 0;
   /** @internal watchers to notify on write */
   watchers: CellWatcher[] | null = null;
+  /** @internal the value's fingerprint key (fingerprint.ts), dropped on every write */
+  key: string | null = null;
+  /** @internal the key names threads or cells (symmetry must rename it) */
+  keyRefs = false;
+  /** What the value's number means when it names a thread or cpu (set with `machine.cell`). */
+  code: CellCode | null = null;
+  /** @internal for an IPI FIFO's cell: its two cpus */
+  fifo: { readonly from: number; readonly to: number } | null = null;
 
   /** @internal use `machine.cell(...)` */
   constructor(

@@ -10,6 +10,7 @@ import type { Thread } from "./thread.js";
 import type { Tx } from "./tx.js";
 import type { Footprint } from "./cell.js";
 import { type Choice, ChoiceKind, makeChoice } from "./choice.js";
+import type { Origin } from "./fingerprint.js";
 
 /** A queued IPI: run `fn` on the target cpu. */
 export interface IpiMessage {
@@ -21,6 +22,8 @@ export interface IpiMessage {
   readonly fp: Footprint | undefined;
   /** Sender's clock at send. */
   readonly sentAt: number;
+  /** Where it was sent from, for state fingerprints (null unless the machine tracks states). */
+  readonly origin: Origin | null;
 }
 
 /** Ring capacity per (sender, target) pair (spec §1.5: 32 in that era). */

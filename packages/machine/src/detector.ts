@@ -4,6 +4,7 @@
  * the deadlock). A violation lists every detector that reported at its step.
  */
 import type { Choice } from "./choice.js";
+import type { Renaming } from "./fingerprint.js";
 import type { TraceEvent } from "./trace.js";
 import type { MachineView } from "./view.js";
 
@@ -33,6 +34,14 @@ export interface Detector {
   readonly footprints?: boolean;
   onStep?(step: StepRecord, view: MachineView): Finding | undefined | void;
   atQuiescence?(view: MachineView): Finding | undefined | void;
+  /**
+   * Stateful search: the part of this detector's state that decides what it
+   * may report from here on, as a string (step numbers left out; "" for a
+   * detector that decides from the machine state alone). A machine with a
+   * detector that lacks it cannot be searched statefully. Thread and cpu
+   * numbers in the key go through `ren` (symmetric threads are renamed).
+   */
+  stateKey?(ren: Renaming): string;
 }
 
 /**

@@ -47,6 +47,7 @@ export {
   ScheduleError,
 } from "./errors.js";
 export { defineExtension, type Extension } from "./extension.js";
+export { type CellCode, Histories, IDENTITY, type Renaming } from "./fingerprint.js";
 export { KernelContext } from "./kernel.js";
 export {
   createMachine,

@@ -112,6 +112,22 @@ export class KernelContext {
     this.thread.loop = 0;
   }
 
+  /**
+   * Run `body` (with `yield*`) as a call whose inner results reach this
+   * thread only through its return value: stateful search then keys the
+   * thread, once the call returns, by its history before the call and the
+   * returned value — a spinlock taken after two failed tries or after none
+   * leaves the same thread behind. Not a step. A promise the machine cannot
+   * check: `body` changes nothing of its caller's except through what it
+   * returns (thread-locals, cells and extensions are keyed anyway).
+   */
+  *call<T>(body: Gen<T>): Gen<T> {
+    const mark = this.thread.hist;
+    const r = yield* body;
+    this.machine.returned(this.thread, mark, r);
+    return r;
+  }
+
   /** `crit_enter`. */
   critEnter(): void {
     this.machine.critEnter(this.thread);

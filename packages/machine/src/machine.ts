@@ -75,6 +75,7 @@ import type { DetectorReport, Outcome, Waiter } from "./outcome.js";
 import { Prng } from "./prng.js";
 import { emptyHeader, type Schedule, type ScheduleHeader } from "./schedule.js";
 import { Identities, stateKey } from "./stateKey.js";
+import { Canon, type CellCode, type Histories, type Origin } from "./fingerprint.js";
 import type { Strategy } from "./strategy.js";
 import { roundRobin } from "./strategies/roundRobin.js";
 import { PRI, Thread, type ThreadKind, type TimeoutSpec } from "./thread.js";
@@ -200,6 +201,9 @@ interface Scope {
 
 const DEFAULT_MAX_STEPS = 100_000;
 
+/** The extensions of a machine that has none (it makes its map on first use). */
+const NO_EXTENSIONS: ReadonlyMap<Extension<unknown>, unknown> = new Map();
+
 let checkDefault: boolean | undefined;
 
 /** KPRIM_CHECK=1 turns check mode on by default; read once (machines are built per execution). */
@@ -236,6 +240,15 @@ export class Machine implements MachineView {
   private nextCellId = 0;
   private readonly cellList: Cell<unknown>[] = [];
   private identities: Identities | null = null;
+  /** Stateful search (fingerprint.ts): the search's history table, this run's canonical keys, the step's origin. */
+  private histories: Histories | null = null;
+  private canon: Canon | null = null;
+  private stepOrigin: Omit<Origin, "seq"> = { kind: "b", id: -1, hist: 0, parent: null };
+  /** Messages the current step has sent to each cpu (an origin's rank is per target: FIFOs are per pair). */
+  private originSeq: number[] = [];
+  /** Threads declared interchangeable (`symmetric`), in id order; used when states are tracked with symmetry. */
+  private symmetry: Thread[] = [];
+  private useSymmetry = false;
   private nextLoop = 0;
   private nextMsgId = 0;
   private nextFlow = 0;
@@ -286,17 +299,22 @@ export class Machine implements MachineView {
     this.eventsOn = this.tracing || this.detectors.length > 0;
     this.jitter = opts.jitter ? { prng: new Prng(opts.jitter.seed), amount: opts.jitter.amount } : null;
     this.header = opts.header ?? emptyHeader();
-    this.mplock = this.cell("mplock", -1);
+    this.mplock = this.cell("mplock", -1, { code: "cpu" });
     this.txImpl = new TxImpl(this);
   }
 
   // ---------------------------------------------------------------- set-up
 
-  /** A shared cell, or one local to `cpu`. */
-  cell<T>(name: string, value: T, opts: { cpu?: number } = {}): Cell<T> {
+  /**
+   * A shared cell, or one local to `cpu`. `code` says that the cell's number
+   * names a thread (`thread+1`, 0 for none), a cpu (`cpu`, negative for
+   * none) or a set of cpus (`cpumask`), so that symmetry can rename it.
+   */
+  cell<T>(name: string, value: T, opts: { cpu?: number; code?: CellCode } = {}): Cell<T> {
     const cpu = opts.cpu ?? -1;
     if (cpu >= this.ncpus) throw new MachineConfigError(`cell ${name}: no cpu ${cpu}`);
     const c = new Cell<T>(this.nextCellId++, name, value, cpu);
+    if (opts.code !== undefined) c.code = opts.code;
     this.cellList.push(c as Cell<unknown>);
     return c;
   }
@@ -311,6 +329,63 @@ export class Machine implements MachineView {
     return stateKey(this.cellList, this.cpus, this.threads, this.identities);
   }
 
+  /**
+   * Keep what `fingerprint()` needs: each thread's history of resume values,
+   * interned in `histories` (one table for a whole search). Before the run.
+   */
+  trackStates(histories: Histories, opts: { symmetry?: boolean } = {}): void {
+    if (this.started) throw new MachineConfigError("trackStates: the machine has already started");
+    this.histories = histories;
+    this.useSymmetry = opts.symmetry ?? true;
+  }
+
+  /**
+   * Declare `threads` interchangeable: the same code with the same
+   * parameters, each alone on its own cpu, so that swapping two of them
+   * together with their cpus maps a reachable state to a reachable one.
+   * Stateful search then keys a state and its images as one (symmetry
+   * reduction). A promise the machine checks only in part (kinds, cpus,
+   * priorities): a number that names one of them or its cpu must live in a
+   * cell that says so (`code`), and no value a thread keeps across steps may
+   * name another of them.
+   */
+  symmetric(threads: readonly Thread[]): void {
+    if (this.started) throw new MachineConfigError("symmetric: the machine has already started");
+    const cpus = new Set(threads.map((t) => t.cpu));
+    const first = threads[0];
+    if (first === undefined) return;
+    if (cpus.size !== threads.length) throw new MachineConfigError("symmetric: each thread must have a cpu of its own");
+    for (const t of threads) {
+      if (t.kind !== first.kind || t.pri !== first.pri || t.daemon !== first.daemon) {
+        throw new MachineConfigError(`symmetric: ${t.name} differs from ${first.name} in kind or priority`);
+      }
+    }
+    this.symmetry = [...threads].sort((a, b) => a.id - b.id);
+  }
+
+  /**
+   * A key of the whole state, comparable across executions of the same
+   * factory (see fingerprint.ts): equal keys, same behaviour from here on.
+   * Needs `trackStates` before the run, and a `stateKey` on every detector.
+   */
+  fingerprint(): string {
+    const canon = this.canon;
+    if (canon === null) throw new MachineConfigError("fingerprint: call trackStates before the run starts");
+    return canon.fingerprint({
+      cells: this.cellList,
+      cpus: this.cpus,
+      threads: this.threads,
+      extensions: this.extensions ?? NO_EXTENSIONS,
+      detectors: this.detectors,
+      symmetric: this.useSymmetry ? this.symmetry : [],
+    });
+  }
+
+  /** @internal `KernelContext.call` returned `value`: the thread's history is the one before the call, and the value. */
+  returned(t: Thread, mark: number, value: unknown): void {
+    if (this.histories !== null) t.hist = this.histories.extend(mark, `=>${this.canon!.value(value)}`);
+  }
+
   /** @internal a fresh number for a loop entry (`KernelContext.enterLoop`) */
   loopEntry(): number {
     return ++this.nextLoop;
@@ -320,6 +395,7 @@ export class Machine implements MachineView {
   preset<T>(cell: Cell<T>, value: T): void {
     if (this.started) throw new MachineConfigError(`preset ${cell.name}: the machine has already started`);
     cell.v = value;
+    cell.key = null;
   }
 
   spawn(o: SpawnOptions): Thread {
@@ -453,6 +529,7 @@ export class Machine implements MachineView {
   run(): RunResult {
     if (this.finished || this.started) throw new MachineConfigError("a machine runs once");
     this.started = true;
+    if (this.histories !== null) this.startCanon();
     this.guarded(null, () => {
       for (const cpu of this.cpus) if (cpu.current === null) this.dispatch(cpu);
     });
@@ -479,6 +556,31 @@ export class Machine implements MachineView {
     this.finished = true;
     this.strategy.end?.(this);
     return this.result();
+  }
+
+  /** Number what set-up left reachable, so that fingerprints name it the same way in every execution. */
+  private startCanon(): void {
+    this.canon = new Canon(
+      this.nextCellId,
+      (o) => unguard(o),
+      (o) => (o === this ? "M" : o instanceof Cpu ? `P${o.index}` : undefined),
+    );
+    const roots: unknown[] = [];
+    const exts = Array.from(this.extensions ?? NO_EXTENSIONS).sort((a, b) =>
+      a[0].name < b[0].name ? -1 : a[0].name > b[0].name ? 1 : 0,
+    );
+    for (const [, v] of exts) roots.push(v);
+    for (const c of this.cellList) roots.push(c.v);
+    for (const t of this.threads) roots.push(t.localsForKey());
+    this.canon.registerSetup(roots);
+    if (this.useSymmetry) {
+      for (const s of this.symmetry) {
+        const other = this.threads.find((t) => t.cpu === s.cpu && t !== s);
+        if (other !== undefined) {
+          throw new MachineConfigError(`symmetric: ${s.name} shares cpu ${s.cpu} with ${other.name}`);
+        }
+      }
+    }
   }
 
   private result(): RunResult {
@@ -626,6 +728,7 @@ export class Machine implements MachineView {
     this.trail[this.trailAt++] = choice;
     if (this.eventsOn || this.recording) this.newStepRecord();
     cpu.counters.steps++;
+    if (this.histories !== null) this.originOf(kind, cpu, choice, stepper);
     try {
       if (stepper !== null) this.stepThread(cpu, stepper);
       else this.takeOther(cpu, kind, choice);
@@ -687,6 +790,18 @@ export class Machine implements MachineView {
     this.trailChunks.push(this.trail);
     this.trail = new Int32Array(Math.min(this.trail.length * 2, 1 << 16));
     this.trailAt = 0;
+  }
+
+  /** Stateful search: what the step about to be taken is, for the origin of the IPIs it sends. */
+  private originOf(kind: number, cpu: Cpu, choice: Choice, stepper: Thread | null): void {
+    this.originSeq.fill(0);
+    if (stepper !== null) this.stepOrigin = { kind: "s", id: stepper.id, hist: stepper.hist, parent: null };
+    else if (kind === ChoiceKind.ipi) {
+      this.stepOrigin = { kind: "i", id: -1, hist: 0, parent: cpu.incoming[choiceArg(choice)]![0] ?? null };
+    } else if (kind === ChoiceKind.interrupt || kind === ChoiceKind.timeout) {
+      const t = this.threads[choiceArg(choice)]!;
+      this.stepOrigin = { kind: kind === ChoiceKind.timeout ? "o" : "x", id: t.id, hist: t.hist, parent: null };
+    } else this.stepOrigin = { kind: "d", id: cpu.index, hist: 0, parent: null };
   }
 
   /** Run `fn` outside a step (machine start), with the same error handling. */
@@ -898,6 +1013,7 @@ export class Machine implements MachineView {
     this.actor = t;
     if (t.fresh || t.drainTarget >= 0) value = this.beforeResume(cpu, t, value);
     if (this.resumeHooks.length !== 0) this.callResumeHooks(t);
+    if (this.histories !== null) t.hist = this.histories.extend(t.hist, this.canon!.value(value));
     const stack = t.stack;
     let r = stack[stack.length - 1]!.next(value);
     while (r.done === true) {
@@ -1218,7 +1334,9 @@ export class Machine implements MachineView {
     if (q.length >= IPI_FIFO_CAPACITY) {
       throw new KernelPanic(`lwkt_send_ipiq: FIFO cpu${from.index}->cpu${to} overflow`);
     }
-    const msg: IpiMessage = { id: this.nextMsgId++, from: from.index, to, label, fn, fp, sentAt: from.clock };
+    const origin = this.histories === null ? null : { ...this.stepOrigin, seq: (this.originSeq[to] ??= 0) };
+    if (origin !== null) this.originSeq[to]!++;
+    const msg: IpiMessage = { id: this.nextMsgId++, from: from.index, to, label, fn, fp, sentAt: from.clock, origin };
     q.push(msg);
     target.inbox |= 1 << from.index;
     target.moreChoices = true;
@@ -1239,6 +1357,7 @@ export class Machine implements MachineView {
     let c = target.fifoCells[from];
     if (c === undefined) {
       c = this.cell(`ipiq${from}->${to}`, 0);
+      c.fifo = { from, to };
       target.fifoCells[from] = c;
     }
     return c;
@@ -1489,6 +1608,7 @@ export class Machine implements MachineView {
   /** Write a value (after `access`), then wake what watches the cell. */
   private store(cpu: Cpu, c: Cell<unknown>, v: unknown): void {
     c.v = v;
+    c.key = null;
     c.writeTime = cpu.clock;
     if (c.watchers !== null) this.notify(c);
   }
@@ -1509,6 +1629,7 @@ export class Machine implements MachineView {
     }
     const v = this.access(s.cpu, c, write, 0);
     if (mode === "m") {
+      c.key = null;
       (s.dirty ??= []).push(c);
       c.writeTime = s.cpu.clock;
     }
@@ -1522,6 +1643,7 @@ export class Machine implements MachineView {
   txWrite(c: Cell<unknown>, v: unknown): void {
     this.txAccess(c, "w");
     c.v = this.checkMode ? unguard(v) : v;
+    c.key = null;
     const s = this.scope!;
     c.writeTime = s.cpu.clock;
     if (c.watchers !== null) (s.dirty ??= []).push(c);

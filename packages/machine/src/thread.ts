@@ -105,6 +105,8 @@ export class Thread {
   drainTarget = -1;
   /** @internal ops performed so far */
   performed = 0;
+  /** @internal interned history of resume values (stateful search; see fingerprint.ts) */
+  hist = 0;
   /**
    * Non-zero while the thread is inside a loop declared loop-invariant
    * (`KernelContext.enterLoop`): a fresh number for each entry.

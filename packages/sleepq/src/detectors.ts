@@ -39,6 +39,15 @@ export function interlockDiscipline(): Detector {
   });
   return {
     name: "interlock-discipline",
+    // Which threads are armed or tainted, on which ident (the steps only go into messages).
+    stateKey: (ren) =>
+      [armed, tainted]
+        .map((m) =>
+          Array.from(m, ([t, a]) => `${ren.thread(t)}:${a.ident}`)
+            .sort()
+            .join(","),
+        )
+        .join(" / "),
     onStep(rec: StepRecord, view: MachineView): Finding | undefined {
       for (const ev of rec.events) {
         const tid = ev.thread;
@@ -123,6 +132,8 @@ export function lostWakeup(h: SleepHash): Detector {
   return {
     name: "lost-wakeup",
     footprints: true,
+    // Whether it reports is decided by the state at quiescence; its maps only explain.
+    stateKey: () => "",
     onStep(rec: StepRecord): undefined {
       if (h.conditions.size === 0) return undefined;
       cells ??= condCells();

@@ -6,26 +6,33 @@ import { defineExtension, type Machine, type Thread } from "@kprim/machine";
 import { interlockDiscipline, lostWakeup } from "./detectors.js";
 import { HASH_BUCKETS, IDENT_BASE, type Ident, type SleepCondition, type SleepHash } from "./hash.js";
 
-export const SLEEP_HASH = defineExtension<SleepHash>("sleepq", (m: Machine) => {
-  const h: SleepHash = {
-    machine: m,
-    queues: m.cpus.map((c) =>
-      m.cell<Thread[][]>(
-        `tsleep_hash${c.index}`,
-        Array.from({ length: HASH_BUCKETS }, () => []),
-        { cpu: c.index },
+export const SLEEP_HASH = defineExtension<SleepHash>(
+  "sleepq",
+  (m: Machine) => {
+    const h: SleepHash = {
+      machine: m,
+      queues: m.cpus.map((c) =>
+        m.cell<Thread[][]>(
+          `tsleep_hash${c.index}`,
+          Array.from({ length: HASH_BUCKETS }, () => []),
+          { cpu: c.index },
+        ),
       ),
-    ),
-    masks: Array.from({ length: HASH_BUCKETS }, (_, b) => m.cell(`slpque_cpumask[${b}]`, 0)),
-    idents: new Map(),
-    conditions: new Map(),
-    form: "chain",
-    nextAddr: IDENT_BASE,
-  };
-  m.addDetector(lostWakeup(h));
-  m.addDetector(interlockDiscipline());
-  return h;
-});
+      masks: Array.from({ length: HASH_BUCKETS }, (_, b) => m.cell(`slpque_cpumask[${b}]`, 0, { code: "cpumask" })),
+      idents: new Map(),
+      conditions: new Map(),
+      form: "chain",
+      nextAddr: IDENT_BASE,
+    };
+    m.addDetector(lostWakeup(h));
+    m.addDetector(interlockDiscipline());
+    return h;
+  },
+  {
+    // Queues and masks are cells (keyed with the cells); conditions are declared during set-up.
+    stateKey: (h) => `${h.form};${h.nextAddr};${Array.from(h.idents.values(), (i) => `${i.name}@${i.addr}`).join(",")}`,
+  },
+);
 
 export function sleepHash(m: Machine): SleepHash {
   return m.ext(SLEEP_HASH);

@@ -56,7 +56,8 @@ export function createSpinlock(machine: Machine, name: string, opts: { lockClass
   return {
     name,
     lockClass: opts.lockClass ?? name,
-    word: machine.cell(name, 0),
+    // The owner's thread id + 1 (symmetry renames it).
+    word: machine.cell(name, 0, { code: "thread+1" }),
     stats: { acquisitions: 0, contended: 0, spinCycles: 0 },
   };
 }
@@ -67,8 +68,15 @@ export function* spinLock(k: KernelContext, s: Spinlock): Gen<void> {
   yield* spinLockQuick(k, s);
 }
 
-/** `spin_lock_quick`: take the lock; the caller is already in a critical section. */
-export function* spinLockQuick(k: KernelContext, s: Spinlock): Gen<void> {
+/**
+ * `spin_lock_quick`: take the lock; the caller is already in a critical
+ * section. How many tries it took is invisible to the caller (`k.call`).
+ */
+export function spinLockQuick(k: KernelContext, s: Spinlock): Gen<void> {
+  return k.call(take(k, s));
+}
+
+function* take(k: KernelContext, s: Spinlock): Gen<void> {
   const me = k.thread.id + 1;
   const old = (yield op.cmpxchg(s.word, 0, me)) as number;
   if (old === me) k.panic(`spin_lock: ${k.thread.name} already holds ${s.name} (recursion)`);
@@ -84,8 +92,12 @@ export function* spinUnlock(k: KernelContext, s: Spinlock): Gen<void> {
   k.critExit();
 }
 
-/** `spin_unlock_quick`: release and keep the critical section. */
-export function* spinUnlockQuick(k: KernelContext, s: Spinlock): Gen<void> {
+/** `spin_unlock_quick`: release and keep the critical section. What the word held stays inside (`k.call`). */
+export function spinUnlockQuick(k: KernelContext, s: Spinlock): Gen<void> {
+  return k.call(release(k, s));
+}
+
+function* release(k: KernelContext, s: Spinlock): Gen<void> {
   const me = k.thread.id + 1;
   const held = yield* k.atomic("spin_unlock", { writes: [s.word] }, (tx) => {
     const v = tx.read(s.word);

@@ -37,7 +37,9 @@ export interface SpinMutex {
 }
 
 export function createSpinMutex(machine: Machine, name: string, lockClass = name): SpinMutex {
-  return { name, lockClass, word: machine.cell(name, 0), stats: { acquisitions: 0, contended: 0 } };
+  // The word holds the owner's thread id + 1 (symmetry renames it).
+  const word = machine.cell(name, 0, { code: "thread+1" });
+  return { name, lockClass, word, stats: { acquisitions: 0, contended: 0 } };
 }
 
 /** `mtx_lock_spin`: enter a critical section, then take the word (spinning while another thread holds it). */

@@ -18,7 +18,7 @@ import { explore, type ExploreResult, exploreParallel, type MachineFactory, type
 import { adders, factoryOf, indexer, lastzero } from "@kprim/explore/examples";
 import { catalogue, matrix, prepare, scenarioFactory } from "@kprim/scenarios";
 import fc from "fast-check";
-import { kprimLostWakeup, type Budget } from "../lostWakeup.js";
+import { CHAIN, type Budget, type KprimLostWakeup, kprimLostWakeup, MULTICAST_SYMMETRY } from "../lostWakeup.js";
 import { median } from "../measure.js";
 import type { Section, Table } from "../report/types.js";
 
@@ -38,7 +38,7 @@ function gcFunction(): () => void {
 
 /** The lost-wakeup budgets (shared with the SPIN section so that both read the same measurements). */
 export function lostWakeupBudget(quick: boolean): Budget {
-  return quick ? { randomRuns: 500, dporExecutions: 2_000 } : { randomRuns: 2_000, dporExecutions: 10_000 };
+  return quick ? { randomRuns: 500, states: 20_000 } : { randomRuns: 2_000, states: 350_000 };
 }
 
 export function lostWakeupSleepers(quick: boolean): number[] {
@@ -93,7 +93,7 @@ function samplingRate(quick: boolean): { name: string; executions: number; s: nu
 
 function memory(quick: boolean): Table {
   const gc = gcFunction();
-  const late = quick ? 30_000 : 150_000;
+  const late = quick ? 30_000 : 1_000_000;
   const samples = new Map<number, number>();
   const f: MachineFactory = factoryOf(adders(3, 6), false);
   const sample = (n: number): void => {
@@ -149,19 +149,35 @@ export async function explorerSection(quick: boolean): Promise<Section> {
   const rates = [rate, ...samplingRate(quick)];
   const budget = lostWakeupBudget(quick);
   const ns = lostWakeupSleepers(quick);
-  const safe = ns.map((n) => kprimLostWakeup("tsleep_interlock", n, budget));
-  const racy = ns.map((n) => kprimLostWakeup("none", n, budget));
+  const safe = ns.map((n) => kprimLostWakeup("tsleep_interlock", n, budget, CHAIN));
+  const sym = ns.map((n) => kprimLostWakeup("tsleep_interlock", n, budget, MULTICAST_SYMMETRY));
+  const racy = ns.map((n) => kprimLostWakeup("none", n, budget, CHAIN));
   const errors = [
-    ...safe.filter((r) => r.verdict !== "no failure" && r.verdict !== "inconclusive"),
+    ...[...safe, ...sym].filter((r) => r.verdict !== "no failure" && r.verdict !== "inconclusive"),
     ...racy.filter((r) => r.verdict !== "lost-wakeup"),
   ].map((r) => `lost-wakeup (${r.variant}, N=${r.sleepers}): unexpected verdict ${r.verdict} (${r.detail})`);
   const exhausted = safe.filter((r) => r.verdict === "no failure");
+  const exhaustedSym = sym.filter((r) => r.verdict === "no failure");
+  for (const [list, label] of [
+    [exhausted, "chain"],
+    [exhaustedSym, "multicast + symmetry"],
+  ] as const) {
+    const biggest = list[list.length - 1];
+    if (biggest !== undefined && biggest.how === "stateful DFS") {
+      rates.push({
+        name: `stateful DFS (${label}), lost wakeup N=${biggest.sleepers}, executions incl. merged`,
+        executions: biggest.executions,
+        s: biggest.seconds,
+      });
+    }
+  }
+  const secs = (r: KprimLostWakeup): number | string => (r.how === "not searched" ? "—" : Number(r.seconds.toFixed(3)));
   return {
     id: "explorer",
     title: "2. Explorer",
     text: [
       `Executions per second: ${rates.map((r) => `${r.name} **${Math.round(r.executions / r.s).toLocaleString("en")}/s**`).join(", ")}.`,
-      `The lost-wakeup scenario (N sleepers, one waker, one cpu each): with spinlock + \`tsleep_interlock\` DPOR exhausted the space for N = ${exhausted.map((r) => r.sleepers).join(", ") || "none"} within ${budget.dporExecutions.toLocaleString("en")} executions (after ${budget.randomRuns.toLocaleString("en")} random runs found nothing); beyond that the space outgrows the budget and the row says so. Without it the first lost wakeup comes within a handful of random schedules.`,
+      `The lost-wakeup scenario (N sleepers, one waker, one cpu each): with spinlock + \`tsleep_interlock\`, stateful DFS (states stored and merged across executions; DPOR cannot exhaust N = 3) exhausted the space for N = ${exhausted.map((r) => r.sleepers).join(", ") || "none"} with the chain wakeup, and for N = ${exhaustedSym.map((r) => r.sleepers).join(", ") || "none"} with the multicast wakeup and symmetry reduction over the sleepers (the chain visits cpus in index order, so it has no symmetry), within ${budget.states.toLocaleString("en")} states each (after ${budget.randomRuns.toLocaleString("en")} random runs found nothing); a size that cannot finish within the budget is not searched and the row says why. Without the interlock the first lost wakeup comes within a handful of random schedules.`,
     ],
     tables: [
       {
@@ -173,15 +189,23 @@ export async function explorerSection(quick: boolean): Promise<Section> {
       {
         title:
           "Lost wakeup: time to exhaust with spinlock + tsleep_interlock, time to the first lost wakeup without it",
-        header: ["N", "with interlock: verdict", "how", "s", "without: verdict", "how", "s"],
+        header: [
+          "N",
+          "with interlock, chain",
+          "s",
+          "with interlock, multicast + symmetry",
+          "s",
+          "without interlock",
+          "s",
+        ],
         rows: ns.map((n, i) => [
           n,
-          safe[i]!.verdict,
-          safe[i]!.detail,
-          Number(safe[i]!.seconds.toFixed(3)),
-          racy[i]!.verdict,
-          racy[i]!.detail,
-          Number(racy[i]!.seconds.toFixed(3)),
+          `${safe[i]!.verdict}: ${safe[i]!.detail}`,
+          secs(safe[i]!),
+          `${sym[i]!.verdict}: ${sym[i]!.detail}`,
+          secs(sym[i]!),
+          `${racy[i]!.verdict}: ${racy[i]!.detail}`,
+          secs(racy[i]!),
         ]),
       },
       memory(quick),
@@ -196,8 +220,12 @@ export async function explorerSection(quick: boolean): Promise<Section> {
         y: { label: "seconds", log: true },
         series: [
           {
-            name: "with interlock (to exhaust or budget)",
-            points: safe.map((r) => ({ x: r.sleepers, y: r.seconds })),
+            name: "with interlock, chain (to exhaust or budget)",
+            points: safe.filter((r) => r.how !== "not searched").map((r) => ({ x: r.sleepers, y: r.seconds })),
+          },
+          {
+            name: "with interlock, multicast + symmetry",
+            points: sym.filter((r) => r.how !== "not searched").map((r) => ({ x: r.sleepers, y: r.seconds })),
           },
           {
             name: "no interlock (to first loss)",
@@ -207,7 +235,7 @@ export async function explorerSection(quick: boolean): Promise<Section> {
         ],
       },
     ],
-    data: { rates, budget, withInterlock: safe, withoutInterlock: racy },
+    data: { rates, budget, withInterlock: safe, withInterlockSymmetry: sym, withoutInterlock: racy },
     errors,
   };
 }

@@ -1,6 +1,7 @@
 /**
  * `explore`: search a scenario's schedules for a signal — exhaustively with
- * DPOR (optionally under a preemption bound), or by seeded random or PCT
+ * DPOR (optionally under a preemption bound) or stateful DFS (states stored
+ * and merged across executions), or by seeded random or PCT
  * sampling (optionally on several worker threads). Stops between executions
  * when the main thread asks (Ctrl-C, time limit) and reports what ran.
  */
@@ -20,24 +21,36 @@ import type { JobContext } from "./context.js";
 import type { ExploreReport } from "./reports.js";
 import { header } from "./run.js";
 
-export const EXPLORE_STRATEGIES = ["dpor", "pct", "random"] as const;
+export const EXPLORE_STRATEGIES = ["dpor", "stateful", "pct", "random"] as const;
 export const DEFAULT_SAMPLES = 1000;
 export const DEFAULT_DPOR_BUDGET = 100_000;
+export const DEFAULT_STATE_BUDGET = 1_000_000;
 
 function mode(job: ExploreJob): { mode: Mode; budget: number } {
   const sampling = job.strategy === "random" || job.strategy === "pct";
   if (job.bound !== undefined && sampling) {
     throw new UsageError(`--bound is a preemption bound for dpor; ${job.strategy} takes --schedules and --seed`);
   }
+  if (job.bound !== undefined && job.strategy === "stateful") {
+    throw new UsageError("--bound is a preemption bound for dpor; stateful search explores every schedule");
+  }
   if (job.depth !== undefined && job.strategy !== "pct") throw new UsageError("--depth applies to --strategy pct");
+  if (job.symmetry === true && job.strategy !== "stateful") {
+    throw new UsageError("--symmetry applies to --strategy stateful");
+  }
   if (job.workers > 1 && !sampling) {
-    throw new UsageError("--workers applies to random and pct sampling; DPOR runs on one thread");
+    throw new UsageError("--workers applies to random and pct sampling; exhaustive searches run on one thread");
   }
   switch (job.strategy) {
     case "dpor":
       return {
         mode: job.bound === undefined ? { kind: "dpor" } : { kind: "dpor", preemptionBound: job.bound },
         budget: job.schedules ?? DEFAULT_DPOR_BUDGET,
+      };
+    case "stateful":
+      return {
+        mode: { kind: "dfs", stateful: true, ...(job.symmetry === true ? { symmetry: true } : {}) },
+        budget: job.schedules ?? DEFAULT_STATE_BUDGET,
       };
     case "random":
       return {
@@ -66,10 +79,12 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
     target: signal,
     maxSteps: job.maxSteps,
     ...(m.kind === "dpor" ? { maxExecutions: budget } : {}),
+    ...(m.kind === "dfs" ? { maxStates: budget } : {}),
     shouldStop: () => ctx.stopRequested() !== null,
     onExecution: (n) => ctx.progress(n),
   };
-  ctx.started(`${p.scenario.name} under ${p.variant}`, budget);
+  // A stateful search's budget is in states, its progress in executions: no bar then.
+  ctx.started(`${p.scenario.name} under ${p.variant}`, m.kind === "dfs" ? null : budget);
   let r: ExploreResult;
   if (job.workers > 1) {
     r = await exploreParallel(ctx.parallelSpec(job.spec), {
@@ -90,6 +105,8 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
     signal: r.signal,
     mode: r.mode,
     executions: r.executions,
+    states: r.states,
+    merged: r.merged,
     exhausted: r.kind === "not-found" && r.exhausted,
     bound: r.kind === "not-found" ? r.bound : m.kind === "dpor" ? (m.preemptionBound ?? null) : null,
     warnings: r.console,

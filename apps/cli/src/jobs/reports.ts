@@ -64,6 +64,9 @@ export interface ExploreReport extends RunHeader {
   readonly signal: string;
   readonly mode: string;
   readonly executions: number;
+  /** Stateful search: distinct states, and executions cut at one explored before (else 0). */
+  readonly states: number;
+  readonly merged: number;
   readonly exhausted: boolean;
   readonly bound: number | null;
   /** Console lines seen (observations), each with the number of executions that printed it. */

@@ -78,6 +78,7 @@ export interface ExploreJob {
   readonly schedules?: number;
   readonly bound?: number;
   readonly depth?: number;
+  readonly symmetry?: boolean;
   readonly seed: number;
   readonly workers: number;
   readonly maxSteps: number;

@@ -33,6 +33,21 @@
  * choice at every step is a livelock no scheduler can avoid: it runs on to
  * the step limit and is reported.
  *
+ * Stateful search (option `stateful`, naive DFS only): every state's
+ * fingerprint (machine `fingerprint()`: cells, scheduling, each thread's
+ * history of resume values, extensions, detector states — comparable across
+ * executions) is stored, as a 128-bit hash; an execution that reaches a
+ * stored state is cut ("merged"), since everything from there on was or is
+ * being explored from the first visit. Every reachable state is still
+ * visited and every choice enabled in it taken once, so every reachable
+ * final state and failure is still found — but each only once: console
+ * lines printed on a path that merges are not seen (stateful search refuses
+ * console targets). A state met again on the current path is a cycle, handled
+ * as above: cut when unfair, run on to the step limit when forced. With
+ * `symmetry`, threads the factory declared interchangeable (`machine.
+ * symmetric`) are renamed to a canonical order before a state is keyed, so a
+ * state and its mirror images are explored once.
+ *
  * Preemption bound (see preemption.ts): a choice that would take the
  * schedule over the bound is not explored and counts as pruned. Naive DFS
  * under a bound explores every schedule within the bound; DPOR under a bound
@@ -55,9 +70,11 @@ import {
   type MachineView,
   makeChoice,
   type RunResult,
+  Histories,
 } from "@kprim/machine";
+import { hash128 } from "./hash.js";
 import { indexOfExpected, runOnce } from "../driver.js";
-import { NondeterminismError } from "../errors.js";
+import { ExploreConfigError, NondeterminismError } from "../errors.js";
 import type { MachineFactory } from "../factory.js";
 import { isPreemption } from "../preemption.js";
 import { RaceAnalysis } from "./races.js";
@@ -81,6 +98,12 @@ export interface SearchOptions {
   readonly commutativeAtomics?: boolean;
   /** Cut unfair cycles through declared loops (default true; see the module comment). */
   readonly fairCycles?: boolean;
+  /** Store state fingerprints and cut executions at explored states (naive DFS only; see the module comment). */
+  readonly stateful?: boolean;
+  /** Stateful search: stop once this many states are stored. */
+  readonly maxStates?: number;
+  /** Stateful search: key a state and its images under the machine's declared symmetry as one (default false). */
+  readonly symmetry?: boolean;
 }
 
 export interface SearchStats {
@@ -94,6 +117,10 @@ export interface SearchStats {
   readonly cycles: number;
   /** Choices not explored because of the preemption bound. */
   readonly pruned: number;
+  /** Stateful search: distinct states stored (0 otherwise). */
+  readonly states: number;
+  /** Stateful search: executions cut on reaching a state explored before. */
+  readonly merged: number;
   /** The search ran to its end (not stopped by the callback or maxExecutions). */
   readonly finished: boolean;
   /** finished, no execution hit the step limit, and the bound pruned nothing. */
@@ -123,10 +150,13 @@ interface Node {
   readonly sleep: readonly Footprint[];
   /** DPOR: each cpu's current thread id (−1: idle) at this node. */
   readonly cur: Int32Array;
+  /** Stateful search: the state's fingerprint hash ("" otherwise). */
+  key: string;
 }
 
 const BLOCKED: unique symbol = Symbol("blocked");
 const CYCLE: unique symbol = Symbol("cycle");
+const MERGED: unique symbol = Symbol("merged");
 
 /** Run the search; `onExecution` returns true to stop it. */
 export function search(
@@ -135,6 +165,16 @@ export function search(
   onExecution: (t: Terminal) => boolean,
 ): SearchStats {
   const dpor = opts.reduction === "dpor";
+  const stateful = opts.stateful ?? false;
+  if (stateful && dpor) {
+    throw new ExploreConfigError("stateful search runs without DPOR: its backtrack sets would miss races past a cut");
+  }
+  const histories = stateful ? new Histories() : null;
+  /** Stateful search: hashes of every state explored from. */
+  const visited = new Set<string>();
+  /** Stateful search: hash → step, for the states of the current path. */
+  const onPath = new Map<string, number>();
+  let merged = 0;
   const commutative = dpor && (opts.commutativeAtomics ?? false);
   const bound = opts.preemptionBound ?? Infinity;
   const prefix = opts.prefix ?? [];
@@ -187,6 +227,7 @@ export function search(
       done: [],
       sleep: [],
       cur: curOf(view),
+      key: "",
     });
     return want;
   };
@@ -225,7 +266,17 @@ export function search(
         else pruned++;
       }
     }
-    stack.push({ enabled: enabled.slice(), pre, backtrack, next: 1, taken: first, done: [], sleep, cur: curOf(view) });
+    stack.push({
+      enabled: enabled.slice(),
+      pre,
+      backtrack,
+      next: 1,
+      taken: first,
+      done: [],
+      sleep,
+      cur: curOf(view),
+      key: pendingKey,
+    });
     return first;
   };
 
@@ -257,11 +308,32 @@ export function search(
     throw CYCLE;
   };
 
+  /**
+   * Stateful search, at a new node: a state explored before cuts the
+   * execution; one on the current path is a cycle (unfair: cut; forced: run
+   * on); else it is stored.
+   */
+  let pendingKey = "";
+  const stateCheck = (m: Machine, k: number): void => {
+    const key = hash128(m.fingerprint());
+    pendingKey = key;
+    const j = onPath.get(key);
+    if (j !== undefined) {
+      for (let i = j; i < k; i++) if (stack[i]!.enabled.length > 1) throw CYCLE;
+      return; // forced: a livelock, on to the step limit
+    }
+    if (visited.has(key)) throw MERGED;
+    visited.add(key);
+    onPath.set(key, k);
+  };
+
   const strategy = {
-    name: dpor ? "dpor" : "dfs",
+    name: stateful ? "stateful-dfs" : dpor ? "dpor" : "dfs",
     choose(enabled: readonly Choice[], view: MachineView): number {
       const k = view.step;
-      if (fair && built.m !== null) cycleCheck(built.m, k);
+      if (stateful) {
+        if (k >= stack.length && k >= fixed) stateCheck(built.m!, k);
+      } else if (fair && built.m !== null) cycleCheck(built.m, k);
       if (k < stack.length) {
         const node = stack[k]!;
         if (!sameChoices(node.enabled, enabled)) {
@@ -351,6 +423,7 @@ export function search(
     let machine: Machine | null = null;
     built.m = null;
     seen.clear();
+    pendingKey = "";
     nextSleep = [];
     try {
       const ex = runOnce(factory, {
@@ -362,6 +435,7 @@ export function search(
           log.reset(m.mplock.id);
           ncpus = m.ncpus;
           built.m = m;
+          if (histories !== null) m.trackStates(histories, { symmetry: opts.symmetry ?? false });
         },
       });
       machine = ex.machine;
@@ -369,6 +443,7 @@ export function search(
     } catch (e) {
       if (e === CYCLE) cycles++;
       else if (e === BLOCKED) blocked++;
+      else if (e === MERGED) merged++;
       else throw e;
     }
     if (result !== null) {
@@ -398,6 +473,7 @@ export function search(
       if (onExecution({ machine, result, index: executions })) break;
       if (opts.maxExecutions !== undefined && executions >= opts.maxExecutions) break;
     }
+    if (opts.maxStates !== undefined && visited.size >= opts.maxStates) break;
     // Backtrack to the deepest node with something left to explore.
     let k = stack.length - 1;
     for (; k >= fixed; k--) {
@@ -413,6 +489,7 @@ export function search(
       }
       if (next >= 0) {
         node.taken = next as Choice;
+        for (let i = k + 1; i < stack.length; i++) onPath.delete(stack[i]!.key);
         stack.length = k + 1;
         break;
       }
@@ -429,6 +506,8 @@ export function search(
     stepLimited,
     cycles,
     pruned,
+    states: visited.size,
+    merged,
     finished,
     exhausted: finished && stepLimited === 0 && pruned === 0,
   };

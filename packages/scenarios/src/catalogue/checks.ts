@@ -14,5 +14,6 @@ export function finalValue(name: string, cell: Cell<number>, expected: number, w
       const got = view.peek(cell);
       return got === expected ? undefined : { message: `${what}: ${cell.name} is ${got}, expected ${expected}` };
     },
+    stateKey: () => "",
   };
 }

@@ -23,7 +23,7 @@
  *
  * Sleep-queue scenarios run without the MP lock under every variant.
  */
-import { type Gen, param } from "@kprim/machine";
+import { type Gen, param, type Thread } from "@kprim/machine";
 import { kernelScenario } from "../define.js";
 import { spinSleepLock } from "./sleepLocks.js";
 
@@ -49,8 +49,9 @@ export const lostWakeup = kernelScenario({
       describe: "the flag is set",
     });
     const lock = spinSleepLock(kernel, L);
+    const sleepers: Thread[] = [];
     for (let i = 0; i < params.sleepers; i++) {
-      m.spawn({
+      const t = m.spawn({
         cpu: i,
         name: params.sleepers === 1 ? "T_S" : `T_S${i}`,
         *body(k) {
@@ -89,7 +90,15 @@ export const lostWakeup = kernelScenario({
           else yield* kernel.spinlock.unlock(k, L);
         },
       });
+      sleepers.push(t);
     }
+    // The sleepers run the same code, one per cpu. They are interchangeable
+    // only if a wakeup treats every cpu alike: the multicast form does; the
+    // chain visits cpus in index order, so swapping two sleepers' cpus
+    // changes which one it reaches first. Only the built-in layers are known
+    // to keep thread numbers where symmetry can rename them.
+    const builtIn = kernel.spinlock.name === "dragonfly-2005" && kernel.sleepq.name.startsWith("dragonfly-2005-");
+    if (kernel.sleepq.form === "multicast" && builtIn) m.symmetric(sleepers);
     m.spawn({
       cpu: params.sleepers,
       name: "T_W",

@@ -1,0 +1,462 @@
+/**
+ * State fingerprints for stateful search: a string that is equal for two
+ * machine states — in two different executions, on two different machine
+ * objects built by the same factory — whenever everything that can decide
+ * what happens from there on is equal. The explorer stores them and stops an
+ * execution that reaches a state it has already explored from.
+ *
+ * A thread's generator locals are invisible, but a thread body is a
+ * deterministic function of the values the machine resumed it with: a thread
+ * is keyed by its history — the sequence of those values, interned in a
+ * table shared by the whole search (`Histories`) — plus what the machine
+ * keeps for it (state, counts, wait, thread-locals, resume value).
+ *
+ * What goes in: every cell's value; each cpu's scheduling state (current
+ * thread, run queues, queued IPI messages, owed IPIs, interrupt, timeout and
+ * idle-dispatch state); each thread as above; every layer extension's state
+ * (sleep hash, token queues: by content); each detector's `stateKey()`.
+ * What stays out: clocks and cost counters (they never change behaviour),
+ * step numbers, trace bookkeeping, the console.
+ *
+ * Values are keyed by content: plain objects, arrays, maps, sets and class
+ * instances (with their class name) field by field; cells and threads by id
+ * (a cell made during the run, such as an IPI FIFO's, by name); functions and
+ * objects too deep to walk by their set-up position when they were reachable
+ * at the start of the run (the same in every execution of a deterministic
+ * factory), else by identity — which never matches across executions, so at
+ * worst a state is explored again, never wrongly skipped.
+ *
+ * Closures queued in the machine are keyed by where they were made: an IPI
+ * message by its label, its cpus and its origin — the step that sent it (the
+ * sending thread and its history, or the message whose handler sent it) and
+ * its rank among that step's messages; a timeout by its label and ticks (its
+ * thread is asleep, so its history says which closure it is).
+ *
+ * Promises this rests on (the factory's, as for any exhaustive search): the
+ * set-up is deterministic, and a closure handed to the machine (an atomic
+ * op, a spin test, an IPI or timeout function) keeps no private state that
+ * changes — whatever it changes lives in cells, thread-locals or extensions.
+ */
+import { Cell } from "./cell.js";
+import type { Cpu, IpiMessage } from "./cpu.js";
+import type { Detector } from "./detector.js";
+import { MachineConfigError } from "./errors.js";
+import type { Extension } from "./extension.js";
+import { Thread } from "./thread.js";
+
+/** Interned thread histories: (history, next resume value) → history. Share one table per search. */
+export class Histories {
+  private readonly ids = new Map<string, number>();
+  /** Distinct histories so far (the empty one is 0). */
+  get size(): number {
+    return this.ids.size + 1;
+  }
+  /** The history after `h` followed by a value whose key is `value`. */
+  extend(h: number, value: string): number {
+    const k = `${h}|${value}`;
+    let id = this.ids.get(k);
+    if (id === undefined) {
+      id = this.ids.size + 1;
+      this.ids.set(k, id);
+    }
+    return id;
+  }
+}
+
+/** Identities of objects that are the same object in every execution (module-level functions). */
+const globalIds = new WeakMap<object, number>();
+let nextGlobal = 1;
+function globalId(o: object): number {
+  let id = globalIds.get(o);
+  if (id === undefined) {
+    id = nextGlobal++;
+    globalIds.set(o, id);
+  }
+  return id;
+}
+
+const MAX_DEPTH = 8;
+
+/** What a cell's number means, when it names a thread or a cpu (symmetry renames it). */
+export type CellCode = "thread+1" | "cpu" | "cpumask";
+
+/** A permutation of symmetric threads together with their cpus (identity elsewhere). */
+export interface Renaming {
+  thread(id: number): number;
+  cpu(index: number): number;
+}
+
+export const IDENTITY: Renaming = Object.freeze({ thread: (id: number) => id, cpu: (i: number) => i });
+
+/** Where an IPI message was sent from (see the module comment). */
+export interface Origin {
+  /** s: a thread's step; x: an interrupt; o: a timeout; i: an IPI handler; d: a dispatch; b: the start. */
+  readonly kind: "s" | "x" | "o" | "i" | "d" | "b";
+  /** The thread (s, x, o) or the cpu (d). */
+  readonly id: number;
+  readonly hist: number;
+  /** The message whose handler sent it (i). */
+  readonly parent: IpiMessage | null;
+  /** Its rank among the messages that step sent to the same cpu. */
+  readonly seq: number;
+}
+
+/** The parts of a machine a fingerprint reads. */
+export interface FingerprintInput {
+  readonly cells: readonly Cell<unknown>[];
+  readonly cpus: readonly Cpu[];
+  readonly threads: readonly Thread[];
+  readonly extensions: ReadonlyMap<Extension<unknown>, unknown>;
+  readonly detectors: readonly Detector[];
+  /** Threads declared interchangeable (each alone on its cpu), in id order; empty: none. */
+  readonly symmetric: readonly Thread[];
+}
+
+/** How one machine turns values into keys. */
+export class Canon {
+  /** Objects reachable at the start of the run, by position in a walk of the set-up state. */
+  private readonly setupIds = new WeakMap<object, number>();
+  private nextSetup = 1;
+  /** The renaming the current key is written under (null: none). */
+  private ren: Renaming | null = null;
+  /** Set by `value` when it wrote a thread or cell reference (a key that renaming can change). */
+  private refs = false;
+  /** Cells local to each cpu, in creation order (for renaming a per-cpu cell to its counterpart). */
+  private byCpu: Cell<unknown>[][] = [];
+  private byCpuCount = -1;
+
+  constructor(
+    /** Cells with an id below this were made during set-up and are keyed by id. */
+    readonly runCellsFrom: number,
+    /** The real object behind a check-mode guard. */
+    private readonly unguard: (v: object) => object,
+    /** A fixed key for objects that stand for a part of the machine (the machine itself, a cpu), else undefined. */
+    private readonly atom: (o: object) => string | undefined,
+  ) {}
+
+  /**
+   * Number the functions reachable from `roots` (and objects too deep to key
+   * by content), in walk order. Anything left unnumbered is keyed by
+   * identity: never wrong, only never merged.
+   */
+  registerSetup(roots: readonly unknown[]): void {
+    const seen = new Set<object>();
+    const walk = (v: unknown, depth: number): void => {
+      if ((typeof v !== "object" && typeof v !== "function") || v === null) return;
+      const o = this.unguard(v);
+      if (seen.has(o) || o instanceof Cell || o instanceof Thread || this.atom(o) !== undefined) return;
+      seen.add(o);
+      if (typeof o === "function" || depth >= MAX_DEPTH) {
+        this.setupIds.set(o, this.nextSetup++);
+        return;
+      }
+      if (Array.isArray(o)) for (const x of o) walk(x, depth + 1);
+      else if (o instanceof Map) {
+        for (const [k, x] of o) {
+          walk(k, depth + 1);
+          walk(x, depth + 1);
+        }
+      } else if (o instanceof Set) for (const x of o) walk(x, depth + 1);
+      else for (const k of Object.keys(o)) walk((o as Record<string, unknown>)[k], depth + 1);
+    };
+    for (const r of roots) walk(r, 0);
+  }
+
+  // ------------------------------------------------------------ the key
+
+  /** The key of the whole state (under the canonical renaming of the symmetric threads, if any). */
+  fingerprint(m: FingerprintInput): string {
+    this.indexCells(m.cells, m.cpus.length);
+    const ren = m.symmetric.length > 1 ? this.canonicalRenaming(m) : null;
+    this.ren = ren;
+    try {
+      return this.write(m, ren ?? IDENTITY);
+    } finally {
+      this.ren = null;
+    }
+  }
+
+  private write(m: FingerprintInput, ren: Renaming): string {
+    const n = m.cpus.length;
+    const inv = inverse(ren, n, m.threads.length);
+    const out: string[] = [];
+    const late: string[] = [];
+    for (const c of m.cells) {
+      if (c.cpu >= 0) continue; // with its cpu, below
+      if (c.id >= this.runCellsFrom) late.push(`${this.cell(c)}=${this.cellValue(c)}`);
+      else out.push(this.cellValue(c));
+    }
+    out.push(late.sort().join(" "), "#");
+    for (let p = 0; p < n; p++) {
+      const src = inv.cpu[p]!;
+      out.push(this.cpu(m.cpus[src]!, inv.cpu), this.byCpu[src]!.map((c) => this.cellValue(c)).join(" "));
+    }
+    out.push("#");
+    for (let i = 0; i < m.threads.length; i++) out.push(this.thread(m.threads[inv.thread[i]!]!));
+    out.push("#");
+    const exts: string[] = [];
+    for (const [e, v] of m.extensions) exts.push(`${e.name}=${e.stateKey ? e.stateKey(v) : this.value(v)}`);
+    out.push(exts.sort().join("\n"), "#");
+    for (const d of m.detectors) {
+      if (d.stateKey === undefined) {
+        throw new MachineConfigError(
+          `detector ${d.name} does not say what its state is (no stateKey), so the state cannot be fingerprinted`,
+        );
+      }
+      out.push(`${d.name}=${d.stateKey(ren)}`);
+    }
+    return out.join("\n");
+  }
+
+  /**
+   * Symmetric threads sorted by what each looks like from where it stands:
+   * its own line, its cpu's and its cpu's cells, and the shared cells that
+   * name threads or cpus — with itself and its cpu as "self" and the other
+   * symmetric threads and cpus blurred into one. The first goes to the
+   * lowest id of the group, and so on. Any permutation gives a sound key; a
+   * good one makes symmetric states meet.
+   */
+  private canonicalRenaming(m: FingerprintInput): Renaming {
+    const group = m.symmetric;
+    // Shared cells that name some thread or cpu now (a coded cell holding 0 names none).
+    const named = m.cells.filter(
+      (c) => c.cpu < 0 && c.fifo === null && ((c.code !== null && c.v !== 0) || (c.code === null && c.keyRefs)),
+    );
+    const sig = group.map((self) => {
+      this.ren = {
+        thread: (id) => (id === self.id ? -3 : isIn(group, id) ? -2 : id),
+        cpu: (i) => (i === self.cpu ? -3 : cpuIn(group, i) ? -2 : i),
+      };
+      const cpu = m.cpus[self.cpu]!;
+      const own = this.byCpu[self.cpu]!.map((c) => this.cellValue(c)).join(" ");
+      const shared = named.map((c) => `${c.id}=${this.cellValue(c)}`).join(" ");
+      return `${this.thread(self)}|${this.cpu(cpu, null)}|${own}|${shared}`;
+    });
+    this.ren = null;
+    const order = group.map((_, i) => i).sort((a, b) => (sig[a]! < sig[b]! ? -1 : sig[a]! > sig[b]! ? 1 : a - b));
+    const threadMap = new Map<number, number>();
+    const cpuMap = new Map<number, number>();
+    order.forEach((from, to) => {
+      threadMap.set(group[from]!.id, group[to]!.id);
+      cpuMap.set(group[from]!.cpu, group[to]!.cpu);
+    });
+    return { thread: (id) => threadMap.get(id) ?? id, cpu: (i) => cpuMap.get(i) ?? i };
+  }
+
+  private indexCells(cells: readonly Cell<unknown>[], ncpus: number): void {
+    if (this.byCpuCount === cells.length) return;
+    this.byCpu = Array.from({ length: ncpus }, () => []);
+    for (const c of cells) if (c.cpu >= 0) this.byCpu[c.cpu]!.push(c);
+    this.byCpuCount = cells.length;
+  }
+
+  /** A cell's value, renamed (its unrenamed key is cached until the cell is written). */
+  private cellValue(c: Cell<unknown>): string {
+    if (c.key === null) {
+      const ren = this.ren;
+      this.ren = null;
+      this.refs = false;
+      c.key = this.value(c.v);
+      c.keyRefs = this.refs;
+      this.ren = ren;
+    }
+    if (this.ren === null) return c.key;
+    if (c.code !== null && typeof c.v === "number") return String(recode(c.code, c.v, this.ren));
+    return c.keyRefs ? this.value(c.v) : c.key;
+  }
+
+  /** A reference to a cell: per-cpu cells follow their cpu, FIFO cells their two cpus. */
+  cell(c: Cell<unknown>): string {
+    const r = this.ren;
+    if (c.fifo !== null) this.refs = true;
+    if (c.fifo !== null) return `C:ipiq${r ? r.cpu(c.fifo.from) : c.fifo.from}->${r ? r.cpu(c.fifo.to) : c.fifo.to}`;
+    if (c.id >= this.runCellsFrom) return `C:${c.name}`;
+    if (r !== null && c.cpu >= 0) {
+      this.refs = true;
+      const rank = this.byCpu[c.cpu]!.indexOf(c);
+      const to = r.cpu(c.cpu);
+      return to < 0 ? `C?${rank}` : `C${this.byCpu[to]![rank]?.id ?? `?${rank}`}`;
+    }
+    if (c.cpu >= 0) this.refs = true;
+    return `C${c.id}`;
+  }
+
+  private opaque(o: object): string {
+    const s = this.setupIds.get(o);
+    return s !== undefined ? `@${s}` : `#${globalId(o)}`;
+  }
+
+  value(v: unknown, depth = 0): string {
+    switch (typeof v) {
+      case "number":
+        return Object.is(v, -0) ? "-0" : String(v);
+      case "string":
+        return JSON.stringify(v);
+      case "boolean":
+        return v ? "T" : "F";
+      case "undefined":
+        return "U";
+      case "bigint":
+        return `${v}n`;
+      case "symbol":
+        return `S${String(v.description)}`;
+      case "function":
+        return this.opaque(v);
+      default:
+        break;
+    }
+    if (v === null) return "N";
+    const o = this.unguard(v as object);
+    if (o instanceof Cell) return this.cell(o);
+    if (o instanceof Thread) {
+      this.refs = true;
+      return `T${this.ren ? this.ren.thread(o.id) : o.id}`;
+    }
+    const a = this.atom(o);
+    if (a !== undefined) return a;
+    if (depth >= MAX_DEPTH) return this.opaque(o);
+    const d = depth + 1;
+    if (Array.isArray(o)) {
+      // Sparse: empty arrays (a hash table's empty buckets) are left out, the length says how many slots.
+      let s = `[${o.length}|`;
+      for (let i = 0; i < o.length; i++) {
+        const x: unknown = o[i];
+        if (typeof x === "object" && x !== null && Array.isArray(x) && (this.unguard(x) as unknown[]).length === 0) {
+          continue;
+        }
+        s += `${i}:${this.value(x, d)},`;
+      }
+      return `${s}]`;
+    }
+    if (o instanceof Map) {
+      const parts: string[] = [];
+      for (const [k, x] of o) parts.push(`${this.value(k, d)}=>${this.value(x, d)}`);
+      return `M{${parts.join(",")}}`;
+    }
+    if (o instanceof Set) return `S{${Array.from(o, (x) => this.value(x, d)).join(",")}}`;
+    const proto = Object.getPrototypeOf(o) as { constructor?: { name?: string } } | null;
+    const tag = proto === Object.prototype || proto === null ? "" : (proto.constructor?.name ?? "?");
+    const parts: string[] = [];
+    for (const k of Object.keys(o)) parts.push(`${k}:${this.value((o as Record<string, unknown>)[k], d)}`);
+    return `${tag}{${parts.join(",")}}`;
+  }
+
+  private t(id: number): number {
+    return this.ren ? this.ren.thread(id) : id;
+  }
+  private c(i: number): number {
+    return this.ren && i >= 0 ? this.ren.cpu(i) : i;
+  }
+
+  private origin(o: Origin | null): string {
+    if (o === null) return "";
+    switch (o.kind) {
+      case "i":
+        return `i(${this.origin(o.parent?.origin ?? null)})#${o.seq}`;
+      case "d":
+        return `d${this.c(o.id)}#${o.seq}`;
+      case "b":
+        return `b#${o.seq}`;
+      default:
+        return `${o.kind}${this.t(o.id)}.${o.hist}#${o.seq}`;
+    }
+  }
+
+  message(m: IpiMessage): string {
+    return `${this.c(m.from)}>${this.c(m.to)}:${JSON.stringify(m.label)}<${this.origin(m.origin)}>`;
+  }
+
+  thread(t: Thread): string {
+    const w = t.wait;
+    return [
+      this.t(t.id),
+      t.state,
+      t.hist,
+      t.crit,
+      t.spinlocks,
+      t.mpcount,
+      t.preempted === null ? -1 : this.t(t.preempted.id),
+      t.spinning ? 1 : 0,
+      this.c(t.drainTarget),
+      t.fresh ? 1 : 0,
+      w === null
+        ? "-"
+        : `${JSON.stringify(w.waitsOn)}/${w.timeout === null ? "-" : `${w.timeout.ticks}:${w.timeout.label}`}`,
+      this.value(t.resumeValue),
+      this.locals(t.localsForKey()),
+    ].join(";");
+  }
+
+  /** Thread-locals by name (the order they were first used in can differ between executions). */
+  private locals(flat: readonly unknown[]): string {
+    const pairs: string[] = [];
+    for (let i = 0; i < flat.length; i += 2) pairs.push(`${String(flat[i])}:${this.value(flat[i + 1])}`);
+    return pairs.sort().join(",");
+  }
+
+  /** A cpu's scheduling state; `from` maps a position to the cpu whose FIFO is written there (null: as is). */
+  cpu(c: Cpu, from: readonly number[] | null): string {
+    const drm = c.dispatchReadyMsg;
+    let runq = "";
+    for (let p = 0; p < c.runq.length; p++) {
+      if ((c.runqMask & (1 << p)) !== 0) runq += `${p}:${c.runq[p]!.map((t) => this.t(t.id)).join(",")}|`;
+    }
+    const n = c.incoming.length;
+    let incoming = "";
+    let owed = "";
+    for (let p = 0; p < n; p++) {
+      const s = from === null ? p : from[p]!;
+      owed += `${c.owed[s]},`;
+      const q = c.incoming[s]!;
+      if (q.length === 0) continue;
+      incoming += `${from === null ? this.c(s) : p}:${q.map((m) => `${this.message(m)}${c.dispatchReady && m.id < drm ? "o" : ""}`).join(",")}|`;
+    }
+    return [
+      c.current === null ? -1 : this.t(c.current.id),
+      runq,
+      incoming,
+      owed,
+      c.intrOwed ? 1 : 0,
+      c.intrLevel,
+      c.timed.map((t) => this.t(t.id)).join(","),
+      c.dispatchWaiting ? 1 : 0,
+      c.dispatchReady ? 1 : 0,
+      c.dispatchCells.map((x) => this.cell(x)).join(","),
+      c.ipiWatchers.map((t) => this.t(t.id)).join(","),
+    ].join(";");
+  }
+}
+
+function isIn(group: readonly Thread[], id: number): boolean {
+  for (const t of group) if (t.id === id) return true;
+  return false;
+}
+
+function cpuIn(group: readonly Thread[], i: number): boolean {
+  for (const t of group) if (t.cpu === i) return true;
+  return false;
+}
+
+/** The inverse permutation as arrays: position → the thread or cpu written there. */
+function inverse(ren: Renaming, ncpus: number, nthreads: number): { cpu: number[]; thread: number[] } {
+  const cpu = new Array<number>(ncpus);
+  for (let i = 0; i < ncpus; i++) cpu[ren.cpu(i)] = i;
+  const thread = new Array<number>(nthreads);
+  for (let i = 0; i < nthreads; i++) thread[ren.thread(i)] = i;
+  return { cpu, thread };
+}
+
+/** A number that names a thread or cpu, renamed. */
+function recode(code: CellCode, v: number, ren: Renaming): number {
+  switch (code) {
+    case "thread+1":
+      return v <= 0 ? v : ren.thread(v - 1) + 1;
+    case "cpu":
+      return v < 0 ? v : ren.cpu(v);
+    case "cpumask": {
+      let out = 0;
+      for (let b = 0; b < 32; b++) if ((v & (1 << b)) !== 0) out |= 1 << ren.cpu(b);
+      return out >>> 0;
+    }
+  }
+}
