@@ -3,10 +3,10 @@
  * Workers load the scenario factory by module specifier: `spec.module`
  * exports `spec.export`, a function from plain-data `spec.args` to a
  * MachineFactory (plugins are loaded the same way). Run indices are cut into
- * slices handed to whichever worker is free; the records come back and are
- * tallied in run order, up to the first run that shows the target — so the
- * result equals the serial explore() with the same options, whatever the
- * timing. Promises only gather worker replies; nothing about a run depends
+ * slices handed to whichever worker is free; each worker tallies its slice
+ * (up to its first run that shows the target) and sends the counts back,
+ * merged in slice order up to the first slice with a match — so the result
+ * equals the serial explore() with the same options, whatever the timing. Promises only gather worker replies; nothing about a run depends
  * on them.
  *
  * From TypeScript source (development, tests) workers load through the
@@ -27,7 +27,7 @@ import {
 } from "./explore.js";
 import type { MachineFactory } from "./factory.js";
 import type { SampleContext, SamplingMode } from "./sampling.js";
-import { type RunRecord, Tally } from "./tally.js";
+import { Tally, type TallySummary } from "./tally.js";
 
 /**
  * Where a worker finds the factory: `await (await import(module))[export](args)`
@@ -71,7 +71,7 @@ export interface Slice {
 type Reply =
   | { readonly kind: "ready" }
   | { readonly kind: "error"; readonly message: string }
-  | { readonly kind: "done"; readonly slice: number; readonly records: RunRecord[] };
+  | { readonly kind: "done"; readonly slice: number; readonly summary: TallySummary };
 
 const fromSource = import.meta.url.endsWith(".ts");
 
@@ -111,13 +111,12 @@ export async function exploreParallel(spec: FactorySpec, opts: ParallelOptions):
   const stop = { asked: opts.shouldStop ?? (() => false), stopped: false };
   const results = await runSlices({ spec, mode, steps, ctx, stopOnFound }, slices, opts.workers, stopOnFound, stop);
   const tally = new Tally();
-  outer: for (const recs of results) {
-    // After a stop, only the slices before the first one that never ran count (records stay in run order).
-    if (recs === undefined) break;
-    for (const r of recs) {
-      tally.add(r);
-      if (stopOnFound && tally.found !== null) break outer;
-    }
+  for (const summary of results) {
+    // After a stop, only the slices before the first one that never ran count (slices stay in run order).
+    if (summary === undefined) break;
+    tally.merge(summary);
+    // A slice stops at its first match: the runs after the first slice with one do not count.
+    if (stopOnFound && tally.found !== null) break;
   }
   return finish(factory, opts, target, tally, {
     mode: `${describeMode(mode)} on ${opts.workers} worker${opts.workers === 1 ? "" : "s"}`,
@@ -138,9 +137,9 @@ function runSlices(
   workers: number,
   stopOnFound: boolean,
   stop: { readonly asked: () => boolean; stopped: boolean },
-): Promise<(RunRecord[] | undefined)[]> {
+): Promise<(TallySummary | undefined)[]> {
   return new Promise((resolve, reject) => {
-    const results: (RunRecord[] | undefined)[] = new Array(slices.length);
+    const results: (TallySummary | undefined)[] = new Array(slices.length);
     const pool: Worker[] = [];
     let next = 0;
     let busy = 0;
@@ -180,9 +179,9 @@ function runSlices(
         }
         if (m.kind === "done") {
           busy--;
-          results[m.slice] = m.records;
-          const hit = m.records.find((r) => r.matched);
-          if (stopOnFound && hit !== undefined) limit = Math.min(limit, hit.index);
+          results[m.slice] = m.summary;
+          const hit = m.summary.found;
+          if (stopOnFound && hit !== null) limit = Math.min(limit, hit.index);
         }
         feed(w);
       });

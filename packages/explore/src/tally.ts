@@ -69,4 +69,35 @@ export class Tally {
   console(): ConsoleCount[] {
     return [...this.consoleCounts].map(([text, count]) => ({ text, count }));
   }
+
+  /** The counts as plain data (a worker sends one per slice instead of a record per execution). */
+  summary(): TallySummary {
+    return {
+      executions: this.executions,
+      stepLimited: this.stepLimited,
+      restartLimited: this.restartLimited,
+      outcomes: { ...this.outcomes },
+      console: [...this.consoleCounts],
+      found: this.found,
+    };
+  }
+
+  /** Add a later slice's counts; its first match counts only if none came before. */
+  merge(s: TallySummary): void {
+    this.executions += s.executions;
+    this.stepLimited += s.stepLimited;
+    this.restartLimited += s.restartLimited;
+    for (const k of Object.keys(s.outcomes) as OutcomeKind[]) this.outcomes[k] += s.outcomes[k];
+    for (const [text, n] of s.console) this.consoleCounts.set(text, (this.consoleCounts.get(text) ?? 0) + n);
+    if (this.found === null) this.found = s.found;
+  }
+}
+
+export interface TallySummary {
+  readonly executions: number;
+  readonly stepLimited: number;
+  readonly restartLimited: number;
+  readonly outcomes: Readonly<Record<OutcomeKind, number>>;
+  readonly console: readonly (readonly [string, number])[];
+  readonly found: RunRecord | null;
 }

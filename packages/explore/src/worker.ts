@@ -9,7 +9,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { MachineFactory } from "./factory.js";
 import { runSample } from "./sampling.js";
-import type { RunRecord } from "./tally.js";
+import { Tally } from "./tally.js";
 import type { Slice, WorkerInit } from "./parallel.js";
 
 const init = workerData as WorkerInit;
@@ -29,13 +29,14 @@ void import(init.spec.module).then(async (mod: Record<string, unknown>) => {
     return;
   }
   port.on("message", (s: Slice) => {
-    const records: RunRecord[] = [];
+    // Counted here, sent as one summary: copying a record per execution to the main thread costs it a core.
+    const tally = new Tally();
     for (let i = s.from; i < s.to; i++) {
       const { record } = runSample(factory, init.mode, init.steps, i, init.ctx);
-      records.push(record);
+      tally.add(record);
       if (init.stopOnFound && record.matched) break;
     }
-    port.postMessage({ kind: "done", slice: s.id, records });
+    port.postMessage({ kind: "done", slice: s.id, summary: tally.summary() });
   });
   port.postMessage({ kind: "ready" });
 });
