@@ -117,9 +117,9 @@ function memory(quick: boolean): Table {
 
 async function workers(quick: boolean): Promise<Table> {
   const module = import.meta.resolve("@kprim/explore/examples");
-  // Whole runs include starting each worker (about half a second with the tsx loader), so the
-  // workload must be long enough that scaling, not start-up, is measured: ~5 s on one worker.
-  const runs = quick ? 4_000 : 120_000;
+  // Whole runs include starting each worker (about a second with the tsx loader), so the
+  // workload must be long enough that scaling, not start-up, is measured: ~15 s on one worker.
+  const runs = quick ? 4_000 : 1_000_000;
   const rows: (string | number)[][] = [];
   for (const mode of [
     { kind: "random" as const, seed: 1, runs },
