@@ -23,8 +23,11 @@
  *
  * Sleep-queue scenarios run without the MP lock under every variant.
  */
-import { type Gen, param, type Thread } from "@kprim/machine";
+import { type Cell, type Gen, type KernelContext, param, type Thread } from "@kprim/machine";
+import type { Ident, SleepLock } from "@kprim/sleepq";
+import type { Spinlock } from "@kprim/spinlock";
 import { kernelScenario } from "../define.js";
+import type { Kernel } from "../kernel.js";
 import { spinSleepLock } from "./sleepLocks.js";
 
 export const lostWakeup = kernelScenario({
@@ -49,49 +52,13 @@ export const lostWakeup = kernelScenario({
       describe: "the flag is set",
     });
     const lock = spinSleepLock(kernel, L);
+    const w: World = { kernel, L, flag, X, lock, interlock: params.interlock };
     const sleepers: Thread[] = [];
     for (let i = 0; i < params.sleepers; i++) {
-      const t = m.spawn({
-        cpu: i,
-        name: params.sleepers === 1 ? "T_S" : `T_S${i}`,
-        *body(k) {
-          // no-crit takes L without entering a critical section (spin_trylock).
-          const noCrit = params.interlock === "no-crit";
-          const acquire = function* (): Gen<void> {
-            if (!noCrit) return yield* kernel.spinlock.lock(k, L);
-            while (!(yield* kernel.spinlock.trylock(k, L))) yield* k.nop("retry");
-          };
-          yield* acquire();
-          while ((yield* k.load(flag)) === 0) {
-            switch (params.interlock) {
-              case "tsleep_interlock":
-                yield* kernel.sleepq.msleep(k, X, lock, "flag", 0);
-                continue;
-              case "none":
-                yield* kernel.spinlock.unlock(k, L);
-                yield* kernel.sleepq.tsleep(k, X, {}, "flag", 0);
-                break;
-              case "no-crit":
-                yield* kernel.sleepq.tsleepInterlock(k, X); // critical count 0: meaningless
-                yield* kernel.spinlock.unlockQuick(k, L);
-                yield* kernel.sleepq.tsleep(k, X, { interlocked: true }, "flag", 0);
-                break;
-              case "test-before-interlock":
-                yield* kernel.spinlock.unlock(k, L);
-                k.critEnter();
-                yield* kernel.sleepq.tsleepInterlock(k, X); // too late: the test was under L
-                yield* kernel.sleepq.tsleep(k, X, { interlocked: true }, "flag", 0);
-                k.critExit();
-                break;
-            }
-            yield* acquire();
-          }
-          if (noCrit) yield* kernel.spinlock.unlockQuick(k, L);
-          else yield* kernel.spinlock.unlock(k, L);
-        },
-      });
-      sleepers.push(t);
+      const name = params.sleepers === 1 ? "T_S" : `T_S${i}`;
+      sleepers.push(m.spawn({ cpu: i, name, body: (k) => sleeper(k, w) }));
     }
+    m.spawn({ cpu: params.sleepers, name: "T_W", body: (k) => waker(k, w) });
     // The sleepers run the same code, one per cpu. They are interchangeable
     // only if a wakeup treats every cpu alike: the multicast form does; the
     // chain visits cpus in index order, so swapping two sleepers' cpus
@@ -99,15 +66,65 @@ export const lostWakeup = kernelScenario({
     // to keep thread numbers where symmetry can rename them.
     const builtIn = kernel.spinlock.name === "dragonfly-2005" && kernel.sleepq.name.startsWith("dragonfly-2005-");
     if (kernel.sleepq.form === "multicast" && builtIn) m.symmetric(sleepers);
-    m.spawn({
-      cpu: params.sleepers,
-      name: "T_W",
-      *body(k) {
-        yield* kernel.spinlock.lock(k, L);
-        yield* k.store(flag, 1);
-        yield* kernel.spinlock.unlock(k, L);
-        yield* kernel.sleepq.wakeup(k, X);
-      },
-    });
   },
 });
+
+type Interlock = "tsleep_interlock" | "none" | "no-crit" | "test-before-interlock";
+
+/** What the threads share (set up once per machine). */
+interface World {
+  readonly kernel: Kernel;
+  readonly L: Spinlock;
+  readonly flag: Cell<number>;
+  readonly X: Ident;
+  readonly lock: SleepLock;
+  readonly interlock: Interlock;
+}
+
+// The bodies are module-level generator functions: one made per execution
+// would cost V8 a hidden class per execution (stateful search builds
+// hundreds of thousands of machines).
+
+/** no-crit takes L without entering a critical section (spin_trylock). */
+function* acquire(k: KernelContext, w: World): Gen<void> {
+  if (w.interlock !== "no-crit") return yield* w.kernel.spinlock.lock(k, w.L);
+  while (!(yield* w.kernel.spinlock.trylock(k, w.L))) yield* k.nop("retry");
+}
+
+function* sleeper(k: KernelContext, w: World): Gen<void> {
+  const { kernel, L, flag, X } = w;
+  yield* acquire(k, w);
+  while ((yield* k.load(flag)) === 0) {
+    switch (w.interlock) {
+      case "tsleep_interlock":
+        yield* kernel.sleepq.msleep(k, X, w.lock, "flag", 0);
+        continue;
+      case "none":
+        yield* kernel.spinlock.unlock(k, L);
+        yield* kernel.sleepq.tsleep(k, X, {}, "flag", 0);
+        break;
+      case "no-crit":
+        yield* kernel.sleepq.tsleepInterlock(k, X); // critical count 0: meaningless
+        yield* kernel.spinlock.unlockQuick(k, L);
+        yield* kernel.sleepq.tsleep(k, X, { interlocked: true }, "flag", 0);
+        break;
+      case "test-before-interlock":
+        yield* kernel.spinlock.unlock(k, L);
+        k.critEnter();
+        yield* kernel.sleepq.tsleepInterlock(k, X); // too late: the test was under L
+        yield* kernel.sleepq.tsleep(k, X, { interlocked: true }, "flag", 0);
+        k.critExit();
+        break;
+    }
+    yield* acquire(k, w);
+  }
+  if (w.interlock === "no-crit") yield* kernel.spinlock.unlockQuick(k, L);
+  else yield* kernel.spinlock.unlock(k, L);
+}
+
+function* waker(k: KernelContext, w: World): Gen<void> {
+  yield* w.kernel.spinlock.lock(k, w.L);
+  yield* k.store(w.flag, 1);
+  yield* w.kernel.spinlock.unlock(k, w.L);
+  yield* w.kernel.sleepq.wakeup(k, w.X);
+}
