@@ -144,6 +144,7 @@ export class Canon {
     const walk = (v: unknown, depth: number): void => {
       if ((typeof v !== "object" && typeof v !== "function") || v === null) return;
       const o = this.unguard(v);
+      if (Array.isArray(o) && o.length === 0) return; // nothing to number (a hash table's empty buckets)
       if (seen.has(o) || o instanceof Cell || o instanceof Thread || this.atom(o) !== undefined) return;
       seen.add(o);
       if (typeof o === "function" || depth >= MAX_DEPTH) {
