@@ -17,6 +17,7 @@ import { runInNewContext } from "node:vm";
 import { explore, type ExploreResult, exploreParallel, type MachineFactory, type Mode } from "@kprim/explore";
 import { adders, factoryOf, indexer, lastzero } from "@kprim/explore/examples";
 import { catalogue, matrix, prepare, scenarioFactory } from "@kprim/scenarios";
+import type { Cell, Gen, KernelContext } from "@kprim/machine";
 import fc from "fast-check";
 import { CHAIN, type Budget, type KprimLostWakeup, kprimLostWakeup, MULTICAST_SYMMETRY } from "../lostWakeup.js";
 import { median } from "../measure.js";
@@ -267,6 +268,14 @@ async function fastCheckSchedules(n: number, k: number): Promise<number> {
   return runs;
 }
 
+/** `k` times: load the counter, store it + 1 (module level: a generator function per execution costs V8 a hidden class). */
+function* bump(kc: KernelContext, c: Cell<number>, k: number): Gen<void> {
+  for (let i = 0; i < k; i++) {
+    const v = yield* kc.load(c);
+    yield* kc.store(c, v + 1);
+  }
+}
+
 /** Two threads, one per cpu, each doing `k` times: load the counter, store it + 1. */
 function race(k: number): MachineFactory {
   return factoryOf(
@@ -275,18 +284,7 @@ function race(k: number): MachineFactory {
       cpus: 2,
       setup(m) {
         const c = m.cell("c", 0);
-        for (let t = 0; t < 2; t++) {
-          m.spawn({
-            cpu: t,
-            name: `T${t}`,
-            *body(kc) {
-              for (let i = 0; i < k; i++) {
-                const v = yield* kc.load(c);
-                yield* kc.store(c, v + 1);
-              }
-            },
-          });
-        }
+        for (let t = 0; t < 2; t++) m.spawn({ cpu: t, name: `T${t}`, body: (kc) => bump(kc, c, k) });
         return [c];
       },
     },
