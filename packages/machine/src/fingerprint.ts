@@ -41,6 +41,7 @@ import { Cell } from "./cell.js";
 import type { Cpu, IpiMessage } from "./cpu.js";
 import type { Detector } from "./detector.js";
 import { MachineConfigError } from "./errors.js";
+import { primitiveKey } from "./stateKey.js";
 import type { Extension } from "./extension.js";
 import { Thread } from "./thread.js";
 
@@ -288,25 +289,9 @@ export class Canon {
   }
 
   value(v: unknown, depth = 0): string {
-    switch (typeof v) {
-      case "number":
-        return Object.is(v, -0) ? "-0" : String(v);
-      case "string":
-        return JSON.stringify(v);
-      case "boolean":
-        return v ? "T" : "F";
-      case "undefined":
-        return "U";
-      case "bigint":
-        return `${v}n`;
-      case "symbol":
-        return `S${String(v.description)}`;
-      case "function":
-        return this.opaque(v);
-      default:
-        break;
-    }
-    if (v === null) return "N";
+    const p = primitiveKey(v);
+    if (p !== null) return p;
+    if (typeof v === "function") return this.opaque(v);
     const o = this.unguard(v as object);
     if (o instanceof Cell) return this.cell(o);
     if (o instanceof Thread) {

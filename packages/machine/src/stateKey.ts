@@ -42,8 +42,8 @@ export class Identities {
 
 const MAX_DEPTH = 6;
 
-/** A value as a string: plain data by content, cells and threads by id, anything else by identity. */
-export function serialize(v: unknown, ids: Identities, closures: "identity" | "ignore", depth = 0): string {
+/** The key of a primitive value (state keys and fingerprints write them alike), or null for objects and functions. */
+export function primitiveKey(v: unknown): string | null {
   switch (typeof v) {
     case "number":
       return Object.is(v, -0) ? "-0" : String(v);
@@ -57,12 +57,16 @@ export function serialize(v: unknown, ids: Identities, closures: "identity" | "i
       return `${v}n`;
     case "symbol":
       return `S${String(v.description)}`;
-    case "function":
-      return closures === "ignore" ? "fn" : `@${ids.of(v)}`;
     default:
-      break;
+      return v === null ? "N" : null;
   }
-  if (v === null) return "N";
+}
+
+/** A value as a string: plain data by content, cells and threads by id, anything else by identity. */
+export function serialize(v: unknown, ids: Identities, closures: "identity" | "ignore", depth = 0): string {
+  const p = primitiveKey(v);
+  if (p !== null) return p;
+  if (typeof v === "function") return closures === "ignore" ? "fn" : `@${ids.of(v)}`;
   const o = v as object;
   if (depth >= MAX_DEPTH) return `@${ids.of(o)}`;
   if (Array.isArray(o)) return `[${o.map((x) => serialize(x, ids, closures, depth + 1)).join(",")}]`;
