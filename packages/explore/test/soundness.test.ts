@@ -6,31 +6,11 @@
  */
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import type { Machine, RunResult } from "@kprim/machine";
 import { search, type Reduction } from "../src/exhaustive/search.js";
 import type { MachineFactory } from "../src/index.js";
 import { buildProgram, programArb, type ProgramSpec } from "./fixtures/generated.js";
-import { programCells, factoryOf, indexer, lastzero, lostUpdate, type Program } from "../src/examples.js";
-
-/** A canonical final state: outcome (with its failure), cells, thread states, console lines as a multiset. */
-function finalState(m: Machine, r: RunResult): string {
-  const o = r.outcome;
-  const failure =
-    o.kind === "panic"
-      ? `panic:${o.message}`
-      : o.kind === "violation"
-        ? `violation:${o.reports.map((x) => x.detector).join("+")}`
-        : o.kind;
-  const cells = programCells(m)
-    .map((c) => `${c.name}=${JSON.stringify(m.peek(c))}`)
-    .join(" ");
-  const threads = m.threads.map((t) => `${t.name}:${t.state}`).join(" ");
-  const console = r.console
-    .map((l) => l.text)
-    .sort()
-    .join("|");
-  return `${failure} | ${cells} | ${threads} | ${console}`;
-}
+import { finalState } from "./fixtures/finals.js";
+import { factoryOf, indexer, lastzero, lostUpdate, type Program } from "../src/examples.js";
 
 /** Programs whose naive space is larger are skipped (fc.pre), to keep the suite fast. */
 const CAP = 3_000;
