@@ -83,7 +83,11 @@ const keyOf = (variant: string, n: number, budget: Budget, setup: SearchSetup): 
 function hopeless(variant: string, n: number, budget: Budget, setup: SearchSetup): string | null {
   const prev = cache.get(keyOf(variant, n - 1, budget, setup));
   if (prev === undefined) return null;
-  if (prev.verdict === "inconclusive") return `not searched: N = ${n - 1} did not exhaust`;
+  if (prev.verdict === "inconclusive") {
+    return prev.how === "not searched"
+      ? `not searched (nor was N = ${n - 1})`
+      : `not searched: N = ${n - 1} did not exhaust`;
+  }
   if (prev.how !== "stateful DFS") return null;
   const before = cache.get(keyOf(variant, n - 2, budget, setup));
   if (before === undefined || before.states === 0 || prev.states === 0) return null;
