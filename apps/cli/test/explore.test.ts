@@ -127,6 +127,19 @@ describe.concurrent("explore", () => {
     ).toContain("stateful search explores every schedule");
   });
 
+  it("--symmetry merges mirror images of the multicast wakeup's sleepers; it needs --strategy stateful", async () => {
+    const args = ["explore", "lost-wakeup", "--param", "sleepers=3", "--option", "wakeup=multicast"];
+    const r = await kprim([...args, "--strategy", "stateful", "--symmetry", "--json"]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { mode: string; exhausted: boolean; states: number };
+    expect([j.mode, j.exhausted]).toEqual(["dfs(stateful, symmetry)", true]);
+    // Without symmetry the same space has 10,931 states; the three sleepers' 6 orders collapse.
+    expect(j.states).toBeLessThan(10_931 / 3);
+    expect(expectUsageError(await kprim([...args, "--symmetry"]))).toContain(
+      "--symmetry applies to --strategy stateful",
+    );
+  });
+
   it("--bound with random, or --workers with dpor, is a usage error", async () => {
     expect(expectUsageError(await kprim(["explore", "lost-wakeup", "--strategy", "random", "--bound", "2"]))).toContain(
       "--bound is a preemption bound for dpor",
