@@ -9,7 +9,9 @@
  * deterministic function of the values the machine resumed it with: a thread
  * is keyed by its history — the sequence of those values, interned in a
  * table shared by the whole search (`Histories`) — plus what the machine
- * keeps for it (state, counts, wait, thread-locals, resume value).
+ * keeps for it (state, counts, wait, thread-locals, resume value). When a
+ * `k.call` returns, the history is the one before the call and the
+ * returned value: what happened inside stays inside.
  *
  * What goes in: every cell's value; each cpu's scheduling state (current
  * thread, run queues, queued IPI messages, owed IPIs, interrupt, timeout and
@@ -29,13 +31,23 @@
  * Closures queued in the machine are keyed by where they were made: an IPI
  * message by its label, its cpus and its origin — the step that sent it (the
  * sending thread and its history, or the message whose handler sent it) and
- * its rank among that step's messages; a timeout by its label and ticks (its
- * thread is asleep, so its history says which closure it is).
+ * its rank among that step's messages to the same cpu; a timeout by its
+ * label and ticks (its thread is asleep, so its history says which closure
+ * it is).
+ *
+ * Symmetry (`Machine.symmetric`): threads declared interchangeable are
+ * renamed, with their cpus, to a canonical order before the key is written —
+ * thread and cpu numbers in lines, messages and per-cpu cells, and numbers in
+ * cells that declare what they name (`CellCode`) — so a state and its mirror
+ * images share one key.
  *
  * Promises this rests on (the factory's, as for any exhaustive search): the
- * set-up is deterministic, and a closure handed to the machine (an atomic
- * op, a spin test, an IPI or timeout function) keeps no private state that
- * changes — whatever it changes lives in cells, thread-locals or extensions.
+ * set-up is deterministic; a closure handed to the machine (an atomic op, a
+ * spin test, an IPI or timeout function) keeps no private state that changes
+ * — whatever it changes lives in cells, thread-locals or extensions — and a
+ * closure an IPI handler sends on captures no more than its label and its
+ * parent say; with symmetry, no value a thread keeps names another of the
+ * symmetric threads except through coded cells.
  */
 import { Cell } from "./cell.js";
 import type { Cpu, IpiMessage } from "./cpu.js";
