@@ -285,6 +285,12 @@ export function search(
    * An unfair cycle schedules every choice enabled along it and cuts the
    * execution; a forced one (nothing else was ever enabled) runs on.
    */
+  /** Was nothing else ever enabled from step j to step k (a livelock no scheduler can avoid)? */
+  const forcedSince = (j: number, k: number): boolean => {
+    for (let i = j; i < k; i++) if (stack[i]!.enabled.length > 1) return false;
+    return true;
+  };
+
   const cycleCheck = (m: Machine, k: number): void => {
     const key = m.stateKey();
     if (key === null) return;
@@ -294,9 +300,7 @@ export function search(
       return;
     }
     if (k < stack.length) return; // replaying: the execution this prefix came from went on
-    let forced = true;
-    for (let i = j; i < k && forced; i++) if (stack[i]!.enabled.length > 1) forced = false;
-    if (forced) return;
+    if (forcedSince(j, k)) return;
     for (let i = Math.max(j, fixed); i < k; i++) {
       const node = stack[i]!;
       for (const c of node.enabled) {
@@ -319,7 +323,7 @@ export function search(
     pendingKey = key;
     const j = onPath.get(key);
     if (j !== undefined) {
-      for (let i = j; i < k; i++) if (stack[i]!.enabled.length > 1) throw CYCLE;
+      if (!forcedSince(j, k)) throw CYCLE;
       return; // forced: a livelock, on to the step limit
     }
     if (visited.has(key)) throw MERGED;
@@ -489,7 +493,8 @@ export function search(
       }
       if (next >= 0) {
         node.taken = next as Choice;
-        for (let i = k + 1; i < stack.length; i++) onPath.delete(stack[i]!.key);
+        // Only the node that stored a key takes it off the path (a forced cycle meets the same key again).
+        for (let i = k + 1; i < stack.length; i++) if (onPath.get(stack[i]!.key) === i) onPath.delete(stack[i]!.key);
         stack.length = k + 1;
         break;
       }
