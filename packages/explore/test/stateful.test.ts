@@ -58,9 +58,13 @@ describe("stateful search", () => {
    * `k.call`; `symmetric` declares the three interchangeable; `locked: false`
    * leaves the lock out (a lost update).
    */
-  function tasLock(call: boolean, opts: { symmetric?: boolean; locked?: boolean } = {}): Program {
+  function tasLock(call: boolean, opts: { symmetric?: boolean; locked?: boolean; settle?: boolean } = {}): Program {
     function* take(k: KernelContext, l: Cell<number>): Gen<void> {
-      while (!(yield* k.cas(l, 0, 1))) yield* k.spinUntil("l", [l], (tx) => tx.read(l) === 0);
+      for (;;) {
+        if (opts.settle === true) k.settle("try");
+        if (yield* k.cas(l, 0, 1)) return;
+        yield* k.spinUntil("l", [l], (tx) => tx.read(l) === 0);
+      }
     }
     return {
       name: `tas-${call}`,
@@ -98,6 +102,14 @@ describe("stateful search", () => {
     expect(called.stats.exhausted).toBe(true);
     expect([...called.states].sort()).toEqual([...plain.states].sort());
     expect(called.stats.states).toBeLessThan(plain.stats.states);
+  });
+
+  it("k.settle: a spinner between tries is the same thread however many tries failed", () => {
+    const called = finals(factoryOf(tasLock(true)), true, 20_000);
+    const settled = finals(factoryOf(tasLock(true, { settle: true })), true, 20_000);
+    expect(settled.stats.exhausted).toBe(true);
+    expect([...settled.states].sort()).toEqual([...called.states].sort());
+    expect(settled.stats.states).toBeLessThan(called.stats.states);
   });
 
   it("symmetry: interchangeable threads give the same final states as naive DFS from fewer states", () => {

@@ -11,7 +11,10 @@
  * table shared by the whole search (`Histories`) — plus what the machine
  * keeps for it (state, counts, wait, thread-locals, resume value). When a
  * `k.call` returns, the history is the one before the call and the
- * returned value: what happened inside stays inside.
+ * returned value: what happened inside stays inside. Inside a call,
+ * `k.settle(label)` says the rest of the call depends on nothing seen in it
+ * but the label (the head of a retry loop): the history becomes the one
+ * before the call and the label, however many tries came before.
  *
  * What goes in: every cell's value; each cpu's scheduling state (current
  * thread, run queues, queued IPI messages, owed IPIs, interrupt, timeout and

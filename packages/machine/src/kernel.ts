@@ -9,7 +9,7 @@
  * before the thread's next step (crit_exit → splz).
  */
 import type { Cell, Footprint } from "./cell.js";
-import { KernelPanic } from "./errors.js";
+import { KernelPanic, MachineConfigError } from "./errors.js";
 import type { Machine } from "./machine.js";
 import { type Gen, op } from "./ops.js";
 import type { Thread, ThreadLocalKey } from "./thread.js";
@@ -122,10 +122,31 @@ export class KernelContext {
    * returns (thread-locals, cells and extensions are keyed anyway).
    */
   *call<T>(body: Gen<T>): Gen<T> {
-    const mark = this.thread.hist;
+    const t = this.thread;
+    const mark = t.hist;
+    const outer = t.callMark;
+    t.callMark = mark;
     const r = yield* body;
-    this.machine.returned(this.thread, mark, r);
+    t.callMark = outer;
+    this.machine.returned(t, mark, r);
     return r;
+  }
+
+  /**
+   * Declare that from here on the body of the innermost `call` depends on
+   * nothing it has seen inside the call but `label`: stateful search keys
+   * the thread by its history before the call followed by `label`. At the
+   * head of a retry loop whose iterations carry nothing over, every
+   * iteration then leaves the same thread behind, whoever held the lock and
+   * however many tries failed. Not a step. The promise of `call`, and more:
+   * no local the rest of the body reads was set from a value seen before
+   * this point in the call.
+   */
+  settle(label: string): void {
+    if (this.thread.callMark < 0) {
+      throw new MachineConfigError(`settle("${label}"): ${this.thread.name} is not inside k.call`);
+    }
+    this.machine.settled(this.thread, label);
   }
 
   /** `crit_enter`. */

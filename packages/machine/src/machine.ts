@@ -386,6 +386,11 @@ export class Machine implements MachineView {
     if (this.histories !== null) t.hist = this.histories.extend(mark, `=>${this.canon!.value(value)}`);
   }
 
+  /** @internal `KernelContext.settle`: the history is the one at the start of the innermost call, and the label. */
+  settled(t: Thread, label: string): void {
+    if (this.histories !== null) t.hist = this.histories.extend(t.callMark, `~${label}`);
+  }
+
   /** @internal a fresh number for a loop entry (`KernelContext.enterLoop`) */
   loopEntry(): number {
     return ++this.nextLoop;

@@ -107,6 +107,8 @@ export class Thread {
   performed = 0;
   /** @internal interned history of resume values (stateful search; see fingerprint.ts) */
   hist = 0;
+  /** @internal the history at the start of the innermost `KernelContext.call` (−1: not in one) */
+  callMark = -1;
   /**
    * Non-zero while the thread is inside a loop declared loop-invariant
    * (`KernelContext.enterLoop`): a fresh number for each entry.

@@ -4,7 +4,16 @@
  * could do something, and state keys for recognising cycles.
  */
 import { describe, expect, it } from "vitest";
-import { type Choice, createMachine, formatChoice, type Machine, type Strategy } from "../src/index.js";
+import {
+  type Choice,
+  createMachine,
+  formatChoice,
+  type Gen,
+  Histories,
+  type KernelContext,
+  type Machine,
+  type Strategy,
+} from "../src/index.js";
 
 /** Take the first enabled choice of `prefer` (in order), else the first enabled; log every step's choices. */
 function scripted(prefer: readonly string[], seen: string[][]): Strategy {
@@ -156,6 +165,66 @@ describe("state keys", () => {
     // From step 3 on O is done: two flips later F is back where it was then.
     expect(keys[7]).toBe(keys[3]);
     expect(keys[5]).not.toBe(keys[3]); // c differs
+  });
+});
+
+describe("fingerprints of a retry loop", () => {
+  /** A thread that waits for `go` inside k.call, each try a load; fingerprints before each step. */
+  function waiter(settle: boolean): string[] {
+    const keys: string[] = [];
+    const m = createMachine({
+      cpus: 1,
+      maxSteps: 4,
+      strategy: {
+        name: "keys",
+        choose() {
+          keys.push(m.fingerprint());
+          return 0;
+        },
+      },
+    });
+    const go = m.cell("go", 0);
+    function* wait(k: KernelContext): Gen<void> {
+      for (;;) {
+        if (settle) k.settle("try");
+        if ((yield* k.load(go)) !== 0) return;
+      }
+    }
+    m.spawn({
+      cpu: 0,
+      name: "W",
+      *body(k) {
+        yield* k.call(wait(k));
+      },
+    });
+    m.trackStates(new Histories());
+    m.run();
+    return keys;
+  }
+
+  it("with k.settle at the loop head, every failed try leaves the same state", () => {
+    const keys = waiter(true);
+    // The thread is already at its first load before the first choice.
+    expect(keys).toHaveLength(4);
+    expect(new Set(keys).size).toBe(1);
+  });
+
+  it("without it, each try is a new history and a new state", () => {
+    const keys = waiter(false);
+    expect(new Set(keys).size).toBe(4);
+  });
+
+  it("k.settle outside k.call is refused", () => {
+    const m = createMachine({ cpus: 1 });
+    m.spawn({
+      cpu: 0,
+      name: "W",
+      *body(k) {
+        k.settle("try");
+        yield* k.nop("x");
+      },
+    });
+    expect(() => m.run()).toThrow('settle("try"): W is not inside k.call');
   });
 });
 

@@ -26,6 +26,8 @@ export function* spinLockContested(k: KernelContext, s: Spinlock, me: number): G
     return v === 0 ? "(free)" : `held by ${k.machine.thread(v - 1).name}`;
   };
   for (;;) {
+    // Who held the lock and how many tries failed change nothing from here on.
+    k.settle("spin");
     yield op.spin(`spinlock ${s.name}`, [s.word], (tx) => tx.read(s.word) === 0, { describe });
     if ((yield op.cas(s.word, 0, me)) as boolean) break;
   }
