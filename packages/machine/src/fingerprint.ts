@@ -158,7 +158,7 @@ export class Canon {
   registerSetup(roots: readonly unknown[]): void {
     const seen = new Set<object>();
     const walk = (v: unknown, depth: number): void => {
-      if ((typeof v !== "object" && typeof v !== "function") || v === null) return;
+      if ((typeof v !== "object" && typeof v !== "function") || v === null || seen.has(v)) return;
       const o = this.unguard(v);
       if (Array.isArray(o) && o.length === 0) return; // nothing to number (a hash table's empty buckets)
       if (seen.has(o) || o instanceof Cell || o instanceof Thread || this.atom(o) !== undefined) return;

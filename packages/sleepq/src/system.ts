@@ -4,7 +4,11 @@
  */
 import { defineExtension, type Machine, type Thread } from "@kprim/machine";
 import { interlockDiscipline, lostWakeup } from "./detectors.js";
-import { HASH_BUCKETS, IDENT_BASE, type Ident, type SleepCondition, type SleepHash } from "./hash.js";
+import { HASH_BUCKETS, IDENT_BASE, type Ident, NO_SLEEPERS, type SleepCondition, type SleepHash } from "./hash.js";
+
+// Made once: a machine is built per execution.
+const MASK_NAMES = Array.from({ length: HASH_BUCKETS }, (_, b) => `slpque_cpumask[${b}]`);
+const MASK_CELL = { code: "cpumask" } as const;
 
 export const SLEEP_HASH = defineExtension<SleepHash>(
   "sleepq",
@@ -12,13 +16,11 @@ export const SLEEP_HASH = defineExtension<SleepHash>(
     const h: SleepHash = {
       machine: m,
       queues: m.cpus.map((c) =>
-        m.cell<Thread[][]>(
-          `tsleep_hash${c.index}`,
-          Array.from({ length: HASH_BUCKETS }, () => []),
-          { cpu: c.index },
-        ),
+        m.cell<Thread[][]>(`tsleep_hash${c.index}`, new Array<Thread[]>(HASH_BUCKETS).fill(NO_SLEEPERS), {
+          cpu: c.index,
+        }),
       ),
-      masks: Array.from({ length: HASH_BUCKETS }, (_, b) => m.cell(`slpque_cpumask[${b}]`, 0, { code: "cpumask" })),
+      masks: MASK_NAMES.map((name) => m.cell(name, 0, MASK_CELL)),
       idents: new Map(),
       conditions: new Map(),
       form: "chain",

@@ -19,7 +19,7 @@
  */
 import { type Gen, type KernelContext, type Thread, type Tx } from "@kprim/machine";
 import { EWOULDBLOCK } from "./errno.js";
-import { bucketOf, type Ident, type SleepHash, sleepState } from "./hash.js";
+import { bucketOf, bucketToChange, type Ident, type SleepHash, sleepState } from "./hash.js";
 import { sleepHash } from "./system.js";
 
 export interface TsleepFlags {
@@ -36,7 +36,7 @@ export function* tsleep(k: KernelContext, ident: Ident, flags: TsleepFlags, wmes
   const mask = h.masks[b]!;
   k.critEnter();
   yield* k.atomic(`tsleep ${ident.name}`, { writes: [mask] }, (tx) => {
-    tx.mutate(h.queues[tx.cpu]!)[b]!.push(t);
+    bucketToChange(tx, h, b).push(t);
     st.queued = true;
     st.timedOut = false;
     st.wchan = ident;
@@ -63,7 +63,7 @@ function endtsleep(tx: Tx, h: SleepHash, t: Thread): void {
   const st = sleepState(t);
   if (!st.queued || st.wchan === null) return;
   const b = bucketOf(st.wchan);
-  const q = tx.mutate(h.queues[tx.cpu]!)[b]!;
+  const q = bucketToChange(tx, h, b);
   q.splice(q.indexOf(t), 1);
   st.queued = false;
   st.timedOut = true;

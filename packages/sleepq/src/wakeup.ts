@@ -17,7 +17,7 @@
  * scheduled. Runs inside one atomic step (or one IPI handler) per cpu.
  */
 import { type Gen, type KernelContext, maskHas, maskNextAfter, type Tx } from "@kprim/machine";
-import { bucketOf, type Ident, type SleepHash, sleepState } from "./hash.js";
+import { bucketOf, bucketToChange, type Ident, type SleepHash, sleepState } from "./hash.js";
 import { sleepHash } from "./system.js";
 
 interface WakeMode {
@@ -49,7 +49,7 @@ function* startWakeup(k: KernelContext, ident: Ident, one: boolean): Gen<void> {
 export function wakeupHere(tx: Tx, h: SleepHash, ident: Ident, mode: WakeMode): void {
   const b = bucketOf(ident);
   const maskCell = h.masks[b]!;
-  const q = tx.mutate(h.queues[tx.cpu]!)[b]!;
+  const q = bucketToChange(tx, h, b);
   let woke = false;
   for (let i = 0; i < q.length;) {
     const t = q[i]!;
