@@ -240,7 +240,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     .argument("<scenario>", "a scenario name (kprim list)");
   variantOptions(explore);
   explore
-    .option("--strategy <name>", "dpor or stateful (exhaustive), pct or random", "dpor")
+    .option("--strategy <name>", "dpor or stateful (exhaustive), pct, random or a plugin's (sampling)", "dpor")
     .option(
       "--signal <sig>",
       "the target: failure, any, console:<text>, panic[:<text>], violation:<detector>, deadlock",
@@ -248,7 +248,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     )
     .option(
       "--schedules <n>",
-      "random/pct: runs (default 1000); dpor: at most this many executions (default 100000); stateful: states (default 1000000)",
+      "random/pct/plugin strategy: runs (default 1000); dpor: at most this many executions (default 100000); stateful: states (default 1000000)",
       intArg(1),
     )
     .option("--bound <p>", "dpor: explore only schedules with at most p preemptions", intArg(0))
@@ -257,7 +257,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
       "--symmetry",
       "stateful: explore a state and its mirror images once, over threads the scenario declares interchangeable",
     )
-    .option("--seed <n>", "random/pct seed", intArg(0), 1)
+    .option("--seed <n>", "random/pct/plugin strategy seed", intArg(0), 1)
     .option("--workers <w>", "random/pct: worker threads", intArg(1, 64), 1)
     .option("--time-limit <seconds>", "stop after this long and report what was explored", secondsArg)
     .option("--max-steps <n>", "an execution that takes more steps ends with step-limit", intArg(1), DEFAULT_MAX_STEPS)

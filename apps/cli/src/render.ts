@@ -1,6 +1,7 @@
 /** Human-readable reports (the --json forms are the report objects themselves). */
 import Table from "cli-table3";
 import type { CompareReport, DemoReport, ExploreReport, ListReport, RunHeader, RunReport } from "./jobs/reports.js";
+import { EXPLORE_STRATEGIES, RUN_STRATEGIES } from "./jobs/strategies.js";
 import type { Out } from "./out.js";
 
 const pairs = (r: Readonly<Record<string, string>>): string =>
@@ -40,9 +41,9 @@ export function renderList(out: Out, r: ListReport): void {
   out.line(
     `interlocks: ${r.interlocks.map((i) => (i.source === "built-in" ? i.name : `${i.name} (plugin ${i.source})`)).join(", ")}`,
   );
-  out.line(
-    `run strategies: ${r.strategies.map((s) => (s.source === "built-in" ? s.name : `${s.name} (plugin ${s.source})`)).join(", ")}`,
-  );
+  const plugins = r.strategies.filter((s) => s.source !== "built-in").map((s) => `${s.name} (plugin ${s.source})`);
+  out.line(`run strategies: ${[...RUN_STRATEGIES, ...plugins].join(", ")}`);
+  out.line(`explore strategies: ${[...EXPLORE_STRATEGIES, ...plugins].join(", ")}`);
 }
 
 export function renderRun(out: Out, r: RunReport): void {

@@ -21,6 +21,7 @@ describe.concurrent("plugins", () => {
     const text = await kprim(["list", "--plugin", wrapped]);
     expect(text.stdout).toMatch(/^interlocks: token, spin, spin-naive, wrapped-naive \(plugin wrapped\)$/m);
     expect(text.stdout).toMatch(/^run strategies: random, pct, timed, rr, lowest-first \(plugin wrapped\)$/m);
+    expect(text.stdout).toMatch(/^explore strategies: dpor, stateful, pct, random, lowest-first \(plugin wrapped\)$/m);
     const run = await kprim([
       "run",
       "lockmgr-lost-wakeup",
@@ -35,6 +36,26 @@ describe.concurrent("plugins", () => {
     const j = JSON.parse(run.stdout) as { strategy: string; options: { interlock: string }; outcome: { kind: string } };
     expect([j.strategy, j.options.interlock]).toEqual(["lowest-first(seed=1)", "wrapped-naive"]);
     expect(run.code).toBe(j.outcome.kind === "ok" ? 0 : 1);
+  });
+
+  it("explore samples with a plugin strategy (one thread; --workers is refused)", async () => {
+    const args = ["explore", "lockmgr-lost-wakeup", "--plugin", wrapped, "--strategy", "lowest-first"];
+    const r = await kprim([...args, "--schedules", "5", "--json"]);
+    const j = JSON.parse(r.stdout) as { mode: string; verdict: string; executions: number };
+    expect(j.mode).toBe("lowest-first(seed=1, runs=5)");
+    // Always the first choice: every run is the same schedule, so one verdict for all five.
+    expect(j.executions).toBe(j.verdict === "found" ? 1 : 5);
+    expect(r.code).toBe(j.verdict === "found" ? 1 : 0);
+    expect(expectUsageError(await kprim([...args, "--workers", "2"]))).toBe(
+      "kprim: --workers applies to random and pct sampling; plugin strategy lowest-first runs on one thread",
+    );
+    expect(
+      expectUsageError(
+        await kprim(["explore", "lockmgr-lost-wakeup", "--strategy", "lowest-frist", "--plugin", wrapped]),
+      ),
+    ).toBe(
+      'kprim: unknown explore strategy "lowest-frist" (did you mean "lowest-first"?); strategies: dpor, stateful, pct, random, lowest-first',
+    );
   });
 
   it("a plugin interlock finds the lost wakeup; its replay command carries --plugin and reproduces it", async () => {

@@ -157,6 +157,8 @@ export function describeMode(m: Mode): string {
       return `random(seed=${m.seed}, runs=${m.runs})`;
     case "pct":
       return `pct(seed=${m.seed}, runs=${m.runs}, d=${m.depth}${m.steps !== undefined ? `, steps=${m.steps}` : ""})`;
+    case "strategy":
+      return `${m.name}(seed=${m.seed}, runs=${m.runs})`;
     case "dfs":
     case "dpor": {
       const opts = [
@@ -191,6 +193,11 @@ function checkMode(m: Mode): void {
       nat(m.seed, "seed");
       nat(m.depth, "depth", 1);
       nat(m.steps, "steps", 1);
+      return;
+    case "strategy":
+      nat(m.runs, "runs", 1);
+      nat(m.seed, "seed");
+      if (typeof m.make !== "function") throw new ExploreConfigError(`strategy ${m.name}: make must be a function`);
       return;
     case "dfs":
     case "dpor":
@@ -252,7 +259,8 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
 
   switch (mode.kind) {
     case "random":
-    case "pct": {
+    case "pct":
+    case "strategy": {
       const steps = mode.kind === "pct" ? (mode.steps ?? estimateSteps(factory, maxSteps, opts.prefix)) : 0;
       const ctx = { maxSteps, target, detectors, ...(opts.prefix ? { prefix: opts.prefix } : {}) };
       for (let i = 0; i < mode.runs; i++) {

@@ -94,6 +94,11 @@ export async function exploreParallel(spec: FactorySpec, opts: ParallelOptions):
     throw new ExploreConfigError(`slice must be an integer ≥ 1, not ${String(sliceSize)}`);
   }
   const mode = opts.mode;
+  if (mode.kind === "strategy") {
+    throw new ExploreConfigError(
+      `strategy ${mode.name}: a strategy given as a function cannot be sent to worker threads; run it on one thread`,
+    );
+  }
   if (!Number.isInteger(mode.runs) || mode.runs < 1) {
     throw new ExploreConfigError(`${mode.kind}: runs must be an integer ≥ 1, not ${String(mode.runs)}`);
   }

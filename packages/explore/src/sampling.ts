@@ -1,5 +1,5 @@
 /**
- * Sampling runs: seeded random and PCT executions, one at a time by index.
+ * Sampling runs: seeded random, PCT or a given strategy's executions, one at a time by index.
  * Run i depends only on (mode, i), so a serial loop and worker threads taking
  * slices of the indices produce the same records.
  */
@@ -21,6 +21,14 @@ export type SamplingMode =
       readonly depth: number;
       /** Expected steps per run; estimated from one round-robin run when absent. */
       readonly steps?: number;
+    }
+  | {
+      /** A strategy made from a seed (a plugin's): run i uses the seed derived from (seed, i), as random does. */
+      readonly kind: "strategy";
+      readonly name: string;
+      readonly make: (seed: number) => Strategy;
+      readonly seed: number;
+      readonly runs: number;
     };
 
 export interface SampleContext {
@@ -38,6 +46,8 @@ export function sampleStrategy(mode: SamplingMode, i: number, steps: number): St
       return random({ seed });
     case "pct":
       return pct({ seed, depth: mode.depth, steps });
+    case "strategy":
+      return mode.make(seed);
     default: {
       const never: never = mode;
       throw new Error(String(never));

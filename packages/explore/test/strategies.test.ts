@@ -1,6 +1,14 @@
 import { type Choice, type MachineView, random, roundRobin, type Strategy } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
-import { isPreemption, pct, runOnce, withDelayBound, withPreemptionBound } from "../src/index.js";
+import {
+  explore,
+  exploreParallel,
+  isPreemption,
+  pct,
+  runOnce,
+  withDelayBound,
+  withPreemptionBound,
+} from "../src/index.js";
 import { factoryOf, lastzero, lostUpdate } from "../src/examples.js";
 
 /** Wrap a strategy and record each decision with what was enabled. */
@@ -104,5 +112,45 @@ describe("bounding wrappers", () => {
     const zero = probe(withDelayBound({ delays: 0, seed: 1, rate: 1 })(roundRobin()));
     runOnce(f, { strategy: zero.strategy, maxSteps: 1000 });
     expect(zero.log.map((x) => x.chosen)).toEqual(base.log.map((x) => x.chosen));
+  });
+});
+
+describe("a strategy given by the caller (a plugin's)", () => {
+  it("is sampled like random: run i gets the seed derived from (seed, i), so random's own factory gives random's result", () => {
+    const f = factoryOf(lostUpdate(3));
+    const opts = { target: "failure", stopOnFound: false, shrink: false } as const;
+    const own = explore(f, { ...opts, mode: { kind: "random", seed: 7, runs: 300 } });
+    const seeds: number[] = [];
+    const given = explore(f, {
+      ...opts,
+      mode: {
+        kind: "strategy",
+        name: "my-random",
+        seed: 7,
+        runs: 300,
+        make: (seed) => {
+          seeds.push(seed);
+          return random({ seed });
+        },
+      },
+    });
+    expect(given.mode).toBe("my-random(seed=7, runs=300)");
+    expect(seeds).toHaveLength(300);
+    expect(new Set(seeds).size).toBe(300);
+    expect(given.outcomes).toEqual(own.outcomes);
+    expect(given.outcomes.violation).toBeGreaterThan(0);
+    if (given.kind !== "found" || own.kind !== "found") throw new Error("both must find the lost update");
+    expect([given.schedule, given.executionsToFound]).toEqual([own.schedule, own.executionsToFound]);
+  });
+
+  it("cannot be sent to worker threads: a one-line error", async () => {
+    await expect(
+      exploreParallel(
+        { module: "unused", export: "unused", args: null },
+        { mode: { kind: "strategy", name: "mine", seed: 1, runs: 10, make: () => roundRobin() }, workers: 2 },
+      ),
+    ).rejects.toThrow(
+      "strategy mine: a strategy given as a function cannot be sent to worker threads; run it on one thread",
+    );
   });
 });

@@ -8,7 +8,7 @@
  *     name: "mtx",
  *     interlocks: { mtx: mtxInterlock },      // chosen with --interlock mtx
  *     scenarios: [mtxLostWakeup],             // join the catalogue
- *     strategies: { "cpu0-first": (o) => … }, // kprim run --strategy cpu0-first
+ *     strategies: { "cpu0-first": (o) => … }, // kprim run/explore --strategy cpu0-first
  *     detectors: { "mtx-owner": () => … },    // installed on every machine
  *     layers: { sleepq: mySleepq },           // replace one layer of the Kernel
  *   });

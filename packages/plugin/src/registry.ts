@@ -40,6 +40,7 @@ export const RESERVED_STRATEGIES: readonly string[] = Object.freeze([
   "dpor",
   "dfs",
   "iterative",
+  "stateful",
 ]);
 
 /** A plugin with where it came from (a module specifier, or a label for one given inline). */

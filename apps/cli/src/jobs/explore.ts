@@ -2,7 +2,8 @@
  * `explore`: search a scenario's schedules for a signal — exhaustively with
  * DPOR (optionally under a preemption bound) or stateful DFS (states stored
  * and merged across executions), or by seeded random or PCT
- * sampling (optionally on several worker threads). Stops between executions
+ * sampling (optionally on several worker threads) or a plugin's strategy
+ * (seeded like random, one thread). Stops between executions
  * when the main thread asks (Ctrl-C, time limit) and reports what ran.
  */
 import {
@@ -20,14 +21,17 @@ import type { ExploreJob } from "../worker/protocol.js";
 import type { JobContext } from "./context.js";
 import type { ExploreReport } from "./reports.js";
 import { header } from "./run.js";
+import { EXPLORE_STRATEGIES } from "./strategies.js";
 
-export const EXPLORE_STRATEGIES = ["dpor", "stateful", "pct", "random"] as const;
 export const DEFAULT_SAMPLES = 1000;
 export const DEFAULT_DPOR_BUDGET = 100_000;
 export const DEFAULT_STATE_BUDGET = 1_000_000;
 
-function mode(job: ExploreJob): { mode: Mode; budget: number } {
-  const sampling = job.strategy === "random" || job.strategy === "pct";
+function mode(ctx: JobContext, job: ExploreJob): { mode: Mode; budget: number } {
+  const plugin = (EXPLORE_STRATEGIES as readonly string[]).includes(job.strategy)
+    ? undefined
+    : ctx.registry.strategy(job.strategy);
+  const sampling = job.strategy === "random" || job.strategy === "pct" || plugin !== undefined;
   if (job.bound !== undefined && sampling) {
     throw new UsageError(`--bound is a preemption bound for dpor; ${job.strategy} takes --schedules and --seed`);
   }
@@ -40,6 +44,11 @@ function mode(job: ExploreJob): { mode: Mode; budget: number } {
   }
   if (job.workers > 1 && !sampling) {
     throw new UsageError("--workers applies to random and pct sampling; exhaustive searches run on one thread");
+  }
+  if (job.workers > 1 && plugin !== undefined) {
+    throw new UsageError(
+      `--workers applies to random and pct sampling; plugin strategy ${job.strategy} runs on one thread`,
+    );
   }
   switch (job.strategy) {
     case "dpor":
@@ -63,9 +72,15 @@ function mode(job: ExploreJob): { mode: Mode; budget: number } {
         budget: job.schedules ?? DEFAULT_SAMPLES,
       };
     default: {
-      const near = nearest(job.strategy, EXPLORE_STRATEGIES);
+      if (plugin !== undefined) {
+        const runs = job.schedules ?? DEFAULT_SAMPLES;
+        const make = (seed: number) => plugin({ seed });
+        return { mode: { kind: "strategy", name: job.strategy, make, seed: job.seed, runs }, budget: runs };
+      }
+      const names = [...EXPLORE_STRATEGIES, ...ctx.registry.strategies.map((s) => s.name)];
+      const near = nearest(job.strategy, names);
       throw new UsageError(
-        `unknown explore strategy "${job.strategy}"${near ? ` (did you mean "${near}"?)` : ""}; strategies: ${EXPLORE_STRATEGIES.join(", ")}`,
+        `unknown explore strategy "${job.strategy}"${near ? ` (did you mean "${near}"?)` : ""}; strategies: ${names.join(", ")}`,
       );
     }
   }
@@ -73,7 +88,7 @@ function mode(job: ExploreJob): { mode: Mode; budget: number } {
 
 export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<ExploreReport> {
   const signal = parseSignal(job.signal);
-  const { mode: m, budget } = mode(job);
+  const { mode: m, budget } = mode(ctx, job);
   const p = ctx.prepare(job.spec);
   const opts: Omit<ExploreOptions, "mode"> = {
     target: signal,

@@ -3,7 +3,7 @@ import { describeParam, type ParamSpec } from "@kprim/machine";
 import { matrix, VARIANT_NAMES } from "@kprim/scenarios";
 import type { JobContext } from "./context.js";
 import type { ListReport } from "./reports.js";
-import { RUN_STRATEGIES } from "./run.js";
+import { RUN_STRATEGIES } from "./strategies.js";
 
 export function listJob(ctx: JobContext): ListReport {
   const reg = ctx.registry;

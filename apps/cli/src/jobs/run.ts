@@ -23,8 +23,7 @@ import { UsageError } from "../errors.js";
 import type { ReplayJob, RunJob, RunSpec, TraceFormat } from "../worker/protocol.js";
 import type { JobContext } from "./context.js";
 import type { RunHeader, RunReport } from "./reports.js";
-
-export const RUN_STRATEGIES = ["random", "pct", "timed", "rr"] as const;
+import { RUN_STRATEGIES } from "./strategies.js";
 
 /** Prepare a run, taking `--cpus` as the scenario's `cpus` parameter when it has one. */
 export function prepareRun(ctx: JobContext, spec: RunSpec, cpus: number | undefined): Prepared {
