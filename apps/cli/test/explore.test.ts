@@ -179,6 +179,16 @@ describe.concurrent("the watchdog", () => {
     );
   });
 
+  it("a plugin strategy that never chooses ends `run` and `explore` with exit 2 naming it", async () => {
+    const msg =
+      'kprim: watchdog: strategy "never-chooses" ran 1 s without choosing a step (choose must return); stopped';
+    const run = await kprim(["run", "lost-wakeup", ...plugin, "--strategy", "never-chooses"], { timeoutMs: 30_000 });
+    expect(expectUsageError(run)).toBe(msg);
+    const ex = await kprim(["explore", "lost-wakeup", ...plugin, "--strategy", "never-chooses"], { timeoutMs: 30_000 });
+    expect(ex.code).toBe(2);
+    expect(ex.stderr.trim().split("\n").at(-1)).toBe(msg);
+  });
+
   it("and `explore` on worker threads the same way", async () => {
     const r = await kprim(["explore", "never-yields", ...plugin, "--strategy", "random", "--workers", "2"], {
       timeoutMs: 30_000,

@@ -91,7 +91,9 @@ export function runInWorker<T>(
         const secs = opts.quietMs / 1000;
         fail(
           new UsageError(
-            `watchdog: thread "${stuck.thread}" on cpu${stuck.cpu} ran ${secs} s without yielding a step (a thread body must yield at every step); stopped`,
+            stuck.kind === "body"
+              ? `watchdog: thread "${stuck.thread}" on cpu${stuck.cpu} ran ${secs} s without yielding a step (a thread body must yield at every step); stopped`
+              : `watchdog: strategy "${stuck.strategy}" ran ${secs} s without choosing a step (choose must return); stopped`,
           ),
         );
       }

@@ -6,11 +6,13 @@
  *
  *   ints 0..15   control: the stop request, explore progress
  *   regions      one per writing thread (the worker, and the workers of a
- *                parallel exploration): a resume counter, whether a thread
- *                body is running, and the name and cpu of that thread
+ *                parallel exploration): a counter of resumes and choices,
+ *                whether a thread body or the strategy is running, the name
+ *                and cpu of that thread, and the strategy's name
  *
  * so the main thread can draw progress, ask an exploration to stop between
- * executions, and notice a thread body that never yields (watchdog.ts).
+ * executions, and notice a thread body that never yields or a strategy that
+ * never chooses (watchdog.ts).
  */
 export type StopReason = "interrupted" | "time-limit";
 
@@ -24,8 +26,11 @@ export const CTRL = {
 export const HEADER_INTS = 16;
 export const REGIONS = 8;
 export const REGION_INTS = 32;
-/** Offsets inside a region (in ints). */
-export const R = { counter: 0, inBody: 1, cpu: 2, nameLen: 3, name: 4 } as const;
+/** What a region's `inBody` says is running. */
+export const RUNNING = { nothing: 0, body: 1, strategy: 2 } as const;
+/** Offsets inside a region (in ints): the strategy's name (up to 32 bytes), then the thread's. */
+export const R = { counter: 0, inBody: 1, cpu: 2, nameLen: 3, strategyLen: 4, strategy: 5, name: 13 } as const;
+export const STRATEGY_BYTES = (R.name - R.strategy) * 4;
 export const NAME_BYTES = (REGION_INTS - R.name) * 4;
 
 export function newShared(): SharedArrayBuffer {

@@ -1,23 +1,26 @@
 /**
  * The watchdog. The machine is synchronous: a thread body stuck in a JS
- * loop between two yields cannot be interrupted from inside the run. So runs
- * happen in a worker thread, and every machine there reports into its
- * thread's region of the shared buffer (protocol.ts):
+ * loop between two yields — or a strategy (a plugin's) stuck in `choose` —
+ * cannot be interrupted from inside the run. So runs happen in a worker
+ * thread, and every machine there reports into its thread's region of the
+ * shared buffer (protocol.ts):
  *
  * - before a thread's code runs (the machine's `onResume` hook): bump the
  *   counter, mark a body running, and — when the thread changed — write its
  *   name and cpu;
- * - at the next step boundary (the strategy is asked) and at the run's end:
- *   mark no body running.
+ * - while the strategy chooses: bump the counter, mark the strategy running
+ *   (its name is written when the machine is built), and mark nothing
+ *   running once it has chosen; at the run's end, nothing running.
  *
- * The main thread polls: a region whose body has been running with an
- * unchanged counter for the quiet period is a thread that never yields; it
- * terminates the worker and names the thread. Cost per step: a few integer
- * writes to the shared buffer (measured in the CLI README).
+ * The main thread polls: a region whose body or strategy has been running
+ * with an unchanged counter for the quiet period is stuck; it terminates the
+ * worker and names the thread or the strategy. Cost per step: a few integer
+ * writes to the shared buffer (measured in the CLI README). A plugin's
+ * detector stuck in its hook is not watched.
  */
 import { threadId } from "node:worker_threads";
 import type { Machine, Strategy } from "@kprim/machine";
-import { HEADER_INTS, NAME_BYTES, R, REGION_INTS, REGIONS } from "./protocol.js";
+import { HEADER_INTS, NAME_BYTES, R, REGION_INTS, REGIONS, RUNNING, STRATEGY_BYTES } from "./protocol.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -27,25 +30,36 @@ export class WatchdogWriter {
   private readonly i32: Int32Array;
   private readonly bytes: Uint8Array;
   private readonly base: number;
+  private readonly strategyBytes: Uint8Array;
+  private strategyName = "";
 
   constructor(shared: SharedArrayBuffer) {
     this.i32 = new Int32Array(shared);
     this.base = HEADER_INTS + (threadId % REGIONS) * REGION_INTS;
     this.bytes = new Uint8Array(shared, (this.base + R.name) * 4, NAME_BYTES);
+    this.strategyBytes = new Uint8Array(shared, (this.base + R.strategy) * 4, STRATEGY_BYTES);
   }
 
-  /** Mark each step boundary and the run's end (no thread body running then). */
+  /** Mark the strategy running while it chooses, and nothing running between steps and at the run's end. */
   wrap(strategy: Strategy): Strategy {
     const i32 = this.i32;
     const at = this.base + R.inBody;
+    const counter = this.base + R.counter;
+    if (strategy.name !== this.strategyName) {
+      this.strategyName = strategy.name;
+      i32[this.base + R.strategyLen] = encoder.encodeInto(strategy.name, this.strategyBytes).written;
+    }
     return {
       name: strategy.name,
       choose(choices, view) {
-        i32[at] = 0;
-        return strategy.choose(choices, view);
+        i32[counter] = (i32[counter]! + 1) | 0;
+        i32[at] = RUNNING.strategy;
+        const i = strategy.choose(choices, view);
+        i32[at] = RUNNING.nothing;
+        return i;
       },
       end(view) {
-        i32[at] = 0;
+        i32[at] = RUNNING.nothing;
         strategy.end?.(view);
       },
     };
@@ -67,18 +81,18 @@ export class WatchdogWriter {
           i32[base + R.nameLen] = written;
           i32[base + R.cpu] = t.cpu;
         }
-        i32[base + R.inBody] = 1;
+        i32[base + R.inBody] = RUNNING.body;
       },
     });
   }
 }
 
-export interface Stuck {
-  readonly thread: string;
-  readonly cpu: number;
-}
+/** A thread body that has not yielded, or a strategy that has not chosen. */
+export type Stuck =
+  | { readonly kind: "body"; readonly thread: string; readonly cpu: number }
+  | { readonly kind: "strategy"; readonly strategy: string };
 
-/** Main side: poll the regions; `check` returns the stuck thread once one has been quiet for `quietMs`. */
+/** Main side: poll the regions; `check` returns what is stuck once it has been quiet for `quietMs`. */
 export class WatchdogReader {
   private readonly i32: Int32Array;
   private readonly shared: SharedArrayBuffer;
@@ -96,17 +110,22 @@ export class WatchdogReader {
       const counter = Atomics.load(this.i32, base + R.counter);
       const inBody = Atomics.load(this.i32, base + R.inBody);
       const s = this.seen[r]!;
-      if (counter !== s.counter || inBody === 0) {
+      if (counter !== s.counter || inBody === RUNNING.nothing) {
         s.counter = counter;
         s.since = now;
         continue;
       }
       if (now - s.since >= quietMs) {
-        const len = Atomics.load(this.i32, base + R.nameLen);
-        const name = new Uint8Array(this.shared, (base + R.name) * 4, len).slice();
-        return { thread: decoder.decode(name), cpu: Atomics.load(this.i32, base + R.cpu) };
+        if (inBody === RUNNING.strategy)
+          return { kind: "strategy", strategy: this.text(base, R.strategy, R.strategyLen) };
+        return { kind: "body", thread: this.text(base, R.name, R.nameLen), cpu: Atomics.load(this.i32, base + R.cpu) };
       }
     }
     return null;
+  }
+
+  private text(base: number, at: number, len: number): string {
+    const n = Atomics.load(this.i32, base + len);
+    return decoder.decode(new Uint8Array(this.shared, (base + at) * 4, n).slice());
   }
 }
