@@ -129,7 +129,11 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     opts: { interruptible?: boolean; timeLimitMs?: number; json?: boolean } = {},
   ): Promise<T> => {
     const g = globals(cmd);
-    const bar = progress(out.stderr, out.tty, j.kind === "explore");
+    const bar = progress(
+      out.stderr,
+      out.tty,
+      j.kind === "explore" ? "execution" : j.kind === "compare" ? "variant" : null,
+    );
     try {
       const r = await runInWorker<T>(
         { job: j, plugins: g.plugin ?? [], cwd: userCwd() },
@@ -381,14 +385,19 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
         o: VariantFlags & { variants?: string[]; runs: number; json?: boolean },
         cmd: Command,
       ) => {
-        const r = await job<CompareReport>(cmd, {
-          kind: "compare",
-          spec: runSpec(scenario, o),
-          ...(o.variants !== undefined ? { variants: o.variants } : {}),
-          runs: o.runs,
-        });
+        const r = await job<CompareReport>(
+          cmd,
+          {
+            kind: "compare",
+            spec: runSpec(scenario, o),
+            ...(o.variants !== undefined ? { variants: o.variants } : {}),
+            runs: o.runs,
+          },
+          { interruptible: true },
+        );
         print(o.json, r, () => renderCompare(out, r));
-        setExit(r.rows.every((row) => row.matches !== false) ? 0 : 1);
+        // A partial comparison has not checked every verdict.
+        setExit(r.stopped === null && r.rows.every((row) => row.matches !== false) ? 0 : 1);
       },
     );
 

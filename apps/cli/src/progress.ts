@@ -1,7 +1,7 @@
 /**
- * Explore progress on stderr: a bar on a terminal (cli-progress), plain
- * lines every few seconds otherwise. Presentation only: nothing here feeds
- * back into a run.
+ * Progress on stderr — executions of `explore`, variants of `compare`: a bar
+ * on a terminal (cli-progress), plain lines every few seconds otherwise.
+ * Presentation only: nothing here feeds back into a run.
  */
 import cliProgress from "cli-progress";
 import type { StopReason } from "./worker/protocol.js";
@@ -15,14 +15,18 @@ export interface Progress {
 
 const PLAIN_EVERY_MS = 2000;
 
-export function progress(stderr: NodeJS.WriteStream, tty: boolean, enabled: boolean): Progress {
-  if (!enabled) return { start() {}, tick() {}, stopRequested() {}, stop() {} };
+/** `unit`: what is counted (null: no progress) — explore's executions (its total a budget) or compare's variants. */
+export function progress(stderr: NodeJS.WriteStream, tty: boolean, unit: "execution" | "variant" | null): Progress {
+  if (unit === null) return { start() {}, tick() {}, stopRequested() {}, stop() {} };
+  const write = (s: string): void => void stderr.write(`${s}\n`);
+  const verb = unit === "variant" ? "comparing" : "exploring";
+  const count = (n: number, t: number | null): string =>
+    unit === "variant" ? `${n} of ${t} variants done` : `${n} executions${t !== null ? ` of at most ${t}` : ""}`;
   let bar: cliProgress.SingleBar | null = null;
   let last = 0;
   let label = "";
   let total: number | null = null;
   let lastCount = 0;
-  const write = (s: string): void => void stderr.write(`${s}\n`);
   return {
     start(l, t) {
       label = l;
@@ -32,7 +36,9 @@ export function progress(stderr: NodeJS.WriteStream, tty: boolean, enabled: bool
           {
             stream: stderr,
             format:
-              total === null ? `${label} {value} executions` : `${label} [{bar}] {value}/{total} executions (budget)`,
+              total === null
+                ? `${label} {value} ${unit}s`
+                : `${label} [{bar}] {value}/{total} ${unit}s${unit === "execution" ? " (budget)" : ""}`,
             hideCursor: true,
             clearOnComplete: true,
           },
@@ -40,7 +46,8 @@ export function progress(stderr: NodeJS.WriteStream, tty: boolean, enabled: bool
         );
         bar.start(total ?? 0, 0);
       } else {
-        write(`kprim: exploring ${label}${total !== null ? `, budget ${total} executions` : ""}`);
+        const budget = total !== null && unit === "execution" ? `, budget ${total} executions` : "";
+        write(`kprim: ${verb} ${label}${budget}`);
         last = Date.now();
       }
     },
@@ -49,14 +56,14 @@ export function progress(stderr: NodeJS.WriteStream, tty: boolean, enabled: bool
       if (bar) bar.update(n);
       else if (label && Date.now() - last >= PLAIN_EVERY_MS) {
         last = Date.now();
-        write(`kprim: ${n} executions${total !== null ? ` of at most ${total}` : ""}`);
+        write(`kprim: ${count(n, total)}`);
       }
     },
     stopRequested(why) {
       const msg =
         why === "interrupted"
-          ? "kprim: stopping after the current execution (Ctrl-C again to abort)"
-          : `kprim: time limit reached after ${lastCount} executions; stopping`;
+          ? `kprim: stopping after the current ${unit} (Ctrl-C again to abort)`
+          : `kprim: time limit reached after ${lastCount} ${unit}s; stopping`;
       if (bar) bar.stop();
       bar = null;
       label = "";

@@ -133,6 +133,9 @@ export function renderCompare(out: Out, r: CompareReport): void {
     out.line(`${row.variant}${opts ? ` ${opts}` : ""}: ${row.detail}`);
     if (row.replay) out.line(`  replay: ${row.replay}`);
   }
+  if (r.stopped !== null) {
+    out.line(c.yellow(`stopped by Ctrl-C after ${r.rows.length} of ${r.variants} variants (partial result)`));
+  }
 }
 
 export function renderDemo(out: Out, r: DemoReport): void {

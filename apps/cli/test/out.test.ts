@@ -31,7 +31,7 @@ describe("output", () => {
 
   it("progress off a terminal is plain lines on stderr; disabled, it writes nothing", () => {
     const err = stream(false);
-    const p = progress(err, false, true);
+    const p = progress(err, false, "execution");
     p.start("lost-wakeup under SPIN+TI", 1000);
     p.tick(10);
     p.stopRequested("time-limit");
@@ -40,10 +40,21 @@ describe("output", () => {
       "kprim: exploring lost-wakeup under SPIN+TI, budget 1000 executions\nkprim: time limit reached after 10 executions; stopping\n",
     );
     const quiet = stream(false);
-    const q = progress(quiet, false, false);
+    const q = progress(quiet, false, null);
     q.start("x", null);
     q.tick(1);
+    q.stopRequested("interrupted");
     q.stop();
     expect(quiet.text).toBe("");
+  });
+
+  it("compare counts variants, and a stop waits for the current one", () => {
+    const err = stream(false);
+    const p = progress(err, false, "variant");
+    p.start("lockmgr-lost-wakeup under 3 variants", 3);
+    p.stopRequested("interrupted");
+    expect(err.text).toBe(
+      "kprim: comparing lockmgr-lost-wakeup under 3 variants\nkprim: stopping after the current variant (Ctrl-C again to abort)\n",
+    );
   });
 });

@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { expectUsageError, fixture, kprim } from "./run-cli.js";
+import { expectUsageError, fixture, kprim, kprimInterrupted } from "./run-cli.js";
 
 const withConfig = fileURLToPath(new URL("./fixtures/with-config/", import.meta.url));
 const wrapped = fixture("wrapped-interlock.ts");
@@ -20,8 +20,12 @@ describe.concurrent("plugins", () => {
     expect(never).toMatchObject({ source: "wrapped", specId: null });
     const text = await kprim(["list", "--plugin", wrapped]);
     expect(text.stdout).toMatch(/^interlocks: token, spin, spin-naive, wrapped-naive \(plugin wrapped\)$/m);
-    expect(text.stdout).toMatch(/^run strategies: random, pct, timed, rr, lowest-first \(plugin wrapped\)$/m);
-    expect(text.stdout).toMatch(/^explore strategies: dpor, stateful, pct, random, lowest-first \(plugin wrapped\)$/m);
+    expect(text.stdout).toMatch(
+      /^run strategies: random, pct, timed, rr, lowest-first \(plugin wrapped\), never-chooses \(plugin wrapped\)$/m,
+    );
+    expect(text.stdout).toMatch(
+      /^explore strategies: dpor, stateful, pct, random, lowest-first \(plugin wrapped\), never-chooses \(plugin wrapped\)$/m,
+    );
     const run = await kprim([
       "run",
       "lockmgr-lost-wakeup",
@@ -54,7 +58,7 @@ describe.concurrent("plugins", () => {
         await kprim(["explore", "lockmgr-lost-wakeup", "--strategy", "lowest-frist", "--plugin", wrapped]),
       ),
     ).toBe(
-      'kprim: unknown explore strategy "lowest-frist" (did you mean "lowest-first"?); strategies: dpor, stateful, pct, random, lowest-first',
+      'kprim: unknown explore strategy "lowest-frist" (did you mean "lowest-first"?); strategies: dpor, stateful, pct, random, lowest-first, never-chooses',
     );
   });
 
@@ -184,5 +188,19 @@ describe.concurrent("compare", () => {
     expect(expectUsageError(await kprim(["compare", "lost-wakeup", "--variants", "TOK,SPINTI"]))).toContain(
       'unknown variant "SPINTI" (did you mean "SPIN+TI"?)',
     );
+  });
+
+  it("Ctrl-C stops between variants and keeps the rows done (exit 1: not every verdict was checked)", async () => {
+    const r = await kprimInterrupted(
+      ["compare", "lockmgr-lost-wakeup", "--runs", "20000", "--json"],
+      "kprim: comparing lockmgr-lost-wakeup under 3 variants",
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("kprim: stopping after the current variant (Ctrl-C again to abort)");
+    const j = JSON.parse(r.stdout) as { variants: number; stopped: string; rows: { variant: string }[] };
+    expect([j.variants, j.stopped]).toEqual([3, "interrupted"]);
+    // The variant running at Ctrl-C finishes; the ones after it never start.
+    expect(j.rows.length).toBeGreaterThanOrEqual(1);
+    expect(j.rows.length).toBeLessThan(3);
   });
 });

@@ -76,45 +76,59 @@ export function compareJob(ctx: JobContext, job: CompareJob): CompareReport {
   const variants = job.variants ?? (rowVariants.length > 0 ? rowVariants : VARIANT_NAMES);
   // Prepare every variant first: a bad name fails before any exploring.
   const prepared = variants.map((item) => ctx.prepare(variantItem(item, job.spec)));
-  ctx.started(`${base.scenario.name} under ${variants.length} variants`, null);
-  const rows: CompareRow[] = prepared.map((p): CompareRow => {
-    // The variant's rows, with the options given on the command line (an item's interlock stands in for the variant's).
-    const row = rowFor(matrix.rows, specId, p.variant, job.spec.options);
-    const measured = { runs: job.runs, warningsPer10k: warnings(ctx, p, job.runs), ...costs(ctx, p) };
-    if (row !== undefined) {
-      const c = check(ctx, p, row);
-      return {
-        variant: p.variant,
-        options: p.header.options,
-        verdict: c.shown,
-        signal: row.signal,
-        expected: row.expect,
-        matches: c.verdict.holds,
-        detail: c.summary,
-        schedulesToFailure: c.executionsToFound,
-        replay: c.found ? ctx.replayCommand(p.scenario.name, c.found.shrunk) : null,
-        ...measured,
-      };
-    }
-    const r = explore(ctx.factory(p), { mode: { kind: "dpor" }, maxExecutions: NO_ROW_BUDGET, maxSteps: 20_000 });
-    const found = r.kind === "found";
-    if (found) replaySchedule(ctx.factory(p), r.shrunk); // the replay handle reproduces (throws if not)
+  ctx.started(`${base.scenario.name} under ${variants.length} variants`, prepared.length);
+  // Ctrl-C stops between variants: the rows done so far are the (partial) result.
+  const rows: CompareRow[] = [];
+  for (const p of prepared) {
+    if (ctx.stopRequested() !== null) break;
+    rows.push(compareRow(ctx, job, p, specId));
+    ctx.progress(rows.length);
+  }
+  return {
+    scenario: base.scenario.name,
+    specId,
+    rows,
+    variants: prepared.length,
+    stopped: rows.length < prepared.length ? ctx.stopRequested() : null,
+  };
+}
+
+function compareRow(ctx: JobContext, job: CompareJob, p: Prepared, specId: string | null): CompareRow {
+  // The variant's rows, with the options given on the command line (an item's interlock stands in for the variant's).
+  const row = rowFor(matrix.rows, specId, p.variant, job.spec.options);
+  const measured = { runs: job.runs, warningsPer10k: warnings(ctx, p, job.runs), ...costs(ctx, p) };
+  if (row !== undefined) {
+    const c = check(ctx, p, row);
     return {
       variant: p.variant,
       options: p.header.options,
-      verdict: r.kind,
-      signal: r.signal,
-      expected: null,
-      matches: null,
-      detail: found
-        ? `${r.failure} (${r.mode})`
-        : r.exhausted
-          ? `exhausted in ${r.executions} executions, no failure`
-          : `no failure in ${r.executions} executions (not exhausted)`,
-      schedulesToFailure: found ? r.executionsToFound : null,
-      replay: found ? ctx.replayCommand(p.scenario.name, r.shrunk) : null,
+      verdict: c.shown,
+      signal: row.signal,
+      expected: row.expect,
+      matches: c.verdict.holds,
+      detail: c.summary,
+      schedulesToFailure: c.executionsToFound,
+      replay: c.found ? ctx.replayCommand(p.scenario.name, c.found.shrunk) : null,
       ...measured,
     };
-  });
-  return { scenario: base.scenario.name, specId, rows };
+  }
+  const r = explore(ctx.factory(p), { mode: { kind: "dpor" }, maxExecutions: NO_ROW_BUDGET, maxSteps: 20_000 });
+  const found = r.kind === "found";
+  if (found) replaySchedule(ctx.factory(p), r.shrunk); // the replay handle reproduces (throws if not)
+  return {
+    variant: p.variant,
+    options: p.header.options,
+    verdict: r.kind,
+    signal: r.signal,
+    expected: null,
+    matches: null,
+    detail: found
+      ? `${r.failure} (${r.mode})`
+      : r.exhausted
+        ? `exhausted in ${r.executions} executions, no failure`
+        : `no failure in ${r.executions} executions (not exhausted)`,
+    schedulesToFailure: found ? r.executionsToFound : null,
+    replay: found ? ctx.replayCommand(p.scenario.name, r.shrunk) : null,
+    ...measured,
+  };
 }

@@ -108,7 +108,12 @@ export interface CompareRow {
 export interface CompareReport {
   readonly scenario: string;
   readonly specId: string | null;
+  /** One per variant compared (fewer than `variants` when stopped). */
   readonly rows: readonly CompareRow[];
+  /** Variants asked for. */
+  readonly variants: number;
+  /** Ctrl-C stopped it between variants (null: every variant done). */
+  readonly stopped: StopReason | null;
 }
 
 export interface DemoSection {
