@@ -74,20 +74,70 @@ export function findIn(list: readonly KernelScenario[], name: string): KernelSce
   return s;
 }
 
+/** The layers a plugin may replace; a replaced one is named in the schedule header as option `layer.<kind>`. */
+const LAYER_KINDS = ["spinlock", "token", "sleepq", "buf"] as const;
+const LAYER_OPTION = "layer.";
+
+/** `layer.<kind>=<name>` for each layer the overrides replace (names made fit for a schedule string). */
+function layerOptions(kernel: KernelOverrides): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const kind of LAYER_KINDS) {
+    const layer = kernel[kind];
+    if (layer !== undefined) out[`${LAYER_OPTION}${kind}`] = layer.name.replace(/[:,=\s]/g, "_");
+  }
+  return out;
+}
+
+/**
+ * Options given as `layer.<kind>=<name>` (a schedule header's) must name the
+ * layers in place: a schedule recorded with a plugin's layer replays only
+ * with that plugin loaded, and one recorded with the built-in layer only
+ * without a replacement.
+ */
+function checkLayers(
+  given: Readonly<Record<string, string>>,
+  inPlace: Readonly<Record<string, string>>,
+  replay: boolean,
+): void {
+  for (const kind of LAYER_KINDS) {
+    const key = `${LAYER_OPTION}${kind}`;
+    const want = given[key];
+    const have = inPlace[key];
+    // A fresh run names its replaced layers itself; a replay must find the ones it ran with.
+    if (want === have || (want === undefined && !replay)) continue;
+    throw new ParamError(
+      want === undefined
+        ? `the schedule ran with the built-in ${kind} layer, but a plugin replaces it with "${have}": replay it without that plugin`
+        : have === undefined
+          ? `option ${key}=${want}: no plugin loaded replaces the ${kind} layer (load the one that provides "${want}" with --plugin or kprim.config.mjs)`
+          : `option ${key}=${want}: the ${kind} layer in place is "${have}"`,
+    );
+  }
+  for (const key of Object.keys(given)) {
+    if (key.startsWith(LAYER_OPTION) && !(LAYER_KINDS as readonly string[]).includes(key.slice(LAYER_OPTION.length))) {
+      throw new ParamError(`option ${key}: layers are ${LAYER_KINDS.join(", ")}`);
+    }
+  }
+}
+
 export function prepare(spec: PrepareSpec): Prepared {
   const scenario = typeof spec.scenario === "string" ? findIn(spec.catalogue ?? builtin, spec.scenario) : spec.scenario;
   const variant = spec.variant ?? DEFAULT_VARIANT;
-  const overrides = spec.options ?? {};
+  const given = spec.options ?? {};
+  const kernelOverrides = spec.kernel ?? {};
+  const layers = layerOptions(kernelOverrides);
+  checkLayers(given, layers, false);
+  const overrides: Record<string, string> = {};
+  for (const [k, v] of Object.entries(given)) if (!k.startsWith(LAYER_OPTION)) overrides[k] = v;
   const options = resolveOptions(variant, overrides);
   const params = resolveParams(scenario.params, spec.params ?? {}, scenario.name) as Readonly<Record<string, unknown>>;
-  const kernelOverrides = spec.kernel ?? {};
   // Compose once now so that an unknown interlock is an error here, not at the first build.
   composeKernel(options, kernelOverrides);
   const cpus = scenario.cpus(params as never);
   const header: ScheduleHeader = {
     scenario: scenario.name,
     variant,
-    options: { ...overrides },
+    options: { ...overrides, ...layers },
     params: paramsToHeader(scenario.params, params),
   };
   return {
@@ -124,6 +174,7 @@ export function prepareFromHeader(
   list?: readonly KernelScenario[],
   kernel?: KernelOverrides,
 ): Prepared {
+  checkLayers(header.options, layerOptions(kernel ?? {}), true);
   return prepare({
     scenario: header.scenario,
     variant: header.variant || DEFAULT_VARIANT,

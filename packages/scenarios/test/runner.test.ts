@@ -1,4 +1,5 @@
 import { spinInterlock, type InterlockKind } from "@kprim/lockmgr";
+import { sleepqLayer } from "@kprim/sleepq";
 import { formatSchedule, param, parseSchedule, random, replay } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { kernelScenario, prepare, prepareFromHeader } from "../src/index.js";
@@ -116,6 +117,35 @@ describe("kernel overrides (the plugin hook)", () => {
     created.length = 0;
     again.build({ strategy: replay(r.schedule.choices) }).run();
     expect(created.length).toBeGreaterThan(0);
+  });
+
+  it("a replaced layer is named in the header; a replay needs the same layer in place", () => {
+    const sleepq = { ...sleepqLayer("chain"), name: "my-sleepq" };
+    const p = prepare({ scenario: "lost-wakeup", kernel: { sleepq } });
+    expect(p.header.options).toEqual({ "layer.sleepq": "my-sleepq" });
+    const r = p.build({ strategy: random({ seed: 1 }) }).run();
+    const text = formatSchedule(r.schedule);
+    expect(text).toContain(":layer.sleepq=my-sleepq:");
+    const s = parseSchedule(text);
+    // With the layer: the same run.
+    const again = prepareFromHeader(s.header, undefined, { sleepq })
+      .build({ strategy: replay(s.choices) })
+      .run();
+    expect(formatSchedule(again.schedule)).toBe(text);
+    // Without it, or with another: one-line errors instead of a run of other code.
+    expect(() => prepareFromHeader(s.header)).toThrow(
+      'option layer.sleepq=my-sleepq: no plugin loaded replaces the sleepq layer (load the one that provides "my-sleepq" with --plugin or kprim.config.mjs)',
+    );
+    expect(() => prepareFromHeader(s.header, undefined, { sleepq: { ...sleepq, name: "other" } })).toThrow(
+      'option layer.sleepq=my-sleepq: the sleepq layer in place is "other"',
+    );
+    const plain = prepare({ scenario: "lost-wakeup" });
+    expect(() => prepareFromHeader(plain.header, undefined, { sleepq })).toThrow(
+      'the schedule ran with the built-in sleepq layer, but a plugin replaces it with "my-sleepq": replay it without that plugin',
+    );
+    expect(() => prepare({ scenario: "lost-wakeup", options: { "layer.lockmgr": "x" } })).toThrow(
+      "option layer.lockmgr: layers are spinlock, token, sleepq, buf",
+    );
   });
 
   it("without the override the name is unknown, with a suggestion", () => {
