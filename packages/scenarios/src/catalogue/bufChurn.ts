@@ -8,8 +8,10 @@
  * it returns stay valid); under spinlock + tsleep_interlock with the MP lock
  * they never do; without the MP lock the first one comes back.
  */
-import { param } from "@kprim/machine";
+import type { BufCache } from "@kprim/buf";
+import { type Gen, type KernelContext, param } from "@kprim/machine";
 import { kernelScenario } from "../define.js";
+import type { Kernel } from "../kernel.js";
 import { newBufCache, underOuter } from "./bufs.js";
 
 const VP = 1;
@@ -39,24 +41,40 @@ export const bufChurn = kernelScenario({
       daemon: true,
       body: (k) => kernel.buf.bufdaemon(k, cache, { outer: kernel.options.outer }),
     });
+    const w: World = { kernel, cache, ops: params.ops, blocks: params.blocks };
     for (let c = 0; c < params.cpus; c++) {
       for (let t = 0; t < params.threads; t++) {
         const id = c * params.threads + t;
-        m.spawn({
-          cpu: c,
-          name: `T${id}`,
-          *body(k) {
-            for (let i = 0; i < params.ops; i++) {
-              yield* underOuter(k, kernel, function* () {
-                const bp = yield* kernel.buf.getblk(k, cache, VP, (id * 3 + i) % params.blocks);
-                if (bp === null) return;
-                if ((id + i) % 3 === 0) yield* kernel.buf.bdwrite(k, cache, bp, id * 100 + i);
-                else yield* kernel.buf.brelse(k, cache, bp);
-              });
-            }
-          },
-        });
+        m.spawn({ cpu: c, name: `T${id}`, body: (k) => churner(k, w, id) });
       }
     }
   },
 });
+
+/** What the threads share (set up once per machine). */
+interface World {
+  readonly kernel: Kernel;
+  readonly cache: BufCache;
+  readonly ops: number;
+  readonly blocks: number;
+}
+
+// The bodies (and the path each runs under the outer serialization) are
+// module-level generator functions: one made per execution would cost V8 a
+// hidden class per execution (explorations build hundreds of thousands of
+// machines).
+
+function* churner(k: KernelContext, w: World, id: number): Gen<void> {
+  for (let i = 0; i < w.ops; i++) {
+    yield* underOuter(k, w.kernel, () => churnOnce(k, w, id, i));
+  }
+}
+
+/** Operation `i` of thread `id`: getblk a block, then bdwrite or brelse it. */
+function* churnOnce(k: KernelContext, w: World, id: number, i: number): Gen<void> {
+  const { kernel, cache } = w;
+  const bp = yield* kernel.buf.getblk(k, cache, VP, (id * 3 + i) % w.blocks);
+  if (bp === null) return;
+  if ((id + i) % 3 === 0) yield* kernel.buf.bdwrite(k, cache, bp, id * 100 + i);
+  else yield* kernel.buf.brelse(k, cache, bp);
+}

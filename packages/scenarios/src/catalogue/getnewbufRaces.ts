@@ -24,7 +24,10 @@
  * BUF_REFCNT has a blocking point, so under the MP lock neither window can be
  * observed; without the MP lock (SPIN+TI-nomp) the first can.
  */
+import type { BufCache } from "@kprim/buf";
+import { type Gen, type KernelContext } from "@kprim/machine";
 import { kernelScenario } from "../define.js";
+import type { Kernel } from "../kernel.js";
 import { newBufCache, underOuter } from "./bufs.js";
 
 const VP = 1;
@@ -38,32 +41,8 @@ export const getnewbufLockedBuf = kernelScenario({
   setup({ machine: m, kernel }) {
     const cache = newBufCache(m, kernel, { bufs: 1, lockCpu: 1, bufInterlockCpu: 1, maxRestarts: 3 });
     kernel.buf.preset(cache, 0, { qindex: 2, vp: VP, lblkno: 7 });
-    m.spawn({
-      cpu: 0,
-      name: "T_get",
-      *body(k) {
-        yield* underOuter(k, kernel, function* () {
-          const bp = yield* kernel.buf.getblk(k, cache, VP, 7);
-          if (bp !== null) yield* kernel.buf.brelse(k, cache, bp);
-        });
-      },
-    });
-    m.spawn({
-      cpu: 1,
-      name: "T_new",
-      *body(k) {
-        yield* underOuter(k, kernel, function* () {
-          for (let tries = 0; tries < 3; tries++) {
-            const { buf, reason } = yield* kernel.buf.getnewbuf(k, cache);
-            if (buf !== null) {
-              yield* kernel.buf.brelse(k, cache, buf);
-              return;
-            }
-            if (reason === "restart-limit") return;
-          }
-        });
-      },
-    });
+    m.spawn({ cpu: 0, name: "T_get", body: (k) => underOuter(k, kernel, () => getblkBrelse(k, kernel, cache)) });
+    m.spawn({ cpu: 1, name: "T_new", body: (k) => underOuter(k, kernel, () => getnewbufRetry(k, kernel, cache)) });
   },
 });
 
@@ -83,25 +62,41 @@ export const getnewbufBlockedUnexpectedly = kernelScenario({
       daemon: true,
       body: (k) => kernel.buf.bufdaemon(k, cache, { outer: kernel.options.outer }),
     });
-    m.spawn({
-      cpu: 0,
-      name: "T_new",
-      *body(k) {
-        yield* underOuter(k, kernel, function* () {
-          const { buf } = yield* kernel.buf.getnewbuf(k, cache);
-          if (buf !== null) yield* kernel.buf.brelse(k, cache, buf);
-        });
-      },
-    });
-    m.spawn({
-      cpu: 1,
-      name: "T_get",
-      *body(k) {
-        yield* underOuter(k, kernel, function* () {
-          const bp = yield* kernel.buf.getblk(k, cache, VP, 7);
-          if (bp !== null) yield* kernel.buf.bdwrite(k, cache, bp, 42);
-        });
-      },
-    });
+    m.spawn({ cpu: 0, name: "T_new", body: (k) => underOuter(k, kernel, () => getnewbufBrelse(k, kernel, cache)) });
+    m.spawn({ cpu: 1, name: "T_get", body: (k) => underOuter(k, kernel, () => getblkBdwrite(k, kernel, cache)) });
   },
 });
+
+// The thread bodies run these module-level generator functions under the
+// outer serialization: one made per execution would cost V8 a hidden class
+// per execution (explorations build hundreds of thousands of machines).
+
+/** R1: getblk bp (a hit), then brelse it. */
+function* getblkBrelse(k: KernelContext, kernel: Kernel, cache: BufCache): Gen<void> {
+  const bp = yield* kernel.buf.getblk(k, cache, VP, 7);
+  if (bp !== null) yield* kernel.buf.brelse(k, cache, bp);
+}
+
+/** R1: getnewbuf, up to three times, and brelse the buffer it returns. */
+function* getnewbufRetry(k: KernelContext, kernel: Kernel, cache: BufCache): Gen<void> {
+  for (let tries = 0; tries < 3; tries++) {
+    const { buf, reason } = yield* kernel.buf.getnewbuf(k, cache);
+    if (buf !== null) {
+      yield* kernel.buf.brelse(k, cache, buf);
+      return;
+    }
+    if (reason === "restart-limit") return;
+  }
+}
+
+/** R2: getnewbuf once, and brelse the buffer it returns. */
+function* getnewbufBrelse(k: KernelContext, kernel: Kernel, cache: BufCache): Gen<void> {
+  const { buf } = yield* kernel.buf.getnewbuf(k, cache);
+  if (buf !== null) yield* kernel.buf.brelse(k, cache, buf);
+}
+
+/** R2: getblk bp and release it dirty (a delayed write). */
+function* getblkBdwrite(k: KernelContext, kernel: Kernel, cache: BufCache): Gen<void> {
+  const bp = yield* kernel.buf.getblk(k, cache, VP, 7);
+  if (bp !== null) yield* kernel.buf.bdwrite(k, cache, bp, 42);
+}

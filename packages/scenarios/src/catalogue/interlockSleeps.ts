@@ -27,6 +27,10 @@ import { kernelScenario } from "../define.js";
 import type { Kernel } from "../kernel.js";
 import { newInterlock } from "./locks.js";
 
+// Thread bodies are module-level generator functions: one made per
+// execution would cost V8 a hidden class per execution (explorations build
+// hundreds of thousands of machines).
+
 function* waitForFlag(
   k: KernelContext,
   il: Interlock,
@@ -46,6 +50,36 @@ function* setFlag(k: KernelContext, il: Interlock, X: Ident, flag: Cell<number>)
   yield* k.store(flag, 1);
   yield* il.release(k);
   yield* il.wakeup(k, X);
+}
+
+/** G3's setter: a wakeup of a colliding ident and one of X before it sets the flag. */
+function* spuriousSetter(
+  k: KernelContext,
+  kernel: Kernel,
+  il: Interlock,
+  X: Ident,
+  Y: Ident,
+  flag: Cell<number>,
+): Gen<void> {
+  yield* kernel.sleepq.wakeup(k, Y); // same bucket, another ident
+  yield* kernel.sleepq.wakeup(k, X); // the flag is still clear: spurious
+  yield* setFlag(k, il, X, flag);
+}
+
+/** G4's waiter: it takes the interlock only after a step of its own. */
+function* lateWaiter(k: KernelContext, il: Interlock, X: Ident, flag: Cell<number>): Gen<void> {
+  yield* k.nop("arrive late");
+  yield* waitForFlag(k, il, X, flag);
+}
+
+/** G8's waiter: sleeps at most once, with a timeout, and gives up if it ends with EWOULDBLOCK. */
+function* timedWaiter(k: KernelContext, il: Interlock, X: Ident, flag: Cell<number>): Gen<void> {
+  yield* il.acquire(k);
+  if ((yield* k.load(flag)) === 0) {
+    const error = yield* il.sleep(k, X, "flagwt", 3);
+    if (error === EWOULDBLOCK) k.printf("T_w: gave up waiting for the flag (EWOULDBLOCK)");
+  }
+  yield* il.release(k);
 }
 
 function flagSetup(m: Parameters<Parameters<typeof kernelScenario>[0]["setup"]>[0]["machine"], kernel: Kernel) {
@@ -69,21 +103,8 @@ export const interlockPreemptedSleep = kernelScenario({
   cpus: () => 1,
   setup({ machine: m, kernel }) {
     const { il, flag, X } = flagSetup(m, kernel);
-    m.spawn({
-      cpu: 0,
-      name: "T_w",
-      *body(k) {
-        yield* waitForFlag(k, il, X, flag);
-      },
-    });
-    m.spawn({
-      cpu: 0,
-      name: "intr",
-      kind: "interrupt",
-      *body(k) {
-        yield* setFlag(k, il, X, flag);
-      },
-    });
+    m.spawn({ cpu: 0, name: "T_w", body: (k) => waitForFlag(k, il, X, flag) });
+    m.spawn({ cpu: 0, name: "intr", kind: "interrupt", body: (k) => setFlag(k, il, X, flag) });
   },
 });
 
@@ -96,22 +117,8 @@ export const interlockSpuriousWakeups = kernelScenario({
   setup({ machine: m, kernel }) {
     const { il, flag, X } = flagSetup(m, kernel);
     const Y = kernel.sleepq.collidingIdent(m, "Y", X);
-    m.spawn({
-      cpu: 0,
-      name: "T_w",
-      *body(k) {
-        yield* waitForFlag(k, il, X, flag, [2]);
-      },
-    });
-    m.spawn({
-      cpu: 1,
-      name: "T_s",
-      *body(k) {
-        yield* kernel.sleepq.wakeup(k, Y); // same bucket, another ident
-        yield* kernel.sleepq.wakeup(k, X); // the flag is still clear: spurious
-        yield* setFlag(k, il, X, flag);
-      },
-    });
+    m.spawn({ cpu: 0, name: "T_w", body: (k) => waitForFlag(k, il, X, flag, [2]) });
+    m.spawn({ cpu: 1, name: "T_s", body: (k) => spuriousSetter(k, kernel, il, X, Y, flag) });
   },
 });
 
@@ -123,21 +130,8 @@ export const interlockWakeupFirst = kernelScenario({
   cpus: () => 2,
   setup({ machine: m, kernel }) {
     const { il, flag, X } = flagSetup(m, kernel);
-    m.spawn({
-      cpu: 1,
-      name: "T_s",
-      *body(k) {
-        yield* setFlag(k, il, X, flag);
-      },
-    });
-    m.spawn({
-      cpu: 0,
-      name: "T_w",
-      *body(k) {
-        yield* k.nop("arrive late");
-        yield* waitForFlag(k, il, X, flag);
-      },
-    });
+    m.spawn({ cpu: 1, name: "T_s", body: (k) => setFlag(k, il, X, flag) });
+    m.spawn({ cpu: 0, name: "T_w", body: (k) => lateWaiter(k, il, X, flag) });
   },
 });
 
@@ -149,24 +143,7 @@ export const interlockTimeout = kernelScenario({
   cpus: () => 2,
   setup({ machine: m, kernel }) {
     const { il, flag, X } = flagSetup(m, kernel);
-    m.spawn({
-      cpu: 0,
-      name: "T_w",
-      *body(k) {
-        yield* il.acquire(k);
-        if ((yield* k.load(flag)) === 0) {
-          const error = yield* il.sleep(k, X, "flagwt", 3);
-          if (error === EWOULDBLOCK) k.printf("T_w: gave up waiting for the flag (EWOULDBLOCK)");
-        }
-        yield* il.release(k);
-      },
-    });
-    m.spawn({
-      cpu: 1,
-      name: "T_s",
-      *body(k) {
-        yield* setFlag(k, il, X, flag);
-      },
-    });
+    m.spawn({ cpu: 0, name: "T_w", body: (k) => timedWaiter(k, il, X, flag) });
+    m.spawn({ cpu: 1, name: "T_s", body: (k) => setFlag(k, il, X, flag) });
   },
 });

@@ -27,8 +27,11 @@
  * S1 works, so the exhaustive check of the 2008 code stays small (5,064
  * executions, against more than 900,000 unfinished with S2 on a third cpu).
  */
-import { lockmgr, lockmgrKernproc } from "@kprim/lockmgr";
+import { type Lock, lockmgr, lockmgrKernproc } from "@kprim/lockmgr";
+import { type Cell, type Gen, type KernelContext, type Thread } from "@kprim/machine";
+import type { Ident } from "@kprim/sleepq";
 import { kernelScenario } from "../define.js";
+import type { Kernel } from "../kernel.js";
 import { newLock } from "./locks.js";
 
 export const lockmgrLostWakeup = kernelScenario({
@@ -40,25 +43,8 @@ export const lockmgrLostWakeup = kernelScenario({
   setup({ machine: m, kernel }) {
     const L = newLock(m, kernel, "L", { cpu: 1 });
     const taken = m.cell("taken", 0);
-    m.spawn({
-      cpu: 1,
-      name: "T_h",
-      *body(k) {
-        yield* lockmgr(k, L, "exclusive");
-        yield* k.store(taken, 1);
-        yield* k.nop("use the resource");
-        yield* lockmgr(k, L, "release");
-      },
-    });
-    m.spawn({
-      cpu: 0,
-      name: "T_w",
-      *body(k) {
-        yield* k.spinUntil("T_h took L", [taken], (tx) => tx.read(taken) === 1);
-        yield* lockmgr(k, L, "exclusive");
-        yield* lockmgr(k, L, "release");
-      },
-    });
+    m.spawn({ cpu: 1, name: "T_h", body: (k) => holder(k, L, taken) });
+    m.spawn({ cpu: 0, name: "T_w", body: (k) => waiter(k, L, taken) });
   },
 });
 
@@ -70,26 +56,8 @@ export const lockmgrPreemptedRelease = kernelScenario({
   cpus: () => 1,
   setup({ machine: m, kernel }) {
     const L = newLock(m, kernel, "L", { cpu: 0 });
-    const done = m.spawn({
-      cpu: 0,
-      name: "biodone",
-      kind: "interrupt",
-      armed: false,
-      *body(k) {
-        yield* lockmgr(k, L, "release"); // held by LK_KERNTHREAD: any thread may release it
-      },
-    });
-    m.spawn({
-      cpu: 0,
-      name: "T_w",
-      *body(k) {
-        yield* lockmgr(k, L, "exclusive");
-        yield* lockmgrKernproc(k, L); // start the I/O: the hold goes to "the kernel"
-        yield* k.atomic("start I/O", {}, (tx) => tx.arm(done));
-        yield* lockmgr(k, L, "exclusive"); // wait for the I/O to complete
-        yield* lockmgr(k, L, "release");
-      },
-    });
+    const done = m.spawn({ cpu: 0, name: "biodone", kind: "interrupt", armed: false, body: (k) => biodone(k, L) });
+    m.spawn({ cpu: 0, name: "T_w", body: (k) => ioWaiter(k, L, done) });
   },
 });
 
@@ -101,43 +69,75 @@ export const lockmgrUpgradeVsExclusive = kernelScenario({
   cpus: () => 2,
   setup({ machine: m, kernel }) {
     const L = newLock(m, kernel, "L", { cpu: 0 });
-    const WANT_EXCL = 0x200;
     const hold = kernel.sleepq.ident(m, "hold");
     // S2 and S1 share cpu0: S2 takes its share and sleeps on `hold`, so S1
     // runs; S1 wakes it just before asking to upgrade, and S2 runs (and
     // releases its share) once S1 blocks.
-    m.spawn({
-      cpu: 0,
-      name: "S2",
-      *body(k) {
-        yield* lockmgr(k, L, "shared");
-        yield* kernel.sleepq.tsleep(k, hold, { interlocked: false }, "hold", 0);
-        yield* lockmgr(k, L, "release");
-      },
-    });
-    m.spawn({
-      cpu: 0,
-      name: "S1",
-      *body(k) {
-        yield* lockmgr(k, L, "shared");
-        // Upgrade once E waits for the shares to go.
-        yield* k.spinUntil("E waiting", [L.cell], (tx) => {
-          const s = tx.read(L.cell);
-          return s.waitcount === 1 && (s.flags & WANT_EXCL) !== 0;
-        });
-        yield* kernel.sleepq.wakeup(k, hold);
-        const e = yield* lockmgr(k, L, "upgrade");
-        if (e === 0) yield* lockmgr(k, L, "release");
-      },
-    });
-    m.spawn({
-      cpu: 1,
-      name: "E",
-      *body(k) {
-        yield* k.spinUntil("both share", [L.cell], (tx) => tx.read(L.cell).sharecount === 2);
-        yield* lockmgr(k, L, "exclusive");
-        yield* lockmgr(k, L, "release");
-      },
-    });
+    m.spawn({ cpu: 0, name: "S2", body: (k) => sleepingSharer(k, kernel, L, hold) });
+    m.spawn({ cpu: 0, name: "S1", body: (k) => upgrader(k, kernel, L, hold) });
+    m.spawn({ cpu: 1, name: "E", body: (k) => exclusiveWaiter(k, L) });
   },
 });
+
+// The bodies are module-level generator functions: one made per execution
+// would cost V8 a hidden class per execution (explorations build hundreds of
+// thousands of machines).
+
+/** R3: takes L, says so in `taken`, uses it and releases it. */
+function* holder(k: KernelContext, L: Lock, taken: Cell<number>): Gen<void> {
+  yield* lockmgr(k, L, "exclusive");
+  yield* k.store(taken, 1);
+  yield* k.nop("use the resource");
+  yield* lockmgr(k, L, "release");
+}
+
+/** R3: waits for L once T_h has it. */
+function* waiter(k: KernelContext, L: Lock, taken: Cell<number>): Gen<void> {
+  yield* k.spinUntil("T_h took L", [taken], (tx) => tx.read(taken) === 1);
+  yield* lockmgr(k, L, "exclusive");
+  yield* lockmgr(k, L, "release");
+}
+
+/** R4: the I/O-completion interrupt. */
+function* biodone(k: KernelContext, L: Lock): Gen<void> {
+  yield* lockmgr(k, L, "release"); // held by LK_KERNTHREAD: any thread may release it
+}
+
+/** R4: hands L to an I/O (`done` completes it) and waits for it. */
+function* ioWaiter(k: KernelContext, L: Lock, done: Thread): Gen<void> {
+  yield* lockmgr(k, L, "exclusive");
+  yield* lockmgrKernproc(k, L); // start the I/O: the hold goes to "the kernel"
+  yield* k.atomic("start I/O", {}, (tx) => tx.arm(done));
+  yield* lockmgr(k, L, "exclusive"); // wait for the I/O to complete
+  yield* lockmgr(k, L, "release");
+}
+
+/** LK_WANT_EXCL, in the lock word's flags. */
+const WANT_EXCL = 0x200;
+
+/** R7: shares L and sleeps on `hold` until S1 wakes it. */
+function* sleepingSharer(k: KernelContext, kernel: Kernel, L: Lock, hold: Ident): Gen<void> {
+  yield* lockmgr(k, L, "shared");
+  yield* kernel.sleepq.tsleep(k, hold, { interlocked: false }, "hold", 0);
+  yield* lockmgr(k, L, "release");
+}
+
+/** R7: shares L and asks to upgrade once E waits. */
+function* upgrader(k: KernelContext, kernel: Kernel, L: Lock, hold: Ident): Gen<void> {
+  yield* lockmgr(k, L, "shared");
+  // Upgrade once E waits for the shares to go.
+  yield* k.spinUntil("E waiting", [L.cell], (tx) => {
+    const s = tx.read(L.cell);
+    return s.waitcount === 1 && (s.flags & WANT_EXCL) !== 0;
+  });
+  yield* kernel.sleepq.wakeup(k, hold);
+  const e = yield* lockmgr(k, L, "upgrade");
+  if (e === 0) yield* lockmgr(k, L, "release");
+}
+
+/** R7: asks for L exclusive once S1 and S2 both share it. */
+function* exclusiveWaiter(k: KernelContext, L: Lock): Gen<void> {
+  yield* k.spinUntil("both share", [L.cell], (tx) => tx.read(L.cell).sharecount === 2);
+  yield* lockmgr(k, L, "exclusive");
+  yield* lockmgr(k, L, "release");
+}

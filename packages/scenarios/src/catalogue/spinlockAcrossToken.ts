@@ -7,7 +7,11 @@
  * bound, one on T1's cpu could never let T1 run again. The machine reports
  * `spinlock-blocking` at the blocking point, before anything hangs.
  */
+import { type Gen, type KernelContext } from "@kprim/machine";
+import type { Spinlock } from "@kprim/spinlock";
+import type { Token } from "@kprim/token";
 import { kernelScenario } from "../define.js";
+import type { Kernel } from "../kernel.js";
 
 export const spinlockAcrossToken = kernelScenario({
   name: "spinlock-across-token",
@@ -18,23 +22,23 @@ export const spinlockAcrossToken = kernelScenario({
   setup({ machine: m, kernel }) {
     const S = kernel.spinlock.create(m, "S");
     const B = kernel.token.create(m, "B", { cpu: 1 });
-    m.spawn({
-      cpu: 0,
-      name: "T1",
-      *body(k) {
-        yield* kernel.spinlock.lock(k, S);
-        const b = yield* kernel.token.get(k, B);
-        yield* kernel.token.release(k, b);
-        yield* kernel.spinlock.unlock(k, S);
-      },
-    });
-    m.spawn({
-      cpu: 1,
-      name: "T2",
-      *body(k) {
-        yield* kernel.spinlock.lock(k, S);
-        yield* kernel.spinlock.unlock(k, S);
-      },
-    });
+    m.spawn({ cpu: 0, name: "T1", body: (k) => holder(k, kernel, S, B) });
+    m.spawn({ cpu: 1, name: "T2", body: (k) => contender(k, kernel, S) });
   },
 });
+
+// The bodies are module-level generator functions: one made per execution
+// would cost V8 a hidden class per execution (explorations build hundreds of
+// thousands of machines).
+
+function* holder(k: KernelContext, kernel: Kernel, S: Spinlock, B: Token): Gen<void> {
+  yield* kernel.spinlock.lock(k, S);
+  const b = yield* kernel.token.get(k, B);
+  yield* kernel.token.release(k, b);
+  yield* kernel.spinlock.unlock(k, S);
+}
+
+function* contender(k: KernelContext, kernel: Kernel, S: Spinlock): Gen<void> {
+  yield* kernel.spinlock.lock(k, S);
+  yield* kernel.spinlock.unlock(k, S);
+}

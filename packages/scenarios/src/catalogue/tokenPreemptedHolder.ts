@@ -7,7 +7,10 @@
  * chain holds yields back to the chain, so T1's sequence stays atomic and
  * both increments land. No report in either token mode.
  */
+import { type Cell, type Gen, type KernelContext } from "@kprim/machine";
+import type { Token } from "@kprim/token";
 import { kernelScenario } from "../define.js";
+import type { Kernel } from "../kernel.js";
 import { finalValue } from "./checks.js";
 
 export const tokenPreemptedHolder = kernelScenario({
@@ -20,28 +23,27 @@ export const tokenPreemptedHolder = kernelScenario({
     const A = kernel.token.create(m, "A", { cpu: 0 });
     const V = m.cell("V", 0);
     kernel.token.protect(m, A, V);
-    m.spawn({
-      cpu: 0,
-      name: "T1",
-      *body(k) {
-        const a = yield* kernel.token.get(k, A);
-        const v = yield* k.load(V);
-        yield* k.nop("compute");
-        yield* k.store(V, v + 1);
-        yield* kernel.token.release(k, a);
-      },
-    });
-    m.spawn({
-      cpu: 0,
-      name: "intr",
-      kind: "interrupt",
-      *body(k) {
-        const a = yield* kernel.token.get(k, A);
-        const v = yield* k.load(V);
-        yield* k.store(V, v + 10);
-        yield* kernel.token.release(k, a);
-      },
-    });
+    m.spawn({ cpu: 0, name: "T1", body: (k) => holder(k, kernel, A, V) });
+    m.spawn({ cpu: 0, name: "intr", kind: "interrupt", body: (k) => interrupt(k, kernel, A, V) });
     return { detectors: [finalValue("lost-update", V, 11, "the holder's and the interrupt's updates must both land")] };
   },
 });
+
+// The bodies are module-level generator functions: one made per execution
+// would cost V8 a hidden class per execution (explorations build hundreds of
+// thousands of machines).
+
+function* holder(k: KernelContext, kernel: Kernel, A: Token, V: Cell<number>): Gen<void> {
+  const a = yield* kernel.token.get(k, A);
+  const v = yield* k.load(V);
+  yield* k.nop("compute");
+  yield* k.store(V, v + 1);
+  yield* kernel.token.release(k, a);
+}
+
+function* interrupt(k: KernelContext, kernel: Kernel, A: Token, V: Cell<number>): Gen<void> {
+  const a = yield* kernel.token.get(k, A);
+  const v = yield* k.load(V);
+  yield* k.store(V, v + 10);
+  yield* kernel.token.release(k, a);
+}

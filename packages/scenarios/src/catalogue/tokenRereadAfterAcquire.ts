@@ -6,7 +6,10 @@
  * may change V meanwhile; T1's write depends only on its fresh read, so
  * nothing is lost and the stale-read detector stays silent.
  */
+import { type Cell, type Gen, type KernelContext } from "@kprim/machine";
+import type { Token } from "@kprim/token";
 import { kernelScenario } from "../define.js";
+import type { Kernel } from "../kernel.js";
 import { finalValue } from "./checks.js";
 
 export const tokenRereadAfterAcquire = kernelScenario({
@@ -20,29 +23,29 @@ export const tokenRereadAfterAcquire = kernelScenario({
     const B = kernel.token.create(m, "B", { cpu: 1 });
     const V = m.cell("V", 0);
     kernel.token.protect(m, A, V);
-    m.spawn({
-      cpu: 0,
-      name: "T1",
-      *body(k) {
-        const a = yield* kernel.token.get(k, A);
-        const early = yield* k.load(V);
-        const b = yield* kernel.token.get(k, B);
-        const v = yield* k.load(V); // re-validate after the blocking point
-        yield* k.store(V, Math.max(v, early) + 1);
-        yield* kernel.token.release(k, b);
-        yield* kernel.token.release(k, a);
-      },
-    });
-    m.spawn({
-      cpu: 1,
-      name: "T2",
-      *body(k) {
-        const a = yield* kernel.token.get(k, A);
-        const v = yield* k.load(V);
-        yield* k.store(V, v + 1);
-        yield* kernel.token.release(k, a);
-      },
-    });
+    m.spawn({ cpu: 0, name: "T1", body: (k) => revalidator(k, kernel, A, B, V) });
+    m.spawn({ cpu: 1, name: "T2", body: (k) => incrementer(k, kernel, A, V) });
     return { detectors: [finalValue("lost-update", V, 2, "both increments must land")] };
   },
 });
+
+// The bodies are module-level generator functions: one made per execution
+// would cost V8 a hidden class per execution (explorations build hundreds of
+// thousands of machines).
+
+function* revalidator(k: KernelContext, kernel: Kernel, A: Token, B: Token, V: Cell<number>): Gen<void> {
+  const a = yield* kernel.token.get(k, A);
+  const early = yield* k.load(V);
+  const b = yield* kernel.token.get(k, B);
+  const v = yield* k.load(V); // re-validate after the blocking point
+  yield* k.store(V, Math.max(v, early) + 1);
+  yield* kernel.token.release(k, b);
+  yield* kernel.token.release(k, a);
+}
+
+function* incrementer(k: KernelContext, kernel: Kernel, A: Token, V: Cell<number>): Gen<void> {
+  const a = yield* kernel.token.get(k, A);
+  const v = yield* k.load(V);
+  yield* k.store(V, v + 1);
+  yield* kernel.token.release(k, a);
+}

@@ -10,7 +10,10 @@
  * the client's (it relied on A across a blocking point), not the token's;
  * the `stale-read` detector names it. The correct twin is G5.
  */
+import { type Cell, type Gen, type KernelContext } from "@kprim/machine";
+import type { Token } from "@kprim/token";
 import { kernelScenario } from "../define.js";
+import type { Kernel } from "../kernel.js";
 import { finalValue } from "./checks.js";
 
 export const tokenStaleRead = kernelScenario({
@@ -24,28 +27,28 @@ export const tokenStaleRead = kernelScenario({
     const B = kernel.token.create(m, "B", { cpu: 1 });
     const V = m.cell("V", 0);
     kernel.token.protect(m, A, V);
-    m.spawn({
-      cpu: 0,
-      name: "T1",
-      *body(k) {
-        const a = yield* kernel.token.get(k, A);
-        const v = yield* k.load(V);
-        const b = yield* kernel.token.get(k, B); // contended: A may lapse here
-        yield* k.store(V, v + 1); // stale: v was read before the blocking point
-        yield* kernel.token.release(k, b);
-        yield* kernel.token.release(k, a);
-      },
-    });
-    m.spawn({
-      cpu: 1,
-      name: "T2",
-      *body(k) {
-        const a = yield* kernel.token.get(k, A);
-        const v = yield* k.load(V);
-        yield* k.store(V, v + 1);
-        yield* kernel.token.release(k, a);
-      },
-    });
+    m.spawn({ cpu: 0, name: "T1", body: (k) => staleWriter(k, kernel, A, B, V) });
+    m.spawn({ cpu: 1, name: "T2", body: (k) => incrementer(k, kernel, A, V) });
     return { detectors: [finalValue("lost-update", V, 2, "both increments must land")] };
   },
 });
+
+// The bodies are module-level generator functions: one made per execution
+// would cost V8 a hidden class per execution (explorations build hundreds of
+// thousands of machines).
+
+function* staleWriter(k: KernelContext, kernel: Kernel, A: Token, B: Token, V: Cell<number>): Gen<void> {
+  const a = yield* kernel.token.get(k, A);
+  const v = yield* k.load(V);
+  const b = yield* kernel.token.get(k, B); // contended: A may lapse here
+  yield* k.store(V, v + 1); // stale: v was read before the blocking point
+  yield* kernel.token.release(k, b);
+  yield* kernel.token.release(k, a);
+}
+
+function* incrementer(k: KernelContext, kernel: Kernel, A: Token, V: Cell<number>): Gen<void> {
+  const a = yield* kernel.token.get(k, A);
+  const v = yield* k.load(V);
+  yield* k.store(V, v + 1);
+  yield* kernel.token.release(k, a);
+}
