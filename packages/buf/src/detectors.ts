@@ -22,6 +22,8 @@ export function getnewbufResult(cache: BufCache): Detector {
   const byId = new Map(cache.bufs.map((b) => [b.id, b]));
   return {
     name: "getnewbuf-result",
+    // Judges each step on its own: nothing carried from one step to the next.
+    stateKey: () => "",
     onStep(rec: StepRecord, view: MachineView): Finding | undefined {
       for (const ev of rec.events) {
         if (ev.kind !== "buf.getnewbuf" || ev.obj === undefined || ev.obj === "none") continue;
@@ -51,6 +53,7 @@ export function queueConsistency(cache: BufCache): Detector {
   return {
     name: "queue-consistency",
     footprints: true,
+    stateKey: () => "",
     onStep(rec: StepRecord, view: MachineView): Finding | undefined {
       if (!rec.writes.some((id) => watched.has(id))) return undefined;
       const seen = new Map<number, number[]>();
@@ -79,6 +82,7 @@ export function dirtyReuse(cache: BufCache): Detector {
   return {
     name: "dirty-reuse",
     footprints: true,
+    stateKey: () => "",
     onStep(rec: StepRecord, view: MachineView): Finding | undefined {
       for (const ev of rec.events) {
         if (ev.kind !== "buf.reuse") continue;

@@ -38,6 +38,11 @@ export function lockmgrState(sys: LockmgrSystem): Detector {
   return {
     name: "lockmgr-state",
     footprints: true,
+    // Locks written while a thread was inside their interlock, still to be checked.
+    stateKey: () =>
+      Array.from(dirty, (l) => l.cell.id)
+        .sort((a, b) => a - b)
+        .join(","),
     onStep(rec: StepRecord, view: MachineView): Finding | undefined {
       if (byCell === null || known !== sys.locks.length) {
         byCell = new Map(sys.locks.map((l) => [l.cell.id, l]));

@@ -57,6 +57,7 @@ export function structuralInvariant(opts: {
 }): Detector {
   return {
     name: opts.name,
+    stateKey: () => "",
     onStep(_step, view) {
       if (opts.guardHeld(view)) return undefined;
       return opts.check(view);

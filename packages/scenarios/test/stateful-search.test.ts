@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { explore, type ExploreResult } from "@kprim/explore";
-import { prepare, scenarioFactory } from "../src/index.js";
+import { catalogue, prepare, scenarioFactory, VARIANT_NAMES } from "../src/index.js";
 
 function search(opts: { wakeup: string; interlock: string; symmetry: boolean }): ExploreResult {
   const factory = scenarioFactory(
@@ -38,5 +38,27 @@ describe("stateful search on lost-wakeup, three sleepers", () => {
     const sym = search({ wakeup: "chain", interlock: "tsleep_interlock", symmetry: true });
     expect(plain.kind === "not-found" && plain.exhausted).toBe(true);
     expect(sym.states).toBe(plain.states);
+  });
+});
+
+describe("stateful search over the whole catalogue", () => {
+  it("every scenario under every variant can be fingerprinted: each detector says what its state is", () => {
+    const failures: string[] = [];
+    for (const s of catalogue) {
+      for (const variant of VARIANT_NAMES) {
+        try {
+          const r = explore(scenarioFactory(prepare({ scenario: s.name, variant })), {
+            mode: { kind: "dfs", stateful: true },
+            target: "failure",
+            maxStates: 150,
+            shrink: false,
+          });
+          expect(r.states).toBeGreaterThan(0);
+        } catch (e) {
+          failures.push(`${s.name} under ${variant}: ${(e as Error).message}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
   });
 });

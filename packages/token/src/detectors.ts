@@ -20,6 +20,7 @@ import { type TokenSystem, toks } from "./state.js";
 export function tokenExclusion(): Detector {
   return {
     name: "token-exclusion",
+    stateKey: () => "",
     onStep(_rec: StepRecord, view: MachineView): Finding | undefined {
       for (const cpu of view.cpus) {
         const t = cpu.current;
@@ -56,6 +57,25 @@ export function staleRead(sys: TokenSystem): Detector {
   return {
     name: "stale-read",
     footprints: true,
+    /**
+     * What decides later findings: for each read a thread still holds, whether
+     * it has blocked since and whether the cell was written since (epochs and
+     * versions only grow, so these never change back), and each protected
+     * cell's last writer. Step numbers only go into messages.
+     */
+    stateKey(ren) {
+      const parts: string[] = [];
+      for (const [t, mine] of reads) {
+        const e = epoch.get(t) ?? 0;
+        for (const [id, m] of mine) {
+          parts.push(
+            `${ren.thread(t)}:${id}:${m.epoch < e ? "B" : "-"}${m.version !== (version.get(id) ?? 0) ? "W" : "-"}`,
+          );
+        }
+      }
+      for (const [id, w] of lastWriter) parts.push(`w${id}:${ren.thread(w.thread)}`);
+      return parts.sort().join(",");
+    },
     onStep(rec: StepRecord, view: MachineView): Finding | undefined {
       if (sys.protectedBy.size === 0) return undefined;
       let finding: Finding | undefined;

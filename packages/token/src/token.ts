@@ -41,7 +41,16 @@ import {
   type Tx,
 } from "@kprim/machine";
 import { ackQueued, chktokens, drainFootprint, drainRequests, queuedFor } from "./protocol.js";
-import { MAGIC1, MAGIC2, TokRef, type Token, type TokenMode, type TokenSystem, toks } from "./state.js";
+import {
+  MAGIC1,
+  MAGIC2,
+  type ThreadTokens,
+  TokRef,
+  type Token,
+  type TokenMode,
+  type TokenSystem,
+  toks,
+} from "./state.js";
 import { tokenSystem } from "./system.js";
 
 export function createToken(machine: Machine, name: string, opts: { cpu?: number; mode?: TokenMode } = {}): Token {
@@ -115,31 +124,45 @@ function* contended(k: KernelContext, sys: TokenSystem, tok: Token): Gen<void> {
     // while (!lwkt_chktokens(td)) { lwkt_process_ipiq(); lwkt_drain_token_requests(); splz(); }
     // Each round differs from the last in shared state only.
     k.enterLoop();
-    for (;;) {
-      const ok = yield* k.atomic(
-        "lwkt_chktokens",
-        () => refsFootprint(mine.refs),
-        (tx) => chktokens(tx, sys, t),
-      );
-      if (ok) break;
-      yield op.ipiPoint("lwkt_gettoken spin: lwkt_process_ipiq");
-      yield* k.atomic(
-        "lwkt_drain_token_requests",
-        () => drainFootprint(sys, cpu),
-        (tx) => drainRequests(tx, sys),
-      );
-      // Rounds in which nothing changes are invisible: wait until a token
-      // arrives, a request is acknowledged (we may ask again), or an IPI
-      // (possibly a request for a token we hold) reaches this cpu.
-      yield op.spin(`token ${tok.name}`, refsFootprint(mine.refs).writes, (tx) => roundWorthwhile(tx, mine.refs), {
-        wakeOnIpi: true,
-        describe,
-      });
-    }
+    yield* k.call(spinRounds(k, sys, tok, mine, cpu, describe));
     k.leaveLoop();
     k.critExit();
   }
   mine.acquiring = false;
+}
+
+/** The rounds of a spin2005 acquisition, until every token is here. */
+function* spinRounds(
+  k: KernelContext,
+  sys: TokenSystem,
+  tok: Token,
+  mine: ThreadTokens,
+  cpu: number,
+  describe: () => string,
+): Gen<void> {
+  for (;;) {
+    // A round starts the same however many came before (stateful search keys it so).
+    k.settle("round");
+    const ok = yield* k.atomic(
+      "lwkt_chktokens",
+      () => refsFootprint(mine.refs),
+      (tx) => chktokens(tx, sys, k.thread),
+    );
+    if (ok) break;
+    yield op.ipiPoint("lwkt_gettoken spin: lwkt_process_ipiq");
+    yield* k.atomic(
+      "lwkt_drain_token_requests",
+      () => drainFootprint(sys, cpu),
+      (tx) => drainRequests(tx, sys),
+    );
+    // Rounds in which nothing changes are invisible: wait until a token
+    // arrives, a request is acknowledged (we may ask again), or an IPI
+    // (possibly a request for a token we hold) reaches this cpu.
+    yield op.spin(`token ${tok.name}`, refsFootprint(mine.refs).writes, (tx) => roundWorthwhile(tx, mine.refs), {
+      wakeOnIpi: true,
+      describe,
+    });
+  }
 }
 
 export function* lwktReltoken(k: KernelContext, ref: TokRef): Gen<void> {
