@@ -20,7 +20,7 @@
  * on the console). Blocks unless LK_NOWAIT; returns 0, EBUSY, ENOLCK or the
  * sleep's error (EWOULDBLOCK with LK_TIMELOCK).
  */
-import type { Gen, KernelContext, Tx } from "@kprim/machine";
+import type { Footprint, Gen, KernelContext, Tx } from "@kprim/machine";
 import { EBUSY } from "@kprim/sleepq";
 import { acquire, acquiredrain } from "./acquire.js";
 import {
@@ -110,49 +110,6 @@ export function* lockmgr(k: KernelContext, lock: Lock, request: LockRequest, opt
   const v2008 = lock.semantics === "2008";
   let error = 0;
 
-  const wake = function* (n: number): Gen<void> {
-    for (let i = 0; i < n; i++) yield* lock.interlock.wakeup(k, lock.ident);
-  };
-
-  const exclusive = function* (): Gen<number> {
-    const plan = yield* k.atomic(`lockmgr EXCLUSIVE ${lock.name}`, fp, (tx): Plan => {
-      const s = tx.mutate(lock.cell);
-      if (s.holder === td && td !== LK_KERNTHREAD) {
-        if ((e(s) & LK_CANRECURSE) !== 0) {
-          s.exclusivecount++;
-          took(tx, lock, ext, "exclusive");
-          return { next: "done", error: 0, wakeups: 0 };
-        }
-        if ((e(s) & LK_NOWAIT) === 0) tx.panic("lockmgr: locking against myself");
-      }
-      if (
-        (e(s) & LK_NOWAIT) !== 0 &&
-        (s.flags & (LK_HAVE_EXCL | LK_WANT_EXCL | LK_WANT_UPGRADE | LK_SHARE_NONZERO)) !== 0
-      ) {
-        return { next: "done", error: EBUSY, wakeups: 0 };
-      }
-      return { next: "wait", wakeups: 0 };
-    });
-    if (plan.next === "done") return plan.error;
-    let err = yield* acquire(k, lock, ext, LK_HAVE_EXCL | LK_WANT_EXCL, (s) => {
-      s.flags |= LK_WANT_EXCL;
-    });
-    if (err !== 0) return err;
-    const second = LK_WANT_UPGRADE | LK_SHARE_NONZERO | (v2008 ? LK_HAVE_EXCL : 0);
-    err = yield* acquire(k, lock, ext, second, (s, tx) => {
-      s.flags &= ~LK_WANT_EXCL;
-      becomeExclusive(s, td, tx);
-      took(tx, lock, ext, "exclusive");
-    });
-    if (err !== 0) {
-      // Clear our claim (no wakeup, as in 2005).
-      yield* k.atomic(`lockmgr EXCLUSIVE ${lock.name} failed`, fp, (tx) => {
-        tx.mutate(lock.cell).flags &= ~LK_WANT_EXCL;
-      });
-    }
-    return err;
-  };
-
   switch (request) {
     case "shared": {
       const plan = yield* k.atomic(`lockmgr SHARED ${lock.name}`, fp, (tx): Plan => {
@@ -169,7 +126,7 @@ export function* lockmgr(k: KernelContext, lock: Lock, request: LockRequest, opt
         return { next: "done", error: 0, wakeups: (s.flags & LK_WAIT_NONZERO) !== 0 ? 1 : 0 };
       });
       if (plan.next === "done") {
-        yield* wake(plan.wakeups);
+        yield* wake(k, lock, plan.wakeups);
       } else {
         error = yield* acquire(k, lock, ext, LK_HAVE_EXCL | LK_WANT_EXCL | LK_WANT_UPGRADE, (s, tx) => {
           sharelock(s, 1);
@@ -190,7 +147,7 @@ export function* lockmgr(k: KernelContext, lock: Lock, request: LockRequest, opt
         took(tx, lock, ext, "shared");
         return (s.flags & LK_WAIT_NONZERO) !== 0 ? 1 : 0;
       });
-      yield* wake(n);
+      yield* wake(k, lock, n);
       break;
     }
     case "exclupgrade":
@@ -216,11 +173,11 @@ export function* lockmgr(k: KernelContext, lock: Lock, request: LockRequest, opt
         const w2 = (s.flags & (LK_SHARE_NONZERO | LK_WAIT_NONZERO)) === LK_WAIT_NONZERO ? 1 : 0;
         return { next: "exclusive", wakeups: w1 + w2 };
       });
-      yield* wake(plan.wakeups);
+      yield* wake(k, lock, plan.wakeups);
       if (plan.next === "done") {
         error = plan.error;
       } else if (plan.next === "exclusive") {
-        error = yield* exclusive();
+        error = yield* exclusive(k, lock, ext, fp);
       } else {
         error = yield* acquire(k, lock, ext, LK_SHARE_NONZERO | (v2008 ? LK_HAVE_EXCL : 0), (s, tx) => {
           s.flags &= ~LK_WANT_UPGRADE;
@@ -236,7 +193,7 @@ export function* lockmgr(k: KernelContext, lock: Lock, request: LockRequest, opt
       break;
     }
     case "exclusive":
-      error = yield* exclusive();
+      error = yield* exclusive(k, lock, ext, fp);
       break;
     case "release": {
       const n = yield* k.atomic(`lockmgr RELEASE ${lock.name}`, fp, (tx) => {
@@ -264,7 +221,7 @@ export function* lockmgr(k: KernelContext, lock: Lock, request: LockRequest, opt
         if ((s.flags & LK_WAIT_NONZERO) !== 0) wakeups++;
         return wakeups;
       });
-      yield* wake(n);
+      yield* wake(k, lock, n);
       break;
     }
     case "drain": {
@@ -314,4 +271,56 @@ export function* lockreinit(
     if (opts.timo !== undefined) s.timo = opts.timo;
   });
   yield* lock.interlock.release(k);
+}
+
+/** Wake `n` times on the lock's ident (module level, like every generator here: see `exclusive`). */
+function* wake(k: KernelContext, lock: Lock, n: number): Gen<void> {
+  for (let i = 0; i < n; i++) yield* lock.interlock.wakeup(k, lock.ident);
+}
+
+/**
+ * An EXCLUSIVE request (also the second half of a failed UPGRADE). Module
+ * level: a generator function made per call would give each call's
+ * generators a hidden class of their own.
+ */
+function* exclusive(k: KernelContext, lock: Lock, ext: number, fp: Footprint): Gen<number> {
+  const td = k.thread.id;
+  const v2008 = lock.semantics === "2008";
+  const e = (s: LockWord): number => (ext | s.flags) & LK_EXTFLG_MASK;
+  const plan = yield* k.atomic(`lockmgr EXCLUSIVE ${lock.name}`, fp, (tx): Plan => {
+    const s = tx.mutate(lock.cell);
+    if (s.holder === td && td !== LK_KERNTHREAD) {
+      if ((e(s) & LK_CANRECURSE) !== 0) {
+        s.exclusivecount++;
+        took(tx, lock, ext, "exclusive");
+        return { next: "done", error: 0, wakeups: 0 };
+      }
+      if ((e(s) & LK_NOWAIT) === 0) tx.panic("lockmgr: locking against myself");
+    }
+    if (
+      (e(s) & LK_NOWAIT) !== 0 &&
+      (s.flags & (LK_HAVE_EXCL | LK_WANT_EXCL | LK_WANT_UPGRADE | LK_SHARE_NONZERO)) !== 0
+    ) {
+      return { next: "done", error: EBUSY, wakeups: 0 };
+    }
+    return { next: "wait", wakeups: 0 };
+  });
+  if (plan.next === "done") return plan.error;
+  let err = yield* acquire(k, lock, ext, LK_HAVE_EXCL | LK_WANT_EXCL, (s) => {
+    s.flags |= LK_WANT_EXCL;
+  });
+  if (err !== 0) return err;
+  const second = LK_WANT_UPGRADE | LK_SHARE_NONZERO | (v2008 ? LK_HAVE_EXCL : 0);
+  err = yield* acquire(k, lock, ext, second, (s, tx) => {
+    s.flags &= ~LK_WANT_EXCL;
+    becomeExclusive(s, td, tx);
+    took(tx, lock, ext, "exclusive");
+  });
+  if (err !== 0) {
+    // Clear our claim (no wakeup, as in 2005).
+    yield* k.atomic(`lockmgr EXCLUSIVE ${lock.name} failed`, fp, (tx) => {
+      tx.mutate(lock.cell).flags &= ~LK_WANT_EXCL;
+    });
+  }
+  return err;
 }
