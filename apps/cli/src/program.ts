@@ -273,7 +273,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
         "kprim explore getnewbuf-locked-buf --variant TOK --signal 'console:getnewbuf: warning'",
         "kprim explore buf-churn --strategy pct --schedules 5000 --workers 2 --time-limit 30",
         "kprim explore lost-wakeup --variant SPIN+TI --param sleepers=3 --strategy stateful",
-        "kprim explore lost-wakeup --param sleepers=4 --option wakeup=multicast --strategy stateful --symmetry",
+        "kprim explore lost-wakeup --param sleepers=7 --option wakeup=multicast --strategy stateful --symmetry",
       ),
     )
     .action(
