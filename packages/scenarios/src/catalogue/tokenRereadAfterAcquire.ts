@@ -11,6 +11,7 @@ import type { Token } from "@kprim/token";
 import { kernelScenario } from "../define.js";
 import type { Kernel } from "../kernel.js";
 import { finalValue } from "./checks.js";
+import { incrementer } from "./tokenStaleRead.js";
 
 export const tokenRereadAfterAcquire = kernelScenario({
   name: "token-reread-after-acquire",
@@ -40,12 +41,5 @@ function* revalidator(k: KernelContext, kernel: Kernel, A: Token, B: Token, V: C
   const v = yield* k.load(V); // re-validate after the blocking point
   yield* k.store(V, Math.max(v, early) + 1);
   yield* kernel.token.release(k, b);
-  yield* kernel.token.release(k, a);
-}
-
-function* incrementer(k: KernelContext, kernel: Kernel, A: Token, V: Cell<number>): Gen<void> {
-  const a = yield* kernel.token.get(k, A);
-  const v = yield* k.load(V);
-  yield* k.store(V, v + 1);
   yield* kernel.token.release(k, a);
 }

@@ -46,7 +46,8 @@ function* staleWriter(k: KernelContext, kernel: Kernel, A: Token, B: Token, V: C
   yield* kernel.token.release(k, a);
 }
 
-function* incrementer(k: KernelContext, kernel: Kernel, A: Token, V: Cell<number>): Gen<void> {
+/** T2: take A, bump V, give A back (the same thread in R8 and its correct twin G5). */
+export function* incrementer(k: KernelContext, kernel: Kernel, A: Token, V: Cell<number>): Gen<void> {
   const a = yield* kernel.token.get(k, A);
   const v = yield* k.load(V);
   yield* k.store(V, v + 1);
