@@ -42,25 +42,36 @@ export function createSpinMutex(machine: Machine, name: string, lockClass = name
   return { name, lockClass, word, stats: { acquisitions: 0, contended: 0 } };
 }
 
-/** `mtx_lock_spin`: enter a critical section, then take the word (spinning while another thread holds it). */
+/**
+ * `mtx_lock_spin`: enter a critical section, then take the word (spinning
+ * while another thread holds it). The taking runs in `k.call` and settles at
+ * each retry: who held the word and how many tries failed change nothing
+ * afterwards (stateful search keys the thread so).
+ */
 export function* spinMutexLock(k: KernelContext, s: SpinMutex): Gen<void> {
-  const me = k.thread.id + 1;
   k.critEnter();
-  let old = yield* k.cmpxchg(s.word, 0, me);
+  yield* k.call(take(k, s));
+  s.stats.acquisitions++;
+  k.thread.spinlocks++;
+  k.event("lock.acquire", s.name, `spin:${s.lockClass}`);
+}
+
+function* take(k: KernelContext, s: SpinMutex): Gen<void> {
+  const me = k.thread.id + 1;
+  const old = yield* k.cmpxchg(s.word, 0, me);
   if (old === me) k.panic(`mtx_lock_spin: ${k.thread.name} already holds ${s.name}`);
-  if (old !== 0) s.stats.contended++;
-  while (old !== 0) {
+  if (old === 0) return;
+  s.stats.contended++;
+  for (;;) {
+    k.settle("spin");
     yield* k.spinUntil(`spin mutex ${s.name}`, [s.word], (tx) => tx.read(s.word) === 0, {
       describe: () => {
         const v = k.machine.peek(s.word);
         return v === 0 ? "(free)" : `held by ${k.machine.thread(v - 1).name}`;
       },
     });
-    old = yield* k.cmpxchg(s.word, 0, me);
+    if ((yield* k.cmpxchg(s.word, 0, me)) === 0) return;
   }
-  s.stats.acquisitions++;
-  k.thread.spinlocks++;
-  k.event("lock.acquire", s.name, `spin:${s.lockClass}`);
 }
 
 /** `mtx_unlock_spin`: drop the word, then leave the critical section. */
