@@ -129,11 +129,15 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     opts: { interruptible?: boolean; timeLimitMs?: number; json?: boolean } = {},
   ): Promise<T> => {
     const g = globals(cmd);
-    const bar = progress(
-      out.stderr,
-      out.tty,
-      j.kind === "explore" ? "execution" : j.kind === "compare" ? "variant" : null,
-    );
+    const unit =
+      j.kind === "explore"
+        ? j.strategy === "stateful"
+          ? "state"
+          : "execution"
+        : j.kind === "compare"
+          ? "variant"
+          : null;
+    const bar = progress(out.stderr, out.tty, unit);
     try {
       const r = await runInWorker<T>(
         { job: j, plugins: g.plugin ?? [], cwd: userCwd() },

@@ -15,13 +15,22 @@ export interface Progress {
 
 const PLAIN_EVERY_MS = 2000;
 
-/** `unit`: what is counted (null: no progress) — explore's executions (its total a budget) or compare's variants. */
-export function progress(stderr: NodeJS.WriteStream, tty: boolean, unit: "execution" | "variant" | null): Progress {
+/**
+ * `unit`: what is counted (null: no progress) — explore's executions, or the
+ * states a stateful search stored (either total a budget), or compare's variants.
+ */
+export function progress(
+  stderr: NodeJS.WriteStream,
+  tty: boolean,
+  unit: "execution" | "state" | "variant" | null,
+): Progress {
   if (unit === null) return { start() {}, tick() {}, stopRequested() {}, stop() {} };
   const write = (s: string): void => void stderr.write(`${s}\n`);
   const verb = unit === "variant" ? "comparing" : "exploring";
   const count = (n: number, t: number | null): string =>
-    unit === "variant" ? `${n} of ${t} variants done` : `${n} executions${t !== null ? ` of at most ${t}` : ""}`;
+    unit === "variant" ? `${n} of ${t} variants done` : `${n} ${unit}s${t !== null ? ` of at most ${t}` : ""}`;
+  // A stateful search stops between executions too.
+  const stopsAfter = unit === "variant" ? "variant" : "execution";
   let bar: cliProgress.SingleBar | null = null;
   let last = 0;
   let label = "";
@@ -38,7 +47,7 @@ export function progress(stderr: NodeJS.WriteStream, tty: boolean, unit: "execut
             format:
               total === null
                 ? `${label} {value} ${unit}s`
-                : `${label} [{bar}] {value}/{total} ${unit}s${unit === "execution" ? " (budget)" : ""}`,
+                : `${label} [{bar}] {value}/{total} ${unit}s${unit === "variant" ? "" : " (budget)"}`,
             hideCursor: true,
             clearOnComplete: true,
           },
@@ -46,7 +55,7 @@ export function progress(stderr: NodeJS.WriteStream, tty: boolean, unit: "execut
         );
         bar.start(total ?? 0, 0);
       } else {
-        const budget = total !== null && unit === "execution" ? `, budget ${total} executions` : "";
+        const budget = total !== null && unit !== "variant" ? `, budget ${total} ${unit}s` : "";
         write(`kprim: ${verb} ${label}${budget}`);
         last = Date.now();
       }
@@ -62,7 +71,7 @@ export function progress(stderr: NodeJS.WriteStream, tty: boolean, unit: "execut
     stopRequested(why) {
       const msg =
         why === "interrupted"
-          ? `kprim: stopping after the current ${unit} (Ctrl-C again to abort)`
+          ? `kprim: stopping after the current ${stopsAfter} (Ctrl-C again to abort)`
           : `kprim: time limit reached after ${lastCount} ${unit}s; stopping`;
       if (bar) bar.stop();
       bar = null;

@@ -160,6 +160,17 @@ describe.concurrent("stopping early", () => {
     expect(r.stderr).toContain("kprim: time limit reached");
   });
 
+  it("--time-limit stops a stateful search too, between executions, counting states", async () => {
+    const args = ["explore", "lost-wakeup", "--param", "sleepers=6", "--strategy", "stateful"];
+    const r = await kprim([...args, "--time-limit", "2", "--json"]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect([j["verdict"], j["stopped"], j["exhausted"]]).toEqual(["not-found", "time-limit", false]);
+    expect(j["states"]).toBeGreaterThan(0);
+    expect(r.stderr).toContain("kprim: exploring lost-wakeup under SPIN+TI, budget 1000000 states");
+    expect(r.stderr).toMatch(/kprim: time limit reached after \d+ states; stopping/);
+  });
+
   it("Ctrl-C stops cleanly between executions and prints what was found so far", async () => {
     const r = await kprimInterrupted(BIG, "kprim: exploring", 300);
     expect(r.code).toBe(0);

@@ -48,6 +48,16 @@ describe("output", () => {
     expect(quiet.text).toBe("");
   });
 
+  it("a stateful search counts the states it stored against its budget", () => {
+    const err = stream(false);
+    const p = progress(err, false, "state");
+    p.start("lost-wakeup under SPIN+TI", 1_000_000);
+    p.stopRequested("time-limit");
+    expect(err.text).toBe(
+      "kprim: exploring lost-wakeup under SPIN+TI, budget 1000000 states\nkprim: time limit reached after 0 states; stopping\n",
+    );
+  });
+
   it("compare counts variants, and a stop waits for the current one", () => {
     const err = stream(false);
     const p = progress(err, false, "variant");

@@ -86,6 +86,8 @@ export interface ExploreOptions {
   readonly fairCycles?: boolean;
   /** Called after each execution with the count so far (benchmarks sample memory here). */
   readonly onExecution?: (executions: number) => void;
+  /** Stateful search: told the states stored so far, every 1,024 (`shouldStop` is asked then too). */
+  readonly onStates?: (states: number) => void;
   /**
    * Asked after each execution: true ends the exploration there (a Ctrl-C or
    * a time limit in the CLI). The result then has `stopped: true`, counts
@@ -288,6 +290,11 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
           ...(mode.kind === "dfs" && mode.stateful === true ? { stateful: true } : {}),
           ...(mode.kind === "dfs" && mode.symmetry === true ? { symmetry: true } : {}),
           ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
+          // Long stretches of merged executions complete none: report and ask to stop between them too.
+          onStates: (n: number) => {
+            opts.onStates?.(n);
+            return stopNow();
+          },
         },
         (t) => onResult(t.machine, t.result),
       );

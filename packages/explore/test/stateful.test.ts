@@ -154,6 +154,30 @@ describe("stateful search", () => {
     expect(r.mode).toBe("dfs(stateful)");
   });
 
+  it("reports the states stored every 1,024, and stops between executions when asked then", () => {
+    const seen: number[] = [];
+    const full = explore(factoryOf(lastzero(5)), {
+      mode: { kind: "dfs", stateful: true },
+      target: "failure",
+      onStates: (n) => seen.push(n),
+    });
+    expect(full.kind === "not-found" && full.exhausted).toBe(true);
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen.length).toBe(Math.floor(full.states / 1024));
+    for (let i = 1; i < seen.length; i++) expect(seen[i]! - seen[i - 1]!).toBeGreaterThanOrEqual(1024);
+    // Asked to stop at the first report: it stops there, not at the next complete execution.
+    let reports = 0;
+    const stopped = explore(factoryOf(lastzero(5)), {
+      mode: { kind: "dfs", stateful: true },
+      target: "failure",
+      onStates: () => reports++,
+      shouldStop: () => reports >= 1,
+    });
+    expect([stopped.kind, stopped.stopped, reports]).toEqual(["not-found", true, 1]);
+    expect(stopped.kind === "not-found" && stopped.exhausted).toBe(false);
+    expect(stopped.states).toBe(seen[0]);
+  });
+
   it("refuses a console target: a line printed on a merged path would never be seen", () => {
     expect(() =>
       explore(factoryOf(lostUpdate(2)), { mode: { kind: "dfs", stateful: true }, target: "console:hello" }),

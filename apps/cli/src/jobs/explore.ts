@@ -96,10 +96,12 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
     ...(m.kind === "dpor" ? { maxExecutions: budget } : {}),
     ...(m.kind === "dfs" ? { maxStates: budget } : {}),
     shouldStop: () => ctx.stopRequested() !== null,
-    onExecution: (n) => ctx.progress(n),
+    // A stateful search's budget and progress are in states stored.
+    ...(m.kind === "dfs"
+      ? { onStates: (n: number) => ctx.progress(n) }
+      : { onExecution: (n: number) => ctx.progress(n) }),
   };
-  // A stateful search's budget is in states, its progress in executions: no bar then.
-  ctx.started(`${p.scenario.name} under ${p.variant}`, m.kind === "dfs" ? null : budget);
+  ctx.started(`${p.scenario.name} under ${p.variant}`, budget);
   let r: ExploreResult;
   if (job.workers > 1) {
     r = await exploreParallel(ctx.parallelSpec(job.spec), {

@@ -104,6 +104,11 @@ export interface SearchOptions {
   readonly maxStates?: number;
   /** Stateful search: key a state and its images under the machine's declared symmetry as one (default false). */
   readonly symmetry?: boolean;
+  /**
+   * Stateful search: told the number of states stored, between executions,
+   * each time another 1,024 have been stored; true stops the search.
+   */
+  readonly onStates?: (states: number) => boolean;
 }
 
 export interface SearchStats {
@@ -153,6 +158,8 @@ interface Node {
   /** Stateful search: the state's fingerprint hash ("" otherwise). */
   key: string;
 }
+
+const STATES_PER_REPORT = 1024;
 
 const BLOCKED: unique symbol = Symbol("blocked");
 const CYCLE: unique symbol = Symbol("cycle");
@@ -421,6 +428,7 @@ export function search(
 
   let finished = false;
   let firstNew = 0;
+  let nextReport = STATES_PER_REPORT;
   let ncpus = 1;
   for (;;) {
     let result: RunResult | null = null;
@@ -478,6 +486,10 @@ export function search(
       if (opts.maxExecutions !== undefined && executions >= opts.maxExecutions) break;
     }
     if (opts.maxStates !== undefined && visited.size >= opts.maxStates) break;
+    if (opts.onStates !== undefined && visited.size >= nextReport) {
+      nextReport = visited.size + STATES_PER_REPORT;
+      if (opts.onStates(visited.size)) break;
+    }
     // Backtrack to the deepest node with something left to explore.
     let k = stack.length - 1;
     for (; k >= fixed; k--) {
