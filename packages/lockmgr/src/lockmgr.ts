@@ -90,6 +90,11 @@ function dropped(tx: Tx, lock: Lock): void {
   tx.event("lock.release", lock.name, `lockmgr:${lock.lockClass}`);
 }
 
+/** The request's extended flags together with the lock's own (`(extflags | lk_flags) & LK_EXTFLG_MASK`). */
+function effective(ext: number, s: LockWord): number {
+  return (ext | s.flags) & LK_EXTFLG_MASK;
+}
+
 /** Plans returned by the first step of a request. */
 type Plan =
   | { readonly next: "done"; readonly error: number; readonly wakeups: number }
@@ -106,7 +111,6 @@ export function* lockmgr(k: KernelContext, lock: Lock, request: LockRequest, opt
   yield* lock.interlock.acquire(k);
   if (opts.interlock) yield* opts.interlock.release(k);
   const fp = { writes: [lock.cell] };
-  const e = (s: LockWord): number => (ext | s.flags) & LK_EXTFLG_MASK;
   const v2008 = lock.semantics === "2008";
   let error = 0;
 
@@ -163,7 +167,7 @@ export function* lockmgr(k: KernelContext, lock: Lock, request: LockRequest, opt
         // Any failure from here on leaves the caller with no hold.
         const w1 = shareunlock(s, 1, tx) ? 1 : 0;
         dropped(tx, lock);
-        if ((e(s) & LK_NOWAIT) !== 0 && ((s.flags & LK_WANT_UPGRADE) !== 0 || s.sharecount > 1)) {
+        if ((effective(ext, s) & LK_NOWAIT) !== 0 && ((s.flags & LK_WANT_UPGRADE) !== 0 || s.sharecount > 1)) {
           return { next: "done", error: EBUSY, wakeups: w1 };
         }
         if ((s.flags & LK_WANT_UPGRADE) === 0) {
@@ -286,19 +290,18 @@ function* wake(k: KernelContext, lock: Lock, n: number): Gen<void> {
 function* exclusive(k: KernelContext, lock: Lock, ext: number, fp: Footprint): Gen<number> {
   const td = k.thread.id;
   const v2008 = lock.semantics === "2008";
-  const e = (s: LockWord): number => (ext | s.flags) & LK_EXTFLG_MASK;
   const plan = yield* k.atomic(`lockmgr EXCLUSIVE ${lock.name}`, fp, (tx): Plan => {
     const s = tx.mutate(lock.cell);
     if (s.holder === td && td !== LK_KERNTHREAD) {
-      if ((e(s) & LK_CANRECURSE) !== 0) {
+      if ((effective(ext, s) & LK_CANRECURSE) !== 0) {
         s.exclusivecount++;
         took(tx, lock, ext, "exclusive");
         return { next: "done", error: 0, wakeups: 0 };
       }
-      if ((e(s) & LK_NOWAIT) === 0) tx.panic("lockmgr: locking against myself");
+      if ((effective(ext, s) & LK_NOWAIT) === 0) tx.panic("lockmgr: locking against myself");
     }
     if (
-      (e(s) & LK_NOWAIT) !== 0 &&
+      (effective(ext, s) & LK_NOWAIT) !== 0 &&
       (s.flags & (LK_HAVE_EXCL | LK_WANT_EXCL | LK_WANT_UPGRADE | LK_SHARE_NONZERO)) !== 0
     ) {
       return { next: "done", error: EBUSY, wakeups: 0 };
