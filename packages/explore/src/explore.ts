@@ -133,8 +133,12 @@ export interface Found extends Common {
   readonly shrunk: string;
   readonly shrunkSteps: number;
   readonly shrunkPreemptions: number;
-  /** `kprim replay <scenario> --schedule '<shrunk>'` */
-  readonly replay: string;
+  /**
+   * `kprim replay <scenario> --schedule '<shrunk>'`; null for a machine built
+   * by hand (no scenario name), whose counterexample replays through the
+   * library: `replaySchedule(factory, result.shrunk)`.
+   */
+  readonly replay: string | null;
 }
 
 export interface NotFound extends Common {
@@ -404,9 +408,15 @@ function foundPart(
   f: RunRecord,
   maxSteps: number,
 ): Omit<Found, keyof Common | "kind"> {
-  const header = f.header!;
   const choices = f.choices!;
   const kind = f.kind!;
+  // What the verdict depends on beyond the run: the target, and the step limit a step-limit run ended at.
+  const signal = formatSignal(target);
+  const header: ScheduleHeader = {
+    ...f.header!,
+    ...(signal !== "failure" ? { signal } : {}),
+    ...(kind === "step-limit" ? { maxSteps } : {}),
+  };
   const schedule = formatSchedule({ header, choices });
   let shrunk = { choices, steps: choices.length, preemptions: -1 };
   if (opts.shrink !== false) {
@@ -432,9 +442,12 @@ function foundPart(
   };
 }
 
-/** `kprim replay <scenario> --schedule '<schedule>'` */
-export function replayCommand(header: ScheduleHeader, schedule: string): string {
-  return `kprim replay ${header.scenario || "<scenario>"} --schedule '${schedule}'`;
+/**
+ * `kprim replay <scenario> --schedule '<schedule>'`, or null for a machine
+ * built by hand (no scenario name): replay that one with `replaySchedule`.
+ */
+export function replayCommand(header: ScheduleHeader, schedule: string): string | null {
+  return header.scenario === "" ? null : `kprim replay ${header.scenario} --schedule '${schedule}'`;
 }
 
 /**
@@ -442,7 +455,9 @@ export function replayCommand(header: ScheduleHeader, schedule: string): string 
  * choice: a header that differs from `expect` is a ScheduleError, a choice
  * that is not enabled (or a run that outlasts or falls short of the
  * schedule) a ReplayDivergence naming the step, the expected choice and
- * what was enabled.
+ * what was enabled. A schedule that ended at its step limit carries it
+ * (`header.maxSteps`) and stops there again. The result's schedule is the
+ * one given (its run fields too), so it formats to the same string.
  */
 export function replaySchedule(
   factory: MachineFactory,
@@ -453,10 +468,18 @@ export function replaySchedule(
   if (opts.expect) checkHeader(opts.expect, s.header);
   const { result } = runOnce(factory, {
     strategy: replay(s.choices),
-    // One more than the schedule: a run that ends on its own ends there. Pass the
-    // exploration's maxSteps to replay a step-limit schedule.
-    maxSteps: opts.maxSteps ?? s.choices.length + 1,
+    // One more than the schedule: a run that ends on its own ends there; one
+    // that ended at its step limit stops at the same step.
+    maxSteps: opts.maxSteps ?? s.header.maxSteps ?? s.choices.length + 1,
     ...(opts.trace !== undefined ? { trace: opts.trace } : {}),
   });
-  return result;
+  // The replayed run's schedule is the one given, run fields included (the machine knows none).
+  const { signal, maxSteps } = s.header;
+  if (signal === undefined && maxSteps === undefined) return result;
+  const header = {
+    ...result.schedule.header,
+    ...(signal !== undefined ? { signal } : {}),
+    ...(maxSteps !== undefined ? { maxSteps } : {}),
+  };
+  return { ...result, schedule: { ...result.schedule, header } };
 }

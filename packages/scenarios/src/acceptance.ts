@@ -87,7 +87,7 @@ export function checkRow(prepared: Prepared, row: MatrixRow, budget: RowBudget =
           row,
           scenario: name,
           holds: true,
-          detail: `found by ${r.mode} after ${r.executionsToFound} executions: ${r.replay}`,
+          detail: `found by ${r.mode} after ${r.executionsToFound} executions: ${r.replay ?? r.shrunk}`,
           results,
         };
       }
@@ -103,7 +103,7 @@ export function checkRow(prepared: Prepared, row: MatrixRow, budget: RowBudget =
       row,
       scenario: name,
       holds: false,
-      detail: `forbidden ${r.signal} found: ${r.failure}; ${r.replay}`,
+      detail: `forbidden ${r.signal} found: ${r.failure}; ${r.replay ?? r.shrunk}`,
       results,
     };
   }
