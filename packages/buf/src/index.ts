@@ -7,7 +7,7 @@ export { BUF_ADDR_BASE, BUF_SIZE, createBufCache, presetBuf } from "./cache.js";
 export { dirtyReuse, getnewbufResult, queueConsistency } from "./detectors.js";
 export { getblk } from "./getblk.js";
 export { getnewbuf, type GetnewbufResult } from "./getnewbuf.js";
-export { type BufLayer, bufLayer } from "./layer.js";
+export { BUF_RAISES, type BufLayer, bufLayer } from "./layer.js";
 export { bufKernproc, bufLock, type BufLockFlags, bufRefcnt, bufTimelock, bufUnlock } from "./locking.js";
 export { bdwrite, bqrelse, bremfree, brelse } from "./queues.js";
 export {

@@ -23,7 +23,7 @@ export {
   peekLock,
 } from "./lock.js";
 export { type CallerInterlock, lockmgr, type LockmgrOptions, lockreinit } from "./lockmgr.js";
-export { LOCKMGR_SYSTEM, lockmgrSystem } from "./system.js";
+export { LOCKMGR_RAISES, LOCKMGR_SYSTEM, lockmgrSystem } from "./system.js";
 
 import { spinInterlock } from "./interlocks/spin.js";
 import { spinNaiveInterlock } from "./interlocks/spinNaive.js";

@@ -84,6 +84,17 @@ export {
 } from "./params.js";
 export { Prng } from "./prng.js";
 export {
+  formatContains,
+  formatMatches,
+  MACHINE_RAISES,
+  mergeRaises,
+  type Raises,
+  showFormat,
+  UndeclaredError,
+  undeclared,
+  type Vocabulary,
+} from "./raises.js";
+export {
   defineScenario,
   type Scenario,
   type ScenarioContext,
@@ -100,6 +111,7 @@ export {
   parseSchedule,
   type Schedule,
   SCHEDULE_FORMAT,
+  SCHEDULE_FORMATS,
   type ScheduleHeader,
 } from "./schedule.js";
 export type { Strategy } from "./strategy.js";

@@ -7,6 +7,7 @@
 import type { Detector } from "./detector.js";
 import type { Machine } from "./machine.js";
 import type { ParamSpecs, ParamValues } from "./params.js";
+import type { Raises } from "./raises.js";
 
 export const SPEC_IDS = [
   "R1",
@@ -53,6 +54,12 @@ export interface Scenario<K = unknown, S extends ParamSpecs = ParamSpecs> {
   readonly description: string;
   readonly specId: SpecId | null;
   readonly params: S;
+  /**
+   * What it raises beyond its layers: the names of the detectors its setup
+   * installs and the console lines its threads print (target signals are
+   * checked against every declaration of a run; see raises.ts).
+   */
+  readonly raises?: Raises;
   /** Machine size for these parameters. */
   cpus(params: ParamValues<S>): number;
   /** Spawn threads and create cells on `ctx.machine`. */

@@ -9,13 +9,17 @@ import {
   createMachine,
   type Detector,
   type Machine,
+  MACHINE_RAISES,
+  mergeRaises,
   nearest,
   ParamError,
   paramsToHeader,
   resolveParams,
   type ScheduleHeader,
   type Strategy,
+  type Vocabulary,
 } from "@kprim/machine";
+import { LOCKMGR_RAISES } from "@kprim/lockmgr";
 import { catalogue as builtin } from "./catalogue.js";
 import type { KernelScenario } from "./define.js";
 import { composeKernel, type KernelOverrides } from "./kernel.js";
@@ -58,6 +62,11 @@ export interface Prepared {
   /** Identifies runs of this preparation in schedule strings. */
   readonly header: ScheduleHeader;
   readonly cpus: number;
+  /**
+   * Everything a run can raise (the machine, lockmgr, each layer in place,
+   * the interlock, the scenario): what target signals are checked against.
+   */
+  readonly raises: Vocabulary;
   /** A fresh machine with the scenario set up, not yet run. */
   build(opts?: BuildOptions): Machine;
 }
@@ -132,7 +141,17 @@ export function prepare(spec: PrepareSpec): Prepared {
   const options = resolveOptions(variant, overrides);
   const params = resolveParams(scenario.params, spec.params ?? {}, scenario.name) as Readonly<Record<string, unknown>>;
   // Compose once now so that an unknown interlock is an error here, not at the first build.
-  composeKernel(options, kernelOverrides);
+  const composed = composeKernel(options, kernelOverrides);
+  const raises = mergeRaises(
+    MACHINE_RAISES,
+    LOCKMGR_RAISES,
+    composed.spinlock.raises,
+    composed.token.raises,
+    composed.sleepq.raises,
+    composed.interlock.raises,
+    composed.buf.raises,
+    scenario.raises,
+  );
   const cpus = scenario.cpus(params as never);
   const header: ScheduleHeader = {
     scenario: scenario.name,
@@ -147,6 +166,7 @@ export function prepare(spec: PrepareSpec): Prepared {
     params,
     header,
     cpus,
+    raises,
     build(opts: BuildOptions = {}): Machine {
       const machine = createMachine({
         cpus,

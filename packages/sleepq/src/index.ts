@@ -16,7 +16,7 @@ export {
   sleepState,
   type WakeupForm,
 } from "./hash.js";
-export { type SleepqLayer, sleepqLayer } from "./layer.js";
+export { SLEEPQ_RAISES, type SleepqLayer, sleepqLayer } from "./layer.js";
 export { msleep, type SleepLock } from "./msleep.js";
 export { collidingIdent, declareCondition, identOf, newIdent, SLEEP_HASH, sleepHash } from "./system.js";
 export { tsleep, type TsleepFlags, tsleepInterlock } from "./tsleep.js";

@@ -3,7 +3,7 @@
  * operations, so a plugin can supply a different (or deliberately broken)
  * spinlock and the whole scenario catalogue runs with it.
  */
-import type { Gen, KernelContext, Machine } from "@kprim/machine";
+import type { Gen, KernelContext, Machine, Raises } from "@kprim/machine";
 import {
   createSpinlock,
   type Spinlock,
@@ -16,6 +16,8 @@ import {
 
 export interface SpinlockLayer {
   readonly name: string;
+  /** What it can raise: its panics, its detectors, its console lines (a replacement declares its own). */
+  readonly raises?: Raises;
   create(machine: Machine, name: string, opts?: { lockClass?: string }): Spinlock;
   lock(k: KernelContext, s: Spinlock): Gen<void>;
   unlock(k: KernelContext, s: Spinlock): Gen<void>;
@@ -24,9 +26,22 @@ export interface SpinlockLayer {
   trylock(k: KernelContext, s: Spinlock): Gen<boolean>;
 }
 
+/**
+ * What the 2005 spinlocks raise: their misuse panics. (Reaching a blocking
+ * point with one held is the machine's `spinlock-blocking` rule.)
+ */
+export const SPINLOCK_RAISES: Raises = Object.freeze({
+  panics: [
+    "spin_lock: %s already holds %s (recursion)",
+    "spin_unlock: %s releases %s, which it does not hold",
+    "spin_trylock: %s already holds %s (recursion)",
+  ],
+});
+
 /** DragonFly's November 2005 spinlocks. */
 export const spinlockLayer: SpinlockLayer = Object.freeze({
   name: "dragonfly-2005",
+  raises: SPINLOCK_RAISES,
   create: createSpinlock,
   lock: spinLock,
   unlock: spinUnlock,

@@ -60,3 +60,5 @@ export function kprimInterrupted(args: readonly string[], ready: string, delayMs
     });
   });
 }
+
+export { type SourceMessages, sourceMessages } from "./sources.js";

@@ -2,7 +2,7 @@
  * @kprim/token — DragonFly BSD's 2005 LWKT serializing tokens on the kprim machine.
  */
 export { staleRead, tokenExclusion } from "./detectors.js";
-export { type TokenLayer, tokenLayer } from "./layer.js";
+export { TOKEN_RAISES, type TokenLayer, tokenLayer } from "./layer.js";
 export { chktokens, drainRequests, heldOnCpu, reqtokenRemote } from "./protocol.js";
 export {
   MAGIC1,

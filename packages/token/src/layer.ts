@@ -2,13 +2,15 @@
  * The token layer as the Kernel composition sees it, bound to a contention
  * mode. A plugin can supply another implementation.
  */
-import type { Cell, Gen, KernelContext, Machine } from "@kprim/machine";
+import type { Cell, Gen, KernelContext, Machine, Raises } from "@kprim/machine";
 import type { TokRef, Token, TokenMode } from "./state.js";
 import { tokenSystem } from "./system.js";
 import { createToken, lwktGettoken, lwktHavetoken, lwktReltoken, lwktTrytoken, protect } from "./token.js";
 
 export interface TokenLayer {
   readonly name: string;
+  /** What it can raise: its panics, its detectors, its console lines (a replacement declares its own). */
+  readonly raises?: Raises;
   /** Mode of tokens created through this layer. */
   readonly mode: TokenMode;
   create(machine: Machine, name: string, opts?: { cpu?: number }): Token;
@@ -19,10 +21,23 @@ export interface TokenLayer {
   holds(k: KernelContext, tok: Token): boolean;
 }
 
+/** What the 2005 tokens raise: the exclusion and stale-read detectors, and their misuse panics. */
+export const TOKEN_RAISES: Raises = Object.freeze({
+  violations: ["token-exclusion", "stale-read"],
+  panics: [
+    "lwkt_gettoken(%s): called at interrupt level",
+    "lwkt_reltoken(%s): %s releases %s's reference",
+    "lwkt_reltoken(%s): called at interrupt level",
+    "lwkt_reltoken: token %s is owned by cpu%d, not cpu%d",
+    "lwkt_reltoken: %s does not hold this reference to %s",
+  ],
+});
+
 /** DragonFly's 2005 tokens in the given contention mode. */
 export function tokenLayer(mode: TokenMode): TokenLayer {
   return Object.freeze({
     name: `lwkt-2005-${mode}`,
+    raises: TOKEN_RAISES,
     mode,
     create(machine: Machine, name: string, opts: { cpu?: number } = {}): Token {
       tokenSystem(machine).mode = mode;

@@ -140,6 +140,7 @@ export const interlockTimeout = kernelScenario({
   description: "a sleep with a timeout ends with EWOULDBLOCK when no wakeup comes",
   specId: "G8",
   params: {},
+  raises: { console: ["T_w: gave up waiting for the flag (EWOULDBLOCK)"] },
   cpus: () => 2,
   setup({ machine: m, kernel }) {
     const { il, flag, X } = flagSetup(m, kernel);

@@ -18,6 +18,7 @@ export const tokenPreemptedHolder = kernelScenario({
   description: "an interrupt thread that needs the token its preempted thread holds yields back to it",
   specId: "G6",
   params: {},
+  raises: { violations: ["lost-update"] },
   cpus: () => 1,
   setup({ machine: m, kernel }) {
     const A = kernel.token.create(m, "A", { cpu: 0 });

@@ -18,6 +18,7 @@ export const tokenRereadAfterAcquire = kernelScenario({
   description: "re-reading token-protected data after every blocking point keeps the update (R8's correct twin)",
   specId: "G5",
   params: {},
+  raises: { violations: ["lost-update"] },
   cpus: () => 2,
   setup({ machine: m, kernel }) {
     const A = kernel.token.create(m, "A", { cpu: 0 });

@@ -21,6 +21,7 @@ export const tokenStaleRead = kernelScenario({
   description: "a value read under token A is written back after a contended acquire of token B (lost update)",
   specId: "R8",
   params: {},
+  raises: { violations: ["lost-update"] },
   cpus: () => 2,
   setup({ machine: m, kernel }) {
     const A = kernel.token.create(m, "A", { cpu: 0 });

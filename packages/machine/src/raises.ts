@@ -1,0 +1,168 @@
+/**
+ * What a run can raise: the vocabulary a target signal is checked against.
+ *
+ * A verdict is a claim: "every schedule explored, violation:lost-wakup
+ * cannot happen" is vacuous when no detector is called `lost-wakup`. So
+ * whatever can end a run or print to its console declares it — each layer
+ * of the Kernel composition, lockmgr, a scenario with detectors or console
+ * lines of its own, the machine itself (below) — and a target that nothing
+ * installed can raise is refused before any exploring, with the nearest
+ * name that exists.
+ *
+ * - `violations`: the names detectors report under (a detector reports
+ *   under its `name`);
+ * - `panics`, `console`: formats of the panic messages and console lines,
+ *   in the kernel's printf style: `%s`, `%d`, `%p` and `%x` stand for any
+ *   text, `%%` for a percent sign.
+ *
+ * Runs are checked the other way too (`undeclared`): an explorer given the
+ * vocabulary stops with an UndeclaredError at the first panic, violation
+ * or console line that no declaration covers, so a declaration cannot drift
+ * from the code it describes.
+ */
+import type { Outcome } from "./outcome.js";
+import type { ConsoleLine } from "./trace.js";
+
+export interface Raises {
+  /** Detector names whose violations it can report. */
+  readonly violations?: readonly string[];
+  /** Formats of the panic messages it can end a run with. */
+  readonly panics?: readonly string[];
+  /** Formats of the console lines it can print. */
+  readonly console?: readonly string[];
+}
+
+/** A run's whole vocabulary: every declaration merged. */
+export interface Vocabulary {
+  readonly violations: readonly string[];
+  readonly panics: readonly string[];
+  readonly console: readonly string[];
+}
+
+/** A run showed a panic, violation or console line that no declaration covers. */
+export class UndeclaredError extends Error {
+  override readonly name = "UndeclaredError";
+}
+
+/** What the machine itself raises: its scheduling rules and its own panics. */
+export const MACHINE_RAISES: Raises = Object.freeze({
+  violations: ["spinlock-blocking", "crit-count"],
+  panics: [
+    "%s exited holding %d spinlock(s)",
+    "%s exited inside a critical section (count %d)",
+    "%s exited holding the MP lock",
+    "%s blocked at interrupt level (%s)",
+    "rel_mplock: %s does not hold the MP lock",
+    "lwkt_send_ipiq: FIFO cpu%d->cpu%d overflow",
+    "blocking (%s) at interrupt level %d",
+  ],
+});
+
+/** Merge declarations (duplicates dropped, first-seen order kept). */
+export function mergeRaises(...all: readonly (Raises | undefined)[]): Vocabulary {
+  const v = new Set<string>();
+  const p = new Set<string>();
+  const c = new Set<string>();
+  for (const r of all) {
+    for (const x of r?.violations ?? []) v.add(x);
+    for (const x of r?.panics ?? []) p.add(x);
+    for (const x of r?.console ?? []) c.add(x);
+  }
+  return { violations: [...v], panics: [...p], console: [...c] };
+}
+
+/** A format as atoms: a literal character, or a hole (any text). */
+type Atom = string | null;
+
+function atoms(format: string): Atom[] {
+  const out: Atom[] = [];
+  for (let i = 0; i < format.length; i++) {
+    const ch = format[i]!;
+    if (ch === "%" && i + 1 < format.length) {
+      const next = format[i + 1]!;
+      if (next === "%") {
+        out.push("%");
+        i++;
+        continue;
+      }
+      if ("sdpx".includes(next)) {
+        if (out[out.length - 1] !== null) out.push(null);
+        i++;
+        continue;
+      }
+    }
+    out.push(ch);
+  }
+  return out;
+}
+
+/** The states reachable after skipping holes from `states`. */
+function closure(a: readonly Atom[], states: Set<number>): Set<number> {
+  for (const s of [...states]) {
+    for (let i = s; i < a.length && a[i] === null; i++) states.add(i + 1);
+  }
+  return states;
+}
+
+/** Run `text` through the atoms from `start`; `word` holes take no whitespace. */
+function run(a: readonly Atom[], text: string, start: Set<number>, word: boolean): Set<number> {
+  let cur = closure(a, start);
+  for (const ch of text) {
+    const next = new Set<number>();
+    const inHole = !word || !/\s/.test(ch);
+    for (const s of cur) {
+      if (s >= a.length) continue;
+      const at = a[s];
+      if (at === null) {
+        if (inHole) next.add(s);
+      } else if (at === ch) next.add(s + 1);
+    }
+    if (next.size === 0) return next;
+    cur = closure(a, next);
+  }
+  return cur;
+}
+
+/** Does `text` match `format` as a whole (an observed message against its declaration)? */
+export function formatMatches(format: string, text: string): boolean {
+  const a = atoms(format);
+  return run(a, text, new Set([0]), false).has(a.length);
+}
+
+/**
+ * Can `text` be part of some message of `format` (a target's text against a
+ * declaration)? Here a hole stands for one word — a pointer, a number, a
+ * name — so that a misspelt phrase is not taken for a hole's content.
+ */
+export function formatContains(format: string, text: string): boolean {
+  const a = atoms(format);
+  const all = new Set<number>();
+  for (let i = 0; i <= a.length; i++) all.add(i);
+  return run(a, text, all, true).size > 0;
+}
+
+/** The format's literal text, holes shown as `…` (for messages). */
+export function showFormat(format: string): string {
+  return atoms(format)
+    .map((x) => x ?? "…")
+    .join("");
+}
+
+/**
+ * The first thing a run showed that `vocabulary` does not cover, in words
+ * (null: everything is declared).
+ */
+export function undeclared(vocabulary: Vocabulary, outcome: Outcome, console: readonly ConsoleLine[]): string | null {
+  if (outcome.kind === "panic" && !vocabulary.panics.some((f) => formatMatches(f, outcome.message))) {
+    return `panic "${outcome.message}"`;
+  }
+  if (outcome.kind === "violation") {
+    for (const r of outcome.reports) {
+      if (!vocabulary.violations.includes(r.detector)) return `a violation reported by detector "${r.detector}"`;
+    }
+  }
+  for (const l of console) {
+    if (!vocabulary.console.some((f) => formatMatches(f, l.text))) return `console line "${l.text}"`;
+  }
+  return null;
+}
