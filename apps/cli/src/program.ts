@@ -24,7 +24,7 @@ import { consoleOut, type Out } from "./out.js";
 import { progress } from "./progress.js";
 import { renderCompare, renderDemo, renderExplore, renderList, renderRun } from "./render.js";
 import { runInWorker, WorkerFailure } from "./worker/host.js";
-import type { Job, TraceFormat } from "./worker/protocol.js";
+import type { Job, TraceFormat } from "./jobs/requests.js";
 import pkg from "../package.json" with { type: "json" };
 
 interface Globals {
@@ -126,7 +126,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
   const job = async <T>(
     cmd: Command,
     j: Job,
-    opts: { interruptible?: boolean; timeLimitMs?: number; json?: boolean } = {},
+    opts: { interruptible?: boolean; timeLimitMs?: number | undefined } = {},
   ): Promise<T> => {
     const g = globals(cmd);
     const unit =
@@ -143,8 +143,8 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
         { job: j, plugins: g.plugin ?? [], cwd: userCwd() },
         {
           quietMs: g.watchdog * 1000,
-          ...(opts.interruptible ? { interruptible: true } : {}),
-          ...(opts.timeLimitMs !== undefined ? { timeLimitMs: opts.timeLimitMs } : {}),
+          interruptible: opts.interruptible === true,
+          timeLimitMs: opts.timeLimitMs,
           onStarted: (label, total) => bar.start(label, total),
           onTick: (n) => bar.tick(n),
           onStopRequest: (why) => bar.stopRequested(why),
@@ -218,13 +218,13 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
         const r = await job<RunReport>(cmd, {
           kind: "run",
           spec: runSpec(scenario, o),
-          ...(o.cpus !== undefined ? { cpus: o.cpus } : {}),
+          cpus: o.cpus,
           strategy: o.strategy,
           seed: o.seed,
           depth: o.depth,
           maxSteps: o.maxSteps,
           signal: o.signal,
-          ...(o.trace !== undefined ? { trace: o.trace } : {}),
+          trace: o.trace,
         });
         finishRun(r, o);
       },
@@ -305,15 +305,15 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
             spec: runSpec(scenario, o),
             strategy: o.strategy,
             signal: o.signal,
-            ...(o.schedules !== undefined ? { schedules: o.schedules } : {}),
-            ...(o.bound !== undefined ? { bound: o.bound } : {}),
-            ...(o.depth !== undefined ? { depth: o.depth } : {}),
-            ...(o.symmetry === true ? { symmetry: true } : {}),
+            schedules: o.schedules,
+            bound: o.bound,
+            depth: o.depth,
+            symmetry: o.symmetry === true,
             seed: o.seed,
             workers: o.workers,
             maxSteps: o.maxSteps,
           },
-          { interruptible: true, ...(o.timeLimit !== undefined ? { timeLimitMs: o.timeLimit * 1000 } : {}) },
+          { interruptible: true, timeLimitMs: o.timeLimit === undefined ? undefined : o.timeLimit * 1000 },
         );
         print(o.json, r, () => renderExplore(out, r));
         setExit(r.verdict === "found" ? 1 : 0);
@@ -352,7 +352,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
           scenario,
           schedule: o.schedule,
           signal: o.signal,
-          ...(o.trace !== undefined ? { trace: o.trace } : {}),
+          trace: o.trace,
         });
         finishRun(r, o);
       },
@@ -391,12 +391,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
       ) => {
         const r = await job<CompareReport>(
           cmd,
-          {
-            kind: "compare",
-            spec: runSpec(scenario, o),
-            ...(o.variants !== undefined ? { variants: o.variants } : {}),
-            runs: o.runs,
-          },
+          { kind: "compare", spec: runSpec(scenario, o), variants: o.variants, runs: o.runs },
           { interruptible: true },
         );
         print(o.json, r, () => renderCompare(out, r));

@@ -4,7 +4,7 @@
  * Presentation only: nothing here feeds back into a run.
  */
 import cliProgress from "cli-progress";
-import type { StopReason } from "./worker/protocol.js";
+import type { StopReason } from "./jobs/requests.js";
 
 export interface Progress {
   start(label: string, total: number | null): void;

@@ -89,7 +89,7 @@ describe.concurrent("run and replay", () => {
     expect(r.stdout).toMatch(/^outcome: ok$/m);
     expect(r.stdout).toMatch(/^ {2}step \d+ cpu1 T_new: getnewbuf: warning, locked buf 0x[0-9a-f]+, race corrected$/m);
     expect(r.stdout).toMatch(/^counters: \d+ steps, \d+ cycles makespan, \d+ IPIs sent/m);
-    expect(r.stdout).toMatch(/^schedule: kprim1:getnewbuf-locked-buf:TOK:::\S+$/m);
+    expect(r.stdout).toMatch(/^schedule: kprim2:getnewbuf-locked-buf:TOK::::\S+$/m);
   });
 
   it("run --json finds a lost wakeup (exit 1), is byte-identical when repeated, and replay reproduces it exactly", async () => {
@@ -102,7 +102,7 @@ describe.concurrent("run and replay", () => {
     for (const k of ["outcome", "console", "counters", "schedule"]) expect(run).toHaveProperty(k);
     expect(run["outcome"].kind).toBe("violation");
     expect(run["outcome"].detector).toBe("lost-wakeup");
-    expect(run["schedule"]).toMatch(/^kprim1:lockmgr-lost-wakeup:SPIN\+TI:interlock=spin-naive::/);
+    expect(run["schedule"]).toMatch(/^kprim2:lockmgr-lost-wakeup:SPIN\+TI:interlock=spin-naive:::/);
     const again = await kprim(["replay", "lockmgr-lost-wakeup", "--schedule", run["schedule"], "--json"]);
     expect(again.code).toBe(1);
     const rep = JSON.parse(again.stdout) as Record<string, unknown>;
@@ -218,7 +218,7 @@ describe.concurrent("bad input: one line on stderr, exit 2, no stack", () => {
     [
       "malformed schedule",
       ["replay", "lost-wakeup", "--schedule", "kprim1:lost-wakeup"],
-      "malformed schedule: expected 6",
+      "malformed schedule: kprim1: expected 6",
     ],
     [
       "schedule of another scenario",

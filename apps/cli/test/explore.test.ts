@@ -74,7 +74,7 @@ describe.concurrent("explore", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^verdict: FOUND failure at execution \d+ of \d+$/m);
     expect(r.stdout).toMatch(/^failure: violation at step \d+: \[lost-wakeup\]/m);
-    const shrunk = /^shrunk: {3}(kprim1:\S+) \(\d+ steps\)$/m.exec(r.stdout)?.[1];
+    const shrunk = /^shrunk: {3}(kprim2:\S+) \(\d+ steps\)$/m.exec(r.stdout)?.[1];
     expect(shrunk).toBeDefined();
     expect(r.stdout).toContain(`replay:   kprim replay lockmgr-lost-wakeup --schedule '${shrunk}'`);
   });

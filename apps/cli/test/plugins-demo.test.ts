@@ -91,7 +91,7 @@ describe.concurrent("plugins", () => {
     });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(
-      /^replay: {3}kprim replay lockmgr-lost-wakeup --schedule 'kprim1:lockmgr-lost-wakeup:SPIN\+TI:interlock=wrapped-naive::\S+'$/m,
+      /^replay: {3}kprim replay lockmgr-lost-wakeup --schedule 'kprim2:lockmgr-lost-wakeup:SPIN\+TI:interlock=wrapped-naive:::\S+'$/m,
     );
   });
 
@@ -111,6 +111,35 @@ describe.concurrent("plugins", () => {
   });
 });
 
+describe.concurrent("replaying with the plugins a schedule ran with", () => {
+  const schedule = "kprim1:lockmgr-lost-wakeup:SPIN-naive:::1sx8.0sx5.1sx5.0s";
+  const quiet = fixture("quiet-detector.ts");
+
+  it("a plugin's layer that the schedule did not run with is named: replay it without that plugin", async () => {
+    const bug = "./plugins/teaching-bugs/src/wakeupIgnoresCpumask.ts";
+    const r = await kprim(["replay", "lockmgr-lost-wakeup", "--schedule", schedule, "--plugin", bug]);
+    expect(expectUsageError(r)).toBe(
+      'kprim: the schedule ran with the built-in sleepq layer, but a plugin replaces it with "teaching__wakeup_ignores_the_cpumask": replay it without that plugin',
+    );
+  });
+
+  it("a plugin's detector is named in the schedule; a replay needs exactly the detectors it ran with", async () => {
+    const ran = await kprim(["explore", "lockmgr-lost-wakeup", "--variant", "SPIN-naive", "--plugin", quiet, "--json"]);
+    expect(ran.code).toBe(1);
+    const j = JSON.parse(ran.stdout) as { shrunk: string; replay: string };
+    expect(j.shrunk).toContain(":detector.quiet=quiet:");
+    expect(j.replay).toBe(`kprim replay lockmgr-lost-wakeup --plugin ${quiet} --schedule '${j.shrunk}'`);
+    expect(expectUsageError(await kprim(["replay", "lockmgr-lost-wakeup", "--schedule", j.shrunk]))).toBe(
+      'kprim: the schedule ran with detector "quiet" of plugin "quiet": load that plugin (--plugin or kprim.config.mjs) to replay it',
+    );
+    expect(
+      expectUsageError(await kprim(["replay", "lockmgr-lost-wakeup", "--schedule", schedule, "--plugin", quiet])),
+    ).toBe(
+      'kprim: the schedule ran without detector "quiet", which plugin "quiet" installs: replay it without that plugin',
+    );
+  });
+});
+
 describe.concurrent("demo", () => {
   it("tells the story in under a minute and exits 0: every verdict matches matrix.json", async () => {
     const r = await kprim(["demo"]);
@@ -119,7 +148,9 @@ describe.concurrent("demo", () => {
     const out = r.stdout;
     expect(out).toContain("1. getnewbuf with lockmgr's token interlock (before the patch)");
     expect(out).toMatch(/found after \d+ executions: getnewbuf: warning, locked buf 0x[0-9a-f]+, race corrected/);
-    expect(out).toMatch(/replay: kprim replay getnewbuf-locked-buf --schedule 'kprim1:getnewbuf-locked-buf:TOK:::\S+'/);
+    expect(out).toMatch(
+      /replay: kprim replay getnewbuf-locked-buf --schedule 'kprim2:getnewbuf-locked-buf:TOK:::signal=console%3Agetnewbuf%3A%20warning%2C%20locked%20buf:\S+'/,
+    );
     expect(out).toMatch(
       /2\. getnewbuf with the spinlock interlock \(the patch\)\n.*\n {3}explored exhaustively: \d+ executions, no console line and no failure/,
     );
@@ -183,7 +214,7 @@ describe.concurrent("compare", () => {
     for (const row of j.rows) {
       expect(row["schedulesToFailure"]).toBeGreaterThan(0);
       expect(row["cyclesPerOp"]).toBeGreaterThan(0);
-      expect(row["replay"]).toMatch(/^kprim replay lockmgr-lost-wakeup --plugin \S+ --schedule 'kprim1:/);
+      expect(row["replay"]).toMatch(/^kprim replay lockmgr-lost-wakeup --plugin \S+ --schedule 'kprim2:/);
     }
     expect(expectUsageError(await kprim(["compare", "lost-wakeup", "--variants", "TOK,SPINTI"]))).toContain(
       'unknown variant "SPINTI" (did you mean "SPIN+TI"?)',

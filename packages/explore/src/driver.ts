@@ -11,7 +11,6 @@
  */
 import {
   type Choice,
-  type Detector,
   formatChoice,
   formatChoices,
   type Machine,
@@ -22,7 +21,7 @@ import {
   type Strategy,
 } from "@kprim/machine";
 import { ExecutionError } from "./errors.js";
-import type { MachineFactory } from "./factory.js";
+import type { BuildRequest, MachineFactory } from "./factory.js";
 
 /** A strategy that takes `prefix` first, then asks `then` (which sees the absolute step in its view). */
 export function withPrefix(prefix: readonly Choice[], then: Strategy): Strategy {
@@ -50,13 +49,11 @@ export function indexOfExpected(step: number, want: Choice, enabled: readonly Ch
   return i;
 }
 
-export interface RunRequest {
+/** One execution: the machine's build request (strategy and step limit required), a prefix, a hook. */
+export interface RunRequest extends BuildRequest {
   readonly strategy: Strategy;
-  readonly prefix?: readonly Choice[];
   readonly maxSteps: number;
-  readonly detectors?: readonly Detector[];
-  readonly recordFootprints?: boolean;
-  readonly trace?: boolean;
+  readonly prefix?: readonly Choice[];
   /** Called with the fresh machine before it runs. */
   readonly onBuilt?: (machine: Machine) => void;
 }
@@ -79,14 +76,14 @@ export function runOnce(factory: MachineFactory, req: RunRequest): Execution {
     },
     ...(inner.end ? { end: (view: MachineView) => inner.end!(view) } : {}),
   };
+  const { prefix: _prefix, onBuilt, ...build } = req;
   const machine = factory({
+    ...build,
     strategy,
-    maxSteps: req.maxSteps,
     recordFootprints: req.recordFootprints ?? false,
     detectors: req.detectors ?? [],
-    ...(req.trace !== undefined ? { trace: req.trace } : {}),
   });
-  req.onBuilt?.(machine);
+  onBuilt?.(machine);
   try {
     return { machine, result: machine.run() };
   } catch (e) {

@@ -16,9 +16,8 @@
  *
  * A row whose spec id no scenario declares is pending: it is never a pass.
  */
-import type { ExploreOptions, ExploreResult, Mode } from "@kprim/explore";
+import { explore, type ExploreOptions, type ExploreResult, type MachineFactory, type Mode } from "@kprim/explore";
 import type { KernelScenario } from "./define.js";
-import { exploreScenario } from "./explore.js";
 import type { Matrix, MatrixRow } from "./matrix.js";
 import { type Prepared, prepare } from "./runner.js";
 
@@ -60,14 +59,20 @@ export function rowChecks(
   return matrix.rows.flatMap((row) => list.filter((s) => s.specId === row.id).map((scenario) => ({ row, scenario })));
 }
 
-export function checkRow(prepared: Prepared, row: MatrixRow, budget: RowBudget = {}): RowVerdict {
+/** Check a row on machines from `factory` (default: the prepared run's own `build`; a caller may decorate it). */
+export function checkRow(
+  prepared: Prepared,
+  row: MatrixRow,
+  budget: RowBudget = {},
+  factory: MachineFactory = prepared.build,
+): RowVerdict {
   const maxSteps = budget.maxSteps ?? 20_000;
   const maxExecutions = budget.maxExecutions ?? 500_000;
   const base: Omit<ExploreOptions, "mode"> = { target: row.signal, maxSteps, shrink: false };
   const name = prepared.scenario.name;
   const results: ExploreResult[] = [];
   const run = (mode: Mode, extra: Partial<ExploreOptions> = {}): ExploreResult => {
-    const r = exploreScenario(prepared, { ...base, ...extra, mode });
+    const r = explore(factory, { ...base, ...extra, mode });
     results.push(r);
     return r;
   };

@@ -18,12 +18,16 @@ export {
   variantOptions,
 } from "./matrix.js";
 export { DEFAULT_VARIANT, OPTION_SPECS, type OptionSpec, resolveOptions, type RunOptions } from "./options.js";
-export { type BuildOptions, findIn, prepare, prepareFromHeader, type Prepared, type PrepareSpec } from "./runner.js";
 export {
-  exploreScenario,
-  scenarioFactory,
-  scenarioFactorySpec,
+  type BuildOptions,
+  findIn,
+  prepare,
+  type PrepareContext,
+  prepareFromHeader,
+  type Prepared,
+  type PrepareSpec,
   type ScenarioSpec,
-  scenarioWorkerFactory,
-} from "./explore.js";
+} from "./runner.js";
+export { type ExtraDetector } from "./extras.js";
+export { exploreScenario, scenarioFactory } from "./explore.js";
 export { checkRow, pendingRows, prepareRow, type RowBudget, rowChecks, type RowVerdict } from "./acceptance.js";

@@ -1,7 +1,7 @@
 /** Option parsers and the options shared by run, explore and compare. */
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { UsageError } from "../errors.js";
-import type { RunSpec } from "../worker/protocol.js";
+import type { RunSpec } from "../jobs/requests.js";
 
 export function intArg(min: number, max = Number.MAX_SAFE_INTEGER): (v: string) => number {
   return (v) => {
@@ -66,5 +66,7 @@ export function runSpec(scenario: string, f: VariantFlags): RunSpec {
     }
     options["interlock"] = f.interlock;
   }
-  return { scenario, ...(f.variant !== undefined ? { variant: f.variant } : {}), options, params: f.param ?? {} };
+  return f.variant === undefined
+    ? { scenario, options, params: f.param ?? {} }
+    : { scenario, variant: f.variant, options, params: f.param ?? {} };
 }

@@ -5,7 +5,6 @@
  * detectors and the watchdog are in place.
  */
 import type { ExploreResult } from "@kprim/explore";
-import { roundRobin } from "@kprim/machine";
 import { checkRow, type MatrixRow, type Prepared, type RowVerdict } from "@kprim/scenarios";
 import type { JobContext } from "./context.js";
 
@@ -27,11 +26,7 @@ export function absent(signal: string): string {
 }
 
 export function check(ctx: JobContext, prepared: Prepared, row: MatrixRow): Checked {
-  const viaContext: Prepared = {
-    ...prepared,
-    build: (opts = {}) => ctx.machine(prepared, { ...opts, strategy: opts.strategy ?? roundRobin() }),
-  };
-  const verdict = checkRow(viaContext, row);
+  const verdict = checkRow(prepared, row, {}, ctx.factory(prepared));
   const last = verdict.results[verdict.results.length - 1]!;
   const before = verdict.results.slice(0, -1).reduce((n, r) => n + r.executions, 0);
   const found = last.kind === "found" ? last : null;

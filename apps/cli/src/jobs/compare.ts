@@ -14,7 +14,7 @@ import { explore, replaySchedule } from "@kprim/explore";
 import { timed } from "@kprim/machine";
 import { matrix, type Prepared, VARIANT_NAMES } from "@kprim/scenarios";
 import { UsageError } from "../errors.js";
-import type { CompareJob, RunSpec } from "../worker/protocol.js";
+import type { CompareJob, RunSpec } from "./requests.js";
 import { check, rowFor } from "./check.js";
 import type { JobContext } from "./context.js";
 import type { CompareReport, CompareRow } from "./reports.js";

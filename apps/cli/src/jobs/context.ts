@@ -1,87 +1,67 @@
 /**
- * What every job (run in the CLI's worker thread) works with: the plugin
- * registry, machines built with the plugins' detectors and the watchdog's
- * reporting, the stop request and progress counter of the shared buffer,
- * and how a replay command is written (with the --plugin flags it needs).
+ * What every job works with: the plugin registry (where runs are prepared),
+ * the host it runs in, and how a replay command is written (with the
+ * --plugin flags it needs).
+ *
+ * One pipeline from a request to a machine: `prepare(spec)` (the registry's:
+ * catalogue, interlocks, layers and detectors of the loaded plugins), then
+ * `factory(prepared)` — the prepared run's own `build`, decorated by the
+ * host (the worker's watchdog) — for every machine a job builds.
  */
-import { parentPort } from "node:worker_threads";
-import type { BuildRequest, FactorySpec, MachineFactory } from "@kprim/explore";
-import type { Machine, Strategy } from "@kprim/machine";
+import type { FactorySpec, MachineFactory } from "@kprim/explore";
+import type { Machine } from "@kprim/machine";
 import type { PluginRegistry } from "@kprim/plugin";
-import type { BuildOptions, Prepared } from "@kprim/scenarios";
+import type { Prepared } from "@kprim/scenarios";
 import { UsageError } from "../errors.js";
-import { isInputError } from "../worker/inputErrors.js";
-import { FACTORY_MODULE } from "../worker/paths.js";
-import { CTRL, type RunSpec, type StopReason, stopReason, type WorkerMessage } from "../worker/protocol.js";
-import type { WatchdogWriter } from "../worker/watchdog.js";
+import { isInputError } from "./inputErrors.js";
+import type { RunSpec, StopReason } from "./requests.js";
 
-export interface FactoryArgs {
-  readonly plugins: readonly string[];
-  readonly cwd: string;
-  readonly spec: RunSpec;
-  readonly shared: SharedArrayBuffer;
+/** What the thread a job runs in provides (the CLI's worker thread: worker/runtime.ts). */
+export interface JobHost {
+  /** Decorate a factory: every machine it builds is watched (the watchdog). */
+  watch(factory: MachineFactory): MachineFactory;
+  /** Ctrl-C or the time limit asked the job to stop (between executions). */
+  stopRequested(): StopReason | null;
+  /** Executions (or states, or variants) done so far, for the progress bar. */
+  progress(done: number): void;
+  started(label: string, total: number | null): void;
+  /** Where the workers of a parallel exploration find this run's factory. */
+  parallelSpec(spec: RunSpec): FactorySpec;
 }
 
 export class JobContext {
-  private readonly ctrl: Int32Array;
-
   constructor(
     readonly registry: PluginRegistry,
-    private readonly watchdog: WatchdogWriter,
-    readonly shared: SharedArrayBuffer,
-    /** Every plugin specifier loaded (config file's, then --plugin's), for worker threads. */
-    readonly pluginModules: readonly string[],
+    readonly host: JobHost,
     /** The --plugin values as given, for replay commands. */
     readonly pluginFlags: readonly string[],
-    readonly cwd: string,
-  ) {
-    this.ctrl = new Int32Array(shared);
-  }
+  ) {}
 
   prepare(spec: RunSpec): Prepared {
-    return this.registry.prepare({
-      scenario: spec.scenario,
-      ...(spec.variant !== undefined ? { variant: spec.variant } : {}),
-      options: spec.options,
-      params: spec.params,
+    return this.registry.prepare(spec);
+  }
+
+  /** The factory of a prepared run: its `build`, watched, with set-up failures as one-line errors. */
+  factory(prepared: Prepared): MachineFactory {
+    const registry = this.registry;
+    return this.host.watch((req) => {
+      try {
+        return prepared.build(req);
+      } catch (e) {
+        if (isInputError(e)) throw e;
+        const who = registry.scenarioProvider(prepared.scenario.name);
+        const msg = e instanceof Error ? e.message : String(e);
+        throw new UsageError(
+          `scenario ${prepared.scenario.name}${who && who !== "built-in" ? ` (plugin ${who})` : ""} failed to set up: ${msg}`,
+          { cause: e },
+        );
+      }
     });
   }
 
-  /** A fresh machine for `prepared`, with the plugins' detectors and the watchdog. */
-  machine(prepared: Prepared, opts: BuildOptions & { readonly strategy: Strategy }): Machine {
-    let m: Machine;
-    try {
-      m = prepared.build({ ...opts, strategy: this.watchdog.wrap(opts.strategy) });
-      for (const d of this.registry.detectors) m.addDetector(d.value());
-    } catch (e) {
-      if (isInputError(e)) throw e;
-      const who = this.registry.scenarioProvider(prepared.scenario.name);
-      const msg = e instanceof Error ? e.message : String(e);
-      throw new UsageError(
-        `scenario ${prepared.scenario.name}${who && who !== "built-in" ? ` (plugin ${who})` : ""} failed to set up: ${msg}`,
-        { cause: e },
-      );
-    }
-    this.watchdog.attach(m);
-    return m;
-  }
-
-  /** The explorer's factory for `prepared`. */
-  factory(prepared: Prepared): MachineFactory {
-    return (req: BuildRequest) =>
-      this.machine(prepared, {
-        strategy: req.strategy,
-        ...(req.recordFootprints !== undefined ? { recordFootprints: req.recordFootprints } : {}),
-        ...(req.maxSteps !== undefined ? { maxSteps: req.maxSteps } : {}),
-        ...(req.detectors ? { detectors: req.detectors } : {}),
-        ...(req.trace !== undefined ? { trace: req.trace } : {}),
-      });
-  }
-
-  /** Where the workers of a parallel exploration find the same factory (factory.ts). */
-  parallelSpec(spec: RunSpec): FactorySpec {
-    const args: FactoryArgs = { plugins: this.pluginModules, cwd: this.cwd, spec, shared: this.shared };
-    return { module: FACTORY_MODULE, export: "cliScenarioFactory", args };
+  /** One machine of a prepared run. */
+  machine(prepared: Prepared, req: Parameters<MachineFactory>[0]): Machine {
+    return this.factory(prepared)(req);
   }
 
   /** `kprim replay <scenario> --schedule '<schedule>'`, with the --plugin flags the run had. */
@@ -91,19 +71,18 @@ export class JobContext {
   }
 
   stopRequested(): StopReason | null {
-    return stopReason(Atomics.load(this.ctrl, CTRL.stop));
+    return this.host.stopRequested();
   }
 
-  progress(executions: number): void {
-    Atomics.store(this.ctrl, CTRL.executions, executions);
+  progress(done: number): void {
+    this.host.progress(done);
   }
 
   started(label: string, total: number | null): void {
-    const m: WorkerMessage = { kind: "started", label, total };
-    parentPort?.postMessage(m);
+    this.host.started(label, total);
   }
 }
 
-function shellQuote(s: string): string {
+export function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }

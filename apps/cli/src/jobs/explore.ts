@@ -17,7 +17,7 @@ import {
 } from "@kprim/explore";
 import { nearest } from "@kprim/machine";
 import { UsageError } from "../errors.js";
-import type { ExploreJob } from "../worker/protocol.js";
+import type { ExploreJob } from "./requests.js";
 import type { JobContext } from "./context.js";
 import type { ExploreReport } from "./reports.js";
 import { header } from "./run.js";
@@ -39,7 +39,7 @@ function mode(ctx: JobContext, job: ExploreJob): { mode: Mode; budget: number } 
     throw new UsageError("--bound is a preemption bound for dpor; stateful search explores every schedule");
   }
   if (job.depth !== undefined && job.strategy !== "pct") throw new UsageError("--depth applies to --strategy pct");
-  if (job.symmetry === true && job.strategy !== "stateful") {
+  if (job.symmetry && job.strategy !== "stateful") {
     throw new UsageError("--symmetry applies to --strategy stateful");
   }
   if (job.workers > 1 && !sampling) {
@@ -58,7 +58,7 @@ function mode(ctx: JobContext, job: ExploreJob): { mode: Mode; budget: number } 
       };
     case "stateful":
       return {
-        mode: { kind: "dfs", stateful: true, ...(job.symmetry === true ? { symmetry: true } : {}) },
+        mode: { kind: "dfs", stateful: true, symmetry: job.symmetry },
         budget: job.schedules ?? DEFAULT_STATE_BUDGET,
       };
     case "random":
@@ -104,7 +104,7 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
   ctx.started(`${p.scenario.name} under ${p.variant}`, budget);
   let r: ExploreResult;
   if (job.workers > 1) {
-    r = await exploreParallel(ctx.parallelSpec(job.spec), {
+    r = await exploreParallel(ctx.host.parallelSpec(job.spec), {
       mode: m as SamplingMode,
       workers: job.workers,
       target: signal,

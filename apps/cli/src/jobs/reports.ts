@@ -5,7 +5,7 @@
  */
 import type { ConsoleCount } from "@kprim/explore";
 import type { ConsoleLine, Counters, Outcome } from "@kprim/machine";
-import type { StopReason, TraceFormat } from "../worker/protocol.js";
+import type { StopReason, TraceFormat } from "./requests.js";
 
 export interface ListEntry {
   readonly name: string;

@@ -20,7 +20,7 @@ import {
 import type { Prepared } from "@kprim/scenarios";
 import { documentFromRun, toChromeTraceJson, toHtml, toText } from "@kprim/trace";
 import { UsageError } from "../errors.js";
-import type { ReplayJob, RunJob, RunSpec, TraceFormat } from "../worker/protocol.js";
+import type { ReplayJob, RunJob, RunSpec, TraceFormat } from "./requests.js";
 import type { JobContext } from "./context.js";
 import type { RunHeader, RunReport } from "./reports.js";
 import { RUN_STRATEGIES } from "./strategies.js";

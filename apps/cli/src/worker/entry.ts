@@ -6,15 +6,16 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { loadConfig, loadPlugins, resolvePluginSpecifier } from "@kprim/plugin";
-import { isInputError } from "./inputErrors.js";
 import { compareJob } from "../jobs/compare.js";
 import { JobContext } from "../jobs/context.js";
 import { demoJob } from "../jobs/demo.js";
 import { exploreJob } from "../jobs/explore.js";
+import { isInputError } from "../jobs/inputErrors.js";
 import { listJob } from "../jobs/list.js";
+import type { Job } from "../jobs/requests.js";
 import { replayJob, runJob } from "../jobs/run.js";
-import type { Job, WorkerInit, WorkerMessage } from "./protocol.js";
-import { WatchdogWriter } from "./watchdog.js";
+import type { WorkerInit, WorkerMessage } from "./protocol.js";
+import { WorkerRuntime } from "./runtime.js";
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -52,14 +53,12 @@ async function main(): Promise<void> {
     modules.push(spec);
   }
   const registry = await loadPlugins(modules, { cwd: init.cwd });
-  const ctx = new JobContext(
-    registry,
-    new WatchdogWriter(init.shared),
+  const runtime = new WorkerRuntime(
     init.shared,
     modules.map((m) => resolvePluginSpecifier(m, init.cwd)),
-    init.plugins,
     init.cwd,
   );
+  const ctx = new JobContext(registry, runtime, init.plugins);
   const data = await dispatch(ctx, init.job);
   const msg: WorkerMessage = { kind: "result", data };
   port.postMessage(msg);

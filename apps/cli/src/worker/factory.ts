@@ -6,11 +6,19 @@
  */
 import type { MachineFactory } from "@kprim/explore";
 import { loadPlugins } from "@kprim/plugin";
-import { JobContext, type FactoryArgs } from "../jobs/context.js";
-import { WatchdogWriter } from "./watchdog.js";
+import { JobContext } from "../jobs/context.js";
+import type { RunSpec } from "../jobs/requests.js";
+import { WorkerRuntime } from "./runtime.js";
+
+export interface FactoryArgs {
+  readonly plugins: readonly string[];
+  readonly cwd: string;
+  readonly spec: RunSpec;
+  readonly shared: SharedArrayBuffer;
+}
 
 export async function cliScenarioFactory(args: FactoryArgs): Promise<MachineFactory> {
   const registry = await loadPlugins(args.plugins, { cwd: args.cwd });
-  const ctx = new JobContext(registry, new WatchdogWriter(args.shared), args.shared, args.plugins, [], args.cwd);
+  const ctx = new JobContext(registry, new WorkerRuntime(args.shared, args.plugins, args.cwd), []);
   return ctx.factory(ctx.prepare(args.spec));
 }

@@ -7,7 +7,8 @@
 import { Worker } from "node:worker_threads";
 import { UsageError } from "../errors.js";
 import { workerStart } from "./paths.js";
-import { CTRL, newShared, type StopReason, stopCode, type WorkerInit, type WorkerMessage } from "./protocol.js";
+import type { StopReason } from "../jobs/requests.js";
+import { CTRL, newShared, stopCode, type WorkerInit, type WorkerMessage } from "./protocol.js";
 import { WatchdogReader } from "./watchdog.js";
 
 /** An error the worker reported (its stack is the worker's). */
@@ -28,7 +29,7 @@ export interface HostOptions {
   /** A thread body running this long without a step ends the command (ms). */
   readonly quietMs: number;
   /** Ask the job to stop after this long (ms). */
-  readonly timeLimitMs?: number;
+  readonly timeLimitMs?: number | undefined;
   /** Ctrl-C asks the job to stop between executions (a second one aborts). */
   readonly interruptible?: boolean;
   readonly onStarted?: (label: string, total: number | null) => void;

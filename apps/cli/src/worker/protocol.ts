@@ -1,8 +1,8 @@
 /**
  * What the CLI's main thread and its worker thread exchange. The main thread
  * parses the command line and renders; the worker loads plugins, runs
- * machines and explores, and posts back plain data. They share one small
- * SharedArrayBuffer:
+ * machines and explores (the jobs), and posts back plain data. They share
+ * one small SharedArrayBuffer:
  *
  *   ints 0..15   control: the stop request, explore progress
  *   regions      one per writing thread (the worker, and the workers of a
@@ -14,7 +14,7 @@
  * executions, and notice a thread body that never yields or a strategy that
  * never chooses (watchdog.ts).
  */
-export type StopReason = "interrupted" | "time-limit";
+import type { Job, StopReason } from "../jobs/requests.js";
 
 export const CTRL = {
   /** 0 run on, 1 interrupted (Ctrl-C), 2 time limit */
@@ -44,59 +44,6 @@ export function stopCode(r: StopReason): number {
 export function stopReason(code: number): StopReason | null {
   return code === 1 ? "interrupted" : code === 2 ? "time-limit" : null;
 }
-
-/** A scenario run as plain data (names, not objects): what every job starts from. */
-export interface RunSpec {
-  readonly scenario: string;
-  readonly variant?: string;
-  readonly options: Readonly<Record<string, string>>;
-  readonly params: Readonly<Record<string, string>>;
-}
-
-export type TraceFormat = "text" | "json" | "perfetto" | "html";
-
-export interface RunJob {
-  readonly kind: "run";
-  readonly spec: RunSpec;
-  readonly cpus?: number;
-  readonly strategy: string;
-  readonly seed: number;
-  readonly depth: number;
-  readonly maxSteps: number;
-  readonly signal: string;
-  readonly trace?: TraceFormat;
-}
-
-export interface ReplayJob {
-  readonly kind: "replay";
-  readonly scenario: string;
-  readonly schedule: string;
-  readonly signal: string;
-  readonly trace?: TraceFormat;
-}
-
-export interface ExploreJob {
-  readonly kind: "explore";
-  readonly spec: RunSpec;
-  readonly strategy: string;
-  readonly signal: string;
-  readonly schedules?: number;
-  readonly bound?: number;
-  readonly depth?: number;
-  readonly symmetry?: boolean;
-  readonly seed: number;
-  readonly workers: number;
-  readonly maxSteps: number;
-}
-
-export interface CompareJob {
-  readonly kind: "compare";
-  readonly spec: RunSpec;
-  readonly variants?: readonly string[];
-  readonly runs: number;
-}
-
-export type Job = { readonly kind: "list" } | RunJob | ReplayJob | ExploreJob | CompareJob | { readonly kind: "demo" };
 
 export interface WorkerInit {
   readonly job: Job;

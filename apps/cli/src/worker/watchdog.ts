@@ -19,6 +19,7 @@
  * detector stuck in its hook is not watched.
  */
 import { threadId } from "node:worker_threads";
+import type { MachineFactory } from "@kprim/explore";
 import type { Machine, Strategy } from "@kprim/machine";
 import { HEADER_INTS, NAME_BYTES, R, REGION_INTS, REGIONS, RUNNING, STRATEGY_BYTES } from "./protocol.js";
 
@@ -62,6 +63,15 @@ export class WatchdogWriter {
         i32[at] = RUNNING.nothing;
         strategy.end?.(view);
       },
+    };
+  }
+
+  /** The factory decorated: its machines' strategies are wrapped and their threads' resumes reported. */
+  decorate(factory: MachineFactory): MachineFactory {
+    return (req) => {
+      const m = factory({ ...req, strategy: this.wrap(req.strategy) });
+      this.attach(m);
+      return m;
     };
   }
 
