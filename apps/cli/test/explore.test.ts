@@ -150,6 +150,69 @@ describe.concurrent("explore", () => {
   });
 });
 
+describe.concurrent("no vacuous verdict: a target is something the run can raise", () => {
+  it("a misspelt detector is refused with the nearest (exit 2), not explored to 'cannot happen'", async () => {
+    const r = await kprim([
+      "explore",
+      "lockmgr-lost-wakeup",
+      "--variant",
+      "SPIN-naive",
+      "--signal",
+      "violation:lost-wakup",
+    ]);
+    expect(expectUsageError(r)).toMatch(
+      /^kprim: signal "violation:lost-wakup": no detector of this run reports "lost-wakup" \(did you mean "violation:lost-wakeup"\?\); its detectors: .*\blost-wakeup\b/,
+    );
+    expect(
+      expectUsageError(
+        await kprim(["explore", "lockmgr-lost-wakeup", "--variant", "SPIN-naive", "--signal", "violation:nope"]),
+      ),
+    ).toMatch(/^kprim: signal "violation:nope": no detector of this run reports "nope"; its detectors: /);
+  });
+
+  it("console and panic text no layer or scenario can print is refused, in every command that takes a signal", async () => {
+    expect(
+      expectUsageError(await kprim(["explore", "lost-wakeup", "--signal", "console:getnewbuf: warnig"])),
+    ).toContain(
+      'no console line of this run can contain "getnewbuf: warnig" (did you mean "console:getnewbuf: warning"?)',
+    );
+    expect(
+      expectUsageError(await kprim(["run", "lost-wakeup", "--signal", "panic:non-zero exclusive cont"])),
+    ).toContain('(did you mean "panic:non-zero exclusive count"?)');
+    const schedule = "kprim1:lockmgr-lost-wakeup:SPIN-naive:::1sx8.0sx5.1sx5.0s";
+    expect(
+      expectUsageError(
+        await kprim(["replay", "lockmgr-lost-wakeup", "--schedule", schedule, "--signal", "violation:x"]),
+      ),
+    ).toContain('no detector of this run reports "x"');
+  });
+
+  it("a target that only a plugin's detector raises is accepted with that plugin, refused without it", async () => {
+    const quiet = fixture("quiet-detector.ts");
+    const args = ["explore", "lost-wakeup", "--signal", "violation:quiet"];
+    expect(expectUsageError(await kprim(args))).toContain('no detector of this run reports "quiet"');
+    const r = await kprim([...args, "--plugin", quiet]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /^verdict: not found — every schedule explored \(\d+ executions\): violation:quiet cannot happen$/m,
+    );
+  });
+});
+
+describe.concurrent("declarations cannot fall behind the code", () => {
+  it("a plugin layer that prints a line it does not declare stops explore and run with one line naming it", async () => {
+    const chatty = fixture("undeclared-print.ts");
+    const message =
+      'kprim: lost-wakeup: a run showed console line "chatty: waking X", which nothing in the run declares (the layers, the interlock and the scenario say what they raise in `raises`)';
+    const ex = await kprim(["explore", "lost-wakeup", "--plugin", chatty]);
+    // The exploration had started (its progress line), then the one-line error.
+    expect([ex.code, ex.stdout, ex.stderr.trim().split("\n").at(-1)]).toEqual([2, "", message]);
+    expect(expectUsageError(await kprim(["run", "lost-wakeup", "--plugin", chatty]))).toBe(
+      message.replace("a run showed", "the run showed"),
+    );
+  });
+});
+
 describe.concurrent("stopping early", () => {
   it("--time-limit stops between executions and says so; what was explored is reported (exit 0: nothing found)", async () => {
     const r = await kprim([...BIG, "--time-limit", "1", "--json"]);

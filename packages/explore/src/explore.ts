@@ -31,7 +31,9 @@ import {
   type ScheduleHeader,
   checkHeader,
   type Machine,
+  mergeRaises,
   parseSchedule,
+  type Vocabulary,
 } from "@kprim/machine";
 import { runOnce } from "./driver.js";
 import { ExploreConfigError } from "./errors.js";
@@ -41,7 +43,7 @@ import type { MachineFactory } from "./factory.js";
 import { lockOrder, type LockOrderReport } from "./lockOrder.js";
 import { runSample, type SamplingMode } from "./sampling.js";
 import { shrink } from "./shrink.js";
-import { failureKind, formatSignal, matchSignal, parseSignal, type Signal } from "./signal.js";
+import { checkSignal, failureKind, formatSignal, matchSignal, parseSignal, type Signal } from "./signal.js";
 import { type ConsoleCount, recordOf, type RunRecord, Tally } from "./tally.js";
 
 export type Mode =
@@ -75,6 +77,14 @@ export interface ExploreOptions {
   readonly prefix?: readonly Choice[];
   /** More detectors for every machine. */
   readonly detectors?: readonly Detector[];
+  /**
+   * What the factory's runs can raise (a prepared scenario's `raises`): the
+   * target must be something in it (plus the detectors added here), or
+   * explore throws a SignalError naming the nearest name before running
+   * anything; and an execution that shows something it does not declare
+   * ends the exploration with an UndeclaredError.
+   */
+  readonly raises?: Vocabulary;
   /** Build a lock-order graph over every execution (default false). */
   readonly lockOrder?: boolean;
   /** DPOR: treat result-less add/or/and steps of one kind on one cell as commuting (default false). */
@@ -222,6 +232,12 @@ function checkMode(m: Mode): void {
   }
 }
 
+/** A vocabulary with the explorer's own detectors added (they report under their names too). */
+export function withDetectors(raises: Vocabulary | undefined, detectors: readonly Detector[]): Vocabulary | undefined {
+  if (raises === undefined || detectors.length === 0) return raises;
+  return mergeRaises(raises, { violations: detectors.map((d) => d.name) });
+}
+
 /** The steps one round-robin run takes (PCT's estimate of k). */
 export function estimateSteps(factory: MachineFactory, maxSteps: number, prefix?: readonly Choice[]): number {
   const { result } = runOnce(factory, { strategy: roundRobin(), maxSteps, ...(prefix ? { prefix } : {}) });
@@ -243,6 +259,8 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
   const stopOnFound = opts.stopOnFound ?? true;
   const graph = opts.lockOrder ? lockOrder() : null;
   const detectors = [...(graph ? [graph.detector] : []), ...(opts.detectors ?? [])];
+  const raises = withDetectors(opts.raises, detectors);
+  if (raises !== undefined) checkSignal(target, raises);
   const tally = new Tally();
   const mode = opts.mode;
   let exhausted = false;
@@ -258,7 +276,7 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
   };
 
   const onResult = (m: Machine, r: RunResult): boolean => {
-    tally.add(recordOf(tally.executions + 1, r, target, m.emitted(RESTART_LIMIT)));
+    tally.add(recordOf(tally.executions + 1, r, target, m.emitted(RESTART_LIMIT), raises));
     opts.onExecution?.(tally.executions);
     return (stopOnFound && tally.found !== null) || stopNow();
   };
@@ -268,7 +286,13 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
     case "pct":
     case "strategy": {
       const steps = mode.kind === "pct" ? (mode.steps ?? estimateSteps(factory, maxSteps, opts.prefix)) : 0;
-      const ctx = { maxSteps, target, detectors, ...(opts.prefix ? { prefix: opts.prefix } : {}) };
+      const ctx = {
+        maxSteps,
+        target,
+        detectors,
+        ...(opts.prefix ? { prefix: opts.prefix } : {}),
+        ...(raises ? { raises } : {}),
+      };
       for (let i = 0; i < mode.runs; i++) {
         const { record } = runSample(factory, mode, steps, i, ctx);
         tally.add(record);

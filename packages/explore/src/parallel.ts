@@ -27,6 +27,7 @@ import {
 } from "./explore.js";
 import type { MachineFactory } from "./factory.js";
 import type { SampleContext, SamplingMode } from "./sampling.js";
+import { checkSignal } from "./signal.js";
 import { Tally, type TallySummary } from "./tally.js";
 
 /**
@@ -43,7 +44,7 @@ export interface FactorySpec {
 
 export interface ParallelOptions extends Pick<
   ExploreOptions,
-  "target" | "maxSteps" | "stopOnFound" | "shrink" | "prefix" | "shouldStop"
+  "target" | "maxSteps" | "stopOnFound" | "shrink" | "prefix" | "shouldStop" | "raises"
 > {
   readonly mode: SamplingMode;
   /** Worker threads (≥ 1). */
@@ -103,12 +104,18 @@ export async function exploreParallel(spec: FactorySpec, opts: ParallelOptions):
     throw new ExploreConfigError(`${mode.kind}: runs must be an integer ≥ 1, not ${String(mode.runs)}`);
   }
   const target = resolveTarget(opts.target);
+  if (opts.raises !== undefined) checkSignal(target, opts.raises);
   const maxSteps = opts.maxSteps ?? 10_000;
   const stopOnFound = opts.stopOnFound ?? true;
   const factory = await loadFactory(spec);
   const prefix: readonly Choice[] | undefined = opts.prefix;
   const steps = mode.kind === "pct" ? (mode.steps ?? estimateSteps(factory, maxSteps, prefix)) : 0;
-  const ctx: SampleContext = { maxSteps, target, ...(prefix ? { prefix } : {}) };
+  const ctx: SampleContext = {
+    maxSteps,
+    target,
+    ...(prefix ? { prefix } : {}),
+    ...(opts.raises ? { raises: opts.raises } : {}),
+  };
   const slices: Slice[] = [];
   for (let from = 0, id = 0; from < mode.runs; from += sliceSize, id++) {
     slices.push({ id, from, to: Math.min(mode.runs, from + sliceSize) });

@@ -96,10 +96,18 @@ function atoms(format: string): Atom[] {
   return out;
 }
 
+/*
+ * Matching runs a small automaton over the atoms. A state is a position in
+ * the atoms times whether a literal character has been matched yet
+ * (position * 2 + touched): a target's text must touch the message's own
+ * words, not lie wholly inside a hole.
+ */
+
 /** The states reachable after skipping holes from `states`. */
 function closure(a: readonly Atom[], states: Set<number>): Set<number> {
   for (const s of [...states]) {
-    for (let i = s; i < a.length && a[i] === null; i++) states.add(i + 1);
+    const touched = s & 1;
+    for (let i = s >> 1; i < a.length && a[i] === null; i++) states.add(((i + 1) << 1) | touched);
   }
   return states;
 }
@@ -111,11 +119,12 @@ function run(a: readonly Atom[], text: string, start: Set<number>, word: boolean
     const next = new Set<number>();
     const inHole = !word || !/\s/.test(ch);
     for (const s of cur) {
-      if (s >= a.length) continue;
-      const at = a[s];
+      const pos = s >> 1;
+      if (pos >= a.length) continue;
+      const at = a[pos];
       if (at === null) {
         if (inHole) next.add(s);
-      } else if (at === ch) next.add(s + 1);
+      } else if (at === ch) next.add(((pos + 1) << 1) | 1);
     }
     if (next.size === 0) return next;
     cur = closure(a, next);
@@ -126,19 +135,23 @@ function run(a: readonly Atom[], text: string, start: Set<number>, word: boolean
 /** Does `text` match `format` as a whole (an observed message against its declaration)? */
 export function formatMatches(format: string, text: string): boolean {
   const a = atoms(format);
-  return run(a, text, new Set([0]), false).has(a.length);
+  const end = run(a, text, new Set([0]), false);
+  return end.has(a.length << 1) || end.has((a.length << 1) | 1);
 }
 
 /**
  * Can `text` be part of some message of `format` (a target's text against a
  * declaration)? Here a hole stands for one word — a pointer, a number, a
- * name — so that a misspelt phrase is not taken for a hole's content.
+ * name — and the text must take in some of the message's own words, so
+ * that neither a misspelt phrase nor a bare word is taken for a hole's
+ * content.
  */
 export function formatContains(format: string, text: string): boolean {
   const a = atoms(format);
   const all = new Set<number>();
-  for (let i = 0; i <= a.length; i++) all.add(i);
-  return run(a, text, all, true).size > 0;
+  for (let i = 0; i <= a.length; i++) all.add(i << 1);
+  for (const s of run(a, text, all, true)) if ((s & 1) === 1) return true;
+  return false;
 }
 
 /** The format's literal text, holes shown as `…` (for messages). */
@@ -148,21 +161,48 @@ export function showFormat(format: string): string {
     .join("");
 }
 
+/** A vocabulary compiled for checking runs: messages already seen to be covered are remembered. */
+interface Checker {
+  readonly violations: ReadonlySet<string>;
+  readonly panics: readonly string[];
+  readonly console: readonly string[];
+  readonly covered: Set<string>;
+}
+
+const checkers = new WeakMap<Vocabulary, Checker>();
+
+function checkerOf(v: Vocabulary): Checker {
+  let c = checkers.get(v);
+  if (c === undefined) {
+    c = { violations: new Set(v.violations), panics: v.panics, console: v.console, covered: new Set() };
+    checkers.set(v, c);
+  }
+  return c;
+}
+
+function covers(c: Checker, formats: readonly string[], kind: string, text: string): boolean {
+  const key = `${kind}\u0000${text}`;
+  if (c.covered.has(key)) return true;
+  if (!formats.some((f) => formatMatches(f, text))) return false;
+  c.covered.add(key);
+  return true;
+}
+
 /**
  * The first thing a run showed that `vocabulary` does not cover, in words
- * (null: everything is declared).
+ * (null: everything is declared). Cheap per run: a message once found
+ * covered is remembered.
  */
 export function undeclared(vocabulary: Vocabulary, outcome: Outcome, console: readonly ConsoleLine[]): string | null {
-  if (outcome.kind === "panic" && !vocabulary.panics.some((f) => formatMatches(f, outcome.message))) {
-    return `panic "${outcome.message}"`;
-  }
+  const c = checkerOf(vocabulary);
+  if (outcome.kind === "panic" && !covers(c, c.panics, "p", outcome.message)) return `panic "${outcome.message}"`;
   if (outcome.kind === "violation") {
     for (const r of outcome.reports) {
-      if (!vocabulary.violations.includes(r.detector)) return `a violation reported by detector "${r.detector}"`;
+      if (!c.violations.has(r.detector)) return `a violation reported by detector "${r.detector}"`;
     }
   }
   for (const l of console) {
-    if (!vocabulary.console.some((f) => formatMatches(f, l.text))) return `console line "${l.text}"`;
+    if (!covers(c, c.console, "c", l.text)) return `console line "${l.text}"`;
   }
   return null;
 }

@@ -30,7 +30,6 @@ describe("declared formats", () => {
       "locked buf 0xc74",
       "0xc7400000, race",
       "d buf",
-      "",
     ]) {
       expect(formatContains(LOCKED, text), text).toBe(true);
     }

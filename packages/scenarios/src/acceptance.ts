@@ -68,7 +68,8 @@ export function checkRow(
 ): RowVerdict {
   const maxSteps = budget.maxSteps ?? 20_000;
   const maxExecutions = budget.maxExecutions ?? 500_000;
-  const base: Omit<ExploreOptions, "mode"> = { target: row.signal, maxSteps, shrink: false };
+  // The row's signal must be something the run can raise: an oracle row naming a detector nobody installs is an error, not a pass.
+  const base: Omit<ExploreOptions, "mode"> = { target: row.signal, maxSteps, shrink: false, raises: prepared.raises };
   const name = prepared.scenario.name;
   const results: ExploreResult[] = [];
   const run = (mode: Mode, extra: Partial<ExploreOptions> = {}): ExploreResult => {

@@ -4,7 +4,9 @@
  *
  * - `scenarioFactory(prepared)`: the MachineFactory of a prepared scenario
  *   (`prepared.build` itself).
- * - `exploreScenario(prepared, options)`: explore it (any mode, any target).
+ * - `exploreScenario(prepared, options)`: explore it (any mode, any target),
+ *   the target and every execution checked against what the run declares
+ *   it can raise (`prepared.raises`).
  */
 import { explore, type ExploreOptions, type ExploreResult, type MachineFactory } from "@kprim/explore";
 import type { Prepared } from "./runner.js";
@@ -14,5 +16,5 @@ export function scenarioFactory(prepared: Prepared): MachineFactory {
 }
 
 export function exploreScenario(prepared: Prepared, options: ExploreOptions): ExploreResult {
-  return explore(prepared.build, options);
+  return explore(prepared.build, { raises: prepared.raises, ...options });
 }

@@ -27,6 +27,7 @@ const counter = kernelScenario({
     locked: param.bool({ default: false, description: "bump with one atomic step" }),
     warn: param.bool({ default: false, description: "print a warning when a bump sees another's" }),
   },
+  raises: { console: ["counter: saw another bump"] },
   cpus: (p) => p.threads,
   setup({ machine, params }) {
     const c = machine.cell("c", 0);
@@ -73,7 +74,7 @@ describe("checking a matrix row against a scenario", () => {
     const v = checkRow(prep({}), row("found", "violation:lost-wakeup"));
     expect(v.holds).toBe(true);
     expect(v.detail).toMatch(
-      /^found by random\(seed=1, runs=300\) after \d+ executions: kprim replay counter --schedule 'kprim1:counter:SPIN-naive::/,
+      /^found by random\(seed=1, runs=300\) after \d+ executions: kprim replay counter --schedule 'kprim2:counter:SPIN-naive:::signal=violation%3Alost-wakeup:/,
     );
   });
 

@@ -46,6 +46,7 @@ function warnings(ctx: JobContext, p: Prepared, runs: number): number {
   const r = explore(ctx.factory(p), {
     mode: { kind: "random", seed: 1, runs },
     target: "any",
+    raises: p.raises,
     stopOnFound: false,
     shrink: false,
     maxSteps: 20_000,
@@ -112,7 +113,12 @@ function compareRow(ctx: JobContext, job: CompareJob, p: Prepared, specId: strin
       ...measured,
     };
   }
-  const r = explore(ctx.factory(p), { mode: { kind: "dpor" }, maxExecutions: NO_ROW_BUDGET, maxSteps: 20_000 });
+  const r = explore(ctx.factory(p), {
+    mode: { kind: "dpor" },
+    maxExecutions: NO_ROW_BUDGET,
+    maxSteps: 20_000,
+    raises: p.raises,
+  });
   const found = r.kind === "found";
   if (found) replaySchedule(ctx.factory(p), r.shrunk); // the replay handle reproduces (throws if not)
   return {

@@ -11,6 +11,7 @@ import {
   type ExploreOptions,
   type ExploreResult,
   exploreParallel,
+  checkSignal,
   type Mode,
   parseSignal,
   type SamplingMode,
@@ -90,8 +91,11 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
   const signal = parseSignal(job.signal);
   const { mode: m, budget } = mode(ctx, job);
   const p = ctx.prepare(job.spec);
+  // Refuse a target nothing in the run can raise before anything starts.
+  checkSignal(signal, p.raises);
   const opts: Omit<ExploreOptions, "mode"> = {
     target: signal,
+    raises: p.raises,
     maxSteps: job.maxSteps,
     ...(m.kind === "dpor" ? { maxExecutions: budget } : {}),
     ...(m.kind === "dfs" ? { maxStates: budget } : {}),
@@ -108,6 +112,7 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
       mode: m as SamplingMode,
       workers: job.workers,
       target: signal,
+      raises: p.raises,
       maxSteps: job.maxSteps,
       shouldStop: opts.shouldStop!,
     });

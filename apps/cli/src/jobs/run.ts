@@ -4,7 +4,7 @@
  * follows a schedule string choice for choice, with the scenario, variant,
  * options and parameters of its header.
  */
-import { estimateSteps, matchSignal, parseSignal, pct, replaySchedule } from "@kprim/explore";
+import { checkSignal, estimateSteps, matchSignal, parseSignal, pct, replaySchedule } from "@kprim/explore";
 import {
   describeOutcome,
   formatSchedule,
@@ -16,6 +16,8 @@ import {
   ScheduleError,
   type Strategy,
   timed,
+  UndeclaredError,
+  undeclared,
 } from "@kprim/machine";
 import type { Prepared } from "@kprim/scenarios";
 import { documentFromRun, toChromeTraceJson, toHtml, toText } from "@kprim/trace";
@@ -113,6 +115,12 @@ function report(
   trace: TraceFormat | undefined,
 ): RunReport {
   const signal = parseSignal(signalText);
+  const what = undeclared(p.raises, r.outcome, r.console);
+  if (what !== null) {
+    throw new UndeclaredError(
+      `${p.scenario.name}: the run showed ${what}, which nothing in the run declares (the layers, the interlock and the scenario say what they raise in \`raises\`)`,
+    );
+  }
   const schedule = formatSchedule(r.schedule);
   const replay = ctx.replayCommand(p.scenario.name, schedule);
   const h = header(p);
@@ -134,8 +142,9 @@ function report(
 }
 
 export function runJob(ctx: JobContext, job: RunJob): RunReport {
-  parseSignal(job.signal);
+  const signal = parseSignal(job.signal);
   const p = prepareRun(ctx, job.spec, job.cpus);
+  checkSignal(signal, p.raises);
   const { strategy, label, jitter } = makeStrategy(ctx, p, job);
   const m = ctx.machine(p, {
     strategy,
@@ -153,6 +162,7 @@ export function replayJob(ctx: JobContext, job: ReplayJob): RunReport {
     throw new ScheduleError(`the schedule is for scenario "${s.header.scenario}", not "${job.scenario}"`);
   }
   const p = ctx.registry.prepareFromHeader(s.header);
+  checkSignal(parseSignal(job.signal), p.raises);
   const r = replaySchedule(ctx.factory(p), s, {
     expect: p.header,
     ...(job.trace !== undefined ? { trace: true } : {}),
