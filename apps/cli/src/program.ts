@@ -1,6 +1,7 @@
 /**
- * The `kprim` command line. Exit codes: 0 nothing found / all verdicts match,
- * 1 a failure found / a verdict mismatch, 2 a usage or input error.
+ * The `kprim` command line. Exit codes: 0 nothing found / at least one verdict
+ * checked and all match, 1 a failure found / a verdict mismatch or none
+ * checked, 2 a usage or input error.
  *
  * The main thread parses the command line and renders; every job (loading
  * plugins, running machines, exploring) runs in a worker thread watched by
@@ -71,6 +72,20 @@ function checkOut(trace: TraceFormat | undefined, out: string | undefined, json:
   } catch (e) {
     const why = e instanceof Error ? ((e as NodeJS.ErrnoException).code ?? e.message) : String(e);
     throw new UsageError(`cannot write the trace to ${out}: ${why}`);
+  }
+}
+
+/** `--variants`: at least one, each once. */
+function checkVariantList(variants: readonly string[]): void {
+  if (variants.length === 0) {
+    throw new UsageError(
+      "--variants: no variant given (e.g. --variants TOK,SPIN+TI; without --variants, the scenario's matrix rows)",
+    );
+  }
+  const seen = new Set<string>();
+  for (const v of variants) {
+    if (seen.has(v)) throw new UsageError(`--variants: ${v} is given twice`);
+    seen.add(v);
   }
 }
 
@@ -389,14 +404,15 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
         o: VariantFlags & { variants?: string[]; runs: number; json?: boolean },
         cmd: Command,
       ) => {
+        if (o.variants !== undefined) checkVariantList(o.variants);
         const r = await job<CompareReport>(
           cmd,
           { kind: "compare", spec: runSpec(scenario, o), variants: o.variants, runs: o.runs },
           { interruptible: true },
         );
         print(o.json, r, () => renderCompare(out, r));
-        // A partial comparison has not checked every verdict.
-        setExit(r.stopped === null && r.rows.every((row) => row.matches !== false) ? 0 : 1);
+        // 0 only when at least one verdict was checked and every one matched (a partial comparison has not checked them all).
+        setExit(r.ok ? 0 : 1);
       },
     );
 

@@ -135,6 +135,12 @@ export function renderCompare(out: Out, r: CompareReport): void {
   }
   if (r.stopped !== null) {
     out.line(c.yellow(`stopped by Ctrl-C after ${r.rows.length} of ${r.variants} variants (partial result)`));
+  } else if (r.checked === 0) {
+    out.line(
+      c.yellow(
+        `no verdict checked: matrix.json has no row for ${r.scenario} under ${r.rows.map((x) => x.variant).join(", ")}`,
+      ),
+    );
   }
 }
 

@@ -216,6 +216,11 @@ describe.concurrent("bad input: one line on stderr, exit 2, no stack", () => {
       "option bufChecks must be one of rev1.52, freebsd4, no-check",
     ],
     [
+      "misspelt --option value",
+      ["run", "lost-wakeup", "--option", "wakeup=multicst"],
+      'option wakeup must be one of chain, multicast, got "multicst" (did you mean "multicast"?)',
+    ],
+    [
       "malformed schedule",
       ["replay", "lost-wakeup", "--schedule", "kprim1:lost-wakeup"],
       "malformed schedule: kprim1: expected 6",

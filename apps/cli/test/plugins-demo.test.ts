@@ -221,6 +221,31 @@ describe.concurrent("compare", () => {
     );
   });
 
+  it("--variants must name at least one variant, each once: '' and duplicates are usage errors", async () => {
+    const compare = (variants: string) => kprim(["compare", "getnewbuf-locked-buf", "--variants", variants]);
+    expect(expectUsageError(await compare(""))).toBe(
+      "kprim: --variants: no variant given (e.g. --variants TOK,SPIN+TI; without --variants, the scenario's matrix rows)",
+    );
+    expect(expectUsageError(await compare(" , "))).toContain("--variants: no variant given");
+    expect(expectUsageError(await compare("TOK,SPIN+TI,TOK"))).toBe("kprim: --variants: TOK is given twice");
+    expect(expectUsageError(await compare("TOK,TOK:token"))).toBe(
+      "kprim: --variants: TOK and TOK:token are the same run (variant TOK with interlock=token)",
+    );
+  });
+
+  it("exit 0 needs at least one verdict checked: a scenario with no matrix row under the variants exits 1, saying so", async () => {
+    const r = await kprim(["compare", "lost-wakeup", "--variants", "TOK", "--runs", "20"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^no verdict checked: matrix\.json has no row for lost-wakeup under TOK$/m);
+    const j = JSON.parse(
+      (await kprim(["compare", "lost-wakeup", "--variants", "TOK", "--runs", "20", "--json"])).stdout,
+    ) as {
+      checked: number;
+      ok: boolean;
+    };
+    expect([j.checked, j.ok]).toEqual([0, false]);
+  });
+
   it("Ctrl-C stops between variants and keeps the rows done (exit 1: not every verdict was checked)", async () => {
     const r = await kprimInterrupted(
       ["compare", "lockmgr-lost-wakeup", "--runs", "20000", "--json"],

@@ -52,7 +52,10 @@ export function resolveOptions(variant: string, overrides: Readonly<Record<strin
       );
     }
     if (spec.values !== "any" && !spec.values.includes(value)) {
-      throw new ParamError(`option ${key} must be one of ${spec.values.join(", ")}, got "${value}"`);
+      const near = nearest(value, spec.values);
+      throw new ParamError(
+        `option ${key} must be one of ${spec.values.join(", ")}, got "${value}"${near ? ` (did you mean "${near}"?)` : ""}`,
+      );
     }
   }
   return { ...variantOptions(variant), ...overrides } as RunOptions;

@@ -75,8 +75,9 @@ export function compareJob(ctx: JobContext, job: CompareJob): CompareReport {
   const specId = base.scenario.specId;
   const rowVariants = [...new Set(matrix.rows.filter((r) => r.id === specId).map((r) => r.variant))];
   const variants = job.variants ?? (rowVariants.length > 0 ? rowVariants : VARIANT_NAMES);
-  // Prepare every variant first: a bad name fails before any exploring.
+  // Prepare every variant first: a bad name, or two items for one run, fails before any exploring.
   const prepared = variants.map((item) => ctx.prepare(variantItem(item, job.spec)));
+  sameRuns(variants, prepared);
   ctx.started(`${base.scenario.name} under ${variants.length} variants`, prepared.length);
   // Ctrl-C stops between variants: the rows done so far are the (partial) result.
   const rows: CompareRow[] = [];
@@ -85,13 +86,41 @@ export function compareJob(ctx: JobContext, job: CompareJob): CompareReport {
     rows.push(compareRow(ctx, job, p, specId));
     ctx.progress(rows.length);
   }
+  const stopped = rows.length < prepared.length ? ctx.stopRequested() : null;
+  const checked = rows.filter((r) => r.matches !== null).length;
   return {
     scenario: base.scenario.name,
     specId,
     rows,
     variants: prepared.length,
-    stopped: rows.length < prepared.length ? ctx.stopRequested() : null,
+    stopped,
+    checked,
+    ok: stopped === null && checked > 0 && rows.every((r) => r.matches !== false),
   };
+}
+
+/** Two items that prepare the same run (one variant, the same options) are one item given twice. */
+function sameRuns(items: readonly string[], prepared: readonly Prepared[]): void {
+  const seen = new Map<string, number>();
+  prepared.forEach((p, i) => {
+    const opts = Object.keys(p.options)
+      .sort()
+      .map((k) => `${k}=${p.options[k]}`)
+      .join(" ");
+    const key = `${p.variant} ${opts}`;
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, i);
+      return;
+    }
+    // Name the options either item sets beyond the variant (they agree).
+    const overrides = Object.entries({ ...prepared[first]!.header.options, ...p.header.options })
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ");
+    throw new UsageError(
+      `--variants: ${items[first]} and ${items[i]} are the same run (variant ${p.variant}${overrides ? ` with ${overrides}` : ""})`,
+    );
+  });
 }
 
 function compareRow(ctx: JobContext, job: CompareJob, p: Prepared, specId: string | null): CompareRow {

@@ -114,6 +114,10 @@ export interface CompareReport {
   readonly variants: number;
   /** Ctrl-C stopped it between variants (null: every variant done). */
   readonly stopped: StopReason | null;
+  /** Rows judged against a matrix row (the others have none). */
+  readonly checked: number;
+  /** At least one verdict was checked, every one matched, and every variant ran (exit 0). */
+  readonly ok: boolean;
 }
 
 export interface DemoSection {
