@@ -209,7 +209,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
       "after",
       examples(
         "kprim run getnewbuf-locked-buf --variant TOK --seed 14",
-        "kprim run lost-wakeup --param interlock=none --strategy pct --seed 3",
+        "kprim run lost-wakeup --param sleep=unlock-then-tsleep --strategy pct --seed 3",
         "kprim run lockmgr-lost-wakeup --interlock spin-naive --trace html --out run.html",
       ),
     )

@@ -10,9 +10,16 @@ const pairs = (r: Readonly<Record<string, string>>): string =>
     .map((k) => `${k}=${r[k]}`)
     .join(" ");
 
+/** `<scenario> [under <variant>] [(<options it depends on>)] [with <params>]`: what ran, and nothing it ignored. */
 export function describeRun(h: RunHeader): string {
   const params = pairs(h.params);
-  return `${h.scenario} under ${h.variant} (${pairs(h.options)})${params ? ` with ${params}` : ""}`;
+  const options = pairs(h.shown);
+  return `${h.scenario}${h.variantMatters ? ` under ${h.label}` : ""}${options ? ` (${options})` : ""}${params ? ` with ${params}` : ""}`;
+}
+
+/** The header line's notes (choices that change nothing for this scenario). */
+function renderNotes(out: Out, h: RunHeader): void {
+  for (const n of h.notes) out.line(out.c.yellow(`note: ${n}`));
 }
 
 export function renderList(out: Out, r: ListReport): void {
@@ -49,6 +56,7 @@ export function renderList(out: Out, r: ListReport): void {
 export function renderRun(out: Out, r: RunReport): void {
   const { c } = out;
   out.heading(`${describeRun(r)}, ${r.strategy}`);
+  renderNotes(out, r);
   const verdict = r.outcome.kind === "ok" ? c.green(r.outcomeText) : c.red(r.outcomeText);
   out.line(`outcome: ${verdict}`);
   if (r.signal !== "failure") out.line(`signal ${r.signal}: ${r.found ? c.red("shown") : "not shown"}`);
@@ -65,6 +73,7 @@ export function renderRun(out: Out, r: RunReport): void {
 export function renderExplore(out: Out, r: ExploreReport): void {
   const { c } = out;
   out.heading(`explore ${describeRun(r)}`);
+  renderNotes(out, r);
   out.line(`mode: ${r.mode}; signal: ${r.signal}`);
   if (r.stopped !== null) {
     out.line(
@@ -135,7 +144,9 @@ export function renderCompare(out: Out, r: CompareReport): void {
   }
   if (r.stopped !== null) {
     out.line(c.yellow(`stopped by Ctrl-C after ${r.rows.length} of ${r.variants} variants (partial result)`));
-  } else if (r.checked === 0) {
+  }
+  for (const n of r.notes) out.line(c.yellow(`note: ${n}`));
+  if (r.stopped === null && r.checked === 0) {
     out.line(
       c.yellow(
         `no verdict checked: matrix.json has no row for ${r.scenario} under ${r.rows.map((x) => x.variant).join(", ")}`,

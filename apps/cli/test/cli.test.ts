@@ -42,6 +42,47 @@ describe.concurrent("help and usage", () => {
   });
 });
 
+describe.concurrent("one vocabulary: the header shows what ran, and a choice that changes nothing says so", () => {
+  it("a variant that cannot affect the scenario is said to run as any other; the header names only what the run depends on", async () => {
+    const r = await kprim(["run", "lost-wakeup", "--variant", "SPIN-naive", "--param", "sleep=unlock-then-tsleep"]);
+    expect(r.stdout).toMatch(/^lost-wakeup with sleep=unlock-then-tsleep, random\(seed=1\)$/m);
+    expect(r.stdout).toContain(
+      "note: lost-wakeup depends on none of the options a variant sets (interlock, tokenMode, outer, lockmgr): under SPIN-naive it runs as under any variant",
+    );
+    expect(r.stdout).not.toMatch(/interlock=spin/);
+    const j = JSON.parse((await kprim(["explore", "lost-wakeup", "--interlock", "token", "--json"])).stdout) as {
+      notes: string[];
+    };
+    expect(j.notes).toEqual(["lost-wakeup does not depend on the interlock: --interlock token changes nothing"]);
+  });
+
+  it("a variant that differs only in what the scenario ignores is said to run as the default; the rest is shown", async () => {
+    const r = await kprim(["run", "token-stale-read", "--variant", "SPIN-naive"]);
+    expect(r.stdout).toMatch(/^token-stale-read under SPIN-naive \(tokenMode=yield\), random\(seed=1\)$/m);
+    expect(r.stdout).toContain(
+      "note: token-stale-read depends only on tokenMode of what a variant sets: under SPIN-naive it runs as under SPIN+TI",
+    );
+    const plain = await kprim([
+      "run",
+      "lockmgr-lost-wakeup",
+      "--interlock",
+      "spin-naive",
+      "--option",
+      "wakeup=multicast",
+    ]);
+    expect(plain.stdout).toMatch(
+      /^lockmgr-lost-wakeup under SPIN\+TI:spin-naive \(interlock=spin-naive lockmgr=2005 tokenMode=yield wakeup=multicast\), random\(seed=1\)$/m,
+    );
+    expect(plain.stdout).not.toContain("note:");
+  });
+
+  it("the lost-wakeup scenario's old parameter name is refused with the new one", async () => {
+    expect(expectUsageError(await kprim(["run", "lost-wakeup", "--param", "interlock=none"]))).toBe(
+      'kprim: scenario lost-wakeup: parameter "interlock" is now "sleep" (how the sleeper goes to sleep; --interlock chooses the lockmgr interlock): --param sleep=unlock-then-tsleep',
+    );
+  });
+});
+
 describe.concurrent("list", () => {
   it("prints every scenario with its spec id, parameters and matrix variants", async () => {
     const r = await kprim(["list"]);

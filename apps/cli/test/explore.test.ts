@@ -119,7 +119,14 @@ describe.concurrent("explore", () => {
     const r = JSON.parse(safe.stdout) as { verdict: string; mode: string; exhausted: boolean; states: number };
     expect([r.verdict, r.mode, r.exhausted]).toEqual(["not-found", "dfs(stateful)", true]);
     expect(r.states).toBeGreaterThan(1_000);
-    const racy = await kprim(["explore", "lost-wakeup", "--param", "interlock=none", "--strategy", "stateful"]);
+    const racy = await kprim([
+      "explore",
+      "lost-wakeup",
+      "--param",
+      "sleep=unlock-then-tsleep",
+      "--strategy",
+      "stateful",
+    ]);
     expect(racy.code).toBe(1);
     expect(racy.stdout).toMatch(/^failure: violation at step \d+: \[lost-wakeup\] T_S sleeps on X/m);
     expect(

@@ -237,6 +237,21 @@ describe.concurrent("compare", () => {
     const r = await kprim(["compare", "lost-wakeup", "--variants", "TOK", "--runs", "20"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^no verdict checked: matrix\.json has no row for lost-wakeup under TOK$/m);
+    const alike = await kprim(["compare", "lost-wakeup", "--variants", "TOK,SPIN-naive,SPIN+TI:token", "--runs", "20"]);
+    expect(alike.stdout).toMatch(
+      /^note: TOK, SPIN-naive and SPIN\+TI:token run lost-wakeup alike \(it depends only on wakeup\)$/m,
+    );
+    const lockmgr = await kprim([
+      "compare",
+      "lockmgr-lost-wakeup",
+      "--variants",
+      "SPIN+TI,SPIN+TI-nomp",
+      "--runs",
+      "20",
+    ]);
+    expect(lockmgr.stdout).toMatch(
+      /^note: SPIN\+TI and SPIN\+TI-nomp run lockmgr-lost-wakeup alike \(it depends only on interlock, tokenMode, wakeup, lockmgr\)$/m,
+    );
     const j = JSON.parse(
       (await kprim(["compare", "lost-wakeup", "--variants", "TOK", "--runs", "20", "--json"])).stdout,
     ) as {

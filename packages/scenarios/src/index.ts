@@ -3,7 +3,17 @@
  * scenarios are written against, and the acceptance oracle.
  */
 export { catalogue, findScenario } from "./catalogue.js";
-export { kernelScenario, type KernelScenario } from "./define.js";
+export { kernelScenario, type KernelScenario, type KernelScenarioInfo, type ParamRename } from "./define.js";
+export {
+  dependsOn,
+  INTERLOCK_OPTIONS,
+  LOCKMGR_OPTIONS,
+  relevantOptions,
+  runKey,
+  SLEEPQ_OPTIONS,
+  TOKEN_OPTIONS,
+  VARIANT_OPTION_KEYS,
+} from "./dependsOn.js";
 export { composeKernel, interlockDeps, type Kernel, type KernelOverrides } from "./kernel.js";
 export {
   type Expectation,

@@ -95,15 +95,16 @@ export function findIn(list: readonly KernelScenario[], name: string): KernelSce
 export function prepare(spec: PrepareSpec): Prepared {
   const scenario = typeof spec.scenario === "string" ? findIn(spec.catalogue ?? builtin, spec.scenario) : spec.scenario;
   const variant = spec.variant ?? DEFAULT_VARIANT;
-  const given = spec.options ?? {};
+  const givenOptions = spec.options ?? {};
   const kernelOverrides = spec.kernel ?? {};
   const detectors = spec.detectors ?? [];
   const extras = extraOptions(kernelOverrides, detectors);
-  checkExtras(given, extras, spec.replay === true);
+  checkExtras(givenOptions, extras, spec.replay === true);
   const overrides: Record<string, string> = {};
-  for (const [k, v] of Object.entries(given)) if (!isExtraOption(k)) overrides[k] = v;
+  for (const [k, v] of Object.entries(givenOptions)) if (!isExtraOption(k)) overrides[k] = v;
   const options = resolveOptions(variant, overrides);
-  const params = resolveParams(scenario.params, spec.params ?? {}, scenario.name) as Readonly<Record<string, unknown>>;
+  const given = renameParams(scenario, spec.params ?? {}, spec.replay === true);
+  const params = resolveParams(scenario.params, given, scenario.name) as Readonly<Record<string, unknown>>;
   // Compose once now so that an unknown interlock is an error here, not at the first build.
   const composed = composeKernel(options, kernelOverrides);
   const raises = mergeRaises(
@@ -145,6 +146,33 @@ export function prepare(spec: PrepareSpec): Prepared {
       return machine;
     },
   };
+}
+
+/**
+ * Parameters under a name the scenario has renamed: a recorded run's header
+ * is read with the new name and values; a fresh request is told the new one.
+ */
+function renameParams(
+  scenario: KernelScenario,
+  raw: Readonly<Record<string, unknown>>,
+  replay: boolean,
+): Readonly<Record<string, unknown>> {
+  const renamed = scenario.renamed;
+  if (renamed === undefined) return raw;
+  const out: Record<string, unknown> = { ...raw };
+  for (const [old, r] of Object.entries(renamed)) {
+    if (!(old in raw)) continue;
+    const v = raw[old];
+    const value = typeof v === "string" ? (r.values?.[v] ?? v) : v;
+    if (!replay) {
+      throw new ParamError(
+        `scenario ${scenario.name}: parameter "${old}" is now "${r.to}"${r.why ? ` (${r.why})` : ""}: --param ${r.to}=${String(value)}`,
+      );
+    }
+    delete out[old];
+    out[r.to] = value;
+  }
+  return out;
 }
 
 /**

@@ -12,7 +12,7 @@
  */
 import { explore, replaySchedule } from "@kprim/explore";
 import { timed } from "@kprim/machine";
-import { matrix, type Prepared, VARIANT_NAMES } from "@kprim/scenarios";
+import { matrix, type Prepared, runKey, VARIANT_NAMES } from "@kprim/scenarios";
 import { UsageError } from "../errors.js";
 import type { CompareJob, RunSpec } from "./requests.js";
 import { check, rowFor } from "./check.js";
@@ -96,7 +96,28 @@ export function compareJob(ctx: JobContext, job: CompareJob): CompareReport {
     stopped,
     checked,
     ok: stopped === null && checked > 0 && rows.every((r) => r.matches !== false),
+    notes: alike(variants, prepared),
   };
+}
+
+/** Variants that run the scenario alike (they differ only in options it does not depend on), in words. */
+function alike(items: readonly string[], prepared: readonly Prepared[]): string[] {
+  const groups = new Map<string, string[]>();
+  prepared.forEach((p, i) => {
+    const key = runKey(p);
+    groups.set(key, [...(groups.get(key) ?? []), items[i]!]);
+  });
+  const notes: string[] = [];
+  for (const names of groups.values()) {
+    if (names.length < 2) continue;
+    const p = prepared[items.indexOf(names[0]!)]!;
+    const list = `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+    const deps = p.scenario.dependsOn ?? [];
+    notes.push(
+      `${list} run ${p.scenario.name} alike (${deps.length === 0 ? "it depends on no variant option" : `it depends only on ${deps.join(", ")}`})`,
+    );
+  }
+  return notes;
 }
 
 /** Two items that prepare the same run (one variant, the same options) are one item given twice. */

@@ -21,7 +21,7 @@ import { UsageError } from "../errors.js";
 import type { ExploreJob } from "./requests.js";
 import type { JobContext } from "./context.js";
 import type { ExploreReport } from "./reports.js";
-import { header } from "./run.js";
+import { header } from "./header.js";
 import { EXPLORE_STRATEGIES } from "./strategies.js";
 
 export const DEFAULT_SAMPLES = 1000;
@@ -122,7 +122,7 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
   }
   const f = r.kind === "found" ? r : null;
   return {
-    ...header(p),
+    ...header(p, job.spec),
     verdict: r.kind,
     signal: r.signal,
     mode: r.mode,

@@ -38,9 +38,17 @@ export interface ListReport {
 export interface RunHeader {
   readonly scenario: string;
   readonly variant: string;
+  /** The variant as run: `VARIANT`, or `VARIANT:INTERLOCK` when its interlock was replaced. */
+  readonly label: string;
   /** The variant's options with the overrides applied. */
   readonly options: Readonly<Record<string, string>>;
+  /** Those of them the scenario depends on (what a header shows). */
+  readonly shown: Readonly<Record<string, string>>;
+  /** Whether the scenario depends on any option a variant sets (else the variant is not shown). */
+  readonly variantMatters: boolean;
   readonly params: Readonly<Record<string, string>>;
+  /** Choices on the command line that change nothing for this scenario, in words. */
+  readonly notes: readonly string[];
 }
 
 export interface RunReport extends RunHeader {
@@ -118,6 +126,8 @@ export interface CompareReport {
   readonly checked: number;
   /** At least one verdict was checked, every one matched, and every variant ran (exit 0). */
   readonly ok: boolean;
+  /** Variants that run the scenario alike (it ignores what tells them apart), in words. */
+  readonly notes: readonly string[];
 }
 
 export interface DemoSection {

@@ -24,7 +24,8 @@ import { documentFromRun, toChromeTraceJson, toHtml, toText } from "@kprim/trace
 import { UsageError } from "../errors.js";
 import type { ReplayJob, RunJob, RunSpec, TraceFormat } from "./requests.js";
 import type { JobContext } from "./context.js";
-import type { RunHeader, RunReport } from "./reports.js";
+import { header } from "./header.js";
+import type { RunReport } from "./reports.js";
 import { RUN_STRATEGIES } from "./strategies.js";
 
 /** Prepare a run, taking `--cpus` as the scenario's `cpus` parameter when it has one. */
@@ -44,10 +45,6 @@ export function prepareRun(ctx: JobContext, spec: RunSpec, cpus: number | undefi
     );
   }
   return first;
-}
-
-export function header(p: Prepared): RunHeader {
-  return { scenario: p.scenario.name, variant: p.variant, options: { ...p.options }, params: { ...p.header.params } };
 }
 
 function makeStrategy(
@@ -113,6 +110,7 @@ function report(
   strategy: string,
   signalText: string,
   trace: TraceFormat | undefined,
+  spec?: RunSpec,
 ): RunReport {
   const signal = parseSignal(signalText);
   const what = undeclared(p.raises, r.outcome, r.console);
@@ -123,7 +121,7 @@ function report(
   }
   const schedule = formatSchedule(r.schedule);
   const replay = ctx.replayCommand(p.scenario.name, schedule);
-  const h = header(p);
+  const h = header(p, spec);
   return {
     ...h,
     strategy,
@@ -137,7 +135,7 @@ function report(
     makespan: r.makespan,
     schedule,
     replay,
-    trace: trace ? { format: trace, content: exportTrace(r, trace, { ...h, replay }) } : null,
+    trace: trace ? { format: trace, content: exportTrace(r, trace, { ...h, variant: h.label, replay }) } : null,
   };
 }
 
@@ -152,7 +150,7 @@ export function runJob(ctx: JobContext, job: RunJob): RunReport {
     trace: job.trace !== undefined,
     ...(jitter ? { jitter: { seed: job.seed, amount: 0.1 } } : {}),
   });
-  return report(ctx, p, m.run(), label, job.signal, job.trace);
+  return report(ctx, p, m.run(), label, job.signal, job.trace, job.spec);
 }
 
 export function replayJob(ctx: JobContext, job: ReplayJob): RunReport {
