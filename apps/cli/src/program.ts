@@ -258,12 +258,16 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
   const explore = program
     .command("explore")
     .description(
-      "search a scenario's schedules for a failure (or --signal): exhaustive DPOR or stateful DFS, PCT or random",
+      "search a scenario's schedules for a failure (or --signal): by default a burst of random and PCT runs, then exhaustive DPOR; or DPOR, stateful DFS, PCT or random alone",
     )
     .argument("<scenario>", "a scenario name (kprim list)");
   variantOptions(explore);
   explore
-    .option("--strategy <name>", "dpor or stateful (exhaustive), pct, random or a plugin's (sampling)", "dpor")
+    .option(
+      "--strategy <name>",
+      "auto (a burst of random and PCT runs finds shallow races fast, then DPOR explores every schedule, in one budget), dpor or stateful (exhaustive), pct, random or a plugin's (sampling)",
+      "auto",
+    )
     .option(
       "--signal <sig>",
       "the target: failure, any, console:<text>, panic[:<text>], violation:<detector>, deadlock",
@@ -271,7 +275,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     )
     .option(
       "--schedules <n>",
-      "random/pct/plugin strategy: runs (default 1000); dpor: at most this many executions (default 100000); stateful: states (default 1000000)",
+      "auto: executions in all, burst included, and dpor: at most this many executions (default 100000); random/pct/plugin strategy: runs (default 1000); stateful: states (default 1000000)",
       intArg(1),
     )
     .option("--bound <p>", "dpor: explore only schedules with at most p preemptions", intArg(0))
@@ -280,11 +284,14 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
       "--symmetry",
       "stateful: explore a state and its mirror images once, over threads the scenario declares interchangeable",
     )
-    .option("--seed <n>", "random/pct/plugin strategy seed", intArg(0), 1)
+    .option("--seed <n>", "seed of the random and pct runs (auto's burst too) and of a plugin strategy", intArg(0), 1)
     .option("--workers <w>", "random/pct: worker threads", intArg(1, 64), 1)
     .option("--time-limit <seconds>", "stop after this long and report what was explored", secondsArg)
     .option("--max-steps <n>", "an execution that takes more steps ends with step-limit", intArg(1), DEFAULT_MAX_STEPS)
-    .option("--json", "print {verdict, signal, executions, exhausted, bound, warnings, schedule, shrunk, replay, ...}")
+    .option(
+      "--json",
+      "print {verdict, signal, executions, exhausted, bound, phases, warnings, schedule, shrunk, replay, ...}",
+    )
     .addHelpText(
       "after",
       examples(

@@ -84,17 +84,27 @@ export function renderExplore(out: Out, r: ExploreReport): void {
       ),
     );
   }
+  const deciding = r.phases?.at(-1);
   if (r.verdict === "found") {
-    out.line(`verdict: ${c.red(`FOUND ${r.signal}`)} at execution ${r.executionsToFound} of ${r.executions}`);
+    const by =
+      deciding === undefined
+        ? ""
+        : deciding.mode === "dpor"
+          ? `, found by dpor after the burst`
+          : `, found by the burst's ${deciding.mode}`;
+    out.line(`verdict: ${c.red(`FOUND ${r.signal}`)} at execution ${r.executionsToFound} of ${r.executions}${by}`);
     out.line(`failure: ${r.failure}`);
     out.line(`schedule: ${r.schedule}`);
     out.line(`shrunk:   ${r.shrunk} (${r.shrunkSteps} steps)`);
     out.line(`replay:   ${c.bold(r.replay ?? "")}`);
   } else {
+    const burst = r.phases === null ? 0 : r.phases.slice(0, -1).reduce((n, p) => n + p.executions, 0);
     const searched =
       r.states > 0
         ? `${r.states} states, ${r.executions} executions + ${r.merged} merged into explored states`
-        : `${r.executions} executions`;
+        : r.phases !== null && deciding?.mode === "dpor"
+          ? `${burst} burst runs, then ${deciding.executions} dpor executions`
+          : `${r.executions} executions`;
     const how = r.exhausted
       ? `every schedule explored (${searched}): ${r.signal} cannot happen`
       : `${r.executions} executions${r.bound !== null ? ` within ${r.bound} preemptions` : ""}, not exhaustive`;

@@ -13,7 +13,7 @@ const BIG = ["explore", "buf-churn", "--param", "threads=2", "--param", "ops=4"]
 
 describe.concurrent("explore", () => {
   it("a console warning is an observation: exhaustive DPOR finds no failure (exit 0) and counts the warning", async () => {
-    const r = await kprim(["explore", "getnewbuf-locked-buf", "--variant", "TOK"]);
+    const r = await kprim(["explore", "getnewbuf-locked-buf", "--variant", "TOK", "--strategy", "dpor"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
       /^verdict: not found — every schedule explored \(\d+ executions\): failure cannot happen$/m,
@@ -72,7 +72,9 @@ describe.concurrent("explore", () => {
   it("finds the lost wakeup under SPIN-naive (exit 1) and prints the shrunk schedule and the exact replay command", async () => {
     const r = await kprim(["explore", "lockmgr-lost-wakeup", "--variant", "SPIN-naive"]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^verdict: FOUND failure at execution \d+ of \d+$/m);
+    expect(r.stdout).toMatch(
+      /^verdict: FOUND failure at execution \d+ of \d+, found by the burst's pct\(seed=1, runs=100, d=3\)$/m,
+    );
     expect(r.stdout).toMatch(/^failure: violation at step \d+: \[lost-wakeup\]/m);
     const shrunk = /^shrunk: {3}(kprim2:\S+) \(\d+ steps\)$/m.exec(r.stdout)?.[1];
     expect(shrunk).toBeDefined();
@@ -81,7 +83,19 @@ describe.concurrent("explore", () => {
 
   it("a preemption bound and random/PCT sampling: the bound is reported; sampling on 2 workers equals 1 worker", async () => {
     const bounded = JSON.parse(
-      (await kprim(["explore", "lockmgr-lost-wakeup", "--variant", "SPIN+TI", "--bound", "1", "--json"])).stdout,
+      (
+        await kprim([
+          "explore",
+          "lockmgr-lost-wakeup",
+          "--variant",
+          "SPIN+TI",
+          "--strategy",
+          "dpor",
+          "--bound",
+          "1",
+          "--json",
+        ])
+      ).stdout,
     ) as Record<string, unknown>;
     expect([bounded["verdict"], bounded["bound"]]).toEqual(["not-found", 1]);
     const args = [
@@ -147,12 +161,48 @@ describe.concurrent("explore", () => {
     );
   });
 
-  it("--bound with random, or --workers with dpor, is a usage error", async () => {
+  it("--bound with random or the default auto, or --workers with dpor, is a usage error", async () => {
+    expect(expectUsageError(await kprim(["explore", "lost-wakeup", "--bound", "1"]))).toBe(
+      "kprim: --bound is a preemption bound for --strategy dpor; auto explores every schedule after its burst",
+    );
     expect(expectUsageError(await kprim(["explore", "lost-wakeup", "--strategy", "random", "--bound", "2"]))).toContain(
       "--bound is a preemption bound for dpor",
     );
     expect(expectUsageError(await kprim(["explore", "lost-wakeup", "--workers", "2"]))).toContain(
       "--workers applies to random and pct sampling",
+    );
+  });
+});
+
+describe.concurrent("the default strategy: a burst of random and PCT runs, then DPOR, in one budget", () => {
+  it("finds the lost wakeup of seven sleepers in the burst, fast, and says which part found it", async () => {
+    const args = ["explore", "lost-wakeup", "--param", "sleep=unlock-then-tsleep", "--param", "sleepers=7"];
+    const r = await kprim([...args, "--json"], { timeoutMs: 60_000 });
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout) as {
+      verdict: string;
+      phases: { mode: string; found: boolean }[];
+      executions: number;
+    };
+    expect(j.verdict).toBe("found");
+    expect(j.phases).toEqual([
+      { mode: "random(seed=1, runs=100)", executions: j.executions, found: true, exhausted: false },
+    ]);
+    expect(r.ms).toBeLessThan(30_000);
+    const text = await kprim(args, { timeoutMs: 60_000 });
+    expect(text.stdout).toMatch(
+      /^verdict: FOUND failure at execution \d+ of \d+, found by the burst's random\(seed=1, runs=100\)$/m,
+    );
+  });
+
+  it("exhausts what DPOR exhausts, after the burst, and says it was DPOR", async () => {
+    const r = await kprim(["explore", "lockmgr-lost-wakeup", "--variant", "SPIN+TI"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /^mode: random\(seed=1, runs=100\) \+ pct\(seed=1, runs=100, d=3\) \+ dpor; signal: failure$/m,
+    );
+    expect(r.stdout).toMatch(
+      /^verdict: not found — every schedule explored \(200 burst runs, then \d+ dpor executions\): failure cannot happen$/m,
     );
   });
 });
@@ -201,7 +251,7 @@ describe.concurrent("no vacuous verdict: a target is something the run can raise
     const r = await kprim([...args, "--plugin", quiet]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^verdict: not found — every schedule explored \(\d+ executions\): violation:quiet cannot happen$/m,
+      /^verdict: not found — every schedule explored \(\d+ burst runs, then \d+ dpor executions\): violation:quiet cannot happen$/m,
     );
   });
 });

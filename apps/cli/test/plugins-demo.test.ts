@@ -24,7 +24,7 @@ describe.concurrent("plugins", () => {
       /^run strategies: random, pct, timed, rr, lowest-first \(plugin wrapped\), never-chooses \(plugin wrapped\)$/m,
     );
     expect(text.stdout).toMatch(
-      /^explore strategies: dpor, stateful, pct, random, lowest-first \(plugin wrapped\), never-chooses \(plugin wrapped\)$/m,
+      /^explore strategies: auto, dpor, stateful, pct, random, lowest-first \(plugin wrapped\), never-chooses \(plugin wrapped\)$/m,
     );
     const run = await kprim([
       "run",
@@ -58,7 +58,7 @@ describe.concurrent("plugins", () => {
         await kprim(["explore", "lockmgr-lost-wakeup", "--strategy", "lowest-frist", "--plugin", wrapped]),
       ),
     ).toBe(
-      'kprim: unknown explore strategy "lowest-frist" (did you mean "lowest-first"?); strategies: dpor, stateful, pct, random, lowest-first, never-chooses',
+      'kprim: unknown explore strategy "lowest-frist" (did you mean "lowest-first"?); strategies: auto, dpor, stateful, pct, random, lowest-first, never-chooses',
     );
   });
 

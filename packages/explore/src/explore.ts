@@ -62,21 +62,21 @@ export type Mode =
 export interface ExploreOptions {
   readonly mode: Mode;
   /** What counts as found (matrix.json grammar); default "failure". */
-  readonly target?: string | Signal;
+  readonly target?: string | Signal | undefined;
   /** Steps per execution before `step-limit` (default 10,000). */
-  readonly maxSteps?: number;
+  readonly maxSteps?: number | undefined;
   /** Exhaustive modes: stop after this many executions (the result is then not exhausted). */
-  readonly maxExecutions?: number;
+  readonly maxExecutions?: number | undefined;
   /** Stateful search: stop after storing this many states (the result is then not exhausted). */
-  readonly maxStates?: number;
+  readonly maxStates?: number | undefined;
   /** Stop at the first execution showing the target (default true). */
-  readonly stopOnFound?: boolean;
+  readonly stopOnFound?: boolean | undefined;
   /** Shrink the first failing schedule (default true; a number is the run budget). */
-  readonly shrink?: boolean | number;
+  readonly shrink?: boolean | number | undefined;
   /** Every execution starts with these choices (the driver takes them first). */
-  readonly prefix?: readonly Choice[];
+  readonly prefix?: readonly Choice[] | undefined;
   /** More detectors for every machine. */
-  readonly detectors?: readonly Detector[];
+  readonly detectors?: readonly Detector[] | undefined;
   /**
    * What the factory's runs can raise (a prepared scenario's `raises`): the
    * target must be something in it (plus the detectors added here), or
@@ -84,26 +84,26 @@ export interface ExploreOptions {
    * anything; and an execution that shows something it does not declare
    * ends the exploration with an UndeclaredError.
    */
-  readonly raises?: Vocabulary;
+  readonly raises?: Vocabulary | undefined;
   /** Build a lock-order graph over every execution (default false). */
-  readonly lockOrder?: boolean;
+  readonly lockOrder?: boolean | undefined;
   /** DPOR: treat result-less add/or/and steps of one kind on one cell as commuting (default false). */
-  readonly commutativeAtomics?: boolean;
+  readonly commutativeAtomics?: boolean | undefined;
   /**
    * Exhaustive modes: cut unfair cycles through declared loops and explore
    * their ways out (default true; see `cycles` in the result).
    */
-  readonly fairCycles?: boolean;
+  readonly fairCycles?: boolean | undefined;
   /** Called after each execution with the count so far (benchmarks sample memory here). */
-  readonly onExecution?: (executions: number) => void;
+  readonly onExecution?: ((executions: number) => void) | undefined;
   /** Stateful search: told the states stored so far, every 1,024 (`shouldStop` is asked then too). */
-  readonly onStates?: (states: number) => void;
+  readonly onStates?: ((states: number) => void) | undefined;
   /**
    * Asked after each execution: true ends the exploration there (a Ctrl-C or
    * a time limit in the CLI). The result then has `stopped: true`, counts
    * what ran, and is never `exhausted`.
    */
-  readonly shouldStop?: () => boolean;
+  readonly shouldStop?: (() => boolean) | undefined;
 }
 
 interface Common {

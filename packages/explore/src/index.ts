@@ -39,3 +39,11 @@ export { pct, type PctOptions } from "./strategies/pct.js";
 export { withPreemptionBound } from "./strategies/preemptionBound.js";
 export { type ConsoleCount, type RunRecord } from "./tally.js";
 export { exploreParallel, type FactorySpec, loadFactory, type ParallelOptions } from "./parallel.js";
+export {
+  type AutoOptions,
+  type AutoResult,
+  DEFAULT_AUTO_BUDGET,
+  DEFAULT_BURST,
+  exploreAuto,
+  type Phase,
+} from "./auto.js";

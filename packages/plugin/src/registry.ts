@@ -34,6 +34,7 @@ export class PluginError extends Error {
 
 /** Strategy names kprim itself uses; a plugin may not register them. */
 export const RESERVED_STRATEGIES: readonly string[] = Object.freeze([
+  "auto",
   "random",
   "pct",
   "timed",

@@ -12,6 +12,9 @@ import {
   type ExploreResult,
   exploreParallel,
   checkSignal,
+  DEFAULT_AUTO_BUDGET,
+  exploreAuto,
+  type Phase,
   type Mode,
   parseSignal,
   type SamplingMode,
@@ -28,13 +31,19 @@ export const DEFAULT_SAMPLES = 1000;
 export const DEFAULT_DPOR_BUDGET = 100_000;
 export const DEFAULT_STATE_BUDGET = 1_000_000;
 
-function mode(ctx: JobContext, job: ExploreJob): { mode: Mode; budget: number } {
+/** What to run: an explore() mode, or null for the default burst-then-DPOR (exploreAuto). */
+function mode(ctx: JobContext, job: ExploreJob): { mode: Mode | null; budget: number } {
   const plugin = (EXPLORE_STRATEGIES as readonly string[]).includes(job.strategy)
     ? undefined
     : ctx.registry.strategy(job.strategy);
   const sampling = job.strategy === "random" || job.strategy === "pct" || plugin !== undefined;
   if (job.bound !== undefined && sampling) {
     throw new UsageError(`--bound is a preemption bound for dpor; ${job.strategy} takes --schedules and --seed`);
+  }
+  if (job.bound !== undefined && job.strategy === "auto") {
+    throw new UsageError(
+      "--bound is a preemption bound for --strategy dpor; auto explores every schedule after its burst",
+    );
   }
   if (job.bound !== undefined && job.strategy === "stateful") {
     throw new UsageError("--bound is a preemption bound for dpor; stateful search explores every schedule");
@@ -52,6 +61,8 @@ function mode(ctx: JobContext, job: ExploreJob): { mode: Mode; budget: number } 
     );
   }
   switch (job.strategy) {
+    case "auto":
+      return { mode: null, budget: job.schedules ?? DEFAULT_AUTO_BUDGET };
     case "dpor":
       return {
         mode: job.bound === undefined ? { kind: "dpor" } : { kind: "dpor", preemptionBound: job.bound },
@@ -93,21 +104,26 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
   const p = ctx.prepare(job.spec);
   // Refuse a target nothing in the run can raise before anything starts.
   checkSignal(signal, p.raises);
+  const stateful = m?.kind === "dfs";
   const opts: Omit<ExploreOptions, "mode"> = {
     target: signal,
     raises: p.raises,
     maxSteps: job.maxSteps,
-    ...(m.kind === "dpor" ? { maxExecutions: budget } : {}),
-    ...(m.kind === "dfs" ? { maxStates: budget } : {}),
+    maxExecutions: m === null || m.kind === "dpor" ? budget : undefined,
+    maxStates: stateful ? budget : undefined,
     shouldStop: () => ctx.stopRequested() !== null,
     // A stateful search's budget and progress are in states stored.
-    ...(m.kind === "dfs"
-      ? { onStates: (n: number) => ctx.progress(n) }
-      : { onExecution: (n: number) => ctx.progress(n) }),
+    onStates: stateful ? (n: number) => ctx.progress(n) : undefined,
+    onExecution: stateful ? undefined : (n: number) => ctx.progress(n),
   };
   ctx.started(`${p.scenario.name} under ${p.variant}`, budget);
   let r: ExploreResult;
-  if (job.workers > 1) {
+  let phases: readonly Phase[] | null = null;
+  if (m === null) {
+    const auto = exploreAuto(ctx.factory(p), { ...opts, seed: job.seed });
+    phases = auto.phases;
+    r = auto;
+  } else if (job.workers > 1) {
     r = await exploreParallel(ctx.host.parallelSpec(job.spec), {
       mode: m as SamplingMode,
       workers: job.workers,
@@ -130,7 +146,8 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
     states: r.states,
     merged: r.merged,
     exhausted: r.kind === "not-found" && r.exhausted,
-    bound: r.kind === "not-found" ? r.bound : m.kind === "dpor" ? (m.preemptionBound ?? null) : null,
+    bound: r.kind === "not-found" ? r.bound : m?.kind === "dpor" ? (m.preemptionBound ?? null) : null,
+    phases,
     warnings: r.console,
     outcomes: r.outcomes,
     stepLimited: r.stepLimited,

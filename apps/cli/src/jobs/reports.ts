@@ -3,7 +3,7 @@
  * text or printed as `--json`. Nothing here holds a timing: the same command
  * gives the same report.
  */
-import type { ConsoleCount } from "@kprim/explore";
+import type { ConsoleCount, Phase } from "@kprim/explore";
 import type { ConsoleLine, Counters, Outcome } from "@kprim/machine";
 import type { StopReason, TraceFormat } from "./requests.js";
 
@@ -77,6 +77,8 @@ export interface ExploreReport extends RunHeader {
   readonly merged: number;
   readonly exhausted: boolean;
   readonly bound: number | null;
+  /** The default strategy's phases (the burst's random and PCT runs, then DPOR): which found or exhausted (else null). */
+  readonly phases: readonly Phase[] | null;
   /** Console lines seen (observations), each with the number of executions that printed it. */
   readonly warnings: readonly ConsoleCount[];
   readonly outcomes: Readonly<Record<string, number>>;
