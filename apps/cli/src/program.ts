@@ -347,33 +347,33 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     .description(
       "reproduce a run exactly from its schedule string (scenario, variant, options and parameters come from its header)",
     )
-    .argument("<scenario>", "the scenario the schedule is for")
+    .argument("[scenario]", "the scenario the schedule is for (checked against the schedule's header)")
     .requiredOption(
       "--schedule <string>",
-      "a schedule string, kprim1:<scenario>:<variant>:<options>:<params>:<choices>",
+      "a schedule string, kprim2:<scenario>:<variant>:<options>:<params>:<run>:<choices> (kprim1:… too)",
     )
-    .option("--signal <sig>", "what counts as found (exit 1)", "failure");
+    .option("--signal <sig>", "what counts as found (exit 1); default: the schedule's own signal, else failure");
   traceOptions(replay)
     .option("--json", "print {outcome, console, counters, schedule, ...}")
     .addHelpText(
       "after",
       examples(
-        "kprim replay lockmgr-lost-wakeup --schedule 'kprim1:lockmgr-lost-wakeup:SPIN-naive:::1sx7.0sx5.1sx6.0s'",
+        "kprim replay lockmgr-lost-wakeup --schedule 'kprim2:lockmgr-lost-wakeup:SPIN-naive::::1sx8.0sx5.1sx5.0s'",
         "kprim replay lockmgr-lost-wakeup --schedule '...' --trace perfetto --out lost.json",
       ),
     )
     .action(
       async (
-        scenario: string,
-        o: { schedule: string; signal: string; trace?: TraceFormat; out?: string; json?: boolean },
+        scenario: string | undefined,
+        o: { schedule: string; signal?: string; trace?: TraceFormat; out?: string; json?: boolean },
         cmd: Command,
       ) => {
         checkOut(o.trace, o.out, Boolean(o.json));
         const r = await job<RunReport>(cmd, {
           kind: "replay",
-          scenario,
+          scenario: scenario ?? null,
           schedule: o.schedule,
-          signal: o.signal,
+          signal: o.signal ?? null,
           trace: o.trace,
         });
         finishRun(r, o);

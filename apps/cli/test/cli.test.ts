@@ -272,6 +272,11 @@ describe.concurrent("bad input: one line on stderr, exit 2, no stack", () => {
       'the schedule is for scenario "lockmgr-lost-wakeup", not "lost-wakeup"',
     ],
     [
+      "schedule of a machine built by hand",
+      ["replay", "--schedule", "kprim2::::::0s"],
+      "the schedule has no scenario name: it comes from a machine built by hand; replay it with replaySchedule(factory, schedule) of @kprim/explore",
+    ],
+    [
       "schedule that no longer matches",
       ["replay", "lockmgr-lost-wakeup", "--schedule", "kprim1:lockmgr-lost-wakeup:SPIN-naive:::1sx8.0sx5.1sx5.0s.0s"],
       "replay diverged at step 20: expected 0s, enabled nothing",

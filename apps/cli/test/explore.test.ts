@@ -6,7 +6,7 @@
  * body never yields.
  */
 import { describe, expect, it } from "vitest";
-import { expectUsageError, fixture, kprim, kprimInterrupted } from "./run-cli.js";
+import { expectUsageError, fixture, kprim, kprimInterrupted, kprimPrinted } from "./run-cli.js";
 
 /** A DPOR space far too big to finish in a test (two threads, four operations each). */
 const BIG = ["explore", "buf-churn", "--param", "threads=2", "--param", "ops=4"];
@@ -204,6 +204,64 @@ describe.concurrent("the default strategy: a burst of random and PCT runs, then 
     expect(r.stdout).toMatch(
       /^verdict: not found — every schedule explored \(200 burst runs, then \d+ dpor executions\): failure cannot happen$/m,
     );
+  });
+});
+
+describe.concurrent("the printed replay command reproduces the verdict", () => {
+  it("of a console-line race (R1): the command carries the signal, so replaying it is found again (exit 1)", async () => {
+    const r = await kprim([
+      "explore",
+      "getnewbuf-locked-buf",
+      "--variant",
+      "TOK",
+      "--signal",
+      "console:getnewbuf: warning, locked buf",
+      "--json",
+    ]);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout) as { replay: string };
+    const again = await kprimPrinted(j.replay);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toMatch(/^signal console:getnewbuf: warning, locked buf: shown$/m);
+  });
+
+  it("of a step-limit run: explore --max-steps 8 prints a replay that stops at step 8 again (exit 1)", async () => {
+    const r = await kprim(["explore", "lost-wakeup", "--max-steps", "8", "--json"]);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout) as { replay: string; failure: string };
+    expect(j.failure).toBe("step limit reached at step 8");
+    const again = await kprimPrinted(j.replay);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toMatch(/^outcome: step limit reached at step 8$/m);
+  });
+
+  it("replay takes the scenario from the schedule when none is named", async () => {
+    const r = await kprim(["replay", "--schedule", "kprim1:lockmgr-lost-wakeup:SPIN-naive:::1sx8.0sx5.1sx5.0s"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^outcome: violation at step 19: \[lost-wakeup\]/m);
+  });
+
+  it("of run: a step-limit run and a console target replay as they ran", async () => {
+    const limited = JSON.parse((await kprim(["run", "lost-wakeup", "--max-steps", "5", "--json"])).stdout) as {
+      replay: string;
+      found: boolean;
+    };
+    expect(limited.found).toBe(true);
+    const again = await kprimPrinted(limited.replay);
+    expect([again.code, /^outcome: step limit reached at step 5$/m.test(again.stdout)]).toEqual([1, true]);
+    const args = [
+      "run",
+      "getnewbuf-locked-buf",
+      "--variant",
+      "TOK",
+      "--seed",
+      "14",
+      "--signal",
+      "console:race corrected",
+    ];
+    const warned = JSON.parse((await kprim([...args, "--json"])).stdout) as { replay: string; found: boolean };
+    expect(warned.found).toBe(true);
+    expect((await kprimPrinted(warned.replay)).code).toBe(1);
   });
 });
 

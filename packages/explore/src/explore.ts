@@ -434,13 +434,7 @@ function foundPart(
 ): Omit<Found, keyof Common | "kind"> {
   const choices = f.choices!;
   const kind = f.kind!;
-  // What the verdict depends on beyond the run: the target, and the step limit a step-limit run ended at.
-  const signal = formatSignal(target);
-  const header: ScheduleHeader = {
-    ...f.header!,
-    ...(signal !== "failure" ? { signal } : {}),
-    ...(kind === "step-limit" ? { maxSteps } : {}),
-  };
+  const header = judgedHeader(f.header!, target, kind === "step-limit" ? maxSteps : null);
   const schedule = formatSchedule({ header, choices });
   let shrunk = { choices, steps: choices.length, preemptions: -1 };
   if (opts.shrink !== false) {
@@ -463,6 +457,21 @@ function foundPart(
     shrunkSteps: shrunk.steps,
     shrunkPreemptions: shrunk.preemptions,
     replay: replayCommand(header, shrunkText),
+  };
+}
+
+/**
+ * A run's schedule header with what its verdict depends on beyond the run:
+ * the target (when it is not "failure"), and the step limit when the run
+ * ended at it (`stepLimit`: that limit, or null) — so that the schedule
+ * string alone replays to the same verdict.
+ */
+export function judgedHeader(header: ScheduleHeader, target: Signal, stepLimit: number | null): ScheduleHeader {
+  const signal = formatSignal(target);
+  return {
+    ...header,
+    ...(signal !== "failure" ? { signal } : {}),
+    ...(stepLimit !== null ? { maxSteps: stepLimit } : {}),
   };
 }
 

@@ -16,6 +16,7 @@ export {
   type ExploreResult,
   type Found,
   type Mode,
+  judgedHeader,
   type NotFound,
   replayCommand,
   replaySchedule,

@@ -62,3 +62,39 @@ export function kprimInterrupted(args: readonly string[], ready: string, delayMs
 }
 
 export { type SourceMessages, sourceMessages } from "./sources.js";
+
+/**
+ * Split a printed command line into its words as a POSIX shell would for
+ * the forms kprim prints: plain words, '…' single-quoted parts, and the
+ * '\'' escape inside them.
+ */
+export function shellWords(command: string): string[] {
+  const words: string[] = [];
+  let word: string | null = null;
+  for (let i = 0; i < command.length; i++) {
+    const ch = command[i]!;
+    if (ch === "'") {
+      const end = command.indexOf("'", i + 1);
+      if (end < 0) throw new Error(`unterminated quote in: ${command}`);
+      word = (word ?? "") + command.slice(i + 1, end);
+      i = end;
+    } else if (ch === "\\" && i + 1 < command.length) {
+      word = (word ?? "") + command[i + 1]!;
+      i++;
+    } else if (/\s/.test(ch)) {
+      if (word !== null) words.push(word);
+      word = null;
+    } else {
+      word = (word ?? "") + ch;
+    }
+  }
+  if (word !== null) words.push(word);
+  return words;
+}
+
+/** Run a `kprim …` command exactly as printed (its words as a shell splits them). */
+export function kprimPrinted(command: string, opts: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  const [first, ...args] = shellWords(command);
+  if (first !== "kprim") throw new Error(`not a kprim command: ${command}`);
+  return kprim(args, opts);
+}

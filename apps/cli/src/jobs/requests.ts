@@ -31,9 +31,11 @@ export interface RunJob {
 
 export interface ReplayJob {
   readonly kind: "replay";
-  readonly scenario: string;
+  /** The scenario named on the command line (null: the schedule's). */
+  readonly scenario: string | null;
   readonly schedule: string;
-  readonly signal: string;
+  /** --signal as given (null: the schedule's own, else "failure"). */
+  readonly signal: string | null;
   readonly trace: TraceFormat | undefined;
 }
 

@@ -4,7 +4,15 @@
  * follows a schedule string choice for choice, with the scenario, variant,
  * options and parameters of its header.
  */
-import { checkSignal, estimateSteps, matchSignal, parseSignal, pct, replaySchedule } from "@kprim/explore";
+import {
+  checkSignal,
+  estimateSteps,
+  judgedHeader,
+  matchSignal,
+  parseSignal,
+  pct,
+  replaySchedule,
+} from "@kprim/explore";
 import {
   describeOutcome,
   formatSchedule,
@@ -107,11 +115,10 @@ function report(
   ctx: JobContext,
   p: Prepared,
   r: RunResult,
-  strategy: string,
-  signalText: string,
-  trace: TraceFormat | undefined,
-  spec?: RunSpec,
+  run: { strategy: string; signal: string; maxSteps: number; trace: TraceFormat | undefined; spec?: RunSpec },
 ): RunReport {
+  const { strategy, trace, spec } = run;
+  const signalText = run.signal;
   const signal = parseSignal(signalText);
   const what = undeclared(p.raises, r.outcome, r.console);
   if (what !== null) {
@@ -119,7 +126,9 @@ function report(
       `${p.scenario.name}: the run showed ${what}, which nothing in the run declares (the layers, the interlock and the scenario say what they raise in \`raises\`)`,
     );
   }
-  const schedule = formatSchedule(r.schedule);
+  // The schedule carries what the verdict depends on beyond the run (the signal, a step limit it ended at).
+  const judged = judgedHeader(r.schedule.header, signal, r.outcome.kind === "step-limit" ? run.maxSteps : null);
+  const schedule = formatSchedule({ header: judged, choices: r.schedule.choices });
   const replay = ctx.replayCommand(p.scenario.name, schedule);
   const h = header(p, spec);
   return {
@@ -150,20 +159,35 @@ export function runJob(ctx: JobContext, job: RunJob): RunReport {
     trace: job.trace !== undefined,
     ...(jitter ? { jitter: { seed: job.seed, amount: 0.1 } } : {}),
   });
-  return report(ctx, p, m.run(), label, job.signal, job.trace, job.spec);
+  return report(ctx, p, m.run(), {
+    strategy: label,
+    signal: job.signal,
+    maxSteps: job.maxSteps,
+    trace: job.trace,
+    spec: job.spec,
+  });
 }
 
 export function replayJob(ctx: JobContext, job: ReplayJob): RunReport {
-  parseSignal(job.signal);
+  if (job.signal !== null) parseSignal(job.signal);
   const s = parseSchedule(job.schedule);
-  if (s.header.scenario !== job.scenario) {
+  if (s.header.scenario === "") {
+    throw new ScheduleError(
+      "the schedule has no scenario name: it comes from a machine built by hand; replay it with replaySchedule(factory, schedule) of @kprim/explore",
+    );
+  }
+  if (job.scenario !== null && s.header.scenario !== job.scenario) {
     throw new ScheduleError(`the schedule is for scenario "${s.header.scenario}", not "${job.scenario}"`);
   }
+  // The schedule's own signal judges the replay, unless --signal says otherwise.
+  const signal = job.signal ?? s.header.signal ?? "failure";
   const p = ctx.registry.prepareFromHeader(s.header);
-  checkSignal(parseSignal(job.signal), p.raises);
-  const r = replaySchedule(ctx.factory(p), s, {
-    expect: p.header,
-    ...(job.trace !== undefined ? { trace: true } : {}),
+  checkSignal(parseSignal(signal), p.raises);
+  const r = replaySchedule(ctx.factory(p), s, { expect: p.header, trace: job.trace !== undefined });
+  return report(ctx, p, r, {
+    strategy: "replay",
+    signal,
+    maxSteps: s.header.maxSteps ?? s.choices.length + 1,
+    trace: job.trace,
   });
-  return report(ctx, p, r, "replay", job.signal, job.trace);
 }
