@@ -7,25 +7,26 @@
  * plugins, running machines, exploring) runs in a worker thread watched by
  * a watchdog (worker/host.ts), and comes back as plain data.
  */
-import { accessSync, constants, existsSync, statSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import {
   collectList,
   intArg,
   runSpec,
   secondsArg,
+  TRACE_FORMATS,
   traceOptions,
   variantOptions,
   type VariantFlags,
 } from "./commands/options.js";
 import { UsageError } from "./errors.js";
+import { checkOut, checkWritable, readTrail, userCwd, writeTrace, writeTrails } from "./files.js";
 import type { CompareReport, DemoReport, ExploreReport, ListReport, RunReport } from "./jobs/reports.js";
 import { consoleOut, type Out } from "./out.js";
 import { progress } from "./progress.js";
 import { renderCompare, renderDemo, renderExplore, renderList, renderRun } from "./render.js";
 import { runInWorker, WorkerFailure } from "./worker/host.js";
 import type { Job, TraceFormat } from "./jobs/requests.js";
+import type { Trail } from "./jobs/trail.js";
 import pkg from "../package.json" with { type: "json" };
 
 interface Globals {
@@ -36,43 +37,8 @@ interface Globals {
 
 const DEFAULT_MAX_STEPS = 20_000;
 
-/**
- * The user's working directory: `pnpm kprim …` runs the root script from the
- * repository root, and pnpm passes the folder it was called from as INIT_CWD.
- * Plugin paths, kprim.config.js and --out are relative to it.
- */
-export function userCwd(): string {
-  const init = process.env["INIT_CWD"];
-  return process.env["npm_lifecycle_event"] === "kprim" && init ? init : process.cwd();
-}
-
 function examples(...lines: string[]): string {
   return `\nExample${lines.length > 1 ? "s" : ""}:\n${lines.map((l) => `  ${l}`).join("\n")}\n`;
-}
-
-/** Check before running that --out can be written. */
-function checkOut(trace: TraceFormat | undefined, out: string | undefined, json: boolean): void {
-  if (trace === undefined) {
-    if (out !== undefined) throw new UsageError("--out needs --trace <format>");
-    return;
-  }
-  if (out === undefined) throw new UsageError("--trace needs --out <file> (or --out - for stdout)");
-  if (out === "-") {
-    if (json) throw new UsageError("--out - and --json both write to stdout; give --out a file");
-    return;
-  }
-  const path = resolve(userCwd(), out);
-  try {
-    if (existsSync(path)) {
-      if (statSync(path).isDirectory()) throw new Error("it is a directory");
-      accessSync(path, constants.W_OK);
-    } else {
-      accessSync(dirname(path), constants.W_OK);
-    }
-  } catch (e) {
-    const why = e instanceof Error ? ((e as NodeJS.ErrnoException).code ?? e.message) : String(e);
-    throw new UsageError(`cannot write the trace to ${out}: ${why}`);
-  }
 }
 
 /** `--variants`: at least one, each once. */
@@ -86,19 +52,6 @@ function checkVariantList(variants: readonly string[]): void {
   for (const v of variants) {
     if (seen.has(v)) throw new UsageError(`--variants: ${v} is given twice`);
     seen.add(v);
-  }
-}
-
-function writeTrace(out: string, content: string): void {
-  if (out === "-") {
-    process.stdout.write(content);
-    return;
-  }
-  try {
-    writeFileSync(resolve(userCwd(), out), content);
-  } catch (e) {
-    const why = e instanceof Error ? ((e as NodeJS.ErrnoException).code ?? e.message) : String(e);
-    throw new UsageError(`cannot write the trace to ${out}: ${why}`);
   }
 }
 
@@ -141,7 +94,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
   const job = async <T>(
     cmd: Command,
     j: Job,
-    opts: { interruptible?: boolean; timeLimitMs?: number | undefined } = {},
+    opts: { interruptible?: boolean; timeLimitMs?: number | undefined; plugins?: readonly string[] } = {},
   ): Promise<T> => {
     const g = globals(cmd);
     const unit =
@@ -155,7 +108,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     const bar = progress(out.stderr, out.tty, unit);
     try {
       const r = await runInWorker<T>(
-        { job: j, plugins: g.plugin ?? [], cwd: userCwd() },
+        { job: j, plugins: [...(g.plugin ?? []), ...(opts.plugins ?? [])], cwd: userCwd() },
         {
           quietMs: g.watchdog * 1000,
           interruptible: opts.interruptible === true,
@@ -204,6 +157,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
       "failure",
     );
   traceOptions(run)
+    .option("--save-trail <file>", "write the run's trail (schedule, plugins, verdict) for kprim replay --trail")
     .option("--json", "print {outcome, console, counters, schedule, ...}")
     .addHelpText(
       "after",
@@ -225,11 +179,13 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
           signal: string;
           trace?: TraceFormat;
           out?: string;
+          saveTrail?: string;
           json?: boolean;
         },
         cmd: Command,
       ) => {
         checkOut(o.trace, o.out, Boolean(o.json));
+        if (o.saveTrail !== undefined) checkWritable(o.saveTrail, "the trail");
         const r = await job<RunReport>(cmd, {
           kind: "run",
           spec: runSpec(scenario, o),
@@ -245,12 +201,25 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
       },
     );
 
-  const finishRun = (r: RunReport, o: { json?: boolean; out?: string }): void => {
+  const finishRun = (
+    r: RunReport,
+    o: { json?: boolean; out?: string; saveTrail?: string },
+    from: Trail | null = null,
+  ): void => {
+    // A trail replayed must give the verdict it recorded (else the model changed since).
+    if (from !== null && (from.outcome !== r.outcomeText || from.found !== r.found)) {
+      const verdict = (outcome: string, found: boolean): string => `"${outcome}" (${found ? "found" : "not found"})`;
+      throw new UsageError(
+        `the trail recorded ${verdict(from.outcome, from.found)}; replaying it gives ${verdict(r.outcomeText, r.found)}: the model changed since it was written`,
+      );
+    }
     if (r.trace !== null && o.out !== undefined) writeTrace(o.out, r.trace.content);
-    const { trace: _trace, ...rest } = r;
+    const trails = writeTrails(r.trail, o.saveTrail, r.trace !== null ? o.out : undefined);
+    const { trace: _trace, trail: _trail, ...rest } = r;
     print(o.json, rest, () => {
       renderRun(out, r);
       if (r.trace !== null && o.out !== "-") out.line(`trace (${r.trace.format}): ${o.out}`);
+      for (const f of trails) out.line(`trail: ${f}`);
     });
     setExit(r.found ? 1 : 0);
   };
@@ -289,6 +258,12 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     .option("--time-limit <seconds>", "stop after this long and report what was explored", secondsArg)
     .option("--max-steps <n>", "an execution that takes more steps ends with step-limit", intArg(1), DEFAULT_MAX_STEPS)
     .option(
+      "--save-trail <file>",
+      "write the counterexample's trail (schedule, plugins, verdict) for kprim replay --trail",
+    )
+    .addOption(new Option("--trace <format>", "draw the counterexample (when one is found)").choices(TRACE_FORMATS))
+    .option("--out <file>", "where --trace writes (- for stdout); its trail goes beside it (<file>.trail)")
+    .option(
       "--json",
       "print {verdict, signal, executions, exhausted, bound, phases, warnings, schedule, shrunk, replay, ...}",
     )
@@ -316,10 +291,15 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
           workers: number;
           timeLimit?: number;
           maxSteps: number;
+          saveTrail?: string;
+          trace?: TraceFormat;
+          out?: string;
           json?: boolean;
         },
         cmd: Command,
       ) => {
+        checkOut(o.trace, o.out, Boolean(o.json));
+        if (o.saveTrail !== undefined) checkWritable(o.saveTrail, "the trail");
         const r = await job<ExploreReport>(
           cmd,
           {
@@ -334,10 +314,21 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
             seed: o.seed,
             workers: o.workers,
             maxSteps: o.maxSteps,
+            trace: o.trace,
           },
           { interruptible: true, timeLimitMs: o.timeLimit === undefined ? undefined : o.timeLimit * 1000 },
         );
-        print(o.json, r, () => renderExplore(out, r));
+        if (r.trace !== null && o.out !== undefined) writeTrace(o.out, r.trace.content);
+        const trails = writeTrails(r.trail, o.saveTrail, r.trace !== null ? o.out : undefined);
+        const { trace: _trace, trail: _trail, ...rest } = r;
+        print(o.json, rest, () => {
+          renderExplore(out, r);
+          if (r.trace !== null && o.out !== "-") out.line(`trace (${r.trace.format}): ${o.out}`);
+          for (const f of trails) out.line(`trail:    ${f}`);
+          if (r.trail === null && (o.saveTrail !== undefined || o.trace !== undefined)) {
+            out.line(`${o.trace !== undefined ? "trace and trail" : "trail"}: none written (nothing found)`);
+          }
+        });
         setExit(r.verdict === "found" ? 1 : 0);
       },
     );
@@ -345,38 +336,63 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
   const replay = program
     .command("replay")
     .description(
-      "reproduce a run exactly from its schedule string (scenario, variant, options and parameters come from its header)",
+      "reproduce a run exactly from its schedule string or trail file (scenario, variant, options, parameters, signal and step limit come from it)",
     )
     .argument("[scenario]", "the scenario the schedule is for (checked against the schedule's header)")
-    .requiredOption(
+    .option(
       "--schedule <string>",
       "a schedule string, kprim2:<scenario>:<variant>:<options>:<params>:<run>:<choices> (kprim1:… too)",
     )
+    .option(
+      "--trail <file>",
+      "a trail file (explore/run --save-trail, or <out>.trail beside a trace): its plugins load too",
+    )
     .option("--signal <sig>", "what counts as found (exit 1); default: the schedule's own signal, else failure");
   traceOptions(replay)
+    .option("--save-trail <file>", "write the replayed run's trail")
     .option("--json", "print {outcome, console, counters, schedule, ...}")
     .addHelpText(
       "after",
       examples(
         "kprim replay lockmgr-lost-wakeup --schedule 'kprim2:lockmgr-lost-wakeup:SPIN-naive::::1sx8.0sx5.1sx5.0s'",
-        "kprim replay lockmgr-lost-wakeup --schedule '...' --trace perfetto --out lost.json",
+        "kprim replay --trail lost.trail --trace perfetto --out lost.json",
       ),
     )
     .action(
       async (
         scenario: string | undefined,
-        o: { schedule: string; signal?: string; trace?: TraceFormat; out?: string; json?: boolean },
+        o: {
+          schedule?: string;
+          trail?: string;
+          signal?: string;
+          trace?: TraceFormat;
+          out?: string;
+          saveTrail?: string;
+          json?: boolean;
+        },
         cmd: Command,
       ) => {
+        if (o.schedule !== undefined && o.trail !== undefined) {
+          throw new UsageError("--schedule and --trail both give the schedule; give one");
+        }
+        if (o.schedule === undefined && o.trail === undefined) {
+          throw new UsageError("replay needs --schedule <string> or --trail <file>");
+        }
         checkOut(o.trace, o.out, Boolean(o.json));
-        const r = await job<RunReport>(cmd, {
-          kind: "replay",
-          scenario: scenario ?? null,
-          schedule: o.schedule,
-          signal: o.signal ?? null,
-          trace: o.trace,
-        });
-        finishRun(r, o);
+        if (o.saveTrail !== undefined) checkWritable(o.saveTrail, "the trail");
+        const trail = o.trail === undefined ? null : readTrail(o.trail);
+        const r = await job<RunReport>(
+          cmd,
+          {
+            kind: "replay",
+            scenario: scenario ?? null,
+            schedule: trail?.schedule ?? o.schedule!,
+            signal: o.signal ?? (trail ? trail.signal : null),
+            trace: o.trace,
+          },
+          { plugins: trail?.plugins ?? [] },
+        );
+        finishRun(r, o, o.signal === undefined ? trail : null);
       },
     );
 

@@ -15,6 +15,7 @@ import type { Prepared } from "@kprim/scenarios";
 import { UsageError } from "../errors.js";
 import { isInputError } from "./inputErrors.js";
 import type { RunSpec, StopReason } from "./requests.js";
+import { type Trail, TRAIL_VERSION } from "./trail.js";
 
 /** What the thread a job runs in provides (the CLI's worker thread: worker/runtime.ts). */
 export interface JobHost {
@@ -35,6 +36,8 @@ export class JobContext {
     readonly host: JobHost,
     /** The --plugin values as given, for replay commands. */
     readonly pluginFlags: readonly string[],
+    /** Every plugin module loaded (config file's, then --plugin's), as imported: what a trail records. */
+    readonly pluginModules: readonly string[] = [],
   ) {}
 
   prepare(spec: RunSpec): Prepared {
@@ -68,6 +71,19 @@ export class JobContext {
   replayCommand(scenario: string, schedule: string): string {
     const plugins = this.pluginFlags.map((p) => ` --plugin ${shellQuote(p)}`).join("");
     return `kprim replay ${scenario}${plugins} --schedule '${schedule}'`;
+  }
+
+  /** The trail of a run: its schedule, the plugins loaded, its verdict. */
+  trail(scenario: string, schedule: string, verdict: { signal: string; found: boolean; outcome: string }): Trail {
+    return {
+      kprim: "trail",
+      version: TRAIL_VERSION,
+      scenario,
+      schedule,
+      plugins: [...this.pluginModules],
+      ...verdict,
+      replay: this.replayCommand(scenario, schedule),
+    };
   }
 
   stopRequested(): StopReason | null {

@@ -12,6 +12,8 @@ import {
   type ExploreResult,
   exploreParallel,
   checkSignal,
+  matchSignal,
+  replaySchedule,
   DEFAULT_AUTO_BUDGET,
   exploreAuto,
   type Phase,
@@ -19,12 +21,13 @@ import {
   parseSignal,
   type SamplingMode,
 } from "@kprim/explore";
-import { nearest } from "@kprim/machine";
+import { describeOutcome, nearest } from "@kprim/machine";
 import { UsageError } from "../errors.js";
 import type { ExploreJob } from "./requests.js";
 import type { JobContext } from "./context.js";
 import type { ExploreReport } from "./reports.js";
 import { header } from "./header.js";
+import { exportTrace } from "./run.js";
 import { EXPLORE_STRATEGIES } from "./strategies.js";
 
 export const DEFAULT_SAMPLES = 1000;
@@ -137,8 +140,24 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
     r = explore(ctx.factory(p), { ...opts, mode: m });
   }
   const f = r.kind === "found" ? r : null;
+  const h = header(p, job.spec);
+  // The counterexample replayed once more: its trail records how it ends, and --trace draws it.
+  let trail: ExploreReport["trail"] = null;
+  let trace: ExploreReport["trace"] = null;
+  if (f !== null) {
+    const again = replaySchedule(ctx.factory(p), f.shrunk, { trace: job.trace !== undefined });
+    const replay = ctx.replayCommand(p.scenario.name, f.shrunk);
+    trail = ctx.trail(p.scenario.name, f.shrunk, {
+      signal: r.signal,
+      found: matchSignal(signal, again.outcome, again.console),
+      outcome: describeOutcome(again.outcome),
+    });
+    if (job.trace !== undefined) {
+      trace = { format: job.trace, content: exportTrace(again, job.trace, { ...h, variant: h.label, replay }) };
+    }
+  }
   return {
-    ...header(p, job.spec),
+    ...h,
     verdict: r.kind,
     signal: r.signal,
     mode: r.mode,
@@ -158,5 +177,7 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
     shrunk: f ? f.shrunk : null,
     shrunkSteps: f ? f.shrunkSteps : null,
     replay: f ? ctx.replayCommand(p.scenario.name, f.shrunk) : null,
+    trail,
+    trace,
   };
 }

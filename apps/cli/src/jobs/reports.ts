@@ -6,6 +6,7 @@
 import type { ConsoleCount, Phase } from "@kprim/explore";
 import type { ConsoleLine, Counters, Outcome } from "@kprim/machine";
 import type { StopReason, TraceFormat } from "./requests.js";
+import type { Trail } from "./trail.js";
 
 export interface ListEntry {
   readonly name: string;
@@ -65,6 +66,8 @@ export interface RunReport extends RunHeader {
   readonly schedule: string;
   readonly replay: string;
   readonly trace: { readonly format: TraceFormat; readonly content: string } | null;
+  /** What `--save-trail` (or a trace written to a file) writes. */
+  readonly trail: Trail;
 }
 
 export interface ExploreReport extends RunHeader {
@@ -91,6 +94,9 @@ export interface ExploreReport extends RunHeader {
   readonly shrunk: string | null;
   readonly shrunkSteps: number | null;
   readonly replay: string | null;
+  /** The shrunk counterexample's trail and (with --trace) its trace; null when nothing was found. */
+  readonly trail: Trail | null;
+  readonly trace: { readonly format: TraceFormat; readonly content: string } | null;
 }
 
 export interface CompareRow {

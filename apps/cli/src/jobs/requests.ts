@@ -51,6 +51,8 @@ export interface ExploreJob {
   readonly seed: number;
   readonly workers: number;
   readonly maxSteps: number;
+  /** Draw the counterexample (if one is found). */
+  readonly trace: TraceFormat | undefined;
 }
 
 export interface CompareJob {

@@ -131,13 +131,15 @@ function report(
   const schedule = formatSchedule({ header: judged, choices: r.schedule.choices });
   const replay = ctx.replayCommand(p.scenario.name, schedule);
   const h = header(p, spec);
+  const found = matchSignal(signal, r.outcome, r.console);
+  const outcomeText = describeOutcome(r.outcome);
   return {
     ...h,
     strategy,
     signal: signalText,
     outcome: r.outcome,
-    outcomeText: describeOutcome(r.outcome),
-    found: matchSignal(signal, r.outcome, r.console),
+    outcomeText,
+    found,
     console: r.console,
     counters: r.counters.total,
     steps: r.steps,
@@ -145,6 +147,7 @@ function report(
     schedule,
     replay,
     trace: trace ? { format: trace, content: exportTrace(r, trace, { ...h, variant: h.label, replay }) } : null,
+    trail: ctx.trail(p.scenario.name, schedule, { signal: signalText, found, outcome: outcomeText }),
   };
 }
 

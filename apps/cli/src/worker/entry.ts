@@ -53,12 +53,9 @@ async function main(): Promise<void> {
     modules.push(spec);
   }
   const registry = await loadPlugins(modules, { cwd: init.cwd });
-  const runtime = new WorkerRuntime(
-    init.shared,
-    modules.map((m) => resolvePluginSpecifier(m, init.cwd)),
-    init.cwd,
-  );
-  const ctx = new JobContext(registry, runtime, init.plugins);
+  const urls = modules.map((m) => resolvePluginSpecifier(m, init.cwd));
+  const runtime = new WorkerRuntime(init.shared, urls, init.cwd);
+  const ctx = new JobContext(registry, runtime, init.plugins, urls);
   const data = await dispatch(ctx, init.job);
   const msg: WorkerMessage = { kind: "result", data };
   port.postMessage(msg);
