@@ -97,6 +97,7 @@ export function renderExplore(out: Out, r: ExploreReport): void {
     out.line(`schedule: ${r.schedule}`);
     out.line(`shrunk:   ${r.shrunk} (${r.shrunkSteps} steps)`);
     out.line(`replay:   ${c.bold(r.replay ?? "")}`);
+    if (r.replayed !== null && r.replayed !== r.failure) out.line(`replayed: ${r.replayed}`);
   } else {
     const burst = r.phases === null ? 0 : r.phases.slice(0, -1).reduce((n, p) => n + p.executions, 0);
     const searched =

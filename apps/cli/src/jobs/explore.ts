@@ -143,14 +143,16 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
   const h = header(p, job.spec);
   // The counterexample replayed once more: its trail records how it ends, and --trace draws it.
   let trail: ExploreReport["trail"] = null;
+  let replayed: string | null = null;
   let trace: ExploreReport["trace"] = null;
   if (f !== null) {
     const again = replaySchedule(ctx.factory(p), f.shrunk, { trace: job.trace !== undefined });
     const replay = ctx.replayCommand(p.scenario.name, f.shrunk);
+    replayed = describeOutcome(again.outcome);
     trail = ctx.trail(p.scenario.name, f.shrunk, {
       signal: r.signal,
       found: matchSignal(signal, again.outcome, again.console),
-      outcome: describeOutcome(again.outcome),
+      outcome: replayed,
     });
     if (job.trace !== undefined) {
       trace = { format: job.trace, content: exportTrace(again, job.trace, { ...h, variant: h.label, replay }) };
@@ -177,6 +179,7 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
     shrunk: f ? f.shrunk : null,
     shrunkSteps: f ? f.shrunkSteps : null,
     replay: f ? ctx.replayCommand(p.scenario.name, f.shrunk) : null,
+    replayed,
     trail,
     trace,
   };

@@ -94,6 +94,8 @@ export interface ExploreReport extends RunHeader {
   readonly shrunk: string | null;
   readonly shrunkSteps: number | null;
   readonly replay: string | null;
+  /** How the shrunk counterexample ends: what its replay command shows (describeOutcome). */
+  readonly replayed: string | null;
   /** The shrunk counterexample's trail and (with --trace) its trace; null when nothing was found. */
   readonly trail: Trail | null;
   readonly trace: { readonly format: TraceFormat; readonly content: string } | null;
