@@ -53,9 +53,9 @@ export function indexOfExpected(step: number, want: Choice, enabled: readonly Ch
 export interface RunRequest extends BuildRequest {
   readonly strategy: Strategy;
   readonly maxSteps: number;
-  readonly prefix?: readonly Choice[];
+  readonly prefix?: readonly Choice[] | undefined;
   /** Called with the fresh machine before it runs. */
-  readonly onBuilt?: (machine: Machine) => void;
+  readonly onBuilt?: ((machine: Machine) => void) | undefined;
 }
 
 export interface Execution {

@@ -286,13 +286,7 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
     case "pct":
     case "strategy": {
       const steps = mode.kind === "pct" ? (mode.steps ?? estimateSteps(factory, maxSteps, opts.prefix)) : 0;
-      const ctx = {
-        maxSteps,
-        target,
-        detectors,
-        ...(opts.prefix ? { prefix: opts.prefix } : {}),
-        ...(raises ? { raises } : {}),
-      };
+      const ctx = { maxSteps, target, detectors, prefix: opts.prefix, raises };
       for (let i = 0; i < mode.runs; i++) {
         const { record } = runSample(factory, mode, steps, i, ctx);
         tally.add(record);

@@ -110,12 +110,7 @@ export async function exploreParallel(spec: FactorySpec, opts: ParallelOptions):
   const factory = await loadFactory(spec);
   const prefix: readonly Choice[] | undefined = opts.prefix;
   const steps = mode.kind === "pct" ? (mode.steps ?? estimateSteps(factory, maxSteps, prefix)) : 0;
-  const ctx: SampleContext = {
-    maxSteps,
-    target,
-    ...(prefix ? { prefix } : {}),
-    ...(opts.raises ? { raises: opts.raises } : {}),
-  };
+  const ctx: SampleContext = { maxSteps, target, prefix, raises: opts.raises };
   const slices: Slice[] = [];
   for (let from = 0, id = 0; from < mode.runs; from += sliceSize, id++) {
     slices.push({ id, from, to: Math.min(mode.runs, from + sliceSize) });

@@ -34,10 +34,10 @@ export type SamplingMode =
 export interface SampleContext {
   readonly maxSteps: number;
   readonly target: Signal;
-  readonly prefix?: readonly Choice[];
-  readonly detectors?: readonly Detector[];
+  readonly prefix?: readonly Choice[] | undefined;
+  readonly detectors?: readonly Detector[] | undefined;
   /** What the runs may raise (each run is checked against it). */
-  readonly raises?: Vocabulary;
+  readonly raises?: Vocabulary | undefined;
 }
 
 /** The strategy of run `i` (0-based) of a sampling mode whose PCT steps are known. */
@@ -69,7 +69,7 @@ export function runSample(
     strategy: sampleStrategy(mode, i, steps),
     maxSteps: ctx.maxSteps,
     ...(ctx.detectors?.length ? { detectors: ctx.detectors } : {}),
-    ...(ctx.prefix ? { prefix: ctx.prefix } : {}),
+    prefix: ctx.prefix,
   });
   // Asked of the machine, not a detector: a detector would turn every step's events on.
   return { record: recordOf(i + 1, result, ctx.target, machine.emitted(RESTART_LIMIT), ctx.raises), result };
