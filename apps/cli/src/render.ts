@@ -108,7 +108,9 @@ export function renderExplore(out: Out, r: ExploreReport): void {
           : `${r.executions} executions`;
     const how = r.exhausted
       ? `every schedule explored (${searched}): ${r.signal} cannot happen`
-      : `${r.executions} executions${r.bound !== null ? ` within ${r.bound} preemptions` : ""}, not exhaustive`;
+      : r.phases !== null && deciding?.mode === "dpor"
+        ? `${r.executions} executions (${searched}), not exhaustive`
+        : `${r.executions} executions${r.bound !== null ? ` within ${r.bound} preemptions` : ""}, not exhaustive`;
     out.line(`verdict: ${c.green("not found")} — ${how}`);
   }
   if (r.stepLimited > 0) out.line(c.yellow(`${r.stepLimited} executions hit the step limit`));
