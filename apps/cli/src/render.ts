@@ -33,6 +33,12 @@ export function renderList(out: Out, r: ListReport): void {
     out.line(`  ${s.description}`);
     for (const p of s.params)
       out.line(`  --param ${p.name}=<${p.type}>  default ${String(p.default)}: ${p.description}`);
+    if (s.dependsOn !== null) {
+      const not = r.options.filter((o) => !s.dependsOn!.includes(o));
+      out.line(
+        `  depends on: ${s.dependsOn.join(", ") || "no option"}${not.length ? ` (not on ${not.join(", ")})` : ""}`,
+      );
+    }
     if (s.variants.length > 0) {
       const rows = s.variants.map((v) => {
         const opts = pairs(v.options);
@@ -45,6 +51,7 @@ export function renderList(out: Out, r: ListReport): void {
   }
   out.line("");
   out.line(`variants: ${r.variants.join(", ")}`);
+  out.line(`options: ${r.options.join(", ")}`);
   out.line(
     `interlocks: ${r.interlocks.map((i) => (i.source === "built-in" ? i.name : `${i.name} (plugin ${i.source})`)).join(", ")}`,
   );

@@ -89,6 +89,9 @@ describe.concurrent("list", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^getnewbuf-locked-buf {2}R1$/m);
     expect(r.stdout).toContain("  --param sleepers=<int 1..7>  default 1: sleeping threads, one per cpu");
+    expect(r.stdout).toMatch(
+      /^lost-wakeup {2}no spec id\n.*\n(?: {2}--param .*\n)+ {2}depends on: wakeup \(not on interlock, tokenMode, outer, lockmgr, bufChecks\)$/m,
+    );
     expect(r.stdout).toContain("TOK → found console:getnewbuf: warning, locked buf");
     expect(r.stdout).toMatch(/^variants: TOK, TOK-spin2005, SPIN-naive, SPIN\+TI, SPIN\+TI-nomp, SPIN\+TI-2008$/m);
     expect(r.stdout).toMatch(/^interlocks: token, spin, spin-naive$/m);
@@ -100,10 +103,22 @@ describe.concurrent("list", () => {
     const list = JSON.parse(r.stdout) as Record<string, unknown>[];
     expect(list.length).toBeGreaterThanOrEqual(25);
     for (const s of list) {
-      expect(Object.keys(s)).toEqual(["name", "specId", "description", "source", "params", "variants"]);
+      expect(Object.keys(s)).toEqual([
+        "name",
+        "specId",
+        "description",
+        "source",
+        "params",
+        "variants",
+        "dependsOn",
+        "detectors",
+      ]);
     }
     const lw = list.find((s) => s["name"] === "lost-wakeup")!;
     expect(lw["specId"]).toBeNull();
+    // What the run depends on, and the detectors a violation:<detector> target may name.
+    expect(lw["dependsOn"]).toEqual(["wakeup"]);
+    expect(lw["detectors"]).toContain("lost-wakeup");
     expect(lw["params"]).toContainEqual({
       name: "sleepers",
       type: "int 1..7",

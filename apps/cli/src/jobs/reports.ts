@@ -27,12 +27,18 @@ export interface ListEntry {
     readonly expect: "found" | "not-found";
     readonly signal: string;
   }[];
+  /** The variant options its runs depend on (null: all). */
+  readonly dependsOn: readonly string[] | null;
+  /** The detectors its runs install (under the default variant): what `violation:<detector>` may name. */
+  readonly detectors: readonly string[];
 }
 
 export interface ListReport {
   readonly scenarios: readonly ListEntry[];
   readonly interlocks: readonly { readonly name: string; readonly source: string; readonly description: string }[];
   readonly variants: readonly string[];
+  /** The variant option keys (--option k=v). */
+  readonly options: readonly string[];
   readonly strategies: readonly { readonly name: string; readonly source: string }[];
 }
 
