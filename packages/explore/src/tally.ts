@@ -6,7 +6,7 @@
  * runs feed the same records in the same order, so they report the same.
  */
 import type { Choice, OutcomeKind, RunResult, ScheduleHeader, Vocabulary } from "@kprim/machine";
-import { describeOutcome, UndeclaredError, undeclared } from "@kprim/machine";
+import { assertDeclared, describeOutcome } from "@kprim/machine";
 import { failureKind, matchSignal, type Signal } from "./signal.js";
 
 /** One execution, reduced to what the result needs (plain data: it crosses worker threads). */
@@ -37,15 +37,7 @@ export function recordOf(
   restartLimited: boolean,
   vocabulary?: Vocabulary,
 ): RunRecord {
-  if (vocabulary !== undefined) {
-    const what = undeclared(vocabulary, r.outcome, r.console);
-    if (what !== null) {
-      const who = r.schedule.header.scenario;
-      throw new UndeclaredError(
-        `${who === "" ? "" : `${who}: `}a run showed ${what}, which nothing in the run declares (the layers, the interlock and the scenario say what they raise in \`raises\`)`,
-      );
-    }
-  }
+  if (vocabulary !== undefined) assertDeclared(vocabulary, r.outcome, r.console, r.schedule.header.scenario);
   const matched = matchSignal(target, r.outcome, r.console);
   const console = [...new Set(r.console.map((l) => l.text))];
   if (!matched) return { index, outcome: r.outcome.kind, matched, console, restartLimited };

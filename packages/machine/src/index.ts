@@ -84,6 +84,7 @@ export {
 } from "./params.js";
 export { Prng } from "./prng.js";
 export {
+  assertDeclared,
   formatContains,
   formatMatches,
   MACHINE_RAISES,

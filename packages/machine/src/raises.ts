@@ -206,3 +206,20 @@ export function undeclared(vocabulary: Vocabulary, outcome: Outcome, console: re
   }
   return null;
 }
+
+/**
+ * Throw an UndeclaredError when a run showed something `vocabulary` does not
+ * cover (`scenario`, when it has a name, is named in the message).
+ */
+export function assertDeclared(
+  vocabulary: Vocabulary,
+  outcome: Outcome,
+  console: readonly ConsoleLine[],
+  scenario: string,
+): void {
+  const what = undeclared(vocabulary, outcome, console);
+  if (what === null) return;
+  throw new UndeclaredError(
+    `${scenario === "" ? "" : `${scenario}: `}a run showed ${what}, which nothing in the run declares (the layers, the interlock and the scenario say what they raise in \`raises\`)`,
+  );
+}

@@ -14,6 +14,7 @@ import {
   replaySchedule,
 } from "@kprim/explore";
 import {
+  assertDeclared,
   describeOutcome,
   formatSchedule,
   nearest,
@@ -24,8 +25,6 @@ import {
   ScheduleError,
   type Strategy,
   timed,
-  UndeclaredError,
-  undeclared,
 } from "@kprim/machine";
 import type { Prepared } from "@kprim/scenarios";
 import { documentFromRun, toChromeTraceJson, toHtml, toText } from "@kprim/trace";
@@ -120,12 +119,7 @@ function report(
   const { strategy, trace, spec } = run;
   const signalText = run.signal;
   const signal = parseSignal(signalText);
-  const what = undeclared(p.raises, r.outcome, r.console);
-  if (what !== null) {
-    throw new UndeclaredError(
-      `${p.scenario.name}: the run showed ${what}, which nothing in the run declares (the layers, the interlock and the scenario say what they raise in \`raises\`)`,
-    );
-  }
+  assertDeclared(p.raises, r.outcome, r.console, p.scenario.name);
   // The schedule carries what the verdict depends on beyond the run (the signal, a step limit it ended at).
   const judged = judgedHeader(r.schedule.header, signal, r.outcome.kind === "step-limit" ? run.maxSteps : null);
   const schedule = formatSchedule({ header: judged, choices: r.schedule.choices });
