@@ -48,6 +48,15 @@ const LEGEND: readonly (readonly [string, string])[] = [
   ["fail", "failure"],
 ];
 
+/** The label roles the page tells apart, as in the stylesheet's `r-<role>` classes. */
+const ROLES: readonly (readonly [string, string])[] = [
+  ["observe", "observation"],
+  ["cause", "what made it stale"],
+  ["missed", "&#8709; wakeup that found nobody"],
+  ["stuck", "&#9632; stops for good"],
+  ["report", "where it shows"],
+];
+
 /** The data the page's script draws (embedded as JSON). */
 export interface TimelineData {
   readonly format: "kprim-timeline/1";
@@ -115,6 +124,7 @@ ${header}
 <button type="button" data-zoom="window" title="racy window (w)"${w === undefined ? " disabled" : ""}>window</button>
 <span class="muted">${doc.ncpus} cpu${doc.ncpus === 1 ? "" : "s"}, ${doc.events.length} events, ${doc.steps} steps · wheel to zoom, drag to pan, hover for details</span>
 <span class="legend">${LEGEND.map(([cls, text]) => `<span><i class="k-${cls}"></i>${text}</span>`).join("")}</span>
+${(doc.labels ?? []).length === 0 ? "" : `<span class="legend" data-roles>labels: ${ROLES.map(([role, text]) => `<span><i class="note-key r-${role}"></i>${text}</span>`).join("")}</span>`}
 </nav>
 <main class="tl">
 <div class="labels" data-labels></div>

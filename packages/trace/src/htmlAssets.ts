@@ -65,6 +65,7 @@ code { font: 12px ui-monospace, "DejaVu Sans Mono", monospace; background: #efef
 .ev[data-role="missed"] { background: #fff; border: 2px solid var(--rc); border-radius: 50%; box-shadow: none; }
 .legend i.note-key { background: #fff; border: 1px solid var(--rc); }
 .legend i.note-key.r-missed { border-style: dashed; border-radius: 50%; }
+.legend i.note-key.r-stuck, .legend i.note-key.r-report { background: var(--rc); }
 .flows { position: absolute; left: 0; top: 24px; width: calc(var(--n) * var(--px)); overflow: visible; pointer-events: none; z-index: 3; }
 .flows line { stroke-width: 1.5; vector-effect: non-scaling-stroke; }
 .flows .ipi { stroke: #2e7d32; } .flows .wake { stroke: #00838f; stroke-dasharray: 4 3; }
