@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TimelineData } from "@kprim/trace";
 import { describe, expect, it } from "vitest";
-import { kprim } from "./run-cli.js";
+import { fixture, kprim } from "./run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "kprim-timeline-"));
 
@@ -193,5 +193,30 @@ describe.concurrent("kprim run --trace text|perfetto, kprim replay --trace", () 
     const html = readFileSync(out, "utf8");
     expect(embedded(html).window).toMatchObject({ fromStep: 12, toStep: 19 });
     expect(settings(html)).toMatchObject({ interlock: "spin-naive", strategy: "replay" });
+  });
+});
+
+describe("a plugin detector's evidence", () => {
+  it("sets the window and the labels of the trace", async () => {
+    const out = join(dir, "plugin.html");
+    const r = await kprim([
+      "run",
+      "lost-wakeup",
+      "--plugin",
+      fixture("evidence-detector.ts"),
+      "--signal",
+      "violation:flag-after-test",
+      "--trace",
+      "html",
+      "--out",
+      out,
+    ]);
+    expect(r.code).toBe(1);
+    const data = embedded(readFileSync(out, "utf8"));
+    expect(labels(data).map((l) => l.replace(/^\d+ /, ""))).toEqual([
+      "observe T_S tests the flag",
+      "report T_W sets the flag after that test",
+    ]);
+    expect(data.window).toMatchObject({ fromStep: data.labels[0]!.step, toStep: data.labels[1]!.step });
   });
 });
