@@ -42,13 +42,20 @@ interface WordWrite {
   readonly events: readonly TraceEvent[];
 }
 
+/** Evidence only, per lock: its flags after its last write, the last write that cleared each bit, each thread's last write. */
+interface LockHistory {
+  readonly lock: Lock;
+  flags: number;
+  readonly clears: Map<number, WordWrite>;
+  /** By thread id (-1: none). */
+  readonly own: number[];
+}
+
 export function lockmgrState(sys: LockmgrSystem): Detector {
   const dirty = new Set<Lock>();
-  /** Evidence only: per lock, its flags after its last write, the last write that cleared each bit, each thread's last write. */
-  const flagsSeen = new Map<Lock, number>();
-  const lastClear = new Map<Lock, Map<number, WordWrite>>();
-  const lastOwnWrite = new Map<Lock, Map<number, number>>();
-  let byCell: Map<number, Lock> | null = null;
+  const history = new Map<Lock, LockHistory>();
+  /** By cell id (an array: the hot path indexes it every step). */
+  let byCell: (LockHistory | undefined)[] | null = null;
   let known = 0;
   return {
     name: "lockmgr-state",
@@ -60,26 +67,25 @@ export function lockmgrState(sys: LockmgrSystem): Detector {
         .join(","),
     onStep(rec: StepRecord, view: MachineView): Finding | undefined {
       if (byCell === null || known !== sys.locks.length) {
-        byCell = new Map(sys.locks.map((l) => [l.cell.id, l]));
+        for (const l of sys.locks) {
+          if (!history.has(l)) history.set(l, { lock: l, flags: view.peek(l.cell).flags, clears: new Map(), own: [] });
+        }
+        byCell = [];
+        for (const h of history.values()) byCell[h.lock.cell.id] = h;
         known = sys.locks.length;
-        for (const l of sys.locks) if (!flagsSeen.has(l)) flagsSeen.set(l, view.peek(l.cell).flags);
       }
       for (const id of rec.writes) {
-        const l = byCell.get(id);
-        if (l === undefined) continue;
-        dirty.add(l);
-        const flags = view.peek(l.cell).flags;
-        const cleared = (flagsSeen.get(l) ?? 0) & ~flags;
-        flagsSeen.set(l, flags);
+        const h = byCell[id];
+        if (h === undefined) continue;
+        dirty.add(h.lock);
+        const flags = view.peek(h.lock.cell).flags;
+        const cleared = h.flags & ~flags;
+        h.flags = flags;
         if (cleared !== 0) {
-          let clears = lastClear.get(l);
-          if (clears === undefined) lastClear.set(l, (clears = new Map()));
           const w: WordWrite = { step: rec.index, thread: rec.thread, events: rec.events };
-          for (let rest = cleared; rest !== 0; rest &= rest - 1) clears.set(rest & -rest, w);
+          for (let rest = cleared; rest !== 0; rest &= rest - 1) h.clears.set(rest & -rest, w);
         }
-        let own = lastOwnWrite.get(l);
-        if (own === undefined) lastOwnWrite.set(l, (own = new Map()));
-        own.set(rec.thread, rec.index);
+        if (rec.thread >= 0) h.own[rec.thread] = rec.index;
       }
       for (const l of dirty) {
         if (l.interlock.inside > 0) continue;
@@ -99,13 +105,14 @@ export function lockmgrState(sys: LockmgrSystem): Detector {
         const flags = view.peek(w.lock.cell).flags;
         if ((flags & w.wanted) === 0) {
           const evidence: Evidence[] = [];
-          const tested = lastOwnWrite.get(w.lock)?.get(t.id);
+          const h = history.get(w.lock);
+          const tested = h?.own[t.id];
           if (tested !== undefined) {
             evidence.push({ step: tested, thread: t.id, label: `tests ${w.lock.name}'s condition`, role: "observe" });
           }
           // The last write that cleared one of the bits it waits for (the release).
           let last: WordWrite | undefined;
-          for (const [bit, write] of lastClear.get(w.lock) ?? []) {
+          for (const [bit, write] of h?.clears ?? []) {
             if ((bit & w.wanted) !== 0 && (last === undefined || write.step > last.step)) last = write;
           }
           if (last !== undefined && last.thread !== t.id) {

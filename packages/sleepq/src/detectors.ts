@@ -161,9 +161,9 @@ export function interlockDiscipline(): Detector {
 
 /** A write to a condition cell: who, when, and the step's events (for the op's text, read only if a report needs it). */
 interface CondWrite {
-  readonly step: number;
-  readonly thread: number;
-  readonly events: readonly TraceEvent[];
+  step: number;
+  thread: number;
+  events: readonly TraceEvent[];
 }
 
 /** A wakeup of an ident, with the last write to its condition cells before it (the change it announces). */
@@ -173,61 +173,73 @@ interface WakeupRecord {
   readonly change: CondWrite | undefined;
 }
 
+/** What the detector keeps of one ident's condition (evidence only). */
+interface CondTrack {
+  /** By thread id: the last step the thread read or updated one of the condition's cells. */
+  readonly tested: number[];
+  /** The last write to one of its cells (updated in place: no allocation per write). */
+  write: CondWrite | null;
+}
+
 export function lostWakeup(h: SleepHash): Detector {
-  /** thread → ident name → last step the thread read (or updated) one of the ident's condition cells. */
-  const lastTest = new Map<number, Map<string, number>>();
+  /** ident name → what the detector keeps of its condition. */
+  const tracks = new Map<string, CondTrack>();
   /** ident name → the wakeups of it. */
   const wakeups = new Map<string, WakeupRecord[]>();
   /** ident name → steps at which its wakeups woke someone. */
   const woken = new Map<string, number[]>();
-  /** ident name → the last write to one of its condition cells. */
-  const lastWrite = new Map<string, CondWrite>();
   /** thread → (ident name, step) of its last tsleep_interlock. */
   const interlocked = new Map<number, { ident: string; step: number }>();
   /** thread → step and interlocked-ness of its last queue insertion. */
   const queued = new Map<number, { ident: string; step: number; interlocked: boolean }>();
-  const condCells = (): Map<number, string[]> => {
-    const byCell = new Map<number, string[]>();
+  /** By cell id: the tracks of the conditions that read it (an array: the hot path indexes it every step). */
+  const condCells = (): (CondTrack[] | undefined)[] => {
+    const byCell: (CondTrack[] | undefined)[] = [];
     for (const [ident, c] of h.conditions) {
-      for (const cell of c.cells) byCell.set(cell.id, [...(byCell.get(cell.id) ?? []), ident.name]);
+      let t = tracks.get(ident.name);
+      if (t === undefined) tracks.set(ident.name, (t = { tested: [], write: null }));
+      for (const cell of c.cells) (byCell[cell.id] ??= []).push(t);
     }
     return byCell;
   };
-  let cells: Map<number, string[]> | null = null;
-  const tested = (rec: StepRecord, ids: readonly number[]): void => {
-    for (const id of ids) {
-      const idents = cells!.get(id);
-      if (idents === undefined) continue;
-      let m = lastTest.get(rec.thread);
-      if (m === undefined) lastTest.set(rec.thread, (m = new Map()));
-      for (const name of idents) m.set(name, rec.index);
-    }
-  };
+  let cells: (CondTrack[] | undefined)[] | null = null;
   return {
     name: "lost-wakeup",
     footprints: true,
-    // Whether it reports is decided by the state at quiescence; its maps only explain.
+    // Whether it reports is decided by the state at quiescence; its tracks only explain.
     stateKey: () => "",
     onStep(rec: StepRecord): undefined {
       if (h.conditions.size === 0) return undefined;
       cells ??= condCells();
-      if (rec.thread >= 0) {
-        // A read-modify-write of a condition cell tests it too (lockmgr's acquire updates the word it tests).
-        tested(rec, rec.reads);
-        tested(rec, rec.writes);
+      const t = rec.thread;
+      if (t >= 0) {
+        for (const id of rec.reads) {
+          const l = cells[id];
+          if (l !== undefined) for (const c of l) c.tested[t] = rec.index;
+        }
       }
       for (const id of rec.writes) {
-        const idents = cells.get(id);
-        if (idents === undefined) continue;
-        const w: CondWrite = { step: rec.index, thread: rec.thread, events: rec.events };
-        for (const name of idents) lastWrite.set(name, w);
+        const l = cells[id];
+        if (l === undefined) continue;
+        for (const c of l) {
+          // A read-modify-write of a condition cell tests it too (lockmgr's acquire updates the word it tests).
+          if (t >= 0) c.tested[t] = rec.index;
+          const w = c.write;
+          if (w === null) c.write = { step: rec.index, thread: t, events: rec.events };
+          else {
+            w.step = rec.index;
+            w.thread = t;
+            w.events = rec.events;
+          }
+        }
       }
       for (const ev of rec.events) {
         if (ev.kind === "sleepq.wakeup") {
           const name = ev.obj ?? "";
           let l = wakeups.get(name);
           if (l === undefined) wakeups.set(name, (l = []));
-          l.push({ step: rec.index, thread: ev.thread, change: lastWrite.get(name) });
+          const w = tracks.get(name)?.write;
+          l.push({ step: rec.index, thread: ev.thread, change: w === undefined || w === null ? undefined : { ...w } });
         } else if (ev.kind === "sleepq.woken") {
           const name = ev.obj ?? "";
           let l = woken.get(name);
@@ -266,7 +278,7 @@ export function lostWakeup(h: SleepHash): Detector {
       q?.interlocked && il !== undefined && il.ident === ident.name
         ? { step: il.step, what: "its tsleep_interlock" }
         : { step: q?.step ?? 0, what: "it was queued" };
-    const tested = lastTest.get(tid)?.get(ident.name);
+    const tested = tracks.get(ident.name)?.tested[tid];
     const missed = (wakeups.get(ident.name) ?? []).filter(
       (w) => (tested === undefined || w.step > tested) && w.step < point.step,
     );
