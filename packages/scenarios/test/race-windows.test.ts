@@ -8,7 +8,7 @@
  * observation that went stale (or what made it stale), not where the
  * threads began.
  */
-import type { EvidenceRole } from "@kprim/machine";
+import type { EvidenceRole, ParamSpecs } from "@kprim/machine";
 import { parseSchedule, replay } from "@kprim/machine";
 import { documentFromRun, type TraceDocument } from "@kprim/trace";
 import { describe, expect, it } from "vitest";
@@ -148,11 +148,12 @@ describe("the racy window of every race in the catalogue", () => {
 describe("the racy window of the lost-wakeup scenario, for each way its sleeper can get it wrong", () => {
   const scenario = catalogue.find((s) => s.name === "lost-wakeup")!;
   // The parameter that picks how the sleeper releases L before tsleep (whatever its name).
-  const [key, spec] = Object.entries(scenario.params).find(
+  const specs: ParamSpecs = scenario.params;
+  const [key, spec] = Object.entries(specs).find(
     ([, p]) => p.type === "enum" && p.values.includes("test-before-interlock"),
   )!;
   if (spec.type !== "enum") throw new Error("unreachable");
-  for (const value of spec.values.filter((v) => v !== spec.default)) {
+  for (const value of spec.values.filter((v: string) => v !== spec.default)) {
     it(`${key}=${value}: labels the decisive steps, window from the earliest`, () => {
       const p = prepare({ scenario, params: { [key]: value, sleepers: 2 } });
       const found = exploreScenario(p, { mode: { kind: "random", seed: 1, runs: 2000 }, target: "failure" });
