@@ -196,6 +196,14 @@ describe.concurrent("kprim run --trace text|perfetto, kprim replay --trace", () 
   });
 });
 
+describe("a plugin's layer in the header", () => {
+  it("names the layer a plugin replaced", async () => {
+    const out = join(dir, "layer.html");
+    await kprim(["run", "lost-wakeup", "--plugin", fixture("no-tsleep-interlock.ts"), "--trace", "html", "--out", out]);
+    expect(settings(readFileSync(out, "utf8"))).toMatchObject({ "layer sleepq": "no-tsleep-interlock" });
+  });
+});
+
 describe("a plugin detector's evidence", () => {
   it("sets the window and the labels of the trace", async () => {
     const out = join(dir, "plugin.html");
