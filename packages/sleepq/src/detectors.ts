@@ -290,18 +290,32 @@ export function lostWakeup(h: SleepHash): Detector {
     if (q !== undefined) {
       evidence.push({ step: q.step, thread: tid, label: `tsleep(${ident.name}) never returns`, role: "stuck" });
     }
+    const cause = (w: WakeupRecord): void => {
+      const c = w.change;
+      if (c !== undefined && c.thread !== tid && (tested === undefined || c.step > tested)) {
+        evidence.push({ step: c.step, thread: c.thread, label: opText(c), role: "cause" });
+      }
+    };
     const n = missed.at(-1);
     if (n === undefined) {
+      // A wakeup after the interlock point that still did not wake it (a broken wakeup path).
+      const late = (wakeups.get(ident.name) ?? []).filter((w) => w.step >= point.step).at(-1);
+      if (late !== undefined) {
+        cause(late);
+        evidence.push({
+          step: late.step,
+          ...(late.thread >= 0 ? { thread: late.thread } : {}),
+          label: `wakeup(${ident.name}) does not wake ${who}`,
+          role: "missed",
+        });
+      }
       return {
         message: `${head}, and no wakeup of ${ident.name} came after ${point.what} (step ${point.step})`,
         threads: [tid],
         evidence,
       };
     }
-    const c = n.change;
-    if (c !== undefined && c.thread !== tid && (tested === undefined || c.step > tested)) {
-      evidence.push({ step: c.step, thread: c.thread, label: opText(c), role: "cause" });
-    }
+    cause(n);
     const others = (woken.get(ident.name) ?? []).filter((s) => s >= n.step && s < point.step).length;
     evidence.push({
       step: n.step,
