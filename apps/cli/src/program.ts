@@ -19,6 +19,7 @@ import {
   type VariantFlags,
 } from "./commands/options.js";
 import { UsageError } from "./errors.js";
+import { renderInteractiveEnd, runInteractive } from "./interactive.js";
 import type { CompareReport, DemoReport, ExploreReport, ListReport, RunReport } from "./jobs/reports.js";
 import { consoleOut, type Out } from "./out.js";
 import { progress } from "./progress.js";
@@ -190,12 +191,18 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     );
   traceOptions(run)
     .option("--json", "print {outcome, console, counters, schedule, ...}")
+    .option(
+      "--interactive",
+      "choose each step yourself from the enabled ones (a number or a choice per line on stdin; b back, q stop)",
+    )
+    .option("--from <schedule>", "with --interactive: start after this schedule's choices (its header says what runs)")
     .addHelpText(
       "after",
       examples(
         "kprim run getnewbuf-locked-buf --variant TOK --seed 14",
         "kprim run lost-wakeup --param interlock=none --strategy pct --seed 3",
         "kprim run lockmgr-lost-wakeup --interlock spin-naive --trace html --out run.html",
+        "kprim run lockmgr-lost-wakeup --interlock spin-naive --interactive",
       ),
     )
     .action(
@@ -211,10 +218,42 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
           trace?: TraceFormat;
           out?: string;
           json?: boolean;
+          interactive?: boolean;
+          from?: string;
         },
         cmd: Command,
       ) => {
         checkOut(o.trace, o.out, Boolean(o.json));
+        if (o.from !== undefined && !o.interactive) {
+          throw new UsageError("--from needs --interactive (to replay a whole schedule: kprim replay)");
+        }
+        if (o.interactive) {
+          if (o.json) {
+            throw new UsageError(
+              "--interactive is for a person at a terminal or a script feeding it lines; drop --json",
+            );
+          }
+          const g = globals(cmd);
+          const r = await runInteractive(
+            { out, plugins: g.plugin ?? [], cwd: userCwd(), quietMs: g.watchdog * 1000 },
+            {
+              kind: "interactive",
+              spec: runSpec(scenario, o),
+              ...(o.cpus !== undefined ? { cpus: o.cpus } : {}),
+              maxSteps: o.maxSteps,
+              signal: o.signal,
+              ...(o.from !== undefined ? { from: o.from } : {}),
+              ...(o.trace !== undefined ? { trace: o.trace } : {}),
+            },
+          );
+          renderInteractiveEnd(out, r);
+          if (r.trace !== null && o.out !== undefined) {
+            writeTrace(o.out, r.trace.content);
+            if (o.out !== "-") out.line(`trace (${r.trace.format}): ${o.out}`);
+          }
+          setExit(r.found ? 1 : 0);
+          return;
+        }
         const r = await job<RunReport>(cmd, {
           kind: "run",
           spec: runSpec(scenario, o),

@@ -47,11 +47,14 @@ export class JobContext {
     });
   }
 
-  /** A fresh machine for `prepared`, with the plugins' detectors and the watchdog. */
-  machine(prepared: Prepared, opts: BuildOptions & { readonly strategy: Strategy }): Machine {
+  /**
+   * A fresh machine for `prepared`, with the plugins' detectors and the watchdog (which watches
+   * the strategy too, unless `watchStrategy` is false: the stepper's waits for a person).
+   */
+  machine(prepared: Prepared, opts: BuildOptions & { readonly strategy: Strategy }, watchStrategy = true): Machine {
     let m: Machine;
     try {
-      m = prepared.build({ ...opts, strategy: this.watchdog.wrap(opts.strategy) });
+      m = prepared.build({ ...opts, strategy: watchStrategy ? this.watchdog.wrap(opts.strategy) : opts.strategy });
       for (const d of this.registry.detectors) m.addDetector(d.value());
     } catch (e) {
       if (isInputError(e)) throw e;
@@ -66,16 +69,20 @@ export class JobContext {
     return m;
   }
 
-  /** The explorer's factory for `prepared`. */
-  factory(prepared: Prepared): MachineFactory {
+  /** The explorer's factory for `prepared` (`watchStrategy`: see `machine`). */
+  factory(prepared: Prepared, watchStrategy = true): MachineFactory {
     return (req: BuildRequest) =>
-      this.machine(prepared, {
-        strategy: req.strategy,
-        ...(req.recordFootprints !== undefined ? { recordFootprints: req.recordFootprints } : {}),
-        ...(req.maxSteps !== undefined ? { maxSteps: req.maxSteps } : {}),
-        ...(req.detectors ? { detectors: req.detectors } : {}),
-        ...(req.trace !== undefined ? { trace: req.trace } : {}),
-      });
+      this.machine(
+        prepared,
+        {
+          strategy: req.strategy,
+          ...(req.recordFootprints !== undefined ? { recordFootprints: req.recordFootprints } : {}),
+          ...(req.maxSteps !== undefined ? { maxSteps: req.maxSteps } : {}),
+          ...(req.detectors ? { detectors: req.detectors } : {}),
+          ...(req.trace !== undefined ? { trace: req.trace } : {}),
+        },
+        watchStrategy,
+      );
   }
 
   /** Where the workers of a parallel exploration find the same factory (factory.ts). */

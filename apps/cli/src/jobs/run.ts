@@ -17,8 +17,8 @@ import {
   type Strategy,
   timed,
 } from "@kprim/machine";
-import type { Prepared } from "@kprim/scenarios";
-import { documentFromRun, toChromeTraceJson, toHtml, toText } from "@kprim/trace";
+import { describeRun, type Prepared } from "@kprim/scenarios";
+import { documentFromRun, type RunSetting, toChromeTraceJson, toHtml, toText } from "@kprim/trace";
 import { UsageError } from "../errors.js";
 import type { ReplayJob, RunJob, RunSpec, TraceFormat } from "../worker/protocol.js";
 import type { JobContext } from "./context.js";
@@ -82,12 +82,30 @@ function makeStrategy(
   }
 }
 
+/** What a trace header says about a run: the run itself (describeRun), then the signal and the strategy. */
+export function traceSettings(p: Prepared, signalText: string, strategy: string): RunSetting[] {
+  return [...describeRun(p), { name: "signal", value: signalText }, { name: "strategy", value: strategy }];
+}
+
 export function exportTrace(
   r: RunResult,
   format: TraceFormat,
-  meta: { scenario: string; variant: string; replay: string },
+  meta: {
+    scenario: string;
+    variant: string;
+    replay: string;
+    settings?: readonly RunSetting[];
+    /** The console text the signal looks for: its line is the failure point of a run that ended ok. */
+    console?: string | undefined;
+  },
 ): string {
-  const doc = documentFromRun(r, { scenario: meta.scenario, variant: meta.variant, replayCommand: meta.replay });
+  const doc = documentFromRun(r, {
+    scenario: meta.scenario,
+    variant: meta.variant,
+    replayCommand: meta.replay,
+    ...(meta.settings !== undefined ? { settings: meta.settings } : {}),
+    console: meta.console,
+  });
   switch (format) {
     case "text":
       return toText(doc);
@@ -129,7 +147,19 @@ function report(
     makespan: r.makespan,
     schedule,
     replay,
-    trace: trace ? { format: trace, content: exportTrace(r, trace, { ...h, replay }) } : null,
+    trace: trace
+      ? {
+          format: trace,
+          content: exportTrace(r, trace, {
+            ...h,
+            // The variant the run amounts to (SPIN-naive for SPIN+TI with interlock=spin-naive).
+            variant: describeRun(p)[0]!.value.split(" ")[0]!,
+            replay,
+            settings: traceSettings(p, signalText, strategy),
+            console: signal.kind === "console" ? signal.text : undefined,
+          }),
+        }
+      : null,
   };
 }
 

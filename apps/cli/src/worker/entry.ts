@@ -11,6 +11,7 @@ import { compareJob } from "../jobs/compare.js";
 import { JobContext } from "../jobs/context.js";
 import { demoJob } from "../jobs/demo.js";
 import { exploreJob } from "../jobs/explore.js";
+import { interactiveJob } from "../jobs/interactive.js";
 import { listJob } from "../jobs/list.js";
 import { replayJob, runJob } from "../jobs/run.js";
 import type { Job, WorkerInit, WorkerMessage } from "./protocol.js";
@@ -33,6 +34,8 @@ async function dispatch(ctx: JobContext, job: Job): Promise<unknown> {
       return compareJob(ctx, job);
     case "demo":
       return demoJob(ctx);
+    case "interactive":
+      return interactiveJob(ctx, job, port);
     default: {
       const never: never = job;
       throw new Error(`unknown job ${String((never as { kind?: unknown }).kind)}`);

@@ -7,7 +7,15 @@
 import { Worker } from "node:worker_threads";
 import { UsageError } from "../errors.js";
 import { workerStart } from "./paths.js";
-import { CTRL, newShared, type StopReason, stopCode, type WorkerInit, type WorkerMessage } from "./protocol.js";
+import {
+  CTRL,
+  newShared,
+  type SessionCommand,
+  type StopReason,
+  stopCode,
+  type WorkerInit,
+  type WorkerMessage,
+} from "./protocol.js";
 import { WatchdogReader } from "./watchdog.js";
 
 /** An error the worker reported (its stack is the worker's). */
@@ -35,6 +43,8 @@ export interface HostOptions {
   /** Every poll (100 ms) with the executions so far. */
   readonly onTick?: (executions: number) => void;
   readonly onStopRequest?: (why: StopReason) => void;
+  /** A session job's state; `reply` sends the worker its next command. */
+  readonly onState?: (data: unknown, reply: (cmd: SessionCommand) => void) => void;
 }
 
 const POLL_MS = 100;
@@ -103,6 +113,11 @@ export function runInWorker<T>(
       switch (m.kind) {
         case "started":
           opts.onStarted?.(m.label, m.total);
+          return;
+        case "state":
+          opts.onState?.(m.data, (cmd) => {
+            if (!settled) worker.postMessage(cmd);
+          });
           return;
         case "result":
           opts.onTick?.(Atomics.load(ctrl, CTRL.executions));

@@ -96,7 +96,26 @@ export interface CompareJob {
   readonly runs: number;
 }
 
-export type Job = { readonly kind: "list" } | RunJob | ReplayJob | ExploreJob | CompareJob | { readonly kind: "demo" };
+/** A run stepped by a person: the worker posts a `state` per step and waits for a `SessionCommand`. */
+export interface InteractiveJob {
+  readonly kind: "interactive";
+  readonly spec: RunSpec;
+  readonly cpus?: number;
+  readonly maxSteps: number;
+  readonly signal: string;
+  /** A schedule to start from (its header gives the variant, options and params). */
+  readonly from?: string;
+  readonly trace?: TraceFormat;
+}
+
+/** What the main thread answers a `state` with. */
+export type SessionCommand =
+  | { readonly kind: "take"; readonly index: number }
+  | { readonly kind: "back" }
+  | { readonly kind: "end"; readonly why: string };
+
+export type Job =
+  { readonly kind: "list" } | RunJob | ReplayJob | ExploreJob | CompareJob | InteractiveJob | { readonly kind: "demo" };
 
 export interface WorkerInit {
   readonly job: Job;
@@ -109,4 +128,6 @@ export interface WorkerInit {
 export type WorkerMessage =
   | { readonly kind: "started"; readonly label: string; readonly total: number | null }
   | { readonly kind: "result"; readonly data: unknown }
+  /** A session's state (an interactive job), answered with a SessionCommand. */
+  | { readonly kind: "state"; readonly data: unknown }
   | { readonly kind: "error"; readonly input: boolean; readonly message: string; readonly stack: string };
