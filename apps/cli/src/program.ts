@@ -34,6 +34,8 @@ interface Globals {
 }
 
 const DEFAULT_MAX_STEPS = 20_000;
+/** Stopped by Ctrl-C (the partial result printed), as a shell reports a job ended by SIGINT. */
+const EXIT_INTERRUPTED = 130;
 
 /**
  * The user's working directory: `pnpm kprim …` runs the root script from the
@@ -316,7 +318,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
           { interruptible: true, ...(o.timeLimit !== undefined ? { timeLimitMs: o.timeLimit * 1000 } : {}) },
         );
         print(o.json, r, () => renderExplore(out, r));
-        setExit(r.verdict === "found" ? 1 : 0);
+        setExit(r.verdict === "found" ? 1 : r.stopped === "interrupted" ? EXIT_INTERRUPTED : 0);
       },
     );
 
@@ -374,19 +376,42 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
           .filter(Boolean),
     )
     .option("--runs <n>", "random runs behind the warning rate", intArg(1), 1000)
-    .option("--json", "print {scenario, specId, rows: [{variant, verdict, expected, matches, ...}]}")
+    .option(
+      "--schedules <n>",
+      "at most this many executions in each search of a variant's verdict (default: 300 per sampling stage, 500000 exhaustive)",
+      intArg(1),
+    )
+    .option(
+      "--time-limit <seconds>",
+      "stop the whole comparison after this long (the running variant's row is partial)",
+      secondsArg,
+    )
+    .option(
+      "--variant-time-limit <seconds>",
+      "stop each variant's searches after this long (its row is partial) and go on with the next",
+      secondsArg,
+    )
+    .option("--json", "print {scenario, specId, rows: [{variant, verdict, expected, matches, partial, ...}]}")
     .addHelpText(
       "after",
       examples(
         "kprim compare getnewbuf-locked-buf --variants TOK,SPIN+TI",
         "kprim compare lockmgr-lost-wakeup --json",
+        "kprim compare buf-churn --variants TOK,SPIN+TI --variant-time-limit 20 --time-limit 60",
         "kprim compare lockmgr-lost-wakeup --plugin @kprim/plugin-mtx --variants TOK,SPIN+TI,SPIN+TI:mtx",
       ),
     )
     .action(
       async (
         scenario: string,
-        o: VariantFlags & { variants?: string[]; runs: number; json?: boolean },
+        o: VariantFlags & {
+          variants?: string[];
+          runs: number;
+          schedules?: number;
+          timeLimit?: number;
+          variantTimeLimit?: number;
+          json?: boolean;
+        },
         cmd: Command,
       ) => {
         const r = await job<CompareReport>(
@@ -396,12 +421,15 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
             spec: runSpec(scenario, o),
             ...(o.variants !== undefined ? { variants: o.variants } : {}),
             runs: o.runs,
+            ...(o.schedules !== undefined ? { schedules: o.schedules } : {}),
+            ...(o.variantTimeLimit !== undefined ? { variantTimeLimitMs: o.variantTimeLimit * 1000 } : {}),
           },
-          { interruptible: true },
+          { interruptible: true, ...(o.timeLimit !== undefined ? { timeLimitMs: o.timeLimit * 1000 } : {}) },
         );
         print(o.json, r, () => renderCompare(out, r));
         // A partial comparison has not checked every verdict.
-        setExit(r.stopped === null && r.rows.every((row) => row.matches !== false) ? 0 : 1);
+        const all = r.stopped === null && r.rows.every((row) => row.partial === null && row.matches !== false);
+        setExit(r.stopped === "interrupted" ? EXIT_INTERRUPTED : all ? 0 : 1);
       },
     );
 

@@ -60,3 +60,77 @@ export function kprimInterrupted(args: readonly string[], ready: string, delayMs
     });
   });
 }
+
+/** How a test starts kprim: a command and its arguments. */
+export interface Launch {
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+/** `pnpm kprim <args>`, the README's launcher: the pnpm running the tests if there is one, else npx's. */
+export function viaPnpm(args: readonly string[]): Launch {
+  const execPath = process.env["npm_execpath"];
+  if (execPath !== undefined && /pnpm/.test(execPath)) {
+    return { command: process.execPath, args: [execPath, "kprim", ...args] };
+  }
+  return { command: "npx", args: ["-y", "pnpm@10.34.9", "kprim", ...args] };
+}
+
+/** The CLI from source in this process's node, as `kprim()` runs it. */
+export function fromSource(args: readonly string[]): Launch {
+  return { command: process.execPath, args: [...nodeArgs, ...args] };
+}
+
+export interface GroupInterrupt {
+  /** Send the first SIGINT once stderr contains this, after `delayMs`. */
+  readonly ready: string;
+  readonly delayMs?: number;
+  /** More SIGINTs to the group, each this many ms after the first. */
+  readonly more?: readonly number[];
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Start a launch in its own process group (a session, as a terminal starts a
+ * job), then signal the whole group with SIGINT, as a terminal's Ctrl-C does:
+ * every process of the job gets it, not just the first.
+ */
+export function interruptGroup(
+  launch: Launch,
+  opts: GroupInterrupt,
+): Promise<CliResult & { readonly signal: NodeJS.Signals | null }> {
+  const t0 = Date.now();
+  const child = spawn(launch.command, [...launch.args], { cwd: root, env, detached: true });
+  let stdout = "";
+  let stderr = "";
+  let sent = false;
+  const group = (): void => {
+    try {
+      process.kill(-child.pid!, "SIGINT");
+    } catch {
+      // the job has ended
+    }
+  };
+  child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+  child.stderr.setEncoding("utf8").on("data", (d: string) => {
+    stderr += d;
+    if (!sent && stderr.includes(opts.ready)) {
+      sent = true;
+      setTimeout(group, opts.delayMs ?? 300);
+      for (const ms of opts.more ?? []) setTimeout(group, (opts.delayMs ?? 300) + ms);
+    }
+  });
+  const guard = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // gone
+    }
+  }, opts.timeoutMs ?? 90_000);
+  return new Promise((resolve) => {
+    child.on("close", (code, signal) => {
+      clearTimeout(guard);
+      resolve({ code: code ?? -1, signal, stdout, stderr, ms: Date.now() - t0 });
+    });
+  });
+}

@@ -27,7 +27,7 @@ export class WorkerFailure extends Error {
 export interface HostOptions {
   /** A thread body running this long without a step ends the command (ms). */
   readonly quietMs: number;
-  /** Ask the job to stop after this long (ms). */
+  /** Ask the job to stop this long (ms) after it has started (its "started" message). */
   readonly timeLimitMs?: number;
   /** Ctrl-C asks the job to stop between executions (a second one aborts). */
   readonly interruptible?: boolean;
@@ -38,6 +38,12 @@ export interface HostOptions {
 }
 
 const POLL_MS = 100;
+/**
+ * SIGINTs this close to the first are the same keypress: a terminal sends
+ * Ctrl-C to every process of the job, and a launcher in it (npm, tsx) may
+ * relay it once more.
+ */
+export const SAME_KEYPRESS_MS = 500;
 
 export function runInWorker<T>(
   init: Omit<WorkerInit, "shared">,
@@ -63,7 +69,7 @@ export function runInWorker<T>(
   };
   return new Promise((resolve, reject) => {
     let settled = false;
-    let interrupts = 0;
+    let firstInterrupt: number | null = null;
     const cleanup = (): void => {
       settled = true;
       clearInterval(poll);
@@ -77,13 +83,17 @@ export function runInWorker<T>(
       reject(e);
     };
     const onSigint = (): void => {
-      interrupts++;
-      if (interrupts === 1) requestStop("interrupted");
-      else fail(new WorkerFailure("interrupted (a second Ctrl-C)", true, "", 130));
+      const now = Date.now();
+      if (firstInterrupt === null) {
+        firstInterrupt = now;
+        requestStop("interrupted");
+      } else if (now - firstInterrupt >= SAME_KEYPRESS_MS) {
+        fail(new WorkerFailure("interrupted (a second Ctrl-C)", true, "", 130));
+      }
     };
     if (opts.interruptible) process.on("SIGINT", onSigint);
-    const timer =
-      opts.timeLimitMs !== undefined ? setTimeout(() => requestStop("time-limit"), opts.timeLimitMs) : undefined;
+    // The time limit counts from the job's start (after the worker has loaded the code and the plugins).
+    let timer: NodeJS.Timeout | undefined;
     const poll = setInterval(() => {
       opts.onTick?.(Atomics.load(ctrl, CTRL.executions));
       const stuck = reader.check(Date.now(), opts.quietMs);
@@ -102,6 +112,9 @@ export function runInWorker<T>(
       if (settled) return;
       switch (m.kind) {
         case "started":
+          if (opts.timeLimitMs !== undefined && timer === undefined) {
+            timer = setTimeout(() => requestStop("time-limit"), opts.timeLimitMs);
+          }
           opts.onStarted?.(m.label, m.total);
           return;
         case "result":

@@ -94,6 +94,10 @@ export interface CompareJob {
   readonly spec: RunSpec;
   readonly variants?: readonly string[];
   readonly runs: number;
+  /** At most this many executions per search stage of each variant's verdict. */
+  readonly schedules?: number;
+  /** Stop a variant's searches after this long and go on with the next (ms). */
+  readonly variantTimeLimitMs?: number;
 }
 
 export type Job = { readonly kind: "list" } | RunJob | ReplayJob | ExploreJob | CompareJob | { readonly kind: "demo" };
