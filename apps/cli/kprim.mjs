@@ -7,7 +7,10 @@
 // - Current: every workspace package the CLI runs on (its `workspace:`
 //   dependencies, transitively, and the CLI itself) has JavaScript in dist/
 //   newer than every file of its src/, its package.json and its
-//   tsup.config.ts. Then `dist/bin.js` is imported (a fraction of a second).
+//   tsup.config.ts — or, where a file is newer (a checkout or a touch), a
+//   build made from the same contents (dist/source-hash.txt, written by the
+//   build; scripts/source-hash.mjs). Then `dist/bin.js` is imported (a
+//   fraction of a second).
 // - Otherwise (never built, or a source edited since `pnpm build`): the
 //   sources run through the project's one TypeScript loader, tsx, with
 //   workspace packages resolved to their source (the `@kprim/source` export
@@ -18,6 +21,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { register } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { sourceHash, STAMP } from "../../scripts/source-hash.mjs";
 
 const cliDir = dirname(fileURLToPath(import.meta.url));
 const root = join(cliDir, "..", "..");
@@ -70,6 +74,15 @@ function closure() {
   return [...seen];
 }
 
+/** The build recorded the hash of the sources as they are now. */
+function sameSources(dir) {
+  try {
+    return readFileSync(join(dir, STAMP), "utf8").trim() === sourceHash(dir);
+  } catch {
+    return false;
+  }
+}
+
 /** Why the build cannot be used (null: it is current). */
 export function staleReason() {
   for (const dir of closure()) {
@@ -84,7 +97,7 @@ export function staleReason() {
         // absent
       }
     }
-    if (src.newest > built.oldest) return `${name} has sources newer than its build`;
+    if (src.newest > built.oldest && !sameSources(dir)) return `${name} has sources newer than its build`;
   }
   return null;
 }

@@ -1,4 +1,5 @@
 import { defineConfig } from "tsup";
+import { stampSources } from "../../scripts/tsup.preset";
 
 // bin.ts starts worker/entry.js (the CLI's worker thread), whose parallel
 // explorations load worker/factory.js by URL: three entries, each a whole
@@ -11,4 +12,5 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: "node20",
+  onSuccess: async () => stampSources(),
 });
