@@ -5,11 +5,17 @@
  * tests and the plugins' tests.
  */
 import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const root = fileURLToPath(new URL("../../../", import.meta.url));
 const bin = fileURLToPath(new URL("../../../apps/cli/src/bin.ts", import.meta.url));
-const nodeArgs = ["--import", "tsx", "--conditions=@kprim/source", bin];
+// tsx by URL: `--import tsx` would be resolved from the working directory, which may be outside the repository.
+const tsx = pathToFileURL(
+  join(dirname(createRequire(join(root, "package.json")).resolve("tsx/package.json")), "dist/loader.mjs"),
+).href;
+const nodeArgs = ["--import", tsx, "--conditions=@kprim/source", bin];
 const env = { ...process.env, NO_COLOR: "1", KPRIM_CHECK: "" };
 
 export interface CliResult {

@@ -103,7 +103,9 @@ export function runInWorker<T>(
           new UsageError(
             stuck.kind === "body"
               ? `watchdog: thread "${stuck.thread}" on cpu${stuck.cpu} ran ${secs} s without yielding a step (a thread body must yield at every step); stopped`
-              : `watchdog: strategy "${stuck.strategy}" ran ${secs} s without choosing a step (choose must return); stopped`,
+              : stuck.kind === "strategy"
+                ? `watchdog: strategy "${stuck.strategy}" ran ${secs} s without choosing a step (choose must return); stopped`
+                : `watchdog: ${stuck.what} did not finish in ${secs} s (code that never returns?); stopped`,
           ),
         );
       }
@@ -132,6 +134,14 @@ export function runInWorker<T>(
       }
     });
     worker.on("error", (e) => fail(e instanceof Error ? e : new Error(String(e))));
-    worker.on("exit", (code) => fail(new Error(`the worker thread stopped unexpectedly (exit code ${code})`)));
+    worker.on("exit", (code) => {
+      // A top-level await that never settles leaves nothing to run: the thread ends mid-load.
+      const loading = reader.loadingNow();
+      fail(
+        loading !== null
+          ? new UsageError(`${loading} never finished (an await at its top level that never settles?)`)
+          : new Error(`the worker thread stopped unexpectedly (exit code ${code})`),
+      );
+    });
   });
 }
