@@ -19,6 +19,7 @@ import {
   type VariantFlags,
 } from "./commands/options.js";
 import { UsageError } from "./errors.js";
+import { oneLine, quote, reason } from "./messages.js";
 import type { CompareReport, DemoReport, ExploreReport, ListReport, RunReport } from "./jobs/reports.js";
 import { consoleOut, type Out } from "./out.js";
 import { progress } from "./progress.js";
@@ -65,14 +66,13 @@ function checkOut(trace: TraceFormat | undefined, out: string | undefined, json:
   const path = resolve(userCwd(), out);
   try {
     if (existsSync(path)) {
-      if (statSync(path).isDirectory()) throw new Error("it is a directory");
+      if (statSync(path).isDirectory()) throw Object.assign(new Error("it is a folder"), { code: "EISDIR" });
       accessSync(path, constants.W_OK);
     } else {
       accessSync(dirname(path), constants.W_OK);
     }
   } catch (e) {
-    const why = e instanceof Error ? ((e as NodeJS.ErrnoException).code ?? e.message) : String(e);
-    throw new UsageError(`cannot write the trace to ${out}: ${why}`);
+    throw new UsageError(`cannot write the trace to ${quote(out)}: ${reason(e)}`);
   }
 }
 
@@ -84,8 +84,7 @@ function writeTrace(out: string, content: string): void {
   try {
     writeFileSync(resolve(userCwd(), out), content);
   } catch (e) {
-    const why = e instanceof Error ? ((e as NodeJS.ErrnoException).code ?? e.message) : String(e);
-    throw new UsageError(`cannot write the trace to ${out}: ${why}`);
+    throw new UsageError(`cannot write the trace to ${quote(out)}: ${reason(e)}`);
   }
 }
 
@@ -114,12 +113,14 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
       // One line: "kprim: <message>" (commander's suggestion joined onto it).
       outputError: (s, write) =>
         write(
-          `kprim: ${s
-            .replace(/^error: /, "")
-            .split("\n")
-            .map((l) => l.trim())
-            .filter(Boolean)
-            .join(" ")}\n`,
+          `kprim: ${oneLine(
+            s
+              .replace(/^error: /, "")
+              .split("\n")
+              .map((l) => l.trim())
+              .filter(Boolean)
+              .join(" "),
+          )}\n`,
         ),
     });
 
@@ -233,12 +234,23 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     );
 
   const finishRun = (r: RunReport, o: { json?: boolean; out?: string }): void => {
-    if (r.trace !== null && o.out !== undefined) writeTrace(o.out, r.trace.content);
+    // A trace that cannot be written is an error, after the run's summary (nothing computed is lost).
+    let unwritten: unknown = null;
+    if (r.trace !== null && o.out !== undefined) {
+      try {
+        writeTrace(o.out, r.trace.content);
+      } catch (e) {
+        unwritten = e;
+      }
+    }
     const { trace: _trace, ...rest } = r;
+    // With --out -, stdout carries the trace alone (one document): the summary goes to stderr.
+    const to = o.out === "-" ? consoleOut(out.stderr, out.stderr) : out;
     print(o.json, rest, () => {
-      renderRun(out, r);
-      if (r.trace !== null && o.out !== "-") out.line(`trace (${r.trace.format}): ${o.out}`);
+      renderRun(to, r);
+      if (r.trace !== null && o.out !== "-" && unwritten === null) to.line(`trace (${r.trace.format}): ${o.out}`);
     });
+    if (unwritten !== null) throw unwritten;
     setExit(r.found ? 1 : 0);
   };
 
@@ -464,18 +476,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (e instanceof WorkerFailure) {
       out.error(
         e.input
-          ? `kprim: ${e.message}`
-          : `kprim: internal error: ${e.message}${debug ? "" : " (run with --debug for the stack)"}`,
+          ? `kprim: ${oneLine(e.message)}`
+          : `kprim: internal error: ${oneLine(e.message)}${debug ? "" : " (run with --debug for the stack)"}`,
       );
       if (debug && e.workerStack) out.error(e.workerStack);
       return e.exitCode;
     }
     if (e instanceof UsageError) {
-      out.error(`kprim: ${e.message}`);
+      out.error(`kprim: ${oneLine(e.message)}`);
       if (debug) out.error(String(e.stack));
       return 2;
     }
-    const msg = e instanceof Error ? e.message : String(e);
+    const msg = oneLine(reason(e));
     out.error(`kprim: internal error: ${msg}${debug ? "" : " (run with --debug for the stack)"}`);
     if (debug && e instanceof Error) out.error(String(e.stack));
     return 2;
