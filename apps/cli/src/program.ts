@@ -7,7 +7,7 @@
  * a watchdog (worker/host.ts), and comes back as plain data.
  */
 import { accessSync, constants, existsSync, statSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import {
   collectList,
@@ -64,11 +64,17 @@ function checkOut(trace: TraceFormat | undefined, out: string | undefined, json:
     return;
   }
   const path = resolve(userCwd(), out);
+  const fail = (code: string): never => {
+    throw Object.assign(new Error(code), { code });
+  };
   try {
+    if (out === "") fail("ENOENT");
+    if (basename(path).length > 255) fail("ENAMETOOLONG");
     if (existsSync(path)) {
-      if (statSync(path).isDirectory()) throw Object.assign(new Error("it is a folder"), { code: "EISDIR" });
+      if (statSync(path).isDirectory()) fail("EISDIR");
       accessSync(path, constants.W_OK);
     } else {
+      if (existsSync(dirname(path)) && !statSync(dirname(path)).isDirectory()) fail("ENOTDIR");
       accessSync(dirname(path), constants.W_OK);
     }
   } catch (e) {
@@ -466,6 +472,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram(out, (c) => (code = c));
   const debug = argv.includes("--debug");
   try {
+    // No command at all: one line, not the whole help on stderr.
+    if (argv.every((a) => a.startsWith("-")) && !argv.some((a) => /^(-h|--help|-V|--version)$/.test(a))) {
+      throw new UsageError(
+        `a command is needed: ${program.commands.map((c) => c.name()).join(", ")} (kprim --help says more)`,
+      );
+    }
     await program.parseAsync(argv as string[], { from: "user" });
     return code;
   } catch (e) {

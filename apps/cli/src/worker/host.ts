@@ -74,7 +74,17 @@ export function runInWorker<T>(
       settled = true;
       clearInterval(poll);
       if (timer) clearTimeout(timer);
-      if (opts.interruptible) process.off("SIGINT", onSigint);
+      if (opts.interruptible) {
+        process.off("SIGINT", onSigint);
+        // Once stopped by Ctrl-C, the rest of the same keypress (relayed copies) must not kill
+        // the process while it prints the partial result; a later one ends it at once.
+        if (firstInterrupt !== null) {
+          const first = firstInterrupt;
+          process.on("SIGINT", () => {
+            if (Date.now() - first >= SAME_KEYPRESS_MS) process.exit(130);
+          });
+        }
+      }
       void worker.terminate();
     };
     const fail = (e: Error): void => {
