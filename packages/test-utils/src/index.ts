@@ -1,7 +1,9 @@
 /**
  * The kprim command run from source as a subprocess, the way `pnpm kprim`
- * does: tsx as the TypeScript loader, workspace packages resolved to their
- * source, from the repository root unless told otherwise. Shared by the CLI's
+ * does when a source is newer than the build: tsx as the TypeScript loader,
+ * workspace packages resolved to their source, from the repository root
+ * unless told otherwise. `viaPnpm` and `interruptGroup` start it as a user
+ * does, through pnpm, and interrupt it as a terminal does. Shared by the CLI's
  * tests and the plugins' tests.
  */
 import { spawn } from "node:child_process";
