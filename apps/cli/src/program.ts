@@ -7,7 +7,7 @@
  * a watchdog (worker/host.ts), and comes back as plain data.
  */
 import { accessSync, constants, existsSync, statSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import {
   collectList,
@@ -20,6 +20,7 @@ import {
 } from "./commands/options.js";
 import { UsageError } from "./errors.js";
 import { renderInteractiveEnd, runInteractive } from "./interactive.js";
+import { oneLine, quote, reason } from "./messages.js";
 import type { CompareReport, DemoReport, ExploreReport, ListReport, RunReport } from "./jobs/reports.js";
 import { consoleOut, type Out } from "./out.js";
 import { progress } from "./progress.js";
@@ -35,6 +36,8 @@ interface Globals {
 }
 
 const DEFAULT_MAX_STEPS = 20_000;
+/** Stopped by Ctrl-C (the partial result printed), as a shell reports a job ended by SIGINT. */
+const EXIT_INTERRUPTED = 130;
 
 /**
  * The user's working directory: `pnpm kprim …` runs the root script from the
@@ -62,16 +65,21 @@ function checkOut(trace: TraceFormat | undefined, out: string | undefined, json:
     return;
   }
   const path = resolve(userCwd(), out);
+  const fail = (code: string): never => {
+    throw Object.assign(new Error(code), { code });
+  };
   try {
+    if (out === "") fail("ENOENT");
+    if (basename(path).length > 255) fail("ENAMETOOLONG");
     if (existsSync(path)) {
-      if (statSync(path).isDirectory()) throw new Error("it is a directory");
+      if (statSync(path).isDirectory()) fail("EISDIR");
       accessSync(path, constants.W_OK);
     } else {
+      if (existsSync(dirname(path)) && !statSync(dirname(path)).isDirectory()) fail("ENOTDIR");
       accessSync(dirname(path), constants.W_OK);
     }
   } catch (e) {
-    const why = e instanceof Error ? ((e as NodeJS.ErrnoException).code ?? e.message) : String(e);
-    throw new UsageError(`cannot write the trace to ${out}: ${why}`);
+    throw new UsageError(`cannot write the trace to ${quote(out)}: ${reason(e)}`);
   }
 }
 
@@ -83,8 +91,7 @@ function writeTrace(out: string, content: string): void {
   try {
     writeFileSync(resolve(userCwd(), out), content);
   } catch (e) {
-    const why = e instanceof Error ? ((e as NodeJS.ErrnoException).code ?? e.message) : String(e);
-    throw new UsageError(`cannot write the trace to ${out}: ${why}`);
+    throw new UsageError(`cannot write the trace to ${quote(out)}: ${reason(e)}`);
   }
 }
 
@@ -113,12 +120,14 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
       // One line: "kprim: <message>" (commander's suggestion joined onto it).
       outputError: (s, write) =>
         write(
-          `kprim: ${s
-            .replace(/^error: /, "")
-            .split("\n")
-            .map((l) => l.trim())
-            .filter(Boolean)
-            .join(" ")}\n`,
+          `kprim: ${oneLine(
+            s
+              .replace(/^error: /, "")
+              .split("\n")
+              .map((l) => l.trim())
+              .filter(Boolean)
+              .join(" "),
+          )}\n`,
         ),
     });
 
@@ -270,12 +279,23 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     );
 
   const finishRun = (r: RunReport, o: { json?: boolean; out?: string }): void => {
-    if (r.trace !== null && o.out !== undefined) writeTrace(o.out, r.trace.content);
+    // A trace that cannot be written is an error, after the run's summary (nothing computed is lost).
+    let unwritten: unknown = null;
+    if (r.trace !== null && o.out !== undefined) {
+      try {
+        writeTrace(o.out, r.trace.content);
+      } catch (e) {
+        unwritten = e;
+      }
+    }
     const { trace: _trace, ...rest } = r;
+    // With --out -, stdout carries the trace alone (one document): the summary goes to stderr.
+    const to = o.out === "-" ? consoleOut(out.stderr, out.stderr) : out;
     print(o.json, rest, () => {
-      renderRun(out, r);
-      if (r.trace !== null && o.out !== "-") out.line(`trace (${r.trace.format}): ${o.out}`);
+      renderRun(to, r);
+      if (r.trace !== null && o.out !== "-" && unwritten === null) to.line(`trace (${r.trace.format}): ${o.out}`);
     });
+    if (unwritten !== null) throw unwritten;
     setExit(r.found ? 1 : 0);
   };
 
@@ -355,7 +375,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
           { interruptible: true, ...(o.timeLimit !== undefined ? { timeLimitMs: o.timeLimit * 1000 } : {}) },
         );
         print(o.json, r, () => renderExplore(out, r));
-        setExit(r.verdict === "found" ? 1 : 0);
+        setExit(r.verdict === "found" ? 1 : r.stopped === "interrupted" ? EXIT_INTERRUPTED : 0);
       },
     );
 
@@ -413,19 +433,42 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
           .filter(Boolean),
     )
     .option("--runs <n>", "random runs behind the warning rate", intArg(1), 1000)
-    .option("--json", "print {scenario, specId, rows: [{variant, verdict, expected, matches, ...}]}")
+    .option(
+      "--schedules <n>",
+      "at most this many executions in each search of a variant's verdict (default: 300 per sampling stage, 500000 exhaustive)",
+      intArg(1),
+    )
+    .option(
+      "--time-limit <seconds>",
+      "stop the whole comparison after this long (the running variant's row is partial)",
+      secondsArg,
+    )
+    .option(
+      "--variant-time-limit <seconds>",
+      "stop each variant's searches after this long (its row is partial) and go on with the next",
+      secondsArg,
+    )
+    .option("--json", "print {scenario, specId, rows: [{variant, verdict, expected, matches, partial, ...}]}")
     .addHelpText(
       "after",
       examples(
         "kprim compare getnewbuf-locked-buf --variants TOK,SPIN+TI",
         "kprim compare lockmgr-lost-wakeup --json",
+        "kprim compare buf-churn --variants TOK,SPIN+TI --variant-time-limit 20 --time-limit 60",
         "kprim compare lockmgr-lost-wakeup --plugin @kprim/plugin-mtx --variants TOK,SPIN+TI,SPIN+TI:mtx",
       ),
     )
     .action(
       async (
         scenario: string,
-        o: VariantFlags & { variants?: string[]; runs: number; json?: boolean },
+        o: VariantFlags & {
+          variants?: string[];
+          runs: number;
+          schedules?: number;
+          timeLimit?: number;
+          variantTimeLimit?: number;
+          json?: boolean;
+        },
         cmd: Command,
       ) => {
         const r = await job<CompareReport>(
@@ -435,12 +478,15 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
             spec: runSpec(scenario, o),
             ...(o.variants !== undefined ? { variants: o.variants } : {}),
             runs: o.runs,
+            ...(o.schedules !== undefined ? { schedules: o.schedules } : {}),
+            ...(o.variantTimeLimit !== undefined ? { variantTimeLimitMs: o.variantTimeLimit * 1000 } : {}),
           },
-          { interruptible: true },
+          { interruptible: true, ...(o.timeLimit !== undefined ? { timeLimitMs: o.timeLimit * 1000 } : {}) },
         );
         print(o.json, r, () => renderCompare(out, r));
         // A partial comparison has not checked every verdict.
-        setExit(r.stopped === null && r.rows.every((row) => row.matches !== false) ? 0 : 1);
+        const all = r.stopped === null && r.rows.every((row) => row.partial === null && row.matches !== false);
+        setExit(r.stopped === "interrupted" ? EXIT_INTERRUPTED : all ? 0 : 1);
       },
     );
 
@@ -465,6 +511,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram(out, (c) => (code = c));
   const debug = argv.includes("--debug");
   try {
+    // No command at all: one line, not the whole help on stderr.
+    if (argv.every((a) => a.startsWith("-")) && !argv.some((a) => /^(-h|--help|-V|--version)$/.test(a))) {
+      throw new UsageError(
+        `a command is needed: ${program.commands.map((c) => c.name()).join(", ")} (kprim --help says more)`,
+      );
+    }
     await program.parseAsync(argv as string[], { from: "user" });
     return code;
   } catch (e) {
@@ -475,18 +527,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (e instanceof WorkerFailure) {
       out.error(
         e.input
-          ? `kprim: ${e.message}`
-          : `kprim: internal error: ${e.message}${debug ? "" : " (run with --debug for the stack)"}`,
+          ? `kprim: ${oneLine(e.message)}`
+          : `kprim: internal error: ${oneLine(e.message)}${debug ? "" : " (run with --debug for the stack)"}`,
       );
       if (debug && e.workerStack) out.error(e.workerStack);
       return e.exitCode;
     }
     if (e instanceof UsageError) {
-      out.error(`kprim: ${e.message}`);
+      out.error(`kprim: ${oneLine(e.message)}`);
       if (debug) out.error(String(e.stack));
       return 2;
     }
-    const msg = e instanceof Error ? e.message : String(e);
+    const msg = oneLine(reason(e));
     out.error(`kprim: internal error: ${msg}${debug ? "" : " (run with --debug for the stack)"}`);
     if (debug && e instanceof Error) out.error(String(e.stack));
     return 2;

@@ -29,6 +29,13 @@ export interface RowBudget {
   readonly maxExecutions?: number;
   /** Runs per sampling stage of a "found" search (default 300). */
   readonly runs?: number;
+  /**
+   * Asked after each execution of every stage: true ends the check there
+   * (a Ctrl-C or a time limit). The verdict then does not hold unless the
+   * part explored already showed a "found" row's signal, and its last
+   * result has `stopped: true`.
+   */
+  readonly shouldStop?: () => boolean;
 }
 
 export interface RowVerdict {
@@ -63,7 +70,12 @@ export function rowChecks(
 export function checkRow(prepared: Prepared, row: MatrixRow, budget: RowBudget = {}): RowVerdict {
   const maxSteps = budget.maxSteps ?? 20_000;
   const maxExecutions = budget.maxExecutions ?? 500_000;
-  const base: Omit<ExploreOptions, "mode"> = { target: row.signal, maxSteps, shrink: false };
+  const base: Omit<ExploreOptions, "mode"> = {
+    target: row.signal,
+    maxSteps,
+    shrink: false,
+    ...(budget.shouldStop ? { shouldStop: budget.shouldStop } : {}),
+  };
   const name = prepared.scenario.name;
   const results: ExploreResult[] = [];
   const run = (mode: Mode, extra: Partial<ExploreOptions> = {}): ExploreResult => {
@@ -91,10 +103,14 @@ export function checkRow(prepared: Prepared, row: MatrixRow, budget: RowBudget =
           results,
         };
       }
-      if (r.exhausted) break;
+      if (r.exhausted || r.stopped) break;
     }
     const last = results[results.length - 1]!;
-    const why = last.kind === "not-found" && last.exhausted ? "exhaustively absent" : "not found";
+    const why = last.stopped
+      ? "not found before the stop"
+      : last.kind === "not-found" && last.exhausted
+        ? "exhaustively absent"
+        : "not found";
     return { row, scenario: name, holds: false, detail: `${row.signal} ${why} (${summary(results)})`, results };
   }
   const r = run({ kind: "dpor" }, { maxExecutions, shrink: true });
@@ -108,8 +124,11 @@ export function checkRow(prepared: Prepared, row: MatrixRow, budget: RowBudget =
     };
   }
   if (!r.exhausted) {
-    const why =
-      r.stepLimited > 0 ? `${r.stepLimited} executions hit the step limit` : `stopped at ${r.executions} executions`;
+    const why = r.stopped
+      ? `stopped after ${r.executions} executions`
+      : r.stepLimited > 0
+        ? `${r.stepLimited} executions hit the step limit`
+        : `stopped at ${r.executions} executions`;
     return { row, scenario: name, holds: false, detail: `not exhausted: ${why}`, results };
   }
   return {

@@ -39,12 +39,18 @@ export class JobContext {
   }
 
   prepare(spec: RunSpec): Prepared {
-    return this.registry.prepare({
-      scenario: spec.scenario,
-      ...(spec.variant !== undefined ? { variant: spec.variant } : {}),
-      options: spec.options,
-      params: spec.params,
-    });
+    // A plugin scenario's cpus() and its interlock run here: watched like a set-up.
+    const done = this.watchdog.loading(`scenario "${spec.scenario}" (preparing)`);
+    try {
+      return this.registry.prepare({
+        scenario: spec.scenario,
+        ...(spec.variant !== undefined ? { variant: spec.variant } : {}),
+        options: spec.options,
+        params: spec.params,
+      });
+    } finally {
+      done();
+    }
   }
 
   /**
@@ -53,10 +59,14 @@ export class JobContext {
    */
   machine(prepared: Prepared, opts: BuildOptions & { readonly strategy: Strategy }, watchStrategy = true): Machine {
     let m: Machine;
+    // setup() and the detector factories are plugin code that runs outside thread bodies.
+    const done = this.watchdog.loading(`scenario "${prepared.scenario.name}" (setting up)`);
     try {
       m = prepared.build({ ...opts, strategy: watchStrategy ? this.watchdog.wrap(opts.strategy) : opts.strategy });
       for (const d of this.registry.detectors) m.addDetector(d.value());
+      done();
     } catch (e) {
+      done();
       if (isInputError(e)) throw e;
       const who = this.registry.scenarioProvider(prepared.scenario.name);
       const msg = e instanceof Error ? e.message : String(e);

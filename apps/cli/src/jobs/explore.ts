@@ -110,6 +110,8 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
       target: signal,
       maxSteps: job.maxSteps,
       shouldStop: opts.shouldStop!,
+      // Every worker's runs, as they finish.
+      onExecution: (n: number) => ctx.progress(n),
     });
     ctx.progress(r.executions);
   } else {

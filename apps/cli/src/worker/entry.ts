@@ -5,7 +5,9 @@
  * 2) or not. Machines built here report to the watchdog (watchdog.ts).
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { loadConfig, loadPlugins, resolvePluginSpecifier } from "@kprim/plugin";
+import { basename } from "node:path";
+import { findConfig, loadConfig, resolvePluginSpecifier } from "@kprim/plugin";
+import { importConfig, loadWatched } from "./loading.js";
 import { isInputError } from "./inputErrors.js";
 import { compareJob } from "../jobs/compare.js";
 import { JobContext } from "../jobs/context.js";
@@ -44,7 +46,11 @@ async function dispatch(ctx: JobContext, job: Job): Promise<unknown> {
 }
 
 async function main(): Promise<void> {
-  const config = await loadConfig(init.cwd);
+  const watchdog = new WatchdogWriter(init.shared);
+  const file = findConfig(init.cwd);
+  const done = file === null ? () => {} : watchdog.loading(basename(file));
+  const config = await loadConfig(init.cwd, { importer: importConfig });
+  done();
   // Config plugins first, then --plugin ones; a module named twice loads once.
   const modules: string[] = [];
   const seen = new Set<string>();
@@ -54,10 +60,10 @@ async function main(): Promise<void> {
     seen.add(url);
     modules.push(spec);
   }
-  const registry = await loadPlugins(modules, { cwd: init.cwd });
+  const registry = await loadWatched(watchdog, modules, init.cwd);
   const ctx = new JobContext(
     registry,
-    new WatchdogWriter(init.shared),
+    watchdog,
     init.shared,
     modules.map((m) => resolvePluginSpecifier(m, init.cwd)),
     init.plugins,

@@ -7,8 +7,9 @@
  *   ints 0..15   control: the stop request, explore progress
  *   regions      one per writing thread (the worker, and the workers of a
  *                parallel exploration): a counter of resumes and choices,
- *                whether a thread body or the strategy is running, the name
- *                and cpu of that thread, and the strategy's name
+ *                whether a thread body, the strategy or a load or set-up is
+ *                running, the name and cpu of that thread (or what is being
+ *                loaded or set up), and the strategy's name
  *
  * so the main thread can draw progress, ask an exploration to stop between
  * executions, and notice a thread body that never yields or a strategy that
@@ -27,7 +28,7 @@ export const HEADER_INTS = 16;
 export const REGIONS = 8;
 export const REGION_INTS = 32;
 /** What a region's `inBody` says is running. */
-export const RUNNING = { nothing: 0, body: 1, strategy: 2 } as const;
+export const RUNNING = { nothing: 0, body: 1, strategy: 2, loading: 3 } as const;
 /** Offsets inside a region (in ints): the strategy's name (up to 32 bytes), then the thread's. */
 export const R = { counter: 0, inBody: 1, cpu: 2, nameLen: 3, strategyLen: 4, strategy: 5, name: 13 } as const;
 export const STRATEGY_BYTES = (R.name - R.strategy) * 4;
@@ -94,6 +95,10 @@ export interface CompareJob {
   readonly spec: RunSpec;
   readonly variants?: readonly string[];
   readonly runs: number;
+  /** At most this many executions per search stage of each variant's verdict. */
+  readonly schedules?: number;
+  /** Stop a variant's searches after this long and go on with the next (ms). */
+  readonly variantTimeLimitMs?: number;
 }
 
 /** A run stepped by a person: the worker posts a `state` per step and waits for a `SessionCommand`. */
