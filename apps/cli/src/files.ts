@@ -6,8 +6,9 @@
  * running where it can be.
  */
 import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { UsageError } from "./errors.js";
+import { quote, reason } from "./messages.js";
 import type { TraceFormat } from "./jobs/requests.js";
 import { parseTrail, type Trail, trailText } from "./jobs/trail.js";
 
@@ -21,22 +22,24 @@ export function userCwd(): string {
   return process.env["npm_lifecycle_event"] === "kprim" && init ? init : process.cwd();
 }
 
-function why(e: unknown): string {
-  return e instanceof Error ? ((e as NodeJS.ErrnoException).code ?? e.message) : String(e);
-}
-
 /** Check before running that `file` can be written (`what` names it in the message). */
 export function checkWritable(file: string, what: string): void {
   const path = resolve(userCwd(), file);
+  const fail = (code: string): never => {
+    throw Object.assign(new Error(code), { code });
+  };
   try {
+    if (file === "") fail("ENOENT");
+    if (basename(path).length > 255) fail("ENAMETOOLONG");
     if (existsSync(path)) {
-      if (statSync(path).isDirectory()) throw new Error("it is a directory");
+      if (statSync(path).isDirectory()) fail("EISDIR");
       accessSync(path, constants.W_OK);
     } else {
+      if (existsSync(dirname(path)) && !statSync(dirname(path)).isDirectory()) fail("ENOTDIR");
       accessSync(dirname(path), constants.W_OK);
     }
   } catch (e) {
-    throw new UsageError(`cannot write ${what} to ${file}: ${why(e)}`);
+    throw new UsageError(`cannot write ${what} to ${quote(file)}: ${reason(e)}`);
   }
 }
 
@@ -58,7 +61,7 @@ function writeFile(file: string, content: string, what: string): void {
   try {
     writeFileSync(resolve(userCwd(), file), content);
   } catch (e) {
-    throw new UsageError(`cannot write ${what} to ${file}: ${why(e)}`);
+    throw new UsageError(`cannot write ${what} to ${quote(file)}: ${reason(e)}`);
   }
 }
 
@@ -73,27 +76,47 @@ export function readTrail(file: string): Trail {
   try {
     text = readFileSync(resolve(userCwd(), file), "utf8");
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : why(e);
-    throw new UsageError(`cannot read the trail ${file}: ${reason}`);
+    throw new UsageError(`cannot read the trail ${quote(file)}: ${reason(e)}`);
   }
   return parseTrail(text, file);
 }
 
-/**
- * Write a run's trail where it goes: `--save-trail <file>`, and `<out>.trail`
- * beside a trace written to a file. Returns the files written.
- */
-export function writeTrails(
-  trail: Trail | null,
-  saveTrail: string | undefined,
-  traceOut: string | undefined,
-): string[] {
-  if (trail === null) return [];
-  const files = [
+/** Where a run's trail goes: `--save-trail <file>`, and `<out>.trail` beside a trace written to a file. */
+function trailFiles(saveTrail: string | undefined, traceOut: string | undefined): string[] {
+  return [
     ...(saveTrail !== undefined ? [saveTrail] : []),
     ...(traceOut !== undefined && traceOut !== "-" ? [`${traceOut}.trail`] : []),
   ];
-  for (const f of files) writeFile(f, trailText(trail), "the trail");
-  return files;
+}
+
+/** What `writeOutputs` wrote, and the first write error (thrown after the summary: nothing computed is lost). */
+export interface Written {
+  /** The trace file (null: none, or written to stdout). */
+  readonly trace: string | null;
+  readonly trails: readonly string[];
+  readonly error: unknown;
+}
+
+/** Write a report's trace (--out) and its trails (--save-trail, `<out>.trail`); errors are returned, not thrown. */
+export function writeOutputs(
+  r: { readonly trace: { readonly content: string } | null; readonly trail: Trail | null },
+  o: { readonly out?: string | undefined; readonly saveTrail?: string | undefined },
+): Written {
+  let trace: string | null = null;
+  const trails: string[] = [];
+  try {
+    if (r.trace !== null && o.out !== undefined) {
+      writeTrace(o.out, r.trace.content);
+      if (o.out !== "-") trace = o.out;
+    }
+    if (r.trail !== null) {
+      for (const f of trailFiles(o.saveTrail, r.trace !== null ? o.out : undefined)) {
+        writeFile(f, trailText(r.trail), "the trail");
+        trails.push(f);
+      }
+    }
+  } catch (e) {
+    return { trace, trails, error: e };
+  }
+  return { trace, trails, error: null };
 }

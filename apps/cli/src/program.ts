@@ -19,7 +19,9 @@ import {
   type VariantFlags,
 } from "./commands/options.js";
 import { UsageError } from "./errors.js";
-import { checkOut, checkWritable, readTrail, userCwd, writeTrace, writeTrails } from "./files.js";
+import { checkOut, checkWritable, readTrail, userCwd, type Written, writeOutputs } from "./files.js";
+import { renderInteractiveEnd, runInteractive } from "./interactive.js";
+import { oneLine, reason } from "./messages.js";
 import type { CompareReport, DemoReport, ExploreReport, ListReport, RunReport } from "./jobs/reports.js";
 import { consoleOut, type Out } from "./out.js";
 import { progress } from "./progress.js";
@@ -36,6 +38,8 @@ interface Globals {
 }
 
 const DEFAULT_MAX_STEPS = 20_000;
+/** Stopped by Ctrl-C (the partial result printed), as a shell reports a job ended by SIGINT. */
+const EXIT_INTERRUPTED = 130;
 
 function examples(...lines: string[]): string {
   return `\nExample${lines.length > 1 ? "s" : ""}:\n${lines.map((l) => `  ${l}`).join("\n")}\n`;
@@ -80,12 +84,14 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
       // One line: "kprim: <message>" (commander's suggestion joined onto it).
       outputError: (s, write) =>
         write(
-          `kprim: ${s
-            .replace(/^error: /, "")
-            .split("\n")
-            .map((l) => l.trim())
-            .filter(Boolean)
-            .join(" ")}\n`,
+          `kprim: ${oneLine(
+            s
+              .replace(/^error: /, "")
+              .split("\n")
+              .map((l) => l.trim())
+              .filter(Boolean)
+              .join(" "),
+          )}\n`,
         ),
     });
 
@@ -159,12 +165,18 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
   traceOptions(run)
     .option("--save-trail <file>", "write the run's trail (schedule, plugins, verdict) for kprim replay --trail")
     .option("--json", "print {outcome, console, counters, schedule, ...}")
+    .option(
+      "--interactive",
+      "choose each step yourself from the enabled ones (a number or a choice per line on stdin; b back, q stop)",
+    )
+    .option("--from <schedule>", "with --interactive: start after this schedule's choices (its header says what runs)")
     .addHelpText(
       "after",
       examples(
         "kprim run getnewbuf-locked-buf --variant TOK --seed 14",
         "kprim run lost-wakeup --param sleep=unlock-then-tsleep --strategy pct --seed 3",
         "kprim run lockmgr-lost-wakeup --interlock spin-naive --trace html --out run.html",
+        "kprim run lockmgr-lost-wakeup --interlock spin-naive --interactive",
       ),
     )
     .action(
@@ -181,11 +193,42 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
           out?: string;
           saveTrail?: string;
           json?: boolean;
+          interactive?: boolean;
+          from?: string;
         },
         cmd: Command,
       ) => {
         checkOut(o.trace, o.out, Boolean(o.json));
         if (o.saveTrail !== undefined) checkWritable(o.saveTrail, "the trail");
+        if (o.from !== undefined && !o.interactive) {
+          throw new UsageError("--from needs --interactive (to replay a whole schedule: kprim replay)");
+        }
+        if (o.interactive) {
+          if (o.json) {
+            throw new UsageError(
+              "--interactive is for a person at a terminal or a script feeding it lines; drop --json",
+            );
+          }
+          const g = globals(cmd);
+          const r = await runInteractive(
+            { out, plugins: g.plugin ?? [], cwd: userCwd(), quietMs: g.watchdog * 1000 },
+            {
+              kind: "interactive",
+              spec: runSpec(scenario, o),
+              cpus: o.cpus,
+              maxSteps: o.maxSteps,
+              signal: o.signal,
+              from: o.from,
+              trace: o.trace,
+            },
+          );
+          renderInteractiveEnd(out, r);
+          const w = writeOutputs(r, o);
+          listWritten(out, w, r.trace?.format);
+          if (w.error !== null) throw w.error;
+          setExit(r.found ? 1 : 0);
+          return;
+        }
         const r = await job<RunReport>(cmd, {
           kind: "run",
           spec: runSpec(scenario, o),
@@ -201,6 +244,15 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
       },
     );
 
+  /** With --out -, stdout carries the trace alone (one document): the summary goes to stderr. */
+  const summaryOut = (o: { out?: string }): Out => (o.out === "-" ? consoleOut(out.stderr, out.stderr) : out);
+
+  /** The files written, as the summary lists them. */
+  const listWritten = (to: Out, w: Written, traceFormat: string | undefined, pad = ""): void => {
+    if (w.trace !== null) to.line(`trace (${traceFormat}): ${w.trace}`);
+    for (const f of w.trails) to.line(`trail:${pad} ${f}`);
+  };
+
   const finishRun = (
     r: RunReport,
     o: { json?: boolean; out?: string; saveTrail?: string },
@@ -213,14 +265,15 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
         `the trail recorded ${verdict(from.outcome, from.found)}; replaying it gives ${verdict(r.outcomeText, r.found)}: the model changed since it was written`,
       );
     }
-    if (r.trace !== null && o.out !== undefined) writeTrace(o.out, r.trace.content);
-    const trails = writeTrails(r.trail, o.saveTrail, r.trace !== null ? o.out : undefined);
+    const w = writeOutputs(r, o);
     const { trace: _trace, trail: _trail, ...rest } = r;
+    const to = summaryOut(o);
     print(o.json, rest, () => {
-      renderRun(out, r);
-      if (r.trace !== null && o.out !== "-") out.line(`trace (${r.trace.format}): ${o.out}`);
-      for (const f of trails) out.line(`trail: ${f}`);
+      renderRun(to, r);
+      listWritten(to, w, r.trace?.format);
     });
+    // A file that could not be written is an error, after the summary (nothing computed is lost).
+    if (w.error !== null) throw w.error;
     setExit(r.found ? 1 : 0);
   };
 
@@ -318,18 +371,18 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
           },
           { interruptible: true, timeLimitMs: o.timeLimit === undefined ? undefined : o.timeLimit * 1000 },
         );
-        if (r.trace !== null && o.out !== undefined) writeTrace(o.out, r.trace.content);
-        const trails = writeTrails(r.trail, o.saveTrail, r.trace !== null ? o.out : undefined);
+        const w = writeOutputs(r, o);
         const { trace: _trace, trail: _trail, ...rest } = r;
+        const to = summaryOut(o);
         print(o.json, rest, () => {
-          renderExplore(out, r);
-          if (r.trace !== null && o.out !== "-") out.line(`trace (${r.trace.format}): ${o.out}`);
-          for (const f of trails) out.line(`trail:    ${f}`);
+          renderExplore(to, r);
+          listWritten(to, w, r.trace?.format, "   ");
           if (r.trail === null && (o.saveTrail !== undefined || o.trace !== undefined)) {
-            out.line(`${o.trace !== undefined ? "trace and trail" : "trail"}: none written (nothing found)`);
+            to.line(`${o.trace !== undefined ? "trace and trail" : "trail"}: none written (nothing found)`);
           }
         });
-        setExit(r.verdict === "found" ? 1 : 0);
+        if (w.error !== null) throw w.error;
+        setExit(r.verdict === "found" ? 1 : r.stopped === "interrupted" ? EXIT_INTERRUPTED : 0);
       },
     );
 
@@ -412,30 +465,60 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
           .filter(Boolean),
     )
     .option("--runs <n>", "random runs behind the warning rate", intArg(1), 1000)
-    .option("--json", "print {scenario, specId, rows: [{variant, verdict, expected, matches, ...}]}")
+    .option(
+      "--schedules <n>",
+      "at most this many executions in each search of a variant's verdict (default: 300 per sampling stage, 500000 exhaustive)",
+      intArg(1),
+    )
+    .option(
+      "--time-limit <seconds>",
+      "stop the whole comparison after this long (the running variant's row is partial)",
+      secondsArg,
+    )
+    .option(
+      "--variant-time-limit <seconds>",
+      "stop each variant's searches after this long (its row is partial) and go on with the next",
+      secondsArg,
+    )
+    .option("--json", "print {scenario, specId, rows: [{variant, verdict, expected, matches, partial, ...}]}")
     .addHelpText(
       "after",
       examples(
         "kprim compare getnewbuf-locked-buf --variants TOK,SPIN+TI",
         "kprim compare lockmgr-lost-wakeup --json",
+        "kprim compare buf-churn --variants TOK,SPIN+TI --variant-time-limit 20 --time-limit 60",
         "kprim compare lockmgr-lost-wakeup --plugin @kprim/plugin-mtx --variants TOK,SPIN+TI,SPIN+TI:mtx",
       ),
     )
     .action(
       async (
         scenario: string,
-        o: VariantFlags & { variants?: string[]; runs: number; json?: boolean },
+        o: VariantFlags & {
+          variants?: string[];
+          runs: number;
+          schedules?: number;
+          timeLimit?: number;
+          variantTimeLimit?: number;
+          json?: boolean;
+        },
         cmd: Command,
       ) => {
         if (o.variants !== undefined) checkVariantList(o.variants);
         const r = await job<CompareReport>(
           cmd,
-          { kind: "compare", spec: runSpec(scenario, o), variants: o.variants, runs: o.runs },
-          { interruptible: true },
+          {
+            kind: "compare",
+            spec: runSpec(scenario, o),
+            variants: o.variants,
+            runs: o.runs,
+            schedules: o.schedules,
+            variantTimeLimitMs: o.variantTimeLimit === undefined ? undefined : o.variantTimeLimit * 1000,
+          },
+          { interruptible: true, timeLimitMs: o.timeLimit === undefined ? undefined : o.timeLimit * 1000 },
         );
         print(o.json, r, () => renderCompare(out, r));
-        // 0 only when at least one verdict was checked and every one matched (a partial comparison has not checked them all).
-        setExit(r.ok ? 0 : 1);
+        // 0 only when at least one verdict was checked, every one matched and every variant ran to its end.
+        setExit(r.stopped === "interrupted" ? EXIT_INTERRUPTED : r.ok ? 0 : 1);
       },
     );
 
@@ -460,6 +543,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram(out, (c) => (code = c));
   const debug = argv.includes("--debug");
   try {
+    // No command at all: one line, not the whole help on stderr.
+    if (argv.every((a) => a.startsWith("-")) && !argv.some((a) => /^(-h|--help|-V|--version)$/.test(a))) {
+      throw new UsageError(
+        `a command is needed: ${program.commands.map((c) => c.name()).join(", ")} (kprim --help says more)`,
+      );
+    }
     await program.parseAsync(argv as string[], { from: "user" });
     return code;
   } catch (e) {
@@ -470,18 +559,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (e instanceof WorkerFailure) {
       out.error(
         e.input
-          ? `kprim: ${e.message}`
-          : `kprim: internal error: ${e.message}${debug ? "" : " (run with --debug for the stack)"}`,
+          ? `kprim: ${oneLine(e.message)}`
+          : `kprim: internal error: ${oneLine(e.message)}${debug ? "" : " (run with --debug for the stack)"}`,
       );
       if (debug && e.workerStack) out.error(e.workerStack);
       return e.exitCode;
     }
     if (e instanceof UsageError) {
-      out.error(`kprim: ${e.message}`);
+      out.error(`kprim: ${oneLine(e.message)}`);
       if (debug) out.error(String(e.stack));
       return 2;
     }
-    const msg = e instanceof Error ? e.message : String(e);
+    const msg = oneLine(reason(e));
     out.error(`kprim: internal error: ${msg}${debug ? "" : " (run with --debug for the stack)"}`);
     if (debug && e instanceof Error) out.error(String(e.stack));
     return 2;

@@ -140,21 +140,26 @@ export function renderCompare(out: Out, r: CompareReport): void {
   for (const row of r.rows) {
     const opts = pairs(row.options);
     const matrixCell =
-      row.expected === null ? "no row" : `${row.expected} ${row.matches ? c.green("✓ match") : c.red("✗ MISMATCH")}`;
+      row.expected === null
+        ? "no row"
+        : `${row.expected} ${row.matches === null ? c.yellow("? not decided") : row.matches ? c.green("✓ match") : c.red("✗ MISMATCH")}`;
+    const partial = row.partial !== null;
     table.push([
       `${row.variant}${opts ? ` ${opts}` : ""}`,
-      `${row.verdict} ${row.signal}`,
+      row.verdict === "not-found" && partial
+        ? `${row.signal}: ${c.yellow("not found so far (partial)")}`
+        : `${row.verdict} ${row.signal}${partial ? c.yellow(" (partial)") : ""}`,
       matrixCell,
       row.schedulesToFailure === null ? "—" : String(row.schedulesToFailure),
-      String(row.warningsPer10k),
-      String(row.cyclesPerOp),
-      String(row.ipisPerOp),
+      row.runs === 0 ? "—" : String(row.warningsPer10k),
+      row.cyclesPerOp === 0 ? "—" : String(row.cyclesPerOp),
+      row.cyclesPerOp === 0 ? "—" : String(row.ipisPerOp),
     ]);
   }
   out.line(table.toString());
   out.line(
     c.dim(
-      `warnings: console lines in ${r.rows[0]?.runs ?? 0} seeded random runs, per 10,000; cycles and IPIs: medians of 5 timed runs with seeded jitter, per scenario thread`,
+      `warnings: console lines in ${Math.max(0, ...r.rows.map((row) => row.runs))} seeded random runs, per 10,000; cycles and IPIs: medians of 5 timed runs with seeded jitter, per scenario thread`,
     ),
   );
   for (const row of r.rows) {
@@ -163,10 +168,12 @@ export function renderCompare(out: Out, r: CompareReport): void {
     if (row.replay) out.line(`  replay: ${row.replay}`);
   }
   if (r.stopped !== null) {
-    out.line(c.yellow(`stopped by Ctrl-C after ${r.rows.length} of ${r.variants} variants (partial result)`));
+    const by = r.stopped === "interrupted" ? "by Ctrl-C" : "at the time limit";
+    const done = r.rows.filter((row) => row.partial === null).length;
+    out.line(c.yellow(`stopped ${by}: ${done} of ${r.variants} variants done (partial result)`));
   }
   for (const n of r.notes) out.line(c.yellow(`note: ${n}`));
-  if (r.stopped === null && r.checked === 0) {
+  if (r.stopped === null && r.checked === 0 && r.rows.every((x) => x.expected === null)) {
     out.line(
       c.yellow(
         `no verdict checked: matrix.json has no row for ${r.scenario} under ${r.rows.map((x) => x.variant).join(", ")}`,

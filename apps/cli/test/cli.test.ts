@@ -299,7 +299,7 @@ describe.concurrent("bad input: one line on stderr, exit 2, no stack", () => {
     [
       "unwritable trace path",
       ["run", "lost-wakeup", "--trace", "html", "--out", "/nonexistent-dir/t.html"],
-      "cannot write the trace to /nonexistent-dir/t.html: ENOENT",
+      'cannot write the trace to "/nonexistent-dir/t.html": no such file or folder',
     ],
     ["bad signal", ["explore", "lost-wakeup", "--signal", "violatoin:x"], "signal"],
   ];

@@ -327,7 +327,9 @@ describe.concurrent("stopping early", () => {
     const j = JSON.parse(r.stdout) as Record<string, unknown>;
     expect([j["verdict"], j["stopped"], j["exhausted"]]).toEqual(["not-found", "time-limit", false]);
     expect(j["executions"]).toBeGreaterThan(0);
-    expect(r.stderr).toContain("kprim: time limit reached");
+    // One count: the stop line has none, the report has the executions that ran.
+    expect(r.stderr).toContain("kprim: time limit reached; stopping after the current execution\n");
+    expect(r.stderr).not.toMatch(/time limit reached[^\n]*\d/);
   });
 
   it("--time-limit stops a stateful search too, between executions, counting states", async () => {
@@ -338,12 +340,23 @@ describe.concurrent("stopping early", () => {
     expect([j["verdict"], j["stopped"], j["exhausted"]]).toEqual(["not-found", "time-limit", false]);
     expect(j["states"]).toBeGreaterThan(0);
     expect(r.stderr).toContain("kprim: exploring lost-wakeup under SPIN+TI, budget 1000000 states");
-    expect(r.stderr).toMatch(/kprim: time limit reached after \d+ states; stopping/);
+    expect(r.stderr).toContain("kprim: time limit reached; stopping after the current execution\n");
   });
 
-  it("Ctrl-C stops cleanly between executions and prints what was found so far", async () => {
-    const r = await kprimInterrupted(BIG, "kprim: exploring", 300);
+  it("with --workers 2 the progress counts every worker's executions while they run", async () => {
+    const args = ["explore", "buf-churn", "--strategy", "pct", "--schedules", "1000000", "--workers", "2"];
+    const r = await kprim([...args, "--time-limit", "5"]);
     expect(r.code).toBe(0);
+    const counts = [...r.stderr.matchAll(/^kprim: (\d+) executions of at most 1000000$/gm)].map((m) => Number(m[1]));
+    expect(counts.length).toBeGreaterThan(0);
+    expect(counts.some((n) => n > 0)).toBe(true);
+    const final = Number(/stopped at the time limit after (\d+) executions/.exec(r.stdout)?.[1]);
+    expect(final).toBeGreaterThan(0);
+  });
+
+  it("Ctrl-C stops cleanly between executions and prints what was explored so far (exit 130)", async () => {
+    const r = await kprimInterrupted(BIG, "kprim: exploring", 300);
+    expect(r.code).toBe(130);
     expect(r.stdout).toMatch(/^stopped by Ctrl-C after \d+ executions \(partial result\)$/m);
     expect(r.stdout).toMatch(
       /^verdict: not found — \d+ executions( \(\d+ burst runs, then \d+ dpor executions\))?, not exhaustive$/m,

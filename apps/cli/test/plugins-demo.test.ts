@@ -261,17 +261,27 @@ describe.concurrent("compare", () => {
     expect([j.checked, j.ok]).toEqual([0, false]);
   });
 
-  it("Ctrl-C stops between variants and keeps the rows done (exit 1: not every verdict was checked)", async () => {
+  it("Ctrl-C stops inside the running variant: its row is partial, the rows done are kept, no later one starts (exit 130)", async () => {
     const r = await kprimInterrupted(
       ["compare", "lockmgr-lost-wakeup", "--runs", "20000", "--json"],
       "kprim: comparing lockmgr-lost-wakeup under 3 variants",
     );
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("kprim: stopping after the current variant (Ctrl-C again to abort)");
-    const j = JSON.parse(r.stdout) as { variants: number; stopped: string; rows: { variant: string }[] };
-    expect([j.variants, j.stopped]).toEqual([3, "interrupted"]);
-    // The variant running at Ctrl-C finishes; the ones after it never start.
-    expect(j.rows.length).toBeGreaterThanOrEqual(1);
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain(
+      "kprim: stopping inside the running variant, whose row is marked partial (Ctrl-C again to abort)",
+    );
+    const j = JSON.parse(r.stdout) as {
+      variants: number;
+      stopped: string;
+      ok: boolean;
+      rows: { variant: string; partial: string | null; detail: string }[];
+    };
+    expect([j.variants, j.stopped, j.ok]).toEqual([3, "interrupted", false]);
+    // The variant running at Ctrl-C is cut short and marked; the ones after it never start.
     expect(j.rows.length).toBeLessThan(3);
+    const last = j.rows.at(-1)!;
+    expect(last.partial).toBe("interrupted");
+    expect(last.detail).toMatch(/^partial: stopped by Ctrl-C; /);
+    expect(j.rows.slice(0, -1).every((row) => row.partial === null)).toBe(true);
   });
 });

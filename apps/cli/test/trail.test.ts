@@ -153,16 +153,16 @@ describe.concurrent("trail files", () => {
     writeFileSync(join(d, "other.trail"), JSON.stringify({ kprim: "something", version: 1 }));
     writeFileSync(join(d, "future.trail"), JSON.stringify({ kprim: "trail", version: 9 }));
     expect(expectUsageError(await kprim(["replay", "--trail", join(d, "missing.trail")]))).toBe(
-      `kprim: cannot read the trail ${join(d, "missing.trail")}: no such file`,
+      `kprim: cannot read the trail "${join(d, "missing.trail")}": no such file or folder`,
     );
     expect(expectUsageError(await kprim(["replay", "--trail", join(d, "junk.trail")]))).toBe(
-      `kprim: ${join(d, "junk.trail")} is not a kprim trail (not JSON)`,
+      `kprim: "${join(d, "junk.trail")}" is not a kprim trail (not JSON)`,
     );
     expect(expectUsageError(await kprim(["replay", "--trail", join(d, "other.trail")]))).toBe(
-      `kprim: ${join(d, "other.trail")} is not a kprim trail (no "kprim": "trail")`,
+      `kprim: "${join(d, "other.trail")}" is not a kprim trail (no "kprim": "trail")`,
     );
     expect(expectUsageError(await kprim(["replay", "--trail", join(d, "future.trail")]))).toBe(
-      `kprim: ${join(d, "future.trail")}: trail version 9 is not supported (this kprim reads version 1)`,
+      `kprim: "${join(d, "future.trail")}": trail version 9 is not supported (this kprim reads version 1)`,
     );
     expect(expectUsageError(await kprim(["replay"]))).toBe("kprim: replay needs --schedule <string> or --trail <file>");
     expect(

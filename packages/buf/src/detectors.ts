@@ -14,8 +14,12 @@
  * `dirty-reuse` (I3): getnewbuf never strips the identity of a B_DELWRI
  * buffer (its delayed write would be lost), and no B_DELWRI buffer sits on
  * CLEAN, EMPTY or EMPTYKVA.
+ *
+ * After a traced run, `getnewbuf-result` also explains getnewbuf's warnings,
+ * its FreeBSD 4 panic and `dirty-reuse` reports (evidence.ts).
  */
 import type { Detector, Finding, MachineView, StepRecord } from "@kprim/machine";
+import { explainGetnewbuf } from "./evidence.js";
 import { B_DELWRI, type BufCache, QUEUE_CLEAN, QUEUE_EMPTY, QUEUE_EMPTYKVA, QUEUE_NAMES, QUEUE_NONE } from "./types.js";
 
 export function getnewbufResult(cache: BufCache): Detector {
@@ -45,6 +49,7 @@ export function getnewbufResult(cache: BufCache): Detector {
       }
       return undefined;
     },
+    explain: explainGetnewbuf,
   };
 }
 

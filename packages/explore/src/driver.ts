@@ -20,7 +20,7 @@ import {
   type RunResult,
   type Strategy,
 } from "@kprim/machine";
-import { ExecutionError } from "./errors.js";
+import { ExecutionError, ExploreConfigError } from "./errors.js";
 import type { BuildRequest, MachineFactory } from "./factory.js";
 
 /** A strategy that takes `prefix` first, then asks `then` (which sees the absolute step in its view). */
@@ -63,6 +63,10 @@ export interface Execution {
   readonly result: RunResult;
 }
 
+/** The factory contract, as the error for a factory that breaks it says it. */
+export const FACTORY_CONTRACT =
+  "a factory builds each machine from the request it is given: (request) => createMachine({ ...request, cpus: 2 }) — or use prepare(...).build of @kprim/scenarios";
+
 /** Build a fresh machine and run it once. */
 export function runOnce(factory: MachineFactory, req: RunRequest): Execution {
   const taken: Choice[] = [];
@@ -82,10 +86,14 @@ export function runOnce(factory: MachineFactory, req: RunRequest): Execution {
     strategy,
     recordFootprints: req.recordFootprints ?? false,
     detectors: req.detectors ?? [],
-  });
-  onBuilt?.(machine);
+  }) as Machine | undefined;
+  if (typeof (machine as { run?: unknown } | null | undefined)?.run !== "function") {
+    throw new ExploreConfigError(`the factory returned ${describe(machine)}, not a machine; ${FACTORY_CONTRACT}`);
+  }
+  onBuilt?.(machine!);
+  let result: RunResult;
   try {
-    return { machine, result: machine.run() };
+    result = machine!.run();
   } catch (e) {
     if (e instanceof ModelError) {
       const choices = formatChoices(taken);
@@ -93,4 +101,16 @@ export function runOnce(factory: MachineFactory, req: RunRequest): Execution {
     }
     throw e;
   }
+  // Steps taken, none of them chosen by the explorer: the machine was built without the request.
+  if (result.steps > 0 && taken.length === 0) {
+    throw new ExploreConfigError(`the factory's machine ignored the explorer's strategy; ${FACTORY_CONTRACT}`);
+  }
+  return { machine: machine!, result };
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "object") return "an object";
+  return typeof v === "undefined" ? "undefined" : `a ${typeof v}`;
 }

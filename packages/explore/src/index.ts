@@ -34,6 +34,7 @@ export { isPreemption } from "./preemption.js";
 export { type SamplingMode } from "./sampling.js";
 export { seedFor } from "./seeds.js";
 export { shrink, type ShrinkOptions, type ShrinkResult } from "./shrink.js";
+export { type StepOption, Stepper, type StepperOptions, type StepState } from "./stepper.js";
 export { checkSignal, failureKind, formatSignal, matchSignal, parseSignal, type Signal } from "./signal.js";
 export { withDelayBound, type DelayBoundOptions } from "./strategies/delayBound.js";
 export { pct, type PctOptions } from "./strategies/pct.js";

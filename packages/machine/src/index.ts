@@ -36,7 +36,19 @@ export {
   maskRemove,
   maskUnion,
 } from "./cpumask.js";
-export { type Detector, type Finding, type StepRecord, structuralInvariant } from "./detector.js";
+export {
+  type Detector,
+  type Evidence,
+  EVIDENCE_ROLES,
+  type EvidenceRole,
+  type Explainable,
+  type Explanation,
+  explainRun,
+  type Finding,
+  reportOf,
+  type StepRecord,
+  structuralInvariant,
+} from "./detector.js";
 export {
   FootprintError,
   KernelPanic,

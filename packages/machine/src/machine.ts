@@ -56,7 +56,7 @@ import {
 } from "./choice.js";
 import { addCounters, backoffRetest, type CostTable, type Counters, defaultCostTable, zeroCounters } from "./cost.js";
 import { Cpu, IPI_FIFO_CAPACITY, type IpiMessage } from "./cpu.js";
-import type { Detector, StepRecord } from "./detector.js";
+import { type Detector, type Explanation, explainRun, reportOf, type StepRecord } from "./detector.js";
 import { FootprintError, KernelPanic, MachineConfigError, ModelError } from "./errors.js";
 import type { Extension } from "./extension.js";
 import { KernelContext } from "./kernel.js";
@@ -174,6 +174,8 @@ export interface RunResult {
   readonly schedule: Schedule;
   /** Every event, when `trace` was on. */
   readonly trace: readonly TraceEvent[] | null;
+  /** When `trace` was on: the detectors' evidence for console lines, the panic and reports without any. */
+  readonly explanations: readonly Explanation[];
   readonly steps: number;
   /** Largest cpu clock at the end (simulated cycles). */
   readonly makespan: number;
@@ -601,6 +603,8 @@ export class Machine implements MachineView {
       counters: { total, perCpu: this.cpus.map((c) => ({ ...c.counters })) },
       schedule: new TrailSchedule(this.header, this.trailChunks, this.trail, this.trailAt),
       trace: this.traceLog,
+      explanations:
+        this.traceLog === null ? [] : explainRun(this.detectors, this, this.traceLog, this.outcome!, this.consoleLines),
       steps: this.stepCount,
       makespan,
     };
@@ -850,7 +854,7 @@ export class Machine implements MachineView {
       };
       for (const d of this.detectors) {
         const f = d.onStep?.(rec, this);
-        if (f) this.reports.push({ detector: d.name, message: f.message, threads: f.threads ?? [] });
+        if (f) this.reports.push(reportOf(d.name, f));
       }
     }
     if (this.reports.length !== 0) this.endWithViolation();
@@ -875,7 +879,7 @@ export class Machine implements MachineView {
   private quiesce(): void {
     for (const d of this.detectors) {
       const f = d.atQuiescence?.(this);
-      if (f) this.reports.push({ detector: d.name, message: f.message, threads: f.threads ?? [] });
+      if (f) this.reports.push(reportOf(d.name, f));
     }
     if (this.reports.length !== 0) {
       this.endWithViolation();

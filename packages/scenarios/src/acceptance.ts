@@ -28,6 +28,13 @@ export interface RowBudget {
   readonly maxExecutions?: number;
   /** Runs per sampling stage of a "found" search (default 300). */
   readonly runs?: number;
+  /**
+   * Asked after each execution of every stage: true ends the check there
+   * (a Ctrl-C or a time limit). The verdict then does not hold unless the
+   * part explored already showed a "found" row's signal, and its last
+   * result has `stopped: true`.
+   */
+  readonly shouldStop?: () => boolean;
 }
 
 export interface RowVerdict {
@@ -69,7 +76,13 @@ export function checkRow(
   const maxSteps = budget.maxSteps ?? 20_000;
   const maxExecutions = budget.maxExecutions ?? 500_000;
   // The row's signal must be something the run can raise: an oracle row naming a detector nobody installs is an error, not a pass.
-  const base: Omit<ExploreOptions, "mode"> = { target: row.signal, maxSteps, shrink: false, raises: prepared.raises };
+  const base: Omit<ExploreOptions, "mode"> = {
+    target: row.signal,
+    maxSteps,
+    shrink: false,
+    raises: prepared.raises,
+    ...(budget.shouldStop ? { shouldStop: budget.shouldStop } : {}),
+  };
   const name = prepared.scenario.name;
   const results: ExploreResult[] = [];
   const run = (mode: Mode, extra: Partial<ExploreOptions> = {}): ExploreResult => {
@@ -97,10 +110,14 @@ export function checkRow(
           results,
         };
       }
-      if (r.exhausted) break;
+      if (r.exhausted || r.stopped) break;
     }
     const last = results[results.length - 1]!;
-    const why = last.kind === "not-found" && last.exhausted ? "exhaustively absent" : "not found";
+    const why = last.stopped
+      ? "not found before the stop"
+      : last.kind === "not-found" && last.exhausted
+        ? "exhaustively absent"
+        : "not found";
     return { row, scenario: name, holds: false, detail: `${row.signal} ${why} (${summary(results)})`, results };
   }
   const r = run({ kind: "dpor" }, { maxExecutions, shrink: true });
@@ -114,8 +131,11 @@ export function checkRow(
     };
   }
   if (!r.exhausted) {
-    const why =
-      r.stepLimited > 0 ? `${r.stepLimited} executions hit the step limit` : `stopped at ${r.executions} executions`;
+    const why = r.stopped
+      ? `stopped after ${r.executions} executions`
+      : r.stepLimited > 0
+        ? `${r.stepLimited} executions hit the step limit`
+        : `stopped at ${r.executions} executions`;
     return { row, scenario: name, holds: false, detail: `not exhausted: ${why}`, results };
   }
   return {

@@ -27,6 +27,7 @@ export {
   type VariantOptions,
   variantOptions,
 } from "./matrix.js";
+export { describeRun, type RunLine, runLabel, variantMatters } from "./describe.js";
 export { DEFAULT_VARIANT, OPTION_SPECS, type OptionSpec, resolveOptions, type RunOptions } from "./options.js";
 export {
   type BuildOptions,

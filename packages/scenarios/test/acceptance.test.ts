@@ -93,6 +93,20 @@ describe("checking a matrix row against a scenario", () => {
     expect(racy.detail).toMatch(/^forbidden failure found: violation at step \d+: \[lost-wakeup\]/);
   });
 
+  it("a stop request ends the check inside a stage: the verdict does not hold and says where it stopped", () => {
+    let executions = 0;
+    const shouldStop = (): boolean => ++executions >= 3;
+    const notFound = checkRow(prep({ locked: true, threads: 3 }), row("not-found", "failure"), { shouldStop });
+    expect(notFound.holds).toBe(false);
+    expect(notFound.detail).toBe("not exhausted: stopped after 3 executions");
+    expect(notFound.results.at(-1)?.stopped).toBe(true);
+    executions = 0;
+    const found = checkRow(prep({ locked: true }), row("found", "violation:lost-wakeup"), { shouldStop });
+    expect(found.holds).toBe(false);
+    expect(found.results).toHaveLength(1);
+    expect(found.detail).toMatch(/^violation:lost-wakeup not found before the stop \(random\(seed=1, runs=300\): 3\)$/);
+  });
+
   it("'any' also forbids console lines; 'failure' allows them", () => {
     const warn = prep({ locked: true, warn: true });
     expect(checkRow(warn, row("not-found", "failure")).holds).toBe(true);

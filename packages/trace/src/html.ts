@@ -2,22 +2,29 @@
  * A self-contained HTML timeline: one file with its CSS, script and data
  * inline — no network, no external fonts or assets.
  *
- * The page: a header with the scenario, variant, outcome, replay command and
- * racy window; one lane per cpu on a shared axis in which every trace event
- * has its own slot, in sequence order (the global order of the run; per-cpu
- * cycles are shown on hover); thread runs as bars with their critical
- * sections and spin-waits under them; IPI and wakeup arrows; the racy window
- * highlighted and the failure point marked. Wheel or buttons zoom, dragging
- * pans, hovering shows an element's details.
+ * The page: a header with the scenario, what ran (the document's settings,
+ * else its variant), outcome, replay command and racy window; one lane per
+ * cpu on a shared axis in which every trace event has its own slot, in
+ * sequence order (the global order of the run; per-cpu cycles are shown on
+ * hover); thread runs as bars with their critical sections and spin-waits
+ * under them; IPI and wakeup arrows; the racy window highlighted and the
+ * failure point marked; under each lane, one row per label (the failure's
+ * evidence) pinned to the event it points at, coloured by its role, the
+ * event's mark ringed — a wakeup that found nobody drawn as a hollow circle.
+ * Wheel or buttons zoom, dragging pans, hovering shows an element's details.
  *
  * DOM contract (what tests and scripts may rely on): `[data-lane]` per cpu
  * (`data-cpu`); inside it `[data-event]` per trace event (`data-index`,
  * `data-seq`, `data-step`, `data-kind`, `data-cpu`, `data-thread`), `[data-run]`
  * per thread run and `[data-section]` per critical section or spin-wait;
  * `[data-window]` (`data-from`, `data-to`: steps); `[data-failure]`
- * (`data-step`); `[data-tooltip]`; `[data-zoom=in|out|fit|window]` buttons;
- * `[data-scenario]`, `[data-variant]`, `[data-outcome]`, `[data-replay]` in
- * the header; `<html data-ready>` once drawn. The data is the JSON in
+ * (`data-step`); `[data-label]` per label in the lane of its event
+ * (`data-role`, `data-step`, `data-thread`, `data-index`: the event's), the
+ * event's mark then carrying `data-role` too; `[data-tooltip]`;
+ * `[data-zoom=in|out|fit|window]` buttons; `[data-scenario]`,
+ * `[data-setting="<name>"]` per setting (else `[data-variant]`),
+ * `[data-outcome]`, `[data-replay]` in the header; `<html data-ready>` once
+ * drawn. The data is the JSON in
  * `script#kprim-timeline-data`.
  *
  * Pure: the same document gives a byte-identical file.
@@ -25,6 +32,7 @@
 import { describeOutcome } from "@kprim/machine";
 import { checkDocument, type TraceDocument } from "./document.js";
 import { TIMELINE_SCRIPT, TIMELINE_STYLE } from "./htmlAssets.js";
+import { labelAnchor } from "./anchor.js";
 import { buildTimeline, type LinkKind, type Span } from "./timeline.js";
 import { documentFailure } from "./window.js";
 
@@ -40,6 +48,15 @@ const LEGEND: readonly (readonly [string, string])[] = [
   ["fail", "failure"],
 ];
 
+/** The label roles the page tells apart, as in the stylesheet's `r-<role>` classes. */
+const ROLES: readonly (readonly [string, string])[] = [
+  ["observe", "observation"],
+  ["cause", "what made it stale"],
+  ["missed", "&#8709; wakeup that found nobody"],
+  ["stuck", "&#9632; stops for good"],
+  ["report", "where it shows"],
+];
+
 /** The data the page's script draws (embedded as JSON). */
 export interface TimelineData {
   readonly format: "kprim-timeline/1";
@@ -53,6 +70,8 @@ export interface TimelineData {
   readonly window: { fromStep: number; toStep: number; reason: string; from: number; to: number } | null;
   /** The failure point (explicit, else the failing outcome's step) and the index of its step's last event. */
   readonly failure: { step: number; index: number; text: string } | null;
+  /** The document's labels, each with the index of the event it points at. */
+  readonly labels: readonly { step: number; thread: number; label: string; role: string; index: number }[];
 }
 
 /** The whole page as one string. */
@@ -63,8 +82,12 @@ export function toHtml(doc: TraceDocument): string {
   const w = doc.window;
   const outcome = describeOutcome(doc.outcome);
   const row = (term: string, body: string): string => `<dt>${term}</dt><dd>${body}</dd>`;
+  const ran =
+    doc.settings !== undefined
+      ? doc.settings.map((x) => `<dt>${esc(x.name)}</dt><dd data-setting="${esc(x.name)}">${esc(x.value)}</dd>`)
+      : [row("variant", `<span data-variant>${esc(doc.variant ?? "—")}</span>`)];
   const header = [
-    row("variant", `<span data-variant>${esc(doc.variant ?? "—")}</span>`),
+    ...ran,
     row("outcome", `<span data-outcome data-kind="${esc(doc.outcome.kind)}">${esc(outcome)}</span>`),
     row("replay", `<code data-replay>${esc(doc.replayCommand ?? "—")}</code>`),
     row(
@@ -101,6 +124,7 @@ ${header}
 <button type="button" data-zoom="window" title="racy window (w)"${w === undefined ? " disabled" : ""}>window</button>
 <span class="muted">${doc.ncpus} cpu${doc.ncpus === 1 ? "" : "s"}, ${doc.events.length} events, ${doc.steps} steps · wheel to zoom, drag to pan, hover for details</span>
 <span class="legend">${LEGEND.map(([cls, text]) => `<span><i class="k-${cls}"></i>${text}</span>`).join("")}</span>
+${(doc.labels ?? []).length === 0 ? "" : `<span class="legend" data-roles>labels: ${ROLES.map(([role, text]) => `<span><i class="note-key r-${role}"></i>${text}</span>`).join("")}</span>`}
 </nav>
 <main class="tl">
 <div class="labels" data-labels></div>
@@ -149,6 +173,7 @@ function timelineData(doc: TraceDocument): TimelineData {
     links: tl.links.map((l) => ({ kind: l.kind, from: l.from, to: l.to })),
     window,
     failure,
+    labels: (doc.labels ?? []).map((l) => ({ ...l, index: labelAnchor(events, l) })),
   };
 }
 

@@ -9,7 +9,8 @@
  */
 
 export const TIMELINE_STYLE = `
-:root { color-scheme: light; --bg: #fbfbf8; --fg: #1d1d1b; --muted: #6b6b66; --line: #deded8; --accent: #c62828; }
+:root { color-scheme: light; --bg: #fbfbf8; --fg: #1d1d1b; --muted: #6b6b66; --line: #deded8; --accent: #c62828;
+  --r-observe: #1565c0; --r-cause: #d35400; --r-missed: #00838f; --r-stuck: #4a148c; --r-report: #c62828; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 13px/1.45 system-ui, "DejaVu Sans", sans-serif; background: var(--bg); color: var(--fg); }
 header { padding: 12px 18px 8px; }
@@ -51,6 +52,20 @@ code { font: 12px ui-monospace, "DejaVu Sans Mono", monospace; background: #efef
 .window span { position: absolute; top: 1px; left: 3px; padding: 0 4px; border-radius: 3px; background: #fbe3e0; font-size: 10px; line-height: 11px; font-weight: 700; color: var(--accent); white-space: nowrap; }
 .failure { position: absolute; top: 0; bottom: 0; left: calc((var(--i) + .5) * var(--px) - 1px); width: 2px; background: var(--accent); z-index: 1; }
 .failure span { position: absolute; top: 12px; left: 4px; padding: 0 4px; border-radius: 3px; background: var(--accent); color: #fff; font-size: 10px; line-height: 11px; font-weight: 700; white-space: nowrap; }
+.note { position: absolute; left: calc((var(--i) + .5) * var(--px)); height: 16px; padding: 0 5px; border-radius: 3px; font-size: 11px; line-height: 15px; white-space: nowrap; background: #fff; color: var(--rc); border: 1px solid var(--rc); z-index: 4; }
+.note.flip { transform: translateX(-100%); }
+.note b { font-weight: 700; }
+.note.r-missed { border-style: dashed; }
+.note.r-stuck, .note.r-report { background: var(--rc); color: #fff; }
+.pin { position: absolute; left: calc((var(--i) + .5) * var(--px)); width: 0; border-left: 1px solid var(--rc); top: 26px; z-index: 3; }
+.pin.r-missed { border-left-style: dashed; }
+.r-observe { --rc: var(--r-observe); } .r-cause { --rc: var(--r-cause); } .r-missed { --rc: var(--r-missed); }
+.r-stuck { --rc: var(--r-stuck); } .r-report { --rc: var(--r-report); }
+.ev[data-role] { box-shadow: 0 0 0 2px var(--rc); z-index: 3; }
+.ev[data-role="missed"] { background: #fff; border: 2px solid var(--rc); border-radius: 50%; box-shadow: none; }
+.legend i.note-key { background: #fff; border: 1px solid var(--rc); }
+.legend i.note-key.r-missed { border-style: dashed; border-radius: 50%; }
+.legend i.note-key.r-stuck, .legend i.note-key.r-report { background: var(--rc); }
 .flows { position: absolute; left: 0; top: 24px; width: calc(var(--n) * var(--px)); overflow: visible; pointer-events: none; z-index: 3; }
 .flows line { stroke-width: 1.5; vector-effect: non-scaling-stroke; }
 .flows .ipi { stroke: #2e7d32; } .flows .wake { stroke: #00838f; stroke-dasharray: 4 3; }
@@ -66,7 +81,8 @@ export const TIMELINE_SCRIPT = `
   "use strict";
   var data = JSON.parse(document.getElementById("kprim-timeline-data").textContent);
   // PAD: room after the last event for the failure label (as in the stylesheet).
-  var LANE = 60, AXIS = 24, PAD = 96, MAX_PX = 240;
+  var LANE = 60, NOTE = 18, AXIS = 24, PAD = 96, MAX_PX = 240;
+  var GLYPH = { missed: "\\u2205 ", stuck: "\\u25a0 " };
   var PALETTE = ["#3b6ea8", "#b5473a", "#3f8a4f", "#7a5aa6", "#c07a1c", "#2a8794", "#a14676", "#64732a"];
   var events = data.events, N = events.length, slots = Math.max(N, 1);
   var canvas = document.querySelector("[data-canvas]");
@@ -78,6 +94,7 @@ export const TIMELINE_SCRIPT = `
   var threads = {};
   data.threads.forEach(function (t) { threads[t.id] = t; });
 
+  var ROLE = { observe: "the observation it relies on", cause: "what made it stale", missed: "a wakeup that found nobody", stuck: "where a thread stops for good", report: "where it shows" };
   function tname(id) { return id < 0 ? "-" : threads[id] ? threads[id].name : "thread" + id; }
   function color(id) { return PALETTE[((id % PALETTE.length) + PALETTE.length) % PALETTE.length]; }
   function el(tag, cls, parent) {
@@ -105,18 +122,32 @@ export const TIMELINE_SCRIPT = `
     }
   }
 
+  // Each lane is LANE tall plus one NOTE row per label pointing into it.
+  var notesIn = [], laneTop = [], laneHeight = [], total = AXIS;
+  for (var c = 0; c < data.ncpus; c++) notesIn.push([]);
+  data.labels.forEach(function (l) {
+    if (l.index >= 0) notesIn[events[l.index].cpu].push(l);
+  });
+  for (c = 0; c < data.ncpus; c++) {
+    notesIn[c].sort(function (a, b) { return a.index - b.index || a.step - b.step; });
+    laneTop.push(total);
+    laneHeight.push(LANE + notesIn[c].length * NOTE + (notesIn[c].length ? 4 : 0));
+    total += laneHeight[c];
+  }
   canvas.style.setProperty("--n", String(slots));
-  canvas.style.height = AXIS + data.ncpus * LANE + "px";
-  labels.style.height = AXIS + data.ncpus * LANE + "px";
+  canvas.style.height = total + "px";
+  labels.style.height = total + "px";
   var lanes = [];
-  for (var c = 0; c < data.ncpus; c++) {
+  for (c = 0; c < data.ncpus; c++) {
     var lane = el("div", "lane", canvas);
     lane.setAttribute("data-lane", "");
     lane.setAttribute("data-cpu", String(c));
-    lane.style.top = AXIS + c * LANE + "px";
+    lane.style.top = laneTop[c] + "px";
+    lane.style.height = laneHeight[c] + "px";
     lanes.push(lane);
     var label = el("div", "label", labels);
-    label.style.top = AXIS + c * LANE + "px";
+    label.style.top = laneTop[c] + "px";
+    label.style.height = laneHeight[c] + "px";
     label.textContent = "cpu" + c;
     var names = el("small", "", label);
     names.textContent = data.threads.filter(function (t) { return t.cpu === c; }).map(function (t) { return t.name; }).join(" ");
@@ -135,6 +166,7 @@ export const TIMELINE_SCRIPT = `
     }
   });
 
+  var marks = [];
   events.forEach(function (e, i) {
     var n = el("div", "ev k-" + category(e.kind), lanes[e.cpu]);
     n.setAttribute("data-event", "");
@@ -145,7 +177,46 @@ export const TIMELINE_SCRIPT = `
     n.setAttribute("data-cpu", String(e.cpu));
     n.setAttribute("data-thread", String(e.thread));
     place(n, i);
+    marks.push(n);
   });
+
+  // The labels: under the lane of the event each points at, one row each, pinned to the event.
+  var notes = [];
+  notesIn.forEach(function (list, cpu) {
+    list.forEach(function (l, row) {
+      var top = LANE + row * NOTE + 2;
+      var pin = el("div", "pin r-" + l.role, lanes[cpu]);
+      place(pin, l.index);
+      pin.style.height = top - 26 + "px";
+      var n = el("div", "note r-" + l.role, lanes[cpu]);
+      n.setAttribute("data-label", "");
+      n.setAttribute("data-role", l.role);
+      n.setAttribute("data-step", String(l.step));
+      n.setAttribute("data-thread", String(l.thread));
+      n.setAttribute("data-index", String(l.index));
+      n.setAttribute("data-note", String(data.labels.indexOf(l)));
+      n.style.top = top + "px";
+      place(n, l.index);
+      if (GLYPH[l.role]) n.appendChild(document.createTextNode(GLYPH[l.role]));
+      if (l.thread >= 0) el("b", "", n).textContent = tname(l.thread);
+      n.appendChild(document.createTextNode((l.thread >= 0 ? " " : "") + l.label));
+      var mark = marks[l.index];
+      if (!mark.hasAttribute("data-role") || l.role === "missed") {
+        mark.setAttribute("data-role", l.role);
+        mark.className = mark.className.replace(/ r-\\w+/, "") + " r-" + l.role;
+      }
+      notes.push({ n: n, index: l.index });
+    });
+  });
+  // A label that would run past the end of the canvas ends at its event instead.
+  function layoutNotes() {
+    var width = canvas.scrollWidth;
+    notes.forEach(function (o) {
+      o.n.classList.remove("flip");
+      var x = (o.index + 0.5) * px;
+      if (x + o.n.offsetWidth > width - 4 && x - o.n.offsetWidth > 0) o.n.classList.add("flip");
+    });
+  }
 
   if (data.window) {
     var w = el("div", "window", canvas);
@@ -166,16 +237,16 @@ export const TIMELINE_SCRIPT = `
   var SVG = "http://www.w3.org/2000/svg";
   var svg = document.createElementNS(SVG, "svg");
   svg.setAttribute("class", "flows");
-  svg.setAttribute("viewBox", "0 0 " + slots + " " + data.ncpus * LANE);
+  svg.setAttribute("viewBox", "0 0 " + slots + " " + (total - AXIS));
   svg.setAttribute("preserveAspectRatio", "none");
-  svg.setAttribute("height", String(data.ncpus * LANE));
+  svg.setAttribute("height", String(total - AXIS));
   data.links.forEach(function (l) {
     var line = document.createElementNS(SVG, "line");
     line.setAttribute("class", l.kind);
     line.setAttribute("x1", String(l.from + 0.5));
-    line.setAttribute("y1", String(events[l.from].cpu * LANE + 16));
+    line.setAttribute("y1", String(laneTop[events[l.from].cpu] - AXIS + 16));
     line.setAttribute("x2", String(l.to + 0.5));
-    line.setAttribute("y2", String(events[l.to].cpu * LANE + 16));
+    line.setAttribute("y2", String(laneTop[events[l.to].cpu] - AXIS + 16));
     svg.appendChild(line);
   });
   canvas.appendChild(svg);
@@ -203,6 +274,7 @@ export const TIMELINE_SCRIPT = `
     canvas.setAttribute("data-px", String(px));
     viewport.scrollLeft = slot * px - a;
     renderAxis();
+    layoutNotes();
   }
   function fit() {
     setPx((viewport.clientWidth - PAD) / slots);
@@ -274,6 +346,10 @@ export const TIMELINE_SCRIPT = `
       return eventLines(events[i], i);
     }
     if (n.hasAttribute("data-span")) return spanLines(data.spans[Number(n.getAttribute("data-span"))]);
+    if (n.hasAttribute("data-label")) {
+      var l = data.labels[Number(n.getAttribute("data-note"))], e = events[l.index];
+      return { title: (l.thread >= 0 ? tname(l.thread) + " " : "") + l.label, lines: ["step " + l.step + " \\u00b7 " + ROLE[l.role], "cpu" + e.cpu + " \\u00b7 " + e.kind + (e.obj !== undefined ? " " + e.obj : "")] };
+    }
     if (n.hasAttribute("data-window")) {
       return { title: "racy window", lines: ["steps #" + data.window.fromStep + " \\u2013 #" + data.window.toStep, data.window.reason] };
     }
@@ -293,9 +369,9 @@ export const TIMELINE_SCRIPT = `
   function hideTip() { tip.hidden = true; }
   canvas.addEventListener("mousemove", function (ev) {
     if (drag) return;
-    var n = ev.target.closest("[data-event], [data-span], [data-window] span, [data-failure] span");
+    var n = ev.target.closest("[data-label], [data-event], [data-span], [data-window] span, [data-failure] span");
     if (!n) { hideTip(); return; }
-    if (!n.hasAttribute("data-event") && !n.hasAttribute("data-span")) n = n.parentNode;
+    if (!n.hasAttribute("data-event") && !n.hasAttribute("data-span") && !n.hasAttribute("data-label")) n = n.parentNode;
     showTip(n, ev.clientX, ev.clientY);
   });
   canvas.addEventListener("mouseleave", hideTip);

@@ -9,6 +9,7 @@ export {
   documentFromRun,
   type FailurePoint,
   type RacyWindow,
+  type RunSetting,
   TraceError,
   type TraceDocument,
 } from "./document.js";
@@ -29,4 +30,12 @@ export { type TimelineData, toHtml } from "./html.js";
 export { type LockHold, lockHolds } from "./locks.js";
 export { toText } from "./text.js";
 export type { LinkKind, Span, SpanKind } from "./timeline.js";
-export { documentFailure, failureStep, racyWindow, type WindowInput } from "./window.js";
+export {
+  type ConsoleFocus,
+  consoleFocus,
+  type EvidenceInput,
+  failureEvidence,
+  focusLine,
+  type TraceLabel,
+} from "./evidence.js";
+export { describeEvidence, documentFailure, failureStep, racyWindow, type WindowInput } from "./window.js";

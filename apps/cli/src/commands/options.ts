@@ -48,7 +48,7 @@ export function variantOptions(cmd: Command, opts: { variant: boolean } = { vari
 export function traceOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option("--trace <format>", "record the run's trace").choices(TRACE_FORMATS))
-    .option("--out <file>", "where --trace writes (- for stdout)");
+    .option("--out <file>", "where --trace writes (- for stdout: the trace alone, the summary on stderr)");
 }
 
 export interface VariantFlags {

@@ -9,18 +9,23 @@
  * host (the worker's watchdog) — for every machine a job builds.
  */
 import type { FactorySpec, MachineFactory } from "@kprim/explore";
-import type { Machine } from "@kprim/machine";
+import type { Machine, ScheduleHeader } from "@kprim/machine";
 import type { PluginRegistry } from "@kprim/plugin";
 import type { Prepared } from "@kprim/scenarios";
 import { UsageError } from "../errors.js";
 import { isInputError } from "./inputErrors.js";
-import type { RunSpec, StopReason } from "./requests.js";
+import type { RunSpec, SessionCommand, StopReason } from "./requests.js";
 import { type Trail, TRAIL_VERSION } from "./trail.js";
 
 /** What the thread a job runs in provides (the CLI's worker thread: worker/runtime.ts). */
 export interface JobHost {
-  /** Decorate a factory: every machine it builds is watched (the watchdog). */
-  watch(factory: MachineFactory): MachineFactory;
+  /**
+   * Decorate a factory: every machine it builds is watched (the watchdog):
+   * its thread bodies, and its strategy unless `watchStrategy` is false.
+   */
+  watch(factory: MachineFactory, watchStrategy?: boolean): MachineFactory;
+  /** Mark plugin code that runs outside thread bodies (a set-up) running until `done` is called. */
+  loading(what: string): () => void;
   /** Ctrl-C or the time limit asked the job to stop (between executions). */
   stopRequested(): StopReason | null;
   /** Executions (or states, or variants) done so far, for the progress bar. */
@@ -28,6 +33,10 @@ export interface JobHost {
   started(label: string, total: number | null): void;
   /** Where the workers of a parallel exploration find this run's factory. */
   parallelSpec(spec: RunSpec): FactorySpec;
+  /** An interactive job's state, shown to the person (the main thread answers with a command). */
+  showState(state: unknown): void;
+  /** Take the person's commands until the returned function is called. */
+  onCommand(handler: (cmd: SessionCommand) => void): () => void;
 }
 
 export class JobContext {
@@ -41,13 +50,36 @@ export class JobContext {
   ) {}
 
   prepare(spec: RunSpec): Prepared {
-    return this.registry.prepare(spec);
+    return this.preparing(spec.scenario, () => this.registry.prepare(spec));
   }
 
-  /** The factory of a prepared run: its `build`, watched, with set-up failures as one-line errors. */
-  factory(prepared: Prepared): MachineFactory {
-    const registry = this.registry;
-    return this.host.watch((req) => {
+  /** The run a schedule header describes (a replay's, or where an interactive run starts from). */
+  prepareFromHeader(h: ScheduleHeader): Prepared {
+    return this.preparing(h.scenario, () => this.registry.prepareFromHeader(h));
+  }
+
+  /** A plugin scenario's cpus() and its interlock run while a run is prepared: watched like a set-up. */
+  private preparing(scenario: string, f: () => Prepared): Prepared {
+    const done = this.host.loading(`scenario "${scenario}" (preparing)`);
+    try {
+      return f();
+    } finally {
+      done();
+    }
+  }
+
+  /**
+   * The factory of a prepared run: its `build` (set-up and detector
+   * factories, plugin code outside thread bodies, watched as a load), with
+   * set-up failures as one-line errors, decorated by the host's watchdog —
+   * which watches the strategy too, unless `watchStrategy` is false (the
+   * stepper's strategy waits for a person).
+   */
+  factory(prepared: Prepared, watchStrategy = true): MachineFactory {
+    const { registry, host } = this;
+    const what = `scenario "${prepared.scenario.name}" (setting up)`;
+    return host.watch((req) => {
+      const done = host.loading(what);
       try {
         return prepared.build(req);
       } catch (e) {
@@ -58,8 +90,10 @@ export class JobContext {
           `scenario ${prepared.scenario.name}${who && who !== "built-in" ? ` (plugin ${who})` : ""} failed to set up: ${msg}`,
           { cause: e },
         );
+      } finally {
+        done();
       }
-    });
+    }, watchStrategy);
   }
 
   /** One machine of a prepared run. */

@@ -22,12 +22,13 @@ import {
   type SamplingMode,
 } from "@kprim/explore";
 import { describeOutcome, nearest } from "@kprim/machine";
+import { runLabel } from "@kprim/scenarios";
 import { UsageError } from "../errors.js";
 import type { ExploreJob } from "./requests.js";
 import type { JobContext } from "./context.js";
 import type { ExploreReport } from "./reports.js";
 import { header } from "./header.js";
-import { exportTrace } from "./run.js";
+import { exportTrace, traceSettings } from "./run.js";
 import { EXPLORE_STRATEGIES } from "./strategies.js";
 
 export const DEFAULT_SAMPLES = 1000;
@@ -119,7 +120,7 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
     onStates: stateful ? (n: number) => ctx.progress(n) : undefined,
     onExecution: stateful ? undefined : (n: number) => ctx.progress(n),
   };
-  ctx.started(`${p.scenario.name} under ${p.variant}`, budget);
+  ctx.started(`${p.scenario.name} under ${runLabel(p)}`, budget);
   let r: ExploreResult;
   let phases: readonly Phase[] | null = null;
   if (m === null) {
@@ -134,6 +135,8 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
       raises: p.raises,
       maxSteps: job.maxSteps,
       shouldStop: opts.shouldStop!,
+      // Every worker's runs, as they finish.
+      onExecution: (n: number) => ctx.progress(n),
     });
     ctx.progress(r.executions);
   } else {
@@ -155,7 +158,16 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
       outcome: replayed,
     });
     if (job.trace !== undefined) {
-      trace = { format: job.trace, content: exportTrace(again, job.trace, { ...h, variant: h.label, replay }) };
+      trace = {
+        format: job.trace,
+        content: exportTrace(again, job.trace, {
+          ...h,
+          variant: h.label,
+          replay,
+          settings: traceSettings(p, job.signal, `${r.mode}, the shrunk counterexample`),
+          console: signal.kind === "console" ? signal.text : undefined,
+        }),
+      };
     }
   }
   return {

@@ -1,7 +1,8 @@
 /**
  * What a report says ran: the scenario, the variant (as `VARIANT:INTERLOCK`
  * when --interlock replaced its interlock), the options the scenario
- * depends on — never one it ignores — and the parameters; and a note for
+ * depends on — never one it ignores — and the parameters, in the words of a
+ * trace's header (runLabel, variantMatters of @kprim/scenarios); and a note for
  * each choice on the command line that changes nothing for this scenario
  * (a variant that runs it as the default does, an option it does not use).
  */
@@ -10,7 +11,9 @@ import {
   dependsOn,
   type Prepared,
   relevantOptions,
+  runLabel,
   VARIANT_OPTION_KEYS,
+  variantMatters,
   variantOptions,
 } from "@kprim/scenarios";
 import type { RunHeader } from "./reports.js";
@@ -18,14 +21,13 @@ import type { RunSpec } from "./requests.js";
 
 /** The report header of a prepared run; `spec` (what the command line asked) adds the notes. */
 export function header(p: Prepared, spec?: RunSpec): RunHeader {
-  const interlock = p.header.options["interlock"];
   return {
     scenario: p.scenario.name,
     variant: p.variant,
-    label: interlock === undefined ? p.variant : `${p.variant}:${interlock}`,
+    label: runLabel(p),
     options: { ...p.options },
     shown: relevantOptions(p),
-    variantMatters: VARIANT_OPTION_KEYS.some((k) => dependsOn(p, k)),
+    variantMatters: variantMatters(p),
     params: { ...p.header.params },
     notes: spec === undefined ? [] : notes(p, spec),
   };

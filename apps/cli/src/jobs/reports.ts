@@ -115,8 +115,11 @@ export interface CompareRow {
   readonly signal: string;
   /** The matrix row's expectation, or null when matrix.json has no row for this scenario and variant. */
   readonly expected: "found" | "not-found" | null;
+  /** null when the row's verdict could not be judged (no matrix row, or stopped before it was decided). */
   readonly matches: boolean | null;
   readonly detail: string;
+  /** Why this variant's searches were cut short (Ctrl-C, the time limits, null: they ran to their end). */
+  readonly partial: CompareStop | null;
   /** Executions explored up to the first that showed the signal (null: none did). */
   readonly schedulesToFailure: number | null;
   readonly replay: string | null;
@@ -136,7 +139,7 @@ export interface CompareReport {
   readonly rows: readonly CompareRow[];
   /** Variants asked for. */
   readonly variants: number;
-  /** Ctrl-C stopped it between variants (null: every variant done). */
+  /** Ctrl-C or --time-limit stopped it (null: every variant done). */
   readonly stopped: StopReason | null;
   /** Rows judged against a matrix row (the others have none). */
   readonly checked: number;
@@ -145,6 +148,9 @@ export interface CompareReport {
   /** Variants that run the scenario alike (it ignores what tells them apart), in words. */
   readonly notes: readonly string[];
 }
+
+/** What cut a compare row short: a stop of the whole command, or --variant-time-limit. */
+export type CompareStop = StopReason | "variant-time-limit";
 
 export interface DemoSection {
   readonly title: string;

@@ -60,6 +60,29 @@ export interface CompareJob {
   readonly spec: RunSpec;
   readonly variants: readonly string[] | undefined;
   readonly runs: number;
+  /** At most this many executions per search stage of each variant's verdict. */
+  readonly schedules: number | undefined;
+  /** Stop a variant's searches after this long and go on with the next (ms). */
+  readonly variantTimeLimitMs: number | undefined;
 }
 
-export type Job = { readonly kind: "list" } | RunJob | ReplayJob | ExploreJob | CompareJob | { readonly kind: "demo" };
+/** A run stepped by a person: the job shows a state per step and waits for a `SessionCommand`. */
+export interface InteractiveJob {
+  readonly kind: "interactive";
+  readonly spec: RunSpec;
+  readonly cpus: number | undefined;
+  readonly maxSteps: number;
+  readonly signal: string;
+  /** A schedule to start from (its header gives the variant, options and params). */
+  readonly from: string | undefined;
+  readonly trace: TraceFormat | undefined;
+}
+
+/** What the person answers a state of an interactive job with. */
+export type SessionCommand =
+  | { readonly kind: "take"; readonly index: number }
+  | { readonly kind: "back" }
+  | { readonly kind: "end"; readonly why: string };
+
+export type Job =
+  { readonly kind: "list" } | RunJob | ReplayJob | ExploreJob | CompareJob | InteractiveJob | { readonly kind: "demo" };

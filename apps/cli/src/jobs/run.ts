@@ -26,8 +26,8 @@ import {
   type Strategy,
   timed,
 } from "@kprim/machine";
-import type { Prepared } from "@kprim/scenarios";
-import { documentFromRun, toChromeTraceJson, toHtml, toText } from "@kprim/trace";
+import { describeRun, type Prepared } from "@kprim/scenarios";
+import { documentFromRun, type RunSetting, toChromeTraceJson, toHtml, toText } from "@kprim/trace";
 import { UsageError } from "../errors.js";
 import type { ReplayJob, RunJob, RunSpec, TraceFormat } from "./requests.js";
 import type { JobContext } from "./context.js";
@@ -88,12 +88,31 @@ function makeStrategy(
   }
 }
 
+/** What a trace header says about a run: the run itself (describeRun), then the signal and the strategy. */
+export function traceSettings(p: Prepared, signalText: string, strategy: string): RunSetting[] {
+  return [...describeRun(p), { name: "signal", value: signalText }, { name: "strategy", value: strategy }];
+}
+
 export function exportTrace(
   r: RunResult,
   format: TraceFormat,
-  meta: { scenario: string; variant: string; replay: string },
+  meta: {
+    scenario: string;
+    /** The variant as run (the header's label), for titles. */
+    variant: string;
+    replay: string;
+    settings?: readonly RunSetting[];
+    /** The console text the signal looks for: its line is the failure point of a run that ended ok. */
+    console?: string | undefined;
+  },
 ): string {
-  const doc = documentFromRun(r, { scenario: meta.scenario, variant: meta.variant, replayCommand: meta.replay });
+  const doc = documentFromRun(r, {
+    scenario: meta.scenario,
+    variant: meta.variant,
+    replayCommand: meta.replay,
+    ...(meta.settings !== undefined ? { settings: meta.settings } : {}),
+    console: meta.console,
+  });
   switch (format) {
     case "text":
       return toText(doc);
@@ -140,7 +159,19 @@ function report(
     makespan: r.makespan,
     schedule,
     replay,
-    trace: trace ? { format: trace, content: exportTrace(r, trace, { ...h, variant: h.label, replay }) } : null,
+    trace: trace
+      ? {
+          format: trace,
+          content: exportTrace(r, trace, {
+            ...h,
+            // The variant as run (SPIN+TI:spin-naive for SPIN+TI with --interlock spin-naive).
+            variant: h.label,
+            replay,
+            settings: traceSettings(p, signalText, strategy),
+            console: signal.kind === "console" ? signal.text : undefined,
+          }),
+        }
+      : null,
     trail: ctx.trail(p.scenario.name, schedule, { signal: signalText, found, outcome: outcomeText }),
   };
 }
@@ -178,7 +209,7 @@ export function replayJob(ctx: JobContext, job: ReplayJob): RunReport {
   }
   // The schedule's own signal judges the replay, unless --signal says otherwise.
   const signal = job.signal ?? s.header.signal ?? "failure";
-  const p = ctx.registry.prepareFromHeader(s.header);
+  const p = ctx.prepareFromHeader(s.header);
   checkSignal(parseSignal(signal), p.raises);
   const r = replaySchedule(ctx.factory(p), s, { expect: p.header, trace: job.trace !== undefined });
   return report(ctx, p, r, {

@@ -9,6 +9,7 @@
  * Light on purpose: the main thread reads trails before starting the worker.
  */
 import { UsageError } from "../errors.js";
+import { quote } from "../messages.js";
 
 export const TRAIL_VERSION = 1;
 
@@ -33,7 +34,8 @@ export function trailText(t: Trail): string {
 }
 
 /** Parse a trail file's text; a one-line UsageError for anything else. */
-export function parseTrail(text: string, file: string): Trail {
+export function parseTrail(text: string, path: string): Trail {
+  const file = quote(path);
   let doc: unknown;
   try {
     doc = JSON.parse(text);

@@ -5,10 +5,11 @@
  * the CLI's own worker (watchdog and all).
  */
 import type { MachineFactory } from "@kprim/explore";
-import { loadPlugins } from "@kprim/plugin";
 import { JobContext } from "../jobs/context.js";
 import type { RunSpec } from "../jobs/requests.js";
+import { loadWatched } from "./loading.js";
 import { WorkerRuntime } from "./runtime.js";
+import { WatchdogWriter } from "./watchdog.js";
 
 export interface FactoryArgs {
   readonly plugins: readonly string[];
@@ -18,7 +19,8 @@ export interface FactoryArgs {
 }
 
 export async function cliScenarioFactory(args: FactoryArgs): Promise<MachineFactory> {
-  const registry = await loadPlugins(args.plugins, { cwd: args.cwd });
-  const ctx = new JobContext(registry, new WorkerRuntime(args.shared, args.plugins, args.cwd), []);
+  const watchdog = new WatchdogWriter(args.shared);
+  const registry = await loadWatched(watchdog, args.plugins, args.cwd);
+  const ctx = new JobContext(registry, new WorkerRuntime(args.shared, watchdog, args.plugins, args.cwd), []);
   return ctx.factory(ctx.prepare(args.spec));
 }

@@ -7,28 +7,32 @@
 import { parentPort } from "node:worker_threads";
 import type { FactorySpec, MachineFactory } from "@kprim/explore";
 import type { JobHost } from "../jobs/context.js";
-import type { RunSpec, StopReason } from "../jobs/requests.js";
+import type { RunSpec, SessionCommand, StopReason } from "../jobs/requests.js";
 import type { FactoryArgs } from "./factory.js";
 import { FACTORY_MODULE } from "./paths.js";
 import { CTRL, stopReason, type WorkerMessage } from "./protocol.js";
-import { WatchdogWriter } from "./watchdog.js";
+import type { WatchdogWriter } from "./watchdog.js";
 
 export class WorkerRuntime implements JobHost {
   private readonly ctrl: Int32Array;
-  private readonly watchdog: WatchdogWriter;
 
   constructor(
     private readonly shared: SharedArrayBuffer,
+    /** The watchdog of this thread (the loading of config and plugins is watched before the runtime exists). */
+    private readonly watchdog: WatchdogWriter,
     /** Every plugin specifier loaded (config file's, then --plugin's), for worker threads. */
     private readonly pluginModules: readonly string[],
     private readonly cwd: string,
   ) {
     this.ctrl = new Int32Array(shared);
-    this.watchdog = new WatchdogWriter(shared);
   }
 
-  watch(factory: MachineFactory): MachineFactory {
-    return this.watchdog.decorate(factory);
+  watch(factory: MachineFactory, watchStrategy = true): MachineFactory {
+    return this.watchdog.decorate(factory, watchStrategy);
+  }
+
+  loading(what: string): () => void {
+    return this.watchdog.loading(what);
   }
 
   stopRequested(): StopReason | null {
@@ -47,5 +51,16 @@ export class WorkerRuntime implements JobHost {
   parallelSpec(spec: RunSpec): FactorySpec {
     const args: FactoryArgs = { plugins: this.pluginModules, cwd: this.cwd, spec, shared: this.shared };
     return { module: FACTORY_MODULE, export: "cliScenarioFactory", args };
+  }
+
+  showState(data: unknown): void {
+    const m: WorkerMessage = { kind: "state", data };
+    parentPort?.postMessage(m);
+  }
+
+  onCommand(handler: (cmd: SessionCommand) => void): () => void {
+    const port = parentPort!;
+    port.on("message", handler);
+    return () => port.off("message", handler);
   }
 }
