@@ -55,7 +55,7 @@ describe.concurrent("kprim run --interactive", () => {
     const r = await kprimFed(["run", "lockmgr-lost-wakeup", "--interlock", "spin-naive", "--interactive"], "1\n");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
-      "step 1 · schedule so far: kprim1:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive::\n" +
+      "step 1 · schedule so far: kprim2:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive:::\n" +
         "  1) cpu1: step T_h (cmpxchg L.interlock)  [1s]\n",
     );
     // After "1": what cpu1's step did, and the next list.
@@ -63,12 +63,12 @@ describe.concurrent("kprim run --interactive", () => {
       "  did: T_h op L.interlock cmpxchg\n       T_h lock.acquire L.interlock spin:L.interlock\n",
     );
     expect(r.stdout).toContain(
-      "step 2 · schedule so far: kprim1:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive::1s\n",
+      "step 2 · schedule so far: kprim2:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive:::1s\n",
     );
     // End of input: a clean stop with the schedule so far and how to go on.
     expect(r.stdout).toContain("stopped at step 1 (end of input): the run has not ended\n");
     expect(r.stdout).toContain(
-      "resume:   kprim run lockmgr-lost-wakeup --interactive --from 'kprim1:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive::1s'\n",
+      "resume:   kprim run lockmgr-lost-wakeup --interactive --from 'kprim2:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive:::1s'\n",
     );
     expect(r.stderr).toBe("");
   });
@@ -82,7 +82,7 @@ describe.concurrent("kprim run --interactive", () => {
     expect(r.stdout).toMatch(/^outcome: violation at step 19: \[lost-wakeup\] T_w sleeps on L/m);
     const replay = /^replay: +(kprim replay .+)$/m.exec(r.stdout)?.[1];
     expect(replay).toBe(
-      "kprim replay lockmgr-lost-wakeup --schedule 'kprim1:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive::1sx7.0sx3.1s.0sx2.1sx3.0s.1sx2'",
+      "kprim replay lockmgr-lost-wakeup --schedule 'kprim2:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive:::1sx7.0sx3.1s.0sx2.1sx3.0s.1sx2'",
     );
     const again = await kprim(shellWords(replay!).slice(1));
     expect(again.code).toBe(1);
@@ -90,7 +90,7 @@ describe.concurrent("kprim run --interactive", () => {
   });
 
   it("says what is wrong with a bad line and goes on; b goes back; q stops", async () => {
-    const from = "kprim1:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive::1sx7";
+    const from = "kprim2:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive:::1sx7";
     const r = await kprimFed(
       ["run", "lockmgr-lost-wakeup", "--interactive", "--from", from],
       "x\n9\n\n7s\n1\nb\n2\nq\n1\n",
@@ -107,7 +107,7 @@ describe.concurrent("kprim run --interactive", () => {
     expect(r.stdout).toContain(`step 9 · schedule so far: ${from}.0s\n`);
     expect(r.stdout).toContain("back to step 8\n");
     expect(r.stdout).toContain("stopped at step 8 (q): the run has not ended\n");
-    expect(r.stdout).toContain("schedule: kprim1:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive::1sx8\n");
+    expect(r.stdout).toContain("schedule: kprim2:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive:::1sx8\n");
   });
 
   it("quotes and truncates a long or odd line, and refuses going back from the first step", async () => {
@@ -124,7 +124,7 @@ describe.concurrent("kprim run --interactive", () => {
     const dir = mkdtempSync(join(tmpdir(), "kprim-interactive-"));
     const out = join(dir, "t.html");
     // The lost wakeup's schedule but its last two choices (1s, 1s).
-    const from = "kprim1:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive::1sx7.0sx3.1s.0sx2.1sx3.0s";
+    const from = "kprim2:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive:::1sx7.0sx3.1s.0sx2.1sx3.0s";
     expect(LOST.slice(-2)).toEqual(["1s", "1s"]);
     const r = await kprimFed(
       ["run", "lockmgr-lost-wakeup", "--interactive", "--from", from, "--trace", "html", "--out", out],
@@ -134,6 +134,38 @@ describe.concurrent("kprim run --interactive", () => {
     expect(r.stdout).toContain(`step ${LOST.length - 1} · schedule so far: ${from}\n`);
     expect(r.stdout).toContain(`trace (html): ${out}`);
     expect(readFileSync(out, "utf8")).toContain('<dd data-setting="interlock">spin-naive</dd>');
+  });
+
+  it("judges by its signal: a misspelt target is refused before the first step; the replay handle and trail carry the signal", async () => {
+    const typo = await kprimFed(
+      ["run", "lockmgr-lost-wakeup", "--interlock", "spin-naive", "--interactive", "--signal", "violation:lost-wakup"],
+      "",
+    );
+    expect(typo.code).toBe(2);
+    expect(typo.stdout).toBe("");
+    expect(typo.stderr).toMatch(/^kprim: signal "violation:lost-wakup": .*\(did you mean "violation:lost-wakeup"\?\)/);
+    const trail = join(mkdtempSync(join(tmpdir(), "kprim-interactive-")), "lost.trail");
+    const r = await kprimFed(
+      [
+        "run",
+        "lockmgr-lost-wakeup",
+        "--interlock",
+        "spin-naive",
+        "--interactive",
+        "--signal",
+        "violation:lost-wakeup",
+        "--save-trail",
+        trail,
+      ],
+      `${LOST.join("\n")}\n`,
+    );
+    expect(r.code).toBe(1);
+    const replay = /^replay: +(kprim replay .+)$/m.exec(r.stdout)?.[1];
+    expect(replay).toContain(":signal=violation%3Alost-wakeup:");
+    expect(r.stdout).toContain(`trail: ${trail}`);
+    const again = await kprim(["replay", "--trail", trail]);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toMatch(/^signal violation:lost-wakeup: shown$/m);
   });
 
   it("refuses what it cannot do, in one line", async () => {
