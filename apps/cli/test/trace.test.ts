@@ -1,7 +1,9 @@
 /**
  * What `kprim run|replay --trace` writes, as a student opens it: the header
- * says exactly what ran (interlock, options, layers, params, signal — never
- * the variant a run overrode), the racy window is the one the detectors'
+ * says exactly what ran, in the words of the report line (the variant as
+ * run — SPIN+TI:spin-naive, never the variant a run overrode — the options
+ * the scenario depends on, layers, params under their current names,
+ * signal), the racy window is the one the detectors'
  * evidence gives (from the last relevant observation to the failure), the
  * decisive steps are labelled, and a run that ended ok but printed one of
  * getnewbuf's warnings is shown by that warning.
@@ -50,11 +52,14 @@ describe.concurrent("kprim run --trace html", () => {
     const html = readFileSync(out, "utf8");
     expect(settings(html)).toMatchObject({
       interlock: "spin-naive",
-      variant: "SPIN-naive (SPIN+TI with interlock=spin-naive)",
+      variant: "SPIN+TI:spin-naive",
       lockmgr: "2005",
       signal: "failure",
     });
     expect(html).not.toContain("data-variant");
+    // The same words as the report line: lockmgr-lost-wakeup does not depend on outer, so it is not shown.
+    expect(settings(html)).not.toHaveProperty("outer");
+    expect(r.stdout).toMatch(/^lockmgr-lost-wakeup under SPIN\+TI:spin-naive \(/m);
     const data = embedded(html);
     expect(labels(data)).toEqual([
       "12 observe T_w tests L's condition",
@@ -119,7 +124,7 @@ describe.concurrent("kprim run --trace html", () => {
     ]);
     const html = readFileSync(out, "utf8");
     expect(settings(html)).toMatchObject({
-      variant: "TOK with outer=none",
+      variant: "TOK",
       outer: "none",
       signal: "console:locked buf",
       strategy: "random(seed=12)",
@@ -127,7 +132,10 @@ describe.concurrent("kprim run --trace html", () => {
     expect(r.code === 1).toBe(embedded(html).failure !== null);
     const params = await kprim(["run", "lost-wakeup", "--param", "sleepers=2", "--trace", "html", "--out", out]);
     expect(params.code).toBe(0);
-    expect(settings(readFileSync(out, "utf8"))).toMatchObject({ "param sleepers": "2" });
+    const lw = settings(readFileSync(out, "utf8"));
+    // lost-wakeup's parameters under their current names; it depends on no variant option, so no variant is named.
+    expect(lw).toMatchObject({ "param sleepers": "2", "param sleep": "tsleep_interlock" });
+    expect(lw).not.toHaveProperty("variant");
   });
 });
 
@@ -193,6 +201,27 @@ describe.concurrent("kprim run --trace text|perfetto, kprim replay --trace", () 
     const html = readFileSync(out, "utf8");
     expect(embedded(html).window).toMatchObject({ fromStep: 12, toStep: 19 });
     expect(settings(html)).toMatchObject({ interlock: "spin-naive", strategy: "replay" });
+  });
+
+  it("explore --trace draws the shrunk counterexample under the same header", async () => {
+    const out = join(dir, "explored.html");
+    const r = await kprim([
+      "explore",
+      "lockmgr-lost-wakeup",
+      "--interlock",
+      "spin-naive",
+      "--trace",
+      "html",
+      "--out",
+      out,
+    ]);
+    expect(r.code).toBe(1);
+    expect(settings(readFileSync(out, "utf8"))).toMatchObject({
+      variant: "SPIN+TI:spin-naive",
+      interlock: "spin-naive",
+      signal: "failure",
+      strategy: expect.stringMatching(/, the shrunk counterexample$/),
+    });
   });
 });
 

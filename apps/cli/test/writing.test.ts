@@ -37,7 +37,28 @@ describe.concurrent("writing the output", () => {
   it("--trace text --out -: stdout is the text trace alone", async () => {
     const text = await kprim([...RUN, "--trace", "text", "--out", "-"]);
     expect(text.stdout).not.toMatch(/^(outcome|schedule|counters):/m);
-    expect(text.stderr).toMatch(/^schedule: kprim1:lockmgr-lost-wakeup:/m);
+    expect(text.stderr).toMatch(/^schedule: kprim2:lockmgr-lost-wakeup:/m);
+  });
+
+  it("explore and replay --trace json --out -: stdout is the trace alone too", async () => {
+    const ex = await kprim([
+      "explore",
+      "lockmgr-lost-wakeup",
+      "--interlock",
+      "spin-naive",
+      "--trace",
+      "json",
+      "--out",
+      "-",
+    ]);
+    expect(ex.code).toBe(1);
+    expect((JSON.parse(ex.stdout) as { scenario?: string }).scenario).toBe("lockmgr-lost-wakeup");
+    expect(ex.stderr).toMatch(/^verdict: FOUND failure/m);
+    const schedule = /^shrunk: +(\S+)/m.exec(ex.stderr)![1]!;
+    const re = await kprim(["replay", "--schedule", schedule, "--trace", "json", "--out", "-"]);
+    expect(re.code).toBe(1);
+    expect((JSON.parse(re.stdout) as { scenario?: string }).scenario).toBe("lockmgr-lost-wakeup");
+    expect(re.stderr).toMatch(/^outcome: violation/m);
   });
 
   it("stdout on a full disk (/dev/full): one line in words, exit 2", async () => {
