@@ -15,6 +15,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cases as args } from "./args.mjs";
 import { cases as environment } from "./environment.mjs";
+import { cases as verdicts, fixtures as verdictFixtures } from "./verdicts.mjs";
 
 /** Fixture folders: config files and plugins, each wrong in one way. */
 export function writeFixtures(dir, root) {
@@ -70,6 +71,8 @@ export function writeFixtures(dir, root) {
     "c/ts-syntax/kprim.config.ts": "export default { plugins: [] as };\n",
     "c/broken-plugin/kprim.config.mjs": 'export default { plugins: ["../../p/throws.mjs"] };\n',
     "c/config-folder/kprim.config.js/x": "a folder named like a config\n",
+    // trails and a plugin detector
+    ...verdictFixtures,
   };
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, ".."), { recursive: true });
@@ -78,4 +81,4 @@ export function writeFixtures(dir, root) {
 }
 
 /** Every call, in order. */
-export const cases = [...args, ...environment];
+export const cases = [...args, ...environment, ...verdicts];
