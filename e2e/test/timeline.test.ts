@@ -202,7 +202,7 @@ describe("R1 (getnewbuf-locked-buf under TOK), from the README's command", () =>
     expect(await setting("interlock")).toBe("token");
     expect(await setting("signal")).toBe("failure");
     expect(await o.page.textContent("[data-outcome]")).toBe("ok");
-    expect(await o.page.textContent("[data-replay]")).toMatch(/^kprim replay getnewbuf-locked-buf --schedule 'kprim1:/);
+    expect(await o.page.textContent("[data-replay]")).toMatch(/^kprim replay getnewbuf-locked-buf --schedule 'kprim2:/);
   });
 
   it("labels the scan, the other thread's lock, the BUF_LOCK that finds it locked and the warning", async () => {
@@ -281,7 +281,7 @@ describe("a lost wakeup (lockmgr-lost-wakeup, spin-naive), from the README's com
 
   it("says it ran spin-naive, never SPIN+TI", async () => {
     expect(await o.page.textContent('[data-setting="interlock"]')).toBe("spin-naive");
-    expect(await o.page.textContent('[data-setting="variant"]')).toBe("SPIN-naive (SPIN+TI with interlock=spin-naive)");
+    expect(await o.page.textContent('[data-setting="variant"]')).toBe("SPIN+TI:spin-naive");
     expect(await o.page.$("[data-variant]")).toBeNull();
     expect(await o.page.textContent("[data-outcome]")).toMatch(/^violation at step 19: \[lost-wakeup\]/);
   });
