@@ -81,8 +81,9 @@ export async function runInteractive(ctx: InteractiveContext, job: InteractiveJo
           const st = data as SessionState;
           if (current === null) {
             out.line(
-              `${st.scenario} (${st.variant}), stepped by hand: type a number or a choice as listed, b to go back, q to stop`,
+              `${st.scenario}${st.variant !== null ? ` (${st.variant})` : ""}, stepped by hand: type a number or a choice as listed, b to go back, q to stop`,
             );
+            for (const n of st.notes) out.line(out.c.yellow(`note: ${n}`));
           }
           current = st;
           show(out, st);

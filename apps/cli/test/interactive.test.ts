@@ -54,6 +54,13 @@ describe.concurrent("kprim run --interactive", () => {
   it("lists the enabled choices, numbered, with the op each would do, and the schedule so far", async () => {
     const r = await kprimFed(["run", "lockmgr-lost-wakeup", "--interlock", "spin-naive", "--interactive"], "1\n");
     expect(r.code).toBe(0);
+    // What runs, in the words of every header: the variant as run, none for a scenario no variant changes.
+    expect(r.stdout).toMatch(/^lockmgr-lost-wakeup \(SPIN\+TI:spin-naive\), stepped by hand: /);
+    const lw = await kprimFed(["run", "lost-wakeup", "--variant", "TOK", "--interactive"], "q\n");
+    expect(lw.stdout).toMatch(/^lost-wakeup, stepped by hand: /);
+    expect(lw.stdout).toContain(
+      "note: lost-wakeup depends on none of the options a variant sets (interlock, tokenMode, outer, lockmgr): under TOK it runs as under any variant\n",
+    );
     expect(r.stdout).toContain(
       "step 1 · schedule so far: kprim2:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive:::\n" +
         "  1) cpu1: step T_h (cmpxchg L.interlock)  [1s]\n",

@@ -7,8 +7,9 @@
  */
 import { checkSignal, judgedHeader, matchSignal, parseSignal, Stepper, type StepState } from "@kprim/explore";
 import { assertDeclared, describeOutcome, formatSchedule, parseSchedule, ScheduleError } from "@kprim/machine";
-import { type Prepared, runLabel } from "@kprim/scenarios";
+import { type Prepared, runLabel, variantMatters } from "@kprim/scenarios";
 import type { JobContext } from "./context.js";
+import { header } from "./header.js";
 import type { InteractiveJob, SessionCommand } from "./requests.js";
 import type { Trail } from "./trail.js";
 import { exportTrace, prepareRun, traceSettings } from "./run.js";
@@ -16,8 +17,8 @@ import { exportTrace, prepareRun, traceSettings } from "./run.js";
 /** What the main thread shows at each step. */
 export interface SessionState {
   readonly scenario: string;
-  /** The variant as run, as every header names it (SPIN+TI:spin-naive). */
-  readonly variant: string;
+  /** The variant as run, as every header names it (SPIN+TI:spin-naive); null when the scenario depends on none of a variant's options. */
+  readonly variant: string | null;
   readonly step: number;
   readonly schedule: string;
   readonly options: readonly { readonly token: string; readonly text: string }[];
@@ -25,6 +26,8 @@ export interface SessionState {
   readonly did: readonly string[];
   /** Whether the last command went back. */
   readonly back: boolean;
+  /** Choices on the command line that change nothing for this scenario, in words (as a run's header notes them). */
+  readonly notes: readonly string[];
 }
 
 export interface InteractiveReport {
@@ -63,6 +66,8 @@ export function interactiveJob(ctx: JobContext, job: InteractiveJob): Promise<In
     ...(from !== undefined ? { prefix: from.choices } : {}),
   });
   const variant = runLabel(p);
+  const shownVariant = variantMatters(p) ? variant : null;
+  const notes = from === undefined ? header(p, job.spec).notes : [];
   const did = (st: StepState): string[] => {
     const name = (id: number): string =>
       id < 0 ? "(no thread)" : (st.threads.find((t) => t.id === id)?.name ?? `thread${id}`);
@@ -72,12 +77,13 @@ export function interactiveJob(ctx: JobContext, job: InteractiveJob): Promise<In
   const post = (st: StepState, back: boolean): void => {
     const data: SessionState = {
       scenario: p.scenario.name,
-      variant,
+      variant: shownVariant,
       step: st.step,
       schedule: st.schedule,
       options: st.options.map((o) => ({ token: o.token, text: o.text })),
       did: did(st),
       back,
+      notes,
     };
     ctx.host.showState(data);
   };
