@@ -28,3 +28,4 @@ export {
   scenarioWorkerFactory,
 } from "./explore.js";
 export { checkRow, pendingRows, prepareRow, type RowBudget, rowChecks, type RowVerdict } from "./acceptance.js";
+export { type Cost, type CostBuild, type CostOptions, measureCost, median, scenarioCost } from "./cost.js";
