@@ -172,9 +172,7 @@ function calls(code: string): string[] {
 /** The source of catalogue scenario `name`, from the catalogue files' text (file name → text); null if not found. */
 export function scenarioSource(files: Readonly<Record<string, string>>, name: string): ScenarioSource | null {
   const names = Object.keys(files).sort();
-  const functions = new Map<string, SourceFunction>();
-  for (const f of names)
-    for (const [k, v] of declaredFunctions(f, files[f]!)) if (!functions.has(k)) functions.set(k, v);
+  const declared = new Map(names.map((f) => [f, declaredFunctions(f, files[f]!)]));
   for (const file of names) {
     const text = files[file]!;
     const at = text.indexOf(`name: ${JSON.stringify(name)}`);
@@ -185,6 +183,9 @@ export function scenarioSource(files: Readonly<Record<string, string>>, name: st
     const end = matchBracket(text, call + "kernelScenario".length);
     if (end < 0) continue;
     const definition = text.slice(lineStart, text[end] === ";" ? end + 1 : end);
+    // The scenario's own file first: several files declare a `holder` or a `waiter`.
+    const functions = new Map(declared.get(file)!);
+    for (const f of names) for (const [k, v] of declared.get(f)!) if (!functions.has(k)) functions.set(k, v);
     const threads: ThreadSource[] = [];
     for (const m of definition.matchAll(/\bspawn\(\s*\{/g)) {
       const open = definition.indexOf("{", m.index);
