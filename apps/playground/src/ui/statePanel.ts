@@ -102,18 +102,7 @@ export function renderState(root: HTMLElement, s: StateSnapshot): void {
         "table",
         { class: "grid" },
         h("caption", {}, "lockmgr lock words"),
-        h(
-          "thead",
-          {},
-          h(
-            "tr",
-            {},
-            h("th", {}, "lock"),
-            h("th", {}, "flags"),
-            h("th", {}, "excl / share / wait"),
-            h("th", {}, "holder"),
-          ),
-        ),
+        h("thead", {}, h("tr", {}, h("th", {}, "lock"), h("th", {}, "flags, counts"), h("th", {}, "holder"))),
         h(
           "tbody",
           {},
@@ -122,8 +111,16 @@ export function renderState(root: HTMLElement, s: StateSnapshot): void {
               "tr",
               { "data-lock-word": l.name, "data-flags": l.flags },
               h("th", {}, l.name, h("small", {}, ` ${l.interlock.split(" ")[0]} interlock`)),
-              h("td", { class: "mono" }, l.flags),
-              h("td", {}, `${l.exclusivecount} / ${l.sharecount} / ${l.waitcount}`),
+              h(
+                "td",
+                {},
+                h("span", { class: "mono" }, l.flags),
+                h(
+                  "div",
+                  { class: "note" },
+                  `excl ${l.exclusivecount} \u00b7 share ${l.sharecount} \u00b7 wait ${l.waitcount}`,
+                ),
+              ),
               h("td", {}, l.holder ?? h("span", { class: "muted" }, "—")),
             ),
           ),

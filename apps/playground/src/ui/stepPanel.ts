@@ -130,9 +130,10 @@ export class StepPanel {
         h("ol", { class: "choices", "data-choices": true }),
         h("div", { "data-last": true }),
       ),
-      h("dl", { class: "runhead", "data-run-header": true }),
       this.timeline,
       h("section", { class: "console" }, h("h3", {}, "Console"), h("ol", { "data-console": true })),
+      h("h3", {}, "What ran"),
+      h("dl", { class: "runhead", "data-run-header": true }),
     );
   }
 
