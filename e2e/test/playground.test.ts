@@ -180,7 +180,10 @@ describe("R1's counterexample, opened by URL", () => {
 
 describe("an exploration in the Web Worker", () => {
   it("finds R3's lost wakeup, shrinks it and loads it into the step view with its window and labels", async () => {
-    const o = await open(fragment({ scenario: "lockmgr-lost-wakeup", variant: "SPIN-naive" }), { width: 1440, height: 900 });
+    const o = await open(fragment({ scenario: "lockmgr-lost-wakeup", variant: "SPIN-naive" }), {
+      width: 1440,
+      height: 900,
+    });
     await o.page.click('[data-tab="explore"]');
     expect(await o.page.inputValue("[data-explore-signal]")).toBe("violation:lost-wakeup");
     await o.page.selectOption("[data-explore-strategy]", "dpor");
