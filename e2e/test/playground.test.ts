@@ -18,8 +18,13 @@ import { prepare, scenarioFactory } from "@kprim/scenarios";
 import { root } from "@kprim/test-utils";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "./browser.js";
-import { buildPlayground, DIST, serve, type Served } from "./serve.js";
+import {
+  buildPlayground,
+  launchChromium,
+  PLAYGROUND_DIST as DIST,
+  type Served,
+  serveStatic as serve,
+} from "@kprim/test-utils/browser";
 
 let browser: Browser;
 let site: Served;

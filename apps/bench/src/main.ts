@@ -11,6 +11,7 @@ import { cpus, release, totalmem, type } from "node:os";
 import { fileURLToPath } from "node:url";
 import { explorerSection, fastCheckSection, sctbenchSection } from "./groups/explore.js";
 import { interlockSection } from "./groups/interlock.js";
+import { playgroundSection } from "./groups/playground.js";
 import { simulatorSection } from "./groups/machine.js";
 import { primitivesSection } from "./groups/primitives.js";
 import { spinSection } from "./groups/spin.js";
@@ -27,6 +28,7 @@ const groups: Record<string, (quick: boolean) => Section | Promise<Section>> = {
   sctbench: sctbenchSection,
   primitives: primitivesSection,
   wakeup: wakeupSection,
+  playground: playgroundSection,
 };
 
 const SEEDS: Readonly<Record<string, string>> = {
