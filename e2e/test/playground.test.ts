@@ -114,6 +114,26 @@ describe("the playground, built and served as static files", () => {
     expect(o.errors).toEqual([]);
     await o.page.close();
   });
+  it("says in one line why a link does not open, and shows the default run instead", async () => {
+    for (const [hash, why] of [
+      [fragment({ scenario: "no-such-scenario" }), /unknown scenario "no-such-scenario"/],
+      [fragment({ schedule: "kprim1:lockmgr-lost-wakeup:SPIN-naive:::7s" }), /replay diverged at step 1: expected 7s/],
+      [fragment({ scenario: "lost-wakeup", "p.sleepers": 99 }), /sleepers/],
+      [fragment({ schedule: "not a schedule" }), /malformed schedule/],
+    ] as const) {
+      const o = await open(hash);
+      const line = (await o.page.textContent("[data-error]")) ?? "";
+      expect(line).toMatch(why);
+      expect(line).toMatch(/^This link does not open: .*\. Showing lockmgr-lost-wakeup instead\.$/);
+      expect(line).not.toContain("\n");
+      expect(line).not.toMatch(/ at .*\.ts:\d+/);
+      expect(await o.page.$eval("[data-pick-scenario]", (n) => (n as HTMLSelectElement).value)).toBe(
+        "lockmgr-lost-wakeup",
+      );
+      expect(o.errors).toEqual([]);
+      await o.page.close();
+    }
+  });
 });
 
 describe("R1's counterexample, opened by URL", () => {

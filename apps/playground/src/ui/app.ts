@@ -15,7 +15,7 @@
  * `<html data-ready>` once the first run is drawn.
  */
 import { builtinInterlocks } from "@kprim/lockmgr";
-import type { ParamSpec } from "@kprim/machine";
+import { type ParamSpec, parseSchedule } from "@kprim/machine";
 import { findScenario, type KernelScenario, OPTION_SPECS, variantOptions, VARIANT_NAMES } from "@kprim/scenarios";
 import { defaultSignal, defaultVariant, expectations, rowFor, scenarioGroups, scenarioLabel } from "../catalogue.js";
 import { type RunSpec, Session } from "../session.js";
@@ -146,10 +146,10 @@ export class App {
     let s: Session | null = null;
     try {
       if (u.schedule !== undefined) {
-        const header = u.schedule.split(":")[1] ?? "";
-        const scenario = findScenario(header);
-        const signal =
-          u.signal ?? (scenario ? defaultSignal(scenario, u.schedule.split(":")[2] ?? "", u.options) : "failure");
+        // The schedule's header says what ran (and wins over the other fields).
+        const header = parseSchedule(u.schedule).header;
+        const scenario = findScenario(header.scenario);
+        const signal = u.signal ?? (scenario ? defaultSignal(scenario, header.variant, header.options) : "failure");
         s = Session.fromSchedule(u.schedule, signal, u.at ?? 0);
       } else if (u.scenario !== undefined) {
         const scenario = findScenario(u.scenario);
