@@ -58,7 +58,7 @@ export interface StepState {
   /**
    * The machine as it stands at this step (or at the end), read-only: its cpus,
    * threads, cells (`peek`) and layer state (`peekExt`), for a display of the
-   * state. Valid until the next call that changes the stepper; never step it.
+   * state. Each state has a paused machine of its own; never step it.
    */
   readonly view: MachineView;
 }
