@@ -44,7 +44,7 @@ interface Opened {
   readonly page: Page;
   /** Console errors and warnings, and uncaught exceptions. */
   readonly errors: string[];
-  /** URLs asked for that are not the site's own. */
+  /** URLs asked for that are neither the site's own nor in memory. */
   readonly foreign: string[];
 }
 
@@ -64,7 +64,8 @@ async function open(hash = "", viewport = { width: 1280, height: 900 }): Promise
     if (m.type() === "error" || m.type() === "warning") errors.push(`${m.type()}: ${m.text()}`);
   });
   page.on("request", (r) => {
-    if (!r.url().startsWith(site.url) && !r.url().startsWith("data:")) foreign.push(r.url());
+    // data: and blob: URLs are in memory (the worker starts from a blob of the page's own script).
+    if (!r.url().startsWith(site.url) && !/^(?:data|blob):/.test(r.url())) foreign.push(r.url());
   });
   await page.goto(site.url + hash);
   await page.waitForSelector("html[data-ready]");
@@ -204,11 +205,14 @@ describe("R1's counterexample, opened by URL", () => {
 });
 
 describe("an exploration in the Web Worker", () => {
-  it("finds R3's lost wakeup, shrinks it and loads it into the step view with its window and labels", async () => {
+  it("finds R3's lost wakeup offline, shrinks it and loads it into the step view with its window and labels", async () => {
     const o = await open(fragment({ scenario: "lockmgr-lost-wakeup", variant: "SPIN-naive" }), {
       width: 1440,
       height: 900,
     });
+    // Offline once loaded: the exploration fetches nothing (the worker's code is in the page's script).
+    await o.page.context().setOffline(true);
+    const fetched = site.requests.length;
     await o.page.click('[data-tab="explore"]');
     expect(await o.page.inputValue("[data-explore-signal]")).toBe("violation:lost-wakeup");
     await o.page.selectOption("[data-explore-strategy]", "dpor");
@@ -233,6 +237,8 @@ describe("an exploration in the Web Worker", () => {
     expect(from).toBe(ls[0]!.step);
     expect(await stepOf(o.page)).toBe(from);
     expect(await o.page.textContent("[data-outcome]")).toMatch(/^violation at step \d+: \[lost-wakeup\]/);
+    expect(site.requests.length).toBe(fetched);
+    expect(o.foreign).toEqual([]);
     // The page's address now opens the same finding at the same step.
     const again = await open(new URL(o.page.url()).hash);
     expect(await stepOf(again.page)).toBe(from);

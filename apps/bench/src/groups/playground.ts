@@ -2,9 +2,9 @@
  * The browser playground (apps/playground): what a visitor downloads and
  * how soon the page is ready. Sizes of the built site (apps/playground/dist,
  * built in this run with Vite), raw and gzipped (zlib level 6, as static hosts
- * serve them): what the first load fetches (index.html, the page's script
- * and stylesheet) and the Web Worker's script (fetched on the first
- * exploration or comparison). First load: the site served from a loopback
+ * serve them): what the first load fetches (index.html, the page's script —
+ * with the Web Worker's code inlined — and stylesheet) and anything else the
+ * build wrote (fetched later, if ever). First load: the site served from a loopback
  * port, opened in Debian's chromium with an empty cache each time, timed
  * from navigation start to the page's `kprim-ready` mark (the first run
  * drawn, the controls live) — for the plain address and for a link to R1's
@@ -75,7 +75,7 @@ export async function playgroundSection(quick: boolean): Promise<Section> {
     errors.push(`the playground is ${kb(totalGz)} KB gzipped, over the ${SIZE_TARGET_KB} KB target`);
   }
   const text = [
-    `The static site \`pnpm playground:build\` writes (apps/playground/dist): index.html, the page's script and stylesheet (fetched on the first load) and the Web Worker's script (fetched on the first exploration or comparison). Sizes raw and gzipped (zlib level 6). **${kb(totalGz)} KB gzipped in all** (target: under ${SIZE_TARGET_KB} KB); the first load fetches ${kb(sum("first load", "gzip"))} KB.`,
+    `The static site \`pnpm playground:build\` writes (apps/playground/dist): index.html, the page's script (the Web Worker's code inlined in it, so nothing is fetched after the first load) and stylesheet. Sizes raw and gzipped (zlib level 6). **${kb(totalGz)} KB gzipped in all** (target: under ${SIZE_TARGET_KB} KB); the first load fetches ${kb(sum("first load", "gzip"))} KB.`,
   ];
   const tables: Section["tables"][number][] = [
     {

@@ -1,9 +1,12 @@
 /**
  * The page's side of the Web Worker: one job at a time, its progress, its
  * result — and stop, which ends the worker (a synchronous exploration reads
- * no messages while it runs); the next job starts a fresh one.
+ * no messages while it runs); the next job starts a fresh one. The worker's
+ * code is inlined in the page's script (Vite's `?worker&inline`), so no
+ * job ever fetches anything: the page works offline once it has loaded.
  */
 import type { CompareSummary, ExploreSummary, WorkerJob, WorkerReply, WorkerRequest } from "../protocol.js";
+import KprimWorker from "../worker.ts?worker&inline";
 
 type Job = { kind: "explore"; result: ExploreSummary } | { kind: "compare"; result: CompareSummary };
 
@@ -20,7 +23,7 @@ export class WorkerClient {
   run(req: WorkerJob, progress: (done: number, total: number | null) => void): Promise<Job | null> {
     this.stop();
     const id = this.nextId++;
-    const w = (this.worker ??= new Worker(new URL("../worker.ts", import.meta.url), { type: "module", name: "kprim" }));
+    const w = (this.worker ??= new KprimWorker({ name: "kprim" }));
     return new Promise((resolve, reject) => {
       this.pending = { id, resolve, reject };
       w.onmessage = (ev: MessageEvent<WorkerReply>) => {
