@@ -204,6 +204,30 @@ describe("R1's counterexample, opened by URL", () => {
   });
 });
 
+describe("one schedule", () => {
+  it("runs a seeded random schedule and opens it at its racy window; PCT too", async () => {
+    const o = await open(fragment({ scenario: "lockmgr-lost-wakeup", variant: "SPIN-naive" }));
+    await o.page.fill("[data-run-seed]", "60");
+    await o.page.click('[data-action="run"]');
+    expect(await o.page.textContent("[data-plan]")).toBe("following random(seed=60)");
+    // The README's seed-60 picture: the window runs from step 12.
+    expect(await stepOf(o.page)).toBe(12);
+    expect((await labels(o.page)).map((l) => l.step)).toEqual([12, 15, 16, 17]);
+    expect(await o.page.getAttribute("[data-status]", "data-found")).toBe("true");
+    await o.page.selectOption("[data-run-strategy]", "pct");
+    await o.page.fill("[data-run-seed]", "3");
+    await o.page.click('[data-action="run"]');
+    expect(await o.page.textContent("[data-plan]")).toMatch(/^following pct\(seed=3, d=3, steps=\d+\)$/);
+    const steps = Number(await o.page.getAttribute("[data-step-count]", "data-steps"));
+    // A run with a racy window opens at its start, one without at its end.
+    const win = await o.page.$("[data-timeline] [data-window]");
+    const from = win === null ? steps : Number(await win.getAttribute("data-from"));
+    expect(await stepOf(o.page)).toBe(from);
+    expect(o.errors).toEqual([]);
+    await o.page.close();
+  });
+});
+
 describe("an exploration in the Web Worker", () => {
   it("finds R3's lost wakeup offline, shrinks it and loads it into the step view with its window and labels", async () => {
     const o = await open(fragment({ scenario: "lockmgr-lost-wakeup", variant: "SPIN-naive" }), {

@@ -124,7 +124,13 @@ export class App {
         this.act(() =>
           this.session.planLength !== null || step <= this.session.step ? this.session.goTo(step) : null,
         ),
-      run: (kind, seed) => this.act(() => this.session.runWith(kind, seed)),
+      run: (kind, seed) =>
+        this.act(() => {
+          // Show the run where it matters: the start of its racy window, else its end.
+          this.session.runWith(kind, seed);
+          const w = this.session.document().window;
+          return w !== undefined ? this.session.goTo(w.fromStep) : this.session.toEnd();
+        }),
     });
     this.explore = new ExplorePanel(exploreRoot, {
       start: (o) => void this.startExplore(o),
