@@ -19,6 +19,7 @@ import {
   replaySchedule,
   Stepper,
   type StepState,
+  withPrefix,
 } from "@kprim/explore";
 import {
   type Choice,
@@ -187,11 +188,22 @@ export class Session {
     return this.stepper.state;
   }
 
-  /** Step until the run ends (the plan's way, else first choices), at most `limit` steps. */
-  toEnd(limit = MAX_STEPS): StepState {
-    if (this.plan !== null) return this.goTo(this.plan.choices.length);
-    for (let i = 0; i < limit && this.next() !== null; i++);
-    return this.state;
+  /**
+   * Step until the run ends: the plan's way, else the first enabled choice at
+   * each step from here (in one run, which then becomes the plan).
+   */
+  toEnd(): StepState {
+    if (this.plan === null) {
+      if (this.state.result !== null) return this.state;
+      const first: Strategy = { name: "first", choose: () => 0 };
+      const r = this.factory({ strategy: withPrefix(this.state.taken, first), maxSteps: MAX_STEPS }).run();
+      this.follow(
+        r.schedule.choices,
+        this.step === 0 ? "first choices" : `by hand to step ${this.step}, then first choices`,
+        0,
+      );
+    }
+    return this.goTo(this.plan!.choices.length);
   }
 
   /** The whole run when it is known: the plan's, or the stepped run's once it ended. */

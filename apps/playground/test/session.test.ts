@@ -78,6 +78,21 @@ describe("a step session", () => {
     expect(s.eventsSoFar()).toEqual(doc.events);
   });
 
+  it("goes to the end in one run from the steps taken by hand, which then become the plan", () => {
+    const s = Session.fromSpec(
+      { scenario: "lockmgr-lost-wakeup", variant: "SPIN-naive", options: {}, params: {} },
+      "failure",
+    );
+    while (s.state.options.length < 2) s.next();
+    s.take(1);
+    const taken = [...s.state.taken];
+    s.toEnd();
+    expect(s.planHow).toBe(`by hand to step ${taken.length}, then first choices`);
+    expect(s.state.result).not.toBeNull();
+    expect(s.state.taken.slice(0, taken.length)).toEqual(taken);
+    expect(s.step).toBe(s.planLength);
+  });
+
   it("runs once with a seeded strategy and follows that run", () => {
     const s = Session.fromSpec(
       { scenario: "lockmgr-lost-wakeup", variant: "SPIN-naive", options: {}, params: {} },
