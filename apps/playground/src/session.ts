@@ -63,6 +63,8 @@ export class Session {
   private plan: Plan | null = null;
   /** The run so far when no plan covers it (computed on demand, per step). */
   private partial: { step: number; result: RunResult } | null = null;
+  /** The document of the whole run, once made. */
+  private wholeDoc: { run: RunResult; doc: TraceDocument } | null = null;
 
   constructor(
     prepared: Prepared,
@@ -288,7 +290,11 @@ export class Session {
       replayCommand: this.replayCommand() ?? undefined,
       console: signal.kind === "console" ? signal.text : undefined,
     };
-    if (whole !== null) return documentFromRun(whole, meta);
+    if (whole !== null) {
+      // The whole run's document is the same at every step: made once.
+      if (this.wholeDoc?.run !== whole) this.wholeDoc = { run: whole, doc: documentFromRun(whole, meta) };
+      return this.wholeDoc.doc;
+    }
     const doc = documentFromRun(this.runSoFar(), { ...meta, window: null, labels: null });
     // The run has not ended: it is no step-limit failure, and has no failure point yet.
     const { failurePoint: _ignored, ...rest } = doc;
