@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { explorerSection, fastCheckSection, sctbenchSection } from "./groups/explore.js";
 import { interlockSection } from "./groups/interlock.js";
+import { playgroundSection } from "./groups/playground.js";
 import { simulatorSection } from "./groups/machine.js";
 import { primitivesSection } from "./groups/primitives.js";
 import { spinSection } from "./groups/spin.js";
@@ -32,6 +33,7 @@ const groups: Record<string, (quick: boolean) => Section | Promise<Section>> = {
   primitives: primitivesSection,
   wakeup: wakeupSection,
   startup: startupSection,
+  playground: playgroundSection,
 };
 
 const SEEDS: Readonly<Record<string, string>> = {

@@ -457,6 +457,10 @@ export class Machine implements MachineView {
     return v as T;
   }
 
+  peekExt<T>(e: Extension<T>): T | undefined {
+    return this.extensions?.get(e as Extension<unknown>) as T | undefined;
+  }
+
   /** Replace the strategy before the run starts (the explorer wraps strategies). */
   setStrategy(s: Strategy): void {
     if (this.started) throw new MachineConfigError("the strategy is fixed once the machine has started");

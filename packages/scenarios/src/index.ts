@@ -42,3 +42,4 @@ export {
 export { type ExtraDetector } from "./extras.js";
 export { exploreScenario, scenarioFactory } from "./explore.js";
 export { checkRow, pendingRows, prepareRow, type RowBudget, rowChecks, type RowVerdict } from "./acceptance.js";
+export { type Cost, type CostBuild, type CostOptions, measureCost, median, scenarioCost } from "./cost.js";
