@@ -32,6 +32,8 @@ export function runExplore(req: ExploreRequest, progress: (executions: number) =
   const r = explore(scenarioFactory(p), {
     mode,
     target: req.signal,
+    // A target nothing in the run can raise is an error (did you mean …), never "cannot happen".
+    raises: p.raises,
     maxSteps: MAX_STEPS,
     ...(req.strategy === "dpor" ? { maxExecutions: req.budget } : {}),
     onExecution: (n) => {

@@ -6,22 +6,32 @@
  * walks through it. Taking a choice the plan does not take leaves the plan;
  * the timeline then shows the run so far, and the whole run once it ends.
  *
+ * A whole run's schedule is a kprim2 schedule judged by the session's
+ * signal: its header carries the signal (unless "failure") and the step
+ * limit when the run ended at it (explore's `judgedHeader`), so a link or
+ * the replay command reproduces the same verdict on its own. A schedule
+ * opened from a link is judged by the signal its header carries.
+ *
  * No DOM here: the page (ui/) renders what a session says. Deterministic:
  * the same schedule gives the same states, documents and links.
  */
 import {
+  checkSignal,
   estimateSteps,
+  judgedHeader,
   type MachineFactory,
   matchSignal,
   parseSignal,
   pct,
   replayCommand,
   replaySchedule,
+  type Signal,
   Stepper,
   type StepState,
   withPrefix,
 } from "@kprim/explore";
 import {
+  assertDeclared,
   type Choice,
   describeOutcome,
   formatSchedule,
@@ -29,11 +39,10 @@ import {
   random,
   ReplayDivergence,
   type RunResult,
-  type Schedule,
   type Strategy,
   type TraceEvent,
 } from "@kprim/machine";
-import { describeRun, type Prepared, prepare, prepareFromHeader, scenarioFactory } from "@kprim/scenarios";
+import { describeRun, type Prepared, prepare, prepareFromHeader, runLabel, scenarioFactory } from "@kprim/scenarios";
 import { documentFromRun, type RunSetting, type TraceDocument } from "@kprim/trace";
 import type { UrlState } from "./url.js";
 
@@ -48,6 +57,7 @@ export interface RunSpec {
 /** A whole schedule the session follows, and its traced run. */
 interface Plan {
   readonly choices: readonly Choice[];
+  /** The traced run; its schedule's header is judged (signal, step limit). */
   readonly result: RunResult;
   /** Where it came from: "link", "random(seed=3)", "dpor (shrunk)", … */
   readonly how: string;
@@ -59,19 +69,24 @@ export const MAX_STEPS = 10_000;
 export class Session {
   readonly prepared: Prepared;
   readonly factory: MachineFactory;
+  private readonly target: Signal;
   private stepper: Stepper;
   private plan: Plan | null = null;
   /** The run so far when no plan covers it (computed on demand, per step). */
   private partial: { step: number; result: RunResult } | null = null;
   /** The document of the whole run, once made. */
   private wholeDoc: { run: RunResult; doc: TraceDocument } | null = null;
+  /** The stepped run once it ended, with its schedule judged. */
+  private stepped: { run: RunResult; judged: RunResult } | null = null;
 
   constructor(
     prepared: Prepared,
     /** What counts as found (matrix.json grammar). */
     readonly signal: string,
   ) {
-    parseSignal(signal);
+    this.target = parseSignal(signal);
+    // A target nothing in the run can raise is refused (did you mean …), as the CLI does.
+    checkSignal(this.target, prepared.raises);
     this.prepared = prepared;
     this.factory = scenarioFactory(prepared);
     this.stepper = new Stepper(this.factory, { maxSteps: MAX_STEPS });
@@ -84,11 +99,15 @@ export class Session {
     );
   }
 
-  /** A session following a schedule string from its header's run, at step `at` (clamped to the run). */
+  /**
+   * A session following a schedule string from its header's run, at step `at`
+   * (clamped to the run). The header's signal, when it carries one, wins over
+   * `signal`; a step limit it carries is where the replay stops.
+   */
   static fromSchedule(text: string, signal: string, at = 0, how = "link"): Session {
     const s = parseSchedule(text);
-    const session = new Session(prepareFromHeader(s.header), signal);
-    session.follow(s.choices, how, at);
+    const session = new Session(prepareFromHeader(s.header), s.header.signal ?? signal);
+    session.follow(s.choices, how, at, s.header.maxSteps);
     return session;
   }
 
@@ -117,23 +136,34 @@ export class Session {
   /**
    * Follow `choices`, standing at step `at`: a whole run's become the plan; the
    * first steps of a run that goes on (a link to an unfinished session) are
-   * taken as steps, with no plan. Throws if they do not replay.
+   * taken as steps, with no plan. `stepLimit`: the limit the run ended at, if
+   * it did (a schedule header's `maxSteps`). Throws if they do not replay.
    */
-  follow(choices: readonly Choice[], how: string, at = 0): void {
-    const schedule: Schedule = { header: this.prepared.header, choices };
+  follow(choices: readonly Choice[], how: string, at = 0, stepLimit?: number): void {
+    // A run that ends at its step limit replays to the same limit (a schedule without one: MAX_STEPS).
+    const limit = stepLimit ?? (choices.length >= MAX_STEPS ? choices.length : undefined);
     let result: RunResult | null = null;
     try {
-      // A run that ends at its step limit replays to the same limit.
-      result = replaySchedule(this.factory, schedule, {
-        trace: true,
-        maxSteps: choices.length >= MAX_STEPS ? choices.length : choices.length + 1,
-      });
+      result = replaySchedule(
+        this.factory,
+        { header: judgedHeader(this.prepared.header, this.target, limit ?? null), choices },
+        { trace: true },
+      );
     } catch (e) {
       // Only "the run goes on past the schedule" makes a prefix; any other divergence is an error.
       if (!(e instanceof ReplayDivergence) || e.step !== choices.length + 1) throw e;
     }
     this.partial = null;
     if (result !== null) {
+      // What the run shows must be something its layers declare (as every CLI run is checked).
+      assertDeclared(this.prepared.raises, result.outcome, result.console, this.prepared.scenario.name);
+      if (result.outcome.kind !== "step-limit" && limit !== undefined) {
+        // A schedule that says it ended at its step limit but ended on its own there.
+        result = {
+          ...result,
+          schedule: { ...result.schedule, header: judgedHeader(this.prepared.header, this.target, null) },
+        };
+      }
       this.plan = { choices: [...choices], result, how };
       this.goTo(at);
     } else {
@@ -156,7 +186,7 @@ export class Session {
       how = `pct(seed=${seed}, d=${depth}, steps=${steps})`;
     }
     const r = this.factory({ strategy, maxSteps: MAX_STEPS }).run();
-    this.follow(r.schedule.choices, how, 0);
+    this.follow(r.schedule.choices, how, 0, r.outcome.kind === "step-limit" ? MAX_STEPS : undefined);
   }
 
   /** Take enabled choice `index`; a choice off the plan leaves it. */
@@ -203,14 +233,26 @@ export class Session {
         r.schedule.choices,
         this.step === 0 ? "first choices" : `by hand to step ${this.step}, then first choices`,
         0,
+        r.outcome.kind === "step-limit" ? MAX_STEPS : undefined,
       );
     }
     return this.goTo(this.plan!.choices.length);
   }
 
-  /** The whole run when it is known: the plan's, or the stepped run's once it ended. */
+  /**
+   * The whole run when it is known: the plan's, or the stepped run's once it
+   * ended — its schedule's header judged (the signal, the step limit it ended at).
+   */
   wholeRun(): RunResult | null {
-    return this.plan?.result ?? this.state.result;
+    if (this.plan !== null) return this.plan.result;
+    const r = this.state.result;
+    if (r === null) return null;
+    if (this.stepped?.run !== r) {
+      assertDeclared(this.prepared.raises, r.outcome, r.console, this.prepared.scenario.name);
+      const header = judgedHeader(r.schedule.header, this.target, r.outcome.kind === "step-limit" ? MAX_STEPS : null);
+      this.stepped = { run: r, judged: { ...r, schedule: { ...r.schedule, header } } };
+    }
+    return this.stepped.judged;
   }
 
   /** The run as far as it is known, traced: the whole run, else the run up to this step. */
@@ -253,9 +295,9 @@ export class Session {
     ];
   }
 
-  /** The variant the run amounts to ("SPIN-naive" for SPIN+TI with interlock=spin-naive). */
+  /** The variant as run, as every header names it (`SPIN+TI:spin-naive` for SPIN+TI with interlock=spin-naive). */
   variantName(): string {
-    return describeRun(this.prepared)[0]!.value.split(" ")[0]!;
+    return runLabel(this.prepared);
   }
 
   /** The CLI command that replays the whole run (null until it is known). */
@@ -267,7 +309,7 @@ export class Session {
   /** Did the whole run show the signal? (null until it is known) */
   found(): boolean | null {
     const whole = this.wholeRun();
-    return whole === null ? null : matchSignal(parseSignal(this.signal), whole.outcome, whole.console);
+    return whole === null ? null : matchSignal(this.target, whole.outcome, whole.console);
   }
 
   /** The outcome in words, once the whole run is known. */
@@ -282,7 +324,7 @@ export class Session {
    */
   document(): TraceDocument {
     const whole = this.wholeRun();
-    const signal = parseSignal(this.signal);
+    const signal = this.target;
     const meta = {
       scenario: this.prepared.scenario.name,
       variant: this.variantName(),

@@ -54,7 +54,7 @@ describe("the worker's jobs", () => {
   });
 
   it("samples with random and PCT under a budget of runs", () => {
-    const spec = { scenario: "lost-wakeup", variant: "SPIN+TI", options: {}, params: { interlock: "none" } };
+    const spec = { scenario: "lost-wakeup", variant: "SPIN+TI", options: {}, params: { sleep: "unlock-then-tsleep" } };
     const random = runExplore(
       { kind: "explore", id: 3, spec, strategy: "random", budget: 500, seed: 1, depth: 3, signal: "failure" },
       () => {},

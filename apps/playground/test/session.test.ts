@@ -4,7 +4,7 @@
  * racy window and labels of the whole run — and the link that reopens it.
  */
 import { explore } from "@kprim/explore";
-import { formatSchedule, random } from "@kprim/machine";
+import { formatSchedule, parseSchedule, random } from "@kprim/machine";
 import { prepare, scenarioFactory } from "@kprim/scenarios";
 import { describe, expect, it } from "vitest";
 import { Session } from "../src/session.js";
@@ -35,8 +35,9 @@ describe("a step session", () => {
     s.toEnd();
     expect(s.state.result?.outcome.kind).toBe("ok");
     expect(s.found()).toBe(false);
+    // Judged by "failure": the schedule's run field is empty.
     expect(s.replayCommand()).toMatch(
-      /^kprim replay lockmgr-lost-wakeup --schedule 'kprim1:lockmgr-lost-wakeup:SPIN\+TI:/,
+      /^kprim replay lockmgr-lost-wakeup --schedule 'kprim2:lockmgr-lost-wakeup:SPIN\+TI::::[^:]+'$/,
     );
   });
 
@@ -105,16 +106,41 @@ describe("a step session", () => {
     expect(s.planHow).toMatch(/^pct\(seed=1, d=3, steps=\d+\)$/);
   });
 
-  it("gives a link that reopens the same run at the same step", () => {
+  it("gives a link that reopens the same run at the same step, its schedule judged by the session's signal", () => {
     const s = Session.fromSchedule(r3(), "violation:lost-wakeup", 0);
     s.goTo(15);
     const hash = formatHash(s.link());
-    expect(hash).toContain("schedule=kprim1:lockmgr-lost-wakeup:SPIN-naive:::");
+    expect(hash).toContain("schedule=kprim2:lockmgr-lost-wakeup:SPIN-naive:::");
     const u = parseHash(hash);
-    const again = Session.fromSchedule(u.schedule!, u.signal!, u.at);
+    expect(parseSchedule(u.schedule!).header.signal).toBe("violation:lost-wakeup");
+    expect(s.replayCommand()).toContain(":signal=violation%3Alost-wakeup:");
+    // The schedule's header says how it was judged, and wins over a signal given beside it.
+    const again = Session.fromSchedule(u.schedule!, "failure", u.at);
     expect(again.step).toBe(15);
     expect(again.schedule()).toBe(s.schedule());
     expect(again.signal).toBe("violation:lost-wakeup");
+  });
+
+  it("replays a schedule that ended at its step limit to the same limit, and keeps the limit in its link", () => {
+    const choices = parseSchedule(r3()).choices.slice(0, 10);
+    const p = prepare({ scenario: "lockmgr-lost-wakeup", variant: "SPIN-naive" });
+    const text = formatSchedule({ header: { ...p.header, signal: "step-limit", maxSteps: 10 }, choices });
+    const s = Session.fromSchedule(text, "failure", 4);
+    expect(s.step).toBe(4);
+    expect(s.planLength).toBe(10);
+    expect(s.wholeRun()?.outcome.kind).toBe("step-limit");
+    expect(s.found()).toBe(true);
+    expect(s.schedule()).toBe(text);
+    expect(parseSchedule(parseHash(formatHash(s.link())).schedule!).header.maxSteps).toBe(10);
+  });
+
+  it("refuses a signal nothing in the run can raise, naming the nearest one", () => {
+    expect(() =>
+      Session.fromSpec(
+        { scenario: "lockmgr-lost-wakeup", variant: "SPIN+TI", options: {}, params: {} },
+        "violation:lost-wakeupp",
+      ),
+    ).toThrow(/did you mean "violation:lost-wakeup"/);
   });
 
   it("reopens a link to an unfinished session at its last step, with no plan", () => {

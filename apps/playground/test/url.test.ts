@@ -6,21 +6,22 @@ import { describe, expect, it } from "vitest";
 import { formatHash, parseHash, type UrlState } from "../src/url.js";
 
 describe("the address fragment", () => {
-  it("carries a run and a schedule, and reads them back", () => {
+  it("carries a run and a schedule, and reads them back (a kprim2 schedule's %-escapes intact)", () => {
     const s: UrlState = {
       scenario: "lost-wakeup",
       variant: "SPIN-naive",
       options: { wakeup: "multicast" },
-      params: { sleepers: "2", interlock: "none" },
+      params: { sleepers: "2", sleep: "unlock-then-tsleep" },
       signal: "violation:lost-wakeup",
-      schedule: "kprim1:lost-wakeup:SPIN-naive:wakeup=multicast:interlock=none,sleepers=2:0sx3.1s",
+      schedule:
+        "kprim2:lost-wakeup:SPIN-naive:wakeup=multicast:sleep=unlock-then-tsleep,sleepers=2:signal=violation%3Alost-wakeup:0sx3.1s",
       at: 3,
       tab: "step",
     };
     const hash = formatHash(s);
     expect(hash).toBe(
-      "#scenario=lost-wakeup&variant=SPIN-naive&o.wakeup=multicast&p.interlock=none&p.sleepers=2" +
-        "&signal=violation:lost-wakeup&schedule=kprim1:lost-wakeup:SPIN-naive:wakeup%3Dmulticast:interlock%3Dnone,sleepers%3D2:0sx3.1s" +
+      "#scenario=lost-wakeup&variant=SPIN-naive&o.wakeup=multicast&p.sleep=unlock-then-tsleep&p.sleepers=2" +
+        "&signal=violation:lost-wakeup&schedule=kprim2:lost-wakeup:SPIN-naive:wakeup%3Dmulticast:sleep%3Dunlock-then-tsleep,sleepers%3D2:signal%3Dviolation%253Alost-wakeup:0sx3.1s" +
         "&at=3&tab=step",
     );
     expect(parseHash(hash)).toEqual(s);

@@ -16,7 +16,14 @@
  */
 import { builtinInterlocks } from "@kprim/lockmgr";
 import { type ParamSpec, parseSchedule } from "@kprim/machine";
-import { findScenario, type KernelScenario, OPTION_SPECS, variantOptions, VARIANT_NAMES } from "@kprim/scenarios";
+import {
+  findScenario,
+  type KernelScenario,
+  OPTION_SPECS,
+  variantMatters,
+  variantOptions,
+  VARIANT_NAMES,
+} from "@kprim/scenarios";
 import { defaultSignal, defaultVariant, expectations, rowFor, scenarioGroups, scenarioLabel } from "../catalogue.js";
 import { type RunSpec, Session } from "../session.js";
 import { snapshot } from "../snapshot.js";
@@ -200,7 +207,7 @@ export class App {
     this.renderDescription();
     const h0 = s.prepared.header;
     const runKey = `${h0.scenario} ${h0.variant} ${JSON.stringify(h0.options)} ${JSON.stringify(h0.params)} ${s.signal}`;
-    const about = `${this.scenario.name} under ${s.variantName()}${
+    const about = `${this.scenario.name}${variantMatters(s.prepared) ? ` under ${s.variantName()}` : ""}${
       Object.keys(h0.params).length
         ? ` (${Object.entries(h0.params)
             .map(([k, v]) => `${k}=${v}`)
@@ -244,7 +251,8 @@ export class App {
   private updateUrl(): void {
     const hash = formatHash(this.session.link(this.tab));
     if (location.hash !== hash) history.replaceState(null, "", hash);
-    document.title = `kprim playground — ${this.scenario.name} [${this.session.variantName()}]`;
+    const variant = variantMatters(this.session.prepared) ? ` [${this.session.variantName()}]` : "";
+    document.title = `kprim playground — ${this.scenario.name}${variant}`;
   }
 
   private showTab(t: Tab, focus: boolean): void {
