@@ -9,7 +9,7 @@ import { nearest, ParamError } from "@kprim/machine";
 import { builtinInterlocks, type InterlockDeps, type InterlockKind } from "@kprim/lockmgr";
 import { type SleepqLayer, sleepqLayer, type WakeupForm } from "@kprim/sleepq";
 import { type SpinlockLayer, spinlockLayer } from "@kprim/spinlock";
-import { type TokenLayer, tokenLayer } from "@kprim/token";
+import { type TokenLayer, tokenLayer, type TokenRelease } from "@kprim/token";
 import type { RunOptions } from "./options.js";
 
 export interface Kernel {
@@ -42,7 +42,9 @@ export function composeKernel(options: RunOptions, overrides: KernelOverrides = 
   return {
     options,
     spinlock: overrides.spinlock ?? spinlockLayer,
-    token: overrides.token ?? tokenLayer(options.tokenMode),
+    token:
+      overrides.token ??
+      tokenLayer(options.tokenMode, (options["tokenRelease"] as TokenRelease | undefined) ?? "rev1.18"),
     sleepq: overrides.sleepq ?? sleepqLayer((options["wakeup"] as WakeupForm | undefined) ?? "chain"),
     interlock,
     buf: overrides.buf ?? bufLayer,

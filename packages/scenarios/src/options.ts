@@ -19,6 +19,11 @@ export const OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
     values: ["yield", "spin2005"],
     description: "2005 token contention: yield (blocking point) or spin2005 (rev 1.18 spin)",
   },
+  tokenRelease: {
+    values: ["rev1.18", "ack-queued"],
+    description:
+      "what a token release does with requests queued on its cpu: leave them for the next drain (rev 1.18, default) or acknowledge them at once",
+  },
   outer: { values: ["mplock", "none"], description: "buffer-cache paths under the MP lock, or not" },
   lockmgr: { values: ["2005", "2008"], description: "lockmgr semantics" },
   bufChecks: {
