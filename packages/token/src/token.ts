@@ -216,7 +216,7 @@ export function* lwktReltoken(k: KernelContext, ref: TokRef): Gen<void> {
     ack
       ? { writes: [tok.cell, ...queuedFor(sys, cpu, tok)], reads: [ref.cell] }
       : { writes: [tok.cell], reads: [ref.cell] };
-  let inflight = yield* k.atomic(`lwkt_reltoken ${tok.name}`, fp, (tx) => {
+  const inflight = yield* k.atomic(`lwkt_reltoken ${tok.name}`, fp, (tx) => {
     const w = tx.read(tok.cell);
     if (w.cpu !== tx.cpu) tx.panic(kkassert("tok->t_cpu == gd", "lwkt_reltoken"));
     // Walking td_toks for `ref` (another thread's reference is never found there).
