@@ -6,7 +6,7 @@
  */
 import type { Machine, Thread } from "@kprim/machine";
 import { type InterlockDeps, type InterlockKind, lockinit } from "@kprim/lockmgr";
-import { dirtyReuse, getnewbufResult, queueConsistency } from "./detectors.js";
+import { dirtyReuse, misdirectedWrite, getnewbufResult, queueConsistency } from "./detectors.js";
 import {
   type Buf,
   type BufCache,
@@ -71,12 +71,14 @@ export function createBufCache(
     needsbufferIdent: deps.sleepq.ident(machine, "needsbuffer"),
     bdRequestIdent: deps.sleepq.ident(machine, "bd_request"),
     checks: opts.checks ?? "rev1.52",
+    getblkCheck: opts.getblkCheck ?? "none",
     maxRestarts: opts.maxRestarts ?? 4,
     deps,
     interlock,
     stats: { warnings: 0, restarts, getnewbuf: 0 },
   };
   machine.addDetector(getnewbufResult(cache));
+  machine.addDetector(misdirectedWrite(cache));
   machine.addDetector(queueConsistency(cache));
   machine.addDetector(dirtyReuse(cache));
   return cache;

@@ -4,7 +4,7 @@
  */
 export { bufdaemon } from "./bufdaemon.js";
 export { BUF_ADDR_BASE, BUF_SIZE, createBufCache, presetBuf } from "./cache.js";
-export { dirtyReuse, getnewbufResult, queueConsistency } from "./detectors.js";
+export { dirtyReuse, misdirectedWrite, getnewbufResult, queueConsistency } from "./detectors.js";
 export { getblk } from "./getblk.js";
 export { getnewbuf, type GetnewbufResult } from "./getnewbuf.js";
 export { type BufLayer, bufLayer } from "./layer.js";
@@ -21,6 +21,7 @@ export {
   type BufCache,
   type BufCacheOptions,
   type BufChecks,
+  type GetblkCheck,
   type BufWord,
   identityKey,
   QUEUE_CLEAN,

@@ -86,6 +86,7 @@ function* release(
     if (b.qindex !== QUEUE_NONE) tx.panic(`${what}: free buffer onto another queue???`);
     if (refs > 1) tx.panic(`${what}: multiple refs`);
     const [q, head] = choose(b.flags, b.vp !== null);
+    tx.event("buf.release", bp.id, what);
     return enqueue(tx, cache, bp, q, head);
   });
   if (wake) yield* cache.deps.sleepq.wakeup(k, cache.needsbufferIdent);
@@ -120,6 +121,7 @@ export function* bdwrite(k: KernelContext, cache: BufCache, bp: Buf, data: numbe
     const b = tx.mutate(bp.cell);
     b.flags |= B_DELWRI | B_DONE | B_CACHE;
     b.data = data;
+    tx.event("buf.write", bp.id, `data ${data}`);
   });
   yield* bqrelse(k, cache, bp);
 }

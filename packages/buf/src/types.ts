@@ -18,6 +18,12 @@ declare module "@kprim/machine" {
     "buf.reuse": true;
     /** getnewbuf returned (obj = buffer, or "none"). */
     "buf.getnewbuf": true;
+    /** getblk returned a buffer (obj = buffer; detail = "vp:lblkno", the block asked for). */
+    "buf.getblk": true;
+    /** A caller wrote data into a buffer it holds (bdwrite; obj = buffer). */
+    "buf.write": true;
+    /** brelse/bqrelse put a held buffer back on a queue (obj = buffer). */
+    "buf.release": true;
   }
 }
 
@@ -65,12 +71,20 @@ export interface Buf {
 /** How getnewbuf treats the two race windows (spec §6.6). */
 export type BufChecks = "rev1.52" | "freebsd4" | "no-check";
 
+/**
+ * Whether getblk re-validates a hit's identity after locking it: `none` as
+ * the 2005 getblk (spec §6.5), `identity` as later DragonFly (spec §6.8).
+ */
+export type GetblkCheck = "none" | "identity";
+
 /** Why getnewbuf restarted, or gave up. */
 export type RestartReason = "buf-lock-busy" | "queue-changed" | "no-buffer" | "restart-limit";
 
 export interface BufCacheOptions {
   readonly bufs: number;
   readonly checks?: BufChecks;
+  /** getblk's re-validation of a hit after locking it (default `none`, as in 2005). */
+  readonly getblkCheck?: GetblkCheck;
   /** getnewbuf gives up (returns no buffer, reason restart-limit) after this many restarts. */
   readonly maxRestarts?: number;
   /** The cpu whose token (if the interlock is a token) each buffer lock starts on. */
@@ -94,6 +108,7 @@ export interface BufCache {
   readonly needsbufferIdent: Ident;
   readonly bdRequestIdent: Ident;
   readonly checks: BufChecks;
+  readonly getblkCheck: GetblkCheck;
   readonly maxRestarts: number;
   readonly deps: InterlockDeps;
   readonly interlock: InterlockKind;

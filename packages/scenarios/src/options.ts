@@ -30,6 +30,11 @@ export const OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
     values: ["rev1.52", "freebsd4", "no-check"],
     description: "getnewbuf's race checks: the two rev 1.52 warnings (default), a FreeBSD 4 panic, or none",
   },
+  getblkCheck: {
+    values: ["none", "identity"],
+    description:
+      "getblk after locking a hit: trust the lookup (2005, default) or re-validate the buffer's identity (later DragonFly)",
+  },
   wakeup: {
     values: ["chain", "multicast"],
     description: "how a wakeup reaches other cpus: a chain of IPIs (default) or one IPI per cpu",

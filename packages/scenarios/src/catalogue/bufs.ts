@@ -1,16 +1,21 @@
 /**
  * Buffer caches for catalogue scenarios, built from the Kernel composition:
- * the variant's interlock for buffer locks and BUF_LOCK, its getnewbuf
- * checks, and its outer serialization (the MP lock, as in 2005, or none).
+ * the variant's interlock for buffer locks and BUF_LOCK, its getnewbuf and
+ * getblk checks, and its outer serialization (the MP lock, as in 2005, or none).
  */
 import type { Gen, KernelContext, Machine } from "@kprim/machine";
-import type { BufCache, BufCacheOptions, BufChecks } from "@kprim/buf";
+import type { BufCache, BufCacheOptions, BufChecks, GetblkCheck } from "@kprim/buf";
 import { interlockDeps, type Kernel } from "../kernel.js";
 
-export function newBufCache(m: Machine, kernel: Kernel, opts: Omit<BufCacheOptions, "checks" | "semantics">): BufCache {
+export function newBufCache(
+  m: Machine,
+  kernel: Kernel,
+  opts: Omit<BufCacheOptions, "checks" | "getblkCheck" | "semantics">,
+): BufCache {
   return kernel.buf.create(m, interlockDeps(kernel), kernel.interlock, {
     ...opts,
     checks: (kernel.options["bufChecks"] as BufChecks | undefined) ?? "rev1.52",
+    getblkCheck: (kernel.options["getblkCheck"] as GetblkCheck | undefined) ?? "none",
     semantics: kernel.options.lockmgr,
   });
 }
