@@ -45,6 +45,7 @@ export function createBufCache(
         wmesg: "bufwait",
         cpu: lockCpu(i),
         ...(opts.semantics ? { semantics: opts.semantics } : {}),
+        ...(opts.wakeups ? { wakeups: opts.wakeups } : {}),
       }),
     });
   }

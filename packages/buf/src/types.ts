@@ -3,7 +3,7 @@
  * the free queues, and the options of a cache.
  */
 import type { Cell, Machine } from "@kprim/machine";
-import type { Interlock, InterlockDeps, InterlockKind, Lock, LockSemantics } from "@kprim/lockmgr";
+import type { Interlock, InterlockDeps, InterlockKind, Lock, LockSemantics, LockWakeups } from "@kprim/lockmgr";
 import type { Ident } from "@kprim/sleepq";
 
 declare module "@kprim/machine" {
@@ -92,6 +92,8 @@ export interface BufCacheOptions {
   /** The cpu buftimetoken starts on. */
   readonly bufInterlockCpu?: number;
   readonly semantics?: LockSemantics;
+  /** Where the buffer locks' closing wakeups are issued (lockinit's `wakeups`). */
+  readonly wakeups?: LockWakeups;
 }
 
 export interface BufCache {

@@ -15,6 +15,7 @@ export {
   lockcount,
   lockcountnb,
   type LockSemantics,
+  type LockWakeups,
   lockinit,
   lockmgrKernproc,
   lockstatus,

@@ -26,6 +26,11 @@ export const OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
   },
   outer: { values: ["mplock", "none"], description: "buffer-cache paths under the MP lock, or not" },
   lockmgr: { values: ["2005", "2008"], description: "lockmgr semantics" },
+  lockmgrWakeups: {
+    values: ["held", "after-release"],
+    description:
+      "where lockmgr issues a request's closing wakeups: with the interlock held (rev 1.13, default) or right after releasing it (later DragonFly)",
+  },
   bufChecks: {
     values: ["rev1.52", "freebsd4", "no-check"],
     description: "getnewbuf's race checks: the two rev 1.52 warnings (default), a FreeBSD 4 panic, or none",

@@ -5,18 +5,20 @@
  */
 import type { Gen, KernelContext, Machine } from "@kprim/machine";
 import type { BufCache, BufCacheOptions, BufChecks, GetblkCheck } from "@kprim/buf";
+import type { LockWakeups } from "@kprim/lockmgr";
 import { interlockDeps, type Kernel } from "../kernel.js";
 
 export function newBufCache(
   m: Machine,
   kernel: Kernel,
-  opts: Omit<BufCacheOptions, "checks" | "getblkCheck" | "semantics">,
+  opts: Omit<BufCacheOptions, "checks" | "getblkCheck" | "semantics" | "wakeups">,
 ): BufCache {
   return kernel.buf.create(m, interlockDeps(kernel), kernel.interlock, {
     ...opts,
     checks: (kernel.options["bufChecks"] as BufChecks | undefined) ?? "rev1.52",
     getblkCheck: (kernel.options["getblkCheck"] as GetblkCheck | undefined) ?? "none",
     semantics: kernel.options.lockmgr,
+    wakeups: (kernel.options["lockmgrWakeups"] as LockWakeups | undefined) ?? "held",
   });
 }
 
