@@ -65,7 +65,7 @@ export function createBufCache(
     queues,
     hash: machine.cell<Record<string, number>>("bufhash", {}),
     needsbuffer: machine.cell("needsbuffer", 0),
-    bufInterlock: interlock.create(machine, "buftimetoken", deps, {
+    bufInterlock: (opts.bufInterlock ?? interlock).create(machine, "buftimetoken", deps, {
       cpu: opts.bufInterlockCpu ?? 0,
       lockClass: "buftimetoken",
     }),
@@ -73,6 +73,8 @@ export function createBufCache(
     bdRequestIdent: deps.sleepq.ident(machine, "bd_request"),
     checks: opts.checks ?? "rev1.52",
     getblkCheck: opts.getblkCheck ?? "none",
+    lockedBufSleep: opts.lockedBufSleep ?? "tick",
+    splbio: opts.splbio ?? "none",
     maxRestarts: opts.maxRestarts ?? 4,
     deps,
     interlock,

@@ -21,17 +21,29 @@
  * Gives up (returns null) after `maxRestarts` lookups, like getnewbuf.
  *
  * Calling context: thread context, under the caller's outer serialization
- * (the MP lock in 2005); blocks. Returns the buffer exclusively locked by
+ * (the MP lock in 2005), at splbio; blocks. Returns the buffer exclusively locked by
  * the caller, on no queue, or null.
  */
 import type { Gen, KernelContext } from "@kprim/machine";
 import { ENOLCK } from "@kprim/sleepq";
 import { getnewbuf } from "./getnewbuf.js";
+import { atSplbio } from "./spl.js";
 import { bufLock, bufTimelock, bufUnlock } from "./locking.js";
 import { bremfree, brelse } from "./queues.js";
 import { B_CACHE, B_INVAL, type Buf, type BufCache, identityKey, QUEUE_NONE } from "./types.js";
 
-export function* getblk(k: KernelContext, cache: BufCache, vp: number, blkno: number, slptimeo = 0): Gen<Buf | null> {
+/**
+ * `getblk(vp, blkno)`: the buffer holding block (vp, blkno), exclusively
+ * locked by the caller and on no queue — found, or made from a buffer
+ * getnewbuf frees — or null after `maxRestarts` lookups.
+ *
+ * Calling context: as the module says.
+ */
+export function getblk(k: KernelContext, cache: BufCache, vp: number, blkno: number, slptimeo = 0): Gen<Buf | null> {
+  return atSplbio(k, cache, lookup(k, cache, vp, blkno, slptimeo));
+}
+
+function* lookup(k: KernelContext, cache: BufCache, vp: number, blkno: number, slptimeo: number): Gen<Buf | null> {
   const key = identityKey(vp, blkno);
   for (let lookups = 0; lookups <= cache.maxRestarts; lookups++) {
     const hit = yield* k.atomic(`gbincore ${key}`, { reads: [cache.hash] }, (tx) => tx.read(cache.hash)[key]);

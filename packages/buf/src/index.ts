@@ -22,6 +22,8 @@ export {
   type BufCacheOptions,
   type BufChecks,
   type GetblkCheck,
+  type LockedBufSleep,
+  type Splbio,
   type BufWord,
   identityKey,
   QUEUE_CLEAN,

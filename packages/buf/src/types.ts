@@ -77,6 +77,12 @@ export type BufChecks = "rev1.52" | "freebsd4" | "no-check";
  */
 export type GetblkCheck = "none" | "identity";
 
+/** Whether getnewbuf sleeps a tick after its first warning before restarting (spec §8.1). */
+export type LockedBufSleep = "tick" | "none";
+
+/** Whether splbio is a critical section (spec §8.4). */
+export type Splbio = "none" | "crit";
+
 /** Why getnewbuf restarted, or gave up. */
 export type RestartReason = "buf-lock-busy" | "queue-changed" | "no-buffer" | "restart-limit";
 
@@ -85,6 +91,12 @@ export interface BufCacheOptions {
   readonly checks?: BufChecks;
   /** getblk's re-validation of a hit after locking it (default `none`, as in 2005). */
   readonly getblkCheck?: GetblkCheck;
+  /** After "locked buf … race corrected": sleep a tick on bd_request (default), or restart at once. */
+  readonly lockedBufSleep?: LockedBufSleep;
+  /** splbio as a critical section (`crit`) or nothing (default `none`). */
+  readonly splbio?: Splbio;
+  /** BUF_LOCK's own interlock (buftimetoken's successor): default, the cache's interlock kind. */
+  readonly bufInterlock?: InterlockKind;
   /** getnewbuf gives up (returns no buffer, reason restart-limit) after this many restarts. */
   readonly maxRestarts?: number;
   /** The cpu whose token (if the interlock is a token) each buffer lock starts on. */
@@ -111,6 +123,8 @@ export interface BufCache {
   readonly bdRequestIdent: Ident;
   readonly checks: BufChecks;
   readonly getblkCheck: GetblkCheck;
+  readonly lockedBufSleep: LockedBufSleep;
+  readonly splbio: Splbio;
   readonly maxRestarts: number;
   readonly deps: InterlockDeps;
   readonly interlock: InterlockKind;

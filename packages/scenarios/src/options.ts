@@ -40,6 +40,19 @@ export const OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
     description:
       "getblk after locking a hit: trust the lookup (2005, default) or re-validate the buffer's identity (later DragonFly)",
   },
+  getnewbufSleep: {
+    values: ["tick", "none"],
+    description:
+      "after getnewbuf's 'locked buf' warning: sleep a tick on bd_request before restarting (default) or restart at once",
+  },
+  splbio: {
+    values: ["none", "crit"],
+    description: "splbio in the buffer-cache paths: nothing (default) or a critical section",
+  },
+  bufInterlock: {
+    values: ["variant", "token"],
+    description: "BUF_LOCK's own interlock: the variant's interlock (default) or buftimetoken kept as a token",
+  },
   wakeup: {
     values: ["chain", "multicast"],
     description: "how a wakeup reaches other cpus: a chain of IPIs (default) or one IPI per cpu",
