@@ -8,7 +8,7 @@ import { type BufLayer, bufLayer } from "@kprim/buf";
 import { nearest, ParamError } from "@kprim/machine";
 import { builtinInterlocks, type InterlockDeps, type InterlockKind } from "@kprim/lockmgr";
 import { type SleepqLayer, sleepqLayer, type WakeupForm } from "@kprim/sleepq";
-import { type SpinlockLayer, spinlockLayer } from "@kprim/spinlock";
+import { type SpinlockLayer, spinlockLayerWith, type SpinWait } from "@kprim/spinlock";
 import { type TokenLayer, tokenLayer, type TokenRelease } from "@kprim/token";
 import type { RunOptions } from "./options.js";
 
@@ -41,7 +41,7 @@ export function composeKernel(options: RunOptions, overrides: KernelOverrides = 
   }
   return {
     options,
-    spinlock: overrides.spinlock ?? spinlockLayer,
+    spinlock: overrides.spinlock ?? spinlockLayerWith((options["spinWait"] as SpinWait | undefined) ?? "rev1.1"),
     token:
       overrides.token ??
       tokenLayer(options.tokenMode, (options["tokenRelease"] as TokenRelease | undefined) ?? "rev1.18"),

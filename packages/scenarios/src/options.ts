@@ -14,6 +14,11 @@ export interface OptionSpec {
 
 /** Known option keys. Layers that add options register them here. */
 export const OPTION_SPECS: Readonly<Record<string, OptionSpec>> = {
+  spinWait: {
+    values: ["rev1.1", "rev1.3"],
+    description:
+      "a contended spin_lock: busy-wait processing nothing (kern_spinlock.c rev 1.1, default) or also run IPIs (rev 1.3, 2006)",
+  },
   interlock: { values: "any", description: "lockmgr/buffer interlock: token, spin, spin-naive, or one a plugin adds" },
   tokenMode: {
     values: ["yield", "spin2005"],
