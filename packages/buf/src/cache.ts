@@ -22,6 +22,13 @@ import {
 export const BUF_ADDR_BASE = 0xc7400000;
 export const BUF_SIZE = 0x180;
 
+/**
+ * A buffer cache on `machine`: `opts.bufs` bare buffers on EMPTY, each with
+ * a lockmgr lock of `interlock`'s kind, BUF_LOCK's own interlock, and the
+ * cache's detectors.
+ *
+ * Calling context: set-up, before the machine runs.
+ */
 export function createBufCache(
   machine: Machine,
   deps: InterlockDeps,
@@ -88,8 +95,10 @@ export function createBufCache(
 }
 
 /**
- * Set a buffer's starting state (set-up only): its queue, identity, flags,
- * and, optionally, an exclusive hold by `holder`.
+ * Set a buffer's starting state: its queue, identity, flags, and,
+ * optionally, an exclusive hold by `holder`.
+ *
+ * Calling context: set-up only.
  */
 export function presetBuf(
   cache: BufCache,

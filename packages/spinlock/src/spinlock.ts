@@ -173,12 +173,12 @@ export function* spinTrylock(k: KernelContext, s: Spinlock): Gen<boolean> {
   return true;
 }
 
-/** `spin_is_locked`, for observers (detectors, tests). */
+/** `spin_is_locked(s)`, for observers (detectors, tests): not a step. */
 export function spinIsLocked(view: MachineView, s: Spinlock): boolean {
   return view.peek(s.word) !== 0;
 }
 
-/** The thread holding `s`, for diagnostics, or undefined. */
+/** The thread holding `s`, for diagnostics, or undefined (observers only: not a step). */
 export function spinHolder(view: MachineView, s: Spinlock): string | undefined {
   const v = view.peek(s.word);
   return v === 0 ? undefined : view.thread(v - 1).name;

@@ -56,6 +56,13 @@ import {
 } from "./state.js";
 import { tokenSystem } from "./system.js";
 
+/**
+ * `lwkt_token_init`: a token owned by `opts.cpu` (default cpu0), with its
+ * release-to cpu the same, contending in `opts.mode` (default: the token
+ * system's mode).
+ *
+ * Calling context: set-up, before the machine runs.
+ */
 export function createToken(machine: Machine, name: string, opts: { cpu?: number; mode?: TokenMode } = {}): Token {
   const sys = tokenSystem(machine);
   const cpu = opts.cpu ?? 0;
@@ -72,7 +79,12 @@ export function createToken(machine: Machine, name: string, opts: { cpu?: number
   return tok;
 }
 
-/** Declare cells whose consistency `tok` is meant to guarantee (the stale-read detector watches them). */
+/**
+ * Declare cells whose consistency `tok` is meant to guarantee (the
+ * stale-read detector watches them). Not a kernel call.
+ *
+ * Calling context: set-up.
+ */
 export function protect(machine: Machine, tok: Token, ...cells: Cell<any>[]): void {
   const sys = tokenSystem(machine);
   for (const c of cells) sys.protectedBy.set(c.id, { token: tok, name: c.name });
@@ -293,12 +305,17 @@ export function* lwktTrytoken(k: KernelContext, tok: Token): Gen<TokRef | null> 
   return ref;
 }
 
-/** `lwkt_havetoken`: does this thread hold a reference to `tok`? */
+/**
+ * `lwkt_havetoken(tok)`: does this thread hold a reference to `tok`? (Not
+ * whether its cpu owns the token right now.)
+ *
+ * Calling context: thread context; thread-local, not a step.
+ */
 export function lwktHavetoken(k: KernelContext, tok: Token): boolean {
   return toks(k.thread).refs.some((r) => r.tok === tok);
 }
 
-/** The tokens a thread holds, most recent last (for observers and other layers). */
+/** The tokens a thread holds, most recent last (for observers and other layers; not a step). */
 export function heldTokens(t: Thread): readonly Token[] {
   return toks(t).refs.map((r) => r.tok);
 }
