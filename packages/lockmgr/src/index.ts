@@ -16,6 +16,7 @@ export {
   lockcount,
   lockcountnb,
   type LockSemantics,
+  type LockWakeups,
   lockinit,
   lockmgrKernproc,
   lockstatus,

@@ -12,6 +12,7 @@ export {
   TokRef,
   type Token,
   type TokenMode,
+  type TokenRelease,
   type TokenSystem,
   toks,
 } from "./state.js";

@@ -1,9 +1,9 @@
 /**
  * The token layer as the Kernel composition sees it, bound to a contention
- * mode. A plugin can supply another implementation.
+ * mode and a release behaviour. A plugin can supply another implementation.
  */
 import type { Cell, Gen, KernelContext, Machine, Raises } from "@kprim/machine";
-import type { TokRef, Token, TokenMode } from "./state.js";
+import type { TokRef, Token, TokenMode, TokenRelease } from "./state.js";
 import { tokenSystem } from "./system.js";
 import { createToken, lwktGettoken, lwktHavetoken, lwktReltoken, lwktTrytoken, protect } from "./token.js";
 
@@ -13,6 +13,8 @@ export interface TokenLayer {
   readonly raises?: Raises;
   /** Mode of tokens created through this layer. */
   readonly mode: TokenMode;
+  /** What a release does with requests for the token queued on its cpu (default rev1.18). */
+  readonly releaseMode?: TokenRelease;
   create(machine: Machine, name: string, opts?: { cpu?: number }): Token;
   protect(machine: Machine, tok: Token, ...cells: Cell<any>[]): void;
   get(k: KernelContext, tok: Token): Gen<TokRef>;
@@ -33,14 +35,22 @@ export const TOKEN_RAISES: Raises = Object.freeze({
   ],
 });
 
-/** DragonFly's 2005 tokens in the given contention mode. */
-export function tokenLayer(mode: TokenMode): TokenLayer {
+/**
+ * DragonFly's 2005 tokens in the given contention mode. `releaseMode`:
+ * `rev1.18` (default) leaves requests queued on the releasing cpu for its
+ * next drain, as lwkt_token.c rev 1.18 does; `ack-queued` acknowledges
+ * those for the released token at once (kprim's earlier model).
+ */
+export function tokenLayer(mode: TokenMode, releaseMode: TokenRelease = "rev1.18"): TokenLayer {
   return Object.freeze({
-    name: `lwkt-2005-${mode}`,
+    name: releaseMode === "rev1.18" ? `lwkt-2005-${mode}` : `lwkt-2005-${mode}-${releaseMode}`,
     raises: TOKEN_RAISES,
     mode,
+    releaseMode,
     create(machine: Machine, name: string, opts: { cpu?: number } = {}): Token {
-      tokenSystem(machine).mode = mode;
+      const sys = tokenSystem(machine);
+      sys.mode = mode;
+      sys.ackQueued = releaseMode === "ack-queued";
       return createToken(machine, name, { ...opts, mode });
     },
     protect,
