@@ -23,15 +23,24 @@ export interface TokenLayer {
   holds(k: KernelContext, tok: Token): boolean;
 }
 
-/** What the 2005 tokens raise: the exclusion and stale-read detectors, and their misuse panics. */
+/**
+ * What the 2005 tokens raise: the exclusion and stale-read detectors, rev
+ * 1.18's "bad magic" panic and its assertions in the kernel's words
+ * (`kkassert`: "assertion: <expression> in <function>").
+ */
 export const TOKEN_RAISES: Raises = Object.freeze({
   violations: ["token-exclusion", "stale-read"],
   panics: [
-    "lwkt_gettoken(%s): called at interrupt level",
-    "lwkt_reltoken(%s): %s releases %s's reference",
-    "lwkt_reltoken(%s): called at interrupt level",
-    "lwkt_reltoken: token %s is owned by cpu%d, not cpu%d",
-    "lwkt_reltoken: %s does not hold this reference to %s",
+    "lwkt_chktoken(): token ref %s tok %s bad magic %s",
+    "assertion: gd->gd_curthread->td_pri >= TDPRI_CRIT in lwkt_chktokens",
+    "assertion: ref->tr_magic == LWKT_TOKREF_MAGIC2 in lwkt_reqtoken_remote",
+    "assertion: gd->gd_curthread->td_pri >= TDPRI_CRIT in lwkt_drain_token_requests",
+    "assertion: ref->tr_magic == LWKT_TOKREF_MAGIC2 in lwkt_drain_token_requests",
+    "assertion: gd->gd_intr_nesting_level == 0 in _lwkt_gettokref",
+    "assertion: gd->gd_intr_nesting_level == 0 in _lwkt_trytokref",
+    "assertion: gd->gd_intr_nesting_level == 0 in lwkt_reltoken",
+    "assertion: tok->t_cpu == gd in lwkt_reltoken",
+    "assertion: ref != NULL in lwkt_reltoken",
   ],
 });
 
