@@ -11,6 +11,7 @@ export {
   relevantOptions,
   runKey,
   SLEEPQ_OPTIONS,
+  SPINLOCK_OPTIONS,
   TOKEN_OPTIONS,
   VARIANT_OPTION_KEYS,
 } from "./dependsOn.js";
