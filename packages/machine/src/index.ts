@@ -83,14 +83,7 @@ export {
   resolveParams,
 } from "./params.js";
 export { Prng } from "./prng.js";
-export {
-  defineScenario,
-  type Scenario,
-  type ScenarioContext,
-  type ScenarioSetup,
-  SPEC_IDS,
-  type SpecId,
-} from "./scenario.js";
+export { defineScenario, type Scenario, type ScenarioContext, type ScenarioSetup } from "./scenario.js";
 export {
   checkHeader,
   emptyHeader,

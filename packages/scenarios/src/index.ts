@@ -17,6 +17,7 @@ export {
   type VariantOptions,
   variantOptions,
 } from "./matrix.js";
+export { SPEC_IDS, type SpecId } from "./specIds.js";
 export { DEFAULT_VARIANT, OPTION_SPECS, type OptionSpec, resolveOptions, type RunOptions } from "./options.js";
 export { type BuildOptions, findIn, prepare, prepareFromHeader, type Prepared, type PrepareSpec } from "./runner.js";
 export {
