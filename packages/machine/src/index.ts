@@ -97,7 +97,7 @@ export {
 } from "./schedule.js";
 export type { Strategy } from "./strategy.js";
 export { random } from "./strategies/random.js";
-export { replay } from "./strategies/replay.js";
+export { replay, replayIndex } from "./strategies/replay.js";
 export { roundRobin } from "./strategies/roundRobin.js";
 export { timed } from "./strategies/timed.js";
 export {

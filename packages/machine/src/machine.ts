@@ -829,12 +829,21 @@ export class Machine implements MachineView {
       this.outcome = { kind: "panic", message: e.message, thread: who, step: this.stepCount };
       return;
     }
-    if (e instanceof ModelError) throw e;
+    const choices = this.choicesTaken();
+    if (e instanceof ModelError) throw new ModelError(e.message, e.thread, e.step, { cause: e.cause, choices });
     if (e instanceof FootprintError || e instanceof MachineConfigError) {
-      throw new ModelError(`${e.message} (thread ${who}, step ${this.stepCount})`, who, this.stepCount, { cause: e });
+      throw new ModelError(`${e.message} (thread ${who}, step ${this.stepCount})`, who, this.stepCount, {
+        cause: e,
+        choices,
+      });
     }
     const msg = e instanceof Error ? e.message : String(e);
-    throw new ModelError(`${who} threw at step ${this.stepCount}: ${msg}`, who, this.stepCount, { cause: e });
+    throw new ModelError(`${who} threw at step ${this.stepCount}: ${msg}`, who, this.stepCount, { cause: e, choices });
+  }
+
+  /** The choices taken so far. */
+  private choicesTaken(): readonly Choice[] {
+    return new TrailSchedule(this.header, this.trailChunks, this.trail, this.trailAt).choices;
   }
 
   private afterStep(choice: Choice, cpu: Cpu, stepper: Thread | null): void {

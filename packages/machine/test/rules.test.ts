@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createMachine, type KernelContext, random, roundRobin } from "../src/index.js";
+import { createMachine, formatChoices, type KernelContext, ModelError, random, roundRobin } from "../src/index.js";
 
 describe("spinning, deadlock and the step limit", () => {
   it("a spin that never ends is a deadlock naming the spinner and the holder", () => {
@@ -174,6 +174,30 @@ describe("built-in rules", () => {
       },
     });
     expect(() => m.run()).toThrow(/T threw at step 1: oops/);
+  });
+
+  it("a ModelError carries the choices taken up to it, the failing step's included", () => {
+    const m = createMachine({ cpus: 2 });
+    for (const cpu of [0, 1]) {
+      m.spawn({
+        cpu,
+        name: `T${cpu}`,
+        *body(k) {
+          yield* k.nop("a");
+          if (cpu === 1) throw new TypeError("oops");
+          yield* k.nop("b");
+        },
+      });
+    }
+    let err: unknown;
+    try {
+      m.run();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ModelError);
+    expect(formatChoices((err as ModelError).choices)).toBe("0s.1s");
+    expect((err as ModelError).step).toBe(2);
   });
 
   it("yielding something that is not an op is reported clearly", () => {
