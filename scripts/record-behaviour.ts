@@ -17,7 +17,13 @@
  *   stateful search (with and without symmetry) listing every complete
  *   execution (outcome, steps, choices) and the search's counts, then
  *   explorations with their verdicts and shrunk schedules (random, PCT,
- *   iterative bounding, DPOR with the lock-order graph).
+ *   iterative bounding, DPOR with the lock-order graph);
+ * - keys/<scenario>.txt — per variant, 10 random runs on machines tracking
+ *   states: at every step, the class of the machine's cycle key
+ *   (`stateKey()`) among the run's keys and the class of its fingerprint
+ *   among every fingerprint of that variant's runs (first-seen numbers, so
+ *   the record does not depend on how keys are written, only on which
+ *   states they tell apart).
  * `compare` exits 1 at the first difference (file, line, both lines), 0 when
  * the two directories hold the same files with the same bytes.
  *
@@ -35,11 +41,15 @@ import {
   type SearchOptions,
 } from "../packages/explore/src/index.ts";
 import {
+  type Choice,
   formatChoices,
   formatSchedule,
+  Histories,
+  type Machine,
   random,
   type ParamSpecs,
   type RunResult,
+  type Strategy,
   timed,
   type TraceEvent,
 } from "../packages/machine/src/index.ts";
@@ -249,6 +259,10 @@ function recordSearches(s: KernelScenario): string {
     const base = { maxSteps: MAX_STEPS };
     out.push(`== ${c.label} dpor search`);
     searchLines(factory, { ...base, reduction: "dpor", maxExecutions: 150 }, out);
+    if (c.variant === "TOK-spin2005") {
+      out.push(`== ${c.label} dpor search, longer (unfair cycles)`);
+      searchLines(factory, { ...base, reduction: "dpor", maxExecutions: 800 }, out);
+    }
     out.push(`== ${c.label} dpor search, commutative atomics, bound 2`);
     searchLines(
       factory,
@@ -280,9 +294,71 @@ function recordSearches(s: KernelScenario): string {
   return `${out.join("\n")}\n`;
 }
 
+/** First-seen class numbers for strings. */
+class Classes {
+  private readonly ids = new Map<string, number>();
+  of(key: string): number {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(key, id);
+    }
+    return id;
+  }
+}
+
+function recordKeys(s: KernelScenario): string {
+  const out: string[] = [];
+  const configs: Config[] = VARIANT_NAMES.map((variant) => ({
+    label: label(variant, {}, {}),
+    variant,
+    options: {},
+    params: {},
+  }));
+  for (const wakeup of ["chain", "multicast"]) {
+    const options = { wakeup };
+    const params = s.name === "lost-wakeup" ? { sleepers: 3 } : {};
+    configs.push({ label: label("SPIN+TI", options, params), variant: "SPIN+TI", options, params });
+  }
+  for (const c of configs) {
+    const p = prepared(s, c);
+    for (const symmetry of [false, true]) {
+      const histories = new Histories();
+      const prints = new Classes();
+      for (let seed = 0; seed < 10; seed++) {
+        out.push(`== ${c.label} keys seed ${seed}${symmetry ? " symmetry" : ""}`);
+        const cycle = new Classes();
+        const inner = random({ seed });
+        const line: string[] = [];
+        const held: { m: Machine | null } = { m: null };
+        const strategy: Strategy = {
+          name: "keys",
+          choose(enabled: readonly Choice[], view): number {
+            const m = held.m!;
+            const key = m.stateKey();
+            line.push(`${key === null ? "-" : cycle.of(key)}/${prints.of(m.fingerprint())}`);
+            return inner.choose(enabled, view);
+          },
+        };
+        try {
+          const m = p.build({ strategy, check: false, maxSteps: MAX_STEPS });
+          held.m = m;
+          m.trackStates(histories, { symmetry });
+          const r = m.run();
+          out.push(line.join(" "), `${r.outcome.kind} ${formatChoices(r.schedule.choices)}`);
+        } catch (e) {
+          out.push(line.join(" "), caught(e));
+        }
+      }
+    }
+  }
+  return `${out.join("\n")}\n`;
+}
+
 function record(dir: string, only: string | undefined): void {
   mkdirSync(join(dir, "traces"), { recursive: true });
   mkdirSync(join(dir, "search"), { recursive: true });
+  mkdirSync(join(dir, "keys"), { recursive: true });
   const t0 = process.hrtime.bigint();
   for (const s of catalogue) {
     if (only !== undefined && s.name !== only) continue;
@@ -291,8 +367,10 @@ function record(dir: string, only: string | undefined): void {
     const t2 = process.hrtime.bigint();
     writeFileSync(join(dir, "search", `${s.name}.txt`), recordSearches(s));
     const t3 = process.hrtime.bigint();
+    writeFileSync(join(dir, "keys", `${s.name}.txt`), recordKeys(s));
+    const t4 = process.hrtime.bigint();
     const sec = (a: bigint, b: bigint): string => (Number(b - a) / 1e9).toFixed(1);
-    process.stdout.write(`${s.name}: traces ${sec(t1, t2)} s, searches ${sec(t2, t3)} s\n`);
+    process.stdout.write(`${s.name}: traces ${sec(t1, t2)} s, searches ${sec(t2, t3)} s, keys ${sec(t3, t4)} s\n`);
   }
   process.stdout.write(`recorded in ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)} s\n`);
 }
