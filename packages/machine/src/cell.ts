@@ -18,7 +18,7 @@
  * bookkeeping only and never influence behaviour.
  */
 
-import type { CellCode } from "./fingerprint.js";
+import type { CellCode } from "./states/fingerprint.js";
 
 /** Watchers are notified when a cell is written (spinners, idle dispatch). */
 export interface CellWatcher {

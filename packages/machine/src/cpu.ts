@@ -10,7 +10,7 @@ import type { Thread } from "./thread.js";
 import type { Tx } from "./tx.js";
 import type { Footprint } from "./cell.js";
 import { type Choice, ChoiceKind, makeChoice } from "./choice.js";
-import type { Origin } from "./fingerprint.js";
+import type { Origin } from "./states/fingerprint.js";
 
 /** A queued IPI: run `fn` on the target cpu. */
 export interface IpiMessage {

@@ -4,7 +4,7 @@
  * the deadlock). A violation lists every detector that reported at its step.
  */
 import type { Choice } from "./choice.js";
-import type { Renaming } from "./fingerprint.js";
+import type { Renaming } from "./states/fingerprint.js";
 import type { TraceEvent } from "./trace.js";
 import type { MachineView } from "./view.js";
 

@@ -47,7 +47,8 @@ export {
   ScheduleError,
 } from "./errors.js";
 export { defineExtension, type Extension } from "./extension.js";
-export { type CellCode, Histories, IDENTITY, type Renaming } from "./fingerprint.js";
+export { type CellCode, IDENTITY, type Renaming } from "./states/fingerprint.js";
+export { Histories } from "./states/histories.js";
 export { KernelContext } from "./kernel.js";
 export {
   createMachine,

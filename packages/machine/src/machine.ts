@@ -74,8 +74,10 @@ import {
 import type { DetectorReport, Outcome, Waiter } from "./outcome.js";
 import { Prng } from "./prng.js";
 import { emptyHeader, type Schedule, type ScheduleHeader } from "./schedule.js";
-import { Identities, stateKey } from "./stateKey.js";
-import { Canon, type CellCode, type Histories, type Origin } from "./fingerprint.js";
+import type { CellCode } from "./states/fingerprint.js";
+import type { Histories } from "./states/histories.js";
+import { Identities, stateKey } from "./states/stateKey.js";
+import { StateTracker } from "./states/tracker.js";
 import type { Strategy } from "./strategy.js";
 import { roundRobin } from "./strategies/roundRobin.js";
 import { PRI, Thread, type ThreadKind, type TimeoutSpec } from "./thread.js";
@@ -240,15 +242,10 @@ export class Machine implements MachineView {
   private nextCellId = 0;
   private readonly cellList: Cell<unknown>[] = [];
   private identities: Identities | null = null;
-  /** Stateful search (fingerprint.ts): the search's history table, this run's canonical keys, the step's origin. */
-  private histories: Histories | null = null;
-  private canon: Canon | null = null;
-  private stepOrigin: Omit<Origin, "seq"> = { kind: "b", id: -1, hist: 0, parent: null };
-  /** Messages the current step has sent to each cpu (an origin's rank is per target: FIFOs are per pair). */
-  private originSeq: number[] = [];
+  /** Stateful search (states/tracker.ts), attached by `trackStates`. */
+  private tracker: StateTracker | null = null;
   /** Threads declared interchangeable (`symmetric`), in id order; used when states are tracked with symmetry. */
   private symmetry: Thread[] = [];
-  private useSymmetry = false;
   private nextLoop = 0;
   private nextMsgId = 0;
   private nextFlow = 0;
@@ -326,7 +323,13 @@ export class Machine implements MachineView {
    */
   stateKey(): string | null {
     this.identities ??= new Identities();
-    return stateKey(this.cellList, this.cpus, this.threads, this.identities);
+    return stateKey(
+      this.cellList,
+      this.cpus,
+      this.threads,
+      this.threads.map((t) => t.stack),
+      this.identities,
+    );
   }
 
   /**
@@ -335,8 +338,7 @@ export class Machine implements MachineView {
    */
   trackStates(histories: Histories, opts: { symmetry?: boolean } = {}): void {
     if (this.started) throw new MachineConfigError("trackStates: the machine has already started");
-    this.histories = histories;
-    this.useSymmetry = opts.symmetry ?? true;
+    this.tracker = new StateTracker(histories, opts.symmetry ?? true);
   }
 
   /**
@@ -369,26 +371,28 @@ export class Machine implements MachineView {
    * Needs `trackStates` before the run, and a `stateKey` on every detector.
    */
   fingerprint(): string {
-    const canon = this.canon;
-    if (canon === null) throw new MachineConfigError("fingerprint: call trackStates before the run starts");
-    return canon.fingerprint({
+    const tracker = this.tracker;
+    if (tracker === null || tracker.canon === null) {
+      throw new MachineConfigError("fingerprint: call trackStates before the run starts");
+    }
+    return tracker.fingerprint({
       cells: this.cellList,
       cpus: this.cpus,
       threads: this.threads,
       extensions: this.extensions ?? NO_EXTENSIONS,
       detectors: this.detectors,
-      symmetric: this.useSymmetry ? this.symmetry : [],
+      symmetric: tracker.symmetry ? this.symmetry : [],
     });
   }
 
   /** @internal `KernelContext.call` returned `value`: the thread's history is the one before the call, and the value. */
   returned(t: Thread, mark: number, value: unknown): void {
-    if (this.histories !== null) t.hist = this.histories.extend(mark, `=>${this.canon!.value(value)}`);
+    this.tracker?.returned(t, mark, value);
   }
 
   /** @internal `KernelContext.settle`: the history is the one at the start of the innermost call, and the label. */
   settled(t: Thread, label: string): void {
-    if (this.histories !== null) t.hist = this.histories.extend(t.callMark, `~${label}`);
+    this.tracker?.settled(t, label);
   }
 
   /** @internal a fresh number for a loop entry (`KernelContext.enterLoop`) */
@@ -534,7 +538,7 @@ export class Machine implements MachineView {
   run(): RunResult {
     if (this.finished || this.started) throw new MachineConfigError("a machine runs once");
     this.started = true;
-    if (this.histories !== null) this.startCanon();
+    if (this.tracker !== null) this.startTracker(this.tracker);
     this.guarded(null, () => {
       for (const cpu of this.cpus) if (cpu.current === null) this.dispatch(cpu);
     });
@@ -564,12 +568,7 @@ export class Machine implements MachineView {
   }
 
   /** Number what set-up left reachable, so that fingerprints name it the same way in every execution. */
-  private startCanon(): void {
-    this.canon = new Canon(
-      this.nextCellId,
-      (o) => unguard(o),
-      (o) => (o === this ? "M" : o instanceof Cpu ? `P${o.index}` : undefined),
-    );
+  private startTracker(tracker: StateTracker): void {
     const roots: unknown[] = [];
     const exts = Array.from(this.extensions ?? NO_EXTENSIONS).sort((a, b) =>
       a[0].name < b[0].name ? -1 : a[0].name > b[0].name ? 1 : 0,
@@ -577,8 +576,13 @@ export class Machine implements MachineView {
     for (const [, v] of exts) roots.push(v);
     for (const c of this.cellList) roots.push(c.v);
     for (const t of this.threads) roots.push(t.localsForKey());
-    this.canon.registerSetup(roots);
-    if (this.useSymmetry) {
+    tracker.start(
+      this.nextCellId,
+      (o) => unguard(o),
+      (o) => (o === this ? "M" : o instanceof Cpu ? `P${o.index}` : undefined),
+      roots,
+    );
+    if (tracker.symmetry) {
       for (const s of this.symmetry) {
         const other = this.threads.find((t) => t.cpu === s.cpu && t !== s);
         if (other !== undefined) {
@@ -733,7 +737,7 @@ export class Machine implements MachineView {
     this.trail[this.trailAt++] = choice;
     if (this.eventsOn || this.recording) this.newStepRecord();
     cpu.counters.steps++;
-    if (this.histories !== null) this.originOf(kind, cpu, choice, stepper);
+    if (this.tracker !== null) this.tracker.step(kind, cpu, choice, stepper, this.threads);
     try {
       if (stepper !== null) this.stepThread(cpu, stepper);
       else this.takeOther(cpu, kind, choice);
@@ -795,18 +799,6 @@ export class Machine implements MachineView {
     this.trailChunks.push(this.trail);
     this.trail = new Int32Array(Math.min(this.trail.length * 2, 1 << 16));
     this.trailAt = 0;
-  }
-
-  /** Stateful search: what the step about to be taken is, for the origin of the IPIs it sends. */
-  private originOf(kind: number, cpu: Cpu, choice: Choice, stepper: Thread | null): void {
-    this.originSeq.fill(0);
-    if (stepper !== null) this.stepOrigin = { kind: "s", id: stepper.id, hist: stepper.hist, parent: null };
-    else if (kind === ChoiceKind.ipi) {
-      this.stepOrigin = { kind: "i", id: -1, hist: 0, parent: cpu.incoming[choiceArg(choice)]![0] ?? null };
-    } else if (kind === ChoiceKind.interrupt || kind === ChoiceKind.timeout) {
-      const t = this.threads[choiceArg(choice)]!;
-      this.stepOrigin = { kind: kind === ChoiceKind.timeout ? "o" : "x", id: t.id, hist: t.hist, parent: null };
-    } else this.stepOrigin = { kind: "d", id: cpu.index, hist: 0, parent: null };
   }
 
   /** Run `fn` outside a step (machine start), with the same error handling. */
@@ -1027,7 +1019,7 @@ export class Machine implements MachineView {
     this.actor = t;
     if (t.fresh || t.drainTarget >= 0) value = this.beforeResume(cpu, t, value);
     if (this.resumeHooks.length !== 0) this.callResumeHooks(t);
-    if (this.histories !== null) t.hist = this.histories.extend(t.hist, this.canon!.value(value));
+    if (this.tracker !== null) this.tracker.resumed(t, value);
     const stack = t.stack;
     let r = stack[stack.length - 1]!.next(value);
     while (r.done === true) {
@@ -1348,8 +1340,7 @@ export class Machine implements MachineView {
     if (q.length >= IPI_FIFO_CAPACITY) {
       throw new KernelPanic(`lwkt_send_ipiq: FIFO cpu${from.index}->cpu${to} overflow`);
     }
-    const origin = this.histories === null ? null : { ...this.stepOrigin, seq: (this.originSeq[to] ??= 0) };
-    if (origin !== null) this.originSeq[to]!++;
+    const origin = this.tracker === null ? null : this.tracker.sent(to);
     const msg: IpiMessage = { id: this.nextMsgId++, from: from.index, to, label, fn, fp, sentAt: from.clock, origin };
     q.push(msg);
     target.inbox |= 1 << from.index;
