@@ -6,9 +6,13 @@
  * Per-thread counters that kernel code changes between yields — the critical
  * section count, the spinlock count, the MP lock count — are thread-local:
  * only the thread itself changes them, during its own steps.
+ *
+ * A thread is a record; its generator stack (the body, and machine
+ * continuations above it) is kept apart by the machine, as the one part of
+ * its state that is not data.
  */
-import type { Cell, CellWatcher, Footprint } from "./cell.js";
-import type { Gen, Op } from "./ops.js";
+import type { Cell, Footprint } from "./cell.js";
+import type { Op } from "./ops.js";
 import type { Tx } from "./tx.js";
 
 /** LWKT priorities (spec §1.2; numeric values reconstructed). */
@@ -71,8 +75,6 @@ export function defineThreadLocal<T>(name: string, init: (t: Thread) => T): Thre
 
 export class Thread {
   state: ThreadState;
-  /** Generator stack: the body at 0, machine continuations above it. */
-  /** @internal */ stack: Gen<unknown>[] = [];
   /** @internal the op yielded and not yet performed */
   op: Op | null = null;
   /** @internal value to resume the generator with when it runs again */
@@ -97,8 +99,6 @@ export class Thread {
   spinReadyAt = 0;
   /** @internal an interrupt thread's interrupt line (1 = pending), a shared cell so arming is a visible write */
   irq: Cell<number> | null = null;
-  /** @internal the watcher registered on the cells of the pending spin */
-  spinWatcher: CellWatcher | null = null;
   /** @internal wake id for trace flows (wakeup → switch-in) */
   wakeFlow = -1;
   /** @internal drain the FIFO to this cpu before resuming (lwkt_send_ipiq over half full) */

@@ -8,6 +8,7 @@ import {
   type Strategy,
   type Thread,
 } from "@kprim/machine";
+import { coreOf, fifoCell } from "@kprim/machine/internal";
 import { describe, expect, it } from "vitest";
 import {
   createToken,
@@ -203,7 +204,7 @@ describe.each(MODES)("tokens (%s mode)", (mode) => {
       name: "isr",
       kind: "interrupt",
       *body(k) {
-        yield* k.spinUntil("requested", [m.fifoCell(1, 0)], () => true);
+        yield* k.spinUntil("requested", [fifoCell(coreOf(m), 1, 0)], () => true);
         yield* k.nop("isr work 1");
         yield* k.nop("isr work 2");
       },
@@ -363,7 +364,7 @@ describe("tokens, mode by mode", () => {
     const m = createMachine({ cpus: 2, strategy: roundRobin(), trace: true });
     const A = createToken(m, "A", { cpu: 0, mode: "spin2005" });
     const B = createToken(m, "B", { cpu: 1, mode: "spin2005" });
-    const asked = m.fifoCell(1, 0);
+    const asked = fifoCell(coreOf(m), 1, 0);
     const t1: Thread = m.spawn({
       cpu: 0,
       name: "T1",
