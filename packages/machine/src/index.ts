@@ -47,6 +47,7 @@ export {
   ScheduleError,
 } from "./errors.js";
 export { defineExtension, type Extension } from "./extension.js";
+export { expectOutcome, OutcomeMismatch } from "./expectOutcome.js";
 export { type CellCode, IDENTITY, type Renaming } from "./states/fingerprint.js";
 export { Histories } from "./states/histories.js";
 export { KernelContext } from "./kernel.js";

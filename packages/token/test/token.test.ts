@@ -1,5 +1,6 @@
 import {
   createMachine,
+  expectOutcome,
   type Gen,
   type KernelContext,
   random,
@@ -41,7 +42,7 @@ describe.each(MODES)("tokens (%s mode)", (mode) => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(r.counters.total.ipisSent).toBe(0);
     expect(A.stats).toMatchObject({ acquisitions: 1, contended: 0 });
   });
@@ -58,7 +59,7 @@ describe.each(MODES)("tokens (%s mode)", (mode) => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(requestIpis(r)).toBe(1);
     expect(A.stats).toMatchObject({ acquisitions: 1, contended: 1, requests: 1 });
     expect(m.peek(A.cell).cpu).toBe(1);
@@ -88,7 +89,7 @@ describe.each(MODES)("tokens (%s mode)", (mode) => {
         },
       });
       const r = m.run();
-      expect(r.outcome.kind).toBe("ok");
+      expectOutcome(r, "ok");
       expect(requestIpis(r)).toBe(1);
     }
   });
@@ -179,7 +180,7 @@ describe.each(MODES)("tokens (%s mode)", (mode) => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(m.peek(ownerOnResume)).toEqual([0]);
     const grants = r.trace!.filter((e) => e.kind === "token.grant").map((e) => `${e.cpu}->${e.target}`);
     expect(grants).toContain("0->1");
@@ -223,7 +224,7 @@ describe.each(MODES)("tokens (%s mode)", (mode) => {
     const strategy: Strategy = roundRobin();
     m.setStrategy(strategy);
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     // Whenever the request was taken while the holder still held A, the grant came only after it released.
     const rel = r.trace!.find((e) => e.kind === "lock.release" && e.obj === "A" && e.thread === holder.id)!;
     const grant = r.trace!.find((e) => e.kind === "token.grant" && e.target === 1);
@@ -327,7 +328,7 @@ describe.each(MODES)("tokens (%s mode)", (mode) => {
         return 0;
       },
     });
-    expect(m.run().outcome.kind).toBe("ok");
+    expectOutcome(m.run(), "ok");
     expect(m.peek(got)).toEqual(["A false B false have false"]);
   });
 
@@ -350,7 +351,7 @@ describe.each(MODES)("tokens (%s mode)", (mode) => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("deadlock");
+    expectOutcome(r, "deadlock");
     if (r.outcome.kind !== "deadlock") return;
     const t = r.outcome.waiters.find((w) => w.name === "T")!;
     expect(t.waitsOn).toMatch(
@@ -387,7 +388,7 @@ describe("tokens, mode by mode", () => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     const trace = r.trace!;
     const t1Contended = trace.find((e) => e.kind === "token.contended" && e.obj === "B")!;
     const grantOfA = trace.find((e) => e.kind === "token.grant" && e.obj === "A" && e.cpu === 0)!;

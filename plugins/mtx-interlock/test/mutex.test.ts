@@ -7,7 +7,15 @@
  * ident, and a timeout that returns EWOULDBLOCK.
  */
 import { explore } from "@kprim/explore";
-import { type Cell, type Gen, type KernelContext, type Machine, random, roundRobin } from "@kprim/machine";
+import {
+  type Cell,
+  expectOutcome,
+  type Gen,
+  type KernelContext,
+  type Machine,
+  random,
+  roundRobin,
+} from "@kprim/machine";
 import { declareCondition, EWOULDBLOCK, type Ident, newIdent, sleepState } from "@kprim/sleepq";
 import { describe, expect, it } from "vitest";
 import {
@@ -99,7 +107,7 @@ describe("the sleep mutex", () => {
       const m = factory(1, () => undefined)({ strategy: random({ seed }), trace: true });
       const { mtx, order } = setup(m);
       const r = m.run();
-      expect(r.outcome.kind).toBe("ok");
+      expectOutcome(r, "ok");
       expect(mtxOwner(m, mtx)).toBeUndefined();
       const blocked = r.trace!.some((e) => e.kind === "block" && e.detail?.includes("mtx M (turnstile), owned by T"));
       if (blocked) {
@@ -224,7 +232,7 @@ describe("msleep and wakeup", () => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(sleeper.state).toBe("blocked");
     expect(m.peek(m.ext(MTX_SLEEPQ).queue)).toEqual([{ tid: sleeper.id, addr: X.addr }]);
   });
@@ -248,7 +256,7 @@ describe("msleep and wakeup", () => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(m.peek(result)).toBe(EWOULDBLOCK);
     expect(m.peek(m.ext(MTX_SLEEPQ).queue)).toEqual([]);
   });
