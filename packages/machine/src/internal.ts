@@ -6,7 +6,7 @@
  * machine.
  *
  * - `coreOf(machine)`: the plain record a machine runs on (runtime/core.ts),
- *   with the thread generators kept apart in `generators`.
+ *   with the thread generators kept apart in each thread's `generators`.
  * - `fifoCell(core, from, to)`: the shared cell standing for the IPI FIFO
  *   from one cpu to another (its value: the queued count), made on first use.
  */

@@ -212,7 +212,7 @@ export class Machine implements MachineView {
     if (!Number.isInteger(pri) || pri < 0 || pri > 31) throw new MachineConfigError(`spawn ${o.name}: priority ${pri}`);
     const t = new Thread(core.threads.length, o.name, o.cpu, pri, kind, o.daemon ?? false);
     const k = new KernelContext(this, core, t);
-    core.generators.push([o.body(k)]);
+    t.generators.push(o.body(k));
     core.threads.push(t);
     if (!t.daemon) core.liveThreads++;
     const cpu = core.cpus[o.cpu]!;
@@ -337,7 +337,7 @@ export class Machine implements MachineView {
   stateKey(): string | null {
     this.identities ??= new Identities();
     const core = this.core;
-    return stateKey(core.cells, core.cpus, core.threads, core.generators, this.identities);
+    return stateKey(core.cells, core.cpus, core.threads, this.identities);
   }
 
   /**

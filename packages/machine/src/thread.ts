@@ -7,12 +7,14 @@
  * section count, the spinlock count, the MP lock count — are thread-local:
  * only the thread itself changes them, during its own steps.
  *
- * A thread is a record; its generator stack (the body, and machine
- * continuations above it) is kept apart by the machine, as the one part of
- * its state that is not data.
+ * A thread is a record of data, but for one field kept apart and named as
+ * such: `generators`, its generator stack (the body at 0, machine
+ * continuations above it). A suspended generator is the one part of a run's
+ * state that cannot be copied — only rebuilt, by resuming a fresh body with
+ * the values the thread was resumed with — and no state key reads it.
  */
 import type { Cell, Footprint } from "./cell.js";
-import type { Op } from "./ops.js";
+import type { Gen, Op } from "./ops.js";
 import type { Tx } from "./tx.js";
 
 /** LWKT priorities (spec §1.2; numeric values reconstructed). */
@@ -75,6 +77,12 @@ export function defineThreadLocal<T>(name: string, init: (t: Thread) => T): Thre
 
 export class Thread {
   state: ThreadState;
+  /**
+   * @internal the generator stack: the body at 0, machine continuations
+   * above it — not data (see the module comment). On the thread rather than
+   * in a table beside it because resuming it is the machine's hottest path.
+   */
+  readonly generators: Gen<unknown>[] = [];
   /** @internal the op yielded and not yet performed */
   op: Op | null = null;
   /** @internal value to resume the generator with when it runs again */

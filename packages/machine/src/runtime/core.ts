@@ -22,13 +22,13 @@
  * Every field is data — numbers, flags, arrays and maps of records — except
  * the configuration objects the caller handed in (strategy, detectors,
  * hooks: shared, never part of a run's state) and the thread generators,
- * which are kept apart in `generators`: a suspended generator is the one
- * part of a run's state that cannot be copied, only rebuilt by resuming a
- * fresh one with the same values.
+ * kept apart in each thread's `generators` field: a suspended generator is
+ * the one part of a run's state that cannot be copied, only rebuilt by
+ * resuming a fresh one with the same values. (Ops, IPI messages and timeout
+ * specs hold the closures model code made: code to share, not state.)
  *
  * Invariants: ids (cells, messages, flows, scopes, events) are sequential
- * per record; `generators[t.id]` is thread t's stack (its body at 0, machine
- * continuations above); nothing here is reachable from module-level state.
+ * per record; nothing here is reachable from module-level state.
  */
 import { Cell, type Footprint } from "../cell.js";
 import type { Choice } from "../choice.js";
@@ -37,7 +37,6 @@ import type { Cpu } from "../cpu.js";
 import type { Detector } from "../detector.js";
 import type { Extension } from "../extension.js";
 import type { SchedulerHooks } from "../hooks.js";
-import type { Gen } from "../ops.js";
 import type { DetectorReport, Outcome } from "../outcome.js";
 import type { Prng } from "../prng.js";
 import type { ScheduleHeader } from "../schedule.js";
@@ -113,8 +112,6 @@ export interface Core {
   readonly cells: Cell<unknown>[];
   /** The MP lock: owner cpu or -1. */
   readonly mplock: Cell<number>;
-  /** Each thread's generator stack, by thread id: kept apart, the one part that is not data. */
-  readonly generators: Gen<unknown>[][];
   /** Threads that are not daemons and not done. */
   liveThreads: number;
 
@@ -206,7 +203,6 @@ export function createCore(o: CoreOptions): Core {
     threads: [],
     cells: [mplock as Cell<unknown>],
     mplock,
-    generators: [],
     liveThreads: 0,
     started: false,
     finished: false,

@@ -81,7 +81,7 @@ export function advance(core: Core, cpu: Cpu, t: Thread, value: unknown): void {
   if (t.fresh || t.drainTarget >= 0) value = beforeResume(core, cpu, t, value);
   if (core.resumeHooks.length !== 0) callResumeHooks(core, t);
   if (core.tracker !== null) core.tracker.resumed(t, value);
-  const stack = core.generators[t.id]!;
+  const stack = t.generators;
   let r = stack[stack.length - 1]!.next(value);
   while (r.done === true) {
     stack.pop();
@@ -108,7 +108,7 @@ function beforeResume(core: Core, cpu: Cpu, t: Thread, value: unknown): unknown 
     if (core.eventsOn) emit(core, cpu.index, t, "thread-start");
   }
   if (t.drainTarget >= 0) {
-    core.generators[t.id]!.push(drainFifo(core, cpu.index, t.drainTarget, value));
+    t.generators.push(drainFifo(core, cpu.index, t.drainTarget, value));
     t.drainTarget = -1;
     return undefined;
   }

@@ -21,7 +21,7 @@
  */
 import { Cell } from "../cell.js";
 import type { Cpu, IpiMessage } from "../cpu.js";
-import type { Gen, Op } from "../ops.js";
+import type { Op } from "../ops.js";
 import { Thread, type WaitInfo } from "../thread.js";
 import { type FieldEncoder, writeCpu, writeThread } from "./fields.js";
 
@@ -89,10 +89,7 @@ export function serialize(v: unknown, ids: Identities, closures: "identity" | "i
 
 /** The fields of `fields.ts` as one execution sees them: numbers as they are, objects by identity. */
 class CycleEncoder implements FieldEncoder {
-  constructor(
-    private readonly ids: Identities,
-    private readonly generators: readonly (readonly Gen<unknown>[])[],
-  ) {}
+  constructor(private readonly ids: Identities) {}
 
   thread(id: number): number {
     return id;
@@ -103,7 +100,7 @@ class CycleEncoder implements FieldEncoder {
   /** Inside a declared loop: the same frames, the op by its shape; else the ops performed and the op by identity. */
   code(t: Thread): string {
     if (t.loop !== 0) {
-      const frames = this.generators[t.id]!.map((g) => this.ids.of(g)).join("/");
+      const frames = t.generators.map((g) => this.ids.of(g)).join("/");
       return `L${t.loop};${frames};${opShape(t.op, this.ids)}`;
     }
     return `P${t.performed};${t.op === null ? "-" : this.ids.of(t.op)}`;
@@ -134,11 +131,10 @@ export function stateKey(
   cells: readonly Cell<unknown>[],
   cpus: readonly Cpu[],
   threads: readonly Thread[],
-  generators: readonly (readonly Gen<unknown>[])[],
   ids: Identities,
 ): string | null {
   if (!threads.some((t) => t.loop !== 0)) return null;
-  const enc = new CycleEncoder(ids, generators);
+  const enc = new CycleEncoder(ids);
   const out: string[] = [];
   for (const c of cells) out.push(serialize(c.v, ids, "identity"));
   out.push("#");
