@@ -36,7 +36,7 @@ export class Cell<T = unknown> {
   writeTime = 0;
   /** @internal watchers to notify on write */
   watchers: CellWatcher[] | null = null;
-  /** @internal the value's fingerprint key (fingerprint.ts), dropped on every write */
+  /** @internal the value's fingerprint key (states/fingerprint.ts), dropped on every write */
   key: string | null = null;
   /** @internal the key names threads or cells (symmetry must rename it) */
   keyRefs = false;

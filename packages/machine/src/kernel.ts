@@ -112,7 +112,7 @@ export class KernelContext {
    * Declare that this thread's locals stay the same from one iteration of
    * the loop it is entering to the next, until `leaveLoop`. Not a step.
    * Exhaustive exploration may then recognise a return to an earlier machine
-   * state as a cycle (see stateKey.ts). A promise the machine cannot check:
+   * state as a cycle (see states/stateKey.ts). A promise the machine cannot check:
    * use it only for loops whose iterations differ in shared state alone.
    */
   enterLoop(): void {

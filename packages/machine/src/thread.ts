@@ -113,7 +113,7 @@ export class Thread {
   drainTarget = -1;
   /** @internal ops performed so far */
   performed = 0;
-  /** @internal interned history of resume values (stateful search; see fingerprint.ts) */
+  /** @internal interned history of resume values (stateful search; see states/fingerprint.ts) */
   hist = 0;
   /** @internal the history at the start of the innermost `KernelContext.call` (−1: not in one) */
   callMark = -1;
