@@ -50,6 +50,7 @@ export { defineExtension, type Extension } from "./extension.js";
 export { expectOutcome, OutcomeMismatch } from "./expectOutcome.js";
 export { type CellCode, IDENTITY, type Renaming } from "./states/fingerprint.js";
 export { Histories } from "./states/histories.js";
+export type { ResumeOutlook, SchedulerHooks } from "./hooks.js";
 export { KernelContext } from "./kernel.js";
 export {
   createMachine,
@@ -57,8 +58,6 @@ export {
   type MachineOptions,
   type RunCounters,
   type RunResult,
-  type ResumeOutlook,
-  type SchedulerHooks,
   type SpawnOptions,
   type ThreadInfo,
 } from "./machine.js";

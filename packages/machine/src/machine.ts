@@ -55,8 +55,6 @@ import { PRI, Thread, type ThreadKind } from "./thread.js";
 import type { ConsoleLine, TraceEvent, TraceEventKind } from "./trace.js";
 import type { MachineView } from "./view.js";
 
-export type { ResumeOutlook, SchedulerHooks } from "./hooks.js";
-
 export interface MachineOptions {
   /** Number of cpus, 1 to 32. */
   readonly cpus: number;
