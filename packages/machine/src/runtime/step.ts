@@ -40,7 +40,7 @@ export function take(core: Core, choice: Choice): void {
   if (stepper === null || stepper.spinSince !== 0) waitFor(cpu, choiceTime(core, choice));
   core.stepCount++;
   pushChoice(core, choice);
-  if (core.eventsOn || core.recording) newStepRecord(core);
+  if (core.eventsOn || core.recording) newStepRecord(core, cpu, stepper);
   cpu.counters.steps++;
   if (core.tracker !== null) core.tracker.step(kind, cpu, choice, stepper, core.threads);
   try {
@@ -61,13 +61,14 @@ export function take(core: Core, choice: Choice): void {
   }
 }
 
-/** Fresh per-step event and footprint logs (for detectors; a trace alone needs no step's events). */
-function newStepRecord(core: Core): void {
+/** Fresh per-step event and footprint logs (for detectors; a trace alone needs no step's events); a thread step's op event. */
+function newStepRecord(core: Core, cpu: Cpu, stepper: Thread | null): void {
   if (core.detectors.length !== 0) core.stepEvents = [];
   if (core.recording) {
     if (core.fpReads.length !== 0) core.fpReads.length = 0;
     if (core.fpWrites.length !== 0) core.fpWrites.length = 0;
   }
+  if (stepper !== null && core.eventsOn) emitOp(core, cpu, stepper, stepper.op!);
 }
 
 /** Move the cpu's clock on to `t0` if that is later (idle cycles if it has no thread). */
@@ -106,7 +107,6 @@ function stepThread(core: Core, cpu: Cpu, t: Thread): void {
   t.op = null;
   t.performed++;
   core.actor = t;
-  if (core.eventsOn) emitOp(core, cpu, t, o);
   const r = perform(core, cpu, t, o);
   if (r !== LEFT) advance(core, cpu, t, r);
 }
