@@ -4,7 +4,7 @@
  * racy window and labels of the whole run — and the link that reopens it.
  */
 import { explore } from "@kprim/explore";
-import { formatSchedule, parseSchedule, random } from "@kprim/machine";
+import { expectOutcome, formatSchedule, parseSchedule, random } from "@kprim/machine";
 import { prepare, scenarioFactory } from "@kprim/scenarios";
 import { describe, expect, it } from "vitest";
 import { Session } from "../src/session.js";
@@ -33,7 +33,8 @@ describe("a step session", () => {
     expect(s.wholeRun()).toBeNull();
     expect(s.replayCommand()).toBeNull();
     s.toEnd();
-    expect(s.state.result?.outcome.kind).toBe("ok");
+    expect(s.state.result).not.toBeNull();
+    expectOutcome(s.state.result!, "ok");
     expect(s.found()).toBe(false);
     // Judged by "failure": the schedule's run field is empty.
     expect(s.replayCommand()).toMatch(
@@ -128,7 +129,7 @@ describe("a step session", () => {
     const s = Session.fromSchedule(text, "failure", 4);
     expect(s.step).toBe(4);
     expect(s.planLength).toBe(10);
-    expect(s.wholeRun()?.outcome.kind).toBe("step-limit");
+    expectOutcome(s.wholeRun()!, "step-limit");
     expect(s.found()).toBe(true);
     expect(s.schedule()).toBe(text);
     expect(parseSchedule(parseHash(formatHash(s.link())).schedule!).header.maxSteps).toBe(10);

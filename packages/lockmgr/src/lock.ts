@@ -14,15 +14,7 @@
  * lock's interlock; and at quiescence, that no thread sleeps in acquire while
  * every bit it waits for is clear.
  */
-import {
-  type Cell,
-  defineThreadLocal,
-  type Gen,
-  type KernelContext,
-  type Machine,
-  type MachineView,
-  type Thread,
-} from "@kprim/machine";
+import { type Cell, type Gen, type KernelContext, type Machine, type MachineView, type Thread } from "@kprim/machine";
 import type { Ident } from "@kprim/sleepq";
 import {
   extFlags,
@@ -35,7 +27,10 @@ import {
   type LockStatus,
 } from "./flags.js";
 import type { Interlock, InterlockDeps, InterlockKind } from "./interlock.js";
+import { lockWait } from "./lockWait.js";
 import { lockmgrSystem } from "./system.js";
+
+export { LOCK_WAIT, lockWait, type LockWait } from "./lockWait.js";
 
 export type LockSemantics = "2005" | "2008";
 
@@ -91,19 +86,6 @@ export interface LockInit {
   readonly cpu?: number;
   /** The lock class (default: the name). */
   readonly lockClass?: string;
-}
-
-/** What a thread sleeping in acquire waits for (its liveness condition). */
-export interface LockWait {
-  lock: Lock | null;
-  /** The flag bits that must all clear. */
-  wanted: number;
-}
-
-export const LOCK_WAIT = defineThreadLocal<LockWait>("lockmgr-wait", () => ({ lock: null, wanted: 0 }));
-
-export function lockWait(t: Thread): LockWait {
-  return t.local(LOCK_WAIT);
 }
 
 /**

@@ -29,6 +29,7 @@ export {
   variantOptions,
 } from "./matrix.js";
 export { describeRun, type RunLine, runLabel, variantMatters } from "./describe.js";
+export { SPEC_IDS, type SpecId } from "./specIds.js";
 export { DEFAULT_VARIANT, OPTION_SPECS, type OptionSpec, resolveOptions, type RunOptions } from "./options.js";
 export {
   type BuildOptions,

@@ -7,7 +7,7 @@
 import { parseSchedule, random, replay, type RunResult } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { prepare, prepareFromHeader } from "../src/index.js";
-import { describeFailure, exhaustiveDfs } from "./support/dfs.js";
+import { everySchedule, expectNone } from "./support/everySchedule.js";
 
 function replayPinned(text: string): RunResult {
   const s = parseSchedule(text);
@@ -17,9 +17,7 @@ function replayPinned(text: string): RunResult {
 }
 
 function clean(scenario: string, variant: string): void {
-  const res = exhaustiveDfs(prepare({ scenario, variant }));
-  expect(res.exhausted).toBe(true);
-  expect(describeFailure(res.firstFailure)).toBe("none");
+  expectNone(everySchedule(prepare({ scenario, variant })));
 }
 
 describe("R3: lockmgr-lost-wakeup", () => {

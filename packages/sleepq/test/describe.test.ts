@@ -3,7 +3,7 @@
  * cpumask bits, the idents hashing there and each cpu's sleepers, read
  * without changing the machine.
  */
-import { type Choice, createMachine, type MachineView, type Strategy } from "@kprim/machine";
+import { type Choice, createMachine, expectOutcome, type MachineView, type Strategy } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import {
   bucketOf,
@@ -49,7 +49,7 @@ describe("describeSleepQueues", () => {
         yield* wakeup(k, X);
       },
     });
-    expect(m.run().outcome.kind).toBe("ok");
+    expectOutcome(m.run(), "ok");
     const queued = seen.find((s) => s.some((b) => b.sleepers.length > 0));
     expect(queued).toEqual([
       {

@@ -3,7 +3,7 @@
  * release hands it, and the requests queued for it, read without changing
  * the machine.
  */
-import { type Choice, createMachine, type MachineView, roundRobin, type Strategy } from "@kprim/machine";
+import { type Choice, createMachine, expectOutcome, type MachineView, roundRobin, type Strategy } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import {
   createToken,
@@ -48,7 +48,7 @@ describe("describeTokens", () => {
         yield* lwktReltoken(k, r);
       },
     });
-    expect(m.run().outcome.kind).toBe("ok");
+    expectOutcome(m.run(), "ok");
     expect(seen[0]).toEqual([{ name: "A", mode: "yield", cpu: 0, reqcpu: 0, requests: [] }]);
     expect(seen.some((s) => s[0]!.requests.some((r) => r.thread === "T1" && r.cpu === 1))).toBe(true);
     expect(describeTokens(m)[0]).toMatchObject({ name: "A", cpu: 1, requests: [] });
