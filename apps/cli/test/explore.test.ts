@@ -339,7 +339,7 @@ describe.concurrent("stopping early", () => {
     const j = JSON.parse(r.stdout) as Record<string, unknown>;
     expect([j["verdict"], j["stopped"], j["exhausted"]]).toEqual(["not-found", "time-limit", false]);
     expect(j["states"]).toBeGreaterThan(0);
-    expect(r.stderr).toContain("kprim: exploring lost-wakeup under SPIN+TI, budget 1000000 states");
+    expect(r.stderr).toContain("kprim: exploring lost-wakeup, budget 1000000 states");
     expect(r.stderr).toContain("kprim: time limit reached; stopping after the current execution\n");
   });
 

@@ -22,7 +22,7 @@ import {
   type SamplingMode,
 } from "@kprim/explore";
 import { describeOutcome, nearest } from "@kprim/machine";
-import { runLabel } from "@kprim/scenarios";
+import { runLabel, variantMatters } from "@kprim/scenarios";
 import { UsageError } from "../errors.js";
 import type { ExploreJob } from "./requests.js";
 import type { JobContext } from "./context.js";
@@ -120,7 +120,8 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
     onStates: stateful ? (n: number) => ctx.progress(n) : undefined,
     onExecution: stateful ? undefined : (n: number) => ctx.progress(n),
   };
-  ctx.started(`${p.scenario.name} under ${runLabel(p)}`, budget);
+  // The variant is named only when the scenario depends on it, as in the report's header.
+  ctx.started(variantMatters(p) ? `${p.scenario.name} under ${runLabel(p)}` : p.scenario.name, budget);
   let r: ExploreResult;
   let phases: readonly Phase[] | null = null;
   if (m === null) {
