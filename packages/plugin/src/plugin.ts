@@ -33,9 +33,9 @@ export type StrategyFactory = (opts: StrategyOptions) => Strategy;
 export type DetectorFactory = () => Detector;
 
 /** The Kernel layers a plugin may replace (the interlock is chosen by name instead). */
-export type PluginLayers = Partial<Pick<Kernel, "spinlock" | "token" | "sleepq" | "buf">>;
+export type PluginLayers = Partial<Pick<Kernel, "spinlock" | "token" | "sleepq" | "lockmgr" | "buf">>;
 
-export const LAYER_NAMES = ["spinlock", "token", "sleepq", "buf"] as const;
+export const LAYER_NAMES = ["spinlock", "token", "sleepq", "lockmgr", "buf"] as const;
 
 export interface Plugin {
   /** Lowercase words joined by '-'; names the plugin in errors and listings. */
