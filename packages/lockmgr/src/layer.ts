@@ -22,15 +22,7 @@
  */
 import type { Gen, KernelContext, Machine, Raises, Thread } from "@kprim/machine";
 import type { LockFlags, LockRequest, LockStatus } from "./flags.js";
-import {
-  type Lock,
-  lockcount,
-  lockcountnb,
-  type LockInit,
-  lockinit,
-  lockmgrKernproc,
-  lockstatus,
-} from "./lock.js";
+import { type Lock, lockcount, lockcountnb, type LockInit, lockinit, lockmgrKernproc, lockstatus } from "./lock.js";
 import { lockmgr, type LockmgrOptions, lockreinit } from "./lockmgr.js";
 import { LOCKMGR_RAISES } from "./system.js";
 

@@ -6,7 +6,13 @@
  */
 import { type BufLayer, bufLayer } from "@kprim/buf";
 import { nearest, ParamError } from "@kprim/machine";
-import { builtinInterlocks, type InterlockDeps, type InterlockKind, type LockmgrLayer, lockmgrLayer } from "@kprim/lockmgr";
+import {
+  builtinInterlocks,
+  type InterlockDeps,
+  type InterlockKind,
+  type LockmgrLayer,
+  lockmgrLayer,
+} from "@kprim/lockmgr";
 import { type SleepqLayer, sleepqLayer, type WakeupForm } from "@kprim/sleepq";
 import { type SpinlockLayer, spinlockLayerWith, type SpinWait } from "@kprim/spinlock";
 import { type TokenLayer, tokenLayer, type TokenRelease } from "@kprim/token";
