@@ -1,6 +1,8 @@
 /**
  * @kprim/plugin — plugins for kprim: `definePlugin`, and loading plugins by
  * module specifier into one registry whose every name is registered once.
+ * `definePlugin` and the Plugin contract live in @kprim/plugin-api (no layer
+ * dependencies) and are re-exported here.
  */
 export {
   definePlugin,
@@ -10,7 +12,7 @@ export {
   type PluginLayers,
   type StrategyFactory,
   type StrategyOptions,
-} from "./plugin.js";
+} from "@kprim/plugin-api";
 export {
   type LoadedPlugin,
   type Named,

@@ -19,7 +19,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { Plugin } from "./plugin.js";
+import type { Plugin } from "@kprim/plugin-api";
 import { resolvePackageForImport } from "./exports.js";
 import { type LoadedPlugin, PluginError, PluginRegistry } from "./registry.js";
 import { resolveKprimHere } from "./resolve.js";
