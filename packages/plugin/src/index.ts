@@ -36,3 +36,4 @@ export {
   resolvePluginSpecifier,
 } from "./load.js";
 export { pluginFactorySpec, pluginScenarioFactory, type PluginScenarioArgs } from "./factory.js";
+export { checkLayer, type CheckLayerOptions, type LayerCase, type LayerCheck } from "./checkLayer.js";
