@@ -1,22 +1,30 @@
 /**
  * The scenario picker: races and their correct twins in spec order, the
- * workloads after them, and the defaults a pick starts from.
+ * scenarios with no spec row after them, and the defaults a pick starts from.
  */
 import { catalogue, findScenario } from "@kprim/scenarios";
 import { describe, expect, it } from "vitest";
 import { defaultSignal, defaultVariant, rowFor, scenarioGroups, scenarioLabel } from "../src/catalogue.js";
 
 describe("the playground's catalogue", () => {
-  it("groups every scenario once: the races by spec id, their correct twins, then the workloads", () => {
+  it("groups every scenario once: the races by spec id, their correct twins, then the scenarios with no spec row", () => {
     const groups = scenarioGroups();
-    expect(groups.map((g) => g.label)).toEqual(["Races (spec R1–R9)", "Correct twins (spec G1–G11)", "Workloads"]);
+    expect(groups.map((g) => g.label)).toEqual([
+      "Races (spec R1–R9)",
+      "Correct twins (spec G1–G11)",
+      "Beyond the spec's rows",
+    ]);
     expect(groups.flatMap((g) => g.scenarios).length).toBe(catalogue.length);
     expect(new Set(groups.flatMap((g) => g.scenarios.map((s) => s.name))).size).toBe(catalogue.length);
     const ids = groups[0]!.scenarios.map((s) => s.specId);
     expect(ids.slice(0, 4)).toEqual(["R1", "R2", "R3", "R4"]);
     expect(ids.indexOf("R5b")).toBe(ids.indexOf("R5") + 1);
     expect(groups[1]!.scenarios.every((s) => s.specId?.startsWith("G"))).toBe(true);
-    expect(groups[2]!.scenarios.map((s) => s.name).sort()).toEqual(["buf-churn", "lost-wakeup"]);
+    expect(groups[2]!.scenarios.map((s) => s.name).sort()).toEqual([
+      "buf-churn",
+      "getblk-reused-buffer",
+      "lost-wakeup",
+    ]);
     expect(scenarioLabel(findScenario("getnewbuf-locked-buf")!)).toBe("R1 · getnewbuf-locked-buf");
   });
 
