@@ -49,6 +49,27 @@ describe.concurrent("loading plugins", () => {
     expect(r.stdout).toMatch(/^outcome: ok$/m);
   });
 
+  // Outside every package, nothing installed: `@kprim/*` resolves to the kprim that loads the plugin.
+  const bareImports = (typed: boolean): string => `import { spinInterlock } from "@kprim/lockmgr";
+import { definePlugin } from "@kprim/plugin";
+const name${typed ? ": string" : ""} = "my-spin";
+export default definePlugin({ name: "bare", interlocks: { [name]: { ...spinInterlock, name } } });
+`;
+  it.each([
+    ["p.ts", true],
+    ["p.js", false],
+    ["p.mjs", false],
+  ])(
+    "a %s plugin outside any package importing @kprim/* by name runs with this kprim's packages",
+    async (file, typed) => {
+      const r = await kprim(["run", "lockmgr-lost-wakeup", "--interlock", "my-spin", "--plugin", `./${file}`], {
+        cwd: folder({ [file]: bareImports(typed) }),
+      });
+      expect([r.code, r.stderr]).toEqual([0, ""]);
+      expect(r.stdout).toMatch(/^outcome: ok$/m);
+    },
+  );
+
   it("a plugin written with definePlugin from @kprim/plugin loads the same", async () => {
     const r = await kprim(["list", "--plugin", "./p.ts"], {
       cwd: folder({

@@ -5,7 +5,7 @@
  * arranges another starting state during set-up.
  */
 import type { Machine, Thread } from "@kprim/machine";
-import { type InterlockDeps, type InterlockKind, lockinit } from "@kprim/lockmgr";
+import { type InterlockDeps, type InterlockKind, LK_HAVE_EXCL, lockmgrLayer } from "@kprim/lockmgr";
 import { dirtyReuse, misdirectedWrite, getnewbufResult, queueConsistency } from "./detectors.js";
 import {
   type Buf,
@@ -45,7 +45,7 @@ export function createBufCache(
       id,
       index: i,
       cell: machine.cell<BufWord>(`buf ${id}`, { flags: 0, qindex: QUEUE_EMPTY, vp: null, lblkno: null, data: 0 }),
-      lock: lockinit(machine, `b_lock ${id}`, {
+      lock: (deps.lockmgr ?? lockmgrLayer).lockinit(machine, `b_lock ${id}`, {
         deps,
         interlock,
         lockClass: "b_lock",
@@ -121,6 +121,6 @@ export function presetBuf(
   m.preset(bp.cell, { flags: st.flags ?? 0, qindex: st.qindex, vp, lblkno, data: 0 });
   if (vp !== null && lblkno !== null) m.preset(cache.hash, { ...m.peek(cache.hash), [identityKey(vp, lblkno)]: index });
   if (st.holder !== undefined) {
-    m.preset(bp.lock.cell, { ...m.peek(bp.lock.cell), flags: 0x400, exclusivecount: 1, holder: st.holder.id });
+    m.preset(bp.lock.cell, { ...m.peek(bp.lock.cell), flags: LK_HAVE_EXCL, exclusivecount: 1, holder: st.holder.id });
   }
 }

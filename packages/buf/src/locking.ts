@@ -11,9 +11,11 @@
  * Calling context: thread context. BUF_LOCK blocks unless NOWAIT (and with a
  * token interlock may block even then); BUF_UNLOCK never sleeps for the lock
  * but may block on the interlock token; BUF_REFCNT takes the interlock.
+ * Every lockmgr call goes through the lock's lockmgr layer (a plugin's, when
+ * one replaces lockmgr).
  */
 import type { Gen, KernelContext } from "@kprim/machine";
-import { lockcount, lockmgr, lockmgrKernproc } from "@kprim/lockmgr";
+import { lockmgrOf } from "@kprim/lockmgr";
 import { atSplbio } from "./spl.js";
 import type { Buf, BufCache } from "./types.js";
 
@@ -35,7 +37,7 @@ export function bufLock(k: KernelContext, cache: BufCache, bp: Buf, flags: BufLo
 
 function* lockBuf(k: KernelContext, cache: BufCache, bp: Buf, flags: BufLockFlags): Gen<number> {
   yield* cache.bufInterlock.acquire(k);
-  return yield* lockmgr(k, bp.lock, "exclusive", {
+  return yield* lockmgrOf(bp.lock).lockmgr(k, bp.lock, "exclusive", {
     ...flags,
     interlock: { release: (kk) => cache.bufInterlock.release(kk) },
   });
@@ -72,7 +74,7 @@ function* timelockBuf(
     s.wmesg = wmesg;
     s.timo = timo;
   });
-  return yield* lockmgr(k, bp.lock, "exclusive", {
+  return yield* lockmgrOf(bp.lock).lockmgr(k, bp.lock, "exclusive", {
     ...flags,
     timelock: timo > 0,
     interlock: { release: (kk) => cache.bufInterlock.release(kk) },
@@ -87,7 +89,7 @@ function* timelockBuf(
  * its interlock token.
  */
 export function* bufUnlock(k: KernelContext, bp: Buf): Gen<void> {
-  yield* lockmgr(k, bp.lock, "release");
+  yield* lockmgrOf(bp.lock).lockmgr(k, bp.lock, "release");
 }
 
 /**
@@ -97,7 +99,7 @@ export function* bufUnlock(k: KernelContext, bp: Buf): Gen<void> {
  * point with a token).
  */
 export function* bufRefcnt(k: KernelContext, bp: Buf): Gen<number> {
-  return yield* lockcount(k, bp.lock);
+  return yield* lockmgrOf(bp.lock).lockcount(k, bp.lock);
 }
 
 /**
@@ -107,5 +109,5 @@ export function* bufRefcnt(k: KernelContext, bp: Buf): Gen<number> {
  * Calling context: thread context, holding bp's lock exclusively; one step.
  */
 export function* bufKernproc(k: KernelContext, bp: Buf): Gen<void> {
-  yield* lockmgrKernproc(k, bp.lock);
+  yield* lockmgrOf(bp.lock).lockmgrKernproc(k, bp.lock);
 }

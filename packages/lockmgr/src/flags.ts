@@ -1,7 +1,8 @@
 /**
  * lockmgr request types and flags (spec §4.2; values of the FreeBSD lineage,
  * assumed identical in DragonFly 2005). The public API is typed; the bit
- * words stay inside this package.
+ * words are exported by name for detectors, tests and replacement lockmgrs
+ * that read a lock word (never write `0x400`: write `LK_HAVE_EXCL`).
  */
 
 /** What a lockmgr call asks for. */
@@ -24,7 +25,7 @@ export interface LockFlags {
 /** What `lockstatus` reports. */
 export type LockStatus = "exclusive" | "exclother" | "shared" | 0;
 
-// ---- internal bit words -------------------------------------------------
+// ---- the bit words (as in the kernel) ----------------------------------
 
 export const LK_NOWAIT = 0x10;
 export const LK_SLEEPFAIL = 0x20;

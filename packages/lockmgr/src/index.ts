@@ -5,7 +5,29 @@
 export { acquire, acquiredrain } from "./acquire.js";
 export { checkLockWord, lockmgrState } from "./detectors.js";
 export { describeLock, describeLocks, type LockDescription } from "./describe.js";
-export { describeFlags, type LockFlags, type LockRequest, type LockStatus } from "./flags.js";
+export {
+  describeFlags,
+  extFlags,
+  LK_ALL,
+  LK_CANRECURSE,
+  LK_DRAINING,
+  LK_EXTFLG_MASK,
+  LK_HAVE_EXCL,
+  LK_KERNTHREAD,
+  LK_NOPAUSE,
+  LK_NOTHREAD,
+  LK_NOWAIT,
+  LK_SHARE_NONZERO,
+  LK_SLEEPFAIL,
+  LK_TIMELOCK,
+  LK_WAIT_NONZERO,
+  LK_WAITDRAIN,
+  LK_WANT_EXCL,
+  LK_WANT_UPGRADE,
+  type LockFlags,
+  type LockRequest,
+  type LockStatus,
+} from "./flags.js";
 export { type Interlock, type InterlockDeps, type InterlockKind } from "./interlock.js";
 export { spinInterlock } from "./interlocks/spin.js";
 export { spinNaiveInterlock } from "./interlocks/spinNaive.js";
@@ -24,6 +46,7 @@ export {
   type LockWord,
   peekLock,
 } from "./lock.js";
+export { type LockmgrLayer, lockmgrLayer, lockmgrOf } from "./layer.js";
 export { type CallerInterlock, lockmgr, type LockmgrOptions, lockreinit } from "./lockmgr.js";
 export { LOCKMGR_RAISES, LOCKMGR_SYSTEM, lockmgrSystem } from "./system.js";
 

@@ -19,6 +19,7 @@ import type { Gen, KernelContext, Machine, Raises } from "@kprim/machine";
 import type { Ident, SleepqLayer } from "@kprim/sleepq";
 import type { SpinlockLayer } from "@kprim/spinlock";
 import type { TokenLayer } from "@kprim/token";
+import type { LockmgrLayer } from "./layer.js";
 
 export interface Interlock {
   readonly kind: string;
@@ -43,6 +44,11 @@ export interface InterlockDeps {
   readonly spinlock: SpinlockLayer;
   readonly token: TokenLayer;
   readonly sleepq: SleepqLayer;
+  /**
+   * The lockmgr in place (absent: the built-in one). What is built on
+   * lockmgr from these deps (the buffer cache's locks) goes through it.
+   */
+  readonly lockmgr?: LockmgrLayer;
 }
 
 export interface InterlockKind {

@@ -136,6 +136,15 @@ export {
   type TimeoutSpec,
   type WaitInfo,
 } from "./thread.js";
-export { type ConsoleLine, formatEvent, type TraceEvent, type TraceEventKind, type TraceEventKinds } from "./trace.js";
+export {
+  type ConsoleLine,
+  formatEvent,
+  type KernelEvent,
+  kernelEvent,
+  kernelEvents,
+  type TraceEvent,
+  type TraceEventKind,
+  type TraceEventKinds,
+} from "./trace.js";
 export type { Tx } from "./tx.js";
 export type { MachineView } from "./view.js";

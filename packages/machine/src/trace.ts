@@ -109,3 +109,108 @@ export function formatEvent(e: TraceEvent, threadName: (id: number) => string): 
   if (e.detail !== undefined) parts.push(e.detail);
   return parts.join(" ").trimEnd();
 }
+
+/**
+ * Typed events: what the machine and the lock layers did, decoded from a
+ * step's trace events for detectors that would otherwise parse strings. They
+ * are built only when a detector asks (`kernelEvents(step.events)`, or a
+ * layer's reader such as @kprim/sleepq's `sleepEvents()`): the machine's hot
+ * path emits the same trace events as before and nothing more.
+ *
+ * - `ipi.send` / `ipi.receive`: an IPI queued on `from` for `to`, and its
+ *   handler run on `to`; `purpose` is the sender's label (`_wakeup(X)`, a
+ *   token request, …); `id` pairs a send with its receive.
+ * - `lock.grant` / `lock.release`: the lock-event contract, typed — the
+ *   lock, its kind (`spin`, `token`, `lockmgr`, a plugin's), its class, the
+ *   mode (`exclusive`, `shared`, `drain`, …; undefined for locks without
+ *   modes), whether it was a try-lock, and the holder's thread id.
+ * - `timeout`: a sleeper's timeout fired (`sleeper` = its thread id).
+ * - `wake`: a thread was made runnable (`woken` = its id).
+ */
+export type KernelEvent =
+  | {
+      readonly kind: "ipi.send";
+      readonly step: number;
+      readonly from: number;
+      readonly to: number;
+      /** The sending thread, or -1 (an IPI handler forwarding it). */
+      readonly thread: number;
+      readonly purpose: string;
+      readonly id: number;
+    }
+  | {
+      readonly kind: "ipi.receive";
+      readonly step: number;
+      readonly from: number;
+      readonly to: number;
+      readonly purpose: string;
+      readonly id: number;
+    }
+  | {
+      readonly kind: "lock.grant" | "lock.release";
+      readonly step: number;
+      readonly thread: number;
+      readonly lock: string;
+      readonly lockKind: string;
+      readonly lockClass: string;
+      readonly mode: string | undefined;
+      readonly try: boolean;
+    }
+  | { readonly kind: "timeout"; readonly step: number; readonly sleeper: number; readonly label: string }
+  | { readonly kind: "wake"; readonly step: number; readonly thread: number; readonly woken: number };
+
+/** The typed event of one trace event of the machine's or the lock contract's kinds (undefined: none). */
+export function kernelEvent(e: TraceEvent): KernelEvent | undefined {
+  switch (e.kind) {
+    case "ipi-send":
+      return {
+        kind: "ipi.send",
+        step: e.step,
+        from: e.cpu,
+        to: e.target ?? -1,
+        thread: e.thread,
+        purpose: e.obj ?? "",
+        id: e.flow ?? -1,
+      };
+    case "ipi-take":
+      return {
+        kind: "ipi.receive",
+        step: e.step,
+        from: e.target ?? -1,
+        to: e.cpu,
+        purpose: e.obj ?? "",
+        id: e.flow ?? -1,
+      };
+    case "lock.acquire":
+    case "lock.try-acquire":
+    case "lock.release": {
+      const [lockKind = "", lockClass = "", mode] = (e.detail ?? "").split(":");
+      return {
+        kind: e.kind === "lock.release" ? "lock.release" : "lock.grant",
+        step: e.step,
+        thread: e.target ?? e.thread,
+        lock: e.obj ?? "",
+        lockKind,
+        lockClass,
+        mode,
+        try: e.kind === "lock.try-acquire",
+      };
+    }
+    case "timeout":
+      return { kind: "timeout", step: e.step, sleeper: e.target ?? -1, label: e.obj ?? "" };
+    case "wake":
+      return { kind: "wake", step: e.step, thread: e.thread, woken: e.target ?? -1 };
+    default:
+      return undefined;
+  }
+}
+
+/** The typed events of a step's trace events, in order. */
+export function kernelEvents(events: readonly TraceEvent[]): KernelEvent[] {
+  const out: KernelEvent[] = [];
+  for (const e of events) {
+    const k = kernelEvent(e);
+    if (k !== undefined) out.push(k);
+  }
+  return out;
+}

@@ -1,6 +1,8 @@
 /**
  * @kprim/plugin — plugins for kprim: `definePlugin`, and loading plugins by
  * module specifier into one registry whose every name is registered once.
+ * `definePlugin` and the Plugin contract live in @kprim/plugin-api (no layer
+ * dependencies) and are re-exported here.
  */
 export {
   definePlugin,
@@ -10,7 +12,7 @@ export {
   type PluginLayers,
   type StrategyFactory,
   type StrategyOptions,
-} from "./plugin.js";
+} from "@kprim/plugin-api";
 export {
   type LoadedPlugin,
   type Named,
@@ -34,3 +36,4 @@ export {
   resolvePluginSpecifier,
 } from "./load.js";
 export { pluginFactorySpec, pluginScenarioFactory, type PluginScenarioArgs } from "./factory.js";
+export { checkLayer, type CheckLayerOptions, type LayerCase, type LayerCheck } from "./checkLayer.js";

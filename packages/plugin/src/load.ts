@@ -15,12 +15,14 @@
  *   (specifiers relative to the config file's folder; a .cjs config may say
  *   `module.exports = { plugins: [...] }`).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { Plugin } from "./plugin.js";
+import type { Plugin } from "@kprim/plugin-api";
+import { resolvePackageForImport } from "./exports.js";
 import { type LoadedPlugin, PluginError, PluginRegistry } from "./registry.js";
+import { resolveKprimHere } from "./resolve.js";
 
 export interface LoadOptions {
   /** Where relative specifiers and package names are resolved from (default: process.cwd()). */
@@ -29,51 +31,6 @@ export interface LoadOptions {
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message.split("\n")[0]! : String(e);
-}
-
-/** The package name and subpath of a bare specifier (`@scope/name/sub` → `@scope/name`, `./sub`). */
-function splitPackage(specifier: string): { name: string; subpath: string } {
-  const parts = specifier.split("/");
-  const n = specifier.startsWith("@") ? 2 : 1;
-  const rest = parts.slice(n).join("/");
-  return { name: parts.slice(0, n).join("/"), subpath: rest ? `./${rest}` : "." };
-}
-
-/** The file an `exports` entry gives an ESM importer (conditions import, node, default; types skipped). */
-function esmTarget(entry: unknown): string | undefined {
-  if (typeof entry === "string") return entry;
-  if (entry === null || typeof entry !== "object" || Array.isArray(entry)) return undefined;
-  const conditions = entry as Record<string, unknown>;
-  for (const c of ["import", "node", "default"]) {
-    const t = c in conditions ? esmTarget(conditions[c]) : undefined;
-    if (t !== undefined) return t;
-  }
-  return undefined;
-}
-
-/**
- * Resolve a package name from `cwd` as `import` would: find the package in
- * the node_modules folders above `cwd` and follow its `exports` with the
- * import condition. (`require.resolve` would pick a dual package's CommonJS
- * build, whose default export is not the plugin.)
- */
-function resolvePackageForImport(specifier: string, cwd: string): string | undefined {
-  const { name, subpath } = splitPackage(specifier);
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    const pkgDir = join(dir, "node_modules", name);
-    const pkgFile = join(pkgDir, "package.json");
-    if (existsSync(pkgFile)) {
-      const pkg = JSON.parse(readFileSync(pkgFile, "utf8")) as { exports?: unknown; module?: string; main?: string };
-      let target: string | undefined;
-      if (pkg.exports !== undefined) {
-        const exp = pkg.exports;
-        const keyed = typeof exp === "object" && exp !== null && Object.keys(exp).some((k) => k.startsWith("."));
-        target = esmTarget(keyed ? (exp as Record<string, unknown>)[subpath] : subpath === "." ? exp : undefined);
-      } else if (subpath === ".") target = pkg.module ?? pkg.main;
-      return target === undefined ? undefined : pathToFileURL(join(pkgDir, target)).href;
-    }
-    if (dirname(dir) === dir) return undefined;
-  }
 }
 
 /** The URL a plugin specifier is imported from. */
@@ -137,6 +94,7 @@ export async function loadPlugin(spec: string, opts: LoadOptions = {}): Promise<
   const cwd = opts.cwd ?? process.cwd();
   const url = resolvePluginSpecifier(spec, cwd);
   const specifier = displaySpecifier(spec, cwd);
+  await resolveKprimHere();
   let mod: { default?: unknown };
   try {
     mod = (await import(url)) as { default?: unknown };

@@ -25,7 +25,13 @@ import {
   prepareFromHeader,
   type PrepareSpec,
 } from "@kprim/scenarios";
-import { LAYER_NAMES, type DetectorFactory, type Plugin, type PluginLayers, type StrategyFactory } from "./plugin.js";
+import {
+  LAYER_NAMES,
+  type DetectorFactory,
+  type Plugin,
+  type PluginLayers,
+  type StrategyFactory,
+} from "@kprim/plugin-api";
 
 /** A plugin problem: a module that fails to load or throws, a bad export, a name registered twice. */
 export class PluginError extends Error {

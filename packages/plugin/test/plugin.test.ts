@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { explore, exploreParallel } from "@kprim/explore";
 import { expectOutcome, random } from "@kprim/machine";
+import * as api from "@kprim/plugin-api";
 import { describe, expect, it } from "vitest";
 import {
   definePlugin,
@@ -28,6 +29,10 @@ describe("definePlugin", () => {
   it("returns the plain object it is given", () => {
     const p = { name: "empty" };
     expect(definePlugin(p)).toBe(p);
+  });
+
+  it("is @kprim/plugin-api's (the package a plugin needs to declare itself), re-exported", () => {
+    expect(definePlugin).toBe(api.definePlugin);
   });
 });
 

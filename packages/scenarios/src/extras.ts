@@ -3,7 +3,7 @@
  * header so that a replay runs the same code and judges it the same way:
  *
  * - `layer.<kind>=<layer name>`: a layer a plugin put in place of the
- *   default (spinlock, token, sleepq or buf);
+ *   default (spinlock, token, sleepq, lockmgr or buf);
  * - `detector.<name>=<plugin>`: a detector a plugin installs on every
  *   machine (a replay without it could not show its violation, one with an
  *   extra detector could end earlier).
@@ -16,7 +16,7 @@ import { type Detector, ParamError } from "@kprim/machine";
 import type { KernelOverrides } from "./kernel.js";
 
 /** The layers a plugin may replace. */
-export const LAYER_KINDS = ["spinlock", "token", "sleepq", "buf"] as const;
+export const LAYER_KINDS = ["spinlock", "token", "sleepq", "lockmgr", "buf"] as const;
 export const LAYER_OPTION = "layer.";
 export const DETECTOR_OPTION = "detector.";
 

@@ -3,6 +3,18 @@
  * scenarios are written against, and the acceptance oracle.
  */
 export { catalogue, findScenario } from "./catalogue.js";
+export {
+  finalValue,
+  type FlagCondition,
+  flagCondition,
+  lockmgr,
+  lockmgrKernproc,
+  newBufCache,
+  newInterlock,
+  newLock,
+  spinSleepLock,
+  underOuter,
+} from "./kit.js";
 export { kernelScenario, type KernelScenario, type KernelScenarioInfo, type ParamRename } from "./define.js";
 export {
   dependsOn,

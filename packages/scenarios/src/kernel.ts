@@ -6,7 +6,13 @@
  */
 import { type BufLayer, bufLayer } from "@kprim/buf";
 import { nearest, ParamError } from "@kprim/machine";
-import { builtinInterlocks, type InterlockDeps, type InterlockKind } from "@kprim/lockmgr";
+import {
+  builtinInterlocks,
+  type InterlockDeps,
+  type InterlockKind,
+  type LockmgrLayer,
+  lockmgrLayer,
+} from "@kprim/lockmgr";
 import { type SleepqLayer, sleepqLayer, type WakeupForm } from "@kprim/sleepq";
 import { type SpinlockLayer, spinlockLayerWith, type SpinWait } from "@kprim/spinlock";
 import { type TokenLayer, tokenLayer, type TokenRelease } from "@kprim/token";
@@ -20,6 +26,8 @@ export interface Kernel {
   readonly sleepq: SleepqLayer;
   /** The lockmgr (and buffer) interlock of the variant. */
   readonly interlock: InterlockKind;
+  /** lockmgr itself: every lockmgr lock of a run is made and used through it. */
+  readonly lockmgr: LockmgrLayer;
   readonly buf: BufLayer;
 }
 
@@ -47,11 +55,12 @@ export function composeKernel(options: RunOptions, overrides: KernelOverrides = 
       tokenLayer(options.tokenMode, (options["tokenRelease"] as TokenRelease | undefined) ?? "rev1.18"),
     sleepq: overrides.sleepq ?? sleepqLayer((options["wakeup"] as WakeupForm | undefined) ?? "chain"),
     interlock,
+    lockmgr: overrides.lockmgr ?? lockmgrLayer,
     buf: overrides.buf ?? bufLayer,
   };
 }
 
-/** The layers an interlock (and lockmgr) is built from. */
+/** The layers an interlock (and lockmgr, and what is built on lockmgr) is built from. */
 export function interlockDeps(kernel: Kernel): InterlockDeps {
-  return { spinlock: kernel.spinlock, token: kernel.token, sleepq: kernel.sleepq };
+  return { spinlock: kernel.spinlock, token: kernel.token, sleepq: kernel.sleepq, lockmgr: kernel.lockmgr };
 }

@@ -17,7 +17,6 @@ import {
   type ScheduleHeader,
   type Vocabulary,
 } from "@kprim/machine";
-import { LOCKMGR_RAISES } from "@kprim/lockmgr";
 import { catalogue as builtin } from "./catalogue.js";
 import type { KernelScenario } from "./define.js";
 import { checkExtras, type ExtraDetector, extraOptions, isExtraOption } from "./extras.js";
@@ -109,7 +108,7 @@ export function prepare(spec: PrepareSpec): Prepared {
   const composed = composeKernel(options, kernelOverrides);
   const raises = mergeRaises(
     MACHINE_RAISES,
-    LOCKMGR_RAISES,
+    composed.lockmgr.raises,
     composed.spinlock.raises,
     composed.token.raises,
     composed.sleepq.raises,

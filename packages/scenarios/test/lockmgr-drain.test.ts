@@ -26,6 +26,9 @@ import {
 import {
   type Interlock,
   type InterlockKind,
+  LK_DRAINING,
+  LK_HAVE_EXCL,
+  LK_WAITDRAIN,
   type Lock,
   lockinit,
   lockmgr,
@@ -36,10 +39,6 @@ import {
 import { type Ident, newIdent, tsleep, tsleepInterlock, wakeup } from "@kprim/sleepq";
 import { describe, expect, it } from "vitest";
 import { composeKernel, interlockDeps, resolveOptions } from "../src/index.js";
-
-const LK_HAVE_EXCL = 0x400;
-const LK_WAITDRAIN = 0x800;
-const LK_DRAINING = 0x4000;
 
 const deps = interlockDeps(composeKernel(resolveOptions("TOK")));
 

@@ -143,8 +143,8 @@ describe("kernel overrides (the plugin hook)", () => {
     expect(() => prepareFromHeader(plain.header, { kernel: { sleepq } })).toThrow(
       'the schedule ran with the built-in sleepq layer, but a plugin replaces it with "my-sleepq": replay it without that plugin',
     );
-    expect(() => prepare({ scenario: "lost-wakeup", options: { "layer.lockmgr": "x" } })).toThrow(
-      "option layer.lockmgr: layers are spinlock, token, sleepq, buf",
+    expect(() => prepare({ scenario: "lost-wakeup", options: { "layer.ipi": "x" } })).toThrow(
+      "option layer.ipi: layers are spinlock, token, sleepq, lockmgr, buf",
     );
   });
 

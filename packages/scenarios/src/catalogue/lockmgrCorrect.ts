@@ -15,10 +15,10 @@
  * G11 — LK_RELEASE of a lock nobody holds: silently ignored by the 2005
  * code; the 2008 code panics.
  */
-import { type Lock, lockmgr } from "@kprim/lockmgr";
+import type { Lock } from "@kprim/lockmgr";
 import { type Cell, type Gen, type KernelContext } from "@kprim/machine";
 import { kernelScenario } from "../define.js";
-import { newLock } from "./locks.js";
+import { lockmgr, newLock } from "./locks.js";
 import { LOCKMGR_OPTIONS } from "../dependsOn.js";
 
 export const lockmgrBarging = kernelScenario({

@@ -27,12 +27,12 @@
  * S1 works, so the exhaustive check of the 2008 code stays small (5,064
  * executions, against more than 900,000 unfinished with S2 on a third cpu).
  */
-import { type Lock, lockmgr, lockmgrKernproc } from "@kprim/lockmgr";
+import type { Lock } from "@kprim/lockmgr";
 import { type Cell, type Gen, type KernelContext, type Thread } from "@kprim/machine";
 import type { Ident } from "@kprim/sleepq";
 import { kernelScenario } from "../define.js";
 import type { Kernel } from "../kernel.js";
-import { newLock } from "./locks.js";
+import { lockmgr, lockmgrKernproc, newLock } from "./locks.js";
 import { LOCKMGR_OPTIONS } from "../dependsOn.js";
 
 export const lockmgrLostWakeup = kernelScenario({

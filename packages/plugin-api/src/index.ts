@@ -1,4 +1,10 @@
 /**
+ * @kprim/plugin-api — what a plugin needs to declare itself: `definePlugin`
+ * and the Plugin contract. It imports nothing at run time (the layers'
+ * types only, as optional peer dependencies), so a plugin that adds an
+ * interlock installs lockmgr and not the buffer cache; loading plugins into
+ * the catalogue is @kprim/plugin's job.
+ *
  * The plugin contract. A plugin is a plain object of contributions, built by
  * `definePlugin` (a typed identity helper) and usually the default export of
  * its module, so that the CLI and its worker threads can load it by module
@@ -18,9 +24,13 @@
  * plugins, or loading fails naming both registrants. Detectors are factories
  * (one fresh detector per machine: detectors may keep per-run state).
  */
-import type { InterlockKind } from "@kprim/lockmgr";
+import type { BufLayer } from "@kprim/buf";
+import type { InterlockKind, LockmgrLayer } from "@kprim/lockmgr";
 import type { Detector, Strategy } from "@kprim/machine";
-import type { Kernel, KernelScenario } from "@kprim/scenarios";
+import type { KernelScenario } from "@kprim/scenarios";
+import type { SleepqLayer } from "@kprim/sleepq";
+import type { SpinlockLayer } from "@kprim/spinlock";
+import type { TokenLayer } from "@kprim/token";
 
 /** What a strategy factory is given: the run's seed (`kprim run --seed`). */
 export interface StrategyOptions {
@@ -33,9 +43,15 @@ export type StrategyFactory = (opts: StrategyOptions) => Strategy;
 export type DetectorFactory = () => Detector;
 
 /** The Kernel layers a plugin may replace (the interlock is chosen by name instead). */
-export type PluginLayers = Partial<Pick<Kernel, "spinlock" | "token" | "sleepq" | "buf">>;
+export interface PluginLayers {
+  readonly spinlock?: SpinlockLayer;
+  readonly token?: TokenLayer;
+  readonly sleepq?: SleepqLayer;
+  readonly lockmgr?: LockmgrLayer;
+  readonly buf?: BufLayer;
+}
 
-export const LAYER_NAMES = ["spinlock", "token", "sleepq", "buf"] as const;
+export const LAYER_NAMES = ["spinlock", "token", "sleepq", "lockmgr", "buf"] as const;
 
 export interface Plugin {
   /** Lowercase words joined by '-'; names the plugin in errors and listings. */

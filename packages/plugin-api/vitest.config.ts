@@ -1,0 +1,3 @@
+import { kprimProject } from "../../vitest.shared.ts";
+
+export default kprimProject();

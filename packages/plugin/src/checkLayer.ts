@@ -1,0 +1,161 @@
+/**
+ * `checkLayer(plugin)` — the conformance check a reviewer runs before
+ * trusting a plugin's replacement layer (spinlock, token, sleepq, lockmgr or
+ * buf), beside `kprimProject()`'s matrix run:
+ *
+ * 1. Which catalogue scenarios the layer can affect, under which variants:
+ *    one round-robin run of each (scenario, variant) with the plugin's
+ *    layers wrapped so that any call into them is seen. A scenario that
+ *    never calls the layer is not the layer's to pass or fail.
+ * 2. Under each such variant, the correct layer — the same plugin without
+ *    its replaced layers, so the built-in ones — must show no failure:
+ *    an exhaustive DPOR exploration within `maxExecutions`, else `pctRuns`
+ *    PCT runs. Where it fails (a race scenario, a broken control), the
+ *    case is skipped: a failure there says nothing about the layer.
+ * 3. The same exploration with the plugin's layers: any failure is
+ *    reported with its replay handle (`kprim replay <scenario> --plugin
+ *    <source> --schedule '<handle>'` reproduces it).
+ *
+ * Deterministic (DPOR, and PCT with a fixed seed); variants whose options
+ * the scenario does not depend on are run once.
+ */
+import { explore, type ExploreResult } from "@kprim/explore";
+import type { Plugin, PluginLayers } from "@kprim/plugin-api";
+import { type Prepared, runKey, VARIANT_NAMES } from "@kprim/scenarios";
+import { type LoadedPlugin, PluginRegistry } from "./registry.js";
+
+export interface CheckLayerOptions {
+  /** Variants to check under (default: every matrix variant). */
+  readonly variants?: readonly string[];
+  /** Scenarios to consider (default: the whole catalogue, the plugin's own scenarios included). */
+  readonly scenarios?: readonly string[];
+  /** Executions an exhaustive exploration may take before PCT is used instead (default 3,000). */
+  readonly maxExecutions?: number;
+  /** PCT runs where exhaustive exploration is not affordable (default 300, seed 1, depth 3). */
+  readonly pctRuns?: number;
+  /** Steps per execution (default 20,000). */
+  readonly maxSteps?: number;
+}
+
+export interface LayerCase {
+  readonly scenario: string;
+  readonly variant: string;
+  /** How it was explored: every schedule (`exhaustive`) or PCT sampling (`pct`). */
+  readonly how: "exhaustive" | "pct";
+  readonly executions: number;
+  /** One line: the failure and its replay handle, for a failing case. */
+  readonly failure?: string;
+  /** The shrunk schedule (`kprim2:…`) that replays the failure. */
+  readonly schedule?: string;
+  /** The command that replays it. */
+  readonly replay?: string;
+}
+
+export interface LayerCheck {
+  /** No case showed a failure. */
+  readonly passed: boolean;
+  /** The layers checked, by kind. */
+  readonly layers: readonly string[];
+  /** Every case checked (scenario × variant the layer affects, where the correct layer is clean). */
+  readonly cases: readonly LayerCase[];
+  readonly failures: readonly LayerCase[];
+  /** Cases not checked: the layer is not called there, or the correct layer fails there too. */
+  readonly skipped: readonly { readonly scenario: string; readonly variant: string; readonly why: string }[];
+}
+
+/** Wrap every function of a layer so that a call into it is seen. */
+function watched<T extends object>(layer: T, seen: { called: boolean }): T {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(layer)) {
+    const v = (layer as Record<string, unknown>)[key];
+    out[key] =
+      typeof v === "function"
+        ? function (this: unknown, ...args: unknown[]) {
+            seen.called = true;
+            return (v as (...a: unknown[]) => unknown).apply(layer, args);
+          }
+        : v;
+  }
+  return out as T;
+}
+
+function watchedLayers(layers: PluginLayers, seen: { called: boolean }): PluginLayers {
+  const out: Record<string, object> = {};
+  for (const [kind, layer] of Object.entries(layers)) if (layer !== undefined) out[kind] = watched(layer, seen);
+  return out as PluginLayers;
+}
+
+/** Check a plugin's replaced layers against the catalogue (see the module comment). */
+export function checkLayer(given: Plugin | LoadedPlugin, opts: CheckLayerOptions = {}): LayerCheck {
+  const loaded: LoadedPlugin = "plugin" in given ? given : { plugin: given, source: given.name };
+  const { plugin, source } = loaded;
+  const layers = plugin.layers ?? {};
+  const kinds = Object.keys(layers).filter((k) => layers[k as keyof PluginLayers] !== undefined);
+  if (kinds.length === 0) throw new Error(`plugin "${plugin.name}" replaces no layer: nothing to check`);
+  const maxExecutions = opts.maxExecutions ?? 3_000;
+  const pctRuns = opts.pctRuns ?? 300;
+  const maxSteps = opts.maxSteps ?? 20_000;
+  const candidate = new PluginRegistry([loaded]);
+  const correct = new PluginRegistry([{ plugin: { ...plugin, layers: {} }, source }]);
+  const seen = { called: false };
+  const probe = new PluginRegistry([{ plugin: { ...plugin, layers: watchedLayers(layers, seen) }, source }]);
+  const names = opts.scenarios ?? candidate.catalogue.map((s) => s.name);
+  const variants = opts.variants ?? VARIANT_NAMES;
+  const cases: LayerCase[] = [];
+  const skipped: { scenario: string; variant: string; why: string }[] = [];
+  const done = new Set<string>();
+
+  const exploreIt = (p: Prepared, how: "exhaustive" | "pct"): ExploreResult =>
+    explore(p.build, {
+      mode: how === "exhaustive" ? { kind: "dpor" } : { kind: "pct", seed: 1, runs: pctRuns, depth: 3 },
+      maxSteps,
+      raises: p.raises,
+      shrink: true,
+      ...(how === "exhaustive" ? { maxExecutions } : {}),
+    });
+
+  for (const scenario of names) {
+    for (const variant of variants) {
+      const base = correct.prepare({ scenario, variant });
+      const key = runKey(base);
+      if (done.has(key)) continue;
+      done.add(key);
+      // 1. Does the scenario call the layer under this variant?
+      seen.called = false;
+      probe.prepare({ scenario, variant }).build({ maxSteps }).run();
+      if (!seen.called) {
+        skipped.push({ scenario, variant, why: `does not call the ${kinds.join(", ")} layer` });
+        continue;
+      }
+      // 2. The correct layer must be clean here: exhaustively if affordable, else by PCT.
+      let how: "exhaustive" | "pct" = "exhaustive";
+      let ref = exploreIt(base, how);
+      if (ref.kind === "not-found" && !ref.exhausted) {
+        how = "pct";
+        ref = exploreIt(base, how);
+      }
+      if (ref.kind === "found") {
+        skipped.push({ scenario, variant, why: `the built-in layers fail here too (${ref.failureKind})` });
+        continue;
+      }
+      // 3. The plugin's layers, explored the same way.
+      const r = exploreIt(candidate.prepare({ scenario, variant }), how);
+      if (r.kind === "found") {
+        const replay = `kprim replay ${scenario} --plugin ${source} --schedule '${r.shrunk}'`;
+        cases.push({
+          scenario,
+          variant,
+          how,
+          executions: r.executions,
+          failure: `${scenario} under ${variant}: ${r.failure} — ${replay}`,
+          schedule: r.shrunk,
+          replay,
+        });
+      } else {
+        cases.push({ scenario, variant, how, executions: r.executions });
+      }
+    }
+  }
+  const failures = cases.filter((c) => c.failure !== undefined);
+  return { passed: failures.length === 0, layers: kinds, cases, failures, skipped };
+}
