@@ -49,3 +49,13 @@ export {
   exploreAuto,
   type Phase,
 } from "./auto.js";
+export {
+  type FootprintData,
+  type FrontierNode,
+  type UnitOutcome,
+  type UnitRequest,
+  type WorkUnit,
+  applyRequest,
+  compareKeys,
+} from "./exhaustive/units.js";
+export * from "./distributed/index.js";

@@ -54,18 +54,22 @@ export type DistributedOptions = Omit<
 export function distributedMode(mode: Mode, steps: () => number): DistributedMode {
   switch (mode.kind) {
     case "dpor":
-      return { kind: "dpor", preemptionBound: mode.preemptionBound };
+      return mode.preemptionBound === undefined
+        ? { kind: "dpor" }
+        : { kind: "dpor", preemptionBound: mode.preemptionBound };
     case "dfs":
       if (mode.stateful === true) {
         throw new ExploreConfigError(
           "stateful search is not distributed: its visited set is one table every execution reads; use dpor, or run it on one machine",
         );
       }
-      return { kind: "dfs", preemptionBound: mode.preemptionBound };
+      return mode.preemptionBound === undefined
+        ? { kind: "dfs" }
+        : { kind: "dfs", preemptionBound: mode.preemptionBound };
     case "random":
       return mode;
     case "pct":
-      return { ...mode, steps: mode.steps ?? steps() };
+      return mode.steps !== undefined ? { ...mode, steps: mode.steps } : { ...mode, steps: steps(), estimated: true };
     case "strategy":
       return { kind: "strategy", name: mode.name, seed: mode.seed, runs: mode.runs };
     case "iterative":

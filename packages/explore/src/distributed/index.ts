@@ -26,3 +26,16 @@ export type {
 export { RunRanges } from "./ranges.js";
 export { UnitTree } from "./tree.js";
 export { exploreUnit, runJob, type WorkerContext } from "./worker.js";
+export {
+  checkShard,
+  exploreAutoShard,
+  exploreShard,
+  type MergeOptions,
+  mergeShards,
+  mismatch,
+  modeOf,
+  type Part,
+  type PartPhase,
+  type ShardOf,
+  splitLeaves,
+} from "./shard.js";

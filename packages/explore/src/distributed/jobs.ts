@@ -19,6 +19,8 @@ export type DistributedMode =
       readonly runs: number;
       readonly depth: number;
       readonly steps: number;
+      /** The steps were estimated (one round-robin run), not given. */
+      readonly estimated?: boolean;
     }
   | { readonly kind: "strategy"; readonly name: string; readonly seed: number; readonly runs: number };
 

@@ -97,6 +97,8 @@ export function exploreUnit(
   unit: WorkUnit,
   ctx: Pick<WorkerContext, "shouldYield" | "raises" | "onExecution">,
   cap?: number,
+  /** Keep the requests about the nodes above the unit (false: nobody owns them, as in static shards). */
+  requests = true,
 ): UnitSlice {
   const opts = { ...searchOptions(spec), maxExecutions: cap };
   const target = parseSignal(spec.target);
@@ -109,7 +111,7 @@ export function exploreUnit(
       sleep: unit.sleep.map(footprintOf),
       done: unitDone(factory, opts, unit),
       shouldYield: ctx.shouldYield,
-      requests: true,
+      requests,
     },
     ({ machine, result }) => {
       tally.add(recordOf(tally.executions + 1, result, target, machine.emitted(RESTART_LIMIT), ctx.raises));
