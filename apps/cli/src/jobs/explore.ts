@@ -20,11 +20,14 @@ import {
   type Mode,
   parseSignal,
   type SamplingMode,
+  type AutoResult,
 } from "@kprim/explore";
 import { describeOutcome, nearest } from "@kprim/machine";
-import { runLabel } from "@kprim/scenarios";
+import { type Prepared, runLabel } from "@kprim/scenarios";
 import { UsageError } from "../errors.js";
-import type { ExploreJob } from "./requests.js";
+import { parseQueueUrl } from "../queue/url.js";
+import { type PartDocument, shardPart } from "./shard.js";
+import type { ExploreJob, RunSpec } from "./requests.js";
 import type { JobContext } from "./context.js";
 import type { ExploreReport } from "./reports.js";
 import { header } from "./header.js";
@@ -36,7 +39,7 @@ export const DEFAULT_DPOR_BUDGET = 100_000;
 export const DEFAULT_STATE_BUDGET = 1_000_000;
 
 /** What to run: an explore() mode, or null for the default burst-then-DPOR (exploreAuto). */
-function mode(ctx: JobContext, job: ExploreJob): { mode: Mode | null; budget: number } {
+export function mode(ctx: JobContext, job: ExploreJob): { mode: Mode | null; budget: number } {
   const plugin = (EXPLORE_STRATEGIES as readonly string[]).includes(job.strategy)
     ? undefined
     : ctx.registry.strategy(job.strategy);
@@ -102,9 +105,23 @@ function mode(ctx: JobContext, job: ExploreJob): { mode: Mode | null; budget: nu
   }
 }
 
-export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<ExploreReport> {
+export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<ExploreReport | PartDocument> {
   const signal = parseSignal(job.signal);
   const { mode: m, budget } = mode(ctx, job);
+  if (job.all === true && m === null) {
+    throw new UsageError(
+      "--all needs a strategy that can go on after a finding: dpor, stateful, random, pct or a plugin's",
+    );
+  }
+  if (job.queue !== undefined && job.workers > 1) {
+    throw new UsageError("--workers is for threads of one process; with --queue, start more `kprim worker`s");
+  }
+  if (job.shard !== undefined && job.queue !== undefined) {
+    throw new UsageError("--shard cuts a search for batch engines with no queue; with --queue, drop --shard");
+  }
+  if (job.shard !== undefined && job.workers > 1) {
+    throw new UsageError("--shard runs one part on one thread; drop --workers (run more parts instead)");
+  }
   const p = ctx.prepare(job.spec);
   // Refuse a target nothing in the run can raise before anything starts.
   checkSignal(signal, p.raises);
@@ -119,11 +136,21 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
     // A stateful search's budget and progress are in states stored.
     onStates: stateful ? (n: number) => ctx.progress(n) : undefined,
     onExecution: stateful ? undefined : (n: number) => ctx.progress(n),
+    ...(job.all === true ? { stopOnFound: false } : {}),
   };
-  ctx.started(`${p.scenario.name} under ${runLabel(p)}`, budget);
+  if (job.shard !== undefined) return shardPart(ctx, p, job, m, opts);
+  ctx.started(`${p.scenario.name} under ${runLabel(p)}${job.queue !== undefined ? " (queue)" : ""}`, budget);
   let r: ExploreResult;
   let phases: readonly Phase[] | null = null;
-  if (m === null) {
+  let lost: string | null = null;
+  if (job.queue !== undefined) {
+    // BullMQ is loaded only here and by kprim worker.
+    const { exploreQueued } = await import("../queue/submit.js");
+    const q = await exploreQueued(ctx, p, job, m, opts);
+    r = q.result;
+    lost = q.lost;
+    phases = "phases" in r ? (r as AutoResult).phases : null;
+  } else if (m === null) {
     const auto = exploreAuto(ctx.factory(p), { ...opts, seed: job.seed });
     phases = auto.phases;
     r = auto;
@@ -135,6 +162,7 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
       raises: p.raises,
       maxSteps: job.maxSteps,
       shouldStop: opts.shouldStop!,
+      ...(job.all === true ? { stopOnFound: false } : {}),
       // Every worker's runs, as they finish.
       onExecution: (n: number) => ctx.progress(n),
     });
@@ -142,6 +170,25 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
   } else {
     r = explore(ctx.factory(p), { ...opts, mode: m });
   }
+  const report = exploreReport(ctx, p, job, r, phases, m);
+  return {
+    ...report,
+    stopped: lost !== null ? "queue-lost" : report.stopped,
+    lost,
+    distributed: job.queue !== undefined ? { queue: parseQueueUrl(job.queue).shown } : null,
+  };
+}
+
+/** The report of an exploration's result (a local one, a queue's, static shards merged). */
+export function exploreReport(
+  ctx: JobContext,
+  p: Prepared,
+  job: Pick<ExploreJob, "signal" | "trace"> & { readonly spec?: RunSpec },
+  r: ExploreResult,
+  phases: readonly Phase[] | null,
+  m: Mode | null,
+): ExploreReport {
+  const signal = parseSignal(job.signal);
   const f = r.kind === "found" ? r : null;
   const h = header(p, job.spec);
   // The counterexample replayed once more: its trail records how it ends, and --trace draws it.

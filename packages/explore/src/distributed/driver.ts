@@ -31,6 +31,17 @@ import type { DistributedMode, Job, JobResult, SearchSpec, Work } from "./jobs.j
 import { RunRanges } from "./ranges.js";
 import { UnitTree } from "./tree.js";
 
+/**
+ * The transport is gone (its server went away, a worker refused the search):
+ * thrown by a transport. The search ends there; `partial` is then what was
+ * settled before it (counted in the search's order, marked stopped: not the
+ * whole search), set by the driver before it passes the error on.
+ */
+export class TransportError extends Error {
+  override readonly name = "TransportError";
+  partial: ExploreResult | AutoResult | null = null;
+}
+
 /** Moves jobs to workers and their results back. */
 export interface Transport {
   /** How many jobs may be out at once now (e.g. twice the workers listening). */
@@ -112,10 +123,18 @@ export async function exploreDistributed(
   const plan: Plan = exhaustive
     ? new UnitTree({ prefix: spec.prefix ?? [], stopOnFound: spec.stopOnFound, maxExecutions: opts.maxExecutions })
     : new RunRanges((spec.mode as { runs: number }).runs, spec.stopOnFound);
-  await drive(plan, spec, opts, transport);
+  let lost: TransportError | null = null;
+  try {
+    await drive(plan, spec, opts, transport);
+  } catch (e) {
+    if (!(e instanceof TransportError)) throw e;
+    // What was settled before it, in the search's order: stopped, never presented as whole.
+    plan.stop();
+    lost = e;
+  }
   const totals = plan.totals();
   const end = plan.end;
-  return finish(factory, opts, target, totals.tally, {
+  const r = finish(factory, opts, target, totals.tally, {
     mode: describeMode(opts.mode),
     blocked: totals.blocked,
     cycles: totals.cycles,
@@ -125,6 +144,11 @@ export async function exploreDistributed(
     maxSteps: spec.maxSteps,
     stopped: end === "stopped",
   });
+  if (lost !== null) {
+    lost.partial = r;
+    throw lost;
+  }
+  return r;
 }
 
 /** exploreAuto's phases, each one distributed. */
@@ -139,11 +163,21 @@ export async function exploreAutoDistributed(
   while (!step.done) {
     const { mode, extra, offset } = step.value;
     const on = opts.onExecution;
-    const r = await exploreDistributed(
-      factory,
-      { ...common, ...extra, mode, ...(on ? { onExecution: (n: number) => on(offset + n) } : {}) },
-      transport,
-    );
+    let r: ExploreResult;
+    try {
+      r = await exploreDistributed(
+        factory,
+        { ...common, ...extra, mode, ...(on ? { onExecution: (n: number) => on(offset + n) } : {}) },
+        transport,
+      );
+    } catch (e) {
+      if (!(e instanceof TransportError) || e.partial === null) throw e;
+      // A stopped phase ends the plan: the phases so far, this one partial.
+      const end = plan.next(e.partial as ExploreResult);
+      if (!end.done) throw new Error("internal: the plan goes on after a stopped phase", { cause: e });
+      e.partial = end.value;
+      throw e;
+    }
     step = plan.next(r);
   }
   return step.value;

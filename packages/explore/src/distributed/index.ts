@@ -11,6 +11,7 @@ export {
   exploreDistributed,
   searchSpec,
   type Transport,
+  TransportError,
 } from "./driver.js";
 export type {
   DistributedMode,
