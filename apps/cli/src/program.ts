@@ -448,55 +448,6 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     setExit(r.verdict === "found" ? 1 : r.stopped === "interrupted" ? EXIT_INTERRUPTED : 0);
   };
 
-  program
-    .command("worker")
-    .description(
-      "explore jobs from a job queue (Redis, BullMQ) for every kprim explore --queue that submits there, until Ctrl-C",
-    )
-    .requiredOption("--queue <url>", "the queue: redis://host:port[/db]", (v: string) => (parseQueueUrl(v), v))
-    .option("--json", "print {worker, queue, jobs, executions, refused, skipped} when stopped")
-    .addHelpText(
-      "after",
-      examples(
-        "kprim worker --queue redis://127.0.0.1:6379",
-        "kprim worker --queue redis://queue.lab:6379/2 --plugin @kprim/plugin-mtx",
-      ),
-    )
-    .action(async (o: { queue: string; json?: boolean }, cmd: Command) => {
-      // A batch system or a service manager stops it with SIGTERM: as Ctrl-C, after the slice in hand.
-      const term = (): void => void process.emit("SIGINT");
-      process.on("SIGTERM", term);
-      const r = await job<WorkerReport>(
-        cmd,
-        { kind: "queue-worker", queue: o.queue },
-        { interruptible: true, quiet: true },
-      );
-      print(o.json, r, () => renderWorker(out, r));
-      setExit(0);
-    });
-
-  program
-    .command("merge")
-    .description("put the parts of a search run in static shards (explore --shard i/N --json) back into its one result")
-    .argument("<parts...>", "the part files, every one of the N")
-    .addOption(new Option("--trace <format>", "draw the counterexample (when one is found)").choices(TRACE_FORMATS))
-    .option("--out <file>", "where --trace writes (- for stdout); its trail goes beside it (<file>.trail)")
-    .option("--save-trail <file>", "write the counterexample's trail for kprim replay --trail")
-    .option("--json", "print the result as explore --json does")
-    .addHelpText("after", examples("kprim merge part-*.json", "kprim merge part-0.json part-1.json --json"))
-    .action(
-      async (
-        files: string[],
-        o: { trace?: TraceFormat; out?: string; saveTrail?: string; json?: boolean },
-        cmd: Command,
-      ) => {
-        checkOut(o.trace, o.out, Boolean(o.json));
-        if (o.saveTrail !== undefined) checkWritable(o.saveTrail, "the trail");
-        const r = await job<ExploreReport>(cmd, { kind: "merge", parts: readParts(files), trace: o.trace });
-        finishExplore(r, o);
-      },
-    );
-
   const replay = program
     .command("replay")
     .description(
@@ -643,6 +594,55 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
       print(o.json, r, () => renderDemo(out, r));
       setExit(r.ok ? 0 : 1);
     });
+
+  program
+    .command("worker")
+    .description(
+      "explore jobs from a job queue (Redis, BullMQ) for every kprim explore --queue that submits there, until Ctrl-C",
+    )
+    .requiredOption("--queue <url>", "the queue: redis://host:port[/db]", (v: string) => (parseQueueUrl(v), v))
+    .option("--json", "print {worker, queue, jobs, executions, refused, skipped} when stopped")
+    .addHelpText(
+      "after",
+      examples(
+        "kprim worker --queue redis://127.0.0.1:6379",
+        "kprim worker --queue redis://queue.lab:6379/2 --plugin @kprim/plugin-mtx",
+      ),
+    )
+    .action(async (o: { queue: string; json?: boolean }, cmd: Command) => {
+      // A batch system or a service manager stops it with SIGTERM: as Ctrl-C, after the slice in hand.
+      const term = (): void => void process.emit("SIGINT");
+      process.on("SIGTERM", term);
+      const r = await job<WorkerReport>(
+        cmd,
+        { kind: "queue-worker", queue: o.queue },
+        { interruptible: true, quiet: true },
+      );
+      print(o.json, r, () => renderWorker(out, r));
+      setExit(0);
+    });
+
+  program
+    .command("merge")
+    .description("put the parts of a search run in static shards (explore --shard i/N --json) back into its one result")
+    .argument("<parts...>", "the part files, every one of the N")
+    .addOption(new Option("--trace <format>", "draw the counterexample (when one is found)").choices(TRACE_FORMATS))
+    .option("--out <file>", "where --trace writes (- for stdout); its trail goes beside it (<file>.trail)")
+    .option("--save-trail <file>", "write the counterexample's trail for kprim replay --trail")
+    .option("--json", "print the result as explore --json does")
+    .addHelpText("after", examples("kprim merge part-*.json", "kprim merge part-0.json part-1.json --json"))
+    .action(
+      async (
+        files: string[],
+        o: { trace?: TraceFormat; out?: string; saveTrail?: string; json?: boolean },
+        cmd: Command,
+      ) => {
+        checkOut(o.trace, o.out, Boolean(o.json));
+        if (o.saveTrail !== undefined) checkWritable(o.saveTrail, "the trail");
+        const r = await job<ExploreReport>(cmd, { kind: "merge", parts: readParts(files), trace: o.trace });
+        finishExplore(r, o);
+      },
+    );
 
   return program;
 }

@@ -27,8 +27,8 @@ import { parseQueueUrl } from "./url.js";
 import type { Queue } from "bullmq";
 import { TransportError } from "@kprim/explore";
 
-/** A job whose worker stops renewing its lock for this long is handed out again. */
-const LOCK_MS = 10_000;
+/** A job whose worker stops renewing its lock for this long is handed out again (KPRIM_QUEUE_LOCK_MS: tests make it short). */
+const LOCK_MS = Number(process.env["KPRIM_QUEUE_LOCK_MS"] ?? 10_000);
 
 interface Ready {
   readonly factory: MachineFactory;
