@@ -382,8 +382,6 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
         },
         cmd: Command,
       ) => {
-        checkOut(o.trace, o.out, Boolean(o.json));
-        if (o.saveTrail !== undefined) checkWritable(o.saveTrail, "the trail");
         if (o.slice !== undefined && o.queue === undefined) throw new UsageError("--slice applies to --queue");
         if (o.shard !== undefined) {
           if (!o.json) {
@@ -395,6 +393,8 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
             throw new UsageError("--shard prints a part; --trace and --save-trail go on kprim merge");
           }
         }
+        checkOut(o.trace, o.out, Boolean(o.json));
+        if (o.saveTrail !== undefined) checkWritable(o.saveTrail, "the trail");
         const r = await job<ExploreReport | PartDocument>(
           cmd,
           {

@@ -11,7 +11,12 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { explore, exploreAuto, type ExploreOptions, type MachineFactory } from "../src/index.js";
-import { exploreAutoDistributed, exploreDistributed } from "../src/distributed/index.js";
+import {
+  exploreAutoDistributed,
+  exploreDistributed,
+  type Transport,
+  TransportError,
+} from "../src/distributed/index.js";
 import { factoryOf, indexer, lastzero, lostUpdate, polite, type Program } from "../src/examples.js";
 import { buildProgram, programArb } from "./fixtures/generated.js";
 import { SimTransport } from "./fixtures/transport.js";
@@ -129,5 +134,44 @@ describe("what cannot be distributed says why", () => {
     await expect(
       exploreDistributed(f, { mode: { kind: "iterative", reduction: "dpor", maxBound: 2 } }, t),
     ).rejects.toThrow(/iterative bounding is not distributed/);
+  });
+});
+
+describe("a transport that goes away", () => {
+  it("ends the search with what was settled, marked stopped, never as the whole search", async () => {
+    const f = factoryOf(lastzero(5));
+    const sim = new SimTransport(f, { seed: 4, maxSlice: 3 });
+    let n = 0;
+    const dying: Transport = {
+      capacity: () => sim.capacity(),
+      send: (job) => sim.send(job),
+      receive: () => {
+        if (++n > 6) return Promise.reject(new TransportError("the queue went away"));
+        return sim.receive();
+      },
+    };
+    const opts: ExploreOptions = { mode: { kind: "dpor" }, stopOnFound: false };
+    const e = await exploreDistributed(f, opts, dying).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(TransportError);
+    const partial = (e as TransportError).partial!;
+    expect(partial).toMatchObject({ kind: "not-found", stopped: true, exhausted: false });
+    expect(partial.executions).toBeLessThan(explore(f, opts).executions);
+  });
+
+  it("in the default exploration: the phases so far, the last one partial", async () => {
+    const f = factoryOf(lastzero(5));
+    const sim = new SimTransport(f, { seed: 5, maxSlice: 3 });
+    let n = 0;
+    const dying: Transport = {
+      capacity: () => sim.capacity(),
+      send: (job) => sim.send(job),
+      receive: () => (++n > 40 ? Promise.reject(new TransportError("gone")) : sim.receive()),
+    };
+    const e = (await exploreAutoDistributed(f, { maxExecutions: 2_000, burst: 10 }, dying).catch(
+      (x: unknown) => x,
+    )) as TransportError;
+    expect(e).toBeInstanceOf(TransportError);
+    expect(e.partial).toMatchObject({ stopped: true });
+    expect("phases" in e.partial! && e.partial.phases.at(-1)?.exhausted).toBe(false);
   });
 });

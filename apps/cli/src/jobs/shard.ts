@@ -119,6 +119,7 @@ export function mergeJob(ctx: JobContext, job: MergeJob): ExploreReport {
   return {
     ...report,
     stopped: r.stopped ? ((stopped as ExploreReport["stopped"]) ?? "time-limit") : null,
+    lost: null,
     distributed: { parts: docs.length },
   };
 }
