@@ -100,6 +100,33 @@ describe.concurrent("every acceptance-matrix row that expects a finding, on the 
   }
 });
 
+describe("a search on the queue stops", () => {
+  it("at --time-limit: the executions settled so far, marked partial, exit 0", async () => {
+    const r = await kprim(
+      [
+        "explore",
+        "lost-wakeup",
+        "--param",
+        "sleepers=3",
+        "--strategy",
+        "dpor",
+        ...plugin,
+        "--queue",
+        redis.url,
+        "--time-limit",
+        "4",
+        "--json",
+      ],
+      { timeoutMs: 60_000 },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { stopped: string; executions: number; exhausted: boolean; verdict: string };
+    expect(j).toMatchObject({ stopped: "time-limit", exhausted: false, verdict: "not-found" });
+    expect(j.executions).toBeGreaterThan(0);
+    expect(j.executions).toBeLessThan(100_000);
+  });
+});
+
 describe("a worker SIGKILLed mid-search", () => {
   it("changes nothing but the time: its job is handed to another worker from its prefix", async () => {
     const third = await startWorker(redis.url);

@@ -146,7 +146,9 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
   if (job.queue !== undefined) {
     // BullMQ is loaded only here and by kprim worker.
     const { exploreQueued } = await import("../queue/submit.js");
-    const q = await exploreQueued(ctx, p, job, m, opts);
+    // Slices redone up to a budget count twice in the workers' totals: the bar stops at the budget.
+    const onExecution = (n: number): void => ctx.progress(Math.min(n, budget));
+    const q = await exploreQueued(ctx, p, job, m, stateful ? opts : { ...opts, onExecution });
     r = q.result;
     lost = q.lost;
     phases = "phases" in r ? (r as AutoResult).phases : null;
