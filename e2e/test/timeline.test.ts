@@ -88,7 +88,7 @@ async function drawnLabels(page: Page) {
       const doc = n.ownerDocument;
       const mark = doc.querySelector(`[data-event][data-index="${index}"]`)!;
       const lane = n.closest("[data-lane]")!;
-      const box = (e: typeof n) => {
+      const box = (e: Element) => {
         const r = e.getBoundingClientRect();
         return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
       };

@@ -67,7 +67,8 @@ for (const cmd of ["explore", "run"]) {
     usage(
       `${cmd}: a panic no layer raises`,
       [cmd, LW, "--signal", "panic:blah"],
-      'kprim: signal "panic:blah": no panic of this run can have a message containing "blah"',
+      // The nearest word of a declared panic: "bad" (token's "… bad magic …").
+      'kprim: signal "panic:blah": no panic of this run can have a message containing "blah" (did you mean "panic:bad"?)',
     ),
     usage(
       `${cmd}: a misspelt signal kind`,

@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { clusterSection } from "./groups/cluster.js";
 import { explorerSection, fastCheckSection, sctbenchSection } from "./groups/explore.js";
 import { interlockSection } from "./groups/interlock.js";
+import { playgroundSection } from "./groups/playground.js";
 import { simulatorSection } from "./groups/machine.js";
 import { primitivesSection } from "./groups/primitives.js";
 import { spinSection } from "./groups/spin.js";
@@ -33,6 +34,7 @@ const groups: Record<string, (quick: boolean) => Section | Promise<Section>> = {
   primitives: primitivesSection,
   wakeup: wakeupSection,
   startup: startupSection,
+  playground: playgroundSection,
   cluster: clusterSection,
 };
 

@@ -5,7 +5,7 @@
  * has passed; between steps and after the run nothing is reported. (The
  * subprocess tests show the whole path.)
  */
-import { createMachine, roundRobin } from "@kprim/machine";
+import { createMachine, expectOutcome, roundRobin } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { newShared } from "../src/worker/protocol.js";
 import { type Stuck, WatchdogReader, WatchdogWriter } from "../src/worker/watchdog.js";
@@ -38,7 +38,7 @@ describe("watchdog", () => {
       },
     });
     writer.attach(m);
-    expect(m.run().outcome.kind).toBe("ok");
+    expectOutcome(m.run(), "ok");
     expect(seen).toEqual([null, null, { kind: "body", thread: "T_slow", cpu: 1 }]);
     // After the run no body is running: nothing is reported however long it stays quiet.
     expect(reader.check(10_000, 500)).toBeNull();
@@ -72,7 +72,7 @@ describe("watchdog", () => {
       },
     });
     writer.attach(m);
-    expect(m.run().outcome.kind).toBe("ok");
+    expectOutcome(m.run(), "ok");
     expect(seen).toEqual([null, { kind: "strategy", strategy: "slow-chooser" }]);
     // Between steps the strategy is not running.
     expect(reader.check(10_000, 500)).toBeNull();

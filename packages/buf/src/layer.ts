@@ -32,12 +32,13 @@ export interface BufLayer {
 }
 
 /**
- * What the 2005 buffer cache raises: its three detectors, its queue panics
+ * What the 2005 buffer cache raises: its detectors (misdirected-write is
+ * getblk's side of the getnewbuf race), its queue panics
  * (and FreeBSD 4's "locked buf" under `bufChecks=freebsd4`), and
  * getnewbuf's two rev 1.52 console warnings.
  */
 export const BUF_RAISES: Raises = Object.freeze({
-  violations: ["getnewbuf-result", "queue-consistency", "dirty-reuse"],
+  violations: ["getnewbuf-result", "queue-consistency", "dirty-reuse", "misdirected-write"],
   panics: [
     "getnewbuf: inconsistant queue %d bp %p",
     "getnewbuf: delwri buffer %p found in queue %d",

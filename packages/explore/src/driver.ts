@@ -1,53 +1,33 @@
 /**
- * The driver: one execution of a factory-built machine. It consumes a
- * recorded prefix of choice identities first (coyote style: a choice of the
- * prefix that is not enabled is a precise ReplayDivergence — step, expected
- * choice, enabled choices), then lets the strategy decide. Strategies never
- * see the prefix; a strategy object serves one execution.
+ * The driver: one execution of a factory-built machine. A recorded prefix
+ * is taken first by the machine's one replay (`replay(prefix, strategy)`: a
+ * choice of the prefix that is not enabled is a precise ReplayDivergence —
+ * step, expected choice, enabled choices), then the strategy decides.
+ * Strategies never see the prefix; a strategy object serves one execution.
  *
- * A ModelError from the machine (a bug in model code) is rethrown as an
- * ExecutionError that carries the choices taken so far, so the failing
- * execution can be replayed.
+ * A ModelError from the machine (a bug in model code) carries the choices
+ * taken up to it; it is rethrown as an ExecutionError that prints them, so
+ * the failing execution can be replayed.
  */
 import {
   type Choice,
-  formatChoice,
   formatChoices,
   type Machine,
   type MachineView,
   ModelError,
-  ReplayDivergence,
+  replay,
+  replayIndex,
   type RunResult,
   type Strategy,
 } from "@kprim/machine";
 import { ExecutionError, ExploreConfigError } from "./errors.js";
 import type { BuildRequest, MachineFactory } from "./factory.js";
 
-/** A strategy that takes `prefix` first, then asks `then` (which sees the absolute step in its view). */
-export function withPrefix(prefix: readonly Choice[], then: Strategy): Strategy {
-  if (prefix.length === 0) return then;
-  return {
-    name: then.name,
-    choose(enabled, view): number {
-      const step = view.step;
-      if (step < prefix.length) return indexOfExpected(step, prefix[step]!, enabled);
-      return then.choose(enabled, view);
-    },
-    end(view): void {
-      if (view.step < prefix.length) {
-        throw new ReplayDivergence(view.step + 1, formatChoice(prefix[view.step]!), []);
-      }
-      then.end?.(view);
-    },
-  };
-}
+/** @deprecated `replay(prefix, then)` of @kprim/machine: take `prefix`, then ask `then`. */
+export const withPrefix: (prefix: readonly Choice[], then: Strategy) => Strategy = replay;
 
-/** The index of the recorded choice `want` at 0-based `step`, or a ReplayDivergence naming what was enabled. */
-export function indexOfExpected(step: number, want: Choice, enabled: readonly Choice[]): number {
-  const i = enabled.indexOf(want);
-  if (i < 0) throw new ReplayDivergence(step + 1, formatChoice(want), enabled.map(formatChoice));
-  return i;
-}
+/** @deprecated `replayIndex` of @kprim/machine. */
+export const indexOfExpected: (step: number, want: Choice, enabled: readonly Choice[]) => number = replayIndex;
 
 /** One execution: the machine's build request (strategy and step limit required), a prefix, a hook. */
 export interface RunRequest extends BuildRequest {
@@ -70,7 +50,7 @@ export const FACTORY_CONTRACT =
 /** Build a fresh machine and run it once. */
 export function runOnce(factory: MachineFactory, req: RunRequest): Execution {
   const taken: Choice[] = [];
-  const inner = req.prefix ? withPrefix(req.prefix, req.strategy) : req.strategy;
+  const inner = req.prefix ? replay(req.prefix, req.strategy) : req.strategy;
   const strategy: Strategy = {
     name: inner.name,
     choose(enabled, view): number {
@@ -96,7 +76,7 @@ export function runOnce(factory: MachineFactory, req: RunRequest): Execution {
     result = machine!.run();
   } catch (e) {
     if (e instanceof ModelError) {
-      const choices = formatChoices(taken);
+      const choices = formatChoices(e.choices);
       throw new ExecutionError(`${e.message} (choices ${choices || "none"})`, choices, { cause: e });
     }
     throw e;

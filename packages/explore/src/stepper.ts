@@ -12,7 +12,8 @@
  * how the view describes each). So each call costs one run up to the step —
  * nothing for the few hundred steps a person takes — and going back is
  * dropping the last choice. The machine is built with the trace on and a
- * detector that keeps the last step's events, to show what it did.
+ * detector that keeps the last step's events, to show what it did; the
+ * paused machine itself is the state's read-only `view`.
  */
 import {
   type Choice,
@@ -20,6 +21,7 @@ import {
   type Detector,
   formatChoice,
   formatSchedule,
+  type MachineView,
   ReplayDivergence,
   type RunResult,
   type ScheduleHeader,
@@ -53,6 +55,12 @@ export interface StepState {
   readonly threads: readonly ThreadInfo[];
   /** The run's result once it ended (with its trace), else null. */
   readonly result: RunResult | null;
+  /**
+   * The machine as it stands at this step (or at the end), read-only: its cpus,
+   * threads, cells (`peek`) and layer state (`peekExt`), for a display of the
+   * state. Each state has a paused machine of its own; never step it.
+   */
+  readonly view: MachineView;
 }
 
 export interface StepperOptions {
@@ -113,6 +121,7 @@ export class Stepper {
     const taken = [...this.taken];
     let options: StepOption[] | null = null;
     let last: readonly TraceEvent[] = [];
+    let paused: MachineView | null = null;
     const strategy: Strategy = {
       name: "stepper",
       choose(enabled, view) {
@@ -128,6 +137,7 @@ export class Stepper {
           cpu: choiceCpu(choice),
           text: view.describeChoice(choice),
         }));
+        paused = view;
         throw PAUSED;
       },
     };
@@ -159,6 +169,7 @@ export class Stepper {
         last,
         threads: result.threads,
         result,
+        view: m,
       };
     }
     return {
@@ -169,6 +180,7 @@ export class Stepper {
       last,
       threads,
       result: null,
+      view: paused ?? m,
     };
   }
 

@@ -3,7 +3,7 @@
  * race fast; DPOR, with what is left of the one budget, finds what the
  * burst missed or exhausts the space — and the result says which phase did.
  */
-import { type KernelContext, parseSchedule } from "@kprim/machine";
+import { expectOutcome, type KernelContext, parseSchedule } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { explore, exploreAuto, replaySchedule } from "../src/index.js";
 import { adders, factoryOf, lostUpdate, type Program } from "../src/examples.js";
@@ -43,7 +43,7 @@ describe("exploreAuto: a burst, then DPOR, in one budget", () => {
     expect(r.phases).toHaveLength(1);
     if (r.kind !== "found") return;
     expect(r.executionsToFound).toBeLessThanOrEqual(50);
-    expect(replaySchedule(f, r.shrunk).outcome.kind).toBe("violation");
+    expectOutcome(replaySchedule(f, r.shrunk), "violation");
   });
 
   it("finds with DPOR what a small burst misses, counting the burst in the executions", () => {

@@ -2,8 +2,9 @@ import {
   type Cell,
   type Choice,
   createMachine,
-  type KernelContext,
+  expectOutcome,
   formatSchedule,
+  type KernelContext,
   parseSchedule,
   ReplayDivergence,
   roundRobin,
@@ -85,7 +86,7 @@ describe("explore: sampling modes", () => {
     expect(r.shrunkPreemptions).toBe(1);
     expect(r.replay).toBe(`kprim replay lost-update-2 --schedule '${r.shrunk}'`);
     const again = replaySchedule(f, r.shrunk);
-    expect(again.outcome.kind).toBe("violation");
+    expectOutcome(again, "violation");
     expect(formatSchedule(again.schedule)).toBe(r.shrunk);
   });
 
@@ -262,7 +263,7 @@ describe("explore: the driver, replay and errors", () => {
     expect(r.replay).toBeNull();
     expect(r.shrunk).toMatch(/^kprim2::::::/);
     const again = replaySchedule(f, r.shrunk);
-    expect(again.outcome.kind).toBe("violation");
+    expectOutcome(again, "violation");
     expect(formatSchedule(again.schedule)).toBe(r.shrunk);
   });
 

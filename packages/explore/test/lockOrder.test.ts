@@ -1,4 +1,4 @@
-import { createMachine, formatChoices, roundRobin } from "@kprim/machine";
+import { createMachine, expectOutcome, formatChoices, roundRobin } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { explore, lockOrder, runOnce } from "../src/index.js";
 import { abba, factoryOf, lock, type Program, unlock } from "../src/examples.js";
@@ -59,7 +59,7 @@ describe("the lock-order graph", () => {
     // Always the first enabled choice: T0 (cpu 0) runs to the end, then T1.
     const first = { name: "first", choose: () => 0 };
     const r = runOnce(factoryOf(abba()), { strategy: first, maxSteps: 1000, detectors: [g.detector] }).result;
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     const rep = g.report();
     expect(rep.edges).toBe(2);
     expect(rep.cycles).toHaveLength(1);

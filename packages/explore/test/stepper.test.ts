@@ -58,6 +58,29 @@ describe("Stepper", () => {
     expect(st.options.map((o) => o.text)).toEqual(["cpu0: step T0 (load counter)", "cpu1: step T1 (store counter)"]);
   });
 
+  it("shows the machine as it stands at the step, read-only, and at the end", () => {
+    let cell: Parameters<typeof op.load>[0] | undefined;
+    const watched: MachineFactory = (req) => {
+      const m = counter(req);
+      cell = m.threads.length > 0 ? m.cell("probe", 7) : undefined;
+      return m;
+    };
+    const s = new Stepper(watched);
+    s.take(1); // T1 loads
+    s.take(1); // T1 stores 1, prints and ends
+    const st = s.state;
+    expect(st.view.step).toBe(2);
+    expect(st.view.cpus.map((c) => c.current?.name ?? null)).toEqual(["T0", null]);
+    expect(st.view.threads.map((t) => t.state)).toEqual(["running", "done"]);
+    expect(st.view.console.map((l) => l.text)).toEqual(["stored 1"]);
+    expect(st.view.peek(cell!)).toBe(7);
+    while (s.state.result === null) s.take(0);
+    const end = s.state;
+    expect(end.view.step).toBe(end.result!.steps);
+    expect(end.view.threads.map((t) => t.state)).toEqual(["done", "done"]);
+    expect(end.view.console.map((l) => l.text)).toEqual(["stored 1", "stored 2"]);
+  });
+
   it("goes back one step", () => {
     const s = new Stepper(counter);
     s.take(0);

@@ -13,7 +13,8 @@
 import type { Detector, Evidence, Finding, MachineView, StepRecord, TraceEvent } from "@kprim/machine";
 import { explainLockmgrPanic } from "./evidence.js";
 import { describeFlags, LK_HAVE_EXCL, LK_KERNTHREAD, LK_NOTHREAD, LK_SHARE_NONZERO, LK_WAIT_NONZERO } from "./flags.js";
-import { type Lock, lockWait, type LockWord } from "./lock.js";
+import type { Lock, LockWord } from "./lock.js";
+import { lockWait } from "./lockWait.js";
 import type { LockmgrSystem } from "./system.js";
 
 export function checkLockWord(name: string, s: Readonly<LockWord>): string | undefined {

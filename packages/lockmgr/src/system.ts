@@ -25,7 +25,7 @@ export const LOCKMGR_RAISES: Raises = Object.freeze({
   violations: ["lockmgr-state"],
   panics: [
     "lockmgr_kernproc: %s does not hold %s exclusively",
-    "lockmgr: count too small",
+    "shareunlock: count < decr",
     "lockmgr: non-zero exclusive count",
     "lockmgr: not holding exclusive lock",
     "lockmgr: upgrade exclusive lock",
@@ -35,7 +35,7 @@ export const LOCKMGR_RAISES: Raises = Object.freeze({
     "lockmgr: unknown locktype request %s",
     "lockmgr: locking against myself",
   ],
-  console: ["lockmgr(%s): blocking request called from interrupt"],
+  console: ["lockmgr %s from %s: called from interrupt"],
 });
 
 export function lockmgrSystem(m: Machine): LockmgrSystem {

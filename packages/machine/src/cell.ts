@@ -18,12 +18,12 @@
  * bookkeeping only and never influence behaviour.
  */
 
-import type { CellCode } from "./fingerprint.js";
+import type { Cpu } from "./cpu.js";
+import type { CellCode } from "./states/fingerprint.js";
+import type { Thread } from "./thread.js";
 
-/** Watchers are notified when a cell is written (spinners, idle dispatch). */
-export interface CellWatcher {
-  onCellWrite(cell: Cell<unknown>): void;
-}
+/** What a write wakes (runtime/access.ts): an idle cpu waiting to dispatch, a thread spinning on the cell. */
+export type CellWatcher = Cpu | Thread;
 
 export class Cell<T = unknown> {
   /** @internal current value; touch only through a step */
@@ -36,7 +36,7 @@ export class Cell<T = unknown> {
   writeTime = 0;
   /** @internal watchers to notify on write */
   watchers: CellWatcher[] | null = null;
-  /** @internal the value's fingerprint key (fingerprint.ts), dropped on every write */
+  /** @internal the value's fingerprint key (states/fingerprint.ts), dropped on every write */
   key: string | null = null;
   /** @internal the key names threads or cells (symmetry must rename it) */
   keyRefs = false;

@@ -2,15 +2,17 @@
  * Per-cpu state (`struct globaldata`): the current thread, 32 priority run
  * queues, one incoming IPI FIFO per sending cpu, the clock and counters.
  * Each cpu schedules only its own threads; other cpus reach it through IPIs.
+ * A record: the run queues are changed by runtime/lwkt.ts, the FIFOs by
+ * runtime/ipiq.ts, the idle-dispatch watch by runtime/access.ts.
  */
-import type { Cell, CellWatcher } from "./cell.js";
+import type { Cell } from "./cell.js";
 import type { Counters } from "./cost.js";
 import { zeroCounters } from "./cost.js";
 import type { Thread } from "./thread.js";
 import type { Tx } from "./tx.js";
 import type { Footprint } from "./cell.js";
 import { type Choice, ChoiceKind, makeChoice } from "./choice.js";
-import type { Origin } from "./fingerprint.js";
+import type { Origin } from "./states/fingerprint.js";
 
 /** A queued IPI: run `fn` on the target cpu. */
 export interface IpiMessage {
@@ -30,12 +32,12 @@ export interface IpiMessage {
 export const IPI_FIFO_CAPACITY = 32;
 
 /** The run queue of a priority no thread has used yet: never written. */
-const NO_THREADS: Thread[] = [];
+export const NO_THREADS: Thread[] = [];
 
 /** The FIFO from a cpu that has not sent to this one yet: never written. */
-const NO_MESSAGES: IpiMessage[] = [];
+export const NO_MESSAGES: IpiMessage[] = [];
 
-export class Cpu implements CellWatcher {
+export class Cpu {
   current: Thread | null = null;
   /** 32 FIFO run queues, one per priority; a queue never used is the shared empty one (machines are built per execution). */
   readonly runq: Thread[][] = new Array<Thread[]>(32).fill(NO_THREADS);
@@ -73,7 +75,7 @@ export class Cpu implements CellWatcher {
   dispatchReadyAt = 0;
   /**
    * IPIs with an id at or above this were sent after the change the idle cpu
-   * waited for: its idle loop sees the change first (see machine.ts).
+   * waited for: its idle loop sees the change first (see runtime/lwkt.ts).
    */
   dispatchReadyMsg = 0;
   /** @internal cells the failed resume checks read (the cpu watches them) */
@@ -89,8 +91,6 @@ export class Cpu implements CellWatcher {
   constructor(
     readonly index: number,
     ncpus: number,
-    /** The id the next IPI message will get. */
-    private readonly nextMsgId: () => number,
   ) {
     this.incoming = new Array<IpiMessage[]>(ncpus).fill(NO_MESSAGES);
     this.owed = new Int32Array(ncpus);
@@ -98,42 +98,10 @@ export class Cpu implements CellWatcher {
     this.stepChoice = makeChoice(index, ChoiceKind.step);
   }
 
-  /** @internal a cell the idle cpu watches (`dispatchCells`) changed */
-  onCellWrite(cell: Cell<unknown>): void {
-    if (this.dispatchWaiting && !this.dispatchReady) {
-      this.dispatchReady = true;
-      this.moreChoices = true;
-      this.dispatchReadyAt = cell.writeTime;
-      this.dispatchReadyMsg = this.nextMsgId();
-    }
-  }
-
   /** The run queue gained a thread since the last dispatch. */
   runqGrew = false;
   /** Step of the last dispatch on this cpu. */
   dispatchStep = -1;
-
-  enqueue(t: Thread): void {
-    let q = this.runq[t.pri]!;
-    if (q === NO_THREADS) this.runq[t.pri] = q = [];
-    q.push(t);
-    this.runqMask |= 1 << t.pri;
-    this.runqGrew = true;
-  }
-
-  /** @internal the FIFO from cpu `s`, made on its first message */
-  fifoFrom(s: number): IpiMessage[] {
-    let q = this.incoming[s]!;
-    if (q === NO_MESSAGES) this.incoming[s] = q = [];
-    return q;
-  }
-
-  dequeue(t: Thread): void {
-    const q = this.runq[t.pri]!;
-    const i = q.indexOf(t);
-    if (i >= 0) q.splice(i, 1);
-    if (q.length === 0) this.runqMask &= ~(1 << t.pri);
-  }
 
   /** True when the current thread (if any) has a critical section open. */
   get inCritical(): boolean {

@@ -11,7 +11,7 @@
  * earliest piece of evidence and label each on the timeline.
  */
 import type { Choice } from "./choice.js";
-import type { Renaming } from "./fingerprint.js";
+import type { Renaming } from "./states/fingerprint.js";
 import type { DetectorReport, Outcome } from "./outcome.js";
 import type { ConsoleLine, TraceEvent } from "./trace.js";
 import type { MachineView } from "./view.js";

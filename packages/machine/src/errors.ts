@@ -3,6 +3,7 @@
  * an outcome of the simulated kernel; these are mistakes in how the machine
  * is driven or in the model code itself, and they are thrown.
  */
+import type { Choice } from "./choice.js";
 
 /** Raised by kernel code (`k.panic`, a failed `k.assert`): ends the run with a `panic` outcome. */
 export class KernelPanic extends Error {
@@ -14,16 +15,23 @@ export class FootprintError extends Error {
   override readonly name = "FootprintError";
 }
 
-/** A thread body or handler threw something that is not a kernel panic: a bug in model code. */
+/**
+ * A thread body or handler threw something that is not a kernel panic: a bug
+ * in model code. Thrown out of a run, it carries the choices taken up to it
+ * (the failing step's included), so that the run can be replayed to it.
+ */
 export class ModelError extends Error {
   override readonly name = "ModelError";
+  /** The run's choices up to the error (empty outside a run). */
+  readonly choices: readonly Choice[];
   constructor(
     message: string,
     readonly thread: string | null,
     readonly step: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; choices?: readonly Choice[] },
   ) {
     super(message, options);
+    this.choices = options?.choices ?? [];
   }
 }
 

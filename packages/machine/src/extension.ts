@@ -10,7 +10,7 @@ export interface Extension<T> {
   readonly create: (m: Machine) => T;
   /**
    * Stateful search: the state's key, for a layer that knows which of its
-   * fields change (default: every field, by content; see fingerprint.ts).
+   * fields change (default: every field, by content; see states/fingerprint.ts).
    * What it leaves out must never change after set-up, or live in cells.
    */
   readonly stateKey?: (state: T) => string;

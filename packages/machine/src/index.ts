@@ -59,7 +59,10 @@ export {
   ScheduleError,
 } from "./errors.js";
 export { defineExtension, type Extension } from "./extension.js";
-export { type CellCode, Histories, IDENTITY, type Renaming } from "./fingerprint.js";
+export { expectOutcome, OutcomeMismatch } from "./expectOutcome.js";
+export { type CellCode, IDENTITY, type Renaming } from "./states/fingerprint.js";
+export { Histories } from "./states/histories.js";
+export type { ResumeOutlook, SchedulerHooks } from "./hooks.js";
 export { KernelContext } from "./kernel.js";
 export {
   createMachine,
@@ -67,8 +70,6 @@ export {
   type MachineOptions,
   type RunCounters,
   type RunResult,
-  type ResumeOutlook,
-  type SchedulerHooks,
   type SpawnOptions,
   type ThreadInfo,
 } from "./machine.js";
@@ -107,14 +108,7 @@ export {
   undeclared,
   type Vocabulary,
 } from "./raises.js";
-export {
-  defineScenario,
-  type Scenario,
-  type ScenarioContext,
-  type ScenarioSetup,
-  SPEC_IDS,
-  type SpecId,
-} from "./scenario.js";
+export { defineScenario, type Scenario, type ScenarioContext, type ScenarioSetup } from "./scenario.js";
 export {
   checkHeader,
   emptyHeader,
@@ -129,7 +123,7 @@ export {
 } from "./schedule.js";
 export type { Strategy } from "./strategy.js";
 export { random } from "./strategies/random.js";
-export { replay } from "./strategies/replay.js";
+export { replay, replayIndex } from "./strategies/replay.js";
 export { roundRobin } from "./strategies/roundRobin.js";
 export { timed } from "./strategies/timed.js";
 export {

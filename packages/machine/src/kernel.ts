@@ -12,16 +12,26 @@ import type { Cell, Footprint } from "./cell.js";
 import { KernelPanic, MachineConfigError } from "./errors.js";
 import type { Machine } from "./machine.js";
 import { type Gen, op } from "./ops.js";
+import type { Core } from "./runtime/core.js";
+import { emit, printf } from "./runtime/events.js";
+import { checkActor } from "./runtime/failure.js";
+import { critEnter, critExit } from "./runtime/lwkt.js";
 import type { Thread, ThreadLocalKey } from "./thread.js";
 import type { TraceEventKind } from "./trace.js";
 import type { Tx } from "./tx.js";
 
 export class KernelContext {
+  /** The machine's record (private: a thread body sees the machine, its thread and these helpers). */
+  readonly #core: Core;
+
   /** @internal use `machine.spawn` */
   constructor(
     readonly machine: Machine,
+    core: Core,
     readonly thread: Thread,
-  ) {}
+  ) {
+    this.#core = core;
+  }
 
   /** This thread's cpu (threads never migrate). */
   get cpu(): number {
@@ -102,11 +112,11 @@ export class KernelContext {
    * Declare that this thread's locals stay the same from one iteration of
    * the loop it is entering to the next, until `leaveLoop`. Not a step.
    * Exhaustive exploration may then recognise a return to an earlier machine
-   * state as a cycle (see stateKey.ts). A promise the machine cannot check:
+   * state as a cycle (see states/stateKey.ts). A promise the machine cannot check:
    * use it only for loops whose iterations differ in shared state alone.
    */
   enterLoop(): void {
-    this.thread.loop = this.machine.loopEntry();
+    this.thread.loop = ++this.#core.nextLoop;
   }
   leaveLoop(): void {
     this.thread.loop = 0;
@@ -128,7 +138,7 @@ export class KernelContext {
     t.callMark = mark;
     const r = yield* body;
     t.callMark = outer;
-    this.machine.returned(t, mark, r);
+    this.#core.tracker?.returned(t, mark, r);
     return r;
   }
 
@@ -146,16 +156,16 @@ export class KernelContext {
     if (this.thread.callMark < 0) {
       throw new MachineConfigError(`settle("${label}"): ${this.thread.name} is not inside k.call`);
     }
-    this.machine.settled(this.thread, label);
+    this.#core.tracker?.settled(this.thread, label);
   }
 
   /** `crit_enter`. */
   critEnter(): void {
-    this.machine.critEnter(this.thread);
+    critEnter(this.#core, this.thread);
   }
   /** `crit_exit`; at zero, queued IPIs run before the next step. */
   critExit(): void {
-    this.machine.critExit(this.thread);
+    critExit(this.#core, this.thread);
   }
   /** The critical section count. */
   get crit(): number {
@@ -163,19 +173,19 @@ export class KernelContext {
   }
   /** This cpu's clock in simulated cycles (for statistics; never for decisions). */
   get now(): number {
-    return this.machine.cpus[this.thread.cpu]!.clock;
+    return this.#core.cpus[this.thread.cpu]!.clock;
   }
   /** `gd_intr_nesting_level` of this cpu (zero in thread context). */
   get intrNestingLevel(): number {
-    return this.machine.cpus[this.thread.cpu]!.intrLevel;
+    return this.#core.cpus[this.thread.cpu]!.intrLevel;
   }
   /** Print a line on the kernel console (an observation, not a failure). */
   printf(text: string): void {
-    this.machine.checkActor(this.thread, "printf");
-    this.machine.printf(this.thread.cpu, this.thread, text);
+    checkActor(this.#core, this.thread, "printf");
+    printf(this.#core, this.thread.cpu, this.thread, text);
   }
   event(kind: TraceEventKind, obj?: string, detail?: string, target?: number): void {
-    this.machine.emitFor(this.thread.cpu, this.thread, kind, obj, detail, target);
+    emit(this.#core, this.thread.cpu, this.thread, kind, obj, detail, target);
   }
   panic(message: string): never {
     throw new KernelPanic(message);

@@ -1,39 +1,14 @@
 /**
- * The scenario contract. A scenario names what it reproduces (a spec id from
- * §7, or none), declares typed parameters, and builds a machine's threads
- * from a kernel composition `K` (owned by @kprim/scenarios). Expected
- * verdicts are never part of a scenario: they come from spec/matrix.json.
+ * The scenario contract. A scenario names what it reproduces (an id of the
+ * oracle's rows, which @kprim/scenarios owns, or none), declares typed
+ * parameters, and builds a machine's threads from a kernel composition `K`
+ * (also owned by @kprim/scenarios). Expected verdicts are never part of a
+ * scenario: they come from the oracle.
  */
 import type { Detector } from "./detector.js";
 import type { Machine } from "./machine.js";
 import type { ParamSpecs, ParamValues } from "./params.js";
 import type { Raises } from "./raises.js";
-
-export const SPEC_IDS = [
-  "R1",
-  "R2",
-  "R3",
-  "R4",
-  "R5",
-  "R5b",
-  "R6",
-  "R7",
-  "R8",
-  "R9",
-  "G1",
-  "G2",
-  "G3",
-  "G4",
-  "G5",
-  "G6",
-  "G7",
-  "G8",
-  "G9",
-  "G10",
-  "G11",
-] as const;
-
-export type SpecId = (typeof SPEC_IDS)[number];
 
 export interface ScenarioContext<K, P> {
   readonly machine: Machine;
@@ -52,7 +27,8 @@ export interface Scenario<K = unknown, S extends ParamSpecs = ParamSpecs> {
   readonly name: string;
   /** One line. */
   readonly description: string;
-  readonly specId: SpecId | null;
+  /** The oracle row id it implements (`R1`, `G5`, …: @kprim/scenarios lists them), or null. */
+  readonly specId: string | null;
   readonly params: S;
   /**
    * What it raises beyond its layers: the names of the detectors its setup

@@ -6,8 +6,14 @@
  * Per-thread counters that kernel code changes between yields — the critical
  * section count, the spinlock count, the MP lock count — are thread-local:
  * only the thread itself changes them, during its own steps.
+ *
+ * A thread is a record of data, but for one field kept apart and named as
+ * such: `generators`, its generator stack (the body at 0, machine
+ * continuations above it). A suspended generator is the one part of a run's
+ * state that cannot be copied — only rebuilt, by resuming a fresh body with
+ * the values the thread was resumed with — and no state key reads it.
  */
-import type { Cell, CellWatcher, Footprint } from "./cell.js";
+import type { Cell, Footprint } from "./cell.js";
 import type { Gen, Op } from "./ops.js";
 import type { Tx } from "./tx.js";
 
@@ -71,8 +77,12 @@ export function defineThreadLocal<T>(name: string, init: (t: Thread) => T): Thre
 
 export class Thread {
   state: ThreadState;
-  /** Generator stack: the body at 0, machine continuations above it. */
-  /** @internal */ stack: Gen<unknown>[] = [];
+  /**
+   * @internal the generator stack: the body at 0, machine continuations
+   * above it — not data (see the module comment). On the thread rather than
+   * in a table beside it because resuming it is the machine's hottest path.
+   */
+  readonly generators: Gen<unknown>[] = [];
   /** @internal the op yielded and not yet performed */
   op: Op | null = null;
   /** @internal value to resume the generator with when it runs again */
@@ -97,15 +107,13 @@ export class Thread {
   spinReadyAt = 0;
   /** @internal an interrupt thread's interrupt line (1 = pending), a shared cell so arming is a visible write */
   irq: Cell<number> | null = null;
-  /** @internal the watcher registered on the cells of the pending spin */
-  spinWatcher: CellWatcher | null = null;
   /** @internal wake id for trace flows (wakeup → switch-in) */
   wakeFlow = -1;
   /** @internal drain the FIFO to this cpu before resuming (lwkt_send_ipiq over half full) */
   drainTarget = -1;
   /** @internal ops performed so far */
   performed = 0;
-  /** @internal interned history of resume values (stateful search; see fingerprint.ts) */
+  /** @internal interned history of resume values (stateful search; see states/fingerprint.ts) */
   hist = 0;
   /** @internal the history at the start of the innermost `KernelContext.call` (−1: not in one) */
   callMark = -1;

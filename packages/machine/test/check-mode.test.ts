@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createMachine, FootprintError, type KernelContext, ModelError } from "../src/index.js";
+import { createMachine, expectOutcome, FootprintError, type KernelContext, ModelError } from "../src/index.js";
 
 describe("check mode", () => {
   it("an access outside the declared footprint throws", () => {
@@ -112,7 +112,7 @@ describe("check mode", () => {
         yield* k.atomic("touch b", { writes: [a] }, (tx) => tx.write(b, 1));
       },
     });
-    expect(m.run().outcome.kind).toBe("ok");
+    expectOutcome(m.run(), "ok");
     expect(m.peek(b)).toBe(1);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   type Cell,
   createMachine,
+  expectOutcome,
   formatEvent,
   formatSchedule,
   type Machine,
@@ -76,7 +77,7 @@ describe("determinism", () => {
   it("1,000 seeded random runs each replay byte-identically, with an unrelated run in between", () => {
     for (let seed = 1; seed <= 1000; seed++) {
       const first = workload(random({ seed }));
-      expect(first.r.outcome.kind).toBe("ok");
+      expectOutcome(first.r, "ok");
       expect(first.m.peek(first.counter)).toBe(8);
       unrelated(seed * 7);
       const text = formatSchedule(first.r.schedule);
@@ -118,5 +119,30 @@ describe("determinism", () => {
     const choices = first.r.schedule.choices;
     expect(() => workload(replay(choices.slice(0, -1)))).toThrow(/expected the end of the schedule/);
     expect(() => workload(replay([...choices, choices[0]!]))).toThrow(ReplayDivergence);
+  });
+
+  it("a replay handed a strategy takes the recorded prefix, then lets the strategy decide", () => {
+    const first = workload(random({ seed: 11 }));
+    const choices = first.r.schedule.choices;
+    const prefix = choices.slice(0, 10);
+    // The same seed from step 10 on: the strategy sees the absolute step, and only its own decisions.
+    const asked: number[] = [];
+    const then: Strategy = {
+      name: "then",
+      choose(enabled, view) {
+        asked.push(view.step);
+        return 0;
+      },
+    };
+    const again = workload(replay(prefix, then));
+    expect(again.r.schedule.choices.slice(0, 10)).toEqual(prefix);
+    expect(asked[0]).toBe(10);
+    expect(asked.length).toBe(again.r.steps - 10);
+    // A prefix the run cannot follow is a divergence even with a strategy to continue.
+    const bad = [...prefix];
+    bad[3] = (0 | (3 << 5) | (99 << 8)) as (typeof bad)[number];
+    expect(() => workload(replay(bad, then))).toThrow(/^replay diverged at step 4: expected 0t99/);
+    // An empty prefix is the strategy itself.
+    expect(replay([], then)).toBe(then);
   });
 });

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import {
   type Choice,
   createMachine,
+  expectOutcome,
   formatChoice,
   type Gen,
   Histories,
@@ -93,7 +94,7 @@ describe("idle re-checks", () => {
 
   it("without a forecast, a write the check cannot pass on still offers the idle cpu a (futile) re-check", () => {
     const { m, seen } = gated(false);
-    expect(m.run().outcome.kind).toBe("ok");
+    expectOutcome(m.run(), "ok");
     // T is gated from the start; after "gate = 2" (W's first step) cpu0 may re-check.
     expect(seen[0]).toEqual(["1s"]);
     expect(seen[1]).toContain("0d");
@@ -101,7 +102,7 @@ describe("idle re-checks", () => {
 
   it("with a forecast of 'waits', no re-check is offered until the gate opens", () => {
     const { m, seen } = gated(true);
-    expect(m.run().outcome.kind).toBe("ok");
+    expectOutcome(m.run(), "ok");
     expect(seen.slice(0, 3)).toEqual([["1s"], ["1s"], ["1s"]]);
     // "gate = 1" was W's third step.
     expect(seen[3]).toEqual(["0d"]);

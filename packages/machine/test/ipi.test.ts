@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { type Cell, createMachine, IPI_FIFO_CAPACITY, roundRobin, type Thread, type Tx } from "../src/index.js";
+import {
+  type Cell,
+  createMachine,
+  expectOutcome,
+  IPI_FIFO_CAPACITY,
+  roundRobin,
+  type Thread,
+  type Tx,
+} from "../src/index.js";
 
 /** The handler appends a marker to a cpu-local log cell of its target. */
 function marker(logCell: Cell<string[]>, text: string) {
@@ -37,7 +45,7 @@ describe("IPIs", () => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(m.peek(log)).toEqual(["crit entered", "still in crit", "ipi ran", "after crit"]);
   });
 
@@ -77,7 +85,7 @@ describe("IPIs", () => {
         });
       },
     });
-    expect(m.run().outcome.kind).toBe("ok");
+    expectOutcome(m.run(), "ok");
     expect(m.peek(log)).toEqual(["ipi", "next step"]);
   });
 
@@ -114,7 +122,7 @@ describe("IPIs", () => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(m.peek(log)).toEqual(["sleeping in crit", "ipi ran", "woke"]);
   });
 
@@ -155,7 +163,7 @@ describe("IPIs", () => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(m.peek(log)).toEqual(["B runs in crit", "ipi", "B after crit"]);
   });
 
@@ -175,7 +183,7 @@ describe("IPIs", () => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(m.peek(log)).toEqual(["handler", "after send"]);
     expect(r.counters.total.ipisSent).toBe(0);
   });
@@ -208,7 +216,7 @@ describe("IPIs", () => {
       });
     }
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     const seen = m.peek(log);
     expect(seen.indexOf("a1")).toBeLessThan(seen.indexOf("b1"));
     expect(seen.indexOf("a2")).toBeLessThan(seen.indexOf("b2"));
@@ -256,7 +264,7 @@ describe("IPIs", () => {
     // the flood: the sender processed its own IPI (an explicit processing point) and then
     // deadlocked waiting for the drain.
     expect(m.peek(log0)).toEqual(["cpu0 took its IPI"]);
-    expect(r.outcome.kind).toBe("deadlock");
+    expectOutcome(r, "deadlock");
     const points = (r.trace ?? []).filter((e) => e.kind === "ipi-point");
     expect(points.length).toBeGreaterThan(0);
     expect(points[0]!.detail).toContain("over half full");
@@ -308,7 +316,7 @@ describe("IPIs", () => {
     });
     const r = m.run();
     expect(m.peek(seen)).toEqual([1]);
-    expect(r.outcome.kind).toBe("panic");
+    expectOutcome(r, "panic");
     if (r.outcome.kind === "panic") expect(r.outcome.message).toContain("interrupt level");
   });
 });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { createMachine, type Gen, type KernelContext, PRI, replay, roundRobin, type Thread } from "../src/index.js";
+import {
+  createMachine,
+  expectOutcome,
+  type Gen,
+  type KernelContext,
+  PRI,
+  replay,
+  roundRobin,
+  type Thread,
+} from "../src/index.js";
 import { ChoiceKind, makeChoice } from "../src/choice.js";
 import { log } from "./helpers.js";
 
@@ -46,7 +55,7 @@ describe("interrupt threads and preemption", () => {
       k.critExit();
       yield* log("outside");
     });
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     // Even with a strategy that always prefers T's step, the owed preemption comes first.
     expect(log).toEqual(["in crit 1", "in crit 2", "isr", "outside"]);
   });
@@ -61,7 +70,7 @@ describe("interrupt threads and preemption", () => {
       yield* log("queued");
       k.critExit();
     });
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(log).toEqual(["locked", "isr", "queued"]);
   });
 
@@ -70,7 +79,7 @@ describe("interrupt threads and preemption", () => {
       yield* log("first");
       yield* log("second");
     });
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(log).toEqual(["first", "isr", "second"]);
     expect(r.counters.total.preemptions).toBe(1);
   });
@@ -108,7 +117,7 @@ describe("interrupt threads and preemption", () => {
     );
     void wake;
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(log(m, r, ["preempt", "resume", "block", "thread-exit"])).toEqual([
       "preempt:I:T",
       "block:I",
@@ -183,7 +192,7 @@ describe("interrupt threads and preemption", () => {
         return 0;
       },
     });
-    expect(m.run().outcome.kind).toBe("ok");
+    expectOutcome(m.run(), "ok");
     expect(seen.every((x) => !x)).toBe(true);
   });
 
@@ -199,7 +208,7 @@ describe("interrupt threads and preemption", () => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(m.peek(done)).toBe(1);
   });
 
@@ -217,7 +226,7 @@ describe("interrupt threads and preemption", () => {
         },
       });
     }
-    expect(m.run().outcome.kind).toBe("ok");
+    expectOutcome(m.run(), "ok");
     expect(m.peek(order)).toEqual(["A1", "B1", "A2", "B2"]);
   });
 
@@ -269,7 +278,7 @@ describe("the MP lock", () => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(m.peek(seenOwner)).toEqual([1]);
     const kinds = log(m, r, ["mp-acquire", "mp-release", "mp-contended"]);
     expect(kinds[0]).toBe("mp-acquire:holder:mplock");
@@ -307,7 +316,7 @@ describe("the MP lock", () => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     const l = log(m, r, ["mp-contended", "block", "switch"]);
     expect(l).toContain("mp-contended:B:mplock");
     // While B waits for the lock, cpu1 runs the opener (B is off its cpu).
@@ -336,7 +345,7 @@ describe("the MP lock", () => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("deadlock");
+    expectOutcome(r, "deadlock");
     if (r.outcome.kind !== "deadlock") return;
     expect(r.outcome.waiters.map((w) => `${w.name}: ${w.waitsOn}`)).toEqual([
       "A: spinning on never",

@@ -4,7 +4,7 @@
  * never yields.
  */
 import { describe, expect, it } from "vitest";
-import { createMachine, roundRobin } from "../src/index.js";
+import { createMachine, expectOutcome, roundRobin } from "../src/index.js";
 
 describe("onResume", () => {
   it("names each thread before its body runs, once per step it takes, and once more for its end", () => {
@@ -25,7 +25,7 @@ describe("onResume", () => {
       });
     }
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     // A: start + 2 resumes after its steps; B: start + 1 resume after its step.
     expect(resumed.filter((x) => x === "A@cpu0")).toHaveLength(3);
     expect(resumed.filter((x) => x === "B@cpu1")).toHaveLength(2);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { createMachine, type KernelContext, random, roundRobin } from "../src/index.js";
+import {
+  createMachine,
+  expectOutcome,
+  formatChoices,
+  type KernelContext,
+  ModelError,
+  random,
+  roundRobin,
+} from "../src/index.js";
 
 describe("spinning, deadlock and the step limit", () => {
   it("a spin that never ends is a deadlock naming the spinner and the holder", () => {
@@ -22,7 +30,7 @@ describe("spinning, deadlock and the step limit", () => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("deadlock");
+    expectOutcome(r, "deadlock");
     if (r.outcome.kind !== "deadlock") return;
     expect(r.outcome.waiters.map((w) => `${w.name} ${w.waitsOn}`)).toEqual([
       "holder asleep on nothing",
@@ -50,7 +58,7 @@ describe("spinning, deadlock and the step limit", () => {
     });
     const r = m.run();
     for (const e of r.trace ?? []) if (e.kind === "op" && e.thread === sp.id) stepsOfSpinner.push(e.step);
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(stepsOfSpinner).toHaveLength(1);
     const lastWrite = Math.max(
       ...(r.trace ?? []).filter((e) => e.kind === "op" && e.obj === "flag" && e.thread !== sp.id).map((e) => e.step),
@@ -95,7 +103,7 @@ describe("spinning, deadlock and the step limit", () => {
         yield* k.atomic("sleep", {}, (tx) => tx.block("asleep on work"));
       },
     });
-    expect(m.run().outcome.kind).toBe("ok");
+    expectOutcome(m.run(), "ok");
   });
 });
 
@@ -174,6 +182,30 @@ describe("built-in rules", () => {
       },
     });
     expect(() => m.run()).toThrow(/T threw at step 1: oops/);
+  });
+
+  it("a ModelError carries the choices taken up to it, the failing step's included", () => {
+    const m = createMachine({ cpus: 2 });
+    for (const cpu of [0, 1]) {
+      m.spawn({
+        cpu,
+        name: `T${cpu}`,
+        *body(k) {
+          yield* k.nop("a");
+          if (cpu === 1) throw new TypeError("oops");
+          yield* k.nop("b");
+        },
+      });
+    }
+    let err: unknown;
+    try {
+      m.run();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ModelError);
+    expect(formatChoices((err as ModelError).choices)).toBe("0s.1s");
+    expect((err as ModelError).step).toBe(2);
   });
 
   it("yielding something that is not an op is reported clearly", () => {

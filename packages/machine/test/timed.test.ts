@@ -3,12 +3,13 @@ import {
   backoffRetest,
   createMachine,
   defaultCostTable,
+  expectOutcome,
   formatSchedule,
   random,
   roundRobin,
   type Strategy,
-  timed,
   type Thread,
+  timed,
 } from "../src/index.js";
 
 describe("time and cost", () => {
@@ -125,7 +126,7 @@ describe("time and cost", () => {
       return { m, r: m.run(), fired };
     };
     const rr = make(roundRobin());
-    expect(rr.r.outcome.kind).toBe("ok");
+    expectOutcome(rr.r, "ok");
     expect(formatSchedule(rr.r.schedule)).toMatch(/:0s\.0t0$/);
     const tm = make(timed());
     expect(tm.m.peek(tm.fired)[0]).toBeGreaterThanOrEqual(3 * defaultCostTable.tick);

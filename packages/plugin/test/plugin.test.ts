@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { explore, exploreParallel } from "@kprim/explore";
-import { random } from "@kprim/machine";
+import { expectOutcome, random } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import {
   definePlugin,
@@ -55,7 +55,7 @@ describe("loadPlugins", () => {
     const r = reg
       .factory(p)({ strategy: random({ seed: 3 }) })
       .run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(reg.prepareFromHeader(p.header).options.interlock).toBe("renamed-spin");
     // Under the renamed spin interlock the lost wakeup stays impossible: exhaustive DPOR proves it.
     const ex = explore(reg.factory(p), { mode: { kind: "dpor" }, target: "violation:lost-wakeup" });
@@ -69,7 +69,7 @@ describe("loadPlugins", () => {
     const r = reg
       .factory(p)({ strategy: random({ seed: 1 }) })
       .run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(stepsSeen).toEqual([r.steps]);
   });
 

@@ -3,6 +3,7 @@
  */
 import { defineScenario, type ParamSpecs, type Scenario } from "@kprim/machine";
 import type { Kernel } from "./kernel.js";
+import type { SpecId } from "./specIds.js";
 
 /** A parameter that was renamed: its new name, and old values that were renamed with it. */
 export interface ParamRename {
@@ -30,12 +31,13 @@ export interface KernelScenarioInfo {
   readonly renamed?: Readonly<Record<string, ParamRename>>;
 }
 
-/** A scenario of the catalogue (parameter specs vary per scenario). */
-export type KernelScenario = Scenario<Kernel, any> & KernelScenarioInfo;
+/** A scenario of the catalogue (parameter specs vary per scenario), naming an oracle row or none. */
+export type KernelScenario = Scenario<Kernel, any> & KernelScenarioInfo & { readonly specId: SpecId | null };
 
 /** Define a catalogue scenario: `kernel` is the Kernel composition, `params` typed from the specs. */
 export function kernelScenario<const S extends ParamSpecs>(
-  s: Scenario<Kernel, S> & KernelScenarioInfo,
+  s: Scenario<Kernel, S> & KernelScenarioInfo & { readonly specId: SpecId | null },
 ): KernelScenario {
-  return defineScenario<Kernel, S>(s) as Scenario<Kernel, S> & KernelScenarioInfo;
+  defineScenario<Kernel, S>(s);
+  return s;
 }

@@ -9,14 +9,16 @@
 import { isExtraOption } from "./extras.js";
 import type { Prepared } from "./runner.js";
 
-/** Scenarios on LWKT tokens. */
-export const TOKEN_OPTIONS: readonly string[] = ["tokenMode"];
-/** Scenarios on the sleep queues (and spinlocks). */
-export const SLEEPQ_OPTIONS: readonly string[] = ["wakeup"];
-/** Scenarios on lockmgr's interlock alone (a token interlock brings tokens, its sleep the sleep queues). */
-export const INTERLOCK_OPTIONS: readonly string[] = ["interlock", "tokenMode", "wakeup"];
-/** Scenarios on lockmgr locks. */
-export const LOCKMGR_OPTIONS: readonly string[] = [...INTERLOCK_OPTIONS, "lockmgr"];
+/** Scenarios on LWKT tokens: their contention and what a release does with queued requests. */
+export const TOKEN_OPTIONS: readonly string[] = ["tokenMode", "tokenRelease"];
+/** Scenarios on spinlocks: the contended wait. */
+export const SPINLOCK_OPTIONS: readonly string[] = ["spinWait"];
+/** Scenarios on the sleep queues (and the spinlocks they sleep with). */
+export const SLEEPQ_OPTIONS: readonly string[] = ["wakeup", ...SPINLOCK_OPTIONS];
+/** Scenarios on lockmgr's interlock alone (a token interlock brings tokens, a spin one spinlocks, its sleep the sleep queues). */
+export const INTERLOCK_OPTIONS: readonly string[] = ["interlock", ...TOKEN_OPTIONS, ...SLEEPQ_OPTIONS];
+/** Scenarios on lockmgr locks: the interlock's options, the state machine, where the closing wakeups go. */
+export const LOCKMGR_OPTIONS: readonly string[] = [...INTERLOCK_OPTIONS, "lockmgr", "lockmgrWakeups"];
 
 /** The options a matrix variant sets. */
 export const VARIANT_OPTION_KEYS: readonly string[] = ["interlock", "tokenMode", "outer", "lockmgr"];

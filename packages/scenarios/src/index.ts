@@ -11,6 +11,7 @@ export {
   relevantOptions,
   runKey,
   SLEEPQ_OPTIONS,
+  SPINLOCK_OPTIONS,
   TOKEN_OPTIONS,
   VARIANT_OPTION_KEYS,
 } from "./dependsOn.js";
@@ -28,6 +29,7 @@ export {
   variantOptions,
 } from "./matrix.js";
 export { describeRun, type RunLine, runLabel, variantMatters } from "./describe.js";
+export { SPEC_IDS, type SpecId } from "./specIds.js";
 export { DEFAULT_VARIANT, OPTION_SPECS, type OptionSpec, resolveOptions, type RunOptions } from "./options.js";
 export {
   type BuildOptions,
@@ -42,3 +44,4 @@ export {
 export { type ExtraDetector } from "./extras.js";
 export { exploreScenario, scenarioFactory } from "./explore.js";
 export { checkRow, pendingRows, prepareRow, type RowBudget, rowChecks, type RowVerdict } from "./acceptance.js";
+export { type Cost, type CostBuild, type CostOptions, measureCost, median, scenarioCost } from "./cost.js";

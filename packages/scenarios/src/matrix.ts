@@ -4,8 +4,8 @@
  * that counts as "found". Scenarios declare the spec id they implement and
  * never restate expectations of their own.
  */
-import { SPEC_IDS, type SpecId } from "@kprim/machine";
 import raw from "./matrix.json" with { type: "json" };
+import { SPEC_IDS, type SpecId } from "./specIds.js";
 
 export type InterlockName = string;
 export type TokenMode = "yield" | "spin2005";

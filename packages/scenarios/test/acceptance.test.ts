@@ -3,7 +3,7 @@
  * own): a found row holds only if the signal occurs, a not-found row only if
  * an exhaustive exploration proves the forbidden signals absent.
  */
-import { param } from "@kprim/machine";
+import { expectOutcome, param } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import {
   checkRow,
@@ -128,7 +128,7 @@ describe("checking a matrix row against a scenario", () => {
 
   it("the scenario factory and exploreScenario drive prepare(...).build", () => {
     const f = scenarioFactory(prep({ locked: true }));
-    expect(f({ strategy: { name: "first", choose: () => 0 } }).run().outcome.kind).toBe("ok");
+    expectOutcome(f({ strategy: { name: "first", choose: () => 0 } }).run(), "ok");
     const r = exploreScenario(prep({}), { mode: { kind: "dpor" }, target: "violation:lost-wakeup" });
     expect(r.kind).toBe("found");
   });

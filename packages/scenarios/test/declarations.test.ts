@@ -57,16 +57,50 @@ describe("what each package raises is declared", () => {
     });
   }
 
-  it("the source scan sees template literals, asserts and detector names", () => {
+  it("the source scan sees template literals, asserts, kernel assertions and detector names", () => {
     const buf = sourceMessages(src("buf"));
     expect(buf.console.map((c) => c.format)).toContain("getnewbuf: warning, locked buf %s, race corrected");
-    expect(buf.detectors.map((d) => d.name)).toEqual(["getnewbuf-result", "queue-consistency", "dirty-reuse"]);
+    expect(buf.detectors.map((d) => d.name)).toEqual([
+      "getnewbuf-result",
+      "misdirected-write",
+      "queue-consistency",
+      "dirty-reuse",
+    ]);
+    // kkassert("expr", "fn") panics "assertion: expr in fn", as DragonFly's KKASSERT does.
+    expect(sourceMessages(src("token")).panics.map((p) => p.format)).toContain(
+      "assertion: tok->t_cpu == gd in lwkt_reltoken",
+    );
     // Where the scan should find it: the line that names it in detectors.ts.
     const lines = readFileSync(join(src("buf"), "detectors.ts"), "utf8").split("\n");
     const at = lines.findIndex((l) => l.includes('name: "dirty-reuse"')) + 1;
     expect(at).toBeGreaterThan(0);
     expect(uncovered(src("buf"), {})).toContain(`detector "dirty-reuse" (detectors.ts:${at})`);
   });
+});
+
+describe("what each package declares, its source can raise", () => {
+  // A declared panic or console line no source raises would let a target
+  // nothing can show pass the signal check (and be reported "cannot happen").
+  const cases: [string, Raises][] = [
+    ["machine", MACHINE_RAISES],
+    ["spinlock", SPINLOCK_RAISES],
+    ["token", TOKEN_RAISES],
+    ["sleepq", SLEEPQ_RAISES],
+    ["lockmgr", mergeRaises(LOCKMGR_RAISES, ...Object.values(builtinInterlocks).map((i) => i.raises))],
+    ["buf", BUF_RAISES],
+  ];
+  for (const [pkg, raises] of cases) {
+    it(`@kprim/${pkg}: every declared panic and console line is in its source`, () => {
+      const found = sourceMessages(src(pkg));
+      const v = mergeRaises(raises);
+      const raised = (list: readonly { format: string }[], d: string): boolean =>
+        list.some((x) => formatMatches(d, sample(x.format)) || formatMatches(x.format, sample(d)));
+      expect([
+        ...v.panics.filter((d) => !raised(found.panics, d)).map((d) => `panic "${d}"`),
+        ...v.console.filter((d) => !raised(found.console, d)).map((d) => `console "${d}"`),
+      ]).toEqual([]);
+    });
+  }
 });
 
 describe("every catalogue run shows only what it declares", () => {

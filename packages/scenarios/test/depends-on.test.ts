@@ -43,8 +43,8 @@ describe("an option a scenario does not depend on changes none of its runs", () 
     });
   }
 
-  it("lost-wakeup depends on the wakeup form alone; buffer-cache scenarios on every option", () => {
-    expect(catalogue.find((s) => s.name === "lost-wakeup")!.dependsOn).toEqual(["wakeup"]);
+  it("lost-wakeup depends on the sleep queue's and spinlock's options alone (none a variant sets); buffer-cache scenarios on every option", () => {
+    expect(catalogue.find((s) => s.name === "lost-wakeup")!.dependsOn).toEqual(["wakeup", "spinWait"]);
     expect(catalogue.find((s) => s.name === "getnewbuf-locked-buf")!.dependsOn).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { spinInterlock, type InterlockKind } from "@kprim/lockmgr";
 import { sleepqLayer } from "@kprim/sleepq";
-import { formatSchedule, param, parseSchedule, random, replay } from "@kprim/machine";
+import { expectOutcome, formatSchedule, param, parseSchedule, random, replay } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { kernelScenario, prepare, prepareFromHeader } from "../src/index.js";
 
@@ -64,7 +64,7 @@ describe("preparing and running a scenario", () => {
     const again = prepareFromHeader(s.header, { catalogue: list })
       .build({ strategy: replay(s.choices) })
       .run();
-    expect(again.outcome.kind).toBe("violation");
+    expectOutcome(again, "violation");
     expect(formatSchedule(again.schedule)).toBe(text);
   });
 
@@ -110,7 +110,7 @@ describe("kernel overrides (the plugin hook)", () => {
     expect(p.header.options).toEqual({ interlock: "counted-spin" });
     created.length = 0;
     const r = p.build({ strategy: random({ seed: 1 }) }).run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(created.length).toBeGreaterThan(0);
     expect(() => prepareFromHeader(p.header)).toThrow('unknown interlock "counted-spin"');
     const again = prepareFromHeader(p.header, { kernel });

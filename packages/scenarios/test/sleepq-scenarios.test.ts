@@ -5,7 +5,7 @@
 import { parseSchedule, random, replay } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { prepare, prepareFromHeader } from "../src/index.js";
-import { describeFailure, exhaustiveDfs } from "./support/dfs.js";
+import { everySchedule, expectNone } from "./support/everySchedule.js";
 
 describe("lost-wakeup (the classic test-then-sleep)", () => {
   it("without tsleep_interlock, a random search finds the lost wakeup and names it", () => {
@@ -47,9 +47,7 @@ describe("lost-wakeup (the classic test-then-sleep)", () => {
   });
 
   it("with tsleep_interlock, no schedule loses the wakeup (1 sleeper, exhaustive)", () => {
-    const res = exhaustiveDfs(prepare({ scenario: "lost-wakeup", params: { sleepers: 1 } }));
-    expect(res.exhausted).toBe(true);
-    expect(describeFailure(res.firstFailure)).toBe("none");
+    expectNone(everySchedule(prepare({ scenario: "lost-wakeup", params: { sleepers: 1 } })));
   });
 
   it("with tsleep_interlock and 3 sleepers, 2,000 random schedules stay clean", () => {

@@ -3,6 +3,7 @@
  * queues, a global cpumask per hash bucket, IPI wakeups, tsleep_interlock and
  * the lock-releasing sleep.
  */
+export { describeSleepQueues, type SleepBucketDescription } from "./describe.js";
 export { interlockDiscipline, lostWakeup } from "./detectors.js";
 export { EBUSY, EINTR, ENOLCK, EWOULDBLOCK } from "./errno.js";
 export {

@@ -25,10 +25,17 @@ export interface SleepqLayer {
   msleep(k: KernelContext, ident: Ident, lock: SleepLock, wmesg: string, timo: number): Gen<number>;
 }
 
-/** What the sleep queues raise: the lost-wakeup and interlock-discipline detectors, and tsleep's panics. */
+/**
+ * What the sleep queues raise: the lost-wakeup and interlock-discipline
+ * detectors, and the panics of tsleep and _wakeup in the kernel's words.
+ */
 export const SLEEPQ_RAISES: Raises = Object.freeze({
   violations: ["lost-wakeup", "interlock-discipline"],
-  panics: ["tsleep(%s): called at interrupt level", "tsleep(%s): %s resumed while still on a sleep queue"],
+  panics: [
+    "lwkt_switch: cannot switch from within a fast interrupt, yet",
+    "tsleep: impossible thread flags (TDF_TSLEEPQ set)",
+    "assertion: td->td_flags & TDF_TSLEEPQ in _wakeup",
+  ],
 });
 
 /** DragonFly's late-2005 sleep queues with the given wakeup form. */

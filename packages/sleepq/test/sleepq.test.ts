@@ -1,4 +1,13 @@
-import { type Cell, createMachine, type KernelContext, type Machine, random, roundRobin, timed } from "@kprim/machine";
+import {
+  type Cell,
+  createMachine,
+  expectOutcome,
+  type KernelContext,
+  type Machine,
+  random,
+  roundRobin,
+  timed,
+} from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import {
   collidingIdent,
@@ -52,7 +61,7 @@ describe("tsleep and wakeup", () => {
         yield* wakeup(k, X);
       },
     });
-    expect(m.run().outcome.kind).toBe("ok");
+    expectOutcome(m.run(), "ok");
     expect(m.peek(res)).toEqual([0]);
   });
 
@@ -78,7 +87,7 @@ describe("tsleep and wakeup", () => {
         yield* wakeup(k, X);
       },
     });
-    expect(m.run().outcome.kind).toBe("ok");
+    expectOutcome(m.run(), "ok");
     expect(m.peek(seen)).toEqual([0b10]);
     expect(m.peek(mask)).toBe(0);
   });
@@ -105,7 +114,7 @@ describe("tsleep and wakeup", () => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     const hops = r
       .trace!.filter((e) => e.kind === "ipi-send" && e.obj?.startsWith("_wakeup"))
       .map((e) => `${e.cpu}->${e.target}`);
@@ -135,7 +144,7 @@ describe("tsleep and wakeup", () => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     const hops = r
       .trace!.filter((e) => e.kind === "ipi-send" && e.obj?.startsWith("_wakeup"))
       .map((e) => `${e.cpu}->${e.target}`);
@@ -172,7 +181,7 @@ describe("tsleep and wakeup", () => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(r.trace!.filter((e) => e.kind === "sleepq.woken").map((e) => m.thread(e.target!).name)).toEqual(["local"]);
     expect(r.trace!.filter((e) => e.kind === "ipi-send")).toEqual([]);
   });
@@ -200,7 +209,7 @@ describe("tsleep and wakeup", () => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(r.trace!.filter((e) => e.kind === "sleepq.woken")).toEqual([]);
     expect(m.peek(mask)).toBe(1); // the bucket is not empty: the bit stays
   });
@@ -217,7 +226,7 @@ describe("tsleep and wakeup", () => {
         yield* k.atomic("r", {}, (tx) => void tx.mutate(res).push(e));
       },
     });
-    expect(m.run().outcome.kind).toBe("ok");
+    expectOutcome(m.run(), "ok");
     expect(m.peek(res)).toEqual([EWOULDBLOCK]);
     expect(m.peek(sleepHash(m).masks[(X.addr >>> 8) & 127]!)).toBe(0);
   });

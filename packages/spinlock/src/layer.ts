@@ -7,6 +7,7 @@ import type { Gen, KernelContext, Machine, Raises } from "@kprim/machine";
 import {
   createSpinlock,
   type Spinlock,
+  type SpinWait,
   spinLock,
   spinLockQuick,
   spinTrylock,
@@ -38,7 +39,7 @@ export const SPINLOCK_RAISES: Raises = Object.freeze({
   ],
 });
 
-/** DragonFly's November 2005 spinlocks. */
+/** DragonFly's November 2005 spinlocks (kern_spinlock.c rev 1.1's busy wait). */
 export const spinlockLayer: SpinlockLayer = Object.freeze({
   name: "dragonfly-2005",
   raises: SPINLOCK_RAISES,
@@ -49,3 +50,17 @@ export const spinlockLayer: SpinlockLayer = Object.freeze({
   unlockQuick: spinUnlockQuick,
   trylock: spinTrylock,
 });
+
+/**
+ * The spinlocks with a given contended wait: `rev1.1` is `spinlockLayer`;
+ * `rev1.3` processes IPIs while it spins (spec §8.7's open question).
+ */
+export function spinlockLayerWith(wait: SpinWait): SpinlockLayer {
+  if (wait === "rev1.1") return spinlockLayer;
+  return Object.freeze({
+    ...spinlockLayer,
+    name: `dragonfly-2005-wait-${wait}`,
+    create: (machine: Machine, name: string, opts: { lockClass?: string } = {}) =>
+      createSpinlock(machine, name, { ...opts, wait }),
+  });
+}

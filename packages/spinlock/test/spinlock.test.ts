@@ -1,4 +1,4 @@
-import { createMachine, type KernelContext, random, roundRobin, timed } from "@kprim/machine";
+import { createMachine, expectOutcome, type KernelContext, random, roundRobin, timed } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { createSpinlock, spinLock, spinLockQuick, spinTrylock, spinUnlock, spinUnlockQuick } from "../src/index.js";
 
@@ -23,7 +23,7 @@ describe("spinlocks", () => {
         });
       }
       const r = m.run();
-      expect(r.outcome.kind).toBe("ok");
+      expectOutcome(r, "ok");
       expect(m.peek(c)).toBe(12);
       expect(s.stats.acquisitions).toBe(12);
     }
@@ -62,7 +62,7 @@ describe("spinlocks", () => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     const l = m.peek(log);
     expect(l.indexOf("holder done with lock")).toBeLessThan(l.indexOf("ipi"));
     const preempt = r.trace!.find((e) => e.kind === "preempt");
@@ -94,7 +94,7 @@ describe("spinlocks", () => {
           yield* k.atomic("isr", {}, (tx) => void tx.mutate(log).push("isr"));
         },
       });
-      expect(m.run().outcome.kind).toBe("ok");
+      expectOutcome(m.run(), "ok");
       const l = m.peek(log);
       expect(l.indexOf("unlocking") - l.indexOf("locked")).toBe(1);
     }
@@ -122,7 +122,7 @@ describe("spinlocks", () => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(s.stats).toMatchObject({ acquisitions: 2, contended: 1 });
     expect(s.stats.spinCycles).toBeGreaterThan(4000);
     const waits = r.trace!.filter((e) => e.kind === "spin-wait" && e.obj === "spinlock S");
@@ -201,7 +201,7 @@ describe("spinlocks", () => {
         }
       },
     });
-    expect(m.run().outcome.kind).toBe("ok");
+    expectOutcome(m.run(), "ok");
     expect(m.peek(results)).toEqual(["first false crit 0", "second true crit 0"]);
   });
 
@@ -220,7 +220,7 @@ describe("spinlocks", () => {
         k.critExit();
       },
     });
-    expect(m.run().outcome.kind).toBe("ok");
+    expectOutcome(m.run(), "ok");
     expect(m.peek(crits)).toEqual([1]);
   });
 

@@ -2,9 +2,11 @@
  * What a package's source can raise, read from the source itself: the
  * messages of `panic(...)`, `assert(cond, ...)`, `new KernelPanic(...)` and
  * `printf(...)` calls given as string or template literals (a template's
- * `${…}` becomes `%s`), and the names of detectors defined in its
- * detectors files (`name: "…"`). Tests compare them with the package's
- * declarations, so a new panic or warning cannot go undeclared.
+ * `${…}` becomes `%s`) or as a kernel assertion `kkassert("expr", "fn")`
+ * (the message "assertion: expr in fn" that DragonFly's KKASSERT panics
+ * with), and the names of detectors defined in its detectors files
+ * (`name: "…"`). Tests compare them with the package's declarations, so a
+ * new panic or warning cannot go undeclared.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -48,6 +50,17 @@ function literalAt(s: string, i: number): string | null {
   return null;
 }
 
+/** The message of `kkassert("expr", "fn")` at `s[i]` (after spaces): "assertion: expr in fn", or null. */
+function kkassertAt(s: string, i: number): string | null {
+  const m = /^\s*kkassert\(\s*"((?:[^"\\]|\\.)*)"\s*,\s*"((?:[^"\\]|\\.)*)"\s*\)/.exec(s.slice(i));
+  if (m === null) return null;
+  const unescape = (x: string): string => x.replace(/\\(.)/g, "$1");
+  return `assertion: ${unescape(m[1]!)} in ${unescape(m[2]!)}`;
+}
+
+/** A message at `s[i]`: a lone literal or a kernel assertion. */
+const messageAt = (s: string, i: number): string | null => literalAt(s, i) ?? kkassertAt(s, i);
+
 export function sourceMessages(dir: string): SourceMessages {
   const panics: { format: string; where: string }[] = [];
   const console: { format: string; where: string }[] = [];
@@ -56,7 +69,7 @@ export function sourceMessages(dir: string): SourceMessages {
     const s = readFileSync(file, "utf8");
     const where = (i: number): string => `${file.slice(dir.length + 1)}:${s.slice(0, i).split("\n").length}`;
     for (const m of s.matchAll(/(?:\.panic|new KernelPanic|\.printf)\(/g)) {
-      const lit = literalAt(s, m.index + m[0].length);
+      const lit = messageAt(s, m.index + m[0].length);
       if (lit === null) continue;
       (m[0] === ".printf(" ? console : panics).push({ format: lit, where: where(m.index) });
     }
@@ -72,7 +85,7 @@ export function sourceMessages(dir: string): SourceMessages {
           depth--;
         } else if (ch === "," && depth === 0) break;
       }
-      const lit = s[j] === "," ? literalAt(s, j + 1) : null;
+      const lit = s[j] === "," ? messageAt(s, j + 1) : null;
       if (lit !== null) panics.push({ format: lit, where: where(m.index) });
     }
     if (/detectors?\.ts$/.test(file)) {

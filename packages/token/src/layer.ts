@@ -1,9 +1,9 @@
 /**
  * The token layer as the Kernel composition sees it, bound to a contention
- * mode. A plugin can supply another implementation.
+ * mode and a release behaviour. A plugin can supply another implementation.
  */
 import type { Cell, Gen, KernelContext, Machine, Raises } from "@kprim/machine";
-import type { TokRef, Token, TokenMode } from "./state.js";
+import type { TokRef, Token, TokenMode, TokenRelease } from "./state.js";
 import { tokenSystem } from "./system.js";
 import { createToken, lwktGettoken, lwktHavetoken, lwktReltoken, lwktTrytoken, protect } from "./token.js";
 
@@ -13,6 +13,8 @@ export interface TokenLayer {
   readonly raises?: Raises;
   /** Mode of tokens created through this layer. */
   readonly mode: TokenMode;
+  /** What a release does with requests for the token queued on its cpu (default rev1.18). */
+  readonly releaseMode?: TokenRelease;
   create(machine: Machine, name: string, opts?: { cpu?: number }): Token;
   protect(machine: Machine, tok: Token, ...cells: Cell<any>[]): void;
   get(k: KernelContext, tok: Token): Gen<TokRef>;
@@ -21,26 +23,43 @@ export interface TokenLayer {
   holds(k: KernelContext, tok: Token): boolean;
 }
 
-/** What the 2005 tokens raise: the exclusion and stale-read detectors, and their misuse panics. */
+/**
+ * What the 2005 tokens raise: the exclusion and stale-read detectors, rev
+ * 1.18's "bad magic" panic and its assertions in the kernel's words
+ * (`kkassert`: "assertion: <expression> in <function>").
+ */
 export const TOKEN_RAISES: Raises = Object.freeze({
   violations: ["token-exclusion", "stale-read"],
   panics: [
-    "lwkt_gettoken(%s): called at interrupt level",
-    "lwkt_reltoken(%s): %s releases %s's reference",
-    "lwkt_reltoken(%s): called at interrupt level",
-    "lwkt_reltoken: token %s is owned by cpu%d, not cpu%d",
-    "lwkt_reltoken: %s does not hold this reference to %s",
+    "lwkt_chktoken(): token ref %s tok %s bad magic %s",
+    "assertion: gd->gd_curthread->td_pri >= TDPRI_CRIT in lwkt_chktokens",
+    "assertion: ref->tr_magic == LWKT_TOKREF_MAGIC2 in lwkt_reqtoken_remote",
+    "assertion: gd->gd_curthread->td_pri >= TDPRI_CRIT in lwkt_drain_token_requests",
+    "assertion: ref->tr_magic == LWKT_TOKREF_MAGIC2 in lwkt_drain_token_requests",
+    "assertion: gd->gd_intr_nesting_level == 0 in _lwkt_gettokref",
+    "assertion: gd->gd_intr_nesting_level == 0 in _lwkt_trytokref",
+    "assertion: gd->gd_intr_nesting_level == 0 in lwkt_reltoken",
+    "assertion: tok->t_cpu == gd in lwkt_reltoken",
+    "assertion: ref != NULL in lwkt_reltoken",
   ],
 });
 
-/** DragonFly's 2005 tokens in the given contention mode. */
-export function tokenLayer(mode: TokenMode): TokenLayer {
+/**
+ * DragonFly's 2005 tokens in the given contention mode. `releaseMode`:
+ * `rev1.18` (default) leaves requests queued on the releasing cpu for its
+ * next drain, as lwkt_token.c rev 1.18 does; `ack-queued` acknowledges
+ * those for the released token at once (kprim's earlier model).
+ */
+export function tokenLayer(mode: TokenMode, releaseMode: TokenRelease = "rev1.18"): TokenLayer {
   return Object.freeze({
-    name: `lwkt-2005-${mode}`,
+    name: releaseMode === "rev1.18" ? `lwkt-2005-${mode}` : `lwkt-2005-${mode}-${releaseMode}`,
     raises: TOKEN_RAISES,
     mode,
+    releaseMode,
     create(machine: Machine, name: string, opts: { cpu?: number } = {}): Token {
-      tokenSystem(machine).mode = mode;
+      const sys = tokenSystem(machine);
+      sys.mode = mode;
+      sys.ackQueued = releaseMode === "ack-queued";
       return createToken(machine, name, { ...opts, mode });
     },
     protect,

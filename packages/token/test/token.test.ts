@@ -1,5 +1,6 @@
 import {
   createMachine,
+  expectOutcome,
   type Gen,
   type KernelContext,
   random,
@@ -8,6 +9,7 @@ import {
   type Strategy,
   type Thread,
 } from "@kprim/machine";
+import { coreOf, fifoCell } from "@kprim/machine/internal";
 import { describe, expect, it } from "vitest";
 import {
   createToken,
@@ -40,7 +42,7 @@ describe.each(MODES)("tokens (%s mode)", (mode) => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(r.counters.total.ipisSent).toBe(0);
     expect(A.stats).toMatchObject({ acquisitions: 1, contended: 0 });
   });
@@ -57,7 +59,7 @@ describe.each(MODES)("tokens (%s mode)", (mode) => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(requestIpis(r)).toBe(1);
     expect(A.stats).toMatchObject({ acquisitions: 1, contended: 1, requests: 1 });
     expect(m.peek(A.cell).cpu).toBe(1);
@@ -87,7 +89,7 @@ describe.each(MODES)("tokens (%s mode)", (mode) => {
         },
       });
       const r = m.run();
-      expect(r.outcome.kind).toBe("ok");
+      expectOutcome(r, "ok");
       expect(requestIpis(r)).toBe(1);
     }
   });
@@ -178,7 +180,7 @@ describe.each(MODES)("tokens (%s mode)", (mode) => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(m.peek(ownerOnResume)).toEqual([0]);
     const grants = r.trace!.filter((e) => e.kind === "token.grant").map((e) => `${e.cpu}->${e.target}`);
     expect(grants).toContain("0->1");
@@ -203,7 +205,7 @@ describe.each(MODES)("tokens (%s mode)", (mode) => {
       name: "isr",
       kind: "interrupt",
       *body(k) {
-        yield* k.spinUntil("requested", [m.fifoCell(1, 0)], () => true);
+        yield* k.spinUntil("requested", [fifoCell(coreOf(m), 1, 0)], () => true);
         yield* k.nop("isr work 1");
         yield* k.nop("isr work 2");
       },
@@ -222,7 +224,7 @@ describe.each(MODES)("tokens (%s mode)", (mode) => {
     const strategy: Strategy = roundRobin();
     m.setStrategy(strategy);
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     // Whenever the request was taken while the holder still held A, the grant came only after it released.
     const rel = r.trace!.find((e) => e.kind === "lock.release" && e.obj === "A" && e.thread === holder.id)!;
     const grant = r.trace!.find((e) => e.kind === "token.grant" && e.target === 1);
@@ -326,7 +328,7 @@ describe.each(MODES)("tokens (%s mode)", (mode) => {
         return 0;
       },
     });
-    expect(m.run().outcome.kind).toBe("ok");
+    expectOutcome(m.run(), "ok");
     expect(m.peek(got)).toEqual(["A false B false have false"]);
   });
 
@@ -349,7 +351,7 @@ describe.each(MODES)("tokens (%s mode)", (mode) => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("deadlock");
+    expectOutcome(r, "deadlock");
     if (r.outcome.kind !== "deadlock") return;
     const t = r.outcome.waiters.find((w) => w.name === "T")!;
     expect(t.waitsOn).toMatch(
@@ -363,7 +365,7 @@ describe("tokens, mode by mode", () => {
     const m = createMachine({ cpus: 2, strategy: roundRobin(), trace: true });
     const A = createToken(m, "A", { cpu: 0, mode: "spin2005" });
     const B = createToken(m, "B", { cpu: 1, mode: "spin2005" });
-    const asked = m.fifoCell(1, 0);
+    const asked = fifoCell(coreOf(m), 1, 0);
     const t1: Thread = m.spawn({
       cpu: 0,
       name: "T1",
@@ -386,7 +388,7 @@ describe("tokens, mode by mode", () => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     const trace = r.trace!;
     const t1Contended = trace.find((e) => e.kind === "token.contended" && e.obj === "B")!;
     const grantOfA = trace.find((e) => e.kind === "token.grant" && e.obj === "A" && e.cpu === 0)!;

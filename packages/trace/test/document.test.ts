@@ -3,7 +3,7 @@
  * (header defaults, the racy window: default, explicit or none), and what
  * checkDocument refuses.
  */
-import { random, roundRobin } from "@kprim/machine";
+import { expectOutcome, random, roundRobin } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { checkDocument, documentFromRun, racyWindow, type TraceDocument, TraceError } from "../src/index.js";
 import { busyRun, counterRun, failingCounterRun, panicRun } from "./fixtures.js";
@@ -35,7 +35,7 @@ describe("documentFromRun", () => {
 
   it("keeps an explicit failure point for a run that did not fail, and rejects one outside the run", () => {
     const r = busyRun(roundRobin());
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     const line = r.console[0]!;
     const point = { step: line.step, text: `console: ${line.text}` };
     expect(documentFromRun(r, { failurePoint: point }).failurePoint).toEqual(point);

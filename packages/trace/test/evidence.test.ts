@@ -5,7 +5,7 @@
  * window runs from the earliest piece to the failure, not from where the
  * threads began.
  */
-import { createMachine, type Detector, type Machine, roundRobin } from "@kprim/machine";
+import { createMachine, type Detector, expectOutcome, type Machine, roundRobin } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { documentFromRun, failureEvidence, racyWindow } from "../src/index.js";
 import "../src/locks.js";
@@ -105,7 +105,7 @@ describe("the window from evidence", () => {
           : undefined,
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     const doc = documentFromRun(r);
     expect(doc.failurePoint).toEqual({ step: 5, text: "console: warning: raced" });
     expect(doc.window).toEqual({ fromStep: 3, toStep: 5, reason: "step 3: T observes; step 5: T warns" });

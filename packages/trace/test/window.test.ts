@@ -4,7 +4,7 @@
  * last-runs fallback for panics, and the failure step alone without a
  * trace. The window from evidence (deadlocks included) is evidence.test.ts's.
  */
-import { createMachine, roundRobin, type TraceEvent } from "@kprim/machine";
+import { createMachine, expectOutcome, roundRobin, type TraceEvent } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { failureStep, racyWindow } from "../src/index.js";
 import { busyRun, failingCounterRun, panicRun } from "./fixtures.js";
@@ -18,7 +18,7 @@ function lastSwitchTo(trace: readonly TraceEvent[], thread: number, upTo: number
 describe("the default racy window", () => {
   it("does not exist for a run that ended well", () => {
     const r = busyRun(roundRobin());
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(racyWindow(r)).toBeUndefined();
     expect(failureStep(r.outcome)).toBeUndefined();
   });
@@ -34,7 +34,7 @@ describe("the default racy window", () => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("step-limit");
+    expectOutcome(r, "step-limit");
     expect(racyWindow(r)).toBeUndefined();
     expect(failureStep(r.outcome)).toBe(5);
   });

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { explore } from "@kprim/explore";
 import {
   type Cell,
+  expectOutcome,
   formatMatches,
   type Gen,
   type KernelContext,
@@ -110,7 +111,7 @@ describe("the sleep mutex", () => {
       const m = factory(1, () => undefined)({ strategy: random({ seed }), trace: true });
       const { mtx, order } = setup(m);
       const r = m.run();
-      expect(r.outcome.kind).toBe("ok");
+      expectOutcome(r, "ok");
       expect(mtxOwner(m, mtx)).toBeUndefined();
       const blocked = r.trace!.some((e) => e.kind === "block" && e.detail?.includes("mtx M (turnstile), owned by T"));
       if (blocked) {
@@ -235,7 +236,7 @@ describe("msleep and wakeup", () => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(sleeper.state).toBe("blocked");
     expect(m.peek(m.ext(MTX_SLEEPQ).queue)).toEqual([{ tid: sleeper.id, addr: X.addr }]);
   });
@@ -259,7 +260,7 @@ describe("msleep and wakeup", () => {
       },
     });
     const r = m.run();
-    expect(r.outcome.kind).toBe("ok");
+    expectOutcome(r, "ok");
     expect(m.peek(result)).toBe(EWOULDBLOCK);
     expect(m.peek(m.ext(MTX_SLEEPQ).queue)).toEqual([]);
   });

@@ -18,8 +18,7 @@
  * ran already decided it (a "found" row whose signal was shown).
  */
 import { explore, replaySchedule } from "@kprim/explore";
-import { timed } from "@kprim/machine";
-import { matrix, type Prepared, runKey, VARIANT_NAMES } from "@kprim/scenarios";
+import { matrix, measureCost, type Prepared, runKey, VARIANT_NAMES } from "@kprim/scenarios";
 import { UsageError } from "../errors.js";
 import type { CompareJob, RunSpec } from "./requests.js";
 import { check, rowFor } from "./check.js";
@@ -29,24 +28,12 @@ import type { CompareReport, CompareRow, CompareStop } from "./reports.js";
 const TIMED_SEEDS = 5;
 const NO_ROW_BUDGET = 100_000;
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
 
+/** measureCost of @kprim/scenarios, on machines with the plugins' detectors. */
 function costs(ctx: JobContext, p: Prepared): { cyclesPerOp: number; ipisPerOp: number } {
-  const cycles: number[] = [];
-  const ipis: number[] = [];
-  for (let seed = 1; seed <= TIMED_SEEDS; seed++) {
-    const r = ctx.machine(p, { strategy: timed(), jitter: { seed, amount: 0.1 }, maxSteps: 20_000 }).run();
-    const ops = Math.max(1, r.threads.length);
-    cycles.push((r.makespan * r.ncpus) / ops);
-    ipis.push(r.counters.total.ipisSent / ops);
-  }
-  return { cyclesPerOp: round(median(cycles), 1), ipisPerOp: round(median(ipis), 2) };
+  const c = measureCost((o) => ctx.machine(p, { ...o, maxSteps: 20_000 }), { seeds: TIMED_SEEDS, jitter: 0.1 });
+  return { cyclesPerOp: round(c.cyclesPerOp, 1), ipisPerOp: round(c.ipisPerOp, 2) };
 }
 
 /** Console lines per 10,000 of the random runs done (all `runs` of them unless stopped). */

@@ -78,9 +78,10 @@ import {
   makeChoice,
   type RunResult,
   Histories,
+  replayIndex,
 } from "@kprim/machine";
 import { hash128 } from "./hash.js";
-import { indexOfExpected, runOnce } from "../driver.js";
+import { runOnce } from "../driver.js";
 import { ExploreConfigError, NondeterminismError } from "../errors.js";
 import type { MachineFactory } from "../factory.js";
 import { isPreemption } from "../preemption.js";
@@ -224,7 +225,7 @@ function engine(
   const rootOfUnit = ctx !== null && fixed > base;
   const fixedNode = (k: number, enabled: readonly Choice[], view: MachineView): Choice => {
     const want = prefix[k]!;
-    indexOfExpected(k, want, enabled);
+    replayIndex(k, want, enabled);
     const pre = k === 0 ? 0 : stack[k - 1]!.pre + costAt(k - 1, stack[k - 1]!.taken, stack[k - 1]!.enabled);
     // The unit's root node carries the DPOR state its children inherit.
     const root = rootOfUnit && k === fixed - 1;

@@ -16,10 +16,10 @@
  * but the label (the head of a retry loop): the history becomes the one
  * before the call and the label, however many tries came before.
  *
- * What goes in: every cell's value; each cpu's scheduling state (current
- * thread, run queues, queued IPI messages, owed IPIs, interrupt, timeout and
- * idle-dispatch state); each thread as above; every layer extension's state
- * (sleep hash, token queues: by content); each detector's `stateKey()`.
+ * What goes in: every cell's value; the cpu and thread fields of
+ * `fields.ts` (a thread's code position being its history); every layer
+ * extension's state (sleep hash, token queues: by content); each detector's
+ * `stateKey()`.
  * What stays out: clocks and cost counters (they never change behaviour),
  * step numbers, trace bookkeeping, the console.
  *
@@ -52,32 +52,14 @@
  * parent say; with symmetry, no value a thread keeps names another of the
  * symmetric threads except through coded cells.
  */
-import { Cell } from "./cell.js";
-import type { Cpu, IpiMessage } from "./cpu.js";
-import type { Detector } from "./detector.js";
-import { MachineConfigError } from "./errors.js";
+import { Cell } from "../cell.js";
+import type { Cpu, IpiMessage } from "../cpu.js";
+import type { Detector } from "../detector.js";
+import { MachineConfigError } from "../errors.js";
+import type { Extension } from "../extension.js";
+import { Thread, type WaitInfo } from "../thread.js";
+import { type FieldEncoder, writeCpu, writeThread } from "./fields.js";
 import { primitiveKey } from "./stateKey.js";
-import type { Extension } from "./extension.js";
-import { Thread } from "./thread.js";
-
-/** Interned thread histories: (history, next resume value) → history. Share one table per search. */
-export class Histories {
-  private readonly ids = new Map<string, number>();
-  /** Distinct histories so far (the empty one is 0). */
-  get size(): number {
-    return this.ids.size + 1;
-  }
-  /** The history after `h` followed by a value whose key is `value`. */
-  extend(h: number, value: string): number {
-    const k = `${h}|${value}`;
-    let id = this.ids.get(k);
-    if (id === undefined) {
-      id = this.ids.size + 1;
-      this.ids.set(k, id);
-    }
-    return id;
-  }
-}
 
 /** Identities of objects that are the same object in every execution (module-level functions). */
 const globalIds = new WeakMap<object, number>();
@@ -128,8 +110,8 @@ export interface FingerprintInput {
   readonly symmetric: readonly Thread[];
 }
 
-/** How one machine turns values into keys. */
-export class Canon {
+/** How one machine turns values into keys (and writes the fields of `fields.ts`). */
+export class Canon implements FieldEncoder {
   /** Objects reachable at the start of the run, by position in a walk of the set-up state. */
   private readonly setupIds = new WeakMap<object, number>();
   private nextSetup = 1;
@@ -206,10 +188,10 @@ export class Canon {
     out.push(late.sort().join(" "), "#");
     for (let p = 0; p < n; p++) {
       const src = inv.cpu[p]!;
-      out.push(this.cpu(m.cpus[src]!, inv.cpu), this.byCpu[src]!.map((c) => this.cellValue(c)).join(" "));
+      out.push(writeCpu(m.cpus[src]!, this, inv.cpu), this.byCpu[src]!.map((c) => this.cellValue(c)).join(" "));
     }
     out.push("#");
-    for (let i = 0; i < m.threads.length; i++) out.push(this.thread(m.threads[inv.thread[i]!]!));
+    for (let i = 0; i < m.threads.length; i++) out.push(writeThread(m.threads[inv.thread[i]!]!, this));
     out.push("#");
     const exts: string[] = [];
     for (const [e, v] of m.extensions) exts.push(`${e.name}=${e.stateKey ? e.stateKey(v) : this.value(v)}`);
@@ -247,7 +229,7 @@ export class Canon {
       const cpu = m.cpus[self.cpu]!;
       const own = this.byCpu[self.cpu]!.map((c) => this.cellValue(c)).join(" ");
       const shared = named.map((c) => `${c.id}=${this.cellValue(c)}`).join(" ");
-      return `${this.thread(self)}|${this.cpu(cpu, null)}|${own}|${shared}`;
+      return `${writeThread(self, this)}|${writeCpu(cpu, this, null)}|${own}|${shared}`;
     });
     this.ren = null;
     const order = group.map((_, i) => i).sort((a, b) => (sig[a]! < sig[b]! ? -1 : sig[a]! > sig[b]! ? 1 : a - b));
@@ -342,11 +324,29 @@ export class Canon {
     return `${tag}{${parts.join(",")}}`;
   }
 
-  private t(id: number): number {
+  thread(id: number): number {
     return this.ren ? this.ren.thread(id) : id;
   }
-  private c(i: number): number {
+
+  cpu(i: number): number {
     return this.ren && i >= 0 ? this.ren.cpu(i) : i;
+  }
+
+  /** A thread's code position: its history of resume values. */
+  code(t: Thread): number {
+    return t.hist;
+  }
+
+  wait(w: WaitInfo): string {
+    return `${JSON.stringify(w.waitsOn)}/${w.timeout === null ? "-" : `${w.timeout.ticks}:${w.timeout.label}`}`;
+  }
+
+  /** Thread-locals by name (the order they were first used in can differ between executions). */
+  locals(t: Thread): string {
+    const flat = t.localsForKey();
+    const pairs: string[] = [];
+    for (let i = 0; i < flat.length; i += 2) pairs.push(`${String(flat[i])}:${this.value(flat[i + 1])}`);
+    return pairs.sort().join(",");
   }
 
   private origin(o: Origin | null): string {
@@ -355,76 +355,16 @@ export class Canon {
       case "i":
         return `i(${this.origin(o.parent?.origin ?? null)})#${o.seq}`;
       case "d":
-        return `d${this.c(o.id)}#${o.seq}`;
+        return `d${this.cpu(o.id)}#${o.seq}`;
       case "b":
         return `b#${o.seq}`;
       default:
-        return `${o.kind}${this.t(o.id)}.${o.hist}#${o.seq}`;
+        return `${o.kind}${this.thread(o.id)}.${o.hist}#${o.seq}`;
     }
   }
 
   message(m: IpiMessage): string {
-    return `${this.c(m.from)}>${this.c(m.to)}:${JSON.stringify(m.label)}<${this.origin(m.origin)}>`;
-  }
-
-  thread(t: Thread): string {
-    const w = t.wait;
-    return [
-      this.t(t.id),
-      t.state,
-      t.hist,
-      t.crit,
-      t.spinlocks,
-      t.mpcount,
-      t.preempted === null ? -1 : this.t(t.preempted.id),
-      t.spinning ? 1 : 0,
-      this.c(t.drainTarget),
-      t.fresh ? 1 : 0,
-      w === null
-        ? "-"
-        : `${JSON.stringify(w.waitsOn)}/${w.timeout === null ? "-" : `${w.timeout.ticks}:${w.timeout.label}`}`,
-      this.value(t.resumeValue),
-      this.locals(t.localsForKey()),
-    ].join(";");
-  }
-
-  /** Thread-locals by name (the order they were first used in can differ between executions). */
-  private locals(flat: readonly unknown[]): string {
-    const pairs: string[] = [];
-    for (let i = 0; i < flat.length; i += 2) pairs.push(`${String(flat[i])}:${this.value(flat[i + 1])}`);
-    return pairs.sort().join(",");
-  }
-
-  /** A cpu's scheduling state; `from` maps a position to the cpu whose FIFO is written there (null: as is). */
-  cpu(c: Cpu, from: readonly number[] | null): string {
-    const drm = c.dispatchReadyMsg;
-    let runq = "";
-    for (let p = 0; p < c.runq.length; p++) {
-      if ((c.runqMask & (1 << p)) !== 0) runq += `${p}:${c.runq[p]!.map((t) => this.t(t.id)).join(",")}|`;
-    }
-    const n = c.incoming.length;
-    let incoming = "";
-    let owed = "";
-    for (let p = 0; p < n; p++) {
-      const s = from === null ? p : from[p]!;
-      owed += `${c.owed[s]},`;
-      const q = c.incoming[s]!;
-      if (q.length === 0) continue;
-      incoming += `${from === null ? this.c(s) : p}:${q.map((m) => `${this.message(m)}${c.dispatchReady && m.id < drm ? "o" : ""}`).join(",")}|`;
-    }
-    return [
-      c.current === null ? -1 : this.t(c.current.id),
-      runq,
-      incoming,
-      owed,
-      c.intrOwed ? 1 : 0,
-      c.intrLevel,
-      c.timed.map((t) => this.t(t.id)).join(","),
-      c.dispatchWaiting ? 1 : 0,
-      c.dispatchReady ? 1 : 0,
-      c.dispatchCells.map((x) => this.cell(x)).join(","),
-      c.ipiWatchers.map((t) => this.t(t.id)).join(","),
-    ].join(";");
+    return `${this.cpu(m.from)}>${this.cpu(m.to)}:${JSON.stringify(m.label)}<${this.origin(m.origin)}>`;
   }
 }
 

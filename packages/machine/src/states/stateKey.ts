@@ -12,19 +12,18 @@
  * cycle by not stepping at all.
  *
  * What goes in: every cell's value (plain objects and arrays by content,
- * anything else by identity), each cpu's scheduling state (current thread,
- * run queues, queued IPI messages by identity, owed IPIs, interrupt and
- * timeout state, idle-dispatch state), each thread's state, counts, wait,
- * thread-local layer data (by content) and resume value. What stays out:
- * clocks and cost counters (a cycle is about behaviour, not time), trace
- * bookkeeping, detector state.
+ * anything else by identity), and the thread and cpu fields of `fields.ts`
+ * (queued IPI messages by identity, thread-local layer data by content).
+ * What stays out: clocks and cost counters (a cycle is about behaviour, not
+ * time), trace bookkeeping, detector state.
  *
  * Two equal keys mean equal machine states under that promise.
  */
-import { Cell } from "./cell.js";
-import type { Cpu } from "./cpu.js";
-import type { Op } from "./ops.js";
-import { Thread } from "./thread.js";
+import { Cell } from "../cell.js";
+import type { Cpu, IpiMessage } from "../cpu.js";
+import type { Op } from "../ops.js";
+import { Thread, type WaitInfo } from "../thread.js";
+import { type FieldEncoder, writeCpu, writeThread } from "./fields.js";
 
 /** Stable small numbers for objects compared by identity. */
 export class Identities {
@@ -88,50 +87,43 @@ export function serialize(v: unknown, ids: Identities, closures: "identity" | "i
   return `{${parts.join(",")}}`;
 }
 
+/** The fields of `fields.ts` as one execution sees them: numbers as they are, objects by identity. */
+class CycleEncoder implements FieldEncoder {
+  constructor(private readonly ids: Identities) {}
+
+  thread(id: number): number {
+    return id;
+  }
+  cpu(index: number): number {
+    return index;
+  }
+  /** Inside a declared loop: the same frames, the op by its shape; else the ops performed and the op by identity. */
+  code(t: Thread): string {
+    if (t.loop !== 0) {
+      const frames = t.generators.map((g) => this.ids.of(g)).join("/");
+      return `L${t.loop};${frames};${opShape(t.op, this.ids)}`;
+    }
+    return `P${t.performed};${t.op === null ? "-" : this.ids.of(t.op)}`;
+  }
+  wait(w: WaitInfo): string {
+    return `${w.waitsOn}/${w.timeout === null ? "-" : this.ids.of(w.timeout)}`;
+  }
+  value(v: unknown): string {
+    return serialize(v, this.ids, "identity");
+  }
+  locals(t: Thread): string {
+    return serialize(t.localsForKey(), this.ids, "identity");
+  }
+  cell(c: Cell<unknown>): string {
+    return String(c.id);
+  }
+  message(m: IpiMessage): string {
+    return String(m.id);
+  }
+}
+
 function opShape(o: Op | null, ids: Identities): string {
   return o === null ? "-" : serialize(o, ids, "ignore");
-}
-
-function threadKey(t: Thread, ids: Identities): string {
-  const parts: (string | number)[] = [
-    t.id,
-    t.state,
-    t.crit,
-    t.spinlocks,
-    t.mpcount,
-    t.preempted?.id ?? -1,
-    t.spinning ? 1 : 0,
-    t.drainTarget,
-    t.fresh ? 1 : 0,
-    t.wait === null ? "-" : `${t.wait.waitsOn}/${t.wait.timeout === null ? "-" : ids.of(t.wait.timeout)}`,
-    serialize(t.resumeValue, ids, "identity"),
-    serialize(t.localsForKey(), ids, "identity"),
-  ];
-  if (t.loop !== 0) {
-    // Inside a declared loop: the same frames, the op by its shape.
-    parts.push(`L${t.loop}`, t.stack.map((g) => ids.of(g)).join("/"), opShape(t.op, ids));
-  } else {
-    parts.push(`P${t.performed}`, t.op === null ? "-" : ids.of(t.op));
-  }
-  return parts.join(";");
-}
-
-function cpuKey(cpu: Cpu): string {
-  const drm = cpu.dispatchReadyMsg;
-  return [
-    cpu.current?.id ?? -1,
-    cpu.runq.map((q) => q.map((t) => t.id).join(",")).join("|"),
-    cpu.incoming.map((q) => q.map((m) => `${m.id}${cpu.dispatchReady && m.id < drm ? "o" : ""}`).join(",")).join("|"),
-    Array.from(cpu.owed).join(","),
-    cpu.intrOwed ? 1 : 0,
-    cpu.intrLevel,
-    cpu.timed.map((t) => t.id).join(","),
-    cpu.dispatchWaiting ? 1 : 0,
-    cpu.dispatchReady ? 1 : 0,
-    cpu.dispatchCells.map((c) => c.id).join(","),
-    cpu.ipiWatchers.map((t) => t.id).join(","),
-    // runqGrew and dispatchStep only matter within the step that sets them.
-  ].join(";");
 }
 
 /** The key of the current state, or null when no thread is inside a declared loop. */
@@ -142,11 +134,12 @@ export function stateKey(
   ids: Identities,
 ): string | null {
   if (!threads.some((t) => t.loop !== 0)) return null;
+  const enc = new CycleEncoder(ids);
   const out: string[] = [];
   for (const c of cells) out.push(serialize(c.v, ids, "identity"));
   out.push("#");
-  for (const cpu of cpus) out.push(cpuKey(cpu));
+  for (const cpu of cpus) out.push(writeCpu(cpu, enc, null));
   out.push("#");
-  for (const t of threads) out.push(threadKey(t, ids));
+  for (const t of threads) out.push(writeThread(t, enc));
   return out.join("\n");
 }

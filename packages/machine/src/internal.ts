@@ -1,0 +1,15 @@
+/**
+ * @kprim/machine/internal — for @kprim/* packages only (the layers built on
+ * the machine, the explorer, their tests). Not for applications or plugins,
+ * which use the public entry point (`@kprim/machine`); ESLint refuses this
+ * subpath there. Nothing here is covered by semver: it changes with the
+ * machine.
+ *
+ * - `coreOf(machine)`: the plain record a machine runs on (runtime/core.ts),
+ *   with the thread generators kept apart in each thread's `generators`.
+ * - `fifoCell(core, from, to)`: the shared cell standing for the IPI FIFO
+ *   from one cpu to another (its value: the queued count), made on first use.
+ */
+export { coreOf } from "./machine.js";
+export type { Core, CoreOptions, Jitter, Scope } from "./runtime/core.js";
+export { fifoCell } from "./runtime/ipiq.js";

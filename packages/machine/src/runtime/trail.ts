@@ -1,0 +1,76 @@
+/**
+ * The trail: the choices a run took, in chunks that are never copied as the
+ * run grows, and the schedule made from them on demand.
+ */
+import type { Choice } from "../choice.js";
+import type { Schedule, ScheduleHeader } from "../schedule.js";
+import type { Core } from "./core.js";
+
+/** Append the choice being taken. */
+export function pushChoice(core: Core, choice: Choice): void {
+  if (core.trailAt === core.trail.length) nextChunk(core);
+  core.trail[core.trailAt++] = choice;
+}
+
+/** The chunk is full: start another, twice as long up to 64K choices (small runs stay small). */
+function nextChunk(core: Core): void {
+  core.trailChunks.push(core.trail);
+  core.trail = new Int32Array(Math.min(core.trail.length * 2, 1 << 16));
+  core.trailAt = 0;
+}
+
+/** The run's schedule (its choice list built on first read). */
+export function scheduleOf(core: Core): Schedule {
+  return new TrailSchedule(core.header, core.trailChunks, core.trail, core.trailAt);
+}
+
+/** The choices taken so far. */
+export function choicesTaken(core: Core): readonly Choice[] {
+  return scheduleOf(core).choices;
+}
+
+/**
+ * A run's schedule, its choice list built from the trail on first read: most
+ * runs (an explorer's, a benchmark's) never look at it, and a long run's list
+ * is a large array. `choices` is an own enumerable accessor, so spreads, JSON
+ * and structured clones (worker threads) still see a plain array. Every
+ * schedule shares the one accessor, and with it one hidden class: a getter
+ * made per object would give each object a map of its own, which V8 keeps in
+ * old space with everything the getter holds until the next full collection.
+ */
+class TrailSchedule implements Schedule {
+  declare readonly choices: readonly Choice[];
+  readonly #full: readonly Int32Array[];
+  readonly #last: Int32Array;
+  readonly #n: number;
+  #choices: Choice[] | undefined = undefined;
+
+  constructor(
+    readonly header: ScheduleHeader,
+    full: readonly Int32Array[],
+    last: Int32Array,
+    n: number,
+  ) {
+    this.#full = full;
+    this.#last = last;
+    this.#n = n;
+    Object.defineProperty(this, "choices", CHOICES);
+  }
+
+  static choicesOf(s: TrailSchedule): Choice[] {
+    if (s.#choices === undefined) {
+      const out: Choice[] = [];
+      for (const chunk of s.#full) for (let i = 0; i < chunk.length; i++) out.push(chunk[i] as Choice);
+      for (let i = 0; i < s.#n; i++) out.push(s.#last[i] as Choice);
+      s.#choices = out;
+    }
+    return s.#choices;
+  }
+}
+
+const CHOICES: PropertyDescriptor = {
+  enumerable: true,
+  get(this: TrailSchedule): readonly Choice[] {
+    return TrailSchedule.choicesOf(this);
+  },
+};

@@ -1,0 +1,87 @@
+/**
+ * The behaviour-relevant fields of a thread and of a cpu: the one list both
+ * state encoders write — the cycle keys of one execution (`stateKey.ts`) and
+ * the fingerprints compared across executions (`fingerprint.ts`). A field
+ * that can change what a run does from here on belongs here; clocks, cost
+ * counters, step numbers and trace bookkeeping do not (`runqGrew` and
+ * `dispatchStep` only matter within the step that sets them).
+ *
+ * An encoder says how the parts are written: thread and cpu numbers (renamed
+ * under symmetry), where a thread is in its code (its history of resume
+ * values, or its loop shape), a wait, a value, thread-locals, a cell
+ * reference, a queued IPI message.
+ */
+import type { Cell } from "../cell.js";
+import type { Cpu, IpiMessage } from "../cpu.js";
+import type { Thread, WaitInfo } from "../thread.js";
+
+export interface FieldEncoder {
+  thread(id: number): string | number;
+  /** A cpu number (negative: none). */
+  cpu(index: number): string | number;
+  /** Where the thread is in its code. */
+  code(t: Thread): string | number;
+  wait(w: WaitInfo): string;
+  value(v: unknown): string;
+  locals(t: Thread): string;
+  cell(c: Cell<unknown>): string;
+  message(m: IpiMessage): string;
+}
+
+/** A thread: its number, state, code position, counts, preemptor chain, spin and drain state, wait, resume value, locals. */
+export function writeThread(t: Thread, e: FieldEncoder): string {
+  const w = t.wait;
+  return [
+    e.thread(t.id),
+    t.state,
+    e.code(t),
+    t.crit,
+    t.spinlocks,
+    t.mpcount,
+    t.preempted === null ? -1 : e.thread(t.preempted.id),
+    t.spinning ? 1 : 0,
+    e.cpu(t.drainTarget),
+    t.fresh ? 1 : 0,
+    w === null ? "-" : e.wait(w),
+    e.value(t.resumeValue),
+    e.locals(t),
+  ].join(";");
+}
+
+/**
+ * A cpu's scheduling state: current thread, run queues, queued IPI messages
+ * (an "o" marks one sent before the change an idle cpu waits for, which it
+ * sees first), owed IPIs, owed preemption, interrupt nesting, sleepers with
+ * a timeout, idle-dispatch state, spinners woken by IPIs. `from` maps a
+ * position to the cpu whose FIFO is written there (null: as is).
+ */
+export function writeCpu(c: Cpu, e: FieldEncoder, from: readonly number[] | null): string {
+  const drm = c.dispatchReadyMsg;
+  let runq = "";
+  for (let p = 0; p < c.runq.length; p++) {
+    if ((c.runqMask & (1 << p)) !== 0) runq += `${p}:${c.runq[p]!.map((t) => e.thread(t.id)).join(",")}|`;
+  }
+  const n = c.incoming.length;
+  let incoming = "";
+  let owed = "";
+  for (let p = 0; p < n; p++) {
+    const s = from === null ? p : from[p]!;
+    owed += `${c.owed[s]},`;
+    const q = c.incoming[s]!;
+    if (q.length === 0) continue;
+    incoming += `${from === null ? e.cpu(s) : p}:${q.map((m) => `${e.message(m)}${c.dispatchReady && m.id < drm ? "o" : ""}`).join(",")}|`;
+  }
+  return [
+    c.current === null ? -1 : e.thread(c.current.id),
+    runq,
+    incoming,
+    owed,
+    c.intrOwed ? 1 : 0,
+    c.intrLevel,
+    c.timed.map((t) => e.thread(t.id)).join(","),
+    c.dispatchWaiting ? 1 : 0,
+    c.dispatchReady ? 1 : 0,
+    c.dispatchCells.map((x) => e.cell(x)).join(","),
+    c.ipiWatchers.map((t) => e.thread(t.id)).join(","),
+  ].join(";");
+}

@@ -1,0 +1,83 @@
+/**
+ * Stateful search, attached to a machine on demand (`trackStates` before the
+ * run): what a fingerprint needs beyond the machine's own state — each
+ * thread's history of resume values (interned in the search's `Histories`),
+ * where each queued IPI message was sent from, the numbering of what set-up
+ * left reachable — and the fingerprint itself. The run loop calls a tracker
+ * only when one is attached; a machine without one pays nothing for it.
+ *
+ * Calling context: `start` once, before the first step; `step` at every step
+ * before it is taken; `resumed`, `returned`, `settled` and `sent` during the
+ * step they describe.
+ */
+import { type Choice, choiceArg, ChoiceKind } from "../choice.js";
+import type { Cpu } from "../cpu.js";
+import type { Thread } from "../thread.js";
+import { Canon, type FingerprintInput, type Origin } from "./fingerprint.js";
+import type { Histories } from "./histories.js";
+
+const START: Omit<Origin, "seq"> = { kind: "b", id: -1, hist: 0, parent: null };
+
+export class StateTracker {
+  /** How this machine turns values into keys (made at `start`). */
+  canon: Canon | null = null;
+  /** What the step being taken is: the origin of the messages it sends. */
+  private origin: Omit<Origin, "seq"> = START;
+  /** Messages the current step has sent to each cpu (an origin's rank is per target: FIFOs are per pair). */
+  private readonly originSeq: number[] = [];
+
+  constructor(
+    readonly histories: Histories,
+    /** Rename the symmetric threads to a canonical order before keying. */
+    readonly symmetry: boolean,
+  ) {}
+
+  /** Number what set-up left reachable (`roots`), so that fingerprints name it the same way in every execution. */
+  start(
+    runCellsFrom: number,
+    unguard: (o: object) => object,
+    atom: (o: object) => string | undefined,
+    roots: readonly unknown[],
+  ): void {
+    this.canon = new Canon(runCellsFrom, unguard, atom);
+    this.canon.registerSetup(roots);
+  }
+
+  /** The step about to be taken (choice `choice` of `kind` on `cpu`; `stepper` for a thread step). */
+  step(kind: number, cpu: Cpu, choice: Choice, stepper: Thread | null, threads: readonly Thread[]): void {
+    this.originSeq.fill(0);
+    if (stepper !== null) this.origin = { kind: "s", id: stepper.id, hist: stepper.hist, parent: null };
+    else if (kind === ChoiceKind.ipi) {
+      this.origin = { kind: "i", id: -1, hist: 0, parent: cpu.incoming[choiceArg(choice)]![0] ?? null };
+    } else if (kind === ChoiceKind.interrupt || kind === ChoiceKind.timeout) {
+      const t = threads[choiceArg(choice)]!;
+      this.origin = { kind: kind === ChoiceKind.timeout ? "o" : "x", id: t.id, hist: t.hist, parent: null };
+    } else this.origin = { kind: "d", id: cpu.index, hist: 0, parent: null };
+  }
+
+  /** Where a message sent now to cpu `to` comes from. */
+  sent(to: number): Origin {
+    const origin = { ...this.origin, seq: (this.originSeq[to] ??= 0) };
+    this.originSeq[to]!++;
+    return origin;
+  }
+
+  /** `t` is resumed with `value`: its history grows by it. */
+  resumed(t: Thread, value: unknown): void {
+    t.hist = this.histories.extend(t.hist, this.canon!.value(value));
+  }
+
+  /** `KernelContext.call` returned `value`: the thread's history is the one before the call, and the value. */
+  returned(t: Thread, mark: number, value: unknown): void {
+    t.hist = this.histories.extend(mark, `=>${this.canon!.value(value)}`);
+  }
+
+  /** `KernelContext.settle`: the history is the one at the start of the innermost call, and the label. */
+  settled(t: Thread, label: string): void {
+    t.hist = this.histories.extend(t.callMark, `~${label}`);
+  }
+
+  fingerprint(input: FingerprintInput): string {
+    return this.canon!.fingerprint(input);
+  }
+}
