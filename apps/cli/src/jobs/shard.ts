@@ -23,7 +23,7 @@ import type { Prepared } from "@kprim/scenarios";
 import { UsageError } from "../errors.js";
 import { type Envelope, envelope, incompatibility, prepareEnvelope } from "../queue/envelope.js";
 import type { JobContext } from "./context.js";
-import { exploreReport } from "./explore.js";
+import { exploreReport } from "./exploreReport.js";
 import type { ExploreReport } from "./reports.js";
 import type { ExploreJob, MergeJob } from "./requests.js";
 
