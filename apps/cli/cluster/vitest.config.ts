@@ -7,6 +7,8 @@ export default kprimProject({
   name: "cluster",
   include: ["**/*.test.ts"],
   fileParallelism: false,
+  // Each concurrent test runs two searches (one process, the queue) beside the workers: two at a time.
+  maxConcurrency: 2,
   testTimeout: 240_000,
   hookTimeout: 60_000,
 });
