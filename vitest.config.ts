@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    projects: ["packages/*", "apps/*", "plugins/*", "e2e"],
+    projects: ["packages/*", "apps/*", "plugins/*", "e2e", "apps/cli/cluster"],
     reporters: ["default", "./scripts/summary-reporter.ts"],
     coverage: {
       provider: "v8",

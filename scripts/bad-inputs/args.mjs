@@ -10,7 +10,7 @@ add(
   usage(
     "no command",
     [],
-    "kprim: a command is needed: list, run, explore, replay, compare, demo (kprim --help says more)",
+    "kprim: a command is needed: list, run, explore, replay, compare, demo, worker, merge (kprim --help says more)",
   ),
   usage("only an option", ["--no-color"], /^kprim: a command is needed: /),
   usage("unknown command", ["explode"], /^kprim: unknown command 'explode'/),

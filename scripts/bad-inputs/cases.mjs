@@ -14,6 +14,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cases as args } from "./args.mjs";
+import { cases as distributed, fixtures as distributedFixtures } from "./distributed.mjs";
 import { cases as environment } from "./environment.mjs";
 import { cases as verdicts, fixtures as verdictFixtures } from "./verdicts.mjs";
 
@@ -73,6 +74,8 @@ export function writeFixtures(dir, root) {
     "c/config-folder/kprim.config.js/x": "a folder named like a config\n",
     // trails and a plugin detector
     ...verdictFixtures,
+    // parts for kprim merge
+    ...distributedFixtures,
   };
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, ".."), { recursive: true });
@@ -81,4 +84,4 @@ export function writeFixtures(dir, root) {
 }
 
 /** Every call, in order. */
-export const cases = [...args, ...environment, ...verdicts];
+export const cases = [...args, ...environment, ...verdicts, ...distributed];

@@ -12,6 +12,7 @@
 import { cpus, release, totalmem, type } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { clusterSection } from "./groups/cluster.js";
 import { explorerSection, fastCheckSection, sctbenchSection } from "./groups/explore.js";
 import { interlockSection } from "./groups/interlock.js";
 import { playgroundSection } from "./groups/playground.js";
@@ -34,6 +35,7 @@ const groups: Record<string, (quick: boolean) => Section | Promise<Section>> = {
   wakeup: wakeupSection,
   startup: startupSection,
   playground: playgroundSection,
+  cluster: clusterSection,
 };
 
 const SEEDS: Readonly<Record<string, string>> = {

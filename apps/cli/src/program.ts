@@ -22,10 +22,13 @@ import { UsageError } from "./errors.js";
 import { checkOut, checkWritable, readTrail, userCwd, type Written, writeOutputs } from "./files.js";
 import { renderInteractiveEnd, runInteractive } from "./interactive.js";
 import { oneLine, reason } from "./messages.js";
-import type { CompareReport, DemoReport, ExploreReport, ListReport, RunReport } from "./jobs/reports.js";
+import type { CompareReport, DemoReport, ExploreReport, ListReport, RunReport, WorkerReport } from "./jobs/reports.js";
+import type { PartDocument } from "./jobs/shard.js";
+import { parseQueueUrl } from "./queue/url.js";
+import { readParts, shardArg } from "./commands/distributed.js";
 import { consoleOut, type Out } from "./out.js";
 import { progress } from "./progress.js";
-import { renderCompare, renderDemo, renderExplore, renderList, renderRun } from "./render.js";
+import { renderCompare, renderDemo, renderExplore, renderList, renderRun, renderWorker } from "./render.js";
 import { runInWorker, WorkerFailure } from "./worker/host.js";
 import type { Job, TraceFormat } from "./jobs/requests.js";
 import type { Trail } from "./jobs/trail.js";
@@ -100,7 +103,13 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
   const job = async <T>(
     cmd: Command,
     j: Job,
-    opts: { interruptible?: boolean; timeLimitMs?: number | undefined; plugins?: readonly string[] } = {},
+    opts: {
+      interruptible?: boolean;
+      timeLimitMs?: number | undefined;
+      plugins?: readonly string[];
+      /** No progress bar (a long-running worker). */
+      quiet?: boolean;
+    } = {},
   ): Promise<T> => {
     const g = globals(cmd);
     const unit =
@@ -111,7 +120,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
         : j.kind === "compare"
           ? "variant"
           : null;
-    const bar = progress(out.stderr, out.tty, unit);
+    const bar = progress(out.stderr, out.tty && opts.quiet !== true, unit);
     try {
       const r = await runInWorker<T>(
         { job: j, plugins: [...(g.plugin ?? []), ...(opts.plugins ?? [])], cwd: userCwd() },
@@ -310,6 +319,22 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     .option("--workers <w>", "random/pct: worker threads", intArg(1, 64), 1)
     .option("--time-limit <seconds>", "stop after this long and report what was explored", secondsArg)
     .option("--max-steps <n>", "an execution that takes more steps ends with step-limit", intArg(1), DEFAULT_MAX_STEPS)
+    .option("--all", "go on after a finding and count every execution (dpor, stateful, random, pct, a plugin's)")
+    .option(
+      "--queue <url>",
+      "spread the search over the workers of a job queue, redis://host:port[/db] (start them with kprim worker --queue)",
+      (v: string) => (parseQueueUrl(v), v),
+    )
+    .option(
+      "--slice <seconds>",
+      "with --queue: how long a worker explores a job before handing back the rest (default 1)",
+      secondsArg,
+    )
+    .option(
+      "--shard <i/N>",
+      "explore part i (0 to N-1) of N of the search and print it with --json, for kprim merge (i from $JOB_COMPLETION_INDEX, $SLURM_ARRAY_TASK_ID)",
+      shardArg,
+    )
     .option(
       "--save-trail <file>",
       "write the counterexample's trail (schedule, plugins, verdict) for kprim replay --trail",
@@ -328,6 +353,8 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
         "kprim explore buf-churn --strategy pct --schedules 5000 --workers 2 --time-limit 30",
         "kprim explore lost-wakeup --variant SPIN+TI --param sleepers=3 --strategy stateful",
         "kprim explore lost-wakeup --param sleepers=7 --option wakeup=multicast --strategy stateful --symmetry",
+        "kprim explore lost-wakeup --param sleepers=5 --strategy dpor --queue redis://127.0.0.1:6379",
+        "kprim explore lost-wakeup --strategy pct --schedules 100000 --shard 0/4 --json > part-0.json",
       ),
     )
     .action(
@@ -348,12 +375,27 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
           trace?: TraceFormat;
           out?: string;
           json?: boolean;
+          all?: boolean;
+          queue?: string;
+          slice?: number;
+          shard?: { index: number; count: number };
         },
         cmd: Command,
       ) => {
+        if (o.slice !== undefined && o.queue === undefined) throw new UsageError("--slice applies to --queue");
+        if (o.shard !== undefined) {
+          if (!o.json) {
+            throw new UsageError(
+              "--shard prints a part for kprim merge: add --json (kprim explore … --shard i/N --json > part-i.json)",
+            );
+          }
+          if (o.trace !== undefined || o.saveTrail !== undefined) {
+            throw new UsageError("--shard prints a part; --trace and --save-trail go on kprim merge");
+          }
+        }
         checkOut(o.trace, o.out, Boolean(o.json));
         if (o.saveTrail !== undefined) checkWritable(o.saveTrail, "the trail");
-        const r = await job<ExploreReport>(
+        const r = await job<ExploreReport | PartDocument>(
           cmd,
           {
             kind: "explore",
@@ -368,23 +410,43 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
             workers: o.workers,
             maxSteps: o.maxSteps,
             trace: o.trace,
+            all: o.all === true,
+            queue: o.queue,
+            sliceMs: o.slice === undefined ? undefined : o.slice * 1000,
+            shard: o.shard,
           },
           { interruptible: true, timeLimitMs: o.timeLimit === undefined ? undefined : o.timeLimit * 1000 },
         );
-        const w = writeOutputs(r, o);
-        const { trace: _trace, trail: _trail, ...rest } = r;
-        const to = summaryOut(o);
-        print(o.json, rest, () => {
-          renderExplore(to, r);
-          listWritten(to, w, r.trace?.format, "   ");
-          if (r.trail === null && (o.saveTrail !== undefined || o.trace !== undefined)) {
-            to.line(`${o.trace !== undefined ? "trace and trail" : "trail"}: none written (nothing found)`);
-          }
-        });
-        if (w.error !== null) throw w.error;
-        setExit(r.verdict === "found" ? 1 : r.stopped === "interrupted" ? EXIT_INTERRUPTED : 0);
+        if ("format" in r) {
+          out.line(JSON.stringify(r, null, 2));
+          setExit(r.stopped === "interrupted" ? EXIT_INTERRUPTED : 0);
+          return;
+        }
+        finishExplore(r, o);
       },
     );
+
+  const finishExplore = (
+    r: ExploreReport,
+    o: { json?: boolean; out?: string; saveTrail?: string; trace?: TraceFormat },
+  ): void => {
+    const w = writeOutputs(r, o);
+    const { trace: _trace, trail: _trail, ...rest } = r;
+    const to = summaryOut(o);
+    print(o.json, rest, () => {
+      renderExplore(to, r);
+      listWritten(to, w, r.trace?.format, "   ");
+      if (r.trail === null && (o.saveTrail !== undefined || o.trace !== undefined)) {
+        to.line(`${o.trace !== undefined ? "trace and trail" : "trail"}: none written (nothing found)`);
+      }
+    });
+    if (w.error !== null) throw w.error;
+    // The queue went away: the partial result above, then the reason in one line.
+    if (r.lost !== undefined && r.lost !== null) {
+      throw new UsageError(`${r.lost}: the result above is partial (what was settled before)`);
+    }
+    setExit(r.verdict === "found" ? 1 : r.stopped === "interrupted" ? EXIT_INTERRUPTED : 0);
+  };
 
   const replay = program
     .command("replay")
@@ -532,6 +594,55 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
       print(o.json, r, () => renderDemo(out, r));
       setExit(r.ok ? 0 : 1);
     });
+
+  program
+    .command("worker")
+    .description(
+      "explore jobs from a job queue (Redis, BullMQ) for every kprim explore --queue that submits there, until Ctrl-C",
+    )
+    .requiredOption("--queue <url>", "the queue: redis://host:port[/db]", (v: string) => (parseQueueUrl(v), v))
+    .option("--json", "print {worker, queue, jobs, executions, refused, skipped} when stopped")
+    .addHelpText(
+      "after",
+      examples(
+        "kprim worker --queue redis://127.0.0.1:6379",
+        "kprim worker --queue redis://queue.lab:6379/2 --plugin @kprim/plugin-mtx",
+      ),
+    )
+    .action(async (o: { queue: string; json?: boolean }, cmd: Command) => {
+      // A batch system or a service manager stops it with SIGTERM: as Ctrl-C, after the slice in hand.
+      const term = (): void => void process.emit("SIGINT");
+      process.on("SIGTERM", term);
+      const r = await job<WorkerReport>(
+        cmd,
+        { kind: "queue-worker", queue: o.queue },
+        { interruptible: true, quiet: true },
+      );
+      print(o.json, r, () => renderWorker(out, r));
+      setExit(0);
+    });
+
+  program
+    .command("merge")
+    .description("put the parts of a search run in static shards (explore --shard i/N --json) back into its one result")
+    .argument("<parts...>", "the part files, every one of the N")
+    .addOption(new Option("--trace <format>", "draw the counterexample (when one is found)").choices(TRACE_FORMATS))
+    .option("--out <file>", "where --trace writes (- for stdout); its trail goes beside it (<file>.trail)")
+    .option("--save-trail <file>", "write the counterexample's trail for kprim replay --trail")
+    .option("--json", "print the result as explore --json does")
+    .addHelpText("after", examples("kprim merge part-*.json", "kprim merge part-0.json part-1.json --json"))
+    .action(
+      async (
+        files: string[],
+        o: { trace?: TraceFormat; out?: string; saveTrail?: string; json?: boolean },
+        cmd: Command,
+      ) => {
+        checkOut(o.trace, o.out, Boolean(o.json));
+        if (o.saveTrail !== undefined) checkWritable(o.saveTrail, "the trail");
+        const r = await job<ExploreReport>(cmd, { kind: "merge", parts: readParts(files), trace: o.trace });
+        finishExplore(r, o);
+      },
+    );
 
   return program;
 }

@@ -1,6 +1,14 @@
 /** Human-readable reports (the --json forms are the report objects themselves). */
 import Table from "cli-table3";
-import type { CompareReport, DemoReport, ExploreReport, ListReport, RunHeader, RunReport } from "./jobs/reports.js";
+import type {
+  CompareReport,
+  DemoReport,
+  ExploreReport,
+  ListReport,
+  RunHeader,
+  RunReport,
+  WorkerReport,
+} from "./jobs/reports.js";
 import { EXPLORE_STRATEGIES, RUN_STRATEGIES } from "./jobs/strategies.js";
 import type { Out } from "./out.js";
 
@@ -82,12 +90,22 @@ export function renderExplore(out: Out, r: ExploreReport): void {
   out.heading(`explore ${describeRun(r)}`);
   renderNotes(out, r);
   out.line(`mode: ${r.mode}; signal: ${r.signal}`);
+  const d = r.distributed;
+  if (d !== undefined && d !== null) {
+    out.line(
+      d.queue !== undefined
+        ? `queue: ${d.queue} (the workers' results, in the search's order)`
+        : `merged: ${d.parts} parts`,
+    );
+  }
   if (r.stopped !== null) {
     out.line(
       c.yellow(
         r.stopped === "interrupted"
           ? `stopped by Ctrl-C after ${r.executions} executions (partial result)`
-          : `stopped at the time limit after ${r.executions} executions (partial result)`,
+          : r.stopped === "queue-lost"
+            ? `stopped: the queue went away after ${r.executions} executions settled (partial result)`
+            : `stopped at the time limit after ${r.executions} executions (partial result)`,
       ),
     );
   }
@@ -209,5 +227,13 @@ export function renderDemo(out: Out, r: DemoReport): void {
     r.ok
       ? c.green(`All ${r.sections.length} verdicts match matrix.json.`)
       : c.red(`${r.sections.filter((s) => !s.holds).length} verdict(s) do not match matrix.json.`),
+  );
+}
+
+export function renderWorker(out: Out, r: WorkerReport): void {
+  out.line(
+    `worker ${r.worker} on ${r.queue}: ${r.jobs} jobs, ${r.executions} executions` +
+      (r.refused > 0 ? `, ${r.refused} refused` : "") +
+      (r.skipped > 0 ? `, ${r.skipped} skipped (their search had ended)` : ""),
   );
 }

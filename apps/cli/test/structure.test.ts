@@ -25,3 +25,34 @@ describe("the CLI's modules", () => {
     expect(jobs.filter(([, to]) => to.includes("worker/"))).toEqual([]);
   });
 });
+
+describe("the queue's libraries", () => {
+  /** Every .ts file under src/, with its text. */
+  const files = (dir = ""): [string, string][] =>
+    readdirSync(src + dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory()
+        ? files(`${dir}${e.name}/`)
+        : e.name.endsWith(".ts")
+          ? [[`${dir}${e.name}`, readFileSync(`${src}${dir}${e.name}`, "utf8")] as [string, string]]
+          : [],
+    );
+
+  it("are loaded only by the queue modules, and those only by a dynamic import (plain local use never loads BullMQ)", () => {
+    const all = files();
+    // A value import (not `import type`) of bullmq or ioredis, or of the queue modules that load them.
+    const valueImports = all.flatMap(([f, text]) =>
+      [...text.matchAll(/^import (?!type )[^;]*?from "([^"]+)";/gms)]
+        .map((m) => m[1]!)
+        .filter((to) => /^(bullmq|ioredis)$/.test(to) || /queue\/(bull|coordinator|submit|worker)\.js$/.test(to))
+        .map((to) => `${f} → ${to}`),
+    );
+    expect(valueImports.filter((x) => !x.startsWith("queue/"))).toEqual([]);
+    expect(all.filter(([, t]) => t.includes('import("bullmq")')).map(([f]) => f)).toEqual(["queue/bull.ts"]);
+    expect(
+      all
+        .filter(([, t]) => t.includes('import("../queue/'))
+        .map(([f]) => f)
+        .sort(),
+    ).toEqual(["jobs/explore.ts", "worker/entry.ts"]);
+  });
+});

@@ -49,7 +49,20 @@ function sumConsole(results: readonly ExploreResult[]): ConsoleCount[] {
   return [...counts].map(([text, count]) => ({ text, count }));
 }
 
-export function exploreAuto(factory: MachineFactory, opts: AutoOptions = {}): AutoResult {
+/** One phase of the plan: the mode to run and what to add to the options. */
+export interface AutoStep {
+  readonly mode: ExploreOptions["mode"];
+  readonly extra: Partial<ExploreOptions>;
+  /** Executions of the phases before it (the offset of its progress). */
+  readonly offset: number;
+}
+
+/**
+ * The phases, as a plan its driver runs: each step is yielded, its result is
+ * sent back, and the plan's return value is the combined result. explore()
+ * drives it here; a distributed exploration drives the same plan (distributed/).
+ */
+export function* autoPlan(opts: AutoOptions = {}): Generator<AutoStep, AutoResult, ExploreResult> {
   const budget = opts.maxExecutions ?? DEFAULT_AUTO_BUDGET;
   const burst = opts.burst ?? Math.min(DEFAULT_BURST, Math.floor(budget / 10));
   if (!Number.isInteger(budget) || budget < 1) {
@@ -59,18 +72,10 @@ export function exploreAuto(factory: MachineFactory, opts: AutoOptions = {}): Au
     throw new ExploreConfigError(`auto: burst must be an integer from 0 to maxExecutions, not ${String(burst)}`);
   }
   const seed = opts.seed ?? 1;
-  const { seed: _seed, burst: _burst, maxExecutions: _max, onExecution, ...common } = opts;
   const done: ExploreResult[] = [];
   const phases: Phase[] = [];
   const before = (): number => done.reduce((n, r) => n + r.executions, 0);
-  const run = (mode: ExploreOptions["mode"], extra: Partial<ExploreOptions> = {}): ExploreResult => {
-    const offset = before();
-    const r = explore(factory, {
-      ...common,
-      ...extra,
-      mode,
-      ...(onExecution ? { onExecution: (n: number) => onExecution(offset + n) } : {}),
-    });
+  const record = (r: ExploreResult): ExploreResult => {
     done.push(r);
     phases.push({
       mode: r.mode,
@@ -88,13 +93,37 @@ export function exploreAuto(factory: MachineFactory, opts: AutoOptions = {}): Au
   ];
   let last: ExploreResult | null = null;
   for (const mode of stages) {
-    last = run(mode);
+    last = record(yield { mode, extra: {}, offset: before() });
     if (last.kind === "found" || last.stopped) break;
   }
   if (last === null || (last.kind === "not-found" && !last.stopped)) {
-    last = run({ kind: "dpor" }, { maxExecutions: budget - before() });
+    last = record(yield { mode: { kind: "dpor" }, extra: { maxExecutions: budget - before() }, offset: before() });
   }
   return combine(done, last, phases);
+}
+
+/** The options each phase runs with (those of the whole, without the plan's own). */
+export function phaseOptions(opts: AutoOptions): Omit<ExploreOptions, "mode"> {
+  const { seed: _seed, burst: _burst, maxExecutions: _max, onExecution: _on, ...common } = opts;
+  return common;
+}
+
+export function exploreAuto(factory: MachineFactory, opts: AutoOptions = {}): AutoResult {
+  const common = phaseOptions(opts);
+  const onExecution = opts.onExecution;
+  const plan = autoPlan(opts);
+  let step = plan.next();
+  while (!step.done) {
+    const { mode, extra, offset } = step.value;
+    const r = explore(factory, {
+      ...common,
+      ...extra,
+      mode,
+      ...(onExecution ? { onExecution: (n: number) => onExecution(offset + n) } : {}),
+    });
+    step = plan.next(r);
+  }
+  return step.value;
 }
 
 /** One result over the phases: the deciding (last) phase's verdict, counts summed over all. */

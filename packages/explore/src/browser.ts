@@ -51,3 +51,14 @@ export {
 } from "./auto.js";
 // Types only (erased): a browser bundle never loads parallel.ts.
 export type { FactorySpec, ParallelOptions } from "./parallel.js";
+export {
+  type FootprintData,
+  type FrontierNode,
+  type UnitOutcome,
+  type UnitRequest,
+  type WorkUnit,
+  applyRequest,
+  compareKeys,
+} from "./exhaustive/units.js";
+// Distributed exploration: plain data and bookkeeping, no I/O (a transport brings its own).
+export * from "./distributed/index.js";

@@ -12,23 +12,23 @@ import {
   type ExploreResult,
   exploreParallel,
   checkSignal,
-  matchSignal,
-  replaySchedule,
   DEFAULT_AUTO_BUDGET,
   exploreAuto,
   type Phase,
   type Mode,
   parseSignal,
   type SamplingMode,
+  type AutoResult,
 } from "@kprim/explore";
-import { describeOutcome, nearest } from "@kprim/machine";
+import { nearest } from "@kprim/machine";
 import { runLabel, variantMatters } from "@kprim/scenarios";
 import { UsageError } from "../errors.js";
+import { parseQueueUrl } from "../queue/url.js";
+import { exploreReport } from "./exploreReport.js";
+import { type PartDocument, shardPart } from "./shard.js";
 import type { ExploreJob } from "./requests.js";
 import type { JobContext } from "./context.js";
 import type { ExploreReport } from "./reports.js";
-import { header } from "./header.js";
-import { exportTrace, traceSettings } from "./run.js";
 import { EXPLORE_STRATEGIES } from "./strategies.js";
 
 export const DEFAULT_SAMPLES = 1000;
@@ -36,7 +36,7 @@ export const DEFAULT_DPOR_BUDGET = 100_000;
 export const DEFAULT_STATE_BUDGET = 1_000_000;
 
 /** What to run: an explore() mode, or null for the default burst-then-DPOR (exploreAuto). */
-function mode(ctx: JobContext, job: ExploreJob): { mode: Mode | null; budget: number } {
+export function mode(ctx: JobContext, job: ExploreJob): { mode: Mode | null; budget: number } {
   const plugin = (EXPLORE_STRATEGIES as readonly string[]).includes(job.strategy)
     ? undefined
     : ctx.registry.strategy(job.strategy);
@@ -102,9 +102,23 @@ function mode(ctx: JobContext, job: ExploreJob): { mode: Mode | null; budget: nu
   }
 }
 
-export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<ExploreReport> {
+export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<ExploreReport | PartDocument> {
   const signal = parseSignal(job.signal);
   const { mode: m, budget } = mode(ctx, job);
+  if (job.all === true && m === null) {
+    throw new UsageError(
+      "--all needs a strategy that can go on after a finding: dpor, stateful, random, pct or a plugin's",
+    );
+  }
+  if (job.queue !== undefined && job.workers > 1) {
+    throw new UsageError("--workers is for threads of one process; with --queue, start more `kprim worker`s");
+  }
+  if (job.shard !== undefined && job.queue !== undefined) {
+    throw new UsageError("--shard cuts a search for batch engines with no queue; with --queue, drop --shard");
+  }
+  if (job.shard !== undefined && job.workers > 1) {
+    throw new UsageError("--shard runs one part on one thread; drop --workers (run more parts instead)");
+  }
   const p = ctx.prepare(job.spec);
   // Refuse a target nothing in the run can raise before anything starts.
   checkSignal(signal, p.raises);
@@ -119,12 +133,25 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
     // A stateful search's budget and progress are in states stored.
     onStates: stateful ? (n: number) => ctx.progress(n) : undefined,
     onExecution: stateful ? undefined : (n: number) => ctx.progress(n),
+    ...(job.all === true ? { stopOnFound: false } : {}),
   };
+  if (job.shard !== undefined) return shardPart(ctx, p, job, m, opts);
   // The variant is named only when the scenario depends on it, as in the report's header.
-  ctx.started(variantMatters(p) ? `${p.scenario.name} under ${runLabel(p)}` : p.scenario.name, budget);
+  const what = variantMatters(p) ? `${p.scenario.name} under ${runLabel(p)}` : p.scenario.name;
+  ctx.started(`${what}${job.queue !== undefined ? " (queue)" : ""}`, budget);
   let r: ExploreResult;
   let phases: readonly Phase[] | null = null;
-  if (m === null) {
+  let lost: string | null = null;
+  if (job.queue !== undefined) {
+    // BullMQ is loaded only here and by kprim worker.
+    const { exploreQueued } = await import("../queue/submit.js");
+    // Slices redone up to a budget count twice in the workers' totals: the bar stops at the budget.
+    const onExecution = (n: number): void => ctx.progress(Math.min(n, budget));
+    const q = await exploreQueued(ctx, p, job, m, stateful ? opts : { ...opts, onExecution });
+    r = q.result;
+    lost = q.lost;
+    phases = "phases" in r ? (r as AutoResult).phases : null;
+  } else if (m === null) {
     const auto = exploreAuto(ctx.factory(p), { ...opts, seed: job.seed });
     phases = auto.phases;
     r = auto;
@@ -136,6 +163,7 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
       raises: p.raises,
       maxSteps: job.maxSteps,
       shouldStop: opts.shouldStop!,
+      ...(job.all === true ? { stopOnFound: false } : {}),
       // Every worker's runs, as they finish.
       onExecution: (n: number) => ctx.progress(n),
     });
@@ -143,57 +171,11 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
   } else {
     r = explore(ctx.factory(p), { ...opts, mode: m });
   }
-  const f = r.kind === "found" ? r : null;
-  const h = header(p, job.spec);
-  // The counterexample replayed once more: its trail records how it ends, and --trace draws it.
-  let trail: ExploreReport["trail"] = null;
-  let replayed: string | null = null;
-  let trace: ExploreReport["trace"] = null;
-  if (f !== null) {
-    const again = replaySchedule(ctx.factory(p), f.shrunk, { trace: job.trace !== undefined });
-    const replay = ctx.replayCommand(p.scenario.name, f.shrunk);
-    replayed = describeOutcome(again.outcome);
-    trail = ctx.trail(p.scenario.name, f.shrunk, {
-      signal: r.signal,
-      found: matchSignal(signal, again.outcome, again.console),
-      outcome: replayed,
-    });
-    if (job.trace !== undefined) {
-      trace = {
-        format: job.trace,
-        content: exportTrace(again, job.trace, {
-          ...h,
-          variant: h.label,
-          replay,
-          settings: traceSettings(p, job.signal, `${r.mode}, the shrunk counterexample`),
-          console: signal.kind === "console" ? signal.text : undefined,
-        }),
-      };
-    }
-  }
+  const report = exploreReport(ctx, p, job, r, phases, m);
   return {
-    ...h,
-    verdict: r.kind,
-    signal: r.signal,
-    mode: r.mode,
-    executions: r.executions,
-    states: r.states,
-    merged: r.merged,
-    exhausted: r.kind === "not-found" && r.exhausted,
-    bound: r.kind === "not-found" ? r.bound : m?.kind === "dpor" ? (m.preemptionBound ?? null) : null,
-    phases,
-    warnings: r.console,
-    outcomes: r.outcomes,
-    stepLimited: r.stepLimited,
-    stopped: r.stopped ? ctx.stopRequested() : null,
-    failure: f ? f.failure : null,
-    executionsToFound: f ? f.executionsToFound : null,
-    schedule: f ? f.schedule : null,
-    shrunk: f ? f.shrunk : null,
-    shrunkSteps: f ? f.shrunkSteps : null,
-    replay: f ? ctx.replayCommand(p.scenario.name, f.shrunk) : null,
-    replayed,
-    trail,
-    trace,
+    ...report,
+    stopped: lost !== null ? "queue-lost" : report.stopped,
+    lost,
+    distributed: job.queue !== undefined ? { queue: parseQueueUrl(job.queue).shown } : null,
   };
 }

@@ -92,8 +92,12 @@ export interface ExploreReport extends RunHeader {
   readonly warnings: readonly ConsoleCount[];
   readonly outcomes: Readonly<Record<string, number>>;
   readonly stepLimited: number;
-  /** Why the exploration ended early, if it did. */
-  readonly stopped: StopReason | null;
+  /** Why the exploration ended early, if it did ("queue-lost": its queue went away; see `lost`). */
+  readonly stopped: StopReason | "queue-lost" | null;
+  /** The queue went away mid-search (one line): the report is what was settled before (exit ≠ 0). */
+  readonly lost?: string | null;
+  /** Spread over a queue's workers, or merged from static shards (null: one process). */
+  readonly distributed?: { readonly queue?: string; readonly parts?: number } | null;
   readonly failure: string | null;
   readonly executionsToFound: number | null;
   readonly schedule: string | null;
@@ -105,6 +109,17 @@ export interface ExploreReport extends RunHeader {
   /** The shrunk counterexample's trail and (with --trace) its trace; null when nothing was found. */
   readonly trail: Trail | null;
   readonly trace: { readonly format: TraceFormat; readonly content: string } | null;
+}
+
+/** What `kprim worker` did until it was stopped. */
+export interface WorkerReport {
+  readonly worker: string;
+  readonly queue: string;
+  /** Jobs (slices) explored, executions in them, jobs refused (another version, catalogue, plugins) and skipped (their search had ended). */
+  readonly jobs: number;
+  readonly executions: number;
+  readonly refused: number;
+  readonly skipped: number;
 }
 
 export interface CompareRow {

@@ -53,6 +53,27 @@ export interface ExploreJob {
   readonly maxSteps: number;
   /** Draw the counterexample (if one is found). */
   readonly trace: TraceFormat | undefined;
+  /** Go on after a finding: every execution (or run) counted (dpor, random, pct, a plugin's). */
+  readonly all?: boolean;
+  /** Spread the search over the workers of this queue (redis://host:port[/db]). */
+  readonly queue?: string | undefined;
+  /** With `queue`: how long a worker explores a job before it hands back what is left (ms). */
+  readonly sliceMs?: number | undefined;
+  /** Explore only part `index` of `count` (a static shard: the report is a part for `kprim merge`). */
+  readonly shard?: { readonly index: number; readonly count: number } | undefined;
+}
+
+/** `kprim worker --queue …`: explore jobs of any search on the queue until stopped. */
+export interface QueueWorkerJob {
+  readonly kind: "queue-worker";
+  readonly queue: string;
+}
+
+/** `kprim merge part…`: static shards' parts (as read from their files) put back into the one result. */
+export interface MergeJob {
+  readonly kind: "merge";
+  readonly parts: readonly { readonly file: string; readonly data: unknown }[];
+  readonly trace: TraceFormat | undefined;
 }
 
 export interface CompareJob {
@@ -85,4 +106,12 @@ export type SessionCommand =
   | { readonly kind: "end"; readonly why: string };
 
 export type Job =
-  { readonly kind: "list" } | RunJob | ReplayJob | ExploreJob | CompareJob | InteractiveJob | { readonly kind: "demo" };
+  | { readonly kind: "list" }
+  | RunJob
+  | ReplayJob
+  | ExploreJob
+  | CompareJob
+  | InteractiveJob
+  | { readonly kind: "demo" }
+  | QueueWorkerJob
+  | MergeJob;

@@ -16,6 +16,7 @@ import { isInputError } from "../jobs/inputErrors.js";
 import { listJob } from "../jobs/list.js";
 import type { Job } from "../jobs/requests.js";
 import { replayJob, runJob } from "../jobs/run.js";
+import { mergeJob } from "../jobs/shard.js";
 import type { WorkerInit, WorkerMessage } from "./protocol.js";
 import { importConfig, loadWatched } from "./loading.js";
 import { WorkerRuntime } from "./runtime.js";
@@ -40,6 +41,13 @@ async function dispatch(ctx: JobContext, job: Job): Promise<unknown> {
       return demoJob(ctx);
     case "interactive":
       return interactiveJob(ctx, job);
+    case "merge":
+      return mergeJob(ctx, job);
+    case "queue-worker": {
+      // BullMQ is loaded only for this job and explore --queue.
+      const { queueWorkerJob } = await import("../queue/worker.js");
+      return queueWorkerJob(ctx, job);
+    }
     default: {
       const never: never = job;
       throw new Error(`unknown job ${String((never as { kind?: unknown }).kind)}`);

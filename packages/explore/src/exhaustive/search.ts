@@ -54,6 +54,14 @@
  * is not complete within it. Either way a search that pruned nothing covered
  * the whole space.
  *
+ * Work units (units.ts): the same engine explores one subtree of the search
+ * — below a unit's path, starting from the DPOR state the unit carries — and
+ * turns what it would have done to the nodes above the subtree into requests
+ * for whoever owns them; between executions it can stop and hand back its
+ * frontier. With `splitAt`, it instead schedules every choice at the nodes
+ * above that depth and hands back each path that reaches it (or ends or is
+ * cut before it) as a leaf unit, without exploring below (static shards).
+ *
  * Invariants: the stack holds one node per step of the current path; node k
  * knows the choices enabled at step k, the one being explored, the ones
  * still to explore (backtrack) and, for DPOR, the footprints of those done
@@ -64,7 +72,6 @@ import {
   ChoiceKind,
   choiceCpu,
   choiceKind,
-  type Detector,
   formatChoice,
   type Machine,
   type MachineView,
@@ -81,90 +88,25 @@ import { isPreemption } from "../preemption.js";
 import { RaceAnalysis } from "./races.js";
 import { curOf, pendingChoices, rmwOf, spinWatch } from "./pending.js";
 import { type Footprint, StepLog } from "./stepLog.js";
+import type { Node, SearchOptions, SearchStats, Terminal, UnitContext, UnitRun } from "./types.js";
+import {
+  exportFrontier,
+  footprintData,
+  leafUnit,
+  type SliceEnd,
+  type UnitOutcome,
+  type UnitRequest,
+  type WorkUnit,
+} from "./units.js";
 
-export type Reduction = "dpor" | "none";
-
-export interface SearchOptions {
-  readonly reduction: Reduction;
-  /** At most this many preemptions per schedule (default: unbounded). */
-  readonly preemptionBound?: number | undefined;
-  readonly maxSteps: number;
-  /** Stop after this many complete executions. */
-  readonly maxExecutions?: number | undefined;
-  /** Explore only below this prefix (it is taken as recorded). */
-  readonly prefix?: readonly Choice[] | undefined;
-  /** More detectors for every machine (they see every step of every execution). */
-  readonly detectors?: readonly Detector[] | undefined;
-  /** DPOR: result-less add/or/and steps of one kind on one cell commute (default false). */
-  readonly commutativeAtomics?: boolean | undefined;
-  /** Cut unfair cycles through declared loops (default true; see the module comment). */
-  readonly fairCycles?: boolean | undefined;
-  /** Store state fingerprints and cut executions at explored states (naive DFS only; see the module comment). */
-  readonly stateful?: boolean | undefined;
-  /** Stateful search: stop once this many states are stored. */
-  readonly maxStates?: number | undefined;
-  /** Stateful search: key a state and its images under the machine's declared symmetry as one (default false). */
-  readonly symmetry?: boolean | undefined;
-  /**
-   * Stateful search: told the number of states stored, between executions,
-   * each time another 1,024 have been stored; true stops the search.
-   */
-  readonly onStates?: ((states: number) => boolean) | undefined;
-}
-
-export interface SearchStats {
-  /** Complete executions (each reached a final state: an outcome). */
-  readonly executions: number;
-  /** Executions cut because every enabled choice was asleep or over the bound. */
-  readonly blocked: number;
-  /** Complete executions that ended at the step limit. */
-  readonly stepLimited: number;
-  /** Executions cut on going round an unfair cycle. */
-  readonly cycles: number;
-  /** Choices not explored because of the preemption bound. */
-  readonly pruned: number;
-  /** Stateful search: distinct states stored (0 otherwise). */
-  readonly states: number;
-  /** Stateful search: executions cut on reaching a state explored before. */
-  readonly merged: number;
-  /** The search ran to its end (not stopped by the callback or maxExecutions). */
-  readonly finished: boolean;
-  /** finished, no execution hit the step limit, and the bound pruned nothing. */
-  readonly exhausted: boolean;
-}
-
-/** What the search hands its callback after each complete execution. */
-export interface Terminal {
-  readonly machine: Machine;
-  readonly result: RunResult;
-  /** 1-based index of this execution. */
-  readonly index: number;
-}
-
-interface Node {
-  readonly enabled: Choice[];
-  /** Preemptions taken before this node's choice. */
-  readonly pre: number;
-  /** Choices scheduled here; [0, next) have been taken. */
-  readonly backtrack: Choice[];
-  next: number;
-  /** The choice being explored. */
-  taken: Choice;
-  /** DPOR: footprints of the choices explored here. */
-  readonly done: Footprint[];
-  /** DPOR: the inherited sleep set. */
-  readonly sleep: readonly Footprint[];
-  /** DPOR: each cpu's current thread id (−1: idle) at this node. */
-  readonly cur: Int32Array;
-  /** Stateful search: the state's fingerprint hash ("" otherwise). */
-  key: string;
-}
+export type { Reduction, SearchOptions, SearchStats, Terminal, UnitContext, UnitRun } from "./types.js";
 
 const STATES_PER_REPORT = 1024;
 
 const BLOCKED: unique symbol = Symbol("blocked");
 const CYCLE: unique symbol = Symbol("cycle");
 const MERGED: unique symbol = Symbol("merged");
+const LEAF: unique symbol = Symbol("leaf");
 
 /** Run the search; `onExecution` returns true to stop it. */
 export function search(
@@ -172,10 +114,32 @@ export function search(
   opts: SearchOptions,
   onExecution: (t: Terminal) => boolean,
 ): SearchStats {
+  return engine(factory, opts, onExecution, null).stats;
+}
+
+/** @internal explore one work unit: the subtree below its path, from the DPOR state it carries. */
+export function searchUnit(
+  factory: MachineFactory,
+  opts: SearchOptions,
+  ctx: UnitContext,
+  onExecution: (t: Terminal) => boolean,
+): UnitRun {
+  return engine(factory, opts, onExecution, ctx);
+}
+
+function engine(
+  factory: MachineFactory,
+  opts: SearchOptions,
+  onExecution: (t: Terminal) => boolean,
+  ctx: UnitContext | null,
+): UnitRun {
   const dpor = opts.reduction === "dpor";
   const stateful = opts.stateful ?? false;
   if (stateful && dpor) {
     throw new ExploreConfigError("stateful search runs without DPOR: its backtrack sets would miss races past a cut");
+  }
+  if (stateful && ctx !== null) {
+    throw new ExploreConfigError("stateful search cannot be cut into work units: its visited set is one");
   }
   const histories = stateful ? new Histories() : null;
   /** Stateful search: hashes of every state explored from. */
@@ -185,7 +149,16 @@ export function search(
   let merged = 0;
   const commutative = dpor && (opts.commutativeAtomics ?? false);
   const bound = opts.preemptionBound ?? Infinity;
-  const prefix = opts.prefix ?? [];
+  /** Nodes above `base` belong to nobody (the search's own prefix); [base, fixed) to the unit's coordinator. */
+  const base = opts.prefix?.length ?? 0;
+  const unit = ctx?.unit ?? null;
+  const prefix: readonly Choice[] = unit !== null ? (unit.path as Choice[]) : (opts.prefix ?? []);
+  if (unit !== null && (unit.path.length < base || opts.prefix?.some((c, i) => unit.path[i] !== c))) {
+    throw new ExploreConfigError("a work unit's path must start with the search's prefix");
+  }
+  const splitAt = ctx?.splitAt !== undefined ? prefix.length + ctx.splitAt : -1;
+  const requests: UnitRequest[] = [];
+  const sent = new Set<string>();
   const log = new StepLog();
   const races = new RaceAnalysis();
   const stack: Node[] = [];
@@ -201,6 +174,7 @@ export function search(
   const built: { m: Machine | null } = { m: null };
   let pruned = 0;
   let nextSleep: Footprint[] = [];
+  const leaves: WorkUnit[] = [];
 
   const asleep = (sleep: readonly Footprint[], c: Choice): boolean => {
     for (const f of sleep) if (f.choice === c) return true;
@@ -209,6 +183,7 @@ export function search(
   /** Preemptions after taking `c` at node k (which has `enabled`, `pre`). */
   const costAt = (k: number, c: Choice, enabled: readonly Choice[]): number =>
     isPreemption(k > 0 ? stack[k - 1]!.taken : -1, c, enabled) ? 1 : 0;
+  const overAt = (k: number, c: Choice): boolean => stack[k]!.pre + costAt(k, c, stack[k]!.enabled) > bound;
 
   log.afterStep = (k) => {
     // The step of the deepest node: its child is new, so compute the child's sleep set.
@@ -222,18 +197,46 @@ export function search(
 
   // The recorded prefix: fixed nodes with nothing else to explore.
   const fixed = prefix.length;
+  /** A node above the unit, owned by its coordinator (what the engine would do to it is a request). */
+  const remote = (k: number): boolean => ctx !== null && k >= base && k < fixed;
+  const emit = (r: UnitRequest): void => {
+    if (!ctx!.requests) return;
+    const known = unit!.known[r.depth - base] ?? [];
+    const moot =
+      r.kind === "race"
+        ? r.candidates.length === 0 || r.candidates.some((c) => known.includes(c))
+        : r.choices.length === 0;
+    if (moot) return;
+    // The same request again changes nothing (unless it counts a choice the bound prunes).
+    if (r.over.length === 0) {
+      const sig = JSON.stringify(r);
+      if (sent.has(sig)) return;
+      sent.add(sig);
+    }
+    requests.push(r);
+  };
+  /** Request that the choices enabled at remote node k (but `skip`) be scheduled there. */
+  const emitAdd = (k: number, skip: (c: Choice) => boolean): void => {
+    const known = unit!.known[k - base] ?? [];
+    const node = stack[k]!;
+    const choices = node.enabled.filter((c) => c !== node.taken && !skip(c) && !known.includes(c));
+    emit({ kind: "add", depth: k, choices, over: choices.filter((c) => overAt(k, c)) });
+  };
+  const rootOfUnit = ctx !== null && fixed > base;
   const fixedNode = (k: number, enabled: readonly Choice[], view: MachineView): Choice => {
     const want = prefix[k]!;
     replayIndex(k, want, enabled);
     const pre = k === 0 ? 0 : stack[k - 1]!.pre + costAt(k - 1, stack[k - 1]!.taken, stack[k - 1]!.enabled);
+    // The unit's root node carries the DPOR state its children inherit.
+    const root = rootOfUnit && k === fixed - 1;
     stack.push({
       enabled: enabled.slice(),
       pre,
       backtrack: [want],
       next: 1,
       taken: want,
-      done: [],
-      sleep: [],
+      done: root ? ctx.done.slice() : [],
+      sleep: root ? ctx.sleep : [],
       cur: curOf(view),
       key: "",
     });
@@ -245,7 +248,10 @@ export function search(
    * at node k but not after its step (`after`) is also tried at node k.
    */
   const disabledBy = (k: number, after: readonly Choice[]): void => {
-    if (k < fixed) return;
+    if (k < fixed) {
+      if (remote(k)) emitAdd(k, (c) => after.includes(c));
+      return;
+    }
     const node = stack[k]!;
     for (const c of node.enabled) {
       if (c === node.taken || after.includes(c) || node.backtrack.includes(c) || asleep(node.sleep, c)) continue;
@@ -267,7 +273,8 @@ export function search(
       throw BLOCKED;
     }
     const backtrack = [first];
-    if (!dpor) {
+    // Naive DFS, and the nodes above a split, schedule every choice.
+    if (!dpor || k < splitAt) {
       for (const c of enabled) {
         if (c === first) continue;
         if (allowed(c)) backtrack.push(c);
@@ -309,8 +316,12 @@ export function search(
     }
     if (k < stack.length) return; // replaying: the execution this prefix came from went on
     if (forcedSince(j, k)) return;
-    for (let i = Math.max(j, fixed); i < k; i++) {
+    for (let i = Math.max(j, base); i < k; i++) {
       const node = stack[i]!;
+      if (i < fixed) {
+        if (remote(i)) emitAdd(i, () => false);
+        continue;
+      }
       for (const c of node.enabled) {
         if (c === node.taken || node.backtrack.includes(c) || (dpor && asleep(node.sleep, c))) continue;
         if (node.pre + costAt(i, c, node.enabled) <= bound) node.backtrack.push(c);
@@ -355,6 +366,7 @@ export function search(
         }
         return noteSpin(view, node.taken, enabled.indexOf(node.taken));
       }
+      if (k === splitAt) throw LEAF;
       if (dpor && k > 0) disabledBy(k - 1, enabled);
       const c = k < fixed ? fixedNode(k, enabled, view) : newNode(k, enabled, view);
       return noteSpin(view, c, enabled.indexOf(c));
@@ -402,7 +414,11 @@ export function search(
 
   /** Source-DPOR: make sure some initial of notdep(e_i).e_j is scheduled before e_i. */
   const reverse = (i: number, j: number): void => {
-    if (i < fixed || i >= log.real) return;
+    if (i >= log.real) return;
+    if (i < fixed) {
+      if (remote(i)) requestReversal(i, j);
+      return;
+    }
     const node = stack[i]!;
     const own = startAt(i, j);
     let found = false;
@@ -427,13 +443,27 @@ export function search(
     else if (overBound) pruned++;
   };
 
-  let finished = false;
-  let firstNew = 0;
+  /** The same decision at a node above the unit, as a request for its owner (applyRequest makes it). */
+  const requestReversal = (i: number, j: number): void => {
+    const candidates: number[] = [];
+    races.initials(i, j, (k) => {
+      const c = startAt(i, k);
+      if (c >= 0 && !candidates.includes(c)) candidates.push(c);
+      return false;
+    });
+    const over = candidates.filter((c) => overAt(i, c as Choice));
+    emit({ kind: "race", depth: i, candidates, over, own: startAt(i, j) });
+  };
+
+  let end: SliceEnd = "done";
+  let firstNew = rootOfUnit ? fixed - 1 : 0;
+  let rootFootprint: UnitOutcome["rootFootprint"] = null;
   let nextReport = STATES_PER_REPORT;
   let ncpus = 1;
   for (;;) {
     let result: RunResult | null = null;
     let machine: Machine | null = null;
+    let leaf = false;
     built.m = null;
     seen.clear();
     pendingKey = "";
@@ -454,7 +484,8 @@ export function search(
       machine = ex.machine;
       result = ex.result;
     } catch (e) {
-      if (e === CYCLE) cycles++;
+      if (splitAt >= 0 && (e === LEAF || e === CYCLE || e === BLOCKED)) leaf = true;
+      else if (e === CYCLE) cycles++;
       else if (e === BLOCKED) blocked++;
       else if (e === MERGED) merged++;
       else throw e;
@@ -466,15 +497,21 @@ export function search(
         log.logUnseen(last, dpor ? stack[result.steps - 1]!.cur[choiceCpu(last)]! : -1);
       }
     }
+    if (rootOfUnit && rootFootprint === null && log.n >= fixed) rootFootprint = footprintData(log.footprint(fixed - 1));
+    // Above a split every path is a leaf, explored by its shard: its executions count there.
+    if (splitAt >= 0 && (leaf || result !== null)) {
+      leaves.push(leafUnit(stack, base, fixed));
+      result = null;
+    }
     // Set by onBuilt (TypeScript cannot see the callback assign it).
     const bm = built.m as Machine | null;
-    if (dpor && bm !== null) {
+    if (dpor && splitAt < 0 && bm !== null) {
       for (const p of pendingChoices(bm)) {
         const t = p.thread >= 0 ? bm.threads[p.thread] : undefined;
         log.logVirtual(p.choice, p.thread, p.reads, p.writes, commutative && t ? rmwOf(t) : null);
       }
     }
-    if (dpor) {
+    if (dpor && splitAt < 0) {
       races.analyze(log, ncpus, firstNew, handleRace);
       // Nothing is enabled after the last step of a run that ended (a panic,
       // a violation or the step limit ends it with choices still enabled).
@@ -483,13 +520,25 @@ export function search(
     if (result !== null && machine !== null) {
       executions++;
       if (result.outcome.kind === "step-limit") stepLimited++;
-      if (onExecution({ machine, result, index: executions })) break;
-      if (opts.maxExecutions !== undefined && executions >= opts.maxExecutions) break;
+      if (onExecution({ machine, result, index: executions })) {
+        end = "stop";
+        break;
+      }
+      if (opts.maxExecutions !== undefined && executions >= opts.maxExecutions) {
+        end = "cap";
+        break;
+      }
     }
-    if (opts.maxStates !== undefined && visited.size >= opts.maxStates) break;
+    if (opts.maxStates !== undefined && visited.size >= opts.maxStates) {
+      end = "cap";
+      break;
+    }
     if (opts.onStates !== undefined && visited.size >= nextReport) {
       nextReport = visited.size + STATES_PER_REPORT;
-      if (opts.onStates(visited.size)) break;
+      if (opts.onStates(visited.size)) {
+        end = "stop";
+        break;
+      }
     }
     // Backtrack to the deepest node with something left to explore.
     let k = stack.length - 1;
@@ -512,13 +561,15 @@ export function search(
         break;
       }
     }
-    if (k < fixed) {
-      finished = true;
+    if (k < fixed) break;
+    firstNew = k;
+    if (ctx?.shouldYield?.() === true) {
+      end = "yield";
       break;
     }
-    firstNew = k;
   }
-  return {
+  const finished = end === "done";
+  const stats: SearchStats = {
     executions,
     blocked,
     stepLimited,
@@ -529,6 +580,9 @@ export function search(
     finished,
     exhausted: finished && stepLimited === 0 && pruned === 0,
   };
+  const frontier = end === "yield" ? exportFrontier(stack, fixed, dpor ? log.footprint.bind(log) : null) : [];
+  const path = frontier.length > 0 ? stack.map((n) => n.taken) : [];
+  return { stats, outcome: { end, requests, rootFootprint, path, frontier }, leaves };
 }
 
 function sameChoices(a: readonly Choice[], b: readonly Choice[]): boolean {

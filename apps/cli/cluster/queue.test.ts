@@ -1,0 +1,198 @@
+/**
+ * The queue mode with real parts: a redis-server on a loopback port and
+ * `kprim worker` processes, all started here and stopped at the end. A search
+ * submitted with `kprim explore --queue` prints what the same command
+ * prints without it — verdict, executions, the first finding, its shrunk
+ * schedule and replay handle — on lastzero-5, the lost wakeup among three
+ * sleepers and every acceptance-matrix row that expects a finding; with two
+ * searches sharing the queue; with a worker SIGKILLed mid-search. Redis
+ * going away ends the search in one line, exit 2, the partial result
+ * printed as partial; a worker of other code refuses the search.
+ */
+import { catalogue, matrix, rowChecks } from "@kprim/scenarios";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { kprim } from "../test/run-cli.js";
+import { EXAMPLES, type Proc, progressed, redisAvailable, startKprim, startRedis, startWorker } from "./parts.js";
+
+const plugin = ["--plugin", EXAMPLES];
+
+/** The report without the line that says where it ran. */
+function report(stdout: string): Record<string, unknown> {
+  const { distributed: _d, ...rest } = JSON.parse(stdout) as Record<string, unknown>;
+  return rest;
+}
+
+async function local(args: readonly string[]): Promise<{ code: number; report: Record<string, unknown> }> {
+  const r = await kprim(["explore", ...args, ...plugin, "--json"], { timeoutMs: 200_000 });
+  expect(r.code, r.stderr).toBeLessThan(2);
+  return { code: r.code, report: report(r.stdout) };
+}
+
+if (!redisAvailable()) throw new Error("redis-server is not installed (apt-get install -y redis-server)");
+
+let redis: Awaited<ReturnType<typeof startRedis>>;
+const workers: Proc[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+  workers.push(...(await Promise.all([startWorker(redis.url), startWorker(redis.url)])));
+});
+
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.stop()));
+  await redis?.proc.stop();
+});
+
+async function queued(args: readonly string[], extra: readonly string[] = []) {
+  const r = await kprim(["explore", ...args, ...plugin, "--queue", redis.url, ...extra, "--json"], {
+    timeoutMs: 200_000,
+  });
+  expect(r.code, r.stderr).toBeLessThan(2);
+  return {
+    code: r.code,
+    report: report(r.stdout),
+    distributed: (JSON.parse(r.stdout) as { distributed: unknown }).distributed,
+  };
+}
+
+async function same(args: readonly string[], extra: readonly string[] = []) {
+  const [one, many] = await Promise.all([local(args), queued(args, extra)]);
+  expect(many.distributed).toEqual({ queue: redis.url });
+  expect(many.report).toEqual(one.report);
+  expect(many.code).toBe(one.code);
+  return one.report;
+}
+
+describe("a search on the queue gives the one-process result", () => {
+  it("lastzero-5, every execution: 64, exhausted", async () => {
+    const r = await same(["lastzero", "--strategy", "dpor", "--all"], ["--slice", "0.05"]);
+    expect(r).toMatchObject({ verdict: "not-found", executions: 64, exhausted: true });
+  });
+
+  it("lost wakeup, three sleepers: DPOR finds it at the same execution, shrinks it the same", async () => {
+    const r = await same(
+      ["lost-wakeup", "--param", "sleepers=3", "--param", "sleep=unlock-then-tsleep", "--strategy", "dpor"],
+      ["--slice", "0.05"],
+    );
+    expect(r).toMatchObject({ verdict: "found" });
+  });
+
+  it("lost wakeup, three sleepers: PCT over the queue, every run", async () => {
+    await same(["lost-wakeup", "--param", "sleepers=3", "--strategy", "pct", "--schedules", "3000", "--all"]);
+  });
+
+  it("two searches share the queue", async () => {
+    await Promise.all([
+      same(["lastzero", "--param", "n=4", "--strategy", "dpor", "--all"], ["--slice", "0.05"]),
+      same(["lost-wakeup", "--param", "sleep=unlock-then-tsleep", "--strategy", "random", "--schedules", "2000"]),
+    ]);
+  });
+});
+
+describe.concurrent("every acceptance-matrix row that expects a finding, on the queue", () => {
+  const found = rowChecks(matrix, catalogue).filter((c) => c.row.expect === "found");
+  for (const { row, scenario } of found) {
+    const options = Object.entries(row.options).flatMap(([k, v]) => ["--option", `${k}=${v}`]);
+    it(`${row.id} ${row.variant} ${options.join(" ")} · ${scenario.name}: ${row.signal}`, async () => {
+      const r = await same([scenario.name, "--variant", row.variant, ...options, "--signal", row.signal]);
+      expect(r["verdict"]).toBe("found");
+    });
+  }
+});
+
+describe("a search on the queue stops", () => {
+  it("at --time-limit: the executions settled so far, marked partial, exit 0", async () => {
+    const r = await kprim(
+      [
+        "explore",
+        "lost-wakeup",
+        "--param",
+        "sleepers=3",
+        "--strategy",
+        "dpor",
+        ...plugin,
+        "--queue",
+        redis.url,
+        "--time-limit",
+        "4",
+        "--json",
+      ],
+      { timeoutMs: 60_000 },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { stopped: string; executions: number; exhausted: boolean; verdict: string };
+    expect(j).toMatchObject({ stopped: "time-limit", exhausted: false, verdict: "not-found" });
+    expect(j.executions).toBeGreaterThan(0);
+    expect(j.executions).toBeLessThan(100_000);
+  });
+});
+
+describe("a worker SIGKILLed mid-search", () => {
+  it("changes nothing but the time: its job is handed to another worker from its prefix", async () => {
+    const third = await startWorker(redis.url);
+    const args = ["lost-wakeup", "--param", "sleepers=3", "--strategy", "dpor", "--schedules", "12000"];
+    const one = local(args);
+    const run = startKprim(["explore", ...args, ...plugin, "--queue", redis.url, "--slice", "0.3", "--json"]);
+    // Once the search is under way, kill the third worker: it is in the middle of a slice (three workers, six jobs out).
+    await progressed(run);
+    third.child.kill("SIGKILL");
+    await third.exited;
+    expect(await run.exited, run.err).toBe(0);
+    expect(report(run.out)).toEqual((await one).report);
+  });
+});
+
+describe("what goes wrong on the queue", () => {
+  it("Redis going away mid-search: one line, exit 2, the partial result printed as partial", async () => {
+    const gone = await startRedis();
+    const w = await startWorker(gone.url);
+    try {
+      const run = startKprim([
+        "explore",
+        "lost-wakeup",
+        "--param",
+        "sleepers=3",
+        "--strategy",
+        "dpor",
+        ...plugin,
+        "--queue",
+        gone.url,
+        "--json",
+      ]);
+      await progressed(run);
+      await gone.proc.stop("SIGKILL");
+      const code = await run.exited;
+      const r = { code, stdout: run.out, stderr: run.err };
+      expect(r.code).toBe(2);
+      const lines = r.stderr.trim().split("\n");
+      expect(lines.at(-1)).toMatch(
+        new RegExp(`^kprim: the queue at ${gone.url} went away mid-search \\(.*\\): the result above is partial`),
+      );
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      const partial = JSON.parse(r.stdout) as { stopped: string; lost: string; executions: number; exhausted: boolean };
+      expect(partial).toMatchObject({ stopped: "queue-lost", exhausted: false });
+      expect(partial.lost).toContain("went away mid-search");
+    } finally {
+      await w.stop("SIGTERM");
+      await gone.proc.stop();
+    }
+  });
+
+  it("a worker of other code refuses the search, and the search says why", async () => {
+    const other = await startRedis();
+    const w = await startWorker(other.url, []);
+    try {
+      const r = await kprim(["explore", "lastzero", "--strategy", "dpor", ...plugin, "--queue", other.url], {
+        timeoutMs: 60_000,
+      });
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split("\n").at(-1)).toMatch(
+        /^kprim: worker \S+ refused the search: it needs plugin examples, not loaded here: the result above is partial/,
+      );
+      expect(w.err).toMatch(/refused a job of search \S+: it needs plugin examples, not loaded here/);
+    } finally {
+      await w.stop();
+      await other.proc.stop();
+    }
+  });
+});

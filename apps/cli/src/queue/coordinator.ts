@@ -1,0 +1,200 @@
+/**
+ * The submitting side of `kprim explore --queue`: a Transport (@kprim/explore's
+ * distributed driver) over BullMQ. Jobs go to the shared work queue (several
+ * searches may share it, each job tagged with its search); workers post
+ * what they did to this search's own results queue, which this side reads.
+ *
+ * BullMQ's stalled-job handling hands a job whose worker died (SIGKILL,
+ * a lost machine) to another worker; a result posted twice is read once
+ * (the driver ignores a job it has already had back). Redis going away is
+ * noticed within `GIVE_UP_MS` (a ping every half second) and ends the search
+ * with a TransportError: the driver then keeps what was settled, marked as
+ * a partial result.
+ */
+import { hostname } from "node:os";
+import type { Job, JobResult, Transport } from "@kprim/explore";
+import { TransportError } from "@kprim/explore";
+import type { Queue, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { connection, loadBull, PREFIX } from "./bull.js";
+import type { Envelope } from "./envelope.js";
+import { endedKey, type Posted, type QueuedJob, resultsQueue, WORK_QUEUE } from "./messages.js";
+import type { QueueAddress } from "./url.js";
+
+/** Redis unanswered this long: gone. */
+export const GIVE_UP_MS = 3_000;
+const RECEIVE_WAIT_MS = 250;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A promise that settles within `ms` (closing what a lost server holds must not hang). */
+const within = async (p: Promise<unknown>, ms: number): Promise<void> => {
+  await Promise.race([p.catch(() => {}), sleep(ms)]);
+};
+
+const reasonOf = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
+
+/** Reach the server (one ping), or say why not in one line. */
+export async function reach(addr: QueueAddress, what: string): Promise<Redis> {
+  const { Redis } = await import("ioredis");
+  const c = connection(addr, GIVE_UP_MS);
+  const probe = new Redis({ ...c, lazyConnect: true, maxRetriesPerRequest: 1 });
+  let last = "";
+  probe.on("error", (e: unknown) => (last = reasonOf(e)));
+  try {
+    await Promise.race([
+      probe.connect().then(() => probe.ping()),
+      sleep(GIVE_UP_MS).then(() => {
+        throw new Error(last || "no answer");
+      }),
+    ]);
+  } catch (e) {
+    probe.disconnect();
+    throw new TransportError(`cannot reach Redis at ${addr.shown} for ${what}: ${last || reasonOf(e)}`);
+  }
+  return probe;
+}
+
+export class QueueTransport implements Transport {
+  private readonly buffer: Posted[] = [];
+  private lost: string | null = null;
+  private workers = 0;
+  private lastCount = 0;
+  private pinging: NodeJS.Timeout | null = null;
+  private unanswered = 0;
+  /** Workers' lines about this search (refusals), each once. */
+  readonly notes: string[] = [];
+
+  private constructor(
+    private readonly addr: QueueAddress,
+    readonly search: string,
+    private readonly envelope: Envelope,
+    private readonly sliceMs: number,
+    private readonly work: Queue,
+    private readonly results: Worker,
+    private readonly probe: Redis,
+  ) {}
+
+  static async open(addr: QueueAddress, envelope: Envelope, sliceMs: number): Promise<QueueTransport> {
+    const probe = await reach(addr, "the search");
+    const bull = await loadBull();
+    const search = `${hostname().replace(/[^\w-]/g, "_")}-${process.pid}-${Date.now().toString(36)}`;
+    const conn = connection(addr, GIVE_UP_MS);
+    const work = new bull.Queue(WORK_QUEUE, { connection: conn, prefix: PREFIX });
+    let self: QueueTransport | null = null;
+    const pending: Posted[] = [];
+    const results = new bull.Worker(
+      resultsQueue(search),
+      (job) => {
+        const posted = job.data as Posted;
+        if (self === null) pending.push(posted);
+        else self.buffer.push(posted);
+        return Promise.resolve();
+      },
+      { connection: conn, prefix: PREFIX, concurrency: 1, removeOnComplete: { count: 0 }, removeOnFail: { count: 0 } },
+    );
+    self = new QueueTransport(addr, search, envelope, sliceMs, work, results, probe);
+    self.buffer.push(...pending);
+    const t = self;
+    work.on("error", (e) => t.noteError(e));
+    results.on("error", (e) => t.noteError(e));
+    probe.on("error", (e) => t.noteError(e));
+    probe.on("end", () => t.gone("the connection closed"));
+    t.pinging = setInterval(() => t.ping(), 500);
+    await t.countWorkers();
+    return t;
+  }
+
+  private noteError(_e: unknown): void {
+    // Connection errors show as unanswered pings; BullMQ retries the rest.
+  }
+
+  private gone(why: string): void {
+    this.lost ??= `the queue at ${this.addr.shown} went away mid-search (${why})`;
+  }
+
+  private ping(): void {
+    this.unanswered++;
+    if (this.unanswered * 500 > GIVE_UP_MS) this.gone(`no answer for ${GIVE_UP_MS / 1000} s`);
+    this.probe.ping().then(
+      () => (this.unanswered = 0),
+      () => {},
+    );
+  }
+
+  private async countWorkers(): Promise<void> {
+    this.lastCount = Date.now();
+    try {
+      this.workers = await this.work.getWorkersCount();
+    } catch {
+      // CLIENT LIST may be disabled (a managed Redis): the capacity stays as it was.
+    }
+  }
+
+  /** Twice the workers listening (at least 2): each has its next job waiting. */
+  capacity(): number {
+    return Math.max(2, 2 * this.workers);
+  }
+
+  async send(job: Job): Promise<void> {
+    if (this.lost !== null) throw new TransportError(this.lost);
+    const data: QueuedJob = { search: this.search, envelope: this.envelope, sliceMs: this.sliceMs, job };
+    try {
+      await this.work.add("slice", data, {
+        jobId: `${this.search}-${job.id}`,
+        removeOnComplete: true,
+        removeOnFail: true,
+      });
+    } catch (e) {
+      this.gone(reasonOf(e));
+      throw new TransportError(this.lost!);
+    }
+  }
+
+  async receive(): Promise<{ readonly id: string; readonly result: JobResult } | null> {
+    if (Date.now() - this.lastCount > 1_000) void this.countWorkers();
+    for (let waited = 0; waited < RECEIVE_WAIT_MS; waited += 10) {
+      const p = this.buffer.shift();
+      if (p !== undefined) {
+        if (p.kind === "result") return { id: p.id, result: p.result };
+        throw new TransportError(
+          p.kind === "refused"
+            ? `worker ${p.worker} refused the search: ${p.reason}`
+            : `worker ${p.worker} failed on the search: ${p.reason}`,
+        );
+      }
+      if (this.lost !== null) throw new TransportError(this.lost);
+      await sleep(10);
+    }
+    return null;
+  }
+
+  async cancel(ids: readonly string[]): Promise<void> {
+    await this.end();
+    await within(Promise.all(ids.map((id) => this.work.remove(`${this.search}-${id}`))), 1_000);
+  }
+
+  private async end(): Promise<void> {
+    if (this.lost !== null) return;
+    await within(this.probe.set(endedKey(this.search), "1", "EX", 86_400), 1_000);
+  }
+
+  /** Leave nothing behind: the search marked ended, its results queue removed, connections closed. */
+  async close(): Promise<void> {
+    if (this.pinging !== null) clearInterval(this.pinging);
+    await this.end();
+    await within(this.results.close(true), 1_000);
+    if (this.lost === null) {
+      const bull = await loadBull();
+      const q = new bull.Queue(resultsQueue(this.search), {
+        connection: connection(this.addr, GIVE_UP_MS),
+        prefix: PREFIX,
+      });
+      q.on("error", () => {});
+      await within(q.obliterate({ force: true }), 2_000);
+      await within(q.close(), 1_000);
+    }
+    await within(this.work.close(), 1_000);
+    this.probe.disconnect();
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * What crosses the queue (JSON): a job of a search in the shared work queue,
+ * and what a worker posts back to the search's own results queue.
+ */
+import type { Job, JobResult } from "@kprim/explore";
+import type { Envelope } from "./envelope.js";
+
+/** Queue names under the `kprim` key prefix. */
+export const WORK_QUEUE = "work";
+export const resultsQueue = (search: string): string => `results-${search}`;
+/** Set when a search has ended: its jobs still queued are skipped. */
+export const endedKey = (search: string): string => `kprim:ended:${search}`;
+
+export interface QueuedJob {
+  readonly search: string;
+  readonly envelope: Envelope;
+  /** How long a worker explores before it hands back what is left (ms). */
+  readonly sliceMs: number;
+  readonly job: Job;
+}
+
+export type Posted =
+  | { readonly kind: "result"; readonly id: string; readonly result: JobResult; readonly worker: string }
+  /** The worker would not take the job (another version, catalogue, plugins): the search cannot go on there. */
+  | { readonly kind: "refused"; readonly id: string; readonly reason: string; readonly worker: string }
+  /** The job failed on the worker (the model threw): the search ends with it. */
+  | { readonly kind: "failed"; readonly id: string; readonly reason: string; readonly worker: string };

@@ -1,0 +1,65 @@
+/**
+ * `kprim explore … --queue redis://…`: the search submitted to the queue's
+ * workers through @kprim/explore's distributed driver — the default
+ * exploration phase by phase, or one mode — with the same result as one
+ * process. Redis going away ends it with what was settled before, marked
+ * partial, and the reason in one line.
+ */
+import {
+  type AutoResult,
+  type ExploreOptions,
+  type ExploreResult,
+  exploreAutoDistributed,
+  exploreDistributed,
+  type Mode,
+  TransportError,
+} from "@kprim/explore";
+import type { Prepared } from "@kprim/scenarios";
+import { UsageError } from "../errors.js";
+import type { JobContext } from "../jobs/context.js";
+import type { ExploreJob } from "../jobs/requests.js";
+import { QueueTransport } from "./coordinator.js";
+import { envelope } from "./envelope.js";
+import { parseQueueUrl } from "./url.js";
+
+/** A worker's slice unless --slice says otherwise. */
+export const DEFAULT_SLICE_MS = 1_000;
+
+export async function exploreQueued(
+  ctx: JobContext,
+  p: Prepared,
+  job: ExploreJob,
+  m: Mode | null,
+  opts: Omit<ExploreOptions, "mode">,
+): Promise<{ result: ExploreResult | AutoResult; lost: string | null }> {
+  if (m?.kind === "dfs" && m.stateful === true) {
+    throw new UsageError(
+      "stateful search is not distributed: its visited set is one table every execution reads (use --strategy dpor with --queue, or run it on one machine)",
+    );
+  }
+  const addr = parseQueueUrl(job.queue!);
+  let t: QueueTransport;
+  try {
+    t = await QueueTransport.open(addr, envelope(ctx, p, job.spec), job.sliceMs ?? DEFAULT_SLICE_MS);
+  } catch (e) {
+    if (e instanceof TransportError) throw new UsageError(e.message);
+    throw e;
+  }
+  const { maxStates: _s, onStates: _o, ...rest } = opts;
+  const factory = ctx.factory(p);
+  try {
+    const result =
+      m === null
+        ? await exploreAutoDistributed(factory, { ...rest, seed: job.seed }, t)
+        : await exploreDistributed(factory, { ...rest, mode: m }, t);
+    return { result, lost: null };
+  } catch (e) {
+    if (e instanceof TransportError) {
+      if (e.partial === null) throw new UsageError(e.message);
+      return { result: e.partial, lost: e.message };
+    }
+    throw e;
+  } finally {
+    await t.close();
+  }
+}

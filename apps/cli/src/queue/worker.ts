@@ -1,0 +1,157 @@
+/**
+ * `kprim worker --queue redis://…`: take jobs of any search from the shared
+ * work queue, one at a time, each for its time slice, and post what was done
+ * (and what is left) to the search's results queue. Runs until Ctrl-C (or
+ * SIGTERM), finishing the slice in hand.
+ *
+ * A job is explored only on the code it was submitted for: another kprim
+ * version, another catalogue, other plugins — the worker refuses it, says
+ * why on stderr, and tells the search. A job of a search that has ended
+ * is skipped. BullMQ keeps the job locked while the slice runs; a worker
+ * killed mid-slice loses its lock and the job is handed to another worker
+ * (stalled-job handling), from its prefix: nothing is lost.
+ */
+import { hostname } from "node:os";
+import { type MachineFactory, runJob, type WorkerContext } from "@kprim/explore";
+import type { Vocabulary } from "@kprim/machine";
+import { UsageError } from "../errors.js";
+import type { JobContext } from "../jobs/context.js";
+import { isInputError } from "../jobs/inputErrors.js";
+import type { QueueWorkerJob } from "../jobs/requests.js";
+import type { WorkerReport } from "../jobs/reports.js";
+import { connection, loadBull, PREFIX } from "./bull.js";
+import { reach } from "./coordinator.js";
+import { incompatibility, prepareEnvelope } from "./envelope.js";
+import { endedKey, type Posted, type QueuedJob, resultsQueue, WORK_QUEUE } from "./messages.js";
+import { parseQueueUrl } from "./url.js";
+import type { Queue } from "bullmq";
+import { TransportError } from "@kprim/explore";
+
+/** A job whose worker stops renewing its lock for this long is handed out again (KPRIM_QUEUE_LOCK_MS: tests make it short). */
+const LOCK_MS = Number(process.env["KPRIM_QUEUE_LOCK_MS"] ?? 10_000);
+
+interface Ready {
+  readonly factory: MachineFactory;
+  readonly raises: Vocabulary | undefined;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export async function queueWorkerJob(ctx: JobContext, job: QueueWorkerJob): Promise<WorkerReport> {
+  const addr = parseQueueUrl(job.queue);
+  let probe;
+  try {
+    probe = await reach(addr, "the worker");
+  } catch (e) {
+    if (e instanceof TransportError) throw new UsageError(e.message);
+    throw e;
+  }
+  probe.on("error", () => {});
+  const bull = await loadBull();
+  const conn = connection(addr, null);
+  const name = `${hostname().replace(/[^\w-]/g, "_")}-${process.pid}`;
+  const report = { jobs: 0, executions: 0, refused: 0, skipped: 0 };
+  const ready = new Map<string, Ready | string>();
+  const outs = new Map<string, Queue>();
+  const say = (line: string): void => void process.stderr.write(`kprim worker: ${line}\n`);
+
+  const post = async (search: string, jobId: string, p: Posted): Promise<void> => {
+    if ((await probe.exists(endedKey(search))) === 1) return;
+    let q = outs.get(search);
+    if (q === undefined) {
+      q = new bull.Queue(resultsQueue(search), { connection: conn, prefix: PREFIX });
+      q.on("error", () => {});
+      outs.set(search, q);
+      // A few searches at a time: close the oldest.
+      if (outs.size > 8) {
+        const [old, oq] = outs.entries().next().value!;
+        outs.delete(old);
+        void oq.close();
+      }
+    }
+    await q.add("posted", p, { jobId, removeOnComplete: true, removeOnFail: true });
+  };
+
+  const prepare = (q: QueuedJob): Ready | string => {
+    const known = ready.get(q.search);
+    if (known !== undefined) return known;
+    let r: Ready | string;
+    const why = incompatibility(ctx, q.envelope);
+    if (why !== null) r = why;
+    else {
+      try {
+        const p = prepareEnvelope(ctx, q.envelope);
+        r = { factory: ctx.factory(p), raises: p.raises };
+      } catch (e) {
+        r = `its run does not prepare here: ${e instanceof Error ? e.message : String(e)}`;
+      }
+    }
+    ready.set(q.search, r);
+    if (ready.size > 16) ready.delete(ready.keys().next().value!);
+    return r;
+  };
+
+  const worker = new bull.Worker(
+    WORK_QUEUE,
+    async (bj) => {
+      const q = bj.data as QueuedJob;
+      const id = bj.id!;
+      if ((await probe.exists(endedKey(q.search))) === 1) {
+        report.skipped++;
+        return;
+      }
+      const r = prepare(q);
+      if (typeof r === "string") {
+        report.refused++;
+        say(`refused a job of search ${q.search}: ${r}`);
+        await post(q.search, id, { kind: "refused", id: q.job.id, reason: r, worker: name });
+        return;
+      }
+      const deadline = Date.now() + q.sliceMs;
+      const wctx: WorkerContext = {
+        shouldYield: () => Date.now() >= deadline,
+        raises: r.raises,
+        strategy: (s) => {
+          const make = ctx.registry.strategy(s);
+          return make === undefined ? undefined : (seed: number) => make({ seed });
+        },
+        onExecution: () => {
+          report.executions++;
+        },
+      };
+      let posted: Posted;
+      try {
+        posted = { kind: "result", id: q.job.id, result: runJob(r.factory, q.job, wctx), worker: name };
+      } catch (e) {
+        if (!isInputError(e)) throw e;
+        posted = { kind: "failed", id: q.job.id, reason: e.message, worker: name };
+      }
+      report.jobs++;
+      ctx.progress(report.executions);
+      await post(q.search, id, posted);
+    },
+    {
+      connection: conn,
+      prefix: PREFIX,
+      name,
+      concurrency: 1,
+      lockDuration: LOCK_MS,
+      stalledInterval: LOCK_MS / 2,
+      // A job is handed out again however often its workers die.
+      maxStalledCount: 1_000,
+      removeOnComplete: { count: 0 },
+      removeOnFail: { count: 0 },
+    },
+  );
+  worker.on("error", () => {});
+  await worker.waitUntilReady();
+  ctx.started(`kprim worker ${name} on ${addr.shown}`, null);
+  say(
+    `${name} waiting for jobs on ${addr.shown} (plugins: ${ctx.registry.plugins.map((p) => p.name).join(", ") || "none"})`,
+  );
+  while (ctx.stopRequested() === null) await sleep(200);
+  await Promise.race([worker.close(), sleep(5_000)]);
+  for (const q of outs.values()) await Promise.race([q.close(), sleep(1_000)]);
+  probe.disconnect();
+  return { worker: name, queue: addr.shown, ...report };
+}

@@ -1,0 +1,227 @@
+/**
+ * A distributed exploration: the same search as `explore` (and `exploreAuto`),
+ * its work handed out as jobs through a transport — a job queue, worker
+ * threads, anything that delivers a job to a worker running `runJob` and
+ * brings the result back — and put back together into the same result:
+ * verdict, counts, the first finding and its shrunk schedule.
+ *
+ * The transport only moves jobs; this side decides everything. Jobs may come
+ * back in any order, late, twice (a retried job: the copy is ignored), or be
+ * lost (a dead worker's job, which a queue hands out again); the result does
+ * not depend on it. What depends on timing is how the work is cut, never what
+ * is counted. The factory here builds the same machines as the workers' (the
+ * coordinator estimates PCT's steps and shrinks the counterexample with it).
+ */
+import { type AutoOptions, type AutoResult, autoPlan, phaseOptions } from "../auto.js";
+import { ExploreConfigError } from "../errors.js";
+import {
+  describeMode,
+  estimateSteps,
+  type ExploreOptions,
+  type ExploreResult,
+  finish,
+  type Mode,
+  resolveTarget,
+  withDetectors,
+} from "../explore.js";
+import type { MachineFactory } from "../factory.js";
+import { checkSignal, formatSignal } from "../signal.js";
+import type { Tally } from "../tally.js";
+import type { DistributedMode, Job, JobResult, SearchSpec, Work } from "./jobs.js";
+import { RunRanges } from "./ranges.js";
+import { UnitTree } from "./tree.js";
+
+/**
+ * The transport is gone (its server went away, a worker refused the search):
+ * thrown by a transport. The search ends there; `partial` is then what was
+ * settled before it (counted in the search's order, marked stopped: not the
+ * whole search), set by the driver before it passes the error on.
+ */
+export class TransportError extends Error {
+  override readonly name = "TransportError";
+  partial: ExploreResult | AutoResult | null = null;
+}
+
+/** Moves jobs to workers and their results back. */
+export interface Transport {
+  /** How many jobs may be out at once now (e.g. twice the workers listening). */
+  capacity(): number;
+  send(job: Job): Promise<void>;
+  /** The next result back, or null when none came for a while (the driver then looks at its stop request). */
+  receive(): Promise<{ readonly id: string; readonly result: JobResult } | null>;
+  /** Jobs no longer needed (the search has ended): drop them if not started. */
+  cancel?(ids: readonly string[]): Promise<void>;
+}
+
+export type DistributedOptions = Omit<
+  ExploreOptions,
+  "detectors" | "lockOrder" | "maxStates" | "onStates" | "onExecution"
+> & {
+  /** Executions reported back so far, whenever a job comes back. */
+  readonly onExecution?: ((executions: number) => void) | undefined;
+};
+
+/** The plain-data form of a mode, or a one-line reason it cannot be distributed. */
+export function distributedMode(mode: Mode, steps: () => number): DistributedMode {
+  switch (mode.kind) {
+    case "dpor":
+      return mode.preemptionBound === undefined
+        ? { kind: "dpor" }
+        : { kind: "dpor", preemptionBound: mode.preemptionBound };
+    case "dfs":
+      if (mode.stateful === true) {
+        throw new ExploreConfigError(
+          "stateful search is not distributed: its visited set is one table every execution reads; use dpor, or run it on one machine",
+        );
+      }
+      return mode.preemptionBound === undefined
+        ? { kind: "dfs" }
+        : { kind: "dfs", preemptionBound: mode.preemptionBound };
+    case "random":
+      return mode;
+    case "pct":
+      return mode.steps !== undefined ? { ...mode, steps: mode.steps } : { ...mode, steps: steps(), estimated: true };
+    case "strategy":
+      return { kind: "strategy", name: mode.name, seed: mode.seed, runs: mode.runs };
+    case "iterative":
+      throw new ExploreConfigError("iterative bounding is not distributed: use dpor");
+    default: {
+      const never: never = mode;
+      throw new ExploreConfigError(`unknown mode ${String(never)}`);
+    }
+  }
+}
+
+/** The search a job belongs to, as its jobs carry it. */
+export function searchSpec(factory: MachineFactory, opts: Omit<ExploreOptions, "onExecution">): SearchSpec {
+  const maxSteps = opts.maxSteps ?? 10_000;
+  return {
+    mode: distributedMode(opts.mode, () => estimateSteps(factory, maxSteps, opts.prefix)),
+    target: formatSignal(resolveTarget(opts.target)),
+    maxSteps,
+    stopOnFound: opts.stopOnFound ?? true,
+    ...(opts.prefix !== undefined ? { prefix: [...opts.prefix] } : {}),
+    ...(opts.commutativeAtomics !== undefined ? { commutativeAtomics: opts.commutativeAtomics } : {}),
+    ...(opts.fairCycles !== undefined ? { fairCycles: opts.fairCycles } : {}),
+  };
+}
+
+/** One search on the transport: explore()'s result. */
+export async function exploreDistributed(
+  factory: MachineFactory,
+  opts: DistributedOptions,
+  transport: Transport,
+): Promise<ExploreResult> {
+  const target = resolveTarget(opts.target);
+  const raises = withDetectors(opts.raises, []);
+  if (raises !== undefined) checkSignal(target, raises);
+  if (opts.mode.kind === "dfs" && opts.mode.stateful === true && target.kind === "console") {
+    throw new ExploreConfigError("stateful search cannot look for console lines: use dpor");
+  }
+  const spec = searchSpec(factory, opts);
+  const exhaustive = spec.mode.kind === "dpor" || spec.mode.kind === "dfs";
+  const plan: Plan = exhaustive
+    ? new UnitTree({ prefix: spec.prefix ?? [], stopOnFound: spec.stopOnFound, maxExecutions: opts.maxExecutions })
+    : new RunRanges((spec.mode as { runs: number }).runs, spec.stopOnFound);
+  let lost: TransportError | null = null;
+  try {
+    await drive(plan, spec, opts, transport);
+  } catch (e) {
+    if (!(e instanceof TransportError)) throw e;
+    // What was settled before it, in the search's order: stopped, never presented as whole.
+    plan.stop();
+    lost = e;
+  }
+  const totals = plan.totals();
+  const end = plan.end;
+  const r = finish(factory, opts, target, totals.tally, {
+    mode: describeMode(opts.mode),
+    blocked: totals.blocked,
+    cycles: totals.cycles,
+    exhausted: exhaustive && end === "finished" && totals.pruned === 0,
+    bound: exhaustive ? ((opts.mode as { preemptionBound?: number }).preemptionBound ?? null) : null,
+    graph: null,
+    maxSteps: spec.maxSteps,
+    stopped: end === "stopped",
+  });
+  if (lost !== null) {
+    lost.partial = r;
+    throw lost;
+  }
+  return r;
+}
+
+/** exploreAuto's phases, each one distributed. */
+export async function exploreAutoDistributed(
+  factory: MachineFactory,
+  opts: AutoOptions,
+  transport: Transport,
+): Promise<AutoResult> {
+  const common = phaseOptions(opts);
+  const plan = autoPlan(opts);
+  let step = plan.next();
+  while (!step.done) {
+    const { mode, extra, offset } = step.value;
+    const on = opts.onExecution;
+    let r: ExploreResult;
+    try {
+      r = await exploreDistributed(
+        factory,
+        { ...common, ...extra, mode, ...(on ? { onExecution: (n: number) => on(offset + n) } : {}) },
+        transport,
+      );
+    } catch (e) {
+      if (!(e instanceof TransportError) || e.partial === null) throw e;
+      // A stopped phase ends the plan: the phases so far, this one partial.
+      const end = plan.next(e.partial as ExploreResult);
+      if (!end.done) throw new Error("internal: the plan goes on after a stopped phase", { cause: e });
+      e.partial = end.value;
+      throw e;
+    }
+    step = plan.next(r);
+  }
+  return step.value;
+}
+
+interface Plan {
+  readonly end: string | null;
+  readonly outstanding: number;
+  readonly executions: number;
+  take(slots: number): { tag: number; work: Work }[];
+  give(tag: number, result: JobResult): void;
+  stop(): void;
+  totals(): { tally: Tally; blocked: number; cycles: number; pruned: number };
+}
+
+let searches = 0;
+
+async function drive(plan: Plan, spec: SearchSpec, opts: DistributedOptions, transport: Transport): Promise<void> {
+  const tags = new Map<string, number>();
+  const prefix = `s${++searches}.`;
+  let next = 0;
+  while (plan.end === null) {
+    if (opts.shouldStop?.() === true) {
+      plan.stop();
+      break;
+    }
+    const jobs = plan.take(transport.capacity() - plan.outstanding);
+    for (const { tag, work } of jobs) {
+      const id = `${prefix}${next++}`;
+      tags.set(id, tag);
+      await transport.send({ id, search: spec, work });
+    }
+    if (plan.end !== null) break;
+    // Nothing out: no worker to send to yet (the transport waits for one), or a bug.
+    if (plan.outstanding === 0 && transport.capacity() > 0) {
+      throw new Error("internal: a distributed search with nothing out and nothing to do");
+    }
+    const got = await transport.receive();
+    if (got === null) continue;
+    const tag = tags.get(got.id);
+    if (tag === undefined) continue;
+    tags.delete(got.id);
+    plan.give(tag, got.result);
+    opts.onExecution?.(plan.executions);
+  }
+  if (tags.size > 0) await transport.cancel?.([...tags.keys()]);
+}

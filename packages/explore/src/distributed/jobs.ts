@@ -1,0 +1,91 @@
+/**
+ * What a distributed exploration sends to whoever explores for it, and what
+ * comes back: plain data (JSON), so that a job can cross a queue, a process
+ * or a machine. A job is a piece of one search (`SearchSpec`, the same in
+ * every job of that search): a run of work units of an exhaustive search, or
+ * a range of run indices of a sampling one.
+ */
+import type { TallySummary } from "../tally.js";
+import type { UnitOutcome, WorkUnit } from "../exhaustive/units.js";
+
+/** The search a job belongs to, as plain data (a plugin strategy by name: the worker has its own copy). */
+export type DistributedMode =
+  | { readonly kind: "dpor"; readonly preemptionBound?: number | undefined }
+  | { readonly kind: "dfs"; readonly preemptionBound?: number | undefined }
+  | { readonly kind: "random"; readonly seed: number; readonly runs: number }
+  | {
+      readonly kind: "pct";
+      readonly seed: number;
+      readonly runs: number;
+      readonly depth: number;
+      readonly steps: number;
+      /** The steps were estimated (one round-robin run), not given. */
+      readonly estimated?: boolean;
+    }
+  | { readonly kind: "strategy"; readonly name: string; readonly seed: number; readonly runs: number };
+
+export interface SearchSpec {
+  readonly mode: DistributedMode;
+  /** The target signal, formatted (matrix.json grammar). */
+  readonly target: string;
+  readonly maxSteps: number;
+  readonly stopOnFound: boolean;
+  readonly prefix?: readonly number[] | undefined;
+  readonly commutativeAtomics?: boolean | undefined;
+  readonly fairCycles?: boolean | undefined;
+}
+
+/** Units of an exhaustive search, explored in order (`cap`: stop after that many complete executions). */
+export interface UnitsWork {
+  readonly kind: "units";
+  readonly units: readonly WorkUnit[];
+  readonly cap?: number | undefined;
+}
+
+/** Run indices [from, to) of a sampling search. */
+export interface RunsWork {
+  readonly kind: "runs";
+  readonly from: number;
+  readonly to: number;
+}
+
+export type Work = UnitsWork | RunsWork;
+
+export interface Job {
+  /** Unique within its search. */
+  readonly id: string;
+  readonly search: SearchSpec;
+  readonly work: Work;
+}
+
+/** What a unit's slice counted. */
+export interface SliceStats {
+  readonly executions: number;
+  readonly blocked: number;
+  readonly stepLimited: number;
+  readonly cycles: number;
+  readonly pruned: number;
+}
+
+/** One unit explored for a slice: its counts, its executions' tally (indices from 1 within the slice), what it left. */
+export interface UnitSlice {
+  readonly unit: WorkUnit;
+  readonly stats: SliceStats;
+  readonly tally: TallySummary;
+  readonly outcome: UnitOutcome;
+}
+
+export type JobResult =
+  | {
+      readonly kind: "units";
+      readonly slices: readonly UnitSlice[];
+      /** Units of the job not started (the slice's time ran out first). */
+      readonly untouched: readonly WorkUnit[];
+    }
+  | {
+      readonly kind: "runs";
+      readonly from: number;
+      /** The runs [from, to) were done (to < the job's end: the slice's time ran out, or a run matched). */
+      readonly to: number;
+      readonly tally: TallySummary;
+    };

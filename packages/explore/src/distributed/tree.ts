@@ -1,0 +1,344 @@
+/**
+ * The coordinator of a distributed exhaustive search: it owns the nodes of
+ * the search tree that units were cut from, hands out units, takes back
+ * what each explored (counts, requests about the nodes above it, the
+ * frontier it left), and puts one search back together.
+ *
+ * The same search as one process, not just as many executions. The one-
+ * process search is a depth-first walk; a node's list of choices to explore
+ * grows as races are found below it, and whether a race adds a choice
+ * depends on what the list holds when it is found. So requests are applied
+ * in depth-first order: a unit's requests wait until every unit before it
+ * (by key) has come back and had its own applied. Below a node, a unit's
+ * executions depend only on the unit (its path, the sleep set it inherits),
+ * never on the nodes above it, so units run at the same time, in any order,
+ * on any worker; only the bookkeeping is ordered. Slices are counted in the
+ * same order: the first finding is the one the one-process search finds
+ * first, with the same index, and a budget stops after the same execution
+ * (the slice it falls in is explored again up to there: `take` hands out
+ * that unit with a cap). Counts, verdict, schedule — all equal.
+ *
+ * Pure bookkeeping: no I/O, no clock.
+ */
+import { ExploreConfigError } from "../errors.js";
+import {
+  applyRequest,
+  compareKeys,
+  type FootprintData,
+  type OwnedNode,
+  type UnitRequest,
+  type WorkUnit,
+} from "../exhaustive/units.js";
+import { Tally, type TallySummary } from "../tally.js";
+import type { JobResult, SliceStats, UnitsWork, UnitSlice } from "./jobs.js";
+
+interface SharedNode extends OwnedNode {
+  readonly key: readonly number[];
+  /** The choices from the start of a run to this node. */
+  readonly path: readonly number[];
+  readonly sleep: readonly FootprintData[];
+  readonly asleep: Set<number>;
+  readonly backtrack: number[];
+  /** The footprint of each scheduled choice, once known. */
+  readonly fps: (FootprintData | null)[];
+}
+
+/** A scheduled choice not handed out yet. */
+interface Pending {
+  readonly node: SharedNode;
+  readonly index: number;
+  readonly key: readonly number[];
+}
+
+interface Done {
+  readonly unit: WorkUnit;
+  readonly stats: SliceStats;
+  readonly tally: TallySummary;
+  /** Explored again, up to this many complete executions (the budget falls in it). */
+  readonly cap: number | null;
+}
+
+/** How the search ended (null: not yet). */
+export type TreeEnd = "finished" | "found" | "budget" | "stopped";
+
+const keyOf = (k: readonly number[]): string => k.join(",");
+
+export interface TreeOptions {
+  /** The search's own prefix (units' paths start with it). */
+  readonly prefix: readonly number[];
+  readonly stopOnFound: boolean;
+  /** Stop after this many complete executions, in the search's order. */
+  readonly maxExecutions?: number | undefined;
+}
+
+export class UnitTree {
+  private readonly nodes = new Map<string, SharedNode>();
+  private pending: Pending[] = [];
+  private readonly inflight = new Map<number, readonly WorkUnit[]>();
+  private batches: { key: readonly number[]; requests: readonly UnitRequest[] }[] = [];
+  /** Slices back, in key order; those before `walked` are settled and counted into `before`. */
+  private readonly done: Done[] = [];
+  private walked = 0;
+  private before = 0;
+  private nextTag = 1;
+  /** Executions pruned by the bound while applying requests. */
+  private pruned = 0;
+  /** The earliest finding so far (stopOnFound): nothing after it matters. */
+  private foundKey: readonly number[] | null = null;
+  private rerun: { unit: WorkUnit; cap: number; sent: boolean } | null = null;
+  private ending: TreeEnd | null = null;
+  /** The slices the result counts (set when the search has ended). */
+  private counted = 0;
+  /** Complete executions reported so far (every slice, for progress). */
+  executions = 0;
+  private readonly base: number;
+
+  constructor(private readonly opts: TreeOptions) {
+    this.base = opts.prefix.length;
+    const root: WorkUnit = { key: [], path: [...opts.prefix], sleep: [], before: [], known: [] };
+    this.rootUnit = root;
+  }
+
+  private rootUnit: WorkUnit | null;
+
+  /** How the search ended, or null while it goes on. */
+  get end(): TreeEnd | null {
+    return this.ending;
+  }
+
+  /** Units out (sent, not back). */
+  get outstanding(): number {
+    return this.inflight.size;
+  }
+
+  /** Work to hand out now, for `slots` free places: units in depth-first order, a few per job. */
+  take(slots: number): { tag: number; work: UnitsWork }[] {
+    const out: { tag: number; work: UnitsWork }[] = [];
+    if (this.ending !== null || slots <= 0) return out;
+    if (this.rerun !== null) {
+      if (!this.rerun.sent) {
+        this.rerun.sent = true;
+        out.push(this.send([this.rerun.unit], this.rerun.cap));
+      }
+      return out;
+    }
+    if (this.rootUnit !== null) {
+      out.push(this.send([this.rootUnit]));
+      this.rootUnit = null;
+      return out;
+    }
+    const jobs = Math.max(slots, this.inflight.size + slots);
+    const chunk = Math.max(1, Math.ceil(this.pending.length / (2 * jobs)));
+    while (out.length < slots && this.pending.length > 0) {
+      const units = this.pending.splice(0, chunk).map((p) => this.unitOf(p));
+      out.push(this.send(units));
+    }
+    return out;
+  }
+
+  /** A job came back. */
+  give(tag: number, result: JobResult): void {
+    const units = this.inflight.get(tag);
+    if (units === undefined) return; // a duplicate (a retried job) or one no longer needed
+    this.inflight.delete(tag);
+    if (result.kind !== "units") throw new ExploreConfigError("a sampling result came back to an exhaustive search");
+    if (this.ending !== null) return;
+    for (const s of result.slices) this.executions += s.stats.executions;
+    if (this.rerun !== null) {
+      const s = result.slices[0]!;
+      const at = this.done.findIndex((d) => compareKeys(d.unit.key, s.unit.key) === 0);
+      this.done[at] = { unit: s.unit, stats: s.stats, tally: s.tally, cap: this.rerun.cap };
+      this.rerun = null;
+      this.decide();
+      return;
+    }
+    for (const s of result.slices) this.takeSlice(s);
+    for (const u of result.untouched) this.insert(this.pendingOf(u.key));
+    this.process();
+  }
+
+  /** Stop handing out work (Ctrl-C, a time limit): the result counts every slice back so far. */
+  stop(): void {
+    if (this.ending !== null) return;
+    this.ending = "stopped";
+    this.counted = this.done.length;
+  }
+
+  /** The counts of the slices the result is made of, in the search's order. */
+  totals(): { tally: Tally; blocked: number; cycles: number; pruned: number } {
+    const tally = new Tally();
+    let blocked = 0;
+    let cycles = 0;
+    let pruned = this.pruned;
+    for (const d of this.done.slice(0, this.counted)) {
+      const f = d.tally.found;
+      tally.merge({ ...d.tally, found: f === null ? null : { ...f, index: f.index + tally.executions } });
+      blocked += d.stats.blocked;
+      cycles += d.stats.cycles;
+      pruned += d.stats.pruned;
+    }
+    return { tally, blocked, cycles, pruned };
+  }
+
+  private send(units: readonly WorkUnit[], cap?: number): { tag: number; work: UnitsWork } {
+    const tag = this.nextTag++;
+    this.inflight.set(tag, units);
+    return { tag, work: cap === undefined ? { kind: "units", units } : { kind: "units", units, cap } };
+  }
+
+  private node(key: readonly number[]): SharedNode {
+    const n = this.nodes.get(keyOf(key));
+    if (n === undefined) throw new Error(`internal: no node at [${keyOf(key)}]`);
+    return n;
+  }
+
+  private pendingOf(key: readonly number[]): Pending {
+    return { node: this.node(key.slice(0, -1)), index: key.at(-1)!, key };
+  }
+
+  /** The unit of a scheduled choice: its path, its node's sleep set, the choices before it, what is known above. */
+  private unitOf(p: Pending): WorkUnit {
+    const { node, index } = p;
+    const known: number[][] = [];
+    for (let i = 0; i < p.key.length; i++) known.push(this.node(p.key.slice(0, i)).backtrack.slice());
+    return {
+      key: p.key,
+      path: [...node.path, node.backtrack[index]!],
+      sleep: node.sleep,
+      before: node.backtrack.slice(0, index).map((choice, i) => ({ choice, footprint: node.fps[i] ?? null })),
+      known,
+    };
+  }
+
+  private takeSlice(s: UnitSlice): void {
+    const u = s.unit;
+    const at = this.sliceIndex(u.key);
+    this.done.splice(at, 0, { unit: u, stats: s.stats, tally: s.tally, cap: null });
+    const o = s.outcome;
+    if (u.key.length > 0 && o.rootFootprint !== null) {
+      const parent = this.node(u.key.slice(0, -1));
+      parent.fps[u.key.at(-1)!] ??= o.rootFootprint;
+    }
+    if (s.tally.found !== null && this.opts.stopOnFound) {
+      if (this.foundKey === null || compareKeys(u.key, this.foundKey) < 0) this.foundKey = u.key;
+      this.pending = this.pending.filter((p) => this.before_(p.key));
+      this.batches = this.batches.filter((b) => this.before_(b.key));
+    }
+    if (o.requests.length > 0 && this.before_(u.key)) this.insertBatch(u.key, o.requests);
+    // The frontier: every node from the unit's root down becomes the coordinator's, with its choices left.
+    let key = [...u.key];
+    const born: Pending[] = [];
+    for (const f of o.frontier) {
+      const node: SharedNode = {
+        key,
+        path: o.path.slice(0, f.depth),
+        sleep: f.sleep,
+        asleep: new Set(f.sleep.map((x) => x.choice)),
+        backtrack: [...f.backtrack],
+        fps: f.backtrack.map((_, i) => f.footprints[i] ?? null),
+      };
+      this.nodes.set(keyOf(key), node);
+      for (let i = f.started; i < f.backtrack.length; i++) born.push({ node, index: i, key: [...key, i] });
+      key = [...key, f.started - 1];
+    }
+    for (const p of born) if (this.before_(p.key)) this.insert(p);
+  }
+
+  /** Is key k still of interest (not after the earliest finding)? */
+  private before_(k: readonly number[]): boolean {
+    return this.foundKey === null || compareKeys(k, this.foundKey) <= 0;
+  }
+
+  private sliceIndex(key: readonly number[]): number {
+    let lo = 0;
+    let hi = this.done.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareKeys(this.done[mid]!.unit.key, key) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private insert(p: Pending): void {
+    let lo = 0;
+    let hi = this.pending.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareKeys(this.pending[mid]!.key, p.key) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    this.pending.splice(lo, 0, p);
+  }
+
+  private insertBatch(key: readonly number[], requests: readonly UnitRequest[]): void {
+    let i = this.batches.length;
+    while (i > 0 && compareKeys(this.batches[i - 1]!.key, key) > 0) i--;
+    this.batches.splice(i, 0, { key, requests });
+  }
+
+  /** The earliest position still open: a unit not handed out, or one out (null: none). */
+  private cursor(): readonly number[] | null {
+    let min: readonly number[] | null = this.pending[0]?.key ?? null;
+    for (const units of this.inflight.values()) {
+      const k = units[0]!.key;
+      if (this.before_(k) && (min === null || compareKeys(k, min) < 0)) min = k;
+    }
+    return min;
+  }
+
+  /** Apply every batch of requests no open unit comes before, in order; then see whether the search has ended. */
+  private process(): void {
+    for (;;) {
+      const c = this.cursor();
+      const b = this.batches[0];
+      if (b === undefined || (c !== null && compareKeys(b.key, c) >= 0)) break;
+      this.batches.shift();
+      for (const r of b.requests) {
+        const node = this.node(b.key.slice(0, r.depth - this.base));
+        const { added, pruned } = applyRequest(node, r);
+        this.pruned += pruned;
+        for (const choice of added) {
+          const index = node.backtrack.lastIndexOf(choice);
+          node.fps[index] = null;
+          const p = { node, index, key: [...node.key, index] };
+          if (this.before_(p.key)) this.insert(p);
+        }
+      }
+    }
+    this.decide();
+  }
+
+  /** Walk the settled slices in order: a finding or the budget ends the search; so does running out of work. */
+  private decide(): void {
+    if (this.ending !== null) return;
+    const c = this.cursor();
+    const cap = this.opts.maxExecutions;
+    while (this.walked < this.done.length) {
+      const d = this.done[this.walked]!;
+      if (c !== null && compareKeys(d.unit.key, c) >= 0) return;
+      const f = d.tally.found;
+      if (f !== null && this.opts.stopOnFound && (cap === undefined || this.before + f.index <= cap)) {
+        return this.finish("found", this.walked + 1);
+      }
+      if (cap !== undefined && this.before + d.stats.executions >= cap) {
+        if (d.cap !== null) return this.finish("budget", this.walked + 1);
+        // The budget falls inside this slice: explore its unit again, up to the budget.
+        this.rerun = { unit: d.unit, cap: cap - this.before, sent: false };
+        this.pending = [];
+        this.batches = [];
+        return;
+      }
+      this.before += d.stats.executions;
+      this.walked++;
+    }
+    if (c === null && this.batches.length === 0 && this.inflight.size === 0) this.finish("finished", this.done.length);
+  }
+
+  private finish(end: TreeEnd, counted: number): void {
+    this.ending = end;
+    this.counted = counted;
+    this.pending = [];
+    this.batches = [];
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * The worker's side of a distributed exploration: run one job — units of an
+ * exhaustive search, or a range of sampling runs — on the worker's own
+ * factory, for one time slice, and say what was done and what was left.
+ *
+ * Deterministic: a unit's executions, its requests and its frontier, and a
+ * run's record, depend only on the job; the slice's length (`shouldYield`,
+ * asked between executions) decides only where the job stops, and what it
+ * did not do comes back to be handed out again. So a job given to two
+ * workers (a retry after one stopped answering) gives the same result.
+ */
+import type { Choice, Strategy, Vocabulary } from "@kprim/machine";
+import { ExploreConfigError } from "../errors.js";
+import { RESTART_LIMIT } from "../events.js";
+import { type Footprint } from "../exhaustive/stepLog.js";
+import { searchUnit, type SearchOptions } from "../exhaustive/search.js";
+import { footprintOf, type WorkUnit } from "../exhaustive/units.js";
+import type { MachineFactory } from "../factory.js";
+import { runSample, type SamplingMode } from "../sampling.js";
+import { parseSignal } from "../signal.js";
+import { recordOf, Tally } from "../tally.js";
+import type { Job, JobResult, SearchSpec, UnitSlice } from "./jobs.js";
+
+export interface WorkerContext {
+  /** Asked between executions: true ends the job's slice. */
+  readonly shouldYield: () => boolean;
+  /** What the runs may raise (the worker's prepared scenario's `raises`). */
+  readonly raises?: Vocabulary | undefined;
+  /** A plugin strategy by name (mode `strategy`). */
+  readonly strategy?: ((name: string) => ((seed: number) => Strategy) | undefined) | undefined;
+  /** Told after each execution. */
+  readonly onExecution?: (() => void) | undefined;
+}
+
+export function searchOptions(spec: SearchSpec): SearchOptions {
+  const m = spec.mode;
+  if (m.kind !== "dpor" && m.kind !== "dfs") throw new ExploreConfigError(`${m.kind} is not an exhaustive search`);
+  return {
+    reduction: m.kind === "dpor" ? "dpor" : "none",
+    preemptionBound: m.preemptionBound,
+    maxSteps: spec.maxSteps,
+    prefix: spec.prefix as SearchOptions["prefix"],
+    commutativeAtomics: spec.commutativeAtomics,
+    fairCycles: spec.fairCycles,
+  };
+}
+
+export function samplingMode(spec: SearchSpec, ctx: Pick<WorkerContext, "strategy">): SamplingMode {
+  const m = spec.mode;
+  switch (m.kind) {
+    case "random":
+    case "pct":
+      return m;
+    case "strategy": {
+      const make = ctx.strategy?.(m.name);
+      if (make === undefined) throw new ExploreConfigError(`this worker has no strategy "${m.name}"`);
+      return { kind: "strategy", name: m.name, make, seed: m.seed, runs: m.runs };
+    }
+    default:
+      throw new ExploreConfigError(`${m.kind} is not a sampling search`);
+  }
+}
+
+/**
+ * The footprints of the choices a unit's root node explored before the
+ * unit's own, each from a run that takes the path up to that node, then the
+ * choice (the unit carries those its coordinator knew).
+ */
+export function unitDone(factory: MachineFactory, opts: SearchOptions, unit: WorkUnit): Footprint[] {
+  // Naive DFS keeps no sleep sets.
+  if (opts.reduction !== "dpor") return [];
+  const at = unit.path.slice(0, -1);
+  return unit.before.map(({ choice, footprint }) => {
+    if (footprint !== null) return footprintOf(footprint);
+    const probe: WorkUnit = { key: [], path: [...at, choice], sleep: [], before: [], known: [] };
+    const run = searchUnit(
+      factory,
+      { ...opts, maxExecutions: undefined },
+      {
+        unit: probe,
+        sleep: [],
+        done: [],
+        requests: false,
+        splitAt: 0,
+      },
+      () => false,
+    );
+    if (run.outcome.rootFootprint === null) throw new Error("internal: no footprint for a scheduled choice");
+    return footprintOf(run.outcome.rootFootprint);
+  });
+}
+
+/** Explore one unit for (at most) the rest of a slice. */
+export function exploreUnit(
+  factory: MachineFactory,
+  spec: SearchSpec,
+  unit: WorkUnit,
+  ctx: Pick<WorkerContext, "shouldYield" | "raises" | "onExecution">,
+  cap?: number,
+  /** Keep the requests about the nodes above the unit (false: nobody owns them, as in static shards). */
+  requests = true,
+): UnitSlice {
+  const opts = { ...searchOptions(spec), maxExecutions: cap };
+  const target = parseSignal(spec.target);
+  const tally = new Tally();
+  const run = searchUnit(
+    factory,
+    opts,
+    {
+      unit,
+      sleep: unit.sleep.map(footprintOf),
+      done: unitDone(factory, opts, unit),
+      shouldYield: ctx.shouldYield,
+      requests,
+    },
+    ({ machine, result }) => {
+      tally.add(recordOf(tally.executions + 1, result, target, machine.emitted(RESTART_LIMIT), ctx.raises));
+      ctx.onExecution?.();
+      return spec.stopOnFound && tally.found !== null;
+    },
+  );
+  const s = run.stats;
+  return {
+    unit,
+    stats: {
+      executions: s.executions,
+      blocked: s.blocked,
+      stepLimited: s.stepLimited,
+      cycles: s.cycles,
+      pruned: s.pruned,
+    },
+    tally: tally.summary(),
+    outcome: run.outcome,
+  };
+}
+
+/** Run one job for one slice. */
+export function runJob(factory: MachineFactory, job: Job, ctx: WorkerContext): JobResult {
+  const spec = job.search;
+  const w = job.work;
+  if (w.kind === "units") {
+    const slices: UnitSlice[] = [];
+    let i = 0;
+    for (; i < w.units.length; i++) {
+      // Every job does some work, however short its slice.
+      if (i > 0 && ctx.shouldYield()) break;
+      const slice = exploreUnit(factory, spec, w.units[i]!, ctx, w.cap);
+      slices.push(slice);
+      if (slice.outcome.end !== "done") {
+        i++;
+        break;
+      }
+    }
+    return { kind: "units", slices, untouched: w.units.slice(i) };
+  }
+  const mode = samplingMode(spec, ctx);
+  const target = parseSignal(spec.target);
+  const steps = spec.mode.kind === "pct" ? spec.mode.steps : 0;
+  const sample = {
+    maxSteps: spec.maxSteps,
+    target,
+    prefix: spec.prefix as readonly Choice[] | undefined,
+    raises: ctx.raises,
+  };
+  const tally = new Tally();
+  let i = w.from;
+  while (i < w.to) {
+    const { record } = runSample(factory, mode, steps, i, sample);
+    tally.add({ ...record, index: record.index - w.from });
+    ctx.onExecution?.();
+    i++;
+    if (spec.stopOnFound && record.matched) break;
+    if (ctx.shouldYield()) break;
+  }
+  return { kind: "runs", from: w.from, to: i, tally: tally.summary() };
+}

@@ -1,0 +1,177 @@
+/**
+ * A distributed exploration is the one-process exploration: the same result
+ * object — verdict, executions, blocked and cycle counts, outcomes, the first
+ * finding's index, schedule and shrunk schedule — whatever order the jobs
+ * come back in, however the time slices cut the units, with results
+ * delivered twice and jobs lost and handed out again (an in-memory transport
+ * plays those, seeded). On the classic programs, on generated programs that
+ * use every op kind, under a budget that falls inside a slice, and for
+ * sampling and the default burst-then-DPOR exploration.
+ */
+import { fc, test } from "@fast-check/vitest";
+import { describe, expect, it } from "vitest";
+import { explore, exploreAuto, type ExploreOptions, type MachineFactory } from "../src/index.js";
+import {
+  exploreAutoDistributed,
+  exploreDistributed,
+  type Transport,
+  TransportError,
+} from "../src/distributed/index.js";
+import { factoryOf, indexer, lastzero, lostUpdate, polite, type Program } from "../src/examples.js";
+import { buildProgram, programArb } from "./fixtures/generated.js";
+import { SimTransport } from "./fixtures/transport.js";
+
+const RUNS = Number(process.env["KPRIM_FUZZ_RUNS"] ?? 40);
+const SEED = Number(process.env["KPRIM_FUZZ_SEED"] ?? 11);
+
+async function both(f: MachineFactory, opts: ExploreOptions, seed: number, extra = {}) {
+  const one = explore(f, opts);
+  const t = new SimTransport(f, { seed, maxSlice: 12, duplicates: 100, losses: 100, ...extra });
+  const many = await exploreDistributed(f, opts, t);
+  return { one, many, t };
+}
+
+describe("a distributed exhaustive search gives the one-process result", () => {
+  const programs: Program[] = [lastzero(3), lastzero(5), indexer(3, 6, 2), lostUpdate(3), polite()];
+  for (const p of programs) {
+    for (const stopOnFound of [true, false]) {
+      it(`${p.name}, ${stopOnFound ? "stopping at the first finding" : "every execution"}: the same result object`, async () => {
+        const f = factoryOf(p);
+        const opts: ExploreOptions = { mode: { kind: "dpor" }, target: "any", stopOnFound };
+        for (const seed of [1, 2]) {
+          const { one, many, t } = await both(f, opts, seed);
+          expect(many).toEqual(one);
+          // It was cut into units (more than one job) for all but the smallest.
+          if (one.executions + one.blocked > 20) expect(t.jobs).toBeGreaterThan(3);
+        }
+      });
+    }
+  }
+
+  it("lastzero-5: units explore no subtree twice (executions and blocked add up to the one-process counts)", async () => {
+    const f = factoryOf(lastzero(5));
+    const { one, many, t } = await both(f, { mode: { kind: "dpor" }, stopOnFound: false }, 7, { maxSlice: 3 });
+    expect([many.executions, many.blocked]).toEqual([64, 275]);
+    expect([one.executions, one.blocked]).toEqual([64, 275]);
+    expect(t.jobs).toBeGreaterThan(30);
+  });
+
+  it("a budget that falls inside a slice stops after the same execution", async () => {
+    const f = factoryOf(lastzero(5));
+    for (const maxExecutions of [1, 17, 40, 63, 64]) {
+      const { one, many } = await both(f, { mode: { kind: "dpor" }, maxExecutions }, maxExecutions, { maxSlice: 30 });
+      expect(many).toEqual(one);
+      expect(many.executions).toBe(maxExecutions);
+    }
+  });
+
+  it("naive DFS and a preemption bound too", async () => {
+    const f = factoryOf(lastzero(3));
+    for (const mode of [{ kind: "dfs" } as const, { kind: "dpor", preemptionBound: 1 } as const]) {
+      const { one, many } = await both(f, { mode, stopOnFound: false }, 3);
+      expect(many).toEqual(one);
+    }
+  });
+
+  test.prop([programArb(), fc.integer({ min: 1, max: 1000 })], { numRuns: RUNS, seed: SEED })(
+    "generated programs: DPOR, every execution and stopping at the first failure",
+    async (spec, seed) => {
+      const f = factoryOf(buildProgram(spec));
+      const probe = explore(f, { mode: { kind: "dpor" }, maxSteps: 200, maxExecutions: 2_000, stopOnFound: false });
+      fc.pre(probe.executions < 2_000);
+      for (const stopOnFound of [false, true]) {
+        const opts: ExploreOptions = { mode: { kind: "dpor" }, maxSteps: 200, stopOnFound, shrink: false };
+        const { one, many } = await both(f, opts, seed, { maxSlice: 1 + (seed % 9) });
+        expect(many).toEqual(one);
+      }
+    },
+    120_000,
+  );
+});
+
+describe("distributed sampling gives the one-process result", () => {
+  it("random and PCT, found and not", async () => {
+    const f = factoryOf(lostUpdate(3));
+    const modes: ExploreOptions["mode"][] = [
+      { kind: "random", seed: 4, runs: 300 },
+      { kind: "pct", seed: 2, runs: 300, depth: 2 },
+    ];
+    for (const mode of modes) {
+      for (const target of ["violation:lost-update", "deadlock"]) {
+        const { one, many } = await both(f, { mode, target, raises: undefined }, 5, { maxSlice: 40 });
+        expect(many).toEqual(one);
+      }
+    }
+  });
+});
+
+describe("the default exploration, distributed", () => {
+  it("the burst finds, or DPOR exhausts: the same result and phases", async () => {
+    for (const p of [lostUpdate(3), lastzero(4)]) {
+      const f = factoryOf(p);
+      const one = exploreAuto(f, { maxExecutions: 2_000 });
+      const many = await exploreAutoDistributed(f, { maxExecutions: 2_000 }, new SimTransport(f, { seed: 9 }));
+      expect(many).toEqual(one);
+    }
+  });
+
+  it("a budget DPOR does not finish within", async () => {
+    const f = factoryOf(lastzero(5));
+    const one = exploreAuto(f, { maxExecutions: 50, burst: 10 });
+    const many = await exploreAutoDistributed(f, { maxExecutions: 50, burst: 10 }, new SimTransport(f, { seed: 3 }));
+    expect(many).toEqual(one);
+    expect(many.phases.at(-1)).toMatchObject({ mode: "dpor", executions: 40, exhausted: false });
+  });
+});
+
+describe("what cannot be distributed says why", () => {
+  it("stateful search and iterative bounding are refused in one line", async () => {
+    const f = factoryOf(lastzero(3));
+    const t = new SimTransport(f, { seed: 1 });
+    await expect(exploreDistributed(f, { mode: { kind: "dfs", stateful: true } }, t)).rejects.toThrow(
+      /stateful search is not distributed/,
+    );
+    await expect(
+      exploreDistributed(f, { mode: { kind: "iterative", reduction: "dpor", maxBound: 2 } }, t),
+    ).rejects.toThrow(/iterative bounding is not distributed/);
+  });
+});
+
+describe("a transport that goes away", () => {
+  it("ends the search with what was settled, marked stopped, never as the whole search", async () => {
+    const f = factoryOf(lastzero(5));
+    const sim = new SimTransport(f, { seed: 4, maxSlice: 3 });
+    let n = 0;
+    const dying: Transport = {
+      capacity: () => sim.capacity(),
+      send: (job) => sim.send(job),
+      receive: () => {
+        if (++n > 6) return Promise.reject(new TransportError("the queue went away"));
+        return sim.receive();
+      },
+    };
+    const opts: ExploreOptions = { mode: { kind: "dpor" }, stopOnFound: false };
+    const e = await exploreDistributed(f, opts, dying).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(TransportError);
+    const partial = (e as TransportError).partial!;
+    expect(partial).toMatchObject({ kind: "not-found", stopped: true, exhausted: false });
+    expect(partial.executions).toBeLessThan(explore(f, opts).executions);
+  });
+
+  it("in the default exploration: the phases so far, the last one partial", async () => {
+    const f = factoryOf(lastzero(5));
+    const sim = new SimTransport(f, { seed: 5, maxSlice: 3 });
+    let n = 0;
+    const dying: Transport = {
+      capacity: () => sim.capacity(),
+      send: (job) => sim.send(job),
+      receive: () => (++n > 40 ? Promise.reject(new TransportError("gone")) : sim.receive()),
+    };
+    const e = (await exploreAutoDistributed(f, { maxExecutions: 2_000, burst: 10 }, dying).catch(
+      (x: unknown) => x,
+    )) as TransportError;
+    expect(e).toBeInstanceOf(TransportError);
+    expect(e.partial).toMatchObject({ stopped: true });
+    expect("phases" in e.partial! && e.partial.phases.at(-1)?.exhausted).toBe(false);
+  });
+});
