@@ -10,6 +10,7 @@ export default tseslint.config(
       "**/coverage/**",
       "**/node_modules/**",
       "bench/results/**",
+      "**/*.generated.ts",
       "**/*.js",
       "**/*.mjs",
       "**/*.cjs",

@@ -9,7 +9,7 @@
  * sleeper goes to sleep (kprim's `interlock` parameter):
  *
  *   1  tsleep_interlock        msleep: crit_enter; tsleep_interlock(X);
- *                              spin_unlock(L); tsleep(X); crit_exit; spin_lock(L)
+ *                              spin_unlock(L); tsleep(X); spin_lock(L); crit_exit
  *   2  none                    spin_unlock(L); tsleep(X); spin_lock(L)
  *   3  no-crit                 L taken with spin_trylock (no critical section);
  *                              tsleep_interlock(X); spin_unlock_quick(L); tsleep(X)
@@ -72,6 +72,7 @@ byte L = 0;                 /* the spinlock word: 0 free, holder's id + 1 */
 bit flag = 0;
 byte mask = 0;              /* slpque_cpumasks[LOOKUP(X)] */
 bit queued[N];              /* sleeper i is on cpu i's bucket */
+bit inmsleep[N];            /* sleeper i is inside msleep (its crit_exit comes after spin_lock) */
 byte pc[N];
 byte crit[N + 1];           /* the critical count of each cpu's thread */
 bit idle[N + 1];            /* the cpu has no current thread */
@@ -94,9 +95,12 @@ bit interlock_discipline = 0;
      fi \
   od
 
+/* Taking L: msleep's crit_exit follows the re-acquire (the count stays above zero). */
+#define TOOK(c) L = c + 1; if :: inmsleep[c] -> inmsleep[c] = 0; CRIT_EXIT(c) :: else -> skip fi; pc[c] = P_LOAD
+
 /* What a woken sleeper runs in the step that switched it in, up to its next op. */
 #if VARIANT == 1
-#define RESUME(c) CRIT_EXIT(c); CRIT_EXIT(c); crit[c]++; pc[c] = P_CAS
+#define RESUME(c) CRIT_EXIT(c); crit[c]++; pc[c] = P_CAS   /* msleep keeps its section */
 #elif VARIANT == 2
 #define RESUME(c) CRIT_EXIT(c); crit[c]++; pc[c] = P_CAS
 #elif VARIANT == 3
@@ -109,13 +113,13 @@ proctype Sleeper(byte me) {
   do
   :: atomic { RUN(me) && pc[me] == P_CAS ->
        if
-       :: L == 0 -> L = me + 1; pc[me] = P_LOAD
+       :: L == 0 -> TOOK(me)
        :: else -> pc[me] = P_SPIN
        fi }
   :: atomic { RUN(me) && pc[me] == P_SPIN && L == 0 -> pc[me] = P_CAS2 }
   :: atomic { RUN(me) && pc[me] == P_CAS2 ->
        if
-       :: L == 0 -> L = me + 1; pc[me] = P_LOAD
+       :: L == 0 -> TOOK(me)
        :: else -> pc[me] = P_SPIN
        fi }
   :: atomic { RUN(me) && pc[me] == P_TRY ->
@@ -128,7 +132,7 @@ proctype Sleeper(byte me) {
        if
        :: flag -> pc[me] = P_UNLOCK_END
 #if VARIANT == 1
-       :: else -> crit[me]++; pc[me] = P_TI           /* msleep: crit_enter */
+       :: else -> crit[me]++; inmsleep[me] = 1; pc[me] = P_TI   /* msleep: crit_enter */
 #elif VARIANT == 3
        :: else -> pc[me] = P_TI
 #else

@@ -17,10 +17,10 @@
 import { explore, type ExploreResult } from "@kprim/explore";
 import { prepare, scenarioFactory } from "@kprim/scenarios";
 
-/** The scenario's `interlock` parameter values, as the report names them. */
+/** The scenario's `sleep` parameter values, as the report names them. */
 export const LOST_WAKEUP_VARIANTS = [
   { param: "tsleep_interlock", label: "with interlock", spinVariant: 1 },
-  { param: "none", label: "no interlock", spinVariant: 2 },
+  { param: "unlock-then-tsleep", label: "no interlock", spinVariant: 2 },
   { param: "no-crit", label: "no critical section", spinVariant: 3 },
   { param: "test-before-interlock", label: "test before interlock", spinVariant: 4 },
 ] as const;
@@ -126,7 +126,7 @@ export function kprimLostWakeup(
       scenario: "lost-wakeup",
       variant: "SPIN+TI",
       options: { wakeup: setup.wakeup },
-      params: { sleepers, interlock: variant },
+      params: { sleepers, sleep: variant },
     }),
   );
   const t0 = process.hrtime.bigint();

@@ -1,6 +1,8 @@
 /**
  * `pnpm bench [group ...] [--quick] [--out DIR]`: run benchmark groups and
- * write one report — report.json, report.md and SVG charts.
+ * write one report — report.json, report.md and SVG charts. The command line
+ * is parsed strictly (node:util parseArgs): an unknown option or group is a
+ * one-line error with exit 2, never a full run.
  *
  * Every group by default; `--quick` is the smoke run CI executes (small
  * budgets; it fails only on errors such as verdict disagreements, never on
@@ -9,11 +11,14 @@
  */
 import { cpus, release, totalmem, type } from "node:os";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { explorerSection, fastCheckSection, sctbenchSection } from "./groups/explore.js";
 import { interlockSection } from "./groups/interlock.js";
+import { playgroundSection } from "./groups/playground.js";
 import { simulatorSection } from "./groups/machine.js";
 import { primitivesSection } from "./groups/primitives.js";
 import { spinSection } from "./groups/spin.js";
+import { startupSection } from "./groups/startup.js";
 import { wakeupSection } from "./groups/wakeup.js";
 import { writeReport } from "./report/markdown.js";
 import type { MachineInfo, Report, Section } from "./report/types.js";
@@ -27,6 +32,8 @@ const groups: Record<string, (quick: boolean) => Section | Promise<Section>> = {
   sctbench: sctbenchSection,
   primitives: primitivesSection,
   wakeup: wakeupSection,
+  startup: startupSection,
+  playground: playgroundSection,
 };
 
 const SEEDS: Readonly<Record<string, string>> = {
@@ -49,20 +56,42 @@ function machineInfo(): MachineInfo {
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
+const USAGE = `usage: pnpm bench [group ...] [--quick] [--out DIR]; groups: ${Object.keys(groups).join(", ")}`;
+
+/** The command line, strictly: an unknown option or group is an error, never a full run. */
+function parseBenchArgs(
+  argv: readonly string[],
+): { quick: boolean; out: string | undefined; wanted: string[] } | { error: string } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: { quick: { type: "boolean" }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    // parseArgs' own words, on one line (e.g. "Unknown option '--quik'").
+    return { error: (e instanceof Error ? e.message : String(e)).split("\n")[0]!.replace(/\. To specify.*$/, "") };
+  }
+  if (parsed.values.help) return { error: "" };
+  const unknown = parsed.positionals.filter((g) => !(g in groups));
+  if (unknown.length > 0) return { error: `unknown group ${unknown.map((g) => JSON.stringify(g)).join(", ")}` };
+  if (parsed.values.out === "") return { error: "--out needs a folder" };
+  return { quick: parsed.values.quick === true, out: parsed.values.out, wanted: parsed.positionals };
+}
+
 async function main(argv: readonly string[]): Promise<number> {
-  const quick = argv.includes("--quick");
-  const outAt = argv.indexOf("--out");
-  const out = outAt >= 0 ? argv[outAt + 1] : undefined;
-  const wanted = argv.filter((a, i) => !a.startsWith("--") && (outAt < 0 || i !== outAt + 1));
-  const unknown = wanted.filter((g) => !(g in groups));
-  if (unknown.length > 0 || (outAt >= 0 && out === undefined)) {
-    process.stderr.write(
-      `usage: pnpm bench [group ...] [--quick] [--out DIR]; groups: ${Object.keys(groups).join(", ")}` +
-        (unknown.length ? `\nbench: unknown group ${unknown.join(", ")}` : "") +
-        "\n",
-    );
+  const args = parseBenchArgs(argv);
+  if ("error" in args) {
+    if (args.error === "") {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    process.stderr.write(`bench: ${args.error}\n${USAGE}\n`);
     return 2;
   }
+  const { quick, out, wanted } = args;
   const names = wanted.length > 0 ? wanted : Object.keys(groups);
   const full = !quick && wanted.length === 0;
   const dir = out ?? `${ROOT}bench/results${full ? "" : "/scratch"}`;

@@ -1,30 +1,34 @@
 /**
- * The `kprim` command line. Exit codes: 0 nothing found / all verdicts match,
- * 1 a failure found / a verdict mismatch, 2 a usage or input error.
+ * The `kprim` command line. Exit codes: 0 nothing found / at least one verdict
+ * checked and all match, 1 a failure found / a verdict mismatch or none
+ * checked, 2 a usage or input error.
  *
  * The main thread parses the command line and renders; every job (loading
  * plugins, running machines, exploring) runs in a worker thread watched by
  * a watchdog (worker/host.ts), and comes back as plain data.
  */
-import { accessSync, constants, existsSync, statSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import {
   collectList,
   intArg,
   runSpec,
   secondsArg,
+  TRACE_FORMATS,
   traceOptions,
   variantOptions,
   type VariantFlags,
 } from "./commands/options.js";
 import { UsageError } from "./errors.js";
+import { checkOut, checkWritable, readTrail, userCwd, type Written, writeOutputs } from "./files.js";
+import { renderInteractiveEnd, runInteractive } from "./interactive.js";
+import { oneLine, reason } from "./messages.js";
 import type { CompareReport, DemoReport, ExploreReport, ListReport, RunReport } from "./jobs/reports.js";
 import { consoleOut, type Out } from "./out.js";
 import { progress } from "./progress.js";
 import { renderCompare, renderDemo, renderExplore, renderList, renderRun } from "./render.js";
 import { runInWorker, WorkerFailure } from "./worker/host.js";
-import type { Job, TraceFormat } from "./worker/protocol.js";
+import type { Job, TraceFormat } from "./jobs/requests.js";
+import type { Trail } from "./jobs/trail.js";
 import pkg from "../package.json" with { type: "json" };
 
 interface Globals {
@@ -34,56 +38,24 @@ interface Globals {
 }
 
 const DEFAULT_MAX_STEPS = 20_000;
-
-/**
- * The user's working directory: `pnpm kprim …` runs the root script from the
- * repository root, and pnpm passes the folder it was called from as INIT_CWD.
- * Plugin paths, kprim.config.js and --out are relative to it.
- */
-export function userCwd(): string {
-  const init = process.env["INIT_CWD"];
-  return process.env["npm_lifecycle_event"] === "kprim" && init ? init : process.cwd();
-}
+/** Stopped by Ctrl-C (the partial result printed), as a shell reports a job ended by SIGINT. */
+const EXIT_INTERRUPTED = 130;
 
 function examples(...lines: string[]): string {
   return `\nExample${lines.length > 1 ? "s" : ""}:\n${lines.map((l) => `  ${l}`).join("\n")}\n`;
 }
 
-/** Check before running that --out can be written. */
-function checkOut(trace: TraceFormat | undefined, out: string | undefined, json: boolean): void {
-  if (trace === undefined) {
-    if (out !== undefined) throw new UsageError("--out needs --trace <format>");
-    return;
+/** `--variants`: at least one, each once. */
+function checkVariantList(variants: readonly string[]): void {
+  if (variants.length === 0) {
+    throw new UsageError(
+      "--variants: no variant given (e.g. --variants TOK,SPIN+TI; without --variants, the scenario's matrix rows)",
+    );
   }
-  if (out === undefined) throw new UsageError("--trace needs --out <file> (or --out - for stdout)");
-  if (out === "-") {
-    if (json) throw new UsageError("--out - and --json both write to stdout; give --out a file");
-    return;
-  }
-  const path = resolve(userCwd(), out);
-  try {
-    if (existsSync(path)) {
-      if (statSync(path).isDirectory()) throw new Error("it is a directory");
-      accessSync(path, constants.W_OK);
-    } else {
-      accessSync(dirname(path), constants.W_OK);
-    }
-  } catch (e) {
-    const why = e instanceof Error ? ((e as NodeJS.ErrnoException).code ?? e.message) : String(e);
-    throw new UsageError(`cannot write the trace to ${out}: ${why}`);
-  }
-}
-
-function writeTrace(out: string, content: string): void {
-  if (out === "-") {
-    process.stdout.write(content);
-    return;
-  }
-  try {
-    writeFileSync(resolve(userCwd(), out), content);
-  } catch (e) {
-    const why = e instanceof Error ? ((e as NodeJS.ErrnoException).code ?? e.message) : String(e);
-    throw new UsageError(`cannot write the trace to ${out}: ${why}`);
+  const seen = new Set<string>();
+  for (const v of variants) {
+    if (seen.has(v)) throw new UsageError(`--variants: ${v} is given twice`);
+    seen.add(v);
   }
 }
 
@@ -112,12 +84,14 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
       // One line: "kprim: <message>" (commander's suggestion joined onto it).
       outputError: (s, write) =>
         write(
-          `kprim: ${s
-            .replace(/^error: /, "")
-            .split("\n")
-            .map((l) => l.trim())
-            .filter(Boolean)
-            .join(" ")}\n`,
+          `kprim: ${oneLine(
+            s
+              .replace(/^error: /, "")
+              .split("\n")
+              .map((l) => l.trim())
+              .filter(Boolean)
+              .join(" "),
+          )}\n`,
         ),
     });
 
@@ -126,7 +100,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
   const job = async <T>(
     cmd: Command,
     j: Job,
-    opts: { interruptible?: boolean; timeLimitMs?: number; json?: boolean } = {},
+    opts: { interruptible?: boolean; timeLimitMs?: number | undefined; plugins?: readonly string[] } = {},
   ): Promise<T> => {
     const g = globals(cmd);
     const unit =
@@ -140,11 +114,11 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     const bar = progress(out.stderr, out.tty, unit);
     try {
       const r = await runInWorker<T>(
-        { job: j, plugins: g.plugin ?? [], cwd: userCwd() },
+        { job: j, plugins: [...(g.plugin ?? []), ...(opts.plugins ?? [])], cwd: userCwd() },
         {
           quietMs: g.watchdog * 1000,
-          ...(opts.interruptible ? { interruptible: true } : {}),
-          ...(opts.timeLimitMs !== undefined ? { timeLimitMs: opts.timeLimitMs } : {}),
+          interruptible: opts.interruptible === true,
+          timeLimitMs: opts.timeLimitMs,
           onStarted: (label, total) => bar.start(label, total),
           onTick: (n) => bar.tick(n),
           onStopRequest: (why) => bar.stopRequested(why),
@@ -189,13 +163,20 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
       "failure",
     );
   traceOptions(run)
+    .option("--save-trail <file>", "write the run's trail (schedule, plugins, verdict) for kprim replay --trail")
     .option("--json", "print {outcome, console, counters, schedule, ...}")
+    .option(
+      "--interactive",
+      "choose each step yourself from the enabled ones (a number or a choice per line on stdin; b back, q stop)",
+    )
+    .option("--from <schedule>", "with --interactive: start after this schedule's choices (its header says what runs)")
     .addHelpText(
       "after",
       examples(
         "kprim run getnewbuf-locked-buf --variant TOK --seed 14",
-        "kprim run lost-wakeup --param interlock=none --strategy pct --seed 3",
+        "kprim run lost-wakeup --param sleep=unlock-then-tsleep --strategy pct --seed 3",
         "kprim run lockmgr-lost-wakeup --interlock spin-naive --trace html --out run.html",
+        "kprim run lockmgr-lost-wakeup --interlock spin-naive --interactive",
       ),
     )
     .action(
@@ -210,45 +191,105 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
           signal: string;
           trace?: TraceFormat;
           out?: string;
+          saveTrail?: string;
           json?: boolean;
+          interactive?: boolean;
+          from?: string;
         },
         cmd: Command,
       ) => {
         checkOut(o.trace, o.out, Boolean(o.json));
+        if (o.saveTrail !== undefined) checkWritable(o.saveTrail, "the trail");
+        if (o.from !== undefined && !o.interactive) {
+          throw new UsageError("--from needs --interactive (to replay a whole schedule: kprim replay)");
+        }
+        if (o.interactive) {
+          if (o.json) {
+            throw new UsageError(
+              "--interactive is for a person at a terminal or a script feeding it lines; drop --json",
+            );
+          }
+          const g = globals(cmd);
+          const r = await runInteractive(
+            { out, plugins: g.plugin ?? [], cwd: userCwd(), quietMs: g.watchdog * 1000 },
+            {
+              kind: "interactive",
+              spec: runSpec(scenario, o),
+              cpus: o.cpus,
+              maxSteps: o.maxSteps,
+              signal: o.signal,
+              from: o.from,
+              trace: o.trace,
+            },
+          );
+          renderInteractiveEnd(out, r);
+          const w = writeOutputs(r, o);
+          listWritten(out, w, r.trace?.format);
+          if (w.error !== null) throw w.error;
+          setExit(r.found ? 1 : 0);
+          return;
+        }
         const r = await job<RunReport>(cmd, {
           kind: "run",
           spec: runSpec(scenario, o),
-          ...(o.cpus !== undefined ? { cpus: o.cpus } : {}),
+          cpus: o.cpus,
           strategy: o.strategy,
           seed: o.seed,
           depth: o.depth,
           maxSteps: o.maxSteps,
           signal: o.signal,
-          ...(o.trace !== undefined ? { trace: o.trace } : {}),
+          trace: o.trace,
         });
         finishRun(r, o);
       },
     );
 
-  const finishRun = (r: RunReport, o: { json?: boolean; out?: string }): void => {
-    if (r.trace !== null && o.out !== undefined) writeTrace(o.out, r.trace.content);
-    const { trace: _trace, ...rest } = r;
+  /** With --out -, stdout carries the trace alone (one document): the summary goes to stderr. */
+  const summaryOut = (o: { out?: string }): Out => (o.out === "-" ? consoleOut(out.stderr, out.stderr) : out);
+
+  /** The files written, as the summary lists them. */
+  const listWritten = (to: Out, w: Written, traceFormat: string | undefined, pad = ""): void => {
+    if (w.trace !== null) to.line(`trace (${traceFormat}): ${w.trace}`);
+    for (const f of w.trails) to.line(`trail:${pad} ${f}`);
+  };
+
+  const finishRun = (
+    r: RunReport,
+    o: { json?: boolean; out?: string; saveTrail?: string },
+    from: Trail | null = null,
+  ): void => {
+    // A trail replayed must give the verdict it recorded (else the model changed since).
+    if (from !== null && (from.outcome !== r.outcomeText || from.found !== r.found)) {
+      const verdict = (outcome: string, found: boolean): string => `"${outcome}" (${found ? "found" : "not found"})`;
+      throw new UsageError(
+        `the trail recorded ${verdict(from.outcome, from.found)}; replaying it gives ${verdict(r.outcomeText, r.found)}: the model changed since it was written`,
+      );
+    }
+    const w = writeOutputs(r, o);
+    const { trace: _trace, trail: _trail, ...rest } = r;
+    const to = summaryOut(o);
     print(o.json, rest, () => {
-      renderRun(out, r);
-      if (r.trace !== null && o.out !== "-") out.line(`trace (${r.trace.format}): ${o.out}`);
+      renderRun(to, r);
+      listWritten(to, w, r.trace?.format);
     });
+    // A file that could not be written is an error, after the summary (nothing computed is lost).
+    if (w.error !== null) throw w.error;
     setExit(r.found ? 1 : 0);
   };
 
   const explore = program
     .command("explore")
     .description(
-      "search a scenario's schedules for a failure (or --signal): exhaustive DPOR or stateful DFS, PCT or random",
+      "search a scenario's schedules for a failure (or --signal): by default a burst of random and PCT runs, then exhaustive DPOR; or DPOR, stateful DFS, PCT or random alone",
     )
     .argument("<scenario>", "a scenario name (kprim list)");
   variantOptions(explore);
   explore
-    .option("--strategy <name>", "dpor or stateful (exhaustive), pct, random or a plugin's (sampling)", "dpor")
+    .option(
+      "--strategy <name>",
+      "auto (a burst of random and PCT runs finds shallow races fast, then DPOR explores every schedule, in one budget), dpor or stateful (exhaustive), pct, random or a plugin's (sampling)",
+      "auto",
+    )
     .option(
       "--signal <sig>",
       "the target: failure, any, console:<text>, panic[:<text>], violation:<detector>, deadlock",
@@ -256,7 +297,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     )
     .option(
       "--schedules <n>",
-      "random/pct/plugin strategy: runs (default 1000); dpor: at most this many executions (default 100000); stateful: states (default 1000000)",
+      "auto: executions in all, burst included, and dpor: at most this many executions (default 100000); random/pct/plugin strategy: runs (default 1000); stateful: states (default 1000000)",
       intArg(1),
     )
     .option("--bound <p>", "dpor: explore only schedules with at most p preemptions", intArg(0))
@@ -265,11 +306,20 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
       "--symmetry",
       "stateful: explore a state and its mirror images once, over threads the scenario declares interchangeable",
     )
-    .option("--seed <n>", "random/pct/plugin strategy seed", intArg(0), 1)
+    .option("--seed <n>", "seed of the random and pct runs (auto's burst too) and of a plugin strategy", intArg(0), 1)
     .option("--workers <w>", "random/pct: worker threads", intArg(1, 64), 1)
     .option("--time-limit <seconds>", "stop after this long and report what was explored", secondsArg)
     .option("--max-steps <n>", "an execution that takes more steps ends with step-limit", intArg(1), DEFAULT_MAX_STEPS)
-    .option("--json", "print {verdict, signal, executions, exhausted, bound, warnings, schedule, shrunk, replay, ...}")
+    .option(
+      "--save-trail <file>",
+      "write the counterexample's trail (schedule, plugins, verdict) for kprim replay --trail",
+    )
+    .addOption(new Option("--trace <format>", "draw the counterexample (when one is found)").choices(TRACE_FORMATS))
+    .option("--out <file>", "where --trace writes (- for stdout); its trail goes beside it (<file>.trail)")
+    .option(
+      "--json",
+      "print {verdict, signal, executions, exhausted, bound, phases, warnings, schedule, shrunk, replay, ...}",
+    )
     .addHelpText(
       "after",
       examples(
@@ -294,10 +344,15 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
           workers: number;
           timeLimit?: number;
           maxSteps: number;
+          saveTrail?: string;
+          trace?: TraceFormat;
+          out?: string;
           json?: boolean;
         },
         cmd: Command,
       ) => {
+        checkOut(o.trace, o.out, Boolean(o.json));
+        if (o.saveTrail !== undefined) checkWritable(o.saveTrail, "the trail");
         const r = await job<ExploreReport>(
           cmd,
           {
@@ -305,56 +360,92 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
             spec: runSpec(scenario, o),
             strategy: o.strategy,
             signal: o.signal,
-            ...(o.schedules !== undefined ? { schedules: o.schedules } : {}),
-            ...(o.bound !== undefined ? { bound: o.bound } : {}),
-            ...(o.depth !== undefined ? { depth: o.depth } : {}),
-            ...(o.symmetry === true ? { symmetry: true } : {}),
+            schedules: o.schedules,
+            bound: o.bound,
+            depth: o.depth,
+            symmetry: o.symmetry === true,
             seed: o.seed,
             workers: o.workers,
             maxSteps: o.maxSteps,
+            trace: o.trace,
           },
-          { interruptible: true, ...(o.timeLimit !== undefined ? { timeLimitMs: o.timeLimit * 1000 } : {}) },
+          { interruptible: true, timeLimitMs: o.timeLimit === undefined ? undefined : o.timeLimit * 1000 },
         );
-        print(o.json, r, () => renderExplore(out, r));
-        setExit(r.verdict === "found" ? 1 : 0);
+        const w = writeOutputs(r, o);
+        const { trace: _trace, trail: _trail, ...rest } = r;
+        const to = summaryOut(o);
+        print(o.json, rest, () => {
+          renderExplore(to, r);
+          listWritten(to, w, r.trace?.format, "   ");
+          if (r.trail === null && (o.saveTrail !== undefined || o.trace !== undefined)) {
+            to.line(`${o.trace !== undefined ? "trace and trail" : "trail"}: none written (nothing found)`);
+          }
+        });
+        if (w.error !== null) throw w.error;
+        setExit(r.verdict === "found" ? 1 : r.stopped === "interrupted" ? EXIT_INTERRUPTED : 0);
       },
     );
 
   const replay = program
     .command("replay")
     .description(
-      "reproduce a run exactly from its schedule string (scenario, variant, options and parameters come from its header)",
+      "reproduce a run exactly from its schedule string or trail file (scenario, variant, options, parameters, signal and step limit come from it)",
     )
-    .argument("<scenario>", "the scenario the schedule is for")
-    .requiredOption(
+    .argument("[scenario]", "the scenario the schedule is for (checked against the schedule's header)")
+    .option(
       "--schedule <string>",
-      "a schedule string, kprim1:<scenario>:<variant>:<options>:<params>:<choices>",
+      "a schedule string, kprim2:<scenario>:<variant>:<options>:<params>:<run>:<choices> (kprim1:… too)",
     )
-    .option("--signal <sig>", "what counts as found (exit 1)", "failure");
+    .option(
+      "--trail <file>",
+      "a trail file (explore/run --save-trail, or <out>.trail beside a trace): its plugins load too",
+    )
+    .option("--signal <sig>", "what counts as found (exit 1); default: the schedule's own signal, else failure");
   traceOptions(replay)
+    .option("--save-trail <file>", "write the replayed run's trail")
     .option("--json", "print {outcome, console, counters, schedule, ...}")
     .addHelpText(
       "after",
       examples(
-        "kprim replay lockmgr-lost-wakeup --schedule 'kprim1:lockmgr-lost-wakeup:SPIN-naive:::1sx7.0sx5.1sx6.0s'",
-        "kprim replay lockmgr-lost-wakeup --schedule '...' --trace perfetto --out lost.json",
+        "kprim replay lockmgr-lost-wakeup --schedule 'kprim2:lockmgr-lost-wakeup:SPIN-naive::::1sx8.0sx5.1sx5.0s'",
+        "kprim replay --trail lost.trail --trace perfetto --out lost.json",
       ),
     )
     .action(
       async (
-        scenario: string,
-        o: { schedule: string; signal: string; trace?: TraceFormat; out?: string; json?: boolean },
+        scenario: string | undefined,
+        o: {
+          schedule?: string;
+          trail?: string;
+          signal?: string;
+          trace?: TraceFormat;
+          out?: string;
+          saveTrail?: string;
+          json?: boolean;
+        },
         cmd: Command,
       ) => {
+        if (o.schedule !== undefined && o.trail !== undefined) {
+          throw new UsageError("--schedule and --trail both give the schedule; give one");
+        }
+        if (o.schedule === undefined && o.trail === undefined) {
+          throw new UsageError("replay needs --schedule <string> or --trail <file>");
+        }
         checkOut(o.trace, o.out, Boolean(o.json));
-        const r = await job<RunReport>(cmd, {
-          kind: "replay",
-          scenario,
-          schedule: o.schedule,
-          signal: o.signal,
-          ...(o.trace !== undefined ? { trace: o.trace } : {}),
-        });
-        finishRun(r, o);
+        if (o.saveTrail !== undefined) checkWritable(o.saveTrail, "the trail");
+        const trail = o.trail === undefined ? null : readTrail(o.trail);
+        const r = await job<RunReport>(
+          cmd,
+          {
+            kind: "replay",
+            scenario: scenario ?? null,
+            schedule: trail?.schedule ?? o.schedule!,
+            signal: o.signal ?? (trail ? trail.signal : null),
+            trace: o.trace,
+          },
+          { plugins: trail?.plugins ?? [] },
+        );
+        finishRun(r, o, o.signal === undefined ? trail : null);
       },
     );
 
@@ -374,34 +465,60 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
           .filter(Boolean),
     )
     .option("--runs <n>", "random runs behind the warning rate", intArg(1), 1000)
-    .option("--json", "print {scenario, specId, rows: [{variant, verdict, expected, matches, ...}]}")
+    .option(
+      "--schedules <n>",
+      "at most this many executions in each search of a variant's verdict (default: 300 per sampling stage, 500000 exhaustive)",
+      intArg(1),
+    )
+    .option(
+      "--time-limit <seconds>",
+      "stop the whole comparison after this long (the running variant's row is partial)",
+      secondsArg,
+    )
+    .option(
+      "--variant-time-limit <seconds>",
+      "stop each variant's searches after this long (its row is partial) and go on with the next",
+      secondsArg,
+    )
+    .option("--json", "print {scenario, specId, rows: [{variant, verdict, expected, matches, partial, ...}]}")
     .addHelpText(
       "after",
       examples(
         "kprim compare getnewbuf-locked-buf --variants TOK,SPIN+TI",
         "kprim compare lockmgr-lost-wakeup --json",
+        "kprim compare buf-churn --variants TOK,SPIN+TI --variant-time-limit 20 --time-limit 60",
         "kprim compare lockmgr-lost-wakeup --plugin @kprim/plugin-mtx --variants TOK,SPIN+TI,SPIN+TI:mtx",
       ),
     )
     .action(
       async (
         scenario: string,
-        o: VariantFlags & { variants?: string[]; runs: number; json?: boolean },
+        o: VariantFlags & {
+          variants?: string[];
+          runs: number;
+          schedules?: number;
+          timeLimit?: number;
+          variantTimeLimit?: number;
+          json?: boolean;
+        },
         cmd: Command,
       ) => {
+        if (o.variants !== undefined) checkVariantList(o.variants);
         const r = await job<CompareReport>(
           cmd,
           {
             kind: "compare",
             spec: runSpec(scenario, o),
-            ...(o.variants !== undefined ? { variants: o.variants } : {}),
+            variants: o.variants,
             runs: o.runs,
+            schedules: o.schedules,
+            variantTimeLimitMs: o.variantTimeLimit === undefined ? undefined : o.variantTimeLimit * 1000,
           },
-          { interruptible: true },
+          { interruptible: true, timeLimitMs: o.timeLimit === undefined ? undefined : o.timeLimit * 1000 },
         );
         print(o.json, r, () => renderCompare(out, r));
-        // A partial comparison has not checked every verdict.
-        setExit(r.stopped === null && r.rows.every((row) => row.matches !== false) ? 0 : 1);
+        // 0 only when at least one verdict was checked, every one matched and every variant ran to its end.
+        setExit(r.stopped === "interrupted" ? EXIT_INTERRUPTED : r.ok ? 0 : 1);
       },
     );
 
@@ -426,6 +543,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram(out, (c) => (code = c));
   const debug = argv.includes("--debug");
   try {
+    // No command at all: one line, not the whole help on stderr.
+    if (argv.every((a) => a.startsWith("-")) && !argv.some((a) => /^(-h|--help|-V|--version)$/.test(a))) {
+      throw new UsageError(
+        `a command is needed: ${program.commands.map((c) => c.name()).join(", ")} (kprim --help says more)`,
+      );
+    }
     await program.parseAsync(argv as string[], { from: "user" });
     return code;
   } catch (e) {
@@ -436,18 +559,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (e instanceof WorkerFailure) {
       out.error(
         e.input
-          ? `kprim: ${e.message}`
-          : `kprim: internal error: ${e.message}${debug ? "" : " (run with --debug for the stack)"}`,
+          ? `kprim: ${oneLine(e.message)}`
+          : `kprim: internal error: ${oneLine(e.message)}${debug ? "" : " (run with --debug for the stack)"}`,
       );
       if (debug && e.workerStack) out.error(e.workerStack);
       return e.exitCode;
     }
     if (e instanceof UsageError) {
-      out.error(`kprim: ${e.message}`);
+      out.error(`kprim: ${oneLine(e.message)}`);
       if (debug) out.error(String(e.stack));
       return 2;
     }
-    const msg = e instanceof Error ? e.message : String(e);
+    const msg = oneLine(reason(e));
     out.error(`kprim: internal error: ${msg}${debug ? "" : " (run with --debug for the stack)"}`);
     if (debug && e instanceof Error) out.error(String(e.stack));
     return 2;

@@ -4,7 +4,7 @@
  * Presentation only: nothing here feeds back into a run.
  */
 import cliProgress from "cli-progress";
-import type { StopReason } from "./worker/protocol.js";
+import type { StopReason } from "./jobs/requests.js";
 
 export interface Progress {
   start(label: string, total: number | null): void;
@@ -29,13 +29,15 @@ export function progress(
   const verb = unit === "variant" ? "comparing" : "exploring";
   const count = (n: number, t: number | null): string =>
     unit === "variant" ? `${n} of ${t} variants done` : `${n} ${unit}s${t !== null ? ` of at most ${t}` : ""}`;
-  // A stateful search stops between executions too.
-  const stopsAfter = unit === "variant" ? "variant" : "execution";
+  // A stateful search stops between executions too; compare inside the running variant.
+  const stopping =
+    unit === "variant"
+      ? "stopping inside the running variant, whose row is marked partial"
+      : "stopping after the current execution";
   let bar: cliProgress.SingleBar | null = null;
   let last = 0;
   let label = "";
   let total: number | null = null;
-  let lastCount = 0;
   return {
     start(l, t) {
       label = l;
@@ -61,7 +63,6 @@ export function progress(
       }
     },
     tick(n) {
-      lastCount = n;
       if (bar) bar.update(n);
       else if (label && Date.now() - last >= PLAIN_EVERY_MS) {
         last = Date.now();
@@ -69,10 +70,9 @@ export function progress(
       }
     },
     stopRequested(why) {
+      // No count here: the report gives the one count of what ran, once it has stopped.
       const msg =
-        why === "interrupted"
-          ? `kprim: stopping after the current ${stopsAfter} (Ctrl-C again to abort)`
-          : `kprim: time limit reached after ${lastCount} ${unit}s; stopping`;
+        why === "interrupted" ? `kprim: ${stopping} (Ctrl-C again to abort)` : `kprim: time limit reached; ${stopping}`;
       if (bar) bar.stop();
       bar = null;
       label = "";

@@ -10,9 +10,16 @@ const pairs = (r: Readonly<Record<string, string>>): string =>
     .map((k) => `${k}=${r[k]}`)
     .join(" ");
 
+/** `<scenario> [under <variant>] [(<options it depends on>)] [with <params>]`: what ran, and nothing it ignored. */
 export function describeRun(h: RunHeader): string {
   const params = pairs(h.params);
-  return `${h.scenario} under ${h.variant} (${pairs(h.options)})${params ? ` with ${params}` : ""}`;
+  const options = pairs(h.shown);
+  return `${h.scenario}${h.variantMatters ? ` under ${h.label}` : ""}${options ? ` (${options})` : ""}${params ? ` with ${params}` : ""}`;
+}
+
+/** The header line's notes (choices that change nothing for this scenario). */
+function renderNotes(out: Out, h: RunHeader): void {
+  for (const n of h.notes) out.line(out.c.yellow(`note: ${n}`));
 }
 
 export function renderList(out: Out, r: ListReport): void {
@@ -26,6 +33,12 @@ export function renderList(out: Out, r: ListReport): void {
     out.line(`  ${s.description}`);
     for (const p of s.params)
       out.line(`  --param ${p.name}=<${p.type}>  default ${String(p.default)}: ${p.description}`);
+    if (s.dependsOn !== null) {
+      const not = r.options.filter((o) => !s.dependsOn!.includes(o));
+      out.line(
+        `  depends on: ${s.dependsOn.join(", ") || "no option"}${not.length ? ` (not on ${not.join(", ")})` : ""}`,
+      );
+    }
     if (s.variants.length > 0) {
       const rows = s.variants.map((v) => {
         const opts = pairs(v.options);
@@ -38,6 +51,7 @@ export function renderList(out: Out, r: ListReport): void {
   }
   out.line("");
   out.line(`variants: ${r.variants.join(", ")}`);
+  out.line(`options: ${r.options.join(", ")}`);
   out.line(
     `interlocks: ${r.interlocks.map((i) => (i.source === "built-in" ? i.name : `${i.name} (plugin ${i.source})`)).join(", ")}`,
   );
@@ -49,6 +63,7 @@ export function renderList(out: Out, r: ListReport): void {
 export function renderRun(out: Out, r: RunReport): void {
   const { c } = out;
   out.heading(`${describeRun(r)}, ${r.strategy}`);
+  renderNotes(out, r);
   const verdict = r.outcome.kind === "ok" ? c.green(r.outcomeText) : c.red(r.outcomeText);
   out.line(`outcome: ${verdict}`);
   if (r.signal !== "failure") out.line(`signal ${r.signal}: ${r.found ? c.red("shown") : "not shown"}`);
@@ -65,6 +80,7 @@ export function renderRun(out: Out, r: RunReport): void {
 export function renderExplore(out: Out, r: ExploreReport): void {
   const { c } = out;
   out.heading(`explore ${describeRun(r)}`);
+  renderNotes(out, r);
   out.line(`mode: ${r.mode}; signal: ${r.signal}`);
   if (r.stopped !== null) {
     out.line(
@@ -75,20 +91,33 @@ export function renderExplore(out: Out, r: ExploreReport): void {
       ),
     );
   }
+  const deciding = r.phases?.at(-1);
   if (r.verdict === "found") {
-    out.line(`verdict: ${c.red(`FOUND ${r.signal}`)} at execution ${r.executionsToFound} of ${r.executions}`);
+    const by =
+      deciding === undefined
+        ? ""
+        : deciding.mode === "dpor"
+          ? `, found by dpor after the burst`
+          : `, found by the burst's ${deciding.mode}`;
+    out.line(`verdict: ${c.red(`FOUND ${r.signal}`)} at execution ${r.executionsToFound} of ${r.executions}${by}`);
     out.line(`failure: ${r.failure}`);
     out.line(`schedule: ${r.schedule}`);
     out.line(`shrunk:   ${r.shrunk} (${r.shrunkSteps} steps)`);
     out.line(`replay:   ${c.bold(r.replay ?? "")}`);
+    if (r.replayed !== null && r.replayed !== r.failure) out.line(`replayed: ${r.replayed}`);
   } else {
+    const burst = r.phases === null ? 0 : r.phases.slice(0, -1).reduce((n, p) => n + p.executions, 0);
     const searched =
       r.states > 0
         ? `${r.states} states, ${r.executions} executions + ${r.merged} merged into explored states`
-        : `${r.executions} executions`;
+        : r.phases !== null && deciding?.mode === "dpor"
+          ? `${burst} burst runs, then ${deciding.executions} dpor executions`
+          : `${r.executions} executions`;
     const how = r.exhausted
       ? `every schedule explored (${searched}): ${r.signal} cannot happen`
-      : `${r.executions} executions${r.bound !== null ? ` within ${r.bound} preemptions` : ""}, not exhaustive`;
+      : r.phases !== null && deciding?.mode === "dpor"
+        ? `${r.executions} executions (${searched}), not exhaustive`
+        : `${r.executions} executions${r.bound !== null ? ` within ${r.bound} preemptions` : ""}, not exhaustive`;
     out.line(`verdict: ${c.green("not found")} — ${how}`);
   }
   if (r.stepLimited > 0) out.line(c.yellow(`${r.stepLimited} executions hit the step limit`));
@@ -111,21 +140,26 @@ export function renderCompare(out: Out, r: CompareReport): void {
   for (const row of r.rows) {
     const opts = pairs(row.options);
     const matrixCell =
-      row.expected === null ? "no row" : `${row.expected} ${row.matches ? c.green("✓ match") : c.red("✗ MISMATCH")}`;
+      row.expected === null
+        ? "no row"
+        : `${row.expected} ${row.matches === null ? c.yellow("? not decided") : row.matches ? c.green("✓ match") : c.red("✗ MISMATCH")}`;
+    const partial = row.partial !== null;
     table.push([
       `${row.variant}${opts ? ` ${opts}` : ""}`,
-      `${row.verdict} ${row.signal}`,
+      row.verdict === "not-found" && partial
+        ? `${row.signal}: ${c.yellow("not found so far (partial)")}`
+        : `${row.verdict} ${row.signal}${partial ? c.yellow(" (partial)") : ""}`,
       matrixCell,
       row.schedulesToFailure === null ? "—" : String(row.schedulesToFailure),
-      String(row.warningsPer10k),
-      String(row.cyclesPerOp),
-      String(row.ipisPerOp),
+      row.runs === 0 ? "—" : String(row.warningsPer10k),
+      row.cyclesPerOp === 0 ? "—" : String(row.cyclesPerOp),
+      row.cyclesPerOp === 0 ? "—" : String(row.ipisPerOp),
     ]);
   }
   out.line(table.toString());
   out.line(
     c.dim(
-      `warnings: console lines in ${r.rows[0]?.runs ?? 0} seeded random runs, per 10,000; cycles and IPIs: medians of 5 timed runs with seeded jitter, per scenario thread`,
+      `warnings: console lines in ${Math.max(0, ...r.rows.map((row) => row.runs))} seeded random runs, per 10,000; cycles and IPIs: medians of 5 timed runs with seeded jitter, per scenario thread`,
     ),
   );
   for (const row of r.rows) {
@@ -134,7 +168,17 @@ export function renderCompare(out: Out, r: CompareReport): void {
     if (row.replay) out.line(`  replay: ${row.replay}`);
   }
   if (r.stopped !== null) {
-    out.line(c.yellow(`stopped by Ctrl-C after ${r.rows.length} of ${r.variants} variants (partial result)`));
+    const by = r.stopped === "interrupted" ? "by Ctrl-C" : "at the time limit";
+    const done = r.rows.filter((row) => row.partial === null).length;
+    out.line(c.yellow(`stopped ${by}: ${done} of ${r.variants} variants done (partial result)`));
+  }
+  for (const n of r.notes) out.line(c.yellow(`note: ${n}`));
+  if (r.stopped === null && r.checked === 0 && r.rows.every((x) => x.expected === null)) {
+    out.line(
+      c.yellow(
+        `no verdict checked: matrix.json has no row for ${r.scenario} under ${r.rows.map((x) => x.variant).join(", ")}`,
+      ),
+    );
   }
 }
 

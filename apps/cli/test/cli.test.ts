@@ -42,12 +42,56 @@ describe.concurrent("help and usage", () => {
   });
 });
 
+describe.concurrent("one vocabulary: the header shows what ran, and a choice that changes nothing says so", () => {
+  it("a variant that cannot affect the scenario is said to run as any other; the header names only what the run depends on", async () => {
+    const r = await kprim(["run", "lost-wakeup", "--variant", "SPIN-naive", "--param", "sleep=unlock-then-tsleep"]);
+    expect(r.stdout).toMatch(/^lost-wakeup with sleep=unlock-then-tsleep, random\(seed=1\)$/m);
+    expect(r.stdout).toContain(
+      "note: lost-wakeup depends on none of the options a variant sets (interlock, tokenMode, outer, lockmgr): under SPIN-naive it runs as under any variant",
+    );
+    expect(r.stdout).not.toMatch(/interlock=spin/);
+    const j = JSON.parse((await kprim(["explore", "lost-wakeup", "--interlock", "token", "--json"])).stdout) as {
+      notes: string[];
+    };
+    expect(j.notes).toEqual(["lost-wakeup does not depend on the interlock: --interlock token changes nothing"]);
+  });
+
+  it("a variant that differs only in what the scenario ignores is said to run as the default; the rest is shown", async () => {
+    const r = await kprim(["run", "token-stale-read", "--variant", "SPIN-naive"]);
+    expect(r.stdout).toMatch(/^token-stale-read under SPIN-naive \(tokenMode=yield\), random\(seed=1\)$/m);
+    expect(r.stdout).toContain(
+      "note: token-stale-read depends only on tokenMode of what a variant sets: under SPIN-naive it runs as under SPIN+TI",
+    );
+    const plain = await kprim([
+      "run",
+      "lockmgr-lost-wakeup",
+      "--interlock",
+      "spin-naive",
+      "--option",
+      "wakeup=multicast",
+    ]);
+    expect(plain.stdout).toMatch(
+      /^lockmgr-lost-wakeup under SPIN\+TI:spin-naive \(interlock=spin-naive lockmgr=2005 tokenMode=yield wakeup=multicast\), random\(seed=1\)$/m,
+    );
+    expect(plain.stdout).not.toContain("note:");
+  });
+
+  it("the lost-wakeup scenario's old parameter name is refused with the new one", async () => {
+    expect(expectUsageError(await kprim(["run", "lost-wakeup", "--param", "interlock=none"]))).toBe(
+      'kprim: scenario lost-wakeup: parameter "interlock" is now "sleep" (how the sleeper goes to sleep; --interlock chooses the lockmgr interlock): --param sleep=unlock-then-tsleep',
+    );
+  });
+});
+
 describe.concurrent("list", () => {
   it("prints every scenario with its spec id, parameters and matrix variants", async () => {
     const r = await kprim(["list"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^getnewbuf-locked-buf {2}R1$/m);
     expect(r.stdout).toContain("  --param sleepers=<int 1..7>  default 1: sleeping threads, one per cpu");
+    expect(r.stdout).toMatch(
+      /^lost-wakeup {2}no spec id\n.*\n(?: {2}--param .*\n)+ {2}depends on: wakeup, spinWait \(not on interlock, tokenMode, tokenRelease, outer, lockmgr, lockmgrWakeups, bufChecks, getblkCheck, getnewbufSleep, splbio, bufInterlock\)$/m,
+    );
     expect(r.stdout).toContain("TOK → found console:getnewbuf: warning, locked buf");
     expect(r.stdout).toMatch(/^variants: TOK, TOK-spin2005, SPIN-naive, SPIN\+TI, SPIN\+TI-nomp, SPIN\+TI-2008$/m);
     expect(r.stdout).toMatch(/^interlocks: token, spin, spin-naive$/m);
@@ -59,10 +103,22 @@ describe.concurrent("list", () => {
     const list = JSON.parse(r.stdout) as Record<string, unknown>[];
     expect(list.length).toBeGreaterThanOrEqual(25);
     for (const s of list) {
-      expect(Object.keys(s)).toEqual(["name", "specId", "description", "source", "params", "variants"]);
+      expect(Object.keys(s)).toEqual([
+        "name",
+        "specId",
+        "description",
+        "source",
+        "params",
+        "variants",
+        "dependsOn",
+        "detectors",
+      ]);
     }
     const lw = list.find((s) => s["name"] === "lost-wakeup")!;
     expect(lw["specId"]).toBeNull();
+    // What the run depends on, and the detectors a violation:<detector> target may name.
+    expect(lw["dependsOn"]).toEqual(["wakeup", "spinWait"]);
+    expect(lw["detectors"]).toContain("lost-wakeup");
     expect(lw["params"]).toContainEqual({
       name: "sleepers",
       type: "int 1..7",
@@ -89,7 +145,7 @@ describe.concurrent("run and replay", () => {
     expect(r.stdout).toMatch(/^outcome: ok$/m);
     expect(r.stdout).toMatch(/^ {2}step \d+ cpu1 T_new: getnewbuf: warning, locked buf 0x[0-9a-f]+, race corrected$/m);
     expect(r.stdout).toMatch(/^counters: \d+ steps, \d+ cycles makespan, \d+ IPIs sent/m);
-    expect(r.stdout).toMatch(/^schedule: kprim1:getnewbuf-locked-buf:TOK:::\S+$/m);
+    expect(r.stdout).toMatch(/^schedule: kprim2:getnewbuf-locked-buf:TOK::::\S+$/m);
   });
 
   it("run --json finds a lost wakeup (exit 1), is byte-identical when repeated, and replay reproduces it exactly", async () => {
@@ -102,7 +158,7 @@ describe.concurrent("run and replay", () => {
     for (const k of ["outcome", "console", "counters", "schedule"]) expect(run).toHaveProperty(k);
     expect(run["outcome"].kind).toBe("violation");
     expect(run["outcome"].detector).toBe("lost-wakeup");
-    expect(run["schedule"]).toMatch(/^kprim1:lockmgr-lost-wakeup:SPIN\+TI:interlock=spin-naive::/);
+    expect(run["schedule"]).toMatch(/^kprim2:lockmgr-lost-wakeup:SPIN\+TI:interlock=spin-naive:::/);
     const again = await kprim(["replay", "lockmgr-lost-wakeup", "--schedule", run["schedule"], "--json"]);
     expect(again.code).toBe(1);
     const rep = JSON.parse(again.stdout) as Record<string, unknown>;
@@ -216,14 +272,24 @@ describe.concurrent("bad input: one line on stderr, exit 2, no stack", () => {
       "option bufChecks must be one of rev1.52, freebsd4, no-check",
     ],
     [
+      "misspelt --option value",
+      ["run", "lost-wakeup", "--option", "wakeup=multicst"],
+      'option wakeup must be one of chain, multicast, got "multicst" (did you mean "multicast"?)',
+    ],
+    [
       "malformed schedule",
       ["replay", "lost-wakeup", "--schedule", "kprim1:lost-wakeup"],
-      "malformed schedule: expected 6",
+      "malformed schedule: kprim1: expected 6",
     ],
     [
       "schedule of another scenario",
       ["replay", "lost-wakeup", "--schedule", "kprim1:lockmgr-lost-wakeup::::1s"],
       'the schedule is for scenario "lockmgr-lost-wakeup", not "lost-wakeup"',
+    ],
+    [
+      "schedule of a machine built by hand",
+      ["replay", "--schedule", "kprim2::::::0s"],
+      "the schedule has no scenario name: it comes from a machine built by hand; replay it with replaySchedule(factory, schedule) of @kprim/explore",
     ],
     [
       "schedule that no longer matches",
@@ -233,7 +299,7 @@ describe.concurrent("bad input: one line on stderr, exit 2, no stack", () => {
     [
       "unwritable trace path",
       ["run", "lost-wakeup", "--trace", "html", "--out", "/nonexistent-dir/t.html"],
-      "cannot write the trace to /nonexistent-dir/t.html: ENOENT",
+      'cannot write the trace to "/nonexistent-dir/t.html": no such file or folder',
     ],
     ["bad signal", ["explore", "lost-wakeup", "--signal", "violatoin:x"], "signal"],
   ];

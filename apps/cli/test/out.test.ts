@@ -29,7 +29,7 @@ describe("output", () => {
     expect(noColor.text).toBe("kprim\n");
   });
 
-  it("progress off a terminal is plain lines on stderr; disabled, it writes nothing", () => {
+  it("progress off a terminal is plain lines on stderr, the stop line without a count (the report gives it); disabled, nothing", () => {
     const err = stream(false);
     const p = progress(err, false, "execution");
     p.start("lost-wakeup under SPIN+TI", 1000);
@@ -37,7 +37,7 @@ describe("output", () => {
     p.stopRequested("time-limit");
     p.stop();
     expect(err.text).toBe(
-      "kprim: exploring lost-wakeup under SPIN+TI, budget 1000 executions\nkprim: time limit reached after 10 executions; stopping\n",
+      "kprim: exploring lost-wakeup under SPIN+TI, budget 1000 executions\nkprim: time limit reached; stopping after the current execution\n",
     );
     const quiet = stream(false);
     const q = progress(quiet, false, null);
@@ -54,17 +54,17 @@ describe("output", () => {
     p.start("lost-wakeup under SPIN+TI", 1_000_000);
     p.stopRequested("time-limit");
     expect(err.text).toBe(
-      "kprim: exploring lost-wakeup under SPIN+TI, budget 1000000 states\nkprim: time limit reached after 0 states; stopping\n",
+      "kprim: exploring lost-wakeup under SPIN+TI, budget 1000000 states\nkprim: time limit reached; stopping after the current execution\n",
     );
   });
 
-  it("compare counts variants, and a stop waits for the current one", () => {
+  it("compare counts variants, and a stop cuts the running one short (its row is partial)", () => {
     const err = stream(false);
     const p = progress(err, false, "variant");
     p.start("lockmgr-lost-wakeup under 3 variants", 3);
     p.stopRequested("interrupted");
     expect(err.text).toBe(
-      "kprim: comparing lockmgr-lost-wakeup under 3 variants\nkprim: stopping after the current variant (Ctrl-C again to abort)\n",
+      "kprim: comparing lockmgr-lost-wakeup under 3 variants\nkprim: stopping inside the running variant, whose row is marked partial (Ctrl-C again to abort)\n",
     );
   });
 });

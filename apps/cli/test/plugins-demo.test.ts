@@ -24,7 +24,7 @@ describe.concurrent("plugins", () => {
       /^run strategies: random, pct, timed, rr, lowest-first \(plugin wrapped\), never-chooses \(plugin wrapped\)$/m,
     );
     expect(text.stdout).toMatch(
-      /^explore strategies: dpor, stateful, pct, random, lowest-first \(plugin wrapped\), never-chooses \(plugin wrapped\)$/m,
+      /^explore strategies: auto, dpor, stateful, pct, random, lowest-first \(plugin wrapped\), never-chooses \(plugin wrapped\)$/m,
     );
     const run = await kprim([
       "run",
@@ -58,7 +58,7 @@ describe.concurrent("plugins", () => {
         await kprim(["explore", "lockmgr-lost-wakeup", "--strategy", "lowest-frist", "--plugin", wrapped]),
       ),
     ).toBe(
-      'kprim: unknown explore strategy "lowest-frist" (did you mean "lowest-first"?); strategies: dpor, stateful, pct, random, lowest-first, never-chooses',
+      'kprim: unknown explore strategy "lowest-frist" (did you mean "lowest-first"?); strategies: auto, dpor, stateful, pct, random, lowest-first, never-chooses',
     );
   });
 
@@ -91,7 +91,7 @@ describe.concurrent("plugins", () => {
     });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(
-      /^replay: {3}kprim replay lockmgr-lost-wakeup --schedule 'kprim1:lockmgr-lost-wakeup:SPIN\+TI:interlock=wrapped-naive::\S+'$/m,
+      /^replay: {3}kprim replay lockmgr-lost-wakeup --schedule 'kprim2:lockmgr-lost-wakeup:SPIN\+TI:interlock=wrapped-naive:::\S+'$/m,
     );
   });
 
@@ -111,6 +111,35 @@ describe.concurrent("plugins", () => {
   });
 });
 
+describe.concurrent("replaying with the plugins a schedule ran with", () => {
+  const schedule = "kprim1:lockmgr-lost-wakeup:SPIN-naive:::1sx8.0sx5.1sx5.0s";
+  const quiet = fixture("quiet-detector.ts");
+
+  it("a plugin's layer that the schedule did not run with is named: replay it without that plugin", async () => {
+    const bug = "./plugins/teaching-bugs/src/wakeupIgnoresCpumask.ts";
+    const r = await kprim(["replay", "lockmgr-lost-wakeup", "--schedule", schedule, "--plugin", bug]);
+    expect(expectUsageError(r)).toBe(
+      'kprim: the schedule ran with the built-in sleepq layer, but a plugin replaces it with "teaching__wakeup_ignores_the_cpumask": replay it without that plugin',
+    );
+  });
+
+  it("a plugin's detector is named in the schedule; a replay needs exactly the detectors it ran with", async () => {
+    const ran = await kprim(["explore", "lockmgr-lost-wakeup", "--variant", "SPIN-naive", "--plugin", quiet, "--json"]);
+    expect(ran.code).toBe(1);
+    const j = JSON.parse(ran.stdout) as { shrunk: string; replay: string };
+    expect(j.shrunk).toContain(":detector.quiet=quiet:");
+    expect(j.replay).toBe(`kprim replay lockmgr-lost-wakeup --plugin ${quiet} --schedule '${j.shrunk}'`);
+    expect(expectUsageError(await kprim(["replay", "lockmgr-lost-wakeup", "--schedule", j.shrunk]))).toBe(
+      'kprim: the schedule ran with detector "quiet" of plugin "quiet": load that plugin (--plugin or kprim.config.mjs) to replay it',
+    );
+    expect(
+      expectUsageError(await kprim(["replay", "lockmgr-lost-wakeup", "--schedule", schedule, "--plugin", quiet])),
+    ).toBe(
+      'kprim: the schedule ran without detector "quiet", which plugin "quiet" installs: replay it without that plugin',
+    );
+  });
+});
+
 describe.concurrent("demo", () => {
   it("tells the story in under a minute and exits 0: every verdict matches matrix.json", async () => {
     const r = await kprim(["demo"]);
@@ -119,7 +148,9 @@ describe.concurrent("demo", () => {
     const out = r.stdout;
     expect(out).toContain("1. getnewbuf with lockmgr's token interlock (before the patch)");
     expect(out).toMatch(/found after \d+ executions: getnewbuf: warning, locked buf 0x[0-9a-f]+, race corrected/);
-    expect(out).toMatch(/replay: kprim replay getnewbuf-locked-buf --schedule 'kprim1:getnewbuf-locked-buf:TOK:::\S+'/);
+    expect(out).toMatch(
+      /replay: kprim replay getnewbuf-locked-buf --schedule 'kprim2:getnewbuf-locked-buf:TOK:::signal=console%3Agetnewbuf%3A%20warning%2C%20locked%20buf:\S+'/,
+    );
     expect(out).toMatch(
       /2\. getnewbuf with the spinlock interlock \(the patch\)\n.*\n {3}explored exhaustively: \d+ executions, no console line and no failure/,
     );
@@ -183,24 +214,74 @@ describe.concurrent("compare", () => {
     for (const row of j.rows) {
       expect(row["schedulesToFailure"]).toBeGreaterThan(0);
       expect(row["cyclesPerOp"]).toBeGreaterThan(0);
-      expect(row["replay"]).toMatch(/^kprim replay lockmgr-lost-wakeup --plugin \S+ --schedule 'kprim1:/);
+      expect(row["replay"]).toMatch(/^kprim replay lockmgr-lost-wakeup --plugin \S+ --schedule 'kprim2:/);
     }
     expect(expectUsageError(await kprim(["compare", "lost-wakeup", "--variants", "TOK,SPINTI"]))).toContain(
       'unknown variant "SPINTI" (did you mean "SPIN+TI"?)',
     );
   });
 
-  it("Ctrl-C stops between variants and keeps the rows done (exit 1: not every verdict was checked)", async () => {
+  it("--variants must name at least one variant, each once: '' and duplicates are usage errors", async () => {
+    const compare = (variants: string) => kprim(["compare", "getnewbuf-locked-buf", "--variants", variants]);
+    expect(expectUsageError(await compare(""))).toBe(
+      "kprim: --variants: no variant given (e.g. --variants TOK,SPIN+TI; without --variants, the scenario's matrix rows)",
+    );
+    expect(expectUsageError(await compare(" , "))).toContain("--variants: no variant given");
+    expect(expectUsageError(await compare("TOK,SPIN+TI,TOK"))).toBe("kprim: --variants: TOK is given twice");
+    expect(expectUsageError(await compare("TOK,TOK:token"))).toBe(
+      "kprim: --variants: TOK and TOK:token are the same run (variant TOK with interlock=token)",
+    );
+  });
+
+  it("exit 0 needs at least one verdict checked: a scenario with no matrix row under the variants exits 1, saying so", async () => {
+    const r = await kprim(["compare", "lost-wakeup", "--variants", "TOK", "--runs", "20"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^no verdict checked: matrix\.json has no row for lost-wakeup under TOK$/m);
+    const alike = await kprim(["compare", "lost-wakeup", "--variants", "TOK,SPIN-naive,SPIN+TI:token", "--runs", "20"]);
+    expect(alike.stdout).toMatch(
+      /^note: TOK, SPIN-naive and SPIN\+TI:token run lost-wakeup alike \(it depends only on wakeup, spinWait\)$/m,
+    );
+    const lockmgr = await kprim([
+      "compare",
+      "lockmgr-lost-wakeup",
+      "--variants",
+      "SPIN+TI,SPIN+TI-nomp",
+      "--runs",
+      "20",
+    ]);
+    expect(lockmgr.stdout).toMatch(
+      /^note: SPIN\+TI and SPIN\+TI-nomp run lockmgr-lost-wakeup alike \(it depends only on interlock, tokenMode, tokenRelease, wakeup, spinWait, lockmgr, lockmgrWakeups\)$/m,
+    );
+    const j = JSON.parse(
+      (await kprim(["compare", "lost-wakeup", "--variants", "TOK", "--runs", "20", "--json"])).stdout,
+    ) as {
+      checked: number;
+      ok: boolean;
+    };
+    expect([j.checked, j.ok]).toEqual([0, false]);
+  });
+
+  it("Ctrl-C stops inside the running variant: its row is partial, the rows done are kept, no later one starts (exit 130)", async () => {
     const r = await kprimInterrupted(
       ["compare", "lockmgr-lost-wakeup", "--runs", "20000", "--json"],
       "kprim: comparing lockmgr-lost-wakeup under 3 variants",
     );
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("kprim: stopping after the current variant (Ctrl-C again to abort)");
-    const j = JSON.parse(r.stdout) as { variants: number; stopped: string; rows: { variant: string }[] };
-    expect([j.variants, j.stopped]).toEqual([3, "interrupted"]);
-    // The variant running at Ctrl-C finishes; the ones after it never start.
-    expect(j.rows.length).toBeGreaterThanOrEqual(1);
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain(
+      "kprim: stopping inside the running variant, whose row is marked partial (Ctrl-C again to abort)",
+    );
+    const j = JSON.parse(r.stdout) as {
+      variants: number;
+      stopped: string;
+      ok: boolean;
+      rows: { variant: string; partial: string | null; detail: string }[];
+    };
+    expect([j.variants, j.stopped, j.ok]).toEqual([3, "interrupted", false]);
+    // The variant running at Ctrl-C is cut short and marked; the ones after it never start.
     expect(j.rows.length).toBeLessThan(3);
+    const last = j.rows.at(-1)!;
+    expect(last.partial).toBe("interrupted");
+    expect(last.detail).toMatch(/^partial: stopped by Ctrl-C; /);
+    expect(j.rows.slice(0, -1).every((row) => row.partial === null)).toBe(true);
   });
 });

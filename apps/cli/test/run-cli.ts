@@ -2,7 +2,7 @@
 // and the one-line error convention its tests check.
 import type { CliResult } from "@kprim/test-utils";
 
-export { type CliResult, kprim, kprimInterrupted, root } from "@kprim/test-utils";
+export { type CliResult, kprim, kprimInterrupted, kprimPrinted, root, shellWords } from "@kprim/test-utils";
 
 /** Fixture plugins, as paths relative to the repository root (the default cwd). */
 export const fixture = (name: string): string => `./apps/cli/test/fixtures/${name}`;

@@ -6,6 +6,9 @@
  * after a short sleep.
  *
  * Run it as a daemon thread: `m.spawn({ ..., daemon: true, body: (k) => bufdaemon(k, cache) })`.
+ *
+ * Calling context: the body of its own kernel thread; never returns; blocks
+ * (under the MP lock with `outer: "mplock"`, which lapses while it sleeps).
  */
 import type { Gen, KernelContext } from "@kprim/machine";
 import { bufLock } from "./locking.js";

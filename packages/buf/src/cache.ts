@@ -6,7 +6,7 @@
  */
 import type { Machine, Thread } from "@kprim/machine";
 import { type InterlockDeps, type InterlockKind, lockinit } from "@kprim/lockmgr";
-import { dirtyReuse, getnewbufResult, queueConsistency } from "./detectors.js";
+import { dirtyReuse, misdirectedWrite, getnewbufResult, queueConsistency } from "./detectors.js";
 import {
   type Buf,
   type BufCache,
@@ -22,6 +22,13 @@ import {
 export const BUF_ADDR_BASE = 0xc7400000;
 export const BUF_SIZE = 0x180;
 
+/**
+ * A buffer cache on `machine`: `opts.bufs` bare buffers on EMPTY, each with
+ * a lockmgr lock of `interlock`'s kind, BUF_LOCK's own interlock, and the
+ * cache's detectors.
+ *
+ * Calling context: set-up, before the machine runs.
+ */
 export function createBufCache(
   machine: Machine,
   deps: InterlockDeps,
@@ -45,6 +52,7 @@ export function createBufCache(
         wmesg: "bufwait",
         cpu: lockCpu(i),
         ...(opts.semantics ? { semantics: opts.semantics } : {}),
+        ...(opts.wakeups ? { wakeups: opts.wakeups } : {}),
       }),
     });
   }
@@ -64,27 +72,33 @@ export function createBufCache(
     queues,
     hash: machine.cell<Record<string, number>>("bufhash", {}),
     needsbuffer: machine.cell("needsbuffer", 0),
-    bufInterlock: interlock.create(machine, "buftimetoken", deps, {
+    bufInterlock: (opts.bufInterlock ?? interlock).create(machine, "buftimetoken", deps, {
       cpu: opts.bufInterlockCpu ?? 0,
       lockClass: "buftimetoken",
     }),
     needsbufferIdent: deps.sleepq.ident(machine, "needsbuffer"),
     bdRequestIdent: deps.sleepq.ident(machine, "bd_request"),
     checks: opts.checks ?? "rev1.52",
+    getblkCheck: opts.getblkCheck ?? "none",
+    lockedBufSleep: opts.lockedBufSleep ?? "tick",
+    splbio: opts.splbio ?? "none",
     maxRestarts: opts.maxRestarts ?? 4,
     deps,
     interlock,
     stats: { warnings: 0, restarts, getnewbuf: 0 },
   };
   machine.addDetector(getnewbufResult(cache));
+  machine.addDetector(misdirectedWrite(cache));
   machine.addDetector(queueConsistency(cache));
   machine.addDetector(dirtyReuse(cache));
   return cache;
 }
 
 /**
- * Set a buffer's starting state (set-up only): its queue, identity, flags,
- * and, optionally, an exclusive hold by `holder`.
+ * Set a buffer's starting state: its queue, identity, flags, and,
+ * optionally, an exclusive hold by `holder`.
+ *
+ * Calling context: set-up only.
  */
 export function presetBuf(
   cache: BufCache,

@@ -11,11 +11,24 @@
  * a queue (queue updates are single steps, so no thread is ever inside one
  * at a step boundary).
  *
+ * `misdirected-write` (the getblk-side twin of I3): a thread writes into a
+ * buffer getblk(vp, blkno) returned to it only data for block (vp, blkno).
+ * The 2005 getblk trusts its lookup once the lock is held; if getnewbuf
+ * reused the buffer for another block while getblk's BUF_LOCK blocked, the
+ * caller's delayed write lands in that other block's buffer. (A getblk that
+ * returns such a buffer is an observation — the `buf.getblk` event says
+ * which block the buffer holds — and the write is the harm, as the dirty
+ * reuse is for getnewbuf's twin.)
+ *
  * `dirty-reuse` (I3): getnewbuf never strips the identity of a B_DELWRI
  * buffer (its delayed write would be lost), and no B_DELWRI buffer sits on
  * CLEAN, EMPTY or EMPTYKVA.
+ *
+ * After a traced run, `getnewbuf-result` also explains getnewbuf's warnings,
+ * its FreeBSD 4 panic and `dirty-reuse` reports (evidence.ts).
  */
 import type { Detector, Finding, MachineView, StepRecord } from "@kprim/machine";
+import { explainGetnewbuf } from "./evidence.js";
 import { B_DELWRI, type BufCache, QUEUE_CLEAN, QUEUE_EMPTY, QUEUE_EMPTYKVA, QUEUE_NAMES, QUEUE_NONE } from "./types.js";
 
 export function getnewbufResult(cache: BufCache): Detector {
@@ -41,6 +54,46 @@ export function getnewbufResult(cache: BufCache): Detector {
         if (Object.values(view.peek(cache.hash)).includes(bp.index)) problems.push("still hashed");
         if (problems.length > 0) {
           return { message: `getnewbuf returned ${bp.id} to ${who}: ${problems.join(", ")}`, threads: [ev.thread] };
+        }
+      }
+      return undefined;
+    },
+    explain: explainGetnewbuf,
+  };
+}
+
+export function misdirectedWrite(cache: BufCache): Detector {
+  const byId = new Map(cache.bufs.map((b) => [b.id, b]));
+  /** thread → buffer → the block getblk was asked for when it returned that buffer. */
+  const asked = new Map<number, Map<string, string>>();
+  return {
+    name: "misdirected-write",
+    // Which thread believes which buffer holds which block (decides later findings).
+    stateKey: (ren) =>
+      Array.from(asked, ([t, m]) => `${ren.thread(t)}:${Array.from(m, ([b, key]) => `${b}=${key}`).join("+")}`)
+        .sort()
+        .join(","),
+    onStep(rec: StepRecord, view: MachineView): Finding | undefined {
+      for (const ev of rec.events) {
+        if (ev.obj === undefined || ev.thread < 0) continue;
+        if (ev.kind === "buf.getblk") {
+          let m = asked.get(ev.thread);
+          if (m === undefined) asked.set(ev.thread, (m = new Map()));
+          m.set(ev.obj, ev.detail ?? "");
+        } else if (ev.kind === "buf.release") {
+          asked.get(ev.thread)?.delete(ev.obj);
+          if (asked.get(ev.thread)?.size === 0) asked.delete(ev.thread);
+        } else if (ev.kind === "buf.write") {
+          const key = asked.get(ev.thread)?.get(ev.obj);
+          if (key === undefined) continue;
+          const b = view.peek(byId.get(ev.obj)!.cell);
+          const has = b.vp !== null && b.lblkno !== null ? `${b.vp}:${b.lblkno}` : "no block";
+          if (has !== key) {
+            return {
+              message: `${view.thread(ev.thread).name} writes its data for block ${key} into ${ev.obj}, which holds block ${has}: getblk returned a buffer that was reused while its BUF_LOCK blocked`,
+              threads: [ev.thread],
+            };
+          }
         }
       }
       return undefined;

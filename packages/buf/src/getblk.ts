@@ -3,27 +3,53 @@
  *
  * On a hit: BUF_LOCK(EXCLUSIVE | NOWAIT); if busy, BUF_TIMELOCK(EXCLUSIVE |
  * SLEEPFAIL) and on ENOLCK look again (the buffer may have been reused while
- * we slept: G1). Having the lock, re-check the identity — a token interlock
- * may have blocked us inside BUF_LOCK — then bremfree. On a miss: getnewbuf;
- * if another thread created the same block meanwhile, throw ours away
- * (B_INVAL, brelse) and look again; else give it the identity.
+ * we slept: G1). Having the lock: bremfree, and return it. On a miss:
+ * getnewbuf; if another thread created the same block meanwhile, throw ours
+ * away (B_INVAL, brelse) and look again; else give it the identity.
+ *
+ * The 2005 getblk trusts the lookup once the lock is held. With a token
+ * interlock BUF_LOCK(NOWAIT) can block (its tokens are contended), and the
+ * MP lock that serializes the buffer cache lapses there: getnewbuf may reuse
+ * the buffer for another block meanwhile, and getblk then returns a buffer
+ * that holds someone else's block — the getblk-side twin of getnewbuf's
+ * "BUF_LOCK blocked unexpectedly" (the `getblk-result` detector reports
+ * it). `getblkCheck`:
+ * - `none` (default): as in 2005 — no re-validation;
+ * - `identity`: as later DragonFly (spec §6.8) — after locking, a buffer
+ *   whose identity changed is unlocked and the block looked up again.
  *
  * Gives up (returns null) after `maxRestarts` lookups, like getnewbuf.
- * Calling context: thread context; blocks.
+ *
+ * Calling context: thread context, under the caller's outer serialization
+ * (the MP lock in 2005), at splbio; blocks. Returns the buffer exclusively locked by
+ * the caller, on no queue, or null.
  */
 import type { Gen, KernelContext } from "@kprim/machine";
 import { ENOLCK } from "@kprim/sleepq";
 import { getnewbuf } from "./getnewbuf.js";
+import { atSplbio } from "./spl.js";
 import { bufLock, bufTimelock, bufUnlock } from "./locking.js";
 import { bremfree, brelse } from "./queues.js";
 import { B_CACHE, B_INVAL, type Buf, type BufCache, identityKey, QUEUE_NONE } from "./types.js";
 
-export function* getblk(k: KernelContext, cache: BufCache, vp: number, blkno: number, slptimeo = 0): Gen<Buf | null> {
+/**
+ * `getblk(vp, blkno)`: the buffer holding block (vp, blkno), exclusively
+ * locked by the caller and on no queue — found, or made from a buffer
+ * getnewbuf frees — or null after `maxRestarts` lookups.
+ *
+ * Calling context: as the module says.
+ */
+export function getblk(k: KernelContext, cache: BufCache, vp: number, blkno: number, slptimeo = 0): Gen<Buf | null> {
+  return atSplbio(k, cache, lookup(k, cache, vp, blkno, slptimeo));
+}
+
+function* lookup(k: KernelContext, cache: BufCache, vp: number, blkno: number, slptimeo: number): Gen<Buf | null> {
   const key = identityKey(vp, blkno);
   for (let lookups = 0; lookups <= cache.maxRestarts; lookups++) {
     const hit = yield* k.atomic(`gbincore ${key}`, { reads: [cache.hash] }, (tx) => tx.read(cache.hash)[key]);
     if (hit !== undefined) {
       const bp = cache.bufs[hit]!;
+      // Lock the buffer the lookup found. With a token interlock this may block.
       let error = yield* bufLock(k, cache, bp, { nowait: true });
       if (error !== 0) {
         error = yield* bufTimelock(k, cache, bp, { sleepfail: true }, "getblk", slptimeo);
@@ -33,16 +59,22 @@ export function* getblk(k: KernelContext, cache: BufCache, vp: number, blkno: nu
         }
         if (error !== 0) return null;
       }
-      const same = yield* k.atomic(`getblk: ${bp.id} still ${key}?`, { reads: [bp.cell] }, (tx) => {
-        const b = tx.read(bp.cell);
-        return b.vp === vp && b.lblkno === blkno ? (b.qindex !== QUEUE_NONE ? "queued" : "held") : "reused";
-      });
-      if (same === "reused") {
-        yield* bufUnlock(k, bp);
-        k.event("buf.lookup-again", bp.id, "reused");
-        continue;
+      // Locked. The 2005 getblk takes it off its queue and returns it.
+      if (cache.getblkCheck === "identity") {
+        const same = yield* k.atomic(`getblk: ${bp.id} still ${key}?`, { reads: [bp.cell] }, (tx) => {
+          const b = tx.read(bp.cell);
+          return b.vp === vp && b.lblkno === blkno ? (b.qindex !== QUEUE_NONE ? "queued" : "held") : "reused";
+        });
+        if (same === "reused") {
+          yield* bufUnlock(k, bp);
+          k.event("buf.lookup-again", bp.id, "reused");
+          continue;
+        }
+        if (same === "queued") yield* bremfree(k, cache, bp);
+      } else {
+        yield* bremfree(k, cache, bp);
       }
-      if (same === "queued") yield* bremfree(k, cache, bp);
+      k.event("buf.getblk", bp.id, key);
       return bp;
     }
     const { buf: bp, reason } = yield* getnewbuf(k, cache);
@@ -63,7 +95,10 @@ export function* getblk(k: KernelContext, cache: BufCache, vp: number, blkno: nu
       b.flags = B_CACHE;
       return false;
     });
-    if (!raced) return bp;
+    if (!raced) {
+      k.event("buf.getblk", bp.id, key);
+      return bp;
+    }
     // Another thread created the block meanwhile: throw ours away and look again.
     yield* brelse(k, cache, bp);
     k.event("buf.lookup-again", bp.id, "raced");

@@ -25,10 +25,18 @@
  * and looking once more before sleeping, with tsleep_interlock), then
  * returns no buffer (reason `no-buffer`) so that getblk looks again.
  *
- * // outer: the caller holds the MP lock (outer "mplock") or nothing ("none").
- * Calling context: thread context; blocks.
+ * Lock state along the way (the notes in the code say where it changes):
+ * the caller's outer serialization (the MP lock) is held throughout but
+ * lapses at every blocking point; getnewbuf holds no buffer lock at the
+ * restart label, may hold the candidate's lock after BUF_LOCK, and returns
+ * holding exactly the buffer it hands back.
+ *
+ * Calling context: thread context, under the caller's outer serialization
+ * (the MP lock in 2005, or nothing), at splbio (a critical section with
+ * `splbio: "crit"`); blocks.
  */
 import type { Gen, KernelContext } from "@kprim/machine";
+import { atSplbio } from "./spl.js";
 import { bufLock, bufUnlock } from "./locking.js";
 import { bremfree } from "./queues.js";
 import {
@@ -51,16 +59,23 @@ export interface GetnewbufResult {
 
 const SCAN_ORDER: readonly QueueIndex[] = [QUEUE_EMPTYKVA, QUEUE_CLEAN, QUEUE_EMPTY];
 
-export function* getnewbuf(k: KernelContext, cache: BufCache): Gen<GetnewbufResult> {
+/**
+ * `getnewbuf()`: a buffer to reuse — exclusively locked by the caller, on no
+ * queue, with no identity — or none, with the reason.
+ *
+ * Calling context: as the module says.
+ */
+export function getnewbuf(k: KernelContext, cache: BufCache): Gen<GetnewbufResult> {
+  return atSplbio(k, cache, scan(k, cache));
+}
+
+function* scan(k: KernelContext, cache: BufCache): Gen<GetnewbufResult> {
   cache.stats.getnewbuf++;
   const sleepq = cache.deps.sleepq;
   let restarts = 0;
-  const restart = (reason: RestartReason): void => {
-    restarts++;
-    cache.stats.restarts[reason]++;
-    k.event("buf.restart", undefined, reason);
-  };
-  for (;;) {
+  restart: for (; ; restarts++) {
+    // Holding: no buffer lock (a candidate found busy or moved was left, or unlocked, before
+    // coming back here).
     if (restarts > cache.maxRestarts) {
       cache.stats.restarts["restart-limit"]++;
       k.event("buf.restart", undefined, "restart-limit");
@@ -69,7 +84,6 @@ export function* getnewbuf(k: KernelContext, cache: BufCache): Gen<GetnewbufResu
       return { buf: null, reason: "restart-limit" };
     }
     const skipped = new Set<number>();
-    let outcome: "restart" | "none" | GetnewbufResult = "none";
     for (;;) {
       // Pick the next candidate: the head of the first non-empty queue in scan order.
       const pick = yield* k.atomic(
@@ -91,8 +105,12 @@ export function* getnewbuf(k: KernelContext, cache: BufCache): Gen<GetnewbufResu
       );
       if (pick === null) break;
       const bp = cache.bufs[pick.index]!;
+      // BUF_LOCK(EXCLUSIVE | NOWAIT). With a token interlock this is a blocking point (two
+      // token acquisitions before the lock is examined): the MP lock lapses here, and what the
+      // scan saw may be stale by the time the lock state is read.
       const busy = (yield* bufLock(k, cache, bp, { nowait: true })) !== 0;
       if (busy) {
+        // Holding: nothing of bp — its lock is someone else's (W1: enqueued, not yet unlocked).
         k.event("buf.observe", bp.id, "busy");
         if (cache.checks === "freebsd4") k.panic("getnewbuf: locked buf");
         if (cache.checks === "no-check") {
@@ -101,12 +119,11 @@ export function* getnewbuf(k: KernelContext, cache: BufCache): Gen<GetnewbufResu
         }
         cache.stats.warnings++;
         k.printf(`getnewbuf: warning, locked buf ${bp.id}, race corrected`);
-        restart("buf-lock-busy");
-        yield* sleepq.tsleep(k, cache.bdRequestIdent, {}, "gnbxxx", 1);
-        outcome = "restart";
-        break;
+        restartFor(k, cache, "buf-lock-busy");
+        if (cache.lockedBufSleep === "tick") yield* sleepq.tsleep(k, cache.bdRequestIdent, {}, "gnbxxx", 1);
+        continue restart;
       }
-      // The lock was free; did the buffer stay where we found it?
+      // Holding: bp's lock, exclusively. Did bp stay where the scan found it (W2)?
       const moved = yield* k.atomic(
         "getnewbuf: requeued?",
         { reads: [bp.cell] },
@@ -117,12 +134,13 @@ export function* getnewbuf(k: KernelContext, cache: BufCache): Gen<GetnewbufResu
         cache.stats.warnings++;
         k.printf(`getnewbuf: warning, BUF_LOCK blocked unexpectedly on buf ${bp.id}...`);
         yield* bufUnlock(k, bp);
-        restart("queue-changed");
-        outcome = "restart";
-        break;
+        // Holding: nothing of bp again.
+        restartFor(k, cache, "queue-changed");
+        continue restart;
       }
       yield* bremfree(k, cache, bp);
-      // From here the buffer is ours: strip its identity (nbp and the old identity are gone).
+      // Holding: bp, locked and on no queue — ours. Strip its identity (nbp and the old
+      // identity are gone; from here on only a restart could undo anything).
       yield* k.atomic(`getnewbuf: reuse ${bp.id}`, { writes: [bp.cell, cache.hash] }, (tx) => {
         const b = tx.mutate(bp.cell);
         tx.event(
@@ -140,15 +158,11 @@ export function* getnewbuf(k: KernelContext, cache: BufCache): Gen<GetnewbufResu
         b.data = 0;
       });
       k.event("buf.getnewbuf", bp.id);
-      outcome = { buf: bp };
-      break;
+      return { buf: bp };
     }
-    if (outcome === "restart") continue;
-    if (outcome !== "none") return outcome;
-    // No buffer: kick the buffer daemon and wait for a release. Set
-    // needsbuffer, then look at the queues once more before sleeping: a
-    // release that came after the scan (possible without the MP lock) found
-    // needsbuffer clear and woke nobody.
+    // No buffer (holding none): kick the buffer daemon and wait for a release. Set
+    // needsbuffer, then look at the queues once more before sleeping: a release that came
+    // after the scan (possible without the MP lock) found needsbuffer clear and woke nobody.
     yield* sleepq.wakeup(k, cache.bdRequestIdent);
     k.critEnter();
     yield* sleepq.tsleepInterlock(k, cache.needsbufferIdent);
@@ -166,4 +180,10 @@ export function* getnewbuf(k: KernelContext, cache: BufCache): Gen<GetnewbufResu
     k.event("buf.getnewbuf", "none", "no-buffer");
     return { buf: null, reason: "no-buffer" };
   }
+}
+
+/** Count a restart and say why (trace event `buf.restart`). */
+function restartFor(k: KernelContext, cache: BufCache, reason: RestartReason): void {
+  cache.stats.restarts[reason]++;
+  k.event("buf.restart", undefined, reason);
 }

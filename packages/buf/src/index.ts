@@ -4,10 +4,10 @@
  */
 export { bufdaemon } from "./bufdaemon.js";
 export { BUF_ADDR_BASE, BUF_SIZE, createBufCache, presetBuf } from "./cache.js";
-export { dirtyReuse, getnewbufResult, queueConsistency } from "./detectors.js";
+export { dirtyReuse, misdirectedWrite, getnewbufResult, queueConsistency } from "./detectors.js";
 export { getblk } from "./getblk.js";
 export { getnewbuf, type GetnewbufResult } from "./getnewbuf.js";
-export { type BufLayer, bufLayer } from "./layer.js";
+export { BUF_RAISES, type BufLayer, bufLayer } from "./layer.js";
 export { bufKernproc, bufLock, type BufLockFlags, bufRefcnt, bufTimelock, bufUnlock } from "./locking.js";
 export { bdwrite, bqrelse, bremfree, brelse } from "./queues.js";
 export {
@@ -21,6 +21,9 @@ export {
   type BufCache,
   type BufCacheOptions,
   type BufChecks,
+  type GetblkCheck,
+  type LockedBufSleep,
+  type Splbio,
   type BufWord,
   identityKey,
   QUEUE_CLEAN,

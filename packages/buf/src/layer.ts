@@ -2,7 +2,7 @@
  * The buffer-cache layer as the Kernel composition sees it. A plugin can
  * supply another (say, one with the rev 1.52 checks removed).
  */
-import type { Gen, KernelContext, Machine } from "@kprim/machine";
+import type { Gen, KernelContext, Machine, Raises } from "@kprim/machine";
 import type { InterlockDeps, InterlockKind } from "@kprim/lockmgr";
 import { bufdaemon } from "./bufdaemon.js";
 import { createBufCache, presetBuf } from "./cache.js";
@@ -14,6 +14,8 @@ import type { Buf, BufCache, BufCacheOptions } from "./types.js";
 
 export interface BufLayer {
   readonly name: string;
+  /** What it can raise: its panics, its detectors, its console lines (a replacement declares its own). */
+  readonly raises?: Raises;
   create(machine: Machine, deps: InterlockDeps, interlock: InterlockKind, opts: BufCacheOptions): BufCache;
   preset: typeof presetBuf;
   getblk(k: KernelContext, cache: BufCache, vp: number, blkno: number, slptimeo?: number): Gen<Buf | null>;
@@ -29,9 +31,34 @@ export interface BufLayer {
   bufdaemon(k: KernelContext, cache: BufCache, opts?: { outer?: "mplock" | "none" }): Gen<void>;
 }
 
+/**
+ * What the 2005 buffer cache raises: its detectors (misdirected-write is
+ * getblk's side of the getnewbuf race), its queue panics
+ * (and FreeBSD 4's "locked buf" under `bufChecks=freebsd4`), and
+ * getnewbuf's two rev 1.52 console warnings.
+ */
+export const BUF_RAISES: Raises = Object.freeze({
+  violations: ["getnewbuf-result", "queue-consistency", "dirty-reuse", "misdirected-write"],
+  panics: [
+    "getnewbuf: inconsistant queue %d bp %p",
+    "getnewbuf: delwri buffer %p found in queue %d",
+    "getnewbuf: locked buf",
+    "bremfree: bp %p not locked",
+    "bremfree: %p not on queue %d",
+    "bremfree: removing a buffer not on a queue",
+    "%s: free buffer onto another queue???",
+    "%s: multiple refs",
+  ],
+  console: [
+    "getnewbuf: warning, locked buf %p, race corrected",
+    "getnewbuf: warning, BUF_LOCK blocked unexpectedly on buf %p...",
+  ],
+});
+
 /** DragonFly's 2005 buffer cache. */
 export const bufLayer: BufLayer = Object.freeze({
   name: "dragonfly-2005",
+  raises: BUF_RAISES,
   create: createBufCache,
   preset: presetBuf,
   getblk,

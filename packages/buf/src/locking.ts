@@ -14,6 +14,7 @@
  */
 import type { Gen, KernelContext } from "@kprim/machine";
 import { lockcount, lockmgr, lockmgrKernproc } from "@kprim/lockmgr";
+import { atSplbio } from "./spl.js";
 import type { Buf, BufCache } from "./types.js";
 
 export interface BufLockFlags {
@@ -21,7 +22,18 @@ export interface BufLockFlags {
   readonly sleepfail?: boolean;
 }
 
-export function* bufLock(k: KernelContext, cache: BufCache, bp: Buf, flags: BufLockFlags = {}): Gen<number> {
+/**
+ * `BUF_LOCK(bp, LK_EXCLUSIVE [| LK_NOWAIT | LK_SLEEPFAIL])`: 0, EBUSY or
+ * ENOLCK, as lockmgr.
+ *
+ * Calling context: thread context, at splbio; blocks unless NOWAIT — and
+ * with a token interlock may block even then, on the tokens.
+ */
+export function bufLock(k: KernelContext, cache: BufCache, bp: Buf, flags: BufLockFlags = {}): Gen<number> {
+  return atSplbio(k, cache, lockBuf(k, cache, bp, flags));
+}
+
+function* lockBuf(k: KernelContext, cache: BufCache, bp: Buf, flags: BufLockFlags): Gen<number> {
   yield* cache.bufInterlock.acquire(k);
   return yield* lockmgr(k, bp.lock, "exclusive", {
     ...flags,
@@ -29,8 +41,24 @@ export function* bufLock(k: KernelContext, cache: BufCache, bp: Buf, flags: BufL
   });
 }
 
-/** BUF_TIMELOCK: the same with the lock's sleep message and timeout. */
-export function* bufTimelock(
+/**
+ * `BUF_TIMELOCK(bp, flags, wmesg, timo)`: BUF_LOCK with the lock's sleep
+ * message and timeout (LK_TIMELOCK when `timo` > 0).
+ *
+ * Calling context: as BUF_LOCK.
+ */
+export function bufTimelock(
+  k: KernelContext,
+  cache: BufCache,
+  bp: Buf,
+  flags: BufLockFlags,
+  wmesg: string,
+  timo: number,
+): Gen<number> {
+  return atSplbio(k, cache, timelockBuf(k, cache, bp, flags, wmesg, timo));
+}
+
+function* timelockBuf(
   k: KernelContext,
   cache: BufCache,
   bp: Buf,
@@ -51,16 +79,33 @@ export function* bufTimelock(
   });
 }
 
+/**
+ * `BUF_UNLOCK(bp)`: lockmgr LK_RELEASE.
+ *
+ * Calling context: thread context holding bp's lock (or any thread, once the
+ * hold went to LK_KERNTHREAD); never sleeps for the lock, but may block on
+ * its interlock token.
+ */
 export function* bufUnlock(k: KernelContext, bp: Buf): Gen<void> {
   yield* lockmgr(k, bp.lock, "release");
 }
 
-/** BUF_REFCNT: holds on the buffer, read under its lock's interlock. */
+/**
+ * `BUF_REFCNT(bp)`: holds on the buffer, read under its lock's interlock.
+ *
+ * Calling context: thread context; takes the interlock (a potential blocking
+ * point with a token).
+ */
 export function* bufRefcnt(k: KernelContext, bp: Buf): Gen<number> {
   return yield* lockcount(k, bp.lock);
 }
 
-/** BUF_KERNPROC: hand the hold to "the kernel" (an I/O in flight) so its completion may release it. */
+/**
+ * `BUF_KERNPROC(bp)`: hand the hold to "the kernel" (an I/O in flight) so
+ * its completion may release it.
+ *
+ * Calling context: thread context, holding bp's lock exclusively; one step.
+ */
 export function* bufKernproc(k: KernelContext, bp: Buf): Gen<void> {
   yield* lockmgrKernproc(k, bp.lock);
 }

@@ -17,6 +17,7 @@
  * bdwrite give it up). BUF_REFCNT takes the lock's interlock.
  */
 import type { Gen, KernelContext, Tx } from "@kprim/machine";
+import { atSplbio } from "./spl.js";
 import { bufRefcnt, bufUnlock } from "./locking.js";
 import {
   B_AGE,
@@ -41,7 +42,18 @@ function allQueues(cache: BufCache) {
   return { writes: [...cache.queues, cache.needsbuffer] };
 }
 
-export function* bremfree(k: KernelContext, cache: BufCache, bp: Buf): Gen<void> {
+/**
+ * `bremfree(bp)`: take a buffer the caller has just locked off its free
+ * queue (panics if it is on none and the caller's is the only hold).
+ *
+ * Calling context: thread context, holding bp's lock, at splbio. BUF_REFCNT
+ * takes the lock's interlock: with a token, a blocking point.
+ */
+export function bremfree(k: KernelContext, cache: BufCache, bp: Buf): Gen<void> {
+  return atSplbio(k, cache, unqueue(k, cache, bp));
+}
+
+function* unqueue(k: KernelContext, cache: BufCache, bp: Buf): Gen<void> {
   const refs = yield* bufRefcnt(k, bp);
   yield* k.atomic(`bremfree ${bp.id}`, { writes: [bp.cell, ...cache.queues] }, (tx) => {
     const b = tx.mutate(bp.cell);
@@ -86,6 +98,7 @@ function* release(
     if (b.qindex !== QUEUE_NONE) tx.panic(`${what}: free buffer onto another queue???`);
     if (refs > 1) tx.panic(`${what}: multiple refs`);
     const [q, head] = choose(b.flags, b.vp !== null);
+    tx.event("buf.release", bp.id, what);
     return enqueue(tx, cache, bp, q, head);
   });
   if (wake) yield* cache.deps.sleepq.wakeup(k, cache.needsbufferIdent);
@@ -93,33 +106,57 @@ function* release(
   yield* bufUnlock(k, bp);
 }
 
-/** brelse: the buffer goes back to a free queue by its state, then is unlocked. */
-export function* brelse(k: KernelContext, cache: BufCache, bp: Buf): Gen<void> {
-  yield* release(k, cache, bp, "brelse", (flags, identified) => {
-    if (!identified) return [QUEUE_EMPTY, false];
-    if ((flags & B_INVAL) !== 0) return [QUEUE_CLEAN, true];
-    if ((flags & B_LOCKED) !== 0) return [QUEUE_LOCKED, false];
-    if ((flags & B_DELWRI) !== 0) return [QUEUE_DIRTY, false];
-    return [QUEUE_CLEAN, (flags & B_AGE) !== 0];
-  });
+/**
+ * `brelse(bp)`: the buffer goes back to a free queue by its state (EMPTY
+ * without identity, CLEAN head if invalid, LOCKED, DIRTY if delayed-write,
+ * else CLEAN), buffer waiters are woken, then it is unlocked — in that
+ * order: between the insertion and the unlock is getnewbuf's first window.
+ *
+ * Calling context: thread context, holding bp's lock exclusively (or the
+ * I/O completion, with the hold handed to LK_KERNTHREAD), at splbio; may
+ * block on the lock's interlock token.
+ */
+export function brelse(k: KernelContext, cache: BufCache, bp: Buf): Gen<void> {
+  return atSplbio(k, cache, release(k, cache, bp, "brelse", brelseQueue));
 }
 
-/** bqrelse: like brelse, for a buffer expected to be reused soon. */
-export function* bqrelse(k: KernelContext, cache: BufCache, bp: Buf): Gen<void> {
-  yield* release(k, cache, bp, "bqrelse", (flags, identified) => {
-    if (!identified) return [QUEUE_EMPTY, false];
-    if ((flags & B_LOCKED) !== 0) return [QUEUE_LOCKED, false];
-    if ((flags & B_DELWRI) !== 0) return [QUEUE_DIRTY, false];
-    return [QUEUE_CLEAN, false];
-  });
+function brelseQueue(flags: number, identified: boolean): [QueueIndex, boolean] {
+  if (!identified) return [QUEUE_EMPTY, false];
+  if ((flags & B_INVAL) !== 0) return [QUEUE_CLEAN, true];
+  if ((flags & B_LOCKED) !== 0) return [QUEUE_LOCKED, false];
+  if ((flags & B_DELWRI) !== 0) return [QUEUE_DIRTY, false];
+  return [QUEUE_CLEAN, (flags & B_AGE) !== 0];
 }
 
-/** bdwrite: mark the contents dirty (a delayed write) and release for reuse. */
+/**
+ * `bqrelse(bp)`: like brelse, for a buffer expected to be reused soon
+ * (LOCKED, DIRTY, or the tail of CLEAN); the same insert-then-unlock order.
+ *
+ * Calling context: as brelse.
+ */
+export function bqrelse(k: KernelContext, cache: BufCache, bp: Buf): Gen<void> {
+  return atSplbio(k, cache, release(k, cache, bp, "bqrelse", bqrelseQueue));
+}
+
+function bqrelseQueue(flags: number, identified: boolean): [QueueIndex, boolean] {
+  if (!identified) return [QUEUE_EMPTY, false];
+  if ((flags & B_LOCKED) !== 0) return [QUEUE_LOCKED, false];
+  if ((flags & B_DELWRI) !== 0) return [QUEUE_DIRTY, false];
+  return [QUEUE_CLEAN, false];
+}
+
+/**
+ * `bdwrite(bp, data)`: write `data` into the buffer as a delayed write
+ * (B_DELWRI) and release it for reuse (bqrelse).
+ *
+ * Calling context: thread context, holding bp's lock; as bqrelse.
+ */
 export function* bdwrite(k: KernelContext, cache: BufCache, bp: Buf, data: number): Gen<void> {
   yield* k.atomic(`bdwrite ${bp.id}`, { writes: [bp.cell] }, (tx) => {
     const b = tx.mutate(bp.cell);
     b.flags |= B_DELWRI | B_DONE | B_CACHE;
     b.data = data;
+    tx.event("buf.write", bp.id, `data ${data}`);
   });
   yield* bqrelse(k, cache, bp);
 }

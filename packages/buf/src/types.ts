@@ -3,7 +3,7 @@
  * the free queues, and the options of a cache.
  */
 import type { Cell, Machine } from "@kprim/machine";
-import type { Interlock, InterlockDeps, InterlockKind, Lock, LockSemantics } from "@kprim/lockmgr";
+import type { Interlock, InterlockDeps, InterlockKind, Lock, LockSemantics, LockWakeups } from "@kprim/lockmgr";
 import type { Ident } from "@kprim/sleepq";
 
 declare module "@kprim/machine" {
@@ -18,6 +18,12 @@ declare module "@kprim/machine" {
     "buf.reuse": true;
     /** getnewbuf returned (obj = buffer, or "none"). */
     "buf.getnewbuf": true;
+    /** getblk returned a buffer (obj = buffer; detail = "vp:lblkno", the block asked for). */
+    "buf.getblk": true;
+    /** A caller wrote data into a buffer it holds (bdwrite; obj = buffer). */
+    "buf.write": true;
+    /** brelse/bqrelse put a held buffer back on a queue (obj = buffer). */
+    "buf.release": true;
   }
 }
 
@@ -65,12 +71,32 @@ export interface Buf {
 /** How getnewbuf treats the two race windows (spec §6.6). */
 export type BufChecks = "rev1.52" | "freebsd4" | "no-check";
 
+/**
+ * Whether getblk re-validates a hit's identity after locking it: `none` as
+ * the 2005 getblk (spec §6.5), `identity` as later DragonFly (spec §6.8).
+ */
+export type GetblkCheck = "none" | "identity";
+
+/** Whether getnewbuf sleeps a tick after its first warning before restarting (spec §8.1). */
+export type LockedBufSleep = "tick" | "none";
+
+/** Whether splbio is a critical section (spec §8.4). */
+export type Splbio = "none" | "crit";
+
 /** Why getnewbuf restarted, or gave up. */
 export type RestartReason = "buf-lock-busy" | "queue-changed" | "no-buffer" | "restart-limit";
 
 export interface BufCacheOptions {
   readonly bufs: number;
   readonly checks?: BufChecks;
+  /** getblk's re-validation of a hit after locking it (default `none`, as in 2005). */
+  readonly getblkCheck?: GetblkCheck;
+  /** After "locked buf … race corrected": sleep a tick on bd_request (default), or restart at once. */
+  readonly lockedBufSleep?: LockedBufSleep;
+  /** splbio as a critical section (`crit`) or nothing (default `none`). */
+  readonly splbio?: Splbio;
+  /** BUF_LOCK's own interlock (buftimetoken's successor): default, the cache's interlock kind. */
+  readonly bufInterlock?: InterlockKind;
   /** getnewbuf gives up (returns no buffer, reason restart-limit) after this many restarts. */
   readonly maxRestarts?: number;
   /** The cpu whose token (if the interlock is a token) each buffer lock starts on. */
@@ -78,6 +104,8 @@ export interface BufCacheOptions {
   /** The cpu buftimetoken starts on. */
   readonly bufInterlockCpu?: number;
   readonly semantics?: LockSemantics;
+  /** Where the buffer locks' closing wakeups are issued (lockinit's `wakeups`). */
+  readonly wakeups?: LockWakeups;
 }
 
 export interface BufCache {
@@ -94,6 +122,9 @@ export interface BufCache {
   readonly needsbufferIdent: Ident;
   readonly bdRequestIdent: Ident;
   readonly checks: BufChecks;
+  readonly getblkCheck: GetblkCheck;
+  readonly lockedBufSleep: LockedBufSleep;
+  readonly splbio: Splbio;
   readonly maxRestarts: number;
   readonly deps: InterlockDeps;
   readonly interlock: InterlockKind;

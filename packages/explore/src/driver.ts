@@ -11,17 +11,17 @@
  */
 import {
   type Choice,
-  type Detector,
   formatChoices,
   type Machine,
+  type MachineView,
   ModelError,
   replay,
   replayIndex,
   type RunResult,
   type Strategy,
 } from "@kprim/machine";
-import { ExecutionError } from "./errors.js";
-import type { MachineFactory } from "./factory.js";
+import { ExecutionError, ExploreConfigError } from "./errors.js";
+import type { BuildRequest, MachineFactory } from "./factory.js";
 
 /** @deprecated `replay(prefix, then)` of @kprim/machine: take `prefix`, then ask `then`. */
 export const withPrefix: (prefix: readonly Choice[], then: Strategy) => Strategy = replay;
@@ -29,15 +29,13 @@ export const withPrefix: (prefix: readonly Choice[], then: Strategy) => Strategy
 /** @deprecated `replayIndex` of @kprim/machine. */
 export const indexOfExpected: (step: number, want: Choice, enabled: readonly Choice[]) => number = replayIndex;
 
-export interface RunRequest {
+/** One execution: the machine's build request (strategy and step limit required), a prefix, a hook. */
+export interface RunRequest extends BuildRequest {
   readonly strategy: Strategy;
-  readonly prefix?: readonly Choice[];
   readonly maxSteps: number;
-  readonly detectors?: readonly Detector[];
-  readonly recordFootprints?: boolean;
-  readonly trace?: boolean;
+  readonly prefix?: readonly Choice[] | undefined;
   /** Called with the fresh machine before it runs. */
-  readonly onBuilt?: (machine: Machine) => void;
+  readonly onBuilt?: ((machine: Machine) => void) | undefined;
 }
 
 export interface Execution {
@@ -45,18 +43,37 @@ export interface Execution {
   readonly result: RunResult;
 }
 
+/** The factory contract, as the error for a factory that breaks it says it. */
+export const FACTORY_CONTRACT =
+  "a factory builds each machine from the request it is given: (request) => createMachine({ ...request, cpus: 2 }) — or use prepare(...).build of @kprim/scenarios";
+
 /** Build a fresh machine and run it once. */
 export function runOnce(factory: MachineFactory, req: RunRequest): Execution {
+  const taken: Choice[] = [];
+  const inner = req.prefix ? replay(req.prefix, req.strategy) : req.strategy;
+  const strategy: Strategy = {
+    name: inner.name,
+    choose(enabled, view): number {
+      const i = inner.choose(enabled, view);
+      taken.push(enabled[i]!);
+      return i;
+    },
+    ...(inner.end ? { end: (view: MachineView) => inner.end!(view) } : {}),
+  };
+  const { prefix: _prefix, onBuilt, ...build } = req;
   const machine = factory({
-    strategy: req.prefix ? replay(req.prefix, req.strategy) : req.strategy,
-    maxSteps: req.maxSteps,
+    ...build,
+    strategy,
     recordFootprints: req.recordFootprints ?? false,
     detectors: req.detectors ?? [],
-    ...(req.trace !== undefined ? { trace: req.trace } : {}),
-  });
-  req.onBuilt?.(machine);
+  }) as Machine | undefined;
+  if (typeof (machine as { run?: unknown } | null | undefined)?.run !== "function") {
+    throw new ExploreConfigError(`the factory returned ${describe(machine)}, not a machine; ${FACTORY_CONTRACT}`);
+  }
+  onBuilt?.(machine!);
+  let result: RunResult;
   try {
-    return { machine, result: machine.run() };
+    result = machine!.run();
   } catch (e) {
     if (e instanceof ModelError) {
       const choices = formatChoices(e.choices);
@@ -64,4 +81,16 @@ export function runOnce(factory: MachineFactory, req: RunRequest): Execution {
     }
     throw e;
   }
+  // Steps taken, none of them chosen by the explorer: the machine was built without the request.
+  if (result.steps > 0 && taken.length === 0) {
+    throw new ExploreConfigError(`the factory's machine ignored the explorer's strategy; ${FACTORY_CONTRACT}`);
+  }
+  return { machine: machine!, result };
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "object") return "an object";
+  return typeof v === "undefined" ? "undefined" : `a ${typeof v}`;
 }

@@ -31,7 +31,9 @@ import {
   type ScheduleHeader,
   checkHeader,
   type Machine,
+  mergeRaises,
   parseSchedule,
+  type Vocabulary,
 } from "@kprim/machine";
 import { runOnce } from "./driver.js";
 import { ExploreConfigError } from "./errors.js";
@@ -41,7 +43,7 @@ import type { MachineFactory } from "./factory.js";
 import { lockOrder, type LockOrderReport } from "./lockOrder.js";
 import { runSample, type SamplingMode } from "./sampling.js";
 import { shrink } from "./shrink.js";
-import { failureKind, formatSignal, matchSignal, parseSignal, type Signal } from "./signal.js";
+import { checkSignal, failureKind, formatSignal, matchSignal, parseSignal, type Signal } from "./signal.js";
 import { type ConsoleCount, recordOf, type RunRecord, Tally } from "./tally.js";
 
 export type Mode =
@@ -60,40 +62,48 @@ export type Mode =
 export interface ExploreOptions {
   readonly mode: Mode;
   /** What counts as found (matrix.json grammar); default "failure". */
-  readonly target?: string | Signal;
+  readonly target?: string | Signal | undefined;
   /** Steps per execution before `step-limit` (default 10,000). */
-  readonly maxSteps?: number;
+  readonly maxSteps?: number | undefined;
   /** Exhaustive modes: stop after this many executions (the result is then not exhausted). */
-  readonly maxExecutions?: number;
+  readonly maxExecutions?: number | undefined;
   /** Stateful search: stop after storing this many states (the result is then not exhausted). */
-  readonly maxStates?: number;
+  readonly maxStates?: number | undefined;
   /** Stop at the first execution showing the target (default true). */
-  readonly stopOnFound?: boolean;
+  readonly stopOnFound?: boolean | undefined;
   /** Shrink the first failing schedule (default true; a number is the run budget). */
-  readonly shrink?: boolean | number;
+  readonly shrink?: boolean | number | undefined;
   /** Every execution starts with these choices (the driver takes them first). */
-  readonly prefix?: readonly Choice[];
+  readonly prefix?: readonly Choice[] | undefined;
   /** More detectors for every machine. */
-  readonly detectors?: readonly Detector[];
+  readonly detectors?: readonly Detector[] | undefined;
+  /**
+   * What the factory's runs can raise (a prepared scenario's `raises`): the
+   * target must be something in it (plus the detectors added here), or
+   * explore throws a SignalError naming the nearest name before running
+   * anything; and an execution that shows something it does not declare
+   * ends the exploration with an UndeclaredError.
+   */
+  readonly raises?: Vocabulary | undefined;
   /** Build a lock-order graph over every execution (default false). */
-  readonly lockOrder?: boolean;
+  readonly lockOrder?: boolean | undefined;
   /** DPOR: treat result-less add/or/and steps of one kind on one cell as commuting (default false). */
-  readonly commutativeAtomics?: boolean;
+  readonly commutativeAtomics?: boolean | undefined;
   /**
    * Exhaustive modes: cut unfair cycles through declared loops and explore
    * their ways out (default true; see `cycles` in the result).
    */
-  readonly fairCycles?: boolean;
+  readonly fairCycles?: boolean | undefined;
   /** Called after each execution with the count so far (benchmarks sample memory here). */
-  readonly onExecution?: (executions: number) => void;
+  readonly onExecution?: ((executions: number) => void) | undefined;
   /** Stateful search: told the states stored so far, every 1,024 (`shouldStop` is asked then too). */
-  readonly onStates?: (states: number) => void;
+  readonly onStates?: ((states: number) => void) | undefined;
   /**
    * Asked after each execution: true ends the exploration there (a Ctrl-C or
    * a time limit in the CLI). The result then has `stopped: true`, counts
    * what ran, and is never `exhausted`.
    */
-  readonly shouldStop?: () => boolean;
+  readonly shouldStop?: (() => boolean) | undefined;
 }
 
 interface Common {
@@ -133,8 +143,12 @@ export interface Found extends Common {
   readonly shrunk: string;
   readonly shrunkSteps: number;
   readonly shrunkPreemptions: number;
-  /** `kprim replay <scenario> --schedule '<shrunk>'` */
-  readonly replay: string;
+  /**
+   * `kprim replay <scenario> --schedule '<shrunk>'`; null for a machine built
+   * by hand (no scenario name), whose counterexample replays through the
+   * library: `replaySchedule(factory, result.shrunk)`.
+   */
+  readonly replay: string | null;
 }
 
 export interface NotFound extends Common {
@@ -218,6 +232,12 @@ function checkMode(m: Mode): void {
   }
 }
 
+/** A vocabulary with the explorer's own detectors added (they report under their names too). */
+export function withDetectors(raises: Vocabulary | undefined, detectors: readonly Detector[]): Vocabulary | undefined {
+  if (raises === undefined || detectors.length === 0) return raises;
+  return mergeRaises(raises, { violations: detectors.map((d) => d.name) });
+}
+
 /** The steps one round-robin run takes (PCT's estimate of k). */
 export function estimateSteps(factory: MachineFactory, maxSteps: number, prefix?: readonly Choice[]): number {
   const { result } = runOnce(factory, { strategy: roundRobin(), maxSteps, ...(prefix ? { prefix } : {}) });
@@ -239,6 +259,8 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
   const stopOnFound = opts.stopOnFound ?? true;
   const graph = opts.lockOrder ? lockOrder() : null;
   const detectors = [...(graph ? [graph.detector] : []), ...(opts.detectors ?? [])];
+  const raises = withDetectors(opts.raises, detectors);
+  if (raises !== undefined) checkSignal(target, raises);
   const tally = new Tally();
   const mode = opts.mode;
   let exhausted = false;
@@ -254,7 +276,7 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
   };
 
   const onResult = (m: Machine, r: RunResult): boolean => {
-    tally.add(recordOf(tally.executions + 1, r, target, m.emitted(RESTART_LIMIT)));
+    tally.add(recordOf(tally.executions + 1, r, target, m.emitted(RESTART_LIMIT), raises));
     opts.onExecution?.(tally.executions);
     return (stopOnFound && tally.found !== null) || stopNow();
   };
@@ -264,7 +286,7 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
     case "pct":
     case "strategy": {
       const steps = mode.kind === "pct" ? (mode.steps ?? estimateSteps(factory, maxSteps, opts.prefix)) : 0;
-      const ctx = { maxSteps, target, detectors, ...(opts.prefix ? { prefix: opts.prefix } : {}) };
+      const ctx = { maxSteps, target, detectors, prefix: opts.prefix, raises };
       for (let i = 0; i < mode.runs; i++) {
         const { record } = runSample(factory, mode, steps, i, ctx);
         tally.add(record);
@@ -282,14 +304,14 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
           reduction: mode.kind === "dpor" ? "dpor" : "none",
           maxSteps,
           detectors,
-          ...(mode.preemptionBound !== undefined ? { preemptionBound: mode.preemptionBound } : {}),
-          ...(opts.maxExecutions !== undefined ? { maxExecutions: opts.maxExecutions } : {}),
-          ...(opts.prefix ? { prefix: opts.prefix } : {}),
-          ...(opts.commutativeAtomics !== undefined ? { commutativeAtomics: opts.commutativeAtomics } : {}),
-          ...(opts.fairCycles !== undefined ? { fairCycles: opts.fairCycles } : {}),
-          ...(mode.kind === "dfs" && mode.stateful === true ? { stateful: true } : {}),
-          ...(mode.kind === "dfs" && mode.symmetry === true ? { symmetry: true } : {}),
-          ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
+          preemptionBound: mode.preemptionBound,
+          maxExecutions: opts.maxExecutions,
+          prefix: opts.prefix,
+          commutativeAtomics: opts.commutativeAtomics,
+          fairCycles: opts.fairCycles,
+          stateful: mode.kind === "dfs" && mode.stateful === true,
+          symmetry: mode.kind === "dfs" && mode.symmetry === true,
+          maxStates: opts.maxStates,
           // Long stretches of merged executions complete none: report and ask to stop between them too.
           onStates: (n: number) => {
             opts.onStates?.(n);
@@ -317,10 +339,10 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
             maxSteps,
             detectors,
             preemptionBound: b,
-            ...(left !== undefined ? { maxExecutions: left } : {}),
-            ...(opts.prefix ? { prefix: opts.prefix } : {}),
-            ...(opts.commutativeAtomics !== undefined ? { commutativeAtomics: opts.commutativeAtomics } : {}),
-            ...(opts.fairCycles !== undefined ? { fairCycles: opts.fairCycles } : {}),
+            maxExecutions: left,
+            prefix: opts.prefix,
+            commutativeAtomics: opts.commutativeAtomics,
+            fairCycles: opts.fairCycles,
           },
           (t) => onResult(t.machine, t.result),
         );
@@ -404,9 +426,9 @@ function foundPart(
   f: RunRecord,
   maxSteps: number,
 ): Omit<Found, keyof Common | "kind"> {
-  const header = f.header!;
   const choices = f.choices!;
   const kind = f.kind!;
+  const header = judgedHeader(f.header!, target, kind === "step-limit" ? maxSteps : null);
   const schedule = formatSchedule({ header, choices });
   let shrunk = { choices, steps: choices.length, preemptions: -1 };
   if (opts.shrink !== false) {
@@ -432,9 +454,27 @@ function foundPart(
   };
 }
 
-/** `kprim replay <scenario> --schedule '<schedule>'` */
-export function replayCommand(header: ScheduleHeader, schedule: string): string {
-  return `kprim replay ${header.scenario || "<scenario>"} --schedule '${schedule}'`;
+/**
+ * A run's schedule header with what its verdict depends on beyond the run:
+ * the target (when it is not "failure"), and the step limit when the run
+ * ended at it (`stepLimit`: that limit, or null) — so that the schedule
+ * string alone replays to the same verdict.
+ */
+export function judgedHeader(header: ScheduleHeader, target: Signal, stepLimit: number | null): ScheduleHeader {
+  const signal = formatSignal(target);
+  return {
+    ...header,
+    ...(signal !== "failure" ? { signal } : {}),
+    ...(stepLimit !== null ? { maxSteps: stepLimit } : {}),
+  };
+}
+
+/**
+ * `kprim replay <scenario> --schedule '<schedule>'`, or null for a machine
+ * built by hand (no scenario name): replay that one with `replaySchedule`.
+ */
+export function replayCommand(header: ScheduleHeader, schedule: string): string | null {
+  return header.scenario === "" ? null : `kprim replay ${header.scenario} --schedule '${schedule}'`;
 }
 
 /**
@@ -442,7 +482,9 @@ export function replayCommand(header: ScheduleHeader, schedule: string): string 
  * choice: a header that differs from `expect` is a ScheduleError, a choice
  * that is not enabled (or a run that outlasts or falls short of the
  * schedule) a ReplayDivergence naming the step, the expected choice and
- * what was enabled.
+ * what was enabled. A schedule that ended at its step limit carries it
+ * (`header.maxSteps`) and stops there again. The result's schedule is the
+ * one given (its run fields too), so it formats to the same string.
  */
 export function replaySchedule(
   factory: MachineFactory,
@@ -453,10 +495,18 @@ export function replaySchedule(
   if (opts.expect) checkHeader(opts.expect, s.header);
   const { result } = runOnce(factory, {
     strategy: replay(s.choices),
-    // One more than the schedule: a run that ends on its own ends there. Pass the
-    // exploration's maxSteps to replay a step-limit schedule.
-    maxSteps: opts.maxSteps ?? s.choices.length + 1,
+    // One more than the schedule: a run that ends on its own ends there; one
+    // that ended at its step limit stops at the same step.
+    maxSteps: opts.maxSteps ?? s.header.maxSteps ?? s.choices.length + 1,
     ...(opts.trace !== undefined ? { trace: opts.trace } : {}),
   });
-  return result;
+  // The replayed run's schedule is the one given, run fields included (the machine knows none).
+  const { signal, maxSteps } = s.header;
+  if (signal === undefined && maxSteps === undefined) return result;
+  const header = {
+    ...result.schedule.header,
+    ...(signal !== undefined ? { signal } : {}),
+    ...(maxSteps !== undefined ? { maxSteps } : {}),
+  };
+  return { ...result, schedule: { ...result.schedule, header } };
 }

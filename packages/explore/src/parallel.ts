@@ -9,6 +9,12 @@
  * equals the serial explore() with the same options, whatever the timing. Promises only gather worker replies; nothing about a run depends
  * on them.
  *
+ * Workers also count the runs they finish into a small shared buffer, which
+ * the calling thread polls (every 100 ms) for `onExecution` and `shouldStop`;
+ * a stop is passed back through the same buffer, and each worker ends its
+ * slice after the run in progress. A stopped result counts the runs of
+ * every slice up to the first one cut short (that one's runs included).
+ *
  * From TypeScript source (development, tests) workers load through the
  * project's one loader, tsx: a small bootstrap (tsx-worker.mjs) registers it
  * and imports worker.ts, under `--conditions=@kprim/source`; from the built
@@ -27,6 +33,7 @@ import {
 } from "./explore.js";
 import type { MachineFactory } from "./factory.js";
 import type { SampleContext, SamplingMode } from "./sampling.js";
+import { checkSignal } from "./signal.js";
 import { Tally, type TallySummary } from "./tally.js";
 
 /**
@@ -43,7 +50,7 @@ export interface FactorySpec {
 
 export interface ParallelOptions extends Pick<
   ExploreOptions,
-  "target" | "maxSteps" | "stopOnFound" | "shrink" | "prefix" | "shouldStop"
+  "target" | "maxSteps" | "stopOnFound" | "shrink" | "prefix" | "shouldStop" | "onExecution" | "raises"
 > {
   readonly mode: SamplingMode;
   /** Worker threads (≥ 1). */
@@ -59,7 +66,13 @@ export interface WorkerInit {
   readonly steps: number;
   readonly ctx: SampleContext;
   readonly stopOnFound: boolean;
+  /** Int32 [runs finished by every worker, stop requested (1)]. */
+  readonly control: SharedArrayBuffer;
 }
+
+/** @internal offsets in WorkerInit.control */
+export const CONTROL = { done: 0, stop: 1 } as const;
+const POLL_MS = 100;
 
 /** @internal a slice of run indices [from, to) */
 export interface Slice {
@@ -71,7 +84,13 @@ export interface Slice {
 type Reply =
   | { readonly kind: "ready" }
   | { readonly kind: "error"; readonly message: string }
-  | { readonly kind: "done"; readonly slice: number; readonly summary: TallySummary };
+  | {
+      readonly kind: "done";
+      readonly slice: number;
+      readonly summary: TallySummary;
+      /** The slice ended early on a stop request (not at a found run): later slices do not count. */
+      readonly cut: boolean;
+    };
 
 const fromSource = import.meta.url.endsWith(".ts");
 
@@ -103,26 +122,32 @@ export async function exploreParallel(spec: FactorySpec, opts: ParallelOptions):
     throw new ExploreConfigError(`${mode.kind}: runs must be an integer ≥ 1, not ${String(mode.runs)}`);
   }
   const target = resolveTarget(opts.target);
+  if (opts.raises !== undefined) checkSignal(target, opts.raises);
   const maxSteps = opts.maxSteps ?? 10_000;
   const stopOnFound = opts.stopOnFound ?? true;
   const factory = await loadFactory(spec);
   const prefix: readonly Choice[] | undefined = opts.prefix;
   const steps = mode.kind === "pct" ? (mode.steps ?? estimateSteps(factory, maxSteps, prefix)) : 0;
-  const ctx: SampleContext = { maxSteps, target, ...(prefix ? { prefix } : {}) };
+  const ctx: SampleContext = { maxSteps, target, prefix, raises: opts.raises };
   const slices: Slice[] = [];
   for (let from = 0, id = 0; from < mode.runs; from += sliceSize, id++) {
     slices.push({ id, from, to: Math.min(mode.runs, from + sliceSize) });
   }
   const stop = { asked: opts.shouldStop ?? (() => false), stopped: false };
-  const results = await runSlices({ spec, mode, steps, ctx, stopOnFound }, slices, opts.workers, stopOnFound, stop);
+  const control = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+  const init: WorkerInit = { spec, mode, steps, ctx, stopOnFound, control };
+  const results = await runSlices(init, slices, opts.workers, stopOnFound, stop, opts.onExecution);
   const tally = new Tally();
-  for (const summary of results) {
+  for (const done of results) {
     // After a stop, only the slices before the first one that never ran count (slices stay in run order).
-    if (summary === undefined) break;
-    tally.merge(summary);
+    if (done === undefined) break;
+    tally.merge(done.summary);
     // A slice stops at its first match: the runs after the first slice with one do not count.
     if (stopOnFound && tally.found !== null) break;
+    // A slice cut short by a stop counts up to where it ended; the ones after it do not.
+    if (done.cut) break;
   }
+  opts.onExecution?.(tally.executions);
   return finish(factory, opts, target, tally, {
     mode: `${describeMode(mode)} on ${opts.workers} worker${opts.workers === 1 ? "" : "s"}`,
     blocked: 0,
@@ -142,9 +167,19 @@ function runSlices(
   workers: number,
   stopOnFound: boolean,
   stop: { readonly asked: () => boolean; stopped: boolean },
-): Promise<(TallySummary | undefined)[]> {
+  onExecution: ((executions: number) => void) | undefined,
+): Promise<({ summary: TallySummary; cut: boolean } | undefined)[]> {
   return new Promise((resolve, reject) => {
-    const results: (TallySummary | undefined)[] = new Array(slices.length);
+    const results: ({ summary: TallySummary; cut: boolean } | undefined)[] = new Array(slices.length);
+    const control = new Int32Array(init.control);
+    // Progress and the stop request, while the workers run (this thread only waits for their replies).
+    const poll = setInterval(() => {
+      if (!stop.stopped && stop.asked()) {
+        stop.stopped = true;
+        Atomics.store(control, CONTROL.stop, 1);
+      }
+      onExecution?.(Atomics.load(control, CONTROL.done));
+    }, POLL_MS);
     const pool: Worker[] = [];
     let next = 0;
     let busy = 0;
@@ -154,11 +189,15 @@ function runSlices(
     const url = fromSource ? new URL("./tsx-worker.mjs", import.meta.url) : entry;
     const execArgv = fromSource ? ["--conditions=@kprim/source"] : [];
     const stopAll = (): void => {
+      clearInterval(poll);
       for (const w of pool) void w.terminate();
     };
     const feed = (w: Worker): void => {
       while (next < slices.length && slices[next]!.from + 1 > limit) next = slices.length;
-      if (next < slices.length && !stop.stopped && stop.asked()) stop.stopped = true;
+      if (next < slices.length && !stop.stopped && stop.asked()) {
+        stop.stopped = true;
+        Atomics.store(control, CONTROL.stop, 1);
+      }
       if (stop.stopped) next = slices.length;
       if (next >= slices.length) {
         if (busy === 0) {
@@ -184,7 +223,7 @@ function runSlices(
         }
         if (m.kind === "done") {
           busy--;
-          results[m.slice] = m.summary;
+          results[m.slice] = { summary: m.summary, cut: m.cut };
           const hit = m.summary.found;
           if (stopOnFound && hit !== null) limit = Math.min(limit, hit.index);
         }

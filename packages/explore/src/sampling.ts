@@ -3,7 +3,7 @@
  * Run i depends only on (mode, i), so a serial loop and worker threads taking
  * slices of the indices produce the same records.
  */
-import { type Choice, type Detector, random, type RunResult, type Strategy } from "@kprim/machine";
+import { type Choice, type Detector, random, type RunResult, type Strategy, type Vocabulary } from "@kprim/machine";
 import { runOnce } from "./driver.js";
 import { RESTART_LIMIT } from "./events.js";
 import type { MachineFactory } from "./factory.js";
@@ -34,8 +34,10 @@ export type SamplingMode =
 export interface SampleContext {
   readonly maxSteps: number;
   readonly target: Signal;
-  readonly prefix?: readonly Choice[];
-  readonly detectors?: readonly Detector[];
+  readonly prefix?: readonly Choice[] | undefined;
+  readonly detectors?: readonly Detector[] | undefined;
+  /** What the runs may raise (each run is checked against it). */
+  readonly raises?: Vocabulary | undefined;
 }
 
 /** The strategy of run `i` (0-based) of a sampling mode whose PCT steps are known. */
@@ -67,8 +69,8 @@ export function runSample(
     strategy: sampleStrategy(mode, i, steps),
     maxSteps: ctx.maxSteps,
     ...(ctx.detectors?.length ? { detectors: ctx.detectors } : {}),
-    ...(ctx.prefix ? { prefix: ctx.prefix } : {}),
+    prefix: ctx.prefix,
   });
   // Asked of the machine, not a detector: a detector would turn every step's events on.
-  return { record: recordOf(i + 1, result, ctx.target, machine.emitted(RESTART_LIMIT)), result };
+  return { record: recordOf(i + 1, result, ctx.target, machine.emitted(RESTART_LIMIT), ctx.raises), result };
 }

@@ -13,8 +13,13 @@
  * Console lines are observations, not failures; only `console:`, and `any`,
  * look at them. On a matrix "not-found" row the row's signal names what is
  * forbidden (`any`, `failure`, or just that one signal).
+ *
+ * A target is a claim about what a run can raise: `checkSignal` refuses one
+ * that nothing in the run declares (a detector nobody installs, a console or
+ * panic text no declared message can contain), with the nearest that exists,
+ * so "not found" is never said of a name that is only a typo.
  */
-import type { ConsoleLine, Outcome } from "@kprim/machine";
+import { type ConsoleLine, formatContains, nearest, type Outcome, showFormat, type Vocabulary } from "@kprim/machine";
 import { SignalError } from "./errors.js";
 
 export type Signal =
@@ -27,6 +32,7 @@ export type Signal =
   | { readonly kind: "step-limit" };
 
 const GRAMMAR = "console:<text>, panic, panic:<text>, violation:<detector>, deadlock, step-limit, failure or any";
+const HEADS = ["console", "panic", "violation", "deadlock", "step-limit", "failure", "any"];
 
 export function parseSignal(text: string): Signal {
   const colon = text.indexOf(":");
@@ -51,8 +57,11 @@ export function parseSignal(text: string): Signal {
     case "step-limit":
       if (rest !== null) throw new SignalError(`signal "${text}": ${head} takes no argument`);
       return { kind: head };
-    default:
-      throw new SignalError(`unknown signal "${text}"; signals: ${GRAMMAR}`);
+    default: {
+      const near = nearest(head, HEADS);
+      const suggestion = near === undefined ? "" : ` (did you mean "${near}${rest === null ? "" : `:${rest}`}"?)`;
+      throw new SignalError(`unknown signal "${text}"${suggestion}; signals: ${GRAMMAR}`);
+    }
   }
 }
 
@@ -117,6 +126,62 @@ export function failureKind(outcome: Outcome): string {
     default: {
       const never: never = outcome;
       return String(never);
+    }
+  }
+}
+
+/** Phrases of the declared messages a misspelt text is compared with: runs of whole words. */
+function phrases(formats: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const f of formats) {
+    const words = showFormat(f).split(" ");
+    for (let i = 0; i < words.length; i++) {
+      for (let j = i + 1; j <= words.length; j++) {
+        const p = words.slice(i, j).join(" ");
+        out.add(p);
+        out.add(p.replace(/[,.:;]+$/, ""));
+      }
+    }
+  }
+  return [...out];
+}
+
+/**
+ * Throws a SignalError when nothing `vocabulary` declares can raise `s`:
+ * a `violation:` detector nobody installs, a `console:` or `panic:` text no
+ * declared message can contain. The other targets (failure, any, panic,
+ * deadlock, step-limit) every run has.
+ */
+export function checkSignal(s: Signal, vocabulary: Vocabulary): void {
+  const target = formatSignal(s);
+  const suggest = (near: string | undefined, head: string): string =>
+    near === undefined ? "" : ` (did you mean "${head}:${near}"?)`;
+  switch (s.kind) {
+    case "violation":
+      if (vocabulary.violations.includes(s.detector)) return;
+      throw new SignalError(
+        `signal "${target}": no detector of this run reports "${s.detector}"${suggest(nearest(s.detector, vocabulary.violations), "violation")}; its detectors: ${vocabulary.violations.join(", ")}`,
+      );
+    case "console": {
+      if (vocabulary.console.some((f) => formatContains(f, s.text))) return;
+      const lines = vocabulary.console.map((f) => `"${showFormat(f)}"`).join(", ");
+      throw new SignalError(
+        `signal "${target}": no console line of this run can contain "${s.text}"${suggest(nearest(s.text, phrases(vocabulary.console)), "console")}; ${lines === "" ? "this run prints no console lines" : `its console lines: ${lines}`}`,
+      );
+    }
+    case "panic":
+      if (s.text === null || vocabulary.panics.some((f) => formatContains(f, s.text!))) return;
+      throw new SignalError(
+        `signal "${target}": no panic of this run can have a message containing "${s.text}"${suggest(nearest(s.text, phrases(vocabulary.panics)), "panic")}`,
+      );
+    case "failure":
+    case "any":
+    case "deadlock":
+    case "step-limit":
+      return;
+    default: {
+      const never: never = s;
+      throw new SignalError(`unknown signal ${String(never)}`);
     }
   }
 }

@@ -5,8 +5,8 @@
  * the first execution that showed the target signal. Serial and parallel
  * runs feed the same records in the same order, so they report the same.
  */
-import type { Choice, OutcomeKind, RunResult, ScheduleHeader } from "@kprim/machine";
-import { describeOutcome } from "@kprim/machine";
+import type { Choice, OutcomeKind, RunResult, ScheduleHeader, Vocabulary } from "@kprim/machine";
+import { assertDeclared, describeOutcome } from "@kprim/machine";
 import { failureKind, matchSignal, type Signal } from "./signal.js";
 
 /** One execution, reduced to what the result needs (plain data: it crosses worker threads). */
@@ -25,7 +25,19 @@ export interface RunRecord {
   readonly header?: ScheduleHeader;
 }
 
-export function recordOf(index: number, r: RunResult, target: Signal, restartLimited: boolean): RunRecord {
+/**
+ * An execution as a record. Given the run's vocabulary, an execution that
+ * shows something no declaration covers is an UndeclaredError (a
+ * declaration fell behind its code: targets are checked against them).
+ */
+export function recordOf(
+  index: number,
+  r: RunResult,
+  target: Signal,
+  restartLimited: boolean,
+  vocabulary?: Vocabulary,
+): RunRecord {
+  if (vocabulary !== undefined) assertDeclared(vocabulary, r.outcome, r.console, r.schedule.header.scenario);
   const matched = matchSignal(target, r.outcome, r.console);
   const console = [...new Set(r.console.map((l) => l.text))];
   if (!matched) return { index, outcome: r.outcome.kind, matched, console, restartLimited };

@@ -10,7 +10,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { MachineFactory } from "./factory.js";
 import { runSample } from "./sampling.js";
 import { Tally } from "./tally.js";
-import type { Slice, WorkerInit } from "./parallel.js";
+import { CONTROL, type Slice, type WorkerInit } from "./parallel.js";
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -28,15 +28,22 @@ void import(init.spec.module).then(async (mod: Record<string, unknown>) => {
     port.postMessage({ kind: "error", message: e instanceof Error ? e.message : String(e) });
     return;
   }
+  const control = new Int32Array(init.control);
   port.on("message", (s: Slice) => {
     // Counted here, sent as one summary: copying a record per execution to the main thread costs it a core.
     const tally = new Tally();
+    let cut = false;
     for (let i = s.from; i < s.to; i++) {
       const { record } = runSample(factory, init.mode, init.steps, i, init.ctx);
       tally.add(record);
+      Atomics.add(control, CONTROL.done, 1);
       if (init.stopOnFound && record.matched) break;
+      if (i + 1 < s.to && Atomics.load(control, CONTROL.stop) === 1) {
+        cut = true;
+        break;
+      }
     }
-    port.postMessage({ kind: "done", slice: s.id, summary: tally.summary() });
+    port.postMessage({ kind: "done", slice: s.id, summary: tally.summary(), cut });
   });
   port.postMessage({ kind: "ready" });
 });

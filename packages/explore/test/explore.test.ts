@@ -5,6 +5,7 @@ import {
   expectOutcome,
   formatSchedule,
   type KernelContext,
+  parseSchedule,
   ReplayDivergence,
   roundRobin,
   ScheduleError,
@@ -80,8 +81,8 @@ describe("explore: sampling modes", () => {
     if (r.kind !== "found") return;
     expect(r.failureKind).toBe("violation:lost-update");
     expect(r.executionsToFound).toBeGreaterThanOrEqual(1);
-    expect(r.schedule).toMatch(/^kprim1:lost-update-2:/);
-    expect(r.shrunkSteps).toBeLessThanOrEqual(r.schedule.split(":")[5]!.split(".").length + 1);
+    expect(r.schedule).toMatch(/^kprim2:lost-update-2:/);
+    expect(r.shrunkSteps).toBeLessThanOrEqual(r.schedule.split(":")[6]!.split(".").length + 1);
     expect(r.shrunkPreemptions).toBe(1);
     expect(r.replay).toBe(`kprim replay lost-update-2 --schedule '${r.shrunk}'`);
     const again = replaySchedule(f, r.shrunk);
@@ -213,6 +214,57 @@ describe("explore: the driver, replay and errors", () => {
     expect(() =>
       replaySchedule(f, r.schedule, { expect: { scenario: "other", variant: "", options: {}, params: {} } }),
     ).toThrow(ScheduleError);
+  });
+
+  it("a found schedule carries its target signal, so the schedule string alone judges a replay the same way", () => {
+    const r = explore(factoryOf(observer), { mode: { kind: "dpor" }, target: "console:saw the write" });
+    if (r.kind !== "found") throw new Error("expected found");
+    expect(parseSchedule(r.shrunk).header.signal).toBe("console:saw the write");
+    expect(parseSchedule(r.schedule).header.signal).toBe("console:saw the write");
+    // The default target is not written.
+    const plain = explore(factoryOf(lostUpdate(2)), { mode: { kind: "dpor" } });
+    if (plain.kind !== "found") throw new Error("expected found");
+    expect(parseSchedule(plain.shrunk).header.signal).toBeUndefined();
+  });
+
+  it("a step-limit counterexample carries its step limit and replays to the same step-limit outcome", () => {
+    const f = factoryOf(forever);
+    const r = explore(f, { mode: { kind: "dpor" }, maxSteps: 8 });
+    if (r.kind !== "found") throw new Error("expected found");
+    expect(r.failureKind).toBe("step-limit");
+    expect(parseSchedule(r.shrunk).header.maxSteps).toBe(8);
+    const again = replaySchedule(f, r.shrunk);
+    expect(again.outcome).toEqual({ kind: "step-limit", step: 8 });
+    expect(formatSchedule(again.schedule)).toBe(r.shrunk);
+  });
+
+  it("a machine built by hand has no CLI replay command; its counterexample replays through the library", () => {
+    const f: MachineFactory = (req) => {
+      const m = createMachine({ ...req, cpus: 2 });
+      const c = m.cell("c", 0);
+      for (const cpu of [0, 1]) {
+        m.spawn({
+          cpu,
+          name: `T${cpu}`,
+          *body(k) {
+            const v = yield* k.load(c);
+            yield* k.store(c, v + 1);
+          },
+        });
+      }
+      m.addDetector({
+        name: "lost-update",
+        atQuiescence: (view) => (view.peek(c) !== 2 ? { message: "an increment was lost" } : undefined),
+      });
+      return m;
+    };
+    const r = explore(f, { mode: { kind: "dpor" } });
+    if (r.kind !== "found") throw new Error("expected found");
+    expect(r.replay).toBeNull();
+    expect(r.shrunk).toMatch(/^kprim2::::::/);
+    const again = replaySchedule(f, r.shrunk);
+    expectOutcome(again, "violation");
+    expect(formatSchedule(again.schedule)).toBe(r.shrunk);
   });
 
   it("a factory that does not repeat itself is a NondeterminismError", () => {

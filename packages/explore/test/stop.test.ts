@@ -60,14 +60,39 @@ describe("parallel runs", () => {
   const module = new URL("./fixtures/asyncFactory.ts", import.meta.url).href;
   const spec: FactorySpec = { module, export: "asyncExampleFactory", args: { name: "lastzero", n: 3 } };
 
-  it("load a factory export that returns a promise, and stop handing out slices once asked to", async () => {
+  it("load a factory export that returns a promise; a stop asked for before any slice runs nothing", async () => {
     const mode = { kind: "random" as const, seed: 1, runs: 40 };
     const serial = explore(exampleFactory({ name: "lastzero", n: 3 }), { mode, target: "panic" });
     const all = await exploreParallel(spec, { mode, workers: 1, slice: 5, target: "panic" });
     expect({ ...all, mode: "" }).toEqual({ ...serial, mode: "" });
-    // One worker: asked before each slice is handed out; the second answer stops it after one slice.
-    const stopped = await exploreParallel(spec, { mode, workers: 1, slice: 5, target: "panic", ...stopAfter(2) });
-    expect([stopped.executions, stopped.stopped]).toEqual([5, true]);
+    const none = await exploreParallel(spec, { mode, workers: 1, slice: 5, target: "panic", shouldStop: () => true });
+    expect([none.executions, none.stopped]).toEqual([0, true]);
+  }, 60_000);
+
+  it("progress counts every worker's runs as they finish; a stop ends the slices in progress after their current run", async () => {
+    const mode = { kind: "random" as const, seed: 1, runs: 5_000_000 };
+    const seen: number[] = [];
+    const r = await exploreParallel(spec, {
+      mode,
+      workers: 2,
+      slice: 1_000_000,
+      target: "panic",
+      onExecution: (n) => seen.push(n),
+      // Stop once progress has shown some runs: both workers are then inside their first slice.
+      shouldStop: () => (seen.at(-1) ?? 0) > 0,
+    });
+    expect(r.stopped).toBe(true);
+    expect(r.executions).toBeGreaterThan(0);
+    expect(r.executions).toBeLessThan(1_000_000);
+    // Progress rose while the slices ran (before any slice finished), and ends at the result's count.
+    expect(seen.some((n) => n > 0 && n < 1_000_000)).toBe(true);
+    expect(seen.at(-1)).toBe(r.executions);
+    // What is counted is the first runs, in order: the serial result for that many runs.
+    const serial = explore(exampleFactory({ name: "lastzero", n: 3 }), {
+      mode: { ...mode, runs: r.executions },
+      target: "panic",
+    });
+    expect(r.outcomes).toEqual(serial.outcomes);
   }, 60_000);
 
   it("a factory export that rejects is a clear error", async () => {

@@ -33,6 +33,14 @@ interface Round {
   readonly wmesg: string;
 }
 
+/**
+ * `acquire(lkp, extflags, wanted)`: wait until none of `wanted` is set in the
+ * lock's flags; then run `onSuccess` in that same step. 0, EBUSY (NOWAIT),
+ * ENOLCK (SLEEPFAIL after a sleep) or the sleep's error.
+ *
+ * Calling context: inside lockmgr, holding the lock's interlock; returns
+ * holding it. Blocks unless NOWAIT.
+ */
 export function* acquire(
   k: KernelContext,
   lock: Lock,
@@ -43,6 +51,12 @@ export function* acquire(
   return yield* waitLoop(k, lock, ext, wanted, false, onSuccess);
 }
 
+/**
+ * `acquiredrain(lkp, extflags)`: wait until nothing of LK_ALL is set,
+ * sleeping on `&lk_flags` with WAITDRAIN; then run `onSuccess` in that step.
+ *
+ * Calling context: as acquire.
+ */
 export function* acquiredrain(
   k: KernelContext,
   lock: Lock,
@@ -62,14 +76,21 @@ function* waitLoop(
 ): Gen<number> {
   const fp = { writes: [lock.cell] };
   const wait = lockWait(k.thread);
+  // One test of the wanted bits, under the interlock: succeed, fail (NOWAIT), or count
+  // ourselves as a sleeper and say how to sleep (the lock's wmesg, and its timeout with
+  // TIMELOCK).
   const test = (s: LockWord, tx: Tx, first: boolean): Round => {
     const e = ext | (s.flags & LK_EXTFLG_MASK);
     const timo = (e & LK_TIMELOCK) !== 0 ? s.timo : 0;
+    // Nothing we wait for is set (rev 1.13's fast path and the re-test after a wakeup alike;
+    // LK_NOPAUSE makes no difference to the result).
     if ((s.flags & wanted) === 0) {
       onSuccess?.(s, tx);
       return { result: 0, timo, wmesg: s.wmesg };
     }
+    // Polling: never sleep.
     if (first && (e & LK_NOWAIT) !== 0) return { result: EBUSY, timo, wmesg: s.wmesg };
+    // A drainer flags itself with WAITDRAIN and is not counted among the waiters.
     if (drain) {
       s.flags |= LK_WAITDRAIN;
     } else {
@@ -83,8 +104,13 @@ function* waitLoop(
   let round = yield* k.atomic(`acquire ${lock.name}`, fp, (tx) => test(tx.mutate(lock.cell), tx, true));
   while (round.result === SLEEP) {
     lock.stats.sleeps++;
+    // Sleep through the interlock: a token is "held" through a plain tsleep (released at the
+    // switch, back before we run); a spinlock is released and taken again inside msleep's
+    // critical section, after tsleep_interlock.
     const error = yield* lock.interlock.sleep(k, drain ? lock.drainIdent : lock.ident, round.wmesg, round.timo);
     wait.lock = null;
+    // Woken (or timed out): uncount ourselves, then give up on an error or with SLEEPFAIL,
+    // else re-test — someone may have barged in since the wakeup.
     round = yield* k.atomic(`acquire ${lock.name} (woken)`, fp, (tx): Round => {
       const s = tx.mutate(lock.cell);
       if (!drain) {

@@ -5,9 +5,13 @@
  * at once — checked after each step for every lock whose state changed,
  * once no thread is inside its interlock (a structural invariant guarded by
  * the interlock). At quiescence: no thread sleeps in acquire while every bit
- * it waits for is clear (liveness).
+ * it waits for is clear (liveness) — its evidence is the sleeper's last test
+ * of the word and the other thread's last write to it (the release).
+ *
+ * It also explains lockmgr's panics after a traced run (evidence.ts).
  */
-import type { Detector, Finding, MachineView, StepRecord } from "@kprim/machine";
+import type { Detector, Evidence, Finding, MachineView, StepRecord, TraceEvent } from "@kprim/machine";
+import { explainLockmgrPanic } from "./evidence.js";
 import { describeFlags, LK_HAVE_EXCL, LK_KERNTHREAD, LK_NOTHREAD, LK_SHARE_NONZERO, LK_WAIT_NONZERO } from "./flags.js";
 import type { Lock, LockWord } from "./lock.js";
 import { lockWait } from "./lockWait.js";
@@ -32,9 +36,27 @@ function holderName(h: number): string {
   return h === LK_NOTHREAD ? "NOTHREAD" : h === LK_KERNTHREAD ? "KERNTHREAD" : `thread ${h}`;
 }
 
+/** A write to a lock word: who, when, and the step's events (for the op's text, read only for a report). */
+interface WordWrite {
+  readonly step: number;
+  readonly thread: number;
+  readonly events: readonly TraceEvent[];
+}
+
+/** Evidence only, per lock: its flags after its last write, the last write that cleared each bit, each thread's last write. */
+interface LockHistory {
+  readonly lock: Lock;
+  flags: number;
+  readonly clears: Map<number, WordWrite>;
+  /** By thread id (-1: none). */
+  readonly own: number[];
+}
+
 export function lockmgrState(sys: LockmgrSystem): Detector {
   const dirty = new Set<Lock>();
-  let byCell: Map<number, Lock> | null = null;
+  const history = new Map<Lock, LockHistory>();
+  /** By cell id (an array: the hot path indexes it every step). */
+  let byCell: (LockHistory | undefined)[] | null = null;
   let known = 0;
   return {
     name: "lockmgr-state",
@@ -46,18 +68,33 @@ export function lockmgrState(sys: LockmgrSystem): Detector {
         .join(","),
     onStep(rec: StepRecord, view: MachineView): Finding | undefined {
       if (byCell === null || known !== sys.locks.length) {
-        byCell = new Map(sys.locks.map((l) => [l.cell.id, l]));
+        for (const l of sys.locks) {
+          if (!history.has(l)) history.set(l, { lock: l, flags: view.peek(l.cell).flags, clears: new Map(), own: [] });
+        }
+        byCell = [];
+        for (const h of history.values()) byCell[h.lock.cell.id] = h;
         known = sys.locks.length;
       }
       for (const id of rec.writes) {
-        const l = byCell.get(id);
-        if (l !== undefined) dirty.add(l);
+        const h = byCell[id];
+        if (h === undefined) continue;
+        dirty.add(h.lock);
+        const flags = view.peek(h.lock.cell).flags;
+        const cleared = h.flags & ~flags;
+        h.flags = flags;
+        if (cleared !== 0) {
+          const w: WordWrite = { step: rec.index, thread: rec.thread, events: rec.events };
+          for (let rest = cleared; rest !== 0; rest &= rest - 1) h.clears.set(rest & -rest, w);
+        }
+        if (rec.thread >= 0) h.own[rec.thread] = rec.index;
       }
       for (const l of dirty) {
         if (l.interlock.inside > 0) continue;
         dirty.delete(l);
         const bad = checkLockWord(l.name, view.peek(l.cell));
-        if (bad !== undefined) return { message: bad };
+        if (bad !== undefined) {
+          return { message: bad, evidence: [{ step: rec.index, thread: rec.thread, label: bad, role: "report" }] };
+        }
       }
       return undefined;
     },
@@ -68,13 +105,37 @@ export function lockmgrState(sys: LockmgrSystem): Detector {
         if (w.lock === null) continue;
         const flags = view.peek(w.lock.cell).flags;
         if ((flags & w.wanted) === 0) {
+          const evidence: Evidence[] = [];
+          const h = history.get(w.lock);
+          const tested = h?.own[t.id];
+          if (tested !== undefined) {
+            evidence.push({ step: tested, thread: t.id, label: `tests ${w.lock.name}'s condition`, role: "observe" });
+          }
+          // The last write that cleared one of the bits it waits for (the release).
+          let last: WordWrite | undefined;
+          for (const [bit, write] of h?.clears ?? []) {
+            if ((bit & w.wanted) !== 0 && (last === undefined || write.step > last.step)) last = write;
+          }
+          if (last !== undefined && last.thread !== t.id) {
+            evidence.push({ step: last.step, thread: last.thread, label: opText(last), role: "cause" });
+          }
           return {
             message: `${t.name} sleeps in acquire on ${w.lock.name} although the bits it waits for (${describeFlags(w.wanted)}) are all clear (flags ${describeFlags(flags)})`,
             threads: [t.id],
+            evidence,
           };
         }
       }
       return undefined;
     },
+    explain: (what, trace, view) =>
+      what.kind === "panic" ? explainLockmgrPanic(what.outcome, trace, view) : undefined,
   };
+}
+
+/** The op a write was part of, as its trace line shows it ("lockmgr RELEASE L"). */
+function opText(w: WordWrite): string {
+  const op = w.events.find((e) => e.kind === "op" && e.thread === w.thread);
+  const text = op === undefined ? "" : [op.obj, op.detail].filter((x) => x !== undefined && x !== "").join(" ");
+  return text === "" ? "writes the lock" : text;
 }

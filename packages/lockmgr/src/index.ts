@@ -4,6 +4,7 @@
  */
 export { acquire, acquiredrain } from "./acquire.js";
 export { checkLockWord, lockmgrState } from "./detectors.js";
+export { describeLock, describeLocks, type LockDescription } from "./describe.js";
 export { describeFlags, type LockFlags, type LockRequest, type LockStatus } from "./flags.js";
 export { type Interlock, type InterlockDeps, type InterlockKind } from "./interlock.js";
 export { spinInterlock } from "./interlocks/spin.js";
@@ -15,6 +16,7 @@ export {
   lockcount,
   lockcountnb,
   type LockSemantics,
+  type LockWakeups,
   lockinit,
   lockmgrKernproc,
   lockstatus,
@@ -23,7 +25,7 @@ export {
   peekLock,
 } from "./lock.js";
 export { type CallerInterlock, lockmgr, type LockmgrOptions, lockreinit } from "./lockmgr.js";
-export { LOCKMGR_SYSTEM, lockmgrSystem } from "./system.js";
+export { LOCKMGR_RAISES, LOCKMGR_SYSTEM, lockmgrSystem } from "./system.js";
 
 import { spinInterlock } from "./interlocks/spin.js";
 import { spinNaiveInterlock } from "./interlocks/spinNaive.js";

@@ -15,7 +15,7 @@
  * spin-naive (a deliberately broken control). A plugin can supply another
  * `InterlockKind`; the Kernel composition picks one per variant.
  */
-import type { Gen, KernelContext, Machine } from "@kprim/machine";
+import type { Gen, KernelContext, Machine, Raises } from "@kprim/machine";
 import type { Ident, SleepqLayer } from "@kprim/sleepq";
 import type { SpinlockLayer } from "@kprim/spinlock";
 import type { TokenLayer } from "@kprim/token";
@@ -51,6 +51,11 @@ export interface InterlockKind {
   readonly description: string;
   /** Whether sleeping through it can lose a wakeup (true only for deliberately broken controls). */
   readonly broken: boolean;
+  /**
+   * What it raises beyond the layers it is built from (its own panics,
+   * detectors and console lines; see `Raises` of @kprim/machine).
+   */
+  readonly raises?: Raises;
   create(machine: Machine, name: string, deps: InterlockDeps, opts?: InterlockOptions): Interlock;
 }
 

@@ -34,6 +34,14 @@ export { LOCK_WAIT, lockWait, type LockWait } from "./lockWait.js";
 
 export type LockSemantics = "2005" | "2008";
 
+/**
+ * Where lockmgr issues the wakeups a request owes on its way out: with the
+ * interlock held (`held`, rev 1.13's order) or right after the epilogue
+ * releases it (`after-release`, as later DragonFly). Spec §4.5: both are
+ * safe because wakeup never blocks; spec §8.2: the patch's order is unknown.
+ */
+export type LockWakeups = "held" | "after-release";
+
 export interface LockWord {
   flags: number;
   sharecount: number;
@@ -57,6 +65,8 @@ export interface Lock {
   /** What a drainer sleeps on (`&lk_flags`: another address, same bucket). */
   readonly drainIdent: Ident;
   readonly semantics: LockSemantics;
+  /** Where the wakeups a request owes on its way out are issued. */
+  readonly wakeups: LockWakeups;
   readonly deps: InterlockDeps;
   readonly stats: { requests: number; sleeps: number };
 }
@@ -65,6 +75,8 @@ export interface LockInit {
   readonly deps: InterlockDeps;
   readonly interlock: InterlockKind;
   readonly semantics?: LockSemantics;
+  /** Where a request's closing wakeups are issued (default `held`, rev 1.13's order). */
+  readonly wakeups?: LockWakeups;
   readonly wmesg?: string;
   readonly timo?: number;
   readonly prio?: number;
@@ -76,6 +88,13 @@ export interface LockInit {
   readonly lockClass?: string;
 }
 
+/**
+ * `lockinit(lkp, prio, wmesg, timo, flags)`: a free lock with its interlock
+ * (of `init.interlock`'s kind), persistent external flags, and the sleep
+ * conditions its waiters and drainer declare to the sleep queue.
+ *
+ * Calling context: set-up, before the machine runs.
+ */
 export function lockinit(machine: Machine, name: string, init: LockInit): Lock {
   const cell = machine.cell<LockWord>(`lock ${name}`, {
     flags: extFlags(init.flags ?? {}) & LK_EXTFLG_MASK,
@@ -103,6 +122,7 @@ export function lockinit(machine: Machine, name: string, init: LockInit): Lock {
     ident,
     drainIdent,
     semantics: init.semantics ?? "2005",
+    wakeups: init.wakeups ?? "held",
     deps: init.deps,
     stats: { requests: 0, sleeps: 0 },
   };
@@ -124,7 +144,14 @@ export function lockinit(machine: Machine, name: string, init: LockInit): Lock {
   return lock;
 }
 
-/** `lockstatus`: under the interlock. */
+/**
+ * `lockstatus(lkp, td)`: "exclusive" if held exclusively by `td` (or by
+ * anyone, with `td` null), "exclother" if by another thread, "shared" if
+ * held shared, else 0 — read under the interlock.
+ *
+ * Calling context: thread context; takes the interlock (with a token, a
+ * potential blocking point).
+ */
 export function* lockstatus(k: KernelContext, lock: Lock, td: Thread | null = k.thread): Gen<LockStatus> {
   yield* lock.interlock.acquire(k);
   const st = yield* k.atomic(`lockstatus ${lock.name}`, { reads: [lock.cell] }, (tx): LockStatus => {
@@ -136,7 +163,13 @@ export function* lockstatus(k: KernelContext, lock: Lock, td: Thread | null = k.
   return st;
 }
 
-/** `lockcount`: exclusive + shared holds, read under the interlock (pre-patch, a potential blocking point). */
+/**
+ * `lockcount(lkp)` (BUF_REFCNT): exclusive + shared holds, read under the
+ * interlock.
+ *
+ * Calling context: thread context; takes the interlock — before the patch
+ * a token, so a potential blocking point (the getnewbuf race uses it).
+ */
 export function* lockcount(k: KernelContext, lock: Lock): Gen<number> {
   yield* lock.interlock.acquire(k);
   const n = yield* lockcountnb(k, lock);
@@ -144,7 +177,11 @@ export function* lockcount(k: KernelContext, lock: Lock): Gen<number> {
   return n;
 }
 
-/** `lockcountnb`: the same without the interlock. */
+/**
+ * `lockcountnb(lkp)`: the same without the interlock (for assertions).
+ *
+ * Calling context: any thread; one step, never blocks.
+ */
 export function* lockcountnb(k: KernelContext, lock: Lock): Gen<number> {
   return yield* k.atomic(`lockcount ${lock.name}`, { reads: [lock.cell] }, (tx) => {
     const s = tx.read(lock.cell);
@@ -152,7 +189,15 @@ export function* lockcountnb(k: KernelContext, lock: Lock): Gen<number> {
   });
 }
 
-/** `lockmgr_kernproc` (BUF_KERNPROC): hand an exclusive hold to "the kernel", so another thread may release it. */
+/**
+ * `lockmgr_kernproc` (BUF_KERNPROC): hand an exclusive hold to "the kernel"
+ * (LK_KERNTHREAD), so that another thread — the I/O completion — may
+ * release it.
+ *
+ * Calling context: thread context, holding the lock exclusively (panics
+ * otherwise); one step, never blocks. Like rev 1.13's, it does not take the
+ * interlock.
+ */
 export function* lockmgrKernproc(k: KernelContext, lock: Lock): Gen<void> {
   yield* k.atomic(`lockmgr_kernproc ${lock.name}`, { writes: [lock.cell] }, (tx) => {
     const s = tx.mutate(lock.cell);
@@ -161,7 +206,7 @@ export function* lockmgrKernproc(k: KernelContext, lock: Lock): Gen<void> {
   });
 }
 
-/** A lock's state for observers (detectors, tests). */
+/** A lock's state for observers (detectors, tests): not a kernel call, never a step. */
 export function peekLock(view: MachineView, lock: Lock): Readonly<LockWord> {
   return view.peek(lock.cell);
 }

@@ -36,7 +36,19 @@ export {
   maskRemove,
   maskUnion,
 } from "./cpumask.js";
-export { type Detector, type Finding, type StepRecord, structuralInvariant } from "./detector.js";
+export {
+  type Detector,
+  type Evidence,
+  EVIDENCE_ROLES,
+  type EvidenceRole,
+  type Explainable,
+  type Explanation,
+  explainRun,
+  type Finding,
+  reportOf,
+  type StepRecord,
+  structuralInvariant,
+} from "./detector.js";
 export {
   FootprintError,
   KernelPanic,
@@ -84,6 +96,18 @@ export {
   resolveParams,
 } from "./params.js";
 export { Prng } from "./prng.js";
+export {
+  assertDeclared,
+  formatContains,
+  formatMatches,
+  MACHINE_RAISES,
+  mergeRaises,
+  type Raises,
+  showFormat,
+  UndeclaredError,
+  undeclared,
+  type Vocabulary,
+} from "./raises.js";
 export { defineScenario, type Scenario, type ScenarioContext, type ScenarioSetup } from "./scenario.js";
 export {
   checkHeader,
@@ -94,6 +118,7 @@ export {
   parseSchedule,
   type Schedule,
   SCHEDULE_FORMAT,
+  SCHEDULE_FORMATS,
   type ScheduleHeader,
 } from "./schedule.js";
 export type { Strategy } from "./strategy.js";

@@ -27,7 +27,7 @@ import type { Cell } from "./cell.js";
 import type { Choice } from "./choice.js";
 import { addCounters, type CostTable, type Counters, defaultCostTable, zeroCounters } from "./cost.js";
 import { Cpu } from "./cpu.js";
-import type { Detector } from "./detector.js";
+import { type Detector, type Explanation, explainRun } from "./detector.js";
 import { MachineConfigError } from "./errors.js";
 import type { Extension } from "./extension.js";
 import type { SchedulerHooks } from "./hooks.js";
@@ -116,6 +116,8 @@ export interface RunResult {
   readonly schedule: Schedule;
   /** Every event, when `trace` was on. */
   readonly trace: readonly TraceEvent[] | null;
+  /** When `trace` was on: the detectors' evidence for console lines, the panic and reports without any. */
+  readonly explanations: readonly Explanation[];
   readonly steps: number;
   /** Largest cpu clock at the end (simulated cycles). */
   readonly makespan: number;
@@ -252,6 +254,11 @@ export class Machine implements MachineView {
       exts.set(e as Extension<unknown>, v);
     }
     return v as T;
+  }
+
+  /** A layer's per-machine state if it has been created (state displays read it without making it). */
+  peekExt<T>(e: Extension<T>): T | undefined {
+    return this.core.extensions?.get(e as Extension<unknown>) as T | undefined;
   }
 
   /** Replace the strategy before the run starts (the explorer wraps strategies). */
@@ -433,6 +440,10 @@ export class Machine implements MachineView {
       counters: { total, perCpu: core.cpus.map((c) => ({ ...c.counters })) },
       schedule: scheduleOf(core),
       trace: core.traceLog,
+      explanations:
+        core.traceLog === null
+          ? []
+          : explainRun(core.detectors, core.view, core.traceLog, core.outcome!, core.consoleLines),
       steps: core.stepCount,
       makespan,
     };

@@ -2,6 +2,7 @@
  * How a run ends. Console lines (the getnewbuf warnings, for instance) are
  * observations beside the outcome, not failures.
  */
+import type { Evidence } from "./detector.js";
 
 export interface DetectorReport {
   /** The detector (or machine rule) that reported: `lost-wakeup`, `spinlock-blocking`, ... */
@@ -9,6 +10,8 @@ export interface DetectorReport {
   readonly message: string;
   /** Ids of the threads involved. */
   readonly threads: readonly number[];
+  /** The steps the report relies on, when the detector named them (`Finding.evidence`). */
+  readonly evidence?: readonly Evidence[];
 }
 
 export interface Waiter {

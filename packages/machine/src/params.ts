@@ -112,7 +112,10 @@ function coerce(spec: ParamSpec, v: unknown, key: string, scenario: string): unk
     }
     case "enum": {
       if (typeof v === "string" && spec.values.includes(v)) return v;
-      throw new ParamError(`${where} must be one of ${spec.values.join(", ")}, got "${String(v)}"`);
+      const near = typeof v === "string" ? nearest(v, spec.values) : undefined;
+      throw new ParamError(
+        `${where} must be one of ${spec.values.join(", ")}, got "${String(v)}"${near ? ` (did you mean "${near}"?)` : ""}`,
+      );
     }
   }
 }

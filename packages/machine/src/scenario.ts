@@ -8,6 +8,7 @@
 import type { Detector } from "./detector.js";
 import type { Machine } from "./machine.js";
 import type { ParamSpecs, ParamValues } from "./params.js";
+import type { Raises } from "./raises.js";
 
 export interface ScenarioContext<K, P> {
   readonly machine: Machine;
@@ -29,6 +30,12 @@ export interface Scenario<K = unknown, S extends ParamSpecs = ParamSpecs> {
   /** The oracle row id it implements (`R1`, `G5`, …: @kprim/scenarios lists them), or null. */
   readonly specId: string | null;
   readonly params: S;
+  /**
+   * What it raises beyond its layers: the names of the detectors its setup
+   * installs and the console lines its threads print (target signals are
+   * checked against every declaration of a run; see raises.ts).
+   */
+  readonly raises?: Raises;
   /** Machine size for these parameters. */
   cpus(params: ParamValues<S>): number;
   /** Spawn threads and create cells on `ctx.machine`. */

@@ -1,23 +1,43 @@
 /**
  * Schedules: the list of choice identities a run took, with a header saying
- * what was run. Printed as one short, stable, shell-safe string:
+ * what was run and how its verdict was judged. Printed as one short, stable
+ * string that is safe inside shell single quotes:
  *
- *     kprim1:<scenario>:<variant>:<options>:<params>:<choices>
+ *     kprim2:<scenario>:<variant>:<options>:<params>:<run>:<choices>
  *
- * options and params are `k=v` pairs joined by `,` (sorted by key); choices
- * are `formatChoice` tokens joined by `.`, a run of n equal tokens written
- * once with `x<n>` (`0sx12`).
+ * - options and params are `k=v` pairs joined by `,` (sorted by key);
+ * - run holds what the verdict depends on beyond the run itself: `signal`
+ *   (the target, when it is not "failure") and `maxSteps` (the step limit,
+ *   when the run ended at it — a replay must stop at the same step);
+ * - names and values are %-escaped: every byte outside `A-Za-z0-9._~+-@/`
+ *   (`:` is `%3A`, a space `%20`, a quote `%27`), so a console text is a
+ *   valid signal;
+ * - choices are `formatChoice` tokens joined by `.`, a run of n equal tokens
+ *   written once with `x<n>` (`0sx12`).
+ *
+ * A machine built by hand has no scenario name: its schedules start
+ * `kprim2::` and replay through the library (`replaySchedule`).
+ *
+ * The previous format, `kprim1:<scenario>:<variant>:<options>:<params>:<choices>`
+ * (no run field, no escapes), is still read.
  */
 import { type Choice, formatChoice, parseChoice } from "./choice.js";
 import { ScheduleError } from "./errors.js";
 
-export const SCHEDULE_FORMAT = "kprim1";
+export const SCHEDULE_FORMAT = "kprim2";
+/** Formats `parseSchedule` reads, newest first. */
+export const SCHEDULE_FORMATS: readonly string[] = ["kprim2", "kprim1"];
 
 export interface ScheduleHeader {
+  /** "" for a machine built by hand. */
   readonly scenario: string;
   readonly variant: string;
   readonly options: Readonly<Record<string, string>>;
   readonly params: Readonly<Record<string, string>>;
+  /** The target the run was judged by (matrix.json's grammar); absent: "failure". */
+  readonly signal?: string;
+  /** The step limit, recorded when the run ended at it (a replay stops there too). */
+  readonly maxSteps?: number;
 }
 
 export interface Schedule {
@@ -29,18 +49,30 @@ export function emptyHeader(): ScheduleHeader {
   return { scenario: "", variant: "", options: {}, params: {} };
 }
 
-const FORBIDDEN = /[:,=\s]/;
+const SAFE = /^[A-Za-z0-9._~+\-@/]$/;
+const utf8 = new TextEncoder();
 
-function formatPairs(r: Readonly<Record<string, string>>, what: string): string {
+function escape(s: string): string {
+  let out = "";
+  for (const ch of s) {
+    if (SAFE.test(ch)) out += ch;
+    else for (const b of utf8.encode(ch)) out += `%${b.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+
+function unescape(s: string, what: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw new ScheduleError(`malformed schedule: ${what}: bad %-escape`);
+  }
+}
+
+function formatPairs(r: Readonly<Record<string, string>>): string {
   return Object.keys(r)
     .sort()
-    .map((k) => {
-      const v = r[k]!;
-      if (FORBIDDEN.test(k) || FORBIDDEN.test(v)) {
-        throw new ScheduleError(`${what} ${k}=${v}: keys and values may not contain ':', ',', '=' or spaces`);
-      }
-      return `${k}=${v}`;
-    })
+    .map((k) => `${escape(k)}=${escape(r[k]!)}`)
     .join(",");
 }
 
@@ -56,33 +88,53 @@ export function formatChoices(choices: readonly Choice[]): string {
   return out.join(".");
 }
 
+/** The run field's pairs: what the verdict depends on beyond the run. */
+function runPairs(h: ScheduleHeader): Record<string, string> {
+  return {
+    ...(h.signal !== undefined && h.signal !== "failure" ? { signal: h.signal } : {}),
+    ...(h.maxSteps !== undefined ? { maxSteps: String(h.maxSteps) } : {}),
+  };
+}
+
 export function formatSchedule(s: Schedule): string {
   const h = s.header;
-  for (const [what, v] of [
-    ["scenario", h.scenario],
-    ["variant", h.variant],
-  ] as const) {
-    if (FORBIDDEN.test(v)) throw new ScheduleError(`${what} name "${v}" cannot go in a schedule string`);
-  }
   return [
     SCHEDULE_FORMAT,
-    h.scenario,
-    h.variant,
-    formatPairs(h.options, "option"),
-    formatPairs(h.params, "param"),
+    escape(h.scenario),
+    escape(h.variant),
+    formatPairs(h.options),
+    formatPairs(h.params),
+    formatPairs(runPairs(h)),
     formatChoices(s.choices),
   ].join(":");
 }
 
-function parsePairs(s: string, what: string): Record<string, string> {
+function parsePairs(s: string, what: string, escaped: boolean): Record<string, string> {
   const r: Record<string, string> = {};
   if (s === "") return r;
   for (const pair of s.split(",")) {
     const eq = pair.indexOf("=");
     if (eq <= 0) throw new ScheduleError(`malformed schedule: ${what} "${pair}" is not key=value`);
-    r[pair.slice(0, eq)] = pair.slice(eq + 1);
+    const key = pair.slice(0, eq);
+    const value = pair.slice(eq + 1);
+    r[escaped ? unescape(key, `${what} "${pair}"`) : key] = escaped ? unescape(value, `${what} "${pair}"`) : value;
   }
   return r;
+}
+
+function parseRun(s: string): Pick<ScheduleHeader, "signal" | "maxSteps"> {
+  const out: { signal?: string; maxSteps?: number } = {};
+  for (const [k, v] of Object.entries(parsePairs(s, "run", true))) {
+    if (k === "signal") out.signal = v;
+    else if (k === "maxSteps") {
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < 1) {
+        throw new ScheduleError(`malformed schedule: run "${k}=${v}": the step limit must be an integer ≥ 1`);
+      }
+      out.maxSteps = n;
+    } else throw new ScheduleError(`malformed schedule: run "${k}=${v}": run fields are signal and maxSteps`);
+  }
+  return out;
 }
 
 export function parseChoices(body: string): Choice[] {
@@ -106,27 +158,61 @@ export function parseChoices(body: string): Choice[] {
 
 export function parseSchedule(text: string): Schedule {
   const parts = text.trim().split(":");
-  if (parts[0] !== SCHEDULE_FORMAT) {
+  const format = parts[0] ?? "";
+  if (!SCHEDULE_FORMATS.includes(format)) {
     throw new ScheduleError(
-      parts.length > 1 && /^kprim\d+$/.test(parts[0] ?? "")
-        ? `schedule format ${parts[0]} is not supported (this kprim reads ${SCHEDULE_FORMAT})`
-        : `malformed schedule: it must start with "${SCHEDULE_FORMAT}:"`,
+      parts.length > 1 && /^kprim\d+$/.test(format)
+        ? `schedule format ${format} is not supported (this kprim reads ${SCHEDULE_FORMATS.join(" and ")})`
+        : `malformed schedule: it must start with "${SCHEDULE_FORMAT}:" (or "kprim1:")`,
     );
   }
-  if (parts.length !== 6) {
+  if (format === "kprim1") {
+    if (parts.length !== 6) {
+      throw new ScheduleError(
+        `malformed schedule: kprim1: expected 6 ':'-separated fields (format, scenario, variant, options, params, choices), got ${parts.length}`,
+      );
+    }
+    const [, scenario, variant, options, params, body] = parts as [string, string, string, string, string, string];
+    return {
+      header: {
+        scenario,
+        variant,
+        options: parsePairs(options, "option", false),
+        params: parsePairs(params, "param", false),
+      },
+      choices: parseChoices(body),
+    };
+  }
+  if (parts.length !== 7) {
     throw new ScheduleError(
-      `malformed schedule: expected 6 ':'-separated fields (format, scenario, variant, options, params, choices), got ${parts.length}`,
+      `malformed schedule: ${format}: expected 7 ':'-separated fields (format, scenario, variant, options, params, run, choices), got ${parts.length}`,
     );
   }
-  const [, scenario, variant, options, params, body] = parts as [string, string, string, string, string, string];
-  if (scenario === "") throw new ScheduleError("malformed schedule: no scenario name");
+  const [, scenario, variant, options, params, run, body] = parts as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   return {
-    header: { scenario, variant, options: parsePairs(options, "option"), params: parsePairs(params, "param") },
+    header: {
+      scenario: unescape(scenario, "scenario"),
+      variant: unescape(variant, "variant"),
+      options: parsePairs(options, "option", true),
+      params: parsePairs(params, "param", true),
+      ...parseRun(run),
+    },
     choices: parseChoices(body),
   };
 }
 
-/** Throws a ScheduleError naming the first header field that differs. */
+/**
+ * Throws a ScheduleError naming the first header field that differs (what
+ * ran: scenario, variant, options, params; not how it was judged).
+ */
 export function checkHeader(expected: ScheduleHeader, got: ScheduleHeader): void {
   if (got.scenario !== expected.scenario) {
     throw new ScheduleError(`schedule is for scenario "${got.scenario}", not "${expected.scenario}"`);
@@ -138,8 +224,8 @@ export function checkHeader(expected: ScheduleHeader, got: ScheduleHeader): void
     ["options", expected.options, got.options],
     ["params", expected.params, got.params],
   ] as const) {
-    const fa = formatPairs(a, what);
-    const fb = formatPairs(b, what);
+    const fa = formatPairs(a);
+    const fb = formatPairs(b);
     if (fa !== fb) throw new ScheduleError(`schedule ${what} "${fb}" differ from the run's "${fa}"`);
   }
 }

@@ -26,4 +26,6 @@ export interface MachineView {
   readonly console: readonly ConsoleLine[];
   /** A layer's per-machine state. */
   ext<T>(e: Extension<T>): T;
+  /** A layer's per-machine state if the layer has made it, else undefined: never makes it (observers, such as a state display). */
+  peekExt<T>(e: Extension<T>): T | undefined;
 }

@@ -29,6 +29,9 @@ describe("scenario parameters", () => {
     expect(bad({ sleepers: 9 })).toThrow('parameter "sleepers" must be between 1 and 7, got 9');
     expect(bad({ timeout: "maybe" })).toThrow('parameter "timeout" must be true or false, got "maybe"');
     expect(bad({ wake: "broadcast" })).toThrow('parameter "wake" must be one of chain, multicast, got "broadcast"');
+    expect(bad({ wake: "multicst" })).toThrow(
+      'parameter "wake" must be one of chain, multicast, got "multicst" (did you mean "multicast"?)',
+    );
   });
 
   it("scenario names are checked", () => {

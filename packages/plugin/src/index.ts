@@ -21,7 +21,11 @@ export {
 } from "./registry.js";
 export {
   CONFIG_FILES,
+  configFromExport,
+  defaultExport,
   displaySpecifier,
+  findConfig,
+  importFailure,
   loadConfig,
   loadPlugin,
   loadPlugins,

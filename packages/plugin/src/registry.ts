@@ -3,9 +3,11 @@
  * the plugins'), the interlocks (built-in and the plugins'), strategies,
  * detectors and replaced layers — each name registered once, or a
  * PluginError naming both registrants. The registry prepares runs with the
- * plugins in place: `prepare` looks scenarios up in its catalogue and passes
- * the plugins' interlocks and layers as kernel overrides; `factory` adds the
- * plugins' detectors to every machine.
+ * plugins in place (`context`): `prepare` and `prepareFromHeader` look
+ * scenarios up in its catalogue, pass the plugins' interlocks and layers as
+ * kernel overrides and their detectors as extra detectors — so a prepared
+ * run's `build` is the whole factory, and its schedule header names every
+ * plugin layer and detector a replay needs.
  *
  * Pure and synchronous: loading modules is load.ts's job.
  */
@@ -14,13 +16,14 @@ import { builtinInterlocks, type InterlockKind } from "@kprim/lockmgr";
 import { nearest, type ScheduleHeader } from "@kprim/machine";
 import {
   catalogue as builtinCatalogue,
-  DEFAULT_VARIANT,
+  type ExtraDetector,
   type KernelOverrides,
   type KernelScenario,
   prepare,
+  type PrepareContext,
   type Prepared,
+  prepareFromHeader,
   type PrepareSpec,
-  scenarioFactory,
 } from "@kprim/scenarios";
 import { LAYER_NAMES, type DetectorFactory, type Plugin, type PluginLayers, type StrategyFactory } from "./plugin.js";
 
@@ -31,6 +34,7 @@ export class PluginError extends Error {
 
 /** Strategy names kprim itself uses; a plugin may not register them. */
 export const RESERVED_STRATEGIES: readonly string[] = Object.freeze([
+  "auto",
   "random",
   "pct",
   "timed",
@@ -147,6 +151,8 @@ export class PluginRegistry {
   readonly layers: readonly Named<unknown>[];
   /** What `prepare` passes to @kprim/scenarios: the plugins' interlocks and layers. */
   readonly kernel: KernelOverrides;
+  /** Where runs are prepared: this catalogue, these kernel overrides, the plugins' detectors. */
+  readonly context: PrepareContext;
   private readonly providers: ReadonlyMap<string, Provider>;
 
   constructor(loaded: readonly LoadedPlugin[] = []) {
@@ -187,6 +193,12 @@ export class PluginRegistry {
     const replaced: Record<string, unknown> = {};
     for (const l of this.layers) replaced[l.name] = l.value;
     this.kernel = { ...(replaced as PluginLayers), interlocks: extra };
+    const detectorList: ExtraDetector[] = this.detectors.map((d) => ({
+      name: d.name,
+      provider: d.provider,
+      make: d.value,
+    }));
+    this.context = { catalogue: this.catalogue, kernel: this.kernel, detectors: detectorList };
   }
 
   /** "built-in", the plugin that added the scenario, or undefined for an unknown name. */
@@ -214,30 +226,23 @@ export class PluginRegistry {
     return nearest(name, names);
   }
 
-  /** prepare() of @kprim/scenarios with this registry's catalogue, interlocks and layers. */
-  prepare(spec: Omit<PrepareSpec, "catalogue" | "kernel">): Prepared {
-    return prepare({ ...spec, catalogue: this.catalogue, kernel: this.kernel });
+  /** prepare() of @kprim/scenarios with this registry's catalogue, interlocks, layers and detectors. */
+  prepare(spec: Omit<PrepareSpec, keyof PrepareContext | "replay">): Prepared {
+    return prepare({ ...spec, ...this.context });
   }
 
-  /** Re-prepare the run a schedule header describes, with the plugins in place. */
+  /**
+   * Re-prepare the run a schedule header describes, with the plugins in
+   * place (prepareFromHeader of @kprim/scenarios: a header whose plugin
+   * layers or detectors are not the ones loaded is a one-line error saying
+   * which plugin to load or leave out).
+   */
   prepareFromHeader(header: ScheduleHeader): Prepared {
-    return this.prepare({
-      scenario: header.scenario,
-      variant: header.variant || DEFAULT_VARIANT,
-      options: header.options,
-      params: header.params,
-    });
+    return prepareFromHeader(header, this.context);
   }
 
-  /** The explorer's machine factory for a prepared run, with the plugins' detectors on every machine. */
+  /** The explorer's machine factory for a prepared run: `prepared.build` (plugin detectors included). */
   factory(prepared: Prepared): MachineFactory {
-    const base = scenarioFactory(prepared);
-    const detectors = this.detectors;
-    if (detectors.length === 0) return base;
-    return (req) => {
-      const m = base(req);
-      for (const d of detectors) m.addDetector(d.value());
-      return m;
-    };
+    return prepared.build;
   }
 }

@@ -16,9 +16,8 @@
  *
  * A row whose spec id no scenario declares is pending: it is never a pass.
  */
-import type { ExploreOptions, ExploreResult, Mode } from "@kprim/explore";
+import { explore, type ExploreOptions, type ExploreResult, type MachineFactory, type Mode } from "@kprim/explore";
 import type { KernelScenario } from "./define.js";
-import { exploreScenario } from "./explore.js";
 import type { Matrix, MatrixRow } from "./matrix.js";
 import { type Prepared, prepare } from "./runner.js";
 
@@ -29,6 +28,13 @@ export interface RowBudget {
   readonly maxExecutions?: number;
   /** Runs per sampling stage of a "found" search (default 300). */
   readonly runs?: number;
+  /**
+   * Asked after each execution of every stage: true ends the check there
+   * (a Ctrl-C or a time limit). The verdict then does not hold unless the
+   * part explored already showed a "found" row's signal, and its last
+   * result has `stopped: true`.
+   */
+  readonly shouldStop?: () => boolean;
 }
 
 export interface RowVerdict {
@@ -60,14 +66,27 @@ export function rowChecks(
   return matrix.rows.flatMap((row) => list.filter((s) => s.specId === row.id).map((scenario) => ({ row, scenario })));
 }
 
-export function checkRow(prepared: Prepared, row: MatrixRow, budget: RowBudget = {}): RowVerdict {
+/** Check a row on machines from `factory` (default: the prepared run's own `build`; a caller may decorate it). */
+export function checkRow(
+  prepared: Prepared,
+  row: MatrixRow,
+  budget: RowBudget = {},
+  factory: MachineFactory = prepared.build,
+): RowVerdict {
   const maxSteps = budget.maxSteps ?? 20_000;
   const maxExecutions = budget.maxExecutions ?? 500_000;
-  const base: Omit<ExploreOptions, "mode"> = { target: row.signal, maxSteps, shrink: false };
+  // The row's signal must be something the run can raise: an oracle row naming a detector nobody installs is an error, not a pass.
+  const base: Omit<ExploreOptions, "mode"> = {
+    target: row.signal,
+    maxSteps,
+    shrink: false,
+    raises: prepared.raises,
+    ...(budget.shouldStop ? { shouldStop: budget.shouldStop } : {}),
+  };
   const name = prepared.scenario.name;
   const results: ExploreResult[] = [];
   const run = (mode: Mode, extra: Partial<ExploreOptions> = {}): ExploreResult => {
-    const r = exploreScenario(prepared, { ...base, ...extra, mode });
+    const r = explore(factory, { ...base, ...extra, mode });
     results.push(r);
     return r;
   };
@@ -87,14 +106,18 @@ export function checkRow(prepared: Prepared, row: MatrixRow, budget: RowBudget =
           row,
           scenario: name,
           holds: true,
-          detail: `found by ${r.mode} after ${r.executionsToFound} executions: ${r.replay}`,
+          detail: `found by ${r.mode} after ${r.executionsToFound} executions: ${r.replay ?? r.shrunk}`,
           results,
         };
       }
-      if (r.exhausted) break;
+      if (r.exhausted || r.stopped) break;
     }
     const last = results[results.length - 1]!;
-    const why = last.kind === "not-found" && last.exhausted ? "exhaustively absent" : "not found";
+    const why = last.stopped
+      ? "not found before the stop"
+      : last.kind === "not-found" && last.exhausted
+        ? "exhaustively absent"
+        : "not found";
     return { row, scenario: name, holds: false, detail: `${row.signal} ${why} (${summary(results)})`, results };
   }
   const r = run({ kind: "dpor" }, { maxExecutions, shrink: true });
@@ -103,13 +126,16 @@ export function checkRow(prepared: Prepared, row: MatrixRow, budget: RowBudget =
       row,
       scenario: name,
       holds: false,
-      detail: `forbidden ${r.signal} found: ${r.failure}; ${r.replay}`,
+      detail: `forbidden ${r.signal} found: ${r.failure}; ${r.replay ?? r.shrunk}`,
       results,
     };
   }
   if (!r.exhausted) {
-    const why =
-      r.stepLimited > 0 ? `${r.stepLimited} executions hit the step limit` : `stopped at ${r.executions} executions`;
+    const why = r.stopped
+      ? `stopped after ${r.executions} executions`
+      : r.stepLimited > 0
+        ? `${r.stepLimited} executions hit the step limit`
+        : `stopped at ${r.executions} executions`;
     return { row, scenario: name, holds: false, detail: `not exhausted: ${why}`, results };
   }
   return {

@@ -4,7 +4,7 @@
  */
 import { bufChurn } from "./catalogue/bufChurn.js";
 import { bufKernprocRelease, getblkSleepfailRetry, getnewbufWarningsThenValid } from "./catalogue/bufCorrect.js";
-import { getnewbufBlockedUnexpectedly, getnewbufLockedBuf } from "./catalogue/getnewbufRaces.js";
+import { getblkReusedBuffer, getnewbufBlockedUnexpectedly, getnewbufLockedBuf } from "./catalogue/getnewbufRaces.js";
 import {
   interlockOutsideCrit,
   interlockThenBlock,
@@ -48,6 +48,7 @@ export const catalogue: readonly KernelScenario[] = [
   interlockTimeout,
   getnewbufLockedBuf,
   getnewbufBlockedUnexpectedly,
+  getblkReusedBuffer,
   getblkSleepfailRetry,
   getnewbufWarningsThenValid,
   bufKernprocRelease,

@@ -8,8 +8,8 @@ import { type BufLayer, bufLayer } from "@kprim/buf";
 import { nearest, ParamError } from "@kprim/machine";
 import { builtinInterlocks, type InterlockDeps, type InterlockKind } from "@kprim/lockmgr";
 import { type SleepqLayer, sleepqLayer, type WakeupForm } from "@kprim/sleepq";
-import { type SpinlockLayer, spinlockLayer } from "@kprim/spinlock";
-import { type TokenLayer, tokenLayer } from "@kprim/token";
+import { type SpinlockLayer, spinlockLayerWith, type SpinWait } from "@kprim/spinlock";
+import { type TokenLayer, tokenLayer, type TokenRelease } from "@kprim/token";
 import type { RunOptions } from "./options.js";
 
 export interface Kernel {
@@ -41,8 +41,10 @@ export function composeKernel(options: RunOptions, overrides: KernelOverrides = 
   }
   return {
     options,
-    spinlock: overrides.spinlock ?? spinlockLayer,
-    token: overrides.token ?? tokenLayer(options.tokenMode),
+    spinlock: overrides.spinlock ?? spinlockLayerWith((options["spinWait"] as SpinWait | undefined) ?? "rev1.1"),
+    token:
+      overrides.token ??
+      tokenLayer(options.tokenMode, (options["tokenRelease"] as TokenRelease | undefined) ?? "rev1.18"),
     sleepq: overrides.sleepq ?? sleepqLayer((options["wakeup"] as WakeupForm | undefined) ?? "chain"),
     interlock,
     buf: overrides.buf ?? bufLayer,

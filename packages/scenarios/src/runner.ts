@@ -5,29 +5,37 @@
  * CLI drive scenarios through `prepare(...).build(...)`.
  */
 import {
-  type CostTable,
   createMachine,
-  type Detector,
   type Machine,
+  type MachineOptions,
+  MACHINE_RAISES,
+  mergeRaises,
   nearest,
   ParamError,
   paramsToHeader,
   resolveParams,
   type ScheduleHeader,
-  type Strategy,
+  type Vocabulary,
 } from "@kprim/machine";
+import { LOCKMGR_RAISES } from "@kprim/lockmgr";
 import { catalogue as builtin } from "./catalogue.js";
 import type { KernelScenario } from "./define.js";
+import { checkExtras, type ExtraDetector, extraOptions, isExtraOption } from "./extras.js";
 import { composeKernel, type KernelOverrides } from "./kernel.js";
 import { DEFAULT_VARIANT, resolveOptions, type RunOptions } from "./options.js";
 
-export interface PrepareSpec {
-  readonly scenario: string | KernelScenario;
+/** What a run is, as plain data (names, not objects): what a command line or a worker thread gives. */
+export interface ScenarioSpec {
+  readonly scenario: string;
   /** A matrix variant name (default SPIN+TI, the November 2005 patch). */
   readonly variant?: string;
   /** Overrides on top of the variant (e.g. bufChecks=no-check). */
   readonly options?: Readonly<Record<string, string>>;
   readonly params?: Readonly<Record<string, unknown>>;
+}
+
+/** Where a run's names are looked up: the defaults, or a plugin registry's. */
+export interface PrepareContext {
   /** Where to look the scenario up (default: the built-in catalogue). */
   readonly catalogue?: readonly KernelScenario[];
   /**
@@ -36,19 +44,24 @@ export interface PrepareSpec {
    * the built-in interlocks plus `kernel.interlocks`.
    */
   readonly kernel?: KernelOverrides;
+  /** Detectors installed on every machine after the scenario's (a plugin's); named in the header. */
+  readonly detectors?: readonly ExtraDetector[];
 }
 
-export interface BuildOptions {
-  readonly strategy?: Strategy;
-  readonly trace?: boolean;
-  readonly recordFootprints?: boolean;
-  readonly maxSteps?: number;
-  readonly check?: boolean;
-  readonly cost?: Partial<CostTable>;
-  readonly jitter?: { readonly seed: number; readonly amount: number };
-  /** Extra detectors (the explorer's lock-order graph, for instance). */
-  readonly detectors?: readonly Detector[];
+export interface PrepareSpec extends Omit<ScenarioSpec, "scenario">, PrepareContext {
+  readonly scenario: string | KernelScenario;
+  /** Re-preparing a recorded run: the header's layers and detectors must be the ones in place. */
+  readonly replay?: boolean;
 }
+
+/**
+ * What a caller chooses per machine (`createMachine`'s options minus the
+ * scenario's cpus and header): strategy (default round-robin), step limit,
+ * trace, footprints, check mode, cost, jitter, and extra detectors (the
+ * explorer's), added after the scenario's own. `build` is a MachineFactory
+ * of @kprim/explore as it is.
+ */
+export type BuildOptions = Omit<MachineOptions, "cpus" | "header">;
 
 export interface Prepared {
   readonly scenario: KernelScenario;
@@ -58,8 +71,13 @@ export interface Prepared {
   /** Identifies runs of this preparation in schedule strings. */
   readonly header: ScheduleHeader;
   readonly cpus: number;
-  /** A fresh machine with the scenario set up, not yet run. */
-  build(opts?: BuildOptions): Machine;
+  /**
+   * Everything a run can raise (the machine, lockmgr, each layer in place,
+   * the interlock, the scenario): what target signals are checked against.
+   */
+  readonly raises: Vocabulary;
+  /** A fresh machine with the scenario set up, not yet run (a MachineFactory). */
+  build(req?: BuildOptions): Machine;
 }
 
 export function findIn(list: readonly KernelScenario[], name: string): KernelScenario {
@@ -74,70 +92,38 @@ export function findIn(list: readonly KernelScenario[], name: string): KernelSce
   return s;
 }
 
-/** The layers a plugin may replace; a replaced one is named in the schedule header as option `layer.<kind>`. */
-const LAYER_KINDS = ["spinlock", "token", "sleepq", "buf"] as const;
-const LAYER_OPTION = "layer.";
-
-/** `layer.<kind>=<name>` for each layer the overrides replace (names made fit for a schedule string). */
-function layerOptions(kernel: KernelOverrides): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const kind of LAYER_KINDS) {
-    const layer = kernel[kind];
-    if (layer !== undefined) out[`${LAYER_OPTION}${kind}`] = layer.name.replace(/[:,=\s]/g, "_");
-  }
-  return out;
-}
-
-/**
- * Options given as `layer.<kind>=<name>` (a schedule header's) must name the
- * layers in place: a schedule recorded with a plugin's layer replays only
- * with that plugin loaded, and one recorded with the built-in layer only
- * without a replacement.
- */
-function checkLayers(
-  given: Readonly<Record<string, string>>,
-  inPlace: Readonly<Record<string, string>>,
-  replay: boolean,
-): void {
-  for (const kind of LAYER_KINDS) {
-    const key = `${LAYER_OPTION}${kind}`;
-    const want = given[key];
-    const have = inPlace[key];
-    // A fresh run names its replaced layers itself; a replay must find the ones it ran with.
-    if (want === have || (want === undefined && !replay)) continue;
-    throw new ParamError(
-      want === undefined
-        ? `the schedule ran with the built-in ${kind} layer, but a plugin replaces it with "${have}": replay it without that plugin`
-        : have === undefined
-          ? `option ${key}=${want}: no plugin loaded replaces the ${kind} layer (load the one that provides "${want}" with --plugin or kprim.config.mjs)`
-          : `option ${key}=${want}: the ${kind} layer in place is "${have}"`,
-    );
-  }
-  for (const key of Object.keys(given)) {
-    if (key.startsWith(LAYER_OPTION) && !(LAYER_KINDS as readonly string[]).includes(key.slice(LAYER_OPTION.length))) {
-      throw new ParamError(`option ${key}: layers are ${LAYER_KINDS.join(", ")}`);
-    }
-  }
-}
-
 export function prepare(spec: PrepareSpec): Prepared {
   const scenario = typeof spec.scenario === "string" ? findIn(spec.catalogue ?? builtin, spec.scenario) : spec.scenario;
   const variant = spec.variant ?? DEFAULT_VARIANT;
-  const given = spec.options ?? {};
+  const givenOptions = spec.options ?? {};
   const kernelOverrides = spec.kernel ?? {};
-  const layers = layerOptions(kernelOverrides);
-  checkLayers(given, layers, false);
+  const detectors = spec.detectors ?? [];
+  const extras = extraOptions(kernelOverrides, detectors);
+  checkExtras(givenOptions, extras, spec.replay === true);
   const overrides: Record<string, string> = {};
-  for (const [k, v] of Object.entries(given)) if (!k.startsWith(LAYER_OPTION)) overrides[k] = v;
+  for (const [k, v] of Object.entries(givenOptions)) if (!isExtraOption(k)) overrides[k] = v;
   const options = resolveOptions(variant, overrides);
-  const params = resolveParams(scenario.params, spec.params ?? {}, scenario.name) as Readonly<Record<string, unknown>>;
+  const given = renameParams(scenario, spec.params ?? {}, spec.replay === true);
+  const params = resolveParams(scenario.params, given, scenario.name) as Readonly<Record<string, unknown>>;
   // Compose once now so that an unknown interlock is an error here, not at the first build.
-  composeKernel(options, kernelOverrides);
+  const composed = composeKernel(options, kernelOverrides);
+  const raises = mergeRaises(
+    MACHINE_RAISES,
+    LOCKMGR_RAISES,
+    composed.spinlock.raises,
+    composed.token.raises,
+    composed.sleepq.raises,
+    composed.interlock.raises,
+    composed.buf.raises,
+    scenario.raises,
+    // A detector reports under its own name, which may differ from the one it is registered under.
+    { violations: detectors.map((d) => d.make().name) },
+  );
   const cpus = scenario.cpus(params as never);
   const header: ScheduleHeader = {
     scenario: scenario.name,
     variant,
-    options: { ...overrides, ...layers },
+    options: { ...overrides, ...extras },
     params: paramsToHeader(scenario.params, params),
   };
   return {
@@ -147,40 +133,60 @@ export function prepare(spec: PrepareSpec): Prepared {
     params,
     header,
     cpus,
-    build(opts: BuildOptions = {}): Machine {
-      const machine = createMachine({
-        cpus,
-        header,
-        ...(opts.strategy ? { strategy: opts.strategy } : {}),
-        ...(opts.trace !== undefined ? { trace: opts.trace } : {}),
-        ...(opts.recordFootprints !== undefined ? { recordFootprints: opts.recordFootprints } : {}),
-        ...(opts.maxSteps !== undefined ? { maxSteps: opts.maxSteps } : {}),
-        ...(opts.check !== undefined ? { check: opts.check } : {}),
-        ...(opts.cost ? { cost: opts.cost } : {}),
-        ...(opts.jitter ? { jitter: opts.jitter } : {}),
-      });
+    raises,
+    build(req: BuildOptions = {}): Machine {
+      const { detectors: extra, ...machineOptions } = req;
+      const machine = createMachine({ ...machineOptions, cpus, header });
       const kernel = composeKernel(options, kernelOverrides);
       const setup = scenario.setup({ machine, kernel, params: params as never, options });
+      // The scenario's detectors, then the caller's, then the plugins' (the first to report names a violation).
       for (const d of setup?.detectors ?? []) machine.addDetector(d);
-      for (const d of opts.detectors ?? []) machine.addDetector(d);
+      for (const d of extra ?? []) machine.addDetector(d);
+      for (const d of detectors) machine.addDetector(d.make());
       return machine;
     },
   };
 }
 
-/** Re-prepare the run a schedule header describes (with the same catalogue and kernel overrides as the run). */
-export function prepareFromHeader(
-  header: ScheduleHeader,
-  list?: readonly KernelScenario[],
-  kernel?: KernelOverrides,
-): Prepared {
-  checkLayers(header.options, layerOptions(kernel ?? {}), true);
+/**
+ * Parameters under a name the scenario has renamed: a recorded run's header
+ * is read with the new name and values; a fresh request is told the new one.
+ */
+function renameParams(
+  scenario: KernelScenario,
+  raw: Readonly<Record<string, unknown>>,
+  replay: boolean,
+): Readonly<Record<string, unknown>> {
+  const renamed = scenario.renamed;
+  if (renamed === undefined) return raw;
+  const out: Record<string, unknown> = { ...raw };
+  for (const [old, r] of Object.entries(renamed)) {
+    if (!(old in raw)) continue;
+    const v = raw[old];
+    const value = typeof v === "string" ? (r.values?.[v] ?? v) : v;
+    if (!replay) {
+      throw new ParamError(
+        `scenario ${scenario.name}: parameter "${old}" is now "${r.to}"${r.why ? ` (${r.why})` : ""}: --param ${r.to}=${String(value)}`,
+      );
+    }
+    delete out[old];
+    out[r.to] = value;
+  }
+  return out;
+}
+
+/**
+ * Re-prepare the run a schedule header describes, with the catalogue, layers,
+ * interlocks and detectors of the run's context (a plugin registry's): the
+ * header's layers and detectors must be the ones in place.
+ */
+export function prepareFromHeader(header: ScheduleHeader, context: PrepareContext = {}): Prepared {
   return prepare({
+    ...context,
     scenario: header.scenario,
     variant: header.variant || DEFAULT_VARIANT,
     options: header.options,
     params: header.params,
-    ...(list ? { catalogue: list } : {}),
-    ...(kernel ? { kernel } : {}),
+    replay: true,
   });
 }

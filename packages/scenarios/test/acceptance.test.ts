@@ -27,6 +27,7 @@ const counter = kernelScenario({
     locked: param.bool({ default: false, description: "bump with one atomic step" }),
     warn: param.bool({ default: false, description: "print a warning when a bump sees another's" }),
   },
+  raises: { console: ["counter: saw another bump"] },
   cpus: (p) => p.threads,
   setup({ machine, params }) {
     const c = machine.cell("c", 0);
@@ -73,7 +74,7 @@ describe("checking a matrix row against a scenario", () => {
     const v = checkRow(prep({}), row("found", "violation:lost-wakeup"));
     expect(v.holds).toBe(true);
     expect(v.detail).toMatch(
-      /^found by random\(seed=1, runs=300\) after \d+ executions: kprim replay counter --schedule 'kprim1:counter:SPIN-naive::/,
+      /^found by random\(seed=1, runs=300\) after \d+ executions: kprim replay counter --schedule 'kprim2:counter:SPIN-naive:::signal=violation%3Alost-wakeup:/,
     );
   });
 
@@ -90,6 +91,20 @@ describe("checking a matrix row against a scenario", () => {
     const racy = checkRow(prep({}), row("not-found", "failure"));
     expect(racy.holds).toBe(false);
     expect(racy.detail).toMatch(/^forbidden failure found: violation at step \d+: \[lost-wakeup\]/);
+  });
+
+  it("a stop request ends the check inside a stage: the verdict does not hold and says where it stopped", () => {
+    let executions = 0;
+    const shouldStop = (): boolean => ++executions >= 3;
+    const notFound = checkRow(prep({ locked: true, threads: 3 }), row("not-found", "failure"), { shouldStop });
+    expect(notFound.holds).toBe(false);
+    expect(notFound.detail).toBe("not exhausted: stopped after 3 executions");
+    expect(notFound.results.at(-1)?.stopped).toBe(true);
+    executions = 0;
+    const found = checkRow(prep({ locked: true }), row("found", "violation:lost-wakeup"), { shouldStop });
+    expect(found.holds).toBe(false);
+    expect(found.results).toHaveLength(1);
+    expect(found.detail).toMatch(/^violation:lost-wakeup not found before the stop \(random\(seed=1, runs=300\): 3\)$/);
   });
 
   it("'any' also forbids console lines; 'failure' allows them", () => {

@@ -61,7 +61,7 @@ describe("preparing and running a scenario", () => {
       if (r.outcome.kind === "violation") text = formatSchedule(r.schedule);
     }
     const s = parseSchedule(text);
-    const again = prepareFromHeader(s.header, list)
+    const again = prepareFromHeader(s.header, { catalogue: list })
       .build({ strategy: replay(s.choices) })
       .run();
     expectOutcome(again, "violation");
@@ -113,7 +113,7 @@ describe("kernel overrides (the plugin hook)", () => {
     expectOutcome(r, "ok");
     expect(created.length).toBeGreaterThan(0);
     expect(() => prepareFromHeader(p.header)).toThrow('unknown interlock "counted-spin"');
-    const again = prepareFromHeader(p.header, undefined, kernel);
+    const again = prepareFromHeader(p.header, { kernel });
     created.length = 0;
     again.build({ strategy: replay(r.schedule.choices) }).run();
     expect(created.length).toBeGreaterThan(0);
@@ -128,7 +128,7 @@ describe("kernel overrides (the plugin hook)", () => {
     expect(text).toContain(":layer.sleepq=my-sleepq:");
     const s = parseSchedule(text);
     // With the layer: the same run.
-    const again = prepareFromHeader(s.header, undefined, { sleepq })
+    const again = prepareFromHeader(s.header, { kernel: { sleepq } })
       .build({ strategy: replay(s.choices) })
       .run();
     expect(formatSchedule(again.schedule)).toBe(text);
@@ -136,15 +136,35 @@ describe("kernel overrides (the plugin hook)", () => {
     expect(() => prepareFromHeader(s.header)).toThrow(
       'option layer.sleepq=my-sleepq: no plugin loaded replaces the sleepq layer (load the one that provides "my-sleepq" with --plugin or kprim.config.mjs)',
     );
-    expect(() => prepareFromHeader(s.header, undefined, { sleepq: { ...sleepq, name: "other" } })).toThrow(
+    expect(() => prepareFromHeader(s.header, { kernel: { sleepq: { ...sleepq, name: "other" } } })).toThrow(
       'option layer.sleepq=my-sleepq: the sleepq layer in place is "other"',
     );
     const plain = prepare({ scenario: "lost-wakeup" });
-    expect(() => prepareFromHeader(plain.header, undefined, { sleepq })).toThrow(
+    expect(() => prepareFromHeader(plain.header, { kernel: { sleepq } })).toThrow(
       'the schedule ran with the built-in sleepq layer, but a plugin replaces it with "my-sleepq": replay it without that plugin',
     );
     expect(() => prepare({ scenario: "lost-wakeup", options: { "layer.lockmgr": "x" } })).toThrow(
       "option layer.lockmgr: layers are spinlock, token, sleepq, buf",
+    );
+  });
+
+  it("a detector installed beside the scenario's is named in the header; a replay needs exactly those detectors", () => {
+    const watcher = {
+      name: "flag-watch",
+      provider: "watchers",
+      make: () => ({ name: "flag-watch", stateKey: () => "" }),
+    };
+    const p = prepare({ scenario: "lost-wakeup", detectors: [watcher] });
+    expect(p.header.options).toEqual({ "detector.flag-watch": "watchers" });
+    expect(p.raises.violations).toContain("flag-watch");
+    const again = prepareFromHeader(p.header, { detectors: [watcher] });
+    expect(again.header).toEqual(p.header);
+    expect(() => prepareFromHeader(p.header)).toThrow(
+      'the schedule ran with detector "flag-watch" of plugin "watchers": load that plugin (--plugin or kprim.config.mjs) to replay it',
+    );
+    const plain = prepare({ scenario: "lost-wakeup" });
+    expect(() => prepareFromHeader(plain.header, { detectors: [watcher] })).toThrow(
+      'the schedule ran without detector "flag-watch", which plugin "watchers" installs: replay it without that plugin',
     );
   });
 

@@ -9,7 +9,7 @@ import { everySchedule, expectNone } from "./support/everySchedule.js";
 
 describe("lost-wakeup (the classic test-then-sleep)", () => {
   it("without tsleep_interlock, a random search finds the lost wakeup and names it", () => {
-    const p = prepare({ scenario: "lost-wakeup", params: { interlock: "none" } });
+    const p = prepare({ scenario: "lost-wakeup", params: { sleep: "unlock-then-tsleep" } });
     let found = false;
     for (let seed = 1; seed <= 200 && !found; seed++) {
       const r = p.build({ strategy: random({ seed }) }).run();
@@ -20,7 +20,20 @@ describe("lost-wakeup (the classic test-then-sleep)", () => {
     expect(found).toBe(true);
   });
 
-  it("its pinned schedule replays to the lost wakeup, with the window that lost it", () => {
+  it("its parameter is `sleep` (how the sleeper goes to sleep), not `interlock`, which names the lockmgr interlock", () => {
+    expect(() => prepare({ scenario: "lost-wakeup", params: { interlock: "none" } })).toThrow(
+      'scenario lost-wakeup: parameter "interlock" is now "sleep" (how the sleeper goes to sleep; --interlock chooses the lockmgr interlock): --param sleep=unlock-then-tsleep',
+    );
+    expect(() => prepare({ scenario: "lost-wakeup", params: { sleep: "none" } })).toThrow(
+      'parameter "sleep" must be one of tsleep_interlock, unlock-then-tsleep, no-crit, test-before-interlock, got "none"',
+    );
+    // A schedule written with the old name replays as it did: its header is read with the new one.
+    const old = prepareFromHeader(parseSchedule("kprim1:lost-wakeup:SPIN+TI::interlock=no-crit,sleepers=2:0s").header);
+    expect(old.params).toMatchObject({ sleep: "no-crit", sleepers: 2 });
+    expect(old.header.params).toEqual({ sleep: "no-crit", sleepers: "2" });
+  });
+
+  it("its pinned schedule (recorded before the parameter was renamed) replays to the lost wakeup, with the window that lost it", () => {
     const s = parseSchedule("kprim1:lost-wakeup:SPIN+TI::interlock=none:0sx3.1sx4.0s");
     const r = prepareFromHeader(s.header)
       .build({ strategy: replay(s.choices) })
@@ -44,8 +57,8 @@ describe("lost-wakeup (the classic test-then-sleep)", () => {
   });
 
   it("testing before the interlock loses the wakeup; interlocking outside a critical section breaks I8 (random search)", () => {
-    const first = (interlock: string): unknown => {
-      const p = prepare({ scenario: "lost-wakeup", params: { interlock } });
+    const first = (sleep: string): unknown => {
+      const p = prepare({ scenario: "lost-wakeup", params: { sleep } });
       for (let seed = 1; seed <= 500; seed++) {
         const o = p.build({ strategy: random({ seed }) }).run().outcome;
         if (o.kind !== "ok") return o;

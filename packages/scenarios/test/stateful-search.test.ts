@@ -8,34 +8,34 @@ import { describe, expect, it } from "vitest";
 import { explore, type ExploreResult } from "@kprim/explore";
 import { catalogue, prepare, scenarioFactory, VARIANT_NAMES } from "../src/index.js";
 
-function search(opts: { wakeup: string; interlock: string; symmetry: boolean }): ExploreResult {
+function search(opts: { wakeup: string; sleep: string; symmetry: boolean }): ExploreResult {
   const factory = scenarioFactory(
     prepare({
       scenario: "lost-wakeup",
       variant: "SPIN+TI",
       options: { wakeup: opts.wakeup },
-      params: { sleepers: 3, interlock: opts.interlock },
+      params: { sleepers: 3, sleep: opts.sleep },
     }),
   );
   return explore(factory, { mode: { kind: "dfs", stateful: true, symmetry: opts.symmetry }, target: "failure" });
 }
 
 describe("stateful search on lost-wakeup, three sleepers", () => {
-  it("with the interlock and a multicast wakeup: exhausted, no failure, and symmetry needs far fewer states", () => {
-    const plain = search({ wakeup: "multicast", interlock: "tsleep_interlock", symmetry: false });
-    const sym = search({ wakeup: "multicast", interlock: "tsleep_interlock", symmetry: true });
+  it("with tsleep_interlock and a multicast wakeup: exhausted, no failure, and symmetry needs far fewer states", () => {
+    const plain = search({ wakeup: "multicast", sleep: "tsleep_interlock", symmetry: false });
+    const sym = search({ wakeup: "multicast", sleep: "tsleep_interlock", symmetry: true });
     for (const r of [plain, sym]) expect(r.kind === "not-found" && r.exhausted).toBe(true);
     expect(sym.states).toBeLessThan(plain.states / 3);
   });
 
-  it("without the interlock, symmetry still finds the lost wakeup", () => {
-    const r = search({ wakeup: "multicast", interlock: "none", symmetry: true });
+  it("without tsleep_interlock, symmetry still finds the lost wakeup", () => {
+    const r = search({ wakeup: "multicast", sleep: "unlock-then-tsleep", symmetry: true });
     expect(r.kind === "found" ? r.failureKind : r.kind).toBe("violation:lost-wakeup");
   });
 
   it("with the chain wakeup the scenario declares no symmetry: the same states either way", () => {
-    const plain = search({ wakeup: "chain", interlock: "tsleep_interlock", symmetry: false });
-    const sym = search({ wakeup: "chain", interlock: "tsleep_interlock", symmetry: true });
+    const plain = search({ wakeup: "chain", sleep: "tsleep_interlock", symmetry: false });
+    const sym = search({ wakeup: "chain", sleep: "tsleep_interlock", symmetry: true });
     expect(plain.kind === "not-found" && plain.exhausted).toBe(true);
     expect(sym.states).toBe(plain.states);
   });

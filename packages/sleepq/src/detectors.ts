@@ -20,7 +20,7 @@
  * came true): that is reported only if a tsleep then relies on the abandoned
  * interlock, at that tsleep, naming the step the section was left.
  */
-import type { Detector, Finding, MachineView, StepRecord } from "@kprim/machine";
+import type { Detector, Evidence, Finding, MachineView, StepRecord, TraceEvent } from "@kprim/machine";
 import { type Ident, type SleepHash, sleepState } from "./hash.js";
 
 interface Interlock {
@@ -33,9 +33,18 @@ export function interlockDiscipline(): Detector {
   const armed = new Map<number, Interlock>();
   /** Threads that left the critical section after interlocking (fatal only if a tsleep relies on it). */
   const tainted = new Map<number, Interlock & { readonly left: number }>();
-  const report = (tid: number, view: MachineView, a: Interlock, what: string): Finding => ({
+  /** The step each thread last left its critical section (evidence only). */
+  const leftCrit = new Map<number, number>();
+  const report = (
+    tid: number,
+    view: MachineView,
+    a: Interlock,
+    what: string,
+    evidence: readonly Evidence[],
+  ): Finding => ({
     message: `${view.thread(tid).name} ${what} between tsleep_interlock(${a.ident}) at step ${a.step} and tsleep(${a.ident})`,
     threads: [tid],
+    evidence: [{ step: a.step, thread: tid, label: `tsleep_interlock(${a.ident})`, role: "observe" }, ...evidence],
   });
   return {
     name: "interlock-discipline",
@@ -56,9 +65,21 @@ export function interlockDiscipline(): Detector {
           case "sleepq.interlock": {
             const crit = Number(ev.detail?.replace("crit ", "") ?? "0");
             if (crit === 0) {
+              const left = leftCrit.get(tid);
               return {
                 message: `${view.thread(tid).name} called tsleep_interlock(${ev.obj}) outside a critical section`,
                 threads: [tid],
+                evidence: [
+                  ...(left !== undefined
+                    ? [{ step: left, thread: tid, label: "leaves its critical section", role: "cause" } as const]
+                    : []),
+                  {
+                    step: rec.index,
+                    thread: tid,
+                    label: `tsleep_interlock(${ev.obj}) outside a critical section`,
+                    role: "report",
+                  },
+                ],
               };
             }
             armed.set(tid, { ident: ev.obj ?? "?", step: rec.index });
@@ -71,14 +92,26 @@ export function interlockDiscipline(): Detector {
             const t = tainted.get(tid);
             tainted.delete(tid);
             const relies = ev.detail?.endsWith(" interlocked") ?? false;
-            if (a !== undefined && a.ident !== ev.obj)
-              return report(tid, view, a, `slept on ${ev.obj}, not the ident it interlocked,`);
+            if (a !== undefined && a.ident !== ev.obj) {
+              return report(tid, view, a, `slept on ${ev.obj}, not the ident it interlocked,`, [
+                { step: rec.index, thread: tid, label: `tsleep(${ev.obj}) on another ident`, role: "report" },
+              ]);
+            }
             if (relies && a === undefined && t !== undefined && t.ident === ev.obj) {
-              return report(tid, view, t, `left its critical section (step ${t.left})`);
+              return report(tid, view, t, `left its critical section (step ${t.left})`, [
+                { step: t.left, thread: tid, label: "leaves its critical section", role: "cause" },
+                {
+                  step: rec.index,
+                  thread: tid,
+                  label: `tsleep(${ev.obj}) relies on the abandoned interlock`,
+                  role: "report",
+                },
+              ]);
             }
             break;
           }
           case "crit-exit": {
+            if (ev.detail === "0") leftCrit.set(tid, rec.index);
             const a = armed.get(tid);
             // Leaving the section abandons the interlock; harmless unless a tsleep relies on it.
             if (a !== undefined && ev.detail === "0") {
@@ -91,7 +124,14 @@ export function interlockDiscipline(): Detector {
             const a = armed.get(tid);
             if (a !== undefined) {
               armed.delete(tid);
-              return report(tid, view, a, `passed a blocking point (${ev.detail ?? "?"})`);
+              return report(tid, view, a, `passed a blocking point (${ev.detail ?? "?"})`, [
+                {
+                  step: rec.index,
+                  thread: tid,
+                  label: `passes a blocking point (${ev.detail ?? "?"})`,
+                  role: "report",
+                },
+              ]);
             }
             break;
           }
@@ -99,7 +139,14 @@ export function interlockDiscipline(): Detector {
             const a = armed.get(tid);
             if (a !== undefined) {
               armed.delete(tid);
-              return report(tid, view, a, `passed an explicit IPI-processing point (${ev.detail ?? "?"})`);
+              return report(tid, view, a, `passed an explicit IPI-processing point (${ev.detail ?? "?"})`, [
+                {
+                  step: rec.index,
+                  thread: tid,
+                  label: `passes an explicit IPI-processing point (${ev.detail ?? "?"})`,
+                  role: "report",
+                },
+              ]);
             }
             break;
           }
@@ -112,45 +159,92 @@ export function interlockDiscipline(): Detector {
   };
 }
 
+/** A write to a condition cell: who, when, and the step's events (for the op's text, read only if a report needs it). */
+interface CondWrite {
+  step: number;
+  thread: number;
+  events: readonly TraceEvent[];
+}
+
+/** A wakeup of an ident, with the last write to its condition cells before it (the change it announces). */
+interface WakeupRecord {
+  readonly step: number;
+  readonly thread: number;
+  readonly change: CondWrite | undefined;
+}
+
+/** What the detector keeps of one ident's condition (evidence only). */
+interface CondTrack {
+  /** By thread id: the last step the thread read or updated one of the condition's cells. */
+  readonly tested: number[];
+  /** The last write to one of its cells (updated in place: no allocation per write). */
+  write: CondWrite | null;
+}
+
 export function lostWakeup(h: SleepHash): Detector {
-  /** thread → ident name → last step the thread read one of the ident's condition cells. */
-  const lastTest = new Map<number, Map<string, number>>();
-  /** ident name → steps at which a wakeup of it started. */
-  const wakeups = new Map<string, number[]>();
+  /** ident name → what the detector keeps of its condition. */
+  const tracks = new Map<string, CondTrack>();
+  /** ident name → the wakeups of it. */
+  const wakeups = new Map<string, WakeupRecord[]>();
+  /** ident name → steps at which its wakeups woke someone. */
+  const woken = new Map<string, number[]>();
   /** thread → (ident name, step) of its last tsleep_interlock. */
   const interlocked = new Map<number, { ident: string; step: number }>();
   /** thread → step and interlocked-ness of its last queue insertion. */
   const queued = new Map<number, { ident: string; step: number; interlocked: boolean }>();
-  const condCells = (): Map<number, string[]> => {
-    const byCell = new Map<number, string[]>();
+  /** By cell id: the tracks of the conditions that read it (an array: the hot path indexes it every step). */
+  const condCells = (): (CondTrack[] | undefined)[] => {
+    const byCell: (CondTrack[] | undefined)[] = [];
     for (const [ident, c] of h.conditions) {
-      for (const cell of c.cells) byCell.set(cell.id, [...(byCell.get(cell.id) ?? []), ident.name]);
+      let t = tracks.get(ident.name);
+      if (t === undefined) tracks.set(ident.name, (t = { tested: [], write: null }));
+      for (const cell of c.cells) (byCell[cell.id] ??= []).push(t);
     }
     return byCell;
   };
-  let cells: Map<number, string[]> | null = null;
+  let cells: (CondTrack[] | undefined)[] | null = null;
   return {
     name: "lost-wakeup",
     footprints: true,
-    // Whether it reports is decided by the state at quiescence; its maps only explain.
+    // Whether it reports is decided by the state at quiescence; its tracks only explain.
     stateKey: () => "",
     onStep(rec: StepRecord): undefined {
       if (h.conditions.size === 0) return undefined;
       cells ??= condCells();
-      if (rec.thread >= 0) {
+      const t = rec.thread;
+      if (t >= 0) {
         for (const id of rec.reads) {
-          const idents = cells.get(id);
-          if (idents === undefined) continue;
-          let m = lastTest.get(rec.thread);
-          if (m === undefined) lastTest.set(rec.thread, (m = new Map()));
-          for (const name of idents) m.set(name, rec.index);
+          const l = cells[id];
+          if (l !== undefined) for (const c of l) c.tested[t] = rec.index;
+        }
+      }
+      for (const id of rec.writes) {
+        const l = cells[id];
+        if (l === undefined) continue;
+        for (const c of l) {
+          // A read-modify-write of a condition cell tests it too (lockmgr's acquire updates the word it tests).
+          if (t >= 0) c.tested[t] = rec.index;
+          const w = c.write;
+          if (w === null) c.write = { step: rec.index, thread: t, events: rec.events };
+          else {
+            w.step = rec.index;
+            w.thread = t;
+            w.events = rec.events;
+          }
         }
       }
       for (const ev of rec.events) {
         if (ev.kind === "sleepq.wakeup") {
-          const l = wakeups.get(ev.obj ?? "") ?? [];
+          const name = ev.obj ?? "";
+          let l = wakeups.get(name);
+          if (l === undefined) wakeups.set(name, (l = []));
+          const w = tracks.get(name)?.write;
+          l.push({ step: rec.index, thread: ev.thread, change: w === undefined || w === null ? undefined : { ...w } });
+        } else if (ev.kind === "sleepq.woken") {
+          const name = ev.obj ?? "";
+          let l = woken.get(name);
+          if (l === undefined) woken.set(name, (l = []));
           l.push(rec.index);
-          wakeups.set(ev.obj ?? "", l);
         } else if (ev.kind === "sleepq.interlock" && ev.thread >= 0) {
           interlocked.set(ev.thread, { ident: ev.obj ?? "", step: rec.index });
         } else if (ev.kind === "sleepq.tsleep" && ev.thread >= 0) {
@@ -171,28 +265,75 @@ export function lostWakeup(h: SleepHash): Detector {
         if (ident === null || !st.queued) continue;
         const cond = h.conditions.get(ident);
         if (cond === undefined || !cond.holds(view, t as never)) continue;
-        return { message: explain(t.name, t.id, ident, cond.describe), threads: [t.id] };
+        return explain(t.name, t.id, ident, cond.describe);
       }
       return undefined;
     },
   };
 
-  function explain(who: string, tid: number, ident: Ident, cond: string): string {
+  function explain(who: string, tid: number, ident: Ident, cond: string): Finding {
     const q = queued.get(tid);
     const il = interlocked.get(tid);
     const point =
       q?.interlocked && il !== undefined && il.ident === ident.name
         ? { step: il.step, what: "its tsleep_interlock" }
         : { step: q?.step ?? 0, what: "it was queued" };
-    const tested = lastTest.get(tid)?.get(ident.name);
+    const tested = tracks.get(ident.name)?.tested[tid];
     const missed = (wakeups.get(ident.name) ?? []).filter(
-      (n) => (tested === undefined || n > tested) && n < point.step,
+      (w) => (tested === undefined || w.step > tested) && w.step < point.step,
     );
     const head = `${who} sleeps on ${ident.name} although ${cond}`;
-    if (missed.length > 0) {
-      const n = missed[missed.length - 1]!;
-      return `${head}: the wakeup of ${ident.name} ran at step ${n}, after ${who}'s last test of its condition${tested !== undefined ? ` (step ${tested})` : ""} and before ${point.what} (step ${point.step})`;
+    const evidence: Evidence[] = [];
+    if (tested !== undefined) {
+      evidence.push({ step: tested, thread: tid, label: `tests ${ident.name}'s condition`, role: "observe" });
     }
-    return `${head}, and no wakeup of ${ident.name} came after ${point.what} (step ${point.step})`;
+    if (q !== undefined) {
+      evidence.push({ step: q.step, thread: tid, label: `tsleep(${ident.name}) never returns`, role: "stuck" });
+    }
+    const cause = (w: WakeupRecord): void => {
+      const c = w.change;
+      if (c !== undefined && c.thread !== tid && (tested === undefined || c.step > tested)) {
+        evidence.push({ step: c.step, thread: c.thread, label: opText(c), role: "cause" });
+      }
+    };
+    const n = missed.at(-1);
+    if (n === undefined) {
+      // A wakeup after the interlock point that still did not wake it (a broken wakeup path).
+      const late = (wakeups.get(ident.name) ?? []).filter((w) => w.step >= point.step).at(-1);
+      if (late !== undefined) {
+        cause(late);
+        evidence.push({
+          step: late.step,
+          ...(late.thread >= 0 ? { thread: late.thread } : {}),
+          label: `wakeup(${ident.name}) does not wake ${who}`,
+          role: "missed",
+        });
+      }
+      return {
+        message: `${head}, and no wakeup of ${ident.name} came after ${point.what} (step ${point.step})`,
+        threads: [tid],
+        evidence,
+      };
+    }
+    cause(n);
+    const others = (woken.get(ident.name) ?? []).filter((s) => s >= n.step && s < point.step).length;
+    evidence.push({
+      step: n.step,
+      ...(n.thread >= 0 ? { thread: n.thread } : {}),
+      label: others === 0 ? `wakeup(${ident.name}) finds nobody queued` : `wakeup(${ident.name}) misses ${who}`,
+      role: "missed",
+    });
+    return {
+      message: `${head}: the wakeup of ${ident.name} ran at step ${n.step}, after ${who}'s last test of its condition${tested !== undefined ? ` (step ${tested})` : ""} and before ${point.what} (step ${point.step})`,
+      threads: [tid],
+      evidence,
+    };
   }
+}
+
+/** The op a condition write was part of, as its trace line shows it ("lockmgr RELEASE L"). */
+function opText(w: CondWrite): string {
+  const op = w.events.find((e) => e.kind === "op" && e.thread === w.thread);
+  const text = op === undefined ? "" : [op.obj, op.detail].filter((x) => x !== undefined && x !== "").join(" ");
+  return text === "" ? "changes the condition" : text;
 }

@@ -3,6 +3,7 @@
  * queues, a global cpumask per hash bucket, IPI wakeups, tsleep_interlock and
  * the lock-releasing sleep.
  */
+export { describeSleepQueues, type SleepBucketDescription } from "./describe.js";
 export { interlockDiscipline, lostWakeup } from "./detectors.js";
 export { EBUSY, EINTR, ENOLCK, EWOULDBLOCK } from "./errno.js";
 export {
@@ -16,7 +17,7 @@ export {
   sleepState,
   type WakeupForm,
 } from "./hash.js";
-export { type SleepqLayer, sleepqLayer } from "./layer.js";
+export { SLEEPQ_RAISES, type SleepqLayer, sleepqLayer } from "./layer.js";
 export { msleep, type SleepLock } from "./msleep.js";
 export { collidingIdent, declareCondition, identOf, newIdent, SLEEP_HASH, sleepHash } from "./system.js";
 export { tsleep, type TsleepFlags, tsleepInterlock } from "./tsleep.js";

@@ -4,7 +4,7 @@
  * the lock as a parameter.
  *
  *   crit_enter(); tsleep_interlock(ident); release(lock);
- *   tsleep(ident, PINTERLOCKED, ...); crit_exit(); acquire(lock);
+ *   tsleep(ident, PINTERLOCKED, ...); acquire(lock); crit_exit();
  *
  * A wakeup from another cpu after the release finds this cpu's bit set and
  * sends its IPI here; the critical section holds that IPI off until tsleep
@@ -12,7 +12,18 @@
  * process IPIs (a spinlock's release does neither; its own crit_exit only
  * lowers the count this function raised).
  *
- * Calling context: thread context, holding `lock`; blocks; returns holding it.
+ * The lock is taken again before the critical section ends, as the
+ * November 2005 patch's acquire() did (spec §4.5: `spin_lock_quick` after
+ * tsleep, still inside the spinlock's section) and as DragonFly's msleep of
+ * May 2006 does (`spin_lock_wr_quick` before `crit_exit_gd`). So between
+ * tsleep's return and the re-acquire nothing else runs on this cpu: no
+ * deferred IPI, no preempting interrupt thread. (Leaving the section first
+ * would add such a window; it cannot lose a wakeup — the thread is already
+ * awake — so it is not offered as an option.)
+ *
+ * Calling context: thread context, holding `lock`, not at interrupt level;
+ * blocks; returns holding it, with the caller's critical-section count as it
+ * was on entry.
  */
 import type { Gen, KernelContext } from "@kprim/machine";
 import type { Ident } from "./hash.js";
@@ -25,12 +36,20 @@ export interface SleepLock {
   acquire(k: KernelContext): Gen<void>;
 }
 
+/**
+ * `msleep(ident, lock, wmesg, timo)`: release `lock` and sleep on `ident`
+ * without losing a wakeup that follows the release; take `lock` again.
+ * Returns tsleep's result: 0 when woken, EWOULDBLOCK when `timo` (> 0) ran
+ * out first.
+ *
+ * Calling context: thread context, holding `lock`; blocks.
+ */
 export function* msleep(k: KernelContext, ident: Ident, lock: SleepLock, wmesg: string, timo: number): Gen<number> {
   k.critEnter();
   yield* tsleepInterlock(k, ident);
   yield* lock.release(k);
   const error = yield* tsleep(k, ident, { interlocked: true }, wmesg, timo);
-  k.critExit();
   yield* lock.acquire(k);
+  k.critExit();
   return error;
 }

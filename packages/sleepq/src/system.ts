@@ -43,6 +43,8 @@ export function sleepHash(m: Machine): SleepHash {
 /**
  * The ident of `key` (any object: a lock, a buffer, a cell), given an address
  * on first use. `addr` forces an address (to put two idents in one bucket).
+ *
+ * Calling context: set-up (or a thread, for an object it owns; not a step).
  */
 export function identOf(m: Machine, key: object, name: string, opts: { addr?: number } = {}): Ident {
   const h = sleepHash(m);
@@ -56,17 +58,22 @@ export function identOf(m: Machine, key: object, name: string, opts: { addr?: nu
   return id;
 }
 
-/** A fresh ident with its own address (or `addr`). */
+/** A fresh ident with its own address (or `addr`). Calling context: set-up. */
 export function newIdent(m: Machine, name: string, opts: { addr?: number } = {}): Ident {
   return identOf(m, {}, name, opts);
 }
 
-/** An ident at another address that hashes to the same bucket as `other`. */
+/** An ident at another address that hashes to the same bucket as `other`. Calling context: set-up. */
 export function collidingIdent(m: Machine, name: string, other: Ident): Ident {
   return newIdent(m, name, { addr: other.addr + HASH_BUCKETS * 0x100 });
 }
 
-/** Declare the condition sleepers on `ident` wait for (the lost-wakeup check reads it at quiescence). */
+/**
+ * Declare the condition sleepers on `ident` wait for (the lost-wakeup check
+ * reads it at quiescence). Not a kernel call.
+ *
+ * Calling context: set-up.
+ */
 export function declareCondition(m: Machine, ident: Ident, cond: SleepCondition): void {
   sleepHash(m).conditions.set(ident, cond);
 }

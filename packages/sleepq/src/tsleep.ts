@@ -1,5 +1,11 @@
 /**
- * tsleep and tsleep_interlock (spec §5.3, §5.5).
+ * tsleep and tsleep_interlock (spec §5.3, §5.5), as DragonFly's per-cpu sleep
+ * queues have them (kern_synch.c of 2006, which the November 2005 post
+ * describes).
+ *
+ * Protects: nothing by itself — the caller's condition is protected by the
+ * caller's lock; tsleep only guarantees that a wakeup issued after the
+ * caller's interlock point reaches it.
  *
  * `tsleep(ident, flags, wmesg, timo)`: inside a critical section, in one
  * step: append this thread to its cpu's bucket, set the cpu's bit in the
@@ -27,8 +33,23 @@ export interface TsleepFlags {
   readonly interlocked?: boolean;
 }
 
+/**
+ * `tsleep(ident, flags, wmesg, timo)`: sleep on `ident` until a wakeup of it
+ * (0) or, with `timo` > 0, until `timo` ticks pass (EWOULDBLOCK). Queue
+ * insertion, the cpumask bit, the timeout and the switch are one step inside
+ * a critical section; the deferred IPIs of this cpu run when that section
+ * ends, after the thread is back. Spurious returns (0 without the awaited
+ * condition) are normal: callers loop. `flags.interlocked`: the caller used
+ * tsleep_interlock(ident) first and is still in that critical section
+ * (PINTERLOCKED).
+ *
+ * Calling context: thread context, not at interrupt level (lwkt_switch
+ * panics there, as DragonFly's does), no spinlock held (a blocking point:
+ * the machine reports `spinlock-blocking`). Blocks. Asserts on return, as
+ * DragonFly does, that it is off the sleep queue.
+ */
 export function* tsleep(k: KernelContext, ident: Ident, flags: TsleepFlags, wmesg: string, timo: number): Gen<number> {
-  if (k.intrNestingLevel > 0) k.panic(`tsleep(${ident.name}): called at interrupt level`);
+  if (k.intrNestingLevel > 0) k.panic("lwkt_switch: cannot switch from within a fast interrupt, yet");
   const h = sleepHash(k.machine);
   const t = k.thread;
   const st = sleepState(t);
@@ -50,7 +71,8 @@ export function* tsleep(k: KernelContext, ident: Ident, flags: TsleepFlags, wmes
         : undefined,
     );
   });
-  if (st.queued) k.panic(`tsleep(${ident.name}): ${t.name} resumed while still on a sleep queue`);
+  // Still on a queue after getting the cpu back: TDF_TSLEEPQ set.
+  if (st.queued) k.panic("tsleep: impossible thread flags (TDF_TSLEEPQ set)");
   const error = st.timedOut ? EWOULDBLOCK : 0;
   st.timedOut = false;
   st.wchan = null;
@@ -58,7 +80,12 @@ export function* tsleep(k: KernelContext, ident: Ident, flags: TsleepFlags, wmes
   return error;
 }
 
-/** The timeout of a sleeper: on its cpu, if it is still queued, take it off and schedule it. */
+/**
+ * `endtsleep`: the timeout of a sleeper, run on its cpu at interrupt level
+ * when its ticks pass: if it is still queued, take it off (clearing this
+ * cpu's bit if the bucket empties), mark it timed out and schedule it; if a
+ * wakeup took it off first, nothing.
+ */
 function endtsleep(tx: Tx, h: SleepHash, t: Thread): void {
   const st = sleepState(t);
   if (!st.queued || st.wchan === null) return;
@@ -73,6 +100,16 @@ function endtsleep(tx: Tx, h: SleepHash, t: Thread): void {
   tx.schedule(t);
 }
 
+/**
+ * `tsleep_interlock(ident)`: set this cpu's bit in the bucket's cpumask, so
+ * that a wakeup of `ident` from here on sends its IPI to this cpu. Nothing
+ * else: no queueing, no state in the thread.
+ *
+ * Calling context: thread context, in a critical section that lasts, with
+ * no blocking point and no explicit IPI processing, until tsleep(ident) has
+ * queued the thread (the `interlock-discipline` detector reports a breach at
+ * its step; DragonFly asserts nothing here). Never blocks.
+ */
 export function* tsleepInterlock(k: KernelContext, ident: Ident): Gen<void> {
   const h = sleepHash(k.machine);
   const mask = h.masks[bucketOf(ident)]!;

@@ -28,10 +28,26 @@ interface WakeMode {
   readonly mycpu: boolean;
 }
 
+/**
+ * `wakeup(ident)`: make every thread sleeping on `ident` runnable — this
+ * cpu's at once, other cpus' by the chain (or multicast) of `_wakeup` IPIs,
+ * which run there after this returns.
+ *
+ * Calling context: any thread, with or without locks or a critical section
+ * (a spinlock holder may call it); never blocks.
+ */
 export function* wakeup(k: KernelContext, ident: Ident): Gen<void> {
   yield* startWakeup(k, ident, false);
 }
 
+/**
+ * `wakeup_one(ident)`: make one thread sleeping on `ident` runnable — the
+ * first found on this cpu, else the first on the next cpu along the chain
+ * whose bit is set (a cpu whose bit is set but has no such sleeper passes
+ * the wakeup on).
+ *
+ * Calling context: as wakeup; never blocks.
+ */
 export function* wakeupOne(k: KernelContext, ident: Ident): Gen<void> {
   yield* startWakeup(k, ident, true);
 }
@@ -45,7 +61,11 @@ function* startWakeup(k: KernelContext, ident: Ident, one: boolean): Gen<void> {
   });
 }
 
-/** `_wakeup` on the current cpu, then onward. */
+/**
+ * `_wakeup` on the current cpu, then onward: inside one atomic step or one
+ * IPI handler (at interrupt level). Asserts, as DragonFly does, that every
+ * matching thread found in the bucket is marked as queued.
+ */
 export function wakeupHere(tx: Tx, h: SleepHash, ident: Ident, mode: WakeMode): void {
   const b = bucketOf(ident);
   const maskCell = h.masks[b]!;
@@ -58,6 +78,7 @@ export function wakeupHere(tx: Tx, h: SleepHash, ident: Ident, mode: WakeMode): 
       i++;
       continue;
     }
+    if (!st.queued) tx.panic("assertion: td->td_flags & TDF_TSLEEPQ in _wakeup");
     q.splice(i, 1);
     st.queued = false;
     tx.event("sleepq.woken", ident.name, t.name, t.id);

@@ -14,6 +14,16 @@
  * is non-zero; the machine charges the backoff window that was running when
  * the release happened), then the locked compare-and-swap; repeat if another
  * cpu won.
+ *
+ * With the lock's `wait: "rev1.3"` (the May 2006 path, an option: spec §8.7)
+ * the waiter also runs its cpu's IPIs while it spins — the splz() of rev
+ * 1.3's "indefinite wait" — even inside the critical section spin_lock
+ * entered: an explicit IPI-processing point at each IPI that arrives. The
+ * second count that starts that path, and its once-a-second message, are
+ * clock matters the model does not decide on: it processes IPIs from the
+ * first contended try and prints nothing.
+ *
+ * Calling context: inside spin_lock/spin_lock_quick, in a critical section.
  */
 import { type Gen, type KernelContext, op } from "@kprim/machine";
 import type { Spinlock } from "./spinlock.js";
@@ -25,10 +35,19 @@ export function* spinLockContested(k: KernelContext, s: Spinlock, me: number): G
     const v = k.machine.peek(s.word);
     return v === 0 ? "(free)" : `held by ${k.machine.thread(v - 1).name}`;
   };
+  const splz = s.wait === "rev1.3";
   for (;;) {
     // Who held the lock and how many tries failed change nothing from here on.
     k.settle("spin");
-    yield op.spin(`spinlock ${s.name}`, [s.word], (tx) => tx.read(s.word) === 0, { describe });
+    const free = (yield op.spin(`spinlock ${s.name}`, [s.word], (tx) => tx.read(s.word) === 0, {
+      describe,
+      wakeOnIpi: splz,
+    })) as boolean;
+    // rev 1.3: an IPI reached this cpu while the lock is still held; run it (splz) and wait on.
+    if (!free) {
+      yield op.ipiPoint(`spin_lock ${s.name}: splz`);
+      continue;
+    }
     if ((yield op.cas(s.word, 0, me)) as boolean) break;
   }
   s.stats.spinCycles += k.now - start;

@@ -2,11 +2,12 @@
  * @kprim/spinlock — DragonFly BSD's November 2005 spinlocks on the kprim machine.
  */
 export { spinLockContested } from "./contested.js";
-export { type SpinlockLayer, spinlockLayer } from "./layer.js";
+export { SPINLOCK_RAISES, type SpinlockLayer, spinlockLayer, spinlockLayerWith } from "./layer.js";
 export {
   createSpinlock,
   type Spinlock,
   type SpinlockStats,
+  type SpinWait,
   spinHolder,
   spinIsLocked,
   spinLock,

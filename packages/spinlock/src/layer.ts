@@ -3,10 +3,11 @@
  * operations, so a plugin can supply a different (or deliberately broken)
  * spinlock and the whole scenario catalogue runs with it.
  */
-import type { Gen, KernelContext, Machine } from "@kprim/machine";
+import type { Gen, KernelContext, Machine, Raises } from "@kprim/machine";
 import {
   createSpinlock,
   type Spinlock,
+  type SpinWait,
   spinLock,
   spinLockQuick,
   spinTrylock,
@@ -16,6 +17,8 @@ import {
 
 export interface SpinlockLayer {
   readonly name: string;
+  /** What it can raise: its panics, its detectors, its console lines (a replacement declares its own). */
+  readonly raises?: Raises;
   create(machine: Machine, name: string, opts?: { lockClass?: string }): Spinlock;
   lock(k: KernelContext, s: Spinlock): Gen<void>;
   unlock(k: KernelContext, s: Spinlock): Gen<void>;
@@ -24,9 +27,22 @@ export interface SpinlockLayer {
   trylock(k: KernelContext, s: Spinlock): Gen<boolean>;
 }
 
-/** DragonFly's November 2005 spinlocks. */
+/**
+ * What the 2005 spinlocks raise: their misuse panics. (Reaching a blocking
+ * point with one held is the machine's `spinlock-blocking` rule.)
+ */
+export const SPINLOCK_RAISES: Raises = Object.freeze({
+  panics: [
+    "spin_lock: %s already holds %s (recursion)",
+    "spin_unlock: %s releases %s, which it does not hold",
+    "spin_trylock: %s already holds %s (recursion)",
+  ],
+});
+
+/** DragonFly's November 2005 spinlocks (kern_spinlock.c rev 1.1's busy wait). */
 export const spinlockLayer: SpinlockLayer = Object.freeze({
   name: "dragonfly-2005",
+  raises: SPINLOCK_RAISES,
   create: createSpinlock,
   lock: spinLock,
   unlock: spinUnlock,
@@ -34,3 +50,17 @@ export const spinlockLayer: SpinlockLayer = Object.freeze({
   unlockQuick: spinUnlockQuick,
   trylock: spinTrylock,
 });
+
+/**
+ * The spinlocks with a given contended wait: `rev1.1` is `spinlockLayer`;
+ * `rev1.3` processes IPIs while it spins (spec §8.7's open question).
+ */
+export function spinlockLayerWith(wait: SpinWait): SpinlockLayer {
+  if (wait === "rev1.1") return spinlockLayer;
+  return Object.freeze({
+    ...spinlockLayer,
+    name: `dragonfly-2005-wait-${wait}`,
+    create: (machine: Machine, name: string, opts: { lockClass?: string } = {}) =>
+      createSpinlock(machine, name, { ...opts, wait }),
+  });
+}

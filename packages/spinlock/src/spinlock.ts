@@ -43,6 +43,14 @@ export interface SpinlockStats {
   spinCycles: number;
 }
 
+/**
+ * How a contended spin_lock waits (spec §3.3, §8.7): `rev1.1` (2005,
+ * confirmed) spins processing nothing; `rev1.3` (May 2006) also runs its
+ * cpu's IPIs and interrupts while it waits (its "indefinite wait" path's
+ * splz). Whether November 2005's rev 1.2 had that path is not known.
+ */
+export type SpinWait = "rev1.1" | "rev1.3";
+
 export interface Spinlock {
   readonly name: string;
   /** The lock class (instances of one class are ordered alike), for the lock-order graph. */
@@ -50,27 +58,49 @@ export interface Spinlock {
   /** The lock word: 0 free, holder thread id + 1 when held. */
   readonly word: Cell<number>;
   readonly stats: SpinlockStats;
+  /** How a contended acquire of this lock waits. */
+  readonly wait: SpinWait;
 }
 
-export function createSpinlock(machine: Machine, name: string, opts: { lockClass?: string } = {}): Spinlock {
+/**
+ * `spin_init`: a free spinlock (`opts.wait`: how a contended acquire waits,
+ * default rev 1.1's busy wait).
+ *
+ * Calling context: set-up, before the machine runs.
+ */
+export function createSpinlock(
+  machine: Machine,
+  name: string,
+  opts: { lockClass?: string; wait?: SpinWait } = {},
+): Spinlock {
   return {
     name,
     lockClass: opts.lockClass ?? name,
+    wait: opts.wait ?? "rev1.1",
     // The owner's thread id + 1 (symmetry renames it).
     word: machine.cell(name, 0, { code: "thread+1" }),
     stats: { acquisitions: 0, contended: 0, spinCycles: 0 },
   };
 }
 
-/** `spin_lock`: enter a critical section, then take the lock (spinning if held). */
+/**
+ * `spin_lock(s)`: enter a critical section, then take the lock (spinning if
+ * held).
+ *
+ * Calling context: any thread; never blocks (a contended acquire spins, see
+ * contested.ts). Taking a lock this thread holds panics.
+ */
 export function* spinLock(k: KernelContext, s: Spinlock): Gen<void> {
   k.critEnter();
   yield* spinLockQuick(k, s);
 }
 
 /**
- * `spin_lock_quick`: take the lock; the caller is already in a critical
- * section. How many tries it took is invisible to the caller (`k.call`).
+ * `spin_lock_quick(s)`: take the lock; the caller is already in a critical
+ * section (or the lock is never used from interrupts). How many tries it
+ * took is invisible to the caller (`k.call`).
+ *
+ * Calling context: as spin_lock, inside a critical section.
  */
 export function spinLockQuick(k: KernelContext, s: Spinlock): Gen<void> {
   return k.call(take(k, s));
@@ -86,13 +116,24 @@ function* take(k: KernelContext, s: Spinlock): Gen<void> {
   k.event("lock.acquire", s.name, `spin:${s.lockClass}`);
 }
 
-/** `spin_unlock`: release, then leave the critical section (pending IPIs may run right here). */
+/**
+ * `spin_unlock(s)`: release, then leave the critical section (pending IPIs
+ * may run right here).
+ *
+ * Calling context: the holder; never blocks. Releasing a lock this thread
+ * does not hold panics.
+ */
 export function* spinUnlock(k: KernelContext, s: Spinlock): Gen<void> {
   yield* spinUnlockQuick(k, s);
   k.critExit();
 }
 
-/** `spin_unlock_quick`: release and keep the critical section. What the word held stays inside (`k.call`). */
+/**
+ * `spin_unlock_quick(s)`: release and keep the critical section (the
+ * tsleep_interlock pattern). What the word held stays inside (`k.call`).
+ *
+ * Calling context: the holder; never blocks.
+ */
 export function spinUnlockQuick(k: KernelContext, s: Spinlock): Gen<void> {
   return k.call(release(k, s));
 }
@@ -111,7 +152,12 @@ function* release(k: KernelContext, s: Spinlock): Gen<void> {
   k.event("lock.release", s.name, `spin:${s.lockClass}`);
 }
 
-/** `spin_trylock`: one swap; true iff the lock was free. Does not enter a critical section. */
+/**
+ * `spin_trylock(s)`: one swap; true iff the lock was free. Does not enter a
+ * critical section.
+ *
+ * Calling context: any thread; never blocks or spins.
+ */
 export function* spinTrylock(k: KernelContext, s: Spinlock): Gen<boolean> {
   const me = k.thread.id + 1;
   const old = yield* k.atomic("spin_trylock", { writes: [s.word] }, (tx) => {
@@ -127,12 +173,12 @@ export function* spinTrylock(k: KernelContext, s: Spinlock): Gen<boolean> {
   return true;
 }
 
-/** `spin_is_locked`, for observers (detectors, tests). */
+/** `spin_is_locked(s)`, for observers (detectors, tests): not a step. */
 export function spinIsLocked(view: MachineView, s: Spinlock): boolean {
   return view.peek(s.word) !== 0;
 }
 
-/** The thread holding `s`, for diagnostics, or undefined. */
+/** The thread holding `s`, for diagnostics, or undefined (observers only: not a step). */
 export function spinHolder(view: MachineView, s: Spinlock): string | undefined {
   const v = view.peek(s.word);
   return v === 0 ? undefined : view.thread(v - 1).name;

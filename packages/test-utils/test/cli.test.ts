@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { kprim } from "../src/index.js";
+import { kprim, shellWords } from "../src/index.js";
 
 describe("kprim as a subprocess", () => {
   it("runs the CLI from source and returns its exit code and output", async () => {
@@ -9,5 +9,19 @@ describe("kprim as a subprocess", () => {
     const bad = await kprim(["no-such-command"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^kprim: /);
+  });
+});
+
+describe("printed commands", () => {
+  it("split into the words a shell would give, single quotes and their escape included", () => {
+    expect(shellWords(`kprim replay x --plugin './a b.ts' --schedule 'kprim2:x:::signal=it'\\''s:0s'`)).toEqual([
+      "kprim",
+      "replay",
+      "x",
+      "--plugin",
+      "./a b.ts",
+      "--schedule",
+      "kprim2:x:::signal=it's:0s",
+    ]);
   });
 });

@@ -33,6 +33,14 @@ export function tokenExclusion(): Detector {
             return {
               message: `${t.name} runs on cpu${cpu.index} holding token ${ref.tok.name}, which cpu${owner} owns`,
               threads: [t.id],
+              evidence: [
+                {
+                  step: view.step,
+                  thread: t.id,
+                  label: `runs holding token ${ref.tok.name}, owned by cpu${owner}`,
+                  role: "report",
+                },
+              ],
             };
           }
         }
@@ -51,6 +59,8 @@ interface ReadMark {
 export function staleRead(sys: TokenSystem): Detector {
   const epoch = new Map<number, number>();
   const lastBlock = new Map<number, number>();
+  /** What each thread's last blocking point was (evidence only). */
+  const blockWhy = new Map<number, string>();
   const version = new Map<number, number>();
   const lastWriter = new Map<number, { thread: number; step: number }>();
   const reads = new Map<number, Map<number, ReadMark>>();
@@ -102,12 +112,26 @@ export function staleRead(sys: TokenSystem): Detector {
             const name = sys.protectedBy.get(id)!.name;
             const w = lastWriter.get(id);
             const who = view.thread(t).name;
+            const blocked = lastBlock.get(t);
             finding = {
               message:
                 `${who} writes ${name} (protected by token ${sys.protectedBy.get(id)!.token.name}) from a read at step ${mark.step}, ` +
-                `before its blocking point at step ${lastBlock.get(t)}; ${name} was written meanwhile` +
+                `before its blocking point at step ${blocked}; ${name} was written meanwhile` +
                 (w ? ` at step ${w.step} by ${view.thread(w.thread).name}` : ""),
               threads: w ? [t, w.thread] : [t],
+              evidence: [
+                { step: mark.step, thread: t, label: `reads ${name}`, role: "observe" },
+                ...(blocked !== undefined
+                  ? [{ step: blocked, thread: t, label: `blocks (${blockWhy.get(t) ?? "?"})`, role: "cause" } as const]
+                  : []),
+                ...(w ? [{ step: w.step, thread: w.thread, label: `writes ${name}`, role: "cause" } as const] : []),
+                {
+                  step: rec.index,
+                  thread: t,
+                  label: `writes ${name} from its read at step ${mark.step}`,
+                  role: "report",
+                },
+              ],
             };
           }
         }
@@ -122,6 +146,7 @@ export function staleRead(sys: TokenSystem): Detector {
         if ((ev.kind === "block" || ev.kind === "token.contended") && ev.thread >= 0) {
           epoch.set(ev.thread, (epoch.get(ev.thread) ?? 0) + 1);
           lastBlock.set(ev.thread, rec.index);
+          blockWhy.set(ev.thread, ev.kind === "block" ? (ev.detail ?? "") : `${ev.obj ?? "?"} contended`);
         }
       }
       return finding;

@@ -1,8 +1,9 @@
 /**
  * @kprim/token — DragonFly BSD's 2005 LWKT serializing tokens on the kprim machine.
  */
+export { describeTokens, type TokenDescription } from "./describe.js";
 export { staleRead, tokenExclusion } from "./detectors.js";
-export { type TokenLayer, tokenLayer } from "./layer.js";
+export { TOKEN_RAISES, type TokenLayer, tokenLayer } from "./layer.js";
 export { chktokens, drainRequests, heldOnCpu, reqtokenRemote } from "./protocol.js";
 export {
   MAGIC1,
@@ -11,6 +12,7 @@ export {
   TokRef,
   type Token,
   type TokenMode,
+  type TokenRelease,
   type TokenSystem,
   toks,
 } from "./state.js";

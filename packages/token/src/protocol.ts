@@ -1,36 +1,45 @@
 /**
- * The cross-cpu token protocol of lwkt_token.c rev 1.18 (spec §2.2–2.3).
+ * The cross-cpu token protocol of lwkt_token.c rev 1.18 (spec §2.2–2.3),
+ * as read in DragonFly's source history (`$DragonFly: src/sys/kern/
+ * lwkt_token.c,v 1.18 2005/06/20`).
  *
- * - `chktokens`: for every token of a thread owned elsewhere whose ref has no
- *   request in flight, mark the ref MAGIC2, record the requester, set the
- *   token's release-to hint, and send one no-wait request IPI to the owner
- *   (on a send failure revert and stop). True iff every token is here.
- *   Exactly one request IPI per missing token per check round.
- * - `reqtokenRemote` (IPI handler on the owner): if neither the cpu's current
- *   thread nor its preempted chain holds the token, give it to the requester
- *   (a grant is a store to the token's owner) and acknowledge; otherwise
- *   queue the request on this cpu.
- * - `drainRequests` (at every switch-out, and inside the spin2005 loop):
- *   grant every queued request unconditionally — even for tokens the running
- *   thread holds — and acknowledge it.
+ * - `chktokens` (lwkt_chktokens): for every token of a thread owned
+ *   elsewhere whose ref has no request in flight, mark the ref MAGIC2,
+ *   record the requester, set the token's release-to hint (unsynchronized),
+ *   and send one no-wait request IPI to the owner; on a send failure revert
+ *   to MAGIC1 and stop. True iff every token is here. A ref in any other
+ *   state panics ("bad magic"). Exactly one request IPI per missing token per
+ *   check round.
+ * - `reqtokenRemote` (lwkt_reqtoken_remote, an IPI handler on the cpu the
+ *   requester believed was the owner): if neither the cpu's current thread
+ *   nor its preempted chain holds the token, give it away if this cpu still
+ *   owns it (a grant is a store to the token's owner) and acknowledge;
+ *   otherwise queue the request on this cpu (`gd_tokreqbase`). A request for
+ *   a token that moved on is thus acknowledged without a transfer, and the
+ *   requester's next check round asks the new owner.
+ * - `drainRequests` (lwkt_drain_token_requests, at every switch-out and in
+ *   the spin2005 loop): take every queued request; transfer its token if
+ *   this cpu owns it — even if the running thread holds it — and
+ *   acknowledge it.
  *
- * Modelling choice (the rev 1.18 text of these checks was not available):
- * a request for a token this cpu no longer owns — it reached the cpu after
- * the token moved on, or it sat in the queue while the holder released the
- * token to another cpu — is acknowledged without a transfer; the requester's
- * next check round asks the new owner. Granting it anyway would take the
- * token from a cpu whose thread is running with it. Likewise, when a release
- * hands a token to another cpu, the requests for it queued here are
- * acknowledged at once (`ackQueued`), so no request waits on a cpu that can
- * no longer grant it.
+ * Rev 1.18's lwkt_reltoken hands the token to `t_reqcpu` and nothing else:
+ * requests for it still queued here wait for the next drain, and a
+ * requester whose token arrived by that hand-off meanwhile runs with its
+ * request still in flight — its own release then waits for the
+ * acknowledgement. `ackQueued` (the token layer's `releaseMode: "ack-queued"`)
+ * is the earlier kprim model, which acknowledged those requests at the
+ * release; it is kept as an option to compare against.
  *
- * Calling context: chktokens in a critical section (or the scheduler);
- * the handlers run on their cpu at interrupt level; none of these block.
+ * Calling context: chktokens and drainRequests in a critical section (the
+ * scheduler's lwkt_switch is one; a thread must have entered one) — both
+ * assert it, as rev 1.18 does; the IPI handler runs on its cpu at interrupt
+ * level; none of these block.
  */
 import type { Cell, Thread, Tx } from "@kprim/machine";
+import { kkassert } from "./kkassert.js";
 import { MAGIC1, MAGIC2, type TokRef, type Token, type TokenSystem, toks } from "./state.js";
 
-/** Does `cpu`'s current thread, or its preempted chain, hold `tok`? */
+/** `lwkt_oktogiveaway_token`, negated: does `cpu`'s current thread, or its preempted chain, hold `tok`? */
 export function heldOnCpu(sys: TokenSystem, cpu: number, tok: Token): boolean {
   for (let t: Thread | null = sys.machine.cpus[cpu]!.current; t !== null; t = t.preempted) {
     if (toks(t).refs.some((r) => r.tok === tok)) return true;
@@ -38,13 +47,23 @@ export function heldOnCpu(sys: TokenSystem, cpu: number, tok: Token): boolean {
   return false;
 }
 
-export function chktokens(tx: Tx, sys: TokenSystem, t: Thread): boolean {
+/**
+ * `lwkt_chktokens(td)`: true iff every token of `t` is owned by this cpu;
+ * requests the missing ones. `critical`: the caller is in a critical
+ * section (the scheduler always is).
+ */
+export function chktokens(tx: Tx, sys: TokenSystem, t: Thread, critical: boolean): boolean {
+  if (!critical) tx.panic(kkassert("gd->gd_curthread->td_pri >= TDPRI_CRIT", "lwkt_chktokens"));
   let all = true;
   for (const ref of toks(t).refs) {
     const owner = tx.read(ref.tok.cell).cpu;
     if (owner === tx.cpu) continue;
     all = false;
-    if (tx.read(ref.cell).magic !== MAGIC1) continue;
+    const magic = tx.read(ref.cell).magic;
+    if (magic !== MAGIC1) {
+      if (magic !== MAGIC2) tx.panic(`lwkt_chktoken(): token ref ${ref.id} tok ${ref.tok.name} bad magic ${magic}`);
+      continue;
+    }
     const rw = tx.mutate(ref.cell);
     rw.magic = MAGIC2;
     rw.reqgd = tx.cpu;
@@ -66,30 +85,36 @@ export function chktokens(tx: Tx, sys: TokenSystem, t: Thread): boolean {
   return all;
 }
 
+/** `lwkt_reqtoken_remote(ref)`: the IPI handler on the cpu the request was sent to. */
 export function reqtokenRemote(tx: Tx, sys: TokenSystem, ref: TokRef): void {
-  const tok = ref.tok;
-  if (tx.read(tok.cell).cpu !== tx.cpu) {
-    tx.mutate(ref.cell).magic = MAGIC1;
-    return;
+  if (tx.read(ref.cell).magic !== MAGIC2) {
+    tx.panic(kkassert("ref->tr_magic == LWKT_TOKREF_MAGIC2", "lwkt_reqtoken_remote"));
   }
-  if (heldOnCpu(sys, tx.cpu, tok)) {
+  if (heldOnCpu(sys, tx.cpu, ref.tok)) {
     tx.mutate(sys.queues[tx.cpu]!).push(ref);
     return;
   }
   grant(tx, ref);
 }
 
-export function drainRequests(tx: Tx, sys: TokenSystem): void {
+/** `lwkt_drain_token_requests()`: grant (or, for a token gone elsewhere, just acknowledge) every queued request. */
+export function drainRequests(tx: Tx, sys: TokenSystem, critical: boolean): void {
+  if (!critical) tx.panic(kkassert("gd->gd_curthread->td_pri >= TDPRI_CRIT", "lwkt_drain_token_requests"));
   const q = tx.mutate(sys.queues[tx.cpu]!);
   if (q.length === 0) return;
   const refs = q.splice(0, q.length);
-  for (const ref of refs) grant(tx, ref);
+  for (const ref of refs) {
+    if (tx.read(ref.cell).magic !== MAGIC2) {
+      tx.panic(kkassert("ref->tr_magic == LWKT_TOKREF_MAGIC2", "lwkt_drain_token_requests"));
+    }
+    grant(tx, ref);
+  }
 }
 
 /**
- * This cpu just gave `tok` away (released it to another cpu): requests for
- * it still queued here are stale; acknowledge them so their senders ask the
- * new owner.
+ * The `ack-queued` release (not rev 1.18): this cpu just gave `tok` away;
+ * acknowledge the requests for it still queued here at once, so their
+ * senders ask the new owner without waiting for this cpu's next drain.
  */
 export function ackQueued(tx: Tx, sys: TokenSystem, tok: Token): void {
   const q = tx.mutate(sys.queues[tx.cpu]!);
@@ -119,6 +144,7 @@ export function drainFootprint(sys: TokenSystem, cpu: number): { writes: Cell<an
   return { writes };
 }
 
+/** Transfer `ref`'s token to its requester if this cpu owns it, and acknowledge the request (MAGIC1). */
 function grant(tx: Tx, ref: TokRef): void {
   const rw = tx.mutate(ref.cell);
   if (tx.read(ref.tok.cell).cpu === tx.cpu) {

@@ -18,6 +18,9 @@ declare module "@kprim/machine" {
 /** How a contended `lwkt_gettoken` waits (spec §2.6). */
 export type TokenMode = "yield" | "spin2005";
 
+/** What a release does with requests for the token queued on its cpu: rev 1.18 leaves them for the next drain. */
+export type TokenRelease = "rev1.18" | "ack-queued";
+
 /** tr_magic: idle, request in flight, try in progress. */
 export const MAGIC1 = 1;
 export const MAGIC2 = 2;
@@ -76,6 +79,12 @@ export interface TokenSystem {
   readonly machine: Machine;
   /** Default mode for tokens created without one. */
   mode: TokenMode;
+  /**
+   * A release that hands a token to another cpu also acknowledges the
+   * requests for it queued here (the `ack-queued` option; rev 1.18 leaves
+   * them for the next drain).
+   */
+  ackQueued: boolean;
   readonly tokens: Token[];
   /** gd_tokreqbase per cpu: queued remote requests (cpu-local cells). */
   readonly queues: Cell<TokRef[]>[];

@@ -22,6 +22,7 @@ export const TOKEN_SYSTEM = defineExtension<TokenSystem>("token", (m: Machine) =
   const sys: TokenSystem = {
     machine: m,
     mode: "yield",
+    ackQueued: false,
     tokens: [],
     queues: m.cpus.map((c) => m.cell<TokRef[]>(`tokreq${c.index}`, [], { cpu: c.index })),
     protectedBy: new Map(),
@@ -29,8 +30,9 @@ export const TOKEN_SYSTEM = defineExtension<TokenSystem>("token", (m: Machine) =
   };
   m.addHooks({
     name: "token",
-    onSwitchOut: (tx) => drainRequests(tx, sys),
-    canResume: (tx, t) => toks(t).refs.length === 0 || chktokens(tx, sys, t),
+    // lwkt_switch runs in its own critical section: the scheduler's calls always are in one.
+    onSwitchOut: (tx) => drainRequests(tx, sys, true),
+    canResume: (tx, t) => toks(t).refs.length === 0 || chktokens(tx, sys, t, true),
     // chktokens changes something only when it sends a request (a missing
     // token whose ref is idle); with every request in flight it just fails.
     resumeOutlook: (view, t) => {

@@ -18,9 +18,11 @@
  * - A holder that blocks keeps its references; the tokens go to whoever asks
  *   while it is switched out. Releases may come in any order.
  *
- * Calling context: thread context, never at interrupt level. `gettoken` may
- * block (yield mode) or spin processing IPIs (spin2005 mode); `reltoken` may
- * process IPIs while a request of its reference is still in flight.
+ * Calling context: thread context, never at interrupt level (asserted).
+ * `gettoken` may block (yield mode) or spin processing IPIs (spin2005 mode);
+ * `reltoken` waits while a request of its reference is still in flight — a
+ * blocking point in yield mode, an IPI-processing point in spin2005 mode
+ * (rev 1.18's MAKE_TOKENS_YIELD and MAKE_TOKENS_SPIN builds).
  *
  * Interface:
  *   createToken(m, name, { cpu, mode })   lwkt_token_init (owner = cpu)
@@ -40,6 +42,7 @@ import {
   type Thread,
   type Tx,
 } from "@kprim/machine";
+import { kkassert } from "./kkassert.js";
 import { ackQueued, chktokens, drainFootprint, drainRequests, queuedFor } from "./protocol.js";
 import {
   MAGIC1,
@@ -53,6 +56,13 @@ import {
 } from "./state.js";
 import { tokenSystem } from "./system.js";
 
+/**
+ * `lwkt_token_init`: a token owned by `opts.cpu` (default cpu0), with its
+ * release-to cpu the same, contending in `opts.mode` (default: the token
+ * system's mode).
+ *
+ * Calling context: set-up, before the machine runs.
+ */
 export function createToken(machine: Machine, name: string, opts: { cpu?: number; mode?: TokenMode } = {}): Token {
   const sys = tokenSystem(machine);
   const cpu = opts.cpu ?? 0;
@@ -69,17 +79,41 @@ export function createToken(machine: Machine, name: string, opts: { cpu?: number
   return tok;
 }
 
-/** Declare cells whose consistency `tok` is meant to guarantee (the stale-read detector watches them). */
+/**
+ * Declare cells whose consistency `tok` is meant to guarantee (the
+ * stale-read detector watches them). Not a kernel call.
+ *
+ * Calling context: set-up.
+ */
 export function protect(machine: Machine, tok: Token, ...cells: Cell<any>[]): void {
   const sys = tokenSystem(machine);
   for (const c of cells) sys.protectedBy.set(c.id, { token: tok, name: c.name });
 }
 
+/**
+ * `lwkt_gettoken(ref, tok)`: link a new reference to `tok` on this thread
+ * and return once this cpu owns the token (and every other token the thread
+ * holds). Linking alone keeps this cpu from giving an owned token away, so
+ * no critical section is needed for an uncontended acquire.
+ *
+ * A preemptor whose preempted chain holds `tok` yields back to the chain
+ * (one real switch). A token owned by another cpu is contended: a blocking
+ * point in `yield` mode; in `spin2005` mode (rev 1.18) a spin inside a
+ * critical section that runs this cpu's IPIs and grants its queued requests
+ * — even for tokens this thread already holds — until every token is here.
+ *
+ * Either way it returns with the token on this cpu (rev 1.18 asserts it;
+ * here the scheduler's resume check and the spin's last check round are
+ * that condition).
+ *
+ * Calling context: thread context, not at interrupt level (asserted, as rev
+ * 1.18 does); may block (yield) or spin processing IPIs (spin2005).
+ */
 export function* lwktGettoken(k: KernelContext, tok: Token): Gen<TokRef> {
   const sys = tokenSystem(k.machine);
   const t = k.thread;
   const mine = toks(t);
-  if (k.intrNestingLevel > 0) k.panic(`lwkt_gettoken(${tok.name}): called at interrupt level`);
+  if (k.intrNestingLevel > 0) k.panic(kkassert("gd->gd_intr_nesting_level == 0", "_lwkt_gettokref"));
   const ref = allocRef(sys, t, tok);
   if (chainHolds(t.preempted, tok)) {
     // A preemptor needing a token its preempted chain holds yields back to the chain.
@@ -146,14 +180,14 @@ function* spinRounds(
     const ok = yield* k.atomic(
       "lwkt_chktokens",
       () => refsFootprint(mine.refs),
-      (tx) => chktokens(tx, sys, k.thread),
+      (tx) => chktokens(tx, sys, k.thread, k.crit > 0),
     );
     if (ok) break;
     yield op.ipiPoint("lwkt_gettoken spin: lwkt_process_ipiq");
     yield* k.atomic(
       "lwkt_drain_token_requests",
       () => drainFootprint(sys, cpu),
-      (tx) => drainRequests(tx, sys),
+      (tx) => drainRequests(tx, sys, k.crit > 0),
     );
     // Rounds in which nothing changes are invisible: wait until a token
     // arrives, a request is acknowledged (we may ask again), or an IPI
@@ -165,49 +199,95 @@ function* spinRounds(
   }
 }
 
+/**
+ * `lwkt_reltoken(ref)`: unlink `ref`; if the thread holds no other
+ * reference to the token, hand it to the token's release-to cpu (the last
+ * requester, possibly this cpu) first. Rev 1.18 does nothing else with
+ * requests queued here (the next drain acknowledges them); the
+ * `ack-queued` option acknowledges those for this token at once.
+ *
+ * If a request of this reference is still in flight — the token came back
+ * another way (a release handed it here) while the request sat in another
+ * cpu's queue — wait for its acknowledgement before the reference may be
+ * reused (see `awaitAck`).
+ *
+ * Calling context: thread context, not at interrupt level, holding `ref`,
+ * with the token on this cpu — each asserted as rev 1.18 does. In spin2005
+ * mode it never blocks but may process IPIs; in yield mode the wait is a
+ * blocking point.
+ */
 export function* lwktReltoken(k: KernelContext, ref: TokRef): Gen<void> {
   const tok = ref.tok;
-  const mine = toks(k.thread);
-  if (ref.thread !== k.thread)
-    k.panic(`lwkt_reltoken(${tok.name}): ${k.thread.name} releases ${ref.thread.name}'s reference`);
-  if (k.intrNestingLevel > 0) k.panic(`lwkt_reltoken(${tok.name}): called at interrupt level`);
+  const t = k.thread;
+  const mine = toks(t);
   const sys = tokenSystem(k.machine);
   const cpu = k.cpu;
-  const fp = (): Footprint => ({ writes: [tok.cell, ...queuedFor(sys, cpu, tok)], reads: [ref.cell] });
-  let inflight = yield* k.atomic(`lwkt_reltoken ${tok.name}`, fp, (tx) => {
+  const ack = sys.ackQueued;
+  if (k.intrNestingLevel > 0) k.panic(kkassert("gd->gd_intr_nesting_level == 0", "lwkt_reltoken"));
+  const fp = (): Footprint =>
+    ack
+      ? { writes: [tok.cell, ...queuedFor(sys, cpu, tok)], reads: [ref.cell] }
+      : { writes: [tok.cell], reads: [ref.cell] };
+  const inflight = yield* k.atomic(`lwkt_reltoken ${tok.name}`, fp, (tx) => {
     const w = tx.read(tok.cell);
-    if (w.cpu !== tx.cpu) tx.panic(`lwkt_reltoken: token ${tok.name} is owned by cpu${w.cpu}, not cpu${tx.cpu}`);
-    const i = mine.refs.lastIndexOf(ref);
-    if (i < 0) tx.panic(`lwkt_reltoken: ${k.thread.name} does not hold this reference to ${tok.name}`);
+    if (w.cpu !== tx.cpu) tx.panic(kkassert("tok->t_cpu == gd", "lwkt_reltoken"));
+    // Walking td_toks for `ref` (another thread's reference is never found there).
+    const i = ref.thread === t ? mine.refs.lastIndexOf(ref) : -1;
+    if (i < 0) tx.panic(kkassert("ref != NULL", "lwkt_reltoken"));
     mine.refs.splice(i, 1);
     if (!mine.refs.some((r) => r.tok === tok) && w.reqcpu !== tx.cpu) {
       tx.mutate(tok.cell).cpu = w.reqcpu;
-      ackQueued(tx, sys, tok);
+      if (ack) ackQueued(tx, sys, tok);
     }
     return tx.read(ref.cell).magic === MAGIC2;
   });
   k.event("lock.release", tok.name, `token:${tok.name}`);
-  // A request of this reference is still in flight: process our IPIs until it is acknowledged.
-  while (inflight) {
-    yield op.ipiPoint(`lwkt_reltoken ${tok.name}: request in flight`);
-    inflight = yield* k.atomic(
-      "lwkt_reltoken: acknowledged?",
-      { reads: [ref.cell] },
-      (tx) => tx.read(ref.cell).magic === MAGIC2,
-    );
-    if (inflight) {
-      yield op.spin(`tokref ${tok.name} ack`, [ref.cell], (tx) => tx.read(ref.cell).magic !== MAGIC2, {
-        wakeOnIpi: true,
-      });
-    }
-  }
+  if (inflight) yield* awaitAck(k, ref);
   mine.free.push(ref);
+}
+
+/**
+ * `lwkt_trytoken(ref, tok)`: the reference if this cpu owns `tok` and no
+ * thread this one preempted holds it; else null. Never waits.
+ *
+ * Calling context: thread context, not at interrupt level (asserted, as rev
+ * 1.18 does). Never blocks.
+ */
+/**
+ * lwkt_reltoken's wait for the acknowledgement of a request still in flight,
+ * as rev 1.18 builds it in each of its two configurations:
+ *
+ * - spin2005 (`MAKE_TOKENS_SPIN`, the one 1.18 compiled): `crit_enter();
+ *   lwkt_process_ipiq(); splz(); crit_exit();` until acknowledged — an
+ *   explicit IPI-processing point, no switch and no drain of this cpu's own
+ *   queued requests (were two releasers ever to wait for each other's
+ *   drains, they would spin forever, and the machine would report the
+ *   deadlock).
+ * - yield (`MAKE_TOKENS_YIELD`): `lwkt_yield()` until acknowledged — a
+ *   blocking point, whose switch drains this cpu's queued requests.
+ *
+ * Between tries nothing is observable until the acknowledgement (a write of
+ * the reference) arrives, so the wait is one spin-until step (woken by an
+ * IPI too in spin2005 mode, which processes IPIs inside its section).
+ */
+function* awaitAck(k: KernelContext, ref: TokRef): Gen<void> {
+  const tok = ref.tok;
+  const acked = (tx: Tx): boolean => tx.read(ref.cell).magic !== MAGIC2;
+  const spin = tok.mode === "spin2005";
+  for (;;) {
+    if (spin) yield op.ipiPoint(`lwkt_reltoken ${tok.name}: request in flight`);
+    else yield* k.yieldCpu(`lwkt_reltoken ${tok.name}: request in flight`);
+    if (yield* k.atomic("lwkt_reltoken: acknowledged?", { reads: [ref.cell] }, acked)) return;
+    // True once acknowledged; false when an IPI came first (spin2005: process it, look again).
+    if ((yield op.spin(`tokref ${tok.name} ack`, [ref.cell], acked, { wakeOnIpi: spin })) as boolean) return;
+  }
 }
 
 export function* lwktTrytoken(k: KernelContext, tok: Token): Gen<TokRef | null> {
   const sys = tokenSystem(k.machine);
   const t = k.thread;
   const mine = toks(t);
+  if (k.intrNestingLevel > 0) k.panic(kkassert("gd->gd_intr_nesting_level == 0", "_lwkt_trytokref"));
   if (chainHolds(t.preempted, tok)) return null;
   const ref = allocRef(sys, t, tok);
   const got = yield* k.atomic(`lwkt_trytoken ${tok.name}`, { reads: [tok.cell], writes: [ref.cell] }, (tx) => {
@@ -225,12 +305,17 @@ export function* lwktTrytoken(k: KernelContext, tok: Token): Gen<TokRef | null> 
   return ref;
 }
 
-/** `lwkt_havetoken`: does this thread hold a reference to `tok`? */
+/**
+ * `lwkt_havetoken(tok)`: does this thread hold a reference to `tok`? (Not
+ * whether its cpu owns the token right now.)
+ *
+ * Calling context: thread context; thread-local, not a step.
+ */
 export function lwktHavetoken(k: KernelContext, tok: Token): boolean {
   return toks(k.thread).refs.some((r) => r.tok === tok);
 }
 
-/** The tokens a thread holds, most recent last (for observers and other layers). */
+/** The tokens a thread holds, most recent last (for observers and other layers; not a step). */
 export function heldTokens(t: Thread): readonly Token[] {
   return toks(t).refs.map((r) => r.tok);
 }

@@ -10,7 +10,9 @@
  * Flow arrows ("s" → "f", binding to the enclosing slice) join an IPI's send
  * to its take, and a wakeup to the switch that ran the woken thread. Lock
  * holds (see locks.ts) are async slices ("b"/"e"), one track per lock.
- * Violations and the failure point are global instants.
+ * Violations and the failure point are global instants; labels (the
+ * failure's evidence) are instants named by what they say (cat "label") on
+ * the track of the event they point at.
  *
  * Time: 1 µs of trace time = 1 simulated cycle of the event's cpu. Events
  * that share a cycle on one cpu are spread 1 ns apart in their order, so
@@ -20,6 +22,7 @@
  * Pure: the same document gives byte-identical JSON.
  */
 import { describeOutcome, type TraceEvent } from "@kprim/machine";
+import { labelAnchor } from "./anchor.js";
 import { checkDocument, threadNamer, type TraceDocument } from "./document.js";
 import { buildTimeline } from "./timeline.js";
 import { documentFailure } from "./window.js";
@@ -229,6 +232,26 @@ export function toChromeTrace(doc: TraceDocument): ChromeTrace {
     put({ name: h.lock, cat: "lock", ph: "e", id, ts: micros(to), ...where(rel ?? acq), args: endArgs }, to, RANK.lock);
   });
 
+  for (const l of doc.labels ?? []) {
+    const i = labelAnchor(events, l);
+    if (i < 0) continue;
+    const e = events[i]!;
+    const who = l.thread < 0 ? undefined : name(l.thread);
+    put(
+      {
+        name: `${who === undefined ? "" : `${who} `}${l.label}`,
+        cat: "label",
+        ph: "i",
+        ts: micros(ns[i]!),
+        ...where(e),
+        s: "t",
+        args: { step: l.step, role: l.role, ...(who === undefined ? {} : { thread: who }) },
+      },
+      ns[i]!,
+      RANK.instant,
+    );
+  }
+
   const point = documentFailure(doc);
   if (point !== undefined) {
     const fail = point.step;
@@ -329,7 +352,8 @@ function otherData(doc: TraceDocument): Record<string, string> {
     timebase: "1 us of trace time = 1 simulated cycle; events sharing a cycle on one cpu are 1 ns apart",
     outcome: describeOutcome(doc.outcome),
   };
-  if (doc.variant !== undefined) d["variant"] = doc.variant;
+  if (doc.variant !== undefined && doc.settings === undefined) d["variant"] = doc.variant;
+  for (const x of doc.settings ?? []) if (!(x.name in d)) d[x.name] = x.value;
   if (doc.replayCommand !== undefined) d["replay"] = doc.replayCommand;
   if (doc.window !== undefined)
     d["racyWindow"] = `steps ${doc.window.fromStep}..${doc.window.toStep}: ${doc.window.reason}`;

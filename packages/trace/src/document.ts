@@ -10,7 +10,15 @@
  * problem. Exporters call `checkDocument` and are pure functions of the
  * document: the same document gives a byte-identical file.
  */
-import type { ConsoleLine, Outcome, RunResult, ThreadInfo, TraceEvent } from "@kprim/machine";
+import {
+  type ConsoleLine,
+  EVIDENCE_ROLES,
+  type Outcome,
+  type RunResult,
+  type ThreadInfo,
+  type TraceEvent,
+} from "@kprim/machine";
+import { consoleFocus, failureEvidence, focusLine, type TraceLabel } from "./evidence.js";
 import { racyWindow } from "./window.js";
 
 /** The steps a reader should look at first, inclusive on both ends. */
@@ -32,10 +40,18 @@ export interface FailurePoint {
   readonly text: string;
 }
 
+/** One line of "what ran": a name ("interlock", "param sleepers", "signal") and its value. */
+export interface RunSetting {
+  readonly name: string;
+  readonly value: string;
+}
+
 export interface TraceDocument {
   /** The scenario name (the title of every export). */
   readonly scenario: string;
   readonly variant?: string | undefined;
+  /** What ran, line by line (interlock, layers, options, params, signal), as the caller describes it. */
+  readonly settings?: readonly RunSetting[] | undefined;
   /** The command that replays this run, shown verbatim. */
   readonly replayCommand?: string | undefined;
   readonly ncpus: number;
@@ -49,6 +65,8 @@ export interface TraceDocument {
   readonly window?: RacyWindow | undefined;
   /** An explicit failure point; absent, a failing outcome's step is the failure point. */
   readonly failurePoint?: FailurePoint | undefined;
+  /** The decisive steps, each with a few words, labelled on the timeline (the failure's evidence). */
+  readonly labels?: readonly TraceLabel[] | undefined;
 }
 
 export interface DocumentMeta {
@@ -57,10 +75,20 @@ export interface DocumentMeta {
   /** Default: the variant of the run's schedule header, if any. */
   readonly variant?: string | undefined;
   readonly replayCommand?: string | undefined;
-  /** An explicit racy window, `null` for none; omitted, `racyWindow(result)` decides. */
+  /** What ran, line by line (see `TraceDocument.settings`). */
+  readonly settings?: readonly RunSetting[] | undefined;
+  /** An explicit racy window, `null` for none; omitted, `racyWindow(result, focus)` decides. */
   readonly window?: RacyWindow | null | undefined;
-  /** The failure point of a run whose outcome is not a failure (a targeted console line, say). */
+  /**
+   * The failure point of a run whose outcome is not a failure (a targeted console line, say).
+   * Omitted for a run that ended ok: the first console line containing `console`, else the
+   * first line a detector explained, is the failure point.
+   */
   readonly failurePoint?: FailurePoint | undefined;
+  /** The console text the run looked for (a `console:<text>` signal). */
+  readonly console?: string | undefined;
+  /** Explicit labels, `null` for none; omitted, the failure's evidence (evidence.ts). */
+  readonly labels?: readonly TraceLabel[] | null | undefined;
 }
 
 /** A document that cannot be exported, or a run that cannot become one. */
@@ -75,10 +103,17 @@ export function documentFromRun(result: RunResult, meta: DocumentMeta = {}): Tra
   }
   const header = result.schedule.header;
   const variant = meta.variant ?? (header.variant !== "" ? header.variant : undefined);
-  const window = meta.window === undefined ? racyWindow(result) : (meta.window ?? undefined);
+  // A run that ended ok is shown by a console line (explicit failure point aside).
+  const focus = meta.failurePoint === undefined ? consoleFocus(result, meta.console) : undefined;
+  const line = focus === undefined ? undefined : focusLine(result, focus);
+  const failurePoint =
+    meta.failurePoint ?? (line !== undefined ? { step: line.step, text: `console: ${line.text}` } : undefined);
+  const window = meta.window === undefined ? racyWindow(result, focus) : (meta.window ?? undefined);
+  const labels = meta.labels === undefined ? failureEvidence(result, focus) : (meta.labels ?? []);
   const doc: TraceDocument = {
     scenario: meta.scenario ?? (header.scenario !== "" ? header.scenario : "machine"),
     variant,
+    ...(meta.settings !== undefined ? { settings: meta.settings } : {}),
     replayCommand: meta.replayCommand,
     ncpus: result.ncpus,
     threads: result.threads,
@@ -87,7 +122,8 @@ export function documentFromRun(result: RunResult, meta: DocumentMeta = {}): Tra
     outcome: result.outcome,
     steps: result.steps,
     window,
-    ...(meta.failurePoint !== undefined ? { failurePoint: meta.failurePoint } : {}),
+    ...(failurePoint !== undefined ? { failurePoint } : {}),
+    labels,
   };
   checkDocument(doc);
   return doc;
@@ -120,6 +156,13 @@ export function checkDocument(doc: TraceDocument): void {
   const f = doc.failurePoint;
   if (f !== undefined && (!Number.isInteger(f.step) || f.step < 0 || f.step > doc.steps)) {
     throw new TraceError(`failure point ${String(f.step)} lies outside the run's steps 0..${doc.steps}`);
+  }
+  for (const l of doc.labels ?? []) {
+    if (!Number.isInteger(l.step) || l.step < 0 || l.step > doc.steps) {
+      throw new TraceError(`label "${l.label}" at step ${String(l.step)} lies outside the run's steps 0..${doc.steps}`);
+    }
+    if (!EVIDENCE_ROLES.includes(l.role))
+      throw new TraceError(`label "${l.label}" has an unknown role "${String(l.role)}"`);
   }
 }
 

@@ -2,69 +2,65 @@
  * A self-contained HTML timeline: one file with its CSS, script and data
  * inline — no network, no external fonts or assets.
  *
- * The page: a header with the scenario, variant, outcome, replay command and
- * racy window; one lane per cpu on a shared axis in which every trace event
- * has its own slot, in sequence order (the global order of the run; per-cpu
- * cycles are shown on hover); thread runs as bars with their critical
- * sections and spin-waits under them; IPI and wakeup arrows; the racy window
- * highlighted and the failure point marked. Wheel or buttons zoom, dragging
- * pans, hovering shows an element's details.
+ * The page: a header with the scenario, what ran (the document's settings,
+ * else its variant), outcome, replay command and racy window; the timeline
+ * view (view/mount.ts — the same component the browser playground shows),
+ * drawn from the document's `timelineData` by the view's script inlined
+ * here (view/script.generated.ts); the console lines. The zoom keys
+ * (+ − 0 w) act on the whole page.
  *
- * DOM contract (what tests and scripts may rely on): `[data-lane]` per cpu
- * (`data-cpu`); inside it `[data-event]` per trace event (`data-index`,
- * `data-seq`, `data-step`, `data-kind`, `data-cpu`, `data-thread`), `[data-run]`
- * per thread run and `[data-section]` per critical section or spin-wait;
- * `[data-window]` (`data-from`, `data-to`: steps); `[data-failure]`
- * (`data-step`); `[data-tooltip]`; `[data-zoom=in|out|fit|window]` buttons;
- * `[data-scenario]`, `[data-variant]`, `[data-outcome]`, `[data-replay]` in
+ * DOM contract (what tests and scripts may rely on): the view's (see
+ * view/mount.ts: `[data-lane]`, `[data-event]`, `[data-label]`,
+ * `[data-window]`, `[data-failure]`, `[data-zoom]`, `[data-tooltip]`, …),
+ * inside `[data-timeline]`; `[data-scenario]`, `[data-setting="<name>"]`
+ * per setting (else `[data-variant]`), `[data-outcome]`, `[data-replay]` in
  * the header; `<html data-ready>` once drawn. The data is the JSON in
  * `script#kprim-timeline-data`.
  *
  * Pure: the same document gives a byte-identical file.
  */
 import { describeOutcome } from "@kprim/machine";
-import { checkDocument, type TraceDocument } from "./document.js";
-import { TIMELINE_SCRIPT, TIMELINE_STYLE } from "./htmlAssets.js";
-import { buildTimeline, type LinkKind, type Span } from "./timeline.js";
-import { documentFailure } from "./window.js";
+import type { TraceDocument } from "./document.js";
+import { timelineData } from "./timelineData.js";
+import { TIMELINE_VIEW_SCRIPT } from "./view/script.generated.js";
+import { TIMELINE_VIEW_STYLE } from "./view/style.js";
 
-/** The event categories the page colours, as in the script's \`category\`. */
-const LEGEND: readonly (readonly [string, string])[] = [
-  ["op", "op"],
-  ["sched", "scheduler"],
-  ["ipi", "IPI"],
-  ["crit", "critical section"],
-  ["spin", "spin"],
-  ["lock", "lock"],
-  ["console", "console"],
-  ["fail", "failure"],
-];
+/** The page around the view: its header and console. */
+const PAGE_STYLE = `
+:root { color-scheme: light; --bg: #fbfbf8; --fg: #1d1d1b; --muted: #6b6b66; --line: #deded8; --accent: #c62828; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 13px/1.45 system-ui, "DejaVu Sans", sans-serif; background: var(--bg); color: var(--fg); }
+header { padding: 12px 18px 8px; }
+h1 { margin: 0 0 6px; font-size: 18px; font-weight: 600; }
+h2 { margin: 0 0 4px; font-size: 13px; color: var(--muted); font-weight: 600; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 1px 14px; margin: 0; }
+dt { color: var(--muted); }
+dd { margin: 0; min-width: 0; }
+code { font: 12px ui-monospace, "DejaVu Sans Mono", monospace; background: #efefe9; padding: 1px 4px; border-radius: 3px; overflow-wrap: anywhere; }
+.muted { color: var(--muted); }
+[data-outcome][data-kind="ok"] { color: #2e7d32; }
+[data-outcome]:not([data-kind="ok"]) { color: var(--accent); font-weight: 600; }
+.console { padding: 8px 18px 16px; }
+.console ol { margin: 0; padding-left: 0; list-style: none; font: 12px/1.5 ui-monospace, "DejaVu Sans Mono", monospace; }
+`.trim();
 
-/** The data the page's script draws (embedded as JSON). */
-export interface TimelineData {
-  readonly format: "kprim-timeline/1";
-  readonly ncpus: number;
-  readonly threads: TraceDocument["threads"];
-  readonly events: TraceDocument["events"];
-  /** Thread runs and the sections inside them; `from`/`to` are event indices (`to` -1: open at the end). */
-  readonly spans: readonly Span[];
-  readonly links: readonly { kind: LinkKind; from: number; to: number }[];
-  /** The racy window in steps, and the event indices it covers (`to` < `from` when no event falls in it). */
-  readonly window: { fromStep: number; toStep: number; reason: string; from: number; to: number } | null;
-  /** The failure point (explicit, else the failing outcome's step) and the index of its step's last event. */
-  readonly failure: { step: number; index: number; text: string } | null;
-}
+/** Draws the page's data into `[data-timeline]` with the inlined view, then marks the page ready. */
+const BOOT = `kprimTimeline.mountTimeline(document.querySelector("[data-timeline]"), JSON.parse(document.getElementById("kprim-timeline-data").textContent), { documentKeys: true });
+document.documentElement.setAttribute("data-ready", "");`;
 
 /** The whole page as one string. */
 export function toHtml(doc: TraceDocument): string {
-  checkDocument(doc);
   const data = timelineData(doc);
   const title = `${doc.scenario}${doc.variant !== undefined ? ` [${doc.variant}]` : ""}`;
   const w = doc.window;
   const outcome = describeOutcome(doc.outcome);
   const row = (term: string, body: string): string => `<dt>${term}</dt><dd>${body}</dd>`;
+  const ran =
+    doc.settings !== undefined
+      ? doc.settings.map((x) => `<dt>${esc(x.name)}</dt><dd data-setting="${esc(x.name)}">${esc(x.value)}</dd>`)
+      : [row("variant", `<span data-variant>${esc(doc.variant ?? "—")}</span>`)];
   const header = [
-    row("variant", `<span data-variant>${esc(doc.variant ?? "—")}</span>`),
+    ...ran,
     row("outcome", `<span data-outcome data-kind="${esc(doc.outcome.kind)}">${esc(outcome)}</span>`),
     row("replay", `<code data-replay>${esc(doc.replayCommand ?? "—")}</code>`),
     row(
@@ -84,7 +80,8 @@ export function toHtml(doc: TraceDocument): string {
 <link rel="icon" href="data:,">
 <title>kprim — ${esc(title)}</title>
 <style>
-${TIMELINE_STYLE}
+${PAGE_STYLE}
+${TIMELINE_VIEW_STYLE}
 </style>
 </head>
 <body>
@@ -94,19 +91,7 @@ ${TIMELINE_STYLE}
 ${header}
 </dl>
 </header>
-<nav class="bar">
-<button type="button" data-zoom="in" title="zoom in (+)">+</button>
-<button type="button" data-zoom="out" title="zoom out (-)">&minus;</button>
-<button type="button" data-zoom="fit" title="whole trace (0)">fit</button>
-<button type="button" data-zoom="window" title="racy window (w)"${w === undefined ? " disabled" : ""}>window</button>
-<span class="muted">${doc.ncpus} cpu${doc.ncpus === 1 ? "" : "s"}, ${doc.events.length} events, ${doc.steps} steps · wheel to zoom, drag to pan, hover for details</span>
-<span class="legend">${LEGEND.map(([cls, text]) => `<span><i class="k-${cls}"></i>${text}</span>`).join("")}</span>
-</nav>
-<main class="tl">
-<div class="labels" data-labels></div>
-<div class="viewport" data-viewport><div class="canvas" data-canvas><div class="axis" data-axis></div></div></div>
-</main>
-<div class="tip" data-tooltip role="tooltip" hidden></div>
+<div data-timeline></div>
 <section class="console"><h2>console</h2>
 <ol>
 ${consoleLines || '<li class="muted">(nothing printed)</li>'}
@@ -114,42 +99,12 @@ ${consoleLines || '<li class="muted">(nothing printed)</li>'}
 </section>
 <script type="application/json" id="kprim-timeline-data">${scriptJson(data)}</script>
 <script>
-${TIMELINE_SCRIPT}
+${TIMELINE_VIEW_SCRIPT}
+${BOOT}
 </script>
 </body>
 </html>
 `;
-}
-
-function timelineData(doc: TraceDocument): TimelineData {
-  const tl = buildTimeline(doc);
-  const events = doc.events;
-  const w = doc.window;
-  let window: TimelineData["window"] = null;
-  if (w !== undefined) {
-    const first = events.findIndex((e) => e.step >= w.fromStep);
-    const from = first < 0 ? events.length : first;
-    let to = from - 1;
-    for (let i = from; i < events.length && events[i]!.step <= w.toStep; i++) to = i;
-    window = { fromStep: w.fromStep, toStep: w.toStep, reason: w.reason, from, to };
-  }
-  const point = documentFailure(doc);
-  let failure: TimelineData["failure"] = null;
-  if (point !== undefined) {
-    let index = events.length - 1;
-    for (let i = 0; i < events.length; i++) if (events[i]!.step <= point.step) index = i;
-    failure = { step: point.step, index, text: point.text };
-  }
-  return {
-    format: "kprim-timeline/1",
-    ncpus: doc.ncpus,
-    threads: doc.threads,
-    events,
-    spans: tl.spans,
-    links: tl.links.map((l) => ({ kind: l.kind, from: l.from, to: l.to })),
-    window,
-    failure,
-  };
 }
 
 /** Text for HTML content and attribute values. */

@@ -1,7 +1,8 @@
 /**
  * @kprim/trace — exporters for traced kprim runs: a kernel-console text log,
  * Chrome trace event JSON that opens in Perfetto, and a self-contained HTML
- * timeline. Every exporter is a pure function of a `TraceDocument`.
+ * timeline. Every exporter is a pure function of a `TraceDocument`. The
+ * timeline view itself (for web pages) is the `@kprim/trace/view` subpath.
  */
 export {
   checkDocument,
@@ -9,6 +10,7 @@ export {
   documentFromRun,
   type FailurePoint,
   type RacyWindow,
+  type RunSetting,
   TraceError,
   type TraceDocument,
 } from "./document.js";
@@ -25,8 +27,17 @@ export {
   toChromeTrace,
   toChromeTraceJson,
 } from "./chrome.js";
-export { type TimelineData, toHtml } from "./html.js";
+export { toHtml } from "./html.js";
+export { type TimelineData, timelineData } from "./timelineData.js";
 export { type LockHold, lockHolds } from "./locks.js";
 export { toText } from "./text.js";
 export type { LinkKind, Span, SpanKind } from "./timeline.js";
-export { documentFailure, failureStep, racyWindow, type WindowInput } from "./window.js";
+export {
+  type ConsoleFocus,
+  consoleFocus,
+  type EvidenceInput,
+  failureEvidence,
+  focusLine,
+  type TraceLabel,
+} from "./evidence.js";
+export { describeEvidence, documentFailure, failureStep, racyWindow, type WindowInput } from "./window.js";

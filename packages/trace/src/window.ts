@@ -1,25 +1,31 @@
 /**
- * The default racy window: the steps of a failing run a reader should look
- * at first. The explorer, which knows more, passes its own window instead.
+ * The racy window: the steps of a failure a reader should look at first.
  *
  * Rule (documented in the README, the same for every exporter):
- * - `ok` and `step-limit` runs have no window.
- * - The window ends at the failure step (`outcome.step`).
- * - The failing threads are the violation's threads, the panicking thread or
- *   the deadlock's waiters (all threads that ran, when the outcome names none).
- * - Stale write: if a failing thread A loaded a cell, another failing thread
- *   then wrote it, and A then stored or swapped it (the lost-update shape),
- *   the window starts at A's load — the latest such triple before the
- *   failure wins.
- * - Otherwise the window starts where the failing threads' last runs began
- *   (switched in, resumed after preemption, or preempted in), the earliest
- *   of them.
+ * - `step-limit` runs have none; an `ok` run has one only for a console line
+ *   chosen as its failure point (`focus`).
+ * - The window ends at the failure step (`outcome.step`, or the line's).
+ * - It starts at the earliest piece of the failure's evidence (evidence.ts:
+ *   what the detectors say the failure relies on — the last observation that
+ *   went stale, what made it stale — or, from the trace, the locks the
+ *   failing threads hold and where they stopped).
+ * - Without evidence, the failing threads are the violation's threads, the
+ *   panicking thread or the deadlock's waiters (all threads that ran, when
+ *   the outcome names none), and:
+ *   - stale write: if a failing thread A loaded a cell, another failing
+ *     thread then wrote it, and A then stored or swapped it (the lost-update
+ *     shape), the window starts at A's load — the latest such triple before
+ *     the failure wins;
+ *   - otherwise it starts where the failing threads' last runs began
+ *     (switched in, resumed after preemption, or preempted in), the earliest
+ *     of them.
  */
-import { describeOutcome, type Outcome, type RunResult, type TraceEvent } from "@kprim/machine";
+import { describeOutcome, type Outcome, type TraceEvent } from "@kprim/machine";
 import type { FailurePoint, RacyWindow, TraceDocument } from "./document.js";
+import { type ConsoleFocus, type EvidenceInput, failureEvidence, focusLine, type TraceLabel } from "./evidence.js";
 
 /** What the rule reads from a run. */
-export type WindowInput = Pick<RunResult, "outcome" | "threads" | "trace">;
+export type WindowInput = EvidenceInput;
 
 /** Cell ops that write unconditionally, so a stale value they write is lost. */
 const STALE_WRITES: ReadonlySet<string> = new Set(["store", "swap"]);
@@ -50,14 +56,24 @@ export function documentFailure(doc: Pick<TraceDocument, "outcome" | "failurePoi
   return step === undefined ? undefined : { step, text: describeOutcome(doc.outcome) };
 }
 
-/** The default racy window of a run (see the file header), or undefined when it did not fail. */
-export function racyWindow(run: WindowInput): RacyWindow | undefined {
+/**
+ * The racy window of a run (see the file header): of its failure, or of the
+ * console line `focus` of a run that ended ok; undefined when there is none.
+ */
+export function racyWindow(run: WindowInput, focus?: ConsoleFocus): RacyWindow | undefined {
   const o = run.outcome;
-  if (o.kind === "ok" || o.kind === "step-limit") return undefined;
+  const name = (id: number): string => run.threads.find((t) => t.id === id)?.name ?? `thread${id}`;
+  if (o.kind === "step-limit") return undefined;
+  if (o.kind === "ok") {
+    const line = focus === undefined ? undefined : focusLine(run, focus);
+    if (line === undefined) return undefined;
+    return evidenceWindow(failureEvidence(run, focus), line.step, name);
+  }
   const to = o.step;
   if (run.trace === null) return { fromStep: to, toStep: to, reason: "the failure step (the run kept no trace)" };
+  const byEvidence = evidenceWindow(failureEvidence(run), to, name);
+  if (byEvidence !== undefined) return byEvidence;
   const events = run.trace.filter((e) => e.step <= to);
-  const name = (id: number): string => run.threads.find((t) => t.id === id)?.name ?? `thread${id}`;
   let failing = failingThreads(o, run);
   if (failing.size === 0) failing = new Set(events.filter((e) => e.thread >= 0).map((e) => e.thread));
 
@@ -78,6 +94,22 @@ export function racyWindow(run: WindowInput): RacyWindow | undefined {
   }
   const who = [...failing].map(name).join(", ");
   return { fromStep: from, toStep: to, reason: `from where the last runs of ${who} began to the failure` };
+}
+
+/** From the earliest piece of evidence up to `to`, the reason listing them (undefined without any). */
+function evidenceWindow(
+  labels: readonly TraceLabel[],
+  to: number,
+  name: (id: number) => string,
+): RacyWindow | undefined {
+  const inside = labels.filter((l) => l.step <= to);
+  if (inside.length === 0) return undefined;
+  return { fromStep: inside[0]!.step, toStep: to, reason: describeEvidence(inside, name) };
+}
+
+/** "step 12: T_w tests L's flags; step 15: T_h releases L; ..." */
+export function describeEvidence(labels: readonly TraceLabel[], name: (id: number) => string): string {
+  return labels.map((l) => `step ${l.step}: ${l.thread < 0 ? "" : `${name(l.thread)} `}${l.label}`).join("; ");
 }
 
 function failingThreads(o: Exclude<Outcome, { kind: "ok" | "step-limit" }>, run: WindowInput): Set<number> {

@@ -154,6 +154,34 @@ describe("the Chrome trace export", () => {
     expect(instants(toChromeTrace(documentFromRun(r)).traceEvents).filter((e) => e.s === "g")).toEqual([]);
   });
 
+  it("shows each label as an instant on the track of its event, and what ran and the window as data", () => {
+    const r = busyRun(roundRobin());
+    const e = r.trace!.find((x) => x.kind === "block")!;
+    const d = {
+      ...documentFromRun(r),
+      settings: [{ name: "interlock", value: "spin-naive" }],
+      labels: [{ step: e.step, thread: e.thread, label: "stops here", role: "stuck" as const }],
+      window: { fromStep: e.step, toStep: e.step, reason: "step 3: S stops here" },
+    };
+    const trace = toChromeTrace(d);
+    const name = r.threads.find((t) => t.id === e.thread)!.name;
+    expect(instants(trace.traceEvents).filter((x) => x.cat === "label")).toEqual([
+      {
+        name: `${name} stops here`,
+        cat: "label",
+        ph: "i",
+        ts: expect.any(Number),
+        pid: 1,
+        tid: cpuTrack(e.cpu),
+        s: "t",
+        args: { step: e.step, role: "stuck", thread: name },
+      },
+    ]);
+    expect(trace.otherData["interlock"]).toBe("spin-naive");
+    expect(trace.otherData["racyWindow"]).toBe(`steps ${e.step}..${e.step}: step 3: S stops here`);
+    expect(checkChromeTrace(trace)).toEqual([]);
+  });
+
   it("shows a panic on the track of the cpu that panicked", () => {
     const r = panicRun({ trace: true, cpu: 1, message: "lockmgr: locking against myself" });
     const evs2 = toChromeTrace(documentFromRun(r)).traceEvents;

@@ -59,6 +59,44 @@ describe("the HTML timeline", () => {
     expect(embedded(toHtml(documentFromRun(r))).failure).toBeNull();
   });
 
+  it("embeds each label with the event it points at: the op, the wakeup, the block, the console line", () => {
+    const r = busyRun(roundRobin());
+    const line = r.console[0]!;
+    const t = r.threads.find((x) => x.name === line.thread)!.id;
+    const at = (kind: string): { step: number; thread: number } => {
+      const e = r.trace!.find((x) => x.kind === kind)!;
+      return { step: e.step, thread: e.thread };
+    };
+    const labels = [
+      { ...at("wake"), label: "wakes", role: "missed" },
+      { ...at("block"), label: "stops", role: "stuck" },
+      { step: line.step, thread: t, label: "prints", role: "report" },
+      { ...at("op"), label: "looks", role: "observe" },
+    ] as const;
+    const data = embedded(toHtml({ ...documentFromRun(r), labels }));
+    expect(data.labels.map((l) => [l.label, l.role, data.events[l.index]!.kind, data.events[l.index]!.step])).toEqual([
+      ["wakes", "missed", "wake", labels[0].step],
+      ["stops", "stuck", "block", labels[1].step],
+      ["prints", "report", "printf", line.step],
+      ["looks", "observe", "op", labels[3].step],
+    ]);
+  });
+
+  it("lists what ran in the header when the document says it, instead of a variant", () => {
+    const withSettings = toHtml({
+      ...doc,
+      settings: [
+        { name: "interlock", value: "spin-naive" },
+        { name: "param sleepers", value: "2" },
+        { name: "signal", value: "violation:lost-wakeup" },
+      ],
+    });
+    expect(withSettings).toContain('<dt>interlock</dt><dd data-setting="interlock">spin-naive</dd>');
+    expect(withSettings).toContain('<dt>param sleepers</dt><dd data-setting="param sleepers">2</dd>');
+    expect(withSettings).toContain('<dt>signal</dt><dd data-setting="signal">violation:lost-wakeup</dd>');
+    expect(withSettings).not.toContain("data-variant");
+  });
+
   it("embeds IPI and wakeup links for the drawing", () => {
     const data = embedded(toHtml(documentFromRun(busyRun(roundRobin()))));
     expect(data.links.map((l) => [l.kind, data.events[l.from]!.kind, data.events[l.to]!.kind])).toEqual([

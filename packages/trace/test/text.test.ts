@@ -57,6 +57,27 @@ describe("the text export", () => {
     expect(out.at(-1)).toBe("# outcome: ok");
   });
 
+  it("lists what ran in the header and writes each label after the line of its event", () => {
+    const r = busyRun(roundRobin());
+    const block = r.trace!.findIndex((e) => e.kind === "block");
+    const e = r.trace![block]!;
+    const d = {
+      ...documentFromRun(r),
+      settings: [
+        { name: "interlock", value: "spin-naive" },
+        { name: "signal", value: "failure" },
+      ],
+      labels: [{ step: e.step, thread: e.thread, label: "stops here", role: "stuck" as const }],
+    };
+    const out = toText(d).trimEnd().split("\n");
+    expect(out).toContain("# interlock: spin-naive");
+    expect(out).toContain("# signal: failure");
+    expect(out[0]).toBe("# kprim trace: busy");
+    const name = r.threads.find((t) => t.id === e.thread)!.name;
+    const labelled = out.filter((l) => l.includes("<-"));
+    expect(labelled).toEqual([expect.stringMatching(new RegExp(`block .* <- ${name} stops here \\[stuck\\]$`))]);
+  });
+
   it("is byte-identical for the same run", () => {
     const again = documentFromRun(counterRun(random({ seed })), { replayCommand: "kprim replay counter --schedule S" });
     expect(toText(again)).toBe(toText(doc));

@@ -1,10 +1,10 @@
 /**
- * The default racy window rule (src/window.ts), one test per clause: none
- * for ok and step-limit runs, the stale-write triple, the last-runs
- * fallback for panics and deadlocks, and the failure step alone without a
- * trace.
+ * The racy window rule without evidence (src/window.ts), one test per
+ * clause: none for ok and step-limit runs, the stale-write triple, the
+ * last-runs fallback for panics, and the failure step alone without a
+ * trace. The window from evidence (deadlocks included) is evidence.test.ts's.
  */
-import { createMachine, expectOutcome, roundRobin, type RunResult, type TraceEvent } from "@kprim/machine";
+import { createMachine, expectOutcome, roundRobin, type TraceEvent } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { failureStep, racyWindow } from "../src/index.js";
 import { busyRun, failingCounterRun, panicRun } from "./fixtures.js";
@@ -88,29 +88,6 @@ describe("the default racy window", () => {
       toStep: r.outcome.step,
       reason: "from where the last runs of A began to the failure",
     });
-  });
-
-  it("covers the last runs of every waiter of a deadlock", () => {
-    const m = createMachine({ cpus: 2, trace: true, strategy: roundRobin() });
-    const ids = [0, 1].map(
-      (cpu) =>
-        m.spawn({
-          cpu,
-          name: `W${cpu}`,
-          *body(k) {
-            yield* k.nop("work");
-            yield* k.yieldCpu();
-            yield* k.atomic("sleep", { reads: [], writes: [] }, (tx) => tx.block("never"));
-          },
-        }).id,
-    );
-    const r: RunResult = m.run();
-    if (r.outcome.kind !== "deadlock") throw new Error("expected a deadlock");
-    const end = r.outcome.step;
-    expect(r.outcome.waiters.map((w) => w.thread)).toEqual(ids);
-    const from = Math.min(...ids.map((id) => lastSwitchTo(r.trace!, id, end)));
-    expect(from).toBeGreaterThan(0);
-    expect(racyWindow(r)).toMatchObject({ fromStep: from, toStep: end });
   });
 
   it("does not count a compare-and-swap as a stale write", () => {

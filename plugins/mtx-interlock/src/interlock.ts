@@ -60,6 +60,19 @@ export const mtxInterlock: InterlockKind = Object.freeze({
   name: "mtx",
   description: "a FreeBSD-style sleep mutex; sleeps with msleep on its own sleep queue, under its own spin lock",
   broken: false,
+  // Its own mutexes' and sleep queue's panics (target signals are checked against them).
+  raises: {
+    panics: [
+      "mtx_lock(%s): called from an interrupt handler",
+      "mtx_lock: %s recursed on %s",
+      "mtx_unlock: %s releases %s, owned by %s",
+      "mtx_lock_spin: %s already holds %s",
+      "mtx_unlock_spin: %s releases %s, which it does not hold",
+      "sleepq_wait: %s does not hold %s",
+      "msleep(%s): called from an interrupt handler",
+      "msleep(%s): %s resumed while still on the mtx sleep queue",
+    ],
+  },
   create(machine: Machine, name: string, _deps: InterlockDeps, opts: InterlockOptions = {}): Interlock {
     return new MtxInterlock(name, createSleepMutex(machine, name, opts.lockClass ?? name));
   },

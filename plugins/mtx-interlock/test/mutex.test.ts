@@ -6,22 +6,26 @@
  * before taking the sleep-queue lock, which loses one — wakeups matched by
  * ident, and a timeout that returns EWOULDBLOCK.
  */
+import { fileURLToPath } from "node:url";
 import { explore } from "@kprim/explore";
 import {
   type Cell,
   expectOutcome,
+  formatMatches,
   type Gen,
   type KernelContext,
   type Machine,
   random,
   roundRobin,
 } from "@kprim/machine";
+import { sourceMessages } from "@kprim/test-utils";
 import { declareCondition, EWOULDBLOCK, type Ident, newIdent, sleepState } from "@kprim/sleepq";
 import { describe, expect, it } from "vitest";
 import {
   createSleepMutex,
   msleep,
   MTX_SLEEPQ,
+  mtxInterlock,
   mtxLock,
   mtxOwner,
   mtxUnlock,
@@ -259,5 +263,16 @@ describe("msleep and wakeup", () => {
     expectOutcome(r, "ok");
     expect(m.peek(result)).toBe(EWOULDBLOCK);
     expect(m.peek(m.ext(MTX_SLEEPQ).queue)).toEqual([]);
+  });
+});
+
+describe("what the mtx interlock raises", () => {
+  it("declares every panic in its source (so `--signal panic:<text>` can name them)", () => {
+    const sample = (f: string): string => f.replace(/%[sdpx]/g, "x1");
+    const found = sourceMessages(fileURLToPath(new URL("../src", import.meta.url)));
+    expect(found.panics.length).toBeGreaterThan(0);
+    const declared = mtxInterlock.raises?.panics ?? [];
+    expect(found.panics.filter((p) => !declared.some((d) => formatMatches(d, sample(p.format))))).toEqual([]);
+    expect(found.console).toEqual([]);
   });
 });

@@ -31,8 +31,8 @@ function releasingEarly(sleepq: SleepqLayer): SleepqLayer["msleep"] {
     yield* lock.release(k); // BUG: released before tsleep_interlock…
     yield* sleepq.tsleepInterlock(k, ident); // …so a wakeup from another cpu in between finds no bit set
     const error = yield* sleepq.tsleep(k, ident, { interlocked: true }, wmesg, timo);
-    k.critExit();
     yield* lock.acquire(k);
+    k.critExit();
     return error;
   };
 }

@@ -152,7 +152,7 @@ export async function explorerSection(quick: boolean): Promise<Section> {
   const ns = lostWakeupSleepers(quick);
   const safe = ns.map((n) => kprimLostWakeup("tsleep_interlock", n, budget, CHAIN));
   const sym = ns.map((n) => kprimLostWakeup("tsleep_interlock", n, budget, MULTICAST_SYMMETRY));
-  const racy = ns.map((n) => kprimLostWakeup("none", n, budget, CHAIN));
+  const racy = ns.map((n) => kprimLostWakeup("unlock-then-tsleep", n, budget, CHAIN));
   const errors = [
     ...[...safe, ...sym].filter((r) => r.verdict !== "no failure" && r.verdict !== "inconclusive"),
     ...racy.filter((r) => r.verdict !== "lost-wakeup"),

@@ -6,7 +6,8 @@
  * cpus — cycles per operation with IPIs and spin cycles per operation — and
  * a sensitivity run with the IPI latency ×0.5 and ×2 that says whether the
  * token ÷ spin ordering holds. Also getnewbuf's warnings per variant over
- * seeded random runs of buf-churn.
+ * seeded random runs of buf-churn, and the runs that end in getblk's twin of
+ * the race (a misdirected delayed write), which are counted, not failures.
  */
 import { defaultCostTable, random } from "@kprim/machine";
 import { spinInterlock, tokenInterlock } from "@kprim/lockmgr";
@@ -110,16 +111,20 @@ export function interlockSection(quick: boolean): Section {
     const p = prepare({ scenario: "buf-churn", variant });
     let lines = 0;
     let runsWith = 0;
+    let twins = 0;
     let failures = 0;
     for (let seed = 1; seed <= runs; seed++) {
       const r = p.build({ strategy: random({ seed }), check: false }).run();
       lines += r.console.length;
       if (r.console.length > 0) runsWith++;
-      if (r.outcome.kind !== "ok") failures++;
+      // The 2005 getblk trusts its lookup once locked: where the MP lock lapses inside BUF_LOCK, a
+      // delayed write can land in a buffer getnewbuf reused meanwhile (R2's getblk-side twin).
+      if (r.outcome.kind === "violation" && r.outcome.detector === "misdirected-write") twins++;
+      else if (r.outcome.kind !== "ok") failures++;
     }
-    warnings.push([variant, lines, runsWith, failures]);
+    warnings.push([variant, lines, runsWith, twins, failures]);
   }
-  const errors = warnings.filter((w) => w[3] !== 0).map((w) => `buf-churn failed ${w[3]} times under ${w[0]}`);
+  const errors = warnings.filter((w) => w[4] !== 0).map((w) => `buf-churn failed ${w[4]} times under ${w[0]}`);
 
   return {
     id: "interlock",
@@ -174,7 +179,7 @@ export function interlockSection(quick: boolean): Section {
       },
       {
         title: `getnewbuf's warnings over ${runs.toLocaleString("en")} seeded random runs of buf-churn (2 cpus, default parameters)`,
-        header: ["variant", "warnings", "runs with warnings", "failures"],
+        header: ["variant", "warnings", "runs with warnings", "misdirected writes (getblk twin)", "other failures"],
         rows: warnings,
       },
     ],

@@ -1,7 +1,7 @@
 /** Option parsers and the options shared by run, explore and compare. */
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { UsageError } from "../errors.js";
-import type { RunSpec } from "../worker/protocol.js";
+import type { RunSpec } from "../jobs/requests.js";
 
 export function intArg(min: number, max = Number.MAX_SAFE_INTEGER): (v: string) => number {
   return (v) => {
@@ -48,7 +48,7 @@ export function variantOptions(cmd: Command, opts: { variant: boolean } = { vari
 export function traceOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option("--trace <format>", "record the run's trace").choices(TRACE_FORMATS))
-    .option("--out <file>", "where --trace writes (- for stdout)");
+    .option("--out <file>", "where --trace writes (- for stdout: the trace alone, the summary on stderr)");
 }
 
 export interface VariantFlags {
@@ -66,5 +66,7 @@ export function runSpec(scenario: string, f: VariantFlags): RunSpec {
     }
     options["interlock"] = f.interlock;
   }
-  return { scenario, ...(f.variant !== undefined ? { variant: f.variant } : {}), options, params: f.param ?? {} };
+  return f.variant === undefined
+    ? { scenario, options, params: f.param ?? {} }
+    : { scenario, variant: f.variant, options, params: f.param ?? {} };
 }

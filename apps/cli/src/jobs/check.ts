@@ -5,8 +5,7 @@
  * detectors and the watchdog are in place.
  */
 import type { ExploreResult } from "@kprim/explore";
-import { roundRobin } from "@kprim/machine";
-import { checkRow, type MatrixRow, type Prepared, type RowVerdict } from "@kprim/scenarios";
+import { checkRow, type MatrixRow, type Prepared, type RowBudget, type RowVerdict } from "@kprim/scenarios";
 import type { JobContext } from "./context.js";
 
 export interface Checked {
@@ -26,12 +25,8 @@ export function absent(signal: string): string {
   return signal === "any" ? "no console line and no failure" : signal === "failure" ? "no failure" : `no ${signal}`;
 }
 
-export function check(ctx: JobContext, prepared: Prepared, row: MatrixRow): Checked {
-  const viaContext: Prepared = {
-    ...prepared,
-    build: (opts = {}) => ctx.machine(prepared, { ...opts, strategy: opts.strategy ?? roundRobin() }),
-  };
-  const verdict = checkRow(viaContext, row);
+export function check(ctx: JobContext, prepared: Prepared, row: MatrixRow, budget: RowBudget = {}): Checked {
+  const verdict = checkRow(prepared, row, budget, ctx.factory(prepared));
   const last = verdict.results[verdict.results.length - 1]!;
   const before = verdict.results.slice(0, -1).reduce((n, r) => n + r.executions, 0);
   const found = last.kind === "found" ? last : null;

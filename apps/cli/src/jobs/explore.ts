@@ -11,23 +11,32 @@ import {
   type ExploreOptions,
   type ExploreResult,
   exploreParallel,
+  checkSignal,
+  matchSignal,
+  replaySchedule,
+  DEFAULT_AUTO_BUDGET,
+  exploreAuto,
+  type Phase,
   type Mode,
   parseSignal,
   type SamplingMode,
 } from "@kprim/explore";
-import { nearest } from "@kprim/machine";
+import { describeOutcome, nearest } from "@kprim/machine";
+import { runLabel } from "@kprim/scenarios";
 import { UsageError } from "../errors.js";
-import type { ExploreJob } from "../worker/protocol.js";
+import type { ExploreJob } from "./requests.js";
 import type { JobContext } from "./context.js";
 import type { ExploreReport } from "./reports.js";
-import { header } from "./run.js";
+import { header } from "./header.js";
+import { exportTrace, traceSettings } from "./run.js";
 import { EXPLORE_STRATEGIES } from "./strategies.js";
 
 export const DEFAULT_SAMPLES = 1000;
 export const DEFAULT_DPOR_BUDGET = 100_000;
 export const DEFAULT_STATE_BUDGET = 1_000_000;
 
-function mode(ctx: JobContext, job: ExploreJob): { mode: Mode; budget: number } {
+/** What to run: an explore() mode, or null for the default burst-then-DPOR (exploreAuto). */
+function mode(ctx: JobContext, job: ExploreJob): { mode: Mode | null; budget: number } {
   const plugin = (EXPLORE_STRATEGIES as readonly string[]).includes(job.strategy)
     ? undefined
     : ctx.registry.strategy(job.strategy);
@@ -35,11 +44,16 @@ function mode(ctx: JobContext, job: ExploreJob): { mode: Mode; budget: number } 
   if (job.bound !== undefined && sampling) {
     throw new UsageError(`--bound is a preemption bound for dpor; ${job.strategy} takes --schedules and --seed`);
   }
+  if (job.bound !== undefined && job.strategy === "auto") {
+    throw new UsageError(
+      "--bound is a preemption bound for --strategy dpor; auto explores every schedule after its burst",
+    );
+  }
   if (job.bound !== undefined && job.strategy === "stateful") {
     throw new UsageError("--bound is a preemption bound for dpor; stateful search explores every schedule");
   }
   if (job.depth !== undefined && job.strategy !== "pct") throw new UsageError("--depth applies to --strategy pct");
-  if (job.symmetry === true && job.strategy !== "stateful") {
+  if (job.symmetry && job.strategy !== "stateful") {
     throw new UsageError("--symmetry applies to --strategy stateful");
   }
   if (job.workers > 1 && !sampling) {
@@ -51,6 +65,8 @@ function mode(ctx: JobContext, job: ExploreJob): { mode: Mode; budget: number } 
     );
   }
   switch (job.strategy) {
+    case "auto":
+      return { mode: null, budget: job.schedules ?? DEFAULT_AUTO_BUDGET };
     case "dpor":
       return {
         mode: job.bound === undefined ? { kind: "dpor" } : { kind: "dpor", preemptionBound: job.bound },
@@ -58,7 +74,7 @@ function mode(ctx: JobContext, job: ExploreJob): { mode: Mode; budget: number } 
       };
     case "stateful":
       return {
-        mode: { kind: "dfs", stateful: true, ...(job.symmetry === true ? { symmetry: true } : {}) },
+        mode: { kind: "dfs", stateful: true, symmetry: job.symmetry },
         budget: job.schedules ?? DEFAULT_STATE_BUDGET,
       };
     case "random":
@@ -90,34 +106,72 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
   const signal = parseSignal(job.signal);
   const { mode: m, budget } = mode(ctx, job);
   const p = ctx.prepare(job.spec);
+  // Refuse a target nothing in the run can raise before anything starts.
+  checkSignal(signal, p.raises);
+  const stateful = m?.kind === "dfs";
   const opts: Omit<ExploreOptions, "mode"> = {
     target: signal,
+    raises: p.raises,
     maxSteps: job.maxSteps,
-    ...(m.kind === "dpor" ? { maxExecutions: budget } : {}),
-    ...(m.kind === "dfs" ? { maxStates: budget } : {}),
+    maxExecutions: m === null || m.kind === "dpor" ? budget : undefined,
+    maxStates: stateful ? budget : undefined,
     shouldStop: () => ctx.stopRequested() !== null,
     // A stateful search's budget and progress are in states stored.
-    ...(m.kind === "dfs"
-      ? { onStates: (n: number) => ctx.progress(n) }
-      : { onExecution: (n: number) => ctx.progress(n) }),
+    onStates: stateful ? (n: number) => ctx.progress(n) : undefined,
+    onExecution: stateful ? undefined : (n: number) => ctx.progress(n),
   };
-  ctx.started(`${p.scenario.name} under ${p.variant}`, budget);
+  ctx.started(`${p.scenario.name} under ${runLabel(p)}`, budget);
   let r: ExploreResult;
-  if (job.workers > 1) {
-    r = await exploreParallel(ctx.parallelSpec(job.spec), {
+  let phases: readonly Phase[] | null = null;
+  if (m === null) {
+    const auto = exploreAuto(ctx.factory(p), { ...opts, seed: job.seed });
+    phases = auto.phases;
+    r = auto;
+  } else if (job.workers > 1) {
+    r = await exploreParallel(ctx.host.parallelSpec(job.spec), {
       mode: m as SamplingMode,
       workers: job.workers,
       target: signal,
+      raises: p.raises,
       maxSteps: job.maxSteps,
       shouldStop: opts.shouldStop!,
+      // Every worker's runs, as they finish.
+      onExecution: (n: number) => ctx.progress(n),
     });
     ctx.progress(r.executions);
   } else {
     r = explore(ctx.factory(p), { ...opts, mode: m });
   }
   const f = r.kind === "found" ? r : null;
+  const h = header(p, job.spec);
+  // The counterexample replayed once more: its trail records how it ends, and --trace draws it.
+  let trail: ExploreReport["trail"] = null;
+  let replayed: string | null = null;
+  let trace: ExploreReport["trace"] = null;
+  if (f !== null) {
+    const again = replaySchedule(ctx.factory(p), f.shrunk, { trace: job.trace !== undefined });
+    const replay = ctx.replayCommand(p.scenario.name, f.shrunk);
+    replayed = describeOutcome(again.outcome);
+    trail = ctx.trail(p.scenario.name, f.shrunk, {
+      signal: r.signal,
+      found: matchSignal(signal, again.outcome, again.console),
+      outcome: replayed,
+    });
+    if (job.trace !== undefined) {
+      trace = {
+        format: job.trace,
+        content: exportTrace(again, job.trace, {
+          ...h,
+          variant: h.label,
+          replay,
+          settings: traceSettings(p, job.signal, `${r.mode}, the shrunk counterexample`),
+          console: signal.kind === "console" ? signal.text : undefined,
+        }),
+      };
+    }
+  }
   return {
-    ...header(p),
+    ...h,
     verdict: r.kind,
     signal: r.signal,
     mode: r.mode,
@@ -125,7 +179,8 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
     states: r.states,
     merged: r.merged,
     exhausted: r.kind === "not-found" && r.exhausted,
-    bound: r.kind === "not-found" ? r.bound : m.kind === "dpor" ? (m.preemptionBound ?? null) : null,
+    bound: r.kind === "not-found" ? r.bound : m?.kind === "dpor" ? (m.preemptionBound ?? null) : null,
+    phases,
     warnings: r.console,
     outcomes: r.outcomes,
     stepLimited: r.stepLimited,
@@ -136,5 +191,8 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
     shrunk: f ? f.shrunk : null,
     shrunkSteps: f ? f.shrunkSteps : null,
     replay: f ? ctx.replayCommand(p.scenario.name, f.shrunk) : null,
+    replayed,
+    trail,
+    trace,
   };
 }

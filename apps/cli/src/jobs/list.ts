@@ -1,6 +1,6 @@
 /** `list`: every scenario (built-in and plugins'), its parameters and its matrix rows. */
 import { describeParam, type ParamSpec } from "@kprim/machine";
-import { matrix, VARIANT_NAMES } from "@kprim/scenarios";
+import { matrix, OPTION_SPECS, VARIANT_NAMES } from "@kprim/scenarios";
 import type { JobContext } from "./context.js";
 import type { ListReport } from "./reports.js";
 import { RUN_STRATEGIES } from "./strategies.js";
@@ -22,12 +22,24 @@ export function listJob(ctx: JobContext): ListReport {
       variants: matrix.rows
         .filter((r) => s.specId !== null && r.id === s.specId)
         .map((r) => ({ variant: r.variant, options: r.options, expect: r.expect, signal: r.signal })),
+      dependsOn: s.dependsOn ?? null,
+      detectors: detectorsOf(ctx, s.name),
     })),
     interlocks: reg.interlocks.map((i) => ({ name: i.name, source: i.provider, description: i.value.description })),
     variants: VARIANT_NAMES,
+    options: Object.keys(OPTION_SPECS),
     strategies: [
       ...RUN_STRATEGIES.map((name) => ({ name, source: "built-in" })),
       ...reg.strategies.map((s) => ({ name: s.name, source: s.provider })),
     ],
   };
+}
+
+/** The detectors a scenario's runs install under the default variant (none listed if it cannot be prepared so). */
+function detectorsOf(ctx: JobContext, scenario: string): readonly string[] {
+  try {
+    return ctx.registry.prepare({ scenario }).raises.violations;
+  } catch {
+    return [];
+  }
 }

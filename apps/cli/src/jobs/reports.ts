@@ -3,9 +3,10 @@
  * text or printed as `--json`. Nothing here holds a timing: the same command
  * gives the same report.
  */
-import type { ConsoleCount } from "@kprim/explore";
+import type { ConsoleCount, Phase } from "@kprim/explore";
 import type { ConsoleLine, Counters, Outcome } from "@kprim/machine";
-import type { StopReason, TraceFormat } from "../worker/protocol.js";
+import type { StopReason, TraceFormat } from "./requests.js";
+import type { Trail } from "./trail.js";
 
 export interface ListEntry {
   readonly name: string;
@@ -26,21 +27,35 @@ export interface ListEntry {
     readonly expect: "found" | "not-found";
     readonly signal: string;
   }[];
+  /** The variant options its runs depend on (null: all). */
+  readonly dependsOn: readonly string[] | null;
+  /** The detectors its runs install (under the default variant): what `violation:<detector>` may name. */
+  readonly detectors: readonly string[];
 }
 
 export interface ListReport {
   readonly scenarios: readonly ListEntry[];
   readonly interlocks: readonly { readonly name: string; readonly source: string; readonly description: string }[];
   readonly variants: readonly string[];
+  /** The variant option keys (--option k=v). */
+  readonly options: readonly string[];
   readonly strategies: readonly { readonly name: string; readonly source: string }[];
 }
 
 export interface RunHeader {
   readonly scenario: string;
   readonly variant: string;
+  /** The variant as run: `VARIANT`, or `VARIANT:INTERLOCK` when its interlock was replaced. */
+  readonly label: string;
   /** The variant's options with the overrides applied. */
   readonly options: Readonly<Record<string, string>>;
+  /** Those of them the scenario depends on (what a header shows). */
+  readonly shown: Readonly<Record<string, string>>;
+  /** Whether the scenario depends on any option a variant sets (else the variant is not shown). */
+  readonly variantMatters: boolean;
   readonly params: Readonly<Record<string, string>>;
+  /** Choices on the command line that change nothing for this scenario, in words. */
+  readonly notes: readonly string[];
 }
 
 export interface RunReport extends RunHeader {
@@ -57,6 +72,8 @@ export interface RunReport extends RunHeader {
   readonly schedule: string;
   readonly replay: string;
   readonly trace: { readonly format: TraceFormat; readonly content: string } | null;
+  /** What `--save-trail` (or a trace written to a file) writes. */
+  readonly trail: Trail;
 }
 
 export interface ExploreReport extends RunHeader {
@@ -69,6 +86,8 @@ export interface ExploreReport extends RunHeader {
   readonly merged: number;
   readonly exhausted: boolean;
   readonly bound: number | null;
+  /** The default strategy's phases (the burst's random and PCT runs, then DPOR): which found or exhausted (else null). */
+  readonly phases: readonly Phase[] | null;
   /** Console lines seen (observations), each with the number of executions that printed it. */
   readonly warnings: readonly ConsoleCount[];
   readonly outcomes: Readonly<Record<string, number>>;
@@ -81,6 +100,11 @@ export interface ExploreReport extends RunHeader {
   readonly shrunk: string | null;
   readonly shrunkSteps: number | null;
   readonly replay: string | null;
+  /** How the shrunk counterexample ends: what its replay command shows (describeOutcome). */
+  readonly replayed: string | null;
+  /** The shrunk counterexample's trail and (with --trace) its trace; null when nothing was found. */
+  readonly trail: Trail | null;
+  readonly trace: { readonly format: TraceFormat; readonly content: string } | null;
 }
 
 export interface CompareRow {
@@ -91,8 +115,11 @@ export interface CompareRow {
   readonly signal: string;
   /** The matrix row's expectation, or null when matrix.json has no row for this scenario and variant. */
   readonly expected: "found" | "not-found" | null;
+  /** null when the row's verdict could not be judged (no matrix row, or stopped before it was decided). */
   readonly matches: boolean | null;
   readonly detail: string;
+  /** Why this variant's searches were cut short (Ctrl-C, the time limits, null: they ran to their end). */
+  readonly partial: CompareStop | null;
   /** Executions explored up to the first that showed the signal (null: none did). */
   readonly schedulesToFailure: number | null;
   readonly replay: string | null;
@@ -112,9 +139,18 @@ export interface CompareReport {
   readonly rows: readonly CompareRow[];
   /** Variants asked for. */
   readonly variants: number;
-  /** Ctrl-C stopped it between variants (null: every variant done). */
+  /** Ctrl-C or --time-limit stopped it (null: every variant done). */
   readonly stopped: StopReason | null;
+  /** Rows judged against a matrix row (the others have none). */
+  readonly checked: number;
+  /** At least one verdict was checked, every one matched, and every variant ran (exit 0). */
+  readonly ok: boolean;
+  /** Variants that run the scenario alike (it ignores what tells them apart), in words. */
+  readonly notes: readonly string[];
 }
+
+/** What cut a compare row short: a stop of the whole command, or --variant-time-limit. */
+export type CompareStop = StopReason | "variant-time-limit";
 
 export interface DemoSection {
   readonly title: string;

@@ -4,8 +4,17 @@
  * follows a schedule string choice for choice, with the scenario, variant,
  * options and parameters of its header.
  */
-import { estimateSteps, matchSignal, parseSignal, pct, replaySchedule } from "@kprim/explore";
 import {
+  checkSignal,
+  estimateSteps,
+  judgedHeader,
+  matchSignal,
+  parseSignal,
+  pct,
+  replaySchedule,
+} from "@kprim/explore";
+import {
+  assertDeclared,
   describeOutcome,
   formatSchedule,
   nearest,
@@ -17,12 +26,13 @@ import {
   type Strategy,
   timed,
 } from "@kprim/machine";
-import type { Prepared } from "@kprim/scenarios";
-import { documentFromRun, toChromeTraceJson, toHtml, toText } from "@kprim/trace";
+import { describeRun, type Prepared } from "@kprim/scenarios";
+import { documentFromRun, type RunSetting, toChromeTraceJson, toHtml, toText } from "@kprim/trace";
 import { UsageError } from "../errors.js";
-import type { ReplayJob, RunJob, RunSpec, TraceFormat } from "../worker/protocol.js";
+import type { ReplayJob, RunJob, RunSpec, TraceFormat } from "./requests.js";
 import type { JobContext } from "./context.js";
-import type { RunHeader, RunReport } from "./reports.js";
+import { header } from "./header.js";
+import type { RunReport } from "./reports.js";
 import { RUN_STRATEGIES } from "./strategies.js";
 
 /** Prepare a run, taking `--cpus` as the scenario's `cpus` parameter when it has one. */
@@ -42,10 +52,6 @@ export function prepareRun(ctx: JobContext, spec: RunSpec, cpus: number | undefi
     );
   }
   return first;
-}
-
-export function header(p: Prepared): RunHeader {
-  return { scenario: p.scenario.name, variant: p.variant, options: { ...p.options }, params: { ...p.header.params } };
 }
 
 function makeStrategy(
@@ -82,12 +88,31 @@ function makeStrategy(
   }
 }
 
+/** What a trace header says about a run: the run itself (describeRun), then the signal and the strategy. */
+export function traceSettings(p: Prepared, signalText: string, strategy: string): RunSetting[] {
+  return [...describeRun(p), { name: "signal", value: signalText }, { name: "strategy", value: strategy }];
+}
+
 export function exportTrace(
   r: RunResult,
   format: TraceFormat,
-  meta: { scenario: string; variant: string; replay: string },
+  meta: {
+    scenario: string;
+    /** The variant as run (the header's label), for titles. */
+    variant: string;
+    replay: string;
+    settings?: readonly RunSetting[];
+    /** The console text the signal looks for: its line is the failure point of a run that ended ok. */
+    console?: string | undefined;
+  },
 ): string {
-  const doc = documentFromRun(r, { scenario: meta.scenario, variant: meta.variant, replayCommand: meta.replay });
+  const doc = documentFromRun(r, {
+    scenario: meta.scenario,
+    variant: meta.variant,
+    replayCommand: meta.replay,
+    ...(meta.settings !== undefined ? { settings: meta.settings } : {}),
+    console: meta.console,
+  });
   switch (format) {
     case "text":
       return toText(doc);
@@ -108,34 +133,53 @@ function report(
   ctx: JobContext,
   p: Prepared,
   r: RunResult,
-  strategy: string,
-  signalText: string,
-  trace: TraceFormat | undefined,
+  run: { strategy: string; signal: string; maxSteps: number; trace: TraceFormat | undefined; spec?: RunSpec },
 ): RunReport {
+  const { strategy, trace, spec } = run;
+  const signalText = run.signal;
   const signal = parseSignal(signalText);
-  const schedule = formatSchedule(r.schedule);
+  assertDeclared(p.raises, r.outcome, r.console, p.scenario.name);
+  // The schedule carries what the verdict depends on beyond the run (the signal, a step limit it ended at).
+  const judged = judgedHeader(r.schedule.header, signal, r.outcome.kind === "step-limit" ? run.maxSteps : null);
+  const schedule = formatSchedule({ header: judged, choices: r.schedule.choices });
   const replay = ctx.replayCommand(p.scenario.name, schedule);
-  const h = header(p);
+  const h = header(p, spec);
+  const found = matchSignal(signal, r.outcome, r.console);
+  const outcomeText = describeOutcome(r.outcome);
   return {
     ...h,
     strategy,
     signal: signalText,
     outcome: r.outcome,
-    outcomeText: describeOutcome(r.outcome),
-    found: matchSignal(signal, r.outcome, r.console),
+    outcomeText,
+    found,
     console: r.console,
     counters: r.counters.total,
     steps: r.steps,
     makespan: r.makespan,
     schedule,
     replay,
-    trace: trace ? { format: trace, content: exportTrace(r, trace, { ...h, replay }) } : null,
+    trace: trace
+      ? {
+          format: trace,
+          content: exportTrace(r, trace, {
+            ...h,
+            // The variant as run (SPIN+TI:spin-naive for SPIN+TI with --interlock spin-naive).
+            variant: h.label,
+            replay,
+            settings: traceSettings(p, signalText, strategy),
+            console: signal.kind === "console" ? signal.text : undefined,
+          }),
+        }
+      : null,
+    trail: ctx.trail(p.scenario.name, schedule, { signal: signalText, found, outcome: outcomeText }),
   };
 }
 
 export function runJob(ctx: JobContext, job: RunJob): RunReport {
-  parseSignal(job.signal);
+  const signal = parseSignal(job.signal);
   const p = prepareRun(ctx, job.spec, job.cpus);
+  checkSignal(signal, p.raises);
   const { strategy, label, jitter } = makeStrategy(ctx, p, job);
   const m = ctx.machine(p, {
     strategy,
@@ -143,19 +187,35 @@ export function runJob(ctx: JobContext, job: RunJob): RunReport {
     trace: job.trace !== undefined,
     ...(jitter ? { jitter: { seed: job.seed, amount: 0.1 } } : {}),
   });
-  return report(ctx, p, m.run(), label, job.signal, job.trace);
+  return report(ctx, p, m.run(), {
+    strategy: label,
+    signal: job.signal,
+    maxSteps: job.maxSteps,
+    trace: job.trace,
+    spec: job.spec,
+  });
 }
 
 export function replayJob(ctx: JobContext, job: ReplayJob): RunReport {
-  parseSignal(job.signal);
+  if (job.signal !== null) parseSignal(job.signal);
   const s = parseSchedule(job.schedule);
-  if (s.header.scenario !== job.scenario) {
+  if (s.header.scenario === "") {
+    throw new ScheduleError(
+      "the schedule has no scenario name: it comes from a machine built by hand; replay it with replaySchedule(factory, schedule) of @kprim/explore",
+    );
+  }
+  if (job.scenario !== null && s.header.scenario !== job.scenario) {
     throw new ScheduleError(`the schedule is for scenario "${s.header.scenario}", not "${job.scenario}"`);
   }
-  const p = ctx.registry.prepareFromHeader(s.header);
-  const r = replaySchedule(ctx.factory(p), s, {
-    expect: p.header,
-    ...(job.trace !== undefined ? { trace: true } : {}),
+  // The schedule's own signal judges the replay, unless --signal says otherwise.
+  const signal = job.signal ?? s.header.signal ?? "failure";
+  const p = ctx.prepareFromHeader(s.header);
+  checkSignal(parseSignal(signal), p.raises);
+  const r = replaySchedule(ctx.factory(p), s, { expect: p.header, trace: job.trace !== undefined });
+  return report(ctx, p, r, {
+    strategy: "replay",
+    signal,
+    maxSteps: s.header.maxSteps ?? s.choices.length + 1,
+    trace: job.trace,
   });
-  return report(ctx, p, r, "replay", job.signal, job.trace);
 }

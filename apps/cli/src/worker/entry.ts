@@ -5,15 +5,20 @@
  * 2) or not. Machines built here report to the watchdog (watchdog.ts).
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { loadConfig, loadPlugins, resolvePluginSpecifier } from "@kprim/plugin";
-import { isInputError } from "./inputErrors.js";
+import { basename } from "node:path";
+import { findConfig, loadConfig, resolvePluginSpecifier } from "@kprim/plugin";
 import { compareJob } from "../jobs/compare.js";
 import { JobContext } from "../jobs/context.js";
 import { demoJob } from "../jobs/demo.js";
 import { exploreJob } from "../jobs/explore.js";
+import { interactiveJob } from "../jobs/interactive.js";
+import { isInputError } from "../jobs/inputErrors.js";
 import { listJob } from "../jobs/list.js";
+import type { Job } from "../jobs/requests.js";
 import { replayJob, runJob } from "../jobs/run.js";
-import type { Job, WorkerInit, WorkerMessage } from "./protocol.js";
+import type { WorkerInit, WorkerMessage } from "./protocol.js";
+import { importConfig, loadWatched } from "./loading.js";
+import { WorkerRuntime } from "./runtime.js";
 import { WatchdogWriter } from "./watchdog.js";
 
 const init = workerData as WorkerInit;
@@ -33,6 +38,8 @@ async function dispatch(ctx: JobContext, job: Job): Promise<unknown> {
       return compareJob(ctx, job);
     case "demo":
       return demoJob(ctx);
+    case "interactive":
+      return interactiveJob(ctx, job);
     default: {
       const never: never = job;
       throw new Error(`unknown job ${String((never as { kind?: unknown }).kind)}`);
@@ -41,7 +48,11 @@ async function dispatch(ctx: JobContext, job: Job): Promise<unknown> {
 }
 
 async function main(): Promise<void> {
-  const config = await loadConfig(init.cwd);
+  const watchdog = new WatchdogWriter(init.shared);
+  const file = findConfig(init.cwd);
+  const done = file === null ? () => {} : watchdog.loading(basename(file));
+  const config = await loadConfig(init.cwd, { importer: importConfig });
+  done();
   // Config plugins first, then --plugin ones; a module named twice loads once.
   const modules: string[] = [];
   const seen = new Set<string>();
@@ -51,15 +62,10 @@ async function main(): Promise<void> {
     seen.add(url);
     modules.push(spec);
   }
-  const registry = await loadPlugins(modules, { cwd: init.cwd });
-  const ctx = new JobContext(
-    registry,
-    new WatchdogWriter(init.shared),
-    init.shared,
-    modules.map((m) => resolvePluginSpecifier(m, init.cwd)),
-    init.plugins,
-    init.cwd,
-  );
+  const registry = await loadWatched(watchdog, modules, init.cwd);
+  const urls = modules.map((m) => resolvePluginSpecifier(m, init.cwd));
+  const runtime = new WorkerRuntime(init.shared, watchdog, urls, init.cwd);
+  const ctx = new JobContext(registry, runtime, init.plugins, urls);
   const data = await dispatch(ctx, init.job);
   const msg: WorkerMessage = { kind: "result", data };
   port.postMessage(msg);

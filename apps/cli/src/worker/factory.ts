@@ -5,12 +5,22 @@
  * the CLI's own worker (watchdog and all).
  */
 import type { MachineFactory } from "@kprim/explore";
-import { loadPlugins } from "@kprim/plugin";
-import { JobContext, type FactoryArgs } from "../jobs/context.js";
+import { JobContext } from "../jobs/context.js";
+import type { RunSpec } from "../jobs/requests.js";
+import { loadWatched } from "./loading.js";
+import { WorkerRuntime } from "./runtime.js";
 import { WatchdogWriter } from "./watchdog.js";
 
+export interface FactoryArgs {
+  readonly plugins: readonly string[];
+  readonly cwd: string;
+  readonly spec: RunSpec;
+  readonly shared: SharedArrayBuffer;
+}
+
 export async function cliScenarioFactory(args: FactoryArgs): Promise<MachineFactory> {
-  const registry = await loadPlugins(args.plugins, { cwd: args.cwd });
-  const ctx = new JobContext(registry, new WatchdogWriter(args.shared), args.shared, args.plugins, [], args.cwd);
+  const watchdog = new WatchdogWriter(args.shared);
+  const registry = await loadWatched(watchdog, args.plugins, args.cwd);
+  const ctx = new JobContext(registry, new WorkerRuntime(args.shared, watchdog, args.plugins, args.cwd), []);
   return ctx.factory(ctx.prepare(args.spec));
 }

@@ -7,7 +7,8 @@
 import { Worker } from "node:worker_threads";
 import { UsageError } from "../errors.js";
 import { workerStart } from "./paths.js";
-import { CTRL, newShared, type StopReason, stopCode, type WorkerInit, type WorkerMessage } from "./protocol.js";
+import type { SessionCommand, StopReason } from "../jobs/requests.js";
+import { CTRL, newShared, stopCode, type WorkerInit, type WorkerMessage } from "./protocol.js";
 import { WatchdogReader } from "./watchdog.js";
 
 /** An error the worker reported (its stack is the worker's). */
@@ -27,17 +28,25 @@ export class WorkerFailure extends Error {
 export interface HostOptions {
   /** A thread body running this long without a step ends the command (ms). */
   readonly quietMs: number;
-  /** Ask the job to stop after this long (ms). */
-  readonly timeLimitMs?: number;
+  /** Ask the job to stop this long (ms) after it has started (its "started" message). */
+  readonly timeLimitMs?: number | undefined;
   /** Ctrl-C asks the job to stop between executions (a second one aborts). */
   readonly interruptible?: boolean;
   readonly onStarted?: (label: string, total: number | null) => void;
   /** Every poll (100 ms) with the executions so far. */
   readonly onTick?: (executions: number) => void;
   readonly onStopRequest?: (why: StopReason) => void;
+  /** A session job's state; `reply` sends the worker its next command. */
+  readonly onState?: (data: unknown, reply: (cmd: SessionCommand) => void) => void;
 }
 
 const POLL_MS = 100;
+/**
+ * SIGINTs this close to the first are the same keypress: a terminal sends
+ * Ctrl-C to every process of the job, and a launcher in it (npm, tsx) may
+ * relay it once more.
+ */
+export const SAME_KEYPRESS_MS = 500;
 
 export function runInWorker<T>(
   init: Omit<WorkerInit, "shared">,
@@ -63,12 +72,22 @@ export function runInWorker<T>(
   };
   return new Promise((resolve, reject) => {
     let settled = false;
-    let interrupts = 0;
+    let firstInterrupt: number | null = null;
     const cleanup = (): void => {
       settled = true;
       clearInterval(poll);
       if (timer) clearTimeout(timer);
-      if (opts.interruptible) process.off("SIGINT", onSigint);
+      if (opts.interruptible) {
+        process.off("SIGINT", onSigint);
+        // Once stopped by Ctrl-C, the rest of the same keypress (relayed copies) must not kill
+        // the process while it prints the partial result; a later one ends it at once.
+        if (firstInterrupt !== null) {
+          const first = firstInterrupt;
+          process.on("SIGINT", () => {
+            if (Date.now() - first >= SAME_KEYPRESS_MS) process.exit(130);
+          });
+        }
+      }
       void worker.terminate();
     };
     const fail = (e: Error): void => {
@@ -77,13 +96,17 @@ export function runInWorker<T>(
       reject(e);
     };
     const onSigint = (): void => {
-      interrupts++;
-      if (interrupts === 1) requestStop("interrupted");
-      else fail(new WorkerFailure("interrupted (a second Ctrl-C)", true, "", 130));
+      const now = Date.now();
+      if (firstInterrupt === null) {
+        firstInterrupt = now;
+        requestStop("interrupted");
+      } else if (now - firstInterrupt >= SAME_KEYPRESS_MS) {
+        fail(new WorkerFailure("interrupted (a second Ctrl-C)", true, "", 130));
+      }
     };
     if (opts.interruptible) process.on("SIGINT", onSigint);
-    const timer =
-      opts.timeLimitMs !== undefined ? setTimeout(() => requestStop("time-limit"), opts.timeLimitMs) : undefined;
+    // The time limit counts from the job's start (after the worker has loaded the code and the plugins).
+    let timer: NodeJS.Timeout | undefined;
     const poll = setInterval(() => {
       opts.onTick?.(Atomics.load(ctrl, CTRL.executions));
       const stuck = reader.check(Date.now(), opts.quietMs);
@@ -93,7 +116,9 @@ export function runInWorker<T>(
           new UsageError(
             stuck.kind === "body"
               ? `watchdog: thread "${stuck.thread}" on cpu${stuck.cpu} ran ${secs} s without yielding a step (a thread body must yield at every step); stopped`
-              : `watchdog: strategy "${stuck.strategy}" ran ${secs} s without choosing a step (choose must return); stopped`,
+              : stuck.kind === "strategy"
+                ? `watchdog: strategy "${stuck.strategy}" ran ${secs} s without choosing a step (choose must return); stopped`
+                : `watchdog: ${stuck.what} did not finish in ${secs} s (code that never returns?); stopped`,
           ),
         );
       }
@@ -102,7 +127,15 @@ export function runInWorker<T>(
       if (settled) return;
       switch (m.kind) {
         case "started":
+          if (opts.timeLimitMs !== undefined && timer === undefined) {
+            timer = setTimeout(() => requestStop("time-limit"), opts.timeLimitMs);
+          }
           opts.onStarted?.(m.label, m.total);
+          return;
+        case "state":
+          opts.onState?.(m.data, (cmd) => {
+            if (!settled) worker.postMessage(cmd);
+          });
           return;
         case "result":
           opts.onTick?.(Atomics.load(ctrl, CTRL.executions));
@@ -119,6 +152,14 @@ export function runInWorker<T>(
       }
     });
     worker.on("error", (e) => fail(e instanceof Error ? e : new Error(String(e))));
-    worker.on("exit", (code) => fail(new Error(`the worker thread stopped unexpectedly (exit code ${code})`)));
+    worker.on("exit", (code) => {
+      // A top-level await that never settles leaves nothing to run: the thread ends mid-load.
+      const loading = reader.loadingNow();
+      fail(
+        loading !== null
+          ? new UsageError(`${loading} never finished (an await at its top level that never settles?)`)
+          : new Error(`the worker thread stopped unexpectedly (exit code ${code})`),
+      );
+    });
   });
 }

@@ -12,13 +12,18 @@
  *   (its name is written when the machine is built), and mark nothing
  *   running once it has chosen; at the run's end, nothing running.
  *
- * The main thread polls: a region whose body or strategy has been running
- * with an unchanged counter for the quiet period is stuck; it terminates the
- * worker and names the thread or the strategy. Cost per step: a few integer
+ * - while a config file or a plugin module loads, or a scenario is set up
+ *   (plugin code that runs outside thread bodies: module top levels, cpus(),
+ *   setup(), detector factories): mark a load running, with what it is.
+ *
+ * The main thread polls: a region whose body, strategy or load has been
+ * running with an unchanged counter for the quiet period is stuck; it
+ * terminates the worker and names the thread, the strategy or the load. Cost per step: a few integer
  * writes to the shared buffer (measured in the CLI README). A plugin's
  * detector stuck in its hook is not watched.
  */
 import { threadId } from "node:worker_threads";
+import type { MachineFactory } from "@kprim/explore";
 import type { Machine, Strategy } from "@kprim/machine";
 import { HEADER_INTS, NAME_BYTES, R, REGION_INTS, REGIONS, RUNNING, STRATEGY_BYTES } from "./protocol.js";
 
@@ -32,6 +37,7 @@ export class WatchdogWriter {
   private readonly base: number;
   private readonly strategyBytes: Uint8Array;
   private strategyName = "";
+  private lastLoading = "";
 
   constructor(shared: SharedArrayBuffer) {
     this.i32 = new Int32Array(shared);
@@ -65,6 +71,36 @@ export class WatchdogWriter {
     };
   }
 
+  /**
+   * The factory decorated: its machines' threads' resumes are reported and,
+   * unless `watchStrategy` is false (a strategy that waits for a person),
+   * their strategies are wrapped.
+   */
+  decorate(factory: MachineFactory, watchStrategy = true): MachineFactory {
+    return (req) => {
+      const m = factory(watchStrategy ? { ...req, strategy: this.wrap(req.strategy) } : req);
+      this.attach(m);
+      return m;
+    };
+  }
+
+  /** Mark `what` (a plugin loading, a scenario being set up) running until `done`; returns `done`. */
+  loading(what: string): () => void {
+    const i32 = this.i32;
+    const base = this.base;
+    i32[base + R.counter] = (i32[base + R.counter]! + 1) | 0;
+    if (what !== this.lastLoading) {
+      this.lastLoading = what;
+      i32[base + R.nameLen] = encoder.encodeInto(what, this.bytes).written;
+    }
+    i32[base + R.inBody] = RUNNING.loading;
+    return () => {
+      i32[base + R.inBody] = RUNNING.nothing;
+      // The name field is the running thread's again once a machine runs.
+      this.lastLoading = "";
+    };
+  }
+
   /** Report each resume of this machine's threads (before the run starts). */
   attach(m: Machine): void {
     const i32 = this.i32;
@@ -90,7 +126,8 @@ export class WatchdogWriter {
 /** A thread body that has not yielded, or a strategy that has not chosen. */
 export type Stuck =
   | { readonly kind: "body"; readonly thread: string; readonly cpu: number }
-  | { readonly kind: "strategy"; readonly strategy: string };
+  | { readonly kind: "strategy"; readonly strategy: string }
+  | { readonly kind: "loading"; readonly what: string };
 
 /** Main side: poll the regions; `check` returns what is stuck once it has been quiet for `quietMs`. */
 export class WatchdogReader {
@@ -118,8 +155,18 @@ export class WatchdogReader {
       if (now - s.since >= quietMs) {
         if (inBody === RUNNING.strategy)
           return { kind: "strategy", strategy: this.text(base, R.strategy, R.strategyLen) };
+        if (inBody === RUNNING.loading) return { kind: "loading", what: this.text(base, R.name, R.nameLen) };
         return { kind: "body", thread: this.text(base, R.name, R.nameLen), cpu: Atomics.load(this.i32, base + R.cpu) };
       }
+    }
+    return null;
+  }
+
+  /** A load or set-up marked running in any region right now (what a thread that ended early was doing). */
+  loadingNow(): string | null {
+    for (let r = 0; r < REGIONS; r++) {
+      const base = HEADER_INTS + r * REGION_INTS;
+      if (Atomics.load(this.i32, base + R.inBody) === RUNNING.loading) return this.text(base, R.name, R.nameLen);
     }
     return null;
   }

@@ -87,29 +87,29 @@ export type Reduction = "dpor" | "none";
 export interface SearchOptions {
   readonly reduction: Reduction;
   /** At most this many preemptions per schedule (default: unbounded). */
-  readonly preemptionBound?: number;
+  readonly preemptionBound?: number | undefined;
   readonly maxSteps: number;
   /** Stop after this many complete executions. */
-  readonly maxExecutions?: number;
+  readonly maxExecutions?: number | undefined;
   /** Explore only below this prefix (it is taken as recorded). */
-  readonly prefix?: readonly Choice[];
+  readonly prefix?: readonly Choice[] | undefined;
   /** More detectors for every machine (they see every step of every execution). */
-  readonly detectors?: readonly Detector[];
+  readonly detectors?: readonly Detector[] | undefined;
   /** DPOR: result-less add/or/and steps of one kind on one cell commute (default false). */
-  readonly commutativeAtomics?: boolean;
+  readonly commutativeAtomics?: boolean | undefined;
   /** Cut unfair cycles through declared loops (default true; see the module comment). */
-  readonly fairCycles?: boolean;
+  readonly fairCycles?: boolean | undefined;
   /** Store state fingerprints and cut executions at explored states (naive DFS only; see the module comment). */
-  readonly stateful?: boolean;
+  readonly stateful?: boolean | undefined;
   /** Stateful search: stop once this many states are stored. */
-  readonly maxStates?: number;
+  readonly maxStates?: number | undefined;
   /** Stateful search: key a state and its images under the machine's declared symmetry as one (default false). */
-  readonly symmetry?: boolean;
+  readonly symmetry?: boolean | undefined;
   /**
    * Stateful search: told the number of states stored, between executions,
    * each time another 1,024 have been stored; true stops the search.
    */
-  readonly onStates?: (states: number) => boolean;
+  readonly onStates?: ((states: number) => boolean) | undefined;
 }
 
 export interface SearchStats {

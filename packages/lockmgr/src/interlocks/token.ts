@@ -63,6 +63,7 @@ export const tokenInterlock: InterlockKind = Object.freeze({
   name: "token",
   description: "an LWKT token; sleeps with a plain tsleep, the token dropping at the switch (pre-patch)",
   broken: false,
+  raises: { panics: ["%s: %s releases an interlock it does not hold"] },
   create(machine: Machine, name: string, deps: InterlockDeps, opts: InterlockOptions = {}): Interlock {
     return new TokenInterlock(
       name,

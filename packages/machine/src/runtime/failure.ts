@@ -18,7 +18,7 @@
  */
 import type { Choice } from "../choice.js";
 import type { Cpu } from "../cpu.js";
-import type { StepRecord } from "../detector.js";
+import { reportOf, type StepRecord } from "../detector.js";
 import { FootprintError, KernelPanic, MachineConfigError, ModelError } from "../errors.js";
 import { unreachable } from "../ops.js";
 import type { Waiter } from "../outcome.js";
@@ -76,7 +76,7 @@ export function afterStep(core: Core, choice: Choice, cpu: Cpu, stepper: Thread 
     };
     for (const d of core.detectors) {
       const f = d.onStep?.(rec, core.view);
-      if (f) core.reports.push({ detector: d.name, message: f.message, threads: f.threads ?? [] });
+      if (f) core.reports.push(reportOf(d.name, f));
     }
   }
   if (core.reports.length !== 0) endWithViolation(core);
@@ -102,7 +102,7 @@ function endWithViolation(core: Core): void {
 export function quiesce(core: Core): void {
   for (const d of core.detectors) {
     const f = d.atQuiescence?.(core.view);
-    if (f) core.reports.push({ detector: d.name, message: f.message, threads: f.threads ?? [] });
+    if (f) core.reports.push(reportOf(d.name, f));
   }
   if (core.reports.length !== 0) {
     endWithViolation(core);

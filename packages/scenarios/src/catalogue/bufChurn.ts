@@ -5,8 +5,11 @@
  * "warnings per 10,000 runs" figures and the interlock cost comparison.
  *
  * Under the token interlock getnewbuf's two warnings appear (and the buffers
- * it returns stay valid); under spinlock + tsleep_interlock with the MP lock
- * they never do; without the MP lock the first one comes back.
+ * it returns stay valid), and some runs end in getblk's twin of the race —
+ * a delayed write into a buffer getnewbuf reused while getblk's BUF_LOCK
+ * blocked (`misdirected-write`; getblkCheck=identity prevents it); under
+ * spinlock + tsleep_interlock with the MP lock none of these happen; without
+ * the MP lock the first warning and the twin come back.
  */
 import type { BufCache } from "@kprim/buf";
 import { type Gen, type KernelContext, param } from "@kprim/machine";

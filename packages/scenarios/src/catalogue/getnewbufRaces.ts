@@ -20,6 +20,15 @@
  * Rev 1.52 warns and restarts; without the check (bufChecks=no-check) the
  * delayed write is destroyed.
  *
+ * The getblk-side twin of R2 (`getblk-reused-buffer`, no spec id of its
+ * own: proposed as R2b): T_get's getblk finds bp by identity (vp, 7) and
+ * blocks in BUF_LOCK on a token; meanwhile T_new's getblk(vp, 9) misses and
+ * getnewbuf reuses bp for block 9; T_get's lock then succeeds, and the 2005
+ * getblk — which does not re-validate the identity after locking (spec
+ * §6.5) — returns bp as block 7. T_get's delayed write of block 7 lands in
+ * block 9's buffer (`misdirected-write`). With getblkCheck=identity (later
+ * DragonFly, spec §6.8) getblk unlocks and looks again.
+ *
  * With the spinlock interlock neither BUF_LOCK(NOWAIT), BUF_UNLOCK nor
  * BUF_REFCNT has a blocking point, so under the MP lock neither window can be
  * observed; without the MP lock (SPIN+TI-nomp) the first can.
@@ -67,6 +76,28 @@ export const getnewbufBlockedUnexpectedly = kernelScenario({
   },
 });
 
+export const getblkReusedBuffer = kernelScenario({
+  name: "getblk-reused-buffer",
+  description:
+    "getblk's BUF_LOCK blocks on a token while getnewbuf reuses the buffer for another block (R2's getblk-side twin)",
+  specId: null,
+  params: {},
+  cpus: () => 2,
+  setup({ machine: m, kernel }) {
+    const cache = newBufCache(m, kernel, { bufs: 1, lockCpu: 1, bufInterlockCpu: 1, maxRestarts: 3 });
+    kernel.buf.preset(cache, 0, { qindex: 2, vp: VP, lblkno: 7 });
+    // The buffer daemon writes the dirtied buffer out when getnewbuf finds nothing free.
+    m.spawn({
+      cpu: 1,
+      name: "bufdaemon",
+      daemon: true,
+      body: (k) => kernel.buf.bufdaemon(k, cache, { outer: kernel.options.outer }),
+    });
+    m.spawn({ cpu: 0, name: "T_get", body: (k) => underOuter(k, kernel, () => getblkBdwrite(k, kernel, cache)) });
+    m.spawn({ cpu: 1, name: "T_new", body: (k) => underOuter(k, kernel, () => getblkOther(k, kernel, cache)) });
+  },
+});
+
 // The thread bodies run these module-level generator functions under the
 // outer serialization: one made per execution would cost V8 a hidden class
 // per execution (explorations build hundreds of thousands of machines).
@@ -95,7 +126,13 @@ function* getnewbufBrelse(k: KernelContext, kernel: Kernel, cache: BufCache): Ge
   if (buf !== null) yield* kernel.buf.brelse(k, cache, buf);
 }
 
-/** R2: getblk bp and release it dirty (a delayed write). */
+/** R2's twin: getblk another block of the vnode (a miss: getnewbuf reuses bp), then brelse it. */
+function* getblkOther(k: KernelContext, kernel: Kernel, cache: BufCache): Gen<void> {
+  const bp = yield* kernel.buf.getblk(k, cache, VP, 9);
+  if (bp !== null) yield* kernel.buf.brelse(k, cache, bp);
+}
+
+/** R2 (and its twin): getblk bp and release it dirty (a delayed write). */
 function* getblkBdwrite(k: KernelContext, kernel: Kernel, cache: BufCache): Gen<void> {
   const bp = yield* kernel.buf.getblk(k, cache, VP, 7);
   if (bp !== null) yield* kernel.buf.bdwrite(k, cache, bp, 42);

@@ -26,6 +26,7 @@ import { EWOULDBLOCK, type Ident } from "@kprim/sleepq";
 import { kernelScenario } from "../define.js";
 import type { Kernel } from "../kernel.js";
 import { newInterlock } from "./locks.js";
+import { INTERLOCK_OPTIONS } from "../dependsOn.js";
 
 // Thread bodies are module-level generator functions: one made per
 // execution would cost V8 a hidden class per execution (explorations build
@@ -99,6 +100,7 @@ export const interlockPreemptedSleep = kernelScenario({
   description:
     "one cpu: an interrupt thread sets the flag and wakes, possibly between the interlock release and tsleep",
   specId: "R4",
+  dependsOn: INTERLOCK_OPTIONS,
   params: {},
   cpus: () => 1,
   setup({ machine: m, kernel }) {
@@ -112,6 +114,7 @@ export const interlockSpuriousWakeups = kernelScenario({
   name: "interlock-spurious-wakeups",
   description: "wakeups of a colliding ident and of X before the flag is set, and a timeout racing a wakeup",
   specId: "G3",
+  dependsOn: INTERLOCK_OPTIONS,
   params: {},
   cpus: () => 2,
   setup({ machine: m, kernel }) {
@@ -126,6 +129,7 @@ export const interlockWakeupFirst = kernelScenario({
   name: "interlock-wakeup-first",
   description: "the flag is set and the wakeup sent before the waiter even takes the interlock",
   specId: "G4",
+  dependsOn: INTERLOCK_OPTIONS,
   params: {},
   cpus: () => 2,
   setup({ machine: m, kernel }) {
@@ -139,7 +143,9 @@ export const interlockTimeout = kernelScenario({
   name: "interlock-timeout",
   description: "a sleep with a timeout ends with EWOULDBLOCK when no wakeup comes",
   specId: "G8",
+  dependsOn: INTERLOCK_OPTIONS,
   params: {},
+  raises: { console: ["T_w: gave up waiting for the flag (EWOULDBLOCK)"] },
   cpus: () => 2,
   setup({ machine: m, kernel }) {
     const { il, flag, X } = flagSetup(m, kernel);

@@ -20,11 +20,13 @@ import type { Spinlock } from "@kprim/spinlock";
 import type { Token } from "@kprim/token";
 import { kernelScenario } from "../define.js";
 import type { Kernel } from "../kernel.js";
+import { SLEEPQ_OPTIONS, TOKEN_OPTIONS } from "../dependsOn.js";
 
 export const interlockThenBlock = kernelScenario({
   name: "interlock-then-block",
   description: "a blocking token acquisition between tsleep_interlock and tsleep",
   specId: "R5",
+  dependsOn: [...TOKEN_OPTIONS, ...SLEEPQ_OPTIONS],
   params: {},
   cpus: () => 2,
   setup({ machine: m, kernel }) {
@@ -47,6 +49,7 @@ export const interlockThenIpiProcessing = kernelScenario({
   name: "interlock-then-ipi-processing",
   description: "an IPI send that overfills a FIFO (and so processes IPIs) between tsleep_interlock and tsleep",
   specId: "R5b",
+  dependsOn: SLEEPQ_OPTIONS,
   params: {},
   cpus: () => 2,
   setup({ machine: m, kernel }) {
@@ -69,6 +72,7 @@ export const interlockOutsideCrit = kernelScenario({
   name: "interlock-outside-crit",
   description: "tsleep_interlock called with no critical section held",
   specId: "R6",
+  dependsOn: SLEEPQ_OPTIONS,
   params: {},
   cpus: () => 2,
   setup({ machine: m, kernel }) {
@@ -90,6 +94,7 @@ export const spinlockAcrossTsleep = kernelScenario({
   name: "spinlock-across-tsleep",
   description: "a spinlock held across tsleep",
   specId: "R9",
+  dependsOn: SLEEPQ_OPTIONS,
   params: {},
   cpus: () => 2,
   setup({ machine: m, kernel }) {

@@ -19,11 +19,13 @@ import { type Lock, lockmgr } from "@kprim/lockmgr";
 import { type Cell, type Gen, type KernelContext } from "@kprim/machine";
 import { kernelScenario } from "../define.js";
 import { newLock } from "./locks.js";
+import { LOCKMGR_OPTIONS } from "../dependsOn.js";
 
 export const lockmgrBarging = kernelScenario({
   name: "lockmgr-barging",
   description: "a NOWAIT caller takes the lock between a release and the woken waiter's re-test",
   specId: "G2",
+  dependsOn: LOCKMGR_OPTIONS,
   params: {},
   cpus: () => 2,
   setup({ machine: m, kernel }) {
@@ -40,6 +42,7 @@ export const lockmgrTokenHeldThroughSleep = kernelScenario({
   name: "lockmgr-token-held-through-sleep",
   description: "a waiter sleeps holding the interlock token while the other cpu uses the lock",
   specId: "G10",
+  dependsOn: LOCKMGR_OPTIONS,
   params: {},
   cpus: () => 2,
   setup({ machine: m, kernel }) {
@@ -54,6 +57,7 @@ export const lockmgrReleaseUnheld = kernelScenario({
   name: "lockmgr-release-unheld",
   description: "LK_RELEASE of a lock nobody holds (ignored in 2005, a panic in 2008)",
   specId: "G11",
+  dependsOn: LOCKMGR_OPTIONS,
   params: {},
   cpus: () => 1,
   setup({ machine: m, kernel }) {

@@ -33,11 +33,13 @@ import type { Ident } from "@kprim/sleepq";
 import { kernelScenario } from "../define.js";
 import type { Kernel } from "../kernel.js";
 import { newLock } from "./locks.js";
+import { LOCKMGR_OPTIONS } from "../dependsOn.js";
 
 export const lockmgrLostWakeup = kernelScenario({
   name: "lockmgr-lost-wakeup",
   description: "an exclusive waiter and the releasing holder on two cpus",
   specId: "R3",
+  dependsOn: LOCKMGR_OPTIONS,
   params: {},
   cpus: () => 2,
   setup({ machine: m, kernel }) {
@@ -52,6 +54,7 @@ export const lockmgrPreemptedRelease = kernelScenario({
   name: "lockmgr-preempted-release",
   description: "one cpu: an I/O-completion interrupt releases the lock a thread is about to sleep on",
   specId: "R4",
+  dependsOn: LOCKMGR_OPTIONS,
   params: {},
   cpus: () => 1,
   setup({ machine: m, kernel }) {
@@ -65,6 +68,7 @@ export const lockmgrUpgradeVsExclusive = kernelScenario({
   name: "lockmgr-upgrade-vs-exclusive",
   description: "an upgrade and an exclusive request woken by the same release (lockmgr-internal)",
   specId: "R7",
+  dependsOn: LOCKMGR_OPTIONS,
   params: {},
   cpus: () => 2,
   setup({ machine: m, kernel }) {

@@ -4,7 +4,7 @@
  * interlock used as the mutex around a condition.
  */
 import type { Machine } from "@kprim/machine";
-import { type Interlock, type Lock, lockinit } from "@kprim/lockmgr";
+import { type Interlock, type Lock, lockinit, type LockWakeups } from "@kprim/lockmgr";
 import { interlockDeps, type Kernel } from "../kernel.js";
 
 export function newLock(m: Machine, kernel: Kernel, name: string, opts: { cpu?: number; timo?: number } = {}): Lock {
@@ -12,6 +12,7 @@ export function newLock(m: Machine, kernel: Kernel, name: string, opts: { cpu?: 
     deps: interlockDeps(kernel),
     interlock: kernel.interlock,
     semantics: kernel.options.lockmgr,
+    wakeups: (kernel.options["lockmgrWakeups"] as LockWakeups | undefined) ?? "held",
     wmesg: `${name.toLowerCase()}wt`,
     ...(opts.timo !== undefined ? { timo: opts.timo } : {}),
     ...(opts.cpu !== undefined ? { cpu: opts.cpu } : {}),

@@ -4,19 +4,23 @@
  * Each sleeper takes spinlock L, tests a flag, and sleeps on X until it is
  * set. The waker takes L, sets the flag, releases L and calls wakeup(X).
  *
- * - `interlock=none`: the sleeper releases L, then calls tsleep. A wakeup
+ * The parameter `sleep` says how the sleeper goes to sleep (it was once
+ * called `interlock`, a word that belongs to lockmgr's interlock, which this
+ * scenario does not use; old schedules are read with the new name):
+ *
+ * - `sleep=unlock-then-tsleep`: the sleeper releases L, then calls tsleep. A wakeup
  *   that runs between the release and the queue insertion finds nobody — the
  *   sleeper's bit is not set yet — and the sleeper then sleeps forever.
- * - `interlock=tsleep_interlock` (default): the sleeper sets its cpu's bit
+ * - `sleep=tsleep_interlock` (default): the sleeper sets its cpu's bit
  *   first, inside a critical section, then releases L and sleeps; a wakeup
  *   from another cpu sends its IPI here and the critical section holds it off
  *   until the sleeper is queued. Nothing is lost, for any number of sleepers.
- * - `interlock=no-crit` (no critical section, R6's shape): the sleeper takes
+ * - `sleep=no-crit` (no critical section, R6's shape): the sleeper takes
  *   L with spin_trylock, which enters no critical section, and calls
  *   tsleep_interlock, releases L (spin_unlock_quick) and sleeps with its
  *   count at zero — an early wakeup IPI can run in between. The
  *   `interlock-discipline` detector reports it at tsleep_interlock.
- * - `interlock=test-before-interlock`: the sleeper tests under L, releases
+ * - `sleep=test-before-interlock`: the sleeper tests under L, releases
  *   L, and only then interlocks (in a critical section) and sleeps: a waker
  *   that sets the flag and wakes between the release and the interlock finds
  *   no bit set, and the sleeper sleeps forever.
@@ -29,17 +33,26 @@ import type { Spinlock } from "@kprim/spinlock";
 import { kernelScenario } from "../define.js";
 import type { Kernel } from "../kernel.js";
 import { spinSleepLock } from "./sleepLocks.js";
+import { SLEEPQ_OPTIONS } from "../dependsOn.js";
 
 export const lostWakeup = kernelScenario({
   name: "lost-wakeup",
   description: "test a flag under a spinlock, then sleep until a waker sets it (with or without tsleep_interlock)",
   specId: null,
+  dependsOn: SLEEPQ_OPTIONS,
   params: {
     sleepers: param.int({ default: 1, min: 1, max: 7, description: "sleeping threads, one per cpu" }),
-    interlock: param.oneOf(["tsleep_interlock", "none", "no-crit", "test-before-interlock"], {
+    sleep: param.oneOf(["tsleep_interlock", "unlock-then-tsleep", "no-crit", "test-before-interlock"], {
       default: "tsleep_interlock",
-      description: "how the sleeper releases the lock before tsleep",
+      description: "how the sleeper goes to sleep: the patch's tsleep_interlock, or one of three broken ways",
     }),
+  },
+  renamed: {
+    interlock: {
+      to: "sleep",
+      values: { none: "unlock-then-tsleep" },
+      why: "how the sleeper goes to sleep; --interlock chooses the lockmgr interlock",
+    },
   },
   cpus: (p) => p.sleepers + 1,
   setup({ machine: m, kernel, params }) {
@@ -52,7 +65,7 @@ export const lostWakeup = kernelScenario({
       describe: "the flag is set",
     });
     const lock = spinSleepLock(kernel, L);
-    const w: World = { kernel, L, flag, X, lock, interlock: params.interlock };
+    const w: World = { kernel, L, flag, X, lock, sleep: params.sleep };
     const sleepers: Thread[] = [];
     for (let i = 0; i < params.sleepers; i++) {
       const name = params.sleepers === 1 ? "T_S" : `T_S${i}`;
@@ -69,7 +82,7 @@ export const lostWakeup = kernelScenario({
   },
 });
 
-type Interlock = "tsleep_interlock" | "none" | "no-crit" | "test-before-interlock";
+type Sleep = "tsleep_interlock" | "unlock-then-tsleep" | "no-crit" | "test-before-interlock";
 
 /** What the threads share (set up once per machine). */
 interface World {
@@ -78,7 +91,7 @@ interface World {
   readonly flag: Cell<number>;
   readonly X: Ident;
   readonly lock: SleepLock;
-  readonly interlock: Interlock;
+  readonly sleep: Sleep;
 }
 
 // The bodies are module-level generator functions: one made per execution
@@ -87,7 +100,7 @@ interface World {
 
 /** no-crit takes L without entering a critical section (spin_trylock). */
 function* acquire(k: KernelContext, w: World): Gen<void> {
-  if (w.interlock !== "no-crit") return yield* w.kernel.spinlock.lock(k, w.L);
+  if (w.sleep !== "no-crit") return yield* w.kernel.spinlock.lock(k, w.L);
   while (!(yield* w.kernel.spinlock.trylock(k, w.L))) yield* k.nop("retry");
 }
 
@@ -95,11 +108,11 @@ function* sleeper(k: KernelContext, w: World): Gen<void> {
   const { kernel, L, flag, X } = w;
   yield* acquire(k, w);
   while ((yield* k.load(flag)) === 0) {
-    switch (w.interlock) {
+    switch (w.sleep) {
       case "tsleep_interlock":
         yield* kernel.sleepq.msleep(k, X, w.lock, "flag", 0);
         continue;
-      case "none":
+      case "unlock-then-tsleep":
         yield* kernel.spinlock.unlock(k, L);
         yield* kernel.sleepq.tsleep(k, X, {}, "flag", 0);
         break;
@@ -118,7 +131,7 @@ function* sleeper(k: KernelContext, w: World): Gen<void> {
     }
     yield* acquire(k, w);
   }
-  if (w.interlock === "no-crit") yield* kernel.spinlock.unlockQuick(k, L);
+  if (w.sleep === "no-crit") yield* kernel.spinlock.unlockQuick(k, L);
   else yield* kernel.spinlock.unlock(k, L);
 }
 

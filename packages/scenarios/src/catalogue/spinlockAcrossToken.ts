@@ -12,11 +12,13 @@ import type { Spinlock } from "@kprim/spinlock";
 import type { Token } from "@kprim/token";
 import { kernelScenario } from "../define.js";
 import type { Kernel } from "../kernel.js";
+import { SPINLOCK_OPTIONS, TOKEN_OPTIONS } from "../dependsOn.js";
 
 export const spinlockAcrossToken = kernelScenario({
   name: "spinlock-across-token",
   description: "a spinlock held across a contended (blocking) token acquisition",
   specId: "R9",
+  dependsOn: [...TOKEN_OPTIONS, ...SPINLOCK_OPTIONS],
   params: {},
   cpus: () => 2,
   setup({ machine: m, kernel }) {

@@ -12,12 +12,15 @@ import type { Token } from "@kprim/token";
 import { kernelScenario } from "../define.js";
 import type { Kernel } from "../kernel.js";
 import { finalValue } from "./checks.js";
+import { TOKEN_OPTIONS } from "../dependsOn.js";
 
 export const tokenPreemptedHolder = kernelScenario({
   name: "token-preempted-holder",
   description: "an interrupt thread that needs the token its preempted thread holds yields back to it",
   specId: "G6",
+  dependsOn: TOKEN_OPTIONS,
   params: {},
+  raises: { violations: ["lost-update"] },
   cpus: () => 1,
   setup({ machine: m, kernel }) {
     const A = kernel.token.create(m, "A", { cpu: 0 });

@@ -12,12 +12,15 @@ import { kernelScenario } from "../define.js";
 import type { Kernel } from "../kernel.js";
 import { finalValue } from "./checks.js";
 import { incrementer } from "./tokenStaleRead.js";
+import { TOKEN_OPTIONS } from "../dependsOn.js";
 
 export const tokenRereadAfterAcquire = kernelScenario({
   name: "token-reread-after-acquire",
   description: "re-reading token-protected data after every blocking point keeps the update (R8's correct twin)",
   specId: "G5",
+  dependsOn: TOKEN_OPTIONS,
   params: {},
+  raises: { violations: ["lost-update"] },
   cpus: () => 2,
   setup({ machine: m, kernel }) {
     const A = kernel.token.create(m, "A", { cpu: 0 });

@@ -15,12 +15,15 @@ import type { Token } from "@kprim/token";
 import { kernelScenario } from "../define.js";
 import type { Kernel } from "../kernel.js";
 import { finalValue } from "./checks.js";
+import { TOKEN_OPTIONS } from "../dependsOn.js";
 
 export const tokenStaleRead = kernelScenario({
   name: "token-stale-read",
   description: "a value read under token A is written back after a contended acquire of token B (lost update)",
   specId: "R8",
+  dependsOn: TOKEN_OPTIONS,
   params: {},
+  raises: { violations: ["lost-update"] },
   cpus: () => 2,
   setup({ machine: m, kernel }) {
     const A = kernel.token.create(m, "A", { cpu: 0 });

@@ -95,8 +95,8 @@ function* msleep(k: KernelContext, ident: Ident, lock: SleepLock, wmesg: string,
   yield* tsleepInterlock(k, ident);
   yield* lock.release(k);
   const error = yield* tsleep(k, ident, { interlocked: true }, wmesg, timo);
-  k.critExit();
   yield* lock.acquire(k);
+  k.critExit();
   return error;
 }
 

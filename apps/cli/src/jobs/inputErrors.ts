@@ -1,6 +1,13 @@
 /** Which errors thrown in the worker are input errors: one line, exit 2, no stack unless --debug. */
 import { ExecutionError, ExploreConfigError, SignalError } from "@kprim/explore";
-import { MachineConfigError, ModelError, ParamError, ReplayDivergence, ScheduleError } from "@kprim/machine";
+import {
+  MachineConfigError,
+  ModelError,
+  ParamError,
+  ReplayDivergence,
+  ScheduleError,
+  UndeclaredError,
+} from "@kprim/machine";
 import { PluginError } from "@kprim/plugin";
 import { TraceError } from "@kprim/trace";
 import { UsageError } from "../errors.js";
@@ -18,6 +25,7 @@ export function isInputError(e: unknown): e is Error {
     e instanceof ExploreConfigError ||
     e instanceof SignalError ||
     e instanceof ExecutionError ||
-    e instanceof TraceError
+    e instanceof TraceError ||
+    e instanceof UndeclaredError
   );
 }
