@@ -23,7 +23,17 @@ import type { Core, Scope } from "./core.js";
 import { emit } from "./events.js";
 import { afterStep, failed } from "./failure.js";
 import { oweAll, takeIpi } from "./ipiq.js";
-import { advance, dispatch, enqueue, fireInterrupt, fireTimeout, leave, mpLock, mpUnlock, oweDispatch } from "./lwkt.js";
+import {
+  advance,
+  dispatch,
+  enqueue,
+  fireInterrupt,
+  fireTimeout,
+  leave,
+  mpLock,
+  mpUnlock,
+  oweDispatch,
+} from "./lwkt.js";
 import { finishSpin } from "./spin.js";
 import { pushChoice } from "./trail.js";
 
