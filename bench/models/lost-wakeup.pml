@@ -24,8 +24,9 @@
  *   it has no thread (blocked or ended), or when the IPI is owed: leaving
  *   the outermost section makes every waiting IPI owed, and the thread takes
  *   no step until the owed ones have run.
- * - A woken thread is switched in within the step that woke it (an idle cpu)
- *   and runs its own code up to its next op there.
+ * - A thread woken on an idle cpu is switched in by a step of its own (the
+ *   cpu's dispatch), where it runs its own code up to its next op; other
+ *   cpus may step in between.
  * - spin_lock: crit_enter, then a compare-and-exchange; if L was held, one
  *   spin-until step (enabled once L is free), then a compare-and-swap; again
  *   if another cpu won.
@@ -76,6 +77,7 @@ bit inmsleep[N];            /* sleeper i is inside msleep (its crit_exit comes a
 byte pc[N];
 byte crit[N + 1];           /* the critical count of each cpu's thread */
 bit idle[N + 1];            /* the cpu has no current thread */
+bit ready[N];               /* the cpu owes the dispatch of its woken sleeper */
 byte ipi[N + 1];            /* _wakeup messages waiting for the cpu */
 byte owed[N + 1];           /* of which owed before the thread's next step */
 bit lost_wakeup = 0;
@@ -213,11 +215,9 @@ end:
        queued[c] = 0;
        mask = mask & ~(1 << c);
        CHAIN(c, d);
-       if
-       :: woke -> idle[c] = 0; RESUME(c)
-       :: else -> skip
-       fi;
+       ready[c] = woke;
        woke = 0; d = 0 }
+  :: atomic { ready[c] -> ready[c] = 0; idle[c] = 0; RESUME(c) }   /* the dispatch */
   od
 }
 

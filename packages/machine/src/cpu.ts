@@ -62,8 +62,10 @@ export class Cpu {
   readonly timed: Thread[] = [];
   /** Idle with runnable threads that could not be resumed; watching `dispatchCells`. */
   dispatchWaiting = false;
-  /** A watched cell changed: the dispatch choice is enabled. */
+  /** A watched cell changed, or a wake left runnable threads: the dispatch choice is enabled. */
   dispatchReady = false;
+  /** The dispatch follows a wake (an IPI or timeout handler made a thread runnable): kept until taken. */
+  dispatchOwed = false;
   /**
    * @internal set when this cpu may have a choice besides stepping its
    * current thread: an IPI queued, an interrupt thread, a timeout armed, a

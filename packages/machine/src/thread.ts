@@ -115,6 +115,8 @@ export class Thread {
   performed = 0;
   /** @internal interned history of resume values (stateful search; see states/fingerprint.ts) */
   hist = 0;
+  /** @internal stateful search: the key of the thread-locals when the thread last stopped at an op */
+  localsAtSuspend = "";
   /** @internal the history at the start of the innermost `KernelContext.call` (−1: not in one) */
   callMark = -1;
   /**
@@ -123,6 +125,11 @@ export class Thread {
    */
   loop = 0;
   private readonly locals = new Map<ThreadLocalKey<unknown>, unknown>();
+
+  /** @internal whether any thread-local was made */
+  hasLocals(): boolean {
+    return this.locals.size !== 0;
+  }
 
   /** @internal thread-local layer data, in creation order, for state keys */
   localsForKey(): unknown[] {

@@ -45,8 +45,9 @@ function collectCpuChoices(core: Core, cpu: Cpu, buf: Choice[], n: number): numb
   const i = cpu.index;
   const cur = cpu.current;
   // A change that cannot let any runnable thread run (nor make its check
-  // do anything) is forgotten: the idle cpu keeps watching.
-  if (cpu.dispatchReady && cur === null && !dispatchMayAct(core, cpu)) cpu.dispatchReady = false;
+  // do anything) is forgotten: the idle cpu keeps watching. An owed
+  // dispatch (after a wake) is not: it is the switch that starts watching.
+  if (cpu.dispatchReady && cur === null && !cpu.dispatchOwed && !dispatchMayAct(core, cpu)) cpu.dispatchReady = false;
   let stepAt = -1;
   if (cur !== null && cpu.owedTotal === 0 && !cur.spinning && cur.op !== null) {
     stepAt = n;

@@ -94,6 +94,7 @@ export function advance(core: Core, cpu: Cpu, t: Thread, value: unknown): void {
   const o = r.value;
   if (core.checkMode) checkOp(core, t, o);
   t.op = o;
+  if (core.tracker !== null) core.tracker.suspended(t);
   if (o.op === "spin") beginSpin(core, cpu, t, o);
 }
 
@@ -180,9 +181,27 @@ function switchedIn(core: Core, cpu: Cpu, t: Thread): void {
   if (t.crit === 0) oweAll(core, cpu);
 }
 
+/**
+ * An IPI or timeout handler left runnable threads on idle `cpu`: its switch
+ * to them is a choice of its own (the dispatch choice), which the idle cpu
+ * owes whatever its resume checks would say. Messages already queued on the
+ * cpu may be taken before it; those sent later arrive after it (see the
+ * idle loop's rule above).
+ */
+export function oweDispatch(core: Core, cpu: Cpu): void {
+  cpu.dispatchOwed = true;
+  cpu.moreChoices = true;
+  if (!cpu.dispatchReady) {
+    cpu.dispatchReady = true;
+    cpu.dispatchReadyAt = cpu.clock;
+    cpu.dispatchReadyMsg = core.nextMsgId;
+  }
+}
+
 /** Choose and resume the next thread on an idle cpu. */
 export function dispatch(core: Core, cpu: Cpu): void {
   cpu.dispatchReady = false;
+  cpu.dispatchOwed = false;
   cpu.intrOwed = false;
   cpu.runqGrew = false;
   cpu.dispatchStep = core.stepCount;

@@ -23,7 +23,17 @@ import type { Core, Scope } from "./core.js";
 import { emit } from "./events.js";
 import { afterStep, failed } from "./failure.js";
 import { oweAll, takeIpi } from "./ipiq.js";
-import { advance, dispatch, enqueue, fireInterrupt, fireTimeout, leave, mpLock, mpUnlock } from "./lwkt.js";
+import {
+  advance,
+  dispatch,
+  enqueue,
+  fireInterrupt,
+  fireTimeout,
+  leave,
+  mpLock,
+  mpUnlock,
+  oweDispatch,
+} from "./lwkt.js";
 import { finishSpin } from "./spin.js";
 import { pushChoice } from "./trail.js";
 
@@ -47,9 +57,14 @@ export function take(core: Core, choice: Choice): void {
     if (stepper !== null) stepThread(core, cpu, stepper);
     else takeOther(core, cpu, kind, choice);
     // An idle cpu whose run queue gained a thread during this step (an IPI
-    // or timeout handler made one runnable) dispatches it now.
+    // or timeout handler made one runnable) switches to it in a step of its
+    // own: in 2005 the callout ran in the softclock thread and the IPI in
+    // the idle loop, and whatever was pending on the cpu could run before
+    // the woken thread resumed. A handler that woke nobody (a token
+    // request served) is followed by the idle loop's retry in its step.
     if (cpu.current === null && cpu.runqMask !== 0 && (cpu.runqGrew || cpu.dispatchStep !== core.stepCount)) {
-      dispatch(core, cpu);
+      if (stepper === null && cpu.runqGrew) oweDispatch(core, cpu);
+      else dispatch(core, cpu);
     }
     core.actor = null;
   } catch (e) {

@@ -80,7 +80,7 @@ export function writeCpu(c: Cpu, e: FieldEncoder, from: readonly number[] | null
     c.intrLevel,
     c.timed.map((t) => e.thread(t.id)).join(","),
     c.dispatchWaiting ? 1 : 0,
-    c.dispatchReady ? 1 : 0,
+    c.dispatchReady ? (c.dispatchOwed ? 2 : 1) : 0,
     c.dispatchCells.map((x) => e.cell(x)).join(","),
     c.ipiWatchers.map((t) => e.thread(t.id)).join(","),
   ].join(";");

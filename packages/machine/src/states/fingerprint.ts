@@ -6,8 +6,9 @@
  * execution that reaches a state it has already explored from.
  *
  * A thread's generator locals are invisible, but a thread body is a
- * deterministic function of the values the machine resumed it with: a thread
- * is keyed by its history — the sequence of those values, interned in a
+ * deterministic function of the values the machine resumed it with and of
+ * its thread-locals at each resumption (handlers change them while it
+ * waits): a thread is keyed by its history — the sequence of those, interned in a
  * table shared by the whole search (`Histories`) — plus what the machine
  * keeps for it (state, counts, wait, thread-locals, resume value). When a
  * `k.call` returns, the history is the one before the call and the
@@ -21,7 +22,8 @@
  * extension's state (sleep hash, token queues: by content); each detector's
  * `stateKey()`.
  * What stays out: clocks and cost counters (they never change behaviour),
- * step numbers, trace bookkeeping, the console.
+ * step numbers, trace bookkeeping, the console, and every object field named
+ * `stats` (the layers' counters for reports: no layer branches on them).
  *
  * Values are keyed by content: plain objects, arrays, maps, sets and class
  * instances (with their class name) field by field; cells and threads by id
@@ -74,6 +76,9 @@ function globalId(o: object): number {
 }
 
 const MAX_DEPTH = 8;
+
+/** The field in which a layer object keeps counters for reports (a lock's acquisitions, …): never behaviour. */
+const STATS = "stats";
 
 /** What a cell's number means, when it names a thread or a cpu (symmetry renames it). */
 export type CellCode = "thread+1" | "cpu" | "cpumask";
@@ -320,7 +325,9 @@ export class Canon implements FieldEncoder {
     const proto = Object.getPrototypeOf(o) as { constructor?: { name?: string } } | null;
     const tag = proto === Object.prototype || proto === null ? "" : (proto.constructor?.name ?? "?");
     const parts: string[] = [];
-    for (const k of Object.keys(o)) parts.push(`${k}:${this.value((o as Record<string, unknown>)[k], d)}`);
+    for (const k of Object.keys(o)) {
+      if (k !== STATS) parts.push(`${k}:${this.value((o as Record<string, unknown>)[k], d)}`);
+    }
     return `${tag}{${parts.join(",")}}`;
   }
 

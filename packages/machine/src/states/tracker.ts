@@ -62,9 +62,27 @@ export class StateTracker {
     return origin;
   }
 
-  /** `t` is resumed with `value`: its history grows by it. */
+  /**
+   * `t` is resumed with `value`: its history grows by it, and by its
+   * thread-locals when they changed since it stopped. Handlers change a sleeper's thread-locals
+   * while it waits (a timeout marks it timed out), and the code it runs
+   * before its next op reads them: two threads resumed with one value but
+   * different thread-locals may go on differently even once they look alike
+   * again (tsleep clears the mark after reading it).
+   */
   resumed(t: Thread, value: unknown): void {
-    t.hist = this.histories.extend(t.hist, this.canon!.value(value));
+    const v = this.canon!.value(value);
+    if (!t.hasLocals()) {
+      t.hist = this.histories.extend(t.hist, v);
+      return;
+    }
+    const now = this.canon!.locals(t);
+    t.hist = this.histories.extend(t.hist, now === t.localsAtSuspend ? v : `${v}|${now}`);
+  }
+
+  /** `t` stopped at its next op: what its thread-locals are as it leaves them (`resumed` compares). */
+  suspended(t: Thread): void {
+    if (t.hasLocals()) t.localsAtSuspend = this.canon!.locals(t);
   }
 
   /** `KernelContext.call` returned `value`: the thread's history is the one before the call, and the value. */
