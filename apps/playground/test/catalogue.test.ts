@@ -16,7 +16,15 @@ describe("the playground's catalogue", () => {
     expect(ids.slice(0, 4)).toEqual(["R1", "R2", "R3", "R4"]);
     expect(ids.indexOf("R5b")).toBe(ids.indexOf("R5") + 1);
     expect(groups[1]!.scenarios.every((s) => s.specId?.startsWith("G"))).toBe(true);
-    expect(groups[2]!.scenarios.map((s) => s.name).sort()).toEqual(["buf-churn", "lost-wakeup"]);
+    expect(groups[2]!.scenarios.map((s) => s.name).sort()).toEqual([
+      "buf-churn",
+      "colliding-idents",
+      "getblk-reused-buffer",
+      "lost-wakeup",
+      "spinlock-interrupt-contender",
+      "wakeup-one-remote",
+      "wakeup-reaches-every-cpu",
+    ]);
     expect(scenarioLabel(findScenario("getnewbuf-locked-buf")!)).toBe("R1 · getnewbuf-locked-buf");
   });
 

@@ -53,6 +53,13 @@ function spied<L extends object>(base: L, members: readonly (keyof L & string)[]
   return { layer: Object.freeze(layer) as unknown as L, internal };
 }
 
+/** A layer as one written from scratch would be: no `configure`. */
+function withoutConfigure<L extends { configure?: unknown }>(layer: L): Omit<L, "configure"> {
+  const out: Partial<L> = { ...layer };
+  delete out.configure;
+  return out as Omit<L, "configure">;
+}
+
 function runOnce(scenario: string, kernel: KernelOverrides, opts: { variant?: string } = {}): void {
   const p = prepare({ scenario, kernel, ...opts });
   const r = explore(p.build.bind(p), { mode: { kind: "random", seed: 1, runs: 20 } });
@@ -108,7 +115,7 @@ describe("a layer's members call each other through the layer in place", () => {
 });
 
 describe("options that configure a built-in layer, once a plugin replaces it", () => {
-  const sleepqFromScratch: SleepqLayer = { ...sleepqLayer("chain"), name: "from-scratch", configure: undefined };
+  const sleepqFromScratch: SleepqLayer = { ...withoutConfigure(sleepqLayer("chain")), name: "from-scratch" };
 
   it("wakeup=multicast is applied to a sleep queue made from the built-in one", () => {
     const replaced: SleepqLayer = { ...sleepqLayer("chain"), name: "replaced" };
@@ -141,7 +148,7 @@ describe("options that configure a built-in layer, once a plugin replaces it", (
   });
 
   it("the token's spin2005 mode is refused with one line by a token layer that cannot take it", () => {
-    const fixed: TokenLayer = { ...tokenLayer("yield"), name: "yield-only", configure: undefined };
+    const fixed: TokenLayer = { ...withoutConfigure(tokenLayer("yield")), name: "yield-only" };
     expect(() => prepare({ scenario: "token-stale-read", variant: "TOK-spin2005", kernel: { token: fixed } })).toThrow(
       /^option tokenMode=spin2005 configures the built-in token layer, but the token layer in place is "yield-only" \(tokenMode=yield\)/,
     );
