@@ -104,7 +104,7 @@ describe("the playground, built and served as static files", () => {
       "lockmgr-lost-wakeup",
     );
     const groups = await o.page.$$eval("[data-pick-scenario] optgroup", (ns) => ns.map((n) => n.getAttribute("label")));
-    expect(groups).toEqual(["Races (spec R1–R9)", "Correct twins (spec G1–G11)", "Workloads"]);
+    expect(groups).toEqual(["Races (spec R1–R9)", "Correct twins (spec G1–G11)", "Beyond the spec's rows"]);
     expect(await o.page.isVisible('[data-thread-source="T_w"] [data-function="waiter"]')).toBe(true);
     expect(await o.page.textContent('[data-thread-source="T_w"] [data-function="waiter"] pre')).toContain(
       "function* waiter(",

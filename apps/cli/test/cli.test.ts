@@ -90,7 +90,7 @@ describe.concurrent("list", () => {
     expect(r.stdout).toMatch(/^getnewbuf-locked-buf {2}R1$/m);
     expect(r.stdout).toContain("  --param sleepers=<int 1..7>  default 1: sleeping threads, one per cpu");
     expect(r.stdout).toMatch(
-      /^lost-wakeup {2}no spec id\n.*\n(?: {2}--param .*\n)+ {2}depends on: wakeup \(not on interlock, tokenMode, outer, lockmgr, bufChecks\)$/m,
+      /^lost-wakeup {2}no spec id\n.*\n(?: {2}--param .*\n)+ {2}depends on: wakeup, spinWait \(not on interlock, tokenMode, tokenRelease, outer, lockmgr, lockmgrWakeups, bufChecks, getblkCheck, getnewbufSleep, splbio, bufInterlock\)$/m,
     );
     expect(r.stdout).toContain("TOK → found console:getnewbuf: warning, locked buf");
     expect(r.stdout).toMatch(/^variants: TOK, TOK-spin2005, SPIN-naive, SPIN\+TI, SPIN\+TI-nomp, SPIN\+TI-2008$/m);
@@ -117,7 +117,7 @@ describe.concurrent("list", () => {
     const lw = list.find((s) => s["name"] === "lost-wakeup")!;
     expect(lw["specId"]).toBeNull();
     // What the run depends on, and the detectors a violation:<detector> target may name.
-    expect(lw["dependsOn"]).toEqual(["wakeup"]);
+    expect(lw["dependsOn"]).toEqual(["wakeup", "spinWait"]);
     expect(lw["detectors"]).toContain("lost-wakeup");
     expect(lw["params"]).toContainEqual({
       name: "sleepers",

@@ -239,7 +239,7 @@ describe.concurrent("compare", () => {
     expect(r.stdout).toMatch(/^no verdict checked: matrix\.json has no row for lost-wakeup under TOK$/m);
     const alike = await kprim(["compare", "lost-wakeup", "--variants", "TOK,SPIN-naive,SPIN+TI:token", "--runs", "20"]);
     expect(alike.stdout).toMatch(
-      /^note: TOK, SPIN-naive and SPIN\+TI:token run lost-wakeup alike \(it depends only on wakeup\)$/m,
+      /^note: TOK, SPIN-naive and SPIN\+TI:token run lost-wakeup alike \(it depends only on wakeup, spinWait\)$/m,
     );
     const lockmgr = await kprim([
       "compare",
@@ -250,7 +250,7 @@ describe.concurrent("compare", () => {
       "20",
     ]);
     expect(lockmgr.stdout).toMatch(
-      /^note: SPIN\+TI and SPIN\+TI-nomp run lockmgr-lost-wakeup alike \(it depends only on interlock, tokenMode, wakeup, lockmgr\)$/m,
+      /^note: SPIN\+TI and SPIN\+TI-nomp run lockmgr-lost-wakeup alike \(it depends only on interlock, tokenMode, tokenRelease, wakeup, spinWait, lockmgr, lockmgrWakeups\)$/m,
     );
     const j = JSON.parse(
       (await kprim(["compare", "lost-wakeup", "--variants", "TOK", "--runs", "20", "--json"])).stdout,

@@ -1,7 +1,8 @@
 /**
  * The catalogue as the playground offers it: scenarios grouped as the
  * spec's races (R1–R9) and their correct twins (G1–G11), then the
- * workloads with no spec id; what matrix.json expects of each under each
+ * scenarios with no row in the spec (workloads, races found beyond it such
+ * as getblk's twin of the getnewbuf race, the parametric lost wakeup); what matrix.json expects of each under each
  * variant; and the defaults a pick starts from — a race under a variant
  * that shows it, with the signal that counts as found.
  */
@@ -31,7 +32,7 @@ export function scenarioGroups(list: readonly KernelScenario[] = catalogue): Sce
   return [
     { label: "Races (spec R1–R9)", scenarios: races },
     { label: "Correct twins (spec G1–G11)", scenarios: twins },
-    { label: "Workloads", scenarios: other },
+    { label: "Beyond the spec's rows", scenarios: other },
   ].filter((g) => g.scenarios.length > 0);
 }
 

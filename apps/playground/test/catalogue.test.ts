@@ -1,15 +1,19 @@
 /**
  * The scenario picker: races and their correct twins in spec order, the
- * workloads after them, and the defaults a pick starts from.
+ * scenarios with no spec row after them, and the defaults a pick starts from.
  */
 import { catalogue, findScenario } from "@kprim/scenarios";
 import { describe, expect, it } from "vitest";
 import { defaultSignal, defaultVariant, rowFor, scenarioGroups, scenarioLabel } from "../src/catalogue.js";
 
 describe("the playground's catalogue", () => {
-  it("groups every scenario once: the races by spec id, their correct twins, then the workloads", () => {
+  it("groups every scenario once: the races by spec id, their correct twins, then the scenarios with no spec row", () => {
     const groups = scenarioGroups();
-    expect(groups.map((g) => g.label)).toEqual(["Races (spec R1–R9)", "Correct twins (spec G1–G11)", "Workloads"]);
+    expect(groups.map((g) => g.label)).toEqual([
+      "Races (spec R1–R9)",
+      "Correct twins (spec G1–G11)",
+      "Beyond the spec's rows",
+    ]);
     expect(groups.flatMap((g) => g.scenarios).length).toBe(catalogue.length);
     expect(new Set(groups.flatMap((g) => g.scenarios.map((s) => s.name))).size).toBe(catalogue.length);
     const ids = groups[0]!.scenarios.map((s) => s.specId);
