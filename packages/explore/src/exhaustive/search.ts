@@ -78,7 +78,6 @@ import { runOnce } from "../driver.js";
 import { ExploreConfigError, NondeterminismError } from "../errors.js";
 import type { MachineFactory } from "../factory.js";
 import { isPreemption } from "../preemption.js";
-import { Fairness } from "./fairness.js";
 import { RaceAnalysis } from "./races.js";
 import { curOf, pendingChoices, rmwOf, spinWatch } from "./pending.js";
 import { type Footprint, StepLog } from "./stepLog.js";
@@ -202,8 +201,6 @@ export function search(
   const built: { m: Machine | null } = { m: null };
   let pruned = 0;
   let nextSleep: Footprint[] = [];
-  /** Weak fairness of the default continuation (fairness.ts). */
-  const fairness = new Fairness();
 
   const asleep = (sleep: readonly Footprint[], c: Choice): boolean => {
     for (const f of sleep) if (f.choice === c) return true;
@@ -262,15 +259,8 @@ export function search(
     const sleep = k === 0 || !dpor ? [] : nextSleep;
     const prev = k > 0 ? stack[k - 1]!.taken : -1;
     const allowed = (c: Choice): boolean => !asleep(sleep, c) && pre + costAt(k, c, enabled) <= bound;
-    // Weak fairness (fairness.ts): a thread starved this long goes next; asleep, the execution is cut.
-    let first: Choice | undefined = fairness.starved(k, enabled);
-    if (first !== undefined && !allowed(first)) {
-      if (asleep(sleep, first)) throw BLOCKED;
-      first = undefined;
-    }
-    if (first === undefined && prev >= 0 && enabled.includes(prev as Choice) && allowed(prev as Choice)) {
-      first = prev as Choice;
-    }
+    let first: Choice | undefined =
+      prev >= 0 && enabled.includes(prev as Choice) && allowed(prev as Choice) ? (prev as Choice) : undefined;
     first ??= enabled.find(allowed);
     if (first === undefined) {
       if (enabled.some((c) => !asleep(sleep, c))) pruned++;
@@ -358,8 +348,6 @@ export function search(
       } else if (fair && built.m !== null) cycleCheck(built.m, k);
       if (k < stack.length) {
         const node = stack[k]!;
-        fairness.starved(k, enabled);
-        fairness.taken(node.taken);
         if (!sameChoices(node.enabled, enabled)) {
           throw new NondeterminismError(
             `the machine factory is not deterministic: after the same ${k} choices, ${fmt(node.enabled)} were enabled before and ${fmt(enabled)} now`,
@@ -368,9 +356,7 @@ export function search(
         return noteSpin(view, node.taken, enabled.indexOf(node.taken));
       }
       if (dpor && k > 0) disabledBy(k - 1, enabled);
-      if (k < fixed) fairness.starved(k, enabled);
       const c = k < fixed ? fixedNode(k, enabled, view) : newNode(k, enabled, view);
-      fairness.taken(c);
       return noteSpin(view, c, enabled.indexOf(c));
     },
   };
@@ -450,7 +436,6 @@ export function search(
     let machine: Machine | null = null;
     built.m = null;
     seen.clear();
-    fairness.reset();
     pendingKey = "";
     nextSleep = [];
     try {
