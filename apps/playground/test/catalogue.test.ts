@@ -22,8 +22,12 @@ describe("the playground's catalogue", () => {
     expect(groups[1]!.scenarios.every((s) => s.specId?.startsWith("G"))).toBe(true);
     expect(groups[2]!.scenarios.map((s) => s.name).sort()).toEqual([
       "buf-churn",
+      "colliding-idents",
       "getblk-reused-buffer",
       "lost-wakeup",
+      "spinlock-interrupt-contender",
+      "wakeup-one-remote",
+      "wakeup-reaches-every-cpu",
     ]);
     expect(scenarioLabel(findScenario("getnewbuf-locked-buf")!)).toBe("R1 · getnewbuf-locked-buf");
   });

@@ -13,10 +13,14 @@
 import type { Gen, KernelContext } from "@kprim/machine";
 import { bufLock } from "./locking.js";
 import { bremfree, brelse } from "./queues.js";
-import { B_DELWRI, type BufCache, QUEUE_DIRTY } from "./types.js";
+import { B_DELWRI, type BufCache, type BufCalls, QUEUE_DIRTY } from "./types.js";
+
+/** What the daemon calls when the cache names no layer. */
+const BUILTIN: Pick<BufCalls, "lock" | "bremfree" | "brelse"> = { lock: bufLock, bremfree, brelse };
 
 export function* bufdaemon(k: KernelContext, cache: BufCache, opts: { outer?: "mplock" | "none" } = {}): Gen<void> {
   const sleepq = cache.deps.sleepq;
+  const via = cache.layer ?? BUILTIN;
   if (opts.outer === "mplock") yield* k.mpLock();
   for (;;) {
     k.critEnter();
@@ -33,14 +37,14 @@ export function* bufdaemon(k: KernelContext, cache: BufCache, opts: { outer?: "m
     }
     k.critExit();
     const bp = cache.bufs[victim]!;
-    if ((yield* bufLock(k, cache, bp, { nowait: true })) !== 0) {
+    if ((yield* via.lock(k, cache, bp, { nowait: true })) !== 0) {
       yield* sleepq.tsleep(k, cache.bdRequestIdent, {}, "bdretry", 1);
       continue;
     }
-    yield* bremfree(k, cache, bp);
+    yield* via.bremfree(k, cache, bp);
     yield* k.atomic(`bufdaemon: write ${bp.id}`, { writes: [bp.cell] }, (tx) => {
       tx.mutate(bp.cell).flags &= ~B_DELWRI;
     });
-    yield* brelse(k, cache, bp);
+    yield* via.brelse(k, cache, bp);
   }
 }

@@ -85,6 +85,7 @@ export function createBufCache(
     maxRestarts: opts.maxRestarts ?? 4,
     deps,
     interlock,
+    layer: opts.layer ?? null,
     stats: { warnings: 0, restarts, getnewbuf: 0 },
   };
   machine.addDetector(getnewbufResult(cache));

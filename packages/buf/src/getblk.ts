@@ -30,7 +30,16 @@ import { getnewbuf } from "./getnewbuf.js";
 import { atSplbio } from "./spl.js";
 import { bufLock, bufTimelock, bufUnlock } from "./locking.js";
 import { bremfree, brelse } from "./queues.js";
-import { B_CACHE, B_INVAL, type Buf, type BufCache, identityKey, QUEUE_NONE } from "./types.js";
+import { B_CACHE, B_INVAL, type Buf, type BufCache, type BufCalls, identityKey, QUEUE_NONE } from "./types.js";
+
+/** What getblk calls when the cache names no layer. */
+const BUILTIN: Pick<BufCalls, "getnewbuf" | "bremfree" | "brelse" | "lock" | "unlock"> = {
+  getnewbuf,
+  bremfree,
+  brelse,
+  lock: bufLock,
+  unlock: bufUnlock,
+};
 
 /**
  * `getblk(vp, blkno)`: the buffer holding block (vp, blkno), exclusively
@@ -45,12 +54,13 @@ export function getblk(k: KernelContext, cache: BufCache, vp: number, blkno: num
 
 function* lookup(k: KernelContext, cache: BufCache, vp: number, blkno: number, slptimeo: number): Gen<Buf | null> {
   const key = identityKey(vp, blkno);
+  const via = cache.layer ?? BUILTIN;
   for (let lookups = 0; lookups <= cache.maxRestarts; lookups++) {
     const hit = yield* k.atomic(`gbincore ${key}`, { reads: [cache.hash] }, (tx) => tx.read(cache.hash)[key]);
     if (hit !== undefined) {
       const bp = cache.bufs[hit]!;
       // Lock the buffer the lookup found. With a token interlock this may block.
-      let error = yield* bufLock(k, cache, bp, { nowait: true });
+      let error = yield* via.lock(k, cache, bp, { nowait: true });
       if (error !== 0) {
         error = yield* bufTimelock(k, cache, bp, { sleepfail: true }, "getblk", slptimeo);
         if (error === ENOLCK) {
@@ -66,18 +76,18 @@ function* lookup(k: KernelContext, cache: BufCache, vp: number, blkno: number, s
           return b.vp === vp && b.lblkno === blkno ? (b.qindex !== QUEUE_NONE ? "queued" : "held") : "reused";
         });
         if (same === "reused") {
-          yield* bufUnlock(k, bp);
+          yield* via.unlock(k, bp);
           k.event("buf.lookup-again", bp.id, "reused");
           continue;
         }
-        if (same === "queued") yield* bremfree(k, cache, bp);
+        if (same === "queued") yield* via.bremfree(k, cache, bp);
       } else {
-        yield* bremfree(k, cache, bp);
+        yield* via.bremfree(k, cache, bp);
       }
       k.event("buf.getblk", bp.id, key);
       return bp;
     }
-    const { buf: bp, reason } = yield* getnewbuf(k, cache);
+    const { buf: bp, reason } = yield* via.getnewbuf(k, cache);
     if (bp === null) {
       if (reason === "restart-limit") return null;
       continue;
@@ -100,7 +110,7 @@ function* lookup(k: KernelContext, cache: BufCache, vp: number, blkno: number, s
       return bp;
     }
     // Another thread created the block meanwhile: throw ours away and look again.
-    yield* brelse(k, cache, bp);
+    yield* via.brelse(k, cache, bp);
     k.event("buf.lookup-again", bp.id, "raced");
   }
   k.event("restart-limit", "getblk", `after ${cache.maxRestarts + 1} lookups`);

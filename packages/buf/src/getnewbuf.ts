@@ -43,6 +43,7 @@ import {
   B_DELWRI,
   type Buf,
   type BufCache,
+  type BufCalls,
   identityKey,
   QUEUE_CLEAN,
   QUEUE_EMPTY,
@@ -56,6 +57,9 @@ export interface GetnewbufResult {
   /** Why there is no buffer. */
   readonly reason?: RestartReason;
 }
+
+/** What getnewbuf calls when the cache names no layer. */
+const BUILTIN: Pick<BufCalls, "bremfree" | "lock" | "unlock"> = { bremfree, lock: bufLock, unlock: bufUnlock };
 
 const SCAN_ORDER: readonly QueueIndex[] = [QUEUE_EMPTYKVA, QUEUE_CLEAN, QUEUE_EMPTY];
 
@@ -72,6 +76,7 @@ export function getnewbuf(k: KernelContext, cache: BufCache): Gen<GetnewbufResul
 function* scan(k: KernelContext, cache: BufCache): Gen<GetnewbufResult> {
   cache.stats.getnewbuf++;
   const sleepq = cache.deps.sleepq;
+  const via = cache.layer ?? BUILTIN;
   let restarts = 0;
   restart: for (; ; restarts++) {
     // Holding: no buffer lock (a candidate found busy or moved was left, or unlocked, before
@@ -108,7 +113,7 @@ function* scan(k: KernelContext, cache: BufCache): Gen<GetnewbufResult> {
       // BUF_LOCK(EXCLUSIVE | NOWAIT). With a token interlock this is a blocking point (two
       // token acquisitions before the lock is examined): the MP lock lapses here, and what the
       // scan saw may be stale by the time the lock state is read.
-      const busy = (yield* bufLock(k, cache, bp, { nowait: true })) !== 0;
+      const busy = (yield* via.lock(k, cache, bp, { nowait: true })) !== 0;
       if (busy) {
         // Holding: nothing of bp — its lock is someone else's (W1: enqueued, not yet unlocked).
         k.event("buf.observe", bp.id, "busy");
@@ -133,12 +138,12 @@ function* scan(k: KernelContext, cache: BufCache): Gen<GetnewbufResult> {
       if (moved && cache.checks === "rev1.52") {
         cache.stats.warnings++;
         k.printf(`getnewbuf: warning, BUF_LOCK blocked unexpectedly on buf ${bp.id}...`);
-        yield* bufUnlock(k, bp);
+        yield* via.unlock(k, bp);
         // Holding: nothing of bp again.
         restartFor(k, cache, "queue-changed");
         continue restart;
       }
-      yield* bremfree(k, cache, bp);
+      yield* via.bremfree(k, cache, bp);
       // Holding: bp, locked and on no queue — ours. Strip its identity (nbp and the old
       // identity are gone; from here on only a restart could undo anything).
       yield* k.atomic(`getnewbuf: reuse ${bp.id}`, { writes: [bp.cell, cache.hash] }, (tx) => {

@@ -20,6 +20,7 @@ export {
   type Buf,
   type BufCache,
   type BufCacheOptions,
+  type BufCalls,
   type BufChecks,
   type GetblkCheck,
   type LockedBufSleep,

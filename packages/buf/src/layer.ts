@@ -55,11 +55,26 @@ export const BUF_RAISES: Raises = Object.freeze({
   ],
 });
 
-/** DragonFly's 2005 buffer cache. */
+/**
+ * DragonFly's 2005 buffer cache. A cache made by its `create` calls getblk's
+ * getnewbuf, the releases' BUF_UNLOCK and the rest through the layer that
+ * made it (`BufCalls`), so a layer made by spreading this one and replacing
+ * a member is that member on every path.
+ */
 export const bufLayer: BufLayer = Object.freeze({
   name: "dragonfly-2005",
   raises: BUF_RAISES,
-  create: createBufCache,
+  /** The cache's paths call each other through this layer (`this`): a spread replacement's members are used everywhere. */
+  create(
+    this: BufLayer | void,
+    machine: Machine,
+    deps: InterlockDeps,
+    interlock: InterlockKind,
+    opts: BufCacheOptions,
+  ): BufCache {
+    const layer = opts.layer ?? (this as BufLayer | undefined);
+    return createBufCache(machine, deps, interlock, layer === undefined ? opts : { ...opts, layer });
+  },
   preset: presetBuf,
   getblk,
   getnewbuf,

@@ -30,6 +30,7 @@ import {
   B_RELBUF,
   type Buf,
   type BufCache,
+  type BufCalls,
   QUEUE_CLEAN,
   QUEUE_DIRTY,
   QUEUE_EMPTY,
@@ -37,6 +38,9 @@ import {
   QUEUE_NONE,
   type QueueIndex,
 } from "./types.js";
+
+/** What the releases call when the cache names no layer (bqrelse is this module's own). */
+const BUILTIN: Pick<BufCalls, "refcnt" | "unlock"> = { refcnt: bufRefcnt, unlock: bufUnlock };
 
 function allQueues(cache: BufCache) {
   return { writes: [...cache.queues, cache.needsbuffer] };
@@ -54,7 +58,7 @@ export function bremfree(k: KernelContext, cache: BufCache, bp: Buf): Gen<void> 
 }
 
 function* unqueue(k: KernelContext, cache: BufCache, bp: Buf): Gen<void> {
-  const refs = yield* bufRefcnt(k, bp);
+  const refs = yield* (cache.layer ?? BUILTIN).refcnt(k, bp);
   yield* k.atomic(`bremfree ${bp.id}`, { writes: [bp.cell, ...cache.queues] }, (tx) => {
     const b = tx.mutate(bp.cell);
     if (b.qindex !== QUEUE_NONE) {
@@ -92,7 +96,8 @@ function* release(
   what: string,
   choose: (flags: number, identified: boolean) => [QueueIndex, boolean],
 ): Gen<void> {
-  const refs = yield* bufRefcnt(k, bp);
+  const via = cache.layer ?? BUILTIN;
+  const refs = yield* via.refcnt(k, bp);
   const wake = yield* k.atomic(`${what} ${bp.id}`, { writes: [bp.cell, ...allQueues(cache).writes] }, (tx) => {
     const b = tx.read(bp.cell);
     if (b.qindex !== QUEUE_NONE) tx.panic(`${what}: free buffer onto another queue???`);
@@ -103,7 +108,7 @@ function* release(
   });
   if (wake) yield* cache.deps.sleepq.wakeup(k, cache.needsbufferIdent);
   // Insert, then unlock: the window getnewbuf's first warning is about.
-  yield* bufUnlock(k, bp);
+  yield* via.unlock(k, bp);
 }
 
 /**
@@ -158,5 +163,5 @@ export function* bdwrite(k: KernelContext, cache: BufCache, bp: Buf, data: numbe
     b.data = data;
     tx.event("buf.write", bp.id, `data ${data}`);
   });
-  yield* bqrelse(k, cache, bp);
+  yield* (cache.layer?.bqrelse ?? bqrelse)(k, cache, bp);
 }

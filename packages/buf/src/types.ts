@@ -2,6 +2,7 @@
  * The buffer cache's data (spec §6.1–6.2): `struct buf` fields that matter,
  * the free queues, and the options of a cache.
  */
+import type { BufLayer } from "./layer.js";
 import type { Cell, Machine } from "@kprim/machine";
 import type { Interlock, InterlockDeps, InterlockKind, Lock, LockSemantics, LockWakeups } from "@kprim/lockmgr";
 import type { Ident } from "@kprim/sleepq";
@@ -106,7 +107,24 @@ export interface BufCacheOptions {
   readonly semantics?: LockSemantics;
   /** Where the buffer locks' closing wakeups are issued (lockinit's `wakeups`). */
   readonly wakeups?: LockWakeups;
+  /**
+   * The layer whose members the cache's paths call each other through
+   * (getblk's getnewbuf, brelse's BUF_UNLOCK, ...): the layer whose `create`
+   * made the cache (the built-in `create` passes itself), else the built-in
+   * functions.
+   */
+  readonly layer?: BufCalls;
 }
+
+/**
+ * The members of the buffer-cache layer its own paths call: getblk calls
+ * getnewbuf, bremfree, brelse, BUF_LOCK and BUF_UNLOCK; getnewbuf BUF_LOCK,
+ * BUF_UNLOCK and bremfree; the releases BUF_REFCNT, BUF_UNLOCK and bqrelse;
+ * the buffer daemon BUF_LOCK, bremfree and brelse. Each goes through the
+ * cache's layer, so a plugin that replaces one member replaces it on every
+ * path.
+ */
+export type BufCalls = Pick<BufLayer, "getnewbuf" | "brelse" | "bqrelse" | "bremfree" | "lock" | "unlock" | "refcnt">;
 
 export interface BufCache {
   readonly machine: Machine;
@@ -128,6 +146,8 @@ export interface BufCache {
   readonly maxRestarts: number;
   readonly deps: InterlockDeps;
   readonly interlock: InterlockKind;
+  /** The layer its paths call each other through (null: the built-in functions). */
+  readonly layer: BufCalls | null;
   readonly stats: { warnings: number; restarts: Record<RestartReason, number>; getnewbuf: number };
 }
 

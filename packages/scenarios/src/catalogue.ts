@@ -24,6 +24,8 @@ import { spinlockAcrossToken } from "./catalogue/spinlockAcrossToken.js";
 import { tokenPreemptedHolder } from "./catalogue/tokenPreemptedHolder.js";
 import { tokenRereadAfterAcquire } from "./catalogue/tokenRereadAfterAcquire.js";
 import { tokenStaleRead } from "./catalogue/tokenStaleRead.js";
+import { spinlockInterruptContender } from "./catalogue/spinlockContenders.js";
+import { collidingIdents, wakeupOneRemote, wakeupReachesEveryCpu } from "./catalogue/wakeups.js";
 import type { KernelScenario } from "./define.js";
 
 export const catalogue: readonly KernelScenario[] = [
@@ -53,6 +55,10 @@ export const catalogue: readonly KernelScenario[] = [
   getnewbufWarningsThenValid,
   bufKernprocRelease,
   bufChurn,
+  spinlockInterruptContender,
+  wakeupReachesEveryCpu,
+  wakeupOneRemote,
+  collidingIdents,
 ];
 
 export function findScenario(name: string): KernelScenario | undefined {

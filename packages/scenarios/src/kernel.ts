@@ -49,15 +49,67 @@ export function composeKernel(options: RunOptions, overrides: KernelOverrides = 
   }
   return {
     options,
-    spinlock: overrides.spinlock ?? spinlockLayerWith((options["spinWait"] as SpinWait | undefined) ?? "rev1.1"),
-    token:
-      overrides.token ??
-      tokenLayer(options.tokenMode, (options["tokenRelease"] as TokenRelease | undefined) ?? "rev1.18"),
-    sleepq: overrides.sleepq ?? sleepqLayer((options["wakeup"] as WakeupForm | undefined) ?? "chain"),
+    spinlock: overrides.spinlock
+      ? configured("spinlock", overrides.spinlock, options)
+      : spinlockLayerWith((options["spinWait"] as SpinWait | undefined) ?? "rev1.1"),
+    token: overrides.token
+      ? configured("token", overrides.token, options)
+      : tokenLayer(options.tokenMode, (options["tokenRelease"] as TokenRelease | undefined) ?? "rev1.18"),
+    sleepq: overrides.sleepq
+      ? configured("sleepq", overrides.sleepq, options)
+      : sleepqLayer((options["wakeup"] as WakeupForm | undefined) ?? "chain"),
     interlock,
     lockmgr: overrides.lockmgr ?? lockmgrLayer,
     buf: overrides.buf ?? bufLayer,
   };
+}
+
+/**
+ * The options that configure a built-in layer, each with what a replacement
+ * says of itself (its value for the option, when it declares one) and the
+ * built-in default.
+ */
+const LAYER_OPTIONS: Readonly<
+  Record<"spinlock" | "token" | "sleepq", readonly { key: string; prop: string; fallback: string }[]>
+> = {
+  spinlock: [{ key: "spinWait", prop: "wait", fallback: "rev1.1" }],
+  token: [
+    { key: "tokenMode", prop: "mode", fallback: "yield" },
+    { key: "tokenRelease", prop: "releaseMode", fallback: "rev1.18" },
+  ],
+  sleepq: [{ key: "wakeup", prop: "form", fallback: "chain" }],
+};
+
+interface Configurable<L> {
+  readonly name: string;
+  configure?(options: Readonly<Record<string, string>>): L;
+}
+
+/**
+ * A replacement layer with the run's options for its kind applied
+ * (`configure`), or — a layer that cannot take them — a one-line ParamError
+ * for the first option the run sets to something the layer is not. (The
+ * options stay in the header, so a run never claims a configuration it did
+ * not have.)
+ */
+function configured<K extends keyof typeof LAYER_OPTIONS, L extends Configurable<L>>(
+  kind: K,
+  layer: L,
+  options: RunOptions,
+): L {
+  if (layer.configure !== undefined) return layer.configure(options);
+  for (const o of LAYER_OPTIONS[kind]) {
+    const want = options[o.key];
+    if (want === undefined) continue;
+    const own = (layer as unknown as Record<string, unknown>)[o.prop];
+    const have = typeof own === "string" ? own : o.fallback;
+    if (want !== have) {
+      throw new ParamError(
+        `option ${o.key}=${want} configures the built-in ${kind} layer, but the ${kind} layer in place is "${layer.name}" (${o.key}=${have}), which cannot apply it (no configure): leave the option out or use a variant without it`,
+      );
+    }
+  }
+  return layer;
 }
 
 /** The layers an interlock (and lockmgr, and what is built on lockmgr) is built from. */

@@ -93,20 +93,31 @@ export function interlockDiscipline(): Detector {
             tainted.delete(tid);
             const relies = ev.detail?.endsWith(" interlocked") ?? false;
             if (a !== undefined && a.ident !== ev.obj) {
-              return report(tid, view, a, `slept on ${ev.obj}, not the ident it interlocked,`, [
-                { step: rec.index, thread: tid, label: `tsleep(${ev.obj}) on another ident`, role: "report" },
-              ]);
+              // In the order it happened: the interlock, then a tsleep on another ident.
+              return {
+                message: `${view.thread(tid).name} called tsleep_interlock(${a.ident}) at step ${a.step}, then slept on ${ev.obj} (tsleep(${ev.obj}) at step ${rec.index}), not on the ident it interlocked`,
+                threads: [tid],
+                evidence: [
+                  { step: a.step, thread: tid, label: `tsleep_interlock(${a.ident})`, role: "observe" },
+                  { step: rec.index, thread: tid, label: `tsleep(${ev.obj}) on another ident`, role: "report" },
+                ],
+              };
             }
             if (relies && a === undefined && t !== undefined && t.ident === ev.obj) {
-              return report(tid, view, t, `left its critical section (step ${t.left})`, [
-                { step: t.left, thread: tid, label: "leaves its critical section", role: "cause" },
-                {
-                  step: rec.index,
-                  thread: tid,
-                  label: `tsleep(${ev.obj}) relies on the abandoned interlock`,
-                  role: "report",
-                },
-              ]);
+              return {
+                message: `${view.thread(tid).name} called tsleep_interlock(${t.ident}) at step ${t.step}, left its critical section at step ${t.left}, and then tsleep(${ev.obj}) at step ${rec.index} relied on the abandoned interlock`,
+                threads: [tid],
+                evidence: [
+                  { step: t.step, thread: tid, label: `tsleep_interlock(${t.ident})`, role: "observe" },
+                  { step: t.left, thread: tid, label: "leaves its critical section", role: "cause" },
+                  {
+                    step: rec.index,
+                    thread: tid,
+                    label: `tsleep(${ev.obj}) relies on the abandoned interlock`,
+                    role: "report",
+                  },
+                ],
+              };
             }
             break;
           }
@@ -188,6 +199,8 @@ export function lostWakeup(h: SleepHash): Detector {
   const wakeups = new Map<string, WakeupRecord[]>();
   /** ident name → steps at which its wakeups woke someone. */
   const woken = new Map<string, number[]>();
+  /** ident name → who its wakeups woke, with the step (for reports). */
+  const wokenWho = new Map<string, { step: number; thread: string }[]>();
   /** thread → (ident name, step) of its last tsleep_interlock. */
   const interlocked = new Map<number, { ident: string; step: number }>();
   /** thread → step and interlocked-ness of its last queue insertion. */
@@ -245,6 +258,9 @@ export function lostWakeup(h: SleepHash): Detector {
           let l = woken.get(name);
           if (l === undefined) woken.set(name, (l = []));
           l.push(rec.index);
+          let who = wokenWho.get(name);
+          if (who === undefined) wokenWho.set(name, (who = []));
+          who.push({ step: rec.index, thread: ev.detail ?? "?" });
         } else if (ev.kind === "sleepq.interlock" && ev.thread >= 0) {
           interlocked.set(ev.thread, { ident: ev.obj ?? "", step: rec.index });
         } else if (ev.kind === "sleepq.tsleep" && ev.thread >= 0) {
@@ -265,13 +281,14 @@ export function lostWakeup(h: SleepHash): Detector {
         if (ident === null || !st.queued) continue;
         const cond = h.conditions.get(ident);
         if (cond === undefined || !cond.holds(view, t as never)) continue;
-        return explain(t.name, t.id, ident, cond.describe);
+        return explain(t.name, t.id, ident, cond.describe, view);
       }
       return undefined;
     },
   };
 
-  function explain(who: string, tid: number, ident: Ident, cond: string): Finding {
+  function explain(who: string, tid: number, ident: Ident, cond: string, view: MachineView): Finding {
+    const threadName = (id: number): string => view.thread(id).name;
     const q = queued.get(tid);
     const il = interlocked.get(tid);
     const point =
@@ -299,7 +316,8 @@ export function lostWakeup(h: SleepHash): Detector {
     const n = missed.at(-1);
     if (n === undefined) {
       // A wakeup after the interlock point that still did not wake it (a broken wakeup path).
-      const late = (wakeups.get(ident.name) ?? []).filter((w) => w.step >= point.step).at(-1);
+      const all = wakeups.get(ident.name) ?? [];
+      const late = all.filter((w) => w.step >= point.step).at(-1);
       if (late !== undefined) {
         cause(late);
         evidence.push({
@@ -308,6 +326,19 @@ export function lostWakeup(h: SleepHash): Detector {
           label: `wakeup(${ident.name}) does not wake ${who}`,
           role: "missed",
         });
+        // Who that wakeup did wake (up to the next wakeup of the ident): it went somewhere, not to the sleeper.
+        const next = all.find((w) => w.step > late.step)?.step ?? Infinity;
+        const others = [
+          ...new Set(
+            (wokenWho.get(ident.name) ?? []).filter((x) => x.step >= late.step && x.step < next).map((x) => x.thread),
+          ),
+        ];
+        const by = late.thread >= 0 ? ` by ${threadName(late.thread)}` : "";
+        return {
+          message: `${head}: after ${point.what} (step ${point.step}), the wakeup of ${ident.name} at step ${late.step}${by} ${others.length === 0 ? "woke nobody" : `woke ${others.join(", ")}`} and never reached ${who}`,
+          threads: [tid],
+          evidence,
+        };
       }
       return {
         message: `${head}, and no wakeup of ${ident.name} came after ${point.what} (step ${point.step})`,

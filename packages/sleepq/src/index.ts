@@ -9,9 +9,12 @@ export { interlockDiscipline, lostWakeup } from "./detectors.js";
 export { EBUSY, EINTR, ENOLCK, EWOULDBLOCK } from "./errno.js";
 export {
   bucketOf,
+  bucketToChange,
   HASH_BUCKETS,
   type Ident,
   IDENT_BASE,
+  NO_SLEEPERS,
+  SLEEP_STATE,
   type SleepCondition,
   type SleepHash,
   type SleepState,
@@ -19,7 +22,7 @@ export {
   type WakeupForm,
 } from "./hash.js";
 export { SLEEPQ_RAISES, type SleepqLayer, sleepqLayer } from "./layer.js";
-export { msleep, type SleepLock } from "./msleep.js";
+export { msleep, type MsleepCalls, type SleepLock } from "./msleep.js";
 export { collidingIdent, declareCondition, identOf, newIdent, SLEEP_HASH, sleepHash } from "./system.js";
-export { tsleep, type TsleepFlags, tsleepInterlock } from "./tsleep.js";
+export { endtsleep, tsleep, type TsleepFlags, tsleepInterlock } from "./tsleep.js";
 export { wakeup, wakeupHere, wakeupOne } from "./wakeup.js";

@@ -23,6 +23,15 @@ export interface SleepqLayer {
   wakeup(k: KernelContext, ident: Ident): Gen<void>;
   wakeupOne(k: KernelContext, ident: Ident): Gen<void>;
   msleep(k: KernelContext, ident: Ident, lock: SleepLock, wmesg: string, timo: number): Gen<number>;
+  /**
+   * This layer with the run's options applied (`wakeup`: its `form`), called
+   * by the Kernel composition when a plugin puts the layer in place. The
+   * built-in one returns `{ ...this, form }` (its `ident` and `identOf`
+   * read the form from `this`), so a layer made by spreading it keeps its
+   * members and gets the option. A layer without `configure` gets a run
+   * whose `wakeup` option differs from its `form` refused with one line.
+   */
+  configure?(options: Readonly<Record<string, string>>): SleepqLayer;
 }
 
 /**
@@ -38,18 +47,24 @@ export const SLEEPQ_RAISES: Raises = Object.freeze({
   ],
 });
 
-/** DragonFly's late-2005 sleep queues with the given wakeup form. */
+/**
+ * DragonFly's late-2005 sleep queues with the given wakeup form. Its members
+ * call each other through the layer (`this`): `msleep` sleeps with
+ * `this.tsleepInterlock` and `this.tsleep`, and `ident`/`identOf` set the
+ * machine's wakeup form from `this.form` — so a layer made by spreading this
+ * one and replacing `tsleep` is that tsleep on every path.
+ */
 export function sleepqLayer(form: WakeupForm = "chain"): SleepqLayer {
   return Object.freeze({
     name: `dragonfly-2005-${form}`,
     raises: SLEEPQ_RAISES,
     form,
-    ident(machine: Machine, name: string): Ident {
-      sleepHash(machine).form = form;
+    ident(this: SleepqLayer, machine: Machine, name: string): Ident {
+      sleepHash(machine).form = this.form;
       return newIdent(machine, name);
     },
-    identOf(machine: Machine, key: object, name: string): Ident {
-      sleepHash(machine).form = form;
+    identOf(this: SleepqLayer, machine: Machine, key: object, name: string): Ident {
+      sleepHash(machine).form = this.form;
       return identOf(machine, key, name);
     },
     collidingIdent,
@@ -59,5 +74,9 @@ export function sleepqLayer(form: WakeupForm = "chain"): SleepqLayer {
     wakeup,
     wakeupOne,
     msleep,
-  });
+    configure(this: SleepqLayer, options: Readonly<Record<string, string>>): SleepqLayer {
+      const f = (options["wakeup"] as WakeupForm | undefined) ?? "chain";
+      return f === this.form ? this : Object.freeze({ ...this, form: f });
+    },
+  } satisfies SleepqLayer);
 }

@@ -27,7 +27,7 @@
  */
 import type { Gen, KernelContext } from "@kprim/machine";
 import type { Ident } from "./hash.js";
-import { tsleep, tsleepInterlock } from "./tsleep.js";
+import { tsleep, type TsleepFlags, tsleepInterlock } from "./tsleep.js";
 
 /** A lock the sleep releases and re-takes. */
 export interface SleepLock {
@@ -37,18 +37,38 @@ export interface SleepLock {
 }
 
 /**
+ * The members msleep sleeps with: its layer's (`this`, when called as a
+ * layer's method), else the built-in ones.
+ */
+export interface MsleepCalls {
+  tsleep(k: KernelContext, ident: Ident, flags: TsleepFlags, wmesg: string, timo: number): Gen<number>;
+  tsleepInterlock(k: KernelContext, ident: Ident): Gen<void>;
+}
+
+const BUILTIN: MsleepCalls = { tsleep, tsleepInterlock };
+
+/**
  * `msleep(ident, lock, wmesg, timo)`: release `lock` and sleep on `ident`
  * without losing a wakeup that follows the release; take `lock` again.
  * Returns tsleep's result: 0 when woken, EWOULDBLOCK when `timo` (> 0) ran
- * out first.
+ * out first. Called as a layer's member it sleeps with that layer's
+ * tsleep_interlock and tsleep.
  *
  * Calling context: thread context, holding `lock`; blocks.
  */
-export function* msleep(k: KernelContext, ident: Ident, lock: SleepLock, wmesg: string, timo: number): Gen<number> {
+export function* msleep(
+  this: MsleepCalls | void,
+  k: KernelContext,
+  ident: Ident,
+  lock: SleepLock,
+  wmesg: string,
+  timo: number,
+): Gen<number> {
+  const via = (this as MsleepCalls | undefined) ?? BUILTIN;
   k.critEnter();
-  yield* tsleepInterlock(k, ident);
+  yield* via.tsleepInterlock(k, ident);
   yield* lock.release(k);
-  const error = yield* tsleep(k, ident, { interlocked: true }, wmesg, timo);
+  const error = yield* via.tsleep(k, ident, { interlocked: true }, wmesg, timo);
   yield* lock.acquire(k);
   k.critExit();
   return error;

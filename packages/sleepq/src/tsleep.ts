@@ -84,9 +84,11 @@ export function* tsleep(k: KernelContext, ident: Ident, flags: TsleepFlags, wmes
  * `endtsleep`: the timeout of a sleeper, run on its cpu at interrupt level
  * when its ticks pass: if it is still queued, take it off (clearing this
  * cpu's bit if the bucket empties), mark it timed out and schedule it; if a
- * wakeup took it off first, nothing.
+ * wakeup took it off first, nothing. Exported for tsleep rewrites: pass
+ * `(ftx) => endtsleep(ftx, h, t)` as the `fire` of `tx.block`'s timeout,
+ * with the footprint `{ writes: [the bucket's mask cell] }`.
  */
-function endtsleep(tx: Tx, h: SleepHash, t: Thread): void {
+export function endtsleep(tx: Tx, h: SleepHash, t: Thread): void {
   const st = sleepState(t);
   if (!st.queued || st.wchan === null) return;
   const b = bucketOf(st.wchan);

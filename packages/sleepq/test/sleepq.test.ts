@@ -325,7 +325,30 @@ describe("interlock discipline", () => {
     expect(r.outcome).toMatchObject({ kind: "violation", detector: "interlock-discipline", step: 3 });
     if (r.outcome.kind === "violation") {
       expect(r.outcome.message).toBe(
-        "T left its critical section (step 1) between tsleep_interlock(X) at step 1 and tsleep(X)",
+        "T called tsleep_interlock(X) at step 1, left its critical section at step 1, and then tsleep(X) at step 3 relied on the abandoned interlock",
+      );
+    }
+  });
+
+  it("a tsleep on another ident than the one interlocked names both, in the order they happened", () => {
+    const m = createMachine({ cpus: 1 });
+    const X = newIdent(m, "X");
+    const Y = newIdent(m, "Y");
+    m.spawn({
+      cpu: 0,
+      name: "T",
+      *body(k) {
+        k.critEnter();
+        yield* tsleepInterlock(k, X);
+        yield* tsleep(k, Y, { interlocked: true }, "y", 1);
+        k.critExit();
+      },
+    });
+    const r = m.run();
+    expect(r.outcome).toMatchObject({ kind: "violation", detector: "interlock-discipline", step: 2 });
+    if (r.outcome.kind === "violation") {
+      expect(r.outcome.message).toBe(
+        "T called tsleep_interlock(X) at step 1, then slept on Y (tsleep(Y) at step 2), not on the ident it interlocked",
       );
     }
   });

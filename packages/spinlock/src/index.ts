@@ -6,6 +6,7 @@ export { SPINLOCK_RAISES, type SpinlockLayer, spinlockLayer, spinlockLayerWith }
 export {
   createSpinlock,
   type Spinlock,
+  type SpinLayerCalls,
   type SpinlockStats,
   type SpinWait,
   spinHolder,

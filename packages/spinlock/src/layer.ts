@@ -17,6 +17,12 @@ import {
 
 export interface SpinlockLayer {
   readonly name: string;
+  /**
+   * How a contended acquire of a lock this layer creates waits (the
+   * `spinWait` option; absent: rev 1.1's busy wait). A replacement that
+   * cannot wait another way leaves `configure` out and the option is refused.
+   */
+  readonly wait?: SpinWait;
   /** What it can raise: its panics, its detectors, its console lines (a replacement declares its own). */
   readonly raises?: Raises;
   create(machine: Machine, name: string, opts?: { lockClass?: string }): Spinlock;
@@ -25,6 +31,14 @@ export interface SpinlockLayer {
   lockQuick(k: KernelContext, s: Spinlock): Gen<void>;
   unlockQuick(k: KernelContext, s: Spinlock): Gen<void>;
   trylock(k: KernelContext, s: Spinlock): Gen<boolean>;
+  /**
+   * This layer with the run's options applied (`spinWait`), called by the
+   * Kernel composition when a plugin puts the layer in place. The built-in
+   * one returns `{ ...this, wait }`, so a layer made by spreading it and
+   * replacing members keeps its members and gets the option. A layer without
+   * `configure` gets a run that sets the option refused with one line.
+   */
+  configure?(options: Readonly<Record<string, string>>): SpinlockLayer;
 }
 
 /**
@@ -39,17 +53,31 @@ export const SPINLOCK_RAISES: Raises = Object.freeze({
   ],
 });
 
-/** DragonFly's November 2005 spinlocks (kern_spinlock.c rev 1.1's busy wait). */
+/**
+ * DragonFly's November 2005 spinlocks (kern_spinlock.c rev 1.1's busy wait).
+ * Its members call each other through the layer (`this`): `lock` takes the
+ * word with `this.lockQuick`, `unlock` drops it with `this.unlockQuick`, and
+ * `create` gives its locks `this.wait` — so a layer made by spreading this
+ * one and replacing a member is that member everywhere.
+ */
 export const spinlockLayer: SpinlockLayer = Object.freeze({
   name: "dragonfly-2005",
   raises: SPINLOCK_RAISES,
-  create: createSpinlock,
+  wait: "rev1.1",
+  create(this: SpinlockLayer | void, machine: Machine, name: string, opts: { lockClass?: string } = {}): Spinlock {
+    const wait = (this as SpinlockLayer | undefined)?.wait;
+    return createSpinlock(machine, name, wait === undefined ? opts : { ...opts, wait });
+  },
   lock: spinLock,
   unlock: spinUnlock,
   lockQuick: spinLockQuick,
   unlockQuick: spinUnlockQuick,
   trylock: spinTrylock,
-});
+  configure(this: SpinlockLayer, options: Readonly<Record<string, string>>): SpinlockLayer {
+    const wait = (options["spinWait"] as SpinWait | undefined) ?? "rev1.1";
+    return wait === (this.wait ?? "rev1.1") ? this : Object.freeze({ ...this, wait });
+  },
+} satisfies SpinlockLayer);
 
 /**
  * The spinlocks with a given contended wait: `rev1.1` is `spinlockLayer`;
@@ -57,10 +85,5 @@ export const spinlockLayer: SpinlockLayer = Object.freeze({
  */
 export function spinlockLayerWith(wait: SpinWait): SpinlockLayer {
   if (wait === "rev1.1") return spinlockLayer;
-  return Object.freeze({
-    ...spinlockLayer,
-    name: `dragonfly-2005-wait-${wait}`,
-    create: (machine: Machine, name: string, opts: { lockClass?: string } = {}) =>
-      createSpinlock(machine, name, { ...opts, wait }),
-  });
+  return Object.freeze({ ...spinlockLayer, name: `dragonfly-2005-wait-${wait}`, wait });
 }

@@ -34,6 +34,15 @@
 import { type Cell, type Gen, type KernelContext, type Machine, type MachineView, op } from "@kprim/machine";
 import { spinLockContested } from "./contested.js";
 
+/**
+ * The members `spinLock` and `spinUnlock` call through their layer (`this`,
+ * when called as a layer's method; the built-in forms when called bare).
+ */
+export interface SpinLayerCalls {
+  lockQuick(k: KernelContext, s: Spinlock): Gen<void>;
+  unlockQuick(k: KernelContext, s: Spinlock): Gen<void>;
+}
+
 export interface SpinlockStats {
   /** Successful acquisitions (lock and trylock). */
   acquisitions: number;
@@ -90,9 +99,9 @@ export function createSpinlock(
  * Calling context: any thread; never blocks (a contended acquire spins, see
  * contested.ts). Taking a lock this thread holds panics.
  */
-export function* spinLock(k: KernelContext, s: Spinlock): Gen<void> {
+export function* spinLock(this: SpinLayerCalls | void, k: KernelContext, s: Spinlock): Gen<void> {
   k.critEnter();
-  yield* spinLockQuick(k, s);
+  yield* ((this as SpinLayerCalls | undefined)?.lockQuick ?? spinLockQuick).call(this, k, s);
 }
 
 /**
@@ -123,8 +132,8 @@ function* take(k: KernelContext, s: Spinlock): Gen<void> {
  * Calling context: the holder; never blocks. Releasing a lock this thread
  * does not hold panics.
  */
-export function* spinUnlock(k: KernelContext, s: Spinlock): Gen<void> {
-  yield* spinUnlockQuick(k, s);
+export function* spinUnlock(this: SpinLayerCalls | void, k: KernelContext, s: Spinlock): Gen<void> {
+  yield* ((this as SpinLayerCalls | undefined)?.unlockQuick ?? spinUnlockQuick).call(this, k, s);
   k.critExit();
 }
 

@@ -21,6 +21,16 @@ export interface TokenLayer {
   release(k: KernelContext, ref: TokRef): Gen<void>;
   tryGet(k: KernelContext, tok: Token): Gen<TokRef | null>;
   holds(k: KernelContext, tok: Token): boolean;
+  /**
+   * This layer with the run's options applied (`tokenMode`, `tokenRelease`),
+   * called by the Kernel composition when a plugin puts the layer in place.
+   * The built-in one returns `{ ...this, mode, releaseMode }` (its `create`
+   * reads them from `this`), so a layer made by spreading it keeps its
+   * members and gets the options. A layer without `configure` gets a run
+   * whose options differ from its `mode` and `releaseMode` refused with one
+   * line.
+   */
+  configure?(options: Readonly<Record<string, string>>): TokenLayer;
 }
 
 /**
@@ -56,16 +66,23 @@ export function tokenLayer(mode: TokenMode, releaseMode: TokenRelease = "rev1.18
     raises: TOKEN_RAISES,
     mode,
     releaseMode,
-    create(machine: Machine, name: string, opts: { cpu?: number } = {}): Token {
+    create(this: TokenLayer, machine: Machine, name: string, opts: { cpu?: number } = {}): Token {
       const sys = tokenSystem(machine);
-      sys.mode = mode;
-      sys.ackQueued = releaseMode === "ack-queued";
-      return createToken(machine, name, { ...opts, mode });
+      sys.mode = this.mode;
+      sys.ackQueued = this.releaseMode === "ack-queued";
+      return createToken(machine, name, { ...opts, mode: this.mode });
     },
     protect,
     get: lwktGettoken,
     release: lwktReltoken,
     tryGet: lwktTrytoken,
     holds: lwktHavetoken,
-  });
+    configure(this: TokenLayer, options: Readonly<Record<string, string>>): TokenLayer {
+      const m = (options["tokenMode"] as TokenMode | undefined) ?? this.mode;
+      const r = (options["tokenRelease"] as TokenRelease | undefined) ?? "rev1.18";
+      return m === this.mode && r === (this.releaseMode ?? "rev1.18")
+        ? this
+        : Object.freeze({ ...this, mode: m, releaseMode: r });
+    },
+  } satisfies TokenLayer);
 }
