@@ -23,4 +23,9 @@ process.stderr.on("error", (e: NodeJS.ErrnoException) => {
 
 void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
+  // Stopped by Ctrl-C: exit now that the partial result is written (stdout and stderr are synchronous
+  // on Linux pipes, files and terminals). Waiting for the natural exit would leave a moment, while Node
+  // tears down the worker and its signal handles, in which a relayed copy of the same keypress kills
+  // the process by SIGINT instead of the documented exit 130.
+  if (code === 130) process.exit(code);
 });
