@@ -42,8 +42,8 @@ const n = (full, quick) => (q ? quick : full);
 /** Each returns a description of the work done: equal strings on both sides, or the ratio compares unequal work. */
 const workloads = {
   // The bench's simulator group: 2 cpus, 4 threads of raw ops, random strategy, trace off.
-  [`simulator: raw ops, 2 cpus × 4 threads × ${n(20_000, 2_000)}`]: (L) => {
-    const iters = n(20_000, 2_000);
+  [`simulator: raw ops, 2 cpus × 4 threads × ${n(50_000, 5_000)}`]: (L) => {
+    const iters = n(50_000, 5_000);
     const m = L.m.createMachine({ cpus: 2, strategy: L.m.random({ seed: 1 }), check: false, maxSteps: 1e8 });
     const a = m.cell("a", 0);
     const b = m.cell("b", 0);
