@@ -116,9 +116,11 @@ export class KernelContext {
    * use it only for loops whose iterations differ in shared state alone.
    */
   enterLoop(): void {
+    if (this.#core.rebuilding) return;
     this.thread.loop = ++this.#core.nextLoop;
   }
   leaveLoop(): void {
+    if (this.#core.rebuilding) return;
     this.thread.loop = 0;
   }
 
@@ -161,11 +163,13 @@ export class KernelContext {
 
   /** `crit_enter`. */
   critEnter(): void {
-    critEnter(this.#core, this.thread);
+    if (this.#core.rebuilding) this.thread.crit++;
+    else critEnter(this.#core, this.thread);
   }
   /** `crit_exit`; at zero, queued IPIs run before the next step. */
   critExit(): void {
-    critExit(this.#core, this.thread);
+    if (this.#core.rebuilding) this.thread.crit = Math.max(0, this.thread.crit - 1);
+    else critExit(this.#core, this.thread);
   }
   /** The critical section count. */
   get crit(): number {
@@ -181,10 +185,12 @@ export class KernelContext {
   }
   /** Print a line on the kernel console (an observation, not a failure). */
   printf(text: string): void {
+    if (this.#core.rebuilding) return;
     checkActor(this.#core, this.thread, "printf");
     printf(this.#core, this.thread.cpu, this.thread, text);
   }
   event(kind: TraceEventKind, obj?: string, detail?: string, target?: number): void {
+    if (this.#core.rebuilding) return;
     emit(this.#core, this.thread.cpu, this.thread, kind, obj, detail, target);
   }
   panic(message: string): never {

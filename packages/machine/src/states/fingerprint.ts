@@ -247,6 +247,11 @@ export class Canon implements FieldEncoder {
     return { thread: (id) => threadMap.get(id) ?? id, cpu: (i) => cpuMap.get(i) ?? i };
   }
 
+  /** Cells were dropped (a restored state): index them again at the next key. */
+  forgetCells(): void {
+    this.byCpuCount = -1;
+  }
+
   private indexCells(cells: readonly Cell<unknown>[], ncpus: number): void {
     if (this.byCpuCount === cells.length) return;
     this.byCpu = Array.from({ length: ncpus }, () => []);
