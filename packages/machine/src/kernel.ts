@@ -7,6 +7,11 @@
  * while it runs. Critical-section changes take effect at the next step
  * boundary: leaving the outermost section makes every IPI that waited owed
  * before the thread's next step (crit_exit → splz).
+ *
+ * While a thread's generator is rebuilt after a restored state
+ * (states/snapshot.ts) its services are quiet: critical sections only count,
+ * and nothing is emitted, printed, charged or owed — the steps already
+ * happened, and the record is put back as saved once the thread is rebuilt.
  */
 import type { Cell, Footprint } from "./cell.js";
 import { KernelPanic, MachineConfigError } from "./errors.js";
