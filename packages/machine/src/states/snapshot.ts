@@ -557,7 +557,6 @@ export function restore(core: Core, s: Snapshot): boolean {
   for (const t of core.threads) restoreThread(t, s.threads[t.id]!, ops[t.id]);
   for (let i = 0; i < core.detectors.length; i++) core.detectors[i]!.restore!(s.detectors[i]);
   if (s.prng !== null) Object.assign(core.jitter!.prng, s.prng);
-  core.tracker?.restored();
   return true;
 }
 

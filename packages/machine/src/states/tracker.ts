@@ -85,11 +85,6 @@ export class StateTracker {
     this.log?.resumed(t, value, now !== t.localsAtSuspend);
   }
 
-  /** The machine was put back in a saved state (states/snapshot.ts): cells may have been dropped. */
-  restored(): void {
-    this.canon?.forgetCells();
-  }
-
   /** `t` stopped at its next op: what its thread-locals are as it leaves them (`resumed` compares). */
   suspended(t: Thread): void {
     if (t.hasLocals()) t.localsAtSuspend = this.canon!.locals(t);
