@@ -80,21 +80,13 @@ import {
   Histories,
   replayIndex,
 } from "@kprim/machine";
-import {
-  continueRun,
-  coreOf,
-  enableRestore,
-  restore,
-  restoreBlocker,
-  snapshot,
-  type Snapshot,
-} from "@kprim/machine/internal";
 import { hash128 } from "./hash.js";
-import { runChecked, runOnce } from "../driver.js";
+import { runOnce } from "../driver.js";
 import { ExploreConfigError, NondeterminismError } from "../errors.js";
 import type { MachineFactory } from "../factory.js";
 import { isPreemption } from "../preemption.js";
 import { RaceAnalysis } from "./races.js";
+import { Restorer, restoreDefault } from "./restorer.js";
 import { curOf, pendingChoices, rmwOf, spinWatch } from "./pending.js";
 import { type Footprint, StepLog } from "./stepLog.js";
 import type { Node, SearchOptions, SearchStats, Terminal, UnitContext, UnitRun } from "./types.js";
@@ -151,15 +143,8 @@ function engine(
     throw new ExploreConfigError("stateful search cannot be cut into work units: its visited set is one");
   }
   const histories = stateful ? new Histories() : null;
-  /**
-   * Stateful search restores the state at a branch point instead of
-   * replaying the path from a fresh machine (when every detector can be
-   * restored): one machine, and a snapshot per node of the current path.
-   */
-  let restoring = stateful && ctx === null && (opts.restore ?? restoreDefault());
-  const snaps: (Snapshot | null)[] = [];
-  /** The machine snapshots are taken of (null: none yet, or restoring is off). */
-  let reused: Machine | null = null;
+  // Stateful search goes back to a branch point by restoring its state (restorer.ts).
+  const restorer = new Restorer(stateful && ctx === null && (opts.restore ?? restoreDefault()));
   /** Stateful search: hashes of every state explored from. */
   const visited = new Set<string>();
   /** Stateful search: hash → step, for the states of the current path. */
@@ -375,10 +360,7 @@ function engine(
       if (stateful) {
         if (k >= stack.length && k >= fixed) stateCheck(built.m!, k);
       } else if (fair && built.m !== null) cycleCheck(built.m, k);
-      if (restoring && (k >= stack.length || snaps[k]?.core !== coreOf(built.m!))) {
-        // A node made now, or met again while replaying on a fresh machine: its state, for the branches left.
-        snaps[k] = enabled.length > 1 ? snapshot(coreOf(built.m!)) : null;
-      }
+      restorer.note(built.m!, k, k >= stack.length, enabled);
       if (k < stack.length) {
         const node = stack[k]!;
         if (!sameChoices(node.enabled, enabled)) {
@@ -490,16 +472,11 @@ function engine(
     seen.clear();
     pendingKey = "";
     nextSleep = [];
-    // The state at the branch point, when one was saved on this machine and can be put back.
-    const from = restoring && reused !== null && firstNew < snaps.length ? snaps[firstNew] : null;
-    const restored = from !== null && from !== undefined && restore(coreOf(reused!), from);
     try {
-      if (restored) {
-        built.m = reused;
-        machine = reused;
-        result = runChecked(() => continueRun(reused!));
-      } else {
-        const ex = runOnce(factory, {
+      // On from the state saved at the branch point, or a fresh machine replaying the path.
+      const ex =
+        restorer.runFrom(firstNew, (m) => (built.m = m)) ??
+        runOnce(factory, {
           strategy,
           maxSteps: opts.maxSteps,
           recordFootprints: true,
@@ -509,17 +486,11 @@ function engine(
             ncpus = m.ncpus;
             built.m = m;
             if (histories !== null) m.trackStates(histories, { symmetry: opts.symmetry ?? false });
-            if (restoring) {
-              if (restoreBlocker(coreOf(m)) === null) {
-                enableRestore(coreOf(m));
-                reused = m;
-              } else restoring = false;
-            }
+            restorer.built(m);
           },
         });
-        machine = ex.machine;
-        result = ex.result;
-      }
+      machine = ex.machine;
+      result = ex.result;
     } catch (e) {
       if (splitAt >= 0 && (e === LEAF || e === CYCLE || e === BLOCKED)) leaf = true;
       else if (e === CYCLE) cycles++;
@@ -595,7 +566,7 @@ function engine(
         // Only the node that stored a key takes it off the path (a forced cycle meets the same key again).
         for (let i = k + 1; i < stack.length; i++) if (onPath.get(stack[i]!.key) === i) onPath.delete(stack[i]!.key);
         stack.length = k + 1;
-        if (snaps.length > k + 1) snaps.length = k + 1;
+        restorer.truncate(k);
         break;
       }
     }
@@ -631,9 +602,4 @@ function sameChoices(a: readonly Choice[], b: readonly Choice[]): boolean {
 
 function fmt(cs: readonly Choice[]): string {
   return cs.length === 0 ? "nothing" : cs.map(formatChoice).join(" ");
-}
-
-/** KPRIM_RESTORE=0 turns restoring off (to measure replaying); read where there is a process. */
-function restoreDefault(): boolean {
-  return typeof process === "undefined" || process.env["KPRIM_RESTORE"] !== "0";
 }
