@@ -37,6 +37,9 @@ export function getnewbufResult(cache: BufCache): Detector {
     name: "getnewbuf-result",
     // Judges each step on its own: nothing carried from one step to the next.
     stateKey: () => "",
+    // It keeps nothing from one step to the next: nothing to save for a restored state.
+    snapshot: () => null,
+    restore: () => undefined,
     onStep(rec: StepRecord, view: MachineView): Finding | undefined {
       for (const ev of rec.events) {
         if (ev.kind !== "buf.getnewbuf" || ev.obj === undefined || ev.obj === "none") continue;
@@ -73,6 +76,12 @@ export function misdirectedWrite(cache: BufCache): Detector {
       Array.from(asked, ([t, m]) => `${ren.thread(t)}:${Array.from(m, ([b, key]) => `${b}=${key}`).join("+")}`)
         .sort()
         .join(","),
+    // Restoring states: a copy of the beliefs (each thread's map copied).
+    snapshot: () => new Map(Array.from(asked, ([t, m]) => [t, new Map(m)] as const)),
+    restore(s) {
+      asked.clear();
+      for (const [t, m] of s as Map<number, Map<string, string>>) asked.set(t, new Map(m));
+    },
     onStep(rec: StepRecord, view: MachineView): Finding | undefined {
       for (const ev of rec.events) {
         if (ev.obj === undefined || ev.thread < 0) continue;
@@ -107,6 +116,9 @@ export function queueConsistency(cache: BufCache): Detector {
     name: "queue-consistency",
     footprints: true,
     stateKey: () => "",
+    // It keeps nothing from one step to the next: nothing to save for a restored state.
+    snapshot: () => null,
+    restore: () => undefined,
     onStep(rec: StepRecord, view: MachineView): Finding | undefined {
       if (!rec.writes.some((id) => watched.has(id))) return undefined;
       const seen = new Map<number, number[]>();
@@ -136,6 +148,9 @@ export function dirtyReuse(cache: BufCache): Detector {
     name: "dirty-reuse",
     footprints: true,
     stateKey: () => "",
+    // It keeps nothing from one step to the next: nothing to save for a restored state.
+    snapshot: () => null,
+    restore: () => undefined,
     onStep(rec: StepRecord, view: MachineView): Finding | undefined {
       for (const ev of rec.events) {
         if (ev.kind !== "buf.reuse") continue;

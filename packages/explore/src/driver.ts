@@ -71,9 +71,18 @@ export function runOnce(factory: MachineFactory, req: RunRequest): Execution {
     throw new ExploreConfigError(`the factory returned ${describe(machine)}, not a machine; ${FACTORY_CONTRACT}`);
   }
   onBuilt?.(machine!);
-  let result: RunResult;
+  const result = runChecked(() => machine!.run());
+  // Steps taken, none of them chosen by the explorer: the machine was built without the request.
+  if (result.steps > 0 && taken.length === 0) {
+    throw new ExploreConfigError(`the factory's machine ignored the explorer's strategy; ${FACTORY_CONTRACT}`);
+  }
+  return { machine: machine!, result };
+}
+
+/** A run (from the start, or on from a restored state) whose model errors become ExecutionErrors naming the choices. */
+export function runChecked(run: () => RunResult): RunResult {
   try {
-    result = machine!.run();
+    return run();
   } catch (e) {
     if (e instanceof ModelError) {
       const choices = formatChoices(e.choices);
@@ -81,11 +90,6 @@ export function runOnce(factory: MachineFactory, req: RunRequest): Execution {
     }
     throw e;
   }
-  // Steps taken, none of them chosen by the explorer: the machine was built without the request.
-  if (result.steps > 0 && taken.length === 0) {
-    throw new ExploreConfigError(`the factory's machine ignored the explorer's strategy; ${FACTORY_CONTRACT}`);
-  }
-  return { machine: machine!, result };
 }
 
 function describe(v: unknown): string {

@@ -14,15 +14,16 @@ import * as main from "../src/index.js";
 
 const packages = fileURLToPath(new URL("../../", import.meta.url));
 
-/** Where `@kprim/<name>` resolves from source under the browser condition. */
+/** Where `@kprim/<name>` (or a subpath of it, `@kprim/<name>/<sub>`) resolves from source under the browser condition. */
 function workspaceEntry(spec: string): string {
-  const name = spec.replace(/^@kprim\//, "");
-  const pkg = JSON.parse(readFileSync(join(packages, name, "package.json"), "utf8")) as {
+  const [name, ...sub] = spec.replace(/^@kprim\//, "").split("/");
+  const pkg = JSON.parse(readFileSync(join(packages, name!, "package.json"), "utf8")) as {
     exports: Record<string, Record<string, unknown>>;
   };
-  const source = pkg.exports["."]!["@kprim/source"] as string | { browser?: string; default: string };
+  const key = sub.length === 0 ? "." : `./${sub.join("/")}`;
+  const source = pkg.exports[key]!["@kprim/source"] as string | { browser?: string; default: string };
   const rel = typeof source === "string" ? source : (source.browser ?? source.default);
-  return join(packages, name, rel);
+  return join(packages, name!, rel);
 }
 
 /** Every module reachable by static import or re-export from `entry`, with the specifiers it imports. */

@@ -42,6 +42,32 @@ describe("stateful search", () => {
     Math.max(120_000, RUNS * 1_000),
   );
 
+  /** Every complete execution (outcome, final state, choices) and the counts, restoring states or replaying them. */
+  function executions(f: MachineFactory, restore: boolean, symmetry = false) {
+    const out: string[] = [];
+    const stats = search(
+      f,
+      { reduction: "none", maxSteps: 200, maxExecutions: CAP, stateful: true, symmetry, restore },
+      (t) => {
+        out.push(`${finalState(t.machine, t.result)} | ${t.result.schedule.choices.join(",")}`);
+        return false;
+      },
+    );
+    return { out, stats };
+  }
+
+  test.prop([programArb(), fc.boolean()], { numRuns: RUNS, seed: SEED })(
+    "generated programs: restoring the state at each branch point gives the executions replaying from the start gives",
+    (spec, symmetry) => {
+      const p = buildProgram(spec);
+      const replayed = executions(factoryOf(p), false, symmetry);
+      const restored = executions(factoryOf(p), true, symmetry);
+      expect(restored.out).toEqual(replayed.out);
+      expect(restored.stats).toEqual(replayed.stats);
+    },
+    Math.max(120_000, RUNS * 1_000),
+  );
+
   it("lastzero-3: the same final states as naive DFS from far fewer executions, merging the rest", () => {
     const naive = finals(factoryOf(lastzero(3)), false, 10_000);
     const stateful = finals(factoryOf(lastzero(3)), true);

@@ -101,6 +101,15 @@ export interface Detector {
    */
   stateKey?(ren: Renaming): string;
   /**
+   * Restoring states (an exhaustive search going back to a branch point
+   * instead of replaying): the detector's own state as a value that
+   * `restore` puts back (a copy: later steps must not change it). A
+   * machine with a detector that lacks either is searched by replaying
+   * every execution from the start.
+   */
+  snapshot?(): unknown;
+  restore?(state: unknown): void;
+  /**
    * After a run recorded with `trace: true`: the steps a console line, the
    * panic, or a report made without evidence relies on, read from the
    * detector's own state and the whole trace (`undefined`: not this

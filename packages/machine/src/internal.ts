@@ -10,6 +10,7 @@
  * - `fifoCell(core, from, to)`: the shared cell standing for the IPI FIFO
  *   from one cpu to another (its value: the queued count), made on first use.
  */
-export { coreOf } from "./machine.js";
+export { continueRun, coreOf } from "./machine.js";
+export { enableRestore, restore, restoreBlocker, snapshot, type Snapshot, ResumeLog } from "./states/snapshot.js";
 export type { Core, CoreOptions, Jitter, Scope } from "./runtime/core.js";
 export { fifoCell } from "./runtime/ipiq.js";

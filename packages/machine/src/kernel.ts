@@ -7,6 +7,11 @@
  * while it runs. Critical-section changes take effect at the next step
  * boundary: leaving the outermost section makes every IPI that waited owed
  * before the thread's next step (crit_exit → splz).
+ *
+ * While a thread's generator is rebuilt after a restored state
+ * (states/snapshot.ts) its services are quiet: critical sections only count,
+ * and nothing is emitted, printed, charged or owed — the steps already
+ * happened, and the record is put back as saved once the thread is rebuilt.
  */
 import type { Cell, Footprint } from "./cell.js";
 import { KernelPanic, MachineConfigError } from "./errors.js";
@@ -116,9 +121,11 @@ export class KernelContext {
    * use it only for loops whose iterations differ in shared state alone.
    */
   enterLoop(): void {
+    if (this.#core.rebuilding) return;
     this.thread.loop = ++this.#core.nextLoop;
   }
   leaveLoop(): void {
+    if (this.#core.rebuilding) return;
     this.thread.loop = 0;
   }
 
@@ -161,11 +168,13 @@ export class KernelContext {
 
   /** `crit_enter`. */
   critEnter(): void {
-    critEnter(this.#core, this.thread);
+    if (this.#core.rebuilding) this.thread.crit++;
+    else critEnter(this.#core, this.thread);
   }
   /** `crit_exit`; at zero, queued IPIs run before the next step. */
   critExit(): void {
-    critExit(this.#core, this.thread);
+    if (this.#core.rebuilding) this.thread.crit = Math.max(0, this.thread.crit - 1);
+    else critExit(this.#core, this.thread);
   }
   /** The critical section count. */
   get crit(): number {
@@ -181,10 +190,12 @@ export class KernelContext {
   }
   /** Print a line on the kernel console (an observation, not a failure). */
   printf(text: string): void {
+    if (this.#core.rebuilding) return;
     checkActor(this.#core, this.thread, "printf");
     printf(this.#core, this.thread.cpu, this.thread, text);
   }
   event(kind: TraceEventKind, obj?: string, detail?: string, target?: number): void {
+    if (this.#core.rebuilding) return;
     emit(this.#core, this.thread.cpu, this.thread, kind, obj, detail, target);
   }
   panic(message: string): never {

@@ -211,8 +211,10 @@ export class Machine implements MachineView {
     const pri = o.pri ?? (kind === "interrupt" ? PRI.INT_MED : PRI.KERN_DAEMON);
     if (!Number.isInteger(pri) || pri < 0 || pri > 31) throw new MachineConfigError(`spawn ${o.name}: priority ${pri}`);
     const t = new Thread(core.threads.length, o.name, o.cpu, pri, kind, o.daemon ?? false);
-    const k = new KernelContext(this, core, t);
-    t.generators.push(o.body(k));
+    const body = o.body;
+    const respawn = (): Gen<unknown> => body(new KernelContext(this, core, t));
+    t.generators.push(respawn());
+    core.respawn.push(respawn);
     core.threads.push(t);
     if (!t.daemon) core.liveThreads++;
     const cpu = core.cpus[o.cpu]!;
@@ -375,6 +377,12 @@ export class Machine implements MachineView {
     core.started = true;
     if (core.tracker !== null) this.startTracker(core.tracker);
     startRun(core);
+    return this.loop();
+  }
+
+  /** The run from where it is: to its end, or until the strategy throws. */
+  private loop(): RunResult {
+    const core = this.core;
     // Both are fixed for the run: held here, V8 need not reload them after each step.
     const strategy = core.strategy;
     const choices = core.choiceBuf;
@@ -453,6 +461,18 @@ export class Machine implements MachineView {
 /** @internal the record behind a machine (for `@kprim/machine/internal`). */
 export function coreOf(m: Machine): Core {
   return m["core"];
+}
+
+/**
+ * @internal run on from a restored state (states/snapshot.ts `restore`), to
+ * the end or until the strategy throws (for `@kprim/machine/internal`).
+ */
+export function continueRun(m: Machine): RunResult {
+  const core = m["core"];
+  if (!core.started || core.finished || core.outcome !== null) {
+    throw new MachineConfigError("continueRun: restore a state of a started run first");
+  }
+  return m["loop"]();
 }
 
 /** Create a machine (see `MachineOptions`). */

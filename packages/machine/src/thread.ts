@@ -125,10 +125,26 @@ export class Thread {
    */
   loop = 0;
   private readonly locals = new Map<ThreadLocalKey<unknown>, unknown>();
+  /**
+   * Thread-locals a restored state had not made yet, kept (set back to
+   * their initial contents) so that making one again gives the same object:
+   * closures made before the restore may hold it (states/snapshot.ts).
+   */
+  private dormant: Map<ThreadLocalKey<unknown>, unknown> | null = null;
 
   /** @internal whether any thread-local was made */
   hasLocals(): boolean {
     return this.locals.size !== 0;
+  }
+
+  /** @internal the thread-locals themselves (snapshots write them back by key) */
+  localsMap(): Map<ThreadLocalKey<unknown>, unknown> {
+    return this.locals;
+  }
+
+  /** @internal thread-locals not made in a restored state (see `dormant`) */
+  dormantMap(): Map<ThreadLocalKey<unknown>, unknown> {
+    return (this.dormant ??= new Map());
   }
 
   /** @internal thread-local layer data, in creation order, for state keys */
@@ -155,8 +171,12 @@ export class Thread {
   local<T>(key: ThreadLocalKey<T>): T {
     let v = this.locals.get(key as ThreadLocalKey<unknown>);
     if (v === undefined && !this.locals.has(key as ThreadLocalKey<unknown>)) {
-      v = key.init(this);
-      this.locals.set(key as ThreadLocalKey<unknown>, v);
+      const k = key as ThreadLocalKey<unknown>;
+      if (this.dormant !== null && this.dormant.has(k)) {
+        v = this.dormant.get(k);
+        this.dormant.delete(k);
+      } else v = key.init(this);
+      this.locals.set(k, v);
     }
     return v as T;
   }

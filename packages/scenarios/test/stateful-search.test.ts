@@ -5,7 +5,7 @@
  * visits cpus in index order.
  */
 import { describe, expect, it } from "vitest";
-import { explore, type ExploreResult } from "@kprim/explore";
+import { explore, type ExploreResult, search as exhaustive } from "@kprim/explore";
 import { catalogue, prepare, scenarioFactory, VARIANT_NAMES } from "../src/index.js";
 
 function search(opts: { wakeup: string; sleep: string; symmetry: boolean }): ExploreResult {
@@ -61,4 +61,27 @@ describe("stateful search over the whole catalogue", () => {
     }
     expect(failures).toEqual([]);
   });
+
+  it("every scenario under SPIN+TI and TOK: restoring the state at each branch point gives the executions replaying gives", () => {
+    const differ: string[] = [];
+    for (const s of catalogue) {
+      for (const variant of ["SPIN+TI", "TOK"]) {
+        const factory = scenarioFactory(prepare({ scenario: s.name, variant }));
+        const run = (restore: boolean) => {
+          const out: string[] = [];
+          const stats = exhaustive(
+            factory,
+            { reduction: "none", stateful: true, maxSteps: 20_000, maxStates: 100, restore },
+            (t) => {
+              out.push(`${JSON.stringify(t.result.outcome)} ${t.result.schedule.choices.join(",")}`);
+              return false;
+            },
+          );
+          return JSON.stringify({ out, stats });
+        };
+        if (run(true) !== run(false)) differ.push(`${s.name} under ${variant}`);
+      }
+    }
+    expect(differ).toEqual([]);
+  }, 240_000);
 });

@@ -57,6 +57,14 @@ export function interlockDiscipline(): Detector {
             .join(","),
         )
         .join(" / "),
+    // Restoring states: the three maps (their values are never changed in place).
+    snapshot: () => [new Map(armed), new Map(tainted), new Map(leftCrit)],
+    restore(s) {
+      const [a, t, l] = s as [typeof armed, typeof tainted, typeof leftCrit];
+      copyMap(armed, a);
+      copyMap(tainted, t);
+      copyMap(leftCrit, l);
+    },
     onStep(rec: StepRecord, view: MachineView): Finding | undefined {
       for (const ev of rec.events) {
         const tid = ev.thread;
@@ -221,6 +229,32 @@ export function lostWakeup(h: SleepHash): Detector {
     footprints: true,
     // Whether it reports is decided by the state at quiescence; its tracks only explain.
     stateKey: () => "",
+    // Restoring states: a copy of what it keeps (records are never changed once pushed, but for a track's write).
+    snapshot: () => ({
+      tracks: copyTracks(tracks),
+      wakeups: copyLists(wakeups),
+      woken: copyLists(woken),
+      wokenWho: copyLists(wokenWho),
+      interlocked: new Map(interlocked),
+      queued: new Map(queued),
+    }),
+    restore(state) {
+      const s = state as {
+        tracks: typeof tracks;
+        wakeups: typeof wakeups;
+        woken: typeof woken;
+        wokenWho: typeof wokenWho;
+        interlocked: typeof interlocked;
+        queued: typeof queued;
+      };
+      copyMap(tracks, copyTracks(s.tracks));
+      copyMap(wakeups, copyLists(s.wakeups));
+      copyMap(woken, copyLists(s.woken));
+      copyMap(wokenWho, copyLists(s.wokenWho));
+      copyMap(interlocked, s.interlocked);
+      copyMap(queued, s.queued);
+      cells = null; // indexes the tracks: made again from the restored ones
+    },
     onStep(rec: StepRecord): undefined {
       if (h.conditions.size === 0) return undefined;
       cells ??= condCells();
@@ -367,4 +401,24 @@ function opText(w: CondWrite): string {
   const op = w.events.find((e) => e.kind === "op" && e.thread === w.thread);
   const text = op === undefined ? "" : [op.obj, op.detail].filter((x) => x !== undefined && x !== "").join(" ");
   return text === "" ? "changes the condition" : text;
+}
+
+/** Make `to` hold `from`'s entries. */
+function copyMap<K, V>(to: Map<K, V>, from: ReadonlyMap<K, V>): void {
+  to.clear();
+  for (const [k, v] of from) to.set(k, v);
+}
+
+/** A copy of a map of lists (the lists copied, their records shared). */
+function copyLists<K, V>(m: ReadonlyMap<K, readonly V[]>): Map<K, V[]> {
+  const out = new Map<K, V[]>();
+  for (const [k, l] of m) out.set(k, l.slice());
+  return out;
+}
+
+/** A copy of condition tracks (changed in place as steps go by). */
+function copyTracks(m: ReadonlyMap<string, CondTrack>): Map<string, CondTrack> {
+  const out = new Map<string, CondTrack>();
+  for (const [k, t] of m) out.set(k, { tested: t.tested.slice(), write: t.write === null ? null : { ...t.write } });
+  return out;
 }

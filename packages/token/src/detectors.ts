@@ -21,6 +21,9 @@ export function tokenExclusion(): Detector {
   return {
     name: "token-exclusion",
     stateKey: () => "",
+    // It keeps nothing from one step to the next: nothing to save for a restored state.
+    snapshot: () => null,
+    restore: () => undefined,
     onStep(_rec: StepRecord, view: MachineView): Finding | undefined {
       for (const cpu of view.cpus) {
         const t = cpu.current;

@@ -12,15 +12,14 @@
  * - sctbench: schedules to the first failure per technique on every R
  *   scenario row of the acceptance matrix that expects a finding.
  */
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { explore, type ExploreResult, exploreParallel, type MachineFactory, type Mode } from "@kprim/explore";
-import { adders, factoryOf, indexer, lastzero } from "@kprim/explore/examples";
+import { factoryOf, indexer, lastzero } from "@kprim/explore/examples";
 import { catalogue, matrix, prepare, scenarioFactory } from "@kprim/scenarios";
 import { type Cell, createMachine, type Gen, type KernelContext, op } from "@kprim/machine";
 import fc from "fast-check";
 import { CHAIN, type Budget, type KprimLostWakeup, kprimLostWakeup, MULTICAST_SYMMETRY } from "../lostWakeup.js";
 import { median } from "../measure.js";
+import { freshDporMemory } from "../processes.js";
 import type { Section, Table } from "../report/types.js";
 
 const seconds = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e9;
@@ -29,12 +28,6 @@ function timed<T>(fn: () => T): { value: T; s: number } {
   const t0 = process.hrtime.bigint();
   const value = fn();
   return { value, s: seconds(t0) };
-}
-
-/** A gc() for memory samples (v8 lets a script ask for it at run time). */
-function gcFunction(): () => void {
-  setFlagsFromString("--expose-gc");
-  return runInNewContext("gc") as () => void;
 }
 
 /** The lost-wakeup budgets (shared with the SPIN section so that both read the same measurements). */
@@ -93,21 +86,13 @@ function samplingRate(quick: boolean): { name: string; executions: number; s: nu
 }
 
 function memory(quick: boolean): Table {
-  const gc = gcFunction();
   const late = quick ? 30_000 : 1_000_000;
-  const samples = new Map<number, number>();
-  const f: MachineFactory = factoryOf(adders(3, 6), false);
-  const sample = (n: number): void => {
-    if (n !== 10_000 && n !== late) return;
-    gc();
-    samples.set(n, process.memoryUsage().rss);
-  };
-  explore(f, { mode: { kind: "dpor" }, target: "panic", maxExecutions: late, onExecution: sample });
-  const a = samples.get(10_000)!;
-  const b = samples.get(late)!;
+  // In a fresh process: one already grown by the groups before would hide the growth.
+  const { early: a, late: b } = freshDporMemory(10_000, late);
   const mb = (x: number): number => Number((x / 2 ** 20).toFixed(1));
   return {
-    title: "Resident memory of one DPOR run (adders 3×6: 17 M schedules), after gc (target: within 1.2×)",
+    title:
+      "Resident memory of one DPOR run (adders 3×6: 17 M schedules) in a fresh process, after gc (target: within 1.2×)",
     header: ["after executions", "RSS MiB", "÷ at 10,000"],
     rows: [
       [10_000, mb(a), 1],
@@ -145,6 +130,27 @@ async function workers(quick: boolean): Promise<Table> {
   };
 }
 
+/** The first failure of a racy variant by DPOR or stateful DFS alone (no random burst before), timed in this process. */
+function firstLoss(
+  sleep: string,
+  sleepers: number,
+  how: "dpor" | "stateful",
+): { sleepers: number; how: string; verdict: string; executions: number; seconds: number } {
+  const factory = scenarioFactory(
+    prepare({ scenario: "lost-wakeup", variant: "SPIN+TI", params: { sleepers, sleep } }),
+  );
+  const mode: Mode = how === "dpor" ? { kind: "dpor" } : { kind: "dfs", stateful: true };
+  const r = timed(() => explore(factory, { mode, target: "failure", shrink: false, maxExecutions: 100_000 }));
+  const v = r.value;
+  return {
+    sleepers,
+    how,
+    verdict: v.kind === "found" ? (v.failureKind?.replace("violation:", "") ?? "failure") : "not found",
+    executions: v.kind === "found" ? v.executionsToFound : v.executions,
+    seconds: r.s,
+  };
+}
+
 export async function explorerSection(quick: boolean): Promise<Section> {
   const { table: dporTable, rate } = classic(quick);
   const rates = [rate, ...samplingRate(quick)];
@@ -153,10 +159,16 @@ export async function explorerSection(quick: boolean): Promise<Section> {
   const safe = ns.map((n) => kprimLostWakeup("tsleep_interlock", n, budget, CHAIN));
   const sym = ns.map((n) => kprimLostWakeup("tsleep_interlock", n, budget, MULTICAST_SYMMETRY));
   const racy = ns.map((n) => kprimLostWakeup("unlock-then-tsleep", n, budget, CHAIN));
+  const racyDpor = ns.map((n) => firstLoss("unlock-then-tsleep", n, "dpor"));
+  const racyStateful = ns.map((n) => firstLoss("unlock-then-tsleep", n, "stateful"));
   const errors = [
     ...[...safe, ...sym].filter((r) => r.verdict !== "no failure" && r.verdict !== "inconclusive"),
     ...racy.filter((r) => r.verdict !== "lost-wakeup"),
   ].map((r) => `lost-wakeup (${r.variant}, N=${r.sleepers}): unexpected verdict ${r.verdict} (${r.detail})`);
+  for (const r of [...racyDpor, ...racyStateful]) {
+    if (r.verdict !== "lost-wakeup")
+      errors.push(`lost-wakeup (unlock-then-tsleep, N=${r.sleepers}, ${r.how}): unexpected verdict ${r.verdict}`);
+  }
   const exhausted = safe.filter((r) => r.verdict === "no failure");
   const exhaustedSym = sym.filter((r) => r.verdict === "no failure");
   for (const [list, label] of [
@@ -178,7 +190,7 @@ export async function explorerSection(quick: boolean): Promise<Section> {
     title: "2. Explorer",
     text: [
       `Executions per second: ${rates.map((r) => `${r.name} **${Math.round(r.executions / r.s).toLocaleString("en")}/s**`).join(", ")}.`,
-      `The lost-wakeup scenario (N sleepers, one waker, one cpu each): with spinlock + \`tsleep_interlock\`, stateful DFS (states stored and merged across executions; DPOR cannot exhaust N = 3) exhausted the space for N = ${exhausted.map((r) => r.sleepers).join(", ") || "none"} with the chain wakeup, and for N = ${exhaustedSym.map((r) => r.sleepers).join(", ") || "none"} with the multicast wakeup and symmetry reduction over the sleepers (the chain visits cpus in index order, so it has no symmetry), within ${budget.states.toLocaleString("en")} states each (after ${budget.randomRuns.toLocaleString("en")} random runs found nothing); a size that cannot finish within the budget is not searched and the row says why. Without the interlock the first lost wakeup comes within a handful of random schedules.`,
+      `The lost-wakeup scenario (N sleepers, one waker, one cpu each): with spinlock + \`tsleep_interlock\`, stateful DFS (states stored and merged across executions; DPOR cannot exhaust N = 3) exhausted the space for N = ${exhausted.map((r) => r.sleepers).join(", ") || "none"} with the chain wakeup, and for N = ${exhaustedSym.map((r) => r.sleepers).join(", ") || "none"} with the multicast wakeup and symmetry reduction over the sleepers (the chain visits cpus in index order, so it has no symmetry), within ${budget.states.toLocaleString("en")} states each (after ${budget.randomRuns.toLocaleString("en")} random runs found nothing); a size that cannot finish within the budget is not searched and the row says why. Without the interlock the first lost wakeup comes within a handful of random schedules, and DPOR and stateful DFS on their own (no random burst first) find it too: their columns say after how many executions.`,
     ],
     tables: [
       {
@@ -196,7 +208,11 @@ export async function explorerSection(quick: boolean): Promise<Section> {
           "s",
           "with interlock, multicast + symmetry",
           "s",
-          "without interlock",
+          "without interlock, random",
+          "s",
+          "without interlock, DPOR",
+          "s",
+          "without interlock, stateful",
           "s",
         ],
         rows: ns.map((n, i) => [
@@ -207,6 +223,10 @@ export async function explorerSection(quick: boolean): Promise<Section> {
           secs(sym[i]!),
           `${racy[i]!.verdict}: ${racy[i]!.detail}`,
           secs(racy[i]!),
+          `${racyDpor[i]!.verdict}: after ${racyDpor[i]!.executions.toLocaleString("en")} executions`,
+          Number(racyDpor[i]!.seconds.toFixed(3)),
+          `${racyStateful[i]!.verdict}: after ${racyStateful[i]!.executions.toLocaleString("en")} executions`,
+          Number(racyStateful[i]!.seconds.toFixed(3)),
         ]),
       },
       memory(quick),
@@ -236,7 +256,15 @@ export async function explorerSection(quick: boolean): Promise<Section> {
         ],
       },
     ],
-    data: { rates, budget, withInterlock: safe, withInterlockSymmetry: sym, withoutInterlock: racy },
+    data: {
+      rates,
+      budget,
+      withInterlock: safe,
+      withInterlockSymmetry: sym,
+      withoutInterlock: racy,
+      withoutInterlockDpor: racyDpor,
+      withoutInterlockStateful: racyStateful,
+    },
     errors,
   };
 }

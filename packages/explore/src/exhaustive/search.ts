@@ -86,6 +86,7 @@ import { ExploreConfigError, NondeterminismError } from "../errors.js";
 import type { MachineFactory } from "../factory.js";
 import { isPreemption } from "../preemption.js";
 import { RaceAnalysis } from "./races.js";
+import { Restorer, restoreDefault } from "./restorer.js";
 import { curOf, pendingChoices, rmwOf, spinWatch } from "./pending.js";
 import { type Footprint, StepLog } from "./stepLog.js";
 import type { Node, SearchOptions, SearchStats, Terminal, UnitContext, UnitRun } from "./types.js";
@@ -142,6 +143,8 @@ function engine(
     throw new ExploreConfigError("stateful search cannot be cut into work units: its visited set is one");
   }
   const histories = stateful ? new Histories() : null;
+  // Stateful search goes back to a branch point by restoring its state (restorer.ts).
+  const restorer = new Restorer(stateful && ctx === null && (opts.restore ?? restoreDefault()));
   /** Stateful search: hashes of every state explored from. */
   const visited = new Set<string>();
   /** Stateful search: hash → step, for the states of the current path. */
@@ -357,6 +360,7 @@ function engine(
       if (stateful) {
         if (k >= stack.length && k >= fixed) stateCheck(built.m!, k);
       } else if (fair && built.m !== null) cycleCheck(built.m, k);
+      restorer.note(built.m!, k, k >= stack.length, enabled);
       if (k < stack.length) {
         const node = stack[k]!;
         if (!sameChoices(node.enabled, enabled)) {
@@ -469,18 +473,22 @@ function engine(
     pendingKey = "";
     nextSleep = [];
     try {
-      const ex = runOnce(factory, {
-        strategy,
-        maxSteps: opts.maxSteps,
-        recordFootprints: true,
-        detectors,
-        onBuilt: (m) => {
-          log.reset(m.mplock.id);
-          ncpus = m.ncpus;
-          built.m = m;
-          if (histories !== null) m.trackStates(histories, { symmetry: opts.symmetry ?? false });
-        },
-      });
+      // On from the state saved at the branch point, or a fresh machine replaying the path.
+      const ex =
+        restorer.runFrom(firstNew, (m) => (built.m = m)) ??
+        runOnce(factory, {
+          strategy,
+          maxSteps: opts.maxSteps,
+          recordFootprints: true,
+          detectors,
+          onBuilt: (m) => {
+            log.reset(m.mplock.id);
+            ncpus = m.ncpus;
+            built.m = m;
+            if (histories !== null) m.trackStates(histories, { symmetry: opts.symmetry ?? false });
+            restorer.built(m);
+          },
+        });
       machine = ex.machine;
       result = ex.result;
     } catch (e) {
@@ -558,6 +566,7 @@ function engine(
         // Only the node that stored a key takes it off the path (a forced cycle meets the same key again).
         for (let i = k + 1; i < stack.length; i++) if (onPath.get(stack[i]!.key) === i) onPath.delete(stack[i]!.key);
         stack.length = k + 1;
+        restorer.truncate(k);
         break;
       }
     }

@@ -80,7 +80,21 @@ export class StepLog {
 
   constructor() {
     // It records, it never reports: nothing of its state decides a finding.
-    this.detector = { name: "explore:footprints", onStep: (rec) => this.record(rec), stateKey: () => "" };
+    this.detector = {
+      name: "explore:footprints",
+      onStep: (rec) => this.record(rec),
+      stateKey: () => "",
+      // A restored state: the log goes back to the steps taken up to it (what follows is overwritten).
+      snapshot: () => [this.n, this.real, this.top],
+      restore: (s) => {
+        const [n, real, top] = s as [number, number, number];
+        this.n = n;
+        this.real = real;
+        this.top = top;
+        this.nextSpin = null;
+        this.nextRmw = null;
+      },
+    };
   }
 
   /** Start a new execution on a machine whose MP lock cell has id `mplock`. */

@@ -30,6 +30,13 @@ export interface SearchOptions {
   /** Stateful search: key a state and its images under the machine's declared symmetry as one (default false). */
   readonly symmetry?: boolean | undefined;
   /**
+   * Stateful search: go back to a branch point by restoring the state saved
+   * there instead of replaying the path on a fresh machine (default true;
+   * env KPRIM_RESTORE=0 turns it off). Falls back to replaying when a
+   * detector cannot be restored (no `snapshot`/`restore`). Same results.
+   */
+  readonly restore?: boolean | undefined;
+  /**
    * Stateful search: told the number of states stored, between executions,
    * each time another 1,024 have been stored; true stops the search.
    */

@@ -36,10 +36,12 @@ import type { CostTable } from "../cost.js";
 import type { Cpu } from "../cpu.js";
 import type { Detector } from "../detector.js";
 import type { Extension } from "../extension.js";
+import type { Gen } from "../ops.js";
 import type { SchedulerHooks } from "../hooks.js";
 import type { DetectorReport, Outcome } from "../outcome.js";
 import type { Prng } from "../prng.js";
 import type { ScheduleHeader } from "../schedule.js";
+import type { ResumeLog } from "../states/snapshot.js";
 import type { StateTracker } from "../states/tracker.js";
 import type { CellCode } from "../states/fingerprint.js";
 import type { Strategy } from "../strategy.js";
@@ -105,6 +107,12 @@ export interface Core {
   eventsOn: boolean;
   /** Stateful search, attached on demand (states/tracker.ts). */
   tracker: StateTracker | null;
+  /** A fresh body generator for each thread, by id (states/snapshot.ts rebuilds threads with them). */
+  readonly respawn: (() => Gen<unknown>)[];
+  /** Restoring states: each thread's resume log (states/snapshot.ts), or null. */
+  resumes: ResumeLog | null;
+  /** A thread's generator is being rebuilt: the kernel context's services touch nothing but the thread's counts. */
+  rebuilding: boolean;
 
   // ------------------------------------------- the machine
   readonly cpus: Cpu[];
@@ -199,6 +207,9 @@ export function createCore(o: CoreOptions): Core {
     recording: o.recording,
     eventsOn: o.tracing || o.detectors.length > 0,
     tracker: null,
+    respawn: [],
+    resumes: null,
+    rebuilding: false,
     cpus: o.cpus,
     threads: [],
     cells: [mplock as Cell<unknown>],

@@ -127,6 +127,8 @@ export class Canon implements FieldEncoder {
   /** Cells local to each cpu, in creation order (for renaming a per-cpu cell to its counterpart). */
   private byCpu: Cell<unknown>[][] = [];
   private byCpuCount = -1;
+  /** The last cell when they were indexed (a restored state may have dropped and made cells again). */
+  private byCpuLast: Cell<unknown> | undefined = undefined;
 
   constructor(
     /** Cells with an id below this were made during set-up and are keyed by id. */
@@ -248,10 +250,11 @@ export class Canon implements FieldEncoder {
   }
 
   private indexCells(cells: readonly Cell<unknown>[], ncpus: number): void {
-    if (this.byCpuCount === cells.length) return;
+    if (this.byCpuCount === cells.length && this.byCpuLast === cells[cells.length - 1]) return;
     this.byCpu = Array.from({ length: ncpus }, () => []);
     for (const c of cells) if (c.cpu >= 0) this.byCpu[c.cpu]!.push(c);
     this.byCpuCount = cells.length;
+    this.byCpuLast = cells[cells.length - 1];
   }
 
   /** A cell's value, renamed (its unrenamed key is cached until the cell is written). */

@@ -15,6 +15,7 @@ import type { Cpu } from "../cpu.js";
 import type { Thread } from "../thread.js";
 import { Canon, type FingerprintInput, type Origin } from "./fingerprint.js";
 import type { Histories } from "./histories.js";
+import type { ResumeLog } from "./snapshot.js";
 
 const START: Omit<Origin, "seq"> = { kind: "b", id: -1, hist: 0, parent: null };
 
@@ -25,6 +26,8 @@ export class StateTracker {
   private origin: Omit<Origin, "seq"> = START;
   /** Messages the current step has sent to each cpu (an origin's rank is per target: FIFOs are per pair). */
   private readonly originSeq: number[] = [];
+  /** Restoring states: the per-thread resume log (states/snapshot.ts), or null. */
+  log: ResumeLog | null = null;
 
   constructor(
     readonly histories: Histories,
@@ -74,15 +77,18 @@ export class StateTracker {
     const v = this.canon!.value(value);
     if (!t.hasLocals()) {
       t.hist = this.histories.extend(t.hist, v);
+      this.log?.resumed(t, value, false);
       return;
     }
     const now = this.canon!.locals(t);
     t.hist = this.histories.extend(t.hist, now === t.localsAtSuspend ? v : `${v}|${now}`);
+    this.log?.resumed(t, value, now !== t.localsAtSuspend);
   }
 
   /** `t` stopped at its next op: what its thread-locals are as it leaves them (`resumed` compares). */
   suspended(t: Thread): void {
     if (t.hasLocals()) t.localsAtSuspend = this.canon!.locals(t);
+    this.log?.suspended(t);
   }
 
   /** `KernelContext.call` returned `value`: the thread's history is the one before the call, and the value. */

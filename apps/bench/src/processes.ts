@@ -1,0 +1,82 @@
+/**
+ * Measurements taken in processes of their own: the built CLI timed from
+ * start to verdict (to set beside SPIN, whose time is its processes'), and
+ * the DPOR memory figure in a fresh process (a process already grown by
+ * earlier groups hides the growth being measured).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+export const CLI = `${ROOT}apps/cli/kprim.mjs`;
+const CLI_BUILD = `${ROOT}apps/cli/dist`;
+
+/** Why the built CLI cannot be timed, or null (the bench runs from source; the CLI runs its build). */
+export function cliMissing(): string | null {
+  return existsSync(CLI) && existsSync(CLI_BUILD) ? null : "the CLI is not built (pnpm install builds it)";
+}
+
+export interface CliRun {
+  /** Spawn to exit, seconds. */
+  readonly seconds: number;
+  readonly verdict: string;
+  readonly states: number;
+  readonly exhausted: boolean;
+}
+
+/** `kprim explore lost-wakeup` as a process: the stateful search of one variant and size, with its budget. */
+export function cliLostWakeup(
+  sleep: string,
+  sleepers: number,
+  states: number,
+  setup: { readonly wakeup: "chain" | "multicast"; readonly symmetry: boolean },
+): CliRun {
+  const args = [
+    CLI,
+    "explore",
+    "lost-wakeup",
+    "--variant",
+    "SPIN+TI",
+    "--param",
+    `sleepers=${sleepers}`,
+    "--param",
+    `sleep=${sleep}`,
+    "--option",
+    `wakeup=${setup.wakeup}`,
+    "--strategy",
+    "stateful",
+    "--schedules",
+    String(states),
+    "--json",
+    ...(setup.symmetry ? ["--symmetry"] : []),
+  ];
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const out = String(r.stdout);
+  let json: { verdict?: string; states?: number; exhausted?: boolean } = {};
+  try {
+    json = JSON.parse(out.slice(out.indexOf("{"))) as typeof json;
+  } catch {
+    throw new Error(`kprim explore lost-wakeup (${sleep}, N=${sleepers}) printed no JSON: ${String(r.stderr)}`);
+  }
+  return {
+    seconds,
+    verdict: json.verdict ?? "?",
+    states: json.states ?? 0,
+    exhausted: json.exhausted ?? false,
+  };
+}
+
+/** RSS after `early` and `late` DPOR executions of adders 3×6, measured in a fresh process (bytes). */
+export function freshDporMemory(early: number, late: number): { early: number; late: number } {
+  const script = fileURLToPath(new URL("./fresh/dporMemory.ts", import.meta.url));
+  const r = spawnSync(process.execPath, [...process.execArgv, "--expose-gc", script, String(early), String(late)], {
+    encoding: "utf8",
+  });
+  const line = String(r.stdout).trim().split("\n").at(-1) ?? "";
+  const m = /^rss (\d+) (\d+)$/.exec(line);
+  if (r.status !== 0 || m === null) throw new Error(`the fresh DPOR memory process failed: ${String(r.stderr)}`);
+  return { early: Number(m[1]), late: Number(m[2]) };
+}

@@ -1,0 +1,151 @@
+/**
+ * Saving values by content and writing them back into the same objects,
+ * for restored states (snapshot.ts): mutable containers reachable from a
+ * value (arrays, plain objects and class instances field by field, maps,
+ * sets, typed arrays) keep their identity — closures made by model code
+ * hold them — and get their saved contents back. Cells, threads, cpus, the
+ * machine and frozen objects are not walked (they are restored apart, or
+ * never change). Thread-locals go back by key into the thread's one object
+ * for that key; one made since is set back to its initial contents and put
+ * aside until the thread makes it again (`Thread.local`).
+ *
+ * Calling context: snapshot.ts, between steps.
+ */
+import { Cell } from "../cell.js";
+import { Cpu } from "../cpu.js";
+import { Thread, type ThreadLocalKey } from "../thread.js";
+/** Mutable containers and their contents, to write back in place. */
+export class Contents {
+  readonly objs: object[] = [];
+  readonly data: unknown[][] = [];
+  private readonly seen = new Set<object>();
+
+  /** The containers of one value, saved apart (a later snapshot may reuse them while the value's key holds). */
+  static of(v: unknown, machine: object): Saved {
+    const c = new Contents(machine);
+    c.save(v);
+    return c.objs.length === 0 ? NOTHING : { objs: c.objs, data: c.data };
+  }
+
+  constructor(private readonly machine: object) {}
+
+  /** Save every mutable container reachable from `v` (cells, threads, cpus and frozen objects are not walked). */
+  save(v: unknown): void {
+    if (typeof v !== "object" || v === null) return;
+    if (this.seen.has(v)) return;
+    if (v instanceof Cell || v instanceof Thread || v instanceof Cpu || v === this.machine || Object.isFrozen(v)) {
+      return;
+    }
+    this.seen.add(v);
+    if (Array.isArray(v)) {
+      const d = v.slice();
+      this.objs.push(v);
+      this.data.push(d);
+      for (const x of d) this.save(x);
+    } else if (v instanceof Map) {
+      const d: unknown[] = [];
+      for (const [k, x] of v) d.push(k, x);
+      this.objs.push(v);
+      this.data.push(d);
+      for (const x of d) this.save(x);
+    } else if (v instanceof Set) {
+      const d = Array.from(v);
+      this.objs.push(v);
+      this.data.push(d);
+      for (const x of d) this.save(x);
+    } else if (ArrayBuffer.isView(v)) {
+      this.objs.push(v);
+      this.data.push([(v as unknown as { slice(): unknown }).slice()]);
+    } else {
+      const d: unknown[] = [];
+      for (const k of Object.keys(v)) d.push(k, (v as Record<string, unknown>)[k]);
+      this.objs.push(v);
+      this.data.push(d);
+      for (let i = 1; i < d.length; i += 2) this.save(d[i]);
+    }
+  }
+
+  /** Write every saved container's contents back. */
+  static apply(objs: readonly object[], data: readonly (readonly unknown[])[]): void {
+    for (let i = 0; i < objs.length; i++) {
+      const o = objs[i]!;
+      const d = data[i]!;
+      if (Array.isArray(o)) {
+        o.length = d.length;
+        for (let j = 0; j < d.length; j++) o[j] = d[j];
+      } else if (o instanceof Map) {
+        o.clear();
+        for (let j = 0; j < d.length; j += 2) o.set(d[j], d[j + 1]);
+      } else if (o instanceof Set) {
+        o.clear();
+        for (const x of d) o.add(x);
+      } else if (ArrayBuffer.isView(o)) {
+        (o as unknown as { set(a: unknown): void }).set(d[0]);
+      } else {
+        const r = o as Record<string, unknown>;
+        if (Object.keys(r).length * 2 !== d.length) {
+          for (const k of Object.keys(r)) if (!d.includes(k)) delete r[k];
+        }
+        for (let j = 0; j < d.length; j += 2) r[d[j] as string] = d[j + 1];
+      }
+    }
+  }
+}
+
+/** Containers saved by content (see Contents). */
+export interface Saved {
+  readonly objs: readonly object[];
+  readonly data: readonly unknown[][];
+}
+
+export const NOTHING: Saved = Object.freeze({ objs: [], data: [] });
+
+/** A thread's locals: key, value, and the contents of the value's containers (written back by key). */
+export type LocalsSave = { key: ThreadLocalKey<unknown>; value: unknown; objs: object[]; data: unknown[][] }[];
+
+export function saveLocals(t: Thread): LocalsSave {
+  const out: LocalsSave = [];
+  if (!t.hasLocals()) return out;
+  for (const [key, value] of t.localsMap()) out.push(saveLocal(key, value, t));
+  return out;
+}
+
+/**
+ * Put `t`'s locals back as saved, into the same objects: a thread-local
+ * keeps its identity for the whole search (closures hold it). One made
+ * since is set back to its initial contents and put aside until the thread
+ * makes it again (`Thread.local`).
+ */
+export function applyLocals(t: Thread, saved: LocalsSave): void {
+  const map = t.localsMap();
+  if (map.size === 0 && saved.length === 0) return;
+  for (const s of saved) {
+    if (!map.has(s.key)) {
+      const dormant = t.dormantMap();
+      dormant.delete(s.key);
+      map.set(s.key, s.value);
+    }
+    Contents.apply(s.objs, s.data);
+  }
+  if (map.size === saved.length) return;
+  for (const [key, v] of map) {
+    if (saved.some((s) => s.key === key)) continue;
+    map.delete(key);
+    // Its contents as made (an init is a function of the thread alone).
+    const fresh = saveLocal(key, key.init(t), t);
+    if (typeof v === "object" && v !== null && fresh.objs.length !== 0) Contents.apply([v], [fresh.data[0]!]);
+    t.dormantMap().set(key, v);
+  }
+  // Put the saved ones back in the order they were made (fingerprints sort by name; keys are kept stable anyway).
+  if (saved.length > 1) {
+    const order = saved.map((s) => [s.key, map.get(s.key)] as const);
+    map.clear();
+    for (const [k, v] of order) map.set(k, v);
+  }
+}
+
+function saveLocal(key: ThreadLocalKey<unknown>, value: unknown, t: Thread): LocalsSave[number] {
+  const c = new Contents(t);
+  c.save(value);
+  return { key, value, objs: c.objs, data: c.data };
+}

@@ -1,0 +1,545 @@
+/**
+ * Snapshots of a run's state, and restoring one in place: what lets an
+ * exhaustive search go back to a branch point instead of building a new
+ * machine and replaying every step from the start.
+ *
+ * What is saved: the record's counters and logs (their lengths), every
+ * cell (value, cost bookkeeping, watchers, cached key), every cpu and thread
+ * field, thread-locals (by key), layer extensions, each detector's own
+ * state (`Detector.snapshot`) and the jitter PRNG. Mutable containers
+ * reachable from cell values and extensions (arrays, plain objects, maps,
+ * sets) are saved by content and written back into the same objects:
+ * closures made by model code capture cells, threads, cpus and layer
+ * objects by identity, so a restore never replaces one of them.
+ *
+ * What cannot be saved is a thread's suspended generator. A thread whose
+ * generator moved on since the snapshot is rebuilt: a fresh body is resumed
+ * with the values the thread was resumed with (the per-thread resume log
+ * kept while restoring is on), in quiet mode — the kernel context's
+ * services (critical sections, events, the console, search bookkeeping)
+ * touch nothing but the thread's own counts while it replays — with the
+ * thread's counts and, where a handler changed them while it waited, its
+ * thread-locals set as they were at each resumption. Its pending op then
+ * comes from the rebuilt generator (its closures capture the new
+ * generator's locals); a rebuilt op that differs from the saved one in kind
+ * or label makes `restore` fail (the caller replays instead).
+ *
+ * Not supported (a snapshot is refused, the caller replays): a thread whose
+ * generator stack holds a machine continuation (an IPI FIFO drain), or
+ * whose resumes went to one; a detector without `snapshot`/`restore`.
+ *
+ * Promises this rests on, beyond the fingerprint's (states/fingerprint.ts):
+ * the code a thread runs between its yields changes nothing outside the
+ * thread but through the kernel context's services (layer objects it
+ * changes live in cells, thread-locals or extensions); a thread-local's
+ * top-level value is an object changed in place (or never changed).
+ *
+ * Calling context: between steps of a run (an explorer's strategy), on the
+ * machine the snapshot was taken of; restoring only to snapshots of the
+ * current path's ancestors (a depth-first search's stack).
+ */
+import type { Cell, CellWatcher } from "../cell.js";
+import type { Counters } from "../cost.js";
+import { type Cpu, type IpiMessage, NO_MESSAGES, NO_THREADS } from "../cpu.js";
+import { MachineConfigError } from "../errors.js";
+import type { Gen, Op } from "../ops.js";
+import type { Core } from "../runtime/core.js";
+import type { Thread, ThreadState, TimeoutSpec, WaitInfo } from "../thread.js";
+import { applyLocals, Contents, type LocalsSave, type Saved, saveLocals } from "./contents.js";
+
+// ------------------------------------------------------------ resume log
+
+/** Numbers logged per resumption. */
+const COUNTS = 5;
+
+/** What a thread was resumed with, in order, for rebuilding its generator. */
+class ThreadLog {
+  readonly values: unknown[] = [];
+  /** crit, spinlocks, mpcount, history and call mark at each resumption (COUNTS of them): what the code reads. */
+  readonly counts: number[] = [];
+  /** Thread-locals at a resumption where they differed from when the thread stopped (by resumption index). */
+  readonly locals = new Map<number, LocalsSave>();
+  /** Its thread-locals at the start of the run. */
+  start: LocalsSave = [];
+  /** The op the thread's current generator stopped at last (a kept generator's pending op comes from it). */
+  lastOp: Op | null = null;
+  /** A resume went to a machine continuation (an IPI FIFO drain): the log cannot rebuild the body. */
+  tainted = false;
+}
+
+/** Per-thread resume logs, kept while restoring is enabled (`enableRestore`). */
+export class ResumeLog {
+  readonly threads: ThreadLog[] = [];
+  /** The latest snapshot taken (its saved contents may serve again). */
+  last: Snapshot | null = null;
+
+  /** `t` is resumed with `value`; `localsChanged`: a handler changed its thread-locals while it waited. */
+  resumed(t: Thread, value: unknown, localsChanged: boolean): void {
+    const log = this.threads[t.id]!;
+    if (t.generators.length !== 1) log.tainted = true;
+    if (localsChanged) log.locals.set(log.values.length, saveLocals(t));
+    log.values.push(value);
+    log.counts.push(t.crit, t.spinlocks, t.mpcount, t.hist, t.callMark);
+  }
+
+  /** `t` stopped at its next op. */
+  suspended(t: Thread): void {
+    this.threads[t.id]!.lastOp = t.op;
+  }
+}
+
+/** Start logging resumes so that states of this run can be restored. Before the run, after `trackStates`. */
+export function enableRestore(core: Core): ResumeLog {
+  if (core.tracker === null) throw new MachineConfigError("enableRestore: call trackStates first");
+  if (core.started) throw new MachineConfigError("enableRestore: the machine has already started");
+  const log = new ResumeLog();
+  for (const t of core.threads) {
+    const l = new ThreadLog();
+    l.start = saveLocals(t);
+    log.threads.push(l);
+  }
+  core.resumes = log;
+  core.tracker.log = log;
+  return log;
+}
+
+/** Why states of this machine cannot be restored (a detector without snapshot/restore), or null. */
+export function restoreBlocker(core: Core): string | null {
+  for (const d of core.detectors) {
+    if (d.snapshot === undefined || d.restore === undefined) return `detector ${d.name} has no snapshot/restore`;
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------- saving
+
+interface CpuSave {
+  current: Thread | null;
+  runq: Thread[][];
+  runqData: (Thread[] | null)[];
+  runqMask: number;
+  incoming: IpiMessage[][];
+  incomingData: (IpiMessage[] | null)[];
+  inbox: number;
+  owed: Int32Array;
+  owedTotal: number;
+  intrOwed: boolean;
+  clock: number;
+  intrLevel: number;
+  timed: Thread[];
+  dispatchWaiting: boolean;
+  dispatchReady: boolean;
+  dispatchOwed: boolean;
+  moreChoices: boolean;
+  dispatchReadyAt: number;
+  dispatchReadyMsg: number;
+  dispatchCells: Cell<unknown>[];
+  ipiWatchers: Thread[];
+  counters: Counters;
+  fifoCells: (Cell<number> | undefined)[];
+  runqGrew: boolean;
+  dispatchStep: number;
+}
+
+interface ThreadSave {
+  state: ThreadState;
+  op: Op | null;
+  resumeValue: unknown;
+  fresh: boolean;
+  crit: number;
+  spinlocks: number;
+  mpcount: number;
+  preempted: Thread | null;
+  wait: WaitInfo | null;
+  waitTimeout: TimeoutSpec | null;
+  spinning: boolean;
+  spinSince: number;
+  spinReadyAt: number;
+  wakeFlow: number;
+  drainTarget: number;
+  performed: number;
+  hist: number;
+  localsAtSuspend: string;
+  callMark: number;
+  loop: number;
+  locals: LocalsSave;
+  /** Resumptions logged so far: where the thread's generator is. */
+  resumes: number;
+}
+
+/** A run's state at a step boundary (see the module comment). */
+export interface Snapshot {
+  readonly core: Core;
+  readonly step: number;
+  readonly counts: readonly number[];
+  readonly trail: Int32Array;
+  readonly kinds: readonly string[] | null;
+  readonly cellV: readonly unknown[];
+  readonly cellNum: Float64Array;
+  readonly cellKey: readonly (string | null)[];
+  readonly cellKeyRefs: readonly boolean[];
+  readonly cellWatchers: readonly (CellWatcher[] | null)[];
+  /** Each cell value's containers (null: a primitive). */
+  readonly cellSaved: readonly (Saved | null)[];
+  readonly cpus: readonly CpuSave[];
+  readonly threads: readonly ThreadSave[];
+  readonly extensions: readonly [unknown, unknown][] | null;
+  /** Each extension's containers, and its state key when it declares one (equal key: the same contents). */
+  readonly extSaved: readonly Saved[];
+  readonly extKeys: readonly (string | null)[];
+  readonly detectors: readonly unknown[];
+  readonly prng: Record<string, unknown> | null;
+}
+
+/** The run's state now, or null when it cannot be restored later (see the module comment). */
+export function snapshot(core: Core): Snapshot | null {
+  const log = core.resumes;
+  if (log === null) return null;
+  for (const t of core.threads) if (t.generators.length > 1 || log.threads[t.id]!.tainted) return null;
+  // The previous snapshot's saved contents serve again for a value that kept its object and its key.
+  const prev = log.last;
+  const machine = core.view;
+  const cells = core.cells;
+  const n = cells.length;
+  const cellV = new Array<unknown>(n);
+  const cellNum = new Float64Array(n * 3);
+  const cellKey = new Array<string | null>(n);
+  const cellKeyRefs = new Array<boolean>(n);
+  const cellWatchers = new Array<CellWatcher[] | null>(n);
+  const cellSaved = new Array<Saved | null>(n);
+  for (let i = 0; i < n; i++) {
+    const c = cells[i]!;
+    const v = c.v;
+    cellV[i] = v;
+    if (typeof v !== "object" || v === null) cellSaved[i] = null;
+    else if (
+      prev !== null &&
+      c.key !== null &&
+      i < prev.cellV.length &&
+      prev.cellV[i] === v &&
+      prev.cellKey[i] === c.key
+    ) {
+      cellSaved[i] = prev.cellSaved[i]!;
+    } else cellSaved[i] = Contents.of(v, machine);
+    cellNum[i * 3] = c.lastWriter;
+    cellNum[i * 3 + 1] = c.sharers;
+    cellNum[i * 3 + 2] = c.writeTime;
+    cellKey[i] = c.key;
+    cellKeyRefs[i] = c.keyRefs;
+    cellWatchers[i] = c.watchers === null ? null : c.watchers.slice();
+  }
+  let extensions: [unknown, unknown][] | null = null;
+  const extSaved: Saved[] = [];
+  const extKeys: (string | null)[] = [];
+  if (core.extensions !== null) {
+    extensions = [];
+    let i = 0;
+    for (const [e, v] of core.extensions) {
+      extensions.push([e, v]);
+      const key = e.stateKey ? e.stateKey(v) : null;
+      const same =
+        key !== null &&
+        prev !== null &&
+        prev.extensions !== null &&
+        prev.extensions[i]?.[1] === v &&
+        prev.extKeys[i] === key;
+      extSaved.push(same ? prev.extSaved[i]! : Contents.of(v, machine));
+      extKeys.push(key);
+      i++;
+    }
+  }
+  const detectors = core.detectors.map((d) => d.snapshot!());
+  const snap: Snapshot = {
+    core,
+    step: core.stepCount,
+    counts: [
+      core.stepCount,
+      core.nextCellId,
+      core.nextLoop,
+      core.nextMsgId,
+      core.nextFlow,
+      core.nextScopeId,
+      core.seq,
+      core.liveThreads,
+      core.trailAt,
+      core.trailChunks.length,
+      core.consoleLines.length,
+      core.traceLog?.length ?? 0,
+    ],
+    trail: core.trail,
+    kinds: core.kindsEmitted === null ? null : Array.from(core.kindsEmitted),
+    cellV,
+    cellNum,
+    cellKey,
+    cellKeyRefs,
+    cellWatchers,
+    cellSaved,
+    cpus: core.cpus.map(saveCpu),
+    threads: core.threads.map((t) => saveThread(t, log)),
+    extensions,
+    extSaved,
+    extKeys,
+    detectors,
+    prng: core.jitter === null ? null : { ...(core.jitter.prng as unknown as Record<string, unknown>) },
+  };
+  log.last = snap;
+  return snap;
+}
+
+function saveCpu(c: Cpu): CpuSave {
+  return {
+    current: c.current,
+    runq: c.runq.slice(),
+    runqData: c.runq.map((q) => (q === NO_THREADS ? null : q.slice())),
+    runqMask: c.runqMask,
+    incoming: c.incoming.slice(),
+    incomingData: c.incoming.map((q) => (q === NO_MESSAGES ? null : q.slice())),
+    inbox: c.inbox,
+    owed: c.owed.slice(),
+    owedTotal: c.owedTotal,
+    intrOwed: c.intrOwed,
+    clock: c.clock,
+    intrLevel: c.intrLevel,
+    timed: c.timed.slice(),
+    dispatchWaiting: c.dispatchWaiting,
+    dispatchReady: c.dispatchReady,
+    dispatchOwed: c.dispatchOwed,
+    moreChoices: c.moreChoices,
+    dispatchReadyAt: c.dispatchReadyAt,
+    dispatchReadyMsg: c.dispatchReadyMsg,
+    dispatchCells: c.dispatchCells.slice(),
+    ipiWatchers: c.ipiWatchers.slice(),
+    counters: { ...c.counters },
+    fifoCells: c.fifoCells.slice(),
+    runqGrew: c.runqGrew,
+    dispatchStep: c.dispatchStep,
+  };
+}
+
+function saveThread(t: Thread, log: ResumeLog): ThreadSave {
+  return {
+    state: t.state,
+    op: t.op,
+    resumeValue: t.resumeValue,
+    fresh: t.fresh,
+    crit: t.crit,
+    spinlocks: t.spinlocks,
+    mpcount: t.mpcount,
+    preempted: t.preempted,
+    wait: t.wait,
+    waitTimeout: t.wait?.timeout ?? null,
+    spinning: t.spinning,
+    spinSince: t.spinSince,
+    spinReadyAt: t.spinReadyAt,
+    wakeFlow: t.wakeFlow,
+    drainTarget: t.drainTarget,
+    performed: t.performed,
+    hist: t.hist,
+    localsAtSuspend: t.localsAtSuspend,
+    callMark: t.callMark,
+    loop: t.loop,
+    locals: saveLocals(t),
+    resumes: log.threads[t.id]!.values.length,
+  };
+}
+
+// ------------------------------------------------------------- restoring
+
+/**
+ * Put the run back in the state `s` was taken in. False when a thread's
+ * rebuilt generator did not come back to the saved op (a promise of the
+ * module comment broken): the machine is then unusable, build a new one.
+ */
+export function restore(core: Core, s: Snapshot): boolean {
+  if (s.core !== core) throw new Error("restore: a snapshot of another machine");
+  const log = core.resumes!;
+  // Generators first: rebuilding replays thread code that may change its locals and counts.
+  const ops = new Array<Op | null | undefined>(core.threads.length);
+  for (const t of core.threads) {
+    const ts = s.threads[t.id]!;
+    const tl = log.threads[t.id]!;
+    if (tl.values.length !== ts.resumes || t.generators.length !== (ts.state === "done" ? 0 : 1)) {
+      const o = rebuild(core, t, tl, ts);
+      if (o === false) return false;
+      ops[t.id] = o;
+      tl.lastOp = o;
+    } else if (ts.op !== null) {
+      // The generator was kept, but it may have been rebuilt since the snapshot: its own op.
+      const o = tl.lastOp;
+      if (o === null || o.op !== ts.op.op || label(o) !== label(ts.op)) return false;
+      ops[t.id] = o;
+    }
+    truncateLog(tl, ts.resumes);
+  }
+  const c = s.counts;
+  core.stepCount = c[0]!;
+  core.nextCellId = c[1]!;
+  core.nextLoop = c[2]!;
+  core.nextMsgId = c[3]!;
+  core.nextFlow = c[4]!;
+  core.nextScopeId = c[5]!;
+  core.seq = c[6]!;
+  core.liveThreads = c[7]!;
+  core.trail = s.trail;
+  core.trailAt = c[8]!;
+  core.trailChunks.length = c[9]!;
+  core.consoleLines.length = c[10]!;
+  if (core.traceLog !== null) core.traceLog.length = c[11]!;
+  core.kindsEmitted = s.kinds === null ? null : new Set(s.kinds);
+  core.started = true;
+  core.finished = false;
+  core.outcome = null;
+  core.scope = null;
+  core.actor = null;
+  core.readLog = null;
+  core.reports = [];
+  core.stepEvents = [];
+  const cells = core.cells;
+  cells.length = s.cellV.length;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i]!;
+    cell.v = s.cellV[i];
+    cell.lastWriter = s.cellNum[i * 3]!;
+    cell.sharers = s.cellNum[i * 3 + 1]!;
+    cell.writeTime = s.cellNum[i * 3 + 2]!;
+    cell.key = s.cellKey[i]!;
+    cell.keyRefs = s.cellKeyRefs[i]!;
+    const w = s.cellWatchers[i]!;
+    cell.watchers = w === null ? null : w.slice();
+    const saved = s.cellSaved[i];
+    if (saved) Contents.apply(saved.objs, saved.data);
+  }
+  for (const saved of s.extSaved) Contents.apply(saved.objs, saved.data);
+  if (s.extensions === null) core.extensions = null;
+  else {
+    const exts = (core.extensions ??= new Map());
+    exts.clear();
+    for (const [e, v] of s.extensions) exts.set(e as never, v);
+  }
+  for (let i = 0; i < core.cpus.length; i++) restoreCpu(core.cpus[i]!, s.cpus[i]!);
+  for (const t of core.threads) restoreThread(t, s.threads[t.id]!, ops[t.id]);
+  for (let i = 0; i < core.detectors.length; i++) core.detectors[i]!.restore!(s.detectors[i]);
+  if (s.prng !== null) Object.assign(core.jitter!.prng, s.prng);
+  return true;
+}
+
+function truncateLog(tl: ThreadLog, n: number): void {
+  if (tl.values.length > n) {
+    tl.values.length = n;
+    tl.counts.length = n * COUNTS;
+    for (const k of tl.locals.keys()) if (k >= n) tl.locals.delete(k);
+  }
+}
+
+/**
+ * A fresh generator for `t`, resumed quietly with its first `ts.resumes`
+ * logged values: the op it stopped at (null when the saved thread has none
+ * pending), or false when that is not the saved op.
+ */
+function rebuild(core: Core, t: Thread, tl: ThreadLog, ts: ThreadSave): Op | null | false {
+  const stack = t.generators as Gen<unknown>[];
+  stack.length = 0;
+  if (ts.state === "done") return null;
+  applyLocals(t, tl.start);
+  t.crit = 0;
+  t.spinlocks = 0;
+  t.mpcount = 0;
+  const g = core.respawn[t.id]!();
+  stack.push(g);
+  const n = ts.resumes;
+  let last: unknown = undefined;
+  core.rebuilding = true;
+  try {
+    for (let i = 0; i < n; i++) {
+      const at = i * COUNTS;
+      t.crit = tl.counts[at]!;
+      t.spinlocks = tl.counts[at + 1]!;
+      t.mpcount = tl.counts[at + 2]!;
+      t.hist = tl.counts[at + 3]!;
+      t.callMark = tl.counts[at + 4]!;
+      const l = tl.locals.get(i);
+      if (l !== undefined) applyLocals(t, l);
+      const r = g.next(tl.values[i]);
+      if (r.done === true) return false;
+      last = r.value;
+    }
+  } finally {
+    core.rebuilding = false;
+  }
+  if (ts.op === null) return null;
+  const o = last as Op | undefined;
+  if (o === undefined || o.op !== ts.op.op || label(o) !== label(ts.op)) return false;
+  return o;
+}
+
+function label(o: Op): unknown {
+  return "cell" in o ? o.cell : "label" in o ? o.label : undefined;
+}
+
+function restoreCpu(c: Cpu, s: CpuSave): void {
+  c.current = s.current;
+  for (let p = 0; p < s.runq.length; p++) {
+    const q = s.runq[p]!;
+    c.runq[p] = q;
+    const d = s.runqData[p];
+    if (d) {
+      q.length = d.length;
+      for (let j = 0; j < d.length; j++) q[j] = d[j]!;
+    }
+  }
+  c.runqMask = s.runqMask;
+  for (let p = 0; p < s.incoming.length; p++) {
+    const q = s.incoming[p]!;
+    c.incoming[p] = q;
+    const d = s.incomingData[p];
+    if (d) {
+      q.length = d.length;
+      for (let j = 0; j < d.length; j++) q[j] = d[j]!;
+    }
+  }
+  c.inbox = s.inbox;
+  c.owed.set(s.owed);
+  c.owedTotal = s.owedTotal;
+  c.intrOwed = s.intrOwed;
+  c.clock = s.clock;
+  c.intrLevel = s.intrLevel;
+  c.timed.length = 0;
+  for (const t of s.timed) c.timed.push(t);
+  c.dispatchWaiting = s.dispatchWaiting;
+  c.dispatchReady = s.dispatchReady;
+  c.dispatchOwed = s.dispatchOwed;
+  c.moreChoices = s.moreChoices;
+  c.dispatchReadyAt = s.dispatchReadyAt;
+  c.dispatchReadyMsg = s.dispatchReadyMsg;
+  c.dispatchCells = s.dispatchCells.slice();
+  c.ipiWatchers = s.ipiWatchers.slice();
+  Object.assign(c.counters, s.counters);
+  for (let i = 0; i < s.fifoCells.length; i++) c.fifoCells[i] = s.fifoCells[i];
+  c.runqGrew = s.runqGrew;
+  c.dispatchStep = s.dispatchStep;
+}
+
+/** `op`: the pending op of a rebuilt generator (undefined: the generator was kept). */
+function restoreThread(t: Thread, s: ThreadSave, op: Op | null | undefined): void {
+  t.state = s.state;
+  t.op = op === undefined ? s.op : op;
+  t.resumeValue = s.resumeValue;
+  t.fresh = s.fresh;
+  t.crit = s.crit;
+  t.spinlocks = s.spinlocks;
+  t.mpcount = s.mpcount;
+  t.preempted = s.preempted;
+  t.wait = s.wait;
+  if (s.wait !== null) s.wait.timeout = s.waitTimeout;
+  t.spinning = s.spinning;
+  t.spinSince = s.spinSince;
+  t.spinReadyAt = s.spinReadyAt;
+  t.wakeFlow = s.wakeFlow;
+  t.drainTarget = s.drainTarget;
+  t.performed = s.performed;
+  t.hist = s.hist;
+  t.localsAtSuspend = s.localsAtSuspend;
+  t.callMark = s.callMark;
+  t.loop = s.loop;
+  applyLocals(t, s.locals);
+}
