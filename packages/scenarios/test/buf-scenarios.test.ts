@@ -36,13 +36,13 @@ function silent(scenario: string, variant: string): void {
 describe("R1: getnewbuf-locked-buf (the first warning)", () => {
   it("under TOK, prints 'getnewbuf: warning, locked buf %p, race corrected' (pinned)", () => {
     const r = replayPinned(
-      "kprim1:getnewbuf-locked-buf:TOK:::0sx4.1sx2.1i0.1sx2.0d.0i1.0sx2.1d.1i0x2.1sx2.0d.0i1x2.0sx8.1d.1i0.1sx5.0d.0sx12.1t1.1d.1sx4.0i1.1d.1sx21",
+      "kprim3:getnewbuf-locked-buf:TOK::::0sx4.1sx2.1i0.1sx2.0d.0i1.0sx2.1d.1i0x2.1sx2.0d.0i1x2.0sx8.1d.1i0.1sx5.0d.0sx12.1t1.1d.1sx4.0i1.1d.1sx21",
     );
     expect(r.outcome).toEqual({ kind: "ok" });
     expect(consoleText(r)).toContain("getnewbuf: warning, locked buf 0xc7400000, race corrected");
   });
   it("under SPIN+TI without the MP lock, comes back (pinned)", () => {
-    const r = replayPinned("kprim1:getnewbuf-locked-buf:SPIN+TI-nomp:::0sx17.1sx8.0sx4.1t1.1d.1sx23");
+    const r = replayPinned("kprim3:getnewbuf-locked-buf:SPIN+TI-nomp::::0sx17.1sx8.0sx4.1t1.1d.1sx23");
     expect(consoleText(r)).toContain("getnewbuf: warning, locked buf 0xc7400000, race corrected");
   });
   for (const variant of ["TOK-spin2005", "SPIN-naive", "SPIN+TI"]) {
@@ -54,7 +54,7 @@ describe("R1: getnewbuf-locked-buf (the first warning)", () => {
 describe("R2: getnewbuf-blocked-unexpectedly (the second warning)", () => {
   it("under TOK, prints 'getnewbuf: warning, BUF_LOCK blocked unexpectedly on buf %p...' (pinned)", () => {
     const r = replayPinned(
-      "kprim1:getnewbuf-blocked-unexpectedly:TOK:::0sx4.1sx4.1i0.1sx4.0i1.1d.1i0.1sx21.0d.0sx2.1i0.0d.0sx16.1i0.1d.1sx4.0i1.1d.1sx2.0i1.1d.1sx23.0i1.0d.0s",
+      "kprim3:getnewbuf-blocked-unexpectedly:TOK::::0sx4.1sx4.1i0.1sx4.0i1.1d.1i0.1sx21.0d.0sx2.1i0.0d.0sx16.1i0.1d.1sx4.0i1.1d.1sx2.0i1.1d.1sx23.0i1.0d.0s",
     );
     expect(r.outcome).toEqual({ kind: "ok" });
     expect(consoleText(r)).toContain("getnewbuf: warning, BUF_LOCK blocked unexpectedly on buf 0xc7400000...");
