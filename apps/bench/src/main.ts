@@ -8,6 +8,11 @@
  * budgets; it fails only on errors such as verdict disagreements, never on
  * timing). A full run of every group writes bench/results/ (committed);
  * any other run writes bench/results/scratch/ (ignored) unless --out says.
+ *
+ * `vs-build` runs only when named: `pnpm bench vs-build --ref COMMIT
+ * [--rounds N] [--format esm|cjs|both] [--keep]` times the simulator and
+ * explorer workloads on a build of COMMIT against a build of this checkout
+ * (groups/vsBuild.ts).
  */
 import { cpus, release, totalmem, type } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -20,6 +25,7 @@ import { simulatorSection } from "./groups/machine.js";
 import { primitivesSection } from "./groups/primitives.js";
 import { spinSection } from "./groups/spin.js";
 import { startupSection } from "./groups/startup.js";
+import { type VsBuildOptions, type VsFormat, vsBuildSection } from "./groups/vsBuild.js";
 import { wakeupSection } from "./groups/wakeup.js";
 import { writeReport } from "./report/markdown.js";
 import type { MachineInfo, Report, Section } from "./report/types.js";
@@ -37,6 +43,10 @@ const groups: Record<string, (quick: boolean) => Section | Promise<Section>> = {
   playground: playgroundSection,
   cluster: clusterSection,
 };
+
+/** Groups that run only when named (not by `pnpm bench` nor `--quick`), with options of their own. */
+const ON_REQUEST: readonly string[] = ["vs-build"];
+const VS_BUILD_ROUNDS = 7;
 
 const SEEDS: Readonly<Record<string, string>> = {
   "simulated cycles": "timed strategy, jitter seeds 1..5 (quick: 1), ±10%",
@@ -58,17 +68,31 @@ function machineInfo(): MachineInfo {
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
-const USAGE = `usage: pnpm bench [group ...] [--quick] [--out DIR]; groups: ${Object.keys(groups).join(", ")}`;
+const USAGE = `usage: pnpm bench [group ...] [--quick] [--out DIR]; groups: ${Object.keys(groups).join(", ")}; on request: pnpm bench vs-build --ref COMMIT [--rounds N] [--format esm|cjs|both] [--keep]`;
+
+interface BenchArgs {
+  readonly quick: boolean;
+  readonly out: string | undefined;
+  readonly wanted: string[];
+  /** Set when vs-build is named. */
+  readonly vs: VsBuildOptions | null;
+}
 
 /** The command line, strictly: an unknown option or group is an error, never a full run. */
-function parseBenchArgs(
-  argv: readonly string[],
-): { quick: boolean; out: string | undefined; wanted: string[] } | { error: string } {
+function parseBenchArgs(argv: readonly string[]): BenchArgs | { error: string } {
   let parsed;
   try {
     parsed = parseArgs({
       args: [...argv],
-      options: { quick: { type: "boolean" }, out: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        quick: { type: "boolean" },
+        out: { type: "string" },
+        help: { type: "boolean", short: "h" },
+        ref: { type: "string" },
+        rounds: { type: "string" },
+        format: { type: "string" },
+        keep: { type: "boolean" },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -77,10 +101,28 @@ function parseBenchArgs(
     return { error: (e instanceof Error ? e.message : String(e)).split("\n")[0]!.replace(/\. To specify.*$/, "") };
   }
   if (parsed.values.help) return { error: "" };
-  const unknown = parsed.positionals.filter((g) => !(g in groups));
+  const unknown = parsed.positionals.filter((g) => !(g in groups) && !ON_REQUEST.includes(g));
   if (unknown.length > 0) return { error: `unknown group ${unknown.map((g) => JSON.stringify(g)).join(", ")}` };
   if (parsed.values.out === "") return { error: "--out needs a folder" };
-  return { quick: parsed.values.quick === true, out: parsed.values.out, wanted: parsed.positionals };
+  const v = parsed.values;
+  let vs: VsBuildOptions | null = null;
+  if (parsed.positionals.includes("vs-build")) {
+    if (v.ref === undefined || v.ref === "")
+      return { error: "vs-build needs --ref COMMIT (the commit to compare against)" };
+    const rounds = v.rounds === undefined ? VS_BUILD_ROUNDS : Number(v.rounds);
+    if (!Number.isInteger(rounds) || rounds < 1)
+      return { error: `--rounds ${v.rounds}: a whole number of rounds, 1 or more` };
+    const format = v.format ?? "both";
+    if (format !== "esm" && format !== "cjs" && format !== "both") {
+      return { error: `--format ${format}: esm, cjs or both` };
+    }
+    const formats: VsFormat[] = format === "both" ? ["esm", "cjs"] : [format];
+    vs = { ref: v.ref, rounds, formats, keep: v.keep === true };
+  } else {
+    const stray = (["ref", "rounds", "format", "keep"] as const).find((k) => v[k] !== undefined);
+    if (stray !== undefined) return { error: `--${stray} is an option of vs-build` };
+  }
+  return { quick: v.quick === true, out: v.out, wanted: parsed.positionals, vs };
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -93,7 +135,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`bench: ${args.error}\n${USAGE}\n`);
     return 2;
   }
-  const { quick, out, wanted } = args;
+  const { quick, out, wanted, vs } = args;
   const names = wanted.length > 0 ? wanted : Object.keys(groups);
   const full = !quick && wanted.length === 0;
   const dir = out ?? `${ROOT}bench/results${full ? "" : "/scratch"}`;
@@ -103,7 +145,7 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const name of names) {
     const g0 = process.hrtime.bigint();
     process.stdout.write(`bench: ${name}${quick ? " (quick)" : ""} ... `);
-    const s = await groups[name]!(quick);
+    const s = name === "vs-build" ? await vsBuildSection(quick, vs!) : await groups[name]!(quick);
     sections.push(s);
     const took = Number(process.hrtime.bigint() - g0) / 1e9;
     process.stdout.write(`${took.toFixed(1)} s${s.errors.length ? `, ${s.errors.length} error(s)` : ""}\n`);

@@ -21,6 +21,11 @@ describe("pnpm bench arguments", () => {
     [["--quick", "--out"], "bench: Option '--out <value>' argument missing"],
     [["simulatr"], 'bench: unknown group "simulatr"'],
     [["--quick=yes"], "bench: Option '--quick' does not take an argument"],
+    [["vs-build"], "bench: vs-build needs --ref COMMIT (the commit to compare against)"],
+    [["vs-build", "--ref", "HEAD", "--rounds", "0"], "bench: --rounds 0: a whole number of rounds, 1 or more"],
+    [["vs-build", "--ref", "HEAD", "--format", "umd"], "bench: --format umd: esm, cjs or both"],
+    [["--quick", "--ref", "HEAD"], "bench: --ref is an option of vs-build"],
+    [["simulator", "--keep"], "bench: --keep is an option of vs-build"],
   ])("%j is a one-line error with exit 2 and the usage", (args, line) => {
     const r = bench(...args);
     expect(r.error).toBeUndefined();
@@ -29,6 +34,7 @@ describe("pnpm bench arguments", () => {
     const lines = r.stderr.trim().split("\n");
     expect(lines[0]).toBe(line);
     expect(lines[1]).toMatch(/^usage: pnpm bench \[group \.\.\.\] \[--quick\] \[--out DIR\]; groups: simulator, /);
+    expect(lines[1]).toMatch(/; on request: pnpm bench vs-build --ref COMMIT /);
     expect(lines).toHaveLength(2);
   });
 
