@@ -202,7 +202,7 @@ describe("R1 (getnewbuf-locked-buf under TOK), from the README's command", () =>
     expect(await setting("interlock")).toBe("token");
     expect(await setting("signal")).toBe("failure");
     expect(await o.page.textContent("[data-outcome]")).toBe("ok");
-    expect(await o.page.textContent("[data-replay]")).toMatch(/^kprim replay getnewbuf-locked-buf --schedule 'kprim2:/);
+    expect(await o.page.textContent("[data-replay]")).toMatch(/^kprim replay getnewbuf-locked-buf --schedule 'kprim3:/);
   });
 
   it("labels the scan, the other thread's lock, the BUF_LOCK that finds it locked and the warning", async () => {

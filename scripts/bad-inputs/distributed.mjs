@@ -9,7 +9,7 @@ const part = (signal, kprim = "0.1.0", index = 0) =>
       kprim,
       plugins: [],
       catalogue: "0",
-      header: "kprim2:lost-wakeup:SPIN+TI::::",
+      header: "kprim3:lost-wakeup:SPIN+TI::::",
       spec: { scenario: "lost-wakeup", options: {}, params: {} },
     },
     signal,

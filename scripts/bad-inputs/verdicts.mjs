@@ -165,8 +165,8 @@ add(
   ),
   replay(
     "an unknown version",
-    `kprim3:${LW}:SPIN-naive::::${LOST}`,
-    "kprim: schedule format kprim3 is not supported (this kprim reads kprim2 and kprim1)",
+    `kprim4:${LW}:SPIN-naive::::${LOST}`,
+    "kprim: schedule format kprim4 is not supported (this kprim reads kprim3, kprim2 and kprim1)",
   ),
   replay(
     "a signal in the schedule nothing raises",

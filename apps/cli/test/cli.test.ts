@@ -145,7 +145,7 @@ describe.concurrent("run and replay", () => {
     expect(r.stdout).toMatch(/^outcome: ok$/m);
     expect(r.stdout).toMatch(/^ {2}step \d+ cpu1 T_new: getnewbuf: warning, locked buf 0x[0-9a-f]+, race corrected$/m);
     expect(r.stdout).toMatch(/^counters: \d+ steps, \d+ cycles makespan, \d+ IPIs sent/m);
-    expect(r.stdout).toMatch(/^schedule: kprim2:getnewbuf-locked-buf:TOK::::\S+$/m);
+    expect(r.stdout).toMatch(/^schedule: kprim3:getnewbuf-locked-buf:TOK::::\S+$/m);
   });
 
   it("run --json finds a lost wakeup (exit 1), is byte-identical when repeated, and replay reproduces it exactly", async () => {
@@ -158,12 +158,22 @@ describe.concurrent("run and replay", () => {
     for (const k of ["outcome", "console", "counters", "schedule"]) expect(run).toHaveProperty(k);
     expect(run["outcome"].kind).toBe("violation");
     expect(run["outcome"].detector).toBe("lost-wakeup");
-    expect(run["schedule"]).toMatch(/^kprim2:lockmgr-lost-wakeup:SPIN\+TI:interlock=spin-naive:::/);
+    expect(run["schedule"]).toMatch(/^kprim3:lockmgr-lost-wakeup:SPIN\+TI:interlock=spin-naive:::/);
     const again = await kprim(["replay", "lockmgr-lost-wakeup", "--schedule", run["schedule"], "--json"]);
     expect(again.code).toBe(1);
     const rep = JSON.parse(again.stdout) as Record<string, unknown>;
     for (const k of ["outcome", "console", "counters", "schedule", "steps", "makespan"]) expect(rep[k]).toEqual(run[k]);
     expect(rep["strategy"]).toBe("replay");
+  });
+
+  it("replay of a kprim2 string printed before the separate dispatch step (a timeout wakes a thread on an idle cpu) reproduces its verdict", async () => {
+    // Printed by `kprim explore getnewbuf-locked-buf --variant TOK --signal 'console:getnewbuf: warning'` on 5d498fd.
+    const schedule =
+      "kprim2:getnewbuf-locked-buf:TOK:::signal=console%3Agetnewbuf%3A%20warning:0sx2.1s.0sx2.1i0.1sx3.0d.0i1.0sx2.1d.1i0x2.1sx2.0d.0i1x2.0sx8.1d.1i0.1sx5.0d.0sx12.1t1.1sx4.0i1.1d.1sx21";
+    const r = await kprim(["replay", "getnewbuf-locked-buf", "--schedule", schedule]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain("signal console:getnewbuf: warning: shown");
+    expect(r.stdout).toContain(`schedule: ${schedule}\n`);
   });
 
   it("replay prints the run as text and writes its trace (text, json, perfetto, html)", async () => {

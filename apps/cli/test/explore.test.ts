@@ -70,7 +70,7 @@ describe.concurrent("explore", () => {
       /^verdict: FOUND failure at execution \d+ of \d+, found by the burst's pct\(seed=1, runs=100, d=3\)$/m,
     );
     expect(r.stdout).toMatch(/^failure: violation at step \d+: \[lost-wakeup\]/m);
-    const shrunk = /^shrunk: {3}(kprim2:\S+) \(\d+ steps\)$/m.exec(r.stdout)?.[1];
+    const shrunk = /^shrunk: {3}(kprim3:\S+) \(\d+ steps\)$/m.exec(r.stdout)?.[1];
     expect(shrunk).toBeDefined();
     expect(r.stdout).toContain(`replay:   kprim replay lockmgr-lost-wakeup --schedule '${shrunk}'`);
   });

@@ -62,7 +62,7 @@ describe.concurrent("kprim run --interactive", () => {
       "note: lost-wakeup depends on none of the options a variant sets (interlock, tokenMode, outer, lockmgr): under TOK it runs as under any variant\n",
     );
     expect(r.stdout).toContain(
-      "step 1 · schedule so far: kprim2:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive:::\n" +
+      "step 1 · schedule so far: kprim3:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive:::\n" +
         "  1) cpu1: step T_h (cmpxchg L.interlock)  [1s]\n",
     );
     // After "1": what cpu1's step did, and the next list.
@@ -70,12 +70,12 @@ describe.concurrent("kprim run --interactive", () => {
       "  did: T_h op L.interlock cmpxchg\n       T_h lock.acquire L.interlock spin:L.interlock\n",
     );
     expect(r.stdout).toContain(
-      "step 2 · schedule so far: kprim2:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive:::1s\n",
+      "step 2 · schedule so far: kprim3:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive:::1s\n",
     );
     // End of input: a clean stop with the schedule so far and how to go on.
     expect(r.stdout).toContain("stopped at step 1 (end of input): the run has not ended\n");
     expect(r.stdout).toContain(
-      "resume:   kprim run lockmgr-lost-wakeup --interactive --from 'kprim2:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive:::1s'\n",
+      "resume:   kprim run lockmgr-lost-wakeup --interactive --from 'kprim3:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive:::1s'\n",
     );
     expect(r.stderr).toBe("");
   });
@@ -89,7 +89,7 @@ describe.concurrent("kprim run --interactive", () => {
     expect(r.stdout).toMatch(/^outcome: violation at step 19: \[lost-wakeup\] T_w sleeps on L/m);
     const replay = /^replay: +(kprim replay .+)$/m.exec(r.stdout)?.[1];
     expect(replay).toBe(
-      "kprim replay lockmgr-lost-wakeup --schedule 'kprim2:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive:::1sx7.0sx3.1s.0sx2.1sx3.0s.1sx2'",
+      "kprim replay lockmgr-lost-wakeup --schedule 'kprim3:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive:::1sx7.0sx3.1s.0sx2.1sx3.0s.1sx2'",
     );
     const again = await kprim(shellWords(replay!).slice(1));
     expect(again.code).toBe(1);
@@ -97,7 +97,7 @@ describe.concurrent("kprim run --interactive", () => {
   });
 
   it("says what is wrong with a bad line and goes on; b goes back; q stops", async () => {
-    const from = "kprim2:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive:::1sx7";
+    const from = "kprim3:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive:::1sx7";
     const r = await kprimFed(
       ["run", "lockmgr-lost-wakeup", "--interactive", "--from", from],
       "x\n9\n\n7s\n1\nb\n2\nq\n1\n",
@@ -114,7 +114,7 @@ describe.concurrent("kprim run --interactive", () => {
     expect(r.stdout).toContain(`step 9 · schedule so far: ${from}.0s\n`);
     expect(r.stdout).toContain("back to step 8\n");
     expect(r.stdout).toContain("stopped at step 8 (q): the run has not ended\n");
-    expect(r.stdout).toContain("schedule: kprim2:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive:::1sx8\n");
+    expect(r.stdout).toContain("schedule: kprim3:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive:::1sx8\n");
   });
 
   it("quotes and truncates a long or odd line, and refuses going back from the first step", async () => {
@@ -131,7 +131,7 @@ describe.concurrent("kprim run --interactive", () => {
     const dir = mkdtempSync(join(tmpdir(), "kprim-interactive-"));
     const out = join(dir, "t.html");
     // The lost wakeup's schedule but its last two choices (1s, 1s).
-    const from = "kprim2:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive:::1sx7.0sx3.1s.0sx2.1sx3.0s";
+    const from = "kprim3:lockmgr-lost-wakeup:SPIN+TI:interlock=spin-naive:::1sx7.0sx3.1s.0sx2.1sx3.0s";
     expect(LOST.slice(-2)).toEqual(["1s", "1s"]);
     const r = await kprimFed(
       ["run", "lockmgr-lost-wakeup", "--interactive", "--from", from, "--trace", "html", "--out", out],

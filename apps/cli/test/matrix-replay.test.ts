@@ -5,7 +5,8 @@
  * 1), and the replay command it prints, run verbatim, gives the same verdict
  * (found, exit 1) and the outcome explore says it shows. Likewise with a
  * step limit, for each of those scenarios: explore with `--max-steps 3`
- * ends at the limit, and its printed replay stops at the same step.
+ * ends at the limit, and its printed replay stops at the same step. Every
+ * handle printed is in the current schedule format, kprim3.
  */
 import { catalogue, matrix, rowChecks } from "@kprim/scenarios";
 import { describe, expect, it } from "vitest";
@@ -26,6 +27,8 @@ async function explore(args: string[]): Promise<Explored> {
   expect(r.code, r.stderr).toBe(1);
   const j = JSON.parse(r.stdout) as Explored;
   expect(j.verdict).toBe("found");
+  // Printed now: the current schedule format.
+  expect(j.replay).toMatch(/ --schedule 'kprim3:/);
   return j;
 }
 

@@ -91,7 +91,7 @@ describe.concurrent("plugins", () => {
     });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(
-      /^replay: {3}kprim replay lockmgr-lost-wakeup --schedule 'kprim2:lockmgr-lost-wakeup:SPIN\+TI:interlock=wrapped-naive:::\S+'$/m,
+      /^replay: {3}kprim replay lockmgr-lost-wakeup --schedule 'kprim3:lockmgr-lost-wakeup:SPIN\+TI:interlock=wrapped-naive:::\S+'$/m,
     );
   });
 
@@ -149,7 +149,7 @@ describe.concurrent("demo", () => {
     expect(out).toContain("1. getnewbuf with lockmgr's token interlock (before the patch)");
     expect(out).toMatch(/found after \d+ executions: getnewbuf: warning, locked buf 0x[0-9a-f]+, race corrected/);
     expect(out).toMatch(
-      /replay: kprim replay getnewbuf-locked-buf --schedule 'kprim2:getnewbuf-locked-buf:TOK:::signal=console%3Agetnewbuf%3A%20warning%2C%20locked%20buf:\S+'/,
+      /replay: kprim replay getnewbuf-locked-buf --schedule 'kprim3:getnewbuf-locked-buf:TOK:::signal=console%3Agetnewbuf%3A%20warning%2C%20locked%20buf:\S+'/,
     );
     expect(out).toMatch(
       /2\. getnewbuf with the spinlock interlock \(the patch\)\n.*\n {3}explored exhaustively: \d+ executions, no console line and no failure/,
@@ -214,7 +214,7 @@ describe.concurrent("compare", () => {
     for (const row of j.rows) {
       expect(row["schedulesToFailure"]).toBeGreaterThan(0);
       expect(row["cyclesPerOp"]).toBeGreaterThan(0);
-      expect(row["replay"]).toMatch(/^kprim replay lockmgr-lost-wakeup --plugin \S+ --schedule 'kprim2:/);
+      expect(row["replay"]).toMatch(/^kprim replay lockmgr-lost-wakeup --plugin \S+ --schedule 'kprim3:/);
     }
     expect(expectUsageError(await kprim(["compare", "lost-wakeup", "--variants", "TOK,SPINTI"]))).toContain(
       'unknown variant "SPINTI" (did you mean "SPIN+TI"?)',

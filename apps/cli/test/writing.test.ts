@@ -37,7 +37,7 @@ describe.concurrent("writing the output", () => {
   it("--trace text --out -: stdout is the text trace alone", async () => {
     const text = await kprim([...RUN, "--trace", "text", "--out", "-"]);
     expect(text.stdout).not.toMatch(/^(outcome|schedule|counters):/m);
-    expect(text.stderr).toMatch(/^schedule: kprim2:lockmgr-lost-wakeup:/m);
+    expect(text.stderr).toMatch(/^schedule: kprim3:lockmgr-lost-wakeup:/m);
   });
 
   it("explore and replay --trace json --out -: stdout is the trace alone too", async () => {

@@ -7,7 +7,7 @@
  * that opens a counterexample at its decisive step.
  *
  *     #scenario=lockmgr-lost-wakeup&variant=SPIN-naive&p.sleepers=2&o.wakeup=multicast
- *     &schedule=kprim2:…&at=12&signal=violation:lost-wakeup&tab=step
+ *     &schedule=kprim3:…&at=12&signal=violation:lost-wakeup&tab=step
  */
 
 export type Tab = "step" | "explore" | "compare";

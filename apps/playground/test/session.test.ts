@@ -38,7 +38,7 @@ describe("a step session", () => {
     expect(s.found()).toBe(false);
     // Judged by "failure": the schedule's run field is empty.
     expect(s.replayCommand()).toMatch(
-      /^kprim replay lockmgr-lost-wakeup --schedule 'kprim2:lockmgr-lost-wakeup:SPIN\+TI::::[^:]+'$/,
+      /^kprim replay lockmgr-lost-wakeup --schedule 'kprim3:lockmgr-lost-wakeup:SPIN\+TI::::[^:]+'$/,
     );
   });
 
@@ -111,7 +111,7 @@ describe("a step session", () => {
     const s = Session.fromSchedule(r3(), "violation:lost-wakeup", 0);
     s.goTo(15);
     const hash = formatHash(s.link());
-    expect(hash).toContain("schedule=kprim2:lockmgr-lost-wakeup:SPIN-naive:::");
+    expect(hash).toContain("schedule=kprim3:lockmgr-lost-wakeup:SPIN-naive:::");
     const u = parseHash(hash);
     expect(parseSchedule(u.schedule!).header.signal).toBe("violation:lost-wakeup");
     expect(s.replayCommand()).toContain(":signal=violation%3Alost-wakeup:");

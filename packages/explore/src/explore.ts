@@ -22,6 +22,7 @@
 import {
   type Choice,
   type Detector,
+  type DispatchModel,
   formatSchedule,
   type OutcomeKind,
   replay,
@@ -33,6 +34,7 @@ import {
   type Machine,
   mergeRaises,
   parseSchedule,
+  ReplayDivergence,
   type Vocabulary,
 } from "@kprim/machine";
 import { runOnce } from "./driver.js";
@@ -485,19 +487,53 @@ export function replayCommand(header: ScheduleHeader, schedule: string): string 
  * what was enabled. A schedule that ended at its step limit carries it
  * (`header.maxSteps`) and stops there again. The result's schedule is the
  * one given (its run fields too), so it formats to the same string.
+ *
+ * The machine runs the model the schedule was recorded with (`dispatch`,
+ * from its format: kprim1 and kprim2 strings the same-step dispatch; the
+ * factory must pass the request on). An old string that diverges under
+ * the same-step model is replayed under the separate one: main printed
+ * kprim2 strings with the separate dispatch for a while before kprim3
+ * existed. Such a replay's schedule formats as the kprim3 string of the
+ * same choices.
  */
 export function replaySchedule(
   factory: MachineFactory,
   schedule: string | Schedule,
-  opts: { readonly expect?: ScheduleHeader; readonly trace?: boolean; readonly maxSteps?: number } = {},
+  opts: {
+    readonly expect?: ScheduleHeader;
+    readonly trace?: boolean;
+    readonly maxSteps?: number;
+    /** The machine model, overriding the schedule's. */
+    readonly dispatch?: DispatchModel;
+  } = {},
 ): RunResult {
   const s = typeof schedule === "string" ? parseSchedule(schedule) : schedule;
   if (opts.expect) checkHeader(opts.expect, s.header);
+  const dispatch = opts.dispatch ?? s.header.dispatch ?? "separate";
+  try {
+    return replayUnder(factory, s, opts, dispatch);
+  } catch (e) {
+    if (opts.dispatch !== undefined || dispatch !== "same-step" || !(e instanceof ReplayDivergence)) throw e;
+    try {
+      return replayUnder(factory, s, opts, "separate");
+    } catch {
+      throw e; // the model the format names: its divergence is the one to report
+    }
+  }
+}
+
+function replayUnder(
+  factory: MachineFactory,
+  s: Schedule,
+  opts: { readonly trace?: boolean; readonly maxSteps?: number },
+  dispatch: DispatchModel,
+): RunResult {
   const { result } = runOnce(factory, {
     strategy: replay(s.choices),
     // One more than the schedule: a run that ends on its own ends there; one
     // that ended at its step limit stops at the same step.
     maxSteps: opts.maxSteps ?? s.header.maxSteps ?? s.choices.length + 1,
+    dispatch,
     ...(opts.trace !== undefined ? { trace: opts.trace } : {}),
   });
   // The replayed run's schedule is the one given, run fields included (the machine knows none).

@@ -81,7 +81,7 @@ describe("explore: sampling modes", () => {
     if (r.kind !== "found") return;
     expect(r.failureKind).toBe("violation:lost-update");
     expect(r.executionsToFound).toBeGreaterThanOrEqual(1);
-    expect(r.schedule).toMatch(/^kprim2:lost-update-2:/);
+    expect(r.schedule).toMatch(/^kprim3:lost-update-2:/);
     expect(r.shrunkSteps).toBeLessThanOrEqual(r.schedule.split(":")[6]!.split(".").length + 1);
     expect(r.shrunkPreemptions).toBe(1);
     expect(r.replay).toBe(`kprim replay lost-update-2 --schedule '${r.shrunk}'`);
@@ -261,7 +261,7 @@ describe("explore: the driver, replay and errors", () => {
     const r = explore(f, { mode: { kind: "dpor" } });
     if (r.kind !== "found") throw new Error("expected found");
     expect(r.replay).toBeNull();
-    expect(r.shrunk).toMatch(/^kprim2::::::/);
+    expect(r.shrunk).toMatch(/^kprim3::::::/);
     const again = replaySchedule(f, r.shrunk);
     expectOutcome(again, "violation");
     expect(formatSchedule(again.schedule)).toBe(r.shrunk);

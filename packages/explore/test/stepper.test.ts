@@ -43,7 +43,7 @@ describe("Stepper", () => {
       ["0s", 0, "cpu0: step T0 (load counter)"],
       ["1s", 1, "cpu1: step T1 (load counter)"],
     ]);
-    expect(st.schedule).toBe("kprim2:counter:::::");
+    expect(st.schedule).toBe("kprim3:counter:::::");
   });
 
   it("takes a choice, shows what the step did, and keeps the schedule so far", () => {
@@ -51,7 +51,7 @@ describe("Stepper", () => {
     s.take(1);
     const st = s.state;
     expect(st.step).toBe(1);
-    expect(st.schedule).toBe("kprim2:counter:::::1s");
+    expect(st.schedule).toBe("kprim3:counter:::::1s");
     expect(st.last.map((e) => `${st.threads.find((t) => t.id === e.thread)?.name} ${e.kind} ${e.obj ?? ""}`)).toContain(
       "T1 op counter",
     );
@@ -87,7 +87,7 @@ describe("Stepper", () => {
     s.take(0);
     s.back();
     expect(s.state.step).toBe(1);
-    expect(s.state.schedule).toBe("kprim2:counter:::::0s");
+    expect(s.state.schedule).toBe("kprim3:counter:::::0s");
     s.back();
     s.back();
     expect(s.state.step).toBe(0);

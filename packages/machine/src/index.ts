@@ -111,6 +111,7 @@ export {
 export { defineScenario, type Scenario, type ScenarioContext, type ScenarioSetup } from "./scenario.js";
 export {
   checkHeader,
+  type DispatchModel,
   emptyHeader,
   formatChoices,
   formatSchedule,

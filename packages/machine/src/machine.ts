@@ -44,7 +44,7 @@ import { enqueue, startRun } from "./runtime/lwkt.js";
 import { take } from "./runtime/step.js";
 import { scheduleOf } from "./runtime/trail.js";
 import { TxImpl } from "./runtime/tx.js";
-import { emptyHeader, type Schedule, type ScheduleHeader } from "./schedule.js";
+import { type DispatchModel, emptyHeader, type Schedule, type ScheduleHeader } from "./schedule.js";
 import type { CellCode } from "./states/fingerprint.js";
 import type { Histories } from "./states/histories.js";
 import { Identities, stateKey } from "./states/stateKey.js";
@@ -75,6 +75,15 @@ export interface MachineOptions {
   readonly recordFootprints?: boolean;
   /** Identifies the run in its schedule header. */
   readonly header?: ScheduleHeader;
+  /**
+   * How an idle cpu switches to a thread that an IPI or timeout handler made
+   * runnable there: "separate", a dispatch choice of its own (the model), or
+   * "same-step", in the handler's step — the model kprim1 and kprim2 schedules
+   * were recorded with, for replaying them. Default: the header's `dispatch`,
+   * else "separate". The run's schedule header says which (a same-step run
+   * prints as kprim2).
+   */
+  readonly dispatch?: DispatchModel;
 }
 
 export interface SpawnOptions {
@@ -130,6 +139,14 @@ const NO_EXTENSIONS: ReadonlyMap<Extension<unknown>, unknown> = new Map();
 
 let checkDefault: boolean | undefined;
 
+/** The run's header, saying the dispatch model when it is not the default (absent: "separate"). */
+function headerFor(header: ScheduleHeader, dispatch: DispatchModel): ScheduleHeader {
+  if (dispatch === "same-step") return header.dispatch === "same-step" ? header : { ...header, dispatch };
+  if (header.dispatch === undefined) return header;
+  const { dispatch: _given, ...rest } = header;
+  return rest;
+}
+
 /** KPRIM_CHECK=1 turns check mode on by default; read once (machines are built per execution). */
 function envCheckDefault(): boolean {
   checkDefault ??= typeof process !== "undefined" && process.env["KPRIM_CHECK"] === "1";
@@ -155,6 +172,10 @@ export class Machine implements MachineView {
       throw new MachineConfigError(`a machine has 1 to 32 cpus, not ${String(opts.cpus)}`);
     }
     const detectors = opts.detectors ? [...opts.detectors] : [];
+    const dispatch = opts.dispatch ?? opts.header?.dispatch ?? "separate";
+    if (dispatch !== "separate" && dispatch !== "same-step") {
+      throw new MachineConfigError(`dispatch must be "separate" or "same-step", got ${JSON.stringify(dispatch)}`);
+    }
     const tx = new TxImpl();
     const core = createCore({
       ncpus: opts.cpus,
@@ -163,7 +184,8 @@ export class Machine implements MachineView {
       checkMode: opts.check ?? envCheckDefault(),
       tracing: opts.trace ?? false,
       maxSteps: opts.maxSteps ?? DEFAULT_MAX_STEPS,
-      header: opts.header ?? emptyHeader(),
+      header: headerFor(opts.header ?? emptyHeader(), dispatch),
+      sameStepDispatch: dispatch === "same-step",
       jitter: opts.jitter ? { prng: new Prng(opts.jitter.seed), amount: opts.jitter.amount } : null,
       strategy: opts.strategy ?? roundRobin(),
       detectors,

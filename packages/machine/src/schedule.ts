@@ -3,7 +3,7 @@
  * what was run and how its verdict was judged. Printed as one short, stable
  * string that is safe inside shell single quotes:
  *
- *     kprim2:<scenario>:<variant>:<options>:<params>:<run>:<choices>
+ *     kprim3:<scenario>:<variant>:<options>:<params>:<run>:<choices>
  *
  * - options and params are `k=v` pairs joined by `,` (sorted by key);
  * - run holds what the verdict depends on beyond the run itself: `signal`
@@ -16,17 +16,34 @@
  *   written once with `x<n>` (`0sx12`).
  *
  * A machine built by hand has no scenario name: its schedules start
- * `kprim2::` and replay through the library (`replaySchedule`).
+ * `kprim3::` and replay through the library (`replaySchedule`).
  *
- * The previous format, `kprim1:<scenario>:<variant>:<options>:<params>:<choices>`
- * (no run field, no escapes), is still read.
+ * The format version also says which machine model recorded the choices.
+ * kprim3 is today's: when an IPI or timeout handler makes a thread runnable
+ * on an idle cpu, the switch to it is a dispatch choice of its own. kprim2
+ * (the same fields) and kprim1 (`kprim1:<scenario>:<variant>:<options>:<params>:<choices>`,
+ * no run field, no escapes) were recorded when the handler's step resumed
+ * the woken thread; they are still read, with `dispatch: "same-step"` in
+ * their header so that they replay under that model, and a run under that
+ * model is printed as kprim2.
  */
 import { type Choice, formatChoice, parseChoice } from "./choice.js";
 import { ScheduleError } from "./errors.js";
 
-export const SCHEDULE_FORMAT = "kprim2";
+export const SCHEDULE_FORMAT = "kprim3";
 /** Formats `parseSchedule` reads, newest first. */
-export const SCHEDULE_FORMATS: readonly string[] = ["kprim2", "kprim1"];
+export const SCHEDULE_FORMATS: readonly string[] = ["kprim3", "kprim2", "kprim1"];
+/** The format of a run under the same-step dispatch (the model kprim1 and kprim2 strings were recorded with). */
+const SAME_STEP_FORMAT = "kprim2";
+
+/**
+ * How an idle cpu switches to a thread that an IPI or timeout handler made
+ * runnable there: "separate" (today's model), a dispatch choice of its own,
+ * before which IPIs already queued on the cpu may run; "same-step", in the
+ * handler's step — the model before schedule format kprim3, kept to replay
+ * kprim1 and kprim2 strings as they were recorded.
+ */
+export type DispatchModel = "separate" | "same-step";
 
 export interface ScheduleHeader {
   /** "" for a machine built by hand. */
@@ -38,6 +55,11 @@ export interface ScheduleHeader {
   readonly signal?: string;
   /** The step limit, recorded when the run ended at it (a replay stops there too). */
   readonly maxSteps?: number;
+  /**
+   * The machine model the choices were recorded with; absent: "separate".
+   * "same-step" for kprim1 and kprim2 strings (and printed as kprim2).
+   */
+  readonly dispatch?: DispatchModel;
 }
 
 export interface Schedule {
@@ -99,7 +121,7 @@ function runPairs(h: ScheduleHeader): Record<string, string> {
 export function formatSchedule(s: Schedule): string {
   const h = s.header;
   return [
-    SCHEDULE_FORMAT,
+    h.dispatch === "same-step" ? SAME_STEP_FORMAT : SCHEDULE_FORMAT,
     escape(h.scenario),
     escape(h.variant),
     formatPairs(h.options),
@@ -162,8 +184,10 @@ export function parseSchedule(text: string): Schedule {
   if (!SCHEDULE_FORMATS.includes(format)) {
     throw new ScheduleError(
       parts.length > 1 && /^kprim\d+$/.test(format)
-        ? `schedule format ${format} is not supported (this kprim reads ${SCHEDULE_FORMATS.join(" and ")})`
-        : `malformed schedule: it must start with "${SCHEDULE_FORMAT}:" (or "kprim1:")`,
+        ? `schedule format ${format} is not supported (this kprim reads ${SCHEDULE_FORMATS.slice(0, -1).join(", ")} and ${SCHEDULE_FORMATS.at(-1)})`
+        : `malformed schedule: it must start with "${SCHEDULE_FORMAT}:" (or ${SCHEDULE_FORMATS.slice(1)
+            .map((f) => `"${f}:"`)
+            .join(", ")})`,
     );
   }
   if (format === "kprim1") {
@@ -179,6 +203,7 @@ export function parseSchedule(text: string): Schedule {
         variant,
         options: parsePairs(options, "option", false),
         params: parsePairs(params, "param", false),
+        dispatch: "same-step",
       },
       choices: parseChoices(body),
     };
@@ -204,6 +229,7 @@ export function parseSchedule(text: string): Schedule {
       options: parsePairs(options, "option", true),
       params: parsePairs(params, "param", true),
       ...parseRun(run),
+      ...(format === SAME_STEP_FORMAT ? { dispatch: "same-step" as const } : {}),
     },
     choices: parseChoices(body),
   };

@@ -30,7 +30,7 @@ describe("expectOutcome", () => {
     expect(err).toBeInstanceOf(OutcomeMismatch);
     const text = (err as Error).message;
     expect(text).toContain("expected outcome ok, got deadlock at step 1: T (cpu0) asleep on X");
-    expect(text).toContain("replay: kprim replay lonely-sleeper --schedule 'kprim2:lonely-sleeper:SPIN+TI::::0s'");
+    expect(text).toContain("replay: kprim replay lonely-sleeper --schedule 'kprim3:lonely-sleeper:SPIN+TI::::0s'");
   });
 
   it("a run with no scenario in its header gives its choices, which replay it", () => {

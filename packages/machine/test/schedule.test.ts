@@ -26,7 +26,7 @@ const sched: Schedule = {
 describe("schedule strings", () => {
   it("print short and stable, with a header and run-length repeats", () => {
     expect(formatSchedule(sched)).toBe(
-      "kprim2:lost-wakeup:SPIN+TI:tokenMode=yield:sleepers=2::0sx3.1i0.0p3.1t2.1d.17s",
+      "kprim3:lost-wakeup:SPIN+TI:tokenMode=yield:sleepers=2::0sx3.1i0.0p3.1t2.1d.17s",
     );
   });
 
@@ -41,7 +41,7 @@ describe("schedule strings", () => {
     };
     const text = formatSchedule(s);
     expect(text).toBe(
-      "kprim2:lost-wakeup:SPIN+TI:tokenMode=yield:sleepers=2:maxSteps=8,signal=console%3Agetnewbuf%3A%20warning%2C%20locked%20buf%20%27x%27%20100%25:0sx3.1i0.0p3.1t2.1d.17s",
+      "kprim3:lost-wakeup:SPIN+TI:tokenMode=yield:sleepers=2:maxSteps=8,signal=console%3Agetnewbuf%3A%20warning%2C%20locked%20buf%20%27x%27%20100%25:0sx3.1i0.0p3.1t2.1d.17s",
     );
     expect(text).toMatch(/^[\w.~+\-@/%:,=]+$/);
     expect(parseSchedule(text)).toEqual(s);
@@ -54,28 +54,46 @@ describe("schedule strings", () => {
     expect(parseSchedule(text)).toEqual(s);
   });
 
-  it("of a machine built by hand (no scenario name) parse, in both formats", () => {
+  it("of a machine built by hand (no scenario name) parse, in every format", () => {
     const bare: Schedule = { header: { scenario: "", variant: "", options: {}, params: {} }, choices: sched.choices };
-    expect(formatSchedule(bare)).toBe("kprim2::::::0sx3.1i0.0p3.1t2.1d.17s");
+    const old: Schedule = { ...bare, header: { ...bare.header, dispatch: "same-step" } };
+    expect(formatSchedule(bare)).toBe("kprim3::::::0sx3.1i0.0p3.1t2.1d.17s");
     expect(parseSchedule(formatSchedule(bare))).toEqual(bare);
-    expect(parseSchedule("kprim1:::::0sx3.1i0.0p3.1t2.1d.17s")).toEqual(bare);
+    expect(parseSchedule("kprim2::::::0sx3.1i0.0p3.1t2.1d.17s")).toEqual(old);
+    expect(parseSchedule("kprim1:::::0sx3.1i0.0p3.1t2.1d.17s")).toEqual(old);
   });
 
-  it("of the previous format (kprim1) still parse, to the same header and choices", () => {
-    expect(parseSchedule("kprim1:lost-wakeup:SPIN+TI:tokenMode=yield:sleepers=2:0sx3.1i0.0p3.1t2.1d.17s")).toEqual(
-      sched,
+  it("of the previous formats (kprim1, kprim2) still parse, to the same choices under the same-step dispatch they were recorded with", () => {
+    const old: Schedule = { ...sched, header: { ...sched.header, dispatch: "same-step" } };
+    expect(parseSchedule("kprim1:lost-wakeup:SPIN+TI:tokenMode=yield:sleepers=2:0sx3.1i0.0p3.1t2.1d.17s")).toEqual(old);
+    expect(parseSchedule("kprim2:lost-wakeup:SPIN+TI:tokenMode=yield:sleepers=2::0sx3.1i0.0p3.1t2.1d.17s")).toEqual(
+      old,
     );
+  });
+
+  it("of a run under the same-step dispatch print as kprim2 (the format that model was recorded in), and round-trip", () => {
+    const old: Schedule = { ...sched, header: { ...sched.header, dispatch: "same-step", maxSteps: 8 } };
+    const text = formatSchedule(old);
+    expect(text).toBe("kprim2:lost-wakeup:SPIN+TI:tokenMode=yield:sleepers=2:maxSteps=8:0sx3.1i0.0p3.1t2.1d.17s");
+    expect(parseSchedule(text)).toEqual(old);
+    // "separate" is the default: written as kprim3 and read back without the field.
+    expect(formatSchedule({ ...sched, header: { ...sched.header, dispatch: "separate" } })).toBe(formatSchedule(sched));
   });
 
   it("reject malformed strings with one clear line", () => {
     expect(() => parseSchedule("hello")).toThrow(ScheduleError);
-    expect(() => parseSchedule("hello")).toThrow('malformed schedule: it must start with "kprim2:" (or "kprim1:")');
+    expect(() => parseSchedule("hello")).toThrow(
+      'malformed schedule: it must start with "kprim3:" (or "kprim2:", "kprim1:")',
+    );
     expect(() => parseSchedule("kprim9:a:b:::0s")).toThrow(
-      "schedule format kprim9 is not supported (this kprim reads kprim2 and kprim1)",
+      "schedule format kprim9 is not supported (this kprim reads kprim3, kprim2 and kprim1)",
     );
     expect(() => parseSchedule("kprim1:a:b::0s")).toThrow(/kprim1: expected 6 ':'-separated fields/);
     expect(() => parseSchedule("kprim2:a:b:::0s")).toThrow(
       "malformed schedule: kprim2: expected 7 ':'-separated fields (format, scenario, variant, options, params, run, choices), got 6",
+    );
+    expect(() => parseSchedule("kprim3:a:b:::0s")).toThrow(
+      "malformed schedule: kprim3: expected 7 ':'-separated fields (format, scenario, variant, options, params, run, choices), got 6",
     );
     expect(() => parseSchedule("kprim2:a:b::::0s.0q")).toThrow('choice 2 "0q" is not a choice');
     expect(() => parseSchedule("kprim1:a:b:::0sx0")).toThrow('choice 1 "0sx0"');

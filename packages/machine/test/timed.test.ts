@@ -5,6 +5,8 @@ import {
   defaultCostTable,
   expectOutcome,
   formatSchedule,
+  type MachineOptions,
+  parseSchedule,
   random,
   roundRobin,
   type Strategy,
@@ -104,8 +106,8 @@ describe("time and cost", () => {
   });
 
   it("a timeout is a choice under untimed strategies and fires at its deadline under the timed one", () => {
-    const make = (strategy: Strategy) => {
-      const m = createMachine({ cpus: 1, strategy, trace: true });
+    const make = (strategy: Strategy, opts: Pick<MachineOptions, "dispatch" | "header"> = {}) => {
+      const m = createMachine({ cpus: 1, strategy, trace: true, ...opts });
       const fired = m.cell<number[]>("fired", [], { cpu: 0 });
       const t: Thread = m.spawn({
         cpu: 0,
@@ -128,7 +130,14 @@ describe("time and cost", () => {
     const rr = make(roundRobin());
     expectOutcome(rr.r, "ok");
     // The timeout makes T runnable on the idle cpu; the switch to it is a step of its own.
-    expect(formatSchedule(rr.r.schedule)).toMatch(/:0s\.0t0\.0d$/);
+    expect(formatSchedule(rr.r.schedule)).toBe("kprim3::::::0s.0t0.0d");
+    // The model of kprim1/kprim2 schedules: the handler's step resumes T.
+    const sameStep = make(roundRobin(), { dispatch: "same-step" });
+    expectOutcome(sameStep.r, "ok");
+    expect(formatSchedule(sameStep.r.schedule)).toBe("kprim2::::::0s.0t0");
+    // A header read from such a schedule chooses that model when no option says otherwise.
+    const fromHeader = make(roundRobin(), { header: parseSchedule("kprim2::::::0s.0t0").header });
+    expect(formatSchedule(fromHeader.r.schedule)).toBe("kprim2::::::0s.0t0");
     const tm = make(timed());
     expect(tm.m.peek(tm.fired)[0]).toBeGreaterThanOrEqual(3 * defaultCostTable.tick);
   });

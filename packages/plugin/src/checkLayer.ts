@@ -45,7 +45,7 @@ export interface LayerCase {
   readonly executions: number;
   /** One line: the failure and its replay handle, for a failing case. */
   readonly failure?: string;
-  /** The shrunk schedule (`kprim2:…`) that replays the failure. */
+  /** The shrunk schedule (`kprim3:…`) that replays the failure. */
   readonly schedule?: string;
   /** The command that replays it. */
   readonly replay?: string;

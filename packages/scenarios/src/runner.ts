@@ -6,6 +6,7 @@
  */
 import {
   createMachine,
+  type DispatchModel,
   type Machine,
   type MachineOptions,
   MACHINE_RAISES,
@@ -51,6 +52,12 @@ export interface PrepareSpec extends Omit<ScenarioSpec, "scenario">, PrepareCont
   readonly scenario: string | KernelScenario;
   /** Re-preparing a recorded run: the header's layers and detectors must be the ones in place. */
   readonly replay?: boolean;
+  /**
+   * The machine model of the runs (default "separate"); "same-step" re-prepares a run recorded in
+   * a kprim1 or kprim2 schedule (`prepareFromHeader` takes it from the header). It goes into the
+   * header, from which every machine built takes it.
+   */
+  readonly dispatch?: DispatchModel;
 }
 
 /**
@@ -124,6 +131,7 @@ export function prepare(spec: PrepareSpec): Prepared {
     variant,
     options: { ...overrides, ...extras },
     params: paramsToHeader(scenario.params, params),
+    ...(spec.dispatch === "same-step" ? { dispatch: "same-step" as const } : {}),
   };
   return {
     scenario,
@@ -187,5 +195,6 @@ export function prepareFromHeader(header: ScheduleHeader, context: PrepareContex
     options: header.options,
     params: header.params,
     replay: true,
+    ...(header.dispatch !== undefined ? { dispatch: header.dispatch } : {}),
   });
 }

@@ -74,7 +74,7 @@ describe("checking a matrix row against a scenario", () => {
     const v = checkRow(prep({}), row("found", "violation:lost-wakeup"));
     expect(v.holds).toBe(true);
     expect(v.detail).toMatch(
-      /^found by random\(seed=1, runs=300\) after \d+ executions: kprim replay counter --schedule 'kprim2:counter:SPIN-naive:::signal=violation%3Alost-wakeup:/,
+      /^found by random\(seed=1, runs=300\) after \d+ executions: kprim replay counter --schedule 'kprim3:counter:SPIN-naive:::signal=violation%3Alost-wakeup:/,
     );
   });
 

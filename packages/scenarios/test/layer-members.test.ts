@@ -9,23 +9,13 @@
  */
 import { bufLayer } from "@kprim/buf";
 import { explore } from "@kprim/explore";
-import { type Gen, type KernelContext, ParamError, type Tx } from "@kprim/machine";
-import {
-  bucketOf,
-  bucketToChange,
-  EWOULDBLOCK,
-  endtsleep,
-  type Ident,
-  sleepHash,
-  sleepqLayer,
-  type SleepqLayer,
-  sleepState,
-  type TsleepFlags,
-} from "@kprim/sleepq";
+import { type Gen, type KernelContext, ParamError } from "@kprim/machine";
+import { type Ident, sleepHash, sleepqLayer, type SleepqLayer, type TsleepFlags } from "@kprim/sleepq";
 import { spinlockLayer } from "@kprim/spinlock";
 import { tokenLayer, type TokenLayer, tokenSystem } from "@kprim/token";
 import { describe, expect, it } from "vitest";
 import { composeKernel, type KernelOverrides, prepare, resolveOptions } from "../src/index.js";
+import { rewrittenTsleep } from "./broken/tsleep.js";
 
 /**
  * `base` with every member in `members` wrapped: each call counts, and a call
@@ -166,50 +156,19 @@ describe("options that configure a built-in layer, once a plugin replaces it", (
 
 describe("the helpers a natural rewrite needs are exported", () => {
   /**
-   * tsleep rewritten as a plugin author would, from the exported helpers: the
-   * copy-on-write bucket access (`bucketToChange` — the empty bucket every
-   * bucket starts as is shared and frozen), the per-thread sleep state, and
-   * the timeout's `endtsleep`.
+   * tsleep rewritten as a plugin author would, from the exported helpers
+   * (broken/tsleep.ts, with the exported `endtsleep` as its timeout): the
+   * copy-on-write bucket access, the per-thread sleep state, the timeout.
    */
   let calls = 0;
-  function* rewrittenTsleep(
-    k: KernelContext,
-    ident: Ident,
-    flags: TsleepFlags,
-    wmesg: string,
-    timo: number,
-  ): Gen<number> {
+  const fromHelpers = rewrittenTsleep("endtsleep");
+  function* rewritten(k: KernelContext, ident: Ident, flags: TsleepFlags, wmesg: string, timo: number): Gen<number> {
     calls++;
-    const h = sleepHash(k.machine);
-    const t = k.thread;
-    const st = sleepState(t);
-    const b = bucketOf(ident);
-    const mask = h.masks[b]!;
-    k.critEnter();
-    yield* k.atomic(`tsleep ${ident.name}`, { writes: [mask] }, (tx: Tx) => {
-      bucketToChange(tx, h, b).push(t);
-      st.queued = true;
-      st.timedOut = false;
-      st.wchan = ident;
-      st.wmesg = wmesg;
-      tx.write(mask, (tx.read(mask) | (1 << tx.cpu)) >>> 0);
-      tx.event("sleepq.tsleep", ident.name, `${wmesg}${flags.interlocked ? " interlocked" : ""}`);
-      tx.block(
-        `asleep on ${ident.name} (${wmesg})`,
-        timo > 0
-          ? { ticks: timo, label: "endtsleep", fire: (f) => endtsleep(f, h, t), fp: { writes: [mask] } }
-          : undefined,
-      );
-    });
-    const error = st.timedOut ? EWOULDBLOCK : 0;
-    st.timedOut = false;
-    st.wchan = null;
-    k.critExit();
-    return error;
+    return yield* fromHelpers(k, ident, flags, wmesg, timo);
   }
 
   it("a tsleep rewritten from them runs the sleep scenarios clean (DPOR, exhausted)", () => {
-    const sleepq: SleepqLayer = { ...sleepqLayer("chain"), name: "rewritten-tsleep", tsleep: rewrittenTsleep };
+    const sleepq: SleepqLayer = { ...sleepqLayer("chain"), name: "rewritten-tsleep", tsleep: rewritten };
     for (const scenario of ["lost-wakeup", "interlock-timeout"]) {
       const p = prepare({ scenario, kernel: { sleepq } });
       const r = explore(p.build.bind(p), { mode: { kind: "dpor" }, maxExecutions: 20_000 });

@@ -54,9 +54,9 @@ describe("R4: a preempting release on one cpu", () => {
 
 describe("R7: lockmgr-upgrade-vs-exclusive", () => {
   const pins: Record<string, string> = {
-    TOK: "kprim1:lockmgr-upgrade-vs-exclusive:TOK:::0sx11.1sx3.0i1.1d.1sx4.0sx6.1i0x2.0d.0sx11.1i0x2.1d.0i1.0sx2.1d.1i0.1s",
-    "SPIN+TI": "kprim1:lockmgr-upgrade-vs-exclusive:SPIN+TI:::0sx11.1sx8.0sx18.1i0.1d.1sx2",
-    "SPIN-naive": "kprim1:lockmgr-upgrade-vs-exclusive:SPIN-naive:::0sx11.1sx7.0sx17.1i0x2.1d.1sx2",
+    TOK: "kprim3:lockmgr-upgrade-vs-exclusive:TOK::::0sx11.1sx3.0i1.1d.1sx4.0sx6.1i0x2.0d.0sx11.1i0x2.1d.0i1.0sx2.1d.1i0.1s",
+    "SPIN+TI": "kprim3:lockmgr-upgrade-vs-exclusive:SPIN+TI::::0sx11.1sx8.0sx18.1i0.1d.1sx2",
+    "SPIN-naive": "kprim3:lockmgr-upgrade-vs-exclusive:SPIN-naive::::0sx11.1sx7.0sx17.1i0x2.1d.1sx2",
   };
   for (const [variant, text] of Object.entries(pins)) {
     it(`panics "non-zero exclusive count" under ${variant} when the upgrade wins the wakeup race (pinned)`, () => {

@@ -5,7 +5,7 @@
  * callout ran in the softclock thread and pending IPIs could run before the
  * sleeper resumed.
  *
- * A sleep-queue layer broken on purpose (support/timeoutLeavesSleeperQueued:
+ * A sleep-queue layer broken on purpose (broken/tsleep.ts, timeoutLeavesSleeperQueued:
  * the timeout leaves its sleeper queued; tsleep unlinks it later) spends a
  * wakeup_one on the timed-out sleeper when a wakeup IPI runs in that window,
  * so the other sleeper is never woken. An exhaustive search finds it under
@@ -18,7 +18,7 @@ import type { Cell } from "@kprim/machine";
 import { describe, expect, it } from "vitest";
 import { explore } from "@kprim/explore";
 import { interlockDeps, kernelScenario, type Kernel, prepare, scenarioFactory } from "../src/index.js";
-import { timeoutLeavesSleeperQueued } from "./support/timeoutLeavesSleeperQueued.js";
+import { timeoutLeavesSleeperQueued } from "./broken/tsleep.js";
 
 /** Sleeps at most once, with a timeout; woken (not timed out), it passes the wakeup_one on. */
 function* timedSleeper(k: KernelContext, kernel: Kernel, il: Interlock, X: Ident, flag: Cell<number>): Gen<void> {

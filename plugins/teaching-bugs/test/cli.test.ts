@@ -38,7 +38,7 @@ describe.concurrent("kprim explore with a teaching bug", () => {
       expect(r.stdout).toMatch(/^verdict: FOUND failure at execution \d+/m);
       expect(r.stdout).toContain(c.failure);
       const shrunk = /^shrunk: {3}(\S+) \(\d+ steps\)$/m.exec(r.stdout)?.[1];
-      expect(shrunk).toMatch(new RegExp(`^kprim2:${c.scenario}:SPIN\\+TI:`));
+      expect(shrunk).toMatch(new RegExp(`^kprim3:${c.scenario}:SPIN\\+TI:`));
       expect(r.stdout).toContain(`replay:   kprim replay ${c.scenario} --plugin ${plugin} --schedule '${shrunk}'`);
     }, 120_000);
   }

@@ -17,7 +17,7 @@ export function addReplay(program: Command, ctx: CommandContext): void {
     .argument("[scenario]", "the scenario the schedule is for (checked against the schedule's header)")
     .option(
       "--schedule <string>",
-      "a schedule string, kprim2:<scenario>:<variant>:<options>:<params>:<run>:<choices> (kprim1:… too)",
+      "a schedule string, kprim3:<scenario>:<variant>:<options>:<params>:<run>:<choices> (kprim2:… and kprim1:… too)",
     )
     .option(
       "--trail <file>",
@@ -30,7 +30,7 @@ export function addReplay(program: Command, ctx: CommandContext): void {
     .addHelpText(
       "after",
       examples(
-        "kprim replay lockmgr-lost-wakeup --schedule 'kprim2:lockmgr-lost-wakeup:SPIN-naive::::1sx8.0sx5.1sx5.0s'",
+        "kprim replay lockmgr-lost-wakeup --schedule 'kprim3:lockmgr-lost-wakeup:SPIN-naive::::1sx8.0sx5.1sx5.0s'",
         "kprim replay --trail lost.trail --trace perfetto --out lost.json",
       ),
     )

@@ -20,7 +20,7 @@ export interface Envelope {
   readonly plugins: readonly string[];
   /** Scenarios, interlocks, strategies, detectors and layers in place (sha-256 of their names and parameters). */
   readonly catalogue: string;
-  /** The run: a schedule header with no choices (`kprim2:<scenario>:<variant>:<options>:<params>:<run>:`). */
+  /** The run: a schedule header with no choices (`kprim3:<scenario>:<variant>:<options>:<params>:<run>:`). */
   readonly header: string;
   /** The run as the command line gave it (what `prepare` takes). */
   readonly spec: RunSpec;

@@ -85,6 +85,8 @@ export interface Core {
   readonly tracing: boolean;
   readonly maxSteps: number;
   readonly header: ScheduleHeader;
+  /** An IPI or timeout handler's wake on an idle cpu resumes the thread in its step (kprim1/kprim2 replays). */
+  readonly sameStepDispatch: boolean;
   readonly jitter: Jitter | null;
   /** What strategies, detectors, hooks and `tx.view` see: the machine. */
   readonly view: MachineView;
@@ -175,6 +177,7 @@ export interface CoreOptions {
   readonly tracing: boolean;
   readonly maxSteps: number;
   readonly header: ScheduleHeader;
+  readonly sameStepDispatch: boolean;
   readonly jitter: Jitter | null;
   readonly strategy: Strategy;
   readonly detectors: Detector[];
@@ -195,6 +198,7 @@ export function createCore(o: CoreOptions): Core {
     tracing: o.tracing,
     maxSteps: o.maxSteps,
     header: o.header,
+    sameStepDispatch: o.sameStepDispatch,
     jitter: o.jitter,
     view: o.view,
     tx: o.tx,

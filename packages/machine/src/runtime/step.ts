@@ -62,8 +62,10 @@ export function take(core: Core, choice: Choice): void {
     // the idle loop, and whatever was pending on the cpu could run before
     // the woken thread resumed. A handler that woke nobody (a token
     // request served) is followed by the idle loop's retry in its step.
+    // Under the same-step model (replaying kprim1/kprim2 schedules) the
+    // handler's step resumes the woken thread, as the machine did then.
     if (cpu.current === null && cpu.runqMask !== 0 && (cpu.runqGrew || cpu.dispatchStep !== core.stepCount)) {
-      if (stepper === null && cpu.runqGrew) oweDispatch(core, cpu);
+      if (stepper === null && cpu.runqGrew && !core.sameStepDispatch) oweDispatch(core, cpu);
       else dispatch(core, cpu);
     }
     core.actor = null;
