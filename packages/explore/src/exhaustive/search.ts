@@ -22,16 +22,18 @@
  * pending at the end are logged as virtual steps (stepLog.ts) so the steps
  * that outran them race with them.
  *
- * Cycles (strong fairness): while a thread is inside a declared loop
- * (`KernelContext.enterLoop`) the machine keys its state. An execution that
- * meets a key it already had has gone round a cycle; repeating it forever is
- * an unfair schedule when some other choice was enabled somewhere along it
- * (that choice, enabled infinitely often, would never be taken in that
- * state). Such an execution is cut ("cycles") and every choice enabled along
- * the cycle is scheduled there, so every way out of the cycle is explored;
- * going round twice reaches nothing new. A cycle with a single enabled
- * choice at every step is a livelock no scheduler can avoid: it runs on to
- * the step limit and is reported.
+ * Cycles (weak fairness, cycles.ts): where the machine keys its state (a
+ * thread inside a declared loop, `KernelContext.enterLoop`), an execution
+ * that meets a key it already had has gone round a cycle. When some choice
+ * was enabled at every state of the cycle and never taken in it, repeating
+ * it forever is unfair: the execution is cut ("cycles") and every choice
+ * enabled along the cycle is scheduled there, so every way out of the cycle
+ * is explored; going round twice reaches nothing new. A cycle fair to every
+ * choice is a livelock: the run ends there with a `livelock` violation (its
+ * ways out are scheduled too). A thread the machine knows only by its
+ * growing history (an undeclared retry loop) never repeats a key: such an
+ * execution runs on to the step limit, which the explorer reports as
+ * inconclusive.
  *
  * Stateful search (option `stateful`, naive DFS only): every state's
  * fingerprint (machine `fingerprint()`: cells, scheduling, each thread's
@@ -78,6 +80,7 @@ import {
   makeChoice,
   type RunResult,
   Histories,
+  replay,
   replayIndex,
 } from "@kprim/machine";
 import { hash128 } from "./hash.js";
@@ -85,6 +88,8 @@ import { runOnce } from "../driver.js";
 import { ExploreConfigError, NondeterminismError } from "../errors.js";
 import type { MachineFactory } from "../factory.js";
 import { isPreemption } from "../preemption.js";
+import { CycleWatch, type CycleFound } from "../cycles.js";
+import { type CutCycle, Traps } from "./traps.js";
 import { RaceAnalysis } from "./races.js";
 import { curOf, pendingChoices, rmwOf, spinWatch } from "./pending.js";
 import { type Footprint, StepLog } from "./stepLog.js";
@@ -162,14 +167,19 @@ function engine(
   const log = new StepLog();
   const races = new RaceAnalysis();
   const stack: Node[] = [];
-  const detectors = [log.detector, ...(opts.detectors ?? [])];
   let executions = 0;
   let blocked = 0;
   let stepLimited = 0;
   let cycles = 0;
   const fair = opts.fairCycles ?? true;
-  /** State keys of the current execution: key → step at which it was seen. */
-  const seen = new Map<string, number>();
+  /** Cycles on the current path, judged under weak fairness (cycles.ts); enabled sets come from the stack. */
+  const watch =
+    fair && !stateful
+      ? new CycleWatch("cut", { enabled: (i) => stack[i]!.enabled, taken: (i) => stack[i]!.taken })
+      : null;
+  /** States no schedule leaves (traps.ts); not above a split (those paths are leaves). */
+  const traps = watch !== null && (ctx?.splitAt ?? -1) < 0 ? new Traps() : null;
+  const detectors = [log.detector, ...(watch !== null ? [watch.detector] : []), ...(opts.detectors ?? [])];
   // The machine as soon as it is built (a cut execution never returns it).
   const built: { m: Machine | null } = { m: null };
   let pruned = 0;
@@ -295,40 +305,30 @@ function engine(
     return first;
   };
 
-  /**
-   * Has the execution come back to a state it was in at an earlier step?
-   * An unfair cycle schedules every choice enabled along it and cuts the
-   * execution; a forced one (nothing else was ever enabled) runs on.
-   */
   /** Was nothing else ever enabled from step j to step k (a livelock no scheduler can avoid)? */
   const forcedSince = (j: number, k: number): boolean => {
     for (let i = j; i < k; i++) if (stack[i]!.enabled.length > 1) return false;
     return true;
   };
 
-  const cycleCheck = (m: Machine, k: number): void => {
-    const key = m.stateKey();
-    if (key === null) return;
-    const j = seen.get(key);
-    if (j === undefined) {
-      seen.set(key, k);
-      return;
-    }
-    if (k < stack.length) return; // replaying: the execution this prefix came from went on
-    if (forcedSince(j, k)) return;
-    for (let i = Math.max(j, base); i < k; i++) {
+  /**
+   * The execution came back to the state it had after step `from` (cycles.ts):
+   * schedule every choice enabled along the cycle, so that every way out of
+   * it is explored — going round it again reaches nothing new.
+   */
+  const waysOut = (c: CycleFound): void => {
+    for (let i = Math.max(c.from, base); i < c.to; i++) {
       const node = stack[i]!;
       if (i < fixed) {
         if (remote(i)) emitAdd(i, () => false);
         continue;
       }
-      for (const c of node.enabled) {
-        if (c === node.taken || node.backtrack.includes(c) || (dpor && asleep(node.sleep, c))) continue;
-        if (node.pre + costAt(i, c, node.enabled) <= bound) node.backtrack.push(c);
+      for (const ch of node.enabled) {
+        if (ch === node.taken || node.backtrack.includes(ch) || (dpor && asleep(node.sleep, ch))) continue;
+        if (node.pre + costAt(i, ch, node.enabled) <= bound) node.backtrack.push(ch);
         else pruned++;
       }
     }
-    throw CYCLE;
   };
 
   /**
@@ -356,7 +356,12 @@ function engine(
       const k = view.step;
       if (stateful) {
         if (k >= stack.length && k >= fixed) stateCheck(built.m!, k);
-      } else if (fair && built.m !== null) cycleCheck(built.m, k);
+      } else if (watch !== null && watch.closed !== null && k >= stack.length) {
+        // A cycle (the replayed prefix never closes one: its execution went on).
+        waysOut(watch.closed);
+        traps?.cycle({ choices: stack.map((n) => n.taken), from: watch.closed.from, to: k });
+        throw CYCLE;
+      }
       if (k < stack.length) {
         const node = stack[k]!;
         if (!sameChoices(node.enabled, enabled)) {
@@ -364,11 +369,14 @@ function engine(
             `the machine factory is not deterministic: after the same ${k} choices, ${fmt(node.enabled)} were enabled before and ${fmt(enabled)} now`,
           );
         }
+        watch?.chose(k, enabled, node.taken, view);
         return noteSpin(view, node.taken, enabled.indexOf(node.taken));
       }
       if (k === splitAt) throw LEAF;
       if (dpor && k > 0) disabledBy(k - 1, enabled);
       const c = k < fixed ? fixedNode(k, enabled, view) : newNode(k, enabled, view);
+      traps?.fresh(k);
+      watch?.chose(k, enabled, c, view);
       return noteSpin(view, c, enabled.indexOf(c));
     },
   };
@@ -464,8 +472,8 @@ function engine(
     let result: RunResult | null = null;
     let machine: Machine | null = null;
     let leaf = false;
+    let cut: unknown = null;
     built.m = null;
-    seen.clear();
     pendingKey = "";
     nextSleep = [];
     try {
@@ -478,12 +486,14 @@ function engine(
           log.reset(m.mplock.id);
           ncpus = m.ncpus;
           built.m = m;
+          watch?.attach(m);
           if (histories !== null) m.trackStates(histories, { symmetry: opts.symmetry ?? false });
         },
       });
       machine = ex.machine;
       result = ex.result;
     } catch (e) {
+      cut = e;
       if (splitAt >= 0 && (e === LEAF || e === CYCLE || e === BLOCKED)) leaf = true;
       else if (e === CYCLE) cycles++;
       else if (e === BLOCKED) blocked++;
@@ -517,6 +527,8 @@ function engine(
       // a violation or the step limit ends it with choices still enabled).
       if (result !== null) disabledBy(stack.length - 1, []);
     }
+    // Anything but a cycle cut ends the execution for trap finding (a sleep-set or bound cut: explored elsewhere).
+    if (cut !== CYCLE) traps?.end(stack.length);
     if (result !== null && machine !== null) {
       executions++;
       if (result.outcome.kind === "step-limit") stepLimited++;
@@ -542,6 +554,7 @@ function engine(
     }
     // Backtrack to the deepest node with something left to explore.
     let k = stack.length - 1;
+    let trap: CutCycle | null = null;
     for (; k >= fixed; k--) {
       const node = stack[k]!;
       if (dpor) node.done.push(log.footprint(k));
@@ -558,6 +571,23 @@ function engine(
         // Only the node that stored a key takes it off the path (a forced cycle meets the same key again).
         for (let i = k + 1; i < stack.length; i++) if (onPath.get(stack[i]!.key) === i) onPath.delete(stack[i]!.key);
         stack.length = k + 1;
+        break;
+      }
+      // Node k's subtree is done: a state no schedule leaves is a livelock (reported once, as an execution).
+      if (traps !== null && trap === null) {
+        trap = traps.trapped(k, dpor && node.sleep.some((f) => node.enabled.includes(f.choice)));
+        if (trap !== null) traps.end(k + 1);
+      }
+    }
+    if (trap !== null) {
+      const t = livelockRun(factory, trap, opts);
+      executions++;
+      if (onExecution({ ...t, index: executions })) {
+        end = "stop";
+        break;
+      }
+      if (opts.maxExecutions !== undefined && executions >= opts.maxExecutions) {
+        end = "cap";
         break;
       }
     }
@@ -583,6 +613,16 @@ function engine(
   const frontier = end === "yield" ? exportFrontier(stack, fixed, dpor ? log.footprint.bind(log) : null) : [];
   const path = frontier.length > 0 ? stack.map((n) => n.taken) : [];
   return { stats, outcome: { end, requests, rootFootprint, path, frontier }, leaves };
+}
+
+/** The path of a trap's cycle run again, watched: it ends with the livelock where the cycle closes. */
+function livelockRun(factory: MachineFactory, c: CutCycle, opts: SearchOptions): Omit<Terminal, "index"> {
+  return runOnce(factory, {
+    strategy: replay(c.choices),
+    maxSteps: opts.maxSteps,
+    detectors: opts.detectors ?? [],
+    cycles: new CycleWatch("report"),
+  });
 }
 
 function sameChoices(a: readonly Choice[], b: readonly Choice[]): boolean {
