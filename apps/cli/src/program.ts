@@ -43,6 +43,8 @@ interface Globals {
 const DEFAULT_MAX_STEPS = 20_000;
 /** Stopped by Ctrl-C (the partial result printed), as a shell reports a job ended by SIGINT. */
 const EXIT_INTERRUPTED = 130;
+/** Nothing found, but some execution reached the step limit: a not-found claim is not made (a CI job fails). */
+const EXIT_INCONCLUSIVE = 3;
 
 function examples(...lines: string[]): string {
   return `\nExample${lines.length > 1 ? "s" : ""}:\n${lines.map((l) => `  ${l}`).join("\n")}\n`;
@@ -445,7 +447,15 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     if (r.lost !== undefined && r.lost !== null) {
       throw new UsageError(`${r.lost}: the result above is partial (what was settled before)`);
     }
-    setExit(r.verdict === "found" ? 1 : r.stopped === "interrupted" ? EXIT_INTERRUPTED : 0);
+    setExit(
+      r.verdict === "found"
+        ? 1
+        : r.stopped === "interrupted"
+          ? EXIT_INTERRUPTED
+          : r.inconclusive !== null
+            ? EXIT_INCONCLUSIVE
+            : 0,
+    );
   };
 
   const replay = program

@@ -22,7 +22,12 @@ function finals(fairCycles: boolean, reduction: "dpor" | "none", maxExecutions?:
 
 describe("exhaustive search and unfair cycles", () => {
   it("without cycle cutting, the polite threads' back-off rounds run to the step limit (inconclusive)", () => {
-    const r = explore(factoryOf(polite()), { mode: { kind: "dpor" }, maxSteps: 200, fairCycles: false });
+    const r = explore(factoryOf(polite()), {
+      mode: { kind: "dpor" },
+      maxSteps: 200,
+      fairCycles: false,
+      maxExecutions: 500,
+    });
     expect(r).toMatchObject({ kind: "not-found", exhausted: false });
     expect(r.inconclusive?.count).toBeGreaterThan(0);
     const quiet = finals(false, "dpor", 2_000);
