@@ -22,18 +22,10 @@
  * pending at the end are logged as virtual steps (stepLog.ts) so the steps
  * that outran them race with them.
  *
- * Cycles (weak fairness, cycles.ts): where the machine keys its state (a
- * thread inside a declared loop, `KernelContext.enterLoop`), an execution
- * that meets a key it already had has gone round a cycle. When some choice
- * was enabled at every state of the cycle and never taken in it, repeating
- * it forever is unfair: the execution is cut ("cycles") and every choice
- * enabled along the cycle is scheduled there, so every way out of the cycle
- * is explored; going round twice reaches nothing new. A cycle fair to every
- * choice is a livelock: the run ends there with a `livelock` violation (its
- * ways out are scheduled too). A thread the machine knows only by its
- * growing history (an undeclared retry loop) never repeats a key: such an
- * execution runs on to the step limit, which the explorer reports as
- * inconclusive.
+ * Cycles (cycles.ts, traps.ts): an execution back in a state it had on its
+ * path (a declared loop) is cut ("cycles") and every choice enabled along
+ * the cycle is scheduled there, so every way out is explored. A node whose
+ * subtree only ever went back round below it is a livelock, reported once.
  *
  * Stateful search (option `stateful`, naive DFS only): every state's
  * fingerprint (machine `fingerprint()`: cells, scheduling, each thread's
@@ -44,8 +36,8 @@
  * visited and every choice enabled in it taken once, so every reachable
  * final state and failure is still found — but each only once: console
  * lines printed on a path that merges are not seen (stateful search refuses
- * console targets). A state met again on the current path is a cycle, handled
- * as above: cut when unfair, run on to the step limit when forced. With
+ * console targets). A state met again on the current path is cut unless
+ * nothing else was ever enabled on the way (run on to the step limit). With
  * `symmetry`, threads the factory declared interchangeable (`machine.
  * symmetric`) are renamed to a canonical order before a state is keyed, so a
  * state and its mirror images are explored once.
@@ -80,7 +72,6 @@ import {
   makeChoice,
   type RunResult,
   Histories,
-  replay,
   replayIndex,
 } from "@kprim/machine";
 import { hash128 } from "./hash.js";
@@ -89,7 +80,7 @@ import { ExploreConfigError, NondeterminismError } from "../errors.js";
 import type { MachineFactory } from "../factory.js";
 import { isPreemption } from "../preemption.js";
 import { CycleWatch, type CycleFound } from "../cycles.js";
-import { type CutCycle, Traps } from "./traps.js";
+import { type CutCycle, livelockRun, Traps } from "./traps.js";
 import { RaceAnalysis } from "./races.js";
 import { curOf, pendingChoices, rmwOf, spinWatch } from "./pending.js";
 import { type Footprint, StepLog } from "./stepLog.js";
@@ -580,16 +571,9 @@ function engine(
       }
     }
     if (trap !== null) {
-      const t = livelockRun(factory, trap, opts);
-      executions++;
-      if (onExecution({ ...t, index: executions })) {
-        end = "stop";
-        break;
-      }
-      if (opts.maxExecutions !== undefined && executions >= opts.maxExecutions) {
-        end = "cap";
-        break;
-      }
+      const t = livelockRun(factory, trap, opts.maxSteps, opts.detectors ?? []);
+      end = onExecution({ ...t, index: ++executions }) ? "stop" : executions === opts.maxExecutions ? "cap" : end;
+      if (end !== "done") break;
     }
     if (k < fixed) break;
     firstNew = k;
@@ -613,16 +597,6 @@ function engine(
   const frontier = end === "yield" ? exportFrontier(stack, fixed, dpor ? log.footprint.bind(log) : null) : [];
   const path = frontier.length > 0 ? stack.map((n) => n.taken) : [];
   return { stats, outcome: { end, requests, rootFootprint, path, frontier }, leaves };
-}
-
-/** The path of a trap's cycle run again, watched: it ends with the livelock where the cycle closes. */
-function livelockRun(factory: MachineFactory, c: CutCycle, opts: SearchOptions): Omit<Terminal, "index"> {
-  return runOnce(factory, {
-    strategy: replay(c.choices),
-    maxSteps: opts.maxSteps,
-    detectors: opts.detectors ?? [],
-    cycles: new CycleWatch("report"),
-  });
 }
 
 function sameChoices(a: readonly Choice[], b: readonly Choice[]): boolean {

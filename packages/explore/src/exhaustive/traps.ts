@@ -23,7 +23,10 @@
  * depth on the current path (fresh when the node is made); marks go up the
  * path and stop at the first node already marked, whose ancestors are.
  */
-import type { Choice } from "@kprim/machine";
+import { type Choice, type Detector, replay } from "@kprim/machine";
+import { CycleWatch } from "../cycles.js";
+import { type Execution, runOnce } from "../driver.js";
+import type { MachineFactory } from "../factory.js";
 
 /** A cycle cut: the path that closed it (its length is the closing step) and the step it returned to. */
 export interface CutCycle {
@@ -64,4 +67,14 @@ export class Traps {
     if (this.ended[k] !== false || this.escaped[k] !== false || sleeping) return null;
     return this.cut[k] ?? null;
   }
+}
+
+/** The path of a trap's cycle run again, watched: it ends with the livelock where the cycle closes. */
+export function livelockRun(
+  factory: MachineFactory,
+  c: CutCycle,
+  maxSteps: number,
+  detectors: readonly Detector[],
+): Execution {
+  return runOnce(factory, { strategy: replay(c.choices), maxSteps, detectors, cycles: new CycleWatch("report") });
 }
