@@ -136,9 +136,16 @@ export function renderExplore(out: Out, r: ExploreReport): void {
       : r.phases !== null && deciding?.mode === "dpor"
         ? `${r.executions} executions (${searched}), not exhaustive`
         : `${r.executions} executions${r.bound !== null ? ` within ${r.bound} preemptions` : ""}, not exhaustive`;
-    out.line(`verdict: ${c.green("not found")} — ${how}`);
+    if (r.inconclusive !== null) {
+      out.line(
+        `verdict: ${c.yellow("INCONCLUSIVE")} — no ${r.signal} in ${how.replace(/^every schedule explored /, "")}, but not verified:`,
+      );
+      out.line(c.yellow(r.inconclusive.message));
+      out.line(`replay:   ${c.bold(r.inconclusive.replay)}`);
+    } else out.line(`verdict: ${c.green("not found")} — ${how}`);
   }
-  if (r.stepLimited > 0) out.line(c.yellow(`${r.stepLimited} executions hit the step limit`));
+  if (r.stepLimited > 0 && r.inconclusive === null)
+    out.line(c.yellow(`${r.stepLimited} executions hit the step limit`));
   if (r.warnings.length > 0) {
     out.line(`console lines seen (observations${r.signal.startsWith("console:") ? "" : ", not failures"}):`);
     for (const w of r.warnings) out.line(`  ${c.yellow(w.text)} — in ${w.count} of ${r.executions} executions`);

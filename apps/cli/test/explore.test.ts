@@ -219,8 +219,33 @@ describe.concurrent("the printed replay command reproduces the verdict", () => {
     expect(again.stdout).toMatch(/^signal console:getnewbuf: warning, locked buf: shown$/m);
   });
 
-  it("of a step-limit run: explore --max-steps 8 prints a replay that stops at step 8 again (exit 1)", async () => {
-    const r = await kprim(["explore", "lost-wakeup", "--max-steps", "8", "--json"]);
+  it("a step limit is inconclusive by default: exit 3, no not-found claim, the loop named, its replay stops at step 8", async () => {
+    const r = await kprim([
+      "explore",
+      "lost-wakeup",
+      "--strategy",
+      "dpor",
+      "--max-steps",
+      "8",
+      "--schedules",
+      "3",
+      "--json",
+    ]);
+    expect(r.code).toBe(3);
+    const j = JSON.parse(r.stdout) as {
+      verdict: string;
+      exhausted: boolean;
+      inconclusive: { count: number; message: string; replay: string };
+    };
+    expect([j.verdict, j.exhausted]).toEqual(["not-found", false]);
+    expect(j.inconclusive.count).toBeGreaterThan(0);
+    expect(j.inconclusive.message).toMatch(/reached the step limit \(8\) — inconclusive, not a failure/);
+    const again = await kprimPrinted(j.inconclusive.replay);
+    expect(again.stdout).toMatch(/^outcome: step limit reached at step 8$/m);
+  });
+
+  it("of a step-limit run: explore --max-steps 8 --signal step-limit prints a replay that stops at step 8 again (exit 1)", async () => {
+    const r = await kprim(["explore", "lost-wakeup", "--max-steps", "8", "--signal", "step-limit", "--json"]);
     expect(r.code).toBe(1);
     const j = JSON.parse(r.stdout) as { replay: string; failure: string };
     expect(j.failure).toBe("step limit reached at step 8");
@@ -236,10 +261,13 @@ describe.concurrent("the printed replay command reproduces the verdict", () => {
   });
 
   it("of run: a step-limit run and a console target replay as they ran", async () => {
-    const limited = JSON.parse((await kprim(["run", "lost-wakeup", "--max-steps", "5", "--json"])).stdout) as {
-      replay: string;
+    const quiet = JSON.parse((await kprim(["run", "lost-wakeup", "--max-steps", "5", "--json"])).stdout) as {
       found: boolean;
     };
+    expect(quiet.found).toBe(false);
+    const limited = JSON.parse(
+      (await kprim(["run", "lost-wakeup", "--max-steps", "5", "--signal", "step-limit", "--json"])).stdout,
+    ) as { replay: string; found: boolean };
     expect(limited.found).toBe(true);
     const again = await kprimPrinted(limited.replay);
     expect([again.code, /^outcome: step limit reached at step 5$/m.test(again.stdout)]).toEqual([1, true]);

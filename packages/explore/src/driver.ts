@@ -20,6 +20,7 @@ import {
   type RunResult,
   type Strategy,
 } from "@kprim/machine";
+import type { CycleWatch } from "./cycles.js";
 import { ExecutionError, ExploreConfigError } from "./errors.js";
 import type { BuildRequest, MachineFactory } from "./factory.js";
 
@@ -36,6 +37,8 @@ export interface RunRequest extends BuildRequest {
   readonly prefix?: readonly Choice[] | undefined;
   /** Called with the fresh machine before it runs. */
   readonly onBuilt?: ((machine: Machine) => void) | undefined;
+  /** Watch for cycles (cycles.ts): a fair one ends the run as a livelock. */
+  readonly cycles?: CycleWatch | undefined;
 }
 
 export interface Execution {
@@ -50,7 +53,9 @@ export const FACTORY_CONTRACT =
 /** Build a fresh machine and run it once. */
 export function runOnce(factory: MachineFactory, req: RunRequest): Execution {
   const taken: Choice[] = [];
-  const inner = req.prefix ? replay(req.prefix, req.strategy) : req.strategy;
+  const watch = req.cycles;
+  const given = req.prefix ? replay(req.prefix, req.strategy) : req.strategy;
+  const inner = watch ? watch.wrap(given) : given;
   const strategy: Strategy = {
     name: inner.name,
     choose(enabled, view): number {
@@ -60,16 +65,17 @@ export function runOnce(factory: MachineFactory, req: RunRequest): Execution {
     },
     ...(inner.end ? { end: (view: MachineView) => inner.end!(view) } : {}),
   };
-  const { prefix: _prefix, onBuilt, ...build } = req;
+  const { prefix: _prefix, onBuilt, cycles: _cycles, ...build } = req;
   const machine = factory({
     ...build,
     strategy,
     recordFootprints: req.recordFootprints ?? false,
-    detectors: req.detectors ?? [],
+    detectors: watch ? [...(req.detectors ?? []), watch.detector] : (req.detectors ?? []),
   }) as Machine | undefined;
   if (typeof (machine as { run?: unknown } | null | undefined)?.run !== "function") {
     throw new ExploreConfigError(`the factory returned ${describe(machine)}, not a machine; ${FACTORY_CONTRACT}`);
   }
+  watch?.attach(machine!);
   onBuilt?.(machine!);
   const result = runChecked(() => machine!.run());
   // Steps taken, none of them chosen by the explorer: the machine was built without the request.

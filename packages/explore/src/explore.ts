@@ -37,6 +37,7 @@ import {
   ReplayDivergence,
   type Vocabulary,
 } from "@kprim/machine";
+import { CycleWatch, LIVELOCK } from "./cycles.js";
 import { runOnce } from "./driver.js";
 import { ExploreConfigError } from "./errors.js";
 import { RESTART_LIMIT } from "./events.js";
@@ -44,6 +45,7 @@ import { type Reduction, search } from "./exhaustive/search.js";
 import type { MachineFactory } from "./factory.js";
 import { lockOrder, type LockOrderReport } from "./lockOrder.js";
 import { runSample, type SamplingMode } from "./sampling.js";
+import { describeInconclusive, type Inconclusive } from "./inconclusive.js";
 import { shrink } from "./shrink.js";
 import { checkSignal, failureKind, formatSignal, matchSignal, parseSignal, type Signal } from "./signal.js";
 import { type ConsoleCount, recordOf, type RunRecord, Tally } from "./tally.js";
@@ -92,8 +94,9 @@ export interface ExploreOptions {
   /** DPOR: treat result-less add/or/and steps of one kind on one cell as commuting (default false). */
   readonly commutativeAtomics?: boolean | undefined;
   /**
-   * Exhaustive modes: cut unfair cycles through declared loops and explore
-   * their ways out (default true; see `cycles` in the result).
+   * Exhaustive modes: cut cycles unfair to a continuously enabled choice,
+   * explore their ways out, and report a fair cycle as a livelock (default
+   * true; see `cycles` in the result and cycles.ts).
    */
   readonly fairCycles?: boolean | undefined;
   /** Called after each execution with the count so far (benchmarks sample memory here). */
@@ -115,16 +118,23 @@ interface Common {
   /** Exhaustive modes: executions cut short because every enabled choice was asleep or over the bound. */
   readonly blocked: number;
   /**
-   * Exhaustive modes: executions cut on going round an unfair cycle (a
-   * declared loop back in a state it was in, with other choices enabled on
-   * the way; see the search's module comment). Their ways out are explored.
+   * Exhaustive modes: executions cut on going round an unfair cycle (back
+   * in a state it was in, with a choice enabled all the way round and never
+   * taken; see cycles.ts). Their ways out are explored.
    */
   readonly cycles: number;
   /** Stateful search: distinct states explored, and executions cut at one explored before (else 0). */
   readonly states: number;
   readonly merged: number;
   readonly outcomes: Readonly<Record<OutcomeKind, number>>;
+  /** Executions that reached the step limit: inconclusive unless the target is `step-limit`. */
   readonly stepLimited: number;
+  /**
+   * The first execution that reached the step limit without showing the
+   * target, described (inconclusive.ts) — a possible livelock or an
+   * undeclared busy-wait; null when there was none.
+   */
+  readonly inconclusive: Inconclusive | null;
   readonly restartLimited: number;
   /** Console lines seen (observations), each with the number of executions that printed it. */
   readonly console: readonly ConsoleCount[];
@@ -235,9 +245,13 @@ function checkMode(m: Mode): void {
 }
 
 /** A vocabulary with the explorer's own detectors added (they report under their names too). */
-export function withDetectors(raises: Vocabulary | undefined, detectors: readonly Detector[]): Vocabulary | undefined {
-  if (raises === undefined || detectors.length === 0) return raises;
-  return mergeRaises(raises, { violations: detectors.map((d) => d.name) });
+export function withDetectors(
+  raises: Vocabulary | undefined,
+  detectors: readonly Detector[],
+  more: readonly string[] = [],
+): Vocabulary | undefined {
+  if (raises === undefined || detectors.length + more.length === 0) return raises;
+  return mergeRaises(raises, { violations: [...detectors.map((d) => d.name), ...more] });
 }
 
 /** The steps one round-robin run takes (PCT's estimate of k). */
@@ -261,7 +275,12 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
   const stopOnFound = opts.stopOnFound ?? true;
   const graph = opts.lockOrder ? lockOrder() : null;
   const detectors = [...(graph ? [graph.detector] : []), ...(opts.detectors ?? [])];
-  const raises = withDetectors(opts.raises, detectors);
+  // Exhaustive search watches for fair cycles (cycles.ts): it can report a livelock.
+  const m0 = opts.mode;
+  const watched =
+    opts.fairCycles !== false &&
+    (m0.kind === "dpor" || m0.kind === "iterative" || (m0.kind === "dfs" && m0.stateful !== true));
+  const raises = withDetectors(opts.raises, detectors, watched ? [LIVELOCK] : []);
   if (raises !== undefined) checkSignal(target, raises);
   const tally = new Tally();
   const mode = opts.mode;
@@ -409,6 +428,16 @@ export function finish(
     merged: info.merged ?? 0,
     outcomes: { ...tally.outcomes },
     stepLimited: tally.stepLimited,
+    inconclusive:
+      tally.inconclusive === null
+        ? null
+        : describeInconclusive(
+            factory,
+            tally.inconclusive.choices!,
+            tally.inconclusive.header!,
+            info.maxSteps,
+            tally.stepLimited,
+          ),
     restartLimited: tally.restartLimited,
     console: tally.console(),
     lockOrder: info.graph?.report() ?? null,
@@ -430,7 +459,9 @@ function foundPart(
 ): Omit<Found, keyof Common | "kind"> {
   const choices = f.choices!;
   const kind = f.kind!;
-  const header = judgedHeader(f.header!, target, kind === "step-limit" ? maxSteps : null);
+  const livelock = kind === `violation:${LIVELOCK}`;
+  // A livelock is found by watching cycles: its schedule says so, and its replay watches too.
+  const header = judgedHeader(f.header!, livelock ? LIVELOCK_SIGNAL : target, kind === "step-limit" ? maxSteps : null);
   const schedule = formatSchedule({ header, choices });
   let shrunk = { choices, steps: choices.length, preemptions: -1 };
   if (opts.shrink !== false) {
@@ -438,6 +469,7 @@ function foundPart(
       maxSteps,
       keep: (o, c) => matchSignal(target, o, c) && (target.kind === "console" || failureKind(o) === kind),
       detectors: opts.detectors ?? [],
+      cycles: livelock,
       fixed: opts.prefix?.length ?? 0,
       ...(typeof opts.shrink === "number" ? { budget: opts.shrink } : {}),
     });
@@ -454,6 +486,13 @@ function foundPart(
     shrunkPreemptions: shrunk.preemptions,
     replay: replayCommand(header, shrunkText),
   };
+}
+
+const LIVELOCK_SIGNAL: Signal = { kind: "violation", detector: LIVELOCK };
+
+/** Does a schedule's header say it was judged by watching cycles (a livelock)? */
+export function watchesCycles(header: ScheduleHeader): boolean {
+  return header.signal === `violation:${LIVELOCK}` || header.signal === LIVELOCK;
 }
 
 /**
@@ -530,6 +569,8 @@ function replayUnder(
 ): RunResult {
   const { result } = runOnce(factory, {
     strategy: replay(s.choices),
+    // A livelock's schedule ends where its cycle closes: watched again, it ends there again.
+    ...(watchesCycles(s.header) ? { cycles: new CycleWatch("report") } : {}),
     // One more than the schedule: a run that ends on its own ends there; one
     // that ended at its step limit stops at the same step.
     maxSteps: opts.maxSteps ?? s.header.maxSteps ?? s.choices.length + 1,

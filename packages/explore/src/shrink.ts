@@ -14,6 +14,7 @@
  * Deterministic; at most `budget` runs.
  */
 import type { Choice, ConsoleLine, Detector, Outcome, Strategy } from "@kprim/machine";
+import { CycleWatch } from "./cycles.js";
 import { runOnce } from "./driver.js";
 import type { MachineFactory } from "./factory.js";
 import { isPreemption } from "./preemption.js";
@@ -25,6 +26,8 @@ export interface ShrinkOptions {
   /** At most this many runs (default 400). */
   readonly budget?: number;
   readonly detectors?: readonly Detector[];
+  /** Watch for fair cycles (a livelock being shrunk: cycles.ts). */
+  readonly cycles?: boolean;
   /** Leave the first `fixed` choices as they are (a recorded prefix). */
   readonly fixed?: number;
 }
@@ -73,6 +76,7 @@ export function shrink(factory: MachineFactory, failing: readonly Choice[], opts
       strategy: r.strategy,
       maxSteps: opts.maxSteps,
       detectors: opts.detectors ?? [],
+      ...(opts.cycles === true ? { cycles: new CycleWatch("report") } : {}),
     });
     if (!opts.keep(result.outcome, result.console)) return null;
     return { choices: result.schedule.choices, preemptions: r.preemptions() };

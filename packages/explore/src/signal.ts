@@ -5,9 +5,14 @@
  *     panic                 the run ended in a panic
  *     panic:<text>          ... whose message contains <text>
  *     violation:<detector>  the named detector reported (any detector of the step counts)
+ *     livelock              a fair cycle (same as violation:livelock; exhaustive search)
  *     deadlock, step-limit  the run ended so (kprim additions)
- *     failure               any of panic, violation, deadlock, step-limit (the default target)
+ *     failure               any of panic, violation (livelock included), deadlock (the default target)
  *     any                   a failure, or any console line
+ *
+ * A run that reaches the step limit is inconclusive — a possible livelock,
+ * or a busy-wait the explorer could not recognise as a loop — and is matched
+ * by no target but `step-limit` (the explorer reports it apart).
  *
  * A signal is matched against one execution: its outcome and its console.
  * Console lines are observations, not failures; only `console:`, and `any`,
@@ -20,6 +25,7 @@
  * so "not found" is never said of a name that is only a typo.
  */
 import { type ConsoleLine, formatContains, nearest, type Outcome, showFormat, type Vocabulary } from "@kprim/machine";
+import { LIVELOCK } from "./cycles.js";
 import { SignalError } from "./errors.js";
 
 export type Signal =
@@ -31,8 +37,9 @@ export type Signal =
   | { readonly kind: "deadlock" }
   | { readonly kind: "step-limit" };
 
-const GRAMMAR = "console:<text>, panic, panic:<text>, violation:<detector>, deadlock, step-limit, failure or any";
-const HEADS = ["console", "panic", "violation", "deadlock", "step-limit", "failure", "any"];
+const GRAMMAR =
+  "console:<text>, panic, panic:<text>, violation:<detector>, livelock, deadlock, step-limit, failure or any";
+const HEADS = ["console", "panic", "violation", "livelock", "deadlock", "step-limit", "failure", "any"];
 
 export function parseSignal(text: string): Signal {
   const colon = text.indexOf(":");
@@ -51,6 +58,9 @@ export function parseSignal(text: string): Signal {
         throw new SignalError(`signal "${text}": violation needs a detector (violation:<detector>)`);
       }
       return { kind: "violation", detector: rest };
+    case "livelock":
+      if (rest !== null) throw new SignalError(`signal "${text}": ${head} takes no argument`);
+      return { kind: "violation", detector: LIVELOCK };
     case "failure":
     case "any":
     case "deadlock":
@@ -89,9 +99,9 @@ export function formatSignal(s: Signal): string {
 export function matchSignal(s: Signal, outcome: Outcome, console: readonly ConsoleLine[]): boolean {
   switch (s.kind) {
     case "failure":
-      return outcome.kind !== "ok";
+      return outcome.kind !== "ok" && outcome.kind !== "step-limit";
     case "any":
-      return outcome.kind !== "ok" || console.length > 0;
+      return (outcome.kind !== "ok" && outcome.kind !== "step-limit") || console.length > 0;
     case "console":
       return console.some((l) => l.text.includes(s.text));
     case "panic":
@@ -159,6 +169,11 @@ export function checkSignal(s: Signal, vocabulary: Vocabulary): void {
   switch (s.kind) {
     case "violation":
       if (vocabulary.violations.includes(s.detector)) return;
+      if (s.detector === LIVELOCK) {
+        throw new SignalError(
+          `signal "${target}": livelocks are recognised by exhaustive search only (strategy dfs or dpor, cycles not turned off)`,
+        );
+      }
       throw new SignalError(
         `signal "${target}": no detector of this run reports "${s.detector}"${suggest(nearest(s.detector, vocabulary.violations), "violation")}; its detectors: ${vocabulary.violations.join(", ")}`,
       );

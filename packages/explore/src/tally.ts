@@ -18,7 +18,7 @@ export interface RunRecord {
   /** Distinct console texts of the execution. */
   readonly console: readonly string[];
   readonly restartLimited: boolean;
-  /** Only for a matching execution: what it was and how to replay it. */
+  /** Only for a matching execution (and one that reached the step limit): what it was and how to replay it. */
   readonly failure?: string;
   readonly kind?: string;
   readonly choices?: readonly Choice[];
@@ -40,7 +40,11 @@ export function recordOf(
   if (vocabulary !== undefined) assertDeclared(vocabulary, r.outcome, r.console, r.schedule.header.scenario);
   const matched = matchSignal(target, r.outcome, r.console);
   const console = [...new Set(r.console.map((l) => l.text))];
-  if (!matched) return { index, outcome: r.outcome.kind, matched, console, restartLimited };
+  if (!matched) {
+    const base = { index, outcome: r.outcome.kind, matched, console, restartLimited };
+    // Inconclusive: kept so that the first one can be described and replayed (inconclusive.ts).
+    return r.outcome.kind === "step-limit" ? { ...base, choices: r.schedule.choices, header: r.schedule.header } : base;
+  }
   return {
     index,
     outcome: r.outcome.kind,
@@ -68,6 +72,8 @@ export class Tally {
   readonly outcomes: Record<OutcomeKind, number> = { ok: 0, panic: 0, violation: 0, deadlock: 0, "step-limit": 0 };
   private readonly consoleCounts = new Map<string, number>();
   found: RunRecord | null = null;
+  /** The first execution that reached the step limit without matching the target (inconclusive). */
+  inconclusive: RunRecord | null = null;
 
   add(rec: RunRecord): void {
     this.executions++;
@@ -76,6 +82,7 @@ export class Tally {
     if (rec.restartLimited) this.restartLimited++;
     for (const t of rec.console) this.consoleCounts.set(t, (this.consoleCounts.get(t) ?? 0) + 1);
     if (rec.matched && this.found === null) this.found = rec;
+    if (!rec.matched && rec.outcome === "step-limit" && this.inconclusive === null) this.inconclusive = rec;
   }
 
   console(): ConsoleCount[] {
@@ -91,6 +98,7 @@ export class Tally {
       outcomes: { ...this.outcomes },
       console: [...this.consoleCounts],
       found: this.found,
+      inconclusive: this.inconclusive,
     };
   }
 
@@ -102,6 +110,7 @@ export class Tally {
     for (const k of Object.keys(s.outcomes) as OutcomeKind[]) this.outcomes[k] += s.outcomes[k];
     for (const [text, n] of s.console) this.consoleCounts.set(text, (this.consoleCounts.get(text) ?? 0) + n);
     if (this.found === null) this.found = s.found;
+    if (this.inconclusive === null) this.inconclusive = s.inconclusive ?? null;
   }
 }
 
@@ -112,4 +121,5 @@ export interface TallySummary {
   readonly outcomes: Readonly<Record<OutcomeKind, number>>;
   readonly console: readonly (readonly [string, number])[];
   readonly found: RunRecord | null;
+  readonly inconclusive?: RunRecord | null;
 }

@@ -128,11 +128,14 @@ describe("explore: exhaustive modes", () => {
     expect(r).toMatchObject({ kind: "not-found", executions: 5, exhausted: false });
   });
 
-  it("an execution at the step limit makes the space not exhausted (and is a failure by default)", () => {
+  it("an execution at the step limit makes the space not exhausted: inconclusive, found only when step limits are the target", () => {
     const quiet = explore(factoryOf(forever), { mode: { kind: "dpor" }, maxSteps: 50, target: "panic" });
     expect(quiet).toMatchObject({ kind: "not-found", exhausted: false, stepLimited: 1 });
-    const loud = explore(factoryOf(forever), { mode: { kind: "dpor" }, maxSteps: 50 });
-    expect(loud).toMatchObject({ kind: "found", failureKind: "step-limit" });
+    const byDefault = explore(factoryOf(forever), { mode: { kind: "dpor" }, maxSteps: 50 });
+    expect(byDefault).toMatchObject({ kind: "not-found", exhausted: false, stepLimited: 1 });
+    expect(byDefault.inconclusive).toMatchObject({ count: 1, loop: [{ thread: "L" }] });
+    const loud = explore(factoryOf(forever), { mode: { kind: "dpor" }, maxSteps: 50, target: "step-limit" });
+    expect(loud).toMatchObject({ kind: "found", failureKind: "step-limit", inconclusive: null });
   });
 
   it("console lines are observations: counted, and found only by a console: or any target", () => {
@@ -229,7 +232,7 @@ describe("explore: the driver, replay and errors", () => {
 
   it("a step-limit counterexample carries its step limit and replays to the same step-limit outcome", () => {
     const f = factoryOf(forever);
-    const r = explore(f, { mode: { kind: "dpor" }, maxSteps: 8 });
+    const r = explore(f, { mode: { kind: "dpor" }, maxSteps: 8, target: "step-limit" });
     if (r.kind !== "found") throw new Error("expected found");
     expect(r.failureKind).toBe("step-limit");
     expect(parseSchedule(r.shrunk).header.maxSteps).toBe(8);

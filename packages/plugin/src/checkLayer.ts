@@ -49,16 +49,24 @@ export interface LayerCase {
   readonly schedule?: string;
   /** The command that replays it. */
   readonly replay?: string;
+  /**
+   * No failure, but an execution reached the step limit: a possible livelock
+   * or a busy-wait the explorer cannot recognise (the loop, starved threads,
+   * hint and replay handle, in one paragraph). Such a case does not pass.
+   */
+  readonly inconclusive?: string;
 }
 
 export interface LayerCheck {
-  /** No case showed a failure. */
+  /** No case showed a failure, and none was inconclusive. */
   readonly passed: boolean;
   /** The layers checked, by kind. */
   readonly layers: readonly string[];
   /** Every case checked (scenario × variant the layer affects, where the correct layer is clean). */
   readonly cases: readonly LayerCase[];
   readonly failures: readonly LayerCase[];
+  /** Cases with no failure that reached the step limit (not verified). */
+  readonly inconclusive: readonly LayerCase[];
   /** Cases not checked: the layer is not called there, or the correct layer fails there too. */
   readonly skipped: readonly { readonly scenario: string; readonly variant: string; readonly why: string }[];
 }
@@ -151,11 +159,23 @@ export function checkLayer(given: Plugin | LoadedPlugin, opts: CheckLayerOptions
           schedule: r.shrunk,
           replay,
         });
+      } else if (r.inconclusive !== null) {
+        const replay = `kprim replay ${scenario} --plugin ${source} --schedule '${r.inconclusive.schedule}'`;
+        const inconclusive = `${scenario} under ${variant}: ${r.inconclusive.message} — ${replay}`;
+        cases.push({ scenario, variant, how, executions: r.executions, inconclusive });
       } else {
         cases.push({ scenario, variant, how, executions: r.executions });
       }
     }
   }
   const failures = cases.filter((c) => c.failure !== undefined);
-  return { passed: failures.length === 0, layers: kinds, cases, failures, skipped };
+  const inconclusive = cases.filter((c) => c.inconclusive !== undefined);
+  return {
+    passed: failures.length === 0 && inconclusive.length === 0,
+    layers: kinds,
+    cases,
+    failures,
+    inconclusive,
+    skipped,
+  };
 }

@@ -11,8 +11,10 @@
  *   reports exhausted (unfair cycles through declared loops are cut, their
  *   ways out explored), and no execution shows a forbidden signal: `any`
  *   forbids console lines and every failure, `failure` forbids panics,
- *   violations, deadlocks and step limits, any other signal forbids just
- *   itself.
+ *   violations (livelocks included) and deadlocks, any other signal forbids
+ *   just itself. An execution that reached the step limit is inconclusive
+ *   (a possible livelock or an undeclared busy-wait): the space is then not
+ *   exhausted and the row does not hold.
  *
  * A row whose spec id no scenario declares is pending: it is never a pass.
  */
@@ -133,8 +135,8 @@ export function checkRow(
   if (!r.exhausted) {
     const why = r.stopped
       ? `stopped after ${r.executions} executions`
-      : r.stepLimited > 0
-        ? `${r.stepLimited} executions hit the step limit`
+      : r.inconclusive !== null
+        ? `inconclusive — ${r.inconclusive.message}`
         : `stopped at ${r.executions} executions`;
     return { row, scenario: name, holds: false, detail: `not exhausted: ${why}`, results };
   }

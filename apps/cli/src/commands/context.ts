@@ -19,6 +19,8 @@ export interface Globals {
 export const DEFAULT_MAX_STEPS = 20_000;
 /** Stopped by Ctrl-C (the partial result printed), as a shell reports a job ended by SIGINT. */
 export const EXIT_INTERRUPTED = 130;
+/** Nothing found, but some execution reached the step limit: a not-found claim is not made (a CI job fails). */
+export const EXIT_INCONCLUSIVE = 3;
 
 export interface JobOptions {
   interruptible?: boolean;

@@ -11,7 +11,7 @@ import type { ExploreReport, RunReport } from "../jobs/reports.js";
 import type { Trail } from "../jobs/trail.js";
 import { consoleOut, type Out } from "../out.js";
 import { renderExplore, renderRun } from "../render.js";
-import { type CommandContext, EXIT_INTERRUPTED } from "./context.js";
+import { type CommandContext, EXIT_INCONCLUSIVE, EXIT_INTERRUPTED } from "./context.js";
 
 /** With --out -, stdout carries the trace alone (one document): the summary goes to stderr. */
 function summaryOut(out: Out, o: { out?: string }): Out {
@@ -70,5 +70,13 @@ export function finishExplore(
   if (r.lost !== undefined && r.lost !== null) {
     throw new UsageError(`${r.lost}: the result above is partial (what was settled before)`);
   }
-  ctx.setExit(r.verdict === "found" ? 1 : r.stopped === "interrupted" ? EXIT_INTERRUPTED : 0);
+  ctx.setExit(
+    r.verdict === "found"
+      ? 1
+      : r.stopped === "interrupted"
+        ? EXIT_INTERRUPTED
+        : r.inconclusive !== null
+          ? EXIT_INCONCLUSIVE
+          : 0,
+  );
 }

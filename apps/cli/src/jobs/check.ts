@@ -11,7 +11,7 @@ import type { JobContext } from "./context.js";
 export interface Checked {
   readonly verdict: RowVerdict;
   /** What the exploration showed: the row's signal (found rows) or a forbidden one (not-found rows). */
-  readonly shown: "found" | "not-found";
+  readonly shown: "found" | "not-found" | "inconclusive";
   /** The exploration that found it, and the executions up to it over every stage. */
   readonly found: (ExploreResult & { kind: "found" }) | null;
   readonly executionsToFound: number | null;
@@ -35,7 +35,7 @@ export function check(ctx: JobContext, prepared: Prepared, row: MatrixRow, budge
   const exhausted = last.kind === "not-found" && last.exhausted;
   return {
     verdict,
-    shown: found ? "found" : "not-found",
+    shown: found ? "found" : last.inconclusive !== null ? "inconclusive" : "not-found",
     found,
     executionsToFound,
     executions,

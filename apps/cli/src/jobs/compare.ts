@@ -199,7 +199,7 @@ function compareRow(ctx: JobContext, job: CompareJob, p: Prepared, specId: strin
     return {
       variant: p.variant,
       options: p.header.options,
-      verdict: r.kind,
+      verdict: r.kind === "not-found" && r.inconclusive !== null ? "inconclusive" : r.kind,
       signal: r.signal,
       expected: null,
       matches: null,
@@ -207,7 +207,9 @@ function compareRow(ctx: JobContext, job: CompareJob, p: Prepared, specId: strin
         ? `${r.failure} (${r.mode})`
         : r.exhausted
           ? `exhausted in ${r.executions} executions, no failure`
-          : `no failure in ${r.executions} executions (not exhausted)`,
+          : r.inconclusive !== null
+            ? `no failure in ${r.executions} executions, inconclusive — ${r.inconclusive.message}`
+            : `no failure in ${r.executions} executions (not exhausted)`,
       schedulesToFailure: found ? r.executionsToFound : null,
       replay: found ? ctx.replayCommand(p.scenario.name, r.shrunk) : null,
     };

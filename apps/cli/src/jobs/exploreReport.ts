@@ -64,6 +64,16 @@ export function exploreReport(
     warnings: r.console,
     outcomes: r.outcomes,
     stepLimited: r.stepLimited,
+    inconclusive:
+      r.inconclusive === null
+        ? null
+        : {
+            count: r.inconclusive.count,
+            message: r.inconclusive.message,
+            loop: r.inconclusive.loop,
+            starved: r.inconclusive.starved,
+            replay: ctx.replayCommand(p.scenario.name, r.inconclusive.schedule),
+          },
     stopped: r.stopped ? ctx.stopRequested() : null,
     failure: f ? f.failure : null,
     executionsToFound: f ? f.executionsToFound : null,

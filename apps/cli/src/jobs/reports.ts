@@ -92,6 +92,19 @@ export interface ExploreReport extends RunHeader {
   readonly warnings: readonly ConsoleCount[];
   readonly outcomes: Readonly<Record<string, number>>;
   readonly stepLimited: number;
+  /**
+   * Executions that reached the step limit without showing the signal: a
+   * possible livelock or an undeclared busy-wait, described (the first one's
+   * loop, starved threads, hint and replay handle) — not a failure, but no
+   * not-found claim either (exit 3). Null when there were none.
+   */
+  readonly inconclusive: {
+    readonly count: number;
+    readonly message: string;
+    readonly loop: readonly { readonly thread: string; readonly ops: readonly string[] }[];
+    readonly starved: readonly string[];
+    readonly replay: string;
+  } | null;
   /** Why the exploration ended early, if it did ("queue-lost": its queue went away; see `lost`). */
   readonly stopped: StopReason | "queue-lost" | null;
   /** The queue went away mid-search (one line): the report is what was settled before (exit ≠ 0). */
@@ -125,8 +138,11 @@ export interface WorkerReport {
 export interface CompareRow {
   readonly variant: string;
   readonly options: Readonly<Record<string, string>>;
-  /** found: the row's signal (or a failure, with no row) was shown; not-found: not in what was explored. */
-  readonly verdict: "found" | "not-found";
+  /**
+   * found: the row's signal (or a failure, with no row) was shown; not-found: not in what was explored;
+   * inconclusive: not shown, but some execution reached the step limit (never a verified not-found).
+   */
+  readonly verdict: "found" | "not-found" | "inconclusive";
   readonly signal: string;
   /** The matrix row's expectation, or null when matrix.json has no row for this scenario and variant. */
   readonly expected: "found" | "not-found" | null;

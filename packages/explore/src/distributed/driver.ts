@@ -13,6 +13,7 @@
  * coordinator estimates PCT's steps and shrinks the counterexample with it).
  */
 import { type AutoOptions, type AutoResult, autoPlan, phaseOptions } from "../auto.js";
+import { LIVELOCK } from "../cycles.js";
 import { ExploreConfigError } from "../errors.js";
 import {
   describeMode,
@@ -113,7 +114,7 @@ export async function exploreDistributed(
   transport: Transport,
 ): Promise<ExploreResult> {
   const target = resolveTarget(opts.target);
-  const raises = withDetectors(opts.raises, []);
+  const raises = withDetectors(opts.raises, [], [LIVELOCK]);
   if (raises !== undefined) checkSignal(target, raises);
   if (opts.mode.kind === "dfs" && opts.mode.stateful === true && target.kind === "console") {
     throw new ExploreConfigError("stateful search cannot look for console lines: use dpor");

@@ -24,6 +24,7 @@
  * result exactly.)
  */
 import { type AutoOptions, type AutoResult, autoPlan, DEFAULT_AUTO_BUDGET, phaseOptions } from "../auto.js";
+import { LIVELOCK } from "../cycles.js";
 import { ExploreConfigError } from "../errors.js";
 import {
   describeMode,
@@ -198,6 +199,7 @@ function standIn(p: PartPhase): ExploreResult {
     merged: 0,
     outcomes: { ...tally.outcomes },
     stepLimited: 0,
+    inconclusive: null,
     restartLimited: 0,
     console: [],
     lockOrder: null,
@@ -266,7 +268,7 @@ function mergePhase(
   opts: MergeOptions,
 ): ExploreResult {
   const target = resolveTarget(spec.target);
-  const raises = withDetectors(opts.raises, []);
+  const raises = withDetectors(opts.raises, [], [LIVELOCK]);
   if (raises !== undefined) checkSignal(target, raises);
   const tally = new Tally();
   let blocked = 0;

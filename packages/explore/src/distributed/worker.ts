@@ -9,7 +9,8 @@
  * did not do comes back to be handed out again. So a job given to two
  * workers (a retry after one stopped answering) gives the same result.
  */
-import type { Choice, Strategy, Vocabulary } from "@kprim/machine";
+import { type Choice, mergeRaises, type Strategy, type Vocabulary } from "@kprim/machine";
+import { LIVELOCK } from "../cycles.js";
 import { ExploreConfigError } from "../errors.js";
 import { RESTART_LIMIT } from "../events.js";
 import { type Footprint } from "../exhaustive/stepLog.js";
@@ -114,7 +115,15 @@ export function exploreUnit(
       requests,
     },
     ({ machine, result }) => {
-      tally.add(recordOf(tally.executions + 1, result, target, machine.emitted(RESTART_LIMIT), ctx.raises));
+      tally.add(
+        recordOf(
+          tally.executions + 1,
+          result,
+          target,
+          machine.emitted(RESTART_LIMIT),
+          ctx.raises && mergeRaises(ctx.raises, { violations: [LIVELOCK] }),
+        ),
+      );
       ctx.onExecution?.();
       return spec.stopOnFound && tally.found !== null;
     },

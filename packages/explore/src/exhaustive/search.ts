@@ -22,16 +22,10 @@
  * pending at the end are logged as virtual steps (stepLog.ts) so the steps
  * that outran them race with them.
  *
- * Cycles (strong fairness): while a thread is inside a declared loop
- * (`KernelContext.enterLoop`) the machine keys its state. An execution that
- * meets a key it already had has gone round a cycle; repeating it forever is
- * an unfair schedule when some other choice was enabled somewhere along it
- * (that choice, enabled infinitely often, would never be taken in that
- * state). Such an execution is cut ("cycles") and every choice enabled along
- * the cycle is scheduled there, so every way out of the cycle is explored;
- * going round twice reaches nothing new. A cycle with a single enabled
- * choice at every step is a livelock no scheduler can avoid: it runs on to
- * the step limit and is reported.
+ * Cycles (cycles.ts, traps.ts): an execution back in a state it had on its
+ * path (a declared loop) is cut ("cycles") and every choice enabled along
+ * the cycle is scheduled there, so every way out is explored. A node whose
+ * subtree only ever went back round below it is a livelock, reported once.
  *
  * Stateful search (option `stateful`, naive DFS only): every state's
  * fingerprint (machine `fingerprint()`: cells, scheduling, each thread's
@@ -42,8 +36,8 @@
  * visited and every choice enabled in it taken once, so every reachable
  * final state and failure is still found — but each only once: console
  * lines printed on a path that merges are not seen (stateful search refuses
- * console targets). A state met again on the current path is a cycle, handled
- * as above: cut when unfair, run on to the step limit when forced. With
+ * console targets). A state met again on the current path is cut unless
+ * nothing else was ever enabled on the way (run on to the step limit). With
  * `symmetry`, threads the factory declared interchangeable (`machine.
  * symmetric`) are renamed to a canonical order before a state is keyed, so a
  * state and its mirror images are explored once.
@@ -85,6 +79,8 @@ import { runOnce } from "../driver.js";
 import { ExploreConfigError, NondeterminismError } from "../errors.js";
 import type { MachineFactory } from "../factory.js";
 import { isPreemption } from "../preemption.js";
+import { CycleWatch, type CycleFound } from "../cycles.js";
+import { type CutCycle, livelockRun, Traps } from "./traps.js";
 import { RaceAnalysis } from "./races.js";
 import { Restorer, restoreDefault } from "./restorer.js";
 import { curOf, pendingChoices, rmwOf, spinWatch } from "./pending.js";
@@ -165,14 +161,19 @@ function engine(
   const log = new StepLog();
   const races = new RaceAnalysis();
   const stack: Node[] = [];
-  const detectors = [log.detector, ...(opts.detectors ?? [])];
   let executions = 0;
   let blocked = 0;
   let stepLimited = 0;
   let cycles = 0;
   const fair = opts.fairCycles ?? true;
-  /** State keys of the current execution: key → step at which it was seen. */
-  const seen = new Map<string, number>();
+  /** Cycles on the current path, judged under weak fairness (cycles.ts); enabled sets come from the stack. */
+  const watch =
+    fair && !stateful
+      ? new CycleWatch("cut", { enabled: (i) => stack[i]!.enabled, taken: (i) => stack[i]!.taken })
+      : null;
+  /** States no schedule leaves (traps.ts); not above a split (those paths are leaves). */
+  const traps = watch !== null && (ctx?.splitAt ?? -1) < 0 ? new Traps() : null;
+  const detectors = [log.detector, ...(watch !== null ? [watch.detector] : []), ...(opts.detectors ?? [])];
   // The machine as soon as it is built (a cut execution never returns it).
   const built: { m: Machine | null } = { m: null };
   let pruned = 0;
@@ -298,40 +299,30 @@ function engine(
     return first;
   };
 
-  /**
-   * Has the execution come back to a state it was in at an earlier step?
-   * An unfair cycle schedules every choice enabled along it and cuts the
-   * execution; a forced one (nothing else was ever enabled) runs on.
-   */
   /** Was nothing else ever enabled from step j to step k (a livelock no scheduler can avoid)? */
   const forcedSince = (j: number, k: number): boolean => {
     for (let i = j; i < k; i++) if (stack[i]!.enabled.length > 1) return false;
     return true;
   };
 
-  const cycleCheck = (m: Machine, k: number): void => {
-    const key = m.stateKey();
-    if (key === null) return;
-    const j = seen.get(key);
-    if (j === undefined) {
-      seen.set(key, k);
-      return;
-    }
-    if (k < stack.length) return; // replaying: the execution this prefix came from went on
-    if (forcedSince(j, k)) return;
-    for (let i = Math.max(j, base); i < k; i++) {
+  /**
+   * The execution came back to the state it had after step `from` (cycles.ts):
+   * schedule every choice enabled along the cycle, so that every way out of
+   * it is explored — going round it again reaches nothing new.
+   */
+  const waysOut = (c: CycleFound): void => {
+    for (let i = Math.max(c.from, base); i < c.to; i++) {
       const node = stack[i]!;
       if (i < fixed) {
         if (remote(i)) emitAdd(i, () => false);
         continue;
       }
-      for (const c of node.enabled) {
-        if (c === node.taken || node.backtrack.includes(c) || (dpor && asleep(node.sleep, c))) continue;
-        if (node.pre + costAt(i, c, node.enabled) <= bound) node.backtrack.push(c);
+      for (const ch of node.enabled) {
+        if (ch === node.taken || node.backtrack.includes(ch) || (dpor && asleep(node.sleep, ch))) continue;
+        if (node.pre + costAt(i, ch, node.enabled) <= bound) node.backtrack.push(ch);
         else pruned++;
       }
     }
-    throw CYCLE;
   };
 
   /**
@@ -359,7 +350,12 @@ function engine(
       const k = view.step;
       if (stateful) {
         if (k >= stack.length && k >= fixed) stateCheck(built.m!, k);
-      } else if (fair && built.m !== null) cycleCheck(built.m, k);
+      } else if (watch !== null && watch.closed !== null && k >= stack.length) {
+        // A cycle (the replayed prefix never closes one: its execution went on).
+        waysOut(watch.closed);
+        traps?.cycle({ choices: stack.map((n) => n.taken), from: watch.closed.from, to: k });
+        throw CYCLE;
+      }
       restorer.note(built.m!, k, k >= stack.length, enabled);
       if (k < stack.length) {
         const node = stack[k]!;
@@ -368,11 +364,14 @@ function engine(
             `the machine factory is not deterministic: after the same ${k} choices, ${fmt(node.enabled)} were enabled before and ${fmt(enabled)} now`,
           );
         }
+        watch?.chose(k, enabled, node.taken, view);
         return noteSpin(view, node.taken, enabled.indexOf(node.taken));
       }
       if (k === splitAt) throw LEAF;
       if (dpor && k > 0) disabledBy(k - 1, enabled);
       const c = k < fixed ? fixedNode(k, enabled, view) : newNode(k, enabled, view);
+      traps?.fresh(k);
+      watch?.chose(k, enabled, c, view);
       return noteSpin(view, c, enabled.indexOf(c));
     },
   };
@@ -468,8 +467,8 @@ function engine(
     let result: RunResult | null = null;
     let machine: Machine | null = null;
     let leaf = false;
+    let cut: unknown = null;
     built.m = null;
-    seen.clear();
     pendingKey = "";
     nextSleep = [];
     try {
@@ -485,6 +484,7 @@ function engine(
             log.reset(m.mplock.id);
             ncpus = m.ncpus;
             built.m = m;
+            watch?.attach(m);
             if (histories !== null) m.trackStates(histories, { symmetry: opts.symmetry ?? false });
             restorer.built(m);
           },
@@ -492,6 +492,7 @@ function engine(
       machine = ex.machine;
       result = ex.result;
     } catch (e) {
+      cut = e;
       if (splitAt >= 0 && (e === LEAF || e === CYCLE || e === BLOCKED)) leaf = true;
       else if (e === CYCLE) cycles++;
       else if (e === BLOCKED) blocked++;
@@ -525,6 +526,8 @@ function engine(
       // a violation or the step limit ends it with choices still enabled).
       if (result !== null) disabledBy(stack.length - 1, []);
     }
+    // Anything but a cycle cut ends the execution for trap finding (a sleep-set or bound cut: explored elsewhere).
+    if (cut !== CYCLE) traps?.end(stack.length);
     if (result !== null && machine !== null) {
       executions++;
       if (result.outcome.kind === "step-limit") stepLimited++;
@@ -550,6 +553,7 @@ function engine(
     }
     // Backtrack to the deepest node with something left to explore.
     let k = stack.length - 1;
+    let trap: CutCycle | null = null;
     for (; k >= fixed; k--) {
       const node = stack[k]!;
       if (dpor) node.done.push(log.footprint(k));
@@ -569,6 +573,16 @@ function engine(
         restorer.truncate(k);
         break;
       }
+      // Node k's subtree is done: a state no schedule leaves is a livelock (reported once, as an execution).
+      if (traps !== null && trap === null) {
+        trap = traps.trapped(k, dpor && node.sleep.some((f) => node.enabled.includes(f.choice)));
+        if (trap !== null) traps.end(k + 1);
+      }
+    }
+    if (trap !== null) {
+      const t = livelockRun(factory, trap, opts.maxSteps, opts.detectors ?? []);
+      end = onExecution({ ...t, index: ++executions }) ? "stop" : executions === opts.maxExecutions ? "cap" : end;
+      if (end !== "done") break;
     }
     if (k < fixed) break;
     firstNew = k;
