@@ -1,6 +1,6 @@
 import { kprimProject } from "../../vitest.shared.ts";
 
-// The tests drive the CLI as subprocesses (about a second of CPU each, part
-// of it waiting on a worker thread): up to three at a time overlap well on
-// two cores.
+// The tests run CLI commands in the test's process (run-cli.ts), each job in
+// its own worker thread (a few whole processes for what only a process
+// shows): up to three at a time overlap well on two cores.
 export default kprimProject({ maxConcurrency: 3 });

@@ -12,19 +12,9 @@ import { quote, reason } from "./messages.js";
 import type { TraceFormat } from "./jobs/requests.js";
 import { parseTrail, type Trail, trailText } from "./jobs/trail.js";
 
-/**
- * The user's working directory: `pnpm kprim …` runs the root script from the
- * repository root, and pnpm passes the folder it was called from as INIT_CWD.
- * Plugin paths, kprim.config.js, --out and trails are relative to it.
- */
-export function userCwd(): string {
-  const init = process.env["INIT_CWD"];
-  return process.env["npm_lifecycle_event"] === "kprim" && init ? init : process.cwd();
-}
-
-/** Check before running that `file` can be written (`what` names it in the message). */
-export function checkWritable(file: string, what: string): void {
-  const path = resolve(userCwd(), file);
+/** Check before running that `file` (relative to `cwd`, the user's folder: io.ts) can be written (`what` names it in the message). */
+export function checkWritable(file: string, what: string, cwd: string): void {
+  const path = resolve(cwd, file);
   const fail = (code: string): never => {
     throw Object.assign(new Error(code), { code });
   };
@@ -44,7 +34,7 @@ export function checkWritable(file: string, what: string): void {
 }
 
 /** Check before running that --out can be written. */
-export function checkOut(trace: TraceFormat | undefined, out: string | undefined, json: boolean): void {
+export function checkOut(trace: TraceFormat | undefined, out: string | undefined, json: boolean, cwd: string): void {
   if (trace === undefined) {
     if (out !== undefined) throw new UsageError("--out needs --trace <format>");
     return;
@@ -54,27 +44,33 @@ export function checkOut(trace: TraceFormat | undefined, out: string | undefined
     if (json) throw new UsageError("--out - and --json both write to stdout; give --out a file");
     return;
   }
-  checkWritable(out, "the trace");
+  checkWritable(out, "the trace", cwd);
 }
 
-function writeFile(file: string, content: string, what: string): void {
+/** Where outputs go: files relative to the user's folder, `--out -` to stdout. */
+export interface Destination {
+  readonly cwd: string;
+  readonly stdout: NodeJS.WritableStream;
+}
+
+function writeFile(file: string, content: string, what: string, cwd: string): void {
   try {
-    writeFileSync(resolve(userCwd(), file), content);
+    writeFileSync(resolve(cwd, file), content);
   } catch (e) {
     throw new UsageError(`cannot write ${what} to ${quote(file)}: ${reason(e)}`);
   }
 }
 
-export function writeTrace(out: string, content: string): void {
-  if (out === "-") process.stdout.write(content);
-  else writeFile(out, content, "the trace");
+export function writeTrace(out: string, content: string, to: Destination): void {
+  if (out === "-") to.stdout.write(content);
+  else writeFile(out, content, "the trace", to.cwd);
 }
 
 /** Read a trail file. */
-export function readTrail(file: string): Trail {
+export function readTrail(file: string, cwd: string): Trail {
   let text: string;
   try {
-    text = readFileSync(resolve(userCwd(), file), "utf8");
+    text = readFileSync(resolve(cwd, file), "utf8");
   } catch (e) {
     throw new UsageError(`cannot read the trail ${quote(file)}: ${reason(e)}`);
   }
@@ -101,17 +97,18 @@ export interface Written {
 export function writeOutputs(
   r: { readonly trace: { readonly content: string } | null; readonly trail: Trail | null },
   o: { readonly out?: string | undefined; readonly saveTrail?: string | undefined },
+  to: Destination,
 ): Written {
   let trace: string | null = null;
   const trails: string[] = [];
   try {
     if (r.trace !== null && o.out !== undefined) {
-      writeTrace(o.out, r.trace.content);
+      writeTrace(o.out, r.trace.content, to);
       if (o.out !== "-") trace = o.out;
     }
     if (r.trail !== null) {
       for (const f of trailFiles(o.saveTrail, r.trace !== null ? o.out : undefined)) {
-        writeFile(f, trailText(r.trail), "the trail");
+        writeFile(f, trailText(r.trail), "the trail", to.cwd);
         trails.push(f);
       }
     }

@@ -16,12 +16,14 @@
  */
 import { createInterface } from "node:readline";
 import type { InteractiveReport, SessionState } from "./jobs/interactive.js";
+import type { Io } from "./io.js";
 import type { Out } from "./out.js";
 import type { InteractiveJob, SessionCommand } from "./jobs/requests.js";
 import { runInWorker } from "./worker/host.js";
 
 export interface InteractiveContext {
   readonly out: Out;
+  readonly io: Io;
   readonly plugins: readonly string[];
   readonly cwd: string;
   readonly quietMs: number;
@@ -29,8 +31,9 @@ export interface InteractiveContext {
 
 export async function runInteractive(ctx: InteractiveContext, job: InteractiveJob): Promise<InteractiveReport> {
   const { out } = ctx;
-  const tty = process.stdin.isTTY === true;
-  const rl = createInterface({ input: process.stdin, ...(tty ? { output: process.stdout, terminal: true } : {}) });
+  const { stdin, stdout } = ctx.io;
+  const tty = stdin.isTTY === true;
+  const rl = createInterface({ input: stdin, ...(tty ? { output: stdout, terminal: true } : {}) });
   rl.setPrompt("> ");
   const lines: string[] = [];
   let ended = false;
@@ -76,6 +79,7 @@ export async function runInteractive(ctx: InteractiveContext, job: InteractiveJo
     const r = await runInWorker<InteractiveReport>(
       { job, plugins: ctx.plugins, cwd: ctx.cwd },
       {
+        io: ctx.io,
         quietMs: ctx.quietMs,
         onState: (data, reply) => {
           const st = data as SessionState;

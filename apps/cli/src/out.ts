@@ -14,16 +14,17 @@ export interface Out {
   readonly stderr: NodeJS.WriteStream;
 }
 
-function colourOn(stream: NodeJS.WriteStream): boolean {
-  return Boolean(stream.isTTY) && !("NO_COLOR" in process.env) && process.env["TERM"] !== "dumb";
+function colourOn(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
+  return Boolean(stream.isTTY) && !("NO_COLOR" in env) && env["TERM"] !== "dumb";
 }
 
 export function consoleOut(
   stdout: NodeJS.WriteStream = process.stdout,
   stderr: NodeJS.WriteStream = process.stderr,
+  env: NodeJS.ProcessEnv = process.env,
 ): Out {
-  const c = pc.createColors(colourOn(stdout));
-  const e = pc.createColors(colourOn(stderr));
+  const c = pc.createColors(colourOn(stdout, env));
+  const e = pc.createColors(colourOn(stderr, env));
   return {
     line: (t) => void stdout.write(`${t}\n`),
     heading: (t) => void stdout.write(`${c.bold(t)}\n`),

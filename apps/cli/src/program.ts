@@ -18,12 +18,13 @@ import { collectList, secondsArg } from "./commands/options.js";
 import { addReplay } from "./commands/replay.js";
 import { addRun } from "./commands/run.js";
 import { UsageError } from "./errors.js";
+import { type Io, processIo } from "./io.js";
 import { oneLine, reason } from "./messages.js";
 import { consoleOut, type Out } from "./out.js";
 import { WorkerFailure } from "./worker/host.js";
 import pkg from "../package.json" with { type: "json" };
 
-export function buildProgram(out: Out, setExit: (code: number) => void): Command {
+export function buildProgram(out: Out, setExit: (code: number) => void, io: Io): Command {
   const program = new Command("kprim")
     .description(
       "Simulate, explore and compare DragonFly BSD's 2005 SMP kernel primitives: find the race, name it, shrink it, replay it; and measure what the safe version costs.",
@@ -43,8 +44,8 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => process.stdout.write(s),
-      writeErr: (s) => process.stderr.write(s),
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
       // One line: "kprim: <message>" (commander's suggestion joined onto it).
       outputError: (s, write) =>
         write(
@@ -60,7 +61,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     });
 
   // In this order in --help.
-  const ctx = commandContext(out, setExit);
+  const ctx = commandContext(out, setExit, io);
   addList(program, ctx);
   addRun(program, ctx);
   addExplore(program, ctx);
@@ -72,11 +73,21 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
   return program;
 }
 
-/** Run the CLI; resolves to the exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
-  const out = consoleOut();
+/** Run the CLI with the process's streams, environment and folder (bin.ts); resolves to the exit code. */
+export function main(argv: readonly string[]): Promise<number> {
+  return run(argv, processIo());
+}
+
+/**
+ * Run one command line with the given streams, environment and folder;
+ * resolves to the exit code. The jobs run in their watched worker thread as
+ * under `kprim`; what only a process has (its exit, its signals, a closed
+ * stdout) is bin.ts's.
+ */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const out = consoleOut(io.stdout, io.stderr, io.env);
   let code = 0;
-  const program = buildProgram(out, (c) => (code = c));
+  const program = buildProgram(out, (c) => (code = c), io);
   const debug = argv.includes("--debug");
   try {
     // No command at all: one line, not the whole help on stderr.

@@ -1,5 +1,5 @@
 /**
- * The kprim command as a subprocess: help, list, run and replay in both
+ * The kprim command (in this process, as run-cli.ts runs it): help, list, run and replay in both
  * output modes, traces, and the one-line errors (exit 2) for every bad input.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -213,6 +213,7 @@ describe.concurrent("run and replay", () => {
     expect(perfetto.code).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, "t.pf.json"), "utf8"))).toHaveProperty("traceEvents");
   });
+
 });
 
 describe.concurrent("strategies and cpus", () => {

@@ -1,6 +1,7 @@
 /**
- * `kprim explore` as a subprocess: verdicts and exit codes in both output
- * modes, console lines as observations or as the target, determinism
+ * `kprim explore` (in this process, as run-cli.ts runs it; Ctrl-C in a
+ * process of its own): verdicts and exit codes in both output modes,
+ * console lines as observations or as the target, determinism
  * (serial, repeated, and over worker threads), stopping on a time limit or
  * Ctrl-C with the partial result, and the watchdog naming a thread whose
  * body never yields.

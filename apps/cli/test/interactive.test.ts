@@ -22,8 +22,13 @@ function shellWords(line: string): string[] {
 
 const bin = fileURLToPath(new URL("../src/bin.ts", import.meta.url));
 
-/** kprim with `input` on its stdin (then end of input), from source as `pnpm kprim` runs it. */
+/** kprim in this process with `input` on its stdin, then end of input. */
 function kprimFed(args: readonly string[], input: string): Promise<CliResult> {
+  return kprim(args, { stdin: input });
+}
+
+/** The same as a whole process with `input` through its stdin pipe, from source as `pnpm kprim` runs it. */
+function kprimFedProcess(args: readonly string[], input: string): Promise<CliResult> {
   const t0 = Date.now();
   const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@kprim/source", bin, ...args], {
     cwd: root,
@@ -52,7 +57,10 @@ const LOST = "1sx7.0sx3.1s.0sx2.1sx3.0s.1sx2".split(".").flatMap((t) => {
 
 describe.concurrent("kprim run --interactive", () => {
   it("lists the enabled choices, numbered, with the op each would do, and the schedule so far", async () => {
-    const r = await kprimFed(["run", "lockmgr-lost-wakeup", "--interlock", "spin-naive", "--interactive"], "1\n");
+    const r = await kprimFedProcess(
+      ["run", "lockmgr-lost-wakeup", "--interlock", "spin-naive", "--interactive"],
+      "1\n",
+    );
     expect(r.code).toBe(0);
     // What runs, in the words of every header: the variant as run, none for a scenario no variant changes.
     expect(r.stdout).toMatch(/^lockmgr-lost-wakeup \(SPIN\+TI:spin-naive\), stepped by hand: /);

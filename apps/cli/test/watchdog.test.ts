@@ -3,7 +3,7 @@
  * strategy chooses), its region shows the thread (the strategy) and a
  * counter that does not move, so the reader names it once the quiet period
  * has passed; between steps and after the run nothing is reported. (The
- * subprocess tests show the whole path.)
+ * command tests show the whole path, worker thread included.)
  */
 import { createMachine, expectOutcome, roundRobin } from "@kprim/machine";
 import { describe, expect, it } from "vitest";

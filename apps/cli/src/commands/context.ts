@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import type { Job } from "../jobs/requests.js";
-import { userCwd } from "../files.js";
+import { type Io, userCwd } from "../io.js";
 import type { Out } from "../out.js";
 import { progress } from "../progress.js";
 import { runInWorker } from "../worker/host.js";
@@ -32,6 +32,10 @@ export interface JobOptions {
 
 export interface CommandContext {
   readonly out: Out;
+  /** The command's streams, environment and folder. */
+  readonly io: Io;
+  /** The user's folder (io.ts): what plugin paths, configs, --out and trails are relative to. */
+  readonly cwd: string;
   readonly setExit: (code: number) => void;
   /** The global options (--debug, --plugin, --watchdog) as `cmd` sees them. */
   globals(cmd: Command): Globals;
@@ -46,10 +50,13 @@ export function examples(...lines: string[]): string {
   return `\nExample${lines.length > 1 ? "s" : ""}:\n${lines.map((l) => `  ${l}`).join("\n")}\n`;
 }
 
-export function commandContext(out: Out, setExit: (code: number) => void): CommandContext {
+export function commandContext(out: Out, setExit: (code: number) => void, io: Io): CommandContext {
   const globals = (cmd: Command): Globals => cmd.optsWithGlobals() as Globals;
+  const cwd = userCwd(io);
   return {
     out,
+    io,
+    cwd,
     setExit,
     globals,
     async job<T>(cmd: Command, j: Job, opts: JobOptions = {}): Promise<T> {
@@ -65,8 +72,9 @@ export function commandContext(out: Out, setExit: (code: number) => void): Comma
       const bar = progress(out.stderr, out.tty && opts.quiet !== true, unit);
       try {
         const r = await runInWorker<T>(
-          { job: j, plugins: [...(g.plugin ?? []), ...(opts.plugins ?? [])], cwd: userCwd() },
+          { job: j, plugins: [...(g.plugin ?? []), ...(opts.plugins ?? [])], cwd },
           {
+            io,
             quietMs: g.watchdog * 1000,
             interruptible: opts.interruptible === true,
             timeLimitMs: opts.timeLimitMs,

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { UsageError } from "../errors.js";
-import { checkOut, checkWritable, userCwd } from "../files.js";
+import { checkOut, checkWritable } from "../files.js";
 import type { ExploreReport, WorkerReport } from "../jobs/reports.js";
 import type { TraceFormat } from "../jobs/requests.js";
 import { parseQueueUrl } from "../queue/url.js";
@@ -28,11 +28,11 @@ export function shardArg(v: string): { index: number; count: number } {
 }
 
 /** The part files, read and parsed (what is wrong with one is said in one line). */
-export function readParts(files: readonly string[]): { file: string; data: unknown }[] {
+export function readParts(files: readonly string[], cwd: string): { file: string; data: unknown }[] {
   return files.map((file) => {
     let text: string;
     try {
-      text = readFileSync(resolve(userCwd(), file), "utf8");
+      text = readFileSync(resolve(cwd, file), "utf8");
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new UsageError(`${file}: cannot read it (${code === "ENOENT" ? "no such file" : (code ?? String(e))})`);
@@ -90,9 +90,13 @@ export function addMerge(program: Command, ctx: CommandContext): void {
         o: { trace?: TraceFormat; out?: string; saveTrail?: string; json?: boolean },
         cmd: Command,
       ) => {
-        checkOut(o.trace, o.out, Boolean(o.json));
-        if (o.saveTrail !== undefined) checkWritable(o.saveTrail, "the trail");
-        const r = await ctx.job<ExploreReport>(cmd, { kind: "merge", parts: readParts(files), trace: o.trace });
+        checkOut(o.trace, o.out, Boolean(o.json), ctx.cwd);
+        if (o.saveTrail !== undefined) checkWritable(o.saveTrail, "the trail", ctx.cwd);
+        const r = await ctx.job<ExploreReport>(cmd, {
+          kind: "merge",
+          parts: readParts(files, ctx.cwd),
+          trace: o.trace,
+        });
         finishExplore(ctx, r, o);
       },
     );

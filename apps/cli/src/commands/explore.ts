@@ -119,8 +119,8 @@ export function addExplore(program: Command, ctx: CommandContext): void {
             throw new UsageError("--shard prints a part; --trace and --save-trail go on kprim merge");
           }
         }
-        checkOut(o.trace, o.out, Boolean(o.json));
-        if (o.saveTrail !== undefined) checkWritable(o.saveTrail, "the trail");
+        checkOut(o.trace, o.out, Boolean(o.json), ctx.cwd);
+        if (o.saveTrail !== undefined) checkWritable(o.saveTrail, "the trail", ctx.cwd);
         const r = await ctx.job<ExploreReport | PartDocument>(
           cmd,
           {

@@ -14,8 +14,8 @@ import { renderExplore, renderRun } from "../render.js";
 import { type CommandContext, EXIT_INCONCLUSIVE, EXIT_INTERRUPTED } from "./context.js";
 
 /** With --out -, stdout carries the trace alone (one document): the summary goes to stderr. */
-function summaryOut(out: Out, o: { out?: string }): Out {
-  return o.out === "-" ? consoleOut(out.stderr, out.stderr) : out;
+function summaryOut(ctx: CommandContext, o: { out?: string }): Out {
+  return o.out === "-" ? consoleOut(ctx.out.stderr, ctx.out.stderr, ctx.io.env) : ctx.out;
 }
 
 /** The files written, as the summary lists them. */
@@ -37,9 +37,9 @@ export function finishRun(
       `the trail recorded ${verdict(from.outcome, from.found)}; replaying it gives ${verdict(r.outcomeText, r.found)}: the model changed since it was written`,
     );
   }
-  const w = writeOutputs(r, o);
+  const w = writeOutputs(r, o, { cwd: ctx.cwd, stdout: ctx.io.stdout });
   const { trace: _trace, trail: _trail, ...rest } = r;
-  const to = summaryOut(ctx.out, o);
+  const to = summaryOut(ctx, o);
   ctx.print(o.json, rest, () => {
     renderRun(to, r);
     listWritten(to, w, r.trace?.format);
@@ -55,9 +55,9 @@ export function finishExplore(
   r: ExploreReport,
   o: { json?: boolean; out?: string; saveTrail?: string; trace?: TraceFormat },
 ): void {
-  const w = writeOutputs(r, o);
+  const w = writeOutputs(r, o, { cwd: ctx.cwd, stdout: ctx.io.stdout });
   const { trace: _trace, trail: _trail, ...rest } = r;
-  const to = summaryOut(ctx.out, o);
+  const to = summaryOut(ctx, o);
   ctx.print(o.json, rest, () => {
     renderExplore(to, r);
     listWritten(to, w, r.trace?.format, "   ");

@@ -54,9 +54,9 @@ export function addReplay(program: Command, ctx: CommandContext): void {
         if (o.schedule === undefined && o.trail === undefined) {
           throw new UsageError("replay needs --schedule <string> or --trail <file>");
         }
-        checkOut(o.trace, o.out, Boolean(o.json));
-        if (o.saveTrail !== undefined) checkWritable(o.saveTrail, "the trail");
-        const trail = o.trail === undefined ? null : readTrail(o.trail);
+        checkOut(o.trace, o.out, Boolean(o.json), ctx.cwd);
+        if (o.saveTrail !== undefined) checkWritable(o.saveTrail, "the trail", ctx.cwd);
+        const trail = o.trail === undefined ? null : readTrail(o.trail, ctx.cwd);
         const r = await ctx.job<RunReport>(
           cmd,
           {

@@ -1,7 +1,7 @@
 /** `kprim run`: one run of a scenario (or, with --interactive, one chosen step by step). */
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
-import { checkOut, checkWritable, userCwd, writeOutputs } from "../files.js";
+import { checkOut, checkWritable, writeOutputs } from "../files.js";
 import { renderInteractiveEnd, runInteractive } from "../interactive.js";
 import type { RunReport } from "../jobs/reports.js";
 import type { TraceFormat } from "../jobs/requests.js";
@@ -62,8 +62,8 @@ export function addRun(program: Command, ctx: CommandContext): void {
         },
         cmd: Command,
       ) => {
-        checkOut(o.trace, o.out, Boolean(o.json));
-        if (o.saveTrail !== undefined) checkWritable(o.saveTrail, "the trail");
+        checkOut(o.trace, o.out, Boolean(o.json), ctx.cwd);
+        if (o.saveTrail !== undefined) checkWritable(o.saveTrail, "the trail", ctx.cwd);
         if (o.from !== undefined && !o.interactive) {
           throw new UsageError("--from needs --interactive (to replay a whole schedule: kprim replay)");
         }
@@ -75,7 +75,7 @@ export function addRun(program: Command, ctx: CommandContext): void {
           }
           const g = ctx.globals(cmd);
           const r = await runInteractive(
-            { out: ctx.out, plugins: g.plugin ?? [], cwd: userCwd(), quietMs: g.watchdog * 1000 },
+            { out: ctx.out, io: ctx.io, plugins: g.plugin ?? [], cwd: ctx.cwd, quietMs: g.watchdog * 1000 },
             {
               kind: "interactive",
               spec: runSpec(scenario, o),
@@ -87,7 +87,7 @@ export function addRun(program: Command, ctx: CommandContext): void {
             },
           );
           renderInteractiveEnd(ctx.out, r);
-          const w = writeOutputs(r, o);
+          const w = writeOutputs(r, o, { cwd: ctx.cwd, stdout: ctx.io.stdout });
           listWritten(ctx.out, w, r.trace?.format);
           if (w.error !== null) throw w.error;
           ctx.setExit(r.found ? 1 : 0);

@@ -6,6 +6,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { UsageError } from "../errors.js";
+import type { Io } from "../io.js";
 import { workerStart } from "./paths.js";
 import type { SessionCommand, StopReason } from "../jobs/requests.js";
 import { CTRL, newShared, stopCode, type WorkerInit, type WorkerMessage } from "./protocol.js";
@@ -26,6 +27,8 @@ export class WorkerFailure extends Error {
 }
 
 export interface HostOptions {
+  /** The command's environment (the worker thread's) and stderr (where what plugins print goes). */
+  readonly io: Pick<Io, "env" | "stderr">;
   /** A thread body running this long without a step ends the command (ms). */
   readonly quietMs: number;
   /** Ask the job to stop this long (ms) after it has started (its "started" message). */
@@ -55,13 +58,19 @@ export function runInWorker<T>(
   const shared = newShared();
   const ctrl = new Int32Array(shared);
   const start = workerStart();
+  const ownStderr = opts.io.stderr === process.stderr;
   const worker = new Worker(start.url, {
     workerData: { ...init, shared, entry: start.entry },
     execArgv: start.execArgv,
+    env: opts.io.env,
     // What plugins print goes to stderr, so that --json output stays one document.
     stdout: true,
+    // The worker's stderr is the process's, unless the command has a stderr of its own (run() of program.ts).
+    stderr: !ownStderr,
   });
-  worker.stdout.pipe(process.stderr);
+  // { end: false }: a stream of the command's own stays open for what follows (pipe() never ends the process's).
+  worker.stdout.pipe(opts.io.stderr, { end: false });
+  if (!ownStderr) worker.stderr.pipe(opts.io.stderr, { end: false });
   const reader = new WatchdogReader(shared);
   let stopped: StopReason | null = null;
   const requestStop = (why: StopReason): void => {
