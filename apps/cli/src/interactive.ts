@@ -9,7 +9,7 @@
  * the schedule so far and the command that resumes it (at a terminal,
  * Ctrl-C too); a run that ends
  * prints its outcome and the replay handle. Exit: 1 when the run shows the
- * signal, else 0.
+ * signal, 3 when it reached the step limit without (inconclusive), else 0.
  *
  * The stepping itself runs in the worker (jobs/interactive.ts) over
  * @kprim/explore's Stepper, so the watchdog still guards thread bodies.
@@ -132,6 +132,7 @@ export function renderInteractiveEnd(out: Out, r: InteractiveReport): void {
   r.did.forEach((d, i) => out.line(`${i === 0 ? "  did: " : "       "}${d}`));
   if (r.ended) {
     out.line(`outcome: ${r.outcomeText ?? ""}`);
+    if (r.inconclusive !== null) out.line(out.c.yellow(`verdict: INCONCLUSIVE — ${r.inconclusive.message}`));
     out.line(`schedule: ${r.schedule}`);
     out.line(`replay:   ${r.replay ?? ""}`);
   } else {

@@ -1,7 +1,8 @@
 /**
  * The `kprim` command line. Exit codes: 0 nothing found / at least one verdict
  * checked and all match, 1 a failure found / a verdict mismatch or none
- * checked, 2 a usage or input error.
+ * checked, 2 a usage or input error, 3 nothing found but a step limit
+ * reached (inconclusive), 130 stopped by Ctrl-C.
  *
  * The main thread parses the command line and renders; every job (loading
  * plugins, running machines, exploring) runs in a worker thread watched by

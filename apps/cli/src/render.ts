@@ -75,6 +75,7 @@ export function renderRun(out: Out, r: RunReport): void {
   const verdict = r.outcome.kind === "ok" ? c.green(r.outcomeText) : c.red(r.outcomeText);
   out.line(`outcome: ${verdict}`);
   if (r.signal !== "failure") out.line(`signal ${r.signal}: ${r.found ? c.red("shown") : "not shown"}`);
+  if (r.inconclusive !== null) out.line(c.yellow(`verdict: INCONCLUSIVE — ${r.inconclusive.message}`));
   out.line(`console (${r.console.length} line${r.console.length === 1 ? "" : "s"}):`);
   for (const l of r.console) out.line(`  step ${l.step} cpu${l.cpu} ${l.thread}: ${c.yellow(l.text)}`);
   const t = r.counters;
@@ -82,7 +83,7 @@ export function renderRun(out: Out, r: RunReport): void {
     `counters: ${r.steps} steps, ${r.makespan} cycles makespan, ${t.ipisSent} IPIs sent / ${t.ipisTaken} taken, ${t.switches} switches, ${t.preemptions} preemptions, ${t.spinCycles} spin cycles, ${t.transfers} cache-line transfers, ${t.atomics} atomics`,
   );
   out.line(`schedule: ${r.schedule}`);
-  if (r.found) out.line(`replay:   ${r.replay}`);
+  if (r.found || r.inconclusive !== null) out.line(`replay:   ${r.replay}`);
 }
 
 export function renderExplore(out: Out, r: ExploreReport): void {

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import pkg from "../package.json" with { type: "json" };
-import { expectUsageError, kprim } from "./run-cli.js";
+import { expectUsageError, kprim, kprimPrinted } from "./run-cli.js";
 
 const COMMANDS = ["list", "run", "explore", "replay", "compare", "demo"];
 
@@ -214,6 +214,37 @@ describe.concurrent("run and replay", () => {
     expect(JSON.parse(readFileSync(join(dir, "t.pf.json"), "utf8"))).toHaveProperty("traceEvents");
   });
 
+  it("a run that reaches the step limit is inconclusive, as explore says: exit 3 in run, its replay and --interactive; --signal step-limit finds it (exit 1)", async () => {
+    const limited = ["run", "lost-wakeup", "--max-steps", "5"];
+    const r = await kprim(limited);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout).toMatch(/^outcome: step limit reached at step 5$/m);
+    expect(r.stdout).toMatch(
+      /^verdict: INCONCLUSIVE — 1 execution reached the step limit \(5\) — inconclusive, not a failure\. In it, over its last \d+ steps .*--signal step-limit counts step limits as failures\.$/m,
+    );
+    const replay = /^replay: +(kprim replay .+)$/m.exec(r.stdout)?.[1];
+    expect(replay).toMatch(/^kprim replay lost-wakeup --schedule 'kprim3:lost-wakeup:/);
+    const again = await kprimPrinted(replay!);
+    expect(again.code).toBe(3);
+    expect(again.stdout).toMatch(/^outcome: step limit reached at step 5$/m);
+    expect(again.stdout).toMatch(/^verdict: INCONCLUSIVE — /m);
+    const json = await kprim([...limited, "--json"]);
+    expect(json.code).toBe(3);
+    const j = JSON.parse(json.stdout) as { found: boolean; inconclusive: { message: string; loop: unknown[] } | null };
+    expect(j.found).toBe(false);
+    expect(j.inconclusive?.message).toMatch(/^1 execution reached the step limit \(5\) — inconclusive, not a failure/);
+    const stepped = await kprim(["run", "lost-wakeup", "--max-steps", "2", "--interactive"], { stdin: "1\n1\n1\n" });
+    expect(stepped.code, stepped.stderr).toBe(3);
+    expect(stepped.stdout).toMatch(/^outcome: step limit reached at step 2$/m);
+    expect(stepped.stdout).toMatch(/^verdict: INCONCLUSIVE — 1 execution reached the step limit \(2\)/m);
+    // Its own target: found, and nothing inconclusive about it.
+    const target = await kprim([...limited, "--signal", "step-limit", "--json"]);
+    expect(target.code).toBe(1);
+    expect((JSON.parse(target.stdout) as { inconclusive: unknown }).inconclusive).toBeNull();
+    // A run that ends is not inconclusive.
+    const ended = await kprim(["run", "lost-wakeup", "--json"]);
+    expect([ended.code, (JSON.parse(ended.stdout) as { inconclusive: unknown }).inconclusive]).toEqual([0, null]);
+  });
 });
 
 describe.concurrent("strategies and cpus", () => {

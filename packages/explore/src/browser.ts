@@ -31,6 +31,7 @@ export {
   type LockSite,
   type SameClassNesting,
 } from "./lockOrder.js";
+export { BUSY_WAIT_HINT, describeInconclusive, type Inconclusive } from "./inconclusive.js";
 export { isPreemption } from "./preemption.js";
 export { type SamplingMode } from "./sampling.js";
 export { seedFor } from "./seeds.js";

@@ -121,7 +121,7 @@ export function describeInconclusive(
           .join("; ");
   const message =
     `${count} execution${count === 1 ? "" : "s"} reached the step limit (${maxSteps}) — inconclusive, not a failure. ` +
-    `In the first, over its last ${n - from} steps ${went}` +
+    `${count === 1 ? "In it" : "In the first"}, over its last ${n - from} steps ${went}` +
     (starved.length > 0 ? `, while ${starved.join(", ")} stayed runnable and never ran` : "") +
     `: a possible livelock, or a busy-wait loop the explorer cannot recognise (its thread is known only by its growing history); ${BUSY_WAIT_HINT}.`;
   return {

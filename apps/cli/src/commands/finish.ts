@@ -24,7 +24,10 @@ export function listWritten(to: Out, w: Written, traceFormat: string | undefined
   for (const f of w.trails) to.line(`trail:${pad} ${f}`);
 }
 
-/** `run` and `replay`: a replayed trail must give the verdict it recorded (else the model changed since). */
+/**
+ * `run` and `replay`: a replayed trail must give the verdict it recorded (else the model changed since).
+ * Exit 1 when the run shows the signal; 3 when it reached the step limit without (inconclusive); else 0.
+ */
 export function finishRun(
   ctx: CommandContext,
   r: RunReport,
@@ -46,7 +49,7 @@ export function finishRun(
   });
   // A file that could not be written is an error, after the summary (nothing computed is lost).
   if (w.error !== null) throw w.error;
-  ctx.setExit(r.found ? 1 : 0);
+  ctx.setExit(r.found ? 1 : r.inconclusive !== null ? EXIT_INCONCLUSIVE : 0);
 }
 
 /** `explore` and `merge`. */

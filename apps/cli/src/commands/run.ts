@@ -5,7 +5,7 @@ import { checkOut, checkWritable, writeOutputs } from "../files.js";
 import { renderInteractiveEnd, runInteractive } from "../interactive.js";
 import type { RunReport } from "../jobs/reports.js";
 import type { TraceFormat } from "../jobs/requests.js";
-import { type CommandContext, DEFAULT_MAX_STEPS, examples } from "./context.js";
+import { type CommandContext, DEFAULT_MAX_STEPS, EXIT_INCONCLUSIVE, examples } from "./context.js";
 import { finishRun, listWritten } from "./finish.js";
 import { intArg, runSpec, traceOptions, variantOptions, type VariantFlags } from "./options.js";
 
@@ -90,7 +90,7 @@ export function addRun(program: Command, ctx: CommandContext): void {
           const w = writeOutputs(r, o, { cwd: ctx.cwd, stdout: ctx.io.stdout });
           listWritten(ctx.out, w, r.trace?.format);
           if (w.error !== null) throw w.error;
-          ctx.setExit(r.found ? 1 : 0);
+          ctx.setExit(r.found ? 1 : r.inconclusive !== null ? EXIT_INCONCLUSIVE : 0);
           return;
         }
         const r = await ctx.job<RunReport>(cmd, {

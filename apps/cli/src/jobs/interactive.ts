@@ -10,9 +10,10 @@ import { assertDeclared, describeOutcome, formatSchedule, parseSchedule, Schedul
 import { type Prepared, runLabel, variantMatters } from "@kprim/scenarios";
 import type { JobContext } from "./context.js";
 import { header } from "./header.js";
+import type { RunInconclusive } from "./reports.js";
 import type { InteractiveJob, SessionCommand } from "./requests.js";
 import type { Trail } from "./trail.js";
-import { exportTrace, prepareRun, traceSettings } from "./run.js";
+import { exportTrace, inconclusiveRun, prepareRun, traceSettings } from "./run.js";
 
 /** What the main thread shows at each step. */
 export interface SessionState {
@@ -42,6 +43,8 @@ export interface InteractiveReport {
   readonly outcomeText: string | null;
   /** The outcome (and console) show the signal: exit 1. */
   readonly found: boolean;
+  /** The run reached the step limit without showing the signal: inconclusive (exit 3), as `run` says. */
+  readonly inconclusive: RunInconclusive | null;
   /** A finished run's replay handle; an unfinished one's command to go on. */
   readonly replay: string | null;
   readonly resume: string | null;
@@ -110,6 +113,7 @@ export function interactiveJob(ctx: JobContext, job: InteractiveJob): Promise<In
       did: r !== null ? did(st) : [],
       outcomeText,
       found,
+      inconclusive: r !== null ? inconclusiveRun(ctx, p, r, found, job.maxSteps) : null,
       replay,
       resume: r === null ? `kprim run ${p.scenario.name} --interactive --from '${st.schedule}'` : null,
       trace:

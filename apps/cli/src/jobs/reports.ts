@@ -71,9 +71,22 @@ export interface RunReport extends RunHeader {
   readonly makespan: number;
   readonly schedule: string;
   readonly replay: string;
+  /**
+   * The run reached the step limit without showing the signal: not a failure,
+   * and no "nothing found" either (exit 3) — a possible livelock or an
+   * undeclared busy-wait, described as `explore` describes one. Else null.
+   */
+  readonly inconclusive: RunInconclusive | null;
   readonly trace: { readonly format: TraceFormat; readonly content: string } | null;
   /** What `--save-trail` (or a trace written to a file) writes. */
   readonly trail: Trail;
+}
+
+/** A single run's step limit, described: the loop, the threads that never ran, the hint. */
+export interface RunInconclusive {
+  readonly message: string;
+  readonly loop: readonly { readonly thread: string; readonly ops: readonly string[] }[];
+  readonly starved: readonly string[];
 }
 
 export interface ExploreReport extends RunHeader {

@@ -6,6 +6,7 @@
  */
 import {
   checkSignal,
+  describeInconclusive,
   estimateSteps,
   judgedHeader,
   matchSignal,
@@ -32,7 +33,7 @@ import { UsageError } from "../errors.js";
 import type { ReplayJob, RunJob, RunSpec, TraceFormat } from "./requests.js";
 import type { JobContext } from "./context.js";
 import { header } from "./header.js";
-import type { RunReport } from "./reports.js";
+import type { RunInconclusive, RunReport } from "./reports.js";
 import { RUN_STRATEGIES } from "./strategies.js";
 
 /** Prepare a run, taking `--cpus` as the scenario's `cpus` parameter when it has one. */
@@ -129,6 +130,24 @@ export function exportTrace(
   }
 }
 
+/**
+ * A run that reached the step limit without showing the signal proves nothing
+ * either way (exit 3, as `explore` and `compare` say "inconclusive"): described
+ * from its choices — the loop, the threads that never ran, the hint. Null for
+ * a run that ended, or whose step limit is its target (`--signal step-limit`).
+ */
+export function inconclusiveRun(
+  ctx: JobContext,
+  p: Prepared,
+  r: RunResult,
+  found: boolean,
+  maxSteps: number,
+): RunInconclusive | null {
+  if (found || r.outcome.kind !== "step-limit") return null;
+  const d = describeInconclusive(ctx.factory(p), r.schedule.choices, r.schedule.header, maxSteps, 1);
+  return { message: d.message, loop: d.loop, starved: d.starved };
+}
+
 function report(
   ctx: JobContext,
   p: Prepared,
@@ -159,6 +178,7 @@ function report(
     makespan: r.makespan,
     schedule,
     replay,
+    inconclusive: inconclusiveRun(ctx, p, r, found, run.maxSteps),
     trace: trace
       ? {
           format: trace,
