@@ -17,11 +17,14 @@
  *    <source> --schedule '<handle>'` reproduces it).
  *
  * Deterministic (DPOR, and PCT with a fixed seed); variants whose options
- * the scenario does not depend on are run once.
+ * the scenario does not depend on are run once, and step 2's verdicts are
+ * kept for the process: a plugin that brings only layers shares them with
+ * every other such plugin (checking a layer and a broken twin costs step 2
+ * once). Scenario and variant names are checked before anything runs.
  */
 import { explore, type ExploreResult } from "@kprim/explore";
 import type { Plugin, PluginLayers } from "@kprim/plugin-api";
-import { type Prepared, runKey, VARIANT_NAMES } from "@kprim/scenarios";
+import { findIn, type Prepared, resolveOptions, runKey, VARIANT_NAMES } from "@kprim/scenarios";
 import { type LoadedPlugin, PluginRegistry } from "./registry.js";
 
 export interface CheckLayerOptions {
@@ -93,6 +96,23 @@ function watchedLayers(layers: PluginLayers, seen: { called: boolean }): PluginL
   return out as PluginLayers;
 }
 
+/**
+ * The built-in layers' side of a case (step 2) for a plugin that contributes
+ * nothing but layers: then its "correct" registry is the catalogue's own, the
+ * same for every such plugin, and the deterministic exploration need not be
+ * repeated — checking a second layer (or a deliberately broken one, as a
+ * review does) against the same scenarios reuses it. Keyed by the run and the
+ * budgets.
+ */
+const builtInVerdicts = new Map<string, { readonly how: "exhaustive" | "pct"; readonly failureKind: string | null }>();
+
+/** Whether `plugin` adds anything besides its layers (scenarios, interlocks, strategies, detectors). */
+function addsBesidesLayers(plugin: Plugin): boolean {
+  return [plugin.scenarios, plugin.interlocks, plugin.strategies, plugin.detectors].some(
+    (c) => c !== undefined && Object.keys(c).length > 0,
+  );
+}
+
 /** Check a plugin's replaced layers against the catalogue (see the module comment). */
 export function checkLayer(given: Plugin | LoadedPlugin, opts: CheckLayerOptions = {}): LayerCheck {
   const loaded: LoadedPlugin = "plugin" in given ? given : { plugin: given, source: given.name };
@@ -109,9 +129,13 @@ export function checkLayer(given: Plugin | LoadedPlugin, opts: CheckLayerOptions
   const probe = new PluginRegistry([{ plugin: { ...plugin, layers: watchedLayers(layers, seen) }, source }]);
   const names = opts.scenarios ?? candidate.catalogue.map((s) => s.name);
   const variants = opts.variants ?? VARIANT_NAMES;
+  // A misspelt name is refused before anything runs (a ParamError naming the nearest), not minutes in.
+  for (const scenario of names) findIn(candidate.catalogue, scenario);
+  for (const variant of variants) resolveOptions(variant);
   const cases: LayerCase[] = [];
   const skipped: { scenario: string; variant: string; why: string }[] = [];
   const done = new Set<string>();
+  const shareable = !addsBesidesLayers(plugin);
 
   const exploreIt = (p: Prepared, how: "exhaustive" | "pct"): ExploreResult =>
     explore(p.build, {
@@ -136,14 +160,21 @@ export function checkLayer(given: Plugin | LoadedPlugin, opts: CheckLayerOptions
         continue;
       }
       // 2. The correct layer must be clean here: exhaustively if affordable, else by PCT.
-      let how: "exhaustive" | "pct" = "exhaustive";
-      let ref = exploreIt(base, how);
-      if (ref.kind === "not-found" && !ref.exhausted) {
-        how = "pct";
-        ref = exploreIt(base, how);
+      const cacheKey = shareable ? `${key}|${maxSteps}|${maxExecutions}|${pctRuns}` : null;
+      let verdict = cacheKey === null ? undefined : builtInVerdicts.get(cacheKey);
+      if (verdict === undefined) {
+        let how: "exhaustive" | "pct" = "exhaustive";
+        let ref = exploreIt(base, how);
+        if (ref.kind === "not-found" && !ref.exhausted) {
+          how = "pct";
+          ref = exploreIt(base, how);
+        }
+        verdict = { how, failureKind: ref.kind === "found" ? ref.failureKind : null };
+        if (cacheKey !== null) builtInVerdicts.set(cacheKey, verdict);
       }
-      if (ref.kind === "found") {
-        skipped.push({ scenario, variant, why: `the built-in layers fail here too (${ref.failureKind})` });
+      const { how } = verdict;
+      if (verdict.failureKind !== null) {
+        skipped.push({ scenario, variant, why: `the built-in layers fail here too (${verdict.failureKind})` });
         continue;
       }
       // 3. The plugin's layers, explored the same way.
