@@ -27,37 +27,8 @@
  * Calling context: set-up (`setup` of a scenario), except `lockmgr`,
  * `lockmgrKernproc` and `underOuter`, which are thread code (`yield*` them).
  */
-import type { Cell, Machine } from "@kprim/machine";
-import type { Ident } from "@kprim/sleepq";
-import type { Kernel } from "./kernel.js";
-
 export { newBufCache, underOuter } from "./catalogue/bufs.js";
 export { finalValue } from "./catalogue/checks.js";
+export { type FlagCondition, flagCondition } from "./catalogue/flags.js";
 export { lockmgr, lockmgrKernproc, newInterlock, newLock } from "./catalogue/locks.js";
 export { spinSleepLock } from "./catalogue/sleepLocks.js";
-
-/** A flag, the ident its sleepers wait on, and the condition "may sleep only while the flag is clear". */
-export interface FlagCondition {
-  readonly flag: Cell<number>;
-  readonly ident: Ident;
-}
-
-/**
- * A flag cell (initially 0) named `name`, an ident `X` of the Kernel's sleep
- * queue, and the sleep condition on it: a thread asleep on `X` while the flag
- * is set at quiescence is a lost wakeup.
- */
-export function flagCondition(
-  m: Machine,
-  kernel: Kernel,
-  opts: { readonly flag?: string; readonly ident?: string } = {},
-): FlagCondition {
-  const flag = m.cell(opts.flag ?? "flag", 0);
-  const ident = kernel.sleepq.ident(m, opts.ident ?? "X");
-  kernel.sleepq.declareCondition(m, ident, {
-    cells: [flag],
-    holds: (v) => v.peek(flag) !== 0,
-    describe: `the ${flag.name} is set`,
-  });
-  return { flag, ident };
-}

@@ -20,11 +20,12 @@
  * before, during or after that sleep. A sleep ended by its timeout is not a
  * lost wakeup.
  */
-import type { Cell, Gen, KernelContext } from "@kprim/machine";
+import type { Cell, Gen, KernelContext, Machine } from "@kprim/machine";
 import type { Interlock } from "@kprim/lockmgr";
 import { EWOULDBLOCK, type Ident } from "@kprim/sleepq";
 import { kernelScenario } from "../define.js";
 import type { Kernel } from "../kernel.js";
+import { flagCondition } from "./flags.js";
 import { newInterlock } from "./locks.js";
 import { INTERLOCK_OPTIONS } from "../dependsOn.js";
 
@@ -83,15 +84,9 @@ function* timedWaiter(k: KernelContext, il: Interlock, X: Ident, flag: Cell<numb
   yield* il.release(k);
 }
 
-function flagSetup(m: Parameters<Parameters<typeof kernelScenario>[0]["setup"]>[0]["machine"], kernel: Kernel) {
+function flagSetup(m: Machine, kernel: Kernel) {
   const il = newInterlock(m, kernel, "IL", { cpu: 0 });
-  const flag = m.cell("flag", 0);
-  const X = kernel.sleepq.ident(m, "X");
-  kernel.sleepq.declareCondition(m, X, {
-    cells: [flag],
-    holds: (v) => v.peek(flag) !== 0,
-    describe: "the flag is set",
-  });
+  const { flag, ident: X } = flagCondition(m, kernel);
   return { il, flag, X };
 }
 

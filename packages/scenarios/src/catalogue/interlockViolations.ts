@@ -21,6 +21,7 @@ import type { Token } from "@kprim/token";
 import { kernelScenario } from "../define.js";
 import type { Kernel } from "../kernel.js";
 import { SLEEPQ_OPTIONS, TOKEN_OPTIONS } from "../dependsOn.js";
+import { flagCondition, setAndWake } from "./flags.js";
 
 export const interlockThenBlock = kernelScenario({
   name: "interlock-then-block",
@@ -32,16 +33,10 @@ export const interlockThenBlock = kernelScenario({
   setup({ machine: m, kernel }) {
     const L = kernel.spinlock.create(m, "L");
     const B = kernel.token.create(m, "B", { cpu: 1 });
-    const flag = m.cell("flag", 0);
-    const X = kernel.sleepq.ident(m, "X");
-    kernel.sleepq.declareCondition(m, X, {
-      cells: [flag],
-      holds: (v) => v.peek(flag) !== 0,
-      describe: "the flag is set",
-    });
+    const { flag, ident: X } = flagCondition(m, kernel);
     const w: World = { kernel, L, flag, X };
     m.spawn({ cpu: 0, name: "T_W", body: (k) => blockingWaiter(k, w, B) });
-    m.spawn({ cpu: 1, name: "T_H", body: (k) => setter(k, w) });
+    m.spawn({ cpu: 1, name: "T_H", body: (k) => setAndWake(k, kernel, L, X, flag) });
   },
 });
 
@@ -54,14 +49,8 @@ export const interlockThenIpiProcessing = kernelScenario({
   cpus: () => 2,
   setup({ machine: m, kernel }) {
     const L = kernel.spinlock.create(m, "L");
-    const flag = m.cell("flag", 0);
+    const { flag, ident: X } = flagCondition(m, kernel);
     const go = m.cell("go", 0);
-    const X = kernel.sleepq.ident(m, "X");
-    kernel.sleepq.declareCondition(m, X, {
-      cells: [flag],
-      holds: (v) => v.peek(flag) !== 0,
-      describe: "the flag is set",
-    });
     const w: World = { kernel, L, flag, X };
     m.spawn({ cpu: 0, name: "T_W", body: (k) => notifyingWaiter(k, w) });
     m.spawn({ cpu: 1, name: "T_H", body: (k) => busySetter(k, w, go), daemon: true });
@@ -77,16 +66,10 @@ export const interlockOutsideCrit = kernelScenario({
   cpus: () => 2,
   setup({ machine: m, kernel }) {
     const L = kernel.spinlock.create(m, "L");
-    const flag = m.cell("flag", 0);
-    const X = kernel.sleepq.ident(m, "X");
-    kernel.sleepq.declareCondition(m, X, {
-      cells: [flag],
-      holds: (v) => v.peek(flag) !== 0,
-      describe: "the flag is set",
-    });
+    const { flag, ident: X } = flagCondition(m, kernel);
     const w: World = { kernel, L, flag, X };
     m.spawn({ cpu: 0, name: "T_W", body: (k) => trylockWaiter(k, w) });
-    m.spawn({ cpu: 1, name: "T_H", body: (k) => setter(k, w) });
+    m.spawn({ cpu: 1, name: "T_H", body: (k) => setAndWake(k, kernel, L, X, flag) });
   },
 });
 
@@ -116,15 +99,6 @@ interface World {
 // The bodies are module-level generator functions: one made per execution
 // would cost V8 a hidden class per execution (explorations build hundreds of
 // thousands of machines).
-
-/** Sets the flag under L and wakes X. */
-function* setter(k: KernelContext, w: World): Gen<void> {
-  const { kernel, L, flag, X } = w;
-  yield* kernel.spinlock.lock(k, L);
-  yield* k.store(flag, 1);
-  yield* kernel.spinlock.unlock(k, L);
-  yield* kernel.sleepq.wakeup(k, X);
-}
 
 /** R5: a contended token acquisition between tsleep_interlock and tsleep. */
 function* blockingWaiter(k: KernelContext, w: World, B: Token): Gen<void> {
@@ -166,10 +140,7 @@ function* notifyingWaiter(k: KernelContext, w: World): Gen<void> {
 function* busySetter(k: KernelContext, w: World, go: Cell<number>): Gen<void> {
   const { kernel, L, flag, X } = w;
   k.critEnter(); // busy in a critical section: cpu1 takes no IPIs yet
-  yield* kernel.spinlock.lock(k, L);
-  yield* k.store(flag, 1);
-  yield* kernel.spinlock.unlock(k, L);
-  yield* kernel.sleepq.wakeup(k, X);
+  yield* setAndWake(k, kernel, L, X, flag);
   yield* k.spinUntil("go", [go], (tx) => tx.read(go) === 1);
   k.critExit();
 }

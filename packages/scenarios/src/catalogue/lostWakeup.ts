@@ -32,6 +32,7 @@ import type { Ident, SleepLock } from "@kprim/sleepq";
 import type { Spinlock } from "@kprim/spinlock";
 import { kernelScenario } from "../define.js";
 import type { Kernel } from "../kernel.js";
+import { flagCondition, setAndWake, sleepUntilSet } from "./flags.js";
 import { spinSleepLock } from "./sleepLocks.js";
 import { SLEEPQ_OPTIONS } from "../dependsOn.js";
 
@@ -57,13 +58,7 @@ export const lostWakeup = kernelScenario({
   cpus: (p) => p.sleepers + 1,
   setup({ machine: m, kernel, params }) {
     const L = kernel.spinlock.create(m, "L");
-    const flag = m.cell("flag", 0);
-    const X = kernel.sleepq.ident(m, "X");
-    kernel.sleepq.declareCondition(m, X, {
-      cells: [flag],
-      holds: (v) => v.peek(flag) !== 0,
-      describe: "the flag is set",
-    });
+    const { flag, ident: X } = flagCondition(m, kernel);
     const lock = spinSleepLock(kernel, L);
     const w: World = { kernel, L, flag, X, lock, sleep: params.sleep };
     const sleepers: Thread[] = [];
@@ -71,7 +66,7 @@ export const lostWakeup = kernelScenario({
       const name = params.sleepers === 1 ? "T_S" : `T_S${i}`;
       sleepers.push(m.spawn({ cpu: i, name, body: (k) => sleeper(k, w) }));
     }
-    m.spawn({ cpu: params.sleepers, name: "T_W", body: (k) => waker(k, w) });
+    m.spawn({ cpu: params.sleepers, name: "T_W", body: (k) => setAndWake(k, kernel, L, X, flag) });
     // The sleepers run the same code, one per cpu. They are interchangeable
     // only if a wakeup treats every cpu alike: the multicast form does; the
     // chain visits cpus in index order, so swapping two sleepers' cpus
@@ -106,12 +101,11 @@ function* acquire(k: KernelContext, w: World): Gen<void> {
 
 function* sleeper(k: KernelContext, w: World): Gen<void> {
   const { kernel, L, flag, X } = w;
+  // The patch's way: the lock-releasing sleep (tsleep_interlock inside msleep).
+  if (w.sleep === "tsleep_interlock") return yield* sleepUntilSet(k, kernel, L, w.lock, X, flag);
   yield* acquire(k, w);
   while ((yield* k.load(flag)) === 0) {
     switch (w.sleep) {
-      case "tsleep_interlock":
-        yield* kernel.sleepq.msleep(k, X, w.lock, "flag", 0);
-        continue;
       case "unlock-then-tsleep":
         yield* kernel.spinlock.unlock(k, L);
         yield* kernel.sleepq.tsleep(k, X, {}, "flag", 0);
@@ -133,11 +127,4 @@ function* sleeper(k: KernelContext, w: World): Gen<void> {
   }
   if (w.sleep === "no-crit") yield* kernel.spinlock.unlockQuick(k, L);
   else yield* kernel.spinlock.unlock(k, L);
-}
-
-function* waker(k: KernelContext, w: World): Gen<void> {
-  yield* w.kernel.spinlock.lock(k, w.L);
-  yield* k.store(w.flag, 1);
-  yield* w.kernel.spinlock.unlock(k, w.L);
-  yield* w.kernel.sleepq.wakeup(k, w.X);
 }

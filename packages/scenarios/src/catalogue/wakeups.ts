@@ -33,6 +33,7 @@ import type { Spinlock } from "@kprim/spinlock";
 import { kernelScenario } from "../define.js";
 import type { Kernel } from "../kernel.js";
 import { SLEEPQ_OPTIONS } from "../dependsOn.js";
+import { flagCondition, setAndWake, sleepUntilSet } from "./flags.js";
 import { spinSleepLock } from "./sleepLocks.js";
 
 export const wakeupReachesEveryCpu = kernelScenario({
@@ -46,18 +47,12 @@ export const wakeupReachesEveryCpu = kernelScenario({
   cpus: (p) => p.sleepers + 1,
   setup({ machine: m, kernel, params }) {
     const L = kernel.spinlock.create(m, "L");
-    const flag = m.cell("flag", 0);
-    const X = kernel.sleepq.ident(m, "X");
-    kernel.sleepq.declareCondition(m, X, {
-      cells: [flag],
-      holds: (v) => v.peek(flag) !== 0,
-      describe: "the flag is set",
-    });
-    const w: World = { kernel, L, lock: spinSleepLock(kernel, L) };
+    const { flag, ident: X } = flagCondition(m, kernel);
+    const lock = spinSleepLock(kernel, L);
     for (let i = 0; i < params.sleepers; i++) {
-      m.spawn({ cpu: i, name: `T_S${i}`, body: (k) => waitForFlag(k, w, X, flag) });
+      m.spawn({ cpu: i, name: `T_S${i}`, body: (k) => sleepUntilSet(k, kernel, L, lock, X, flag) });
     }
-    m.spawn({ cpu: params.sleepers, name: "T_W", body: (k) => setAndWake(k, w, [[X, flag]]) });
+    m.spawn({ cpu: params.sleepers, name: "T_W", body: (k) => setAndWake(k, kernel, L, X, flag) });
   },
 });
 
@@ -110,18 +105,10 @@ export const collidingIdents = kernelScenario({
       holds: (v) => v.peek(flagY) !== 0,
       describe: "flagY is set",
     });
-    const w: World = { kernel, L, lock: spinSleepLock(kernel, L) };
-    m.spawn({ cpu: 0, name: "T_Y", body: (k) => waitForFlag(k, w, Y, flagY) });
-    m.spawn({ cpu: 0, name: "T_X", body: (k) => waitForFlag(k, w, X, flagX) });
-    m.spawn({
-      cpu: 1,
-      name: "T_W",
-      body: (k) =>
-        setAndWake(k, w, [
-          [X, flagX],
-          [Y, flagY],
-        ]),
-    });
+    const lock = spinSleepLock(kernel, L);
+    m.spawn({ cpu: 0, name: "T_Y", body: (k) => sleepUntilSet(k, kernel, L, lock, Y, flagY) });
+    m.spawn({ cpu: 0, name: "T_X", body: (k) => sleepUntilSet(k, kernel, L, lock, X, flagX) });
+    m.spawn({ cpu: 1, name: "T_W", body: (k) => setAndWakeBoth(k, kernel, L, X, flagX, Y, flagY) });
   },
 });
 
@@ -135,21 +122,18 @@ interface World {
 // The bodies are module-level generator functions: one made per execution
 // would cost V8 a hidden class per execution.
 
-/** Sleep on `X` until `flag` is set (tested under L). */
-function* waitForFlag(k: KernelContext, w: World, X: Ident, flag: Cell<number>): Gen<void> {
-  yield* w.kernel.spinlock.lock(k, w.L);
-  while ((yield* k.load(flag)) === 0) yield* w.kernel.sleepq.msleep(k, X, w.lock, "flag", 0);
-  yield* w.kernel.spinlock.unlock(k, w.L);
-}
-
-/** For each (ident, flag) in turn: set the flag under L, release L, wake the ident. */
-function* setAndWake(k: KernelContext, w: World, what: readonly (readonly [Ident, Cell<number>])[]): Gen<void> {
-  for (const [X, flag] of what) {
-    yield* w.kernel.spinlock.lock(k, w.L);
-    yield* k.store(flag, 1);
-    yield* w.kernel.spinlock.unlock(k, w.L);
-    yield* w.kernel.sleepq.wakeup(k, X);
-  }
+/** X's flag set and X woken, then Y's. */
+function* setAndWakeBoth(
+  k: KernelContext,
+  kernel: Kernel,
+  L: Spinlock,
+  X: Ident,
+  flagX: Cell<number>,
+  Y: Ident,
+  flagY: Cell<number>,
+): Gen<void> {
+  yield* setAndWake(k, kernel, L, X, flagX);
+  yield* setAndWake(k, kernel, L, Y, flagY);
 }
 
 /** Take one unit of `count`, sleeping on X while there is none. */
