@@ -9,9 +9,11 @@
  *    never calls the layer is not the layer's to pass or fail.
  * 2. Under each such variant, the correct layer — the same plugin without
  *    its replaced layers, so the built-in ones — must show no failure:
- *    an exhaustive DPOR exploration within `maxExecutions`, else `pctRuns`
- *    PCT runs. Where it fails (a race scenario, a broken control), the
- *    case is skipped: a failure there says nothing about the layer.
+ *    `pctRuns` PCT runs, then an exhaustive DPOR exploration within
+ *    `maxExecutions`. Where it fails (a race scenario, a broken control),
+ *    the case is skipped: a failure there says nothing about the layer.
+ *    Step 3 explores as this exhaustive attempt could: every schedule where
+ *    it finished, else PCT.
  * 3. The same exploration with the plugin's layers: any failure is
  *    reported with its replay handle (`kprim replay <scenario> --plugin
  *    <source> --schedule '<handle>'` reproduces it).
@@ -137,12 +139,13 @@ export function checkLayer(given: Plugin | LoadedPlugin, opts: CheckLayerOptions
   const done = new Set<string>();
   const shareable = !addsBesidesLayers(plugin);
 
-  const exploreIt = (p: Prepared, how: "exhaustive" | "pct"): ExploreResult =>
+  // `shrink`: a failure of the plugin's layers is shrunk for its replay handle; the built-in side needs only the verdict.
+  const exploreIt = (p: Prepared, how: "exhaustive" | "pct", shrink = true): ExploreResult =>
     explore(p.build, {
       mode: how === "exhaustive" ? { kind: "dpor" } : { kind: "pct", seed: 1, runs: pctRuns, depth: 3 },
       maxSteps,
       raises: p.raises,
-      shrink: true,
+      shrink,
       ...(how === "exhaustive" ? { maxExecutions } : {}),
     });
 
@@ -163,12 +166,11 @@ export function checkLayer(given: Plugin | LoadedPlugin, opts: CheckLayerOptions
       const cacheKey = shareable ? `${key}|${maxSteps}|${maxExecutions}|${pctRuns}` : null;
       let verdict = cacheKey === null ? undefined : builtInVerdicts.get(cacheKey);
       if (verdict === undefined) {
-        let how: "exhaustive" | "pct" = "exhaustive";
-        let ref = exploreIt(base, how);
-        if (ref.kind === "not-found" && !ref.exhausted) {
-          how = "pct";
-          ref = exploreIt(base, how);
-        }
+        // PCT first: where the built-in layers fail the case is skipped, and PCT's runs cost a fraction of
+        // an exhaustive attempt (which, on a space DPOR cannot finish within maxExecutions, costs the most).
+        const sampled = exploreIt(base, "pct", false);
+        const ref = sampled.kind === "found" ? sampled : exploreIt(base, "exhaustive", false);
+        const how = ref === sampled || (ref.kind === "not-found" && !ref.exhausted) ? "pct" : "exhaustive";
         verdict = { how, failureKind: ref.kind === "found" ? ref.failureKind : null };
         if (cacheKey !== null) builtInVerdicts.set(cacheKey, verdict);
       }
