@@ -374,7 +374,9 @@ describe.concurrent("stopping early", () => {
 
   it("with --workers 2 the progress counts every worker's executions while they run", async () => {
     const args = ["explore", "buf-churn", "--strategy", "pct", "--schedules", "1000000", "--workers", "2"];
-    const r = await kprim([...args, "--time-limit", "5"]);
+    // The limit counts from the job's start; the two workers load the code after that, and the progress
+    // prints every 2 s: 8 s leaves a line after they run, with another test file running beside this one.
+    const r = await kprim([...args, "--time-limit", "8"]);
     expect(r.code).toBe(0);
     const counts = [...r.stderr.matchAll(/^kprim: (\d+) executions of at most 1000000$/gm)].map((m) => Number(m[1]));
     expect(counts.length).toBeGreaterThan(0);
