@@ -14,9 +14,13 @@ import { explore, exploreAuto, type ExploreOptions, type MachineFactory } from "
 import {
   exploreAutoDistributed,
   exploreDistributed,
+  runJob,
+  searchSpec,
   type Transport,
   TransportError,
+  UnitTree,
 } from "../src/distributed/index.js";
+import { FIRST_SPLIT } from "../src/distributed/tree.js";
 import { factoryOf, indexer, lastzero, lostUpdate, polite, type Program } from "../src/examples.js";
 import { buildProgram, programArb } from "./fixtures/generated.js";
 import { SimTransport } from "./fixtures/transport.js";
@@ -87,6 +91,40 @@ describe("a distributed exhaustive search gives the one-process result", () => {
     },
     120_000,
   );
+});
+
+describe("an exhaustive search shares its work out early", () => {
+  const never = { shouldYield: () => false };
+  it("with 2 free places the first job hands back its frontier after its first short split, filling both", () => {
+    const f = factoryOf(lastzero(5));
+    const spec = searchSpec(f, { mode: { kind: "dpor" }, stopOnFound: false });
+    // One place: nothing to share, the job runs for its whole slice.
+    expect(new UnitTree({ prefix: [], stopOnFound: false }).take(1)[0]!.work.split).toBeUndefined();
+    const tree = new UnitTree({ prefix: [], stopOnFound: false });
+    const [first, ...more] = tree.take(2);
+    expect(more).toEqual([]);
+    expect(first!.work.split).toBe(FIRST_SPLIT);
+    // A slice that never runs out of time: the split alone ends the job.
+    const r = runJob(f, { id: "a", search: spec, work: first!.work }, never);
+    if (r.kind !== "units") throw new Error("units expected");
+    const s = r.slices[0]!;
+    expect(s.outcome.end).toBe("yield");
+    expect(s.stats.executions + s.stats.blocked + s.stats.cycles).toBeLessThanOrEqual(FIRST_SPLIT);
+    expect(s.outcome.frontier.length).toBeGreaterThan(0);
+    tree.give(first!.tag, r);
+    expect(tree.take(2)).toHaveLength(2);
+  });
+
+  it("workers whose slice never ends still get more than one job, and the result is the one-process result", async () => {
+    const f = factoryOf(lastzero(5));
+    const opts: ExploreOptions = { mode: { kind: "dpor" }, stopOnFound: false };
+    for (const capacity of [2, 4]) {
+      const t = new SimTransport(f, { seed: capacity, capacity, maxSlice: 1e9 });
+      const many = await exploreDistributed(f, opts, t);
+      expect(many).toEqual(explore(f, opts));
+      expect(t.jobs).toBeGreaterThan(capacity);
+    }
+  });
 });
 
 describe("distributed sampling gives the one-process result", () => {

@@ -69,7 +69,12 @@ export interface TreeOptions {
   readonly stopOnFound: boolean;
   /** Stop after this many complete executions, in the search's order. */
   readonly maxExecutions?: number | undefined;
+  /** The runs of the first job sent while workers would idle (then twice as many each time). */
+  readonly firstSplit?: number | undefined;
 }
+
+/** Runs of the first early split: a few ms of work, against a queue's round trip of a few ms. */
+export const FIRST_SPLIT = 16;
 
 export class UnitTree {
   private readonly nodes = new Map<string, SharedNode>();
@@ -81,6 +86,8 @@ export class UnitTree {
   private walked = 0;
   private before = 0;
   private nextTag = 1;
+  /** Jobs sent with a split so far. */
+  private splits = 0;
   /** Executions pruned by the bound while applying requests. */
   private pruned = 0;
   /** The earliest finding so far (stopOnFound): nothing after it matters. */
@@ -123,17 +130,30 @@ export class UnitTree {
       return out;
     }
     if (this.rootUnit !== null) {
-      out.push(this.send([this.rootUnit]));
+      // One unit and room for more jobs: hand back a frontier soon, to share out.
+      out.push(this.send([this.rootUnit], undefined, slots > 1 ? this.nextSplit() : undefined));
       this.rootUnit = null;
       return out;
     }
+    // Fewer units waiting than free places: the jobs sent now come back early with their frontier.
+    const thin = this.pending.length < slots;
     const jobs = Math.max(slots, this.inflight.size + slots);
     const chunk = Math.max(1, Math.ceil(this.pending.length / (2 * jobs)));
     while (out.length < slots && this.pending.length > 0) {
       const units = this.pending.splice(0, chunk).map((p) => this.unitOf(p));
-      out.push(this.send(units));
+      out.push(this.send(units, undefined, thin ? this.nextSplit() : undefined));
     }
     return out;
+  }
+
+  /**
+   * The runs a job sent while workers would idle explores before it hands
+   * back what it left: short at first, doubling with each such job, so a
+   * tree that stays thin costs a few more jobs, not one per run.
+   */
+  private nextSplit(): number {
+    const first = this.opts.firstSplit ?? FIRST_SPLIT;
+    return first * 2 ** Math.min(this.splits++, 20);
   }
 
   /** A job came back. */
@@ -180,10 +200,13 @@ export class UnitTree {
     return { tally, blocked, cycles, pruned };
   }
 
-  private send(units: readonly WorkUnit[], cap?: number): { tag: number; work: UnitsWork } {
+  private send(units: readonly WorkUnit[], cap?: number, split?: number): { tag: number; work: UnitsWork } {
     const tag = this.nextTag++;
     this.inflight.set(tag, units);
-    return { tag, work: cap === undefined ? { kind: "units", units } : { kind: "units", units, cap } };
+    return {
+      tag,
+      work: { kind: "units", units, ...(cap !== undefined ? { cap } : {}), ...(split !== undefined ? { split } : {}) },
+    };
   }
 
   private node(key: readonly number[]): SharedNode {
