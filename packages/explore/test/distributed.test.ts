@@ -20,7 +20,6 @@ import {
   TransportError,
   UnitTree,
 } from "../src/distributed/index.js";
-import { FIRST_SPLIT } from "../src/distributed/tree.js";
 import { factoryOf, indexer, lastzero, lostUpdate, polite, type Program } from "../src/examples.js";
 import { buildProgram, programArb } from "./fixtures/generated.js";
 import { SimTransport } from "./fixtures/transport.js";
@@ -93,14 +92,17 @@ describe("a distributed exhaustive search gives the one-process result", () => {
   );
 });
 
-describe("an exhaustive search shares its work out early", () => {
+describe("an exhaustive search asked to share its work out early (firstSplit)", () => {
+  const FIRST_SPLIT = 16;
   const never = { shouldYield: () => false };
   it("with 2 free places the first job hands back its frontier after its first short split, filling both", () => {
     const f = factoryOf(lastzero(5));
     const spec = searchSpec(f, { mode: { kind: "dpor" }, stopOnFound: false });
-    // One place: nothing to share, the job runs for its whole slice.
-    expect(new UnitTree({ prefix: [], stopOnFound: false }).take(1)[0]!.work.split).toBeUndefined();
-    const tree = new UnitTree({ prefix: [], stopOnFound: false });
+    // Not asked, or one place (nothing to share): the job runs for its whole slice.
+    expect(new UnitTree({ prefix: [], stopOnFound: false }).take(2)[0]!.work.split).toBeUndefined();
+    const one = { prefix: [], stopOnFound: false, firstSplit: FIRST_SPLIT };
+    expect(new UnitTree(one).take(1)[0]!.work.split).toBeUndefined();
+    const tree = new UnitTree(one);
     const [first, ...more] = tree.take(2);
     expect(more).toEqual([]);
     expect(first!.work.split).toBe(FIRST_SPLIT);
@@ -120,7 +122,7 @@ describe("an exhaustive search shares its work out early", () => {
     const opts: ExploreOptions = { mode: { kind: "dpor" }, stopOnFound: false };
     for (const capacity of [2, 4]) {
       const t = new SimTransport(f, { seed: capacity, capacity, maxSlice: 1e9 });
-      const many = await exploreDistributed(f, opts, t);
+      const many = await exploreDistributed(f, { ...opts, firstSplit: FIRST_SPLIT }, t);
       expect(many).toEqual(explore(f, opts));
       expect(t.jobs).toBeGreaterThan(capacity);
     }

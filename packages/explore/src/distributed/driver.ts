@@ -60,6 +60,8 @@ export type DistributedOptions = Omit<
 > & {
   /** Executions reported back so far, whenever a job comes back. */
   readonly onExecution?: ((executions: number) => void) | undefined;
+  /** Exhaustive searches: share the work out early (UnitTree's `firstSplit`; off by default). */
+  readonly firstSplit?: number | undefined;
 };
 
 /** The plain-data form of a mode, or a one-line reason it cannot be distributed. */
@@ -122,7 +124,12 @@ export async function exploreDistributed(
   const spec = searchSpec(factory, opts);
   const exhaustive = spec.mode.kind === "dpor" || spec.mode.kind === "dfs";
   const plan: Plan = exhaustive
-    ? new UnitTree({ prefix: spec.prefix ?? [], stopOnFound: spec.stopOnFound, maxExecutions: opts.maxExecutions })
+    ? new UnitTree({
+        prefix: spec.prefix ?? [],
+        stopOnFound: spec.stopOnFound,
+        maxExecutions: opts.maxExecutions,
+        firstSplit: opts.firstSplit,
+      })
     : new RunRanges((spec.mode as { runs: number }).runs, spec.stopOnFound);
   let lost: TransportError | null = null;
   try {

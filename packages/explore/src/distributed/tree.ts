@@ -69,12 +69,16 @@ export interface TreeOptions {
   readonly stopOnFound: boolean;
   /** Stop after this many complete executions, in the search's order. */
   readonly maxExecutions?: number | undefined;
-  /** The runs of the first job sent while workers would idle (then twice as many each time). */
+  /**
+   * Share the work out early: the runs of the first job sent while workers
+   * would idle (then twice as many each time); undefined, never (each job
+   * runs for its time slice). Off by default: after a split, DPOR's ordered
+   * requests make the rest of a small search a chain of small units, one
+   * round trip each (lastzero-8: 1 job becomes ~50), which costs more than it
+   * shares on a queue whose round trip is tens of ms.
+   */
   readonly firstSplit?: number | undefined;
 }
-
-/** Runs of the first early split: a few ms of work, against a queue's round trip of a few ms. */
-export const FIRST_SPLIT = 16;
 
 export class UnitTree {
   private readonly nodes = new Map<string, SharedNode>();
@@ -136,7 +140,7 @@ export class UnitTree {
       return out;
     }
     // Fewer units waiting than free places: the jobs sent now come back early with their frontier.
-    const thin = this.pending.length < slots;
+    const thin = this.pending.length < slots && this.opts.firstSplit !== undefined;
     const jobs = Math.max(slots, this.inflight.size + slots);
     const chunk = Math.max(1, Math.ceil(this.pending.length / (2 * jobs)));
     while (out.length < slots && this.pending.length > 0) {
@@ -151,9 +155,9 @@ export class UnitTree {
    * back what it left: short at first, doubling with each such job, so a
    * tree that stays thin costs a few more jobs, not one per run.
    */
-  private nextSplit(): number {
-    const first = this.opts.firstSplit ?? FIRST_SPLIT;
-    return first * 2 ** Math.min(this.splits++, 20);
+  private nextSplit(): number | undefined {
+    const first = this.opts.firstSplit;
+    return first === undefined ? undefined : first * 2 ** Math.min(this.splits++, 20);
   }
 
   /** A job came back. */
