@@ -117,6 +117,23 @@ describe("an exhaustive search asked to share its work out early (firstSplit)", 
     expect(tree.take(2)).toHaveLength(2);
   });
 
+  it("splits only for idle workers: one worker alone (two places, its next job queued) is never cut short", async () => {
+    const f = factoryOf(lastzero(5));
+    const opts = { prefix: [], stopOnFound: false, firstSplit: FIRST_SPLIT };
+    // Two places but one idle worker: nobody to share with, the root job runs its whole slice.
+    expect(new UnitTree(opts).take(2, 1)[0]!.work.split).toBeUndefined();
+    expect(new UnitTree(opts).take(4, 2)[0]!.work.split).toBe(FIRST_SPLIT);
+    // Through the driver: a transport that reports one worker gets one job, as with no split at all.
+    const dpor: ExploreOptions = { mode: { kind: "dpor" }, stopOnFound: false };
+    const alone = new SimTransport(f, { seed: 5, capacity: 2, maxSlice: 1e9, workers: 1 });
+    expect(await exploreDistributed(f, { ...dpor, firstSplit: FIRST_SPLIT }, alone)).toEqual(explore(f, dpor));
+    expect(alone.jobs).toBe(1);
+    // Two workers: the work is shared out (more jobs than places), with the one-process result.
+    const two = new SimTransport(f, { seed: 5, capacity: 4, maxSlice: 1e9, workers: 2 });
+    expect(await exploreDistributed(f, { ...dpor, firstSplit: FIRST_SPLIT }, two)).toEqual(explore(f, dpor));
+    expect(two.jobs).toBeGreaterThan(4);
+  });
+
   it("workers whose slice never ends still get more than one job, and the result is the one-process result", async () => {
     const f = factoryOf(lastzero(5));
     const opts: ExploreOptions = { mode: { kind: "dpor" }, stopOnFound: false };

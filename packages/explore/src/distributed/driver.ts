@@ -47,6 +47,8 @@ export class TransportError extends Error {
 export interface Transport {
   /** How many jobs may be out at once now (e.g. twice the workers listening). */
   capacity(): number;
+  /** How many workers are listening, if known (an early split is made only for workers that would idle). */
+  workers?(): number;
   send(job: Job): Promise<void>;
   /** The next result back, or null when none came for a while (the driver then looks at its stop request). */
   receive(): Promise<{ readonly id: string; readonly result: JobResult } | null>;
@@ -195,7 +197,7 @@ interface Plan {
   readonly end: string | null;
   readonly outstanding: number;
   readonly executions: number;
-  take(slots: number): { tag: number; work: Work }[];
+  take(slots: number, idle?: number): { tag: number; work: Work }[];
   give(tag: number, result: JobResult): void;
   stop(): void;
   totals(): { tally: Tally; blocked: number; cycles: number; pruned: number };
@@ -212,7 +214,9 @@ async function drive(plan: Plan, spec: SearchSpec, opts: DistributedOptions, tra
       plan.stop();
       break;
     }
-    const jobs = plan.take(transport.capacity() - plan.outstanding);
+    const slots = transport.capacity() - plan.outstanding;
+    const workers = transport.workers?.();
+    const jobs = plan.take(slots, workers === undefined ? slots : Math.max(0, workers - plan.outstanding));
     for (const { tag, work } of jobs) {
       const id = `${prefix}${next++}`;
       tags.set(id, tag);

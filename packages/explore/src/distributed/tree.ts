@@ -122,8 +122,13 @@ export class UnitTree {
     return this.inflight.size;
   }
 
-  /** Work to hand out now, for `slots` free places: units in depth-first order, a few per job. */
-  take(slots: number): { tag: number; work: UnitsWork }[] {
+  /**
+   * Work to hand out now, for `slots` free places: units in depth-first order,
+   * a few per job. `idle`: workers with nothing to explore (default: the free
+   * places) — while fewer units wait than idle workers, jobs carry a split
+   * (`firstSplit`), so that one worker alone is never cut short for nobody.
+   */
+  take(slots: number, idle = slots): { tag: number; work: UnitsWork }[] {
     const out: { tag: number; work: UnitsWork }[] = [];
     if (this.ending !== null || slots <= 0) return out;
     if (this.rerun !== null) {
@@ -135,12 +140,12 @@ export class UnitTree {
     }
     if (this.rootUnit !== null) {
       // One unit and room for more jobs: hand back a frontier soon, to share out.
-      out.push(this.send([this.rootUnit], undefined, slots > 1 ? this.nextSplit() : undefined));
+      out.push(this.send([this.rootUnit], undefined, idle > 1 ? this.nextSplit() : undefined));
       this.rootUnit = null;
       return out;
     }
-    // Fewer units waiting than free places: the jobs sent now come back early with their frontier.
-    const thin = this.pending.length < slots && this.opts.firstSplit !== undefined;
+    // Fewer units waiting than idle workers: the jobs sent now come back early with their frontier.
+    const thin = this.pending.length < idle && this.opts.firstSplit !== undefined;
     const jobs = Math.max(slots, this.inflight.size + slots);
     const chunk = Math.max(1, Math.ceil(this.pending.length / (2 * jobs)));
     while (out.length < slots && this.pending.length > 0) {
