@@ -14,8 +14,11 @@ import { explore, exploreAuto, type ExploreOptions, type MachineFactory } from "
 import {
   exploreAutoDistributed,
   exploreDistributed,
+  runJob,
+  searchSpec,
   type Transport,
   TransportError,
+  UnitTree,
 } from "../src/distributed/index.js";
 import { factoryOf, indexer, lastzero, lostUpdate, polite, type Program } from "../src/examples.js";
 import { buildProgram, programArb } from "./fixtures/generated.js";
@@ -87,6 +90,60 @@ describe("a distributed exhaustive search gives the one-process result", () => {
     },
     120_000,
   );
+});
+
+describe("an exhaustive search asked to share its work out early (firstSplit)", () => {
+  const FIRST_SPLIT = 16;
+  const never = { shouldYield: () => false };
+  it("with 2 free places the first job hands back its frontier after its first short split, filling both", () => {
+    const f = factoryOf(lastzero(5));
+    const spec = searchSpec(f, { mode: { kind: "dpor" }, stopOnFound: false });
+    // Not asked, or one place (nothing to share): the job runs for its whole slice.
+    expect(new UnitTree({ prefix: [], stopOnFound: false }).take(2)[0]!.work.split).toBeUndefined();
+    const one = { prefix: [], stopOnFound: false, firstSplit: FIRST_SPLIT };
+    expect(new UnitTree(one).take(1)[0]!.work.split).toBeUndefined();
+    const tree = new UnitTree(one);
+    const [first, ...more] = tree.take(2);
+    expect(more).toEqual([]);
+    expect(first!.work.split).toBe(FIRST_SPLIT);
+    // A slice that never runs out of time: the split alone ends the job.
+    const r = runJob(f, { id: "a", search: spec, work: first!.work }, never);
+    if (r.kind !== "units") throw new Error("units expected");
+    const s = r.slices[0]!;
+    expect(s.outcome.end).toBe("yield");
+    expect(s.stats.executions + s.stats.blocked + s.stats.cycles).toBeLessThanOrEqual(FIRST_SPLIT);
+    expect(s.outcome.frontier.length).toBeGreaterThan(0);
+    tree.give(first!.tag, r);
+    expect(tree.take(2)).toHaveLength(2);
+  });
+
+  it("splits only for idle workers: one worker alone (two places, its next job queued) is never cut short", async () => {
+    const f = factoryOf(lastzero(5));
+    const opts = { prefix: [], stopOnFound: false, firstSplit: FIRST_SPLIT };
+    // Two places but one idle worker: nobody to share with, the root job runs its whole slice.
+    expect(new UnitTree(opts).take(2, 1)[0]!.work.split).toBeUndefined();
+    expect(new UnitTree(opts).take(4, 2)[0]!.work.split).toBe(FIRST_SPLIT);
+    // Through the driver: a transport that reports one worker gets one job, as with no split at all.
+    const dpor: ExploreOptions = { mode: { kind: "dpor" }, stopOnFound: false };
+    const alone = new SimTransport(f, { seed: 5, capacity: 2, maxSlice: 1e9, workers: 1 });
+    expect(await exploreDistributed(f, { ...dpor, firstSplit: FIRST_SPLIT }, alone)).toEqual(explore(f, dpor));
+    expect(alone.jobs).toBe(1);
+    // Two workers: the work is shared out (more jobs than places), with the one-process result.
+    const two = new SimTransport(f, { seed: 5, capacity: 4, maxSlice: 1e9, workers: 2 });
+    expect(await exploreDistributed(f, { ...dpor, firstSplit: FIRST_SPLIT }, two)).toEqual(explore(f, dpor));
+    expect(two.jobs).toBeGreaterThan(4);
+  });
+
+  it("workers whose slice never ends still get more than one job, and the result is the one-process result", async () => {
+    const f = factoryOf(lastzero(5));
+    const opts: ExploreOptions = { mode: { kind: "dpor" }, stopOnFound: false };
+    for (const capacity of [2, 4]) {
+      const t = new SimTransport(f, { seed: capacity, capacity, maxSlice: 1e9 });
+      const many = await exploreDistributed(f, { ...opts, firstSplit: FIRST_SPLIT }, t);
+      expect(many).toEqual(explore(f, opts));
+      expect(t.jobs).toBeGreaterThan(capacity);
+    }
+  });
 });
 
 describe("distributed sampling gives the one-process result", () => {

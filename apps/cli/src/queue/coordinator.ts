@@ -1,28 +1,31 @@
 /**
  * The submitting side of `kprim explore --queue`: a Transport (@kprim/explore's
  * distributed driver) over BullMQ. Jobs go to the shared work queue (several
- * searches may share it, each job tagged with its search); workers post
- * what they did to this search's own results queue, which this side reads.
+ * searches may share it, each job tagged with its search); workers push
+ * what they did to this search's own results list, which this side reads
+ * with a blocking pop (BLPOP) on a connection of its own: a result is read
+ * the moment it is posted, with one Redis command and no polling.
  *
  * BullMQ's stalled-job handling hands a job whose worker died (SIGKILL,
- * a lost machine) to another worker; a result posted twice is read once
- * (the driver ignores a job it has already had back). Redis going away is
- * noticed within `GIVE_UP_MS` (a ping every half second) and ends the search
- * with a TransportError: the driver then keeps what was settled, marked as
- * a partial result.
+ * a lost machine) to another worker; a result posted twice is read twice
+ * and counted once (the driver ignores a job it has already had back).
+ * Redis going away is noticed within `GIVE_UP_MS` (a ping every half second)
+ * and ends the search with a TransportError: the driver then keeps what was
+ * settled, marked as a partial result.
  */
 import { hostname } from "node:os";
 import type { Job, JobResult, Transport } from "@kprim/explore";
 import { TransportError } from "@kprim/explore";
-import type { Queue, Worker } from "bullmq";
+import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { connection, loadBull, PREFIX } from "./bull.js";
 import type { Envelope } from "./envelope.js";
-import { endedKey, type Posted, type QueuedJob, resultsQueue, WORK_QUEUE } from "./messages.js";
+import { endedKey, type Posted, type QueuedJob, resultsKey, WORK_QUEUE } from "./messages.js";
 import type { QueueAddress } from "./url.js";
 
 /** Redis unanswered this long: gone. */
 export const GIVE_UP_MS = 3_000;
+/** A blocking pop waits this long for a result before the driver looks at its stop request. */
 const RECEIVE_WAIT_MS = 250;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -56,12 +59,13 @@ export async function reach(addr: QueueAddress, what: string): Promise<Redis> {
 }
 
 export class QueueTransport implements Transport {
-  private readonly buffer: Posted[] = [];
   private lost: string | null = null;
-  private workers = 0;
+  private workerCount = 0;
   private lastCount = 0;
   private pinging: NodeJS.Timeout | null = null;
   private unanswered = 0;
+  /** The blocking pop under way (a receive that timed out leaves it to the next: nothing popped is dropped). */
+  private popping: Promise<string | null> | null = null;
   /** Workers' lines about this search (refusals), each once. */
   readonly notes: string[] = [];
 
@@ -71,33 +75,22 @@ export class QueueTransport implements Transport {
     private readonly envelope: Envelope,
     private readonly sliceMs: number,
     private readonly work: Queue,
-    private readonly results: Worker,
+    /** Blocking pops only (a connection that waits in BLPOP can do nothing else). */
+    private readonly reader: Redis,
     private readonly probe: Redis,
   ) {}
 
   static async open(addr: QueueAddress, envelope: Envelope, sliceMs: number): Promise<QueueTransport> {
     const probe = await reach(addr, "the search");
     const bull = await loadBull();
+    const { Redis } = await import("ioredis");
     const search = `${hostname().replace(/[^\w-]/g, "_")}-${process.pid}-${Date.now().toString(36)}`;
     const conn = connection(addr, GIVE_UP_MS);
     const work = new bull.Queue(WORK_QUEUE, { connection: conn, prefix: PREFIX });
-    let self: QueueTransport | null = null;
-    const pending: Posted[] = [];
-    const results = new bull.Worker(
-      resultsQueue(search),
-      (job) => {
-        const posted = job.data as Posted;
-        if (self === null) pending.push(posted);
-        else self.buffer.push(posted);
-        return Promise.resolve();
-      },
-      { connection: conn, prefix: PREFIX, concurrency: 1, removeOnComplete: { count: 0 }, removeOnFail: { count: 0 } },
-    );
-    self = new QueueTransport(addr, search, envelope, sliceMs, work, results, probe);
-    self.buffer.push(...pending);
-    const t = self;
+    const reader = new Redis(conn);
+    const t = new QueueTransport(addr, search, envelope, sliceMs, work, reader, probe);
     work.on("error", (e) => t.noteError(e));
-    results.on("error", (e) => t.noteError(e));
+    reader.on("error", (e) => t.noteError(e));
     probe.on("error", (e) => t.noteError(e));
     probe.on("end", () => t.gone("the connection closed"));
     t.pinging = setInterval(() => t.ping(), 500);
@@ -125,15 +118,20 @@ export class QueueTransport implements Transport {
   private async countWorkers(): Promise<void> {
     this.lastCount = Date.now();
     try {
-      this.workers = await this.work.getWorkersCount();
+      this.workerCount = await this.work.getWorkersCount();
     } catch {
       // CLIENT LIST may be disabled (a managed Redis): the capacity stays as it was.
     }
   }
 
+  /** The workers listening (as last counted; 0 before the first). */
+  workers(): number {
+    return this.workerCount;
+  }
+
   /** Twice the workers listening (at least 2): each has its next job waiting. */
   capacity(): number {
-    return Math.max(2, 2 * this.workers);
+    return Math.max(2, 2 * this.workerCount);
   }
 
   async send(job: Job): Promise<void> {
@@ -153,20 +151,38 @@ export class QueueTransport implements Transport {
 
   async receive(): Promise<{ readonly id: string; readonly result: JobResult } | null> {
     if (Date.now() - this.lastCount > 1_000) void this.countWorkers();
-    for (let waited = 0; waited < RECEIVE_WAIT_MS; waited += 10) {
-      const p = this.buffer.shift();
-      if (p !== undefined) {
-        if (p.kind === "result") return { id: p.id, result: p.result };
-        throw new TransportError(
-          p.kind === "refused"
-            ? `worker ${p.worker} refused the search: ${p.reason}`
-            : `worker ${p.worker} failed on the search: ${p.reason}`,
-        );
-      }
-      if (this.lost !== null) throw new TransportError(this.lost);
-      await sleep(10);
+    if (this.lost !== null) throw new TransportError(this.lost);
+    const raw = await this.pop();
+    if (raw === null) return null;
+    const p = JSON.parse(raw) as Posted;
+    if (p.kind === "result") return { id: p.id, result: p.result };
+    throw new TransportError(
+      p.kind === "refused"
+        ? `worker ${p.worker} refused the search: ${p.reason}`
+        : `worker ${p.worker} failed on the search: ${p.reason}`,
+    );
+  }
+
+  /** The next result posted, or null when none came within the wait (or the server stopped answering). */
+  private async pop(): Promise<string | null> {
+    const key = resultsKey(this.search);
+    this.popping ??= this.reader.blpop(key, RECEIVE_WAIT_MS / 1000).then((r) => (r === null ? null : r[1]));
+    const mine = this.popping;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((r) => (timer = setTimeout(() => r("late"), RECEIVE_WAIT_MS + 250)));
+    try {
+      const got = await Promise.race([mine, late]);
+      // A pop that outlives its wait (a server that stopped answering) stays in hand for the next receive.
+      if (got === "late") return null;
+      this.popping = null;
+      return got;
+    } catch (e) {
+      this.popping = null;
+      this.gone(reasonOf(e));
+      throw new TransportError(this.lost!);
+    } finally {
+      clearTimeout(timer);
     }
-    return null;
   }
 
   async cancel(ids: readonly string[]): Promise<void> {
@@ -179,21 +195,13 @@ export class QueueTransport implements Transport {
     await within(this.probe.set(endedKey(this.search), "1", "EX", 86_400), 1_000);
   }
 
-  /** Leave nothing behind: the search marked ended, its results queue removed, connections closed. */
+  /** Leave nothing behind: the search marked ended, its results list removed, connections closed. */
   async close(): Promise<void> {
     if (this.pinging !== null) clearInterval(this.pinging);
     await this.end();
-    await within(this.results.close(true), 1_000);
-    if (this.lost === null) {
-      const bull = await loadBull();
-      const q = new bull.Queue(resultsQueue(this.search), {
-        connection: connection(this.addr, GIVE_UP_MS),
-        prefix: PREFIX,
-      });
-      q.on("error", () => {});
-      await within(q.obliterate({ force: true }), 2_000);
-      await within(q.close(), 1_000);
-    }
+    void this.popping?.catch(() => {});
+    this.reader.disconnect();
+    if (this.lost === null) await within(this.probe.del(resultsKey(this.search)), 1_000);
     await within(this.work.close(), 1_000);
     this.probe.disconnect();
   }

@@ -1,13 +1,16 @@
 /**
  * What crosses the queue (JSON): a job of a search in the shared work queue,
- * and what a worker posts back to the search's own results queue.
+ * and what a worker posts back to the search's own results list (a plain
+ * Redis list the submitter reads with a blocking pop: one command each way,
+ * so a result reaches the submitter as soon as it is posted).
  */
 import type { Job, JobResult } from "@kprim/explore";
 import type { Envelope } from "./envelope.js";
 
 /** Queue names under the `kprim` key prefix. */
 export const WORK_QUEUE = "work";
-export const resultsQueue = (search: string): string => `results-${search}`;
+/** The search's results: workers push, the submitter pops (a Redis list, not a BullMQ queue). */
+export const resultsKey = (search: string): string => `kprim:posted:${search}`;
 /** Set when a search has ended: its jobs still queued are skipped. */
 export const endedKey = (search: string): string => `kprim:ended:${search}`;
 

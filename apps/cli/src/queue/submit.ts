@@ -24,6 +24,13 @@ import { parseQueueUrl } from "./url.js";
 
 /** A worker's slice unless --slice says otherwise. */
 export const DEFAULT_SLICE_MS = 1_000;
+/**
+ * An exhaustive search's first split: while fewer units wait than workers
+ * idle, a job hands back its frontier after this many runs (doubling per such
+ * job), so a second worker gets work in the first milliseconds, not after a
+ * whole slice. One worker alone is never split for nobody.
+ */
+export const FIRST_SPLIT = 16;
 
 export async function exploreQueued(
   ctx: JobContext,
@@ -51,7 +58,7 @@ export async function exploreQueued(
     const result =
       m === null
         ? await exploreAutoDistributed(factory, { ...rest, seed: job.seed }, t)
-        : await exploreDistributed(factory, { ...rest, mode: m }, t);
+        : await exploreDistributed(factory, { ...rest, mode: m, firstSplit: FIRST_SPLIT }, t);
     return { result, lost: null };
   } catch (e) {
     if (e instanceof TransportError) {

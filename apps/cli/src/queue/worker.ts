@@ -1,7 +1,7 @@
 /**
  * `kprim worker --queue redis://…`: take jobs of any search from the shared
  * work queue, one at a time, each for its time slice, and post what was done
- * (and what is left) to the search's results queue. Runs until Ctrl-C (or
+ * (and what is left) to the search's results list. Runs until Ctrl-C (or
  * SIGTERM), finishing the slice in hand.
  *
  * A job is explored only on the code it was submitted for: another kprim
@@ -22,9 +22,8 @@ import type { WorkerReport } from "../jobs/reports.js";
 import { connection, loadBull, PREFIX } from "./bull.js";
 import { reach } from "./coordinator.js";
 import { incompatibility, prepareEnvelope } from "./envelope.js";
-import { endedKey, type Posted, type QueuedJob, resultsQueue, WORK_QUEUE } from "./messages.js";
+import { endedKey, type Posted, type QueuedJob, resultsKey, WORK_QUEUE } from "./messages.js";
 import { parseQueueUrl } from "./url.js";
-import type { Queue } from "bullmq";
 import { TransportError } from "@kprim/explore";
 
 /** A job whose worker stops renewing its lock for this long is handed out again (KPRIM_QUEUE_LOCK_MS: tests make it short). */
@@ -52,24 +51,17 @@ export async function queueWorkerJob(ctx: JobContext, job: QueueWorkerJob): Prom
   const name = `${hostname().replace(/[^\w-]/g, "_")}-${process.pid}`;
   const report = { jobs: 0, executions: 0, refused: 0, skipped: 0 };
   const ready = new Map<string, Ready | string>();
-  const outs = new Map<string, Queue>();
   const say = (line: string): void => void process.stderr.write(`kprim worker: ${line}\n`);
+  // Posting waits for a server that went away (as BullMQ's own connections do): a result is never dropped.
+  const { Redis } = await import("ioredis");
+  const poster = new Redis(conn);
+  poster.on("error", () => {});
 
-  const post = async (search: string, jobId: string, p: Posted): Promise<void> => {
-    if ((await probe.exists(endedKey(search))) === 1) return;
-    let q = outs.get(search);
-    if (q === undefined) {
-      q = new bull.Queue(resultsQueue(search), { connection: conn, prefix: PREFIX });
-      q.on("error", () => {});
-      outs.set(search, q);
-      // A few searches at a time: close the oldest.
-      if (outs.size > 8) {
-        const [old, oq] = outs.entries().next().value!;
-        outs.delete(old);
-        void oq.close();
-      }
-    }
-    await q.add("posted", p, { jobId, removeOnComplete: true, removeOnFail: true });
+  /** Push a result to its search's list (kept a day at most: a search that died leaves nothing for ever). */
+  const post = async (search: string, p: Posted): Promise<void> => {
+    if ((await poster.exists(endedKey(search))) === 1) return;
+    const key = resultsKey(search);
+    await poster.multi().rpush(key, JSON.stringify(p)).expire(key, 86_400).exec();
   };
 
   const prepare = (q: QueuedJob): Ready | string => {
@@ -95,7 +87,6 @@ export async function queueWorkerJob(ctx: JobContext, job: QueueWorkerJob): Prom
     WORK_QUEUE,
     async (bj) => {
       const q = bj.data as QueuedJob;
-      const id = bj.id!;
       if ((await probe.exists(endedKey(q.search))) === 1) {
         report.skipped++;
         return;
@@ -104,7 +95,7 @@ export async function queueWorkerJob(ctx: JobContext, job: QueueWorkerJob): Prom
       if (typeof r === "string") {
         report.refused++;
         say(`refused a job of search ${q.search}: ${r}`);
-        await post(q.search, id, { kind: "refused", id: q.job.id, reason: r, worker: name });
+        await post(q.search, { kind: "refused", id: q.job.id, reason: r, worker: name });
         return;
       }
       const deadline = Date.now() + q.sliceMs;
@@ -128,7 +119,7 @@ export async function queueWorkerJob(ctx: JobContext, job: QueueWorkerJob): Prom
       }
       report.jobs++;
       ctx.progress(report.executions);
-      await post(q.search, id, posted);
+      await post(q.search, posted);
     },
     {
       connection: conn,
@@ -151,7 +142,7 @@ export async function queueWorkerJob(ctx: JobContext, job: QueueWorkerJob): Prom
   );
   while (ctx.stopRequested() === null) await sleep(200);
   await Promise.race([worker.close(), sleep(5_000)]);
-  for (const q of outs.values()) await Promise.race([q.close(), sleep(1_000)]);
+  poster.disconnect();
   probe.disconnect();
   return { worker: name, queue: addr.shown, ...report };
 }

@@ -60,9 +60,12 @@ export class WatchdogWriter {
       choose(choices, view) {
         i32[counter] = (i32[counter]! + 1) | 0;
         i32[at] = RUNNING.strategy;
-        const i = strategy.choose(choices, view);
-        i32[at] = RUNNING.nothing;
-        return i;
+        // A choose that throws has stopped choosing too (exhaustive search cuts a run so: a blocked or cycling path).
+        try {
+          return strategy.choose(choices, view);
+        } finally {
+          i32[at] = RUNNING.nothing;
+        }
       },
       end(view) {
         i32[at] = RUNNING.nothing;

@@ -47,6 +47,8 @@ export class TransportError extends Error {
 export interface Transport {
   /** How many jobs may be out at once now (e.g. twice the workers listening). */
   capacity(): number;
+  /** How many workers are listening, if known (an early split is made only for workers that would idle). */
+  workers?(): number;
   send(job: Job): Promise<void>;
   /** The next result back, or null when none came for a while (the driver then looks at its stop request). */
   receive(): Promise<{ readonly id: string; readonly result: JobResult } | null>;
@@ -60,6 +62,8 @@ export type DistributedOptions = Omit<
 > & {
   /** Executions reported back so far, whenever a job comes back. */
   readonly onExecution?: ((executions: number) => void) | undefined;
+  /** Exhaustive searches: share the work out early (UnitTree's `firstSplit`; off by default). */
+  readonly firstSplit?: number | undefined;
 };
 
 /** The plain-data form of a mode, or a one-line reason it cannot be distributed. */
@@ -122,7 +126,12 @@ export async function exploreDistributed(
   const spec = searchSpec(factory, opts);
   const exhaustive = spec.mode.kind === "dpor" || spec.mode.kind === "dfs";
   const plan: Plan = exhaustive
-    ? new UnitTree({ prefix: spec.prefix ?? [], stopOnFound: spec.stopOnFound, maxExecutions: opts.maxExecutions })
+    ? new UnitTree({
+        prefix: spec.prefix ?? [],
+        stopOnFound: spec.stopOnFound,
+        maxExecutions: opts.maxExecutions,
+        firstSplit: opts.firstSplit,
+      })
     : new RunRanges((spec.mode as { runs: number }).runs, spec.stopOnFound);
   let lost: TransportError | null = null;
   try {
@@ -188,7 +197,7 @@ interface Plan {
   readonly end: string | null;
   readonly outstanding: number;
   readonly executions: number;
-  take(slots: number): { tag: number; work: Work }[];
+  take(slots: number, idle?: number): { tag: number; work: Work }[];
   give(tag: number, result: JobResult): void;
   stop(): void;
   totals(): { tally: Tally; blocked: number; cycles: number; pruned: number };
@@ -205,7 +214,9 @@ async function drive(plan: Plan, spec: SearchSpec, opts: DistributedOptions, tra
       plan.stop();
       break;
     }
-    const jobs = plan.take(transport.capacity() - plan.outstanding);
+    const slots = transport.capacity() - plan.outstanding;
+    const workers = transport.workers?.();
+    const jobs = plan.take(slots, workers === undefined ? slots : Math.max(0, workers - plan.outstanding));
     for (const { tag, work } of jobs) {
       const id = `${prefix}${next++}`;
       tags.set(id, tag);

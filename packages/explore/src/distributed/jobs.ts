@@ -35,11 +35,18 @@ export interface SearchSpec {
   readonly fairCycles?: boolean | undefined;
 }
 
-/** Units of an exhaustive search, explored in order (`cap`: stop after that many complete executions). */
+/**
+ * Units of an exhaustive search, explored in order (`cap`: stop after that
+ * many complete executions; `split`: hand back what is left after that many
+ * runs — executions, blocked runs and cycles — however much of the slice is
+ * left, so that the coordinator can share the work out while it has idle
+ * workers). Both are counts: the job's result depends on the job alone.
+ */
 export interface UnitsWork {
   readonly kind: "units";
   readonly units: readonly WorkUnit[];
   readonly cap?: number | undefined;
+  readonly split?: number | undefined;
 }
 
 /** Run indices [from, to) of a sampling search. */

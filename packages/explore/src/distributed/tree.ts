@@ -69,6 +69,15 @@ export interface TreeOptions {
   readonly stopOnFound: boolean;
   /** Stop after this many complete executions, in the search's order. */
   readonly maxExecutions?: number | undefined;
+  /**
+   * Share the work out early: the runs of the first job sent while workers
+   * would idle (then twice as many each time); undefined, never (each job
+   * runs for its time slice). Off by default: after a split, DPOR's ordered
+   * requests make the rest of a small search a chain of small units, one
+   * round trip each (lastzero-8: 1 job becomes ~50), which costs more than it
+   * shares on a queue whose round trip is tens of ms.
+   */
+  readonly firstSplit?: number | undefined;
 }
 
 export class UnitTree {
@@ -81,6 +90,8 @@ export class UnitTree {
   private walked = 0;
   private before = 0;
   private nextTag = 1;
+  /** Jobs sent with a split so far. */
+  private splits = 0;
   /** Executions pruned by the bound while applying requests. */
   private pruned = 0;
   /** The earliest finding so far (stopOnFound): nothing after it matters. */
@@ -111,8 +122,13 @@ export class UnitTree {
     return this.inflight.size;
   }
 
-  /** Work to hand out now, for `slots` free places: units in depth-first order, a few per job. */
-  take(slots: number): { tag: number; work: UnitsWork }[] {
+  /**
+   * Work to hand out now, for `slots` free places: units in depth-first order,
+   * a few per job. `idle`: workers with nothing to explore (default: the free
+   * places) — while fewer units wait than idle workers, jobs carry a split
+   * (`firstSplit`), so that one worker alone is never cut short for nobody.
+   */
+  take(slots: number, idle = slots): { tag: number; work: UnitsWork }[] {
     const out: { tag: number; work: UnitsWork }[] = [];
     if (this.ending !== null || slots <= 0) return out;
     if (this.rerun !== null) {
@@ -123,17 +139,30 @@ export class UnitTree {
       return out;
     }
     if (this.rootUnit !== null) {
-      out.push(this.send([this.rootUnit]));
+      // One unit and room for more jobs: hand back a frontier soon, to share out.
+      out.push(this.send([this.rootUnit], undefined, idle > 1 ? this.nextSplit() : undefined));
       this.rootUnit = null;
       return out;
     }
+    // Fewer units waiting than idle workers: the jobs sent now come back early with their frontier.
+    const thin = this.pending.length < idle && this.opts.firstSplit !== undefined;
     const jobs = Math.max(slots, this.inflight.size + slots);
     const chunk = Math.max(1, Math.ceil(this.pending.length / (2 * jobs)));
     while (out.length < slots && this.pending.length > 0) {
       const units = this.pending.splice(0, chunk).map((p) => this.unitOf(p));
-      out.push(this.send(units));
+      out.push(this.send(units, undefined, thin ? this.nextSplit() : undefined));
     }
     return out;
+  }
+
+  /**
+   * The runs a job sent while workers would idle explores before it hands
+   * back what it left: short at first, doubling with each such job, so a
+   * tree that stays thin costs a few more jobs, not one per run.
+   */
+  private nextSplit(): number | undefined {
+    const first = this.opts.firstSplit;
+    return first === undefined ? undefined : first * 2 ** Math.min(this.splits++, 20);
   }
 
   /** A job came back. */
@@ -180,10 +209,13 @@ export class UnitTree {
     return { tally, blocked, cycles, pruned };
   }
 
-  private send(units: readonly WorkUnit[], cap?: number): { tag: number; work: UnitsWork } {
+  private send(units: readonly WorkUnit[], cap?: number, split?: number): { tag: number; work: UnitsWork } {
     const tag = this.nextTag++;
     this.inflight.set(tag, units);
-    return { tag, work: cap === undefined ? { kind: "units", units } : { kind: "units", units, cap } };
+    return {
+      tag,
+      work: { kind: "units", units, ...(cap !== undefined ? { cap } : {}), ...(split !== undefined ? { split } : {}) },
+    };
   }
 
   private node(key: readonly number[]): SharedNode {

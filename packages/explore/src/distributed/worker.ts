@@ -149,11 +149,15 @@ export function runJob(factory: MachineFactory, job: Job, ctx: WorkerContext): J
   const w = job.work;
   if (w.kind === "units") {
     const slices: UnitSlice[] = [];
+    // `split`: runs so far in this job (the engine asks after each run).
+    const split = w.split;
+    let runs = 0;
+    const uctx = split === undefined ? ctx : { ...ctx, shouldYield: () => ++runs >= split || ctx.shouldYield() };
     let i = 0;
     for (; i < w.units.length; i++) {
       // Every job does some work, however short its slice.
-      if (i > 0 && ctx.shouldYield()) break;
-      const slice = exploreUnit(factory, spec, w.units[i]!, ctx, w.cap);
+      if (i > 0 && ((split !== undefined && runs >= split) || ctx.shouldYield())) break;
+      const slice = exploreUnit(factory, spec, w.units[i]!, uctx, w.cap);
       slices.push(slice);
       if (slice.outcome.end !== "done") {
         i++;
