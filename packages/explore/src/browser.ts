@@ -32,6 +32,7 @@ export {
   type SameClassNesting,
 } from "./lockOrder.js";
 export { isPreemption } from "./preemption.js";
+export { MachineReuse, type ReuseRequest } from "./reuse.js";
 export { type SamplingMode } from "./sampling.js";
 export { seedFor } from "./seeds.js";
 export { shrink, type ShrinkOptions, type ShrinkResult } from "./shrink.js";

@@ -83,13 +83,21 @@ export class Contents {
         (o as unknown as { set(a: unknown): void }).set(d[0]);
       } else {
         const r = o as Record<string, unknown>;
-        if (Object.keys(r).length * 2 !== d.length) {
-          for (const k of Object.keys(r)) if (!d.includes(k)) delete r[k];
-        }
+        // Other keys, or the same in another order (a key deleted and added again): start over,
+        // so that the object's keys come back in their saved order too.
+        if (!sameKeys(r, d)) for (const k of Object.keys(r)) delete r[k];
         for (let j = 0; j < d.length; j += 2) r[d[j] as string] = d[j + 1];
       }
     }
   }
+}
+
+/** Whether `r` has exactly the keys saved in `d` (key, value, key, value, …), in that order. */
+function sameKeys(r: Record<string, unknown>, d: readonly unknown[]): boolean {
+  const keys = Object.keys(r);
+  if (keys.length * 2 !== d.length) return false;
+  for (let j = 0; j < keys.length; j++) if (keys[j] !== d[j * 2]) return false;
+  return true;
 }
 
 /** Containers saved by content (see Contents). */
