@@ -12,8 +12,9 @@
  * only in its strategy. The request's detectors (the explorer's own, such
  * as the lock-order graph) are shared by every machine anyway and are not
  * reset; the scenario's detectors are reset through their
- * `snapshot`/`restore`. A machine that cannot be reset (a scenario
- * detector without them) is built afresh for every execution, as before;
+ * `snapshot`/`restore` or `reset`. A machine that cannot be reset (a
+ * scenario detector with none of them) is built afresh for every
+ * execution, as before;
  * so is every execution after one that threw.
  *
  * Calling context: one execution at a time. The machine of an execution is

@@ -52,18 +52,6 @@ interface LockHistory {
   readonly own: number[];
 }
 
-interface LockmgrStateSave {
-  readonly dirty: readonly Lock[];
-  readonly history: readonly {
-    readonly h: LockHistory;
-    readonly flags: number;
-    readonly clears: readonly (readonly [number, WordWrite])[];
-    readonly own: readonly number[];
-  }[];
-  readonly byCell: (LockHistory | undefined)[] | null;
-  readonly known: number;
-}
-
 export function lockmgrState(sys: LockmgrSystem): Detector {
   const dirty = new Set<Lock>();
   const history = new Map<Lock, LockHistory>();
@@ -78,28 +66,13 @@ export function lockmgrState(sys: LockmgrSystem): Detector {
       Array.from(dirty, (l) => l.cell.id)
         .sort((a, b) => a - b)
         .join(","),
-    // Its state by content, written back into the same set, map and histories.
-    snapshot: () => ({
-      dirty: [...dirty],
-      history: Array.from(history.values(), (h) => ({ h, flags: h.flags, clears: [...h.clears], own: h.own.slice() })),
-      byCell: byCell?.slice() ?? null,
-      known,
-    }),
-    restore(state) {
-      const s = state as LockmgrStateSave;
+    // A run on a machine reset to its set-up state starts from nothing seen. (No snapshot/restore:
+    // stateful search replays machines with this detector.)
+    reset() {
       dirty.clear();
-      for (const l of s.dirty) dirty.add(l);
       history.clear();
-      for (const { h, flags, clears, own } of s.history) {
-        history.set(h.lock, h);
-        h.flags = flags;
-        h.clears.clear();
-        for (const [bit, w] of clears) h.clears.set(bit, w);
-        h.own.length = 0;
-        h.own.push(...own);
-      }
-      byCell = s.byCell?.slice() ?? null;
-      known = s.known;
+      byCell = null;
+      known = 0;
     },
     onStep(rec: StepRecord, view: MachineView): Finding | undefined {
       if (byCell === null || known !== sys.locks.length) {

@@ -77,7 +77,7 @@ describe("resetting a machine to its set-up state", () => {
     ]);
   });
 
-  it("restores the machine's own detectors and leaves the shared ones as they are", () => {
+  it("restores the machine's own detectors (snapshot/restore, or reset) and leaves the shared ones as they are", () => {
     let own = 0;
     let shared = 0;
     const mine: Detector = {
@@ -86,17 +86,20 @@ describe("resetting a machine to its set-up state", () => {
       snapshot: () => own,
       restore: (s) => void (own = s as number),
     };
+    let forgets = 0;
+    const resettable: Detector = { name: "resettable", onStep: () => void forgets++, reset: () => void (forgets = 0) };
     const theirs: Detector = { name: "theirs", onStep: () => void shared++ };
     const { m } = build(0);
     m.addDetector(mine);
+    m.addDetector(resettable);
     m.addDetector(theirs);
-    expect(resetBlocker(coreOf(m), [])).toBe("detector theirs has no snapshot/restore");
+    expect(resetBlocker(coreOf(m), [])).toBe("detector theirs has no snapshot/restore or reset");
     expect(resetBlocker(coreOf(m), [theirs])).toBe(null);
     const point = armReset(coreOf(m), [theirs]);
     const steps = m.run().steps;
-    expect([own, shared]).toEqual([steps, steps]);
+    expect([own, forgets, shared]).toEqual([steps, steps, steps]);
     resetRun(coreOf(m), point);
-    expect([own, shared]).toEqual([0, steps]);
+    expect([own, forgets, shared]).toEqual([0, 0, steps]);
   });
 
   it("refuses a machine that has run, one that tracks states, and another machine's reset point", () => {

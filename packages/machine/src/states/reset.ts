@@ -20,8 +20,8 @@
  * to every machine it builds, such as the lock-order graph) are left as
  * they are — a fresh machine would get the same objects in the same state.
  * Every other detector (the scenario's, made by its set-up) must have
- * `snapshot`/`restore`; `resetBlocker` names the first that does not, and
- * such a machine is not reset (the caller builds one per run).
+ * `snapshot`/`restore` or `reset`; `resetBlocker` names the first that has
+ * neither, and such a machine is not reset (the caller builds one per run).
  *
  * Promises this rests on: the snapshot's (snapshot.ts) — layer objects keep
  * what a run changes in cells, thread-locals or extensions, and a thread's
@@ -61,7 +61,7 @@ export interface ResetPoint {
   readonly threads: readonly ThreadSave[];
   readonly extensions: readonly (readonly [unknown, unknown])[] | null;
   readonly extSaved: readonly Saved[];
-  /** The machine's own detectors (by index in the record) and their saved state. */
+  /** The machine's own detectors (by index in the record) and their saved state (NO_STATE: reset with `reset()`). */
   readonly detectors: readonly (readonly [number, unknown])[];
   readonly prng: Record<string, unknown> | null;
 }
@@ -71,7 +71,9 @@ export function resetBlocker(core: Core, shared: readonly Detector[]): string | 
   if (core.tracker !== null || core.resumes !== null) return "the machine tracks states";
   for (const d of core.detectors) {
     if (shared.includes(d)) continue;
-    if (d.snapshot === undefined || d.restore === undefined) return `detector ${d.name} has no snapshot/restore`;
+    if (d.reset === undefined && (d.snapshot === undefined || d.restore === undefined)) {
+      return `detector ${d.name} has no snapshot/restore or reset`;
+    }
   }
   return null;
 }
@@ -115,7 +117,8 @@ export function armReset(core: Core, shared: readonly Detector[] = []): ResetPoi
   }
   const detectors: [number, unknown][] = [];
   core.detectors.forEach((d, i) => {
-    if (!shared.includes(d)) detectors.push([i, d.snapshot!()]);
+    if (!shared.includes(d))
+      detectors.push([i, d.snapshot !== undefined && d.restore !== undefined ? d.snapshot() : NO_STATE]);
   });
   return {
     core,
@@ -144,6 +147,9 @@ export function armReset(core: Core, shared: readonly Detector[] = []): ResetPoi
     prng: core.jitter === null ? null : { ...(core.jitter.prng as unknown as Record<string, unknown>) },
   };
 }
+
+/** A detector reset with `reset()` (it has no snapshot/restore). */
+const NO_STATE: unique symbol = Symbol("reset");
 
 /** The record's logs, replaced (not emptied) at a reset: a previous run's result holds the old ones. */
 type Logs = { trailChunks: Int32Array[]; consoleLines: unknown[]; traceLog: unknown[] | null };
@@ -212,7 +218,11 @@ export function resetRun(core: Core, p: ResetPoint): void {
       stack.push(core.respawn[t.id]!());
     }
   }
-  for (const [i, state] of p.detectors) core.detectors[i]!.restore!(state);
+  for (const [i, state] of p.detectors) {
+    const d = core.detectors[i]!;
+    if (state === NO_STATE) d.reset!();
+    else d.restore!(state);
+  }
   if (p.prng !== null) Object.assign(core.jitter!.prng, p.prng);
 }
 
