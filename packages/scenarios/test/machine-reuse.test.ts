@@ -29,8 +29,8 @@ function shown(r: RunResult): string {
 
 function schedules(): Strategy[] {
   return [
-    ...Array.from({ length: 6 }, (_, i) => random({ seed: 40 + i })),
-    ...Array.from({ length: 4 }, (_, i) => pct({ seed: 70 + i, depth: 2 + (i % 2), steps: 60 })),
+    ...Array.from({ length: 4 }, (_, i) => random({ seed: 40 + i })),
+    ...Array.from({ length: 2 }, (_, i) => pct({ seed: 70 + i, depth: 2 + i, steps: 60 })),
   ];
 }
 
@@ -55,6 +55,6 @@ describe("sampling on one reset machine over the catalogue", () => {
       }
     }
     expect(failures).toEqual([]);
-    expect(compared).toBe(catalogue.length * VARIANT_NAMES.length * 20);
+    expect(compared).toBe(catalogue.length * VARIANT_NAMES.length * 12);
   }, 300_000);
 });
