@@ -77,6 +77,30 @@ describe("resetting a machine to its set-up state", () => {
     ]);
   });
 
+  it("an object with a getter of its own keeps it: its data properties come back, the getter is not written", () => {
+    const m = createMachine({ cpus: 1, strategy: random({ seed: 1 }) });
+    let count = 0;
+    const lock = m.cell("lock", {
+      holder: 0,
+      get inside(): number {
+        return count;
+      },
+    });
+    m.spawn({
+      cpu: 0,
+      name: "T0",
+      *body(k) {
+        yield* k.atomic("take", { writes: [lock] }, (tx) => void (tx.mutate(lock).holder = 1));
+      },
+    });
+    const point = armReset(coreOf(m));
+    m.run();
+    count = 3;
+    resetRun(coreOf(m), point);
+    expect(m.peek(lock).holder).toBe(0);
+    expect(m.peek(lock).inside).toBe(3);
+  });
+
   it("restores the machine's own detectors (snapshot/restore, or reset) and leaves the shared ones as they are", () => {
     let own = 0;
     let shared = 0;
