@@ -33,6 +33,7 @@ export {
 } from "./lockOrder.js";
 export { BUSY_WAIT_HINT, describeInconclusive, type Inconclusive } from "./inconclusive.js";
 export { isPreemption } from "./preemption.js";
+export { MachineReuse, type ReuseRequest } from "./reuse.js";
 export { type SamplingMode } from "./sampling.js";
 export { seedFor } from "./seeds.js";
 export { shrink, type ShrinkOptions, type ShrinkResult } from "./shrink.js";

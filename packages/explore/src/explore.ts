@@ -44,7 +44,7 @@ import { RESTART_LIMIT } from "./events.js";
 import { type Reduction, search } from "./exhaustive/search.js";
 import type { MachineFactory } from "./factory.js";
 import { lockOrder, type LockOrderReport } from "./lockOrder.js";
-import { runSample, type SamplingMode } from "./sampling.js";
+import { Sampler, type SamplingMode } from "./sampling.js";
 import { describeInconclusive, type Inconclusive } from "./inconclusive.js";
 import { shrink } from "./shrink.js";
 import { checkSignal, failureKind, formatSignal, matchSignal, parseSignal, type Signal } from "./signal.js";
@@ -99,6 +99,12 @@ export interface ExploreOptions {
    * true; see `cycles` in the result and cycles.ts).
    */
   readonly fairCycles?: boolean | undefined;
+  /**
+   * Random, PCT and strategy sampling: run every schedule on one machine,
+   * reset to its set-up state between runs (default true). False builds a
+   * machine per schedule; the result is the same (for comparisons).
+   */
+  readonly reuseMachine?: boolean | undefined;
   /** Called after each execution with the count so far (benchmarks sample memory here). */
   readonly onExecution?: ((executions: number) => void) | undefined;
   /** Stateful search: told the states stored so far, every 1,024 (`shouldStop` is asked then too). */
@@ -307,9 +313,10 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
     case "pct":
     case "strategy": {
       const steps = mode.kind === "pct" ? (mode.steps ?? estimateSteps(factory, maxSteps, opts.prefix)) : 0;
-      const ctx = { maxSteps, target, detectors, prefix: opts.prefix, raises };
+      const ctx = { maxSteps, target, detectors, prefix: opts.prefix, raises, reuse: opts.reuseMachine };
+      const sampler = new Sampler(factory, mode, steps, ctx);
       for (let i = 0; i < mode.runs; i++) {
-        const { record } = runSample(factory, mode, steps, i, ctx);
+        const { record } = sampler.run(i);
         tally.add(record);
         opts.onExecution?.(tally.executions);
         if (stopOnFound && tally.found !== null) break;

@@ -1,10 +1,13 @@
 /**
  * Sampling runs: seeded random, PCT or a given strategy's executions, one at a time by index.
  * Run i depends only on (mode, i), so a serial loop and worker threads taking
- * slices of the indices produce the same records.
+ * slices of the indices produce the same records. A `Sampler` runs them all
+ * on one machine, reset to its set-up state between runs (reuse.ts); the
+ * records are those of a fresh machine per run (`runSample`).
  */
 import { type Choice, type Detector, random, type RunResult, type Strategy, type Vocabulary } from "@kprim/machine";
 import { runOnce } from "./driver.js";
+import { MachineReuse } from "./reuse.js";
 import { RESTART_LIMIT } from "./events.js";
 import type { MachineFactory } from "./factory.js";
 import { seedFor } from "./seeds.js";
@@ -38,6 +41,8 @@ export interface SampleContext {
   readonly detectors?: readonly Detector[] | undefined;
   /** What the runs may raise (each run is checked against it). */
   readonly raises?: Vocabulary | undefined;
+  /** Run every schedule on one machine reset between runs (default true; false: a machine per run, same records). */
+  readonly reuse?: boolean | undefined;
 }
 
 /** The strategy of run `i` (0-based) of a sampling mode whose PCT steps are known. */
@@ -73,4 +78,29 @@ export function runSample(
   });
   // Asked of the machine, not a detector: a detector would turn every step's events on.
   return { record: recordOf(i + 1, result, ctx.target, machine.emitted(RESTART_LIMIT), ctx.raises), result };
+}
+
+/** Sampling runs on one machine, reset to its set-up state between runs (see reuse.ts). */
+export class Sampler {
+  readonly #runner: MachineReuse;
+
+  constructor(
+    factory: MachineFactory,
+    private readonly mode: SamplingMode,
+    private readonly steps: number,
+    private readonly ctx: SampleContext,
+  ) {
+    this.#runner = new MachineReuse(
+      factory,
+      { maxSteps: ctx.maxSteps, ...(ctx.detectors?.length ? { detectors: ctx.detectors } : {}) },
+      ctx.reuse ?? true,
+    );
+  }
+
+  /** Run `i` (0-based) and reduce it to a record (index i + 1): the same as `runSample`. */
+  run(i: number): { record: RunRecord; result: RunResult } {
+    const ctx = this.ctx;
+    const { machine, result } = this.#runner.run(sampleStrategy(this.mode, i, this.steps), ctx.prefix);
+    return { record: recordOf(i + 1, result, ctx.target, machine.emitted(RESTART_LIMIT), ctx.raises), result };
+  }
 }

@@ -11,13 +11,15 @@
  * of choices (halves, quarters, … down to single choices). A candidate that
  * keeps the failure and is smaller (preemptions, then steps) becomes the
  * current schedule, as it actually ran. A recorded prefix (`fixed`) is kept.
- * Deterministic; at most `budget` runs.
+ * Deterministic; at most `budget` runs, on one machine reset between them
+ * (reuse.ts) unless cycles are watched (a watch is made per run).
  */
 import type { Choice, ConsoleLine, Detector, Outcome, Strategy } from "@kprim/machine";
 import { CycleWatch } from "./cycles.js";
 import { runOnce } from "./driver.js";
 import type { MachineFactory } from "./factory.js";
 import { isPreemption } from "./preemption.js";
+import { MachineReuse } from "./reuse.js";
 
 export interface ShrinkOptions {
   readonly maxSteps: number;
@@ -69,15 +71,20 @@ function relaxed(plan: readonly Choice[]): { strategy: Strategy; preemptions: ()
 export function shrink(factory: MachineFactory, failing: readonly Choice[], opts: ShrinkOptions): ShrinkResult {
   const budget = opts.budget ?? 400;
   let runs = 0;
+  const detectors = opts.detectors ?? [];
+  const reuse = opts.cycles === true ? null : new MachineReuse(factory, { maxSteps: opts.maxSteps, detectors });
   const attempt = (plan: readonly Choice[]): Candidate | null => {
     runs++;
     const r = relaxed(plan);
-    const { result } = runOnce(factory, {
-      strategy: r.strategy,
-      maxSteps: opts.maxSteps,
-      detectors: opts.detectors ?? [],
-      ...(opts.cycles === true ? { cycles: new CycleWatch("report") } : {}),
-    });
+    const { result } =
+      reuse !== null
+        ? reuse.run(r.strategy)
+        : runOnce(factory, {
+            strategy: r.strategy,
+            maxSteps: opts.maxSteps,
+            detectors,
+            cycles: new CycleWatch("report"),
+          });
     if (!opts.keep(result.outcome, result.console)) return null;
     return { choices: result.schedule.choices, preemptions: r.preemptions() };
   };

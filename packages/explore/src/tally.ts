@@ -25,6 +25,9 @@ export interface RunRecord {
   readonly header?: ScheduleHeader;
 }
 
+/** The console of a run that printed nothing (most runs: one array for all of them). */
+const NO_TEXTS: readonly string[] = Object.freeze([]);
+
 /**
  * An execution as a record. Given the run's vocabulary, an execution that
  * shows something no declaration covers is an UndeclaredError (a
@@ -39,7 +42,7 @@ export function recordOf(
 ): RunRecord {
   if (vocabulary !== undefined) assertDeclared(vocabulary, r.outcome, r.console, r.schedule.header.scenario);
   const matched = matchSignal(target, r.outcome, r.console);
-  const console = [...new Set(r.console.map((l) => l.text))];
+  const console = r.console.length === 0 ? NO_TEXTS : [...new Set(r.console.map((l) => l.text))];
   if (!matched) {
     const base = { index, outcome: r.outcome.kind, matched, console, restartLimited };
     // Inconclusive: kept so that the first one can be described and replayed (inconclusive.ts).

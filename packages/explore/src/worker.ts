@@ -8,7 +8,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { MachineFactory } from "./factory.js";
-import { runSample } from "./sampling.js";
+import { Sampler } from "./sampling.js";
 import { Tally } from "./tally.js";
 import { CONTROL, type Slice, type WorkerInit } from "./parallel.js";
 
@@ -29,12 +29,14 @@ void import(init.spec.module).then(async (mod: Record<string, unknown>) => {
     return;
   }
   const control = new Int32Array(init.control);
+  // One machine for every slice this worker runs (reset between runs).
+  const sampler = new Sampler(factory, init.mode, init.steps, init.ctx);
   port.on("message", (s: Slice) => {
     // Counted here, sent as one summary: copying a record per execution to the main thread costs it a core.
     const tally = new Tally();
     let cut = false;
     for (let i = s.from; i < s.to; i++) {
-      const { record } = runSample(factory, init.mode, init.steps, i, init.ctx);
+      const { record } = sampler.run(i);
       tally.add(record);
       Atomics.add(control, CONTROL.done, 1);
       if (init.stopOnFound && record.matched) break;

@@ -66,6 +66,14 @@ export function lockmgrState(sys: LockmgrSystem): Detector {
       Array.from(dirty, (l) => l.cell.id)
         .sort((a, b) => a - b)
         .join(","),
+    // A run on a machine reset to its set-up state starts from nothing seen. (No snapshot/restore:
+    // stateful search replays machines with this detector.)
+    reset() {
+      dirty.clear();
+      history.clear();
+      byCell = null;
+      known = 0;
+    },
     onStep(rec: StepRecord, view: MachineView): Finding | undefined {
       if (byCell === null || known !== sys.locks.length) {
         for (const l of sys.locks) {

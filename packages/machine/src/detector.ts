@@ -110,6 +110,13 @@ export interface Detector {
   snapshot?(): unknown;
   restore?(state: unknown): void;
   /**
+   * Sampling on one machine reset to its set-up state between runs: forget
+   * everything seen since the detector was made (no step has run then).
+   * Needed only when `snapshot`/`restore` are absent; a machine with a
+   * detector that has none of the three is built afresh for every run.
+   */
+  reset?(): void;
+  /**
    * After a run recorded with `trace: true`: the steps a console line, the
    * panic, or a report made without evidence relies on, read from the
    * detector's own state and the whole trace (`undefined`: not this

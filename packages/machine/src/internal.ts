@@ -9,8 +9,12 @@
  *   with the thread generators kept apart in each thread's `generators`.
  * - `fifoCell(core, from, to)`: the shared cell standing for the IPI FIFO
  *   from one cpu to another (its value: the queued count), made on first use.
+ * - `armReset(core, shared)` / `resetRun(core, point)`: put a machine back in
+ *   the state its set-up left it in, to run it again (states/reset.ts);
+ *   `resetBlocker` says why a machine cannot be.
  */
 export { continueRun, coreOf } from "./machine.js";
 export { enableRestore, restore, restoreBlocker, snapshot, type Snapshot, ResumeLog } from "./states/snapshot.js";
 export type { Core, CoreOptions, Jitter, Scope } from "./runtime/core.js";
 export { fifoCell } from "./runtime/ipiq.js";
+export { armReset, resetBlocker, type ResetPoint, resetRun } from "./states/reset.js";

@@ -134,6 +134,9 @@ export interface RunResult {
 
 const DEFAULT_MAX_STEPS = 100_000;
 
+/** The explanations of an untraced run. */
+const NO_EXPLANATIONS: readonly Explanation[] = Object.freeze([]);
+
 /** The extensions of a machine that has none. */
 const NO_EXTENSIONS: ReadonlyMap<Extension<unknown>, unknown> = new Map();
 
@@ -166,6 +169,8 @@ export class Machine implements MachineView {
   private readonly core: Core;
   /** Identities for `stateKey` (made on first use). */
   private identities: Identities | null = null;
+  /** Who ran, for results: fixed once the run starts (a machine reset between runs reports the same). */
+  private threadInfos: readonly ThreadInfo[] | null = null;
 
   constructor(opts: MachineOptions) {
     if (!Number.isInteger(opts.cpus) || opts.cpus < 1 || opts.cpus > 32) {
@@ -464,7 +469,13 @@ export class Machine implements MachineView {
     for (const c of core.cpus) makespan = Math.max(makespan, c.clock);
     return {
       ncpus: core.ncpus,
-      threads: core.threads.map((t) => ({ id: t.id, name: t.name, cpu: t.cpu, kind: t.kind, pri: t.pri })),
+      threads: (this.threadInfos ??= core.threads.map((t) => ({
+        id: t.id,
+        name: t.name,
+        cpu: t.cpu,
+        kind: t.kind,
+        pri: t.pri,
+      }))),
       outcome: core.outcome!,
       console: core.consoleLines,
       counters: { total, perCpu: core.cpus.map((c) => ({ ...c.counters })) },
@@ -472,7 +483,7 @@ export class Machine implements MachineView {
       trace: core.traceLog,
       explanations:
         core.traceLog === null
-          ? []
+          ? NO_EXPLANATIONS
           : explainRun(core.detectors, core.view, core.traceLog, core.outcome!, core.consoleLines),
       steps: core.stepCount,
       makespan,

@@ -89,6 +89,11 @@ export function staleRead(sys: TokenSystem): Detector {
       for (const [id, w] of lastWriter) parts.push(`w${id}:${ren.thread(w.thread)}`);
       return parts.sort().join(",");
     },
+    // A run on a machine reset to its set-up state starts from nothing seen. (No snapshot/restore:
+    // stateful search replays machines with this detector.)
+    reset() {
+      for (const m of [epoch, lastBlock, blockWhy, version, lastWriter, reads] as Map<number, unknown>[]) m.clear();
+    },
     onStep(rec: StepRecord, view: MachineView): Finding | undefined {
       if (sys.protectedBy.size === 0) return undefined;
       let finding: Finding | undefined;

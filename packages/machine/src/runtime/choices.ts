@@ -35,8 +35,8 @@ export function collectChoices(core: Core): number {
       buf[n++] = cpu.stepChoice;
     }
   }
-  // Setting an array's length is a slow builtin: only when the count changed.
-  if (buf.length !== n) buf.length = n;
+  // Setting an array's length is a slow builtin: drop the extra entries by pop (filling went by index).
+  while (buf.length > n) buf.pop();
   return n;
 }
 

@@ -19,9 +19,24 @@ function nextChunk(core: Core): void {
   core.trailAt = 0;
 }
 
-/** The run's schedule (its choice list built on first read). */
+/**
+ * Runs up to this many steps get their choice list at once (a plain record:
+ * cheaper than a lazy one). At least the first chunk's length (16): a
+ * schedule of a run that never left its first chunk holds no chunk, so a
+ * machine reset for another run (states/reset.ts) may fill it again.
+ */
+const EAGER = 64;
+
+/** The run's schedule (a long run's choice list built on first read). */
 export function scheduleOf(core: Core): Schedule {
-  return new TrailSchedule(core.header, core.trailChunks, core.trail, core.trailAt);
+  const n = core.trailAt;
+  if (core.trailChunks.length === 0 && n <= EAGER) {
+    const trail = core.trail;
+    const choices = new Array<Choice>(n);
+    for (let i = 0; i < n; i++) choices[i] = trail[i] as Choice;
+    return { header: core.header, choices };
+  }
+  return new TrailSchedule(core.header, core.trailChunks, core.trail, n);
 }
 
 /** The choices taken so far. */

@@ -58,7 +58,20 @@ export class Contents {
       this.data.push([(v as unknown as { slice(): unknown }).slice()]);
     } else {
       const d: unknown[] = [];
-      for (const k of Object.keys(v)) d.push(k, (v as Record<string, unknown>)[k]);
+      const proto = Object.getPrototypeOf(v) as unknown;
+      // A plain object may have getters of its own (an object literal's `get inside()`): computed, not saved.
+      if (proto === Object.prototype || proto === null) {
+        for (const k of Object.keys(v)) {
+          const p = Object.getOwnPropertyDescriptor(v, k)!;
+          if (p.get === undefined && p.set === undefined) d.push(k, p.value);
+          else if (d[d.length - 1] !== ACCESSORS) d.push(ACCESSORS);
+        }
+        if (d.includes(ACCESSORS)) {
+          const data = d.filter((x) => x !== ACCESSORS);
+          d.length = 0;
+          d.push(...data, ACCESSORS);
+        }
+      } else for (const k of Object.keys(v)) d.push(k, (v as Record<string, unknown>)[k]);
       this.objs.push(v);
       this.data.push(d);
       for (let i = 1; i < d.length; i += 2) this.save(d[i]);
@@ -83,13 +96,29 @@ export class Contents {
         (o as unknown as { set(a: unknown): void }).set(d[0]);
       } else {
         const r = o as Record<string, unknown>;
-        if (Object.keys(r).length * 2 !== d.length) {
-          for (const k of Object.keys(r)) if (!d.includes(k)) delete r[k];
+        if (d.length % 2 === 1) {
+          // It has getters of its own (the odd last entry says so): its data properties only.
+          for (let j = 0; j + 1 < d.length; j += 2) r[d[j] as string] = d[j + 1];
+          continue;
         }
+        // Other keys, or the same in another order (a key deleted and added again): start over,
+        // so that the object's keys come back in their saved order too.
+        if (!sameKeys(r, d)) for (const k of Object.keys(r)) delete r[k];
         for (let j = 0; j < d.length; j += 2) r[d[j] as string] = d[j + 1];
       }
     }
   }
+}
+
+/** Ends the saved data of a plain object with getters of its own (odd length: no key order kept). */
+const ACCESSORS: unique symbol = Symbol("accessors");
+
+/** Whether `r` has exactly the keys saved in `d` (key, value, key, value, …), in that order. */
+function sameKeys(r: Record<string, unknown>, d: readonly unknown[]): boolean {
+  const keys = Object.keys(r);
+  if (keys.length * 2 !== d.length) return false;
+  for (let j = 0; j < keys.length; j++) if (keys[j] !== d[j * 2]) return false;
+  return true;
 }
 
 /** Containers saved by content (see Contents). */

@@ -113,7 +113,7 @@ export function restoreBlocker(core: Core): string | null {
 
 // ---------------------------------------------------------------- saving
 
-interface CpuSave {
+export interface CpuSave {
   current: Thread | null;
   runq: Thread[][];
   runqData: (Thread[] | null)[];
@@ -141,7 +141,7 @@ interface CpuSave {
   dispatchStep: number;
 }
 
-interface ThreadSave {
+export interface ThreadSave {
   state: ThreadState;
   op: Op | null;
   resumeValue: unknown;
@@ -275,7 +275,7 @@ export function snapshot(core: Core): Snapshot | null {
     cellWatchers,
     cellSaved,
     cpus: core.cpus.map(saveCpu),
-    threads: core.threads.map((t) => saveThread(t, log)),
+    threads: core.threads.map((t) => saveThread(t, log.threads[t.id]!.values.length)),
     extensions,
     extSaved,
     extKeys,
@@ -286,7 +286,7 @@ export function snapshot(core: Core): Snapshot | null {
   return snap;
 }
 
-function saveCpu(c: Cpu): CpuSave {
+export function saveCpu(c: Cpu): CpuSave {
   return {
     current: c.current,
     runq: c.runq.slice(),
@@ -316,7 +316,7 @@ function saveCpu(c: Cpu): CpuSave {
   };
 }
 
-function saveThread(t: Thread, log: ResumeLog): ThreadSave {
+export function saveThread(t: Thread, resumes: number): ThreadSave {
   return {
     state: t.state,
     op: t.op,
@@ -339,7 +339,7 @@ function saveThread(t: Thread, log: ResumeLog): ThreadSave {
     callMark: t.callMark,
     loop: t.loop,
     locals: saveLocals(t),
-    resumes: log.threads[t.id]!.values.length,
+    resumes,
   };
 }
 
@@ -476,7 +476,7 @@ function label(o: Op): unknown {
   return "cell" in o ? o.cell : "label" in o ? o.label : undefined;
 }
 
-function restoreCpu(c: Cpu, s: CpuSave): void {
+export function restoreCpu(c: Cpu, s: CpuSave): void {
   c.current = s.current;
   for (let p = 0; p < s.runq.length; p++) {
     const q = s.runq[p]!;
@@ -520,7 +520,7 @@ function restoreCpu(c: Cpu, s: CpuSave): void {
 }
 
 /** `op`: the pending op of a rebuilt generator (undefined: the generator was kept). */
-function restoreThread(t: Thread, s: ThreadSave, op: Op | null | undefined): void {
+export function restoreThread(t: Thread, s: ThreadSave, op: Op | null | undefined): void {
   t.state = s.state;
   t.op = op === undefined ? s.op : op;
   t.resumeValue = s.resumeValue;

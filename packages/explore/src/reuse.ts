@@ -1,0 +1,82 @@
+/**
+ * One machine for many executions: a runner that builds a factory's machine
+ * once, saves the state its set-up left it in, and for every later
+ * execution resets the machine to that state (@kprim/machine/internal's
+ * `armReset`/`resetRun`) and runs it under the new strategy, instead of
+ * building a machine per execution. Sampling (random, PCT, a plugin's
+ * strategy) and the shrinker run their executions through it.
+ *
+ * An execution on a reset machine is the execution a fresh machine built
+ * from the same request would give — the same choices, outcome, console,
+ * counters, schedule and trace — since every execution's request differs
+ * only in its strategy. The request's detectors (the explorer's own, such
+ * as the lock-order graph) are shared by every machine anyway and are not
+ * reset; the scenario's detectors are reset through their
+ * `snapshot`/`restore` or `reset`. A machine that cannot be reset (a
+ * scenario detector with none of them) is built afresh for every
+ * execution, as before;
+ * so is every execution after one that threw.
+ *
+ * Calling context: one execution at a time. The machine of an execution is
+ * valid until the next one starts (its RunResult stays valid).
+ */
+import type { Choice, Machine, Strategy } from "@kprim/machine";
+import { replay } from "@kprim/machine";
+import { armReset, coreOf, type ResetPoint, resetBlocker, resetRun } from "@kprim/machine/internal";
+import { type Execution, runChecked, runOnce, type RunRequest } from "./driver.js";
+import type { MachineFactory } from "./factory.js";
+
+/** What every execution of a reused machine shares: the build request without the strategy. */
+export type ReuseRequest = Omit<RunRequest, "strategy" | "prefix" | "onBuilt" | "cycles">;
+
+export class MachineReuse {
+  #machine: Machine | null = null;
+  #point: ResetPoint | null = null;
+  /** Why the factory's machine is built afresh every time (null: it is reused, or not built yet). */
+  #blocker: string | null;
+
+  constructor(
+    private readonly factory: MachineFactory,
+    private readonly req: ReuseRequest,
+    /** False: build a machine per execution (the behaviour is the same; for comparisons). */
+    reuse = true,
+  ) {
+    this.#blocker = reuse ? null : "reuse turned off";
+  }
+
+  /** Why executions are not run on one machine, or null when they are (after the first). */
+  get blocker(): string | null {
+    return this.#blocker;
+  }
+
+  /** One execution: `prefix` first (replayed), then `strategy`. */
+  run(strategy: Strategy, prefix?: readonly Choice[]): Execution {
+    const m = this.#machine;
+    if (m !== null) {
+      this.#machine = null; // until this run returns: a run that throws leaves a machine half-way
+      resetRun(coreOf(m), this.#point!);
+      m.setStrategy(prefix ? replay(prefix, strategy) : strategy);
+      const result = runChecked(() => m.run());
+      this.#machine = m;
+      return { machine: m, result };
+    }
+    let point: ResetPoint | null = null;
+    const shared = this.req.detectors ?? [];
+    const ex = runOnce(this.factory, {
+      ...this.req,
+      strategy,
+      prefix,
+      onBuilt: (built) => {
+        if (this.#blocker !== null) return;
+        const core = coreOf(built);
+        this.#blocker = resetBlocker(core, shared);
+        if (this.#blocker === null) point = armReset(core, shared);
+      },
+    });
+    if (point !== null) {
+      this.#machine = ex.machine;
+      this.#point = point;
+    }
+    return ex;
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * One machine for many executions (reuse.ts, the machine's states/reset.ts):
+ * sampling on a machine reset between runs gives, run for run, what a fresh
+ * machine per run gives — schedule, outcome, console, counters, steps,
+ * makespan, final cells and thread states, and the whole trace — on
+ * generated programs that use every op kind, under random and PCT, in check
+ * mode and not. A deliberately broken reset (one that forgets the cells'
+ * values, or their cost bookkeeping) is caught by the same comparison.
+ */
+import { fc, test } from "@fast-check/vitest";
+import { formatSchedule, type Machine, random, type RunResult, type Strategy } from "@kprim/machine";
+import { armReset, coreOf, type ResetPoint, resetRun } from "@kprim/machine/internal";
+import { describe, expect, it } from "vitest";
+import { explore, type MachineFactory } from "../src/index.js";
+import { runOnce } from "../src/driver.js";
+import { factoryOf, lastzero, lostUpdate } from "../src/examples.js";
+import { MachineReuse } from "../src/reuse.js";
+import { runSample, Sampler, type SamplingMode } from "../src/sampling.js";
+import { finalState } from "./fixtures/finals.js";
+import { buildProgram, programArb } from "./fixtures/generated.js";
+
+const RUNS = Number(process.env["KPRIM_FUZZ_RUNS"] ?? 40);
+const SEED = Number(process.env["KPRIM_FUZZ_SEED"] ?? 11);
+const MAX_STEPS = 300;
+
+/** Everything a run shows, as one string. */
+function shown(m: Machine, r: RunResult): string {
+  return JSON.stringify({
+    schedule: formatSchedule(r.schedule),
+    outcome: r.outcome,
+    console: r.console,
+    counters: r.counters,
+    steps: r.steps,
+    makespan: r.makespan,
+    threads: r.threads,
+    trace: r.trace,
+    final: finalState(m, r),
+  });
+}
+
+/** Fresh strategy objects (a strategy serves one run: its PRNG moves on). */
+const strategies = (n: number): Strategy[] => Array.from({ length: n }, (_, i) => random({ seed: 1000 + i }));
+
+function fresh(f: MachineFactory, ss: readonly Strategy[], trace: boolean): string[] {
+  return ss.map((strategy) => {
+    const { machine, result } = runOnce(f, { strategy, maxSteps: MAX_STEPS, trace });
+    return shown(machine, result);
+  });
+}
+
+function reused(f: MachineFactory, ss: readonly Strategy[], trace: boolean): string[] {
+  const reuse = new MachineReuse(f, { maxSteps: MAX_STEPS, trace });
+  const out = ss.map((strategy) => {
+    const { machine, result } = reuse.run(strategy);
+    return shown(machine, result);
+  });
+  expect(reuse.blocker).toBe(null);
+  return out;
+}
+
+/** Runs on one machine reset by hand, with `breakIt` spoiling the reset point after the first run. */
+function brokenReset(
+  f: MachineFactory,
+  ss: readonly Strategy[],
+  breakIt: (p: ResetPoint, m: Machine) => ResetPoint,
+): string[] {
+  let m: Machine | null = null;
+  let point: ResetPoint | null = null;
+  return ss.map((strategy, i) => {
+    if (m === null) {
+      const ex = runOnce(f, {
+        strategy,
+        maxSteps: MAX_STEPS,
+        onBuilt: (b) => {
+          point = armReset(coreOf(b));
+        },
+      });
+      m = ex.machine;
+      return shown(ex.machine, ex.result);
+    }
+    if (i === 1) point = breakIt(point!, m);
+    resetRun(coreOf(m), point!);
+    m.setStrategy(strategy);
+    return shown(m, m.run());
+  });
+}
+
+describe("sampling on one reset machine = a fresh machine per run", () => {
+  test.prop([programArb(), fc.boolean()], { numRuns: RUNS, seed: SEED })(
+    "generated programs: the same runs, trace included",
+    (spec, trace) => {
+      const f = factoryOf(buildProgram(spec), trace); // check mode with the trace, off without
+      expect(reused(f, strategies(12), trace)).toEqual(fresh(f, strategies(12), trace));
+    },
+    120_000,
+  );
+
+  test.prop([programArb()], { numRuns: Math.ceil(RUNS / 2), seed: SEED + 1 })(
+    "generated programs: Sampler records = runSample records, random and PCT",
+    (spec) => {
+      const f = factoryOf(buildProgram(spec));
+      const modes: SamplingMode[] = [
+        { kind: "random", seed: 3, runs: 10 },
+        { kind: "pct", seed: 3, runs: 10, depth: 2 },
+      ];
+      for (const mode of modes) {
+        const ctx = { maxSteps: MAX_STEPS, target: { kind: "failure" } as const };
+        const sampler = new Sampler(f, mode, 20, ctx);
+        for (let i = 0; i < mode.runs; i++) {
+          const a = sampler.run(i);
+          const b = runSample(f, mode, 20, i, ctx);
+          expect(a.record).toEqual(b.record);
+          expect(formatSchedule(a.result.schedule)).toBe(formatSchedule(b.result.schedule));
+        }
+      }
+    },
+    120_000,
+  );
+
+  it("an earlier run's result is left as it was by the next run", () => {
+    const f = factoryOf(lostUpdate(2));
+    const reuse = new MachineReuse(f, { maxSteps: MAX_STEPS, trace: true });
+    const first = reuse.run(random({ seed: 1 }));
+    const before = JSON.stringify({ ...first.result, schedule: formatSchedule(first.result.schedule) });
+    for (let s = 2; s < 6; s++) reuse.run(random({ seed: s }));
+    expect(JSON.stringify({ ...first.result, schedule: formatSchedule(first.result.schedule) })).toBe(before);
+  });
+
+  it("explore: the same results, shrunk schedules included, with and without reuse", () => {
+    for (const p of [lostUpdate(2), lastzero(3)]) {
+      for (const mode of [
+        { kind: "random", seed: 5, runs: 300 },
+        { kind: "pct", seed: 5, runs: 300, depth: 2 },
+      ] as const) {
+        const a = explore(factoryOf(p), { mode, target: "panic" });
+        const b = explore(factoryOf(p), { mode, target: "panic", reuseMachine: false });
+        expect(a).toEqual(b);
+      }
+    }
+  });
+});
+
+describe("a broken reset is caught", () => {
+  const f = factoryOf(lostUpdate(2));
+  const want = fresh(f, strategies(20), false);
+
+  it("a reset that forgets the cells' values", () => {
+    const got = brokenReset(f, strategies(20), (p, m) => ({ ...p, cellV: coreOf(m).cells.map((c) => c.v) }));
+    expect(got).not.toEqual(want);
+  });
+
+  it("a reset that forgets the cells' cost bookkeeping", () => {
+    const got = brokenReset(f, strategies(20), (p, m) => {
+      const cells = coreOf(m).cells;
+      const num = new Float64Array(cells.length * 3);
+      cells.forEach((c, i) => {
+        num[i * 3] = c.lastWriter;
+        num[i * 3 + 1] = c.sharers;
+        num[i * 3 + 2] = c.writeTime;
+      });
+      return { ...p, cellNum: num };
+    });
+    expect(got).not.toEqual(want);
+  });
+
+  it("the same runs when the reset is left alone", () => {
+    expect(brokenReset(f, strategies(20), (p) => p)).toEqual(want);
+  });
+});
