@@ -71,8 +71,9 @@ export function cliLostWakeup(
 
 /**
  * RSS and V8 heap in use after `early` and `late` DPOR executions of adders
- * 3×6, measured in a fresh process (bytes). The young generation is fixed
- * at its largest size (16 MiB semi-spaces) from the start: left to V8 it
+ * 3×6, measured in a fresh process (bytes), with V8's defaults or with the
+ * young generation fixed at its largest size (16 MiB semi-spaces) from the
+ * start (`youngFixed`). Left to V8 it
  * grows after the first sample (heap reserved: 26.7 MiB at 10,000
  * executions, 45.7 MiB at 100,000, with 7.9 MiB in use at both), and the
  * RSS ratio at 1,000,000 then came out anywhere from 1.16 to 1.57 in four
@@ -81,9 +82,10 @@ export function cliLostWakeup(
 export function freshDporMemory(
   early: number,
   late: number,
+  youngFixed: boolean,
 ): { early: number; late: number; heapEarly: number; heapLate: number } {
   const script = fileURLToPath(new URL("./fresh/dporMemory.ts", import.meta.url));
-  const flags = ["--expose-gc", "--min-semi-space-size=16", "--max-semi-space-size=16"];
+  const flags = ["--expose-gc", ...(youngFixed ? ["--min-semi-space-size=16", "--max-semi-space-size=16"] : [])];
   const r = spawnSync(process.execPath, [...process.execArgv, ...flags, script, String(early), String(late)], {
     encoding: "utf8",
   });
