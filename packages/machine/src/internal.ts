@@ -9,8 +9,12 @@
  *   with the thread generators kept apart in each thread's `generators`.
  * - `fifoCell(core, from, to)`: the shared cell standing for the IPI FIFO
  *   from one cpu to another (its value: the queued count), made on first use.
+ * - `stateId(machine, states)`: the state's number in a `VectorTable` — the
+ *   fingerprint as a vector of interned parts, compared exactly (stateful
+ *   search stores these instead of hashing fingerprint strings).
  */
-export { continueRun, coreOf } from "./machine.js";
+export { continueRun, coreOf, stateId } from "./machine.js";
+export { VectorTable } from "./states/intern.js";
 export { enableRestore, restore, restoreBlocker, snapshot, type Snapshot, ResumeLog } from "./states/snapshot.js";
 export type { Core, CoreOptions, Jitter, Scope } from "./runtime/core.js";
 export { fifoCell } from "./runtime/ipiq.js";

@@ -42,6 +42,7 @@ import type { Cell, CellWatcher } from "../cell.js";
 import type { Counters } from "../cost.js";
 import { type Cpu, type IpiMessage, NO_MESSAGES, NO_THREADS } from "../cpu.js";
 import { MachineConfigError } from "../errors.js";
+import type { Extension } from "../extension.js";
 import type { Gen, Op } from "../ops.js";
 import type { Core } from "../runtime/core.js";
 import type { Thread, ThreadState, TimeoutSpec, WaitInfo } from "../thread.js";
@@ -398,18 +399,30 @@ export function restore(core: Core, s: Snapshot): boolean {
   cells.length = s.cellV.length;
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i]!;
-    cell.v = s.cellV[i];
+    const v = s.cellV[i];
+    const key = s.cellKey[i]!;
+    // The same object with the same key has the saved contents (a key is written from them; any change drops it).
+    const same = cell.v === v && key !== null && cell.key === key;
+    cell.v = v;
     cell.lastWriter = s.cellNum[i * 3]!;
     cell.sharers = s.cellNum[i * 3 + 1]!;
     cell.writeTime = s.cellNum[i * 3 + 2]!;
-    cell.key = s.cellKey[i]!;
+    cell.key = key;
     cell.keyRefs = s.cellKeyRefs[i]!;
     const w = s.cellWatchers[i]!;
-    cell.watchers = w === null ? null : w.slice();
+    if (w === null) cell.watchers = null;
+    else if (cell.watchers === null || !sameItems(cell.watchers, w)) cell.watchers = w.slice();
     const saved = s.cellSaved[i];
-    if (saved) Contents.apply(saved.objs, saved.data);
+    if (saved && !same) Contents.apply(saved.objs, saved.data);
   }
-  for (const saved of s.extSaved) Contents.apply(saved.objs, saved.data);
+  for (let i = 0; i < s.extSaved.length; i++) {
+    const saved = s.extSaved[i]!;
+    const key = s.extKeys[i]!;
+    const [e, v] = s.extensions![i]! as [Extension<unknown>, unknown];
+    // An extension that declares its state key, still the same object with the same key, has the saved contents.
+    if (key !== null && core.extensions?.get(e) === v && e.stateKey!(v) === key) continue;
+    Contents.apply(saved.objs, saved.data);
+  }
   if (s.extensions === null) core.extensions = null;
   else {
     const exts = (core.extensions ??= new Map());
@@ -420,6 +433,12 @@ export function restore(core: Core, s: Snapshot): boolean {
   for (const t of core.threads) restoreThread(t, s.threads[t.id]!, ops[t.id]);
   for (let i = 0; i < core.detectors.length; i++) core.detectors[i]!.restore!(s.detectors[i]);
   if (s.prng !== null) Object.assign(core.jitter!.prng, s.prng);
+  return true;
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
