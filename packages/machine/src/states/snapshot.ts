@@ -116,8 +116,10 @@ export function restoreBlocker(core: Core): string | null {
 
 interface CpuSave {
   current: Thread | null;
+  /** The run queues in use (not the shared empty one): priorities, the queues, their contents. */
+  runqAt: number[];
   runq: Thread[][];
-  runqData: (Thread[] | null)[];
+  runqData: Thread[][];
   runqMask: number;
   incoming: IpiMessage[][];
   incomingData: (IpiMessage[] | null)[];
@@ -290,8 +292,7 @@ export function snapshot(core: Core): Snapshot | null {
 function saveCpu(c: Cpu): CpuSave {
   return {
     current: c.current,
-    runq: c.runq.slice(),
-    runqData: c.runq.map((q) => (q === NO_THREADS ? null : q.slice())),
+    ...saveRunq(c.runq),
     runqMask: c.runqMask,
     incoming: c.incoming.slice(),
     incomingData: c.incoming.map((q) => (q === NO_MESSAGES ? null : q.slice())),
@@ -301,20 +302,37 @@ function saveCpu(c: Cpu): CpuSave {
     intrOwed: c.intrOwed,
     clock: c.clock,
     intrLevel: c.intrLevel,
-    timed: c.timed.slice(),
+    timed: c.timed.length === 0 ? NONE : c.timed.slice(),
     dispatchWaiting: c.dispatchWaiting,
     dispatchReady: c.dispatchReady,
     dispatchOwed: c.dispatchOwed,
     moreChoices: c.moreChoices,
     dispatchReadyAt: c.dispatchReadyAt,
     dispatchReadyMsg: c.dispatchReadyMsg,
-    dispatchCells: c.dispatchCells.slice(),
-    ipiWatchers: c.ipiWatchers.slice(),
+    dispatchCells: c.dispatchCells.length === 0 ? NONE : c.dispatchCells.slice(),
+    ipiWatchers: c.ipiWatchers.length === 0 ? NONE : c.ipiWatchers.slice(),
     counters: { ...c.counters },
     fifoCells: c.fifoCells.slice(),
     runqGrew: c.runqGrew,
     dispatchStep: c.dispatchStep,
   };
+}
+
+/** Saved empty lists (never changed: restoring copies them). */
+const NONE: never[] = Object.freeze([]) as never[];
+
+function saveRunq(runq: readonly Thread[][]): Pick<CpuSave, "runqAt" | "runq" | "runqData"> {
+  const at: number[] = [];
+  const qs: Thread[][] = [];
+  const data: Thread[][] = [];
+  for (let p = 0; p < runq.length; p++) {
+    const q = runq[p]!;
+    if (q === NO_THREADS) continue;
+    at.push(p);
+    qs.push(q);
+    data.push(q.slice());
+  }
+  return { runqAt: at, runq: qs, runqData: data };
 }
 
 function saveThread(t: Thread, log: ResumeLog): ThreadSave {
@@ -497,14 +515,14 @@ function label(o: Op): unknown {
 
 function restoreCpu(c: Cpu, s: CpuSave): void {
   c.current = s.current;
-  for (let p = 0; p < s.runq.length; p++) {
-    const q = s.runq[p]!;
-    c.runq[p] = q;
-    const d = s.runqData[p];
-    if (d) {
-      q.length = d.length;
-      for (let j = 0; j < d.length; j++) q[j] = d[j]!;
-    }
+  const runq = c.runq;
+  for (let p = 0; p < runq.length; p++) runq[p] = NO_THREADS;
+  for (let i = 0; i < s.runqAt.length; i++) {
+    const q = s.runq[i]!;
+    const d = s.runqData[i]!;
+    runq[s.runqAt[i]!] = q;
+    q.length = d.length;
+    for (let j = 0; j < d.length; j++) q[j] = d[j]!;
   }
   c.runqMask = s.runqMask;
   for (let p = 0; p < s.incoming.length; p++) {
@@ -530,8 +548,9 @@ function restoreCpu(c: Cpu, s: CpuSave): void {
   c.moreChoices = s.moreChoices;
   c.dispatchReadyAt = s.dispatchReadyAt;
   c.dispatchReadyMsg = s.dispatchReadyMsg;
-  c.dispatchCells = s.dispatchCells.slice();
-  c.ipiWatchers = s.ipiWatchers.slice();
+  // A fresh array (the live one changes in place), unless both are empty.
+  if (c.dispatchCells.length !== 0 || s.dispatchCells.length !== 0) c.dispatchCells = s.dispatchCells.slice();
+  if (c.ipiWatchers.length !== 0 || s.ipiWatchers.length !== 0) c.ipiWatchers = s.ipiWatchers.slice();
   Object.assign(c.counters, s.counters);
   for (let i = 0; i < s.fifoCells.length; i++) c.fifoCells[i] = s.fifoCells[i];
   c.runqGrew = s.runqGrew;
