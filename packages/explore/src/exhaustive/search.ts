@@ -30,7 +30,7 @@
  * Stateful search (option `stateful`, naive DFS only; stateful.ts): an
  * execution that reaches a state explored before is cut ("merged"); one
  * that meets a state of its own path is cut as a cycle unless nothing else
- * was ever enabled on the way; sleep sets are kept with the stored states.
+ * was ever enabled on the way; sleep sets may be kept with the stored states.
  * It goes back to a branch point by restoring the state saved there
  * (restorer.ts) instead of replaying.
  *
