@@ -15,6 +15,7 @@
  * the sleepers (the chain visits cpus in order, so it has no symmetry).
  */
 import { explore, type ExploreResult } from "@kprim/explore";
+import type { DispatchModel } from "@kprim/machine";
 import { prepare, scenarioFactory } from "@kprim/scenarios";
 
 /** The scenario's `sleep` parameter values, as the report names them. */
@@ -63,17 +64,27 @@ function verdictOf(r: ExploreResult): Verdict {
   return "inconclusive";
 }
 
-/** How the stateful search runs: the wakeup form, and symmetry reduction over the sleepers (multicast only). */
+/**
+ * How the stateful search runs: the wakeup form, symmetry reduction over the
+ * sleepers (multicast only), and the machine's dispatch model — "separate"
+ * (today's: a thread woken on an idle cpu by an IPI or a timeout is
+ * dispatched by a step of its own) or "same-step" (the model before that
+ * change, kept to replay old schedules; the bench counts states under both).
+ */
 export interface SearchSetup {
   readonly wakeup: "chain" | "multicast";
   readonly symmetry: boolean;
+  readonly dispatch?: DispatchModel;
 }
 
 export const CHAIN: SearchSetup = { wakeup: "chain", symmetry: false };
 export const MULTICAST_SYMMETRY: SearchSetup = { wakeup: "multicast", symmetry: true };
 
+/** The same set-up under the same-step dispatch model (before the wake and its dispatch became separate steps). */
+export const sameStep = (setup: SearchSetup): SearchSetup => ({ ...setup, dispatch: "same-step" });
+
 const keyOf = (variant: string, n: number, budget: Budget, setup: SearchSetup): string =>
-  `${variant}/${n}/${budget.randomRuns}/${budget.states}/${setup.wakeup}/${setup.symmetry}`;
+  `${variant}/${n}/${budget.randomRuns}/${budget.states}/${setup.wakeup}/${setup.symmetry}/${setup.dispatch ?? "separate"}`;
 
 /**
  * Why N sleepers are not worth searching, or null: N − 1 did not exhaust, or
@@ -127,6 +138,7 @@ export function kprimLostWakeup(
       variant: "SPIN+TI",
       options: { wakeup: setup.wakeup },
       params: { sleepers, sleep: variant },
+      ...(setup.dispatch === "same-step" ? { dispatch: "same-step" as const } : {}),
     }),
   );
   const t0 = process.hrtime.bigint();

@@ -20,6 +20,7 @@ import fc from "fast-check";
 import { CHAIN, type Budget, type KprimLostWakeup, kprimLostWakeup, MULTICAST_SYMMETRY } from "../lostWakeup.js";
 import { median } from "../measure.js";
 import { freshDporMemory } from "../processes.js";
+import { dispatchModelTable } from "./dispatchModel.js";
 import type { Section, Table } from "../report/types.js";
 
 const seconds = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e9;
@@ -190,6 +191,8 @@ export async function explorerSection(quick: boolean): Promise<Section> {
     if (r.verdict !== "lost-wakeup" && r.verdict !== "budget spent, not found")
       errors.push(`lost-wakeup (unlock-then-tsleep, N=${r.sleepers}, ${r.how}): unexpected verdict ${r.verdict}`);
   }
+  const byModel = dispatchModelTable(ns, budget);
+  errors.push(...byModel.errors);
   const exhausted = safe.filter((r) => r.verdict === "no failure");
   const exhaustedSym = sym.filter((r) => r.verdict === "no failure");
   for (const [list, label] of [
@@ -211,7 +214,7 @@ export async function explorerSection(quick: boolean): Promise<Section> {
     title: "2. Explorer",
     text: [
       `Executions per second: ${rates.map((r) => `${r.name} **${Math.round(r.executions / r.s).toLocaleString("en")}/s**`).join(", ")}.`,
-      `The lost-wakeup scenario (N sleepers, one waker, one cpu each): with spinlock + \`tsleep_interlock\`, stateful DFS (states stored and merged across executions; DPOR cannot exhaust N = 3) exhausted the space for N = ${exhausted.map((r) => r.sleepers).join(", ") || "none"} with the chain wakeup, and for N = ${exhaustedSym.map((r) => r.sleepers).join(", ") || "none"} with the multicast wakeup and symmetry reduction over the sleepers (the chain visits cpus in index order, so it has no symmetry), within ${budget.states.toLocaleString("en")} states each (after ${budget.randomRuns.toLocaleString("en")} random runs found nothing); a size that cannot finish within the budget is not searched and the row says why. Without the interlock the first lost wakeup comes within a handful of random schedules, and DPOR and stateful DFS on their own (no random burst first, at most ${firstLossBudget(quick).toLocaleString("en")} executions each) say after how many executions they found it — or that the budget ran out first: their depth-first order reaches the race later as N grows, which is why kprim's default strategy samples before it searches.`,
+      `The lost-wakeup scenario (N sleepers, one waker, one cpu each): with spinlock + \`tsleep_interlock\`, stateful DFS (states stored and merged across executions; DPOR cannot exhaust N = 3) exhausted the space for N = ${exhausted.map((r) => r.sleepers).join(", ") || "none"} with the chain wakeup, and for N = ${exhaustedSym.map((r) => r.sleepers).join(", ") || "none"} with the multicast wakeup and symmetry reduction over the sleepers (the chain visits cpus in index order, so it has no symmetry), within ${budget.states.toLocaleString("en")} states each (after ${budget.randomRuns.toLocaleString("en")} random runs found nothing); a size that cannot finish within the budget is not searched and the row says why. Without the interlock the first lost wakeup comes within a handful of random schedules, and DPOR and stateful DFS on their own (no random burst first, at most ${firstLossBudget(quick).toLocaleString("en")} executions each) say after how many executions they found it — or that the budget ran out first: their depth-first order reaches the race later as N grows, which is why kprim's default strategy samples before it searches. The same searches with the interlock under the machine's earlier dispatch model (a thread woken on an idle cpu by an IPI or a timeout resumed in the waking step) show what the separate dispatch step added: its table gives both state counts and their ratio.`,
     ],
     tables: [
       {
@@ -250,6 +253,7 @@ export async function explorerSection(quick: boolean): Promise<Section> {
           Number(racyStateful[i]!.seconds.toFixed(3)),
         ]),
       },
+      byModel.table,
       memory(quick),
       await workers(quick),
     ],
