@@ -17,9 +17,10 @@ const CAP = 3_000;
 const RUNS = Number(process.env["KPRIM_FUZZ_RUNS"] ?? 60);
 const SEED = Number(process.env["KPRIM_FUZZ_SEED"] ?? 11);
 
-function finals(f: MachineFactory, stateful: boolean, cap = CAP, symmetry = false) {
+function finals(f: MachineFactory, stateful: boolean, cap = CAP, symmetry = false, sleepSets?: boolean) {
   const states = new Set<string>();
-  const stats = search(f, { reduction: "none", maxSteps: 200, maxExecutions: cap, stateful, symmetry }, (t) => {
+  const opts = { reduction: "none", maxSteps: 200, maxExecutions: cap, stateful, symmetry, sleepSets } as const;
+  const stats = search(f, opts, (t) => {
     // Without console lines: a path that merges is not followed to its end.
     states.add(finalState(t.machine, t.result, { console: false }));
     return false;
@@ -68,9 +69,49 @@ describe("stateful search", () => {
     Math.max(120_000, RUNS * 1_000),
   );
 
-  it("lastzero-3: the same final states as naive DFS from far fewer executions, merging the rest", () => {
+  /** Final states, the count of states and of executions (complete, merged, blocked), with or without sleep sets. */
+  function slept(f: MachineFactory, sleepSets: boolean, cap = CAP) {
+    const states = new Set<string>();
+    const stats = search(
+      f,
+      { reduction: "none", maxSteps: 200, maxExecutions: cap, stateful: true, sleepSets },
+      (t) => {
+        states.add(finalState(t.machine, t.result, { console: false }));
+        return false;
+      },
+    );
+    return { states, stats, runs: stats.executions + stats.merged + stats.blocked };
+  }
+
+  test.prop([programArb()], { numRuns: RUNS, seed: SEED })(
+    "generated programs: sleep sets kept with the stored states visit the same states and final states, in no more executions",
+    (spec) => {
+      const p = buildProgram(spec);
+      const without = slept(factoryOf(p), false);
+      fc.pre(without.stats.finished && without.stats.stepLimited === 0);
+      const withSleep = slept(factoryOf(p), true);
+      expect(withSleep.stats.exhausted).toBe(true);
+      expect([...withSleep.states].sort()).toEqual([...without.states].sort());
+      expect(withSleep.stats.states).toBe(without.stats.states);
+      expect(withSleep.runs).toBeLessThanOrEqual(without.runs);
+    },
+    Math.max(120_000, RUNS * 1_000),
+  );
+
+  it("sleep sets: lastzero-4 and the three-thread lock visit the same states from fewer executions", () => {
+    for (const p of [lastzero(4), tasLock(true, { settle: true })]) {
+      const without = slept(factoryOf(p), false, 200_000);
+      const withSleep = slept(factoryOf(p), true, 200_000);
+      expect([without.stats.exhausted, withSleep.stats.exhausted]).toEqual([true, true]);
+      expect([...withSleep.states].sort()).toEqual([...without.states].sort());
+      expect(withSleep.stats.states).toBe(without.stats.states);
+      expect(withSleep.runs).toBeLessThan(without.runs);
+    }
+  });
+
+  it("lastzero-3 (no sleep sets): the same final states as naive DFS from far fewer executions, merging the rest", () => {
     const naive = finals(factoryOf(lastzero(3)), false, 10_000);
-    const stateful = finals(factoryOf(lastzero(3)), true);
+    const stateful = finals(factoryOf(lastzero(3)), true, CAP, false, false);
     expect(naive.stats.exhausted).toBe(true);
     expect(stateful.stats.exhausted).toBe(true);
     expect([...stateful.states].sort()).toEqual([...naive.states].sort());

@@ -12,8 +12,12 @@
  * - `armReset(core, shared)` / `resetRun(core, point)`: put a machine back in
  *   the state its set-up left it in, to run it again (states/reset.ts);
  *   `resetBlocker` says why a machine cannot be.
+ * - `stateId(machine, states)`: the state's number in a `VectorTable` — the
+ *   fingerprint as a vector of interned parts, compared exactly (stateful
+ *   search stores these instead of hashing fingerprint strings).
  */
-export { continueRun, coreOf } from "./machine.js";
+export { continueRun, coreOf, stateId } from "./machine.js";
+export { VectorTable } from "./states/intern.js";
 export { enableRestore, restore, restoreBlocker, snapshot, type Snapshot, ResumeLog } from "./states/snapshot.js";
 export type { Core, CoreOptions, Jitter, Scope } from "./runtime/core.js";
 export { fifoCell } from "./runtime/ipiq.js";

@@ -45,7 +45,8 @@ import { take } from "./runtime/step.js";
 import { scheduleOf } from "./runtime/trail.js";
 import { TxImpl } from "./runtime/tx.js";
 import { type DispatchModel, emptyHeader, type Schedule, type ScheduleHeader } from "./schedule.js";
-import type { CellCode } from "./states/fingerprint.js";
+import type { CellCode, FingerprintInput } from "./states/fingerprint.js";
+import type { VectorTable } from "./states/intern.js";
 import type { Histories } from "./states/histories.js";
 import { Identities, stateKey } from "./states/stateKey.js";
 import { StateTracker } from "./states/tracker.js";
@@ -386,14 +387,7 @@ export class Machine implements MachineView {
     if (tracker === null || tracker.canon === null) {
       throw new MachineConfigError("fingerprint: call trackStates before the run starts");
     }
-    return tracker.fingerprint({
-      cells: core.cells,
-      cpus: core.cpus,
-      threads: core.threads,
-      extensions: core.extensions ?? NO_EXTENSIONS,
-      detectors: core.detectors,
-      symmetric: tracker.symmetry ? core.symmetric : [],
-    });
+    return tracker.fingerprint(fingerprintInput(core, tracker));
   }
 
   // --------------------------------------------------------------- the run
@@ -494,6 +488,33 @@ export class Machine implements MachineView {
 /** @internal the record behind a machine (for `@kprim/machine/internal`). */
 export function coreOf(m: Machine): Core {
   return m["core"];
+}
+
+/** What a fingerprint reads of the record. */
+function fingerprintInput(core: Core, tracker: StateTracker): FingerprintInput {
+  return {
+    cells: core.cells,
+    cpus: core.cpus,
+    threads: core.threads,
+    extensions: core.extensions ?? NO_EXTENSIONS,
+    detectors: core.detectors,
+    symmetric: tracker.symmetry ? core.symmetric : [],
+  };
+}
+
+/**
+ * @internal the state's number in `states` (for `@kprim/machine/internal`):
+ * its `fingerprint()` as a vector of parts interned in the search's
+ * `Histories` (states/intern.ts) — equal numbers exactly when the
+ * fingerprints are equal; a number not seen before is `states.size - 1`.
+ */
+export function stateId(m: Machine, states: VectorTable): number {
+  const core = m["core"];
+  const tracker = core.tracker;
+  if (tracker === null || tracker.canon === null) {
+    throw new MachineConfigError("stateId: call trackStates before the run starts");
+  }
+  return tracker.stateId(fingerprintInput(core, tracker), states);
 }
 
 /**

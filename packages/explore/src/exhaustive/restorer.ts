@@ -10,7 +10,7 @@
  * machine, `note` from its strategy at each step, `runFrom` for an
  * execution, `truncate` when it backtracks.
  */
-import type { Choice, Machine } from "@kprim/machine";
+import type { Machine } from "@kprim/machine";
 import {
   continueRun,
   coreOf,
@@ -38,11 +38,14 @@ export class Restorer {
     } else this.on = false;
   }
 
-  /** At step k of machine `m`: a node made now (`fresh`), or met again while replaying on a fresh machine, saves its state. */
-  note(m: Machine, k: number, fresh: boolean, enabled: readonly Choice[]): void {
+  /**
+   * At step k of machine `m`: a node made now (`fresh`), or met again while
+   * replaying on a fresh machine, saves its state if the search may come
+   * back to it (`worth`: it has another choice to take).
+   */
+  note(m: Machine, k: number, fresh: boolean, worth: boolean): void {
     if (!this.on || (!fresh && this.snaps[k]?.core === coreOf(m))) return;
-    // A node with one choice is never gone back to.
-    this.snaps[k] = enabled.length > 1 ? snapshot(coreOf(m)) : null;
+    this.snaps[k] = worth ? snapshot(coreOf(m)) : null;
   }
 
   /** The execution run on from the state saved at step k (`before` sees the machine first), or null: none saved there (build and replay). */

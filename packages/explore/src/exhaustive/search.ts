@@ -27,34 +27,21 @@
  * the cycle is scheduled there, so every way out is explored. A node whose
  * subtree only ever went back round below it is a livelock, reported once.
  *
- * Stateful search (option `stateful`, naive DFS only): every state's
- * fingerprint (machine `fingerprint()`: cells, scheduling, each thread's
- * history of resume values, extensions, detector states — comparable across
- * executions) is stored, as a 128-bit hash; an execution that reaches a
- * stored state is cut ("merged"), since everything from there on was or is
- * being explored from the first visit. Every reachable state is still
- * visited and every choice enabled in it taken once, so every reachable
- * final state and failure is still found — but each only once: console
- * lines printed on a path that merges are not seen (stateful search refuses
- * console targets). A state met again on the current path is cut unless
- * nothing else was ever enabled on the way (run on to the step limit). With
- * `symmetry`, threads the factory declared interchangeable (`machine.
- * symmetric`) are renamed to a canonical order before a state is keyed, so a
- * state and its mirror images are explored once.
+ * Stateful search (option `stateful`, naive DFS only; stateful.ts): an
+ * execution that reaches a state explored before is cut ("merged"); one
+ * that meets a state of its own path is cut as a cycle unless nothing else
+ * was ever enabled on the way; sleep sets may be kept with the stored states.
+ * It goes back to a branch point by restoring the state saved there
+ * (restorer.ts) instead of replaying.
  *
- * Preemption bound (see preemption.ts): a choice that would take the
- * schedule over the bound is not explored and counts as pruned. Naive DFS
- * under a bound explores every schedule within the bound; DPOR under a bound
- * is not complete within it. Either way a search that pruned nothing covered
- * the whole space.
+ * Preemption bound (preemption.ts): a choice over the bound is not explored
+ * and counts as pruned (naive DFS covers every schedule within the bound,
+ * DPOR may not); a search that pruned nothing covered the whole space.
  *
- * Work units (units.ts): the same engine explores one subtree of the search
- * — below a unit's path, starting from the DPOR state the unit carries — and
- * turns what it would have done to the nodes above the subtree into requests
- * for whoever owns them; between executions it can stop and hand back its
- * frontier. With `splitAt`, it instead schedules every choice at the nodes
- * above that depth and hands back each path that reaches it (or ends or is
- * cut before it) as a leaf unit, without exploring below (static shards).
+ * Work units (units.ts): the same engine explores one unit's subtree from
+ * the DPOR state it carries, turning what it would do to the nodes above
+ * into requests and handing back its frontier when asked to stop; with
+ * `splitAt` it hands back the paths reaching that depth as leaf units.
  *
  * Invariants: the stack holds one node per step of the current path; node k
  * knows the choices enabled at step k, the one being explored, the ones
@@ -74,7 +61,6 @@ import {
   Histories,
   replayIndex,
 } from "@kprim/machine";
-import { hash128 } from "./hash.js";
 import { runOnce } from "../driver.js";
 import { ExploreConfigError, NondeterminismError } from "../errors.js";
 import type { MachineFactory } from "../factory.js";
@@ -83,6 +69,7 @@ import { CycleWatch, type CycleFound } from "../cycles.js";
 import { type CutCycle, livelockRun, Traps } from "./traps.js";
 import { RaceAnalysis } from "./races.js";
 import { Restorer, restoreDefault } from "./restorer.js";
+import { SEEN, sleepSetsDefault, StateStore } from "./stateful.js";
 import { curOf, pendingChoices, rmwOf, spinWatch } from "./pending.js";
 import { type Footprint, StepLog } from "./stepLog.js";
 import type { Node, SearchOptions, SearchStats, Terminal, UnitContext, UnitRun } from "./types.js";
@@ -132,6 +119,8 @@ function engine(
 ): UnitRun {
   const dpor = opts.reduction === "dpor";
   const stateful = opts.stateful ?? false;
+  /** Stateful search with sleep sets stored with the states (stateful.ts; not under symmetry: a mirror image names other choices). */
+  const sleepy = stateful && !(opts.symmetry ?? false) && (opts.sleepSets ?? sleepSetsDefault());
   if (stateful && dpor) {
     throw new ExploreConfigError("stateful search runs without DPOR: its backtrack sets would miss races past a cut");
   }
@@ -141,11 +130,10 @@ function engine(
   const histories = stateful ? new Histories() : null;
   // Stateful search goes back to a branch point by restoring its state (restorer.ts).
   const restorer = new Restorer(stateful && ctx === null && (opts.restore ?? restoreDefault()));
-  /** Stateful search: hashes of every state explored from. */
-  const visited = new Set<string>();
-  /** Stateful search: hash → step, for the states of the current path. */
-  const onPath = new Map<string, number>();
+  /** Stateful search: every state explored from, and the current path's (stateful.ts). */
+  const store = stateful ? new StateStore() : null;
   let merged = 0;
+  const states = (): number => store?.size ?? 0;
   const commutative = dpor && (opts.commutativeAtomics ?? false);
   const bound = opts.preemptionBound ?? Infinity;
   /** Nodes above `base` belong to nobody (the search's own prefix); [base, fixed) to the unit's coordinator. */
@@ -191,7 +179,7 @@ function engine(
 
   log.afterStep = (k) => {
     // The step of the deepest node: its child is new, so compute the child's sleep set.
-    if (!dpor || k !== stack.length - 1) return;
+    if (!(dpor || sleepy) || k !== stack.length - 1) return;
     const node = stack[k]!;
     const out: Footprint[] = [];
     for (const f of node.sleep) if (log.independent(f, k)) out.push(f);
@@ -242,7 +230,7 @@ function engine(
       done: root ? ctx.done.slice() : [],
       sleep: root ? ctx.sleep : [],
       cur: curOf(view),
-      key: "",
+      key: -1,
     });
     return want;
   };
@@ -266,23 +254,27 @@ function engine(
 
   const newNode = (k: number, enabled: readonly Choice[], view: MachineView): Choice => {
     const pre = k === 0 ? 0 : stack[k - 1]!.pre + costAt(k - 1, stack[k - 1]!.taken, stack[k - 1]!.enabled);
-    const sleep = k === 0 || !dpor ? [] : nextSleep;
+    const sleep = k === 0 || !(dpor || sleepy) ? [] : nextSleep;
     const prev = k > 0 ? stack[k - 1]!.taken : -1;
-    const allowed = (c: Choice): boolean => !asleep(sleep, c) && pre + costAt(k, c, enabled) <= bound;
+    // A state met again with choices its stored sleep set had put off: those alone (stateful.ts).
+    const only = store?.takeAwake() ?? null;
+    const allowed = (c: Choice): boolean =>
+      !asleep(sleep, c) && pre + costAt(k, c, enabled) <= bound && (only === null || only.includes(c));
     let first: Choice | undefined =
       prev >= 0 && enabled.includes(prev as Choice) && allowed(prev as Choice) ? (prev as Choice) : undefined;
     first ??= enabled.find(allowed);
     if (first === undefined) {
-      if (enabled.some((c) => !asleep(sleep, c))) pruned++;
+      if (enabled.some((c) => !asleep(sleep, c) && (only === null || only.includes(c)))) pruned++;
+      store?.leave(stack, k - 1);
       throw BLOCKED;
     }
     const backtrack = [first];
     // Naive DFS, and the nodes above a split, schedule every choice.
     if (!dpor || k < splitAt) {
       for (const c of enabled) {
-        if (c === first) continue;
+        if (c === first || (only !== null && !only.includes(c))) continue;
         if (allowed(c)) backtrack.push(c);
-        else pruned++;
+        else if (!sleepy || !asleep(sleep, c)) pruned++;
       }
     }
     stack.push({
@@ -294,7 +286,7 @@ function engine(
       done: [],
       sleep,
       cur: curOf(view),
-      key: pendingKey,
+      key: store?.pending ?? -1,
     });
     return first;
   };
@@ -330,18 +322,11 @@ function engine(
    * execution; one on the current path is a cycle (unfair: cut; forced: run
    * on); else it is stored.
    */
-  let pendingKey = "";
-  const stateCheck = (m: Machine, k: number): void => {
-    const key = hash128(m.fingerprint());
-    pendingKey = key;
-    const j = onPath.get(key);
-    if (j !== undefined) {
-      if (!forcedSince(j, k)) throw CYCLE;
-      return; // forced: a livelock, on to the step limit
-    }
-    if (visited.has(key)) throw MERGED;
-    visited.add(key);
-    onPath.set(key, k);
+  const stateCheck = (m: Machine, k: number, enabled: readonly Choice[]): void => {
+    const j = store!.visit(m, k, enabled, sleepy ? nextSleep : null);
+    if (j === SEEN) throw MERGED;
+    // On the path: a cycle, cut unless forced (a livelock, on to the step limit).
+    if (j >= 0 && !forcedSince(j, k)) throw CYCLE;
   };
 
   const strategy = {
@@ -349,16 +334,16 @@ function engine(
     choose(enabled: readonly Choice[], view: MachineView): number {
       const k = view.step;
       if (stateful) {
-        if (k >= stack.length && k >= fixed) stateCheck(built.m!, k);
+        if (k >= stack.length && k >= fixed) stateCheck(built.m!, k, enabled);
       } else if (watch !== null && watch.closed !== null && k >= stack.length) {
         // A cycle (the replayed prefix never closes one: its execution went on).
         waysOut(watch.closed);
         traps?.cycle({ choices: stack.map((n) => n.taken), from: watch.closed.from, to: k });
         throw CYCLE;
       }
-      restorer.note(built.m!, k, k >= stack.length, enabled);
       if (k < stack.length) {
         const node = stack[k]!;
+        restorer.note(built.m!, k, false, node.next < node.backtrack.length);
         if (!sameChoices(node.enabled, enabled)) {
           throw new NondeterminismError(
             `the machine factory is not deterministic: after the same ${k} choices, ${fmt(node.enabled)} were enabled before and ${fmt(enabled)} now`,
@@ -370,6 +355,8 @@ function engine(
       if (k === splitAt) throw LEAF;
       if (dpor && k > 0) disabledBy(k - 1, enabled);
       const c = k < fixed ? fixedNode(k, enabled, view) : newNode(k, enabled, view);
+      // A node with one choice to take is never gone back to: no snapshot.
+      restorer.note(built.m!, k, true, stack[k]!.backtrack.length > 1);
       traps?.fresh(k);
       watch?.chose(k, enabled, c, view);
       return noteSpin(view, c, enabled.indexOf(c));
@@ -469,7 +456,7 @@ function engine(
     let leaf = false;
     let cut: unknown = null;
     built.m = null;
-    pendingKey = "";
+    store?.reset();
     nextSleep = [];
     try {
       // On from the state saved at the branch point, or a fresh machine replaying the path.
@@ -540,13 +527,13 @@ function engine(
         break;
       }
     }
-    if (opts.maxStates !== undefined && visited.size >= opts.maxStates) {
+    if (opts.maxStates !== undefined && states() >= opts.maxStates) {
       end = "cap";
       break;
     }
-    if (opts.onStates !== undefined && visited.size >= nextReport) {
-      nextReport = visited.size + STATES_PER_REPORT;
-      if (opts.onStates(visited.size)) {
+    if (opts.onStates !== undefined && states() >= nextReport) {
+      nextReport = states() + STATES_PER_REPORT;
+      if (opts.onStates(states())) {
         end = "stop";
         break;
       }
@@ -556,7 +543,7 @@ function engine(
     let trap: CutCycle | null = null;
     for (; k >= fixed; k--) {
       const node = stack[k]!;
-      if (dpor) node.done.push(log.footprint(k));
+      if (dpor || sleepy) node.done.push(log.footprint(k));
       let next: Choice | -1 = -1;
       while (node.next < node.backtrack.length) {
         const c = node.backtrack[node.next++]!;
@@ -567,8 +554,7 @@ function engine(
       }
       if (next >= 0) {
         node.taken = next as Choice;
-        // Only the node that stored a key takes it off the path (a forced cycle meets the same key again).
-        for (let i = k + 1; i < stack.length; i++) if (onPath.get(stack[i]!.key) === i) onPath.delete(stack[i]!.key);
+        store?.leave(stack, k);
         stack.length = k + 1;
         restorer.truncate(k);
         break;
@@ -598,7 +584,7 @@ function engine(
     stepLimited,
     cycles,
     pruned,
-    states: visited.size,
+    states: states(),
     merged,
     finished,
     exhausted: finished && stepLimited === 0 && pruned === 0,

@@ -30,6 +30,14 @@ export interface SearchOptions {
   /** Stateful search: key a state and its images under the machine's declared symmetry as one (default false). */
   readonly symmetry?: boolean | undefined;
   /**
+   * Stateful search: sleep sets, stored with the states (default false; env
+   * KPRIM_SLEEP_SETS=1 turns them on). A choice explored from a state is not
+   * taken again after steps independent of it: fewer executions per state.
+   * Opt-in: on some scenarios fewer states are stored (see stateful.ts).
+   * Not with symmetry.
+   */
+  readonly sleepSets?: boolean | undefined;
+  /**
    * Stateful search: go back to a branch point by restoring the state saved
    * there instead of replaying the path on a fresh machine (default true;
    * env KPRIM_RESTORE=0 turns it off). Falls back to replaying when a
@@ -88,8 +96,8 @@ export interface Node {
   readonly sleep: readonly Footprint[];
   /** DPOR: each cpu's current thread id (−1: idle) at this node. */
   readonly cur: Int32Array;
-  /** Stateful search: the state's fingerprint hash ("" otherwise). */
-  key: string;
+  /** Stateful search: the state's number (−1 otherwise). */
+  key: number;
 }
 
 /** @internal how the engine explores one work unit (units.ts; see distributed/). */

@@ -121,15 +121,14 @@ export class Canon implements FieldEncoder {
   private readonly setupIds = new WeakMap<object, number>();
   private nextSetup = 1;
   /** The renaming the current key is written under (null: none). */
-  private ren: Renaming | null = null;
+  protected ren: Renaming | null = null;
   /** Set by `value` when it wrote a thread or cell reference (a key that renaming can change). */
   private refs = false;
   /** Cells local to each cpu, in creation order (for renaming a per-cpu cell to its counterpart). */
-  private byCpu: Cell<unknown>[][] = [];
+  protected byCpu: Cell<unknown>[][] = [];
   private byCpuCount = -1;
   /** The last cell when they were indexed (a restored state may have dropped and made cells again). */
   private byCpuLast: Cell<unknown> | undefined = undefined;
-
   constructor(
     /** Cells with an id below this were made during set-up and are keyed by id. */
     readonly runCellsFrom: number,
@@ -222,7 +221,7 @@ export class Canon implements FieldEncoder {
    * lowest id of the group, and so on. Any permutation gives a sound key; a
    * good one makes symmetric states meet.
    */
-  private canonicalRenaming(m: FingerprintInput): Renaming {
+  protected canonicalRenaming(m: FingerprintInput): Renaming {
     const group = m.symmetric;
     // Shared cells that name some thread or cpu now (a coded cell holding 0 names none).
     const named = m.cells.filter(
@@ -249,7 +248,7 @@ export class Canon implements FieldEncoder {
     return { thread: (id) => threadMap.get(id) ?? id, cpu: (i) => cpuMap.get(i) ?? i };
   }
 
-  private indexCells(cells: readonly Cell<unknown>[], ncpus: number): void {
+  protected indexCells(cells: readonly Cell<unknown>[], ncpus: number): void {
     if (this.byCpuCount === cells.length && this.byCpuLast === cells[cells.length - 1]) return;
     this.byCpu = Array.from({ length: ncpus }, () => []);
     for (const c of cells) if (c.cpu >= 0) this.byCpu[c.cpu]!.push(c);
@@ -258,7 +257,7 @@ export class Canon implements FieldEncoder {
   }
 
   /** A cell's value, renamed (its unrenamed key is cached until the cell is written). */
-  private cellValue(c: Cell<unknown>): string {
+  protected cellValue(c: Cell<unknown>): string {
     if (c.key === null) {
       const ren = this.ren;
       this.ren = null;
@@ -389,7 +388,7 @@ function cpuIn(group: readonly Thread[], i: number): boolean {
 }
 
 /** The inverse permutation as arrays: position → the thread or cpu written there. */
-function inverse(ren: Renaming, ncpus: number, nthreads: number): { cpu: number[]; thread: number[] } {
+export function inverse(ren: Renaming, ncpus: number, nthreads: number): { cpu: number[]; thread: number[] } {
   const cpu = new Array<number>(ncpus);
   for (let i = 0; i < ncpus; i++) cpu[ren.cpu(i)] = i;
   const thread = new Array<number>(nthreads);

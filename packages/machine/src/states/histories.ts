@@ -6,9 +6,13 @@
  * executions).
  */
 
+import { KeyTables } from "./intern.js";
+
 /** Interned thread histories: (history, next resume value) → history. Share one table per search. */
 export class Histories {
   private readonly ids = new Map<string, number>();
+  /** @internal the search's interned state parts (states as vectors of numbers; intern.ts) */
+  readonly tables = new KeyTables();
   /** Distinct histories so far (the empty one is 0). */
   get size(): number {
     return this.ids.size + 1;

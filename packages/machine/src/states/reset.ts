@@ -235,9 +235,11 @@ function resetCpu(c: Cpu, s: CpuSave, prios: readonly number[]): void {
   c.current = s.current;
   const runq = c.runq;
   for (const p of prios) {
-    const q = s.runq[p]!;
+    // The save lists only the queues in use (runqAt: their priorities); any other is the shared empty one.
+    const i = s.runqAt.indexOf(p);
+    const q = i < 0 ? NO_THREADS : s.runq[i]!;
     if (runq[p] !== q) runq[p] = q;
-    if (q !== NO_THREADS) refill(q, s.runqData[p]!);
+    if (i >= 0) refill(q, s.runqData[i]!);
   }
   c.runqMask = s.runqMask;
   const incoming = c.incoming;

@@ -42,6 +42,7 @@ import type { Cell, CellWatcher } from "../cell.js";
 import type { Counters } from "../cost.js";
 import { type Cpu, type IpiMessage, NO_MESSAGES, NO_THREADS } from "../cpu.js";
 import { MachineConfigError } from "../errors.js";
+import type { Extension } from "../extension.js";
 import type { Gen, Op } from "../ops.js";
 import type { Core } from "../runtime/core.js";
 import type { Thread, ThreadState, TimeoutSpec, WaitInfo } from "../thread.js";
@@ -115,8 +116,10 @@ export function restoreBlocker(core: Core): string | null {
 
 export interface CpuSave {
   current: Thread | null;
+  /** The run queues in use (not the shared empty one): priorities, the queues, their contents. */
+  runqAt: number[];
   runq: Thread[][];
-  runqData: (Thread[] | null)[];
+  runqData: Thread[][];
   runqMask: number;
   incoming: IpiMessage[][];
   incomingData: (IpiMessage[] | null)[];
@@ -289,8 +292,7 @@ export function snapshot(core: Core): Snapshot | null {
 export function saveCpu(c: Cpu): CpuSave {
   return {
     current: c.current,
-    runq: c.runq.slice(),
-    runqData: c.runq.map((q) => (q === NO_THREADS ? null : q.slice())),
+    ...saveRunq(c.runq),
     runqMask: c.runqMask,
     incoming: c.incoming.slice(),
     incomingData: c.incoming.map((q) => (q === NO_MESSAGES ? null : q.slice())),
@@ -300,20 +302,37 @@ export function saveCpu(c: Cpu): CpuSave {
     intrOwed: c.intrOwed,
     clock: c.clock,
     intrLevel: c.intrLevel,
-    timed: c.timed.slice(),
+    timed: c.timed.length === 0 ? NONE : c.timed.slice(),
     dispatchWaiting: c.dispatchWaiting,
     dispatchReady: c.dispatchReady,
     dispatchOwed: c.dispatchOwed,
     moreChoices: c.moreChoices,
     dispatchReadyAt: c.dispatchReadyAt,
     dispatchReadyMsg: c.dispatchReadyMsg,
-    dispatchCells: c.dispatchCells.slice(),
-    ipiWatchers: c.ipiWatchers.slice(),
+    dispatchCells: c.dispatchCells.length === 0 ? NONE : c.dispatchCells.slice(),
+    ipiWatchers: c.ipiWatchers.length === 0 ? NONE : c.ipiWatchers.slice(),
     counters: { ...c.counters },
     fifoCells: c.fifoCells.slice(),
     runqGrew: c.runqGrew,
     dispatchStep: c.dispatchStep,
   };
+}
+
+/** Saved empty lists (never changed: restoring copies them). */
+const NONE: never[] = Object.freeze([]) as never[];
+
+function saveRunq(runq: readonly Thread[][]): Pick<CpuSave, "runqAt" | "runq" | "runqData"> {
+  const at: number[] = [];
+  const qs: Thread[][] = [];
+  const data: Thread[][] = [];
+  for (let p = 0; p < runq.length; p++) {
+    const q = runq[p]!;
+    if (q === NO_THREADS) continue;
+    at.push(p);
+    qs.push(q);
+    data.push(q.slice());
+  }
+  return { runqAt: at, runq: qs, runqData: data };
 }
 
 export function saveThread(t: Thread, resumes: number): ThreadSave {
@@ -398,18 +417,30 @@ export function restore(core: Core, s: Snapshot): boolean {
   cells.length = s.cellV.length;
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i]!;
-    cell.v = s.cellV[i];
+    const v = s.cellV[i];
+    const key = s.cellKey[i]!;
+    // The same object with the same key has the saved contents (a key is written from them; any change drops it).
+    const same = cell.v === v && key !== null && cell.key === key;
+    cell.v = v;
     cell.lastWriter = s.cellNum[i * 3]!;
     cell.sharers = s.cellNum[i * 3 + 1]!;
     cell.writeTime = s.cellNum[i * 3 + 2]!;
-    cell.key = s.cellKey[i]!;
+    cell.key = key;
     cell.keyRefs = s.cellKeyRefs[i]!;
     const w = s.cellWatchers[i]!;
-    cell.watchers = w === null ? null : w.slice();
+    if (w === null) cell.watchers = null;
+    else if (cell.watchers === null || !sameItems(cell.watchers, w)) cell.watchers = w.slice();
     const saved = s.cellSaved[i];
-    if (saved) Contents.apply(saved.objs, saved.data);
+    if (saved && !same) Contents.apply(saved.objs, saved.data);
   }
-  for (const saved of s.extSaved) Contents.apply(saved.objs, saved.data);
+  for (let i = 0; i < s.extSaved.length; i++) {
+    const saved = s.extSaved[i]!;
+    const key = s.extKeys[i]!;
+    const [e, v] = s.extensions![i]! as [Extension<unknown>, unknown];
+    // An extension that declares its state key, still the same object with the same key, has the saved contents.
+    if (key !== null && core.extensions?.get(e) === v && e.stateKey!(v) === key) continue;
+    Contents.apply(saved.objs, saved.data);
+  }
   if (s.extensions === null) core.extensions = null;
   else {
     const exts = (core.extensions ??= new Map());
@@ -420,6 +451,12 @@ export function restore(core: Core, s: Snapshot): boolean {
   for (const t of core.threads) restoreThread(t, s.threads[t.id]!, ops[t.id]);
   for (let i = 0; i < core.detectors.length; i++) core.detectors[i]!.restore!(s.detectors[i]);
   if (s.prng !== null) Object.assign(core.jitter!.prng, s.prng);
+  return true;
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
@@ -478,14 +515,14 @@ function label(o: Op): unknown {
 
 export function restoreCpu(c: Cpu, s: CpuSave): void {
   c.current = s.current;
-  for (let p = 0; p < s.runq.length; p++) {
-    const q = s.runq[p]!;
-    c.runq[p] = q;
-    const d = s.runqData[p];
-    if (d) {
-      q.length = d.length;
-      for (let j = 0; j < d.length; j++) q[j] = d[j]!;
-    }
+  const runq = c.runq;
+  for (let p = 0; p < runq.length; p++) runq[p] = NO_THREADS;
+  for (let i = 0; i < s.runqAt.length; i++) {
+    const q = s.runq[i]!;
+    const d = s.runqData[i]!;
+    runq[s.runqAt[i]!] = q;
+    q.length = d.length;
+    for (let j = 0; j < d.length; j++) q[j] = d[j]!;
   }
   c.runqMask = s.runqMask;
   for (let p = 0; p < s.incoming.length; p++) {
@@ -511,8 +548,9 @@ export function restoreCpu(c: Cpu, s: CpuSave): void {
   c.moreChoices = s.moreChoices;
   c.dispatchReadyAt = s.dispatchReadyAt;
   c.dispatchReadyMsg = s.dispatchReadyMsg;
-  c.dispatchCells = s.dispatchCells.slice();
-  c.ipiWatchers = s.ipiWatchers.slice();
+  // A fresh array (the live one changes in place), unless both are empty.
+  if (c.dispatchCells.length !== 0 || s.dispatchCells.length !== 0) c.dispatchCells = s.dispatchCells.slice();
+  if (c.ipiWatchers.length !== 0 || s.ipiWatchers.length !== 0) c.ipiWatchers = s.ipiWatchers.slice();
   Object.assign(c.counters, s.counters);
   for (let i = 0; i < s.fifoCells.length; i++) c.fifoCells[i] = s.fifoCells[i];
   c.runqGrew = s.runqGrew;

@@ -13,15 +13,17 @@
 import { type Choice, choiceArg, ChoiceKind } from "../choice.js";
 import type { Cpu } from "../cpu.js";
 import type { Thread } from "../thread.js";
-import { Canon, type FingerprintInput, type Origin } from "./fingerprint.js";
+import type { FingerprintInput, Origin } from "./fingerprint.js";
 import type { Histories } from "./histories.js";
+import { VectorBuffer, type VectorTable } from "./intern.js";
+import { VectorCanon } from "./vector.js";
 import type { ResumeLog } from "./snapshot.js";
 
 const START: Omit<Origin, "seq"> = { kind: "b", id: -1, hist: 0, parent: null };
 
 export class StateTracker {
   /** How this machine turns values into keys (made at `start`). */
-  canon: Canon | null = null;
+  canon: VectorCanon | null = null;
   /** What the step being taken is: the origin of the messages it sends. */
   private origin: Omit<Origin, "seq"> = START;
   /** Messages the current step has sent to each cpu (an origin's rank is per target: FIFOs are per pair). */
@@ -42,7 +44,7 @@ export class StateTracker {
     atom: (o: object) => string | undefined,
     roots: readonly unknown[],
   ): void {
-    this.canon = new Canon(runCellsFrom, unguard, atom);
+    this.canon = new VectorCanon(runCellsFrom, unguard, atom);
     this.canon.registerSetup(roots);
   }
 
@@ -104,4 +106,13 @@ export class StateTracker {
   fingerprint(input: FingerprintInput): string {
     return this.canon!.fingerprint(input);
   }
+
+  /** The state's number in `states` (a new one when unseen): its fingerprint, as a vector of interned parts. */
+  stateId(input: FingerprintInput, states: VectorTable): number {
+    const v = this.vector;
+    this.canon!.stateVector(input, this.histories.tables, v);
+    return states.id(v.v, v.n);
+  }
+
+  private readonly vector = new VectorBuffer();
 }

@@ -1,0 +1,341 @@
+/**
+ * States as vectors of numbers, for stateful search's store: the parts of a
+ * fingerprint (fingerprint.ts) — the set-up cells, the cells made during the
+ * run, each cpu with its cells, each thread, the extensions, each detector —
+ * each written as its key's number in the search's tables (intern.ts; a cpu
+ * with its cells and the set-up cells as a whole as the number of their
+ * vector). Two states have equal vectors exactly when their fingerprints
+ * are equal.
+ *
+ * A key that cannot have changed is not written again: a cell's is cached
+ * until the cell is written (and its number kept while it is the same
+ * string), a group's number while its numbers are the same, a thread's
+ * while every field it is written from is the same (thread-locals compared
+ * field by field when they are plain objects of primitives and frozen
+ * leaves), and a quiet cpu's — nothing queued, owed, pending or watched —
+ * is a function of its current thread.
+ *
+ * Calling context: the state tracker (tracker.ts), between steps.
+ */
+import type { Cell } from "../cell.js";
+import type { Cpu } from "../cpu.js";
+import { MachineConfigError } from "../errors.js";
+import type { Thread, ThreadState, TimeoutSpec, WaitInfo } from "../thread.js";
+import { writeCpu, writeThread } from "./fields.js";
+import { Canon, type FingerprintInput, IDENTITY, inverse, type Renaming } from "./fingerprint.js";
+import { type KeyTables, VectorBuffer } from "./intern.js";
+
+/** A `Canon` that also writes states as vectors of interned numbers (see the module comment). */
+export class VectorCanon extends Canon {
+  /** State vectors: what each thread's key was written from, and its number (no renaming). */
+  private readonly threadMemo: (ThreadMemo | undefined)[] = [];
+  /** State vectors: the number of a quiet cpu's key, by its current thread's id + 1 (see `quiet`). */
+  private readonly quietIds: number[] = [];
+  /** State vectors: a part's numbers, before the part is interned. */
+  private readonly part = new VectorBuffer();
+  /** State vectors: each cell's key when last interned, and its number (by cell id). */
+  private readonly cellKeys: (string | undefined)[] = [];
+  private readonly cellIds: number[] = [];
+  /** State vectors: each group's (set-up cells, a cpu with its cells) numbers when last interned, and the group's number. */
+  private readonly groupParts: Int32Array[] = [];
+  private readonly groupIds: number[] = [];
+  /** State vectors: the numbers of the cells made during the run (scratch), and each one's last (by cell id). */
+  private readonly late: number[] = [];
+  private readonly lateMemo: ({ cell: Cell<unknown>; key: string; id: number } | undefined)[] = [];
+  /** State vectors: each thread's locals as last keyed (see `flatLocals`), and the key. */
+  private readonly localsMemo: ({ flat: unknown[]; key: string } | undefined)[] = [];
+
+  /**
+   * The state as a vector of numbers (into `out`): the same parts `write`
+   * joins into a string — the set-up cells, the cells made during the run,
+   * each cpu with its cells, each thread, the extensions, each detector —
+   * each written as its key's number in `tables` (a cpu with its cells and
+   * the set-up cells as a whole as the number of their vector). Two states
+   * have equal vectors exactly when their fingerprints are equal. Keys that
+   * have not changed are not written again: cells keep theirs until written,
+   * a thread's is kept while the fields it is written from are the same, a
+   * quiet cpu's (nothing queued, owed or watched) depends on its current
+   * thread alone.
+   */
+  stateVector(m: FingerprintInput, tables: KeyTables, out: VectorBuffer): void {
+    this.indexCells(m.cells, m.cpus.length);
+    const ren = m.symmetric.length > 1 ? this.canonicalRenaming(m) : null;
+    this.ren = ren;
+    try {
+      this.writeVector(m, ren, tables, out);
+    } finally {
+      this.ren = null;
+    }
+  }
+
+  private writeVector(m: FingerprintInput, ren: Renaming | null, t: KeyTables, out: VectorBuffer): void {
+    const n = m.cpus.length;
+    const inv = ren === null ? null : inverse(ren, n, m.threads.length);
+    const part = this.part;
+    part.reset();
+    const late = this.late;
+    late.length = 0;
+    for (const c of m.cells) {
+      if (c.cpu >= 0) continue; // with its cpu, below
+      if (c.id >= this.runCellsFrom) late.push(this.lateId(c, t));
+      else part.push(this.cellId(c, t));
+    }
+    out.reset();
+    out.push(this.groupId(0, t));
+    if (late.length === 0) out.push(-1);
+    else {
+      // Cells made during the run, in no particular order (their ids differ between executions): as a sorted multiset.
+      late.sort((a, b) => a - b);
+      part.reset();
+      for (const x of late) part.push(x);
+      out.push(this.groupId(1, t));
+    }
+    for (let p = 0; p < n; p++) {
+      const src = inv === null ? p : inv.cpu[p]!;
+      const cpu = m.cpus[src]!;
+      const key =
+        ren === null && quiet(cpu) ? this.quietId(cpu, t) : t.strings.id(writeCpu(cpu, this, inv?.cpu ?? null));
+      part.reset();
+      part.push(key);
+      for (const c of this.byCpu[src]!) part.push(this.cellId(c, t));
+      out.push(this.groupId(2 + p, t));
+    }
+    for (let i = 0; i < m.threads.length; i++) {
+      const th = m.threads[inv === null ? i : inv.thread[i]!]!;
+      out.push(ren === null ? this.threadId(th, t) : t.strings.id(writeThread(th, this)));
+    }
+    if (m.extensions.size === 0) out.push(-1);
+    else {
+      const exts: string[] = [];
+      for (const [e, v] of m.extensions) exts.push(`${e.name}=${e.stateKey ? e.stateKey(v) : this.value(v)}`);
+      out.push(t.strings.id(exts.sort().join("\n")));
+    }
+    for (const d of m.detectors) {
+      if (d.stateKey === undefined) {
+        throw new MachineConfigError(
+          `detector ${d.name} does not say what its state is (no stateKey), so the state cannot be fingerprinted`,
+        );
+      }
+      out.push(t.strings.id(d.stateKey(ren ?? IDENTITY)));
+    }
+  }
+
+  /** A cell made during the run: the number of its name (`cell`) and value, kept while the cell keeps its value key (no renaming). */
+  private lateId(c: Cell<unknown>, t: KeyTables): number {
+    const memo = this.lateMemo[c.id];
+    if (this.ren === null && memo !== undefined && memo.cell === c && c.key !== null && memo.key === c.key)
+      return memo.id;
+    const id = t.strings.id(`${this.cell(c)}=${this.cellValue(c)}`);
+    if (this.ren === null) this.lateMemo[c.id] = { cell: c, key: c.key!, id };
+    return id;
+  }
+
+  /** A cell's key number (the key compared with the one last interned for the cell: the same string, mostly). */
+  private cellId(c: Cell<unknown>, t: KeyTables): number {
+    const k = this.cellValue(c);
+    if (this.cellKeys[c.id] === k) return this.cellIds[c.id]!;
+    const id = t.strings.id(k);
+    this.cellKeys[c.id] = k;
+    this.cellIds[c.id] = id;
+    return id;
+  }
+
+  /** The number of the group in `part` (slot: which group), kept while its numbers are the ones last interned there. */
+  private groupId(slot: number, t: KeyTables): number {
+    const part = this.part;
+    const last = this.groupParts[slot];
+    if (last !== undefined && last.length === part.n) {
+      let same = true;
+      for (let i = 0; i < part.n; i++) {
+        if (last[i] !== part.v[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return this.groupIds[slot]!;
+    }
+    const id = t.vectors.id(part.v, part.n);
+    this.groupParts[slot] = part.v.slice(0, part.n);
+    this.groupIds[slot] = id;
+    return id;
+  }
+
+  /** A thread's locals key (`locals`), written again only when a local or a field of one changed (see `flatLocals`). */
+  private localsKey(th: Thread): string {
+    const map = th.localsMap();
+    const memo = this.localsMemo[th.id];
+    if (memo !== undefined && sameLocals(memo.flat, map)) return memo.key;
+    const key = this.locals(th);
+    const flat = flatLocals(map);
+    this.localsMemo[th.id] = flat === null ? undefined : { flat, key };
+    return key;
+  }
+
+  /** A quiet cpu's key number: its line depends on its current thread alone (and the number of cpus). */
+  private quietId(cpu: Cpu, t: KeyTables): number {
+    const at = cpu.current === null ? 0 : cpu.current.id + 1;
+    let id = this.quietIds[at];
+    if (id === undefined) {
+      id = t.strings.id(writeCpu(cpu, this, null));
+      this.quietIds[at] = id;
+    }
+    return id;
+  }
+
+  /** A thread's key number (no renaming), written again only when a field it is written from changed. */
+  private threadId(th: Thread, t: KeyTables): number {
+    const rv = th.resumeValue;
+    // A resume value that is an object may change in place: such a thread is written every time.
+    const plain = rv === null || (typeof rv !== "object" && typeof rv !== "function");
+    const loc = th.hasLocals() ? this.localsKey(th) : "";
+    const w = th.wait;
+    let memo = this.threadMemo[th.id];
+    if (
+      plain &&
+      memo !== undefined &&
+      memo.state === th.state &&
+      memo.hist === th.hist &&
+      memo.crit === th.crit &&
+      memo.spinlocks === th.spinlocks &&
+      memo.mpcount === th.mpcount &&
+      memo.preempted === th.preempted &&
+      memo.spinning === th.spinning &&
+      memo.drainTarget === th.drainTarget &&
+      memo.fresh === th.fresh &&
+      memo.wait === w &&
+      memo.timeout === (w === null ? null : w.timeout) &&
+      Object.is(memo.rv, rv) &&
+      memo.loc === loc
+    ) {
+      return memo.id;
+    }
+    const id = t.strings.id(writeThread(th, this));
+    if (plain) {
+      memo ??= this.threadMemo[th.id] = new ThreadMemo();
+      memo.state = th.state;
+      memo.hist = th.hist;
+      memo.crit = th.crit;
+      memo.spinlocks = th.spinlocks;
+      memo.mpcount = th.mpcount;
+      memo.preempted = th.preempted;
+      memo.spinning = th.spinning;
+      memo.drainTarget = th.drainTarget;
+      memo.fresh = th.fresh;
+      memo.wait = w;
+      memo.timeout = w === null ? null : w.timeout;
+      memo.rv = rv;
+      memo.loc = loc;
+      memo.id = id;
+    }
+    return id;
+  }
+}
+
+/** The fields a thread's key was written from (`Canon.threadId`). */
+class ThreadMemo {
+  state: ThreadState = "done";
+  hist = 0;
+  crit = 0;
+  spinlocks = 0;
+  mpcount = 0;
+  preempted: Thread | null = null;
+  spinning = false;
+  drainTarget = 0;
+  fresh = false;
+  wait: WaitInfo | null = null;
+  timeout: TimeoutSpec | null = null;
+  rv: unknown = undefined;
+  loc = "";
+  id = -1;
+}
+
+/**
+ * Nothing queued, owed, pending or watched on the cpu: its line (`writeCpu`)
+ * is then a function of its current thread and the number of cpus.
+ */
+function quiet(c: Cpu): boolean {
+  if (
+    c.runqMask !== 0 ||
+    c.inbox !== 0 ||
+    c.intrOwed ||
+    c.intrLevel !== 0 ||
+    c.timed.length !== 0 ||
+    c.dispatchWaiting ||
+    c.dispatchReady ||
+    c.dispatchCells.length !== 0 ||
+    c.ipiWatchers.length !== 0
+  ) {
+    return false;
+  }
+  for (let s = 0; s < c.owed.length; s++) if (c.owed[s] !== 0) return false;
+  return true;
+}
+
+/**
+ * A thread's locals flat, for `sameLocals`: each local's key and value and,
+ * for a plain object, its fields and their values — or null when a field
+ * holds something that could change unseen (an object that is not frozen
+ * with primitive fields, an array, a class instance, a function).
+ */
+function flatLocals(map: ReadonlyMap<unknown, unknown>): unknown[] | null {
+  const out: unknown[] = [];
+  for (const [k, v] of map) {
+    out.push(k, v);
+    if (typeof v === "function") return null;
+    if (typeof v !== "object" || v === null) {
+      out.push(-1);
+      continue;
+    }
+    if (Object.getPrototypeOf(v) !== Object.prototype) return null;
+    const fields = Object.keys(v);
+    out.push(fields.length);
+    for (const f of fields) {
+      const x = (v as Record<string, unknown>)[f];
+      if (!leaf(x)) return null;
+      out.push(f, x);
+    }
+  }
+  return out;
+}
+
+/** A value that cannot change in place: a primitive, or a frozen plain object of primitives. */
+function leaf(x: unknown): boolean {
+  if (typeof x === "function") return false;
+  if (typeof x !== "object" || x === null) return true;
+  if (!Object.isFrozen(x) || Array.isArray(x)) return false;
+  for (const f of Object.keys(x)) {
+    const y = (x as Record<string, unknown>)[f];
+    if (typeof y === "object" || typeof y === "function") {
+      if (y !== null) return false;
+    }
+  }
+  return true;
+}
+
+/** Are the thread's locals still what `flat` recorded (same objects, same fields, same values)? */
+function sameLocals(flat: readonly unknown[], map: ReadonlyMap<unknown, unknown>): boolean {
+  let i = 0;
+  for (const [k, v] of map) {
+    if (i >= flat.length || flat[i] !== k || flat[i + 1] !== v) return false;
+    const n = flat[i + 2] as number;
+    i += 3;
+    if (n < 0) {
+      if (!Object.is(flat[i - 2], v)) return false;
+      continue;
+    }
+    let count = 0;
+    for (const f in v as Record<string, unknown>) {
+      if (
+        count >= n ||
+        flat[i + 2 * count] !== f ||
+        !Object.is(flat[i + 2 * count + 1], (v as Record<string, unknown>)[f])
+      ) {
+        return false;
+      }
+      count++;
+    }
+    if (count !== n) return false;
+    i += 2 * n;
+  }
+  return i === flat.length;
+}
