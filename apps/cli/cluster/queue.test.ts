@@ -11,7 +11,8 @@
  */
 import { catalogue, matrix, rowChecks } from "@kprim/scenarios";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { kprim } from "../test/run-cli.js";
+// Real processes: the submitter is a process of its own, as on a cluster (and the matrix rows below run concurrently).
+import { kprimProcess as kprim } from "../test/run-cli.js";
 import { EXAMPLES, type Proc, progressed, redisAvailable, startKprim, startRedis, startWorker } from "./parts.js";
 
 const plugin = ["--plugin", EXAMPLES];
