@@ -17,31 +17,26 @@
 import { cpus, release, totalmem, type } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { clusterSection } from "./groups/cluster.js";
-import { explorerSection, fastCheckSection, sctbenchSection } from "./groups/explore.js";
-import { interlockSection } from "./groups/interlock.js";
-import { playgroundSection } from "./groups/playground.js";
-import { simulatorSection } from "./groups/machine.js";
-import { primitivesSection } from "./groups/primitives.js";
-import { spinSection } from "./groups/spin.js";
-import { startupSection } from "./groups/startup.js";
-import { type VsBuildOptions, type VsFormat, vsBuildSection } from "./groups/vsBuild.js";
-import { wakeupSection } from "./groups/wakeup.js";
+import type { VsBuildOptions, VsFormat } from "./groups/vsBuild.js";
 import { writeReport } from "./report/markdown.js";
 import type { MachineInfo, Report, Section } from "./report/types.js";
 
-const groups: Record<string, (quick: boolean) => Section | Promise<Section>> = {
-  simulator: simulatorSection,
-  explorer: explorerSection,
-  spin: spinSection,
-  fastcheck: fastCheckSection,
-  interlock: interlockSection,
-  sctbench: sctbenchSection,
-  primitives: primitivesSection,
-  wakeup: wakeupSection,
-  startup: startupSection,
-  playground: playgroundSection,
-  cluster: clusterSection,
+/**
+ * The groups, each loaded when it runs: a command-line error costs no group's
+ * imports (fast-check, the SPIN driver, the playground build …).
+ */
+const groups: Record<string, () => Promise<(quick: boolean) => Section | Promise<Section>>> = {
+  simulator: async () => (await import("./groups/machine.js")).simulatorSection,
+  explorer: async () => (await import("./groups/explore.js")).explorerSection,
+  spin: async () => (await import("./groups/spin.js")).spinSection,
+  fastcheck: async () => (await import("./groups/explore.js")).fastCheckSection,
+  interlock: async () => (await import("./groups/interlock.js")).interlockSection,
+  sctbench: async () => (await import("./groups/explore.js")).sctbenchSection,
+  primitives: async () => (await import("./groups/primitives.js")).primitivesSection,
+  wakeup: async () => (await import("./groups/wakeup.js")).wakeupSection,
+  startup: async () => (await import("./groups/startup.js")).startupSection,
+  playground: async () => (await import("./groups/playground.js")).playgroundSection,
+  cluster: async () => (await import("./groups/cluster.js")).clusterSection,
 };
 
 /** Groups that run only when named (not by `pnpm bench` nor `--quick`), with options of their own. */
@@ -145,7 +140,12 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const name of names) {
     const g0 = process.hrtime.bigint();
     process.stdout.write(`bench: ${name}${quick ? " (quick)" : ""} ... `);
-    const s = name === "vs-build" ? await vsBuildSection(quick, vs!) : await groups[name]!(quick);
+    const s =
+      name === "vs-build"
+        ? await (await import("./groups/vsBuild.js")).vsBuildSection(quick, vs!)
+        : await (
+            await groups[name]!()
+          )(quick);
     sections.push(s);
     const took = Number(process.hrtime.bigint() - g0) / 1e9;
     process.stdout.write(`${took.toFixed(1)} s${s.errors.length ? `, ${s.errors.length} error(s)` : ""}\n`);
