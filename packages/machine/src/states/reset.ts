@@ -210,15 +210,16 @@ export function resetRun(core: Core, p: ResetPoint): void {
   core.kindsEmitted = p.kinds === null ? null : new Set(p.kinds);
   const cells = core.cells;
   if (cells.length !== p.cellV.length) cells.length = p.cellV.length;
+  const { cellV, cellNum, cellKey, cellKeyRefs, cellWatchers } = p;
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i]!;
-    cell.v = p.cellV[i];
-    cell.lastWriter = p.cellNum[i * 3]!;
-    cell.sharers = p.cellNum[i * 3 + 1]!;
-    cell.writeTime = p.cellNum[i * 3 + 2]!;
-    cell.key = p.cellKey[i]!;
-    cell.keyRefs = p.cellKeyRefs[i]!;
-    const w = p.cellWatchers[i]!;
+    cell.v = cellV[i];
+    cell.lastWriter = cellNum[i * 3]!;
+    cell.sharers = cellNum[i * 3 + 1]!;
+    cell.writeTime = cellNum[i * 3 + 2]!;
+    cell.key = cellKey[i]!;
+    cell.keyRefs = cellKeyRefs[i]!;
+    const w = cellWatchers[i]!;
     cell.watchers = w === null ? null : w.slice();
   }
   for (const [, saved] of p.cellSaved) Contents.apply(saved.objs, saved.data);
@@ -229,16 +230,21 @@ export function resetRun(core: Core, p: ResetPoint): void {
     exts.clear();
     for (const [e, v] of p.extensions) exts.set(e as never, v);
   }
-  for (let i = 0; i < core.cpus.length; i++) resetCpu(core.cpus[i]!, p.cpus[i]!, p.runqs[i]!);
+  const cpus = core.cpus;
+  const savedCpus = p.cpus;
+  const runqs = p.runqs;
+  for (let i = 0; i < cpus.length; i++) resetCpu(cpus[i]!, savedCpus[i]!, runqs[i]!);
   const threads = core.threads;
+  const savedThreads = p.threads;
+  const respawn = core.respawn;
   for (let i = 0; i < threads.length; i++) {
     const t = threads[i]!;
-    restoreThread(t, p.threads[t.id]!, undefined);
+    restoreThread(t, savedThreads[t.id]!, undefined);
     const stack = t.generators;
     // A thread that ended left its stack empty (by pop: setting an array's length is a slow builtin).
     while (stack.length > 1) stack.pop();
-    if (stack.length === 1) stack[0] = core.respawn[t.id]!();
-    else stack.push(core.respawn[t.id]!());
+    if (stack.length === 1) stack[0] = respawn[t.id]!();
+    else stack.push(respawn[t.id]!());
   }
   for (const [i, state] of p.detectors) {
     const d = core.detectors[i]!;
@@ -262,15 +268,18 @@ function resetCpu(c: Cpu, s: CpuSave, runqs: readonly RunqReset[]): void {
     if (r.data !== null) refill(r.q, r.data);
   }
   c.runqMask = s.runqMask;
+  // The save's fields read once each (out of the loops: a save is read field by field, not as a hot object).
   const incoming = c.incoming;
+  const savedIncoming = s.incoming;
   for (let p = 0; p < incoming.length; p++) {
-    const q = s.incoming[p]!;
+    const q = savedIncoming[p]!;
     if (incoming[p] !== q) incoming[p] = q;
     if (q !== NO_MESSAGES) refill(q, s.incomingData[p]!);
   }
   c.inbox = s.inbox;
   const owed = c.owed;
-  for (let i = 0; i < owed.length; i++) if (owed[i] !== s.owed[i]) owed[i] = s.owed[i]!;
+  const savedOwed = s.owed;
+  for (let i = 0; i < owed.length; i++) if (owed[i] !== savedOwed[i]) owed[i] = savedOwed[i]!;
   c.owedTotal = s.owedTotal;
   c.intrOwed = s.intrOwed;
   c.clock = s.clock;
@@ -286,7 +295,8 @@ function resetCpu(c: Cpu, s: CpuSave, runqs: readonly RunqReset[]): void {
   if (c.ipiWatchers.length !== 0 || s.ipiWatchers.length !== 0) c.ipiWatchers = s.ipiWatchers.slice();
   copyCounters(c.counters, s.counters);
   const fifo = c.fifoCells;
-  for (let i = 0; i < fifo.length; i++) if (fifo[i] !== s.fifoCells[i]) fifo[i] = s.fifoCells[i];
+  const savedFifo = s.fifoCells;
+  for (let i = 0; i < fifo.length; i++) if (fifo[i] !== savedFifo[i]) fifo[i] = savedFifo[i];
   c.runqGrew = s.runqGrew;
   c.dispatchStep = s.dispatchStep;
 }
