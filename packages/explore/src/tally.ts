@@ -83,7 +83,11 @@ export class Tally {
     this.outcomes[rec.outcome]++;
     if (rec.outcome === "step-limit") this.stepLimited++;
     if (rec.restartLimited) this.restartLimited++;
-    for (const t of rec.console) this.consoleCounts.set(t, (this.consoleCounts.get(t) ?? 0) + 1);
+    const lines = rec.console;
+    for (let i = 0; i < lines.length; i++) {
+      const t = lines[i]!;
+      this.consoleCounts.set(t, (this.consoleCounts.get(t) ?? 0) + 1);
+    }
     if (rec.matched && this.found === null) this.found = rec;
     if (!rec.matched && rec.outcome === "step-limit" && this.inconclusive === null) this.inconclusive = rec;
   }

@@ -16,7 +16,7 @@
 import type { Cell, Footprint } from "./cell.js";
 import { KernelPanic, MachineConfigError } from "./errors.js";
 import type { Machine } from "./machine.js";
-import { type Gen, op } from "./ops.js";
+import { type Gen, type Op, op } from "./ops.js";
 import type { Core } from "./runtime/core.js";
 import { emit, printf } from "./runtime/events.js";
 import { checkActor } from "./runtime/failure.js";
@@ -44,71 +44,74 @@ export class KernelContext {
   }
 
   // ---------------------------------------------------------------- steps
+  // Each helper is one op, handed to `yield*` as a one-op iterator (below)
+  // rather than made by a generator function: the same protocol, at the
+  // cost of one small object instead of a generator and its results.
 
-  *load<T>(cell: Cell<T>): Gen<T> {
-    return (yield op.load(cell)) as T;
+  load<T>(cell: Cell<T>): Gen<T> {
+    return new OneOp<T>(op.load(cell), true);
   }
-  *store<T>(cell: Cell<T>, value: T): Gen<void> {
-    yield op.store(cell, value);
+  store<T>(cell: Cell<T>, value: T): Gen<void> {
+    return new OneOp<void>(op.store(cell, value), false);
   }
-  *cas(cell: Cell<number>, expect: number, value: number): Gen<boolean> {
-    return (yield op.cas(cell, expect, value)) as boolean;
+  cas(cell: Cell<number>, expect: number, value: number): Gen<boolean> {
+    return new OneOp<boolean>(op.cas(cell, expect, value), true);
   }
   /** Compare-and-exchange: stores `value` iff the cell held `expect`; returns the old value. */
-  *cmpxchg(cell: Cell<number>, expect: number, value: number): Gen<number> {
-    return (yield op.cmpxchg(cell, expect, value)) as number;
+  cmpxchg(cell: Cell<number>, expect: number, value: number): Gen<number> {
+    return new OneOp<number>(op.cmpxchg(cell, expect, value), true);
   }
-  *swap<T>(cell: Cell<T>, value: T): Gen<T> {
-    return (yield op.swap(cell, value)) as T;
+  swap<T>(cell: Cell<T>, value: T): Gen<T> {
+    return new OneOp<T>(op.swap(cell, value), true);
   }
-  *fetchAdd(cell: Cell<number>, delta: number): Gen<number> {
-    return (yield op.fetchAdd(cell, delta)) as number;
+  fetchAdd(cell: Cell<number>, delta: number): Gen<number> {
+    return new OneOp<number>(op.fetchAdd(cell, delta), true);
   }
   /** `atomic_add_int`: no result. */
-  *add(cell: Cell<number>, delta: number): Gen<void> {
-    yield op.add(cell, delta);
+  add(cell: Cell<number>, delta: number): Gen<void> {
+    return new OneOp<void>(op.add(cell, delta), false);
   }
   /** `atomic_set_int`: no result. */
-  *or(cell: Cell<number>, bits: number): Gen<void> {
-    yield op.or(cell, bits);
+  or(cell: Cell<number>, bits: number): Gen<void> {
+    return new OneOp<void>(op.or(cell, bits), false);
   }
   /** `atomic_clear_int` (pass the bits to keep): no result. */
-  *and(cell: Cell<number>, bits: number): Gen<void> {
-    yield op.and(cell, bits);
+  and(cell: Cell<number>, bits: number): Gen<void> {
+    return new OneOp<void>(op.and(cell, bits), false);
   }
   /** One indivisible step that may touch every cell of `fp` (a function: evaluated when the step runs). */
-  *atomic<R>(label: string, fp: Footprint | (() => Footprint), fn: (tx: Tx) => R): Gen<R> {
-    return (yield op.atomic(label, fp, fn)) as R;
+  atomic<R>(label: string, fp: Footprint | (() => Footprint), fn: (tx: Tx) => R): Gen<R> {
+    return new OneOp<R>(op.atomic(label, fp, fn), true);
   }
   /**
    * Wait until `test` holds (one step). Returns false only when woken by an
    * IPI arriving (`wakeOnIpi`) while the test is still false.
    */
-  *spinUntil(
+  spinUntil(
     label: string,
     watch: readonly Cell<any>[],
     test: (tx: Tx) => boolean,
     opts: { wakeOnIpi?: boolean; describe?: () => string } = {},
   ): Gen<boolean> {
-    return (yield op.spin(label, watch, test, opts)) as boolean;
+    return new OneOp<boolean>(op.spin(label, watch, test, opts), true);
   }
   /** `lwkt_yield`: a blocking point. */
-  *yieldCpu(label?: string): Gen<void> {
-    yield op.yield(label);
+  yieldCpu(label?: string): Gen<void> {
+    return new OneOp<void>(op.yield(label), false);
   }
   /** Run every queued IPI now, even inside a critical section (`lwkt_process_ipiq`). */
-  *processIpis(label = "lwkt_process_ipiq"): Gen<void> {
-    yield op.ipiPoint(label);
+  processIpis(label = "lwkt_process_ipiq"): Gen<void> {
+    return new OneOp<void>(op.ipiPoint(label), false);
   }
-  *mpLock(): Gen<void> {
-    yield op.mpLock();
+  mpLock(): Gen<void> {
+    return new OneOp<void>(op.mpLock(), false);
   }
-  *mpUnlock(): Gen<void> {
-    yield op.mpUnlock();
+  mpUnlock(): Gen<void> {
+    return new OneOp<void>(op.mpUnlock(), false);
   }
   /** A step touching no shared state. */
-  *nop(label: string, cycles = 1): Gen<void> {
-    yield op.nop(label, cycles);
+  nop(label: string, cycles = 1): Gen<void> {
+    return new OneOp<void>(op.nop(label, cycles), false);
   }
 
   // ------------------------------------------ thread-local, not steps
@@ -206,5 +209,57 @@ export class KernelContext {
   }
   local<T>(key: ThreadLocalKey<T>): T {
     return this.thread.local(key);
+  }
+}
+
+/**
+ * One op as a generator would give it to `yield*`: the first `next` hands
+ * out the op, the second returns the value the thread was resumed with
+ * (`result`) or nothing. The iterator is its own result object — `yield*`
+ * reads `done` and `value` before asking again, and passes the object on
+ * to the machine, which does the same — so a step allocates the op and
+ * this, where a generator function costs a generator, its frame and two
+ * results. `return` and `throw` end it as they end a suspended generator.
+ * Its op is kept in a private field: `yield kc.load(c)` (without the star)
+ * yields this object, which is not an op, and is reported as before.
+ */
+class OneOp<R> implements Generator<Op, R, unknown> {
+  value: unknown = undefined;
+  done = false;
+  #op: Op | null;
+  readonly #result: boolean;
+
+  constructor(o: Op, result: boolean) {
+    this.#op = o;
+    this.#result = result;
+  }
+
+  next(v?: unknown): IteratorResult<Op, R> {
+    const o = this.#op;
+    if (o !== null) {
+      this.#op = null;
+      this.value = o;
+    } else {
+      this.value = this.#result && !this.done ? v : undefined;
+      this.done = true;
+    }
+    return this as IteratorResult<Op, R>;
+  }
+
+  return(v: R): IteratorResult<Op, R> {
+    this.#op = null;
+    this.done = true;
+    this.value = v;
+    return this as IteratorResult<Op, R>;
+  }
+
+  throw(e: unknown): IteratorResult<Op, R> {
+    this.#op = null;
+    this.done = true;
+    throw e;
+  }
+
+  [Symbol.iterator](): Generator<Op, R, unknown> {
+    return this;
   }
 }

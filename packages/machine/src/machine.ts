@@ -138,6 +138,24 @@ const DEFAULT_MAX_STEPS = 100_000;
 /** The explanations of an untraced run. */
 const NO_EXPLANATIONS: readonly Explanation[] = Object.freeze([]);
 
+/** The console of a run that printed nothing. */
+const NO_LINES: readonly ConsoleLine[] = Object.freeze([]);
+
+/** A cpu's counters as a new record (field by field: a spread is slower). */
+function copyOfCounters(c: Counters): Counters {
+  return {
+    steps: c.steps,
+    ipisSent: c.ipisSent,
+    ipisTaken: c.ipisTaken,
+    switches: c.switches,
+    preemptions: c.preemptions,
+    spinCycles: c.spinCycles,
+    transfers: c.transfers,
+    atomics: c.atomics,
+    idleCycles: c.idleCycles,
+  };
+}
+
 /** The extensions of a machine that has none. */
 const NO_EXTENSIONS: ReadonlyMap<Extension<unknown>, unknown> = new Map();
 
@@ -240,7 +258,9 @@ export class Machine implements MachineView {
     if (!Number.isInteger(pri) || pri < 0 || pri > 31) throw new MachineConfigError(`spawn ${o.name}: priority ${pri}`);
     const t = new Thread(core.threads.length, o.name, o.cpu, pri, kind, o.daemon ?? false);
     const body = o.body;
-    const respawn = (): Gen<unknown> => body(new KernelContext(this, core, t));
+    // One context for every body the thread is given (resets and restores respawn it): it holds no state of its own.
+    const kc = new KernelContext(this, core, t);
+    const respawn = (): Gen<unknown> => body(kc);
     t.generators.push(respawn());
     core.respawn.push(respawn);
     core.threads.push(t);
@@ -457,10 +477,16 @@ export class Machine implements MachineView {
 
   private result(): RunResult {
     const core = this.core;
+    const cpus = core.cpus;
     const total = zeroCounters();
-    for (const c of core.cpus) addCounters(total, c.counters);
+    const perCpu = new Array<Counters>(cpus.length);
     let makespan = 0;
-    for (const c of core.cpus) makespan = Math.max(makespan, c.clock);
+    for (let i = 0; i < cpus.length; i++) {
+      const c = cpus[i]!;
+      addCounters(total, c.counters);
+      perCpu[i] = copyOfCounters(c.counters);
+      if (c.clock > makespan) makespan = c.clock;
+    }
     return {
       ncpus: core.ncpus,
       threads: (this.threadInfos ??= core.threads.map((t) => ({
@@ -471,8 +497,9 @@ export class Machine implements MachineView {
         pri: t.pri,
       }))),
       outcome: core.outcome!,
-      console: core.consoleLines,
-      counters: { total, perCpu: core.cpus.map((c) => ({ ...c.counters })) },
+      // A run that printed nothing shares one empty list: a reset machine then keeps its own for the next run.
+      console: core.consoleLines.length === 0 ? NO_LINES : core.consoleLines,
+      counters: { total, perCpu },
       schedule: scheduleOf(core),
       trace: core.traceLog,
       explanations:

@@ -21,7 +21,7 @@ import type { Cpu } from "../cpu.js";
 import { reportOf, type StepRecord } from "../detector.js";
 import { FootprintError, KernelPanic, MachineConfigError, ModelError } from "../errors.js";
 import { unreachable } from "../ops.js";
-import type { Waiter } from "../outcome.js";
+import type { Outcome, Waiter } from "../outcome.js";
 import type { Thread } from "../thread.js";
 import type { Core } from "./core.js";
 import { emit } from "./events.js";
@@ -108,13 +108,16 @@ export function quiesce(core: Core): void {
     endWithViolation(core);
     return;
   }
-  const waiters: Waiter[] = [];
+  let waiters: Waiter[] | null = null;
   for (const t of core.threads) {
     if (t.state === "done" || t.daemon) continue;
-    waiters.push({ thread: t.id, name: t.name, cpu: t.cpu, waitsOn: describeWaiter(core, t) });
+    (waiters ??= []).push({ thread: t.id, name: t.name, cpu: t.cpu, waitsOn: describeWaiter(core, t) });
   }
-  core.outcome = waiters.length === 0 ? { kind: "ok" } : { kind: "deadlock", waiters, step: core.stepCount };
+  core.outcome = waiters === null ? OK : { kind: "deadlock", waiters, step: core.stepCount };
 }
+
+/** The outcome of every run that ended well (one object: most runs do). */
+const OK: Outcome = Object.freeze({ kind: "ok" });
 
 function describeWaiter(core: Core, t: Thread): string {
   switch (t.state) {

@@ -57,8 +57,14 @@ export function enqueue(cpu: Cpu, t: Thread): void {
 
 function dequeue(cpu: Cpu, t: Thread): void {
   const q = cpu.runq[t.pri]!;
-  const i = q.indexOf(t);
-  if (i >= 0) q.splice(i, 1);
+  // By hand: run queues are short, and indexOf and splice are builtin calls that cost more than the loop.
+  const n = q.length;
+  let i = 0;
+  while (i < n && q[i] !== t) i++;
+  if (i < n) {
+    for (let j = i + 1; j < n; j++) q[j - 1] = q[j]!;
+    q.pop();
+  }
   if (q.length === 0) cpu.runqMask &= ~(1 << t.pri);
 }
 
@@ -209,7 +215,8 @@ export function dispatch(core: Core, cpu: Cpu): void {
   if (cpu.current !== null) return;
   const mplock = core.mplock;
   let chosen: Thread | null = null;
-  const readLog: Cell<unknown>[] = [];
+  // The resume checks' reads, logged only when hooks check (a thread's end on an emptied queue checks nothing).
+  const readLog: Cell<unknown>[] = cpu.runqMask !== 0 && core.hooks.length !== 0 ? [] : NO_CELLS;
   for (let mask = cpu.runqMask; mask !== 0 && chosen === null;) {
     const pri = 31 - Math.clz32(mask);
     mask &= ~(1 << pri);
@@ -224,9 +231,10 @@ export function dispatch(core: Core, cpu: Cpu): void {
     if (mplock.v === cpu.index) releaseMp(core, cpu, null);
     if (cpu.runqMask !== 0) {
       cpu.dispatchWaiting = true;
-      readLog.push(mplock);
-      cpu.dispatchCells = readLog;
-      for (const c of readLog) addWatcher(c, cpu);
+      const watched = readLog === NO_CELLS ? [] : readLog;
+      watched.push(mplock);
+      cpu.dispatchCells = watched;
+      for (const c of watched) addWatcher(c, cpu);
     }
     if (core.eventsOn) emit(core, cpu.index, null, "idle");
     return;
@@ -263,6 +271,9 @@ export function dispatch(core: Core, cpu: Cpu): void {
     advance(core, cpu, chosen, v);
   }
 }
+
+/** The read log of a dispatch whose checks log nothing: never written. */
+const NO_CELLS: Cell<unknown>[] = [];
 
 /** Are `t`'s resources here: the MP lock if it needs it, and every hook's check (which may send requests)? */
 function canRun(core: Core, cpu: Cpu, t: Thread, readLog: Cell<unknown>[]): boolean {

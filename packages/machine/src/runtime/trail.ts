@@ -32,8 +32,9 @@ export function scheduleOf(core: Core): Schedule {
   const n = core.trailAt;
   if (core.trailChunks.length === 0 && n <= EAGER) {
     const trail = core.trail;
-    const choices = new Array<Choice>(n);
-    for (let i = 0; i < n; i++) choices[i] = trail[i] as Choice;
+    // Pushed onto a literal: a packed array of small integers from the start (`new Array(n)` makes a holey one).
+    const choices: Choice[] = [];
+    for (let i = 0; i < n; i++) choices.push(trail[i] as Choice);
     return { header: core.header, choices };
   }
   return new TrailSchedule(core.header, core.trailChunks, core.trail, n);

@@ -37,6 +37,7 @@ import type { Counters } from "../cost.js";
 import type { Detector } from "../detector.js";
 import { MachineConfigError } from "../errors.js";
 import type { Core } from "../runtime/core.js";
+import type { Thread } from "../thread.js";
 import { Contents, type Saved } from "./contents.js";
 import { type Cpu, NO_MESSAGES, NO_THREADS } from "../cpu.js";
 import { type CpuSave, restoreThread, saveCpu, saveThread, type ThreadSave } from "./snapshot.js";
@@ -56,14 +57,32 @@ export interface ResetPoint {
   /** The containers of each cell value that has any (by cell index). */
   readonly cellSaved: readonly (readonly [number, Saved])[];
   readonly cpus: readonly CpuSave[];
-  /** Per cpu, the priorities of its threads: the only run queues a run can touch (`enqueue` uses the thread's). */
-  readonly prios: readonly (readonly number[])[];
+  /** Per cpu, the run queues of its threads' priorities: the only ones a run can touch (`enqueue` uses the thread's). */
+  readonly runqs: readonly (readonly RunqReset[])[];
   readonly threads: readonly ThreadSave[];
   readonly extensions: readonly (readonly [unknown, unknown])[] | null;
   readonly extSaved: readonly Saved[];
   /** The machine's own detectors (by index in the record) and their saved state (NO_STATE: reset with `reset()`). */
   readonly detectors: readonly (readonly [number, unknown])[];
   readonly prng: Record<string, unknown> | null;
+}
+
+/** A run queue as set-up left it: the queue at `pri` (the shared empty one if unused) and its contents. */
+interface RunqReset {
+  readonly pri: number;
+  readonly q: Thread[];
+  /** Null for the shared empty queue. */
+  readonly data: readonly Thread[] | null;
+}
+
+/** The run queues `resetCpu` puts back on `c` (saved as `s`): one per priority its threads have. */
+function runqResets(core: Core, c: Cpu, s: CpuSave): RunqReset[] {
+  const prios = [...new Set(core.threads.filter((t) => t.cpu === c.index).map((t) => t.pri))];
+  return prios.map((pri) => {
+    // The save lists only the queues in use (runqAt: their priorities); any other is the shared empty one.
+    const i = s.runqAt.indexOf(pri);
+    return i < 0 ? { pri, q: NO_THREADS, data: null } : { pri, q: s.runq[i]!, data: s.runqData[i]! };
+  });
 }
 
 /** Why this machine cannot be reset (`shared`: detectors left as they are), or null. */
@@ -120,6 +139,7 @@ export function armReset(core: Core, shared: readonly Detector[] = []): ResetPoi
     if (!shared.includes(d))
       detectors.push([i, d.snapshot !== undefined && d.restore !== undefined ? d.snapshot() : NO_STATE]);
   });
+  const cpus = core.cpus.map(saveCpu);
   return {
     core,
     counts: [
@@ -138,8 +158,8 @@ export function armReset(core: Core, shared: readonly Detector[] = []): ResetPoi
     cellKeyRefs,
     cellWatchers,
     cellSaved,
-    cpus: core.cpus.map(saveCpu),
-    prios: core.cpus.map((c) => [...new Set(core.threads.filter((t) => t.cpu === c.index).map((t) => t.pri))]),
+    cpus,
+    runqs: core.cpus.map((c, i) => runqResets(core, c, cpus[i]!)),
     threads: core.threads.map((t) => saveThread(t, 0)),
     extensions,
     extSaved,
@@ -180,7 +200,8 @@ export function resetRun(core: Core, p: ResetPoint): void {
   }
   core.trailAt = 0;
   const logs = core as unknown as Logs;
-  logs.consoleLines = [];
+  // A run that printed nothing handed out a shared empty list, not this one (machine.ts): it can be kept.
+  if (core.consoleLines.length !== 0) logs.consoleLines = [];
   logs.traceLog = core.tracing ? [] : null;
   if (core.stepEvents.length !== 0) core.stepEvents = [];
   if (core.fpReads.length !== 0) core.fpReads.length = 0;
@@ -189,15 +210,16 @@ export function resetRun(core: Core, p: ResetPoint): void {
   core.kindsEmitted = p.kinds === null ? null : new Set(p.kinds);
   const cells = core.cells;
   if (cells.length !== p.cellV.length) cells.length = p.cellV.length;
+  const { cellV, cellNum, cellKey, cellKeyRefs, cellWatchers } = p;
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i]!;
-    cell.v = p.cellV[i];
-    cell.lastWriter = p.cellNum[i * 3]!;
-    cell.sharers = p.cellNum[i * 3 + 1]!;
-    cell.writeTime = p.cellNum[i * 3 + 2]!;
-    cell.key = p.cellKey[i]!;
-    cell.keyRefs = p.cellKeyRefs[i]!;
-    const w = p.cellWatchers[i]!;
+    cell.v = cellV[i];
+    cell.lastWriter = cellNum[i * 3]!;
+    cell.sharers = cellNum[i * 3 + 1]!;
+    cell.writeTime = cellNum[i * 3 + 2]!;
+    cell.key = cellKey[i]!;
+    cell.keyRefs = cellKeyRefs[i]!;
+    const w = cellWatchers[i]!;
     cell.watchers = w === null ? null : w.slice();
   }
   for (const [, saved] of p.cellSaved) Contents.apply(saved.objs, saved.data);
@@ -208,15 +230,21 @@ export function resetRun(core: Core, p: ResetPoint): void {
     exts.clear();
     for (const [e, v] of p.extensions) exts.set(e as never, v);
   }
-  for (let i = 0; i < core.cpus.length; i++) resetCpu(core.cpus[i]!, p.cpus[i]!, p.prios[i]!);
-  for (const t of core.threads) {
-    restoreThread(t, p.threads[t.id]!, undefined);
+  const cpus = core.cpus;
+  const savedCpus = p.cpus;
+  const runqs = p.runqs;
+  for (let i = 0; i < cpus.length; i++) resetCpu(cpus[i]!, savedCpus[i]!, runqs[i]!);
+  const threads = core.threads;
+  const savedThreads = p.threads;
+  const respawn = core.respawn;
+  for (let i = 0; i < threads.length; i++) {
+    const t = threads[i]!;
+    restoreThread(t, savedThreads[t.id]!, undefined);
     const stack = t.generators;
-    if (stack.length === 1) stack[0] = core.respawn[t.id]!();
-    else {
-      stack.length = 0;
-      stack.push(core.respawn[t.id]!());
-    }
+    // A thread that ended left its stack empty (by pop: setting an array's length is a slow builtin).
+    while (stack.length > 1) stack.pop();
+    if (stack.length === 1) stack[0] = respawn[t.id]!();
+    else stack.push(respawn[t.id]!());
   }
   for (const [i, state] of p.detectors) {
     const d = core.detectors[i]!;
@@ -231,31 +259,32 @@ export function resetRun(core: Core, p: ResetPoint): void {
  * holds few threads and no messages: what is already as saved is not
  * written — changing an array's length is the costly part).
  */
-function resetCpu(c: Cpu, s: CpuSave, prios: readonly number[]): void {
+function resetCpu(c: Cpu, s: CpuSave, runqs: readonly RunqReset[]): void {
   c.current = s.current;
   const runq = c.runq;
-  for (const p of prios) {
-    // The save lists only the queues in use (runqAt: their priorities); any other is the shared empty one.
-    const i = s.runqAt.indexOf(p);
-    const q = i < 0 ? NO_THREADS : s.runq[i]!;
-    if (runq[p] !== q) runq[p] = q;
-    if (i >= 0) refill(q, s.runqData[i]!);
+  for (let j = 0; j < runqs.length; j++) {
+    const r = runqs[j]!;
+    if (runq[r.pri] !== r.q) runq[r.pri] = r.q;
+    if (r.data !== null) refill(r.q, r.data);
   }
   c.runqMask = s.runqMask;
+  // The save's fields read once each (out of the loops: a save is read field by field, not as a hot object).
   const incoming = c.incoming;
+  const savedIncoming = s.incoming;
   for (let p = 0; p < incoming.length; p++) {
-    const q = s.incoming[p]!;
+    const q = savedIncoming[p]!;
     if (incoming[p] !== q) incoming[p] = q;
     if (q !== NO_MESSAGES) refill(q, s.incomingData[p]!);
   }
   c.inbox = s.inbox;
   const owed = c.owed;
-  for (let i = 0; i < owed.length; i++) if (owed[i] !== s.owed[i]) owed[i] = s.owed[i]!;
+  const savedOwed = s.owed;
+  for (let i = 0; i < owed.length; i++) if (owed[i] !== savedOwed[i]) owed[i] = savedOwed[i]!;
   c.owedTotal = s.owedTotal;
   c.intrOwed = s.intrOwed;
   c.clock = s.clock;
   c.intrLevel = s.intrLevel;
-  refill(c.timed, s.timed);
+  if (c.timed.length !== 0 || s.timed.length !== 0) refill(c.timed, s.timed);
   c.dispatchWaiting = s.dispatchWaiting;
   c.dispatchReady = s.dispatchReady;
   c.dispatchOwed = s.dispatchOwed;
@@ -266,7 +295,8 @@ function resetCpu(c: Cpu, s: CpuSave, prios: readonly number[]): void {
   if (c.ipiWatchers.length !== 0 || s.ipiWatchers.length !== 0) c.ipiWatchers = s.ipiWatchers.slice();
   copyCounters(c.counters, s.counters);
   const fifo = c.fifoCells;
-  for (let i = 0; i < fifo.length; i++) if (fifo[i] !== s.fifoCells[i]) fifo[i] = s.fifoCells[i];
+  const savedFifo = s.fifoCells;
+  for (let i = 0; i < fifo.length; i++) if (fifo[i] !== savedFifo[i]) fifo[i] = savedFifo[i];
   c.runqGrew = s.runqGrew;
   c.dispatchStep = s.dispatchStep;
 }
