@@ -1,9 +1,12 @@
 /**
  * The exhaustive engine: a stateless depth-first search over the machine's
- * choices. Every execution re-runs the factory and replays the current path
- * (the machine is deterministic, so the same prefix reaches the same state),
- * then extends it with default choices: continue the previous choice when
- * enabled, else the first enabled one in cpu order.
+ * choices. Every execution goes back to the branch point it starts from —
+ * by restoring, on the one machine of the search, the state saved there or
+ * at the nearest node above that saved one (restorer.ts; the steps between
+ * are replayed), else by re-running the factory and replaying the current
+ * path (the machine is deterministic, so the same prefix reaches the same
+ * state) — then extends it with default choices: continue the previous
+ * choice when enabled, else the first enabled one in cpu order.
  *
  * Reductions:
  * - "none": naive DFS, every enabled choice at every state (the soundness
@@ -31,8 +34,9 @@
  * execution that reaches a state explored before is cut ("merged"); one
  * that meets a state of its own path is cut as a cycle unless nothing else
  * was ever enabled on the way; sleep sets may be kept with the stored states.
- * It goes back to a branch point by restoring the state saved there
- * (restorer.ts) instead of replaying.
+ * It saves the state of every node with a choice left to take; DFS and DPOR
+ * (whose backtrack sets grow after the execution) save at most one per
+ * `RESTORE_EVERY` nodes with more than one choice enabled.
  *
  * Preemption bound (preemption.ts): a choice over the bound is not explored
  * and counts as pruned (naive DFS covers every schedule within the bound,
@@ -86,6 +90,8 @@ import {
 export type { Reduction, SearchOptions, SearchStats, Terminal, UnitContext, UnitRun } from "./types.js";
 
 const STATES_PER_REPORT = 1024;
+/** DFS/DPOR: at most one saved state per this many nodes of the path (restorer.ts). */
+const RESTORE_EVERY = 8;
 
 const BLOCKED: unique symbol = Symbol("blocked");
 const CYCLE: unique symbol = Symbol("cycle");
@@ -128,8 +134,8 @@ function engine(
     throw new ExploreConfigError("stateful search cannot be cut into work units: its visited set is one");
   }
   const histories = stateful ? new Histories() : null;
-  // Stateful search goes back to a branch point by restoring its state (restorer.ts).
-  const restorer = new Restorer(stateful && ctx === null && (opts.restore ?? restoreDefault()));
+  // Go back to a branch point by restoring its state (restorer.ts); DFS/DPOR save one every few nodes.
+  const restorer = new Restorer(ctx === null && (opts.restore ?? restoreDefault()), stateful ? 1 : RESTORE_EVERY);
   /** Stateful search: every state explored from, and the current path's (stateful.ts). */
   const store = stateful ? new StateStore() : null;
   let merged = 0;
@@ -343,7 +349,8 @@ function engine(
       }
       if (k < stack.length) {
         const node = stack[k]!;
-        restorer.note(built.m!, k, false, node.next < node.backtrack.length);
+        // DPOR adds to a node's backtrack set after the execution: any node with another enabled choice may be gone back to.
+        restorer.note(built.m!, k, false, stateful ? node.next < node.backtrack.length : node.enabled.length > 1);
         if (!sameChoices(node.enabled, enabled)) {
           throw new NondeterminismError(
             `the machine factory is not deterministic: after the same ${k} choices, ${fmt(node.enabled)} were enabled before and ${fmt(enabled)} now`,
@@ -356,7 +363,7 @@ function engine(
       if (dpor && k > 0) disabledBy(k - 1, enabled);
       const c = k < fixed ? fixedNode(k, enabled, view) : newNode(k, enabled, view);
       // A node with one choice to take is never gone back to: no snapshot.
-      restorer.note(built.m!, k, true, stack[k]!.backtrack.length > 1);
+      restorer.note(built.m!, k, true, stateful ? stack[k]!.backtrack.length > 1 : enabled.length > 1);
       traps?.fresh(k);
       watch?.chose(k, enabled, c, view);
       return noteSpin(view, c, enabled.indexOf(c));
