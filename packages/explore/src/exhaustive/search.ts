@@ -60,7 +60,6 @@ import {
   formatChoice,
   type Machine,
   type MachineView,
-  makeChoice,
   type RunResult,
   Histories,
   replayIndex,
@@ -72,6 +71,7 @@ import { isPreemption } from "../preemption.js";
 import { CycleWatch, type CycleFound } from "../cycles.js";
 import { type CutCycle, livelockRun, Traps } from "./traps.js";
 import { RaceAnalysis } from "./races.js";
+import { Reversals } from "./reversal.js";
 import { Restorer, restoreDefault } from "./restorer.js";
 import { SEEN, sleepSetsDefault, StateStore } from "./stateful.js";
 import { curOf, pendingChoices, rmwOf, spinWatch } from "./pending.js";
@@ -382,75 +382,21 @@ function engine(
     return index;
   };
 
-  /**
-   * The choice enabled at node k that performs logged step e's action, or −1.
-   * Choice identities are stable except a step's: "cpu c steps" means its
-   * current thread, so a step of another thread T is started at node k only
-   * by T preempting (T an interrupt thread with its preempt choice enabled).
-   */
-  const startAt = (k: number, e: number): number => {
-    const node = stack[k]!;
-    let c = log.choice[e]! as Choice;
-    if (choiceKind(c) === ChoiceKind.step) {
-      const cpu = choiceCpu(c);
-      const t = log.thread[e]!;
-      if (t >= 0 && node.cur[cpu] !== t) c = makeChoice(cpu, ChoiceKind.interrupt, t);
-    }
-    return node.enabled.includes(c) ? c : -1;
-  };
-
-  const handleRace = (i: number, j: number): void => {
-    reverse(i, j);
-    // j may be disabled before i (a spinner's false test, a critical section):
-    // also reverse it with the latest dependent step before which it can start.
-    if (startAt(i, j) < 0) {
-      const y = races.lookback(i, j, (k) => startAt(k, j) >= 0);
-      if (y >= 0) reverse(y, j);
-    }
-  };
-
-  /** Source-DPOR: make sure some initial of notdep(e_i).e_j is scheduled before e_i. */
-  const reverse = (i: number, j: number): void => {
-    if (i >= log.real) return;
-    if (i < fixed) {
-      if (remote(i)) requestReversal(i, j);
-      return;
-    }
-    const node = stack[i]!;
-    const own = startAt(i, j);
-    let found = false;
-    let pick = -1;
-    let overBound = false;
-    races.initials(i, j, (k) => {
-      const c = startAt(i, k);
-      if (c < 0) return false;
-      if (node.backtrack.includes(c as Choice)) {
-        found = true;
-        return true;
-      }
-      if ((pick < 0 || c === own) && !asleep(node.sleep, c as Choice)) {
-        if (node.pre + costAt(i, c as Choice, node.enabled) <= bound) pick = c;
-        else overBound = true;
-      }
-      return false;
-    });
-    if (found) return;
-    // Any initial will do (source sets); the racing step's own choice, when it is one, goes straight at the race.
-    if (pick >= 0) node.backtrack.push(pick as Choice);
-    else if (overBound) pruned++;
-  };
-
-  /** The same decision at a node above the unit, as a request for its owner (applyRequest makes it). */
-  const requestReversal = (i: number, j: number): void => {
-    const candidates: number[] = [];
-    races.initials(i, j, (k) => {
-      const c = startAt(i, k);
-      if (c >= 0 && !candidates.includes(c)) candidates.push(c);
-      return false;
-    });
-    const over = candidates.filter((c) => overAt(i, c as Choice));
-    emit({ kind: "race", depth: i, candidates, over, own: startAt(i, j) });
-  };
+  /** Source-DPOR's reversals of the races found after an execution (reversal.ts). */
+  const { handleRace } = new Reversals({
+    stack,
+    log,
+    races,
+    fixed,
+    remote,
+    request: (i, candidates, own) => {
+      const over = candidates.filter((c) => overAt(i, c as Choice));
+      emit({ kind: "race", depth: i, candidates, over, own });
+    },
+    asleep,
+    over: overAt,
+    pruned: () => void pruned++,
+  });
 
   let end: SliceEnd = "done";
   let firstNew = rootOfUnit ? fixed - 1 : 0;
