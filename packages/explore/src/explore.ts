@@ -69,6 +69,12 @@ export interface ExploreOptions {
   readonly maxExecutions?: number | undefined;
   /** Stateful search: stop after storing this many states (the result is then not exhausted). */
   readonly maxStates?: number | undefined;
+  /**
+   * Exhaustive modes: go back to a branch point by restoring a saved state,
+   * on one machine, instead of building a machine and replaying the path
+   * (default true; env KPRIM_RESTORE=0 turns it off). Same results.
+   */
+  readonly restore?: boolean | undefined;
   /** Stop at the first execution showing the target (default true). */
   readonly stopOnFound?: boolean | undefined;
   /** Shrink the first failing schedule (default true; a number is the run budget). */
@@ -336,6 +342,7 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
           stateful: mode.kind === "dfs" && mode.stateful === true,
           symmetry: mode.kind === "dfs" && mode.symmetry === true,
           maxStates: opts.maxStates,
+          restore: opts.restore,
           // Long stretches of merged executions complete none: report and ask to stop between them too.
           onStates: (n: number) => {
             opts.onStates?.(n);
@@ -367,6 +374,7 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
             prefix: opts.prefix,
             commutativeAtomics: opts.commutativeAtomics,
             fairCycles: opts.fairCycles,
+            restore: opts.restore,
           },
           (t) => onResult(t.machine, t.result),
         );
