@@ -1,8 +1,10 @@
 /**
  * Cycles on the current path, and how a livelock is reported.
  *
- * Where the machine can key its state (`machine.stateKey()`: while a thread
- * is inside a declared loop; a thread that does not step keeps its key), an
+ * Where the machine can key its state (while a thread is inside a declared
+ * loop; a thread that does not step keeps its key — the numeric cycle keys
+ * of @kprim/machine/internal's `CycleKeys`, equal where `machine.stateKey()`
+ * strings are, kept in a `PathStates` table of the current path), an
  * execution that comes back to a state it was in at an earlier step has gone
  * round a cycle and could go round it for ever. SPIN's non-progress cycles
  * under weak fairness are the model:
@@ -37,6 +39,8 @@ import {
   type StepRecord,
   type Strategy,
 } from "@kprim/machine";
+import { coreOf, type Core, CycleKeys } from "@kprim/machine/internal";
+import { PathStates } from "./pathStates.js";
 
 /** The name livelocks are reported under (`violation:livelock`, or just `livelock`). */
 export const LIVELOCK = "livelock";
@@ -49,7 +53,10 @@ export interface CycleFound {
 
 export class CycleWatch {
   private m: Machine | null = null;
-  private readonly keys = new Map<string, number>();
+  private core: Core | null = null;
+  /** The keys of the states met on the current path, by number (cycle keys are vectors of numbers). */
+  private readonly cycleKeys = new CycleKeys();
+  private readonly path = new PathStates();
   /** Enabled choices at each state (state i: before step i + 1), when recorded here. */
   private readonly enabledAt: (readonly Choice[])[] = [];
   private readonly takenAt: Choice[] = [];
@@ -75,14 +82,29 @@ export class CycleWatch {
 
   readonly detector: Detector = {
     name: LIVELOCK,
-    onStep: (s: StepRecord): Finding | undefined => this.afterStep(s.index),
+    // Each step's writes tell the keys which cells changed.
+    footprints: true,
+    onStep: (s: StepRecord): Finding | undefined => {
+      this.cycleKeys.written(s.writes);
+      return this.afterStep(s.index);
+    },
     stateKey: () => "",
+    // A restored state (a search going back to a branch point): the states met after it are forgotten.
+    snapshot: () => this.path.size,
+    restore: (s) => {
+      this.path.truncate(s as number);
+      this.cycleKeys.invalidate();
+      this.closed = null;
+      this.reported = null;
+    },
   };
 
   /** A fresh run on `m`. */
   attach(m: Machine): void {
     this.m = m;
-    this.keys.clear();
+    this.core = coreOf(m);
+    this.path.clear();
+    this.cycleKeys.forget();
     this.enabledAt.length = 0;
     this.takenAt.length = 0;
     this.whoAt.length = 0;
@@ -131,13 +153,11 @@ export class CycleWatch {
     this.closed = null;
     const m = this.m;
     if (m === null) return undefined;
-    const key = m.stateKey();
-    if (key === null) return undefined;
-    const j = this.keys.get(key);
-    if (j === undefined) {
-      this.keys.set(key, k);
-      return undefined;
-    }
+    const keys = this.cycleKeys;
+    // Footprints are recorded (the detector asks for them): a cell is keyed again only when written.
+    if (!keys.write(this.core!, true)) return undefined;
+    const j = this.path.visit(keys.out.v, keys.out.n, k);
+    if (j < 0) return undefined;
     if (this.mode === "cut") {
       this.closed = { from: j, to: k };
       return undefined;

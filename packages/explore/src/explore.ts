@@ -22,22 +22,15 @@
 import {
   type Choice,
   type Detector,
-  type DispatchModel,
   formatSchedule,
   type OutcomeKind,
-  replay,
   roundRobin,
   type RunResult,
-  type Schedule,
-  type ScheduleHeader,
-  checkHeader,
   type Machine,
   mergeRaises,
-  parseSchedule,
-  ReplayDivergence,
   type Vocabulary,
 } from "@kprim/machine";
-import { CycleWatch, LIVELOCK } from "./cycles.js";
+import { LIVELOCK } from "./cycles.js";
 import { runOnce } from "./driver.js";
 import { ExploreConfigError } from "./errors.js";
 import { RESTART_LIMIT } from "./events.js";
@@ -49,6 +42,9 @@ import { describeInconclusive, type Inconclusive } from "./inconclusive.js";
 import { shrink } from "./shrink.js";
 import { checkSignal, failureKind, formatSignal, matchSignal, parseSignal, type Signal } from "./signal.js";
 import { type ConsoleCount, recordOf, type RunRecord, Tally } from "./tally.js";
+import { judgedHeader, LIVELOCK_SIGNAL, replayCommand } from "./replaySchedule.js";
+
+export { judgedHeader, replayCommand, replaySchedule, watchesCycles } from "./replaySchedule.js";
 
 export type Mode =
   | SamplingMode
@@ -73,6 +69,12 @@ export interface ExploreOptions {
   readonly maxExecutions?: number | undefined;
   /** Stateful search: stop after storing this many states (the result is then not exhausted). */
   readonly maxStates?: number | undefined;
+  /**
+   * Exhaustive modes: go back to a branch point by restoring a saved state,
+   * on one machine, instead of building a machine and replaying the path
+   * (default true; env KPRIM_RESTORE=0 turns it off). Same results.
+   */
+  readonly restore?: boolean | undefined;
   /** Stop at the first execution showing the target (default true). */
   readonly stopOnFound?: boolean | undefined;
   /** Shrink the first failing schedule (default true; a number is the run budget). */
@@ -340,6 +342,7 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
           stateful: mode.kind === "dfs" && mode.stateful === true,
           symmetry: mode.kind === "dfs" && mode.symmetry === true,
           maxStates: opts.maxStates,
+          restore: opts.restore,
           // Long stretches of merged executions complete none: report and ask to stop between them too.
           onStates: (n: number) => {
             opts.onStates?.(n);
@@ -371,6 +374,7 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
             prefix: opts.prefix,
             commutativeAtomics: opts.commutativeAtomics,
             fairCycles: opts.fairCycles,
+            restore: opts.restore,
           },
           (t) => onResult(t.machine, t.result),
         );
@@ -493,104 +497,4 @@ function foundPart(
     shrunkPreemptions: shrunk.preemptions,
     replay: replayCommand(header, shrunkText),
   };
-}
-
-const LIVELOCK_SIGNAL: Signal = { kind: "violation", detector: LIVELOCK };
-
-/** Does a schedule's header say it was judged by watching cycles (a livelock)? */
-export function watchesCycles(header: ScheduleHeader): boolean {
-  return header.signal === `violation:${LIVELOCK}` || header.signal === LIVELOCK;
-}
-
-/**
- * A run's schedule header with what its verdict depends on beyond the run:
- * the target (when it is not "failure"), and the step limit when the run
- * ended at it (`stepLimit`: that limit, or null) — so that the schedule
- * string alone replays to the same verdict.
- */
-export function judgedHeader(header: ScheduleHeader, target: Signal, stepLimit: number | null): ScheduleHeader {
-  const signal = formatSignal(target);
-  return {
-    ...header,
-    ...(signal !== "failure" ? { signal } : {}),
-    ...(stepLimit !== null ? { maxSteps: stepLimit } : {}),
-  };
-}
-
-/**
- * `kprim replay <scenario> --schedule '<schedule>'`, or null for a machine
- * built by hand (no scenario name): replay that one with `replaySchedule`.
- */
-export function replayCommand(header: ScheduleHeader, schedule: string): string | null {
-  return header.scenario === "" ? null : `kprim replay ${header.scenario} --schedule '${schedule}'`;
-}
-
-/**
- * Replay a schedule (a string or parsed) on a fresh machine, choice for
- * choice: a header that differs from `expect` is a ScheduleError, a choice
- * that is not enabled (or a run that outlasts or falls short of the
- * schedule) a ReplayDivergence naming the step, the expected choice and
- * what was enabled. A schedule that ended at its step limit carries it
- * (`header.maxSteps`) and stops there again. The result's schedule is the
- * one given (its run fields too), so it formats to the same string.
- *
- * The machine runs the model the schedule was recorded with (`dispatch`,
- * from its format: kprim1 and kprim2 strings the same-step dispatch; the
- * factory must pass the request on). An old string that diverges under
- * the same-step model is replayed under the separate one: main printed
- * kprim2 strings with the separate dispatch for a while before kprim3
- * existed. Such a replay's schedule formats as the kprim3 string of the
- * same choices.
- */
-export function replaySchedule(
-  factory: MachineFactory,
-  schedule: string | Schedule,
-  opts: {
-    readonly expect?: ScheduleHeader;
-    readonly trace?: boolean;
-    readonly maxSteps?: number;
-    /** The machine model, overriding the schedule's. */
-    readonly dispatch?: DispatchModel;
-  } = {},
-): RunResult {
-  const s = typeof schedule === "string" ? parseSchedule(schedule) : schedule;
-  if (opts.expect) checkHeader(opts.expect, s.header);
-  const dispatch = opts.dispatch ?? s.header.dispatch ?? "separate";
-  try {
-    return replayUnder(factory, s, opts, dispatch);
-  } catch (e) {
-    if (opts.dispatch !== undefined || dispatch !== "same-step" || !(e instanceof ReplayDivergence)) throw e;
-    try {
-      return replayUnder(factory, s, opts, "separate");
-    } catch {
-      throw e; // the model the format names: its divergence is the one to report
-    }
-  }
-}
-
-function replayUnder(
-  factory: MachineFactory,
-  s: Schedule,
-  opts: { readonly trace?: boolean; readonly maxSteps?: number },
-  dispatch: DispatchModel,
-): RunResult {
-  const { result } = runOnce(factory, {
-    strategy: replay(s.choices),
-    // A livelock's schedule ends where its cycle closes: watched again, it ends there again.
-    ...(watchesCycles(s.header) ? { cycles: new CycleWatch("report") } : {}),
-    // One more than the schedule: a run that ends on its own ends there; one
-    // that ended at its step limit stops at the same step.
-    maxSteps: opts.maxSteps ?? s.header.maxSteps ?? s.choices.length + 1,
-    dispatch,
-    ...(opts.trace !== undefined ? { trace: opts.trace } : {}),
-  });
-  // The replayed run's schedule is the one given, run fields included (the machine knows none).
-  const { signal, maxSteps } = s.header;
-  if (signal === undefined && maxSteps === undefined) return result;
-  const header = {
-    ...result.schedule.header,
-    ...(signal !== undefined ? { signal } : {}),
-    ...(maxSteps !== undefined ? { maxSteps } : {}),
-  };
-  return { ...result, schedule: { ...result.schedule, header } };
 }

@@ -270,7 +270,7 @@ describe("explore: the driver, replay and errors", () => {
     expect(formatSchedule(again.schedule)).toBe(r.shrunk);
   });
 
-  it("a factory that does not repeat itself is a NondeterminismError", () => {
+  it("a factory that does not repeat itself is a NondeterminismError where executions are replayed; restoring, its one machine is explored", () => {
     let n = 0;
     const f: MachineFactory = (req) => {
       const m = createMachine({
@@ -298,7 +298,12 @@ describe("explore: the driver, replay and errors", () => {
       });
       return m;
     };
-    expect(() => explore(f, { mode: { kind: "dpor" } })).toThrow(NondeterminismError);
+    expect(() => explore(f, { mode: { kind: "dpor" }, restore: false })).toThrow(NondeterminismError);
+    // Restoring, the factory is called once: the search explores that machine's schedules (A's two stores or one).
+    n = 0;
+    const r = explore(f, { mode: { kind: "dpor" } });
+    expect(n).toBe(1);
+    expect(r).toMatchObject({ kind: "not-found", exhausted: true });
   });
 
   it("a model bug is an ExecutionError carrying the choices that reach it", () => {

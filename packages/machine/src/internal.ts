@@ -15,9 +15,13 @@
  * - `stateId(machine, states)`: the state's number in a `VectorTable` — the
  *   fingerprint as a vector of interned parts, compared exactly (stateful
  *   search stores these instead of hashing fingerprint strings).
+ * - `CycleKeys`: the state's cycle key (`machine.stateKey()`'s identity) as a
+ *   vector of numbers, stable across a thread rebuilt by `restore`
+ *   (states/cycleKey.ts) — what the explorer's cycle watch compares.
  */
 export { continueRun, coreOf, stateId } from "./machine.js";
 export { VectorTable } from "./states/intern.js";
+export { CycleKeys } from "./states/cycleKey.js";
 export { enableRestore, restore, restoreBlocker, snapshot, type Snapshot, ResumeLog } from "./states/snapshot.js";
 export type { Core, CoreOptions, Jitter, Scope } from "./runtime/core.js";
 export { fifoCell } from "./runtime/ipiq.js";

@@ -1,8 +1,10 @@
 /**
- * Going back to a branch point of a stateful search by restoring the state
- * saved there (@kprim/machine/internal's snapshots) instead of replaying the
- * path on a fresh machine: one machine for the search, a snapshot per node
- * of the current path that has choices left to take. A machine with a
+ * Going back to a branch point of an exhaustive search by restoring the
+ * state saved there (@kprim/machine/internal's snapshots) instead of
+ * replaying the path on a fresh machine: one machine for the search, a
+ * snapshot per node of the current path the search may come back to (with
+ * `every` > 1, at most one per `every` nodes: the nodes between are
+ * replayed from the nearest one above). A machine with a
  * detector that cannot be restored turns it off for the whole search
  * (every execution is replayed, as without it).
  *
@@ -27,7 +29,15 @@ export class Restorer {
   private reused: Machine | null = null;
   private readonly snaps: (Snapshot | null)[] = [];
 
-  constructor(private on: boolean) {}
+  /**
+   * `every`: a node saves its state only when none of the `every − 1`
+   * nodes above it did (going back to it restores the nearest saved state
+   * above and replays the few steps between on the same machine).
+   */
+  constructor(
+    private on: boolean,
+    private readonly every = 1,
+  ) {}
 
   /** A fresh machine was built (before its run): it is the one restored from now on, if it can be. */
   built(m: Machine): void {
@@ -45,10 +55,22 @@ export class Restorer {
    */
   note(m: Machine, k: number, fresh: boolean, worth: boolean): void {
     if (!this.on || (!fresh && this.snaps[k]?.core === coreOf(m))) return;
-    this.snaps[k] = worth ? snapshot(coreOf(m)) : null;
+    this.snaps[k] = worth && !this.savedAbove(k) ? snapshot(coreOf(m)) : null;
   }
 
-  /** The execution run on from the state saved at step k (`before` sees the machine first), or null: none saved there (build and replay). */
+  /** Did one of the `every − 1` nodes above node k save its state? */
+  private savedAbove(k: number): boolean {
+    for (let j = k - 1; j > k - this.every && j >= 0; j--)
+      if (this.snaps[j] !== null && this.snaps[j] !== undefined) return true;
+    return false;
+  }
+
+  /**
+   * The execution run on from the state saved at step k, or at the nearest
+   * step above it that saved one (`before` sees the machine first; the
+   * strategy replays the steps between), or null: none saved (build and
+   * replay).
+   */
   runFrom(k: number, before: (m: Machine) => void): Execution | null {
     const m = this.machineAt(k);
     if (m === null) return null;
@@ -56,12 +78,15 @@ export class Restorer {
     return { machine: m, result: runChecked(() => continueRun(m)) };
   }
 
-  /** The machine put back in its state at step k, or null (none saved there). */
+  /** The machine put back in its state at step k or the nearest saved above it, or null (none saved there). */
   private machineAt(k: number): Machine | null {
     const m = this.reused;
-    if (!this.on || m === null || k >= this.snaps.length) return null;
-    const s = this.snaps[k];
-    return s !== null && s !== undefined && restore(coreOf(m), s) ? m : null;
+    if (!this.on || m === null) return null;
+    for (let j = Math.min(k, this.snaps.length - 1); j >= 0; j--) {
+      const s = this.snaps[j];
+      if (s !== null && s !== undefined) return restore(coreOf(m), s) ? m : null;
+    }
+    return null;
   }
 
   /** The search backtracked to node k: the deeper nodes' states are gone. */

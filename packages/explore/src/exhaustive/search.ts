@@ -1,9 +1,12 @@
 /**
  * The exhaustive engine: a stateless depth-first search over the machine's
- * choices. Every execution re-runs the factory and replays the current path
- * (the machine is deterministic, so the same prefix reaches the same state),
- * then extends it with default choices: continue the previous choice when
- * enabled, else the first enabled one in cpu order.
+ * choices. Every execution goes back to the branch point it starts from —
+ * by restoring, on the one machine of the search, the state saved there or
+ * at the nearest node above that saved one (restorer.ts; the steps between
+ * are replayed), else by re-running the factory and replaying the current
+ * path (the machine is deterministic, so the same prefix reaches the same
+ * state) — then extends it with default choices: continue the previous
+ * choice when enabled, else the first enabled one in cpu order.
  *
  * Reductions:
  * - "none": naive DFS, every enabled choice at every state (the soundness
@@ -31,8 +34,9 @@
  * execution that reaches a state explored before is cut ("merged"); one
  * that meets a state of its own path is cut as a cycle unless nothing else
  * was ever enabled on the way; sleep sets may be kept with the stored states.
- * It goes back to a branch point by restoring the state saved there
- * (restorer.ts) instead of replaying.
+ * It saves the state of every node with a choice left to take; DFS and DPOR
+ * (whose backtrack sets grow after the execution) save at most one per
+ * `RESTORE_EVERY` nodes with more than one choice enabled.
  *
  * Preemption bound (preemption.ts): a choice over the bound is not explored
  * and counts as pruned (naive DFS covers every schedule within the bound,
@@ -56,7 +60,6 @@ import {
   formatChoice,
   type Machine,
   type MachineView,
-  makeChoice,
   type RunResult,
   Histories,
   replayIndex,
@@ -68,6 +71,7 @@ import { isPreemption } from "../preemption.js";
 import { CycleWatch, type CycleFound } from "../cycles.js";
 import { type CutCycle, livelockRun, Traps } from "./traps.js";
 import { RaceAnalysis } from "./races.js";
+import { Reversals } from "./reversal.js";
 import { Restorer, restoreDefault } from "./restorer.js";
 import { SEEN, sleepSetsDefault, StateStore } from "./stateful.js";
 import { curOf, pendingChoices, rmwOf, spinWatch } from "./pending.js";
@@ -86,6 +90,8 @@ import {
 export type { Reduction, SearchOptions, SearchStats, Terminal, UnitContext, UnitRun } from "./types.js";
 
 const STATES_PER_REPORT = 1024;
+/** DFS/DPOR: at most one saved state per this many nodes of the path (restorer.ts). */
+const RESTORE_EVERY = 8;
 
 const BLOCKED: unique symbol = Symbol("blocked");
 const CYCLE: unique symbol = Symbol("cycle");
@@ -128,8 +134,8 @@ function engine(
     throw new ExploreConfigError("stateful search cannot be cut into work units: its visited set is one");
   }
   const histories = stateful ? new Histories() : null;
-  // Stateful search goes back to a branch point by restoring its state (restorer.ts).
-  const restorer = new Restorer(stateful && ctx === null && (opts.restore ?? restoreDefault()));
+  // Go back to a branch point by restoring its state (restorer.ts); DFS/DPOR save one every few nodes.
+  const restorer = new Restorer(ctx === null && (opts.restore ?? restoreDefault()), stateful ? 1 : RESTORE_EVERY);
   /** Stateful search: every state explored from, and the current path's (stateful.ts). */
   const store = stateful ? new StateStore() : null;
   let merged = 0;
@@ -343,7 +349,8 @@ function engine(
       }
       if (k < stack.length) {
         const node = stack[k]!;
-        restorer.note(built.m!, k, false, node.next < node.backtrack.length);
+        // DPOR adds to a node's backtrack set after the execution: any node with another enabled choice may be gone back to.
+        restorer.note(built.m!, k, false, stateful ? node.next < node.backtrack.length : node.enabled.length > 1);
         if (!sameChoices(node.enabled, enabled)) {
           throw new NondeterminismError(
             `the machine factory is not deterministic: after the same ${k} choices, ${fmt(node.enabled)} were enabled before and ${fmt(enabled)} now`,
@@ -356,7 +363,7 @@ function engine(
       if (dpor && k > 0) disabledBy(k - 1, enabled);
       const c = k < fixed ? fixedNode(k, enabled, view) : newNode(k, enabled, view);
       // A node with one choice to take is never gone back to: no snapshot.
-      restorer.note(built.m!, k, true, stack[k]!.backtrack.length > 1);
+      restorer.note(built.m!, k, true, stateful ? stack[k]!.backtrack.length > 1 : enabled.length > 1);
       traps?.fresh(k);
       watch?.chose(k, enabled, c, view);
       return noteSpin(view, c, enabled.indexOf(c));
@@ -375,75 +382,21 @@ function engine(
     return index;
   };
 
-  /**
-   * The choice enabled at node k that performs logged step e's action, or −1.
-   * Choice identities are stable except a step's: "cpu c steps" means its
-   * current thread, so a step of another thread T is started at node k only
-   * by T preempting (T an interrupt thread with its preempt choice enabled).
-   */
-  const startAt = (k: number, e: number): number => {
-    const node = stack[k]!;
-    let c = log.choice[e]! as Choice;
-    if (choiceKind(c) === ChoiceKind.step) {
-      const cpu = choiceCpu(c);
-      const t = log.thread[e]!;
-      if (t >= 0 && node.cur[cpu] !== t) c = makeChoice(cpu, ChoiceKind.interrupt, t);
-    }
-    return node.enabled.includes(c) ? c : -1;
-  };
-
-  const handleRace = (i: number, j: number): void => {
-    reverse(i, j);
-    // j may be disabled before i (a spinner's false test, a critical section):
-    // also reverse it with the latest dependent step before which it can start.
-    if (startAt(i, j) < 0) {
-      const y = races.lookback(i, j, (k) => startAt(k, j) >= 0);
-      if (y >= 0) reverse(y, j);
-    }
-  };
-
-  /** Source-DPOR: make sure some initial of notdep(e_i).e_j is scheduled before e_i. */
-  const reverse = (i: number, j: number): void => {
-    if (i >= log.real) return;
-    if (i < fixed) {
-      if (remote(i)) requestReversal(i, j);
-      return;
-    }
-    const node = stack[i]!;
-    const own = startAt(i, j);
-    let found = false;
-    let pick = -1;
-    let overBound = false;
-    races.initials(i, j, (k) => {
-      const c = startAt(i, k);
-      if (c < 0) return false;
-      if (node.backtrack.includes(c as Choice)) {
-        found = true;
-        return true;
-      }
-      if ((pick < 0 || c === own) && !asleep(node.sleep, c as Choice)) {
-        if (node.pre + costAt(i, c as Choice, node.enabled) <= bound) pick = c;
-        else overBound = true;
-      }
-      return false;
-    });
-    if (found) return;
-    // Any initial will do (source sets); the racing step's own choice, when it is one, goes straight at the race.
-    if (pick >= 0) node.backtrack.push(pick as Choice);
-    else if (overBound) pruned++;
-  };
-
-  /** The same decision at a node above the unit, as a request for its owner (applyRequest makes it). */
-  const requestReversal = (i: number, j: number): void => {
-    const candidates: number[] = [];
-    races.initials(i, j, (k) => {
-      const c = startAt(i, k);
-      if (c >= 0 && !candidates.includes(c)) candidates.push(c);
-      return false;
-    });
-    const over = candidates.filter((c) => overAt(i, c as Choice));
-    emit({ kind: "race", depth: i, candidates, over, own: startAt(i, j) });
-  };
+  /** Source-DPOR's reversals of the races found after an execution (reversal.ts). */
+  const { handleRace } = new Reversals({
+    stack,
+    log,
+    races,
+    fixed,
+    remote,
+    request: (i, candidates, own) => {
+      const over = candidates.filter((c) => overAt(i, c as Choice));
+      emit({ kind: "race", depth: i, candidates, over, own });
+    },
+    asleep,
+    over: overAt,
+    pruned: () => void pruned++,
+  });
 
   let end: SliceEnd = "done";
   let firstNew = rootOfUnit ? fixed - 1 : 0;

@@ -38,10 +38,12 @@ export interface SearchOptions {
    */
   readonly sleepSets?: boolean | undefined;
   /**
-   * Stateful search: go back to a branch point by restoring the state saved
-   * there instead of replaying the path on a fresh machine (default true;
-   * env KPRIM_RESTORE=0 turns it off). Falls back to replaying when a
-   * detector cannot be restored (no `snapshot`/`restore`). Same results.
+   * Go back to a branch point by restoring the state saved there (DFS and
+   * DPOR: the nearest one saved above it, then replaying the few steps
+   * between on the same machine) instead of replaying the path on a fresh
+   * machine (default true; env KPRIM_RESTORE=0 turns it off). Falls back to
+   * replaying when a detector cannot be restored (no `snapshot`/`restore`),
+   * and in work units. Same executions, same results.
    */
   readonly restore?: boolean | undefined;
   /**

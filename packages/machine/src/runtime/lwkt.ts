@@ -87,6 +87,7 @@ export function advance(core: Core, cpu: Cpu, t: Thread, value: unknown): void {
   if (t.fresh || t.drainTarget >= 0) value = beforeResume(core, cpu, t, value);
   if (core.resumeHooks.length !== 0) callResumeHooks(core, t);
   if (core.tracker !== null) core.tracker.resumed(t, value);
+  else if (core.resumes !== null) core.resumes.resumed(t, value, t.hasLocals());
   const stack = t.generators;
   let r = stack[stack.length - 1]!.next(value);
   while (r.done === true) {
@@ -101,6 +102,7 @@ export function advance(core: Core, cpu: Cpu, t: Thread, value: unknown): void {
   if (core.checkMode) checkOp(core, t, o);
   t.op = o;
   if (core.tracker !== null) core.tracker.suspended(t);
+  else if (core.resumes !== null) core.resumes.suspended(t);
   if (o.op === "spin") beginSpin(core, cpu, t, o);
 }
 

@@ -89,9 +89,12 @@ export class ResumeLog {
   }
 }
 
-/** Start logging resumes so that states of this run can be restored. Before the run, after `trackStates`. */
+/**
+ * Start logging resumes so that states of this run can be restored. Before
+ * the run (after `trackStates` when there is one; without a state tracker,
+ * a thread's thread-locals are logged at every resumption).
+ */
 export function enableRestore(core: Core): ResumeLog {
-  if (core.tracker === null) throw new MachineConfigError("enableRestore: call trackStates first");
   if (core.started) throw new MachineConfigError("enableRestore: the machine has already started");
   const log = new ResumeLog();
   for (const t of core.threads) {
@@ -100,7 +103,7 @@ export function enableRestore(core: Core): ResumeLog {
     log.threads.push(l);
   }
   core.resumes = log;
-  core.tracker.log = log;
+  if (core.tracker !== null) core.tracker.log = log;
   return log;
 }
 
@@ -381,7 +384,6 @@ export function restore(core: Core, s: Snapshot): boolean {
       const o = rebuild(core, t, tl, ts);
       if (o === false) return false;
       ops[t.id] = o;
-      tl.lastOp = o;
     } else if (ts.op !== null) {
       // The generator was kept, but it may have been rebuilt since the snapshot: its own op.
       const o = tl.lastOp;
@@ -503,6 +505,9 @@ function rebuild(core: Core, t: Thread, tl: ThreadLog, ts: ThreadSave): Op | nul
   } finally {
     core.rebuilding = false;
   }
+  // The generator's own last op, also where the saved thread has none pending (it blocked in it):
+  // restoring later to a state before that step keeps this generator and takes its op from here.
+  tl.lastOp = (last as Op | undefined) ?? null;
   if (ts.op === null) return null;
   const o = last as Op | undefined;
   if (o === undefined || o.op !== ts.op.op || label(o) !== label(ts.op)) return false;
