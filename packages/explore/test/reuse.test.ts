@@ -8,7 +8,7 @@
  * values, or their cost bookkeeping) is caught by the same comparison.
  */
 import { fc, test } from "@fast-check/vitest";
-import { formatSchedule, type Machine, random, type RunResult, type Strategy } from "@kprim/machine";
+import { type Cell, formatSchedule, type Machine, random, type RunResult, type Strategy } from "@kprim/machine";
 import { armReset, coreOf, type ResetPoint, resetRun } from "@kprim/machine/internal";
 import { describe, expect, it } from "vitest";
 import { explore, type MachineFactory } from "../src/index.js";
@@ -140,26 +140,52 @@ describe("sampling on one reset machine = a fresh machine per run", () => {
   });
 });
 
+/**
+ * The reset point with its cells' undo log broken: what `keep` saves of each
+ * cell before the reset is written back after it (the reset forgets it).
+ */
+function keepAcrossReset(p: ResetPoint, m: Machine, keep: (c: Cell<unknown>) => () => void): ResetPoint {
+  const real = p.undo;
+  const broken = {
+    undo(mark: Parameters<typeof real.undo>[0]): boolean {
+      const back = coreOf(m).cells.map(keep);
+      const ok = real.undo(mark);
+      for (const b of back) b();
+      return ok;
+    },
+    cut: (n: number) => real.cut(n),
+  };
+  return { ...p, undo: broken as unknown as typeof real };
+}
+
 describe("a broken reset is caught", () => {
   const f = factoryOf(lostUpdate(2));
   const want = fresh(f, strategies(20), false);
 
   it("a reset that forgets the cells' values", () => {
-    const got = brokenReset(f, strategies(20), (p, m) => ({ ...p, cellV: coreOf(m).cells.map((c) => c.v) }));
+    const got = brokenReset(f, strategies(20), (p, m) =>
+      keepAcrossReset(p, m, (c) => {
+        const [v, key] = [c.v, c.key];
+        return () => {
+          c.v = v;
+          c.key = key;
+        };
+      }),
+    );
     expect(got).not.toEqual(want);
   });
 
   it("a reset that forgets the cells' cost bookkeeping", () => {
-    const got = brokenReset(f, strategies(20), (p, m) => {
-      const cells = coreOf(m).cells;
-      const num = new Float64Array(cells.length * 3);
-      cells.forEach((c, i) => {
-        num[i * 3] = c.lastWriter;
-        num[i * 3 + 1] = c.sharers;
-        num[i * 3 + 2] = c.writeTime;
-      });
-      return { ...p, cellNum: num };
-    });
+    const got = brokenReset(f, strategies(20), (p, m) =>
+      keepAcrossReset(p, m, (c) => {
+        const [w, s, t] = [c.lastWriter, c.sharers, c.writeTime];
+        return () => {
+          c.lastWriter = w;
+          c.sharers = s;
+          c.writeTime = t;
+        };
+      }),
+    );
     expect(got).not.toEqual(want);
   });
 

@@ -44,6 +44,13 @@ export class Cell<T = unknown> {
   code: CellCode | null = null;
   /** @internal for an IPI FIFO's cell: its two cpus */
   fifo: { readonly from: number; readonly to: number } | null = null;
+  /** @internal restoring states: the log that saves the cell before it changes (states/undo.ts), or null */
+  undo: CellUndo | null = null;
+  /** @internal the log's segment the cell was last saved in, and for a write in (with its value's containers) */
+  undoGen = 0;
+  undoWrite = 0;
+  /** @internal the cell's entry in the log in that segment */
+  undoAt = 0;
 
   /** @internal use `machine.cell(...)` */
   constructor(
@@ -65,8 +72,16 @@ export class Cell<T = unknown> {
   }
 }
 
+/** @internal what saves a cell before it changes, while states may be restored (states/undo.ts) */
+export interface CellUndo {
+  readonly gen: number;
+  /** `write`: the value may change (its containers are saved too). */
+  save(c: Cell<unknown>, write: boolean): void;
+}
+
 /** @internal */
 export function addWatcher(cell: Cell<unknown>, w: CellWatcher): void {
+  if (cell.undo !== null && cell.undoGen !== cell.undo.gen) cell.undo.save(cell, false);
   if (cell.watchers === null) cell.watchers = [w];
   else if (!cell.watchers.includes(w)) cell.watchers.push(w);
 }
@@ -75,6 +90,7 @@ export function addWatcher(cell: Cell<unknown>, w: CellWatcher): void {
 export function removeWatcher(cell: Cell<unknown>, w: CellWatcher): void {
   const ws = cell.watchers;
   if (ws === null) return;
+  if (cell.undo !== null && cell.undoGen !== cell.undo.gen) cell.undo.save(cell, false);
   const i = ws.indexOf(w);
   if (i >= 0) ws.splice(i, 1);
   if (ws.length === 0) cell.watchers = null;

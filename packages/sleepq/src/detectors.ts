@@ -20,12 +20,21 @@
  * came true): that is reported only if a tsleep then relies on the abandoned
  * interlock, at that tsleep, naming the step the section was left.
  */
-import type { Detector, Evidence, Finding, MachineView, StepRecord, TraceEvent } from "@kprim/machine";
+import type { Detector, Evidence, Finding, MachineView, Renaming, StepRecord, TraceEvent } from "@kprim/machine";
 import { type Ident, type SleepHash, sleepState } from "./hash.js";
 
 interface Interlock {
   readonly ident: string;
   readonly step: number;
+}
+
+/** `thread:ident` for each thread in `m`, renamed, sorted (stateful search asks at every state: no arrays for none or one). */
+function threadsOn(m: ReadonlyMap<number, { readonly ident: string }>, ren: Renaming): string {
+  if (m.size === 0) return "";
+  if (m.size === 1) for (const [t, a] of m) return `${ren.thread(t)}:${a.ident}`;
+  return Array.from(m, ([t, a]) => `${ren.thread(t)}:${a.ident}`)
+    .sort()
+    .join(",");
 }
 
 export function interlockDiscipline(): Detector {
@@ -49,14 +58,7 @@ export function interlockDiscipline(): Detector {
   return {
     name: "interlock-discipline",
     // Which threads are armed or tainted, on which ident (the steps only go into messages).
-    stateKey: (ren) =>
-      [armed, tainted]
-        .map((m) =>
-          Array.from(m, ([t, a]) => `${ren.thread(t)}:${a.ident}`)
-            .sort()
-            .join(","),
-        )
-        .join(" / "),
+    stateKey: (ren) => `${threadsOn(armed, ren)} / ${threadsOn(tainted, ren)}`,
     // Restoring states: the three maps (their values are never changed in place).
     snapshot: () => [new Map(armed), new Map(tainted), new Map(leftCrit)],
     restore(s) {

@@ -6,6 +6,34 @@ import { defineExtension, type Machine, type Thread } from "@kprim/machine";
 import { interlockDiscipline, lostWakeup } from "./detectors.js";
 import { HASH_BUCKETS, IDENT_BASE, type Ident, NO_SLEEPERS, type SleepCondition, type SleepHash } from "./hash.js";
 
+/** Each hash's state key as last written, and what it was written from (idents are frozen: compared by identity). */
+const lastKeys = new WeakMap<SleepHash, { form: string; nextAddr: number; idents: Ident[]; key: string }>();
+
+/** The hash's state key (stateful search asks at every state): written again only when its idents or form changed. */
+function hashKey(h: SleepHash): string {
+  const last = lastKeys.get(h);
+  if (
+    last !== undefined &&
+    last.form === h.form &&
+    last.nextAddr === h.nextAddr &&
+    last.idents.length === h.idents.size
+  ) {
+    let i = 0;
+    let same = true;
+    for (const id of h.idents.values()) {
+      if (last.idents[i++] !== id) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return last.key;
+  }
+  const idents = Array.from(h.idents.values());
+  const key = `${h.form};${h.nextAddr};${idents.map((i) => `${i.name}@${i.addr}`).join(",")}`;
+  lastKeys.set(h, { form: h.form, nextAddr: h.nextAddr, idents, key });
+  return key;
+}
+
 // Made once: a machine is built per execution.
 const MASK_NAMES = Array.from({ length: HASH_BUCKETS }, (_, b) => `slpque_cpumask[${b}]`);
 const MASK_CELL = { code: "cpumask" } as const;
@@ -32,7 +60,7 @@ export const SLEEP_HASH = defineExtension<SleepHash>(
   },
   {
     // Queues and masks are cells (keyed with the cells); conditions are declared during set-up.
-    stateKey: (h) => `${h.form};${h.nextAddr};${Array.from(h.idents.values(), (i) => `${i.name}@${i.addr}`).join(",")}`,
+    stateKey: hashKey,
   },
 );
 

@@ -90,6 +90,8 @@ export function currentScopeInfo(core: Core): { cpu: Cpu; thread: Thread | null;
  * jitter) is out of line, so V8 can inline the rest into the step.
  */
 export function access(core: Core, cpu: Cpu, c: Cell<unknown>, write: boolean, extra: number): unknown {
+  // Restoring states: the cell's first change since the last snapshot saves it (states/undo.ts).
+  if (c.undo !== null && (c.undoGen !== c.undo.gen || (write && c.undoWrite !== c.undo.gen))) c.undo.save(c, write);
   if (c.cpu >= 0) return accessLocal(core, cpu, c, extra);
   const s = core.scope;
   if (s !== null && s.quiet) return c.v;

@@ -5,12 +5,13 @@
  * cells, cpus, threads, detectors) for each.
  *
  * `armReset` saves the set-up state of a machine that has not run: the
- * record's counters, every cell (value, cost bookkeeping, watchers, cached
- * key; the mutable containers reachable from a value by content, to be
- * written back into the same objects, as snapshot.ts does), every cpu and
- * thread field, thread-locals, layer extensions, the machine's own
- * detectors (`Detector.snapshot`) and the jitter PRNG. `resetRun` puts it
- * all back after a run (finished, failed or cut short), gives each thread
+ * record's counters, a mark in the cells' undo log (undo.ts: each cell is
+ * saved when first touched in a run — value, cost bookkeeping, watchers,
+ * cached key, its value's containers by content — and put back from there,
+ * as restored states are), every cpu and thread field (record.ts),
+ * thread-locals, layer extensions, the machine's own detectors
+ * (`Detector.snapshot`) and the jitter PRNG. `resetRun` puts it all back
+ * after a run (finished, failed or cut short), gives each thread
  * a fresh generator from its body (no resume log: a thread at set-up has
  * not run), and starts new logs — the trail, console and trace arrays a
  * previous run's result holds are left to it. The machine then runs again
@@ -32,15 +33,20 @@
  * Calling context: `armReset` after set-up, before the first `run()`;
  * `resetRun` between runs, never during one.
  */
-import type { CellWatcher } from "../cell.js";
-import type { Counters } from "../cost.js";
 import type { Detector } from "../detector.js";
 import { MachineConfigError } from "../errors.js";
 import type { Core } from "../runtime/core.js";
-import type { Thread } from "../thread.js";
 import { Contents, type Saved } from "./contents.js";
-import { type Cpu, NO_MESSAGES, NO_THREADS } from "../cpu.js";
-import { type CpuSave, restoreThread, saveCpu, saveThread, type ThreadSave } from "./snapshot.js";
+import {
+  type CpuSave,
+  restoreCpu,
+  restoreThread,
+  saveCpu,
+  saveThread,
+  type ThreadSave,
+  threadPrios,
+} from "./record.js";
+import { UndoLog, type UndoMark } from "./undo.js";
 
 /** A machine's set-up state (see the module comment). */
 export interface ResetPoint {
@@ -48,41 +54,19 @@ export interface ResetPoint {
   /** nextCellId, nextLoop, nextMsgId, nextFlow, nextScopeId, seq, liveThreads. */
   readonly counts: readonly number[];
   readonly kinds: readonly string[] | null;
-  readonly cellV: readonly unknown[];
-  /** lastWriter, sharers, writeTime of each cell. */
-  readonly cellNum: Float64Array;
-  readonly cellKey: readonly (string | null)[];
-  readonly cellKeyRefs: readonly boolean[];
-  readonly cellWatchers: readonly (CellWatcher[] | null)[];
-  /** The containers of each cell value that has any (by cell index). */
-  readonly cellSaved: readonly (readonly [number, Saved])[];
+  /** The cells: their undo log, its mark at set-up, and how many cells set-up made. */
+  readonly undo: UndoLog;
+  readonly mark: UndoMark;
+  readonly cellCount: number;
   readonly cpus: readonly CpuSave[];
-  /** Per cpu, the run queues of its threads' priorities: the only ones a run can touch (`enqueue` uses the thread's). */
-  readonly runqs: readonly (readonly RunqReset[])[];
+  /** Per cpu, the priorities of its threads: the only run queues a run can touch (`enqueue` uses the thread's). */
+  readonly prios: readonly (readonly number[])[];
   readonly threads: readonly ThreadSave[];
   readonly extensions: readonly (readonly [unknown, unknown])[] | null;
   readonly extSaved: readonly Saved[];
   /** The machine's own detectors (by index in the record) and their saved state (NO_STATE: reset with `reset()`). */
   readonly detectors: readonly (readonly [number, unknown])[];
   readonly prng: Record<string, unknown> | null;
-}
-
-/** A run queue as set-up left it: the queue at `pri` (the shared empty one if unused) and its contents. */
-interface RunqReset {
-  readonly pri: number;
-  readonly q: Thread[];
-  /** Null for the shared empty queue. */
-  readonly data: readonly Thread[] | null;
-}
-
-/** The run queues `resetCpu` puts back on `c` (saved as `s`): one per priority its threads have. */
-function runqResets(core: Core, c: Cpu, s: CpuSave): RunqReset[] {
-  const prios = [...new Set(core.threads.filter((t) => t.cpu === c.index).map((t) => t.pri))];
-  return prios.map((pri) => {
-    // The save lists only the queues in use (runqAt: their priorities); any other is the shared empty one.
-    const i = s.runqAt.indexOf(pri);
-    return i < 0 ? { pri, q: NO_THREADS, data: null } : { pri, q: s.runq[i]!, data: s.runqData[i]! };
-  });
 }
 
 /** Why this machine cannot be reset (`shared`: detectors left as they are), or null. */
@@ -103,28 +87,9 @@ export function armReset(core: Core, shared: readonly Detector[] = []): ResetPoi
   const blocker = resetBlocker(core, shared);
   if (blocker !== null) throw new MachineConfigError(`armReset: ${blocker}`);
   const machine = core.view;
-  const cells = core.cells;
-  const n = cells.length;
-  const cellV = new Array<unknown>(n);
-  const cellNum = new Float64Array(n * 3);
-  const cellKey = new Array<string | null>(n);
-  const cellKeyRefs = new Array<boolean>(n);
-  const cellWatchers = new Array<CellWatcher[] | null>(n);
-  const cellSaved: [number, Saved][] = [];
-  for (let i = 0; i < n; i++) {
-    const c = cells[i]!;
-    cellV[i] = c.v;
-    if (typeof c.v === "object" && c.v !== null) {
-      const saved = Contents.of(c.v, machine);
-      if (saved.objs.length !== 0) cellSaved.push([i, saved]);
-    }
-    cellNum[i * 3] = c.lastWriter;
-    cellNum[i * 3 + 1] = c.sharers;
-    cellNum[i * 3 + 2] = c.writeTime;
-    cellKey[i] = c.key;
-    cellKeyRefs[i] = c.keyRefs;
-    cellWatchers[i] = c.watchers === null ? null : c.watchers.slice();
-  }
+  const undo = new UndoLog(core.cells, machine);
+  // No state vectors are written here: nothing reads the changed cells.
+  undo.dirty = null;
   let extensions: [unknown, unknown][] | null = null;
   const extSaved: Saved[] = [];
   if (core.extensions !== null) {
@@ -139,7 +104,6 @@ export function armReset(core: Core, shared: readonly Detector[] = []): ResetPoi
     if (!shared.includes(d))
       detectors.push([i, d.snapshot !== undefined && d.restore !== undefined ? d.snapshot() : NO_STATE]);
   });
-  const cpus = core.cpus.map(saveCpu);
   return {
     core,
     counts: [
@@ -152,14 +116,11 @@ export function armReset(core: Core, shared: readonly Detector[] = []): ResetPoi
       core.liveThreads,
     ],
     kinds: core.kindsEmitted === null ? null : Array.from(core.kindsEmitted),
-    cellV,
-    cellNum,
-    cellKey,
-    cellKeyRefs,
-    cellWatchers,
-    cellSaved,
-    cpus,
-    runqs: core.cpus.map((c, i) => runqResets(core, c, cpus[i]!)),
+    undo,
+    mark: undo.mark(),
+    cellCount: core.cells.length,
+    cpus: core.cpus.map(saveCpu),
+    prios: threadPrios(core.cpus, core.threads),
     threads: core.threads.map((t) => saveThread(t, 0)),
     extensions,
     extSaved,
@@ -208,21 +169,10 @@ export function resetRun(core: Core, p: ResetPoint): void {
   if (core.fpWrites.length !== 0) core.fpWrites.length = 0;
   if (core.reports.length !== 0) core.reports = [];
   core.kindsEmitted = p.kinds === null ? null : new Set(p.kinds);
-  const cells = core.cells;
-  if (cells.length !== p.cellV.length) cells.length = p.cellV.length;
-  const { cellV, cellNum, cellKey, cellKeyRefs, cellWatchers } = p;
-  for (let i = 0; i < cells.length; i++) {
-    const cell = cells[i]!;
-    cell.v = cellV[i];
-    cell.lastWriter = cellNum[i * 3]!;
-    cell.sharers = cellNum[i * 3 + 1]!;
-    cell.writeTime = cellNum[i * 3 + 2]!;
-    cell.key = cellKey[i]!;
-    cell.keyRefs = cellKeyRefs[i]!;
-    const w = cellWatchers[i]!;
-    cell.watchers = w === null ? null : w.slice();
-  }
-  for (const [, saved] of p.cellSaved) Contents.apply(saved.objs, saved.data);
+  // The set-up mark is the log's first and stays live (nothing else marks this log).
+  if (!p.undo.undo(p.mark)) throw new Error("resetRun: the set-up mark was lost");
+  if (core.cells.length !== p.cellCount) core.cells.length = p.cellCount;
+  p.undo.cut(p.cellCount);
   for (const saved of p.extSaved) Contents.apply(saved.objs, saved.data);
   if (p.extensions === null) core.extensions = null;
   else {
@@ -232,8 +182,8 @@ export function resetRun(core: Core, p: ResetPoint): void {
   }
   const cpus = core.cpus;
   const savedCpus = p.cpus;
-  const runqs = p.runqs;
-  for (let i = 0; i < cpus.length; i++) resetCpu(cpus[i]!, savedCpus[i]!, runqs[i]!);
+  const prios = p.prios;
+  for (let i = 0; i < cpus.length; i++) restoreCpu(cpus[i]!, savedCpus[i]!, prios[i]!);
   const threads = core.threads;
   const savedThreads = p.threads;
   const respawn = core.respawn;
@@ -252,86 +202,4 @@ export function resetRun(core: Core, p: ResetPoint): void {
     else d.restore!(state);
   }
   if (p.prng !== null) Object.assign(core.jitter!.prng, p.prng);
-}
-
-/**
- * A cpu as set-up left it (snapshot.ts's `restoreCpu`, for a state that
- * holds few threads and no messages: what is already as saved is not
- * written — changing an array's length is the costly part).
- */
-function resetCpu(c: Cpu, s: CpuSave, runqs: readonly RunqReset[]): void {
-  c.current = s.current;
-  const runq = c.runq;
-  for (let j = 0; j < runqs.length; j++) {
-    const r = runqs[j]!;
-    if (runq[r.pri] !== r.q) runq[r.pri] = r.q;
-    if (r.data !== null) refill(r.q, r.data);
-  }
-  c.runqMask = s.runqMask;
-  // The save's fields read once each (out of the loops: a save is read field by field, not as a hot object).
-  const incoming = c.incoming;
-  const savedIncoming = s.incoming;
-  for (let p = 0; p < incoming.length; p++) {
-    const q = savedIncoming[p]!;
-    if (incoming[p] !== q) incoming[p] = q;
-    if (q !== NO_MESSAGES) refill(q, s.incomingData[p]!);
-  }
-  c.inbox = s.inbox;
-  const owed = c.owed;
-  const savedOwed = s.owed;
-  for (let i = 0; i < owed.length; i++) if (owed[i] !== savedOwed[i]) owed[i] = savedOwed[i]!;
-  c.owedTotal = s.owedTotal;
-  c.intrOwed = s.intrOwed;
-  c.clock = s.clock;
-  c.intrLevel = s.intrLevel;
-  if (c.timed.length !== 0 || s.timed.length !== 0) refill(c.timed, s.timed);
-  c.dispatchWaiting = s.dispatchWaiting;
-  c.dispatchReady = s.dispatchReady;
-  c.dispatchOwed = s.dispatchOwed;
-  c.moreChoices = s.moreChoices;
-  c.dispatchReadyAt = s.dispatchReadyAt;
-  c.dispatchReadyMsg = s.dispatchReadyMsg;
-  if (c.dispatchCells.length !== 0 || s.dispatchCells.length !== 0) c.dispatchCells = s.dispatchCells.slice();
-  if (c.ipiWatchers.length !== 0 || s.ipiWatchers.length !== 0) c.ipiWatchers = s.ipiWatchers.slice();
-  copyCounters(c.counters, s.counters);
-  const fifo = c.fifoCells;
-  const savedFifo = s.fifoCells;
-  for (let i = 0; i < fifo.length; i++) if (fifo[i] !== savedFifo[i]) fifo[i] = savedFifo[i];
-  c.runqGrew = s.runqGrew;
-  c.dispatchStep = s.dispatchStep;
-}
-
-/** `k` = `z`, field by field (a loop over the keys is several times slower). */
-function copyCounters(k: Counters, z: Counters): void {
-  k.steps = z.steps;
-  k.ipisSent = z.ipisSent;
-  k.ipisTaken = z.ipisTaken;
-  k.switches = z.switches;
-  k.preemptions = z.preemptions;
-  k.spinCycles = z.spinCycles;
-  k.transfers = z.transfers;
-  k.atomics = z.atomics;
-  k.idleCycles = z.idleCycles;
-}
-
-/** The counters copyCounters copies: the type below fails to compile when Counters gains one not listed. */
-const _COUNTERS = [
-  "steps",
-  "ipisSent",
-  "ipisTaken",
-  "switches",
-  "preemptions",
-  "spinCycles",
-  "transfers",
-  "atomics",
-  "idleCycles",
-] as const satisfies readonly (keyof Counters)[];
-const ALL_COUNTERS: Exclude<keyof Counters, (typeof _COUNTERS)[number]> extends never ? true : never = true;
-void ALL_COUNTERS;
-
-/** `q` with the contents `d` (by pop and push: setting an array's length is slow). */
-function refill<T>(q: T[], d: readonly T[]): void {
-  while (q.length > d.length) q.pop();
-  for (let j = 0; j < q.length; j++) if (q[j] !== d[j]) q[j] = d[j]!;
-  for (let j = q.length; j < d.length; j++) q.push(d[j]!);
 }

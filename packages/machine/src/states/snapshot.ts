@@ -3,10 +3,13 @@
  * exhaustive search go back to a branch point instead of building a new
  * machine and replaying every step from the start.
  *
- * What is saved: the record's counters and logs (their lengths), every
- * cell (value, cost bookkeeping, watchers, cached key), every cpu and thread
- * field, thread-locals (by key), layer extensions, each detector's own
- * state (`Detector.snapshot`) and the jitter PRNG. Mutable containers
+ * What is saved: the record's counters and logs (their lengths), a mark
+ * in the cells' undo log (undo.ts: a cell is saved — value, cost
+ * bookkeeping, watchers, cached key — when first touched after a mark, so
+ * a snapshot copies no cell and a restore puts back only those that
+ * changed), every cpu and thread field (record.ts), thread-locals (by
+ * key), layer extensions, each detector's own state (`Detector.snapshot`)
+ * and the jitter PRNG. Mutable containers
  * reachable from cell values and extensions (arrays, plain objects, maps,
  * sets) are saved by content and written back into the same objects:
  * closures made by model code capture cells, threads, cpus and layer
@@ -38,15 +41,22 @@
  * machine the snapshot was taken of; restoring only to snapshots of the
  * current path's ancestors (a depth-first search's stack).
  */
-import type { Cell, CellWatcher } from "../cell.js";
-import type { Counters } from "../cost.js";
-import { type Cpu, type IpiMessage, NO_MESSAGES, NO_THREADS } from "../cpu.js";
 import { MachineConfigError } from "../errors.js";
 import type { Extension } from "../extension.js";
 import type { Gen, Op } from "../ops.js";
 import type { Core } from "../runtime/core.js";
-import type { Thread, ThreadState, TimeoutSpec, WaitInfo } from "../thread.js";
+import type { Thread } from "../thread.js";
 import { applyLocals, Contents, type LocalsSave, type Saved, saveLocals } from "./contents.js";
+import {
+  type CpuSave,
+  restoreCpu,
+  restoreThread,
+  saveCpu,
+  saveThread,
+  type ThreadSave,
+  threadPrios,
+} from "./record.js";
+import { UndoLog, type UndoMark } from "./undo.js";
 
 // ------------------------------------------------------------ resume log
 
@@ -68,11 +78,20 @@ class ThreadLog {
   tainted = false;
 }
 
-/** Per-thread resume logs, kept while restoring is enabled (`enableRestore`). */
+/** Per-thread resume logs and the cells' undo log, kept while restoring is enabled (`enableRestore`). */
 export class ResumeLog {
   readonly threads: ThreadLog[] = [];
+  /** The cells' undo log (undo.ts): a snapshot is a mark in it. */
+  readonly cells: UndoLog;
+  /** Per cpu, the priorities of its threads (record.ts `restoreCpu`). */
+  readonly prios: readonly (readonly number[])[];
   /** The latest snapshot taken (its saved contents may serve again). */
   last: Snapshot | null = null;
+
+  constructor(core: Core) {
+    this.cells = new UndoLog(core.cells, core.view);
+    this.prios = threadPrios(core.cpus, core.threads);
+  }
 
   /** `t` is resumed with `value`; `localsChanged`: a handler changed its thread-locals while it waited. */
   resumed(t: Thread, value: unknown, localsChanged: boolean): void {
@@ -96,7 +115,7 @@ export class ResumeLog {
  */
 export function enableRestore(core: Core): ResumeLog {
   if (core.started) throw new MachineConfigError("enableRestore: the machine has already started");
-  const log = new ResumeLog();
+  const log = new ResumeLog(core);
   for (const t of core.threads) {
     const l = new ThreadLog();
     l.start = saveLocals(t);
@@ -117,76 +136,17 @@ export function restoreBlocker(core: Core): string | null {
 
 // ---------------------------------------------------------------- saving
 
-export interface CpuSave {
-  current: Thread | null;
-  /** The run queues in use (not the shared empty one): priorities, the queues, their contents. */
-  runqAt: number[];
-  runq: Thread[][];
-  runqData: Thread[][];
-  runqMask: number;
-  incoming: IpiMessage[][];
-  incomingData: (IpiMessage[] | null)[];
-  inbox: number;
-  owed: Int32Array;
-  owedTotal: number;
-  intrOwed: boolean;
-  clock: number;
-  intrLevel: number;
-  timed: Thread[];
-  dispatchWaiting: boolean;
-  dispatchReady: boolean;
-  dispatchOwed: boolean;
-  moreChoices: boolean;
-  dispatchReadyAt: number;
-  dispatchReadyMsg: number;
-  dispatchCells: Cell<unknown>[];
-  ipiWatchers: Thread[];
-  counters: Counters;
-  fifoCells: (Cell<number> | undefined)[];
-  runqGrew: boolean;
-  dispatchStep: number;
-}
-
-export interface ThreadSave {
-  state: ThreadState;
-  op: Op | null;
-  resumeValue: unknown;
-  fresh: boolean;
-  crit: number;
-  spinlocks: number;
-  mpcount: number;
-  preempted: Thread | null;
-  wait: WaitInfo | null;
-  waitTimeout: TimeoutSpec | null;
-  spinning: boolean;
-  spinSince: number;
-  spinReadyAt: number;
-  wakeFlow: number;
-  drainTarget: number;
-  performed: number;
-  hist: number;
-  localsAtSuspend: string;
-  callMark: number;
-  loop: number;
-  locals: LocalsSave;
-  /** Resumptions logged so far: where the thread's generator is. */
-  resumes: number;
-}
-
 /** A run's state at a step boundary (see the module comment). */
 export interface Snapshot {
   readonly core: Core;
   readonly step: number;
   readonly counts: readonly number[];
   readonly trail: Int32Array;
-  readonly kinds: readonly string[] | null;
-  readonly cellV: readonly unknown[];
-  readonly cellNum: Float64Array;
-  readonly cellKey: readonly (string | null)[];
-  readonly cellKeyRefs: readonly boolean[];
-  readonly cellWatchers: readonly (CellWatcher[] | null)[];
-  /** Each cell value's containers (null: a primitive). */
-  readonly cellSaved: readonly (Saved | null)[];
+  /** How many event kinds had been emitted (-1: none yet); the set only grows, in order. */
+  readonly kinds: number;
+  /** The cells: a mark in their undo log (undo.ts), and how many there were. */
+  readonly cells: UndoMark;
+  readonly cellCount: number;
   readonly cpus: readonly CpuSave[];
   readonly threads: readonly ThreadSave[];
   readonly extensions: readonly [unknown, unknown][] | null;
@@ -202,38 +162,9 @@ export function snapshot(core: Core): Snapshot | null {
   const log = core.resumes;
   if (log === null) return null;
   for (const t of core.threads) if (t.generators.length > 1 || log.threads[t.id]!.tainted) return null;
-  // The previous snapshot's saved contents serve again for a value that kept its object and its key.
+  // The previous snapshot's saved contents serve again for an extension that kept its object and its key.
   const prev = log.last;
   const machine = core.view;
-  const cells = core.cells;
-  const n = cells.length;
-  const cellV = new Array<unknown>(n);
-  const cellNum = new Float64Array(n * 3);
-  const cellKey = new Array<string | null>(n);
-  const cellKeyRefs = new Array<boolean>(n);
-  const cellWatchers = new Array<CellWatcher[] | null>(n);
-  const cellSaved = new Array<Saved | null>(n);
-  for (let i = 0; i < n; i++) {
-    const c = cells[i]!;
-    const v = c.v;
-    cellV[i] = v;
-    if (typeof v !== "object" || v === null) cellSaved[i] = null;
-    else if (
-      prev !== null &&
-      c.key !== null &&
-      i < prev.cellV.length &&
-      prev.cellV[i] === v &&
-      prev.cellKey[i] === c.key
-    ) {
-      cellSaved[i] = prev.cellSaved[i]!;
-    } else cellSaved[i] = Contents.of(v, machine);
-    cellNum[i * 3] = c.lastWriter;
-    cellNum[i * 3 + 1] = c.sharers;
-    cellNum[i * 3 + 2] = c.writeTime;
-    cellKey[i] = c.key;
-    cellKeyRefs[i] = c.keyRefs;
-    cellWatchers[i] = c.watchers === null ? null : c.watchers.slice();
-  }
   let extensions: [unknown, unknown][] | null = null;
   const extSaved: Saved[] = [];
   const extKeys: (string | null)[] = [];
@@ -273,13 +204,9 @@ export function snapshot(core: Core): Snapshot | null {
       core.traceLog?.length ?? 0,
     ],
     trail: core.trail,
-    kinds: core.kindsEmitted === null ? null : Array.from(core.kindsEmitted),
-    cellV,
-    cellNum,
-    cellKey,
-    cellKeyRefs,
-    cellWatchers,
-    cellSaved,
+    kinds: core.kindsEmitted === null ? -1 : core.kindsEmitted.size,
+    cells: log.cells.mark(),
+    cellCount: core.cells.length,
     cpus: core.cpus.map(saveCpu),
     threads: core.threads.map((t) => saveThread(t, log.threads[t.id]!.values.length)),
     extensions,
@@ -292,79 +219,6 @@ export function snapshot(core: Core): Snapshot | null {
   return snap;
 }
 
-export function saveCpu(c: Cpu): CpuSave {
-  return {
-    current: c.current,
-    ...saveRunq(c.runq),
-    runqMask: c.runqMask,
-    incoming: c.incoming.slice(),
-    incomingData: c.incoming.map((q) => (q === NO_MESSAGES ? null : q.slice())),
-    inbox: c.inbox,
-    owed: c.owed.slice(),
-    owedTotal: c.owedTotal,
-    intrOwed: c.intrOwed,
-    clock: c.clock,
-    intrLevel: c.intrLevel,
-    timed: c.timed.length === 0 ? NONE : c.timed.slice(),
-    dispatchWaiting: c.dispatchWaiting,
-    dispatchReady: c.dispatchReady,
-    dispatchOwed: c.dispatchOwed,
-    moreChoices: c.moreChoices,
-    dispatchReadyAt: c.dispatchReadyAt,
-    dispatchReadyMsg: c.dispatchReadyMsg,
-    dispatchCells: c.dispatchCells.length === 0 ? NONE : c.dispatchCells.slice(),
-    ipiWatchers: c.ipiWatchers.length === 0 ? NONE : c.ipiWatchers.slice(),
-    counters: { ...c.counters },
-    fifoCells: c.fifoCells.slice(),
-    runqGrew: c.runqGrew,
-    dispatchStep: c.dispatchStep,
-  };
-}
-
-/** Saved empty lists (never changed: restoring copies them). */
-const NONE: never[] = Object.freeze([]) as never[];
-
-function saveRunq(runq: readonly Thread[][]): Pick<CpuSave, "runqAt" | "runq" | "runqData"> {
-  const at: number[] = [];
-  const qs: Thread[][] = [];
-  const data: Thread[][] = [];
-  for (let p = 0; p < runq.length; p++) {
-    const q = runq[p]!;
-    if (q === NO_THREADS) continue;
-    at.push(p);
-    qs.push(q);
-    data.push(q.slice());
-  }
-  return { runqAt: at, runq: qs, runqData: data };
-}
-
-export function saveThread(t: Thread, resumes: number): ThreadSave {
-  return {
-    state: t.state,
-    op: t.op,
-    resumeValue: t.resumeValue,
-    fresh: t.fresh,
-    crit: t.crit,
-    spinlocks: t.spinlocks,
-    mpcount: t.mpcount,
-    preempted: t.preempted,
-    wait: t.wait,
-    waitTimeout: t.wait?.timeout ?? null,
-    spinning: t.spinning,
-    spinSince: t.spinSince,
-    spinReadyAt: t.spinReadyAt,
-    wakeFlow: t.wakeFlow,
-    drainTarget: t.drainTarget,
-    performed: t.performed,
-    hist: t.hist,
-    localsAtSuspend: t.localsAtSuspend,
-    callMark: t.callMark,
-    loop: t.loop,
-    locals: saveLocals(t),
-    resumes,
-  };
-}
-
 // ------------------------------------------------------------- restoring
 
 /**
@@ -375,6 +229,10 @@ export function saveThread(t: Thread, resumes: number): ThreadSave {
 export function restore(core: Core, s: Snapshot): boolean {
   if (s.core !== core) throw new Error("restore: a snapshot of another machine");
   const log = core.resumes!;
+  // The cells first (they need no rebuilding): refused when the search went back past this snapshot.
+  if (!log.cells.undo(s.cells)) return false;
+  if (core.cells.length !== s.cellCount) core.cells.length = s.cellCount;
+  log.cells.cut(s.cellCount);
   // Generators first: rebuilding replays thread code that may change its locals and counts.
   const ops = new Array<Op | null | undefined>(core.threads.length);
   for (const t of core.threads) {
@@ -406,7 +264,7 @@ export function restore(core: Core, s: Snapshot): boolean {
   core.trailChunks.length = c[9]!;
   core.consoleLines.length = c[10]!;
   if (core.traceLog !== null) core.traceLog.length = c[11]!;
-  core.kindsEmitted = s.kinds === null ? null : new Set(s.kinds);
+  restoreKinds(core, s.kinds);
   core.started = true;
   core.finished = false;
   core.outcome = null;
@@ -415,26 +273,6 @@ export function restore(core: Core, s: Snapshot): boolean {
   core.readLog = null;
   core.reports = [];
   core.stepEvents = [];
-  const cells = core.cells;
-  cells.length = s.cellV.length;
-  for (let i = 0; i < cells.length; i++) {
-    const cell = cells[i]!;
-    const v = s.cellV[i];
-    const key = s.cellKey[i]!;
-    // The same object with the same key has the saved contents (a key is written from them; any change drops it).
-    const same = cell.v === v && key !== null && cell.key === key;
-    cell.v = v;
-    cell.lastWriter = s.cellNum[i * 3]!;
-    cell.sharers = s.cellNum[i * 3 + 1]!;
-    cell.writeTime = s.cellNum[i * 3 + 2]!;
-    cell.key = key;
-    cell.keyRefs = s.cellKeyRefs[i]!;
-    const w = s.cellWatchers[i]!;
-    if (w === null) cell.watchers = null;
-    else if (cell.watchers === null || !sameItems(cell.watchers, w)) cell.watchers = w.slice();
-    const saved = s.cellSaved[i];
-    if (saved && !same) Contents.apply(saved.objs, saved.data);
-  }
   for (let i = 0; i < s.extSaved.length; i++) {
     const saved = s.extSaved[i]!;
     const key = s.extKeys[i]!;
@@ -449,17 +287,21 @@ export function restore(core: Core, s: Snapshot): boolean {
     exts.clear();
     for (const [e, v] of s.extensions) exts.set(e as never, v);
   }
-  for (let i = 0; i < core.cpus.length; i++) restoreCpu(core.cpus[i]!, s.cpus[i]!);
+  for (let i = 0; i < core.cpus.length; i++) restoreCpu(core.cpus[i]!, s.cpus[i]!, log.prios[i]!);
   for (const t of core.threads) restoreThread(t, s.threads[t.id]!, ops[t.id]);
   for (let i = 0; i < core.detectors.length; i++) core.detectors[i]!.restore!(s.detectors[i]);
   if (s.prng !== null) Object.assign(core.jitter!.prng, s.prng);
   return true;
 }
 
-function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** The event kinds emitted up to the snapshot: the first `n` of the set (it keeps insertion order). */
+function restoreKinds(core: Core, n: number): void {
+  const set = core.kindsEmitted;
+  if (n < 0) core.kindsEmitted = null;
+  else if (set !== null && set.size > n) {
+    let i = 0;
+    for (const k of set) if (i++ >= n) set.delete(k);
+  }
 }
 
 function truncateLog(tl: ThreadLog, n: number): void {
@@ -516,73 +358,4 @@ function rebuild(core: Core, t: Thread, tl: ThreadLog, ts: ThreadSave): Op | nul
 
 function label(o: Op): unknown {
   return "cell" in o ? o.cell : "label" in o ? o.label : undefined;
-}
-
-export function restoreCpu(c: Cpu, s: CpuSave): void {
-  c.current = s.current;
-  const runq = c.runq;
-  for (let p = 0; p < runq.length; p++) runq[p] = NO_THREADS;
-  for (let i = 0; i < s.runqAt.length; i++) {
-    const q = s.runq[i]!;
-    const d = s.runqData[i]!;
-    runq[s.runqAt[i]!] = q;
-    q.length = d.length;
-    for (let j = 0; j < d.length; j++) q[j] = d[j]!;
-  }
-  c.runqMask = s.runqMask;
-  for (let p = 0; p < s.incoming.length; p++) {
-    const q = s.incoming[p]!;
-    c.incoming[p] = q;
-    const d = s.incomingData[p];
-    if (d) {
-      q.length = d.length;
-      for (let j = 0; j < d.length; j++) q[j] = d[j]!;
-    }
-  }
-  c.inbox = s.inbox;
-  c.owed.set(s.owed);
-  c.owedTotal = s.owedTotal;
-  c.intrOwed = s.intrOwed;
-  c.clock = s.clock;
-  c.intrLevel = s.intrLevel;
-  c.timed.length = 0;
-  for (const t of s.timed) c.timed.push(t);
-  c.dispatchWaiting = s.dispatchWaiting;
-  c.dispatchReady = s.dispatchReady;
-  c.dispatchOwed = s.dispatchOwed;
-  c.moreChoices = s.moreChoices;
-  c.dispatchReadyAt = s.dispatchReadyAt;
-  c.dispatchReadyMsg = s.dispatchReadyMsg;
-  // A fresh array (the live one changes in place), unless both are empty.
-  if (c.dispatchCells.length !== 0 || s.dispatchCells.length !== 0) c.dispatchCells = s.dispatchCells.slice();
-  if (c.ipiWatchers.length !== 0 || s.ipiWatchers.length !== 0) c.ipiWatchers = s.ipiWatchers.slice();
-  Object.assign(c.counters, s.counters);
-  for (let i = 0; i < s.fifoCells.length; i++) c.fifoCells[i] = s.fifoCells[i];
-  c.runqGrew = s.runqGrew;
-  c.dispatchStep = s.dispatchStep;
-}
-
-/** `op`: the pending op of a rebuilt generator (undefined: the generator was kept). */
-export function restoreThread(t: Thread, s: ThreadSave, op: Op | null | undefined): void {
-  t.state = s.state;
-  t.op = op === undefined ? s.op : op;
-  t.resumeValue = s.resumeValue;
-  t.fresh = s.fresh;
-  t.crit = s.crit;
-  t.spinlocks = s.spinlocks;
-  t.mpcount = s.mpcount;
-  t.preempted = s.preempted;
-  t.wait = s.wait;
-  if (s.wait !== null) s.wait.timeout = s.waitTimeout;
-  t.spinning = s.spinning;
-  t.spinSince = s.spinSince;
-  t.spinReadyAt = s.spinReadyAt;
-  t.wakeFlow = s.wakeFlow;
-  t.drainTarget = s.drainTarget;
-  t.performed = s.performed;
-  t.hist = s.hist;
-  t.localsAtSuspend = s.localsAtSuspend;
-  t.callMark = s.callMark;
-  t.loop = s.loop;
-  applyLocals(t, s.locals);
 }

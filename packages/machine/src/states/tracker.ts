@@ -110,7 +110,7 @@ export class StateTracker {
   /** The state's number in `states` (a new one when unseen): its fingerprint, as a vector of interned parts. */
   stateId(input: FingerprintInput, states: VectorTable): number {
     const v = this.vector;
-    this.canon!.stateVector(input, this.histories.tables, v);
+    this.canon!.stateVector(input, this.histories.tables, v, this.log?.cells ?? null);
     return states.id(v.v, v.n);
   }
 

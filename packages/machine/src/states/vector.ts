@@ -24,6 +24,7 @@ import type { Thread, ThreadState, TimeoutSpec, WaitInfo } from "../thread.js";
 import { writeCpu, writeThread } from "./fields.js";
 import { Canon, type FingerprintInput, IDENTITY, inverse, type Renaming } from "./fingerprint.js";
 import { type KeyTables, VectorBuffer } from "./intern.js";
+import type { UndoLog } from "./undo.js";
 
 /** A `Canon` that also writes states as vectors of interned numbers (see the module comment). */
 export class VectorCanon extends Canon {
@@ -44,6 +45,24 @@ export class VectorCanon extends Canon {
   private readonly lateMemo: ({ cell: Cell<unknown>; key: string; id: number } | undefined)[] = [];
   /** State vectors: each thread's locals as last keyed (see `flatLocals`), and the key. */
   private readonly localsMemo: ({ flat: unknown[]; key: string } | undefined)[] = [];
+  /**
+   * State vectors, the set-up cells not local to a cpu: their numbers as
+   * last written (by position), each cell's position (by id; -1: not one of
+   * them), the group's number; updated from the undo log's changed cells
+   * when it has them (`stateVector`), else written whole.
+   */
+  private setupNums: Int32Array | null = null;
+  /** State vectors: the extensions' names and keys (scratch), as last interned, and their number. */
+  private readonly extKeys: string[] = [];
+  private extLast: string[] = [];
+  private extId = -1;
+  /** State vectors: each detector's key as last interned, and its number. */
+  private readonly detectorKeys: (string | undefined)[] = [];
+  private readonly detectorIds: number[] = [];
+  private setupPos: Int32Array = new Int32Array(0);
+  private setupId = -1;
+  /** The cells those were written for (a restore may have made the record's cells again). */
+  private setupCount = -1;
 
   /**
    * The state as a vector of numbers (into `out`): the same parts `write`
@@ -57,31 +76,50 @@ export class VectorCanon extends Canon {
    * quiet cpu's (nothing queued, owed or watched) depends on its current
    * thread alone.
    */
-  stateVector(m: FingerprintInput, tables: KeyTables, out: VectorBuffer): void {
+  stateVector(m: FingerprintInput, tables: KeyTables, out: VectorBuffer, undo: UndoLog | null = null): void {
     this.indexCells(m.cells, m.cpus.length);
     const ren = m.symmetric.length > 1 ? this.canonicalRenaming(m) : null;
     this.ren = ren;
     try {
-      this.writeVector(m, ren, tables, out);
+      this.writeVector(m, ren, tables, out, ren === null && undo !== null ? undo.dirty : null);
     } finally {
       this.ren = null;
+      undo?.tick();
     }
   }
 
-  private writeVector(m: FingerprintInput, ren: Renaming | null, t: KeyTables, out: VectorBuffer): void {
+  private writeVector(
+    m: FingerprintInput,
+    ren: Renaming | null,
+    t: KeyTables,
+    out: VectorBuffer,
+    dirty: readonly Cell<unknown>[] | null,
+  ): void {
     const n = m.cpus.length;
     const inv = ren === null ? null : inverse(ren, n, m.threads.length);
     const part = this.part;
-    part.reset();
     const late = this.late;
     late.length = 0;
-    for (const c of m.cells) {
-      if (c.cpu >= 0) continue; // with its cpu, below
-      if (c.id >= this.runCellsFrom) late.push(this.lateId(c, t));
-      else part.push(this.cellId(c, t));
-    }
     out.reset();
-    out.push(this.groupId(0, t));
+    if (dirty !== null && this.setupNums !== null && this.setupCount === this.runCellsFrom) {
+      // The set-up cells as last written, but for those changed since (the undo log's).
+      this.updateSetup(m.cells, dirty, t);
+      for (let i = this.runCellsFrom; i < m.cells.length; i++) {
+        const c = m.cells[i]!;
+        if (c.cpu < 0) late.push(this.lateId(c, t));
+      }
+      out.push(this.setupId);
+    } else {
+      part.reset();
+      for (const c of m.cells) {
+        if (c.cpu >= 0) continue; // with its cpu, below
+        if (c.id >= this.runCellsFrom) late.push(this.lateId(c, t));
+        else part.push(this.cellId(c, t));
+      }
+      out.push(this.groupId(0, t));
+      if (ren === null) this.keepSetup(m.cells);
+      else this.setupNums = null;
+    }
     if (late.length === 0) out.push(-1);
     else {
       // Cells made during the run, in no particular order (their ids differ between executions): as a sorted multiset.
@@ -106,18 +144,77 @@ export class VectorCanon extends Canon {
     }
     if (m.extensions.size === 0) out.push(-1);
     else {
-      const exts: string[] = [];
-      for (const [e, v] of m.extensions) exts.push(`${e.name}=${e.stateKey ? e.stateKey(v) : this.value(v)}`);
-      out.push(t.strings.id(exts.sort().join("\n")));
+      // Each extension's key; their number is kept while the keys are the ones last interned (no renaming).
+      const keys = this.extKeys;
+      keys.length = 0;
+      for (const [e, v] of m.extensions) keys.push(e.name, e.stateKey ? e.stateKey(v) : this.value(v));
+      if (ren === null && sameStrings(keys, this.extLast)) out.push(this.extId);
+      else {
+        const exts: string[] = [];
+        for (let i = 0; i < keys.length; i += 2) exts.push(`${keys[i]}=${keys[i + 1]}`);
+        const id = t.strings.id(exts.sort().join("\n"));
+        out.push(id);
+        if (ren === null) {
+          this.extLast = keys.slice();
+          this.extId = id;
+        }
+      }
     }
-    for (const d of m.detectors) {
+    for (let i = 0; i < m.detectors.length; i++) {
+      const d = m.detectors[i]!;
       if (d.stateKey === undefined) {
         throw new MachineConfigError(
           `detector ${d.name} does not say what its state is (no stateKey), so the state cannot be fingerprinted`,
         );
       }
-      out.push(t.strings.id(d.stateKey(ren ?? IDENTITY)));
+      const key = d.stateKey(ren ?? IDENTITY);
+      // The number of the key last interned for this detector, while the key is the same (no renaming).
+      if (ren === null && this.detectorKeys[i] === key) out.push(this.detectorIds[i]!);
+      else {
+        const id = t.strings.id(key);
+        out.push(id);
+        if (ren === null) {
+          this.detectorKeys[i] = key;
+          this.detectorIds[i] = id;
+        }
+      }
     }
+  }
+
+  /** The set-up group as just written whole (in `part`): kept, to be updated from changed cells. */
+  private keepSetup(cells: readonly Cell<unknown>[]): void {
+    const from = this.runCellsFrom;
+    // Cells are numbered by their place in the record; anything else is written whole every time.
+    for (let i = 0; i < from; i++) {
+      if (cells[i]?.id !== i) {
+        this.setupNums = null;
+        return;
+      }
+    }
+    this.setupNums = this.part.v.slice(0, this.part.n);
+    if (this.setupPos.length !== from) this.setupPos = new Int32Array(from);
+    let p = 0;
+    for (let i = 0; i < from; i++) this.setupPos[i] = cells[i]!.cpu >= 0 ? -1 : p++;
+    this.setupId = this.groupIds[0]!;
+    this.setupCount = from;
+  }
+
+  /** The set-up group's number, its changed cells written again. */
+  private updateSetup(cells: readonly Cell<unknown>[], dirty: readonly Cell<unknown>[], t: KeyTables): void {
+    const nums = this.setupNums!;
+    const pos = this.setupPos;
+    let changed = false;
+    for (const c of dirty) {
+      const i = c.id;
+      // A cell made during the run, local to a cpu, or no longer the record's (dropped by a restore).
+      if (i >= pos.length || pos[i]! < 0 || cells[i] !== c) continue;
+      const id = this.cellId(c, t);
+      if (nums[pos[i]!] !== id) {
+        nums[pos[i]!] = id;
+        changed = true;
+      }
+    }
+    if (changed) this.setupId = t.vectors.id(nums, nums.length);
   }
 
   /** A cell made during the run: the number of its name (`cell`) and value, kept while the cell keeps its value key (no renaming). */
@@ -160,12 +257,17 @@ export class VectorCanon extends Canon {
     return id;
   }
 
-  /** A thread's locals key (`locals`), written again only when a local or a field of one changed (see `flatLocals`). */
-  private localsKey(th: Thread): string {
+  /**
+   * A thread's locals key, written again only when a local or a field of
+   * one changed (see `flatLocals`); with no renaming (the tracker keys them
+   * at every resumption and suspension too).
+   */
+  override locals(th: Thread): string {
+    if (this.ren !== null) return super.locals(th);
     const map = th.localsMap();
     const memo = this.localsMemo[th.id];
     if (memo !== undefined && sameLocals(memo.flat, map)) return memo.key;
-    const key = this.locals(th);
+    const key = super.locals(th);
     const flat = flatLocals(map);
     this.localsMemo[th.id] = flat === null ? undefined : { flat, key };
     return key;
@@ -187,7 +289,7 @@ export class VectorCanon extends Canon {
     const rv = th.resumeValue;
     // A resume value that is an object may change in place: such a thread is written every time.
     const plain = rv === null || (typeof rv !== "object" && typeof rv !== "function");
-    const loc = th.hasLocals() ? this.localsKey(th) : "";
+    const loc = th.hasLocals() ? this.locals(th) : "";
     const w = th.wait;
     let memo = this.threadMemo[th.id];
     if (
@@ -229,6 +331,12 @@ export class VectorCanon extends Canon {
     }
     return id;
   }
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The fields a thread's key was written from (`Canon.threadId`). */
