@@ -89,11 +89,13 @@ export class CycleWatch {
       return this.afterStep(s.index);
     },
     stateKey: () => "",
-    // A restored state (a search going back to a branch point): the states met after it are forgotten.
-    snapshot: () => this.path.size,
+    // A restored state (a search going back to a branch point): the states met after it are forgotten,
+    // and so are the values numbered after it (else a search on one machine keeps every value it met).
+    snapshot: (): readonly [number, number] => [this.path.size, this.cycleKeys.remembered],
     restore: (s) => {
-      this.path.truncate(s as number);
-      this.cycleKeys.invalidate();
+      const [states, values] = s as readonly [number, number];
+      this.path.truncate(states);
+      this.cycleKeys.truncate(values);
       this.closed = null;
       this.reported = null;
     },

@@ -52,16 +52,17 @@ export const FACTORY_CONTRACT =
 
 /** Build a fresh machine and run it once. */
 export function runOnce(factory: MachineFactory, req: RunRequest): Execution {
-  const taken: Choice[] = [];
+  // Whether the explorer's strategy was asked at all (a search restoring states runs this machine for
+  // its whole life: a list of the choices would grow with every execution).
+  let asked = false;
   const watch = req.cycles;
   const given = req.prefix ? replay(req.prefix, req.strategy) : req.strategy;
   const inner = watch ? watch.wrap(given) : given;
   const strategy: Strategy = {
     name: inner.name,
     choose(enabled, view): number {
-      const i = inner.choose(enabled, view);
-      taken.push(enabled[i]!);
-      return i;
+      asked = true;
+      return inner.choose(enabled, view);
     },
     ...(inner.end ? { end: (view: MachineView) => inner.end!(view) } : {}),
   };
@@ -79,7 +80,7 @@ export function runOnce(factory: MachineFactory, req: RunRequest): Execution {
   onBuilt?.(machine!);
   const result = runChecked(() => machine!.run());
   // Steps taken, none of them chosen by the explorer: the machine was built without the request.
-  if (result.steps > 0 && taken.length === 0) {
+  if (result.steps > 0 && !asked) {
     throw new ExploreConfigError(`the factory's machine ignored the explorer's strategy; ${FACTORY_CONTRACT}`);
   }
   return { machine: machine!, result };

@@ -33,7 +33,7 @@ import type { Cpu } from "../cpu.js";
 import type { Op } from "../ops.js";
 import type { Core } from "../runtime/core.js";
 import { Thread, type ThreadState } from "../thread.js";
-import { VectorBuffer } from "./intern.js";
+import { VectorBuffer, VectorTable } from "./intern.js";
 import { Identities } from "./stateKey.js";
 
 const STATE: Readonly<Record<ThreadState, number>> = {
@@ -58,79 +58,6 @@ const CELL = 6;
 const THREAD = 7;
 const SYM = 8;
 
-/**
- * Vectors of numbers as dense numbers, forgotten all at once (`clear`):
- * a value's numbers (see `CycleKeys.encode`) interned for one execution path.
- */
-class ValueTable {
-  private pool: Int32Array = new Int32Array(1024);
-  private top = 0;
-  private start: Int32Array = new Int32Array(64);
-  private len: Int32Array = new Int32Array(64);
-  private hashes: Int32Array = new Int32Array(64);
-  private next: Int32Array = new Int32Array(64);
-  private heads: Int32Array = new Int32Array(64).fill(-1);
-  size = 0;
-
-  id(v: Int32Array, n: number): number {
-    let h = 0x811c9dc5 ^ n;
-    for (let i = 0; i < n; i++) h = Math.imul(h ^ v[i]!, 0x9e3779b1) ^ (h >>> 15);
-    h |= 0;
-    const heads = this.heads;
-    for (let e = heads[h & (heads.length - 1)]!; e >= 0; e = this.next[e]!) {
-      if (this.hashes[e] !== h || this.len[e] !== n) continue;
-      const at = this.start[e]!;
-      let same = true;
-      for (let i = 0; i < n; i++) {
-        if (this.pool[at + i] !== v[i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return e;
-    }
-    const e = this.size++;
-    if (e === this.start.length) {
-      this.start = grow(this.start, 0);
-      this.len = grow(this.len, 0);
-      this.hashes = grow(this.hashes, 0);
-      this.next = grow(this.next, 0);
-    }
-    if (this.top + n > this.pool.length) this.pool = grow(this.pool, this.top + n);
-    this.pool.set(v.subarray(0, n), this.top);
-    this.start[e] = this.top;
-    this.len[e] = n;
-    this.hashes[e] = h;
-    this.top += n;
-    if (this.size > this.heads.length) {
-      this.heads = new Int32Array(this.heads.length * 2).fill(-1);
-      for (let x = 0; x < this.size; x++) this.link(x);
-    } else this.link(e);
-    return e;
-  }
-
-  private link(e: number): void {
-    const b = this.hashes[e]! & (this.heads.length - 1);
-    this.next[e] = this.heads[b]!;
-    this.heads[b] = e;
-  }
-
-  clear(): void {
-    if (this.size === 0) return;
-    this.size = 0;
-    this.top = 0;
-    this.heads.fill(-1);
-  }
-}
-
-function grow(a: Int32Array, atLeast: number): Int32Array {
-  let size = a.length * 2;
-  while (size < atLeast) size *= 2;
-  const b = new Int32Array(size);
-  b.set(a);
-  return b;
-}
-
 /** A thread's pending op shape, as last written (valid while the thread keeps the op and its performed count). */
 interface ShapeMemo {
   op: Op;
@@ -147,8 +74,8 @@ export class CycleKeys {
   private readonly prims = new Map<unknown, number>();
   private gen = 0;
   private readonly shapes: (ShapeMemo | undefined)[] = [];
-  /** Objects' numbers: each written as numbers (`encode`), interned since the last `forget`. */
-  private readonly values = new ValueTable();
+  /** Objects' numbers: each written as numbers (`encode`), interned since the last `forget` (newest forgotten first by `truncate`). */
+  private readonly values = new VectorTable();
   private readonly enc = new VectorBuffer();
   /** Each cell's number as last written (by cell id), the cell it was written for, and whether it still holds. */
   private readonly cellIds: number[] = [];
@@ -163,6 +90,18 @@ export class CycleKeys {
     this.invalidate();
     if (this.values.size === 0) return;
     this.values.clear();
+    this.gen++;
+  }
+
+  /**
+   * Forget the object values numbered after the first `size` (`remembered`
+   * when the path was at an earlier state the search now goes back to): the
+   * keys that used them are gone with that part of the path.
+   */
+  truncate(size: number): void {
+    this.invalidate();
+    if (this.values.size <= size) return;
+    this.values.truncate(size);
     this.gen++;
   }
 

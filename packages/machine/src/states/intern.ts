@@ -78,6 +78,31 @@ export class VectorTable {
     return e;
   }
 
+  /**
+   * Forget the newest vectors, down to `size` of them (their numbers will be
+   * given again). Safe newest first: an older entry's probe never ran over a
+   * slot filled after it (and `rehash` re-inserts in entry order).
+   */
+  truncate(size: number): void {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    while (this.count > size) {
+      const e = --this.count;
+      let s = this.hashes[e]! & mask;
+      while (slots[s] !== e) s = (s + 1) & mask;
+      slots[s] = EMPTY;
+      this.top = this.start[e]!;
+    }
+  }
+
+  /** Forget every vector. */
+  clear(): void {
+    if (this.count === 0) return;
+    this.slots.fill(EMPTY);
+    this.count = 0;
+    this.top = 0;
+  }
+
   private same(e: number, v: Int32Array, n: number): boolean {
     const p = this.pool;
     const at = this.start[e]!;
