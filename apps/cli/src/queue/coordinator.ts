@@ -13,6 +13,7 @@
  * and ends the search with a TransportError: the driver then keeps what was
  * settled, marked as a partial result.
  */
+import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Job, JobResult, Transport } from "@kprim/explore";
 import { TransportError } from "@kprim/explore";
@@ -24,6 +25,17 @@ import { endedKey, type Posted, type QueuedJob, resultsKey, WORK_QUEUE } from ".
 import type { QueueAddress } from "./url.js";
 
 /** Redis unanswered this long: gone. */
+/**
+ * A search's name on the queue (its jobs' ids and results list are made from
+ * it): host, process and time for people reading Redis, and a random part —
+ * searches named in the same millisecond by one process's threads shared a
+ * name, and BullMQ dropped the second one's jobs as duplicates of the first's.
+ * The name never reaches a run: what a search explores does not depend on it.
+ */
+export function newSearchId(): string {
+  return `${hostname().replace(/[^\w-]/g, "_")}-${process.pid}-${Date.now().toString(36)}-${randomBytes(6).toString("hex")}`;
+}
+
 export const GIVE_UP_MS = 3_000;
 /** A blocking pop waits this long for a result before the driver looks at its stop request. */
 const RECEIVE_WAIT_MS = 250;
@@ -84,7 +96,7 @@ export class QueueTransport implements Transport {
     const probe = await reach(addr, "the search");
     const bull = await loadBull();
     const { Redis } = await import("ioredis");
-    const search = `${hostname().replace(/[^\w-]/g, "_")}-${process.pid}-${Date.now().toString(36)}`;
+    const search = newSearchId();
     const conn = connection(addr, GIVE_UP_MS);
     const work = new bull.Queue(WORK_QUEUE, { connection: conn, prefix: PREFIX });
     const reader = new Redis(conn);
