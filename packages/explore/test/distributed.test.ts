@@ -146,6 +146,62 @@ describe("an exhaustive search asked to share its work out early (firstSplit)", 
   });
 });
 
+describe("an exhaustive search whose jobs are cut when a worker is idle (idleSplit)", () => {
+  const dpor: ExploreOptions = { mode: { kind: "dpor" }, stopOnFound: false };
+
+  it("one worker alone is never asked: one job, the one-process result", async () => {
+    const f = factoryOf(lastzero(5));
+    const alone = new SimTransport(f, { seed: 2, capacity: 2, maxSlice: 1e9, workers: 1, hears: true });
+    expect(await exploreDistributed(f, { ...dpor, idleSplit: 4 }, alone)).toEqual(explore(f, dpor));
+    expect([alone.jobs, alone.starves]).toEqual([1, 0]);
+  });
+
+  it("a second worker idle: the busy one hands back its frontier when asked, and the work is shared out", async () => {
+    const f = factoryOf(lastzero(5));
+    const two = new SimTransport(f, { seed: 2, capacity: 4, maxSlice: 1e9, workers: 2, hears: true });
+    expect(await exploreDistributed(f, { ...dpor, idleSplit: 4 }, two)).toEqual(explore(f, dpor));
+    expect(two.starves).toBeGreaterThan(0);
+    expect(two.jobs).toBeGreaterThan(4);
+    // Not asked (no idleSplit on the jobs): the same calls cut nothing.
+    const deaf = new SimTransport(f, { seed: 2, capacity: 4, maxSlice: 1e9, workers: 2, hears: true });
+    expect(await exploreDistributed(f, dpor, deaf)).toEqual(explore(f, dpor));
+    expect(deaf.jobs).toBe(1);
+  });
+
+  it("a job is cut only after its idleSplit runs, and only when a call came after it was sent", () => {
+    const f = factoryOf(lastzero(5));
+    const spec = searchSpec(f, dpor);
+    const tree = new UnitTree({ prefix: [], stopOnFound: false, idleSplit: 7 });
+    const [root] = tree.take(2, 1);
+    expect(root!.work).toMatchObject({ idleSplit: 7 });
+    expect(root!.work.split).toBeUndefined();
+    const never = runJob(f, { id: "a", search: spec, work: root!.work }, { shouldYield: () => false, idle: () => false });
+    if (never.kind !== "units") throw new Error("units expected");
+    expect(never.slices[0]!.outcome.end).toBe("done");
+    const asked = runJob(f, { id: "a", search: spec, work: root!.work }, { shouldYield: () => false, idle: () => true });
+    if (asked.kind !== "units") throw new Error("units expected");
+    const s = asked.slices[0]!;
+    expect(s.outcome.end).toBe("yield");
+    expect(s.stats.executions + s.stats.blocked + s.stats.cycles).toBe(7);
+  });
+
+  test.prop([programArb(), fc.integer({ min: 1, max: 1000 })], { numRuns: RUNS, seed: SEED + 1 })(
+    "generated programs: cut wherever a call for work is heard, the one-process result, no subtree twice",
+    async (spec, seed) => {
+      const f = factoryOf(buildProgram(spec));
+      const probe = explore(f, { mode: { kind: "dpor" }, maxSteps: 200, maxExecutions: 2_000, stopOnFound: false });
+      fc.pre(probe.executions < 2_000);
+      for (const stopOnFound of [false, true]) {
+        const opts: ExploreOptions = { mode: { kind: "dpor" }, maxSteps: 200, stopOnFound, shrink: false };
+        const t = new SimTransport(f, { seed, maxSlice: 1e9, workers: 2, hears: true, calls: 1 + (seed % 300) });
+        const many = await exploreDistributed(f, { ...opts, idleSplit: 1 + (seed % 5) }, t);
+        expect(many).toEqual(explore(f, opts));
+      }
+    },
+    120_000,
+  );
+});
+
 describe("distributed sampling gives the one-process result", () => {
   it("random and PCT, found and not", async () => {
     const f = factoryOf(lostUpdate(3));
@@ -169,6 +225,15 @@ describe("the default exploration, distributed", () => {
       const one = exploreAuto(f, { maxExecutions: 2_000 });
       const many = await exploreAutoDistributed(f, { maxExecutions: 2_000 }, new SimTransport(f, { seed: 9 }));
       expect(many).toEqual(one);
+    }
+  });
+
+  it("its DPOR phase cut for idle workers: the same result and phases", async () => {
+    for (const p of [lostUpdate(3), lastzero(5)]) {
+      const f = factoryOf(p);
+      const one = exploreAuto(f, { maxExecutions: 30, burst: 10 });
+      const t = new SimTransport(f, { seed: 4, maxSlice: 1e9, workers: 2, hears: true, calls: 50 });
+      expect(await exploreAutoDistributed(f, { maxExecutions: 30, burst: 10 }, t, { idleSplit: 2 })).toEqual(one);
     }
   });
 

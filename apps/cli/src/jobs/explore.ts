@@ -23,6 +23,7 @@ import {
 import { nearest } from "@kprim/machine";
 import { runLabel, variantMatters } from "@kprim/scenarios";
 import { UsageError } from "../errors.js";
+import { now, type Timeline, wantTimeline, writeTimeline } from "../queue/timeline.js";
 import { parseQueueUrl } from "../queue/url.js";
 import { exploreReport } from "./exploreReport.js";
 import { type PartDocument, shardPart } from "./shard.js";
@@ -142,6 +143,9 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
   let r: ExploreResult;
   let phases: readonly Phase[] | null = null;
   let lost: string | null = null;
+  // Measuring (KPRIM_TIMELINE): when the search started and ended, on the queue its jobs' times.
+  const timeline = wantTimeline();
+  let times: Timeline = { start: now(), jobs: [] };
   if (job.queue !== undefined) {
     // BullMQ is loaded only here and by kprim worker.
     const { exploreQueued } = await import("../queue/submit.js");
@@ -150,6 +154,7 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
     const q = await exploreQueued(ctx, p, job, m, stateful ? opts : { ...opts, onExecution });
     r = q.result;
     lost = q.lost;
+    if (q.timeline !== null) times = q.timeline;
     phases = "phases" in r ? (r as AutoResult).phases : null;
   } else if (m === null) {
     const auto = exploreAuto(ctx.factory(p), { ...opts, seed: job.seed });
@@ -171,6 +176,7 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
   } else {
     r = explore(ctx.factory(p), { ...opts, mode: m });
   }
+  if (timeline !== null) writeTimeline(timeline, { ...times, end: times.end ?? now() });
   const report = exploreReport(ctx, p, job, r, phases, m);
   return {
     ...report,

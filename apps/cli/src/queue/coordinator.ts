@@ -21,7 +21,9 @@ import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { connection, loadBull, PREFIX } from "./bull.js";
 import type { Envelope } from "./envelope.js";
+import { idleChannel } from "./idle.js";
 import { endedKey, type Posted, type QueuedJob, resultsKey, WORK_QUEUE } from "./messages.js";
+import { type JobTimes, now, type Timeline } from "./timeline.js";
 import type { QueueAddress } from "./url.js";
 
 /** Redis unanswered this long: gone. */
@@ -80,6 +82,11 @@ export class QueueTransport implements Transport {
   private popping: Promise<string | null> | null = null;
   /** Workers' lines about this search (refusals), each once. */
   readonly notes: string[] = [];
+  /** Measuring (KPRIM_TIMELINE): each job's times; null when not asked. */
+  readonly timeline: Timeline | null;
+  private readonly timed = new Map<string, JobTimes>();
+  /** Calls for work so far (idle.ts). */
+  private calls = 0;
 
   private constructor(
     private readonly addr: QueueAddress,
@@ -90,9 +97,13 @@ export class QueueTransport implements Transport {
     /** Blocking pops only (a connection that waits in BLPOP can do nothing else). */
     private readonly reader: Redis,
     private readonly probe: Redis,
-  ) {}
+    timeline: boolean,
+  ) {
+    this.timeline = timeline ? { jobs: [] } : null;
+  }
 
-  static async open(addr: QueueAddress, envelope: Envelope, sliceMs: number): Promise<QueueTransport> {
+  static async open(addr: QueueAddress, envelope: Envelope, sliceMs: number, timeline = false): Promise<QueueTransport> {
+    const opened = now();
     const probe = await reach(addr, "the search");
     const bull = await loadBull();
     const { Redis } = await import("ioredis");
@@ -100,7 +111,8 @@ export class QueueTransport implements Transport {
     const conn = connection(addr, GIVE_UP_MS);
     const work = new bull.Queue(WORK_QUEUE, { connection: conn, prefix: PREFIX });
     const reader = new Redis(conn);
-    const t = new QueueTransport(addr, search, envelope, sliceMs, work, reader, probe);
+    const t = new QueueTransport(addr, search, envelope, sliceMs, work, reader, probe, timeline);
+    if (t.timeline !== null) t.timeline.opened = opened;
     work.on("error", (e) => t.noteError(e));
     reader.on("error", (e) => t.noteError(e));
     probe.on("error", (e) => t.noteError(e));
@@ -130,7 +142,9 @@ export class QueueTransport implements Transport {
   private async countWorkers(): Promise<void> {
     this.lastCount = Date.now();
     try {
-      this.workerCount = await this.work.getWorkersCount();
+      // CLIENT LIST names every client of the server: count the workers of this database only.
+      const db = String(this.addr.db);
+      this.workerCount = (await this.work.getWorkers()).filter((w) => w["db"] === db).length;
     } catch {
       // CLIENT LIST may be disabled (a managed Redis): the capacity stays as it was.
     }
@@ -148,7 +162,29 @@ export class QueueTransport implements Transport {
 
   async send(job: Job): Promise<void> {
     if (this.lost !== null) throw new TransportError(this.lost);
-    const data: QueuedJob = { search: this.search, envelope: this.envelope, sliceMs: this.sliceMs, job };
+    const data: QueuedJob = {
+      search: this.search,
+      envelope: this.envelope,
+      sliceMs: this.sliceMs,
+      job,
+      idleCall: this.calls,
+      ...(this.timeline !== null ? { timeline: true } : {}),
+    };
+    const w = job.work;
+    const times: JobTimes | null =
+      this.timeline === null
+        ? null
+        : {
+            id: job.id,
+            units: w.kind === "units" ? w.units.length : 0,
+            split: w.kind === "units" ? (w.split ?? null) : null,
+            sent: now(),
+            added: 0,
+          };
+    if (times !== null) {
+      this.timeline!.jobs.push(times);
+      this.timed.set(job.id, times);
+    }
     try {
       await this.work.add("slice", data, {
         jobId: `${this.search}-${job.id}`,
@@ -159,6 +195,13 @@ export class QueueTransport implements Transport {
       this.gone(reasonOf(e));
       throw new TransportError(this.lost!);
     }
+    if (times !== null) times.added = now();
+  }
+
+  /** Workers idle, nothing to hand out: the busy workers of this search hand back their frontier. */
+  starved(): void {
+    if (this.lost !== null) return;
+    this.probe.publish(idleChannel(this.search), String(++this.calls)).catch(() => {});
   }
 
   async receive(): Promise<{ readonly id: string; readonly result: JobResult } | null> {
@@ -167,12 +210,29 @@ export class QueueTransport implements Transport {
     const raw = await this.pop();
     if (raw === null) return null;
     const p = JSON.parse(raw) as Posted;
-    if (p.kind === "result") return { id: p.id, result: p.result };
+    if (p.kind === "result") {
+      this.note(p);
+      return { id: p.id, result: p.result };
+    }
     throw new TransportError(
       p.kind === "refused"
         ? `worker ${p.worker} refused the search: ${p.reason}`
         : `worker ${p.worker} failed on the search: ${p.reason}`,
     );
+  }
+
+  /** Measuring: when a result came back, from whom, its worker's times and its runs. */
+  private note(p: Posted & { kind: "result" }): void {
+    const t = this.timed.get(p.id);
+    if (t === undefined || t.received !== undefined) return;
+    t.received = now();
+    t.worker = p.worker;
+    if (p.times !== undefined) t.times = p.times;
+    const r = p.result;
+    t.runs =
+      r.kind === "units"
+        ? r.slices.reduce((n, s) => n + s.stats.executions + s.stats.blocked + s.stats.cycles, 0)
+        : r.to - r.from;
   }
 
   /** The next result posted, or null when none came within the wait (or the server stopped answering). */

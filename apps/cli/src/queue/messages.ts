@@ -6,6 +6,7 @@
  */
 import type { Job, JobResult } from "@kprim/explore";
 import type { Envelope } from "./envelope.js";
+import type { WorkerTimes } from "./timeline.js";
 
 /** Queue names under the `kprim` key prefix. */
 export const WORK_QUEUE = "work";
@@ -20,10 +21,21 @@ export interface QueuedJob {
   /** How long a worker explores before it hands back what is left (ms). */
   readonly sliceMs: number;
   readonly job: Job;
+  /** The search's last call for work (idle.ts) when the job was sent: a later one cuts it. */
+  readonly idleCall?: number;
+  /** Measuring (KPRIM_TIMELINE): the worker posts its times with the result. */
+  readonly timeline?: boolean;
 }
 
 export type Posted =
-  | { readonly kind: "result"; readonly id: string; readonly result: JobResult; readonly worker: string }
+  | {
+      readonly kind: "result";
+      readonly id: string;
+      readonly result: JobResult;
+      readonly worker: string;
+      /** Taken, started, ended, posted (ms since the epoch), when the job asked for them. */
+      readonly times?: WorkerTimes;
+    }
   /** The worker would not take the job (another version, catalogue, plugins): the search cannot go on there. */
   | { readonly kind: "refused"; readonly id: string; readonly reason: string; readonly worker: string }
   /** The job failed on the worker (the model threw): the search ends with it. */

@@ -20,6 +20,7 @@ import type { JobContext } from "../jobs/context.js";
 import type { ExploreJob } from "../jobs/requests.js";
 import { QueueTransport } from "./coordinator.js";
 import { envelope } from "./envelope.js";
+import { now, type Timeline, wantTimeline } from "./timeline.js";
 import { parseQueueUrl } from "./url.js";
 
 /** A worker's slice unless --slice says otherwise. */
@@ -31,6 +32,27 @@ export const DEFAULT_SLICE_MS = 1_000;
  * whole slice. One worker alone is never split for nobody.
  */
 export const FIRST_SPLIT = 16;
+/** The runs a job makes before a call for work (a worker idle) may cut it. */
+export const IDLE_SPLIT = 4;
+
+/**
+ * How an exhaustive search shares its work out: when a worker is idle
+ * ("idle", the default), by counts while workers would idle ("count", the
+ * early split alone), both, or neither (each job runs its slice). Not an
+ * option: KPRIM_QUEUE_SPLIT is for measuring one against another.
+ */
+function splitting(): { firstSplit?: number; idleSplit?: number } {
+  switch (process.env["KPRIM_QUEUE_SPLIT"]) {
+    case "count":
+      return { firstSplit: FIRST_SPLIT };
+    case "both":
+      return { firstSplit: FIRST_SPLIT, idleSplit: IDLE_SPLIT };
+    case "none":
+      return {};
+    default:
+      return { idleSplit: IDLE_SPLIT };
+  }
+}
 
 export async function exploreQueued(
   ctx: JobContext,
@@ -38,7 +60,7 @@ export async function exploreQueued(
   job: ExploreJob,
   m: Mode | null,
   opts: Omit<ExploreOptions, "mode">,
-): Promise<{ result: ExploreResult | AutoResult; lost: string | null }> {
+): Promise<{ result: ExploreResult | AutoResult; lost: string | null; timeline: Timeline | null }> {
   if (m?.kind === "dfs" && m.stateful === true) {
     throw new UsageError(
       "stateful search is not distributed: its visited set is one table every execution reads (use --strategy dpor with --queue, or run it on one machine)",
@@ -47,23 +69,30 @@ export async function exploreQueued(
   const addr = parseQueueUrl(job.queue!);
   let t: QueueTransport;
   try {
-    t = await QueueTransport.open(addr, envelope(ctx, p, job.spec), job.sliceMs ?? DEFAULT_SLICE_MS);
+    t = await QueueTransport.open(
+      addr,
+      envelope(ctx, p, job.spec),
+      job.sliceMs ?? DEFAULT_SLICE_MS,
+      wantTimeline() !== null,
+    );
   } catch (e) {
     if (e instanceof TransportError) throw new UsageError(e.message);
     throw e;
   }
   const { maxStates: _s, onStates: _o, ...rest } = opts;
   const factory = ctx.factory(p);
+  if (t.timeline !== null) t.timeline.start = now();
   try {
     const result =
       m === null
-        ? await exploreAutoDistributed(factory, { ...rest, seed: job.seed }, t)
-        : await exploreDistributed(factory, { ...rest, mode: m, firstSplit: FIRST_SPLIT }, t);
-    return { result, lost: null };
+        ? await exploreAutoDistributed(factory, { ...rest, seed: job.seed }, t, splitting())
+        : await exploreDistributed(factory, { ...rest, mode: m, ...splitting() }, t);
+    if (t.timeline !== null) t.timeline.end = now();
+    return { result, lost: null, timeline: t.timeline };
   } catch (e) {
     if (e instanceof TransportError) {
       if (e.partial === null) throw new UsageError(e.message);
-      return { result: e.partial, lost: e.message };
+      return { result: e.partial, lost: e.message, timeline: t.timeline };
     }
     throw e;
   } finally {

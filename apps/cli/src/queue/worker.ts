@@ -22,7 +22,9 @@ import type { WorkerReport } from "../jobs/reports.js";
 import { connection, loadBull, PREFIX } from "./bull.js";
 import { reach } from "./coordinator.js";
 import { incompatibility, prepareEnvelope } from "./envelope.js";
+import { IdleListener } from "./idle.js";
 import { endedKey, type Posted, type QueuedJob, resultsKey, WORK_QUEUE } from "./messages.js";
+import { now } from "./timeline.js";
 import { parseQueueUrl } from "./url.js";
 import { TransportError } from "@kprim/explore";
 
@@ -33,6 +35,12 @@ interface Ready {
   readonly factory: MachineFactory;
   readonly raises: Vocabulary | undefined;
 }
+
+/** KEYS: the search's end mark, its results list; ARGV: what to post, the list's time to live (s). */
+const POST_SCRIPT = `if redis.call("EXISTS", KEYS[1]) == 0 then
+  redis.call("RPUSH", KEYS[2], ARGV[1])
+  redis.call("EXPIRE", KEYS[2], ARGV[2])
+end`;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -56,12 +64,16 @@ export async function queueWorkerJob(ctx: JobContext, job: QueueWorkerJob): Prom
   const { Redis } = await import("ioredis");
   const poster = new Redis(conn);
   poster.on("error", () => {});
+  // Hears a search's calls for work while a job holds this thread (idle.ts).
+  const listener = new IdleListener(conn);
 
-  /** Push a result to its search's list (kept a day at most: a search that died leaves nothing for ever). */
+  /**
+   * Push a result to its search's list unless the search has ended (kept a
+   * day at most: a search that died leaves nothing for ever) — one script,
+   * one round trip.
+   */
   const post = async (search: string, p: Posted): Promise<void> => {
-    if ((await poster.exists(endedKey(search))) === 1) return;
-    const key = resultsKey(search);
-    await poster.multi().rpush(key, JSON.stringify(p)).expire(key, 86_400).exec();
+    await poster.eval(POST_SCRIPT, 2, endedKey(search), resultsKey(search), JSON.stringify(p), 86_400);
   };
 
   const prepare = (q: QueuedJob): Ready | string => {
@@ -86,6 +98,7 @@ export async function queueWorkerJob(ctx: JobContext, job: QueueWorkerJob): Prom
   const worker = new bull.Worker(
     WORK_QUEUE,
     async (bj) => {
+      const taken = now();
       const q = bj.data as QueuedJob;
       if ((await probe.exists(endedKey(q.search))) === 1) {
         report.skipped++;
@@ -98,6 +111,9 @@ export async function queueWorkerJob(ctx: JobContext, job: QueueWorkerJob): Prom
         await post(q.search, { kind: "refused", id: q.job.id, reason: r, worker: name });
         return;
       }
+      listener.watch(q.search);
+      const seen = q.idleCall;
+      const started = now();
       const deadline = Date.now() + q.sliceMs;
       const wctx: WorkerContext = {
         shouldYield: () => Date.now() >= deadline,
@@ -109,10 +125,19 @@ export async function queueWorkerJob(ctx: JobContext, job: QueueWorkerJob): Prom
         onExecution: () => {
           report.executions++;
         },
+        ...(seen !== undefined ? { idle: () => listener.called(seen) } : {}),
       };
       let posted: Posted;
       try {
-        posted = { kind: "result", id: q.job.id, result: runJob(r.factory, q.job, wctx), worker: name };
+        const result = runJob(r.factory, q.job, wctx);
+        const t = now();
+        posted = {
+          kind: "result",
+          id: q.job.id,
+          result,
+          worker: name,
+          ...(q.timeline === true ? { times: [taken, started, t, t] as const } : {}),
+        };
       } catch (e) {
         if (!isInputError(e)) throw e;
         posted = { kind: "failed", id: q.job.id, reason: e.message, worker: name };
@@ -142,6 +167,7 @@ export async function queueWorkerJob(ctx: JobContext, job: QueueWorkerJob): Prom
   );
   while (ctx.stopRequested() === null) await sleep(200);
   await Promise.race([worker.close(), sleep(5_000)]);
+  listener.close();
   poster.disconnect();
   probe.disconnect();
   return { worker: name, queue: addr.shown, ...report };

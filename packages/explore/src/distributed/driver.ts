@@ -52,6 +52,12 @@ export interface Transport {
   send(job: Job): Promise<void>;
   /** The next result back, or null when none came for a while (the driver then looks at its stop request). */
   receive(): Promise<{ readonly id: string; readonly result: JobResult } | null>;
+  /**
+   * Workers are idle and nothing is left to hand out (an exhaustive search):
+   * tell the busy ones to hand back what they have not explored (jobs with
+   * `idleSplit`). Called again while it lasts, at most once per result.
+   */
+  starved?(): void;
   /** Jobs no longer needed (the search has ended): drop them if not started. */
   cancel?(ids: readonly string[]): Promise<void>;
 }
@@ -64,6 +70,8 @@ export type DistributedOptions = Omit<
   readonly onExecution?: ((executions: number) => void) | undefined;
   /** Exhaustive searches: share the work out early (UnitTree's `firstSplit`; off by default). */
   readonly firstSplit?: number | undefined;
+  /** Exhaustive searches: jobs may be cut when a worker is idle (UnitTree's `idleSplit`; off by default). */
+  readonly idleSplit?: number | undefined;
 };
 
 /** The plain-data form of a mode, or a one-line reason it cannot be distributed. */
@@ -131,6 +139,7 @@ export async function exploreDistributed(
         stopOnFound: spec.stopOnFound,
         maxExecutions: opts.maxExecutions,
         firstSplit: opts.firstSplit,
+        idleSplit: opts.idleSplit,
       })
     : new RunRanges((spec.mode as { runs: number }).runs, spec.stopOnFound);
   let lost: TransportError | null = null;
@@ -161,11 +170,12 @@ export async function exploreDistributed(
   return r;
 }
 
-/** exploreAuto's phases, each one distributed. */
+/** exploreAuto's phases, each one distributed (`split`: how the exhaustive phase shares its work out). */
 export async function exploreAutoDistributed(
   factory: MachineFactory,
   opts: AutoOptions,
   transport: Transport,
+  split: Pick<DistributedOptions, "firstSplit" | "idleSplit"> = {},
 ): Promise<AutoResult> {
   const common = phaseOptions(opts);
   const plan = autoPlan(opts);
@@ -177,7 +187,7 @@ export async function exploreAutoDistributed(
     try {
       r = await exploreDistributed(
         factory,
-        { ...common, ...extra, mode, ...(on ? { onExecution: (n: number) => on(offset + n) } : {}) },
+        { ...common, ...extra, ...split, mode, ...(on ? { onExecution: (n: number) => on(offset + n) } : {}) },
         transport,
       );
     } catch (e) {
@@ -217,12 +227,19 @@ async function drive(plan: Plan, spec: SearchSpec, opts: DistributedOptions, tra
     const slots = transport.capacity() - plan.outstanding;
     const workers = transport.workers?.();
     const jobs = plan.take(slots, workers === undefined ? slots : Math.max(0, workers - plan.outstanding));
-    for (const { tag, work } of jobs) {
-      const id = `${prefix}${next++}`;
-      tags.set(id, tag);
-      await transport.send({ id, search: spec, work });
-    }
+    // Sent together: a transport may overlap them (one round trip for all, not one each).
+    await Promise.all(
+      jobs.map(({ tag, work }) => {
+        const id = `${prefix}${next++}`;
+        tags.set(id, tag);
+        return transport.send({ id, search: spec, work });
+      }),
+    );
     if (plan.end !== null) break;
+    // Workers with nothing to do, nothing to hand out: the busy ones are asked to share.
+    if (plan instanceof UnitTree && workers !== undefined && workers > plan.outstanding && plan.outstanding > 0) {
+      transport.starved?.();
+    }
     // Nothing out: no worker to send to yet (the transport waits for one), or a bug.
     if (plan.outstanding === 0 && transport.capacity() > 0) {
       throw new Error("internal: a distributed search with nothing out and nothing to do");

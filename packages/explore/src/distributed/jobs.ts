@@ -40,13 +40,21 @@ export interface SearchSpec {
  * many complete executions; `split`: hand back what is left after that many
  * runs — executions, blocked runs and cycles — however much of the slice is
  * left, so that the coordinator can share the work out while it has idle
- * workers). Both are counts: the job's result depends on the job alone.
+ * workers). Both are counts: the job's result depends on the job alone —
+ * unless `idleSplit` lets the worker's context cut it when asked, which
+ * changes only where the work is cut, never what is counted.
  */
 export interface UnitsWork {
   readonly kind: "units";
   readonly units: readonly WorkUnit[];
   readonly cap?: number | undefined;
   readonly split?: number | undefined;
+  /**
+   * After this many runs, hand back what is left as soon as the worker hears
+   * that another is idle (WorkerContext.idle): the work is cut where and when
+   * it is needed, never for nobody.
+   */
+  readonly idleSplit?: number | undefined;
 }
 
 /** Run indices [from, to) of a sampling search. */

@@ -78,6 +78,12 @@ export interface TreeOptions {
    * shares on a queue whose round trip is tens of ms.
    */
   readonly firstSplit?: number | undefined;
+  /**
+   * Every job may be cut when a worker is idle, after this many runs
+   * (UnitsWork's `idleSplit`; the transport tells busy workers, see
+   * Transport.starved): the work is shared out when and where it is needed.
+   */
+  readonly idleSplit?: number | undefined;
 }
 
 export class UnitTree {
@@ -212,9 +218,16 @@ export class UnitTree {
   private send(units: readonly WorkUnit[], cap?: number, split?: number): { tag: number; work: UnitsWork } {
     const tag = this.nextTag++;
     this.inflight.set(tag, units);
+    const idleSplit = cap === undefined ? this.opts.idleSplit : undefined;
     return {
       tag,
-      work: { kind: "units", units, ...(cap !== undefined ? { cap } : {}), ...(split !== undefined ? { split } : {}) },
+      work: {
+        kind: "units",
+        units,
+        ...(cap !== undefined ? { cap } : {}),
+        ...(split !== undefined ? { split } : {}),
+        ...(idleSplit !== undefined ? { idleSplit } : {}),
+      },
     };
   }
 

@@ -31,6 +31,8 @@ export interface WorkerContext {
   readonly strategy?: ((name: string) => ((seed: number) => Strategy) | undefined) | undefined;
   /** Told after each execution. */
   readonly onExecution?: (() => void) | undefined;
+  /** Asked between executions of a job with `idleSplit`: is another worker idle (hand back the frontier)? */
+  readonly idle?: (() => boolean) | undefined;
 }
 
 export function searchOptions(spec: SearchSpec): SearchOptions {
@@ -149,14 +151,20 @@ export function runJob(factory: MachineFactory, job: Job, ctx: WorkerContext): J
   const w = job.work;
   if (w.kind === "units") {
     const slices: UnitSlice[] = [];
-    // `split`: runs so far in this job (the engine asks after each run).
+    // `split`, `idleSplit`: runs so far in this job (the engine asks after each run).
     const split = w.split;
+    const idleSplit = ctx.idle === undefined ? undefined : w.idleSplit;
     let runs = 0;
-    const uctx = split === undefined ? ctx : { ...ctx, shouldYield: () => ++runs >= split || ctx.shouldYield() };
+    const cut = (): boolean =>
+      (split !== undefined && runs >= split) || (idleSplit !== undefined && runs >= idleSplit && ctx.idle!());
+    const uctx =
+      split === undefined && idleSplit === undefined
+        ? ctx
+        : { ...ctx, shouldYield: () => (runs++, cut() || ctx.shouldYield()) };
     let i = 0;
     for (; i < w.units.length; i++) {
       // Every job does some work, however short its slice.
-      if (i > 0 && ((split !== undefined && runs >= split) || ctx.shouldYield())) break;
+      if (i > 0 && (cut() || ctx.shouldYield())) break;
       const slice = exploreUnit(factory, spec, w.units[i]!, uctx, w.cap);
       slices.push(slice);
       if (slice.outcome.end !== "done") {

@@ -1,0 +1,51 @@
+/**
+ * Where a search's time goes, for measuring (never for deciding anything):
+ * with `KPRIM_TIMELINE=<file>` in its environment, `kprim explore` writes
+ * there, at the end, when its search started and ended and, on a queue,
+ * each job's times — sent and added by the submitter, taken, started, ended
+ * and posted by its worker, received by the submitter — with the worker's
+ * name and the runs the job made. Times are milliseconds since the epoch
+ * with sub-millisecond precision (`performance.timeOrigin + now()`), so the
+ * processes of one machine compare.
+ */
+import { writeFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+
+export const TIMELINE_ENV = "KPRIM_TIMELINE";
+
+/** Milliseconds since the epoch, sub-millisecond. */
+export const now = (): number => performance.timeOrigin + performance.now();
+
+/** What a worker timed of one job: taken, started (prepared), ended (explored), posted. */
+export type WorkerTimes = readonly [number, number, number, number];
+
+export interface JobTimes {
+  readonly id: string;
+  /** Units in the job (0: a range of runs), and its early split (runs), if any. */
+  readonly units: number;
+  readonly split: number | null;
+  readonly sent: number;
+  added: number;
+  received?: number;
+  worker?: string;
+  times?: WorkerTimes;
+  /** Runs made (executions, blocked, cycles; or sampled runs). */
+  runs?: number;
+}
+
+export interface Timeline {
+  /** The queue's connection opened (before), the search started and ended. */
+  opened?: number;
+  start?: number;
+  end?: number;
+  readonly jobs: JobTimes[];
+}
+
+export function wantTimeline(): string | null {
+  const f = process.env[TIMELINE_ENV];
+  return f === undefined || f === "" ? null : f;
+}
+
+export function writeTimeline(file: string, t: Timeline): void {
+  writeFileSync(file, JSON.stringify(t));
+}
