@@ -175,14 +175,31 @@ describe("an exhaustive search whose jobs are cut when a worker is idle (idleSpl
     const [root] = tree.take(2, 1);
     expect(root!.work).toMatchObject({ idleSplit: 7 });
     expect(root!.work.split).toBeUndefined();
-    const never = runJob(f, { id: "a", search: spec, work: root!.work }, { shouldYield: () => false, idle: () => false });
+    const never = runJob(
+      f,
+      { id: "a", search: spec, work: root!.work },
+      { shouldYield: () => false, idle: () => false },
+    );
     if (never.kind !== "units") throw new Error("units expected");
     expect(never.slices[0]!.outcome.end).toBe("done");
-    const asked = runJob(f, { id: "a", search: spec, work: root!.work }, { shouldYield: () => false, idle: () => true });
+    const asked = runJob(
+      f,
+      { id: "a", search: spec, work: root!.work },
+      { shouldYield: () => false, idle: () => true },
+    );
     if (asked.kind !== "units") throw new Error("units expected");
     const s = asked.slices[0]!;
     expect(s.outcome.end).toBe("yield");
     expect(s.stats.executions + s.stats.blocked + s.stats.cycles).toBe(7);
+  });
+
+  it("small jobs explored by the coordinator itself (localRuns): the one-process result, fewer jobs sent", async () => {
+    const f = factoryOf(lastzero(5));
+    const sent = new SimTransport(f, { seed: 6, capacity: 4, maxSlice: 1e9, workers: 2, hears: true });
+    const kept = new SimTransport(f, { seed: 6, capacity: 4, maxSlice: 1e9, workers: 2, hears: true });
+    expect(await exploreDistributed(f, { ...dpor, idleSplit: 2 }, sent)).toEqual(explore(f, dpor));
+    expect(await exploreDistributed(f, { ...dpor, idleSplit: 2, localRuns: 8 }, kept)).toEqual(explore(f, dpor));
+    expect(kept.jobs).toBeLessThan(sent.jobs);
   });
 
   test.prop([programArb(), fc.integer({ min: 1, max: 1000 })], { numRuns: RUNS, seed: SEED + 1 })(
@@ -194,7 +211,8 @@ describe("an exhaustive search whose jobs are cut when a worker is idle (idleSpl
       for (const stopOnFound of [false, true]) {
         const opts: ExploreOptions = { mode: { kind: "dpor" }, maxSteps: 200, stopOnFound, shrink: false };
         const t = new SimTransport(f, { seed, maxSlice: 1e9, workers: 2, hears: true, calls: 1 + (seed % 300) });
-        const many = await exploreDistributed(f, { ...opts, idleSplit: 1 + (seed % 5) }, t);
+        const localRuns = seed % 3 === 0 ? 1 + (seed % 7) : undefined;
+        const many = await exploreDistributed(f, { ...opts, idleSplit: 1 + (seed % 5), localRuns }, t);
         expect(many).toEqual(explore(f, opts));
       }
     },

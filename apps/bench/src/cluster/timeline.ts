@@ -129,7 +129,8 @@ export function describe(s: TimelineSummary): string[] {
     `search ${fmt(s.searchMs)} ms (queue opened ${s.openMs === null ? "?" : fmt(s.openMs)} ms before), ${s.jobs} jobs, ${s.runs} runs`,
     `median per job (ms): add ${fmt(s.median.add)}, queue wait ${fmt(s.median.wait)}, worker before exploring ${fmt(s.median.before)}, exploring ${fmt(s.median.explore)}, back to the submitter ${fmt(s.median.back)}`,
     ...s.workers.map(
-      (w) => `worker …${w.name.slice(-6)}: ${w.jobs} jobs, ${w.runs} runs, exploring ${fmt(w.exploring)} ms, not ${fmt(w.idle)} ms`,
+      (w) =>
+        `worker …${w.name.slice(-6)}: ${w.jobs} jobs, ${w.runs} runs, exploring ${fmt(w.exploring)} ms, not ${fmt(w.idle)} ms`,
     ),
     `submitter from a result to the next jobs: ${fmt(s.submitter.total)} ms in all, median ${fmt(s.submitter.median)} ms`,
     `share of the search with k workers exploring: ${s.concurrency.map((x, k) => `${k}: ${(100 * x).toFixed(0)}%`).join(", ")}`,

@@ -96,6 +96,26 @@ function explore(args: readonly string[], dir: string): Timed {
 
 let timelines = 0;
 
+const SPIN = "let x = 0; for (let i = 0; i < 2e8; i++) x = (x + i * 7) % 1000003; if (x < 0) console.log(x);";
+
+/**
+ * The cores this machine gives a search now: one fixed CPU-bound loop alone,
+ * then two at once (2 free cores: the two take as long as one; one core's
+ * worth, shared: twice as long). 2 × alone ÷ together.
+ */
+async function cores(): Promise<number> {
+  const run = (n: number): Promise<number> => {
+    const t0 = process.hrtime.bigint();
+    const kids = Array.from({ length: n }, () => spawn(process.execPath, ["-e", SPIN], { stdio: "ignore" }));
+    return Promise.all(kids.map((k) => new Promise((r) => k.on("exit", r)))).then(
+      () => Number(process.hrtime.bigint() - t0) / 1e9,
+    );
+  };
+  const alone = await run(1);
+  const together = await run(2);
+  return (2 * alone) / together;
+}
+
 /** The median (of an even count, the mean of the middle two). */
 const med = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -174,9 +194,13 @@ export async function clusterSection(quick: boolean): Promise<Section> {
     // Warm every worker (and the disk cache) on both kinds of search before anything is timed.
     for (const url of [url2, url1, url2]) {
       explore(["lastzero", "--param", "n=7", "--strategy", "dpor", "--all", "--queue", url], dir);
-      explore(["lost-wakeup", "--param", "sleepers=3", "--strategy", "pct", "--schedules", "4000", "--queue", url], dir);
+      explore(
+        ["lost-wakeup", "--param", "sleepers=3", "--strategy", "pct", "--schedules", "4000", "--queue", url],
+        dir,
+      );
     }
     for (const sr of searches) {
+      const before = await cores();
       const runs: Record<"local" | "one" | "two", Timed[]> = { local: [], one: [], two: [] };
       for (let round = 0; round < sr.rounds; round++) {
         // Alternating: one process, 1 worker, 2 workers; then the other way round.
@@ -192,13 +216,18 @@ export async function clusterSection(quick: boolean): Promise<Section> {
       if (all.some((q) => q.executions !== want)) {
         errors.push(`${sr.name}: executions differ: ${all.map((q) => q.executions).join(", ")} (one process first)`);
       }
-      const whole = { local: med(runs.local.map((q) => q.s)), one: med(runs.one.map((q) => q.s)), two: med(runs.two.map((q) => q.s)) };
+      const whole = {
+        local: med(runs.local.map((q) => q.s)),
+        one: med(runs.one.map((q) => q.s)),
+        two: med(runs.two.map((q) => q.s)),
+      };
       const search = {
         local: med(runs.local.map((q) => q.search)),
         one: med(runs.one.map((q) => q.search)),
         two: med(runs.two.map((q) => q.search)),
       };
       const perRound = runs.one.map((q, i) => (q.search / runs.two[i]!.search).toFixed(2)).join(", ");
+      const after = await cores();
       rows.push([
         sr.name,
         want,
@@ -212,9 +241,17 @@ export async function clusterSection(quick: boolean): Promise<Section> {
         search.two,
         Number((search.one / search.two).toFixed(2)),
         perRound,
+        `${before.toFixed(2)}, ${after.toFixed(2)}`,
         sr.target === null ? "" : `≥ ${sr.target}`,
       ]);
-      data.push({ search: sr.name, executions: want, rounds: sr.rounds, whole, search_: search, runs });
+      data.push({
+        search: sr.name,
+        executions: want,
+        rounds: sr.rounds,
+        whole,
+        search_: search,
+        cores: [before, after],
+      });
       const last = runs.two.at(-1)?.timeline;
       if (last) {
         text.push(`The last 2-worker run of ${sr.name}, its timeline:`);
@@ -242,6 +279,7 @@ export async function clusterSection(quick: boolean): Promise<Section> {
     text: [
       `Each search is one \`kprim explore … --queue ${"redis://127.0.0.1:<port>"}\` process, timed as a whole (start, submit, explore, print) and as its search alone (from the queue connected to the result, written by the process itself with KPRIM_TIMELINE; for one process, the explore call). Two \`kprim worker\` processes listen on one Redis database and one on another, so the 1- and 2-worker runs alternate with the one-process run, in rounds (forwards, then backwards), every worker warmed by searches before the timing starts. Slices of 1 s (the default). Figures are medians over the rounds. Load average at the end: ${load}.`,
       "The executions are checked against the one-process run; a difference is an error. The speed-up targets are the issue's; the figures are what this run measured.",
+      "Cores free: what the machine gave at the time — a fixed CPU-bound loop run alone, then two at once, 2 × alone ÷ together (2.0: two free cores; 1.0: one core's worth, the other taken by other work). 2 workers can only beat 1 by what this allows.",
       ...text,
     ],
     tables: [
@@ -260,6 +298,7 @@ export async function clusterSection(quick: boolean): Promise<Section> {
           "2 workers",
           "1 ÷ 2",
           "1 ÷ 2 by round",
+          "cores free (before, after)",
           "target",
         ],
         rows,

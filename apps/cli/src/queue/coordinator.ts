@@ -102,7 +102,12 @@ export class QueueTransport implements Transport {
     this.timeline = timeline ? { jobs: [] } : null;
   }
 
-  static async open(addr: QueueAddress, envelope: Envelope, sliceMs: number, timeline = false): Promise<QueueTransport> {
+  static async open(
+    addr: QueueAddress,
+    envelope: Envelope,
+    sliceMs: number,
+    timeline = false,
+  ): Promise<QueueTransport> {
     const opened = now();
     const probe = await reach(addr, "the search");
     const bull = await loadBull();

@@ -33,24 +33,36 @@ export const DEFAULT_SLICE_MS = 1_000;
  */
 export const FIRST_SPLIT = 16;
 /** The runs a job makes before a call for work (a worker idle) may cut it. */
-export const IDLE_SPLIT = 4;
+export const IDLE_SPLIT = 16;
+/**
+ * A job expected to take at most this many runs may be explored by the
+ * submitter itself (no round trip): off (0) — measured on lastzero-8, a fresh
+ * submitter's cold code on cores its workers use gains nothing measurable
+ * (docs/scale.md); KPRIM_QUEUE_LOCAL=<runs> turns it on for measuring.
+ */
+export const LOCAL_RUNS = 0;
 
 /**
  * How an exhaustive search shares its work out: when a worker is idle
  * ("idle", the default), by counts while workers would idle ("count", the
- * early split alone), both, or neither (each job runs its slice). Not an
- * option: KPRIM_QUEUE_SPLIT is for measuring one against another.
+ * early split alone), both, or neither (each job runs its slice). Not
+ * options: KPRIM_QUEUE_SPLIT, KPRIM_QUEUE_IDLE (runs before a job may be cut)
+ * and KPRIM_QUEUE_LOCAL are for measuring one way against another.
  */
-function splitting(): { firstSplit?: number; idleSplit?: number } {
-  switch (process.env["KPRIM_QUEUE_SPLIT"]) {
+function splitting(): { firstSplit?: number; idleSplit?: number; localRuns?: number } {
+  const env = process.env;
+  const local = env["KPRIM_QUEUE_LOCAL"] === undefined ? LOCAL_RUNS : Number(env["KPRIM_QUEUE_LOCAL"]);
+  const here = local > 0 ? { localRuns: local } : {};
+  const idle = env["KPRIM_QUEUE_IDLE"] === undefined ? IDLE_SPLIT : Number(env["KPRIM_QUEUE_IDLE"]);
+  switch (env["KPRIM_QUEUE_SPLIT"]) {
     case "count":
-      return { firstSplit: FIRST_SPLIT };
+      return { firstSplit: FIRST_SPLIT, ...here };
     case "both":
-      return { firstSplit: FIRST_SPLIT, idleSplit: IDLE_SPLIT };
+      return { firstSplit: FIRST_SPLIT, idleSplit: idle, ...here };
     case "none":
-      return {};
+      return here;
     default:
-      return { idleSplit: IDLE_SPLIT };
+      return { idleSplit: idle, ...here };
   }
 }
 

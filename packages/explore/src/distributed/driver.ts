@@ -31,6 +31,7 @@ import type { Tally } from "../tally.js";
 import type { DistributedMode, Job, JobResult, SearchSpec, Work } from "./jobs.js";
 import { RunRanges } from "./ranges.js";
 import { UnitTree } from "./tree.js";
+import { runJob } from "./worker.js";
 
 /**
  * The transport is gone (its server went away, a worker refused the search):
@@ -72,6 +73,12 @@ export type DistributedOptions = Omit<
   readonly firstSplit?: number | undefined;
   /** Exhaustive searches: jobs may be cut when a worker is idle (UnitTree's `idleSplit`; off by default). */
   readonly idleSplit?: number | undefined;
+  /**
+   * Exhaustive searches: a job whose units are expected to take at most this
+   * many runs (UnitTree's `estimate`) is explored here instead of sent — a
+   * round trip through a queue costs more than a few runs. Off by default.
+   */
+  readonly localRuns?: number | undefined;
 };
 
 /** The plain-data form of a mode, or a one-line reason it cannot be distributed. */
@@ -144,7 +151,7 @@ export async function exploreDistributed(
     : new RunRanges((spec.mode as { runs: number }).runs, spec.stopOnFound);
   let lost: TransportError | null = null;
   try {
-    await drive(plan, spec, opts, transport);
+    await drive(plan, spec, opts, transport, factory);
   } catch (e) {
     if (!(e instanceof TransportError)) throw e;
     // What was settled before it, in the search's order: stopped, never presented as whole.
@@ -175,7 +182,7 @@ export async function exploreAutoDistributed(
   factory: MachineFactory,
   opts: AutoOptions,
   transport: Transport,
-  split: Pick<DistributedOptions, "firstSplit" | "idleSplit"> = {},
+  split: Pick<DistributedOptions, "firstSplit" | "idleSplit" | "localRuns"> = {},
 ): Promise<AutoResult> {
   const common = phaseOptions(opts);
   const plan = autoPlan(opts);
@@ -215,10 +222,17 @@ interface Plan {
 
 let searches = 0;
 
-async function drive(plan: Plan, spec: SearchSpec, opts: DistributedOptions, transport: Transport): Promise<void> {
+async function drive(
+  plan: Plan,
+  spec: SearchSpec,
+  opts: DistributedOptions,
+  transport: Transport,
+  factory: MachineFactory,
+): Promise<void> {
   const tags = new Map<string, number>();
   const prefix = `s${++searches}.`;
   let next = 0;
+  const local = plan instanceof UnitTree ? opts.localRuns : undefined;
   while (plan.end === null) {
     if (opts.shouldStop?.() === true) {
       plan.stop();
@@ -227,14 +241,41 @@ async function drive(plan: Plan, spec: SearchSpec, opts: DistributedOptions, tra
     const slots = transport.capacity() - plan.outstanding;
     const workers = transport.workers?.();
     const jobs = plan.take(slots, workers === undefined ? slots : Math.max(0, workers - plan.outstanding));
+    const here =
+      local === undefined
+        ? []
+        : jobs.filter(
+            ({ work }) =>
+              work.kind === "units" && work.cap === undefined && (plan as UnitTree).estimate(work.units) <= local,
+          );
     // Sent together: a transport may overlap them (one round trip for all, not one each).
     await Promise.all(
-      jobs.map(({ tag, work }) => {
-        const id = `${prefix}${next++}`;
-        tags.set(id, tag);
-        return transport.send({ id, search: spec, work });
-      }),
+      jobs
+        .filter((j) => !here.includes(j))
+        .map(({ tag, work }) => {
+          const id = `${prefix}${next++}`;
+          tags.set(id, tag);
+          return transport.send({ id, search: spec, work });
+        }),
     );
+    if (here.length > 0) {
+      // Small jobs explored here while the workers explore theirs (cut if one is far bigger than expected).
+      for (const { tag, work } of here) {
+        let runs = 0;
+        const limit = 4 * local!;
+        const r = runJob(
+          factory,
+          { id: `${prefix}local`, search: spec, work },
+          {
+            shouldYield: () => ++runs >= limit,
+            raises: opts.raises,
+          },
+        );
+        plan.give(tag, r);
+      }
+      opts.onExecution?.(plan.executions);
+      continue;
+    }
     if (plan.end !== null) break;
     // Workers with nothing to do, nothing to hand out: the busy ones are asked to share.
     if (plan instanceof UnitTree && workers !== undefined && workers > plan.outstanding && plan.outstanding > 0) {

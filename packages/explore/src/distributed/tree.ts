@@ -106,6 +106,9 @@ export class UnitTree {
   private ending: TreeEnd | null = null;
   /** The slices the result counts (set when the search has ended). */
   private counted = 0;
+  /** The most runs a unit took to the end, by its parent node, and by its path's length (what `estimate` goes by). */
+  private readonly siblings = new Map<string, number>();
+  private readonly sizes = new Map<number, number>();
   /** Complete executions reported so far (every slice, for progress). */
   executions = 0;
   private readonly base: number;
@@ -255,8 +258,27 @@ export class UnitTree {
     };
   }
 
+  /**
+   * The runs these units may take, from their siblings seen to their end
+   * (else from units of the same depth; Infinity: none seen yet). A guess, used only to decide
+   * where a job is explored, never what it counts.
+   */
+  estimate(units: readonly WorkUnit[]): number {
+    let n = 0;
+    for (const u of units) {
+      n += this.siblings.get(keyOf(u.key.slice(0, -1))) ?? this.sizes.get(u.path.length) ?? Infinity;
+    }
+    return n;
+  }
+
   private takeSlice(s: UnitSlice): void {
     const u = s.unit;
+    if (s.outcome.end === "done") {
+      const runs = s.stats.executions + s.stats.blocked + s.stats.cycles;
+      this.sizes.set(u.path.length, Math.max(runs, this.sizes.get(u.path.length) ?? 0));
+      const parent = keyOf(u.key.slice(0, -1));
+      this.siblings.set(parent, Math.max(runs, this.siblings.get(parent) ?? 0));
+    }
     const at = this.sliceIndex(u.key);
     this.done.splice(at, 0, { unit: u, stats: s.stats, tally: s.tally, cap: null });
     const o = s.outcome;
