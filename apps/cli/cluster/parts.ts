@@ -71,12 +71,12 @@ export async function startRedis(): Promise<{ proc: Proc; url: string; port: num
 export const EXAMPLES = "./apps/cli/test/fixtures/examples-plugin.ts";
 
 /** `kprim <args>` from source, running (its output collected as it comes). */
-export function startKprim(args: readonly string[]): Proc {
+export function startKprim(args: readonly string[], env: Readonly<Record<string, string>> = {}): Proc {
   const l = fromSource(args);
   return new Proc(
     spawn(l.command, [...l.args], {
       cwd: root,
-      env: { ...process.env, NO_COLOR: "1", KPRIM_CHECK: "" },
+      env: { ...process.env, NO_COLOR: "1", KPRIM_CHECK: "", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     }),
   );

@@ -9,6 +9,9 @@
  * going away ends the search in one line, exit 2, the partial result
  * printed as partial; a worker of other code refuses the search.
  */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { catalogue, matrix, rowChecks } from "@kprim/scenarios";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // Real processes: the submitter is a process of its own, as on a cluster (and the matrix rows below run concurrently).
@@ -87,6 +90,28 @@ describe("a search on the queue gives the one-process result", () => {
       same(["lastzero", "--param", "n=4", "--strategy", "dpor", "--all"], ["--slice", "0.05"]),
       same(["lost-wakeup", "--param", "sleep=unlock-then-tsleep", "--strategy", "random", "--schedules", "2000"]),
     ]);
+  });
+});
+
+describe("a worker idle while another explores", () => {
+  it("calls for work: the busy worker hands back its frontier mid-slice, the result is the one-process result", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kprim-timeline-"));
+    try {
+      const file = join(dir, "timeline.json");
+      const args = ["lastzero", "--param", "n=7", "--strategy", "dpor", "--all"];
+      const one = await local(args);
+      // A 60 s slice: without a call for work the whole search would be one job on one worker.
+      const run = startKprim(["explore", ...args, ...plugin, "--queue", redis.url, "--slice", "60", "--json"], {
+        KPRIM_TIMELINE: file,
+      });
+      expect(await run.exited, run.err).toBe(0);
+      expect(report(run.out)).toEqual(one.report);
+      const t = JSON.parse(readFileSync(file, "utf8")) as { jobs: { worker?: string }[] };
+      expect(t.jobs.length).toBeGreaterThan(1);
+      expect(new Set(t.jobs.map((j) => j.worker)).size).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
