@@ -102,7 +102,7 @@ export class UnitTree {
   private pruned = 0;
   /** The earliest finding so far (stopOnFound): nothing after it matters. */
   private foundKey: readonly number[] | null = null;
-  private rerun: { unit: WorkUnit; cap: number; sent: boolean } | null = null;
+  private rerun: { unit: WorkUnit; cap: number; tag: number | null } | null = null;
   private ending: TreeEnd | null = null;
   /** The slices the result counts (set when the search has ended). */
   private counted = 0;
@@ -141,9 +141,10 @@ export class UnitTree {
     const out: { tag: number; work: UnitsWork }[] = [];
     if (this.ending !== null || slots <= 0) return out;
     if (this.rerun !== null) {
-      if (!this.rerun.sent) {
-        this.rerun.sent = true;
-        out.push(this.send([this.rerun.unit], this.rerun.cap));
+      if (this.rerun.tag === null) {
+        const job = this.send([this.rerun.unit], this.rerun.cap);
+        this.rerun.tag = job.tag;
+        out.push(job);
       }
       return out;
     }
@@ -183,6 +184,8 @@ export class UnitTree {
     if (this.ending !== null) return;
     for (const s of result.slices) this.executions += s.stats.executions;
     if (this.rerun !== null) {
+      // Every slice before the budget's is settled: only the budget's unit explored again counts now.
+      if (tag !== this.rerun.tag) return;
       const s = result.slices[0]!;
       const at = this.done.findIndex((d) => compareKeys(d.unit.key, s.unit.key) === 0);
       this.done[at] = { unit: s.unit, stats: s.stats, tally: s.tally, cap: this.rerun.cap };
@@ -391,7 +394,7 @@ export class UnitTree {
       if (cap !== undefined && this.before + d.stats.executions >= cap) {
         if (d.cap !== null) return this.finish("budget", this.walked + 1);
         // The budget falls inside this slice: explore its unit again, up to the budget.
-        this.rerun = { unit: d.unit, cap: cap - this.before, sent: false };
+        this.rerun = { unit: d.unit, cap: cap - this.before, tag: null };
         this.pending = [];
         this.batches = [];
         return;
