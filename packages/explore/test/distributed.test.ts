@@ -14,6 +14,7 @@ import { explore, exploreAuto, type ExploreOptions, type MachineFactory } from "
 import {
   exploreAutoDistributed,
   exploreDistributed,
+  exploreUnit,
   runJob,
   searchSpec,
   type Transport,
@@ -66,6 +67,50 @@ describe("a distributed exhaustive search gives the one-process result", () => {
       expect(many).toEqual(one);
       expect(many.executions).toBe(maxExecutions);
     }
+  });
+
+  it("a budget whose slice, explored again, is cut by its own time slice still stops after the same execution", async () => {
+    // A worker's slice is its time: the budget's slice explored again (up to the budget) may get a shorter one.
+    const f = factoryOf(lastzero(5));
+    for (const maxExecutions of [17, 40, 63]) {
+      const opts: ExploreOptions = { mode: { kind: "dpor" }, maxExecutions };
+      const { one, many } = await both(f, opts, maxExecutions, { maxSlice: 30, cappedSlice: 2 });
+      expect(many).toEqual(one);
+      expect(many.executions).toBe(maxExecutions);
+    }
+  });
+
+  it("the budget's slice explored again runs to its cap however short the slice; one cut short anyway is sent again", () => {
+    const f = factoryOf(lastzero(5));
+    const maxExecutions = 40;
+    const spec = searchSpec(f, { mode: { kind: "dpor" }, maxExecutions });
+    const tree = new UnitTree({ prefix: [], stopOnFound: true, maxExecutions });
+    let slice = 0;
+    const short = { shouldYield: () => ++slice % 10 === 0 };
+    // One job at a time, each cut after 10 runs, until the budget falls inside a slice.
+    let job = tree.take(1)[0]!;
+    while (job.work.cap === undefined) {
+      tree.give(job.tag, runJob(f, { id: "j", search: spec, work: job.work }, short));
+      job = tree.take(1)[0]!;
+    }
+    const cap = job.work.cap;
+    const unit = job.work.units[0]!;
+    expect(cap).toBeGreaterThan(1);
+    // A worker whose slice is always over: the capped job still reaches its cap.
+    const full = runJob(f, { id: "r", search: spec, work: job.work }, { shouldYield: () => true });
+    if (full.kind !== "units") throw new Error("units expected");
+    expect(full.slices[0]!.stats.executions).toBe(cap);
+    expect(full.slices[0]!.outcome.end).toBe("cap");
+    // A result cut before the cap (not runJob's): not counted, the same job is handed out again.
+    const cut = exploreUnit(f, spec, unit, { shouldYield: () => true }, cap);
+    expect(cut.outcome.end).toBe("yield");
+    tree.give(job.tag, { kind: "units", slices: [cut], untouched: [] });
+    expect(tree.end).toBeNull();
+    const again = tree.take(1);
+    expect(again.map((j) => j.work)).toEqual([job.work]);
+    tree.give(again[0]!.tag, full);
+    expect(tree.end).toBe("budget");
+    expect(tree.totals().tally.executions).toBe(maxExecutions);
   });
 
   it("naive DFS and a preemption bound too", async () => {

@@ -187,6 +187,11 @@ export class UnitTree {
       // Every slice before the budget's is settled: only the budget's unit explored again counts now.
       if (tag !== this.rerun.tag) return;
       const s = result.slices[0]!;
+      // Cut before its cap (runJob runs a capped job to its cap: a worker that did not): send it again.
+      if (s.outcome.end === "yield") {
+        this.rerun.tag = null;
+        return;
+      }
       const at = this.done.findIndex((d) => compareKeys(d.unit.key, s.unit.key) === 0);
       this.done[at] = { unit: s.unit, stats: s.stats, tally: s.tally, cap: this.rerun.cap };
       this.rerun = null;

@@ -154,17 +154,21 @@ export function runJob(factory: MachineFactory, job: Job, ctx: WorkerContext): J
     // `split`, `idleSplit`: runs so far in this job (the engine asks after each run).
     const split = w.split;
     const idleSplit = ctx.idle === undefined ? undefined : w.idleSplit;
+    // A cap: the budget's slice explored again, up to the budget. It runs to its cap whatever
+    // the time slice (it did at least that many executions within one slice before); cut short,
+    // it would leave the budget's execution unreached and the search would go on past it.
+    const timed: WorkerContext = w.cap === undefined ? ctx : { ...ctx, shouldYield: () => false };
     let runs = 0;
     const cut = (): boolean =>
       (split !== undefined && runs >= split) || (idleSplit !== undefined && runs >= idleSplit && ctx.idle!());
     const uctx =
       split === undefined && idleSplit === undefined
-        ? ctx
-        : { ...ctx, shouldYield: () => (runs++, cut() || ctx.shouldYield()) };
+        ? timed
+        : { ...timed, shouldYield: () => (runs++, cut() || timed.shouldYield()) };
     let i = 0;
     for (; i < w.units.length; i++) {
       // Every job does some work, however short its slice.
-      if (i > 0 && (cut() || ctx.shouldYield())) break;
+      if (i > 0 && (cut() || timed.shouldYield())) break;
       const slice = exploreUnit(factory, spec, w.units[i]!, uctx, w.cap);
       slices.push(slice);
       if (slice.outcome.end !== "done") {
