@@ -35,6 +35,14 @@ async function both(f: MachineFactory, opts: ExploreOptions, seed: number, extra
   return { one, many, t };
 }
 
+/** A generated program's factory, kept only when DPOR exhausts it within 2,000 executions (else fast-check discards it). */
+function smallDporProgram(spec: Parameters<typeof buildProgram>[0]): ReturnType<typeof factoryOf> {
+  const f = factoryOf(buildProgram(spec));
+  const probe = explore(f, { mode: { kind: "dpor" }, maxSteps: 200, maxExecutions: 2_000, stopOnFound: false });
+  fc.pre(probe.executions < 2_000);
+  return f;
+}
+
 describe("a distributed exhaustive search gives the one-process result", () => {
   const programs: Program[] = [lastzero(3), lastzero(5), indexer(3, 6, 2), lostUpdate(3), polite()];
   for (const p of programs) {
@@ -124,9 +132,7 @@ describe("a distributed exhaustive search gives the one-process result", () => {
   test.prop([programArb(), fc.integer({ min: 1, max: 1000 })], { numRuns: RUNS, seed: SEED })(
     "generated programs: DPOR, every execution and stopping at the first failure",
     async (spec, seed) => {
-      const f = factoryOf(buildProgram(spec));
-      const probe = explore(f, { mode: { kind: "dpor" }, maxSteps: 200, maxExecutions: 2_000, stopOnFound: false });
-      fc.pre(probe.executions < 2_000);
+      const f = smallDporProgram(spec);
       for (const stopOnFound of [false, true]) {
         const opts: ExploreOptions = { mode: { kind: "dpor" }, maxSteps: 200, stopOnFound, shrink: false };
         const { one, many } = await both(f, opts, seed, { maxSlice: 1 + (seed % 9) });
@@ -250,9 +256,7 @@ describe("an exhaustive search whose jobs are cut when a worker is idle (idleSpl
   test.prop([programArb(), fc.integer({ min: 1, max: 1000 })], { numRuns: RUNS, seed: SEED + 1 })(
     "generated programs: cut wherever a call for work is heard, the one-process result, no subtree twice",
     async (spec, seed) => {
-      const f = factoryOf(buildProgram(spec));
-      const probe = explore(f, { mode: { kind: "dpor" }, maxSteps: 200, maxExecutions: 2_000, stopOnFound: false });
-      fc.pre(probe.executions < 2_000);
+      const f = smallDporProgram(spec);
       for (const stopOnFound of [false, true]) {
         const opts: ExploreOptions = { mode: { kind: "dpor" }, maxSteps: 200, stopOnFound, shrink: false };
         const t = new SimTransport(f, { seed, maxSlice: 1e9, workers: 2, hears: true, calls: 1 + (seed % 300) });
