@@ -129,6 +129,36 @@ describe("a distributed exhaustive search gives the one-process result", () => {
     }
   });
 
+  it("work units go back to their branch points by restoring, as one process does: the same result, fewer machines", async () => {
+    const counted = (p: Program) => {
+      const f = factoryOf(p);
+      const c = { builds: 0, f: ((o) => (c.builds++, f(o))) as MachineFactory };
+      return c;
+    };
+    const withRestore = async (on: boolean, p: Program) => {
+      const saved = process.env["KPRIM_RESTORE"];
+      process.env["KPRIM_RESTORE"] = on ? "1" : "0";
+      try {
+        const c = counted(p);
+        const t = new SimTransport(c.f, { seed: 5, maxSlice: 12 });
+        const r = await exploreDistributed(c.f, { mode: { kind: "dpor" }, stopOnFound: false }, t);
+        return { r, builds: c.builds, jobs: t.jobs };
+      } finally {
+        if (saved === undefined) delete process.env["KPRIM_RESTORE"];
+        else process.env["KPRIM_RESTORE"] = saved;
+      }
+    };
+    for (const p of [lastzero(5), indexer(3, 6, 2)]) {
+      const replayed = await withRestore(false, p);
+      const restored = await withRestore(true, p);
+      expect(restored.r).toEqual(replayed.r);
+      expect(replayed.jobs).toBeGreaterThan(3);
+      // Replaying builds a machine per execution in every unit; restoring, about one per unit.
+      expect(replayed.builds).toBeGreaterThan(replayed.r.executions);
+      expect(restored.builds).toBeLessThan(replayed.builds / 2);
+    }
+  });
+
   test.prop([programArb(), fc.integer({ min: 1, max: 1000 })], { numRuns: RUNS, seed: SEED })(
     "generated programs: DPOR, every execution and stopping at the first failure",
     async (spec, seed) => {

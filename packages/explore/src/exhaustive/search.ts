@@ -135,7 +135,7 @@ function engine(
   }
   const histories = stateful ? new Histories() : null;
   // Go back to a branch point by restoring its state (restorer.ts); DFS/DPOR save one every few nodes.
-  const restorer = new Restorer(ctx === null && (opts.restore ?? restoreDefault()), stateful ? 1 : RESTORE_EVERY);
+  const restorer = new Restorer(opts.restore ?? restoreDefault(), stateful ? 1 : RESTORE_EVERY);
   /** Stateful search: every state explored from, and the current path's (stateful.ts). */
   const store = stateful ? new StateStore() : null;
   let merged = 0;
