@@ -132,7 +132,7 @@ describe("a distributed exhaustive search gives the one-process result", () => {
   it("work units go back to their branch points by restoring, as one process does: the same result, fewer machines", async () => {
     const counted = (p: Program) => {
       const f = factoryOf(p);
-      const c = { builds: 0, f: ((o) => (c.builds++, f(o))) as MachineFactory };
+      const c: { builds: number; f: MachineFactory } = { builds: 0, f: (o) => (c.builds++, f(o)) };
       return c;
     };
     const withRestore = async (on: boolean, p: Program) => {
