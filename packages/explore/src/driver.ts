@@ -91,12 +91,17 @@ export function runChecked(run: () => RunResult): RunResult {
   try {
     return run();
   } catch (e) {
-    if (e instanceof ModelError) {
-      const choices = formatChoices(e.choices);
-      throw new ExecutionError(`${e.message} (choices ${choices || "none"})`, choices, { cause: e });
-    }
-    throw e;
+    throw checkedError(e);
   }
+}
+
+/** What a run's error is rethrown as: a model error becomes an ExecutionError naming the choices; any other, itself. */
+export function checkedError(e: unknown): unknown {
+  if (e instanceof ModelError) {
+    const choices = formatChoices(e.choices);
+    return new ExecutionError(`${e.message} (choices ${choices || "none"})`, choices, { cause: e });
+  }
+  return e;
 }
 
 function describe(v: unknown): string {

@@ -20,10 +20,10 @@
  * Calling context: one execution at a time. The machine of an execution is
  * valid until the next one starts (its RunResult stays valid).
  */
-import type { Choice, Machine, Strategy } from "@kprim/machine";
+import type { Choice, Machine, Outcome, Strategy } from "@kprim/machine";
 import { replay } from "@kprim/machine";
-import { armReset, coreOf, type ResetPoint, resetBlocker, resetRun } from "@kprim/machine/internal";
-import { type Execution, runChecked, runOnce, type RunRequest } from "./driver.js";
+import { armReset, coreOf, type ResetPoint, resetBlocker, resetRun, runOutcome } from "@kprim/machine/internal";
+import { checkedError, type Execution, runChecked, runOnce, type RunRequest } from "./driver.js";
 import type { MachineFactory } from "./factory.js";
 
 /** What every execution of a reused machine shares: the build request without the strategy. */
@@ -34,6 +34,10 @@ export class MachineReuse {
   #point: ResetPoint | null = null;
   /** Why the factory's machine is built afresh every time (null: it is reused, or not built yet). */
   #blocker: string | null;
+  /** The machine of the last `runQuiet`. */
+  last: Machine | null = null;
+  /** The last `runQuiet`'s execution when it built its machine, else null. */
+  built: Execution | null = null;
 
   constructor(
     private readonly factory: MachineFactory,
@@ -60,6 +64,39 @@ export class MachineReuse {
       this.#machine = m;
       return { machine: m, result };
     }
+    return this.build(strategy, prefix);
+  }
+
+  /**
+   * One execution as `run` makes it, but on the reused machine without its
+   * RunResult: the outcome, and the machine (`last`) to read the console,
+   * the choices and the rest off until the next execution. Null when the
+   * machine was built for it: the execution is in `built`.
+   */
+  runQuiet(strategy: Strategy, prefix?: readonly Choice[]): Outcome | null {
+    const m = this.#machine;
+    if (m === null) {
+      this.built = this.build(strategy, prefix);
+      this.last = this.built.machine;
+      return null;
+    }
+    this.#machine = null; // until this run returns: a run that throws leaves a machine half-way
+    resetRun(coreOf(m), this.#point!);
+    m.setStrategy(prefix ? replay(prefix, strategy) : strategy);
+    let outcome: Outcome;
+    try {
+      outcome = runOutcome(m);
+    } catch (e) {
+      throw checkedError(e);
+    }
+    this.#machine = m;
+    this.last = m;
+    this.built = null;
+    return outcome;
+  }
+
+  /** A machine built for this execution (armed for reuse after it, when it can be). */
+  private build(strategy: Strategy, prefix: readonly Choice[] | undefined): Execution {
     let point: ResetPoint | null = null;
     const shared = this.req.detectors ?? [];
     const ex = runOnce(this.factory, {

@@ -6,6 +6,7 @@
  * records are those of a fresh machine per run (`runSample`).
  */
 import { type Choice, type Detector, random, type RunResult, type Strategy, type Vocabulary } from "@kprim/machine";
+import { choicesTaken, coreOf, RandomStrategy } from "@kprim/machine/internal";
 import { runOnce } from "./driver.js";
 import { MachineReuse } from "./reuse.js";
 import { RESTART_LIMIT } from "./events.js";
@@ -13,7 +14,7 @@ import type { MachineFactory } from "./factory.js";
 import { seedFor } from "./seeds.js";
 import type { Signal } from "./signal.js";
 import { pct } from "./strategies/pct.js";
-import { recordOf, type RunRecord } from "./tally.js";
+import { type ChoicesOf, recordOf, recordOfRun, type RunRecord } from "./tally.js";
 
 export type SamplingMode =
   | { readonly kind: "random"; readonly seed: number; readonly runs: number }
@@ -83,6 +84,10 @@ export function runSample(
 /** Sampling runs on one machine, reset to its set-up state between runs (see reuse.ts). */
 export class Sampler {
   readonly #runner: MachineReuse;
+  /** Random mode: one strategy reseeded for every run (`random({ seed })` per run, without the objects). */
+  readonly #random: RandomStrategy | null;
+  /** Where a record reads the choices of a run on the reused machine (the trail, read when kept). */
+  readonly #choices: ChoicesOf;
 
   constructor(
     factory: MachineFactory,
@@ -95,6 +100,13 @@ export class Sampler {
       { maxSteps: ctx.maxSteps, ...(ctx.detectors?.length ? { detectors: ctx.detectors } : {}) },
       ctx.reuse ?? true,
     );
+    this.#random = mode.kind === "random" ? new RandomStrategy(0) : null;
+    const runner = this.#runner;
+    this.#choices = {
+      get schedule() {
+        return { choices: choicesTaken(coreOf(runner.last!)) };
+      },
+    };
   }
 
   /** Run `i` (0-based) and reduce it to a record (index i + 1): the same as `runSample`. */
@@ -102,5 +114,19 @@ export class Sampler {
     const ctx = this.ctx;
     const { machine, result } = this.#runner.run(sampleStrategy(this.mode, i, this.steps), ctx.prefix);
     return { record: recordOf(i + 1, result, ctx.target, machine.emitted(RESTART_LIMIT), ctx.raises), result };
+  }
+
+  /** Run `i` (0-based), reduced to its record: `run(i).record`, without building the run's RunResult. */
+  record(i: number): RunRecord {
+    const ctx = this.ctx;
+    const r = this.#random;
+    const strategy = r !== null ? r.reseed(seedFor(this.mode.seed, i)) : sampleStrategy(this.mode, i, this.steps);
+    const runner = this.#runner;
+    const outcome = runner.runQuiet(strategy, ctx.prefix);
+    const m = runner.last!;
+    const restartLimited = m.emitted(RESTART_LIMIT);
+    if (outcome === null) return recordOf(i + 1, runner.built!.result, ctx.target, restartLimited, ctx.raises);
+    const header = coreOf(m).header;
+    return recordOfRun(i + 1, outcome, m.console, header, this.#choices, ctx.target, restartLimited, ctx.raises);
   }
 }

@@ -5,7 +5,7 @@
  * the first execution that showed the target signal. Serial and parallel
  * runs feed the same records in the same order, so they report the same.
  */
-import type { Choice, OutcomeKind, RunResult, ScheduleHeader, Vocabulary } from "@kprim/machine";
+import type { Choice, ConsoleLine, Outcome, OutcomeKind, RunResult, ScheduleHeader, Vocabulary } from "@kprim/machine";
 import { assertDeclared, describeOutcome } from "@kprim/machine";
 import { failureKind, matchSignal, type Signal } from "./signal.js";
 
@@ -40,25 +40,48 @@ export function recordOf(
   restartLimited: boolean,
   vocabulary?: Vocabulary,
 ): RunRecord {
-  if (vocabulary !== undefined) assertDeclared(vocabulary, r.outcome, r.console, r.schedule.header.scenario);
-  const matched = matchSignal(target, r.outcome, r.console);
-  const console = r.console.length === 0 ? NO_TEXTS : [...new Set(r.console.map((l) => l.text))];
+  return recordOfRun(index, r.outcome, r.console, r.schedule.header, r, target, restartLimited, vocabulary);
+}
+
+/** Where a record reads the run's choices, when it keeps them (a matching or step-limited run). */
+export interface ChoicesOf {
+  readonly schedule: { readonly choices: readonly Choice[] };
+}
+
+/**
+ * `recordOf` from the run's parts (a sampler on a reused machine reads them
+ * off the machine and builds no RunResult): the outcome, the console lines,
+ * the schedule's header, and where the choices are read if kept.
+ */
+export function recordOfRun(
+  index: number,
+  outcome: Outcome,
+  lines: readonly ConsoleLine[],
+  header: ScheduleHeader,
+  run: ChoicesOf,
+  target: Signal,
+  restartLimited: boolean,
+  vocabulary?: Vocabulary,
+): RunRecord {
+  if (vocabulary !== undefined) assertDeclared(vocabulary, outcome, lines, header.scenario);
+  const matched = matchSignal(target, outcome, lines);
+  const console = lines.length === 0 ? NO_TEXTS : [...new Set(lines.map((l) => l.text))];
   if (!matched) {
-    const base = { index, outcome: r.outcome.kind, matched, console, restartLimited };
+    const base = { index, outcome: outcome.kind, matched, console, restartLimited };
     // Inconclusive: kept so that the first one can be described and replayed (inconclusive.ts).
-    return r.outcome.kind === "step-limit" ? { ...base, choices: r.schedule.choices, header: r.schedule.header } : base;
+    return outcome.kind === "step-limit" ? { ...base, choices: run.schedule.choices, header } : base;
   }
   return {
     index,
-    outcome: r.outcome.kind,
+    outcome: outcome.kind,
     matched,
     console,
     restartLimited,
     // A console target can match a run that ended well: name the lines instead.
-    failure: r.outcome.kind === "ok" ? `console: ${console.join(" | ")}` : describeOutcome(r.outcome),
-    kind: failureKind(r.outcome),
-    choices: r.schedule.choices,
-    header: r.schedule.header,
+    failure: outcome.kind === "ok" ? `console: ${console.join(" | ")}` : describeOutcome(outcome),
+    kind: failureKind(outcome),
+    choices: run.schedule.choices,
+    header,
   };
 }
 

@@ -36,7 +36,7 @@ void import(init.spec.module).then(async (mod: Record<string, unknown>) => {
     const tally = new Tally();
     let cut = false;
     for (let i = s.from; i < s.to; i++) {
-      const { record } = sampler.run(i);
+      const record = sampler.record(i);
       tally.add(record);
       Atomics.add(control, CONTROL.done, 1);
       if (init.stopOnFound && record.matched) break;

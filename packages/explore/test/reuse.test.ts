@@ -117,6 +117,37 @@ describe("sampling on one reset machine = a fresh machine per run", () => {
     120_000,
   );
 
+  test.prop([programArb()], { numRuns: Math.ceil(RUNS / 2), seed: SEED + 2 })(
+    "generated programs: Sampler.record (no RunResult built, one random strategy reseeded) = runSample records",
+    (spec) => {
+      const f = factoryOf(buildProgram(spec));
+      const modes: SamplingMode[] = [
+        { kind: "random", seed: 4, runs: 12 },
+        { kind: "pct", seed: 4, runs: 12, depth: 2 },
+      ];
+      // Every run matches "any" when it fails; a short step limit makes some step-limited (their choices kept).
+      for (const maxSteps of [MAX_STEPS, 9]) {
+        for (const mode of modes) {
+          const ctx = { maxSteps, target: { kind: "any" } as const };
+          const sampler = new Sampler(f, mode, 20, ctx);
+          for (let i = 0; i < mode.runs; i++) expect(sampler.record(i)).toEqual(runSample(f, mode, 20, i, ctx).record);
+        }
+      }
+    },
+    120_000,
+  );
+
+  it("Sampler.record keeps a matching run's choices and console, run after run on the reused machine", () => {
+    const f = factoryOf(lostUpdate(2));
+    const mode = { kind: "random", seed: 9, runs: 40 } as const;
+    const ctx = { maxSteps: MAX_STEPS, target: { kind: "violation", detector: "lost-update" } as const };
+    const sampler = new Sampler(f, mode, 0, ctx);
+    const records = Array.from({ length: mode.runs }, (_, i) => sampler.record(i));
+    expect(records.some((r) => r.matched)).toBe(true);
+    expect(records.some((r) => !r.matched)).toBe(true);
+    for (const [i, r] of records.entries()) expect(r).toEqual(runSample(f, mode, 0, i, ctx).record);
+  });
+
   it("an earlier run's result is left as it was by the next run", () => {
     const f = factoryOf(lostUpdate(2));
     const reuse = new MachineReuse(f, { maxSteps: MAX_STEPS, trace: true });

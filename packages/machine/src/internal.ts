@@ -12,6 +12,11 @@
  * - `armReset(core, shared)` / `resetRun(core, point)`: put a machine back in
  *   the state its set-up left it in, to run it again (states/reset.ts);
  *   `resetBlocker` says why a machine cannot be.
+ * - `runOutcome(machine)`: `run()` without building the RunResult (the
+ *   outcome; console, trail and counters stay on the machine until a
+ *   reset), with `choicesTaken(core)` for the choices; `RandomStrategy`,
+ *   whose `reseed` serves run after run as `random({ seed })` would — for
+ *   a sampler that keeps one record per run (explore's sampling.ts).
  * - `stateId(machine, states)`: the state's number in a `VectorTable` — the
  *   fingerprint as a vector of interned parts, compared exactly (stateful
  *   search stores these instead of hashing fingerprint strings).
@@ -19,7 +24,9 @@
  *   vector of numbers, stable across a thread rebuilt by `restore`
  *   (states/cycleKey.ts) — what the explorer's cycle watch compares.
  */
-export { continueRun, coreOf, stateId } from "./machine.js";
+export { continueRun, coreOf, runOutcome, stateId } from "./machine.js";
+export { choicesTaken } from "./runtime/trail.js";
+export { RandomStrategy } from "./strategies/random.js";
 export { VectorTable } from "./states/intern.js";
 export { CycleKeys } from "./states/cycleKey.js";
 export { enableRestore, restore, restoreBlocker, snapshot, type Snapshot, ResumeLog } from "./states/snapshot.js";

@@ -413,16 +413,28 @@ export class Machine implements MachineView {
   // --------------------------------------------------------------- the run
 
   run(): RunResult {
+    this.start();
+    this.steps();
+    return this.result();
+  }
+
+  /** The run begins: every cpu dispatches its first thread. */
+  private start(): void {
     const core = this.core;
     if (core.finished || core.started) throw new MachineConfigError("a machine runs once");
     core.started = true;
     if (core.tracker !== null) this.startTracker(core.tracker);
     startRun(core);
-    return this.loop();
   }
 
   /** The run from where it is: to its end, or until the strategy throws. */
   private loop(): RunResult {
+    this.steps();
+    return this.result();
+  }
+
+  /** Take steps until the run ends (or the strategy throws). */
+  private steps(): void {
     const core = this.core;
     // Both are fixed for the run: held here, V8 need not reload them after each step.
     const strategy = core.strategy;
@@ -446,7 +458,6 @@ export class Machine implements MachineView {
     }
     core.finished = true;
     core.strategy.end?.(this);
-    return this.result();
   }
 
   /** Number what set-up left reachable, so that fingerprints name it the same way in every execution. */
@@ -554,6 +565,18 @@ export function continueRun(m: Machine): RunResult {
     throw new MachineConfigError("continueRun: restore a state of a started run first");
   }
   return m["loop"]();
+}
+
+/**
+ * @internal `run()` without building its RunResult: the outcome alone (the
+ * console, the schedule and the rest stay readable on the machine until it
+ * is reset). For `@kprim/machine/internal`: a sampler that keeps only a
+ * record of each run.
+ */
+export function runOutcome(m: Machine): Outcome {
+  m["start"]();
+  m["steps"]();
+  return m["core"].outcome!;
 }
 
 /** Create a machine (see `MachineOptions`). */

@@ -11,6 +11,15 @@ export class Prng {
   private d: number;
 
   constructor(seed: number) {
+    this.a = 0;
+    this.b = 0;
+    this.c = 0;
+    this.d = 0;
+    this.reseed(seed);
+  }
+
+  /** Start over from `seed`, in place: the state `new Prng(seed)` would have (a sampler reseeds one per run). */
+  reseed(seed: number): void {
     const s = seed | 0;
     // The warm-up's 12 rounds of nextU32 on locals (a strategy is made per run: fields cost more in a loop).
     let a = splitmix32(s, 1);

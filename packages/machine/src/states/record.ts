@@ -151,12 +151,20 @@ export function saveThread(t: Thread, resumes: number): ThreadSave {
 export function restoreCpu(c: Cpu, s: CpuSave, prios: readonly number[]): void {
   c.current = s.current;
   const runq = c.runq;
-  for (const p of prios) {
+  const runqAt = s.runqAt;
+  for (let k = 0; k < prios.length; k++) {
+    const p = prios[k]!;
     // The save lists only the queues in use (runqAt: their priorities); any other is the shared empty one.
-    const i = s.runqAt.indexOf(p);
-    const q = i < 0 ? NO_THREADS : s.runq[i]!;
+    // By hand: indexOf is a builtin call that costs more than the loop over a list this short.
+    let i = 0;
+    while (i < runqAt.length && runqAt[i] !== p) i++;
+    if (i === runqAt.length) {
+      if (runq[p] !== NO_THREADS) runq[p] = NO_THREADS;
+      continue;
+    }
+    const q = s.runq[i]!;
     if (runq[p] !== q) runq[p] = q;
-    if (i >= 0) refill(q, s.runqData[i]!);
+    refill(q, s.runqData[i]!);
   }
   c.runqMask = s.runqMask;
   // The save's fields read once each (out of the loops: a save is read field by field, not as a hot object).

@@ -133,7 +133,8 @@ export class UndoLog implements CellUndo {
     let i = marks.length - 1;
     while (i >= 0 && marks[i] !== m) i--;
     if (i < 0) return false;
-    marks.length = i + 1;
+    // By pop: setting an array's length is a slow builtin, even to the length it has.
+    while (marks.length > i + 1) marks.pop();
     const nums = this.nums;
     for (let e = this.top - 1; e >= m.at; e--) {
       const c = this.cells[e]!;

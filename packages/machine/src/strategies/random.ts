@@ -13,12 +13,22 @@ export function random(opts: { seed: number }): Strategy {
  * loop calls it without checking which closure it got (and a run builds two
  * objects fewer).
  */
-class RandomStrategy implements Strategy {
+export class RandomStrategy implements Strategy {
   readonly name = "random";
   private readonly prng: Prng;
 
   constructor(seed: number) {
     this.prng = new Prng(seed);
+  }
+
+  /**
+   * @internal serve another run, as `random({ seed })` would: a sampler
+   * running schedule after schedule on one machine reseeds one strategy
+   * instead of making one per run.
+   */
+  reseed(seed: number): this {
+    this.prng.reseed(seed);
+    return this;
   }
 
   choose(choices: readonly Choice[]): number {
