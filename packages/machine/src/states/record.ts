@@ -146,9 +146,10 @@ export function saveThread(t: Thread, resumes: number): ThreadSave {
  * Put a cpu back as saved. `prios`: the priorities of the cpu's threads, the
  * only run queues a run can touch (`enqueue` uses the thread's, which never
  * changes). What is already as saved is not written — changing an array's
- * length is the costly part.
+ * length is the costly part. `ipis` false: no IPI was sent since the save
+ * and none was queued at it, so the FIFOs are as saved (left unwritten).
  */
-export function restoreCpu(c: Cpu, s: CpuSave, prios: readonly number[]): void {
+export function restoreCpu(c: Cpu, s: CpuSave, prios: readonly number[], ipis = true): void {
   c.current = s.current;
   const runq = c.runq;
   const runqAt = s.runqAt;
@@ -167,19 +168,7 @@ export function restoreCpu(c: Cpu, s: CpuSave, prios: readonly number[]): void {
     refill(q, s.runqData[i]!);
   }
   c.runqMask = s.runqMask;
-  // The save's fields read once each (out of the loops: a save is read field by field, not as a hot object).
-  const incoming = c.incoming;
-  const savedIncoming = s.incoming;
-  for (let p = 0; p < incoming.length; p++) {
-    const q = savedIncoming[p]!;
-    if (incoming[p] !== q) incoming[p] = q;
-    if (q !== NO_MESSAGES) refill(q, s.incomingData[p]!);
-  }
-  c.inbox = s.inbox;
-  const owed = c.owed;
-  const savedOwed = s.owed;
-  for (let i = 0; i < owed.length; i++) if (owed[i] !== savedOwed[i]) owed[i] = savedOwed[i]!;
-  c.owedTotal = s.owedTotal;
+  if (ipis) restoreIpis(c, s);
   c.intrOwed = s.intrOwed;
   c.clock = s.clock;
   c.intrLevel = s.intrLevel;
@@ -193,11 +182,32 @@ export function restoreCpu(c: Cpu, s: CpuSave, prios: readonly number[]): void {
   if (c.dispatchCells.length !== 0 || s.dispatchCells.length !== 0) c.dispatchCells = s.dispatchCells.slice();
   if (c.ipiWatchers.length !== 0 || s.ipiWatchers.length !== 0) c.ipiWatchers = s.ipiWatchers.slice();
   copyCounters(c.counters, s.counters);
+  c.runqGrew = s.runqGrew;
+  c.dispatchStep = s.dispatchStep;
+}
+
+/**
+ * The cpu's IPI FIFOs, owed counts and FIFO cells as saved (`restoreCpu`
+ * leaves them out when no message was sent since the save and none was
+ * queued at it: then nothing changed them).
+ */
+function restoreIpis(c: Cpu, s: CpuSave): void {
+  // The save's fields read once each (out of the loops: a save is read field by field, not as a hot object).
+  const incoming = c.incoming;
+  const savedIncoming = s.incoming;
+  for (let p = 0; p < incoming.length; p++) {
+    const q = savedIncoming[p]!;
+    if (incoming[p] !== q) incoming[p] = q;
+    if (q !== NO_MESSAGES) refill(q, s.incomingData[p]!);
+  }
+  c.inbox = s.inbox;
+  const owed = c.owed;
+  const savedOwed = s.owed;
+  for (let i = 0; i < owed.length; i++) if (owed[i] !== savedOwed[i]) owed[i] = savedOwed[i]!;
+  c.owedTotal = s.owedTotal;
   const fifo = c.fifoCells;
   const savedFifo = s.fifoCells;
   for (let i = 0; i < fifo.length; i++) if (fifo[i] !== savedFifo[i]) fifo[i] = savedFifo[i];
-  c.runqGrew = s.runqGrew;
-  c.dispatchStep = s.dispatchStep;
 }
 
 /** `k` = `z`, field by field (a loop over the keys is several times slower). */

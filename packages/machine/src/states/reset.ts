@@ -59,6 +59,8 @@ export interface ResetPoint {
   readonly mark: UndoMark;
   readonly cellCount: number;
   readonly cpus: readonly CpuSave[];
+  /** Some IPI was queued at set-up (a run may take it: every reset then restores the FIFOs). */
+  readonly queued: boolean;
   /** Per cpu, the priorities of its threads: the only run queues a run can touch (`enqueue` uses the thread's). */
   readonly prios: readonly (readonly number[])[];
   readonly threads: readonly ThreadSave[];
@@ -120,6 +122,7 @@ export function armReset(core: Core, shared: readonly Detector[] = []): ResetPoi
     mark: undo.mark(),
     cellCount: core.cells.length,
     cpus: core.cpus.map(saveCpu),
+    queued: core.cpus.some((c) => c.inbox !== 0),
     prios: threadPrios(core.cpus, core.threads),
     threads: core.threads.map((t) => saveThread(t, 0)),
     extensions,
@@ -139,6 +142,8 @@ type Logs = { trailChunks: Int32Array[]; consoleLines: unknown[]; traceLog: unkn
 export function resetRun(core: Core, p: ResetPoint): void {
   if (p.core !== core) throw new MachineConfigError("resetRun: the reset point of another machine");
   const c = p.counts;
+  // No message sent in the run (the message ids did not move) and none queued at set-up: the FIFOs are as saved.
+  const ipis = p.queued || core.nextMsgId !== c[2];
   core.started = false;
   core.finished = false;
   core.outcome = null;
@@ -183,7 +188,7 @@ export function resetRun(core: Core, p: ResetPoint): void {
   const cpus = core.cpus;
   const savedCpus = p.cpus;
   const prios = p.prios;
-  for (let i = 0; i < cpus.length; i++) restoreCpu(cpus[i]!, savedCpus[i]!, prios[i]!);
+  for (let i = 0; i < cpus.length; i++) restoreCpu(cpus[i]!, savedCpus[i]!, prios[i]!, ipis);
   const threads = core.threads;
   const savedThreads = p.threads;
   const respawn = core.respawn;
@@ -196,7 +201,9 @@ export function resetRun(core: Core, p: ResetPoint): void {
     if (stack.length === 1) stack[0] = respawn[t.id]!();
     else stack.push(respawn[t.id]!());
   }
-  for (const [i, state] of p.detectors) {
+  const detectors = p.detectors;
+  for (let k = 0; k < detectors.length; k++) {
+    const [i, state] = detectors[k]!;
     const d = core.detectors[i]!;
     if (state === NO_STATE) d.reset!();
     else d.restore!(state);
