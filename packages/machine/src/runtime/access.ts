@@ -238,15 +238,22 @@ function dispatchWatchFired(core: Core, cpu: Cpu, cell: Cell<unknown>): void {
 }
 
 /**
+ * The spinner's test, in a quiet scope. Apart from `reevaluateSpin`: a
+ * function that makes a closure allocates its context on every call, even
+ * one that does not make it.
+ */
+function spinTest(core: Core, cpu: Cpu, t: Thread, o: SpinOp): boolean {
+  return withScope(core, cpu, t, t, { reads: o.watch }, false, true, (tx) => o.test(tx));
+}
+
+/**
  * A spinner's step is enabled iff its test holds (or, for `wakeOnIpi`, an
  * IPI is queued on its cpu). Woken at `at`, it re-tests at the end of its
  * current backoff window.
  */
 export function reevaluateSpin(core: Core, cpu: Cpu, t: Thread, o: SpinOp, at: number): void {
   let ok = o.wakeOnIpi && cpu.inbox !== 0;
-  if (!ok) {
-    ok = withScope(core, cpu, t, t, { reads: o.watch }, false, true, (tx) => o.test(tx));
-  }
+  if (!ok) ok = spinTest(core, cpu, t, o);
   if (!ok) {
     if (!t.spinning) {
       t.spinning = true;

@@ -176,12 +176,19 @@ function switchFrom(core: Core, cpu: Cpu, t: Thread): void {
     switchedIn(core, cpu, p);
     return;
   }
-  if (core.hooks.length !== 0) {
-    withScope(core, cpu, t, null, null, false, false, (tx) => {
-      for (const h of core.hooks) h.onSwitchOut?.(tx, t);
-    });
-  }
+  if (core.hooks.length !== 0) switchOutHooks(core, cpu, t);
   dispatch(core, cpu);
+}
+
+/**
+ * The hooks' switch-out step scope. Apart from `switchFrom`: a function
+ * that makes a closure allocates the closure's context on every call, even
+ * one that does not make it.
+ */
+function switchOutHooks(core: Core, cpu: Cpu, t: Thread): void {
+  withScope(core, cpu, t, null, null, false, false, (tx) => {
+    for (const h of core.hooks) h.onSwitchOut?.(tx, t);
+  });
 }
 
 /** The incoming thread leaves lwkt_switch's critical section: outside its own, what waited is owed. */
@@ -284,7 +291,11 @@ function canRun(core: Core, cpu: Cpu, t: Thread, readLog: Cell<unknown>[]): bool
     const owner = core.mplock.v;
     if (owner !== -1 && owner !== cpu.index) return false;
   }
-  if (core.hooks.length === 0) return true;
+  return core.hooks.length === 0 || hooksResume(core, cpu, t, readLog);
+}
+
+/** Every hook's resume check, in a step scope (apart from `canRun`: see `switchOutHooks`). */
+function hooksResume(core: Core, cpu: Cpu, t: Thread, readLog: Cell<unknown>[]): boolean {
   let ok = true;
   withScope(
     core,
@@ -354,7 +365,7 @@ export function mpUnlock(core: Core, cpu: Cpu, t: Thread): void {
 /** `lwkt_schedule` from a step on `from`: a blocked thread becomes runnable (on another cpu, by IPI). */
 export function schedule(core: Core, from: Cpu, t: Thread): void {
   if (t.cpu !== from.index) {
-    sendIpi(core, from, t.cpu, `lwkt_schedule(${t.name})`, (tx) => tx.schedule(t), undefined, false);
+    scheduleRemote(core, from, t);
     return;
   }
   if (t.state !== "blocked") return;
@@ -364,6 +375,11 @@ export function schedule(core: Core, from: Cpu, t: Thread): void {
   t.wakeFlow = core.nextFlow++;
   enqueue(from, t);
   if (core.eventsOn) emit(core, from.index, core.scope?.thread ?? null, "wake", t.name, undefined, t.id, t.wakeFlow);
+}
+
+/** The IPI that schedules `t` on its own cpu (apart from `schedule`: see `switchOutHooks`). */
+function scheduleRemote(core: Core, from: Cpu, t: Thread): void {
+  sendIpi(core, from, t.cpu, `lwkt_schedule(${t.name})`, (tx) => tx.schedule(t), undefined, false);
 }
 
 // ------------------------------------------------ interrupts and timeouts

@@ -267,7 +267,8 @@ export function restoreThread(t: Thread, s: ThreadSave, op: Op | null | undefine
   t.localsAtSuspend = s.localsAtSuspend;
   t.callMark = s.callMark;
   t.loop = s.loop;
-  applyLocals(t, s.locals);
+  // Most threads make no thread-local: no call (applyLocals is too large to inline).
+  if (s.locals.length !== 0 || t.hasLocals()) applyLocals(t, s.locals);
 }
 
 /** Per cpu, the priorities of its threads (see `restoreCpu`). */
