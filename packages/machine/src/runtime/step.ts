@@ -209,14 +209,24 @@ function performOther(core: Core, cpu: Cpu, t: Thread, o: Exclude<Op, LoadOp | S
 
 // -------------------------------------------------------- atomic closures
 
+/**
+ * The block request of the atomic step whose scope just closed: set by
+ * `keepBlock` as `runAtomic`'s scope closes, read and cleared by it at once
+ * (null at every other moment, so no run's state). A closure over a local
+ * instead would cost every atomic step a closure and its context.
+ */
+let closedBlock: Scope["block"] = null;
+
+function keepBlock(s: Scope): void {
+  closedBlock = s.block;
+}
+
 /** Run an atomic closure as the thread's step; one that asked to block leaves the cpu with its result kept. */
 function runAtomic(core: Core, cpu: Cpu, t: Thread, fp: Footprint, fn: (tx: Tx) => unknown): unknown {
-  let blockReq: Scope["block"] = null;
-  const r = withScope(core, cpu, t, t, fp, false, false, fn, undefined, (s) => {
-    blockReq = s.block;
-  });
-  if (blockReq !== null) {
-    const b = blockReq as NonNullable<Scope["block"]>;
+  const r = withScope(core, cpu, t, t, fp, false, false, fn, undefined, keepBlock);
+  const b = closedBlock;
+  if (b !== null) {
+    closedBlock = null;
     t.state = "blocked";
     t.wait = { waitsOn: b.waitsOn, timeout: b.timeout ?? null, since: cpu.clock };
     if (b.timeout) {
