@@ -7,6 +7,7 @@ import {
   formatSchedule,
   type Machine,
   parseSchedule,
+  Prng,
   random,
   replay,
   ReplayDivergence,
@@ -14,6 +15,7 @@ import {
   type Strategy,
   type Thread,
 } from "../src/index.js";
+import { RandomStrategy } from "../src/internal.js";
 
 /** 2 cpus, 4 threads: a test-and-set lock, a shared counter, IPIs and a sleep/wakeup. */
 function workload(strategy: Strategy): { m: Machine; r: RunResult; counter: Cell<number> } {
@@ -144,5 +146,20 @@ describe("determinism", () => {
     expect(() => workload(replay(bad, then))).toThrow(/^replay diverged at step 4: expected 0t99/);
     // An empty prefix is the strategy itself.
     expect(replay([], then)).toBe(then);
+  });
+
+  it("a reseeded PRNG, and a random strategy reseeded for another run, are the fresh ones of that seed", () => {
+    const p = new Prng(7);
+    for (let i = 0; i < 5; i++) p.nextU32();
+    for (const seed of [0, 1, -5, 2 ** 31 + 3, 123456789]) {
+      p.reseed(seed);
+      const fresh = new Prng(seed);
+      for (let i = 0; i < 20; i++) expect(p.nextU32()).toBe(fresh.nextU32());
+    }
+    // One strategy reseeded run after run makes the runs fresh ones make (a run moves its PRNG on).
+    const one = new RandomStrategy(99);
+    for (const seed of [3, 4, 3]) {
+      expect(workload(one.reseed(seed)).r.schedule.choices).toEqual(workload(random({ seed })).r.schedule.choices);
+    }
   });
 });
