@@ -362,7 +362,7 @@ export function restore(core: Core, s: Snapshot): boolean {
     Contents.apply(saved.objs, saved.data);
   }
   if (s.extensions === null) core.extensions = null;
-  else {
+  else if (!sameEntries(core.extensions, s.extensions)) {
     const exts = (core.extensions ??= new Map());
     exts.clear();
     for (const [e, v] of s.extensions) exts.set(e as never, v);
@@ -373,6 +373,17 @@ export function restore(core: Core, s: Snapshot): boolean {
   if (s.prng !== null) Object.assign(core.jitter!.prng, s.prng);
   // The machine is as `s` saved it: the next snapshot compares with it.
   log.last = s;
+  return true;
+}
+
+/** Does `m` hold exactly `entries`, in that order? */
+function sameEntries(m: ReadonlyMap<unknown, unknown> | null, entries: readonly [unknown, unknown][]): boolean {
+  if (m === null || m.size !== entries.length) return false;
+  let i = 0;
+  for (const [k, v] of m) {
+    const e = entries[i++]!;
+    if (e[0] !== k || e[1] !== v) return false;
+  }
   return true;
 }
 

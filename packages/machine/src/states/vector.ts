@@ -397,12 +397,27 @@ export class VectorCanon extends Canon {
     b.push(th.fresh ? 1 : 0);
     const w = th.wait;
     b.push(w === null ? -1 : t.strings.id(this.wait(w)));
-    b.push(t.strings.id(this.value(th.resumeValue)));
+    b.push(this.valueId(th.resumeValue, t));
     b.push(t.strings.id(loc));
     return t.vectors.id(b.v, b.n);
   }
 
   private readonly tbuf = new VectorBuffer();
+
+  /** The number of a value's key (no renaming); a plain primitive's kept by value. */
+  valueId(v: unknown, t: KeyTables): number {
+    const type = typeof v;
+    if ((type === "object" && v !== null) || type === "function" || type === "symbol" || type === "bigint") {
+      return t.strings.id(this.value(v));
+    }
+    if (Object.is(v, -0)) return t.strings.id(this.value(v));
+    let id = t.primitives.get(v);
+    if (id === undefined) {
+      id = t.strings.id(this.value(v));
+      t.primitives.set(v, id);
+    }
+    return id;
+  }
 
   /** A thread's key number (no renaming), written again only when a field it is written from changed. */
   private threadId(th: Thread, t: KeyTables): number {
