@@ -317,7 +317,11 @@ export function restore(core: Core, s: Snapshot): boolean {
         t.stale = false;
         ops[t.id] = o;
       } else {
-        // Rebuilt when it next runs (`ResumeLog.refresh`), if it does before the search goes back again.
+        // Rebuilt when it next runs (`ResumeLog.refresh`), if it does before the search goes back again;
+        // its stack meanwhile one frame deep, as the saved thread's (cycle keys read its depth).
+        const stack = t.generators as Gen<unknown>[];
+        while (stack.length > 1) stack.pop();
+        if (stack.length === 0) stack.push(core.respawn[t.id]!());
         t.stale = true;
         tl.staleAt = ts;
         ops[t.id] = ts.op;
