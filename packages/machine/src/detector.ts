@@ -103,9 +103,12 @@ export interface Detector {
   /**
    * Restoring states (an exhaustive search going back to a branch point
    * instead of replaying): the detector's own state as a value that
-   * `restore` puts back (a copy: later steps must not change it). A
-   * machine with a detector that lacks either is searched by replaying
-   * every execution from the start.
+   * `restore` puts back — a copy later steps must not change, or a mark in
+   * a log of the detector's changes that `restore` undoes back to: the
+   * machine restores only states of the current run's path, each any
+   * number of times until it goes back past it (the sleep-queue detectors
+   * keep such a journal). A machine with a detector that lacks either is
+   * searched by replaying every execution from the start.
    */
   snapshot?(): unknown;
   restore?(state: unknown): void;

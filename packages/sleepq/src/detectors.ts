@@ -22,6 +22,7 @@
  */
 import type { Detector, Evidence, Finding, MachineView, Renaming, StepRecord, TraceEvent } from "@kprim/machine";
 import { type Ident, type SleepHash, sleepState } from "./hash.js";
+import { Journal, type JournalMark } from "./journal.js";
 
 interface Interlock {
   readonly ident: string;
@@ -44,6 +45,12 @@ export function interlockDiscipline(): Detector {
   const tainted = new Map<number, Interlock & { readonly left: number }>();
   /** The step each thread last left its critical section (evidence only). */
   const leftCrit = new Map<number, number>();
+  /** Every change to the maps once a state has been saved (restoring undoes them). */
+  const j = new Journal();
+  /** The last state key, with the renaming and the journal's version it was written at. */
+  let key = "";
+  let keyRen: Renaming | null = null;
+  let keyVersion = -1;
   const report = (
     tid: number,
     view: MachineView,
@@ -57,16 +64,19 @@ export function interlockDiscipline(): Detector {
   });
   return {
     name: "interlock-discipline",
-    // Which threads are armed or tainted, on which ident (the steps only go into messages).
-    stateKey: (ren) => `${threadsOn(armed, ren)} / ${threadsOn(tainted, ren)}`,
-    // Restoring states: the three maps (their values are never changed in place).
-    snapshot: () => [new Map(armed), new Map(tainted), new Map(leftCrit)],
-    restore(s) {
-      const [a, t, l] = s as [typeof armed, typeof tainted, typeof leftCrit];
-      copyMap(armed, a);
-      copyMap(tainted, t);
-      copyMap(leftCrit, l);
+    // Which threads are armed or tainted, on which ident (the steps only go into messages);
+    // kept while the maps and the renaming are the same (stateful search asks at every state).
+    stateKey(ren) {
+      if (ren !== keyRen || j.version !== keyVersion) {
+        key = `${threadsOn(armed, ren)} / ${threadsOn(tainted, ren)}`;
+        keyRen = ren;
+        keyVersion = j.version;
+      }
+      return key;
     },
+    // Restoring states: a mark in the journal of the three maps' changes (their values are never changed in place).
+    snapshot: () => j.mark(),
+    restore: (s) => j.undo(s as JournalMark),
     onStep(rec: StepRecord, view: MachineView): Finding | undefined {
       for (const ev of rec.events) {
         const tid = ev.thread;
@@ -92,15 +102,15 @@ export function interlockDiscipline(): Detector {
                 ],
               };
             }
-            armed.set(tid, { ident: ev.obj ?? "?", step: rec.index });
-            tainted.delete(tid);
+            j.set(armed, tid, { ident: ev.obj ?? "?", step: rec.index });
+            j.delete(tainted, tid);
             break;
           }
           case "sleepq.tsleep": {
             const a = armed.get(tid);
-            armed.delete(tid);
+            j.delete(armed, tid);
             const t = tainted.get(tid);
-            tainted.delete(tid);
+            j.delete(tainted, tid);
             const relies = ev.detail?.endsWith(" interlocked") ?? false;
             if (a !== undefined && a.ident !== ev.obj) {
               // In the order it happened: the interlock, then a tsleep on another ident.
@@ -132,19 +142,19 @@ export function interlockDiscipline(): Detector {
             break;
           }
           case "crit-exit": {
-            if (ev.detail === "0") leftCrit.set(tid, rec.index);
+            if (ev.detail === "0") j.set(leftCrit, tid, rec.index);
             const a = armed.get(tid);
             // Leaving the section abandons the interlock; harmless unless a tsleep relies on it.
             if (a !== undefined && ev.detail === "0") {
-              armed.delete(tid);
-              tainted.set(tid, { ...a, left: rec.index });
+              j.delete(armed, tid);
+              j.set(tainted, tid, { ...a, left: rec.index });
             }
             break;
           }
           case "block": {
             const a = armed.get(tid);
             if (a !== undefined) {
-              armed.delete(tid);
+              j.delete(armed, tid);
               return report(tid, view, a, `passed a blocking point (${ev.detail ?? "?"})`, [
                 {
                   step: rec.index,
@@ -159,7 +169,7 @@ export function interlockDiscipline(): Detector {
           case "ipi-point": {
             const a = armed.get(tid);
             if (a !== undefined) {
-              armed.delete(tid);
+              j.delete(armed, tid);
               return report(tid, view, a, `passed an explicit IPI-processing point (${ev.detail ?? "?"})`, [
                 {
                   step: rec.index,
@@ -215,12 +225,14 @@ export function lostWakeup(h: SleepHash): Detector {
   const interlocked = new Map<number, { ident: string; step: number }>();
   /** thread → step and interlocked-ness of its last queue insertion. */
   const queued = new Map<number, { ident: string; step: number; interlocked: boolean }>();
+  /** Every change to what it keeps once a state has been saved (restoring undoes them). */
+  const j = new Journal();
   /** By cell id: the tracks of the conditions that read it (an array: the hot path indexes it every step). */
   const condCells = (): (CondTrack[] | undefined)[] => {
     const byCell: (CondTrack[] | undefined)[] = [];
     for (const [ident, c] of h.conditions) {
       let t = tracks.get(ident.name);
-      if (t === undefined) tracks.set(ident.name, (t = { tested: [], write: null }));
+      if (t === undefined) j.set(tracks, ident.name, (t = { tested: [], write: null }));
       for (const cell of c.cells) (byCell[cell.id] ??= []).push(t);
     }
     return byCell;
@@ -231,31 +243,12 @@ export function lostWakeup(h: SleepHash): Detector {
     footprints: true,
     // Whether it reports is decided by the state at quiescence; its tracks only explain.
     stateKey: () => "",
-    // Restoring states: a copy of what it keeps (records are never changed once pushed, but for a track's write).
-    snapshot: () => ({
-      tracks: copyTracks(tracks),
-      wakeups: copyLists(wakeups),
-      woken: copyLists(woken),
-      wokenWho: copyLists(wokenWho),
-      interlocked: new Map(interlocked),
-      queued: new Map(queued),
-    }),
+    // Restoring states: a mark in the journal of its changes (records are never changed once pushed, but for a track's write).
+    snapshot: () => j.mark(),
     restore(state) {
-      const s = state as {
-        tracks: typeof tracks;
-        wakeups: typeof wakeups;
-        woken: typeof woken;
-        wokenWho: typeof wokenWho;
-        interlocked: typeof interlocked;
-        queued: typeof queued;
-      };
-      copyMap(tracks, copyTracks(s.tracks));
-      copyMap(wakeups, copyLists(s.wakeups));
-      copyMap(woken, copyLists(s.woken));
-      copyMap(wokenWho, copyLists(s.wokenWho));
-      copyMap(interlocked, s.interlocked);
-      copyMap(queued, s.queued);
-      cells = null; // indexes the tracks: made again from the restored ones
+      const n = tracks.size;
+      j.undo(state as JournalMark);
+      if (tracks.size !== n) cells = null; // indexes the tracks: made again from the restored ones
     },
     onStep(rec: StepRecord): undefined {
       if (h.conditions.size === 0) return undefined;
@@ -264,7 +257,7 @@ export function lostWakeup(h: SleepHash): Detector {
       if (t >= 0) {
         for (const id of rec.reads) {
           const l = cells[id];
-          if (l !== undefined) for (const c of l) c.tested[t] = rec.index;
+          if (l !== undefined) for (const c of l) j.put(c.tested, t, rec.index);
         }
       }
       for (const id of rec.writes) {
@@ -272,9 +265,10 @@ export function lostWakeup(h: SleepHash): Detector {
         if (l === undefined) continue;
         for (const c of l) {
           // A read-modify-write of a condition cell tests it too (lockmgr's acquire updates the word it tests).
-          if (t >= 0) c.tested[t] = rec.index;
+          if (t >= 0) j.put(c.tested, t, rec.index);
           const w = c.write;
-          if (w === null) c.write = { step: rec.index, thread: t, events: rec.events };
+          // In place when nothing is journaled (the journal keeps the replaced record).
+          if (w === null || j.logging) j.assign(c, "write", { step: rec.index, thread: t, events: rec.events });
           else {
             w.step = rec.index;
             w.thread = t;
@@ -286,21 +280,25 @@ export function lostWakeup(h: SleepHash): Detector {
         if (ev.kind === "sleepq.wakeup") {
           const name = ev.obj ?? "";
           let l = wakeups.get(name);
-          if (l === undefined) wakeups.set(name, (l = []));
+          if (l === undefined) j.set(wakeups, name, (l = []));
           const w = tracks.get(name)?.write;
-          l.push({ step: rec.index, thread: ev.thread, change: w === undefined || w === null ? undefined : { ...w } });
+          j.push(l, {
+            step: rec.index,
+            thread: ev.thread,
+            change: w === undefined || w === null ? undefined : { ...w },
+          });
         } else if (ev.kind === "sleepq.woken") {
           const name = ev.obj ?? "";
           let l = woken.get(name);
-          if (l === undefined) woken.set(name, (l = []));
-          l.push(rec.index);
+          if (l === undefined) j.set(woken, name, (l = []));
+          j.push(l, rec.index);
           let who = wokenWho.get(name);
-          if (who === undefined) wokenWho.set(name, (who = []));
-          who.push({ step: rec.index, thread: ev.detail ?? "?" });
+          if (who === undefined) j.set(wokenWho, name, (who = []));
+          j.push(who, { step: rec.index, thread: ev.detail ?? "?" });
         } else if (ev.kind === "sleepq.interlock" && ev.thread >= 0) {
-          interlocked.set(ev.thread, { ident: ev.obj ?? "", step: rec.index });
+          j.set(interlocked, ev.thread, { ident: ev.obj ?? "", step: rec.index });
         } else if (ev.kind === "sleepq.tsleep" && ev.thread >= 0) {
-          queued.set(ev.thread, {
+          j.set(queued, ev.thread, {
             ident: ev.obj ?? "",
             step: rec.index,
             interlocked: ev.detail?.endsWith(" interlocked") ?? false,
@@ -403,24 +401,4 @@ function opText(w: CondWrite): string {
   const op = w.events.find((e) => e.kind === "op" && e.thread === w.thread);
   const text = op === undefined ? "" : [op.obj, op.detail].filter((x) => x !== undefined && x !== "").join(" ");
   return text === "" ? "changes the condition" : text;
-}
-
-/** Make `to` hold `from`'s entries. */
-function copyMap<K, V>(to: Map<K, V>, from: ReadonlyMap<K, V>): void {
-  to.clear();
-  for (const [k, v] of from) to.set(k, v);
-}
-
-/** A copy of a map of lists (the lists copied, their records shared). */
-function copyLists<K, V>(m: ReadonlyMap<K, readonly V[]>): Map<K, V[]> {
-  const out = new Map<K, V[]>();
-  for (const [k, l] of m) out.set(k, l.slice());
-  return out;
-}
-
-/** A copy of condition tracks (changed in place as steps go by). */
-function copyTracks(m: ReadonlyMap<string, CondTrack>): Map<string, CondTrack> {
-  const out = new Map<string, CondTrack>();
-  for (const [k, t] of m) out.set(k, { tested: t.tested.slice(), write: t.write === null ? null : { ...t.write } });
-  return out;
 }

@@ -173,6 +173,51 @@ export function applyLocals(t: Thread, saved: LocalsSave): void {
   }
 }
 
+/** Are `t`'s thread-locals the saved ones, with the saved contents (as `applyLocals` would leave them)? */
+export function sameLocals(t: Thread, saved: LocalsSave): boolean {
+  const map = t.localsMap();
+  if (map.size !== saved.length) return false;
+  let i = 0;
+  for (const [key, value] of map) {
+    const s = saved[i++]!;
+    if (s.key !== key || !Object.is(s.value, value) || !sameContents(s.objs, s.data)) return false;
+  }
+  return true;
+}
+
+/** Do the containers hold exactly the saved contents (what `Contents.apply` would write)? */
+function sameContents(objs: readonly object[], data: readonly (readonly unknown[])[]): boolean {
+  for (let i = 0; i < objs.length; i++) {
+    const o = objs[i]!;
+    const d = data[i]!;
+    if (Array.isArray(o)) {
+      if (o.length !== d.length) return false;
+      for (let j = 0; j < d.length; j++) if (!Object.is(o[j], d[j])) return false;
+    } else if (o instanceof Map) {
+      if (o.size * 2 !== d.length) return false;
+      let j = 0;
+      for (const [k, x] of o) {
+        if (!Object.is(k, d[j]) || !Object.is(x, d[j + 1])) return false;
+        j += 2;
+      }
+    } else if (o instanceof Set) {
+      if (o.size !== d.length) return false;
+      let j = 0;
+      for (const x of o) if (!Object.is(x, d[j++])) return false;
+    } else if (ArrayBuffer.isView(o)) return false;
+    else {
+      // A plain object or a class instance: its own keys, in the saved order, with the saved values.
+      if (d.length % 2 === 1) return false;
+      const r = o as Record<string, unknown>;
+      const keys = Object.keys(r);
+      if (keys.length * 2 !== d.length) return false;
+      for (let j = 0; j < keys.length; j++)
+        if (keys[j] !== d[j * 2] || !Object.is(r[keys[j]!], d[j * 2 + 1])) return false;
+    }
+  }
+  return true;
+}
+
 function saveLocal(key: ThreadLocalKey<unknown>, value: unknown, t: Thread): LocalsSave[number] {
   const c = new Contents(t);
   c.save(value);

@@ -36,7 +36,8 @@ import { Thread, type ThreadState } from "../thread.js";
 import { VectorBuffer, VectorTable } from "./intern.js";
 import { Identities } from "./stateKey.js";
 
-const STATE: Readonly<Record<ThreadState, number>> = {
+/** A thread state as a number (the state vectors use it too: vector.ts). */
+export const STATE: Readonly<Record<ThreadState, number>> = {
   dormant: 0,
   armed: 1,
   runnable: 2,

@@ -129,6 +129,8 @@ export class Canon implements FieldEncoder {
   private byCpuCount = -1;
   /** The last cell when they were indexed (a restored state may have dropped and made cells again). */
   private byCpuLast: Cell<unknown> | undefined = undefined;
+  /** Moves on each time `byCpu` is made again. */
+  protected byCpuStamp = 0;
   constructor(
     /** Cells with an id below this were made during set-up and are keyed by id. */
     readonly runCellsFrom: number,
@@ -254,6 +256,7 @@ export class Canon implements FieldEncoder {
     for (const c of cells) if (c.cpu >= 0) this.byCpu[c.cpu]!.push(c);
     this.byCpuCount = cells.length;
     this.byCpuLast = cells[cells.length - 1];
+    this.byCpuStamp++;
   }
 
   /** A cell's value, renamed (its unrenamed key is cached until the cell is written). */

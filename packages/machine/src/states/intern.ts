@@ -176,4 +176,6 @@ export class VectorBuffer {
 export class KeyTables {
   readonly strings = new StringTable();
   readonly vectors = new VectorTable();
+  /** Primitive values (but -0, symbols and bigints) by value: the number of their key in `strings`. */
+  readonly primitives = new Map<unknown, number>();
 }

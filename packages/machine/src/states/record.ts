@@ -11,7 +11,7 @@ import type { Counters } from "../cost.js";
 import { type Cpu, type IpiMessage, NO_MESSAGES, NO_THREADS } from "../cpu.js";
 import type { Op } from "../ops.js";
 import type { Thread, ThreadState, TimeoutSpec, WaitInfo } from "../thread.js";
-import { applyLocals, type LocalsSave, saveLocals } from "./contents.js";
+import { applyLocals, type LocalsSave, sameLocals, saveLocals } from "./contents.js";
 
 export interface CpuSave {
   current: Thread | null;
@@ -269,6 +269,107 @@ export function restoreThread(t: Thread, s: ThreadSave, op: Op | null | undefine
   t.loop = s.loop;
   // Most threads make no thread-local: no call (applyLocals is too large to inline).
   if (s.locals.length !== 0 || t.hasLocals()) applyLocals(t, s.locals);
+}
+
+/**
+ * Is the cpu exactly as `s` saved it (every field `restoreCpu` writes)? A
+ * snapshot then shares the earlier save instead of copying the cpu again
+ * (saves are never changed once made).
+ */
+export function sameCpu(c: Cpu, s: CpuSave, prios: readonly number[]): boolean {
+  if (
+    c.current !== s.current ||
+    c.runqMask !== s.runqMask ||
+    c.inbox !== s.inbox ||
+    c.owedTotal !== s.owedTotal ||
+    c.intrOwed !== s.intrOwed ||
+    c.clock !== s.clock ||
+    c.intrLevel !== s.intrLevel ||
+    c.dispatchWaiting !== s.dispatchWaiting ||
+    c.dispatchReady !== s.dispatchReady ||
+    c.dispatchOwed !== s.dispatchOwed ||
+    c.moreChoices !== s.moreChoices ||
+    c.dispatchReadyAt !== s.dispatchReadyAt ||
+    c.dispatchReadyMsg !== s.dispatchReadyMsg ||
+    c.runqGrew !== s.runqGrew ||
+    c.dispatchStep !== s.dispatchStep ||
+    !sameCounters(c.counters, s.counters) ||
+    !sameList(c.timed, s.timed) ||
+    !sameList(c.dispatchCells, s.dispatchCells) ||
+    !sameList(c.ipiWatchers, s.ipiWatchers)
+  ) {
+    return false;
+  }
+  const runq = c.runq;
+  for (const p of prios) {
+    const i = s.runqAt.indexOf(p);
+    const q = runq[p]!;
+    if (i < 0) {
+      if (q !== NO_THREADS) return false;
+    } else if (q !== s.runq[i] || !sameList(q, s.runqData[i]!)) return false;
+  }
+  const incoming = c.incoming;
+  for (let p = 0; p < incoming.length; p++) {
+    const q = incoming[p]!;
+    if (q !== s.incoming[p]) return false;
+    if (q !== NO_MESSAGES && !sameList(q, s.incomingData[p]!)) return false;
+  }
+  const owed = c.owed;
+  for (let i = 0; i < owed.length; i++) if (owed[i] !== s.owed[i]) return false;
+  const fifo = c.fifoCells;
+  for (let i = 0; i < fifo.length; i++) if (fifo[i] !== s.fifoCells[i]) return false;
+  return true;
+}
+
+function sameCounters(k: Counters, z: Counters): boolean {
+  return (
+    k.steps === z.steps &&
+    k.ipisSent === z.ipisSent &&
+    k.ipisTaken === z.ipisTaken &&
+    k.switches === z.switches &&
+    k.preemptions === z.preemptions &&
+    k.spinCycles === z.spinCycles &&
+    k.transfers === z.transfers &&
+    k.atomics === z.atomics &&
+    k.idleCycles === z.idleCycles
+  );
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Is the thread exactly as `s` saved it, `resumes` resumptions in, its
+ * thread-locals with the saved contents? (See `sameCpu`.)
+ */
+export function sameThread(t: Thread, s: ThreadSave, resumes: number): boolean {
+  return (
+    t.state === s.state &&
+    t.op === s.op &&
+    Object.is(t.resumeValue, s.resumeValue) &&
+    t.fresh === s.fresh &&
+    t.crit === s.crit &&
+    t.spinlocks === s.spinlocks &&
+    t.mpcount === s.mpcount &&
+    t.preempted === s.preempted &&
+    t.wait === s.wait &&
+    (t.wait === null || t.wait.timeout === s.waitTimeout) &&
+    t.spinning === s.spinning &&
+    t.spinSince === s.spinSince &&
+    t.spinReadyAt === s.spinReadyAt &&
+    t.wakeFlow === s.wakeFlow &&
+    t.drainTarget === s.drainTarget &&
+    t.performed === s.performed &&
+    t.hist === s.hist &&
+    t.localsAtSuspend === s.localsAtSuspend &&
+    t.callMark === s.callMark &&
+    t.loop === s.loop &&
+    resumes === s.resumes &&
+    sameLocals(t, s.locals)
+  );
 }
 
 /** Per cpu, the priorities of its threads (see `restoreCpu`). */

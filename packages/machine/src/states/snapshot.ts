@@ -7,16 +7,20 @@
  * in the cells' undo log (undo.ts: a cell is saved — value, cost
  * bookkeeping, watchers, cached key — when first touched after a mark, so
  * a snapshot copies no cell and a restore puts back only those that
- * changed), every cpu and thread field (record.ts), thread-locals (by
- * key), layer extensions, each detector's own state (`Detector.snapshot`)
- * and the jitter PRNG. Mutable containers
+ * changed), every cpu and thread field (record.ts; a cpu or thread still as
+ * the previous snapshot — taken or restored — saved it shares that save),
+ * thread-locals (by key), layer extensions, each detector's own state
+ * (`Detector.snapshot`) and the jitter PRNG. Mutable containers
  * reachable from cell values and extensions (arrays, plain objects, maps,
  * sets) are saved by content and written back into the same objects:
  * closures made by model code capture cells, threads, cpus and layer
  * objects by identity, so a restore never replaces one of them.
  *
  * What cannot be saved is a thread's suspended generator. A thread whose
- * generator moved on since the snapshot is rebuilt: a fresh body is resumed
+ * generator moved on since the snapshot is rebuilt when it next runs (the
+ * restore leaves it stale, its saved op kept as data: `ResumeLog.refresh`),
+ * or at the restore when its pending op has closures read before its step
+ * (a spin's test, an atomic op's footprint function): a fresh body is resumed
  * with the values the thread was resumed with (the per-thread resume log
  * kept while restoring is on), in quiet mode — the kernel context's
  * services (critical sections, events, the console, search bookkeeping)
@@ -25,7 +29,8 @@
  * thread-locals set as they were at each resumption. Its pending op then
  * comes from the rebuilt generator (its closures capture the new
  * generator's locals); a rebuilt op that differs from the saved one in kind
- * or label makes `restore` fail (the caller replays instead).
+ * or label makes `restore` fail (the caller replays instead), or, rebuilt
+ * when the thread runs, is a `ModelError`.
  *
  * Not supported (a snapshot is refused, the caller replays): a thread whose
  * generator stack holds a machine continuation (an IPI FIFO drain), or
@@ -41,16 +46,18 @@
  * machine the snapshot was taken of; restoring only to snapshots of the
  * current path's ancestors (a depth-first search's stack).
  */
-import { MachineConfigError } from "../errors.js";
+import { MachineConfigError, ModelError } from "../errors.js";
 import type { Extension } from "../extension.js";
-import type { Gen, Op } from "../ops.js";
+import { describeOp, type Gen, type Op } from "../ops.js";
 import type { Core } from "../runtime/core.js";
 import type { Thread } from "../thread.js";
-import { applyLocals, Contents, type LocalsSave, type Saved, saveLocals } from "./contents.js";
+import { applyLocals, Contents, type LocalsSave, sameLocals, type Saved, saveLocals } from "./contents.js";
 import {
   type CpuSave,
   restoreCpu,
   restoreThread,
+  sameCpu,
+  sameThread,
   saveCpu,
   saveThread,
   type ThreadSave,
@@ -76,6 +83,8 @@ class ThreadLog {
   lastOp: Op | null = null;
   /** A resume went to a machine continuation (an IPI FIFO drain): the log cannot rebuild the body. */
   tainted = false;
+  /** The save a restore left the thread stale at (its thread-locals serve `refresh` while unchanged). */
+  staleAt: ThreadSave | null = null;
 }
 
 /** Per-thread resume logs and the cells' undo log, kept while restoring is enabled (`enableRestore`). */
@@ -88,9 +97,44 @@ export class ResumeLog {
   /** The latest snapshot taken (its saved contents may serve again). */
   last: Snapshot | null = null;
 
-  constructor(core: Core) {
+  constructor(private readonly core: Core) {
     this.cells = new UndoLog(core.cells, core.view);
     this.prios = threadPrios(core.cpus, core.threads);
+  }
+
+  /**
+   * Rebuild the generator of a thread a restore left stale, before it runs
+   * (the machine calls this where it takes the thread's step or resumes
+   * it): a fresh body resumed with the values logged for the current path,
+   * its counts and thread-locals then put back as they are now. Its pending
+   * op becomes the rebuilt generator's (same kind and label as the saved
+   * one, or the thread body is not a function of its resume values).
+   */
+  refresh(t: Thread): void {
+    const tl = this.threads[t.id]!;
+    const { crit, spinlocks, mpcount, hist, callMark } = t;
+    // Its thread-locals now: those of the save it was restored to while no handler changed them.
+    const at = tl.staleAt;
+    tl.staleAt = null;
+    const locals = at !== null && sameLocals(t, at.locals) ? at.locals : saveLocals(t);
+    const saved = t.op;
+    const o = replay(this.core, t, tl, tl.values.length);
+    t.stale = false;
+    t.crit = crit;
+    t.spinlocks = spinlocks;
+    t.mpcount = mpcount;
+    t.hist = hist;
+    t.callMark = callMark;
+    applyLocals(t, locals);
+    if (saved === null) return;
+    if (o === false || !sameOp(o, saved)) {
+      throw new ModelError(
+        `${t.name}'s code, run again with the values it was resumed with, did not come back to its pending op (${describeOp(saved)}): a thread body must be a function of what it was resumed with`,
+        t.name,
+        this.core.stepCount,
+      );
+    }
+    t.op = o;
   }
 
   /** `t` is resumed with `value`; `localsChanged`: a handler changed its thread-locals while it waited. */
@@ -161,7 +205,7 @@ export interface Snapshot {
 export function snapshot(core: Core): Snapshot | null {
   const log = core.resumes;
   if (log === null) return null;
-  for (const t of core.threads) if (t.generators.length > 1 || log.threads[t.id]!.tainted) return null;
+  for (const t of core.threads) if ((!t.stale && t.generators.length > 1) || log.threads[t.id]!.tainted) return null;
   // The previous snapshot's saved contents serve again for an extension that kept its object and its key.
   const prev = log.last;
   const machine = core.view;
@@ -207,8 +251,8 @@ export function snapshot(core: Core): Snapshot | null {
     kinds: core.kindsEmitted === null ? -1 : core.kindsEmitted.size,
     cells: log.cells.mark(),
     cellCount: core.cells.length,
-    cpus: core.cpus.map(saveCpu),
-    threads: core.threads.map((t) => saveThread(t, log.threads[t.id]!.values.length)),
+    cpus: saveCpus(core, prev),
+    threads: saveThreads(core, log, prev),
     extensions,
     extSaved,
     extKeys,
@@ -217,6 +261,29 @@ export function snapshot(core: Core): Snapshot | null {
   };
   log.last = snap;
   return snap;
+}
+
+/** Each cpu's save: the previous snapshot's (restored or taken) where the cpu is still as it saved it. */
+function saveCpus(core: Core, prev: Snapshot | null): CpuSave[] {
+  const prios = core.resumes!.prios;
+  const out: CpuSave[] = [];
+  for (let i = 0; i < core.cpus.length; i++) {
+    const c = core.cpus[i]!;
+    const p = prev === null ? undefined : prev.cpus[i];
+    out.push(p !== undefined && sameCpu(c, p, prios[i]!) ? p : saveCpu(c));
+  }
+  return out;
+}
+
+/** Each thread's save: the previous snapshot's where the thread is still as it saved it. */
+function saveThreads(core: Core, log: ResumeLog, prev: Snapshot | null): ThreadSave[] {
+  const out: ThreadSave[] = [];
+  for (const t of core.threads) {
+    const n = log.threads[t.id]!.values.length;
+    const p = prev === null ? undefined : prev.threads[t.id];
+    out.push(p !== undefined && sameThread(t, p, n) ? p : saveThread(t, n));
+  }
+  return out;
 }
 
 // ------------------------------------------------------------- restoring
@@ -238,14 +305,31 @@ export function restore(core: Core, s: Snapshot): boolean {
   for (const t of core.threads) {
     const ts = s.threads[t.id]!;
     const tl = log.threads[t.id]!;
-    if (tl.values.length !== ts.resumes || t.generators.length !== (ts.state === "done" ? 0 : 1)) {
-      const o = rebuild(core, t, tl, ts);
-      if (o === false) return false;
-      ops[t.id] = o;
+    if (t.stale || tl.values.length !== ts.resumes || t.generators.length !== (ts.state === "done" ? 0 : 1)) {
+      if (ts.state === "done") {
+        t.generators.length = 0;
+        t.stale = false;
+        ops[t.id] = null;
+      } else if (ts.op !== null && readsBeforeStep(ts.op)) {
+        // Its op's closures are read before it steps (a spin test, a footprint function): rebuilt now.
+        const o = rebuild(core, t, tl, ts);
+        if (o === false) return false;
+        t.stale = false;
+        ops[t.id] = o;
+      } else {
+        // Rebuilt when it next runs (`ResumeLog.refresh`), if it does before the search goes back again;
+        // its stack meanwhile one frame deep, as the saved thread's (cycle keys read its depth).
+        const stack = t.generators as Gen<unknown>[];
+        while (stack.length > 1) stack.pop();
+        if (stack.length === 0) stack.push(core.respawn[t.id]!());
+        t.stale = true;
+        tl.staleAt = ts;
+        ops[t.id] = ts.op;
+      }
     } else if (ts.op !== null) {
       // The generator was kept, but it may have been rebuilt since the snapshot: its own op.
       const o = tl.lastOp;
-      if (o === null || o.op !== ts.op.op || label(o) !== label(ts.op)) return false;
+      if (!sameOp(o, ts.op)) return false;
       ops[t.id] = o;
     }
     truncateLog(tl, ts.resumes);
@@ -282,7 +366,7 @@ export function restore(core: Core, s: Snapshot): boolean {
     Contents.apply(saved.objs, saved.data);
   }
   if (s.extensions === null) core.extensions = null;
-  else {
+  else if (!sameEntries(core.extensions, s.extensions)) {
     const exts = (core.extensions ??= new Map());
     exts.clear();
     for (const [e, v] of s.extensions) exts.set(e as never, v);
@@ -291,6 +375,19 @@ export function restore(core: Core, s: Snapshot): boolean {
   for (const t of core.threads) restoreThread(t, s.threads[t.id]!, ops[t.id]);
   for (let i = 0; i < core.detectors.length; i++) core.detectors[i]!.restore!(s.detectors[i]);
   if (s.prng !== null) Object.assign(core.jitter!.prng, s.prng);
+  // The machine is as `s` saved it: the next snapshot compares with it.
+  log.last = s;
+  return true;
+}
+
+/** Does `m` hold exactly `entries`, in that order? */
+function sameEntries(m: ReadonlyMap<unknown, unknown> | null, entries: readonly [unknown, unknown][]): boolean {
+  if (m === null || m.size !== entries.length) return false;
+  let i = 0;
+  for (const [k, v] of m) {
+    const e = entries[i++]!;
+    if (e[0] !== k || e[1] !== v) return false;
+  }
   return true;
 }
 
@@ -318,16 +415,43 @@ function truncateLog(tl: ThreadLog, n: number): void {
  * pending), or false when that is not the saved op.
  */
 function rebuild(core: Core, t: Thread, tl: ThreadLog, ts: ThreadSave): Op | null | false {
+  if (ts.state === "done") {
+    t.generators.length = 0;
+    return null;
+  }
+  const last = replay(core, t, tl, ts.resumes);
+  if (last === false) return false;
+  if (ts.op === null) return null;
+  return sameOp(last, ts.op) ? last : false;
+}
+
+/**
+ * An op whose closures the machine or an explorer may call before the
+ * thread takes its step — a spin's test (watchers re-test it), an atomic
+ * op's footprint function (DPOR reads pending footprints) — so its thread
+ * is rebuilt at the restore: the closures of a saved op capture the locals
+ * of a generator that may have moved on since. Every other op is data
+ * until its step, which rebuilds the thread first.
+ */
+function readsBeforeStep(o: Op): boolean {
+  return o.op === "spin" || (o.op === "atomic" && typeof o.fp === "function");
+}
+
+/**
+ * Put a fresh generator on `t`'s stack and resume it quietly with its first
+ * `n` logged values: the last op it gave (null: none), or false when it
+ * ended before. Leaves the thread's counts and thread-locals as they were
+ * at its last resumption: the caller sets them.
+ */
+function replay(core: Core, t: Thread, tl: ThreadLog, n: number): Op | null | false {
   const stack = t.generators as Gen<unknown>[];
   stack.length = 0;
-  if (ts.state === "done") return null;
   applyLocals(t, tl.start);
   t.crit = 0;
   t.spinlocks = 0;
   t.mpcount = 0;
   const g = core.respawn[t.id]!();
   stack.push(g);
-  const n = ts.resumes;
   let last: unknown = undefined;
   core.rebuilding = true;
   try {
@@ -350,10 +474,11 @@ function rebuild(core: Core, t: Thread, tl: ThreadLog, ts: ThreadSave): Op | nul
   // The generator's own last op, also where the saved thread has none pending (it blocked in it):
   // restoring later to a state before that step keeps this generator and takes its op from here.
   tl.lastOp = (last as Op | undefined) ?? null;
-  if (ts.op === null) return null;
-  const o = last as Op | undefined;
-  if (o === undefined || o.op !== ts.op.op || label(o) !== label(ts.op)) return false;
-  return o;
+  return tl.lastOp;
+}
+
+function sameOp(o: Op | null, saved: Op): o is Op {
+  return o !== null && o.op === saved.op && label(o) === label(saved);
 }
 
 function label(o: Op): unknown {

@@ -14,7 +14,7 @@ import { type Choice, choiceArg, ChoiceKind } from "../choice.js";
 import type { Cpu } from "../cpu.js";
 import type { Thread } from "../thread.js";
 import type { FingerprintInput, Origin } from "./fingerprint.js";
-import type { Histories } from "./histories.js";
+import { type Histories, RESUMED, RESUMED_LOCALS, RETURNED, SETTLED } from "./histories.js";
 import { VectorBuffer, type VectorTable } from "./intern.js";
 import { VectorCanon } from "./vector.js";
 import type { ResumeLog } from "./snapshot.js";
@@ -76,15 +76,17 @@ export class StateTracker {
    * again (tsleep clears the mark after reading it).
    */
   resumed(t: Thread, value: unknown): void {
-    const v = this.canon!.value(value);
+    const h = this.histories;
+    const v = this.canon!.valueId(value, h.tables);
     if (!t.hasLocals()) {
-      t.hist = this.histories.extend(t.hist, v);
+      t.hist = h.grow(t.hist, RESUMED, v, 0);
       this.log?.resumed(t, value, false);
       return;
     }
     const now = this.canon!.locals(t);
-    t.hist = this.histories.extend(t.hist, now === t.localsAtSuspend ? v : `${v}|${now}`);
-    this.log?.resumed(t, value, now !== t.localsAtSuspend);
+    const same = now === t.localsAtSuspend;
+    t.hist = same ? h.grow(t.hist, RESUMED, v, 0) : h.grow(t.hist, RESUMED_LOCALS, v, h.tables.strings.id(now));
+    this.log?.resumed(t, value, !same);
   }
 
   /** `t` stopped at its next op: what its thread-locals are as it leaves them (`resumed` compares). */
@@ -95,12 +97,14 @@ export class StateTracker {
 
   /** `KernelContext.call` returned `value`: the thread's history is the one before the call, and the value. */
   returned(t: Thread, mark: number, value: unknown): void {
-    t.hist = this.histories.extend(mark, `=>${this.canon!.value(value)}`);
+    const h = this.histories;
+    t.hist = h.grow(mark, RETURNED, this.canon!.valueId(value, h.tables), 0);
   }
 
   /** `KernelContext.settle`: the history is the one at the start of the innermost call, and the label. */
   settled(t: Thread, label: string): void {
-    t.hist = this.histories.extend(t.callMark, `~${label}`);
+    const h = this.histories;
+    t.hist = h.grow(t.callMark, SETTLED, h.tables.strings.id(label), 0);
   }
 
   fingerprint(input: FingerprintInput): string {

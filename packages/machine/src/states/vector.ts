@@ -18,9 +18,10 @@
  * Calling context: the state tracker (tracker.ts), between steps.
  */
 import type { Cell } from "../cell.js";
-import type { Cpu } from "../cpu.js";
+import type { Cpu, IpiMessage } from "../cpu.js";
 import { MachineConfigError } from "../errors.js";
 import type { Thread, ThreadState, TimeoutSpec, WaitInfo } from "../thread.js";
+import { STATE } from "./cycleKey.js";
 import { writeCpu, writeThread } from "./fields.js";
 import { Canon, type FingerprintInput, IDENTITY, inverse, type Renaming } from "./fingerprint.js";
 import { type KeyTables, VectorBuffer } from "./intern.js";
@@ -123,16 +124,31 @@ export class VectorCanon extends Canon {
     if (late.length === 0) out.push(-1);
     else {
       // Cells made during the run, in no particular order (their ids differ between executions): as a sorted multiset.
-      late.sort((a, b) => a - b);
+      sortNumbers(late);
       part.reset();
       for (const x of late) part.push(x);
       out.push(this.groupId(1, t));
     }
+    // Cpus none of whose cells changed since the last vector (from the undo log), when it can tell.
+    const clean = dirty !== null && ren === null && this.stamp === this.byCpuStamp ? this.cleanCpus(dirty, n) : null;
+    this.stamp = ren === null ? this.byCpuStamp : -1;
     for (let p = 0; p < n; p++) {
       const src = inv === null ? p : inv.cpu[p]!;
       const cpu = m.cpus[src]!;
       const key =
-        ren === null && quiet(cpu) ? this.quietId(cpu, t) : t.strings.id(writeCpu(cpu, this, inv?.cpu ?? null));
+        ren !== null
+          ? t.strings.id(writeCpu(cpu, this, inv?.cpu ?? null))
+          : quiet(cpu)
+            ? this.quietId(cpu, t)
+            : this.cpuVector(cpu, t);
+      if (clean !== null && clean[p] === 1) {
+        // Its cells as last written: the group's number is the last one while its own key is the same.
+        const last = this.groupParts[2 + p];
+        if (last !== undefined && last[0] === key) {
+          out.push(this.groupIds[2 + p]!);
+          continue;
+        }
+      }
       part.reset();
       part.push(key);
       for (const c of this.byCpu[src]!) part.push(this.cellId(c, t));
@@ -180,6 +196,31 @@ export class VectorCanon extends Canon {
       }
     }
   }
+
+  /**
+   * Per cpu, 1 when every cell of the cpu was made at set-up (the undo log
+   * covers those from the start) and none is among the cells changed since
+   * the last vector (`dirty`).
+   */
+  private cleanCpus(dirty: readonly Cell<unknown>[], n: number): Uint8Array {
+    let c = this.clean;
+    if (c.length !== n || this.cleanStamp !== this.byCpuStamp) {
+      if (c.length !== n) c = this.clean = new Uint8Array(n);
+      const setup = (this.setupOnly = new Uint8Array(n));
+      for (let p = 0; p < n; p++) setup[p] = this.byCpu[p]!.every((x) => x.id < this.runCellsFrom) ? 1 : 0;
+      this.cleanStamp = this.byCpuStamp;
+    }
+    c.set(this.setupOnly);
+    for (const x of dirty) if (x.cpu >= 0 && x.cpu < n) c[x.cpu] = 0;
+    return c;
+  }
+
+  /** `cleanCpus`' scratch, which cpus have set-up cells only, and the indexing of the cells that was for. */
+  private clean = new Uint8Array(0);
+  private setupOnly = new Uint8Array(0);
+  private cleanStamp = -1;
+  /** The indexing of the cells (`byCpuStamp`) the last vector was written with (-1: with a renaming). */
+  private stamp = -1;
 
   /** The set-up group as just written whole (in `part`): kept, to be updated from changed cells. */
   private keepSetup(cells: readonly Cell<unknown>[]): void {
@@ -278,8 +319,102 @@ export class VectorCanon extends Canon {
     const at = cpu.current === null ? 0 : cpu.current.id + 1;
     let id = this.quietIds[at];
     if (id === undefined) {
-      id = t.strings.id(writeCpu(cpu, this, null));
+      id = this.cpuVector(cpu, t);
       this.quietIds[at] = id;
+    }
+    return id;
+  }
+
+  /**
+   * A cpu's key number with no renaming: `writeCpu`'s fields as a vector of
+   * numbers — threads by id, each run queue in use and each IPI FIFO with
+   * its length, a queued message as the number of its key (kept per
+   * message: its fields never change) and its "seen first" mark, a watched
+   * cell as the number of its reference.
+   */
+  private cpuVector(c: Cpu, t: KeyTables): number {
+    const b = this.cbuf;
+    b.reset();
+    b.push(c.current === null ? -1 : c.current.id);
+    b.push(c.runqMask);
+    for (let p = 0; p < c.runq.length; p++) {
+      if ((c.runqMask & (1 << p)) === 0) continue;
+      const q = c.runq[p]!;
+      b.push(q.length);
+      for (let i = 0; i < q.length; i++) b.push(q[i]!.id);
+    }
+    const drm = c.dispatchReadyMsg;
+    const ready = c.dispatchReady;
+    for (let s = 0; s < c.incoming.length; s++) {
+      const q = c.incoming[s]!;
+      b.push(q.length);
+      for (let i = 0; i < q.length; i++) {
+        const m = q[i]!;
+        let id = this.messageIds.get(m);
+        if (id === undefined) {
+          id = t.strings.id(this.message(m));
+          this.messageIds.set(m, id);
+        }
+        b.push(id * 2 + (ready && m.id < drm ? 1 : 0));
+      }
+    }
+    for (let s = 0; s < c.owed.length; s++) b.push(c.owed[s]!);
+    b.push(c.intrOwed ? 1 : 0);
+    b.push(c.intrLevel);
+    b.push(c.timed.length);
+    for (let i = 0; i < c.timed.length; i++) b.push(c.timed[i]!.id);
+    b.push(c.dispatchWaiting ? 1 : 0);
+    b.push(ready ? (c.dispatchOwed ? 2 : 1) : 0);
+    b.push(c.dispatchCells.length);
+    for (let i = 0; i < c.dispatchCells.length; i++) b.push(t.strings.id(this.cell(c.dispatchCells[i]!)));
+    b.push(c.ipiWatchers.length);
+    for (let i = 0; i < c.ipiWatchers.length; i++) b.push(c.ipiWatchers[i]!.id);
+    return t.vectors.id(b.v, b.n);
+  }
+
+  private readonly cbuf = new VectorBuffer();
+  /** Each queued message's key number (a message never changes; under no renaming). */
+  private readonly messageIds = new WeakMap<IpiMessage, number>();
+
+  /**
+   * A thread's key number with no renaming: `writeThread`'s fields as a
+   * vector of numbers — its state, history, counts, preemptor, spin and
+   * drain state as they are, its wait, resume value and thread-locals
+   * (`loc`, their key) as the numbers of their keys (the thread's own
+   * number is its place in the state vector).
+   */
+  private threadVector(th: Thread, t: KeyTables, loc: string): number {
+    const b = this.tbuf;
+    b.reset();
+    b.push(STATE[th.state]);
+    b.push(th.hist);
+    b.push(th.crit);
+    b.push(th.spinlocks);
+    b.push(th.mpcount);
+    b.push(th.preempted === null ? -1 : th.preempted.id);
+    b.push(th.spinning ? 1 : 0);
+    b.push(th.drainTarget);
+    b.push(th.fresh ? 1 : 0);
+    const w = th.wait;
+    b.push(w === null ? -1 : t.strings.id(this.wait(w)));
+    b.push(this.valueId(th.resumeValue, t));
+    b.push(t.strings.id(loc));
+    return t.vectors.id(b.v, b.n);
+  }
+
+  private readonly tbuf = new VectorBuffer();
+
+  /** The number of a value's key (no renaming); a plain primitive's kept by value. */
+  valueId(v: unknown, t: KeyTables): number {
+    const type = typeof v;
+    if ((type === "object" && v !== null) || type === "function" || type === "symbol" || type === "bigint") {
+      return t.strings.id(this.value(v));
+    }
+    if (Object.is(v, -0)) return t.strings.id(this.value(v));
+    let id = t.primitives.get(v);
+    if (id === undefined) {
+      id = t.strings.id(this.value(v));
+      t.primitives.set(v, id);
     }
     return id;
   }
@@ -311,7 +446,7 @@ export class VectorCanon extends Canon {
     ) {
       return memo.id;
     }
-    const id = t.strings.id(writeThread(th, this));
+    const id = this.threadVector(th, t, loc);
     if (plain) {
       memo ??= this.threadMemo[th.id] = new ThreadMemo();
       memo.state = th.state;
@@ -333,13 +468,26 @@ export class VectorCanon extends Canon {
   }
 }
 
+/** Sort in place, ascending (insertion sort: the lists are short, and `sort` with a comparator allocates). */
+function sortNumbers(a: number[]): void {
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > x) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = x;
+  }
+}
+
 function sameStrings(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
-/** The fields a thread's key was written from (`Canon.threadId`). */
+/** The fields a thread's key was written from (`VectorCanon.threadId`). */
 class ThreadMemo {
   state: ThreadState = "done";
   hist = 0;
