@@ -24,6 +24,7 @@ export interface TimelineFile {
     readonly worker?: string;
     readonly times?: readonly [number, number, number, number];
     readonly runs?: number;
+    readonly carried?: number;
   }[];
 }
 
@@ -33,6 +34,8 @@ export interface TimelineSummary {
   readonly openMs: number | null;
   readonly jobs: number;
   readonly runs: number;
+  /** Units explored by carrying on (work first), beyond the jobs' own. */
+  readonly carried: number;
   /** Medians over jobs (ms): sent → added, added → taken, taken → started, exploring, ended → received. */
   readonly median: { add: number; wait: number; before: number; explore: number; back: number };
   /** Per worker: jobs, runs, ms exploring, ms not exploring within the search. */
@@ -86,6 +89,7 @@ export function summarize(t: TimelineFile): TimelineSummary {
     openMs: t.opened === undefined ? null : t.start - t.opened,
     jobs: t.jobs.length,
     runs: done.reduce((n, j) => n + (j.runs ?? 0), 0),
+    carried: done.reduce((n, j) => n + (j.carried ?? 0), 0),
     median: {
       add: median(done.map((j) => j.added - j.sent)),
       wait: median(done.map((j) => j.times![0] - j.added)),
@@ -116,7 +120,7 @@ export function jobLines(t: TimelineFile): string[] {
       `sent ${f(j.sent)} added ${f(j.added)}`,
       w === undefined ? "" : `taken ${f(w[0])} started ${f(w[1])} ended ${f(w[2])}`,
       `received ${f(j.received)}`,
-      `runs ${j.runs ?? "-"}`,
+      `runs ${j.runs ?? "-"}${j.carried === undefined ? "" : ` (+${j.carried} carried)`}`,
       (j.worker ?? "").slice(-6),
     ].join("  ");
   });
@@ -126,7 +130,7 @@ const fmt = (x: number): string => x.toFixed(1);
 
 export function describe(s: TimelineSummary): string[] {
   return [
-    `search ${fmt(s.searchMs)} ms (queue opened ${s.openMs === null ? "?" : fmt(s.openMs)} ms before), ${s.jobs} jobs, ${s.runs} runs`,
+    `search ${fmt(s.searchMs)} ms (queue opened ${s.openMs === null ? "?" : fmt(s.openMs)} ms before), ${s.jobs} jobs, ${s.runs} runs, ${s.carried} units carried on`,
     `median per job (ms): add ${fmt(s.median.add)}, queue wait ${fmt(s.median.wait)}, worker before exploring ${fmt(s.median.before)}, exploring ${fmt(s.median.explore)}, back to the submitter ${fmt(s.median.back)}`,
     ...s.workers.map(
       (w) =>

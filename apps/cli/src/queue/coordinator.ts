@@ -238,6 +238,7 @@ export class QueueTransport implements Transport {
       r.kind === "units"
         ? r.slices.reduce((n, s) => n + s.stats.executions + s.stats.blocked + s.stats.cycles, 0)
         : r.to - r.from;
+    if (r.kind === "units" && r.slices.length > t.units) t.carried = r.slices.length - t.units;
   }
 
   /** The next result posted, or null when none came within the wait (or the server stopped answering). */

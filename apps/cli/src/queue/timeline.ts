@@ -31,6 +31,8 @@ export interface JobTimes {
   times?: WorkerTimes;
   /** Runs made (executions, blocked, cycles; or sampled runs). */
   runs?: number;
+  /** Units the worker carried on to beyond the job's own (work first). */
+  carried?: number;
 }
 
 export interface Timeline {
