@@ -299,6 +299,117 @@ describe("an exhaustive search whose jobs are cut when a worker is idle (idleSpl
   );
 });
 
+describe("work first: a worker carries on with the units its own requests create (carry)", () => {
+  const dpor: ExploreOptions = { mode: { kind: "dpor" }, stopOnFound: false };
+  const runsOf = (r: { executions: number; blocked: number; cycles: number }): number =>
+    r.executions + r.blocked + r.cycles;
+
+  it("lastzero-5 and -6 on two workers: the one-process result, the chain carried, fewer jobs, no subtree twice", async () => {
+    for (const p of [lastzero(5), lastzero(6)]) {
+      const f = factoryOf(p);
+      const one = explore(f, dpor);
+      const sim = (seed: number) => new SimTransport(f, { seed, capacity: 4, maxSlice: 1e9, workers: 2, hears: true });
+      for (const seed of [1, 2, 3]) {
+        const sent = sim(seed);
+        const kept = sim(seed);
+        expect(await exploreDistributed(f, { ...dpor, idleSplit: 16 }, sent)).toEqual(one);
+        expect(await exploreDistributed(f, { ...dpor, idleSplit: 16, carry: true }, kept)).toEqual(one);
+        expect(sent.carried).toBe(0);
+        expect(kept.carried).toBeGreaterThan(0);
+        expect(kept.jobs).toBeLessThan(sent.jobs);
+        // Every run of the one process made once: nothing explored twice, nothing carried in vain.
+        expect([kept.runs, sent.runs]).toEqual([runsOf(one), runsOf(one)]);
+      }
+    }
+  });
+
+  it("the coordinator takes each carried unit where its own requests make it, and drops one it would not make", () => {
+    const f = factoryOf(lastzero(5));
+    const spec = searchSpec(f, dpor);
+    const run = (carry: boolean, forge: boolean) => {
+      const tree = new UnitTree({ prefix: [], stopOnFound: false, carry });
+      let jobs = 0;
+      let slice = 0;
+      // One worker, 40-run slices: the search is cut, and every job after the first is the earliest open unit.
+      for (let batch = tree.take(1); batch.length > 0; batch = tree.take(1)) {
+        const job = batch[0]!;
+        jobs++;
+        // A job of one unit (here always the earliest open one: one job out at a time) may be carried on from.
+        const alone = job.work.units.length === 1 && job.work.units[0]!.key.length > 0;
+        expect(job.work.carry !== undefined).toBe(carry && alone);
+        const r = runJob(
+          f,
+          { id: String(jobs), search: spec, work: job.work },
+          { shouldYield: () => ++slice % 40 === 0 },
+        );
+        if (r.kind !== "units") throw new Error("units expected");
+        // A forged carried slice: a unit no request of this job makes (the coordinator must not count it).
+        const extra =
+          forge && r.slices.length === 1 ? [{ ...r.slices[0]!, unit: { ...r.slices[0]!.unit, key: [9, 9, 9] } }] : [];
+        tree.give(job.tag, { ...r, slices: [...r.slices, ...extra] });
+      }
+      expect(tree.end).toBe("finished");
+      return { tree, jobs };
+    };
+    const plain = run(false, false);
+    const carried = run(true, false);
+    const forged = run(true, true);
+    const one = explore(f, dpor);
+    for (const { tree } of [plain, carried, forged]) {
+      expect(tree.totals().tally.executions).toBe(one.executions);
+      expect(tree.totals().blocked).toBe(one.blocked);
+    }
+    expect(carried.tree.carriedUnits).toBeGreaterThan(0);
+    expect(carried.tree.droppedUnits).toBe(0);
+    expect(carried.jobs).toBeLessThan(plain.jobs);
+    expect(forged.tree.droppedUnits).toBeGreaterThan(0);
+  });
+
+  it("a budget, the first finding and a preemption bound stop it where one process stops", async () => {
+    const f = factoryOf(lastzero(5));
+    for (const maxExecutions of [1, 17, 40, 63, 64]) {
+      const opts: ExploreOptions = { mode: { kind: "dpor" }, maxExecutions };
+      const t = new SimTransport(f, { seed: maxExecutions, maxSlice: 30, workers: 2, hears: true, calls: 20 });
+      const many = await exploreDistributed(f, { ...opts, idleSplit: 3, carry: true }, t);
+      expect(many).toEqual(explore(f, opts));
+      expect(many.executions).toBe(maxExecutions);
+    }
+    for (const p of [lastzero(5), indexer(3, 6, 2), lostUpdate(3), polite()]) {
+      const pf = factoryOf(p);
+      for (const opts of [
+        { mode: { kind: "dpor" }, target: "any", stopOnFound: true },
+        { mode: { kind: "dpor", preemptionBound: 1 }, stopOnFound: false },
+      ] as ExploreOptions[]) {
+        const t = new SimTransport(pf, { seed: 4, maxSlice: 1e9, workers: 2, hears: true, calls: 30 });
+        expect(await exploreDistributed(pf, { ...opts, idleSplit: 2, carry: true }, t)).toEqual(explore(pf, opts));
+      }
+    }
+  });
+
+  test.prop([programArb(), fc.integer({ min: 1, max: 1000 })], { numRuns: RUNS, seed: SEED + 2 })(
+    "generated programs: carried on, cut anywhere, jobs lost and delivered twice — the one-process result, no subtree twice",
+    async (spec, seed) => {
+      const f = smallDporProgram(spec);
+      for (const stopOnFound of [false, true]) {
+        const opts: ExploreOptions = { mode: { kind: "dpor" }, maxSteps: 200, stopOnFound, shrink: false };
+        const t = new SimTransport(f, {
+          seed,
+          maxSlice: seed % 2 === 0 ? 1e9 : 1 + (seed % 13),
+          workers: 2,
+          hears: true,
+          calls: seed % 200,
+          duplicates: 100,
+          losses: 100,
+        });
+        const one = explore(f, opts);
+        expect(await exploreDistributed(f, { ...opts, idleSplit: 1 + (seed % 5), carry: true }, t)).toEqual(one);
+        if (!stopOnFound) expect(t.runs).toBe(runsOf(one));
+      }
+    },
+    120_000,
+  );
+});
+
 describe("distributed sampling gives the one-process result", () => {
   it("random and PCT, found and not", async () => {
     const f = factoryOf(lostUpdate(3));

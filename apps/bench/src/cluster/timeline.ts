@@ -11,7 +11,11 @@
 import { readFileSync } from "node:fs";
 
 export interface TimelineFile {
+  readonly born?: number;
+  readonly asked?: number;
   readonly opened?: number;
+  readonly reached?: number;
+  readonly counted?: number;
   readonly start: number;
   readonly end: number;
   readonly jobs: readonly {
@@ -24,6 +28,7 @@ export interface TimelineFile {
     readonly worker?: string;
     readonly times?: readonly [number, number, number, number];
     readonly runs?: number;
+    readonly carried?: number;
   }[];
 }
 
@@ -31,8 +36,23 @@ export interface TimelineSummary {
   /** The search (ms), and the queue's connection before it. */
   readonly searchMs: number;
   readonly openMs: number | null;
+  /**
+   * Before the search (ms from the process's start, where recorded): its run prepared, the queue's
+   * connection opened, Redis reached with BullMQ loaded, the workers counted, the search started; and
+   * the first job explored (from the search's start).
+   */
+  readonly before: {
+    asked: number | null;
+    opened: number | null;
+    reached: number | null;
+    counted: number | null;
+    start: number | null;
+  };
+  readonly firstExplored: number | null;
   readonly jobs: number;
   readonly runs: number;
+  /** Units explored by carrying on (work first), beyond the jobs' own. */
+  readonly carried: number;
   /** Medians over jobs (ms): sent → added, added → taken, taken → started, exploring, ended → received. */
   readonly median: { add: number; wait: number; before: number; explore: number; back: number };
   /** Per worker: jobs, runs, ms exploring, ms not exploring within the search. */
@@ -48,6 +68,9 @@ const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 };
+
+const since = (t: TimelineFile, x: number | undefined): number | null =>
+  t.born === undefined || x === undefined ? null : x - t.born;
 
 export function summarize(t: TimelineFile): TimelineSummary {
   const done = t.jobs.filter((j) => j.times !== undefined && j.received !== undefined);
@@ -84,8 +107,17 @@ export function summarize(t: TimelineFile): TimelineSummary {
   return {
     searchMs,
     openMs: t.opened === undefined ? null : t.start - t.opened,
+    before: {
+      asked: since(t, t.asked),
+      opened: since(t, t.opened),
+      reached: since(t, t.reached),
+      counted: since(t, t.counted),
+      start: since(t, t.start),
+    },
+    firstExplored: done.length === 0 ? null : Math.min(...done.map((j) => j.times![1])) - t.start,
     jobs: t.jobs.length,
     runs: done.reduce((n, j) => n + (j.runs ?? 0), 0),
+    carried: done.reduce((n, j) => n + (j.carried ?? 0), 0),
     median: {
       add: median(done.map((j) => j.added - j.sent)),
       wait: median(done.map((j) => j.times![0] - j.added)),
@@ -116,17 +148,23 @@ export function jobLines(t: TimelineFile): string[] {
       `sent ${f(j.sent)} added ${f(j.added)}`,
       w === undefined ? "" : `taken ${f(w[0])} started ${f(w[1])} ended ${f(w[2])}`,
       `received ${f(j.received)}`,
-      `runs ${j.runs ?? "-"}`,
+      `runs ${j.runs ?? "-"}${j.carried === undefined ? "" : ` (+${j.carried} carried)`}`,
       (j.worker ?? "").slice(-6),
     ].join("  ");
   });
 }
 
 const fmt = (x: number): string => x.toFixed(1);
+const opt = (x: number | null): string => (x === null ? "?" : fmt(x));
 
 export function describe(s: TimelineSummary): string[] {
   return [
-    `search ${fmt(s.searchMs)} ms (queue opened ${s.openMs === null ? "?" : fmt(s.openMs)} ms before), ${s.jobs} jobs, ${s.runs} runs`,
+    `search ${fmt(s.searchMs)} ms (queue opened ${s.openMs === null ? "?" : fmt(s.openMs)} ms before), ${s.jobs} jobs, ${s.runs} runs, ${s.carried} units carried on`,
+    ...(s.before.start === null
+      ? []
+      : [
+          `from the process's start (ms): run prepared ${opt(s.before.asked)}, queue opened ${opt(s.before.opened)}, Redis reached with BullMQ loaded ${opt(s.before.reached)}, workers counted ${opt(s.before.counted)}, search started ${opt(s.before.start)}; first job explored ${opt(s.firstExplored)} ms after the search started`,
+        ]),
     `median per job (ms): add ${fmt(s.median.add)}, queue wait ${fmt(s.median.wait)}, worker before exploring ${fmt(s.median.before)}, exploring ${fmt(s.median.explore)}, back to the submitter ${fmt(s.median.back)}`,
     ...s.workers.map(
       (w) =>

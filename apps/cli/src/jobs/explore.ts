@@ -23,6 +23,7 @@ import {
 import { nearest } from "@kprim/machine";
 import { runLabel, variantMatters } from "@kprim/scenarios";
 import { UsageError } from "../errors.js";
+import { performance } from "node:perf_hooks";
 import { now, type Timeline, wantTimeline, writeTimeline } from "../queue/timeline.js";
 import { parseQueueUrl } from "../queue/url.js";
 import { exploreReport } from "./exploreReport.js";
@@ -145,7 +146,8 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
   let lost: string | null = null;
   // Measuring (KPRIM_TIMELINE): when the search started and ended, on the queue its jobs' times.
   const timeline = wantTimeline();
-  let times: Timeline = { start: now(), jobs: [] };
+  const asked = now();
+  let times: Timeline = { start: asked, jobs: [] };
   if (job.queue !== undefined) {
     // BullMQ is loaded only here and by kprim worker.
     const { exploreQueued } = await import("../queue/submit.js");
@@ -176,7 +178,9 @@ export async function exploreJob(ctx: JobContext, job: ExploreJob): Promise<Expl
   } else {
     r = explore(ctx.factory(p), { ...opts, mode: m });
   }
-  if (timeline !== null) writeTimeline(timeline, { ...times, end: times.end ?? now() });
+  if (timeline !== null) {
+    writeTimeline(timeline, { born: performance.timeOrigin, asked, ...times, end: times.end ?? now() });
+  }
   const report = exploreReport(ctx, p, job, r, phases, m);
   return {
     ...report,

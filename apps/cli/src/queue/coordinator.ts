@@ -109,21 +109,22 @@ export class QueueTransport implements Transport {
     timeline = false,
   ): Promise<QueueTransport> {
     const opened = now();
-    const probe = await reach(addr, "the search");
-    const bull = await loadBull();
-    const { Redis } = await import("ioredis");
+    // BullMQ's modules load while the connection is made (one waits on the network, the other on the disk).
+    const [probe, bull, { Redis }] = await Promise.all([reach(addr, "the search"), loadBull(), import("ioredis")]);
+    const reached = now();
     const search = newSearchId();
     const conn = connection(addr, GIVE_UP_MS);
     const work = new bull.Queue(WORK_QUEUE, { connection: conn, prefix: PREFIX });
     const reader = new Redis(conn);
     const t = new QueueTransport(addr, search, envelope, sliceMs, work, reader, probe, timeline);
-    if (t.timeline !== null) t.timeline.opened = opened;
+    if (t.timeline !== null) Object.assign(t.timeline, { opened, reached });
     work.on("error", (e) => t.noteError(e));
     reader.on("error", (e) => t.noteError(e));
     probe.on("error", (e) => t.noteError(e));
     probe.on("end", () => t.gone("the connection closed"));
     t.pinging = setInterval(() => t.ping(), 500);
     await t.countWorkers();
+    if (t.timeline !== null) t.timeline.counted = now();
     return t;
   }
 
@@ -238,6 +239,7 @@ export class QueueTransport implements Transport {
       r.kind === "units"
         ? r.slices.reduce((n, s) => n + s.stats.executions + s.stats.blocked + s.stats.cycles, 0)
         : r.to - r.from;
+    if (r.kind === "units" && r.slices.length > t.units) t.carried = r.slices.length - t.units;
   }
 
   /** The next result posted, or null when none came within the wait (or the server stopped answering). */

@@ -45,14 +45,19 @@ export const LOCAL_RUNS = 0;
 /**
  * How an exhaustive search shares its work out: when a worker is idle
  * ("idle", the default), by counts while workers would idle ("count", the
- * early split alone), both, or neither (each job runs its slice). Not
- * options: KPRIM_QUEUE_SPLIT, KPRIM_QUEUE_IDLE (runs before a job may be cut)
- * and KPRIM_QUEUE_LOCAL are for measuring one way against another.
+ * early split alone), both, or neither (each job runs its slice); and work
+ * first (a worker goes on with the units its own requests create next, on by
+ * default). Not options: KPRIM_QUEUE_SPLIT, KPRIM_QUEUE_IDLE (runs before a
+ * job may be cut), KPRIM_QUEUE_CARRY=0 and KPRIM_QUEUE_LOCAL are for
+ * measuring one way against another.
  */
-function splitting(): { firstSplit?: number; idleSplit?: number; localRuns?: number } {
+function splitting(): { firstSplit?: number; idleSplit?: number; localRuns?: number; carry?: boolean } {
   const env = process.env;
   const local = env["KPRIM_QUEUE_LOCAL"] === undefined ? LOCAL_RUNS : Number(env["KPRIM_QUEUE_LOCAL"]);
-  const here = local > 0 ? { localRuns: local } : {};
+  const here = {
+    ...(local > 0 ? { localRuns: local } : {}),
+    ...(env["KPRIM_QUEUE_CARRY"] === "0" ? {} : { carry: true }),
+  };
   const idle = env["KPRIM_QUEUE_IDLE"] === undefined ? IDLE_SPLIT : Number(env["KPRIM_QUEUE_IDLE"]);
   switch (env["KPRIM_QUEUE_SPLIT"]) {
     case "count":

@@ -31,11 +31,18 @@ export interface JobTimes {
   times?: WorkerTimes;
   /** Runs made (executions, blocked, cycles; or sampled runs). */
   runs?: number;
+  /** Units the worker carried on to beyond the job's own (work first). */
+  carried?: number;
 }
 
 export interface Timeline {
-  /** The queue's connection opened (before), the search started and ended. */
+  /** The process started (performance.timeOrigin), and its explore job began (its run prepared). */
+  born?: number;
+  asked?: number;
+  /** The queue's connection opened (before), Redis reached with BullMQ loaded, the workers counted; the search started and ended. */
   opened?: number;
+  reached?: number;
+  counted?: number;
   start?: number;
   end?: number;
   readonly jobs: JobTimes[];

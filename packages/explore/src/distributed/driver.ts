@@ -74,6 +74,12 @@ export type DistributedOptions = Omit<
   /** Exhaustive searches: jobs may be cut when a worker is idle (UnitTree's `idleSplit`; off by default). */
   readonly idleSplit?: number | undefined;
   /**
+   * Exhaustive searches: work first — a worker goes on with the units its own
+   * requests create next instead of a round trip for each (UnitTree's
+   * `carry`, carry.ts; off by default).
+   */
+  readonly carry?: boolean | undefined;
+  /**
    * Exhaustive searches: a job whose units are expected to take at most this
    * many runs (UnitTree's `estimate`) is explored here instead of sent — a
    * round trip through a queue costs more than a few runs. Off by default.
@@ -147,6 +153,7 @@ export async function exploreDistributed(
         maxExecutions: opts.maxExecutions,
         firstSplit: opts.firstSplit,
         idleSplit: opts.idleSplit,
+        carry: opts.carry,
       })
     : new RunRanges((spec.mode as { runs: number }).runs, spec.stopOnFound);
   let lost: TransportError | null = null;
@@ -182,7 +189,7 @@ export async function exploreAutoDistributed(
   factory: MachineFactory,
   opts: AutoOptions,
   transport: Transport,
-  split: Pick<DistributedOptions, "firstSplit" | "idleSplit" | "localRuns"> = {},
+  split: Pick<DistributedOptions, "firstSplit" | "idleSplit" | "localRuns" | "carry"> = {},
 ): Promise<AutoResult> {
   const common = phaseOptions(opts);
   const plan = autoPlan(opts);

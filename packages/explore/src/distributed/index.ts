@@ -14,6 +14,8 @@ export {
   TransportError,
 } from "./driver.js";
 export type {
+  Carry,
+  CarryNode,
   DistributedMode,
   Job,
   JobResult,

@@ -6,7 +6,7 @@
  * a range of run indices of a sampling one.
  */
 import type { TallySummary } from "../tally.js";
-import type { UnitOutcome, WorkUnit } from "../exhaustive/units.js";
+import type { FootprintData, UnitOutcome, WorkUnit } from "../exhaustive/units.js";
 
 /** The search a job belongs to, as plain data (a plugin strategy by name: the worker has its own copy). */
 export type DistributedMode =
@@ -55,6 +55,28 @@ export interface UnitsWork {
    * it is needed, never for nobody.
    */
   readonly idleSplit?: number | undefined;
+  /**
+   * Work first (carry.ts): the job's one unit is the search's earliest open
+   * one, and the worker may go on, in the same slice, with the units its own
+   * requests create next in the search's order, instead of sending each
+   * back through the queue — until another worker calls for work
+   * (`idleSplit`), the slice ends, or the budget is reached.
+   */
+  readonly carry?: Carry | undefined;
+}
+
+/** A node above a carried unit, as its coordinator holds it (its choices are the unit's `known`). */
+export interface CarryNode {
+  readonly sleep: readonly FootprintData[];
+  /** The footprint of each scheduled choice, where known. */
+  readonly fps: readonly (FootprintData | null)[];
+}
+
+export interface Carry {
+  /** The nodes from the search's root to the unit's root (aligned with the unit's `known`). */
+  readonly nodes: readonly CarryNode[];
+  /** Complete executions left before the search's budget, counted from the unit's start (none: no budget). */
+  readonly budget?: number | undefined;
 }
 
 /** Run indices [from, to) of a sampling search. */

@@ -30,7 +30,7 @@ import {
   type WorkUnit,
 } from "../exhaustive/units.js";
 import { Tally, type TallySummary } from "../tally.js";
-import type { JobResult, SliceStats, UnitsWork, UnitSlice } from "./jobs.js";
+import type { Carry, JobResult, SliceStats, UnitsWork, UnitSlice } from "./jobs.js";
 
 interface SharedNode extends OwnedNode {
   readonly key: readonly number[];
@@ -84,6 +84,12 @@ export interface TreeOptions {
    * Transport.starved): the work is shared out when and where it is needed.
    */
   readonly idleSplit?: number | undefined;
+  /**
+   * Work first (carry.ts): a job whose one unit is the earliest open one may
+   * go on with the units its own requests create next, in the same slice,
+   * instead of a round trip through the queue for each.
+   */
+  readonly carry?: boolean | undefined;
 }
 
 export class UnitTree {
@@ -109,8 +115,13 @@ export class UnitTree {
   /** The most runs a unit took to the end, by its parent node, and by its path's length (what `estimate` goes by). */
   private readonly siblings = new Map<string, number>();
   private readonly sizes = new Map<number, number>();
+  /** Slices a worker carried on to (work first), by key, until the requests that create their units are applied. */
+  private readonly carried = new Map<string, UnitSlice>();
   /** Complete executions reported so far (every slice, for progress). */
   executions = 0;
+  /** Units explored by carrying on, put where they belong; and carried ones dropped (this search would not have made them). */
+  carriedUnits = 0;
+  droppedUnits = 0;
   private readonly base: number;
 
   constructor(private readonly opts: TreeOptions) {
@@ -160,7 +171,8 @@ export class UnitTree {
     const chunk = Math.max(1, Math.ceil(this.pending.length / (2 * jobs)));
     while (out.length < slots && this.pending.length > 0) {
       const units = this.pending.splice(0, chunk).map((p) => this.unitOf(p));
-      out.push(this.send(units, undefined, thin ? this.nextSplit() : undefined));
+      const carry = out.length === 0 && units.length === 1 ? this.carryOf(units[0]!) : undefined;
+      out.push(this.send(units, undefined, thin ? this.nextSplit() : undefined, carry));
     }
     return out;
   }
@@ -198,9 +210,16 @@ export class UnitTree {
       this.decide();
       return;
     }
-    for (const s of result.slices) this.takeSlice(s);
+    for (const s of result.slices) {
+      // The job's own units; the rest were carried on to (work first): they wait for the requests that make them.
+      if (units.some((u) => compareKeys(u.key, s.unit.key) === 0)) this.takeSlice(s);
+      else this.carried.set(keyOf(s.unit.key), s);
+    }
     for (const u of result.untouched) this.insert(this.pendingOf(u.key));
     this.process();
+    // Applying the job's requests made every carried unit it will (they were next in the search's order).
+    this.droppedUnits += this.carried.size;
+    this.carried.clear();
   }
 
   /** Stop handing out work (Ctrl-C, a time limit): the result counts every slice back so far. */
@@ -226,7 +245,34 @@ export class UnitTree {
     return { tally, blocked, cycles, pruned };
   }
 
-  private send(units: readonly WorkUnit[], cap?: number, split?: number): { tag: number; work: UnitsWork } {
+  /**
+   * What a job needs to carry on from its one unit (carry.ts), when that unit
+   * is the earliest open one: every request before it has been applied, and
+   * none can reach the nodes above it before its own (undefined otherwise).
+   */
+  private carryOf(u: WorkUnit): Carry | undefined {
+    if (this.opts.carry !== true || u.key.length === 0 || !this.earliest(u.key)) return undefined;
+    const nodes = [];
+    for (let j = 0; j < u.key.length; j++) {
+      const n = this.node(u.key.slice(0, j));
+      nodes.push({ sleep: n.sleep, fps: n.fps.slice() });
+    }
+    const cap = this.opts.maxExecutions;
+    return { nodes, ...(cap !== undefined ? { budget: cap - this.before } : {}) };
+  }
+
+  /** Is nothing open before `key` (no unit out before it, no request waiting before it)? */
+  private earliest(key: readonly number[]): boolean {
+    for (const units of this.inflight.values()) if (compareKeys(units[0]!.key, key) < 0) return false;
+    return this.batches.length === 0 || compareKeys(this.batches[0]!.key, key) >= 0;
+  }
+
+  private send(
+    units: readonly WorkUnit[],
+    cap?: number,
+    split?: number,
+    carry?: Carry,
+  ): { tag: number; work: UnitsWork } {
     const tag = this.nextTag++;
     this.inflight.set(tag, units);
     const idleSplit = cap === undefined ? this.opts.idleSplit : undefined;
@@ -238,6 +284,7 @@ export class UnitTree {
         ...(cap !== undefined ? { cap } : {}),
         ...(split !== undefined ? { split } : {}),
         ...(idleSplit !== undefined ? { idleSplit } : {}),
+        ...(carry !== undefined ? { carry } : {}),
       },
     };
   }
@@ -319,6 +366,16 @@ export class UnitTree {
     for (const p of born) if (this.before_(p.key)) this.insert(p);
   }
 
+  /** Is a carried unit the one this scheduled choice makes (its path and the choices before it at its node)? */
+  private same(u: WorkUnit, p: Pending): boolean {
+    const { node, index } = p;
+    const path = node.path;
+    if (u.path.length !== path.length + 1 || u.path.at(-1) !== node.backtrack[index]) return false;
+    for (let i = 0; i < path.length; i++) if (u.path[i] !== path[i]) return false;
+    if (u.before.length !== index || u.sleep.length !== node.sleep.length) return false;
+    return u.before.every((b, i) => b.choice === node.backtrack[i]);
+  }
+
   /** Is key k still of interest (not after the earliest finding)? */
   private before_(k: readonly number[]): boolean {
     return this.foundKey === null || compareKeys(k, this.foundKey) <= 0;
@@ -377,7 +434,14 @@ export class UnitTree {
           const index = node.backtrack.lastIndexOf(choice);
           node.fps[index] = null;
           const p = { node, index, key: [...node.key, index] };
-          if (this.before_(p.key)) this.insert(p);
+          if (!this.before_(p.key)) continue;
+          const c = this.carried.get(keyOf(p.key));
+          if (c !== undefined && this.same(c.unit, p)) {
+            // Explored already by the worker that made the request (work first): taken as if handed out.
+            this.carried.delete(keyOf(p.key));
+            this.carriedUnits++;
+            this.takeSlice(c);
+          } else this.insert(p);
         }
       }
     }

@@ -20,6 +20,7 @@ import type { MachineFactory } from "../factory.js";
 import { runSample, type SamplingMode } from "../sampling.js";
 import { parseSignal } from "../signal.js";
 import { recordOf, Tally } from "../tally.js";
+import { Chain } from "./carry.js";
 import type { Job, JobResult, SearchSpec, UnitSlice } from "./jobs.js";
 
 export interface WorkerContext {
@@ -165,18 +166,31 @@ export function runJob(factory: MachineFactory, job: Job, ctx: WorkerContext): J
       split === undefined && idleSplit === undefined
         ? timed
         : { ...timed, shouldYield: () => (runs++, cut() || timed.shouldYield()) };
+    // Work first (carry.ts): the units this job's own requests create next, explored here.
+    const chain =
+      w.carry !== undefined && w.cap === undefined && w.units.length === 1
+        ? new Chain(spec.prefix?.length ?? 0, w.units[0]!, w.carry)
+        : null;
+    const units = [...w.units];
+    let executions = 0;
     let i = 0;
-    for (; i < w.units.length; i++) {
+    for (; i < units.length; i++) {
       // Every job does some work, however short its slice.
       if (i > 0 && (cut() || timed.shouldYield())) break;
-      const slice = exploreUnit(factory, spec, w.units[i]!, uctx, w.cap);
+      const slice = exploreUnit(factory, spec, units[i]!, uctx, w.cap);
       slices.push(slice);
+      executions += slice.stats.executions;
       if (slice.outcome.end !== "done") {
         i++;
         break;
       }
+      const budget = w.carry?.budget;
+      if (chain !== null && i === units.length - 1 && (budget === undefined || executions < budget)) {
+        const next = chain.next(slice);
+        if (next !== null) units.push(next);
+      }
     }
-    return { kind: "units", slices, untouched: w.units.slice(i) };
+    return { kind: "units", slices, untouched: w.units.slice(Math.min(i, w.units.length)) };
   }
   const mode = samplingMode(spec, ctx);
   const target = parseSignal(spec.target);

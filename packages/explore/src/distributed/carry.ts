@@ -1,0 +1,107 @@
+/**
+ * Work first: a worker goes on with the units its own requests create, in
+ * the job's slice, instead of sending each back through the queue.
+ *
+ * Why: once a DPOR search is cut, its requests (races found below a unit
+ * that ask for a choice at a node above it) are applied by the coordinator
+ * in the search's depth-first order, and the unit a request creates is the
+ * one explored next. On many programs that makes a chain — each unit found
+ * by the previous one's requests — and every link costs a round trip
+ * through the queue, longer than exploring the link. Here the worker
+ * applies its requests to its own copy of the nodes above its unit, exactly
+ * as the coordinator will (`applyRequest`), and when the search's next unit
+ * in depth-first order is one those requests created, it explores that unit
+ * itself; and so on, while no other worker calls for work (`idleSplit`),
+ * the slice lasts, and the budget is not reached (as work stealing runs
+ * the work it spawns first, and hands work out only when asked).
+ *
+ * Why it is the same search: the coordinator marks a job for carrying only
+ * when its unit is the earliest open one. Then every request before it has
+ * been applied, and until its result is back no other request reaches the
+ * nodes above it (requests are applied in the search's order, and nothing
+ * before it is open): the worker's copy of those nodes is the coordinator's
+ * as it will be when the unit's requests are applied. A unit those requests
+ * create that is next in the search's order is then the earliest open one in
+ * turn, and so on down the chain. The coordinator still decides: it puts each
+ * carried unit where its own bookkeeping creates the same unit (same key, path
+ * and choices before it), and drops any it would not have created (none do;
+ * the tests count them). A worker killed mid-chain posted nothing, so its job
+ * is explored again from its unit by whoever takes it, chain and all.
+ *
+ * Plain data, no clock: what is carried depends on the job and on where the
+ * slice or a call for work cut it, never on anything else.
+ */
+import { applyRequest, type FootprintData, type WorkUnit } from "../exhaustive/units.js";
+import type { Carry, UnitSlice } from "./jobs.js";
+
+interface ChainNode {
+  /** The choices from the start of a run to this node. */
+  readonly path: readonly number[];
+  readonly sleep: readonly FootprintData[];
+  readonly asleep: ReadonlySet<number>;
+  readonly backtrack: number[];
+  readonly fps: (FootprintData | null)[];
+  /** Indices of choices scheduled here by this chain's requests (only those are carried: nobody else has them). */
+  readonly added: Set<number>;
+}
+
+/** The worker's copy of the nodes above the unit it explores, and the unit the search explores next. */
+export class Chain {
+  private readonly nodes: ChainNode[];
+
+  /** `base`: the search's own prefix length (node j of the key sits at path length base + j). */
+  constructor(
+    private readonly base: number,
+    unit: WorkUnit,
+    carry: Carry,
+  ) {
+    if (carry.nodes.length !== unit.key.length || unit.known.length !== unit.key.length) {
+      throw new Error("internal: a carried unit's nodes do not match its key");
+    }
+    this.nodes = carry.nodes.map((n, j) => ({
+      path: unit.path.slice(0, base + j),
+      sleep: n.sleep,
+      asleep: new Set(n.sleep.map((f) => f.choice)),
+      backtrack: [...unit.known[j]!],
+      fps: [...n.fps],
+      added: new Set<number>(),
+    }));
+  }
+
+  /**
+   * The last unit explored to its end: apply its requests, and give the unit
+   * the search explores next if these requests created it (null: the next
+   * one is the coordinator's — another job's, or none).
+   */
+  next(s: UnitSlice): WorkUnit | null {
+    const key = s.unit.key;
+    if (s.outcome.end !== "done" || key.length === 0 || key.length !== this.nodes.length) return null;
+    const root = this.nodes[key.length - 1]!;
+    if (s.outcome.rootFootprint !== null) root.fps[key.at(-1)!] ??= s.outcome.rootFootprint;
+    for (const r of s.outcome.requests) {
+      const node = this.nodes[r.depth - this.base];
+      if (node === undefined) throw new Error(`internal: a request about step ${r.depth}, not above the unit`);
+      for (const c of applyRequest(node, r).added) {
+        const i = node.backtrack.lastIndexOf(c);
+        node.fps[i] = null;
+        node.added.add(i);
+      }
+    }
+    // The next unit in depth-first order: the next choice at the deepest node that has one.
+    for (let j = key.length - 1; j >= 0; j--) {
+      const node = this.nodes[j]!;
+      const i = key[j]! + 1;
+      if (i >= node.backtrack.length) continue;
+      if (!node.added.has(i)) return null;
+      this.nodes.length = j + 1;
+      return {
+        key: [...key.slice(0, j), i],
+        path: [...node.path, node.backtrack[i]!],
+        sleep: node.sleep,
+        before: node.backtrack.slice(0, i).map((choice, x) => ({ choice, footprint: node.fps[x] ?? null })),
+        known: this.nodes.map((n) => n.backtrack.slice()),
+      };
+    }
+    return null;
+  }
+}
