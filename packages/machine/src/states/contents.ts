@@ -44,7 +44,8 @@ export class Contents {
       this.data.push(d);
       for (let i = 0; i < d.length; i++) {
         const x: unknown = d[i];
-        if (typeof x === "object" && x !== null) this.save(x);
+        // Frozen entries (a hash table's one shared empty bucket) are skipped here, without a call.
+        if (typeof x === "object" && x !== null && !Object.isFrozen(x)) this.save(x);
       }
     } else if (v instanceof Map) {
       const d: unknown[] = [];
