@@ -52,6 +52,18 @@ interface LockHistory {
   readonly own: number[];
 }
 
+/** The lockmgr-state detector's state by content (`snapshot`). */
+interface LockmgrStateSave {
+  readonly dirty: readonly Lock[];
+  readonly history: readonly {
+    readonly h: LockHistory;
+    readonly flags: number;
+    readonly clears: readonly (readonly [number, WordWrite])[];
+    readonly own: readonly number[];
+  }[];
+  readonly known: number;
+}
+
 export function lockmgrState(sys: LockmgrSystem): Detector {
   const dirty = new Set<Lock>();
   const history = new Map<Lock, LockHistory>();
@@ -66,8 +78,30 @@ export function lockmgrState(sys: LockmgrSystem): Detector {
       Array.from(dirty, (l) => l.cell.id)
         .sort((a, b) => a - b)
         .join(","),
-    // A run on a machine reset to its set-up state starts from nothing seen. (No snapshot/restore:
-    // stateful search replays machines with this detector.)
+    // Its state by content, written back into the same set, map and histories.
+    snapshot: (): LockmgrStateSave => ({
+      dirty: [...dirty],
+      history: Array.from(history.values(), (h) => ({ h, flags: h.flags, clears: [...h.clears], own: h.own.slice() })),
+      known,
+    }),
+    restore(state) {
+      const s = state as LockmgrStateSave;
+      dirty.clear();
+      for (const l of s.dirty) dirty.add(l);
+      history.clear();
+      for (const { h, flags, clears, own } of s.history) {
+        history.set(h.lock, h);
+        h.flags = flags;
+        h.clears.clear();
+        for (const [bit, w] of clears) h.clears.set(bit, w);
+        h.own.length = 0;
+        h.own.push(...own);
+      }
+      // Indexes the histories: made again from the restored ones.
+      byCell = null;
+      known = s.known;
+    },
+    // A run on a machine reset to its set-up state starts from nothing seen.
     reset() {
       dirty.clear();
       history.clear();

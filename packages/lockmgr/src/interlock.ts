@@ -11,6 +11,10 @@
  * - `inside`: how many threads are in a section the interlock guards — the
  *   structural invariant of the lock is checked only when it is zero.
  *
+ * State an implementation keeps per thread (the token reference a holder
+ * took) is a thread-local: its code reads it between yields, and a thread
+ * rebuilt for a restored state must read it as it was then.
+ *
  * Implementations: token (pre-patch), spin (the November 2005 patch),
  * spin-naive (a deliberately broken control). A plugin can supply another
  * `InterlockKind`; the Kernel composition picks one per variant.
@@ -28,7 +32,13 @@ export interface Interlock {
   release(k: KernelContext): Gen<void>;
   sleep(k: KernelContext, ident: Ident, wmesg: string, timo: number): Gen<number>;
   wakeup(k: KernelContext, ident: Ident): Gen<void>;
-  /** Threads currently inside a section this interlock guards (bookkeeping for detectors). */
+  /**
+   * Threads currently inside a section this interlock guards (bookkeeping
+   * for detectors). Kept in the interlock's own data or in what its data
+   * properties reach — never in a closure alone: a restored state (an
+   * exhaustive search going back to a branch point) puts it back from the
+   * lock it hangs on, and state only a closure holds cannot be.
+   */
   readonly inside: number;
 }
 

@@ -114,7 +114,10 @@ export function lockinit(machine: Machine, name: string, init: LockInit): Lock {
     lockClass: `${lockClass}.interlock`,
     ...(init.cpu !== undefined ? { cpu: init.cpu } : {}),
   });
-  const lock: Lock = {
+  // Frozen: saved states and thread-local logs (a sleeper's LOCK_WAIT) keep the lock by identity
+  // instead of walking it; what changes in it — its interlock's bookkeeping, its stats — is saved
+  // through the lockmgr system, which lists them (system.ts).
+  const lock: Lock = Object.freeze({
     name,
     lockClass,
     cell,
@@ -125,7 +128,7 @@ export function lockinit(machine: Machine, name: string, init: LockInit): Lock {
     wakeups: init.wakeups ?? "held",
     deps: init.deps,
     stats: { requests: 0, sleeps: 0 },
-  };
+  });
   const waitsFor = (view: MachineView, t: Thread, drain: boolean): boolean => {
     const w = lockWait(t);
     return w.lock === lock && (w.wanted === LK_ALL) === drain && (view.peek(cell).flags & w.wanted) === 0;
@@ -140,7 +143,10 @@ export function lockinit(machine: Machine, name: string, init: LockInit): Lock {
     holds: (view, t) => waitsFor(view, t, true),
     describe: `${name} is idle (its drain can proceed)`,
   });
-  lockmgrSystem(machine).locks.push(lock);
+  const sys = lockmgrSystem(machine);
+  sys.locks.push(lock);
+  sys.interlocks.push(interlock);
+  sys.stats.push(lock.stats);
   return lock;
 }
 

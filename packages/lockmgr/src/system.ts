@@ -4,14 +4,20 @@
  */
 import { defineExtension, type Machine, type Raises } from "@kprim/machine";
 import { lockmgrState } from "./detectors.js";
+import type { Interlock } from "./interlock.js";
 import type { Lock } from "./lock.js";
 
 export interface LockmgrSystem {
+  /** Frozen (lock.ts): what changes in a lock is listed below, in lock order. */
   readonly locks: Lock[];
+  /** Each lock's interlock (its `inside` count and whatever else it keeps): restored states put them back from here. */
+  readonly interlocks: Interlock[];
+  /** Each lock's stats. */
+  readonly stats: Lock["stats"][];
 }
 
 export const LOCKMGR_SYSTEM = defineExtension<LockmgrSystem>("lockmgr", (m: Machine) => {
-  const sys: LockmgrSystem = { locks: [] };
+  const sys: LockmgrSystem = { locks: [], interlocks: [], stats: [] };
   m.addDetector(lockmgrState(sys));
   return sys;
 });

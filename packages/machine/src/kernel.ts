@@ -210,6 +210,26 @@ export class KernelContext {
   local<T>(key: ThreadLocalKey<T>): T {
     return this.thread.local(key);
   }
+
+  /**
+   * An object this thread's code makes between its yields that outlives
+   * the step — a reference it will link on a shared list, a new cell —
+   * made by `build` once. Not a step. A generator rebuilt for a restored
+   * state (states/snapshot.ts) replays the thread's code: it gets the same
+   * object back here, and what `build` changes (a layer's counter, the
+   * machine's cells) is not changed a second time. Made directly instead,
+   * the rebuilt thread would hold another object than the one the restored
+   * state links. `build` must not yield, and reads nothing that a handler
+   * may change while the thread waits but through what it is given.
+   */
+  make<T>(build: () => T): T {
+    const log = this.#core.resumes;
+    if (log === null) return build();
+    if (this.#core.rebuilding) return log.remade(this.thread, build) as T;
+    const v = build();
+    log.made(this.thread, v);
+    return v;
+  }
 }
 
 /**

@@ -4,8 +4,9 @@
  * variant, two states of one run have equal numeric keys exactly when their
  * `machine.stateKey()` strings are equal (and a state has a numeric key
  * exactly when it has a string one) — the cycle watch cuts and reports the
- * same cycles it did when it compared strings. (That a restored state keeps
- * its key: packages/explore/test/cycle-keys.test.ts.)
+ * same cycles it did when it compared strings; and a key written
+ * incrementally, as the cycle watch writes it, is the key written whole.
+ * (That a restored state keeps its key: packages/explore/test/cycle-keys.test.ts.)
  */
 import { describe, expect, it } from "vitest";
 import { type MachineFactory, runOnce, search } from "@kprim/explore";
@@ -118,5 +119,44 @@ describe("numeric cycle keys over the catalogue", () => {
     expect(failures.slice(0, 10)).toEqual([]);
     expect(cycles).toBeGreaterThan(0);
     expect(met).toBeGreaterThan(0);
+  }, 300_000);
+
+  it("written incrementally, as the cycle watch does (told each step's writes), the same as written whole — cpu-local cells included", () => {
+    const failures: string[] = [];
+    let keyed = 0;
+    for (const s of catalogue.filter((c) => c.name.startsWith("token"))) {
+      const f = scenarioFactory(prepare({ scenario: s.name, variant: "TOK-spin2005" }));
+      for (let seed = 1; seed <= 4; seed++) {
+        const incremental = new CycleKeys();
+        const whole = new CycleKeys();
+        let built: Machine | null = null;
+        // Steps log their writes to shared cells; a cpu-local cell (a token request queue) changes unlogged.
+        const keying: Detector = {
+          name: "keying",
+          footprints: true,
+          stateKey: () => "",
+          onStep: (r) => {
+            incremental.written(r.writes);
+            const core = coreOf(built!);
+            const a = incremental.write(core, true)
+              ? Array.from(incremental.out.v.subarray(0, incremental.out.n))
+              : null;
+            const b = whole.write(core) ? Array.from(whole.out.v.subarray(0, whole.out.n)) : null;
+            if (a === null || b === null) return undefined;
+            keyed++;
+            if (a.join(",") !== b.join(",")) failures.push(`${s.name}, seed ${seed}: step ${r.index}`);
+            return undefined;
+          },
+        };
+        runOnce(f, {
+          strategy: random({ seed }),
+          maxSteps: MAX_STEPS,
+          detectors: [keying],
+          onBuilt: (m) => (built = m),
+        });
+      }
+    }
+    expect(failures.slice(0, 10)).toEqual([]);
+    expect(keyed).toBeGreaterThan(100);
   }, 300_000);
 });

@@ -89,8 +89,26 @@ export function staleRead(sys: TokenSystem): Detector {
       for (const [id, w] of lastWriter) parts.push(`w${id}:${ren.thread(w.thread)}`);
       return parts.sort().join(",");
     },
-    // A run on a machine reset to its set-up state starts from nothing seen. (No snapshot/restore:
-    // stateful search replays machines with this detector.)
+    // Its maps by content (their values are replaced, never changed in place), written back into the same maps.
+    snapshot: (): StaleReadSave => ({
+      epoch: [...epoch],
+      lastBlock: [...lastBlock],
+      blockWhy: [...blockWhy],
+      version: [...version],
+      lastWriter: [...lastWriter],
+      reads: Array.from(reads, ([t, mine]) => [t, [...mine]] as const),
+    }),
+    restore(state) {
+      const s = state as StaleReadSave;
+      refill(epoch, s.epoch);
+      refill(lastBlock, s.lastBlock);
+      refill(blockWhy, s.blockWhy);
+      refill(version, s.version);
+      refill(lastWriter, s.lastWriter);
+      reads.clear();
+      for (const [t, mine] of s.reads) reads.set(t, new Map(mine));
+    },
+    // A run on a machine reset to its set-up state starts from nothing seen.
     reset() {
       for (const m of [epoch, lastBlock, blockWhy, version, lastWriter, reads] as Map<number, unknown>[]) m.clear();
     },
@@ -160,6 +178,21 @@ export function staleRead(sys: TokenSystem): Detector {
       return finding;
     },
   };
+}
+
+/** The stale-read detector's state by content (`snapshot`). */
+interface StaleReadSave {
+  readonly epoch: readonly (readonly [number, number])[];
+  readonly lastBlock: readonly (readonly [number, number])[];
+  readonly blockWhy: readonly (readonly [number, string])[];
+  readonly version: readonly (readonly [number, number])[];
+  readonly lastWriter: readonly (readonly [number, { thread: number; step: number }])[];
+  readonly reads: readonly (readonly [number, readonly (readonly [number, ReadMark])[]])[];
+}
+
+function refill<K, V>(m: Map<K, V>, entries: readonly (readonly [K, V])[]): void {
+  m.clear();
+  for (const [k, v] of entries) m.set(k, v);
 }
 
 /** After its own write, a thread's view of the cell is current. */

@@ -45,7 +45,11 @@ export interface RefWord {
   reqgd: number;
 }
 
-/** lwkt_tokref. */
+/**
+ * lwkt_tokref. Frozen: it never changes once made (what changes is its
+ * cell), so saved states and thread-local logs keep it by identity instead
+ * of walking it and its token.
+ */
 export class TokRef {
   constructor(
     readonly id: number,
@@ -53,7 +57,9 @@ export class TokRef {
     readonly thread: Thread,
     /** Shared: the owner cpu acknowledges a request by writing it. */
     readonly cell: Cell<RefWord>,
-  ) {}
+  ) {
+    Object.freeze(this);
+  }
 }
 
 export interface ThreadTokens {

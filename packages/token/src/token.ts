@@ -114,7 +114,7 @@ export function* lwktGettoken(k: KernelContext, tok: Token): Gen<TokRef> {
   const t = k.thread;
   const mine = toks(t);
   if (k.intrNestingLevel > 0) k.panic(kkassert("gd->gd_intr_nesting_level == 0", "_lwkt_gettokref"));
-  const ref = allocRef(sys, t, tok);
+  const ref = allocRef(k, sys, tok);
   if (chainHolds(t.preempted, tok)) {
     // A preemptor needing a token its preempted chain holds yields back to the chain.
     mine.refs.push(ref);
@@ -289,7 +289,7 @@ export function* lwktTrytoken(k: KernelContext, tok: Token): Gen<TokRef | null> 
   const mine = toks(t);
   if (k.intrNestingLevel > 0) k.panic(kkassert("gd->gd_intr_nesting_level == 0", "_lwkt_trytokref"));
   if (chainHolds(t.preempted, tok)) return null;
-  const ref = allocRef(sys, t, tok);
+  const ref = allocRef(k, sys, tok);
   const got = yield* k.atomic(`lwkt_trytoken ${tok.name}`, { reads: [tok.cell], writes: [ref.cell] }, (tx) => {
     if (tx.read(tok.cell).cpu !== tx.cpu) return false;
     tx.write(ref.cell, { magic: MAGIC1, reqgd: -1 });
@@ -325,10 +325,21 @@ function chainHolds(p: Thread | null, tok: Token): boolean {
   return false;
 }
 
-function allocRef(sys: TokenSystem, t: Thread, tok: Token): TokRef {
+/**
+ * A new reference (the caller's `struct lwkt_tokref`), with the cell of one
+ * this thread released before when it has one. Made with `k.make`: the
+ * reference is linked on td_toks and request queues, and the thread holds
+ * it until it releases, so a thread rebuilt for a restored state must get
+ * this very object back (and make no second cell or number).
+ */
+function allocRef(k: KernelContext, sys: TokenSystem, tok: Token): TokRef {
+  const t = k.thread;
+  // A thread-local list: the rebuilt thread pops the same reference from it.
   const reuse = toks(t).free.pop();
-  const cell = reuse?.cell ?? sys.machine.cell(`tokref${sys.nextRef} ${t.name}`, { magic: MAGIC1, reqgd: -1 });
-  return new TokRef(sys.nextRef++, tok, t, cell);
+  return k.make(() => {
+    const cell = reuse?.cell ?? sys.machine.cell(`tokref${sys.nextRef} ${t.name}`, { magic: MAGIC1, reqgd: -1 });
+    return new TokRef(sys.nextRef++, tok, t, cell);
+  });
 }
 
 /** Would another check round change anything: every token here, or a missing one we may request again? */

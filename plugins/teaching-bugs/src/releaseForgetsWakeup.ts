@@ -26,9 +26,11 @@ export const spinWakeupDropped: InterlockKind = Object.freeze({
   broken: true,
   create(...args: Parameters<InterlockKind["create"]>): Interlock {
     const il = spinInterlock.create(...args);
-    return {
+    const wrapped: Interlock & { readonly spin: Interlock } = {
       kind: "spin-wakeup-dropped",
       name: il.name,
+      // A data property: a restored state puts the spin interlock's count back through it (not a closure alone).
+      spin: il,
       acquire: (k) => il.acquire(k),
       release: (k) => il.release(k),
       sleep: (k, ident, wmesg, timo) => il.sleep(k, ident, wmesg, timo),
@@ -38,6 +40,7 @@ export const spinWakeupDropped: InterlockKind = Object.freeze({
         return il.inside;
       },
     };
+    return wrapped;
   },
 });
 

@@ -9,7 +9,7 @@
  * itself a blocking point when another cpu owns it, so lockmgr is not atomic
  * with the caller's earlier observations (the getnewbuf race).
  */
-import type { Gen, KernelContext, Machine, Thread } from "@kprim/machine";
+import { defineThreadLocal, type Gen, type KernelContext, type Machine } from "@kprim/machine";
 import type { Ident } from "@kprim/sleepq";
 import type { TokRef, Token } from "@kprim/token";
 import {
@@ -20,9 +20,19 @@ import {
   type InterlockOptions,
 } from "../interlock.js";
 
+/**
+ * Per thread, the references it holds on token interlocks, by interlock (its
+ * frozen key: saved states leave it unwalked). A thread-local, read by the
+ * thread's own code between its yields: a thread rebuilt for a restored
+ * state reads it as it was then (a map on the interlock, shared by every
+ * thread, would hold the newer state there).
+ */
+const INTERLOCK_REFS = defineThreadLocal<Map<object, TokRef[]>>("lk_interlock_refs", () => new Map());
+
 class TokenInterlock extends InsideCounter implements Interlock {
   readonly kind = "token";
-  private readonly refs = new Map<Thread, TokRef[]>();
+  /** This interlock in the holders' INTERLOCK_REFS. */
+  private readonly key: object;
 
   constructor(
     readonly name: string,
@@ -30,18 +40,20 @@ class TokenInterlock extends InsideCounter implements Interlock {
     private readonly deps: InterlockDeps,
   ) {
     super();
+    this.key = Object.freeze({ interlock: name });
   }
 
   *acquire(k: KernelContext): Gen<void> {
     const ref = yield* this.deps.token.get(k, this.token);
-    let refs = this.refs.get(k.thread);
-    if (refs === undefined) this.refs.set(k.thread, (refs = []));
+    const held = k.local(INTERLOCK_REFS);
+    let refs = held.get(this.key);
+    if (refs === undefined) held.set(this.key, (refs = []));
     refs.push(ref);
     this.enter();
   }
 
   *release(k: KernelContext): Gen<void> {
-    const ref = this.refs.get(k.thread)?.pop();
+    const ref = k.local(INTERLOCK_REFS).get(this.key)?.pop();
     if (ref === undefined) k.panic(`${this.name}: ${k.thread.name} releases an interlock it does not hold`);
     this.leave();
     yield* this.deps.token.release(k, ref);

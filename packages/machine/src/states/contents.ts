@@ -18,7 +18,8 @@ import { Thread, type ThreadLocalKey } from "../thread.js";
 export class Contents {
   readonly objs: object[] = [];
   readonly data: unknown[][] = [];
-  private readonly seen = new Set<object>();
+  /** The containers saved so far (`objs`) as a set, made once there are many (a few are searched in `objs`). */
+  private seen: Set<object> | null = null;
 
   /** The containers of one value, saved apart (a later snapshot may reuse them while the value's key holds). */
   static of(v: unknown, machine: object): Saved {
@@ -32,16 +33,20 @@ export class Contents {
   /** Save every mutable container reachable from `v` (cells, threads, cpus and frozen objects are not walked). */
   save(v: unknown): void {
     if (typeof v !== "object" || v === null) return;
-    if (this.seen.has(v)) return;
+    if (this.saved(v)) return;
     if (v instanceof Cell || v instanceof Thread || v instanceof Cpu || v === this.machine || Object.isFrozen(v)) {
       return;
     }
-    this.seen.add(v);
+    this.seen?.add(v);
     if (Array.isArray(v)) {
       const d = v.slice();
       this.objs.push(v);
       this.data.push(d);
-      for (const x of d) this.save(x);
+      for (let i = 0; i < d.length; i++) {
+        const x: unknown = d[i];
+        // Frozen entries (a hash table's one shared empty bucket) are skipped here, without a call.
+        if (typeof x === "object" && x !== null && !Object.isFrozen(x)) this.save(x);
+      }
     } else if (v instanceof Map) {
       const d: unknown[] = [];
       for (const [k, x] of v) d.push(k, x);
@@ -60,8 +65,12 @@ export class Contents {
       const d: unknown[] = [];
       const proto = Object.getPrototypeOf(v) as unknown;
       // A plain object may have getters of its own (an object literal's `get inside()`): computed, not saved.
-      if (proto === Object.prototype || proto === null) {
-        for (const k of Object.keys(v)) {
+      const plain = proto === Object.prototype || proto === null;
+      const keys = Object.keys(v);
+      if (plain && dataOnly(v, keys)) {
+        for (const k of keys) d.push(k, (v as Record<string, unknown>)[k]);
+      } else if (plain) {
+        for (const k of keys) {
           const p = Object.getOwnPropertyDescriptor(v, k)!;
           if (p.get === undefined && p.set === undefined) d.push(k, p.value);
           else if (d[d.length - 1] !== ACCESSORS) d.push(ACCESSORS);
@@ -71,11 +80,23 @@ export class Contents {
           d.length = 0;
           d.push(...data, ACCESSORS);
         }
-      } else for (const k of Object.keys(v)) d.push(k, (v as Record<string, unknown>)[k]);
+      } else for (const k of keys) d.push(k, (v as Record<string, unknown>)[k]);
       this.objs.push(v);
       this.data.push(d);
-      for (let i = 1; i < d.length; i += 2) this.save(d[i]);
+      for (let i = 1; i < d.length; i += 2) {
+        const x: unknown = d[i];
+        if (typeof x === "object" && x !== null) this.save(x);
+      }
     }
+  }
+
+  /** Whether `v` was saved already (it is in `objs`: every container is pushed there as it is first met). */
+  private saved(v: object): boolean {
+    const objs = this.objs;
+    if (this.seen !== null) return this.seen.has(v);
+    if (objs.length < 16) return objs.includes(v);
+    this.seen = new Set(objs);
+    return this.seen.has(v);
   }
 
   /** Write every saved container's contents back. */
@@ -108,6 +129,24 @@ export class Contents {
       }
     }
   }
+}
+
+/**
+ * Plain objects seen to have data properties only, with how many keys they
+ * had then (an object's accessors are made with it — an object literal's
+ * `get` — so one seen without any, and with as many keys, still has none).
+ */
+const dataOnlyKeys = new WeakMap<object, number>();
+
+/** Whether a plain object's own properties are all data properties (none computed by a getter). */
+function dataOnly(v: object, keys: readonly string[]): boolean {
+  if (dataOnlyKeys.get(v) === keys.length) return true;
+  for (const k of keys) {
+    const p = Object.getOwnPropertyDescriptor(v, k)!;
+    if (p.get !== undefined || p.set !== undefined) return false;
+  }
+  dataOnlyKeys.set(v, keys.length);
+  return true;
 }
 
 /** Ends the saved data of a plain object with getters of its own (odd length: no key order kept). */

@@ -128,9 +128,11 @@ export class CycleKeys {
 
   /**
    * Write the key of `core`'s state into `out`; false (nothing written) when
-   * no thread is inside a declared loop. `incremental`: a cell keyed before
-   * is keyed again only when `written` or `invalidate` said it changed (the
-   * caller sees every write: footprints recorded); else every cell is.
+   * no thread is inside a declared loop. `incremental`: a shared cell keyed
+   * before is keyed again only when `written` or `invalidate` said it
+   * changed (the caller sees every write to one: footprints recorded); a
+   * cpu-local cell, whose writes no footprint logs, always is; without
+   * `incremental` every cell is.
    */
   write(core: Core, incremental = false): boolean {
     const threads = core.threads;
@@ -152,7 +154,8 @@ export class CycleKeys {
     for (let i = 0; i < cells.length; i++) {
       const c = cells[i] as Cell<unknown>;
       const at = c.id;
-      if (incremental && ok[at] === true && of[at] === c) {
+      // A cpu-local cell is keyed every time: steps log their writes to shared cells only.
+      if (incremental && ok[at] === true && of[at] === c && c.cpu < 0) {
         out.push(ids[at]!);
         continue;
       }

@@ -26,7 +26,9 @@
  * services (critical sections, events, the console, search bookkeeping)
  * touch nothing but the thread's own counts while it replays — with the
  * thread's counts and, where a handler changed them while it waited, its
- * thread-locals set as they were at each resumption. Its pending op then
+ * thread-locals set as they were at each resumption; an object its code
+ * made between yields with `KernelContext.make` is handed back, not made
+ * again (the restored state links the first one). Its pending op then
  * comes from the rebuilt generator (its closures capture the new
  * generator's locals); a rebuilt op that differs from the saved one in kind
  * or label makes `restore` fail (the caller replays instead), or, rebuilt
@@ -39,7 +41,9 @@
  * Promises this rests on, beyond the fingerprint's (states/fingerprint.ts):
  * the code a thread runs between its yields changes nothing outside the
  * thread but through the kernel context's services (layer objects it
- * changes live in cells, thread-locals or extensions); a thread-local's
+ * changes live in cells, thread-locals or extensions, and an object it
+ * makes that outlives the step — a reference others will hold, a new
+ * cell — is made with `KernelContext.make`); a thread-local's
  * top-level value is an object changed in place (or never changed).
  *
  * Calling context: between steps of a run (an explorer's strategy), on the
@@ -85,6 +89,12 @@ class ThreadLog {
   tainted = false;
   /** The save a restore left the thread stale at (its thread-locals serve `refresh` while unchanged). */
   staleAt: ThreadSave | null = null;
+  /** Objects the thread's code made between its yields (`KernelContext.make`), in order, and how many resumes came before each. */
+  readonly made: unknown[] = [];
+  readonly madeAt: number[] = [];
+  /** While the generator is rebuilt: how many of `made` it has been handed back; `lost`: it asked for more. */
+  remade = 0;
+  lost = false;
 }
 
 /** Per-thread resume logs and the cells' undo log, kept while restoring is enabled (`enableRestore`). */
@@ -126,6 +136,13 @@ export class ResumeLog {
     t.hist = hist;
     t.callMark = callMark;
     applyLocals(t, locals);
+    if (tl.lost) {
+      throw new ModelError(
+        `${t.name}'s code, run again with the values it was resumed with, asked KernelContext.make for more objects than it made the first time: a thread body must be a function of what it was resumed with`,
+        t.name,
+        this.core.stepCount,
+      );
+    }
     if (saved === null) return;
     if (o === false || !sameOp(o, saved)) {
       throw new ModelError(
@@ -149,6 +166,21 @@ export class ResumeLog {
   /** `t` stopped at its next op. */
   suspended(t: Thread): void {
     this.threads[t.id]!.lastOp = t.op;
+  }
+
+  /** `t`'s code made `v` between its yields (`KernelContext.make`): its rebuilt generator gets it back. */
+  made(t: Thread, v: unknown): void {
+    const log = this.threads[t.id]!;
+    log.made.push(v);
+    log.madeAt.push(log.values.length);
+  }
+
+  /** While `t`'s generator is rebuilt: the object its code made here the first time (`build()` if none: the rebuild fails). */
+  remade(t: Thread, build: () => unknown): unknown {
+    const log = this.threads[t.id]!;
+    if (log.remade < log.made.length) return log.made[log.remade++];
+    log.lost = true;
+    return build();
   }
 }
 
@@ -406,6 +438,10 @@ function truncateLog(tl: ThreadLog, n: number): void {
     tl.values.length = n;
     tl.counts.length = n * COUNTS;
     for (const k of tl.locals.keys()) if (k >= n) tl.locals.delete(k);
+    let m = tl.madeAt.length;
+    while (m > 0 && tl.madeAt[m - 1]! > n) m--;
+    tl.made.length = m;
+    tl.madeAt.length = m;
   }
 }
 
@@ -453,6 +489,8 @@ function replay(core: Core, t: Thread, tl: ThreadLog, n: number): Op | null | fa
   const g = core.respawn[t.id]!();
   stack.push(g);
   let last: unknown = undefined;
+  tl.remade = 0;
+  tl.lost = false;
   core.rebuilding = true;
   try {
     for (let i = 0; i < n; i++) {
@@ -471,6 +509,8 @@ function replay(core: Core, t: Thread, tl: ThreadLog, n: number): Op | null | fa
   } finally {
     core.rebuilding = false;
   }
+  // Its code made other objects than the first time (a promise of the module comment broken).
+  if (tl.lost) return false;
   // The generator's own last op, also where the saved thread has none pending (it blocked in it):
   // restoring later to a state before that step keeps this generator and takes its op from here.
   tl.lastOp = (last as Op | undefined) ?? null;
