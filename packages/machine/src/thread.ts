@@ -83,12 +83,6 @@ export class Thread {
    * in a table beside it because resuming it is the machine's hottest path.
    */
   readonly generators: Gen<unknown>[] = [];
-  /**
-   * @internal restored states: the generator stack is not where the thread
-   * is (a restore put the thread back but left rebuilding its generator
-   * until it runs: states/snapshot.ts); `op` is the saved op, data only
-   */
-  stale = false;
   /** @internal the op yielded and not yet performed */
   op: Op | null = null;
   /** @internal value to resume the generator with when it runs again */

@@ -1,12 +1,20 @@
 /**
  * Restored states (states/snapshot.ts): a thread whose generator moved on
- * since the snapshot is rebuilt only when it runs again — a restore leaves
- * it stale, with its saved op as data — and the run then goes on exactly as
- * a fresh machine replaying the same choices; a snapshot shares the saves
- * of the cpus and threads that did not change since the one before.
+ * since the snapshot is rebuilt at the restore, and the run then goes on
+ * exactly as a fresh machine replaying the same choices; layer bookkeeping
+ * the rebuilt code changes between its yields ends as saved; a snapshot
+ * shares the saves of the cpus and threads that did not change since the
+ * one before.
  */
 import { describe, expect, it } from "vitest";
-import { type Cell, createMachine, type Machine, type RunResult, type Strategy } from "../src/index.js";
+import {
+  type Cell,
+  createMachine,
+  defineExtension,
+  type Machine,
+  type RunResult,
+  type Strategy,
+} from "../src/index.js";
 import { continueRun, coreOf, enableRestore, restore, snapshot, type Snapshot } from "../src/internal.js";
 
 /** Two threads on two cpus, each a few steps long; `bodies` counts the bodies made (a rebuild makes one). */
@@ -64,7 +72,7 @@ function summary(r: RunResult): unknown {
 }
 
 describe("restored states", () => {
-  it("a thread that moved on since the snapshot is rebuilt when it runs again, not at the restore", () => {
+  it("a thread that moved on since the snapshot is rebuilt at the restore, and the run goes on as a fresh machine's", () => {
     const counts = { bodies: 0 };
     // A, A, B, B, ... then back to step 2, where B runs on alone before A.
     const p = plan([0, 0, 1, 1, 0, 0, 1, 1, 1], 2);
@@ -76,8 +84,8 @@ describe("restored states", () => {
     const second = [0, 0, 1, 1, 1, 1, 1, 0, 0];
     p.plan = second;
     expect(restore(coreOf(m), p.snap!)).toBe(true);
-    // Both threads moved on since step 2, and nothing was rebuilt yet.
-    expect(counts.bodies).toBe(2);
+    // Both threads moved on since step 2: both rebuilt now.
+    expect(counts.bodies).toBe(4);
     const r = continueRun(m);
     expect(counts.bodies).toBe(4);
     // The same run as a fresh machine replaying those choices.
@@ -85,18 +93,60 @@ describe("restored states", () => {
     expect(summary(r)).toEqual(summary(fresh.run()));
   });
 
-  it("a thread that does not run after the restore is never rebuilt", () => {
-    const counts = { bodies: 0 };
-    const p = plan([0, 0, 0, 1, 1, 1, 1, 0, 0], 1);
-    const { m } = build(planned(p), counts);
+  it("bookkeeping a thread's code changes between its yields, kept in an extension, is as saved after a restore however the threads run on", () => {
+    // A lock's `inside` count, bumped by the thread's own code around its steps (as lockmgr's interlocks do).
+    const BOOK = defineExtension("book", () => ({ inside: 0, entries: 0 }));
+    const make = (strategy: Strategy) => {
+      const m = createMachine({ cpus: 2, strategy });
+      const c = m.cell("c", 0);
+      for (const [cpu, name] of [
+        [0, "A"],
+        [1, "B"],
+      ] as const) {
+        m.spawn({
+          cpu,
+          name,
+          *body(k) {
+            const book = m.ext(BOOK);
+            for (let i = 0; i < 2; i++) {
+              book.inside++;
+              book.entries++;
+              yield* k.store(c, i);
+              book.inside--;
+              yield* k.load(c);
+            }
+          },
+        });
+      }
+      return m;
+    };
+    const first = [0, 0, 1, 0, 1, 1, 0, 1];
+    const p = plan(first, 3);
+    const m = make(planned(p));
     p.m = m;
     enableRestore(coreOf(m));
     m.run();
-    // Back to step 1, then stop before any thread steps.
-    p.stop = true;
+    expect(m.ext(BOOK)).toEqual({ inside: 0, entries: 4 });
+    const second = [0, 0, 1, 1, 1, 1, 0, 0];
+    p.plan = second;
     expect(restore(coreOf(m), p.snap!)).toBe(true);
-    expect(() => continueRun(m)).toThrow("stop");
-    expect(counts.bodies).toBe(2);
+    // As a fresh machine has it after the same three steps: the rebuilt threads' code did not count again.
+    const upTo3 = make({
+      name: "first three steps",
+      choose(enabled, view) {
+        if (view.step === 3) throw new Error("stop");
+        return Math.min(first[view.step]!, enabled.length - 1);
+      },
+    });
+    expect(() => upTo3.run()).toThrow("stop");
+    expect(upTo3.ext(BOOK).entries).toBeGreaterThan(0);
+    expect(m.ext(BOOK)).toEqual(upTo3.ext(BOOK));
+    const r = continueRun(m);
+    const f2 = make(planned(plan(second)));
+    const r2 = f2.run();
+    expect(summary(r)).toEqual(summary(r2));
+    expect(m.ext(BOOK)).toEqual(f2.ext(BOOK));
+    expect(m.ext(BOOK)).toEqual({ inside: 0, entries: 4 });
   });
 
   it("a snapshot shares the saves of the cpus and threads unchanged since the one before", () => {

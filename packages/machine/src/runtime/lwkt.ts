@@ -84,7 +84,6 @@ export function startRun(core: Core): void {
 /** Resume the thread's generator with `value` until its next op, or its end. */
 export function advance(core: Core, cpu: Cpu, t: Thread, value: unknown): void {
   core.actor = t;
-  if (t.stale) core.resumes!.refresh(t);
   if (t.fresh || t.drainTarget >= 0) value = beforeResume(core, cpu, t, value);
   if (core.resumeHooks.length !== 0) callResumeHooks(core, t);
   if (core.tracker !== null) core.tracker.resumed(t, value);

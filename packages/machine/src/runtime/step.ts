@@ -45,8 +45,6 @@ export function take(core: Core, choice: Choice): void {
   const cpu = core.cpus[choiceCpu(choice)]!;
   const kind = choiceKind(choice);
   const stepper = kind === ChoiceKind.step ? cpu.current! : null;
-  // A thread a restore left to rebuild gets its generator back before its op is read (states/snapshot.ts).
-  if (stepper !== null && stepper.stale) core.resumes!.refresh(stepper);
   // A thread's step happens now; anything else (and a woken spinner's
   // re-test) may have to wait for its time.
   if (stepper === null || stepper.spinSince !== 0) waitFor(cpu, choiceTime(core, choice));

@@ -17,10 +17,11 @@
  * objects by identity, so a restore never replaces one of them.
  *
  * What cannot be saved is a thread's suspended generator. A thread whose
- * generator moved on since the snapshot is rebuilt when it next runs (the
- * restore leaves it stale, its saved op kept as data: `ResumeLog.refresh`),
- * or at the restore when its pending op has closures read before its step
- * (a spin's test, an atomic op's footprint function): a fresh body is resumed
+ * generator moved on since the snapshot is rebuilt at the restore (before
+ * the extensions are written back, so that layer bookkeeping its code
+ * changes between yields — an interlock's `inside` count — ends as saved;
+ * rebuilding a thread later, when it next ran, measured no faster and
+ * changed that bookkeeping twice): a fresh body is resumed
  * with the values the thread was resumed with (the per-thread resume log
  * kept while restoring is on), in quiet mode — the kernel context's
  * services (critical sections, events, the console, search bookkeeping)
@@ -31,8 +32,7 @@
  * again (the restored state links the first one). Its pending op then
  * comes from the rebuilt generator (its closures capture the new
  * generator's locals); a rebuilt op that differs from the saved one in kind
- * or label makes `restore` fail (the caller replays instead), or, rebuilt
- * when the thread runs, is a `ModelError`.
+ * or label makes `restore` fail (the caller replays instead).
  *
  * Not supported (a snapshot is refused, the caller replays): a thread whose
  * generator stack holds a machine continuation (an IPI FIFO drain), or
@@ -50,12 +50,12 @@
  * machine the snapshot was taken of; restoring only to snapshots of the
  * current path's ancestors (a depth-first search's stack).
  */
-import { MachineConfigError, ModelError } from "../errors.js";
+import { MachineConfigError } from "../errors.js";
 import type { Extension } from "../extension.js";
-import { describeOp, type Gen, type Op } from "../ops.js";
+import { type Gen, type Op } from "../ops.js";
 import type { Core } from "../runtime/core.js";
 import type { Thread } from "../thread.js";
-import { applyLocals, Contents, type LocalsSave, sameLocals, type Saved, saveLocals } from "./contents.js";
+import { applyLocals, Contents, type LocalsSave, type Saved, saveLocals } from "./contents.js";
 import {
   type CpuSave,
   restoreCpu,
@@ -87,8 +87,6 @@ class ThreadLog {
   lastOp: Op | null = null;
   /** A resume went to a machine continuation (an IPI FIFO drain): the log cannot rebuild the body. */
   tainted = false;
-  /** The save a restore left the thread stale at (its thread-locals serve `refresh` while unchanged). */
-  staleAt: ThreadSave | null = null;
   /** Objects the thread's code made between its yields (`KernelContext.make`), in order, and how many resumes came before each. */
   readonly made: unknown[] = [];
   readonly madeAt: number[] = [];
@@ -110,48 +108,6 @@ export class ResumeLog {
   constructor(private readonly core: Core) {
     this.cells = new UndoLog(core.cells, core.view);
     this.prios = threadPrios(core.cpus, core.threads);
-  }
-
-  /**
-   * Rebuild the generator of a thread a restore left stale, before it runs
-   * (the machine calls this where it takes the thread's step or resumes
-   * it): a fresh body resumed with the values logged for the current path,
-   * its counts and thread-locals then put back as they are now. Its pending
-   * op becomes the rebuilt generator's (same kind and label as the saved
-   * one, or the thread body is not a function of its resume values).
-   */
-  refresh(t: Thread): void {
-    const tl = this.threads[t.id]!;
-    const { crit, spinlocks, mpcount, hist, callMark } = t;
-    // Its thread-locals now: those of the save it was restored to while no handler changed them.
-    const at = tl.staleAt;
-    tl.staleAt = null;
-    const locals = at !== null && sameLocals(t, at.locals) ? at.locals : saveLocals(t);
-    const saved = t.op;
-    const o = replay(this.core, t, tl, tl.values.length);
-    t.stale = false;
-    t.crit = crit;
-    t.spinlocks = spinlocks;
-    t.mpcount = mpcount;
-    t.hist = hist;
-    t.callMark = callMark;
-    applyLocals(t, locals);
-    if (tl.lost) {
-      throw new ModelError(
-        `${t.name}'s code, run again with the values it was resumed with, asked KernelContext.make for more objects than it made the first time: a thread body must be a function of what it was resumed with`,
-        t.name,
-        this.core.stepCount,
-      );
-    }
-    if (saved === null) return;
-    if (o === false || !sameOp(o, saved)) {
-      throw new ModelError(
-        `${t.name}'s code, run again with the values it was resumed with, did not come back to its pending op (${describeOp(saved)}): a thread body must be a function of what it was resumed with`,
-        t.name,
-        this.core.stepCount,
-      );
-    }
-    t.op = o;
   }
 
   /** `t` is resumed with `value`; `localsChanged`: a handler changed its thread-locals while it waited. */
@@ -237,7 +193,7 @@ export interface Snapshot {
 export function snapshot(core: Core): Snapshot | null {
   const log = core.resumes;
   if (log === null) return null;
-  for (const t of core.threads) if ((!t.stale && t.generators.length > 1) || log.threads[t.id]!.tainted) return null;
+  for (const t of core.threads) if (t.generators.length > 1 || log.threads[t.id]!.tainted) return null;
   // The previous snapshot's saved contents serve again for an extension that kept its object and its key.
   const prev = log.last;
   const machine = core.view;
@@ -337,27 +293,10 @@ export function restore(core: Core, s: Snapshot): boolean {
   for (const t of core.threads) {
     const ts = s.threads[t.id]!;
     const tl = log.threads[t.id]!;
-    if (t.stale || tl.values.length !== ts.resumes || t.generators.length !== (ts.state === "done" ? 0 : 1)) {
-      if (ts.state === "done") {
-        t.generators.length = 0;
-        t.stale = false;
-        ops[t.id] = null;
-      } else if (ts.op !== null && readsBeforeStep(ts.op)) {
-        // Its op's closures are read before it steps (a spin test, a footprint function): rebuilt now.
-        const o = rebuild(core, t, tl, ts);
-        if (o === false) return false;
-        t.stale = false;
-        ops[t.id] = o;
-      } else {
-        // Rebuilt when it next runs (`ResumeLog.refresh`), if it does before the search goes back again;
-        // its stack meanwhile one frame deep, as the saved thread's (cycle keys read its depth).
-        const stack = t.generators as Gen<unknown>[];
-        while (stack.length > 1) stack.pop();
-        if (stack.length === 0) stack.push(core.respawn[t.id]!());
-        t.stale = true;
-        tl.staleAt = ts;
-        ops[t.id] = ts.op;
-      }
+    if (tl.values.length !== ts.resumes || t.generators.length !== (ts.state === "done" ? 0 : 1)) {
+      const o = rebuild(core, t, tl, ts);
+      if (o === false) return false;
+      ops[t.id] = o;
     } else if (ts.op !== null) {
       // The generator was kept, but it may have been rebuilt since the snapshot: its own op.
       const o = tl.lastOp;
@@ -459,18 +398,6 @@ function rebuild(core: Core, t: Thread, tl: ThreadLog, ts: ThreadSave): Op | nul
   if (last === false) return false;
   if (ts.op === null) return null;
   return sameOp(last, ts.op) ? last : false;
-}
-
-/**
- * An op whose closures the machine or an explorer may call before the
- * thread takes its step — a spin's test (watchers re-test it), an atomic
- * op's footprint function (DPOR reads pending footprints) — so its thread
- * is rebuilt at the restore: the closures of a saved op capture the locals
- * of a generator that may have moved on since. Every other op is data
- * until its step, which rebuilds the thread first.
- */
-function readsBeforeStep(o: Op): boolean {
-  return o.op === "spin" || (o.op === "atomic" && typeof o.fp === "function");
 }
 
 /**
