@@ -29,7 +29,7 @@ const groups: Record<string, () => Promise<(quick: boolean) => Section | Promise
   simulator: async () => (await import("./groups/machine.js")).simulatorSection,
   explorer: async () => (await import("./groups/explore.js")).explorerSection,
   spin: async () => (await import("./groups/spin.js")).spinSection,
-  fastcheck: async () => (await import("./groups/explore.js")).fastCheckSection,
+  fastcheck: async () => (await import("./groups/fastcheck.js")).fastCheckSection,
   interlock: async () => (await import("./groups/interlock.js")).interlockSection,
   sctbench: async () => (await import("./groups/explore.js")).sctbenchSection,
   primitives: async () => (await import("./groups/primitives.js")).primitivesSection,

@@ -20,3 +20,19 @@ export function throughput(fn: () => number, repeats: number): number {
   }
   return median(rates);
 }
+
+/** Wall seconds since `t0` (process.hrtime.bigint()). */
+export const seconds = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e9;
+
+/** `fn()`'s value and its wall seconds. */
+export function timed<T>(fn: () => T): { value: T; s: number } {
+  const t0 = process.hrtime.bigint();
+  const value = fn();
+  return { value, s: seconds(t0) };
+}
+
+/** CPU seconds (user + system, every thread of the process) since `c0`. */
+export const cpuSeconds = (c0: NodeJS.CpuUsage): number => {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1e6;
+};
