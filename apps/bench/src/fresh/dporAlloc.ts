@@ -1,0 +1,78 @@
+/**
+ * Where a DPOR execution allocates (the lever on P5, dporMemory.ts): one
+ * DPOR run of adders 3×6; between executions FROM and TO, V8's sampling
+ * heap profiler records allocations, the collected ones included (a sample
+ * every INTERVAL bytes on average), and this prints the bytes allocated per
+ * execution and the sites that allocate most (self size, by function and
+ * line). Sampling is statistical: totals within a few percent.
+ *
+ *   node --import tsx --conditions=@kprim/source apps/bench/src/fresh/dporAlloc.ts [FROM] [TO] [INTERVAL] [TOP]
+ */
+import { Session } from "node:inspector";
+import { explore } from "@kprim/explore";
+import { adders, factoryOf } from "@kprim/explore/examples";
+
+const from = Number(process.argv[2] ?? 20_000);
+const to = Number(process.argv[3] ?? 120_000);
+const interval = Number(process.argv[4] ?? 1024);
+const top = Number(process.argv[5] ?? 25);
+
+interface ProfileNode {
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  selfSize: number;
+  children: ProfileNode[];
+}
+
+const session = new Session();
+session.connect();
+/** Inspector calls on this thread answer before `post` returns. */
+function post<T>(method: string, params: object = {}): T {
+  let out: T | undefined;
+  let err: Error | null = null;
+  session.post(method, params, (e, r) => {
+    err = e;
+    out = r as T;
+  });
+  if (err !== null) throw err;
+  if (out === undefined) throw new Error(`${method}: no answer`);
+  return out;
+}
+
+let profile: { head: ProfileNode } | null = null;
+explore(factoryOf(adders(3, 6), false), {
+  mode: { kind: "dpor" },
+  target: "panic",
+  maxExecutions: to,
+  onExecution: (n) => {
+    if (n === from) {
+      post("HeapProfiler.startSampling", {
+        samplingInterval: interval,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
+    } else if (n === to) {
+      profile = post<{ profile: { head: ProfileNode } }>("HeapProfiler.stopSampling").profile;
+    }
+  },
+});
+if (profile === null) throw new Error(`the run ended before ${to} executions`);
+
+const bySite = new Map<string, number>();
+let total = 0;
+const walk = (n: ProfileNode): void => {
+  if (n.selfSize > 0) {
+    const f = n.callFrame;
+    const file = f.url.replace(/^.*\/(packages|apps)\//, "");
+    const site = `${f.functionName || "(anonymous)"} ${file}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+    bySite.set(site, (bySite.get(site) ?? 0) + n.selfSize);
+    total += n.selfSize;
+  }
+  for (const c of n.children) walk(c);
+};
+walk((profile as { head: ProfileNode }).head);
+const execs = to - from;
+console.log(`executions ${from}..${to}: ${(total / execs).toFixed(0)} bytes allocated per execution`);
+const rows = [...bySite].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, top);
+for (const [site, bytes] of rows) {
+  console.log(`${(bytes / execs).toFixed(1).padStart(9)}  ${((100 * bytes) / total).toFixed(1).padStart(5)}%  ${site}`);
+}
