@@ -59,17 +59,19 @@ if (profile === null) throw new Error(`the run ended before ${to} executions`);
 
 const bySite = new Map<string, number>();
 let total = 0;
-const walk = (n: ProfileNode): void => {
+const name = (f: ProfileNode["callFrame"]): string =>
+  `${f.functionName || "(anonymous)"} ${f.url.replace(/^.*\/(packages|apps)\//, "")}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+const walk = (n: ProfileNode, parent: ProfileNode | null): void => {
   if (n.selfSize > 0) {
     const f = n.callFrame;
-    const file = f.url.replace(/^.*\/(packages|apps)\//, "");
-    const site = `${f.functionName || "(anonymous)"} ${file}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+    // A builtin (no script: slice, push, Map…) is named with its caller.
+    const site = f.url === "" && parent !== null ? `${f.functionName} < ${name(parent.callFrame)}` : name(f);
     bySite.set(site, (bySite.get(site) ?? 0) + n.selfSize);
     total += n.selfSize;
   }
-  for (const c of n.children) walk(c);
+  for (const c of n.children) walk(c, n);
 };
-walk((profile as { head: ProfileNode }).head);
+walk((profile as { head: ProfileNode }).head, null);
 const execs = to - from;
 console.log(`executions ${from}..${to}: ${(total / execs).toFixed(0)} bytes allocated per execution`);
 const rows = [...bySite].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, top);

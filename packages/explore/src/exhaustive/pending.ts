@@ -124,8 +124,7 @@ function pendingFootprint(
   }
 }
 
-export function curOf(view: MachineView): Int32Array {
-  const out = new Int32Array(view.ncpus);
+/** Each cpu's current thread id (−1: idle), written into `out` (one entry per cpu). */
+export function curInto(view: MachineView, out: Int32Array): void {
   for (let c = 0; c < view.ncpus; c++) out[c] = view.cpus[c]!.current?.id ?? -1;
-  return out;
 }

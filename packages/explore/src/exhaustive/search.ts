@@ -74,7 +74,7 @@ import { RaceAnalysis } from "./races.js";
 import { Reversals } from "./reversal.js";
 import { Restorer, restoreDefault } from "./restorer.js";
 import { SEEN, sleepSetsDefault, StateStore } from "./stateful.js";
-import { curOf, pendingChoices, rmwOf, spinWatch } from "./pending.js";
+import { curInto, pendingChoices, rmwOf, spinWatch } from "./pending.js";
 import { type Footprint, StepLog } from "./stepLog.js";
 import type { Node, SearchOptions, SearchStats, Terminal, UnitContext, UnitRun } from "./types.js";
 import {
@@ -97,6 +97,10 @@ const STATES_PER_REPORT = 1024;
  * SPIN+TI chain N=3 and 5 alike.
  */
 const RESTORE_EVERY = 4;
+
+/** An empty sleep set (never added to) and cpu table, shared. */
+const NO_SLEEP: Footprint[] = [];
+const EMPTY_CUR = new Int32Array(0);
 
 const BLOCKED: unique symbol = Symbol("blocked");
 const CYCLE: unique symbol = Symbol("cycle");
@@ -176,8 +180,50 @@ function engine(
   // The machine as soon as it is built (a cut execution never returns it).
   const built: { m: Machine | null } = { m: null };
   let pruned = 0;
-  let nextSleep: Footprint[] = [];
+  /** The sleep set of the next new node (an array of `pool`'s record at that depth, or `NO_SLEEP`). */
+  let nextSleep: Footprint[] = NO_SLEEP;
   const leaves: WorkUnit[] = [];
+  /**
+   * The records of the path's nodes by depth, reused by every execution (with
+   * their arrays): stack[k] is pool[k] while node k is on the path. Records
+   * made per node lived as long as their subtree's search and survived
+   * young-generation collections (P5).
+   */
+  const pool: Node[] = [];
+  const nodeAt = (k: number): Node => {
+    let n = pool[k];
+    if (n === undefined) {
+      n = {
+        enabled: [],
+        pre: 0,
+        backtrack: [],
+        next: 1,
+        taken: 0 as Choice,
+        done: [],
+        sleep: [],
+        cur: EMPTY_CUR,
+        key: -1,
+      };
+      pool[k] = n;
+    }
+    return n;
+  };
+  /** Node k's record, set up for a new node (its arrays emptied, `enabled` and `cur` copied in). */
+  const freshNode = (k: number, enabled: readonly Choice[], view: MachineView, pre: number, taken: Choice): Node => {
+    const n = nodeAt(k);
+    clear(n.enabled);
+    for (let i = 0; i < enabled.length; i++) n.enabled.push(enabled[i]!);
+    n.pre = pre;
+    clear(n.backtrack);
+    n.backtrack.push(taken);
+    n.next = 1;
+    n.taken = taken;
+    clear(n.done);
+    if (n.cur.length !== view.ncpus) n.cur = new Int32Array(view.ncpus);
+    curInto(view, n.cur);
+    n.key = -1;
+    return n;
+  };
 
   const asleep = (sleep: readonly Footprint[], c: Choice): boolean => {
     for (const f of sleep) if (f.choice === c) return true;
@@ -189,12 +235,13 @@ function engine(
   const overAt = (k: number, c: Choice): boolean => stack[k]!.pre + costAt(k, c, stack[k]!.enabled) > bound;
 
   log.afterStep = (k) => {
-    // The step of the deepest node: its child is new, so compute the child's sleep set.
+    // The step of the deepest node: its child is new, so compute the child's sleep set (into the child's record).
     if (!(dpor || sleepy) || k !== stack.length - 1) return;
     const node = stack[k]!;
-    const out: Footprint[] = [];
-    for (const f of node.sleep) if (log.independent(f, k)) out.push(f);
-    for (const f of node.done) if (log.independent(f, k)) out.push(f);
+    const out = nodeAt(k + 1).sleep;
+    clear(out);
+    for (let i = 0; i < node.sleep.length; i++) if (log.independent(node.sleep[i]!, k)) out.push(node.sleep[i]!);
+    for (let i = 0; i < node.done.length; i++) if (log.independent(node.done[i]!, k)) out.push(node.done[i]!);
     nextSleep = out;
   };
 
@@ -232,17 +279,13 @@ function engine(
     const pre = k === 0 ? 0 : stack[k - 1]!.pre + costAt(k - 1, stack[k - 1]!.taken, stack[k - 1]!.enabled);
     // The unit's root node carries the DPOR state its children inherit.
     const root = rootOfUnit && k === fixed - 1;
-    stack.push({
-      enabled: enabled.slice(),
-      pre,
-      backtrack: [want],
-      next: 1,
-      taken: want,
-      done: root ? ctx.done.slice() : [],
-      sleep: root ? ctx.sleep : [],
-      cur: curOf(view),
-      key: -1,
-    });
+    const node = freshNode(k, enabled, view, pre, want);
+    clear(node.sleep);
+    if (root) {
+      for (const f of ctx.done) node.done.push(f);
+      for (const f of ctx.sleep) node.sleep.push(f);
+    }
+    stack.push(node);
     return want;
   };
 
@@ -263,43 +306,59 @@ function engine(
     }
   };
 
+  /** May a new node at step k (with `enabled`, `pre`, `sleep`, stateful's `only`) take `c`? */
+  const allowedAt = (
+    k: number,
+    c: Choice,
+    enabled: readonly Choice[],
+    pre: number,
+    sleep: readonly Footprint[],
+    only: readonly Choice[] | null,
+  ): boolean => !asleep(sleep, c) && pre + costAt(k, c, enabled) <= bound && (only === null || only.includes(c));
+
+  // No closure is made per node: the engine's own ones are made once (P5: fewer allocations per execution).
   const newNode = (k: number, enabled: readonly Choice[], view: MachineView): Choice => {
     const pre = k === 0 ? 0 : stack[k - 1]!.pre + costAt(k - 1, stack[k - 1]!.taken, stack[k - 1]!.enabled);
-    const sleep = k === 0 || !(dpor || sleepy) ? [] : nextSleep;
+    const sleep = k === 0 || !(dpor || sleepy) ? NO_SLEEP : nextSleep;
     const prev = k > 0 ? stack[k - 1]!.taken : -1;
     // A state met again with choices its stored sleep set had put off: those alone (stateful.ts).
     const only = store?.takeAwake() ?? null;
-    const allowed = (c: Choice): boolean =>
-      !asleep(sleep, c) && pre + costAt(k, c, enabled) <= bound && (only === null || only.includes(c));
-    let first: Choice | undefined =
-      prev >= 0 && enabled.includes(prev as Choice) && allowed(prev as Choice) ? (prev as Choice) : undefined;
-    first ??= enabled.find(allowed);
-    if (first === undefined) {
-      if (enabled.some((c) => !asleep(sleep, c) && (only === null || only.includes(c)))) pruned++;
+    let first = -1;
+    if (prev >= 0 && enabled.includes(prev as Choice) && allowedAt(k, prev as Choice, enabled, pre, sleep, only)) {
+      first = prev;
+    }
+    for (let i = 0; i < enabled.length && first < 0; i++) {
+      if (allowedAt(k, enabled[i]!, enabled, pre, sleep, only)) first = enabled[i]!;
+    }
+    if (first < 0) {
+      for (let i = 0; i < enabled.length; i++) {
+        const c = enabled[i]!;
+        if (!asleep(sleep, c) && (only === null || only.includes(c))) {
+          pruned++;
+          break;
+        }
+      }
       store?.leave(stack, k - 1);
       throw BLOCKED;
     }
-    const backtrack = [first];
+    const node = freshNode(k, enabled, view, pre, first as Choice);
     // Naive DFS, and the nodes above a split, schedule every choice.
     if (!dpor || k < splitAt) {
-      for (const c of enabled) {
+      for (let i = 0; i < enabled.length; i++) {
+        const c = enabled[i]!;
         if (c === first || (only !== null && !only.includes(c))) continue;
-        if (allowed(c)) backtrack.push(c);
+        if (allowedAt(k, c, enabled, pre, sleep, only)) node.backtrack.push(c);
         else if (!sleepy || !asleep(sleep, c)) pruned++;
       }
     }
-    stack.push({
-      enabled: enabled.slice(),
-      pre,
-      backtrack,
-      next: 1,
-      taken: first,
-      done: [],
-      sleep,
-      cur: curOf(view),
-      key: store?.pending ?? -1,
-    });
-    return first;
+    // The sleep set is the record's own array (afterStep fills it) or none.
+    if (sleep !== node.sleep) {
+      clear(node.sleep);
+      for (let i = 0; i < sleep.length; i++) node.sleep.push(sleep[i]!);
+    }
+    node.key = store?.pending ?? -1;
+    stack.push(node);
+    return first as Choice;
   };
 
   /** Was nothing else ever enabled from step j to step k (a livelock no scheduler can avoid)? */
@@ -415,7 +474,7 @@ function engine(
     let cut: unknown = null;
     built.m = null;
     store?.reset();
-    nextSleep = [];
+    nextSleep = NO_SLEEP;
     try {
       // On from the state saved at the branch point, or a fresh machine replaying the path.
       const ex =
@@ -550,6 +609,14 @@ function engine(
   const frontier = end === "yield" ? exportFrontier(stack, fixed, dpor ? log.footprint.bind(log) : null) : [];
   const path = frontier.length > 0 ? stack.map((n) => n.taken) : [];
   return { stats, outcome: { end, requests, rootFootprint, path, frontier }, leaves };
+}
+
+/**
+ * Empty a reused array and keep its backing store (`a.length = 0` gives it
+ * up in V8, and the next push allocates another).
+ */
+function clear<T>(a: T[]): void {
+  while (a.length > 0) a.pop();
 }
 
 function sameChoices(a: readonly Choice[], b: readonly Choice[]): boolean {

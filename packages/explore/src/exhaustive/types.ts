@@ -82,11 +82,11 @@ export interface Terminal {
   readonly index: number;
 }
 
-/** @internal one step of the current path */
+/** @internal one step of the current path (the engine reuses the record and its arrays by depth) */
 export interface Node {
   readonly enabled: Choice[];
   /** Preemptions taken before this node's choice. */
-  readonly pre: number;
+  pre: number;
   /** Choices scheduled here; [0, next) have been taken. */
   readonly backtrack: Choice[];
   next: number;
@@ -95,9 +95,9 @@ export interface Node {
   /** DPOR: footprints of the choices explored here. */
   readonly done: Footprint[];
   /** DPOR: the inherited sleep set. */
-  readonly sleep: readonly Footprint[];
+  readonly sleep: Footprint[];
   /** DPOR: each cpu's current thread id (−1: idle) at this node. */
-  readonly cur: Int32Array;
+  cur: Int32Array;
   /** Stateful search: the state's number (−1 otherwise). */
   key: number;
 }
