@@ -82,8 +82,9 @@ export class CycleWatch {
 
   readonly detector: Detector = {
     name: LIVELOCK,
-    // Each step's writes tell the keys which cells changed.
+    // Each step's writes tell the keys which cells changed; no events are read.
     footprints: true,
+    events: false,
     onStep: (s: StepRecord): Finding | undefined => {
       this.cycleKeys.written(s.writes);
       return this.afterStep(s.index);

@@ -23,11 +23,13 @@ export interface StepRecord {
   readonly cpu: number;
   /** The thread that stepped (for a thread step), else -1. */
   readonly thread: number;
-  /** Events emitted during the step. */
+  /** Events emitted during the step (none when no detector reads them and the run is not traced). */
   readonly events: readonly TraceEvent[];
   /** Ids of shared cells read and written during the step. */
   readonly reads: readonly number[];
   readonly writes: readonly number[];
+  /** The cpus the step sent an IPI to: bit c for cpu c (also without events). */
+  readonly sends: number;
 }
 
 /**
@@ -90,6 +92,12 @@ export interface Detector {
   readonly name: string;
   /** The detector reads `StepRecord.reads/writes`: the machine records footprints. */
   readonly footprints?: boolean;
+  /**
+   * false: the detector never reads `StepRecord.events`. A machine whose
+   * detectors all say so, and that keeps no trace, makes no event objects
+   * (each step's would be garbage at once; an explorer's own detectors).
+   */
+  readonly events?: boolean;
   onStep?(step: StepRecord, view: MachineView): Finding | undefined | void;
   atQuiescence?(view: MachineView): Finding | undefined | void;
   /**

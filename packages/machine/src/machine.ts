@@ -286,7 +286,7 @@ export class Machine implements MachineView {
     const core = this.core;
     if (core.started) throw new MachineConfigError(`detector ${d.name}: the machine has already started`);
     core.detectors.push(d);
-    core.eventsOn = true;
+    if (d.events !== false) core.eventsOn = true;
     if (d.footprints === true) core.recording = true;
   }
 

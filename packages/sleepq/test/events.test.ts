@@ -104,6 +104,7 @@ describe("sleepEvents", () => {
       events: [ev],
       reads: [],
       writes: [],
+      sends: 0,
     });
     expect(reader.stateKey({ thread: (id) => id + 10, cpu: (c) => c })).toBe("14@X/w|");
   });

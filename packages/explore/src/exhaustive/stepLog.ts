@@ -82,6 +82,8 @@ export class StepLog {
     // It records, it never reports: nothing of its state decides a finding.
     this.detector = {
       name: "explore:footprints",
+      // What it logs comes with every step record: the machine need make no events for it.
+      events: false,
       onStep: (rec) => this.record(rec),
       stateKey: () => "",
       // A restored state: the log goes back to the steps taken up to it (what follows is overwritten).
@@ -130,13 +132,7 @@ export class StepLog {
       this.rmwCell[k] = this.nextRmw.cell;
       this.nextRmw = null;
     }
-    let sends = 0;
-    const evs = rec.events;
-    for (let i = 0; i < evs.length; i++) {
-      const e = evs[i]!;
-      if (e.kind === "ipi-send" && e.target !== undefined) sends |= 1 << e.target;
-    }
-    this.sends[k] = sends;
+    this.sends[k] = rec.sends;
     this.rs[k] = this.top;
     this.copy(rec.reads);
     if (choiceKind(rec.choice) === ChoiceKind.interrupt && this.mplock >= 0) this.push(this.mplock, this.rs[k]!);

@@ -158,6 +158,8 @@ export interface Core {
   readonly traceLog: TraceEvent[] | null;
   /** The current step's events (for detectors). */
   stepEvents: TraceEvent[];
+  /** The cpus the current step sent an IPI to (bit c: cpu c). */
+  stepSends: number;
   /** The current step's footprint (cell ids), when recording. */
   readonly fpReads: number[];
   readonly fpWrites: number[];
@@ -209,7 +211,7 @@ export function createCore(o: CoreOptions): Core {
     extensions: null,
     symmetric: [],
     recording: o.recording,
-    eventsOn: o.tracing || o.detectors.length > 0,
+    eventsOn: o.tracing || o.detectors.some((d) => d.events !== false),
     tracker: null,
     respawn: [],
     resumes: null,
@@ -238,6 +240,7 @@ export function createCore(o: CoreOptions): Core {
     consoleLines: [],
     traceLog: o.tracing ? [] : null,
     stepEvents: [],
+    stepSends: 0,
     fpReads: [],
     fpWrites: [],
     reports: [],

@@ -73,6 +73,7 @@ export function afterStep(core: Core, choice: Choice, cpu: Cpu, stepper: Thread 
       events: core.stepEvents,
       reads: core.fpReads,
       writes: core.fpWrites,
+      sends: core.stepSends,
     };
     for (const d of core.detectors) {
       const f = d.onStep?.(rec, core.view);

@@ -63,6 +63,7 @@ export function sendIpi(
   access(core, from, fc, true, core.cost.ipiSend);
   store(core, from, fc, q.length);
   from.counters.ipisSent++;
+  core.stepSends |= 1 << to;
   if (core.eventsOn) emit(core, from.index, scope.thread, "ipi-send", label, `to cpu${to}`, to, msg.id);
   notifyIpiWatchers(core, target, from.clock);
   const stepping = scope.stepping;

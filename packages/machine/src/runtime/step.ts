@@ -49,6 +49,7 @@ export function take(core: Core, choice: Choice): void {
   // re-test) may have to wait for its time.
   if (stepper === null || stepper.spinSince !== 0) waitFor(cpu, choiceTime(core, choice));
   core.stepCount++;
+  core.stepSends = 0;
   pushChoice(core, choice);
   if (core.eventsOn || core.recording) newStepRecord(core, cpu, stepper);
   cpu.counters.steps++;
@@ -80,10 +81,11 @@ export function take(core: Core, choice: Choice): void {
 
 /** Fresh per-step event and footprint logs (for detectors; a trace alone needs no step's events); a thread step's op event. */
 function newStepRecord(core: Core, cpu: Cpu, stepper: Thread | null): void {
-  if (core.detectors.length !== 0) core.stepEvents = [];
+  if (core.eventsOn && core.detectors.length !== 0) core.stepEvents = [];
   if (core.recording) {
-    if (core.fpReads.length !== 0) core.fpReads.length = 0;
-    if (core.fpWrites.length !== 0) core.fpWrites.length = 0;
+    // Emptied by pops: `length = 0` would give up the arrays' storage, and every step would allocate it again.
+    while (core.fpReads.length !== 0) core.fpReads.pop();
+    while (core.fpWrites.length !== 0) core.fpWrites.pop();
   }
   if (stepper !== null && core.eventsOn) emitOp(core, cpu, stepper, stepper.op!);
 }
