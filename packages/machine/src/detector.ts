@@ -16,6 +16,11 @@ import type { DetectorReport, Outcome } from "./outcome.js";
 import type { ConsoleLine, TraceEvent } from "./trace.js";
 import type { MachineView } from "./view.js";
 
+/**
+ * What a step did, as detectors see it after the step. The machine's own
+ * record, filled again at every step (as are `reads` and `writes`): read it
+ * during `onStep`; `events` is the step's own array and may be kept.
+ */
 export interface StepRecord {
   /** 1-based step number. */
   readonly index: number;

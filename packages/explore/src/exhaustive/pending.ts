@@ -6,7 +6,8 @@
  * arrival or preemption, each armed timeout, the head of each non-empty IPI
  * FIFO, an idle cpu's dispatch retry — with the footprint it declares.
  */
-import { type Choice, ChoiceKind, type Machine, type MachineView, makeChoice, type Thread } from "@kprim/machine";
+import { ChoiceKind, type Machine, type MachineView, makeChoice, type Op, type Thread } from "@kprim/machine";
+import type { StepLog } from "./stepLog.js";
 
 /** The watch set (cell ids) of a thread's pending spin-until op, or null. */
 export function spinWatch(t: Readonly<Thread> | null | undefined): number[] | null {
@@ -23,100 +24,96 @@ export function rmwOf(t: Readonly<Thread>): { kind: number; cell: number } | nul
   return { kind: RMW_KIND[o.op], cell: o.cell.id };
 }
 
-export interface Pending {
-  readonly choice: Choice;
-  readonly thread: number;
-  readonly reads: readonly number[];
-  readonly writes: readonly number[];
-}
-
-const ids = (cells: readonly { readonly id: number }[] | undefined): number[] => (cells ?? []).map((c) => c.id);
-
 /**
- * Every choice still pending when an execution ends, with the footprint it
- * declares: each thread's pending op (a spinner whose test is false, a thread
- * parked by a preemptor, a step cut off by a panic); each interrupt thread's
- * arrival or preemption; each armed timeout; the head of each non-empty IPI
- * FIFO; an idle cpu's dispatch retry. They are what a run that ended here
- * did not do (Flanagan & Godefroid's "next transition of every process"),
- * read from the machine's read-only state.
+ * Log every choice still pending when an execution ends as a virtual step
+ * of `log`, with the footprint it declares: each thread's pending op (a
+ * spinner whose test is false, a thread parked by a preemptor, a step cut
+ * off by a panic); each interrupt thread's arrival or preemption; each armed
+ * timeout; the head of each non-empty IPI FIFO; an idle cpu's dispatch
+ * retry. They are what a run that ended here did not do (Flanagan &
+ * Godefroid's "next transition of every process"), read from the machine's
+ * read-only state. `commutative`: a thread's pending result-less add/or/and
+ * is logged as such. Nothing is allocated per choice (it runs after every
+ * execution).
  */
-export function pendingChoices(m: Machine): Pending[] {
-  const out: Pending[] = [];
+export function logPending(m: Machine, log: StepLog, commutative: boolean): void {
   const mplock = m.mplock.id;
   for (const t of m.threads) {
-    const fp = pendingFootprint(t, mplock);
-    if (fp !== null) out.push({ choice: makeChoice(t.cpu, ChoiceKind.step), thread: t.id, ...fp });
+    if (t.state === "done" || t.op === null) continue;
+    const r = commutative ? rmwOf(t) : null;
+    log.openVirtual(makeChoice(t.cpu, ChoiceKind.step), t.id, r?.kind ?? 0, r?.cell ?? -1);
+    logOpFootprint(t.op, mplock, log);
+    log.closeVirtual();
   }
   for (const cpu of m.cpus) {
     for (const it of cpu.ithreads) {
       if (it.state === "armed" || it.state === "runnable") {
-        out.push({
-          choice: makeChoice(cpu.index, ChoiceKind.interrupt, it.id),
-          thread: -1,
-          reads: [mplock],
-          writes: it.irq !== null && it.state === "armed" ? [it.irq.id] : [],
-        });
+        log.openVirtual(makeChoice(cpu.index, ChoiceKind.interrupt, it.id), -1, 0, -1);
+        log.virtualRead(mplock);
+        log.endVirtualReads();
+        if (it.irq !== null && it.state === "armed") log.virtualWrite(it.irq.id);
+        log.closeVirtual();
       }
     }
     for (const t of cpu.timed) {
       const fp = t.wait?.timeout?.fp;
-      out.push({
-        choice: makeChoice(cpu.index, ChoiceKind.timeout, t.id),
-        thread: -1,
-        reads: ids(fp?.reads),
-        writes: ids(fp?.writes),
-      });
+      log.openVirtual(makeChoice(cpu.index, ChoiceKind.timeout, t.id), -1, 0, -1);
+      if (fp?.reads) for (const c of fp.reads) log.virtualRead(c.id);
+      log.endVirtualReads();
+      if (fp?.writes) for (const c of fp.writes) log.virtualWrite(c.id);
+      log.closeVirtual();
     }
-    cpu.incoming.forEach((q, from) => {
-      const head = q[0];
-      if (head === undefined) return;
+    for (let from = 0; from < cpu.incoming.length; from++) {
+      const head = cpu.incoming[from]?.[0];
+      if (head === undefined) continue;
+      log.openVirtual(makeChoice(cpu.index, ChoiceKind.ipi, from), -1, 0, -1);
+      if (head.fp?.reads) for (const c of head.fp.reads) log.virtualRead(c.id);
+      log.endVirtualReads();
       const fifo = cpu.fifoCells[from];
-      out.push({
-        choice: makeChoice(cpu.index, ChoiceKind.ipi, from),
-        thread: -1,
-        reads: ids(head.fp?.reads),
-        writes: [...(fifo ? [fifo.id] : []), ...ids(head.fp?.writes)],
-      });
-    });
+      if (fifo) log.virtualWrite(fifo.id);
+      if (head.fp?.writes) for (const c of head.fp.writes) log.virtualWrite(c.id);
+      log.closeVirtual();
+    }
     if (cpu.current === null && cpu.dispatchWaiting) {
-      out.push({
-        choice: makeChoice(cpu.index, ChoiceKind.dispatch),
-        thread: -1,
-        reads: ids(cpu.dispatchCells),
-        writes: [],
-      });
+      log.openVirtual(makeChoice(cpu.index, ChoiceKind.dispatch), -1, 0, -1);
+      for (const c of cpu.dispatchCells) log.virtualRead(c.id);
+      log.endVirtualReads();
+      log.closeVirtual();
     }
   }
-  return out;
 }
 
-/**
- * The footprint a thread's pending op declares (cell ids), or null when it
- * has none pending (done, asleep, not started).
- */
-function pendingFootprint(
-  t: Readonly<Thread>,
-  mplock: number,
-): { reads: readonly number[]; writes: readonly number[] } | null {
-  const o = t.op;
-  if (t.state === "done" || o === null) return null;
-  if ("cell" in o) return o.op === "load" ? { reads: [o.cell.id], writes: [] } : { reads: [], writes: [o.cell.id] };
+/** Log the footprint a thread's pending op declares (cell ids): its reads, then its writes. */
+function logOpFootprint(o: Op, mplock: number, log: StepLog): void {
+  if ("cell" in o) {
+    if (o.op === "load") log.virtualRead(o.cell.id);
+    log.endVirtualReads();
+    if (o.op !== "load") log.virtualWrite(o.cell.id);
+    return;
+  }
   switch (o.op) {
     case "atomic": {
       // A footprint computed when the step runs: evaluated here, at the final state, where the virtual step would run.
       const fp = typeof o.fp === "function" ? o.fp() : o.fp;
-      return { reads: ids(fp.reads), writes: ids(fp.writes) };
+      if (fp.reads) for (const c of fp.reads) log.virtualRead(c.id);
+      log.endVirtualReads();
+      if (fp.writes) for (const c of fp.writes) log.virtualWrite(c.id);
+      return;
     }
     case "spin":
-      return { reads: o.watch.map((c) => c.id), writes: [] };
+      for (const c of o.watch) log.virtualRead(c.id);
+      log.endVirtualReads();
+      return;
     case "mp-lock":
     case "mp-unlock":
-      return { reads: [], writes: [mplock] };
+      log.endVirtualReads();
+      log.virtualWrite(mplock);
+      return;
     case "yield":
     case "ipi-point":
     case "nop":
-      return { reads: [], writes: [] };
+      log.endVirtualReads();
+      return;
     default: {
       const never: never = o;
       return never;

@@ -45,8 +45,15 @@ export class RaceAnalysis {
   private cand = new Int32Array(64);
   private mark = new Int32Array(256);
   private first = new Int32Array(32);
+  /** The initials `initials` found. */
+  initial = new Int32Array(32);
   /** prevSame[j]: the previous step of j's thread (or of its choice, for non-steps), or −1. */
   private prevSame = new Int32Array(256);
+  /** While analyzing: the last step of each thread, and of each other choice, so far (−1: none). */
+  private lastStep = new Int32Array(16);
+  private readonly lastOther = new Map<number, number>();
+  /** Steps of each cpu so far. */
+  private counts = new Int32Array(8);
   private log!: StepLog;
 
   /**
@@ -74,8 +81,11 @@ export class RaceAnalysis {
     this.mark.fill(-1, 0, n);
     this.nodes = 0;
     const cpuObj = log.maxCell + 1;
-    const counts = new Int32Array(nc);
-    const lastOf = new Map<number, number>();
+    if (this.counts.length < nc) this.counts = new Int32Array(nc);
+    const counts = this.counts;
+    counts.fill(0, 0, nc);
+    this.lastStep.fill(-1);
+    if (this.lastOther.size !== 0) this.lastOther.clear();
     if (this.prevSame.length < n) this.prevSame = new Int32Array(Math.max(n, this.prevSame.length * 2));
     const vc = this.vc;
     const pool = log.pool;
@@ -105,9 +115,15 @@ export class RaceAnalysis {
       this.loc[j] = ++counts[cpu]!;
       vc[base + cpu] = this.loc[j]!;
       // Steps are keyed by thread, other choices by identity.
-      const key = log.thread[j]! >= 0 ? log.thread[j]! : -1 - log.choice[j]!;
-      this.prevSame[j] = lastOf.get(key) ?? -1;
-      lastOf.set(key, j);
+      const t = log.thread[j]!;
+      if (t >= 0) {
+        if (t >= this.lastStep.length) this.growLastStep(t);
+        this.prevSame[j] = this.lastStep[t]!;
+        this.lastStep[t] = j;
+      } else {
+        this.prevSame[j] = this.lastOther.get(log.choice[j]!) ?? -1;
+        this.lastOther.set(log.choice[j]!, j);
+      }
       if (j >= from) {
         for (let q = 0; q < nc2; q++) {
           const x = this.cand[q]!;
@@ -153,14 +169,17 @@ export class RaceAnalysis {
   }
 
   /**
-   * Visit the initials of notdep(e_i).e_j (step indices), in trace order,
-   * until `visit` returns true.
+   * The initials of notdep(e_i).e_j (step indices), in trace order: their
+   * number n, the steps in `initial[0 .. n)` (valid until the next call; no
+   * callback is made per race).
    */
-  initials(i: number, j: number, visit: (k: number) => boolean): void {
+  initials(i: number, j: number): number {
     const nc = this.nc;
     const log = this.log;
     const first = this.first;
     first.fill(-1, 0, nc);
+    if (this.initial.length < j - i) this.initial = new Int32Array(Math.max(j - i, this.initial.length * 2));
+    let n = 0;
     for (let k = i + 1; k <= j; k++) {
       if (k < j && this.hb(i, k)) continue;
       const base = k * nc;
@@ -169,10 +188,17 @@ export class RaceAnalysis {
         const f = first[c]!;
         if (f >= 0 && this.vc[base + c]! >= this.loc[f]!) initial = false;
       }
-      if (initial && visit(k)) return;
+      if (initial) this.initial[n++] = k;
       const cpu = log.cpu[k]!;
       if (first[cpu]! < 0) first[cpu] = k;
     }
+    return n;
+  }
+
+  private growLastStep(t: number): void {
+    const a = new Int32Array(Math.max(t + 1, this.lastStep.length * 2)).fill(-1);
+    a.set(this.lastStep);
+    this.lastStep = a;
   }
 
   private addCand(x: number, j: number, n: number): number {

@@ -12,7 +12,7 @@
  * machine, `note` from its strategy at each step, `runFrom` for an
  * execution, `truncate` when it backtracks.
  */
-import type { Machine } from "@kprim/machine";
+import type { Machine, RunResult } from "@kprim/machine";
 import {
   continueRun,
   coreOf,
@@ -22,7 +22,7 @@ import {
   snapshot,
   type Snapshot,
 } from "@kprim/machine/internal";
-import { type Execution, runChecked } from "../driver.js";
+import { checkedError, type Execution } from "../driver.js";
 
 export class Restorer {
   /** The machine snapshots are taken of (null: none yet, or restoring is off). */
@@ -75,7 +75,13 @@ export class Restorer {
     const m = this.machineAt(k);
     if (m === null) return null;
     before(m);
-    return { machine: m, result: runChecked(() => continueRun(m)) };
+    let result: RunResult;
+    try {
+      result = continueRun(m);
+    } catch (e) {
+      throw checkedError(e);
+    }
+    return { machine: m, result };
   }
 
   /** The machine put back in its state at step k or the nearest saved above it, or null (none saved there). */

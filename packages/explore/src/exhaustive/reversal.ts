@@ -64,10 +64,15 @@ export class Reversals {
     // j may be disabled before i (a spinner's false test, a critical section):
     // also reverse it with the latest dependent step before which it can start.
     if (this.startAt(i, j) < 0) {
-      const y = this.x.races.lookback(i, j, (k) => this.startAt(k, j) >= 0);
+      this.looking = j;
+      const y = this.x.races.lookback(i, j, this.canStart);
       if (y >= 0) this.reverse(y, j);
     }
   };
+
+  /** The step `lookback` looks for a place to start (one closure for the search, not one per race). */
+  private looking = -1;
+  private readonly canStart = (k: number): boolean => this.startAt(k, this.looking) >= 0;
 
   /** Source-DPOR: make sure some initial of notdep(e_i).e_j is scheduled before e_i. */
   private reverse(i: number, j: number): void {
@@ -79,23 +84,19 @@ export class Reversals {
     }
     const node = x.stack[i]!;
     const own = this.startAt(i, j);
-    let found = false;
     let pick = -1;
     let overBound = false;
-    x.races.initials(i, j, (k) => {
-      const c = this.startAt(i, k);
-      if (c < 0) return false;
-      if (node.backtrack.includes(c as Choice)) {
-        found = true;
-        return true;
-      }
+    const n = x.races.initials(i, j);
+    const initial = x.races.initial;
+    for (let q = 0; q < n; q++) {
+      const c = this.startAt(i, initial[q]!);
+      if (c < 0) continue;
+      if (node.backtrack.includes(c as Choice)) return;
       if ((pick < 0 || c === own) && !x.asleep(node.sleep, c as Choice)) {
         if (!x.over(i, c as Choice)) pick = c;
         else overBound = true;
       }
-      return false;
-    });
-    if (found) return;
+    }
     // Any initial will do (source sets); the racing step's own choice, when it is one, goes straight at the race.
     if (pick >= 0) node.backtrack.push(pick as Choice);
     else if (overBound) x.pruned();
@@ -104,11 +105,12 @@ export class Reversals {
   /** The same decision at a node above the unit, as a request for its owner (applyRequest makes it). */
   private requestReversal(i: number, j: number): void {
     const candidates: number[] = [];
-    this.x.races.initials(i, j, (k) => {
-      const c = this.startAt(i, k);
+    const n = this.x.races.initials(i, j);
+    const initial = this.x.races.initial;
+    for (let q = 0; q < n; q++) {
+      const c = this.startAt(i, initial[q]!);
       if (c >= 0 && !candidates.includes(c)) candidates.push(c);
-      return false;
-    });
+    }
     this.x.request(i, candidates, this.startAt(i, j));
   }
 }

@@ -74,7 +74,8 @@ import { RaceAnalysis } from "./races.js";
 import { Reversals } from "./reversal.js";
 import { Restorer, restoreDefault } from "./restorer.js";
 import { SEEN, sleepSetsDefault, StateStore } from "./stateful.js";
-import { curInto, pendingChoices, rmwOf, spinWatch } from "./pending.js";
+import { clear, NodePool } from "./nodes.js";
+import { logPending, rmwOf, spinWatch } from "./pending.js";
 import { type Footprint, StepLog } from "./stepLog.js";
 import type { Node, SearchOptions, SearchStats, Terminal, UnitContext, UnitRun } from "./types.js";
 import {
@@ -98,9 +99,8 @@ const STATES_PER_REPORT = 1024;
  */
 const RESTORE_EVERY = 4;
 
-/** An empty sleep set (never added to) and cpu table, shared. */
+/** An empty sleep set (never added to), shared. */
 const NO_SLEEP: Footprint[] = [];
-const EMPTY_CUR = new Int32Array(0);
 
 const BLOCKED: unique symbol = Symbol("blocked");
 const CYCLE: unique symbol = Symbol("cycle");
@@ -179,51 +179,13 @@ function engine(
   const detectors = [log.detector, ...(watch !== null ? [watch.detector] : []), ...(opts.detectors ?? [])];
   // The machine as soon as it is built (a cut execution never returns it).
   const built: { m: Machine | null } = { m: null };
+  const setBuilt = (m: Machine): void => void (built.m = m);
   let pruned = 0;
-  /** The sleep set of the next new node (an array of `pool`'s record at that depth, or `NO_SLEEP`). */
+  /** The sleep set of the next new node (that depth's record's own array, or `NO_SLEEP`). */
   let nextSleep: Footprint[] = NO_SLEEP;
   const leaves: WorkUnit[] = [];
-  /**
-   * The records of the path's nodes by depth, reused by every execution (with
-   * their arrays): stack[k] is pool[k] while node k is on the path. Records
-   * made per node lived as long as their subtree's search and survived
-   * young-generation collections (P5).
-   */
-  const pool: Node[] = [];
-  const nodeAt = (k: number): Node => {
-    let n = pool[k];
-    if (n === undefined) {
-      n = {
-        enabled: [],
-        pre: 0,
-        backtrack: [],
-        next: 1,
-        taken: 0 as Choice,
-        done: [],
-        sleep: [],
-        cur: EMPTY_CUR,
-        key: -1,
-      };
-      pool[k] = n;
-    }
-    return n;
-  };
-  /** Node k's record, set up for a new node (its arrays emptied, `enabled` and `cur` copied in). */
-  const freshNode = (k: number, enabled: readonly Choice[], view: MachineView, pre: number, taken: Choice): Node => {
-    const n = nodeAt(k);
-    clear(n.enabled);
-    for (let i = 0; i < enabled.length; i++) n.enabled.push(enabled[i]!);
-    n.pre = pre;
-    clear(n.backtrack);
-    n.backtrack.push(taken);
-    n.next = 1;
-    n.taken = taken;
-    clear(n.done);
-    if (n.cur.length !== view.ncpus) n.cur = new Int32Array(view.ncpus);
-    curInto(view, n.cur);
-    n.key = -1;
-    return n;
-  };
+  /** The path's node records, reused by depth (nodes.ts). */
+  const nodes = new NodePool();
 
   const asleep = (sleep: readonly Footprint[], c: Choice): boolean => {
     for (const f of sleep) if (f.choice === c) return true;
@@ -238,7 +200,7 @@ function engine(
     // The step of the deepest node: its child is new, so compute the child's sleep set (into the child's record).
     if (!(dpor || sleepy) || k !== stack.length - 1) return;
     const node = stack[k]!;
-    const out = nodeAt(k + 1).sleep;
+    const out = nodes.at(k + 1).sleep;
     clear(out);
     for (let i = 0; i < node.sleep.length; i++) if (log.independent(node.sleep[i]!, k)) out.push(node.sleep[i]!);
     for (let i = 0; i < node.done.length; i++) if (log.independent(node.done[i]!, k)) out.push(node.done[i]!);
@@ -279,7 +241,7 @@ function engine(
     const pre = k === 0 ? 0 : stack[k - 1]!.pre + costAt(k - 1, stack[k - 1]!.taken, stack[k - 1]!.enabled);
     // The unit's root node carries the DPOR state its children inherit.
     const root = rootOfUnit && k === fixed - 1;
-    const node = freshNode(k, enabled, view, pre, want);
+    const node = nodes.fresh(k, enabled, view, pre, want);
     clear(node.sleep);
     if (root) {
       for (const f of ctx.done) node.done.push(f);
@@ -341,7 +303,7 @@ function engine(
       store?.leave(stack, k - 1);
       throw BLOCKED;
     }
-    const node = freshNode(k, enabled, view, pre, first as Choice);
+    const node = nodes.fresh(k, enabled, view, pre, first as Choice);
     // Naive DFS, and the nodes above a split, schedule every choice.
     if (!dpor || k < splitAt) {
       for (let i = 0; i < enabled.length; i++) {
@@ -478,7 +440,7 @@ function engine(
     try {
       // On from the state saved at the branch point, or a fresh machine replaying the path.
       const ex =
-        restorer.runFrom(firstNew, (m) => (built.m = m)) ??
+        restorer.runFrom(firstNew, setBuilt) ??
         runOnce(factory, {
           strategy,
           maxSteps: opts.maxSteps,
@@ -519,10 +481,7 @@ function engine(
     // Set by onBuilt (TypeScript cannot see the callback assign it).
     const bm = built.m as Machine | null;
     if (dpor && splitAt < 0 && bm !== null) {
-      for (const p of pendingChoices(bm)) {
-        const t = p.thread >= 0 ? bm.threads[p.thread] : undefined;
-        log.logVirtual(p.choice, p.thread, p.reads, p.writes, commutative && t ? rmwOf(t) : null);
-      }
+      logPending(bm, log, commutative);
     }
     if (dpor && splitAt < 0) {
       races.analyze(log, ncpus, firstNew, handleRace);
@@ -560,7 +519,7 @@ function engine(
     let trap: CutCycle | null = null;
     for (; k >= fixed; k--) {
       const node = stack[k]!;
-      if (dpor || sleepy) node.done.push(log.footprint(k));
+      if (dpor || sleepy) nodes.pushDone(k, log);
       let next: Choice | -1 = -1;
       while (node.next < node.backtrack.length) {
         const c = node.backtrack[node.next++]!;
@@ -609,14 +568,6 @@ function engine(
   const frontier = end === "yield" ? exportFrontier(stack, fixed, dpor ? log.footprint.bind(log) : null) : [];
   const path = frontier.length > 0 ? stack.map((n) => n.taken) : [];
   return { stats, outcome: { end, requests, rootFootprint, path, frontier }, leaves };
-}
-
-/**
- * Empty a reused array and keep its backing store (`a.length = 0` gives it
- * up in V8, and the next push allocates another).
- */
-function clear<T>(a: T[]): void {
-  while (a.length > 0) a.pop();
 }
 
 function sameChoices(a: readonly Choice[], b: readonly Choice[]): boolean {

@@ -40,10 +40,13 @@ export interface Footprint {
   readonly cpu: number;
   /** Bit c set: the step sent an IPI to cpu c. */
   readonly sends: number;
-  readonly reads: Int32Array;
-  readonly writes: Int32Array;
+  readonly reads: readonly number[];
+  readonly writes: readonly number[];
   readonly universal: boolean;
 }
+
+/** A footprint `footprint` made, which `footprintInto` may fill again (the search's node records own such: nodes.ts). */
+type Refillable = { -readonly [K in keyof Footprint]: Footprint[K] } & { reads: number[]; writes: number[] };
 
 export class StepLog {
   /** Events logged in this execution. */
@@ -155,38 +158,65 @@ export class StepLog {
     this.nextRmw = null;
   }
 
-  /** Log a thread's pending op at the end of the execution (after every real step). */
-  logVirtual(
-    choice: Choice,
-    thread: number,
-    reads: readonly number[],
-    writes: readonly number[],
-    rmw: { readonly kind: number; readonly cell: number } | null,
-  ): void {
+  /**
+   * Log a choice pending at the end of the execution (after every real
+   * step): open it, add its reads (`virtualRead`), `endVirtualReads`, add
+   * its writes (`virtualWrite`), close it (pending.ts's `logPending`).
+   * `rmw`, `rmwCell`: a commutative result-less RMW's kind (0: none) and cell.
+   */
+  openVirtual(choice: Choice, thread: number, rmw: number, rmwCell: number): void {
     const k = this.open(choice, choiceCpu(choice), thread, false, true);
-    if (rmw !== null) {
-      this.rmw[k] = rmw.kind;
-      this.rmwCell[k] = rmw.cell;
-    }
-    for (const id of reads) this.push(id, this.rs[k]!);
-    this.ws[k] = this.top;
-    for (const id of writes) this.push(id, this.ws[k]!);
-    this.we[k] = this.top;
-    this.n = k + 1;
+    this.rmw[k] = rmw;
+    this.rmwCell[k] = rmwCell;
+  }
+
+  virtualRead(id: number): void {
+    this.push(id, this.rs[this.n]!);
+  }
+
+  endVirtualReads(): void {
+    this.ws[this.n] = this.top;
+  }
+
+  virtualWrite(id: number): void {
+    this.push(id, this.ws[this.n]!);
+  }
+
+  closeVirtual(): void {
+    this.we[this.n] = this.top;
+    this.n++;
   }
 
   /** The footprint of event k, persisted (for sleep sets). */
   footprint(k: number): Footprint {
-    return {
-      choice: this.choice[k]! as Choice,
-      rmw: this.rmw[k]!,
-      rmwCell: this.rmwCell[k]!,
-      cpu: this.cpu[k]!,
-      sends: this.sends[k]!,
-      reads: this.pool.slice(this.rs[k]!, this.ws[k]!),
-      writes: this.pool.slice(this.ws[k]!, this.we[k]!),
-      universal: this.universal[k] === 1,
+    const f: Refillable = {
+      choice: 0 as Choice,
+      rmw: 0,
+      rmwCell: -1,
+      cpu: 0,
+      sends: 0,
+      reads: [],
+      writes: [],
+      universal: false,
     };
+    this.footprintInto(k, f);
+    return f;
+  }
+
+  /** Fill `f` (made by `footprint`, no longer read by anyone) again with the footprint of event k. */
+  footprintInto(k: number, footprint: Footprint): void {
+    const f = footprint as Refillable;
+    f.choice = this.choice[k]! as Choice;
+    f.rmw = this.rmw[k]!;
+    f.rmwCell = this.rmwCell[k]!;
+    f.cpu = this.cpu[k]!;
+    f.sends = this.sends[k]!;
+    f.universal = this.universal[k] === 1;
+    // Emptied by pops, their storage kept.
+    while (f.reads.length > 0) f.reads.pop();
+    while (f.writes.length > 0) f.writes.pop();
+    for (let p = this.rs[k]!, e = this.ws[k]!; p < e; p++) f.reads.push(this.pool[p]!);
+    for (let p = this.ws[k]!, e = this.we[k]!; p < e; p++) f.writes.push(this.pool[p]!);
   }
 
   /** Are logged events x and y dependent? */

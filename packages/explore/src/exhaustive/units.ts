@@ -132,8 +132,8 @@ export function footprintOf(d: FootprintData): Footprint {
     rmwCell: d.rmwCell,
     cpu: d.cpu,
     sends: d.sends,
-    reads: Int32Array.from(d.reads),
-    writes: Int32Array.from(d.writes),
+    reads: d.reads.slice(),
+    writes: d.writes.slice(),
     universal: d.universal,
   };
 }

@@ -34,7 +34,7 @@ import { Cell, type Footprint } from "../cell.js";
 import type { Choice } from "../choice.js";
 import type { CostTable } from "../cost.js";
 import type { Cpu } from "../cpu.js";
-import type { Detector } from "../detector.js";
+import type { Detector, StepRecord } from "../detector.js";
 import type { Extension } from "../extension.js";
 import type { Gen } from "../ops.js";
 import type { SchedulerHooks } from "../hooks.js";
@@ -49,6 +49,7 @@ import type { Thread, TimeoutSpec } from "../thread.js";
 import type { ConsoleLine, TraceEvent } from "../trace.js";
 import type { Tx } from "../tx.js";
 import type { MachineView } from "../view.js";
+import { FIRST_CHUNK } from "./trail.js";
 
 /** Seeded jitter on every charge: each cost times (1 ± amount). */
 export interface Jitter {
@@ -160,6 +161,8 @@ export interface Core {
   stepEvents: TraceEvent[];
   /** The cpus the current step sent an IPI to (bit c: cpu c). */
   stepSends: number;
+  /** What detectors see after each step: one record, filled again every step (failure.ts). */
+  readonly stepRecord: { -readonly [K in keyof StepRecord]: StepRecord[K] };
   /** The current step's footprint (cell ids), when recording. */
   readonly fpReads: number[];
   readonly fpWrites: number[];
@@ -234,13 +237,14 @@ export function createCore(o: CoreOptions): Core {
     scope: null,
     actor: null,
     readLog: null,
-    trail: new Int32Array(16),
+    trail: new Int32Array(FIRST_CHUNK),
     trailAt: 0,
     trailChunks: [],
     consoleLines: [],
     traceLog: o.tracing ? [] : null,
     stepEvents: [],
     stepSends: 0,
+    stepRecord: { index: 0, choice: 0 as Choice, cpu: 0, thread: -1, events: [], reads: [], writes: [], sends: 0 },
     fpReads: [],
     fpWrites: [],
     reports: [],

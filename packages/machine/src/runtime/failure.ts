@@ -18,7 +18,7 @@
  */
 import type { Choice } from "../choice.js";
 import type { Cpu } from "../cpu.js";
-import { reportOf, type StepRecord } from "../detector.js";
+import { reportOf } from "../detector.js";
 import { FootprintError, KernelPanic, MachineConfigError, ModelError } from "../errors.js";
 import { unreachable } from "../ops.js";
 import type { Outcome, Waiter } from "../outcome.js";
@@ -65,16 +65,16 @@ export function report(core: Core, detector: string, message: string, threads: r
 /** After a step: every detector sees it; any report ends the run with a violation. */
 export function afterStep(core: Core, choice: Choice, cpu: Cpu, stepper: Thread | null): void {
   if (core.detectors.length !== 0) {
-    const rec: StepRecord = {
-      index: core.stepCount,
-      choice,
-      cpu: cpu.index,
-      thread: stepper?.id ?? -1,
-      events: core.stepEvents,
-      reads: core.fpReads,
-      writes: core.fpWrites,
-      sends: core.stepSends,
-    };
+    // One record for every step (a step's would be garbage at once).
+    const rec = core.stepRecord;
+    rec.index = core.stepCount;
+    rec.choice = choice;
+    rec.cpu = cpu.index;
+    rec.thread = stepper?.id ?? -1;
+    rec.events = core.stepEvents;
+    rec.reads = core.fpReads;
+    rec.writes = core.fpWrites;
+    rec.sends = core.stepSends;
     for (const d of core.detectors) {
       const f = d.onStep?.(rec, core.view);
       if (f) core.reports.push(reportOf(d.name, f));

@@ -6,6 +6,13 @@ import type { Choice } from "../choice.js";
 import type { Schedule, ScheduleHeader } from "../schedule.js";
 import type { Core } from "./core.js";
 
+/**
+ * The first chunk's length. As long as `EAGER`: a run restored to a state
+ * in its first chunk (an exhaustive search going back to a branch point)
+ * and running on past it would otherwise allocate a second chunk every time.
+ */
+export const FIRST_CHUNK = 64;
+
 /** Append the choice being taken. */
 export function pushChoice(core: Core, choice: Choice): void {
   if (core.trailAt === core.trail.length) nextChunk(core);
@@ -21,7 +28,7 @@ function nextChunk(core: Core): void {
 
 /**
  * Runs up to this many steps get their choice list at once (a plain record:
- * cheaper than a lazy one). At least the first chunk's length (16): a
+ * cheaper than a lazy one). At least the first chunk's length: a
  * schedule of a run that never left its first chunk holds no chunk, so a
  * machine reset for another run (states/reset.ts) may fill it again.
  */
@@ -32,9 +39,10 @@ export function scheduleOf(core: Core): Schedule {
   const n = core.trailAt;
   if (core.trailChunks.length === 0 && n <= EAGER) {
     const trail = core.trail;
-    // Pushed onto a literal: a packed array of small integers from the start (`new Array(n)` makes a holey one).
-    const choices: Choice[] = [];
-    for (let i = 0; i < n; i++) choices.push(trail[i] as Choice);
+    // Made at its size and filled (holey, for V8: pushing onto a literal allocated its storage three times
+    // for 18 choices, and a DPOR search makes one per execution).
+    const choices = new Array<Choice>(n);
+    for (let i = 0; i < n; i++) choices[i] = trail[i] as Choice;
     return { header: core.header, choices };
   }
   return new TrailSchedule(core.header, core.trailChunks, core.trail, n);

@@ -102,15 +102,19 @@ export function saveCpu(c: Cpu): CpuSave {
 const NONE: never[] = Object.freeze([]) as never[];
 
 function saveRunq(runq: readonly Thread[][]): Pick<CpuSave, "runqAt" | "runq" | "runqData"> {
-  const at: number[] = [];
-  const qs: Thread[][] = [];
-  const data: Thread[][] = [];
+  // Lists made at their size (pushing onto a literal allocates room for 17: a snapshot saves cpus often).
+  let n = 0;
+  for (let p = 0; p < runq.length; p++) if (runq[p] !== NO_THREADS) n++;
+  const at = new Array<number>(n);
+  const qs = new Array<Thread[]>(n);
+  const data = new Array<Thread[]>(n);
+  let i = 0;
   for (let p = 0; p < runq.length; p++) {
     const q = runq[p]!;
     if (q === NO_THREADS) continue;
-    at.push(p);
-    qs.push(q);
-    data.push(q.slice());
+    at[i] = p;
+    qs[i] = q;
+    data[i++] = q.slice();
   }
   return { runqAt: at, runq: qs, runqData: data };
 }

@@ -36,6 +36,7 @@
 import type { Detector } from "../detector.js";
 import { MachineConfigError } from "../errors.js";
 import type { Core } from "../runtime/core.js";
+import { FIRST_CHUNK } from "../runtime/trail.js";
 import { Contents, type Saved } from "./contents.js";
 import {
   type CpuSave,
@@ -161,7 +162,7 @@ export function resetRun(core: Core, p: ResetPoint): void {
   core.rebuilding = false;
   // A run that stayed in its first chunk had its schedule copied (runtime/trail.ts): the chunk is free.
   if (core.trailChunks.length !== 0) {
-    core.trail = new Int32Array(16);
+    core.trail = new Int32Array(FIRST_CHUNK);
     (core as unknown as Logs).trailChunks = [];
   }
   core.trailAt = 0;
