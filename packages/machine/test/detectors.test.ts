@@ -74,6 +74,42 @@ describe("detectors", () => {
     expect(writes[0]).toEqual([a.id, -1, b.id]);
   });
 
+  it("a machine whose detectors all read no events makes none, and a step record still names the cpus it sent IPIs to", () => {
+    const run = (eventsToo: boolean): { events: number[]; sends: number[] } => {
+      const events: number[] = [];
+      const sends: number[] = [];
+      const m = createMachine({ cpus: 3, strategy: roundRobin() });
+      m.addDetector({
+        name: "sends",
+        events: false,
+        onStep: (s) => {
+          events.push(s.events.length);
+          sends.push(s.sends);
+        },
+      });
+      if (eventsToo) m.addDetector({ name: "reads-events", onStep: () => undefined });
+      m.spawn({
+        cpu: 0,
+        name: "T",
+        *body(k) {
+          yield* k.atomic("ping 1 and 2", {}, (tx) => {
+            tx.sendIpi(1, "ping", () => {});
+            tx.sendIpi(2, "ping", () => {});
+          });
+        },
+      });
+      m.run();
+      return { events, sends };
+    };
+    const quiet = run(false);
+    const loud = run(true);
+    // The send step, then the two IPIs taken.
+    expect(quiet.sends).toEqual([0b110, 0, 0]);
+    expect(loud.sends).toEqual(quiet.sends);
+    expect(quiet.events.every((n) => n === 0)).toBe(true);
+    expect(loud.events[0]).toBeGreaterThan(0);
+  });
+
   it("a structural invariant is checked only while its guard is free", () => {
     const m = createMachine({ cpus: 1 });
     const guard = m.cell("guard", 0);
