@@ -13,7 +13,7 @@ import { RESTART_LIMIT } from "./events.js";
 import type { MachineFactory } from "./factory.js";
 import { seedFor } from "./seeds.js";
 import type { Signal } from "./signal.js";
-import { pct } from "./strategies/pct.js";
+import { pct, PctStrategy } from "./strategies/pct.js";
 import { type ChoicesOf, recordOf, recordOfRun, type RunRecord } from "./tally.js";
 
 export type SamplingMode =
@@ -86,6 +86,8 @@ export class Sampler {
   readonly #runner: MachineReuse;
   /** Random mode: one strategy reseeded for every run (`random({ seed })` per run, without the objects). */
   readonly #random: RandomStrategy | null;
+  /** PCT mode: one strategy reseeded for every run (`pct({ seed, depth, steps })` per run, without the objects). */
+  #pct: PctStrategy | null = null;
   /** Where a record reads the choices of a run on the reused machine (the trail, read when kept). */
   readonly #choices: ChoicesOf;
 
@@ -112,15 +114,26 @@ export class Sampler {
   /** Run `i` (0-based) and reduce it to a record (index i + 1): the same as `runSample`. */
   run(i: number): { record: RunRecord; result: RunResult } {
     const ctx = this.ctx;
-    const { machine, result } = this.#runner.run(sampleStrategy(this.mode, i, this.steps), ctx.prefix);
+    const { machine, result } = this.#runner.run(this.#strategy(i), ctx.prefix);
     return { record: recordOf(i + 1, result, ctx.target, machine.emitted(RESTART_LIMIT), ctx.raises), result };
+  }
+
+  /** Run `i`'s strategy: `sampleStrategy(mode, i, steps)`, the random or PCT one reseeded rather than made. */
+  #strategy(i: number): Strategy {
+    const mode = this.mode;
+    if (this.#random !== null) return this.#random.reseed(seedFor(mode.seed, i));
+    if (mode.kind === "pct") {
+      const seed = seedFor(mode.seed, i);
+      if (this.#pct === null) return (this.#pct = new PctStrategy({ seed, depth: mode.depth, steps: this.steps }));
+      return this.#pct.reseed(seed, mode.depth, this.steps);
+    }
+    return sampleStrategy(mode, i, this.steps);
   }
 
   /** Run `i` (0-based), reduced to its record: `run(i).record`, without building the run's RunResult. */
   record(i: number): RunRecord {
     const ctx = this.ctx;
-    const r = this.#random;
-    const strategy = r !== null ? r.reseed(seedFor(this.mode.seed, i)) : sampleStrategy(this.mode, i, this.steps);
+    const strategy = this.#strategy(i);
     const runner = this.#runner;
     const outcome = runner.runQuiet(strategy, ctx.prefix);
     const m = runner.last!;
