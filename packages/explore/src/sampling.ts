@@ -5,16 +5,25 @@
  * on one machine, reset to its set-up state between runs (reuse.ts); the
  * records are those of a fresh machine per run (`runSample`).
  */
-import { type Choice, type Detector, random, type RunResult, type Strategy, type Vocabulary } from "@kprim/machine";
+import {
+  assertDeclared,
+  type Choice,
+  type Detector,
+  type Outcome,
+  random,
+  type RunResult,
+  type Strategy,
+  type Vocabulary,
+} from "@kprim/machine";
 import { choicesTaken, coreOf, RandomStrategy } from "@kprim/machine/internal";
 import { runOnce } from "./driver.js";
 import { MachineReuse } from "./reuse.js";
 import { RESTART_LIMIT } from "./events.js";
 import type { MachineFactory } from "./factory.js";
 import { seedFor } from "./seeds.js";
-import type { Signal } from "./signal.js";
+import { matchSignal, type Signal } from "./signal.js";
 import { pct, PctStrategy } from "./strategies/pct.js";
-import { type ChoicesOf, recordOf, recordOfRun, type RunRecord } from "./tally.js";
+import { type ChoicesOf, recordOf, recordOfRun, type RunRecord, type Tally } from "./tally.js";
 
 export type SamplingMode =
   | { readonly kind: "random"; readonly seed: number; readonly runs: number }
@@ -130,12 +139,42 @@ export class Sampler {
     return sampleStrategy(mode, i, this.steps);
   }
 
+  /**
+   * Run `i` (0-based) and add it to `tally`: `tally.add(record(i))`, but a
+   * run that did not match, printed nothing and was neither step- nor
+   * restart-limited (most runs) is counted without making its record.
+   * Returns whether the run matched the target.
+   */
+  count(i: number, tally: Tally): boolean {
+    const ctx = this.ctx;
+    const runner = this.#runner;
+    const outcome = runner.runQuiet(this.#strategy(i), ctx.prefix);
+    if (outcome !== null && outcome.kind !== "step-limit") {
+      const m = runner.last!;
+      const lines = m.console;
+      if (lines.length === 0 && !m.emitted(RESTART_LIMIT)) {
+        if (ctx.raises !== undefined) assertDeclared(ctx.raises, outcome, lines, coreOf(m).header.scenario);
+        if (!matchSignal(ctx.target, outcome, lines)) {
+          tally.addPlain(outcome.kind);
+          return false;
+        }
+      }
+    }
+    const record = this.#recordOfLast(i, outcome);
+    tally.add(record);
+    return record.matched;
+  }
+
   /** Run `i` (0-based), reduced to its record: `run(i).record`, without building the run's RunResult. */
   record(i: number): RunRecord {
     const ctx = this.ctx;
-    const strategy = this.#strategy(i);
+    return this.#recordOfLast(i, this.#runner.runQuiet(this.#strategy(i), ctx.prefix));
+  }
+
+  /** The record of run `i`, the last run, whose outcome `runQuiet` returned. */
+  #recordOfLast(i: number, outcome: Outcome | null): RunRecord {
+    const ctx = this.ctx;
     const runner = this.#runner;
-    const outcome = runner.runQuiet(strategy, ctx.prefix);
     const m = runner.last!;
     const restartLimited = m.emitted(RESTART_LIMIT);
     if (outcome === null) return recordOf(i + 1, runner.built!.result, ctx.target, restartLimited, ctx.raises);
