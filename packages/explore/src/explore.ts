@@ -318,8 +318,7 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
       const ctx = { maxSteps, target, detectors, prefix: opts.prefix, raises, reuse: opts.reuseMachine };
       const sampler = new Sampler(factory, mode, steps, ctx);
       for (let i = 0; i < mode.runs; i++) {
-        const record = sampler.record(i);
-        tally.add(record);
+        sampler.count(i, tally);
         opts.onExecution?.(tally.executions);
         if (stopOnFound && tally.found !== null) break;
         if (stopNow()) break;

@@ -5,16 +5,25 @@
  * on one machine, reset to its set-up state between runs (reuse.ts); the
  * records are those of a fresh machine per run (`runSample`).
  */
-import { type Choice, type Detector, random, type RunResult, type Strategy, type Vocabulary } from "@kprim/machine";
+import {
+  assertDeclared,
+  type Choice,
+  type Detector,
+  type Outcome,
+  random,
+  type RunResult,
+  type Strategy,
+  type Vocabulary,
+} from "@kprim/machine";
 import { choicesTaken, coreOf, RandomStrategy } from "@kprim/machine/internal";
 import { runOnce } from "./driver.js";
 import { MachineReuse } from "./reuse.js";
 import { RESTART_LIMIT } from "./events.js";
 import type { MachineFactory } from "./factory.js";
 import { seedFor } from "./seeds.js";
-import type { Signal } from "./signal.js";
-import { pct } from "./strategies/pct.js";
-import { type ChoicesOf, recordOf, recordOfRun, type RunRecord } from "./tally.js";
+import { matchSignal, type Signal } from "./signal.js";
+import { pct, PctStrategy } from "./strategies/pct.js";
+import { type ChoicesOf, recordOf, recordOfRun, type RunRecord, type Tally } from "./tally.js";
 
 export type SamplingMode =
   | { readonly kind: "random"; readonly seed: number; readonly runs: number }
@@ -86,6 +95,8 @@ export class Sampler {
   readonly #runner: MachineReuse;
   /** Random mode: one strategy reseeded for every run (`random({ seed })` per run, without the objects). */
   readonly #random: RandomStrategy | null;
+  /** PCT mode: one strategy reseeded for every run (`pct({ seed, depth, steps })` per run, without the objects). */
+  #pct: PctStrategy | null = null;
   /** Where a record reads the choices of a run on the reused machine (the trail, read when kept). */
   readonly #choices: ChoicesOf;
 
@@ -112,17 +123,58 @@ export class Sampler {
   /** Run `i` (0-based) and reduce it to a record (index i + 1): the same as `runSample`. */
   run(i: number): { record: RunRecord; result: RunResult } {
     const ctx = this.ctx;
-    const { machine, result } = this.#runner.run(sampleStrategy(this.mode, i, this.steps), ctx.prefix);
+    const { machine, result } = this.#runner.run(this.#strategy(i), ctx.prefix);
     return { record: recordOf(i + 1, result, ctx.target, machine.emitted(RESTART_LIMIT), ctx.raises), result };
+  }
+
+  /** Run `i`'s strategy: `sampleStrategy(mode, i, steps)`, the random or PCT one reseeded rather than made. */
+  #strategy(i: number): Strategy {
+    const mode = this.mode;
+    if (this.#random !== null) return this.#random.reseed(seedFor(mode.seed, i));
+    if (mode.kind === "pct") {
+      const seed = seedFor(mode.seed, i);
+      if (this.#pct === null) return (this.#pct = new PctStrategy({ seed, depth: mode.depth, steps: this.steps }));
+      return this.#pct.reseed(seed, mode.depth, this.steps);
+    }
+    return sampleStrategy(mode, i, this.steps);
+  }
+
+  /**
+   * Run `i` (0-based) and add it to `tally`: `tally.add(record(i))`, but a
+   * run that did not match, printed nothing and was neither step- nor
+   * restart-limited (most runs) is counted without making its record.
+   * Returns whether the run matched the target.
+   */
+  count(i: number, tally: Tally): boolean {
+    const ctx = this.ctx;
+    const runner = this.#runner;
+    const outcome = runner.runQuiet(this.#strategy(i), ctx.prefix);
+    if (outcome !== null && outcome.kind !== "step-limit") {
+      const m = runner.last!;
+      const lines = m.console;
+      if (lines.length === 0 && !m.emitted(RESTART_LIMIT)) {
+        if (ctx.raises !== undefined) assertDeclared(ctx.raises, outcome, lines, coreOf(m).header.scenario);
+        if (!matchSignal(ctx.target, outcome, lines)) {
+          tally.addPlain(outcome.kind);
+          return false;
+        }
+      }
+    }
+    const record = this.#recordOfLast(i, outcome);
+    tally.add(record);
+    return record.matched;
   }
 
   /** Run `i` (0-based), reduced to its record: `run(i).record`, without building the run's RunResult. */
   record(i: number): RunRecord {
     const ctx = this.ctx;
-    const r = this.#random;
-    const strategy = r !== null ? r.reseed(seedFor(this.mode.seed, i)) : sampleStrategy(this.mode, i, this.steps);
+    return this.#recordOfLast(i, this.#runner.runQuiet(this.#strategy(i), ctx.prefix));
+  }
+
+  /** The record of run `i`, the last run, whose outcome `runQuiet` returned. */
+  #recordOfLast(i: number, outcome: Outcome | null): RunRecord {
+    const ctx = this.ctx;
     const runner = this.#runner;
-    const outcome = runner.runQuiet(strategy, ctx.prefix);
     const m = runner.last!;
     const restartLimited = m.emitted(RESTART_LIMIT);
     if (outcome === null) return recordOf(i + 1, runner.built!.result, ctx.target, restartLimited, ctx.raises);

@@ -115,6 +115,16 @@ export class Tally {
     if (!rec.matched && rec.outcome === "step-limit" && this.inconclusive === null) this.inconclusive = rec;
   }
 
+  /**
+   * A run that adds nothing but its outcome: it did not match, printed
+   * nothing, was not step- or restart-limited — `add` of its record, without
+   * the record (a sampler's common case, see `Sampler.count`).
+   */
+  addPlain(outcome: Exclude<OutcomeKind, "step-limit">): void {
+    this.executions++;
+    this.outcomes[outcome]++;
+  }
+
   console(): ConsoleCount[] {
     return [...this.consoleCounts].map(([text, count]) => ({ text, count }));
   }

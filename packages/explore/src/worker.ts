@@ -36,10 +36,9 @@ void import(init.spec.module).then(async (mod: Record<string, unknown>) => {
     const tally = new Tally();
     let cut = false;
     for (let i = s.from; i < s.to; i++) {
-      const record = sampler.record(i);
-      tally.add(record);
+      const matched = sampler.count(i, tally);
       Atomics.add(control, CONTROL.done, 1);
-      if (init.stopOnFound && record.matched) break;
+      if (init.stopOnFound && matched) break;
       if (i + 1 < s.to && Atomics.load(control, CONTROL.stop) === 1) {
         cut = true;
         break;

@@ -13,9 +13,11 @@ import { armReset, coreOf, type ResetPoint, resetRun } from "@kprim/machine/inte
 import { describe, expect, it } from "vitest";
 import { explore, type MachineFactory } from "../src/index.js";
 import { runOnce } from "../src/driver.js";
+import { RESTART_LIMIT } from "../src/events.js";
 import { factoryOf, lastzero, lostUpdate } from "../src/examples.js";
 import { MachineReuse } from "../src/reuse.js";
 import { runSample, Sampler, type SamplingMode } from "../src/sampling.js";
+import { Tally } from "../src/tally.js";
 import { finalState } from "./fixtures/finals.js";
 import { buildProgram, programArb } from "./fixtures/generated.js";
 
@@ -136,6 +138,75 @@ describe("sampling on one reset machine = a fresh machine per run", () => {
     },
     120_000,
   );
+
+  test.prop([programArb()], { numRuns: Math.ceil(RUNS / 2), seed: SEED + 3 })(
+    "generated programs: Sampler.count (plain runs counted without a record) tallies what Tally.add of each runSample record tallies",
+    (spec) => {
+      const f = factoryOf(buildProgram(spec));
+      const modes: SamplingMode[] = [
+        { kind: "random", seed: 6, runs: 12 },
+        { kind: "pct", seed: 6, runs: 12, depth: 2 },
+      ];
+      const targets = [{ kind: "failure" }, { kind: "any" }, { kind: "deadlock" }, { kind: "step-limit" }] as const;
+      for (const maxSteps of [MAX_STEPS, 9]) {
+        for (const mode of modes) {
+          for (const target of targets) {
+            const ctx = { maxSteps, target };
+            const sampler = new Sampler(f, mode, 20, ctx);
+            const counted = new Tally();
+            const added = new Tally();
+            for (let i = 0; i < mode.runs; i++) {
+              const rec = runSample(f, mode, 20, i, ctx).record;
+              added.add(rec);
+              expect(sampler.count(i, counted)).toBe(rec.matched);
+            }
+            expect(counted.summary()).toEqual(added.summary());
+          }
+        }
+      }
+    },
+    120_000,
+  );
+
+  it("Sampler.count tallies runs that print or give up (restart-limit) as Tally.add of their records does", () => {
+    // Each thread reads the counter and stores it + 1: the one that read 0 prints, one that read 1 on cpu 1 gives up.
+    const f = factoryOf({
+      name: "printer",
+      cpus: 2,
+      setup(m) {
+        const c = m.cell("c", 0);
+        for (let t = 0; t < 2; t++) {
+          m.spawn({
+            cpu: t,
+            name: `T${t}`,
+            body: function* (k) {
+              const v = yield* k.load(c);
+              yield* k.store(c, v + 1);
+              if (v === 0) k.printf(`T${t} read 0`);
+              if (v === 1 && t === 1) k.event(RESTART_LIMIT);
+            },
+          });
+        }
+        return [c];
+      },
+    });
+    const mode = { kind: "random", seed: 2, runs: 60 } as const;
+    for (const target of [{ kind: "failure" }, { kind: "console", text: "T1" }] as const) {
+      const ctx = { maxSteps: MAX_STEPS, target };
+      const sampler = new Sampler(f, mode, 0, ctx);
+      const counted = new Tally();
+      const added = new Tally();
+      for (let i = 0; i < mode.runs; i++) {
+        const rec = runSample(f, mode, 0, i, ctx).record;
+        added.add(rec);
+        expect(sampler.count(i, counted)).toBe(rec.matched);
+      }
+      const sum = added.summary();
+      expect(sum.restartLimited).toBeGreaterThan(0);
+      expect(sum.console.length).toBe(2);
+      expect(counted.summary()).toEqual(sum);
+    }
+  });
 
   it("Sampler.record keeps a matching run's choices and console, run after run on the reused machine", () => {
     const f = factoryOf(lostUpdate(2));

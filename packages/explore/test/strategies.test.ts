@@ -1,4 +1,5 @@
 import { type Choice, type MachineView, random, roundRobin, type Strategy } from "@kprim/machine";
+import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import {
   explore,
@@ -10,6 +11,9 @@ import {
   withPreemptionBound,
 } from "../src/index.js";
 import { factoryOf, lastzero, lostUpdate } from "../src/examples.js";
+import { PctStrategy } from "../src/strategies/pct.js";
+import { buildProgram, programArb } from "./fixtures/generated.js";
+import { referencePct } from "./fixtures/pctReference.js";
 
 /** Wrap a strategy and record each decision with what was enabled. */
 function probe(inner: Strategy): { strategy: Strategy; log: { enabled: Choice[]; chosen: Choice }[] } {
@@ -77,6 +81,49 @@ describe("PCT", () => {
   it("rejects a bad depth or step count with a one-line error", () => {
     expect(() => pct({ seed: 1, depth: 0, steps: 4 })).toThrow("pct: depth must be an integer ≥ 1, not 0");
     expect(() => pct({ seed: 1, depth: 2, steps: 0 })).toThrow("pct: steps must be an integer ≥ 1, not 0");
+    const s = new PctStrategy({ seed: 1, depth: 2, steps: 4 });
+    expect(() => s.reseed(1, 1.5, 4)).toThrow("pct: depth must be an integer ≥ 1, not 1.5");
+    expect(() => s.reseed(1, 2, -1)).toThrow("pct: steps must be an integer ≥ 1, not -1");
+  });
+
+  /** The schedule a strategy makes on a fresh machine of `f`. */
+  const scheduleOf = (f: ReturnType<typeof factoryOf>, strategy: Strategy): string => {
+    const r = runOnce(f, { strategy, maxSteps: 300 }).result;
+    return `${r.schedule.choices.join(",")} ${r.outcome.kind}`;
+  };
+
+  test.prop(
+    [
+      programArb(),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 40 })), {
+        minLength: 1,
+        maxLength: 8,
+      }),
+    ],
+    { numRuns: 25, seed: 7 },
+  )(
+    "one strategy reseeded run after run (depths and step counts changing) = a fresh pct() per run = the closure-and-Map PCT it replaced",
+    (spec, runs) => {
+      const f = factoryOf(buildProgram(spec));
+      const reused = new PctStrategy({ seed: 0, depth: 1, steps: 1 });
+      for (const [seed, depth, steps] of runs) {
+        const want = scheduleOf(f, referencePct({ seed, depth, steps }));
+        expect(scheduleOf(f, pct({ seed, depth, steps }))).toBe(want);
+        expect(scheduleOf(f, reused.reseed(seed, depth, steps))).toBe(want);
+      }
+    },
+    60_000,
+  );
+
+  it("the same schedules as the PCT it replaced on the examples, seed for seed", () => {
+    for (const f of [factoryOf(lastzero(3)), factoryOf(lostUpdate(3))]) {
+      const reused = new PctStrategy({ seed: 0, depth: 1, steps: 1 });
+      for (let seed = 0; seed < 60; seed++) {
+        const depth = 1 + (seed % 4);
+        const want = scheduleOf(f, referencePct({ seed, depth, steps: 20 }));
+        expect(scheduleOf(f, reused.reseed(seed, depth, 20))).toBe(want);
+      }
+    }
   });
 });
 

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import {
   type Cell,
   createMachine,
+  defineExtension,
   type Detector,
   type Gen,
   Histories,
@@ -75,6 +76,89 @@ describe("resetting a machine to its set-up state", () => {
       ["a", 1],
       ["b", 2],
     ]);
+  });
+
+  it("maps and arrays changed in place (in a cell and in a layer's extension) come back as set-up left them, whatever the run did", () => {
+    const reg = defineExtension("reg", () => ({
+      byId: new Map<number, string>([[1, "one"]]),
+      order: [1],
+      values: new Map([["a", 0]]),
+    }));
+    const build = (seed: number) => {
+      const m = createMachine({ cpus: 2, strategy: random({ seed }) });
+      const map = m.cell(
+        "map",
+        new Map<string, number>([
+          ["x", 1],
+          ["y", 2],
+        ]),
+      );
+      const list = m.cell<(number | undefined)[]>("list", [1, undefined, 3]);
+      const r = m.ext(reg);
+      // Each thread changes them in one of several ways, chosen by the value it reads: entries added, removed,
+      // changed or put back in another order; the list grown, shrunk or changed.
+      for (let t = 0; t < 2; t++) {
+        m.spawn({
+          cpu: t,
+          name: `T${t}`,
+          *body(k) {
+            const v = (yield* k.load(list)).length + t;
+            yield* k.atomic("change", { writes: [map, list] }, (tx) => {
+              const mm = tx.mutate(map);
+              const l = tx.mutate(list);
+              if (v % 3 === 0) mm.set(`z${t}`, v);
+              else if (v % 3 === 1) mm.delete("x");
+              else {
+                mm.set("x", 9).delete("y");
+                mm.set("y", 2);
+              }
+              if (v % 2 === 0) l.push(v);
+              else l.pop();
+              l[0] = v;
+              r.byId.set(v, "more");
+              if (v % 2 === 0) r.byId.delete(1);
+              r.order.push(v);
+              r.values.set("a", v);
+            });
+          },
+        });
+      }
+      return { m, map, list, r };
+    };
+    const seen = (b: ReturnType<typeof build>, res: ReturnType<Machine["run"]>) =>
+      JSON.stringify({
+        s: res.schedule.choices,
+        map: [...b.m.peek(b.map)],
+        list: b.m.peek(b.list),
+        byId: [...b.r.byId],
+        order: b.r.order,
+        values: [...b.r.values],
+      });
+    const b = build(0);
+    const point = armReset(coreOf(b.m));
+    const runs = new Set<string>();
+    for (let seed = 0; seed < 16; seed++) {
+      if (seed > 0) {
+        resetRun(coreOf(b.m), point);
+        expect([...b.m.peek(b.map)]).toEqual([
+          ["x", 1],
+          ["y", 2],
+        ]);
+        expect(b.m.peek(b.list)).toEqual([1, undefined, 3]);
+        expect(Object.keys(b.m.peek(b.list))).toEqual(["0", "1", "2"]);
+        expect([...b.r.byId]).toEqual([[1, "one"]]);
+        expect(b.r.order).toEqual([1]);
+        expect([...b.r.values]).toEqual([["a", 0]]);
+        b.m.setStrategy(random({ seed }));
+      }
+      const res = b.m.run();
+      expect(res.outcome.kind).toBe("ok");
+      const got = seen(b, res);
+      const f = build(seed);
+      expect(got).toBe(seen(f, f.m.run()));
+      runs.add(got);
+    }
+    expect(runs.size).toBeGreaterThan(1);
   });
 
   it("an object with a getter of its own keeps it: its data properties come back, the getter is not written", () => {

@@ -105,11 +105,15 @@ export class Contents {
       const o = objs[i]!;
       const d = data[i]!;
       if (Array.isArray(o)) {
-        o.length = d.length;
+        // By pop, then written in order: setting an array's length is a slow builtin, even to the length it has.
+        while (o.length > d.length) o.pop();
         for (let j = 0; j < d.length; j++) o[j] = d[j];
       } else if (o instanceof Map) {
-        o.clear();
-        for (let j = 0; j < d.length; j += 2) o.set(d[j], d[j + 1]);
+        // A map a run left as it was (most, on a reset) is not rebuilt.
+        if (!sameEntries(o, d)) {
+          o.clear();
+          for (let j = 0; j < d.length; j += 2) o.set(d[j], d[j + 1]);
+        }
       } else if (o instanceof Set) {
         o.clear();
         for (const x of d) o.add(x);
@@ -129,6 +133,17 @@ export class Contents {
       }
     }
   }
+}
+
+/** Whether map `m` holds exactly the saved entries `d` (key, value, …), in the same order. */
+function sameEntries(m: Map<unknown, unknown>, d: readonly unknown[]): boolean {
+  if (m.size * 2 !== d.length) return false;
+  let j = 0;
+  for (const [k, v] of m) {
+    if (k !== d[j] || !Object.is(v, d[j + 1])) return false;
+    j += 2;
+  }
+  return true;
 }
 
 /**
