@@ -18,7 +18,7 @@ import {
 import { continueRun, coreOf, enableRestore, restore, snapshot, type Snapshot } from "../src/internal.js";
 
 /** Two threads on two cpus, each a few steps long; `bodies` counts the bodies made (a rebuild makes one). */
-function build(strategy: Strategy, counts: { bodies: number }): { m: Machine; c: Cell<number> } {
+function build(strategy: Strategy, counts: { bodies: number }, n = 4): { m: Machine; c: Cell<number> } {
   const m = createMachine({ cpus: 2, strategy });
   const c = m.cell("c", 0);
   const d = m.cell("d", 0);
@@ -27,7 +27,7 @@ function build(strategy: Strategy, counts: { bodies: number }): { m: Machine; c:
     name: "A",
     *body(k) {
       counts.bodies++;
-      for (let i = 1; i <= 4; i++) yield* k.store(c, i);
+      for (let i = 1; i <= n; i++) yield* k.store(c, i);
     },
   });
   m.spawn({
@@ -36,7 +36,7 @@ function build(strategy: Strategy, counts: { bodies: number }): { m: Machine; c:
     *body(k) {
       counts.bodies++;
       let sum = 0;
-      for (let i = 0; i < 4; i++) sum += yield* k.load(c);
+      for (let i = 0; i < n; i++) sum += yield* k.load(c);
       yield* k.store(d, sum);
     },
   });
@@ -91,6 +91,25 @@ describe("restored states", () => {
     // The same run as a fresh machine replaying those choices.
     const fresh = build(planned(plan(second)), { bodies: 0 }).m;
     expect(summary(r)).toEqual(summary(fresh.run()));
+  });
+
+  it("a run's schedule read after a restore and another run is still its own run's (a long run's schedule is built when read)", () => {
+    // 40 steps each: past the trail's first chunk, so the schedule is read lazily from the trail's chunks.
+    const n = 40;
+    const first = Array.from({ length: 2 * n + 1 }, (_, i) => i % 2);
+    const p = plan(first, 2);
+    const { m } = build(planned(p), { bodies: 0 }, n);
+    p.m = m;
+    enableRestore(coreOf(m));
+    const r1 = m.run();
+    const second = Array.from({ length: 2 * n + 1 }, (_, i) => (i < 2 ? i % 2 : 1));
+    p.plan = second;
+    expect(restore(coreOf(m), p.snap!)).toBe(true);
+    const r2 = continueRun(m);
+    // Read only now, after the machine ran on from step 2 with other choices.
+    expect(r1.steps).toBeGreaterThan(64);
+    expect(summary(r1)).toEqual(summary(build(planned(plan(first)), { bodies: 0 }, n).m.run()));
+    expect(summary(r2)).toEqual(summary(build(planned(plan(second)), { bodies: 0 }, n).m.run()));
   });
 
   it("bookkeeping a thread's code changes between its yields, kept in an extension, is as saved after a restore however the threads run on", () => {

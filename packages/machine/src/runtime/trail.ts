@@ -45,7 +45,23 @@ export function scheduleOf(core: Core): Schedule {
     for (let i = 0; i < n; i++) choices[i] = trail[i] as Choice;
     return { header: core.header, choices };
   }
-  return new TrailSchedule(core.header, core.trailChunks, core.trail, n);
+  for (const chunk of core.trailChunks) held.add(chunk);
+  held.add(core.trail);
+  return new TrailSchedule(core.header, core.trailChunks.slice(), core.trail, n);
+}
+
+/**
+ * Chunks a lazily built schedule reads: never written below what it read.
+ * A run only appends, so the one way back into such a chunk is a restore
+ * to a state saved in it (states/snapshot.ts), which takes a copy through
+ * `writableTrail` — a schedule handed out before the restore keeps the
+ * choices of its own run however the machine runs on.
+ */
+const held = new WeakSet<Int32Array>();
+
+/** The chunk to go on filling from a saved state: `chunk` itself, or a copy if a schedule holds it. */
+export function writableTrail(chunk: Int32Array): Int32Array {
+  return held.has(chunk) ? chunk.slice() : chunk;
 }
 
 /** The choices taken so far. */

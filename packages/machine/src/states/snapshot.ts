@@ -54,6 +54,7 @@ import { MachineConfigError } from "../errors.js";
 import type { Extension } from "../extension.js";
 import { type Gen, type Op } from "../ops.js";
 import type { Core } from "../runtime/core.js";
+import { writableTrail } from "../runtime/trail.js";
 import type { Thread } from "../thread.js";
 import { applyLocals, Contents, type LocalsSave, type Saved, saveLocals } from "./contents.js";
 import {
@@ -314,7 +315,7 @@ export function restore(core: Core, s: Snapshot): boolean {
   core.nextScopeId = c[5]!;
   core.seq = c[6]!;
   core.liveThreads = c[7]!;
-  core.trail = s.trail;
+  core.trail = writableTrail(s.trail);
   core.trailAt = c[8]!;
   core.trailChunks.length = c[9]!;
   core.consoleLines.length = c[10]!;
