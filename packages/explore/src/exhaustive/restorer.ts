@@ -14,7 +14,7 @@
  */
 import type { Machine } from "@kprim/machine";
 import {
-  continueRun,
+  continueUntilCut,
   coreOf,
   enableRestore,
   restore,
@@ -23,6 +23,12 @@ import {
   type Snapshot,
 } from "@kprim/machine/internal";
 import { type Execution, runChecked } from "../driver.js";
+
+/** An execution run on from a restored state: no result when the strategy cut it (`CUT`). */
+export interface Resumed {
+  readonly machine: Execution["machine"];
+  readonly result: Execution["result"] | null;
+}
 
 export class Restorer {
   /** The machine snapshots are taken of (null: none yet, or restoring is off). */
@@ -69,13 +75,13 @@ export class Restorer {
    * The execution run on from the state saved at step k, or at the nearest
    * step above it that saved one (`before` sees the machine first; the
    * strategy replays the steps between), or null: none saved (build and
-   * replay).
+   * replay). Its result is null when the strategy cut it (chose `CUT`).
    */
-  runFrom(k: number, before: (m: Machine) => void): Execution | null {
+  runFrom(k: number, before: (m: Machine) => void): Resumed | null {
     const m = this.machineAt(k);
     if (m === null) return null;
     before(m);
-    return { machine: m, result: runChecked(() => continueRun(m)) };
+    return { machine: m, result: runChecked(() => continueUntilCut(m)) };
   }
 
   /** The machine put back in its state at step k or the nearest saved above it, or null (none saved there). */

@@ -64,6 +64,7 @@ import {
   Histories,
   replayIndex,
 } from "@kprim/machine";
+import { CUT } from "@kprim/machine/internal";
 import { runOnce } from "../driver.js";
 import { ExploreConfigError, NondeterminismError } from "../errors.js";
 import type { MachineFactory } from "../factory.js";
@@ -333,11 +334,25 @@ function engine(
    * execution; one on the current path is a cycle (unfair: cut; forced: run
    * on); else it is stored.
    */
-  const stateCheck = (m: Machine, k: number, enabled: readonly Choice[]): void => {
+  const stateCheck = (m: Machine, k: number, enabled: readonly Choice[]): boolean => {
     const j = store!.visit(m, k, enabled, sleepy ? nextSleep : null);
-    if (j === SEEN) throw MERGED;
+    if (j === SEEN) return cutWith(MERGED);
     // On the path: a cycle, cut unless forced (a livelock, on to the step limit).
-    if (j >= 0 && !forcedSince(j, k)) throw CYCLE;
+    if (j >= 0 && !forcedSince(j, k)) return cutWith(CYCLE);
+    return false;
+  };
+
+  /**
+   * Cut the execution (`why`: MERGED or CYCLE): on a restored machine the
+   * strategy chooses CUT (true) and the run stops where it is — unwinding an
+   * exception per merged execution cost more than a microsecond each, about
+   * 5% of a stateful search; on a fresh machine it throws.
+   */
+  const cutting: { on: boolean; by: symbol | null } = { on: false, by: null };
+  const cutWith = (why: symbol): boolean => {
+    if (!cutting.on) throw why;
+    cutting.by = why;
+    return true;
   };
 
   const strategy = {
@@ -345,7 +360,7 @@ function engine(
     choose(enabled: readonly Choice[], view: MachineView): number {
       const k = view.step;
       if (stateful) {
-        if (k >= stack.length && k >= fixed) stateCheck(built.m!, k, enabled);
+        if (k >= stack.length && k >= fixed && stateCheck(built.m!, k, enabled)) return CUT;
       } else if (watch !== null && watch.closed !== null && k >= stack.length) {
         // A cycle (the replayed prefix never closes one: its execution went on).
         waysOut(watch.closed);
@@ -416,10 +431,14 @@ function engine(
     built.m = null;
     store?.reset();
     nextSleep = [];
+    cutting.by = null;
     try {
       // On from the state saved at the branch point, or a fresh machine replaying the path.
       const ex =
-        restorer.runFrom(firstNew, (m) => (built.m = m)) ??
+        restorer.runFrom(firstNew, (m) => {
+          built.m = m;
+          cutting.on = true;
+        }) ??
         runOnce(factory, {
           strategy,
           maxSteps: opts.maxSteps,
@@ -436,6 +455,13 @@ function engine(
         });
       machine = ex.machine;
       result = ex.result;
+      if (result === null) {
+        // Cut by the strategy (CUT): counted as the exception it stands for.
+        cut = cutting.by;
+        if (splitAt >= 0 && cut === CYCLE) leaf = true;
+        else if (cut === CYCLE) cycles++;
+        else merged++;
+      }
     } catch (e) {
       cut = e;
       if (splitAt >= 0 && (e === LEAF || e === CYCLE || e === BLOCKED)) leaf = true;
@@ -443,6 +469,8 @@ function engine(
       else if (e === BLOCKED) blocked++;
       else if (e === MERGED) merged++;
       else throw e;
+    } finally {
+      cutting.on = false;
     }
     if (result !== null) {
       // The step that panicked was not seen by the detectors.
