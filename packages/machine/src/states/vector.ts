@@ -44,8 +44,8 @@ export class VectorCanon extends Canon {
   /** State vectors: the numbers of the cells made during the run (scratch), and each one's last (by cell id). */
   private readonly late: number[] = [];
   private readonly lateMemo: ({ cell: Cell<unknown>; key: string; id: number } | undefined)[] = [];
-  /** State vectors: each thread's locals as last keyed (see `flatLocals`), and the key. */
-  private readonly localsMemo: ({ flat: unknown[]; key: string } | undefined)[] = [];
+  /** State vectors: each thread's locals as lately keyed (see `flatLocals`) and their keys, newest first (a few). */
+  private readonly localsMemo: ({ flat: unknown[]; key: string }[] | undefined)[] = [];
   /**
    * State vectors, the set-up cells not local to a cpu: their numbers as
    * last written (by position), each cell's position (by id; -1: not one of
@@ -306,11 +306,27 @@ export class VectorCanon extends Canon {
   override locals(th: Thread): string {
     if (this.ren !== null) return super.locals(th);
     const map = th.localsMap();
-    const memo = this.localsMemo[th.id];
-    if (memo !== undefined && sameLocals(memo.flat, map)) return memo.key;
+    // A thread's locals go back and forth between a few contents (asleep on X, queued, woken): the last few kept.
+    let memo = this.localsMemo[th.id];
+    if (memo !== undefined) {
+      for (let i = 0; i < memo.length; i++) {
+        const m = memo[i]!;
+        if (!sameLocals(m.flat, map)) continue;
+        if (i !== 0) {
+          memo.splice(i, 1);
+          memo.unshift(m);
+        }
+        return m.key;
+      }
+    }
     const key = super.locals(th);
     const flat = flatLocals(map);
-    this.localsMemo[th.id] = flat === null ? undefined : { flat, key };
+    if (flat === null) this.localsMemo[th.id] = undefined;
+    else {
+      memo ??= this.localsMemo[th.id] = [];
+      if (memo.length === LOCALS_KEPT) memo.pop();
+      memo.unshift({ flat, key });
+    }
     return key;
   }
 
@@ -467,6 +483,9 @@ export class VectorCanon extends Canon {
     return id;
   }
 }
+
+/** Locals contents kept per thread with their keys (`VectorCanon.locals`). */
+const LOCALS_KEPT = 8;
 
 /** Sort in place, ascending (insertion sort: the lists are short, and `sort` with a comparator allocates). */
 function sortNumbers(a: number[]): void {
