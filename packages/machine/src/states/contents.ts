@@ -14,6 +14,9 @@
 import { Cell } from "../cell.js";
 import { Cpu } from "../cpu.js";
 import { Thread, type ThreadLocalKey } from "../thread.js";
+/** The frozen container `Contents.save` met last among an array's entries (frozen for good: skipped by identity). */
+let lastFrozen: object | null = null;
+
 /** Mutable containers and their contents, to write back in place. */
 export class Contents {
   readonly objs: object[] = [];
@@ -44,8 +47,11 @@ export class Contents {
       this.data.push(d);
       for (let i = 0; i < d.length; i++) {
         const x: unknown = d[i];
-        // Frozen entries (a hash table's one shared empty bucket) are skipped here, without a call.
-        if (typeof x === "object" && x !== null && !Object.isFrozen(x)) this.save(x);
+        // Frozen entries (a hash table's one shared empty bucket) are skipped here, without a call —
+        // the last one met by identity: `Object.isFrozen` is a builtin call, and a table holds one many times.
+        if (typeof x !== "object" || x === null || x === lastFrozen) continue;
+        if (Object.isFrozen(x)) lastFrozen = x;
+        else this.save(x);
       }
     } else if (v instanceof Map) {
       const d: unknown[] = [];
