@@ -87,7 +87,7 @@ export function runOnce(factory: MachineFactory, req: RunRequest): Execution {
 }
 
 /** A run (from the start, or on from a restored state) whose model errors become ExecutionErrors naming the choices. */
-export function runChecked(run: () => RunResult): RunResult {
+export function runChecked<R = RunResult>(run: () => R): R {
   try {
     return run();
   } catch (e) {

@@ -429,12 +429,16 @@ export class Machine implements MachineView {
 
   /** The run from where it is: to its end, or until the strategy throws. */
   private loop(): RunResult {
-    this.steps();
+    this.steps(false);
     return this.result();
   }
 
-  /** Take steps until the run ends (or the strategy throws). */
-  private steps(): void {
+  /**
+   * Take steps until the run ends (or the strategy throws); `cuttable`: the
+   * strategy may also stop the run where it is by choosing `CUT` (then
+   * false, and the run is neither finished nor ended: a restore follows).
+   */
+  private steps(cuttable = false): boolean {
     const core = this.core;
     // Both are fixed for the run: held here, V8 need not reload them after each step.
     const strategy = core.strategy;
@@ -452,12 +456,14 @@ export class Machine implements MachineView {
       const idx = strategy.choose(choices, this);
       const choice = choices[idx];
       if (choice === undefined) {
+        if (idx === CUT && cuttable) return false;
         throw new MachineConfigError(`strategy ${strategy.name} chose ${idx} of ${n} choices`);
       }
       take(core, choice);
     }
     core.finished = true;
     core.strategy.end?.(this);
+    return true;
   }
 
   /** Number what set-up left reachable, so that fingerprints name it the same way in every execution. */
@@ -565,6 +571,25 @@ export function continueRun(m: Machine): RunResult {
     throw new MachineConfigError("continueRun: restore a state of a started run first");
   }
   return m["loop"]();
+}
+
+/**
+ * @internal what a strategy chooses to stop a run continued with
+ * `continueUntilCut` where it is (a stateful search meeting a state it
+ * explored before): no exception to unwind, the caller restores next.
+ */
+export const CUT = -1;
+
+/**
+ * @internal `continueRun`, but the strategy may stop the run by choosing
+ * `CUT`: null then (no result is built; restore a state before going on).
+ */
+export function continueUntilCut(m: Machine): RunResult | null {
+  const core = m["core"];
+  if (!core.started || core.finished || core.outcome !== null) {
+    throw new MachineConfigError("continueRun: restore a state of a started run first");
+  }
+  return m["steps"](true) ? m["result"]() : null;
 }
 
 /**

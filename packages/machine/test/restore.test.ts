@@ -15,7 +15,16 @@ import {
   type RunResult,
   type Strategy,
 } from "../src/index.js";
-import { continueRun, coreOf, enableRestore, restore, snapshot, type Snapshot } from "../src/internal.js";
+import {
+  continueRun,
+  continueUntilCut,
+  coreOf,
+  CUT,
+  enableRestore,
+  restore,
+  snapshot,
+  type Snapshot,
+} from "../src/internal.js";
 
 /** Two threads on two cpus, each a few steps long; `bodies` counts the bodies made (a rebuild makes one). */
 function build(strategy: Strategy, counts: { bodies: number }, n = 4): { m: Machine; c: Cell<number> } {
@@ -198,5 +207,33 @@ describe("restored states", () => {
     expect(next.threads[1]).toBe(b.threads[1]);
     expect(next.cpus[0]).not.toBe(b.cpus[0]);
     expect(next.threads[0]).not.toBe(b.threads[0]);
+  });
+
+  it("a strategy that chooses CUT stops a continued run where it is (null), and the run goes on from a restore as before", () => {
+    let cutAt = -1;
+    const p = plan([0, 0, 1, 1, 0, 0, 1, 1, 1], 2);
+    const inner = planned(p);
+    const strategy: Strategy = {
+      name: "cutting",
+      choose: (enabled, view) => (view.step === cutAt ? CUT : inner.choose(enabled, view)),
+    };
+    const { m } = build(strategy, { bodies: 0 });
+    p.m = m;
+    enableRestore(coreOf(m));
+    const whole = summary(m.run());
+    // Cut at step 5: no result, the run is neither finished nor ended.
+    cutAt = 5;
+    expect(restore(coreOf(m), p.snap!)).toBe(true);
+    expect(continueUntilCut(m)).toBeNull();
+    expect(m.step).toBe(5);
+    expect(coreOf(m).finished).toBe(false);
+    // Back to step 2 and on uncut: the run the machine made the first time.
+    cutAt = -1;
+    expect(restore(coreOf(m), p.snap!)).toBe(true);
+    expect(summary(continueUntilCut(m)!)).toEqual(whole);
+    // A run that cannot be cut (run(), continueRun) refuses CUT as any other bad index.
+    cutAt = 1;
+    const fresh = build(strategy, { bodies: 0 }).m;
+    expect(() => fresh.run()).toThrow(/chose -1 of/);
   });
 });

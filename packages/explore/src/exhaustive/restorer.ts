@@ -14,7 +14,7 @@
  */
 import type { Machine, RunResult } from "@kprim/machine";
 import {
-  continueRun,
+  continueUntilCut,
   coreOf,
   enableRestore,
   restore,
@@ -23,6 +23,12 @@ import {
   type Snapshot,
 } from "@kprim/machine/internal";
 import { checkedError, type Execution } from "../driver.js";
+
+/** An execution run on from a restored state: no result when the strategy cut it (`CUT`). */
+export interface Resumed {
+  readonly machine: Execution["machine"];
+  readonly result: Execution["result"] | null;
+}
 
 export class Restorer {
   /** The machine snapshots are taken of (null: none yet, or restoring is off). */
@@ -69,15 +75,15 @@ export class Restorer {
    * The execution run on from the state saved at step k, or at the nearest
    * step above it that saved one (`before` sees the machine first; the
    * strategy replays the steps between), or null: none saved (build and
-   * replay).
+   * replay). Its result is null when the strategy cut it (chose `CUT`).
    */
-  runFrom(k: number, before: (m: Machine) => void): Execution | null {
+  runFrom(k: number, before: (m: Machine) => void): Resumed | null {
     const m = this.machineAt(k);
     if (m === null) return null;
     before(m);
-    let result: RunResult;
+    let result: RunResult | null;
     try {
-      result = continueRun(m);
+      result = continueUntilCut(m);
     } catch (e) {
       throw checkedError(e);
     }

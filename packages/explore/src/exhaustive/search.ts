@@ -64,6 +64,7 @@ import {
   Histories,
   replayIndex,
 } from "@kprim/machine";
+import { CUT } from "@kprim/machine/internal";
 import { runOnce } from "../driver.js";
 import { ExploreConfigError, NondeterminismError } from "../errors.js";
 import type { MachineFactory } from "../factory.js";
@@ -179,7 +180,6 @@ function engine(
   const detectors = [log.detector, ...(watch !== null ? [watch.detector] : []), ...(opts.detectors ?? [])];
   // The machine as soon as it is built (a cut execution never returns it).
   const built: { m: Machine | null } = { m: null };
-  const setBuilt = (m: Machine): void => void (built.m = m);
   let pruned = 0;
   /** The sleep set of the next new node (that depth's record's own array, or `NO_SLEEP`). */
   let nextSleep: Footprint[] = NO_SLEEP;
@@ -354,11 +354,30 @@ function engine(
    * execution; one on the current path is a cycle (unfair: cut; forced: run
    * on); else it is stored.
    */
-  const stateCheck = (m: Machine, k: number, enabled: readonly Choice[]): void => {
+  const stateCheck = (m: Machine, k: number, enabled: readonly Choice[]): boolean => {
     const j = store!.visit(m, k, enabled, sleepy ? nextSleep : null);
-    if (j === SEEN) throw MERGED;
+    if (j === SEEN) return cutWith(MERGED);
     // On the path: a cycle, cut unless forced (a livelock, on to the step limit).
-    if (j >= 0 && !forcedSince(j, k)) throw CYCLE;
+    if (j >= 0 && !forcedSince(j, k)) return cutWith(CYCLE);
+    return false;
+  };
+
+  /**
+   * Cut the execution (`why`: MERGED or CYCLE): on a restored machine the
+   * strategy chooses CUT (true) and the run stops where it is — unwinding an
+   * exception per merged execution cost more than a microsecond each, about
+   * 5% of a stateful search; on a fresh machine it throws.
+   */
+  const cutting: { on: boolean; by: symbol | null } = { on: false, by: null };
+  const cutWith = (why: symbol): boolean => {
+    if (!cutting.on) throw why;
+    cutting.by = why;
+    return true;
+  };
+  /** A restored machine about to run on: it is the one built, and its executions are cut by CUT. */
+  const resumeOn = (m: Machine): void => {
+    built.m = m;
+    cutting.on = true;
   };
 
   const strategy = {
@@ -366,7 +385,7 @@ function engine(
     choose(enabled: readonly Choice[], view: MachineView): number {
       const k = view.step;
       if (stateful) {
-        if (k >= stack.length && k >= fixed) stateCheck(built.m!, k, enabled);
+        if (k >= stack.length && k >= fixed && stateCheck(built.m!, k, enabled)) return CUT;
       } else if (watch !== null && watch.closed !== null && k >= stack.length) {
         // A cycle (the replayed prefix never closes one: its execution went on).
         waysOut(watch.closed);
@@ -437,10 +456,11 @@ function engine(
     built.m = null;
     store?.reset();
     nextSleep = NO_SLEEP;
+    cutting.by = null;
     try {
       // On from the state saved at the branch point, or a fresh machine replaying the path.
       const ex =
-        restorer.runFrom(firstNew, setBuilt) ??
+        restorer.runFrom(firstNew, resumeOn) ??
         runOnce(factory, {
           strategy,
           maxSteps: opts.maxSteps,
@@ -457,6 +477,13 @@ function engine(
         });
       machine = ex.machine;
       result = ex.result;
+      if (result === null) {
+        // Cut by the strategy (CUT): counted as the exception it stands for.
+        cut = cutting.by;
+        if (splitAt >= 0 && cut === CYCLE) leaf = true;
+        else if (cut === CYCLE) cycles++;
+        else merged++;
+      }
     } catch (e) {
       cut = e;
       if (splitAt >= 0 && (e === LEAF || e === CYCLE || e === BLOCKED)) leaf = true;
@@ -464,6 +491,8 @@ function engine(
       else if (e === BLOCKED) blocked++;
       else if (e === MERGED) merged++;
       else throw e;
+    } finally {
+      cutting.on = false;
     }
     if (result !== null) {
       // The step that panicked was not seen by the detectors.

@@ -14,6 +14,9 @@
 import { Cell } from "../cell.js";
 import { Cpu } from "../cpu.js";
 import { Thread, type ThreadLocalKey } from "../thread.js";
+/** The frozen container `Contents.save` met last among an array's entries (frozen for good: skipped by identity). */
+let lastFrozen: object | null = null;
+
 /** Mutable containers and their contents, to write back in place. */
 export class Contents {
   readonly objs: object[] = [];
@@ -44,8 +47,11 @@ export class Contents {
       this.data.push(d);
       for (let i = 0; i < d.length; i++) {
         const x: unknown = d[i];
-        // Frozen entries (a hash table's one shared empty bucket) are skipped here, without a call.
-        if (typeof x === "object" && x !== null && !Object.isFrozen(x)) this.save(x);
+        // Frozen entries (a hash table's one shared empty bucket) are skipped here, without a call —
+        // the last one met by identity: `Object.isFrozen` is a builtin call, and a table holds one many times.
+        if (typeof x !== "object" || x === null || x === lastFrozen) continue;
+        if (Object.isFrozen(x)) lastFrozen = x;
+        else this.save(x);
       }
     } else if (v instanceof Map) {
       const d: unknown[] = [];
@@ -215,8 +221,10 @@ export function applyLocals(t: Thread, saved: LocalsSave): void {
     if (saved.some((s) => s.key === key)) continue;
     map.delete(key);
     // Its contents as made (an init is a function of the thread alone).
-    const fresh = saveLocal(key, key.init(t), t);
-    if (typeof v === "object" && v !== null && fresh.objs.length !== 0) Contents.apply([v], [fresh.data[0]!]);
+    if (typeof v === "object" && v !== null) {
+      const d = initialData(t, key);
+      if (d !== null) Contents.apply([v], [d]);
+    }
     t.dormantMap().set(key, v);
   }
   // Put the saved ones back in the order they were made (fingerprints sort by name; keys are kept stable anyway).
@@ -271,6 +279,27 @@ function sameContents(objs: readonly object[], data: readonly (readonly unknown[
   }
   return true;
 }
+
+/**
+ * The top-level contents of a fresh `key.init(t)` (null: not a container),
+ * kept per thread when they hold no container (a rebuilt thread's locals
+ * are set back to them at every rebuild; an object among them would be
+ * shared between the writes, so such contents are made anew each time).
+ */
+function initialData(t: Thread, key: ThreadLocalKey<unknown>): unknown[] | null {
+  const kept = initials.get(t)?.get(key);
+  if (kept !== undefined) return kept;
+  const fresh = saveLocal(key, key.init(t), t);
+  const d = fresh.objs.length === 0 ? null : fresh.data[0]!;
+  if (d === null || d.every((x) => typeof x !== "object" || x === null || Object.isFrozen(x))) {
+    let m = initials.get(t);
+    if (m === undefined) initials.set(t, (m = new Map()));
+    m.set(key, d);
+  }
+  return d;
+}
+
+const initials = new WeakMap<Thread, Map<ThreadLocalKey<unknown>, unknown[] | null>>();
 
 function saveLocal(key: ThreadLocalKey<unknown>, value: unknown, t: Thread): LocalsSave[number] {
   const c = new Contents(t);

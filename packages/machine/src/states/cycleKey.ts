@@ -33,6 +33,7 @@ import type { Cpu } from "../cpu.js";
 import type { Op } from "../ops.js";
 import type { Core } from "../runtime/core.js";
 import { Thread, type ThreadState } from "../thread.js";
+import { pushThreadFields } from "./fields.js";
 import { VectorBuffer, VectorTable } from "./intern.js";
 import { Identities } from "./stateKey.js";
 
@@ -332,13 +333,7 @@ export class CycleKeys {
       out.push(t.performed);
       out.push(t.op === null ? 0 : 1);
     }
-    out.push(t.crit);
-    out.push(t.spinlocks);
-    out.push(t.mpcount);
-    out.push(t.preempted === null ? -1 : t.preempted.id);
-    out.push(t.spinning ? 1 : 0);
-    out.push(t.drainTarget);
-    out.push(t.fresh ? 1 : 0);
+    pushThreadFields(t, out);
     const w = t.wait;
     if (w === null) out.push(-1);
     else {

@@ -49,6 +49,21 @@ export function writeThread(t: Thread, e: FieldEncoder): string {
 }
 
 /**
+ * `writeThread`'s plain fields as numbers, in its order — counts,
+ * preemptor, spin and drain state, fresh — for the two encoders that write
+ * a thread as numbers (cycleKey.ts, vector.ts; threads by id, no renaming).
+ */
+export function pushThreadFields(t: Thread, out: { push(x: number): void }): void {
+  out.push(t.crit);
+  out.push(t.spinlocks);
+  out.push(t.mpcount);
+  out.push(t.preempted === null ? -1 : t.preempted.id);
+  out.push(t.spinning ? 1 : 0);
+  out.push(t.drainTarget);
+  out.push(t.fresh ? 1 : 0);
+}
+
+/**
  * A cpu's scheduling state: current thread, run queues, queued IPI messages
  * (an "o" marks one sent before the change an idle cpu waits for, which it
  * sees first), owed IPIs, owed preemption, interrupt nesting, sleepers with

@@ -105,6 +105,8 @@ export class ResumeLog {
   readonly prios: readonly (readonly number[])[];
   /** The latest snapshot taken (its saved contents may serve again). */
   last: Snapshot | null = null;
+  /** `restore`'s scratch: each thread's rebuilt op (undefined: its generator was kept). */
+  readonly ops: (Op | null | undefined)[] = [];
 
   constructor(private readonly core: Core) {
     this.cells = new UndoLog(core.cells, core.view);
@@ -290,7 +292,7 @@ export function restore(core: Core, s: Snapshot): boolean {
   if (core.cells.length !== s.cellCount) core.cells.length = s.cellCount;
   log.cells.cut(s.cellCount);
   // Generators first: rebuilding replays thread code that may change its locals and counts.
-  const ops = new Array<Op | null | undefined>(core.threads.length);
+  const ops = log.ops;
   for (const t of core.threads) {
     const ts = s.threads[t.id]!;
     const tl = log.threads[t.id]!;
@@ -303,7 +305,7 @@ export function restore(core: Core, s: Snapshot): boolean {
       const o = tl.lastOp;
       if (!sameOp(o, ts.op)) return false;
       ops[t.id] = o;
-    }
+    } else ops[t.id] = undefined;
     truncateLog(tl, ts.resumes);
   }
   const c = s.counts;
@@ -375,13 +377,17 @@ function restoreKinds(core: Core, n: number): void {
 
 function truncateLog(tl: ThreadLog, n: number): void {
   if (tl.values.length > n) {
-    tl.values.length = n;
-    tl.counts.length = n * COUNTS;
+    // By pop: setting an array's length is a slow builtin (the logs lose a few entries at a time).
+    const values = tl.values;
+    while (values.length > n) values.pop();
+    const counts = tl.counts;
+    while (counts.length > n * COUNTS) counts.pop();
     for (const k of tl.locals.keys()) if (k >= n) tl.locals.delete(k);
-    let m = tl.madeAt.length;
-    while (m > 0 && tl.madeAt[m - 1]! > n) m--;
-    tl.made.length = m;
-    tl.madeAt.length = m;
+    const madeAt = tl.madeAt;
+    while (madeAt.length > 0 && madeAt[madeAt.length - 1]! > n) {
+      madeAt.pop();
+      tl.made.pop();
+    }
   }
 }
 

@@ -20,11 +20,12 @@
 import type { Cell } from "../cell.js";
 import type { Cpu, IpiMessage } from "../cpu.js";
 import { MachineConfigError } from "../errors.js";
-import type { Thread, ThreadState, TimeoutSpec, WaitInfo } from "../thread.js";
+import type { Thread } from "../thread.js";
 import { STATE } from "./cycleKey.js";
-import { writeCpu, writeThread } from "./fields.js";
+import { pushThreadFields, writeCpu, writeThread } from "./fields.js";
 import { Canon, type FingerprintInput, IDENTITY, inverse, type Renaming } from "./fingerprint.js";
 import { type KeyTables, VectorBuffer } from "./intern.js";
+import { flatLocals, LOCALS_KEPT, plainResume, sameLocals, ThreadMemo } from "./threadKey.js";
 import type { UndoLog } from "./undo.js";
 
 /** A `Canon` that also writes states as vectors of interned numbers (see the module comment). */
@@ -44,8 +45,8 @@ export class VectorCanon extends Canon {
   /** State vectors: the numbers of the cells made during the run (scratch), and each one's last (by cell id). */
   private readonly late: number[] = [];
   private readonly lateMemo: ({ cell: Cell<unknown>; key: string; id: number } | undefined)[] = [];
-  /** State vectors: each thread's locals as last keyed (see `flatLocals`), and the key. */
-  private readonly localsMemo: ({ flat: unknown[]; key: string } | undefined)[] = [];
+  /** State vectors: each thread's locals as lately keyed (see `flatLocals`) and their keys, newest first (a few). */
+  private readonly localsMemo: ({ flat: unknown[]; key: string }[] | undefined)[] = [];
   /**
    * State vectors, the set-up cells not local to a cpu: their numbers as
    * last written (by position), each cell's position (by id; -1: not one of
@@ -100,7 +101,7 @@ export class VectorCanon extends Canon {
     const inv = ren === null ? null : inverse(ren, n, m.threads.length);
     const part = this.part;
     const late = this.late;
-    late.length = 0;
+    while (late.length !== 0) late.pop();
     out.reset();
     if (dirty !== null && this.setupNums !== null && this.setupCount === this.runCellsFrom) {
       // The set-up cells as last written, but for those changed since (the undo log's).
@@ -306,11 +307,27 @@ export class VectorCanon extends Canon {
   override locals(th: Thread): string {
     if (this.ren !== null) return super.locals(th);
     const map = th.localsMap();
-    const memo = this.localsMemo[th.id];
-    if (memo !== undefined && sameLocals(memo.flat, map)) return memo.key;
+    // A thread's locals go back and forth between a few contents (asleep on X, queued, woken): the last few kept.
+    let memo = this.localsMemo[th.id];
+    if (memo !== undefined) {
+      for (let i = 0; i < memo.length; i++) {
+        const m = memo[i]!;
+        if (!sameLocals(m.flat, map)) continue;
+        if (i !== 0) {
+          memo.splice(i, 1);
+          memo.unshift(m);
+        }
+        return m.key;
+      }
+    }
     const key = super.locals(th);
     const flat = flatLocals(map);
-    this.localsMemo[th.id] = flat === null ? undefined : { flat, key };
+    if (flat === null) this.localsMemo[th.id] = undefined;
+    else {
+      memo ??= this.localsMemo[th.id] = [];
+      if (memo.length === LOCALS_KEPT) memo.pop();
+      memo.unshift({ flat, key });
+    }
     return key;
   }
 
@@ -388,13 +405,7 @@ export class VectorCanon extends Canon {
     b.reset();
     b.push(STATE[th.state]);
     b.push(th.hist);
-    b.push(th.crit);
-    b.push(th.spinlocks);
-    b.push(th.mpcount);
-    b.push(th.preempted === null ? -1 : th.preempted.id);
-    b.push(th.spinning ? 1 : 0);
-    b.push(th.drainTarget);
-    b.push(th.fresh ? 1 : 0);
+    pushThreadFields(th, b);
     const w = th.wait;
     b.push(w === null ? -1 : t.strings.id(this.wait(w)));
     b.push(this.valueId(th.resumeValue, t));
@@ -421,49 +432,12 @@ export class VectorCanon extends Canon {
 
   /** A thread's key number (no renaming), written again only when a field it is written from changed. */
   private threadId(th: Thread, t: KeyTables): number {
-    const rv = th.resumeValue;
-    // A resume value that is an object may change in place: such a thread is written every time.
-    const plain = rv === null || (typeof rv !== "object" && typeof rv !== "function");
     const loc = th.hasLocals() ? this.locals(th) : "";
-    const w = th.wait;
-    let memo = this.threadMemo[th.id];
-    if (
-      plain &&
-      memo !== undefined &&
-      memo.state === th.state &&
-      memo.hist === th.hist &&
-      memo.crit === th.crit &&
-      memo.spinlocks === th.spinlocks &&
-      memo.mpcount === th.mpcount &&
-      memo.preempted === th.preempted &&
-      memo.spinning === th.spinning &&
-      memo.drainTarget === th.drainTarget &&
-      memo.fresh === th.fresh &&
-      memo.wait === w &&
-      memo.timeout === (w === null ? null : w.timeout) &&
-      Object.is(memo.rv, rv) &&
-      memo.loc === loc
-    ) {
-      return memo.id;
-    }
+    const memo = this.threadMemo[th.id];
+    if (memo !== undefined && memo.holds(th, loc)) return memo.id;
     const id = this.threadVector(th, t, loc);
-    if (plain) {
-      memo ??= this.threadMemo[th.id] = new ThreadMemo();
-      memo.state = th.state;
-      memo.hist = th.hist;
-      memo.crit = th.crit;
-      memo.spinlocks = th.spinlocks;
-      memo.mpcount = th.mpcount;
-      memo.preempted = th.preempted;
-      memo.spinning = th.spinning;
-      memo.drainTarget = th.drainTarget;
-      memo.fresh = th.fresh;
-      memo.wait = w;
-      memo.timeout = w === null ? null : w.timeout;
-      memo.rv = rv;
-      memo.loc = loc;
-      memo.id = id;
-    }
+    // A resume value that is an object may change in place: such a thread is written every time.
+    if (plainResume(th)) (this.threadMemo[th.id] ??= new ThreadMemo()).keep(th, loc, id);
     return id;
   }
 }
@@ -487,24 +461,6 @@ function sameStrings(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-/** The fields a thread's key was written from (`VectorCanon.threadId`). */
-class ThreadMemo {
-  state: ThreadState = "done";
-  hist = 0;
-  crit = 0;
-  spinlocks = 0;
-  mpcount = 0;
-  preempted: Thread | null = null;
-  spinning = false;
-  drainTarget = 0;
-  fresh = false;
-  wait: WaitInfo | null = null;
-  timeout: TimeoutSpec | null = null;
-  rv: unknown = undefined;
-  loc = "";
-  id = -1;
-}
-
 /**
  * Nothing queued, owed, pending or watched on the cpu: its line (`writeCpu`)
  * is then a function of its current thread and the number of cpus.
@@ -525,73 +481,4 @@ function quiet(c: Cpu): boolean {
   }
   for (let s = 0; s < c.owed.length; s++) if (c.owed[s] !== 0) return false;
   return true;
-}
-
-/**
- * A thread's locals flat, for `sameLocals`: each local's key and value and,
- * for a plain object, its fields and their values — or null when a field
- * holds something that could change unseen (an object that is not frozen
- * with primitive fields, an array, a class instance, a function).
- */
-function flatLocals(map: ReadonlyMap<unknown, unknown>): unknown[] | null {
-  const out: unknown[] = [];
-  for (const [k, v] of map) {
-    out.push(k, v);
-    if (typeof v === "function") return null;
-    if (typeof v !== "object" || v === null) {
-      out.push(-1);
-      continue;
-    }
-    if (Object.getPrototypeOf(v) !== Object.prototype) return null;
-    const fields = Object.keys(v);
-    out.push(fields.length);
-    for (const f of fields) {
-      const x = (v as Record<string, unknown>)[f];
-      if (!leaf(x)) return null;
-      out.push(f, x);
-    }
-  }
-  return out;
-}
-
-/** A value that cannot change in place: a primitive, or a frozen plain object of primitives. */
-function leaf(x: unknown): boolean {
-  if (typeof x === "function") return false;
-  if (typeof x !== "object" || x === null) return true;
-  if (!Object.isFrozen(x) || Array.isArray(x)) return false;
-  for (const f of Object.keys(x)) {
-    const y = (x as Record<string, unknown>)[f];
-    if (typeof y === "object" || typeof y === "function") {
-      if (y !== null) return false;
-    }
-  }
-  return true;
-}
-
-/** Are the thread's locals still what `flat` recorded (same objects, same fields, same values)? */
-function sameLocals(flat: readonly unknown[], map: ReadonlyMap<unknown, unknown>): boolean {
-  let i = 0;
-  for (const [k, v] of map) {
-    if (i >= flat.length || flat[i] !== k || flat[i + 1] !== v) return false;
-    const n = flat[i + 2] as number;
-    i += 3;
-    if (n < 0) {
-      if (!Object.is(flat[i - 2], v)) return false;
-      continue;
-    }
-    let count = 0;
-    for (const f in v as Record<string, unknown>) {
-      if (
-        count >= n ||
-        flat[i + 2 * count] !== f ||
-        !Object.is(flat[i + 2 * count + 1], (v as Record<string, unknown>)[f])
-      ) {
-        return false;
-      }
-      count++;
-    }
-    if (count !== n) return false;
-    i += 2 * n;
-  }
-  return i === flat.length;
 }
