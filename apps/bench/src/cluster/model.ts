@@ -10,7 +10,9 @@
  *
  * `node --import tsx --conditions=@kprim/source apps/bench/src/cluster/model.ts [n …]` (default 8)
  * prints, per lastzero-n, one worker, two workers, two workers carrying on
- * (work first), and ratios; `KPRIM_MODEL_RUN_US` sets a run's cost.
+ * (work first), two carrying on ahead of the search, and ratios, with the
+ * runs the workers made (more than one worker's: runs carried on in vain);
+ * `KPRIM_MODEL_RUN_US` sets a run's cost.
  */
 import {
   type ExploreOptions,
@@ -169,8 +171,8 @@ export async function model(n: number, c: ModelCosts = QUIET): Promise<ModelRow[
   for (const [label, w, carry] of [
     ["1 worker", 1, false],
     ["2 workers", 2, false],
-    ["2 workers, work first from the earliest unit", 2, true],
-    ["2 workers, work first", 2, "ahead"],
+    ["2 workers, work first", 2, true],
+    ["2 workers, work first ahead (KPRIM_QUEUE_AHEAD=1)", 2, "ahead"],
   ] as const) {
     const t = new ModelTransport(f, w, c);
     const r = await exploreDistributed(
