@@ -7,7 +7,8 @@
  * sleepers and every acceptance-matrix row that expects a finding; with two
  * searches sharing the queue; with a worker SIGKILLed mid-search. Redis
  * going away ends the search in one line, exit 2, the partial result
- * printed as partial; a worker of other code refuses the search.
+ * printed as partial; a worker of other code refuses the search. Work first
+ * ahead of the search (KPRIM_QUEUE_AHEAD=1) gives the same result.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -111,6 +112,22 @@ describe("a worker idle while another explores", () => {
       expect(new Set(t.jobs.map((j) => j.worker)).size).toBe(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("work first ahead of the search (KPRIM_QUEUE_AHEAD=1)", () => {
+  it("lastzero-7 and the lost wakeup among three sleepers: the one-process result", async () => {
+    for (const args of [
+      ["lastzero", "--param", "n=7", "--strategy", "dpor", "--all"],
+      ["lost-wakeup", "--param", "sleepers=3", "--param", "sleep=unlock-then-tsleep", "--strategy", "dpor"],
+    ]) {
+      const one = await local(args);
+      const run = startKprim(["explore", ...args, ...plugin, "--queue", redis.url, "--slice", "0.05", "--json"], {
+        KPRIM_QUEUE_AHEAD: "1",
+      });
+      expect(await run.exited, run.err).toBe(one.code);
+      expect(report(run.out)).toEqual(one.report);
     }
   });
 });

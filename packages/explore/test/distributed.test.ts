@@ -410,6 +410,94 @@ describe("work first: a worker carries on with the units its own requests create
   );
 });
 
+describe("work first ahead of the search (carry with ahead): carried on from while an earlier unit is open", () => {
+  const dpor: ExploreOptions = { mode: { kind: "dpor" }, stopOnFound: false };
+  const runsOf = (r: { executions: number; blocked: number; cycles: number }): number =>
+    r.executions + r.blocked + r.cycles;
+
+  it("the one-process counts; every run made is counted once or dropped as done in vain; units carried ahead", () => {
+    for (const p of [lastzero(5), lastzero(6), indexer(3, 6, 2), lostUpdate(3)]) {
+      const f = factoryOf(p);
+      const spec = searchSpec(f, dpor);
+      const one = explore(f, dpor);
+      for (const slice of [7, 40]) {
+        const tree = new UnitTree({ prefix: [], stopOnFound: false, carry: true, ahead: true });
+        const out: { tag: number; work: Parameters<typeof runJob>[1]["work"] }[] = [];
+        let runs = 0;
+        let n = 0;
+        let ahead = 0;
+        for (;;) {
+          out.push(...tree.take(2 - out.length, 2 - out.length));
+          if (out.length === 0) break;
+          // The newest job first: a job sent while an earlier one is out comes back before it.
+          const job = out.pop()!;
+          if (job.work.kind !== "units") throw new Error("units expected");
+          if (job.work.carry !== undefined && out.length > 0) ahead++;
+          const r = runJob(
+            f,
+            { id: String(job.tag), search: spec, work: job.work },
+            { shouldYield: () => ++n % slice === 0 },
+          );
+          if (r.kind !== "units") throw new Error("units expected");
+          for (const s of r.slices) runs += runsOf(s.stats);
+          tree.give(job.tag, r);
+        }
+        expect(tree.end).toBe("finished");
+        const totals = tree.totals();
+        expect([totals.tally.executions, totals.blocked, totals.cycles]).toEqual([
+          one.executions,
+          one.blocked,
+          one.cycles,
+        ]);
+        expect(runs).toBe(runsOf(one) + tree.droppedRuns);
+        if (p.name.startsWith("lastzero")) {
+          expect(ahead).toBeGreaterThan(0);
+          expect(tree.carriedUnits).toBeGreaterThan(0);
+        }
+      }
+    }
+  });
+
+  test.prop([programArb(), fc.integer({ min: 1, max: 1000 })], { numRuns: Math.ceil(RUNS / 2), seed: SEED + 3 })(
+    "generated programs: carried on ahead, cut anywhere, jobs lost and delivered twice — the one-process result",
+    async (spec, seed) => {
+      const f = smallDporProgram(spec);
+      for (const stopOnFound of [false, true]) {
+        const opts: ExploreOptions = { mode: { kind: "dpor" }, maxSteps: 200, stopOnFound, shrink: false };
+        const t = new SimTransport(f, {
+          seed,
+          maxSlice: seed % 2 === 0 ? 1e9 : 1 + (seed % 13),
+          workers: 2,
+          hears: true,
+          calls: seed % 200,
+          duplicates: 100,
+          losses: 100,
+        });
+        const one = explore(f, opts);
+        const many = await exploreDistributed(f, { ...opts, idleSplit: 1 + (seed % 5), carry: true, ahead: true }, t);
+        expect(many).toEqual(one);
+        if (!stopOnFound) expect(t.runs).toBeGreaterThanOrEqual(runsOf(one));
+      }
+    },
+    120_000,
+  );
+
+  it("off by default: without it a job is carried on from only when its unit is the earliest open one", () => {
+    const f = factoryOf(lastzero(5));
+    const tree = new UnitTree({ prefix: [], stopOnFound: false, carry: true });
+    const spec = searchSpec(f, dpor);
+    let n = 0;
+    const first = tree.take(1)[0]!;
+    if (first.work.kind !== "units") throw new Error("units expected");
+    const r = runJob(f, { id: "0", search: spec, work: first.work }, { shouldYield: () => ++n % 30 === 0 });
+    tree.give(first.tag, r);
+    const jobs = tree.take(3, 3);
+    expect(jobs.length).toBeGreaterThan(1);
+    // The first is the earliest open unit; the others have it open before them.
+    expect(jobs.map((j) => j.work.kind === "units" && j.work.carry !== undefined)).toEqual(jobs.map((_, i) => i === 0));
+  });
+});
+
 describe("distributed sampling gives the one-process result", () => {
   it("random and PCT, found and not", async () => {
     const f = factoryOf(lostUpdate(3));

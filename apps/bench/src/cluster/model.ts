@@ -10,7 +10,9 @@
  *
  * `node --import tsx --conditions=@kprim/source apps/bench/src/cluster/model.ts [n …]` (default 8)
  * prints, per lastzero-n, one worker, two workers, two workers carrying on
- * (work first), and ratios; `KPRIM_MODEL_RUN_US` sets a run's cost.
+ * (work first), two carrying on ahead of the search, and ratios, with the
+ * runs the workers made (more than one worker's: runs carried on in vain);
+ * `KPRIM_MODEL_RUN_US` sets a run's cost.
  */
 import {
   type ExploreOptions,
@@ -44,6 +46,8 @@ interface Running {
   end: number;
   result: JobResult | null;
   runs: number;
+  /** The runs after which the worker heard a call for work (null: none). */
+  heard: number | null;
   delivered: boolean;
 }
 
@@ -51,6 +55,10 @@ class ModelTransport implements Transport {
   now = 0;
   jobs = 0;
   carried = 0;
+  /** Runs in the results delivered (a unit carried on in vain counts too). */
+  runs = 0;
+  /** The jobs delivered, as explored (to time them for real: apps/bench/src/cluster/cpu.ts). */
+  readonly delivered: { job: Job; heard: number | null }[] = [];
   private readonly calls: number[] = [];
   private readonly queue: { job: Job; ready: number; seen: number }[] = [];
   readonly workerList: { free: number; current: Running | null; busy: number }[];
@@ -91,10 +99,16 @@ class ModelTransport implements Transport {
     let runs = 0;
     const call = this.calls[r.seen];
     const t = (): number => r.start + runs * this.c.run;
+    let heard: number | null = null;
     r.result = runJob(this.factory, r.job, {
       shouldYield: () => (runs++, t() >= r.start + this.c.slice),
-      idle: () => call !== undefined && t() >= call,
+      idle: () => {
+        const yes = call !== undefined && t() >= call;
+        if (yes) heard ??= runs;
+        return yes;
+      },
     });
+    r.heard = heard;
     r.end = t();
     r.runs = runs;
   }
@@ -113,6 +127,7 @@ class ModelTransport implements Transport {
         end: 0,
         result: null,
         runs: 0,
+        heard: null,
         delivered: false,
       };
       this.explore(r);
@@ -125,11 +140,15 @@ class ModelTransport implements Transport {
     if (next === null) return Promise.resolve(null);
     const r = next.current!;
     r.delivered = true;
+    this.delivered.push({ job: r.job, heard: r.heard });
     next.free = r.end;
     next.busy += r.end - r.start;
     this.now = Math.max(this.now, r.end + this.c.back);
     const own = r.job.work.kind === "units" ? r.job.work.units.length : 0;
-    if (r.result!.kind === "units") this.carried += Math.max(0, r.result!.slices.length - own);
+    if (r.result!.kind === "units") {
+      this.carried += Math.max(0, r.result!.slices.length - own);
+      for (const s of r.result!.slices) this.runs += s.stats.executions + s.stats.blocked + s.stats.cycles;
+    }
     return Promise.resolve({ id: r.job.id, result: r.result! });
   }
 }
@@ -139,6 +158,8 @@ export interface ModelRow {
   readonly ms: number;
   readonly jobs: number;
   readonly carried: number;
+  readonly runs: number;
+  readonly delivered: readonly { job: Job; heard: number | null }[];
   readonly busy: readonly number[];
 }
 
@@ -151,12 +172,25 @@ export async function model(n: number, c: ModelCosts = QUIET): Promise<ModelRow[
     ["1 worker", 1, false],
     ["2 workers", 2, false],
     ["2 workers, work first", 2, true],
+    ["2 workers, work first ahead (KPRIM_QUEUE_AHEAD=1)", 2, "ahead"],
   ] as const) {
     const t = new ModelTransport(f, w, c);
-    const r = await exploreDistributed(f, { ...dpor, idleSplit: 16, carry }, t);
+    const r = await exploreDistributed(
+      f,
+      { ...dpor, idleSplit: 16, carry: carry !== false, ahead: carry === "ahead" },
+      t,
+    );
     if (executions !== null && r.executions !== executions) throw new Error("the executions differ");
     executions = r.executions;
-    rows.push({ label, ms: t.now, jobs: t.jobs, carried: t.carried, busy: t.workerList.map((x) => x.busy) });
+    rows.push({
+      label,
+      ms: t.now,
+      jobs: t.jobs,
+      carried: t.carried,
+      runs: t.runs,
+      delivered: t.delivered,
+      busy: t.workerList.map((x) => x.busy),
+    });
   }
   return rows;
 }
@@ -170,7 +204,7 @@ if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].re
     const one = rows[0]!.ms;
     for (const r of rows) {
       console.log(
-        `lastzero-${n} ${r.label}: ${r.ms.toFixed(0)} ms, ${r.jobs} jobs, ${r.carried} units carried on, exploring ${r.busy.map((b) => b.toFixed(0)).join(" + ")} ms, 1 ÷ this ${(one / r.ms).toFixed(2)}`,
+        `lastzero-${n} ${r.label}: ${r.ms.toFixed(0)} ms, ${r.jobs} jobs, ${r.carried} units carried on, ${r.runs} runs, exploring ${r.busy.map((b) => b.toFixed(0)).join(" + ")} ms, 1 ÷ this ${(one / r.ms).toFixed(2)}`,
       );
     }
   }

@@ -51,12 +51,19 @@ export const LOCAL_RUNS = 0;
  * job may be cut), KPRIM_QUEUE_CARRY=0 and KPRIM_QUEUE_LOCAL are for
  * measuring one way against another.
  */
-function splitting(): { firstSplit?: number; idleSplit?: number; localRuns?: number; carry?: boolean } {
+function splitting(): {
+  firstSplit?: number;
+  idleSplit?: number;
+  localRuns?: number;
+  carry?: boolean;
+  ahead?: boolean;
+} {
   const env = process.env;
   const local = env["KPRIM_QUEUE_LOCAL"] === undefined ? LOCAL_RUNS : Number(env["KPRIM_QUEUE_LOCAL"]);
   const here = {
     ...(local > 0 ? { localRuns: local } : {}),
     ...(env["KPRIM_QUEUE_CARRY"] === "0" ? {} : { carry: true }),
+    ...(env["KPRIM_QUEUE_AHEAD"] === "1" ? { ahead: true } : {}),
   };
   const idle = env["KPRIM_QUEUE_IDLE"] === undefined ? IDLE_SPLIT : Number(env["KPRIM_QUEUE_IDLE"]);
   switch (env["KPRIM_QUEUE_SPLIT"]) {

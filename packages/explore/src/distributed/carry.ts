@@ -28,6 +28,13 @@
  * the tests count them). A worker killed mid-chain posted nothing, so its job
  * is explored again from its unit by whoever takes it, chain and all.
  *
+ * Ahead of the search (UnitTree's `ahead`, off by default), a job is carried
+ * on from while an earlier unit is still out: the worker's copy may then miss
+ * choices that unit's requests schedule first, and a carried unit may not be
+ * the one the search makes there. Nothing changes on this side; the
+ * coordinator's check above keeps the result exact, and a unit it drops was
+ * explored in vain (it counts them: `droppedUnits`, `droppedRuns`).
+ *
  * Plain data, no clock: what is carried depends on the job and on where the
  * slice or a call for work cut it, never on anything else.
  */

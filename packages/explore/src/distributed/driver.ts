@@ -79,6 +79,8 @@ export type DistributedOptions = Omit<
    * `carry`, carry.ts; off by default).
    */
   readonly carry?: boolean | undefined;
+  /** Exhaustive searches: work first ahead of the search, too (UnitTree's `ahead`; off by default). */
+  readonly ahead?: boolean | undefined;
   /**
    * Exhaustive searches: a job whose units are expected to take at most this
    * many runs (UnitTree's `estimate`) is explored here instead of sent — a
@@ -154,6 +156,7 @@ export async function exploreDistributed(
         firstSplit: opts.firstSplit,
         idleSplit: opts.idleSplit,
         carry: opts.carry,
+        ahead: opts.ahead,
       })
     : new RunRanges((spec.mode as { runs: number }).runs, spec.stopOnFound);
   let lost: TransportError | null = null;
@@ -189,7 +192,7 @@ export async function exploreAutoDistributed(
   factory: MachineFactory,
   opts: AutoOptions,
   transport: Transport,
-  split: Pick<DistributedOptions, "firstSplit" | "idleSplit" | "localRuns" | "carry"> = {},
+  split: Pick<DistributedOptions, "firstSplit" | "idleSplit" | "localRuns" | "carry" | "ahead"> = {},
 ): Promise<AutoResult> {
   const common = phaseOptions(opts);
   const plan = autoPlan(opts);

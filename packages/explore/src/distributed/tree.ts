@@ -90,6 +90,15 @@ export interface TreeOptions {
    * instead of a round trip through the queue for each.
    */
   readonly carry?: boolean | undefined;
+  /**
+   * Work first ahead of the search (with `carry`): a job's one unit may be
+   * carried on from while an earlier unit is still open. The earlier units'
+   * requests may then schedule choices first at the nodes the worker extends:
+   * the coordinator takes a carried unit only where its own requests, applied
+   * in the search's order, make the same one, and explores any other again
+   * (`droppedUnits`, `droppedRuns`: work done in vain, never counted).
+   */
+  readonly ahead?: boolean | undefined;
 }
 
 export class UnitTree {
@@ -115,13 +124,19 @@ export class UnitTree {
   /** The most runs a unit took to the end, by its parent node, and by its path's length (what `estimate` goes by). */
   private readonly siblings = new Map<string, number>();
   private readonly sizes = new Map<number, number>();
-  /** Slices a worker carried on to (work first), by key, until the requests that create their units are applied. */
-  private readonly carried = new Map<string, UnitSlice>();
+  /**
+   * Slices workers carried on to (work first), by key, until the requests
+   * that create their units are applied (ahead of the search, two jobs may
+   * carry on to one key: the one this search makes is taken, if any).
+   */
+  private readonly carried = new Map<string, UnitSlice[]>();
   /** Complete executions reported so far (every slice, for progress). */
   executions = 0;
   /** Units explored by carrying on, put where they belong; and carried ones dropped (this search would not have made them). */
   carriedUnits = 0;
   droppedUnits = 0;
+  /** The runs of the dropped ones (explored in vain). */
+  droppedRuns = 0;
   private readonly base: number;
 
   constructor(private readonly opts: TreeOptions) {
@@ -171,7 +186,7 @@ export class UnitTree {
     const chunk = Math.max(1, Math.ceil(this.pending.length / (2 * jobs)));
     while (out.length < slots && this.pending.length > 0) {
       const units = this.pending.splice(0, chunk).map((p) => this.unitOf(p));
-      const carry = out.length === 0 && units.length === 1 ? this.carryOf(units[0]!) : undefined;
+      const carry = units.length === 1 ? this.carryOf(units[0]!) : undefined;
       out.push(this.send(units, undefined, thin ? this.nextSplit() : undefined, carry));
     }
     return out;
@@ -213,13 +228,15 @@ export class UnitTree {
     for (const s of result.slices) {
       // The job's own units; the rest were carried on to (work first): they wait for the requests that make them.
       if (units.some((u) => compareKeys(u.key, s.unit.key) === 0)) this.takeSlice(s);
-      else this.carried.set(keyOf(s.unit.key), s);
+      else {
+        const k = keyOf(s.unit.key);
+        const at = this.carried.get(k);
+        if (at === undefined) this.carried.set(k, [s]);
+        else at.push(s);
+      }
     }
     for (const u of result.untouched) this.insert(this.pendingOf(u.key));
     this.process();
-    // Applying the job's requests made every carried unit it will (they were next in the search's order).
-    this.droppedUnits += this.carried.size;
-    this.carried.clear();
   }
 
   /** Stop handing out work (Ctrl-C, a time limit): the result counts every slice back so far. */
@@ -251,13 +268,15 @@ export class UnitTree {
    * none can reach the nodes above it before its own (undefined otherwise).
    */
   private carryOf(u: WorkUnit): Carry | undefined {
-    if (this.opts.carry !== true || u.key.length === 0 || !this.earliest(u.key)) return undefined;
+    if (this.opts.carry !== true || u.key.length === 0) return undefined;
+    const cap = this.opts.maxExecutions;
+    // Ahead of the search (an earlier unit still open): carried slices wait for the requests that make them.
+    if (!this.earliest(u.key) && (cap !== undefined || this.opts.ahead !== true)) return undefined;
     const nodes = [];
     for (let j = 0; j < u.key.length; j++) {
       const n = this.node(u.key.slice(0, j));
       nodes.push({ sleep: n.sleep, fps: n.fps.slice() });
     }
-    const cap = this.opts.maxExecutions;
     return { nodes, ...(cap !== undefined ? { budget: cap - this.before } : {}) };
   }
 
@@ -435,17 +454,43 @@ export class UnitTree {
           node.fps[index] = null;
           const p = { node, index, key: [...node.key, index] };
           if (!this.before_(p.key)) continue;
-          const c = this.carried.get(keyOf(p.key));
-          if (c !== undefined && this.same(c.unit, p)) {
-            // Explored already by the worker that made the request (work first): taken as if handed out.
-            this.carried.delete(keyOf(p.key));
+          const cs = this.carried.get(keyOf(p.key)) ?? [];
+          this.carried.delete(keyOf(p.key));
+          const c = cs.find((x) => this.same(x.unit, p));
+          for (const x of cs) if (x !== c) this.dropCarried(x);
+          if (c !== undefined) {
+            // Explored already by a worker that carried on (work first): taken as if handed out.
             this.carriedUnits++;
             this.takeSlice(c);
           } else this.insert(p);
         }
       }
     }
+    this.forgetCarried();
     this.decide();
+  }
+
+  /**
+   * Carried slices no request can make any more: a unit is made only by the
+   * requests of units before it (a request appends a choice to a node above
+   * its unit, after the one its unit descends from), so once nothing before
+   * a carried slice is open or waiting, this search will not make it.
+   */
+  private forgetCarried(): void {
+    if (this.carried.size === 0) return;
+    const c = this.cursor();
+    const b = this.batches[0]?.key ?? null;
+    for (const [k, cs] of this.carried) {
+      const key = cs[0]!.unit.key;
+      if ((c !== null && compareKeys(c, key) < 0) || (b !== null && compareKeys(b, key) < 0)) continue;
+      this.carried.delete(k);
+      for (const s of cs) this.dropCarried(s);
+    }
+  }
+
+  private dropCarried(s: UnitSlice): void {
+    this.droppedUnits++;
+    this.droppedRuns += s.stats.executions + s.stats.blocked + s.stats.cycles;
   }
 
   /** Walk the settled slices in order: a finding or the budget ends the search; so does running out of work. */

@@ -27,6 +27,8 @@ export interface ReversalContext {
   remote(k: number): boolean;
   /** The race to reverse at remote node i, as a request: its candidate initials, the racing step's own choice. */
   request(i: number, candidates: number[], own: number): void;
+  /** The choices known to be scheduled at remote node i (a race with one of them as a candidate needs no request). */
+  known(i: number): readonly number[];
   asleep(sleep: readonly Footprint[], c: Choice): boolean;
   /** Would taking `c` at node k go over the preemption bound? */
   over(k: number, c: Choice): boolean;
@@ -105,11 +107,15 @@ export class Reversals {
   /** The same decision at a node above the unit, as a request for its owner (applyRequest makes it). */
   private requestReversal(i: number, j: number): void {
     const candidates: number[] = [];
+    const known = this.x.known(i);
     const n = this.x.races.initials(i, j);
     const initial = this.x.races.initial;
     for (let q = 0; q < n; q++) {
       const c = this.startAt(i, initial[q]!);
-      if (c >= 0 && !candidates.includes(c)) candidates.push(c);
+      if (c < 0) continue;
+      // Already scheduled there: the owner would change nothing (as `reverse` stops at a scheduled initial).
+      if (known.includes(c)) return;
+      if (!candidates.includes(c)) candidates.push(c);
     }
     this.x.request(i, candidates, this.startAt(i, j));
   }

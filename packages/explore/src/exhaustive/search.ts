@@ -438,6 +438,7 @@ function engine(
       const over = candidates.filter((c) => overAt(i, c as Choice));
       emit({ kind: "race", depth: i, candidates, over, own });
     },
+    known: (i) => unit!.known[i - base] ?? [],
     asleep,
     over: overAt,
     pruned: () => void pruned++,
