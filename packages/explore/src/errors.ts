@@ -4,6 +4,7 @@
  * are mistakes in how exploration is asked for, or in the model it runs.
  * Each carries a one-line message.
  */
+import { type Choice, formatChoice } from "@kprim/machine";
 
 /** Options that cannot be honoured (bad bound, bad seed, unknown mode). */
 export class ExploreConfigError extends Error {
@@ -21,6 +22,21 @@ export class SignalError extends Error {
  */
 export class NondeterminismError extends Error {
   override readonly name = "NondeterminismError";
+}
+
+/** Throw a NondeterminismError unless the path's `k` choices led to the same enabled choices as before. */
+export function checkRepeated(k: number, before: readonly Choice[], now: readonly Choice[]): void {
+  // A loop, not \`every\`: called at each replayed step of every execution.
+  let same = before.length === now.length;
+  for (let i = 0; same && i < now.length; i++) same = before[i] === now[i];
+  if (same) return;
+  throw new NondeterminismError(
+    `the machine factory is not deterministic: after the same ${k} choices, ${listed(before)} were enabled before and ${listed(now)} now`,
+  );
+}
+
+function listed(cs: readonly Choice[]): string {
+  return cs.length === 0 ? "nothing" : cs.map(formatChoice).join(" ");
 }
 
 /** The model threw (a ModelError from the machine) during an explored execution. */

@@ -57,7 +57,6 @@ import {
   ChoiceKind,
   choiceCpu,
   choiceKind,
-  formatChoice,
   type Machine,
   type MachineView,
   type RunResult,
@@ -66,7 +65,7 @@ import {
 } from "@kprim/machine";
 import { CUT } from "@kprim/machine/internal";
 import { runOnce } from "../driver.js";
-import { ExploreConfigError, NondeterminismError } from "../errors.js";
+import { checkRepeated, ExploreConfigError } from "../errors.js";
 import type { MachineFactory } from "../factory.js";
 import { isPreemption } from "../preemption.js";
 import { CycleWatch, type CycleFound } from "../cycles.js";
@@ -396,11 +395,7 @@ function engine(
         const node = stack[k]!;
         // DPOR adds to a node's backtrack set after the execution: any node with another enabled choice may be gone back to.
         restorer.note(built.m!, k, false, stateful ? node.next < node.backtrack.length : node.enabled.length > 1);
-        if (!sameChoices(node.enabled, enabled)) {
-          throw new NondeterminismError(
-            `the machine factory is not deterministic: after the same ${k} choices, ${fmt(node.enabled)} were enabled before and ${fmt(enabled)} now`,
-          );
-        }
+        checkRepeated(k, node.enabled, enabled);
         watch?.chose(k, enabled, node.taken, view);
         return noteSpin(view, node.taken, enabled.indexOf(node.taken));
       }
@@ -598,14 +593,4 @@ function engine(
   const frontier = end === "yield" ? exportFrontier(stack, fixed, dpor ? log.footprint.bind(log) : null) : [];
   const path = frontier.length > 0 ? stack.map((n) => n.taken) : [];
   return { stats, outcome: { end, requests, rootFootprint, path, frontier }, leaves };
-}
-
-function sameChoices(a: readonly Choice[], b: readonly Choice[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function fmt(cs: readonly Choice[]): string {
-  return cs.length === 0 ? "nothing" : cs.map(formatChoice).join(" ");
 }
