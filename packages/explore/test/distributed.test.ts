@@ -43,6 +43,24 @@ function smallDporProgram(spec: Parameters<typeof buildProgram>[0]): ReturnType<
   return f;
 }
 
+/** Every run an exhaustive search made: maximal executions, and those cut as blocked or at a cycle. */
+function runsOf(r: { executions: number; blocked: number; cycles: number }): number {
+  return r.executions + r.blocked + r.cycles;
+}
+
+/** Two workers that hear calls for work, slices cut anywhere (by the seed), jobs lost and delivered twice. */
+function unreliableTransport(f: ReturnType<typeof factoryOf>, seed: number): SimTransport {
+  return new SimTransport(f, {
+    seed,
+    maxSlice: seed % 2 === 0 ? 1e9 : 1 + (seed % 13),
+    workers: 2,
+    hears: true,
+    calls: seed % 200,
+    duplicates: 100,
+    losses: 100,
+  });
+}
+
 describe("a distributed exhaustive search gives the one-process result", () => {
   const programs: Program[] = [lastzero(3), lastzero(5), indexer(3, 6, 2), lostUpdate(3), polite()];
   for (const p of programs) {
@@ -301,8 +319,6 @@ describe("an exhaustive search whose jobs are cut when a worker is idle (idleSpl
 
 describe("work first: a worker carries on with the units its own requests create (carry)", () => {
   const dpor: ExploreOptions = { mode: { kind: "dpor" }, stopOnFound: false };
-  const runsOf = (r: { executions: number; blocked: number; cycles: number }): number =>
-    r.executions + r.blocked + r.cycles;
 
   it("lastzero-5 and -6 on two workers: the one-process result, the chain carried, fewer jobs, no subtree twice", async () => {
     for (const p of [lastzero(5), lastzero(6)]) {
@@ -392,15 +408,7 @@ describe("work first: a worker carries on with the units its own requests create
       const f = smallDporProgram(spec);
       for (const stopOnFound of [false, true]) {
         const opts: ExploreOptions = { mode: { kind: "dpor" }, maxSteps: 200, stopOnFound, shrink: false };
-        const t = new SimTransport(f, {
-          seed,
-          maxSlice: seed % 2 === 0 ? 1e9 : 1 + (seed % 13),
-          workers: 2,
-          hears: true,
-          calls: seed % 200,
-          duplicates: 100,
-          losses: 100,
-        });
+        const t = unreliableTransport(f, seed);
         const one = explore(f, opts);
         expect(await exploreDistributed(f, { ...opts, idleSplit: 1 + (seed % 5), carry: true }, t)).toEqual(one);
         if (!stopOnFound) expect(t.runs).toBe(runsOf(one));
@@ -412,8 +420,6 @@ describe("work first: a worker carries on with the units its own requests create
 
 describe("work first ahead of the search (carry with ahead): carried on from while an earlier unit is open", () => {
   const dpor: ExploreOptions = { mode: { kind: "dpor" }, stopOnFound: false };
-  const runsOf = (r: { executions: number; blocked: number; cycles: number }): number =>
-    r.executions + r.blocked + r.cycles;
 
   it("the one-process counts; every run made is counted once or dropped as done in vain; units carried ahead", () => {
     for (const p of [lastzero(5), lastzero(6), indexer(3, 6, 2), lostUpdate(3)]) {
@@ -464,15 +470,7 @@ describe("work first ahead of the search (carry with ahead): carried on from whi
       const f = smallDporProgram(spec);
       for (const stopOnFound of [false, true]) {
         const opts: ExploreOptions = { mode: { kind: "dpor" }, maxSteps: 200, stopOnFound, shrink: false };
-        const t = new SimTransport(f, {
-          seed,
-          maxSlice: seed % 2 === 0 ? 1e9 : 1 + (seed % 13),
-          workers: 2,
-          hears: true,
-          calls: seed % 200,
-          duplicates: 100,
-          losses: 100,
-        });
+        const t = unreliableTransport(f, seed);
         const one = explore(f, opts);
         const many = await exploreDistributed(f, { ...opts, idleSplit: 1 + (seed % 5), carry: true, ahead: true }, t);
         expect(many).toEqual(one);
