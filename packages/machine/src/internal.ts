@@ -24,7 +24,8 @@
  *   vector of numbers, stable across a thread rebuilt by `restore`
  *   (states/cycleKey.ts) — what the explorer's cycle watch compares.
  */
-export { continueRun, continueUntilCut, coreOf, CUT, runOutcome, stateId } from "./machine.js";
+export { continueRun, continueUntilCut, coreOf, CUT, runOutcome } from "./drive.js";
+export { stateId } from "./machine.js";
 export { choicesTaken } from "./runtime/trail.js";
 export { RandomStrategy } from "./strategies/random.js";
 export { VectorTable } from "./states/intern.js";

@@ -34,6 +34,7 @@ import type { SchedulerHooks } from "./hooks.js";
 import { KernelContext } from "./kernel.js";
 import type { Gen } from "./ops.js";
 import type { Outcome } from "./outcome.js";
+import { CUT } from "./drive.js";
 import { Prng } from "./prng.js";
 import { unguard } from "./runtime/access.js";
 import { choiceTime, collectChoices, describeChoice } from "./runtime/choices.js";
@@ -529,11 +530,6 @@ export class Machine implements MachineView {
   }
 }
 
-/** @internal the record behind a machine (for `@kprim/machine/internal`). */
-export function coreOf(m: Machine): Core {
-  return m["core"];
-}
-
 /** What a fingerprint reads of the record. */
 function fingerprintInput(core: Core, tracker: StateTracker): FingerprintInput {
   return {
@@ -559,49 +555,6 @@ export function stateId(m: Machine, states: VectorTable): number {
     throw new MachineConfigError("stateId: call trackStates before the run starts");
   }
   return tracker.stateId(fingerprintInput(core, tracker), states);
-}
-
-/**
- * @internal run on from a restored state (states/snapshot.ts `restore`), to
- * the end or until the strategy throws (for `@kprim/machine/internal`).
- */
-export function continueRun(m: Machine): RunResult {
-  const core = m["core"];
-  if (!core.started || core.finished || core.outcome !== null) {
-    throw new MachineConfigError("continueRun: restore a state of a started run first");
-  }
-  return m["loop"]();
-}
-
-/**
- * @internal what a strategy chooses to stop a run continued with
- * `continueUntilCut` where it is (a stateful search meeting a state it
- * explored before): no exception to unwind, the caller restores next.
- */
-export const CUT = -1;
-
-/**
- * @internal `continueRun`, but the strategy may stop the run by choosing
- * `CUT`: null then (no result is built; restore a state before going on).
- */
-export function continueUntilCut(m: Machine): RunResult | null {
-  const core = m["core"];
-  if (!core.started || core.finished || core.outcome !== null) {
-    throw new MachineConfigError("continueRun: restore a state of a started run first");
-  }
-  return m["steps"](true) ? m["result"]() : null;
-}
-
-/**
- * @internal `run()` without building its RunResult: the outcome alone (the
- * console, the schedule and the rest stay readable on the machine until it
- * is reset). For `@kprim/machine/internal`: a sampler that keeps only a
- * record of each run.
- */
-export function runOutcome(m: Machine): Outcome {
-  m["start"]();
-  m["steps"]();
-  return m["core"].outcome!;
 }
 
 /** Create a machine (see `MachineOptions`). */
