@@ -57,10 +57,20 @@ export const RANDOM_SEED = 1;
 const cache = new Map<string, KprimLostWakeup>();
 
 function verdictOf(r: ExploreResult): Verdict {
-  if (r.kind === "not-found") return r.exhausted ? "no failure" : "inconclusive";
-  if (r.failureKind === "violation:lost-wakeup") return "lost-wakeup";
-  if (r.failureKind === "violation:interlock-discipline") return "interlock-discipline";
-  if (r.failureKind === "deadlock") return "deadlock";
+  return r.kind === "not-found" ? verdictOfSearch(null, r.exhausted) : verdictOfSearch(r.failureKind, false);
+}
+
+/**
+ * A search's verdict from what it found (its failure kind, null for none)
+ * and whether it exhausted the space — in explore()'s terms or the CLI's
+ * `--json` (`failureKind`, `exhausted`), so a process and an in-process
+ * search are judged alike. A step-limited run is no verdict.
+ */
+export function verdictOfSearch(failureKind: string | null, exhausted: boolean): Verdict {
+  if (failureKind === null) return exhausted ? "no failure" : "inconclusive";
+  if (failureKind === "violation:lost-wakeup") return "lost-wakeup";
+  if (failureKind === "violation:interlock-discipline") return "interlock-discipline";
+  if (failureKind === "deadlock") return "deadlock";
   return "inconclusive";
 }
 

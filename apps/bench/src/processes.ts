@@ -7,6 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { type Verdict, verdictOfSearch } from "./lostWakeup.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 export const CLI = `${ROOT}apps/cli/kprim.mjs`;
@@ -20,12 +21,31 @@ export function cliMissing(): string | null {
 export interface CliRun {
   /** Spawn to exit, seconds. */
   readonly seconds: number;
-  readonly verdict: string;
+  /** The process's own verdict (its `--json` report), judged as the in-process search's. */
+  readonly verdict: Verdict;
+  /** What its search did: after how many executions it found the failure, or the states it exhausted. */
+  readonly detail: string;
   readonly states: number;
   readonly exhausted: boolean;
 }
 
-/** `kprim explore lost-wakeup` as a process: the stateful search of one variant and size, with its budget. */
+interface CliJson {
+  readonly verdict?: string;
+  readonly failureKind?: string | null;
+  readonly executions?: number;
+  readonly merged?: number;
+  readonly executionsToFound?: number | null;
+  readonly states?: number;
+  readonly exhausted?: boolean;
+}
+
+/**
+ * `kprim explore lost-wakeup` as a process: the stateful search of one
+ * variant and size, with its budget of states — the exhaustive search set
+ * beside pan's, from node's start to the verdict (what it finds is shrunk
+ * and its replay handle printed, as a user gets them). Its verdict and
+ * counts are its own, read from its `--json` report.
+ */
 export function cliLostWakeup(
   sleep: string,
   sleepers: number,
@@ -55,17 +75,26 @@ export function cliLostWakeup(
   const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const out = String(r.stdout);
-  let json: { verdict?: string; states?: number; exhausted?: boolean } = {};
+  let json: CliJson;
   try {
-    json = JSON.parse(out.slice(out.indexOf("{"))) as typeof json;
+    json = JSON.parse(out.slice(out.indexOf("{"))) as CliJson;
   } catch {
     throw new Error(`kprim explore lost-wakeup (${sleep}, N=${sleepers}) printed no JSON: ${String(r.stderr)}`);
   }
+  const found = json.verdict === "found";
+  const exhausted = json.exhausted ?? false;
+  const stored = json.states ?? 0;
+  const counts = `${stored.toLocaleString("en")} states`;
   return {
     seconds,
-    verdict: json.verdict ?? "?",
-    states: json.states ?? 0,
-    exhausted: json.exhausted ?? false,
+    verdict: verdictOfSearch(found ? (json.failureKind ?? null) : null, exhausted),
+    detail: found
+      ? `found after ${(json.executionsToFound ?? 0).toLocaleString("en")} executions, ${counts}`
+      : exhausted
+        ? `exhausted: ${counts}, ${((json.executions ?? 0) + (json.merged ?? 0)).toLocaleString("en")} executions`
+        : `not exhausted within ${counts}`,
+    states: stored,
+    exhausted,
   };
 }
 

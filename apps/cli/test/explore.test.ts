@@ -125,8 +125,14 @@ describe.concurrent("explore", () => {
       "--json",
     ]);
     expect(safe.code).toBe(0);
-    const r = JSON.parse(safe.stdout) as { verdict: string; mode: string; exhausted: boolean; states: number };
-    expect([r.verdict, r.mode, r.exhausted]).toEqual(["not-found", "dfs(stateful)", true]);
+    const r = JSON.parse(safe.stdout) as {
+      verdict: string;
+      mode: string;
+      exhausted: boolean;
+      states: number;
+      failureKind: string | null;
+    };
+    expect([r.verdict, r.mode, r.exhausted, r.failureKind]).toEqual(["not-found", "dfs(stateful)", true, null]);
     expect(r.states).toBeGreaterThan(1_000);
     const racy = await kprim([
       "explore",
@@ -138,6 +144,18 @@ describe.concurrent("explore", () => {
     ]);
     expect(racy.code).toBe(1);
     expect(racy.stdout).toMatch(/^failure: violation at step \d+: \[lost-wakeup\] T_S sleeps on X/m);
+    // --json names what was found for scripts to match on (the bench judges the CLI's verdict by it).
+    const named = await kprim([
+      "explore",
+      "lost-wakeup",
+      "--param",
+      "sleep=unlock-then-tsleep",
+      "--strategy",
+      "stateful",
+      "--json",
+    ]);
+    expect(named.code).toBe(1);
+    expect((JSON.parse(named.stdout) as { failureKind: string | null }).failureKind).toBe("violation:lost-wakeup");
     expect(
       expectUsageError(await kprim(["explore", "lost-wakeup", "--strategy", "stateful", "--bound", "1"])),
     ).toContain("stateful search explores every schedule");

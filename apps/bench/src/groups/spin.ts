@@ -43,7 +43,7 @@ export function spinSection(quick: boolean): Section {
   const intro = [
     "The lost-wakeup scenario transcribed step for step into Promela ([bench/models/lost-wakeup.pml](../models/lost-wakeup.pml): one atomic block per kprim step, the machine's IPI, critical-section and switch rules, kprim's two detectors as assertions) and verified with SPIN (`spin -a`, `gcc -O1 -DSAFETY`, `pan`) in the same run as kprim explores the scenario. Variants (kprim's `interlock` parameter): " +
       LOST_WAKEUP_VARIANTS.map((v) => `${v.label} (\`${v.param}\`)`).join(", ") +
-      ". Both sides are timed as processes, from start to verdict: SPIN's `spin -a`, `gcc` and `pan`; kprim's built CLI (`kprim explore lost-wakeup --strategy stateful`, node's start included). kprim's in-process time of the verdict procedure (random schedules, then stateful DFS within a budget of states) is a column of its own.",
+      ". Both sides are timed as processes, from start to verdict: SPIN's `spin -a`, `gcc` and `pan`; kprim's built CLI running its exhaustive search (`kprim explore lost-wakeup --strategy stateful`, node's start included; a failure it finds is shrunk and its replay handle printed, as a user gets them), with its own verdict and search in columns of their own. kprim's in-process verdict procedure (random schedules, then stateful DFS within a budget of states) is reported beside it with its time: for the broken variants its random runs find the failure long before a depth-first search does. Where the process and the procedure are both conclusive, a different verdict is an error.",
   ];
   if ("missing" in tools) {
     return {
@@ -91,6 +91,21 @@ export function spinSection(quick: boolean): Section {
         searched && v.param === "tsleep_interlock"
           ? cliLostWakeup(v.param, n, budget.states, MULTICAST_SYMMETRY)
           : null;
+      // The process's stateful search and the in-process procedure judge the same model: where both are conclusive they agree.
+      for (const [run, label] of [
+        [cli, "chain"],
+        [sym, "multicast + symmetry"],
+      ] as const) {
+        if (run === null || run.verdict === "inconclusive") continue;
+        if (k.verdict !== "inconclusive" && run.verdict !== k.verdict) {
+          errors.push(
+            `kprim's CLI (${label}) and its in-process procedure disagree on ${v.label}, N=${n}: ${run.verdict} (${run.detail}) vs ${k.verdict} (${k.detail})`,
+          );
+        }
+        if (sv !== "inconclusive" && run.verdict !== sv) {
+          errors.push(`verdicts disagree on ${v.label}, N=${n}: kprim's CLI (${label}) ${run.verdict}, SPIN ${sv}`);
+        }
+      }
       const ratio = cli === null ? null : cli.seconds / s.seconds;
       if (ratio !== null) ratioSeries[vi]!.points.push({ x: n, y: ratio });
       const spinDetail =
@@ -104,8 +119,9 @@ export function spinSection(quick: boolean): Section {
         n,
         k.verdict,
         k.detail,
-        cli === null ? "—" : Number(cli.seconds.toFixed(3)),
         k.how === "not searched" ? "—" : Number(k.seconds.toFixed(3)),
+        cli === null ? "—" : cli.detail,
+        cli === null ? "—" : Number(cli.seconds.toFixed(3)),
         sym === null ? "—" : Number(sym.seconds.toFixed(3)),
         sv,
         spinDetail,
@@ -136,7 +152,7 @@ export function spinSection(quick: boolean): Section {
     text: [
       ...intro,
       ...(noCli !== null ? [`**kprim ÷ SPIN not measured: ${noCli}.**`] : []),
-      `kprim budget: ${budget.randomRuns.toLocaleString("en")} random runs (seed 1), then stateful DFS up to ${budget.states.toLocaleString("en")} states (a variant that does not exhaust at N is not searched at N + 1); pan is stopped after ${timeoutMs / 1000} s. "inconclusive" is a search that ran out of budget; a disagreement between two conclusive verdicts is an error (${errors.length === 0 ? "**every conclusive pair agrees**" : `**${errors.length} disagreement(s)**`}). kprim ÷ SPIN is the CLI process's wall time ÷ SPIN's (generating, compiling — about a second — and running pan): below 1, kprim was faster end to end. "multicast + sym s" is the CLI with the multicast wakeup and symmetry reduction over the sleepers (with interlock only; SPIN's model has the chain wakeup).`,
+      `kprim budget: ${budget.randomRuns.toLocaleString("en")} random runs (seed 1), then stateful DFS up to ${budget.states.toLocaleString("en")} states (a variant that does not exhaust at N is not searched at N + 1); pan is stopped after ${timeoutMs / 1000} s. "inconclusive" is a search that ran out of budget; a disagreement between two conclusive verdicts is an error (${errors.length === 0 ? "**every conclusive pair agrees**" : `**${errors.length} disagreement(s)**`}). kprim ÷ SPIN is the CLI process's wall time ÷ SPIN's (generating, compiling — about a second — and running pan), both exhaustive depth-first searches: below 1, kprim was faster end to end. "multicast + sym s" is the CLI with the multicast wakeup and symmetry reduction over the sleepers (with interlock only; SPIN's model has the chain wakeup).`,
     ],
     tables: [
       { title: "Verdicts per variant (over all N)", header: ["variant", "kprim", "SPIN"], rows: summary },
@@ -146,9 +162,10 @@ export function spinSection(quick: boolean): Section {
           "variant",
           "N",
           "kprim verdict",
-          "kprim search",
+          "kprim procedure",
+          "procedure s (in-process)",
+          "kprim process: stateful DFS",
           "kprim process s",
-          "kprim in-process s",
           "multicast + sym s",
           "SPIN verdict",
           "SPIN search",

@@ -76,6 +76,7 @@ export function exploreReport(
           },
     stopped: r.stopped ? ctx.stopRequested() : null,
     failure: f ? f.failure : null,
+    failureKind: f ? f.failureKind : null,
     executionsToFound: f ? f.executionsToFound : null,
     schedule: f ? f.schedule : null,
     shrunk: f ? f.shrunk : null,

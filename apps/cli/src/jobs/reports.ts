@@ -125,6 +125,8 @@ export interface ExploreReport extends RunHeader {
   /** Spread over a queue's workers, or merged from static shards (null: one process). */
   readonly distributed?: { readonly queue?: string; readonly parts?: number } | null;
   readonly failure: string | null;
+  /** The failure's kind, to match on: `violation:<detectors>`, `deadlock`, `panic:<message>`, … (null: nothing found). */
+  readonly failureKind: string | null;
   readonly executionsToFound: number | null;
   readonly schedule: string | null;
   readonly shrunk: string | null;
