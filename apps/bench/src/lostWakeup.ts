@@ -168,7 +168,7 @@ export function kprimLostWakeup(
       how: `random (seed ${RANDOM_SEED})`,
       executions: random.executionsToFound,
       seconds: seconds(),
-      detail: `failure after ${random.executionsToFound} random runs`,
+      detail: `failure after ${random.executionsToFound} random run${random.executionsToFound === 1 ? "" : "s"}`,
       states: 0,
     };
   }

@@ -85,11 +85,12 @@ export function cliLostWakeup(
   const exhausted = json.exhausted ?? false;
   const stored = json.states ?? 0;
   const counts = `${stored.toLocaleString("en")} states`;
+  const toFound = json.executionsToFound ?? 0;
   return {
     seconds,
     verdict: verdictOfSearch(found ? (json.failureKind ?? null) : null, exhausted),
     detail: found
-      ? `found after ${(json.executionsToFound ?? 0).toLocaleString("en")} executions, ${counts}`
+      ? `found after ${toFound.toLocaleString("en")} execution${toFound === 1 ? "" : "s"}, ${counts}`
       : exhausted
         ? `exhausted: ${counts}, ${((json.executions ?? 0) + (json.merged ?? 0)).toLocaleString("en")} executions`
         : `not exhausted within ${counts}`,
