@@ -45,7 +45,7 @@ function* bump(kc: KernelContext, c: Cell<number>, k: number): Gen<void> {
 }
 
 /** Two threads, one per cpu, each doing `k` times: load the counter, store it + 1. */
-function race(k: number): MachineFactory {
+export function race(k: number): MachineFactory {
   return factoryOf(
     {
       name: `race-${k}`,
