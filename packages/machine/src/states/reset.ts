@@ -190,7 +190,7 @@ export function resetRun(core: Core, p: ResetPoint): void {
   if (core.fpReads.length !== 0) core.fpReads.length = 0;
   if (core.fpWrites.length !== 0) core.fpWrites.length = 0;
   if (core.reports.length !== 0) core.reports = [];
-  core.kindsEmitted = p.kinds === null ? null : new Set(p.kinds);
+  restoreKinds(core, p.kinds);
   // The set-up mark is the log's first and stays live (nothing else marks this log).
   if (!p.undo.undo(p.mark)) throw new Error("resetRun: the set-up mark was lost");
   if (core.cells.length !== p.cellCount) core.cells.length = p.cellCount;
@@ -306,6 +306,21 @@ export function outcomeStarted(m: Machine): Outcome {
   return m["core"].outcome!;
 }
 
+/**
+ * The event kinds emitted by the start: the run's set, cut back (a run only
+ * adds to it, and a set keeps insertion order) — or a new one when the run
+ * made it.
+ */
+function restoreKinds(core: Core, kinds: readonly string[] | null): void {
+  const set = core.kindsEmitted;
+  if (kinds === null) core.kindsEmitted = null;
+  else if (set === null || set.size < kinds.length) core.kindsEmitted = new Set(kinds);
+  else if (set.size > kinds.length) {
+    let i = 0;
+    for (const k of set) if (i++ >= kinds.length) set.delete(k);
+  }
+}
+
 /** What start left, or null when a reset cannot put it back (see `resetStarted`). */
 function saveStart(core: Core, p: ResetPoint): StartPoint | null {
   if (core.outcome !== null || core.consoleLines.length !== 0) return null;
@@ -404,19 +419,14 @@ function backToStart(core: Core, p: ResetPoint, s: StartPoint): boolean {
   core.trailAt = 0;
   const logs = core as unknown as Logs;
   if (core.consoleLines.length !== 0) logs.consoleLines = [];
-  if (s.events.length === 0) {
-    logs.traceLog = core.tracing ? [] : null;
-    if (core.stepEvents.length !== 0) core.stepEvents = [];
-  } else {
-    // Copies: a previous run's result may hold the events of its own start.
-    const events = s.events.map((e) => ({ ...e }));
-    logs.traceLog = core.tracing ? events : null;
-    core.stepEvents = core.detectors.length !== 0 ? events.slice() : [];
-  }
+  // Copies of the start's events for the trace (a previous run's result holds those of its own start). The
+  // step's events are left empty: the first step starts a list of its own before any detector reads one.
+  logs.traceLog = core.tracing ? s.events.map((e) => ({ ...e })) : null;
+  if (core.stepEvents.length !== 0) core.stepEvents = [];
   if (core.fpReads.length !== 0) core.fpReads.length = 0;
   if (core.fpWrites.length !== 0) core.fpWrites.length = 0;
   if (core.reports.length !== 0) core.reports = [];
-  core.kindsEmitted = s.kinds === null ? null : new Set(s.kinds);
+  restoreKinds(core, s.kinds);
   for (const saved of s.extSaved) Contents.apply(saved.objs, saved.data);
   if (s.extensions === null) core.extensions = null;
   else {
