@@ -1,9 +1,10 @@
 /**
  * One machine for many executions: a runner that builds a factory's machine
  * once, saves the state its set-up left it in, and for every later
- * execution resets the machine to that state (@kprim/machine/internal's
- * `armReset`/`resetRun`) and runs it under the new strategy, instead of
- * building a machine per execution. Sampling (random, PCT, a plugin's
+ * execution resets the machine to the state after its start — threads
+ * spawned, each cpu's first thread resumed to its first op
+ * (@kprim/machine/internal's `armReset`/`resetStarted`) — and runs it on
+ * under the new strategy, instead of building a machine per execution. Sampling (random, PCT, a plugin's
  * strategy) and the shrinker run their executions through it.
  *
  * An execution on a reset machine is the execution a fresh machine built
@@ -22,7 +23,15 @@
  */
 import type { Choice, Machine, Outcome, Strategy } from "@kprim/machine";
 import { replay } from "@kprim/machine";
-import { armReset, coreOf, type ResetPoint, resetBlocker, resetRun, runOutcome } from "@kprim/machine/internal";
+import {
+  armReset,
+  coreOf,
+  outcomeStarted,
+  type ResetPoint,
+  resetBlocker,
+  resetStarted,
+  runStarted,
+} from "@kprim/machine/internal";
 import { checkedError, type Execution, runChecked, runOnce, type RunRequest } from "./driver.js";
 import type { MachineFactory } from "./factory.js";
 
@@ -58,9 +67,10 @@ export class MachineReuse {
     const m = this.#machine;
     if (m !== null) {
       this.#machine = null; // until this run returns: a run that throws leaves a machine half-way
-      resetRun(coreOf(m), this.#point!);
-      m.setStrategy(prefix ? replay(prefix, strategy) : strategy);
-      const result = runChecked(() => m.run());
+      const result = runChecked(() => {
+        resetStarted(coreOf(m), this.#point!, prefix ? replay(prefix, strategy) : strategy);
+        return runStarted(m);
+      });
       this.#machine = m;
       return { machine: m, result };
     }
@@ -81,11 +91,10 @@ export class MachineReuse {
       return null;
     }
     this.#machine = null; // until this run returns: a run that throws leaves a machine half-way
-    resetRun(coreOf(m), this.#point!);
-    m.setStrategy(prefix ? replay(prefix, strategy) : strategy);
     let outcome: Outcome;
     try {
-      outcome = runOutcome(m);
+      resetStarted(coreOf(m), this.#point!, prefix ? replay(prefix, strategy) : strategy);
+      outcome = outcomeStarted(m);
     } catch (e) {
       throw checkedError(e);
     }

@@ -2,7 +2,7 @@
  * Sampling runs: seeded random, PCT or a given strategy's executions, one at a time by index.
  * Run i depends only on (mode, i), so a serial loop and worker threads taking
  * slices of the indices produce the same records. A `Sampler` runs them all
- * on one machine, reset to its set-up state between runs (reuse.ts); the
+ * on one machine, reset to the state after its start between runs (reuse.ts); the
  * records are those of a fresh machine per run (`runSample`).
  */
 import {
@@ -90,7 +90,7 @@ export function runSample(
   return { record: recordOf(i + 1, result, ctx.target, machine.emitted(RESTART_LIMIT), ctx.raises), result };
 }
 
-/** Sampling runs on one machine, reset to its set-up state between runs (see reuse.ts). */
+/** Sampling runs on one machine, reset to the state after its start between runs (see reuse.ts). */
 export class Sampler {
   readonly #runner: MachineReuse;
   /** Random mode: one strategy reseeded for every run (`random({ seed })` per run, without the objects). */

@@ -11,7 +11,10 @@
  *   from one cpu to another (its value: the queued count), made on first use.
  * - `armReset(core, shared)` / `resetRun(core, point)`: put a machine back in
  *   the state its set-up left it in, to run it again (states/reset.ts);
- *   `resetBlocker` says why a machine cannot be.
+ *   `resetBlocker` says why a machine cannot be. `resetStarted(core,
+ *   point, strategy)`: back to the state after its start instead (the cpus'
+ *   first threads dispatched), to go on with `runStarted(machine)` or
+ *   `outcomeStarted(machine)`.
  * - `runOutcome(machine)`: `run()` without building the RunResult (the
  *   outcome; console, trail and counters stay on the machine until a
  *   reset), with `choicesTaken(core)` for the choices; `RandomStrategy`,
@@ -33,4 +36,12 @@ export { CycleKeys } from "./states/cycleKey.js";
 export { enableRestore, restore, restoreBlocker, snapshot, type Snapshot, ResumeLog } from "./states/snapshot.js";
 export type { Core, CoreOptions, Jitter, Scope } from "./runtime/core.js";
 export { fifoCell } from "./runtime/ipiq.js";
-export { armReset, resetBlocker, type ResetPoint, resetRun } from "./states/reset.js";
+export {
+  armReset,
+  outcomeStarted,
+  resetBlocker,
+  type ResetPoint,
+  resetRun,
+  resetStarted,
+  runStarted,
+} from "./states/reset.js";

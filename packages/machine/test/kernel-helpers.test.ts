@@ -5,6 +5,7 @@
  * generator does when returned from or thrown into.
  */
 import { describe, expect, it } from "vitest";
+import { idleContext, race as raceOn } from "../src/examples.js";
 import { type Cell, createMachine, type Gen, type KernelContext, op, random, type RunResult } from "../src/index.js";
 
 /** Every single-cell helper, with its results kept in a cell so that they show in the outcome. */
@@ -55,21 +56,12 @@ function race(useHelpers: boolean, seed: number): { result: RunResult; outs: num
   return { result, outs: outs.map((o) => m.peek(o)) };
 }
 
-/** A thread's kernel context, taken from a machine that does not run. */
-function contextOf(): { k: KernelContext; c: Cell<number> } {
-  const m = createMachine({ cpus: 1 });
-  const c = m.cell("c", 0);
-  let kc: KernelContext | null = null;
-  m.spawn({
-    cpu: 0,
-    name: "T",
-    // Not a generator function: spawn calls it at once, so the context is captured before any run.
-    body: (k) => {
-      kc = k;
-      return k.nop("never run");
-    },
-  });
-  return { k: kc!, c };
+/** The fast-check race (the benchmark's, ../src/examples.ts), its body in helpers or in raw ops, on one machine. */
+function benchRace(raw: boolean, seed: number): { result: RunResult; c: number } {
+  const m = createMachine({ cpus: 2, check: true, trace: true, strategy: random({ seed }) });
+  const c = raceOn(m, 3, raw);
+  const result = m.run();
+  return { result, c: m.peek(c) };
 }
 
 describe("typed helpers as one-op iterators", () => {
@@ -86,8 +78,24 @@ describe("typed helpers as one-op iterators", () => {
     }
   });
 
+  it("the benchmark's race body with yield* of the helpers runs exactly as its raw-op twin (the bare bound's two bodies)", () => {
+    const finals = new Set<number>();
+    for (let seed = 1; seed <= 20; seed++) {
+      const a = benchRace(false, seed);
+      const b = benchRace(true, seed);
+      expect(a.result.outcome).toEqual({ kind: "ok" });
+      expect(a.c).toBe(b.c);
+      expect(a.result.schedule).toEqual(b.result.schedule);
+      expect(a.result.counters).toEqual(b.result.counters);
+      expect(a.result.trace).toEqual(b.result.trace);
+      finals.add(a.c);
+    }
+    // A race: some schedules lose an update.
+    expect(finals.size).toBeGreaterThan(1);
+  });
+
   it("hands out its op once, then returns the resume value (or nothing for a void op)", () => {
-    const { k, c } = contextOf();
+    const { k, c } = idleContext();
     const load = k.load(c);
     const first = load.next();
     expect(first.done).toBe(false);
@@ -102,7 +110,7 @@ describe("typed helpers as one-op iterators", () => {
   });
 
   it("return and throw end it as they end a suspended generator", () => {
-    const { k, c } = contextOf();
+    const { k, c } = idleContext();
     const a = k.load(c);
     a.next();
     expect(a.return(3)).toMatchObject({ done: true, value: 3 });

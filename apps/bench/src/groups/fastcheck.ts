@@ -6,7 +6,7 @@
  */
 import { factoryOf } from "@kprim/explore/examples";
 import { explore, type MachineFactory } from "@kprim/explore";
-import { type Cell, createMachine, type Gen, type KernelContext, op } from "@kprim/machine";
+import { bump, idleContext, race as raceOn, rawBump } from "@kprim/machine/examples";
 import fc from "fast-check";
 import { cpuSeconds, median, seconds, timed } from "../measure.js";
 import type { Section } from "../report/types.js";
@@ -36,52 +36,9 @@ async function fastCheckSchedules(n: number, k: number): Promise<number> {
   return runs;
 }
 
-/** `k` times: load the counter, store it + 1 (module level: a generator function per execution costs V8 a hidden class). */
-function* bump(kc: KernelContext, c: Cell<number>, k: number): Gen<void> {
-  for (let i = 0; i < k; i++) {
-    const v = yield* kc.load(c);
-    yield* kc.store(c, v + 1);
-  }
-}
-
-/** Two threads, one per cpu, each doing `k` times: load the counter, store it + 1. */
-function race(k: number): MachineFactory {
-  return factoryOf(
-    {
-      name: `race-${k}`,
-      cpus: 2,
-      setup(m) {
-        const c = m.cell("c", 0);
-        for (let t = 0; t < 2; t++) m.spawn({ cpu: t, name: `T${t}`, body: (kc) => bump(kc, c, k) });
-        return [c];
-      },
-    },
-    false,
-  );
-}
-
-/** The race's body as raw ops, for the bare bound. */
-function* rawBump(c: Cell<number>, k: number): Gen<void> {
-  for (let i = 0; i < k; i++) {
-    const v = (yield op.load(c)) as number;
-    yield op.store(c, v + 1);
-  }
-}
-
-/** A thread's kernel context, taken from a machine that never runs: the race's own body then runs without one. */
-function bareContext(): { c: Cell<number>; kc: KernelContext } {
-  const m = createMachine({ cpus: 1, check: false });
-  const c = m.cell("c", 0);
-  let kc: KernelContext | null = null;
-  m.spawn({
-    cpu: 0,
-    name: "T",
-    body: (k) => {
-      kc = k;
-      return rawBump(c, 0);
-    },
-  });
-  return { c, kc: kc! };
+/** The race (@kprim/machine/examples): two threads, one per cpu, each doing `k` times: load the counter, store it + 1. */
+export function race(k: number): MachineFactory {
+  return factoryOf({ name: `race-${k}`, cpus: 2, setup: (m) => [raceOn(m, k)] }, false);
 }
 
 /**
@@ -93,7 +50,7 @@ function bareContext(): { c: Cell<number>; kc: KernelContext } {
  * the same race written with raw ops (`yield op.load(c)`).
  */
 function bareSchedules(n: number, k: number, helpers = false): number {
-  const { c, kc } = bareContext();
+  const { c, k: kc } = idleContext();
   let x = 1;
   let done = 0;
   for (let s = 0; s < n; s++) {
