@@ -141,15 +141,8 @@ export class KernelContext {
    * check: `body` changes nothing of its caller's except through what it
    * returns (thread-locals, cells and extensions are keyed anyway).
    */
-  *call<T>(body: Gen<T>): Gen<T> {
-    const t = this.thread;
-    const mark = t.hist;
-    const outer = t.callMark;
-    t.callMark = mark;
-    const r = yield* body;
-    t.callMark = outer;
-    this.#core.tracker?.returned(t, mark, r);
-    return r;
+  call<T>(body: Gen<T>): Gen<T> {
+    return new Call<T>(this.thread, this.#core, body);
   }
 
   /**
@@ -229,6 +222,68 @@ export class KernelContext {
     const v = build();
     log.made(this.thread, v);
     return v;
+  }
+}
+
+/**
+ * `KernelContext.call` as an iterator rather than a generator (as `OneOp`,
+ * the protocol `yield*` expects, without a generator of its own): hands on
+ * `body`'s ops, and when `body` returns, keys the thread by its history
+ * before the call and the returned value. A spinlock's every acquire and
+ * release goes through one, and a thread rebuilt for a restored state
+ * (states/snapshot.ts) makes one per call on its way back.
+ */
+class Call<R> implements Generator<Op, R, unknown> {
+  value: unknown = undefined;
+  done = false;
+  /** The history at the call's start (−2: not started; the first `next` starts it). */
+  #mark = -2;
+  #outer = -1;
+  readonly #thread: Thread;
+  readonly #core: Core;
+  readonly #body: Gen<R>;
+
+  constructor(thread: Thread, core: Core, body: Gen<R>) {
+    this.#thread = thread;
+    this.#core = core;
+    this.#body = body;
+  }
+
+  next(v?: unknown): IteratorResult<Op, R> {
+    if (this.done) {
+      this.value = undefined;
+      return this as IteratorResult<Op, R>;
+    }
+    const t = this.#thread;
+    if (this.#mark === -2) {
+      this.#mark = t.hist;
+      this.#outer = t.callMark;
+      t.callMark = this.#mark;
+      v = undefined;
+    }
+    const r = this.#body.next(v);
+    this.value = r.value;
+    if (r.done === true) {
+      this.done = true;
+      t.callMark = this.#outer;
+      this.#core.tracker?.returned(t, this.#mark, r.value);
+    }
+    return this as IteratorResult<Op, R>;
+  }
+
+  return(v: R): IteratorResult<Op, R> {
+    this.done = true;
+    this.value = v;
+    return this as IteratorResult<Op, R>;
+  }
+
+  throw(e: unknown): IteratorResult<Op, R> {
+    this.done = true;
+    throw e;
+  }
+
+  [Symbol.iterator](): Generator<Op, R, unknown> {
+    return this;
   }
 }
 

@@ -235,6 +235,29 @@ export function applyLocals(t: Thread, saved: LocalsSave): void {
   }
 }
 
+/**
+ * Before a thread's generator is rebuilt (snapshot.ts): its thread-locals'
+ * contents as at the start of the run (`start`) — one made since holds its
+ * initial contents again — without changing which are made (the restore
+ * that follows sets that, with `applyLocals`). The rebuilt code's first
+ * `local` of one then finds it as the run's first did, the same object
+ * with the same contents, as from `applyLocals(t, start)`, but without
+ * taking it out of the map and putting it back.
+ */
+export function resetLocalsForReplay(t: Thread, start: LocalsSave): void {
+  const map = t.localsMap();
+  if (map.size === 0 && start.length === 0) return;
+  if (start.length !== 0) {
+    applyLocals(t, start);
+    return;
+  }
+  for (const [key, v] of map) {
+    if (typeof v !== "object" || v === null) continue;
+    const d = initialData(t, key);
+    if (d !== null) Contents.apply([v], [d]);
+  }
+}
+
 /** Are `t`'s thread-locals the saved ones, with the saved contents (as `applyLocals` would leave them)? */
 export function sameLocals(t: Thread, saved: LocalsSave): boolean {
   const map = t.localsMap();

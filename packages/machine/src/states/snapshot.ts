@@ -56,7 +56,7 @@ import { type Gen, type Op } from "../ops.js";
 import type { Core } from "../runtime/core.js";
 import { writableTrail } from "../runtime/trail.js";
 import type { Thread } from "../thread.js";
-import { applyLocals, Contents, type LocalsSave, type Saved, saveLocals } from "./contents.js";
+import { applyLocals, Contents, type LocalsSave, resetLocalsForReplay, type Saved, saveLocals } from "./contents.js";
 import {
   type CpuSave,
   restoreCpu,
@@ -416,7 +416,7 @@ function rebuild(core: Core, t: Thread, tl: ThreadLog, ts: ThreadSave): Op | nul
 function replay(core: Core, t: Thread, tl: ThreadLog, n: number): Op | null | false {
   const stack = t.generators as Gen<unknown>[];
   stack.length = 0;
-  applyLocals(t, tl.start);
+  resetLocalsForReplay(t, tl.start);
   t.crit = 0;
   t.spinlocks = 0;
   t.mpcount = 0;
@@ -452,7 +452,8 @@ function replay(core: Core, t: Thread, tl: ThreadLog, n: number): Op | null | fa
 }
 
 function sameOp(o: Op | null, saved: Op): o is Op {
-  return o !== null && o.op === saved.op && label(o) === label(saved);
+  // The kept generator's own op (the common case), or a rebuilt one's: the same kind and label.
+  return o === saved || (o !== null && o.op === saved.op && label(o) === label(saved));
 }
 
 function label(o: Op): unknown {
