@@ -55,6 +55,8 @@ export type Mode =
       readonly stateful?: boolean;
       /** Stateful: one key for a state and its images under the factory's declared symmetry. */
       readonly symmetry?: boolean;
+      /** Stateful: sleep sets kept with the stored states (default true, or env KPRIM_SLEEP_SETS=0: off). */
+      readonly sleepSets?: boolean;
     }
   | { readonly kind: "dpor"; readonly preemptionBound?: number }
   | { readonly kind: "iterative"; readonly reduction: Reduction; readonly maxBound: number };
@@ -200,6 +202,7 @@ export function describeMode(m: Mode): string {
       const opts = [
         ...(m.kind === "dfs" && m.stateful === true ? ["stateful"] : []),
         ...(m.kind === "dfs" && m.symmetry === true ? ["symmetry"] : []),
+        ...(m.kind === "dfs" && m.sleepSets === false ? ["no sleep sets"] : []),
         ...(m.preemptionBound === undefined ? [] : [`bound=${m.preemptionBound}`]),
       ];
       return opts.length === 0 ? m.kind : `${m.kind}(${opts.join(", ")})`;
@@ -340,6 +343,7 @@ export function explore(factory: MachineFactory, opts: ExploreOptions): ExploreR
           fairCycles: opts.fairCycles,
           stateful: mode.kind === "dfs" && mode.stateful === true,
           symmetry: mode.kind === "dfs" && mode.symmetry === true,
+          sleepSets: mode.kind === "dfs" ? mode.sleepSets : undefined,
           maxStates: opts.maxStates,
           restore: opts.restore,
           // Long stretches of merged executions complete none: report and ask to stop between them too.

@@ -29,19 +29,29 @@ function finals(f: MachineFactory, stateful: boolean, cap = CAP, symmetry = fals
 }
 
 describe("stateful search", () => {
-  test.prop([programArb()], { numRuns: RUNS, seed: SEED })(
-    "generated programs: the same final states and failures as naive DFS, in no more executions",
-    (spec) => {
+  test.prop([programArb(), fc.boolean()], { numRuns: RUNS, seed: SEED })(
+    "generated programs: the same final states and failures as naive DFS, in no more executions (with and without sleep sets)",
+    (spec, sleepSets) => {
       const p = buildProgram(spec);
       const naive = finals(factoryOf(p), false);
       fc.pre(naive.stats.finished && naive.stats.stepLimited === 0);
-      const stateful = finals(factoryOf(p), true);
+      const stateful = finals(factoryOf(p), true, CAP, false, sleepSets);
       expect(stateful.stats.exhausted).toBe(true);
       expect([...stateful.states].sort()).toEqual([...naive.states].sort());
       expect(stateful.stats.executions + stateful.stats.merged).toBeLessThanOrEqual(naive.stats.executions);
     },
     Math.max(120_000, RUNS * 1_000),
   );
+
+  it("sleep sets are on by default; sleepSets: false turns them off", () => {
+    const p = factoryOf(lastzero(3));
+    const byDefault = finals(p, true, CAP);
+    const on = finals(p, true, CAP, false, true);
+    const off = finals(p, true, CAP, false, false);
+    expect(byDefault.stats).toEqual(on.stats);
+    expect(off.stats.states).toBe(on.stats.states);
+    expect(off.stats.merged).toBeGreaterThan(on.stats.merged);
+  });
 
   /** Every complete execution (outcome, final state, choices) and the counts, restoring states or replaying them. */
   function executions(f: MachineFactory, restore: boolean, symmetry = false) {

@@ -4,7 +4,13 @@
  * sharecount > 0; WAIT_NONZERO ⇔ waitcount > 0; never exclusive and shared
  * at once — checked after each step for every lock whose state changed,
  * once no thread is inside its interlock (a structural invariant guarded by
- * the interlock). At quiescence: no thread sleeps in acquire while every bit
+ * the interlock). A lock written while a thread is inside is kept to check
+ * only while its word is inconsistent: a consistent one would pass the
+ * later check unless written again, and a write marks it anew — so what the
+ * detector keeps does not depend on whether a write that leaves the word
+ * consistent (BUF_KERNPROC's, made without the interlock) came before or
+ * after another thread entered the interlock, two steps that commute.
+ * At quiescence: no thread sleeps in acquire while every bit
  * it waits for is clear (liveness) — its evidence is the sleeper's last test
  * of the word and the other thread's last write to it (the release).
  *
@@ -73,7 +79,7 @@ export function lockmgrState(sys: LockmgrSystem): Detector {
   return {
     name: "lockmgr-state",
     footprints: true,
-    // Locks written while a thread was inside their interlock, still to be checked.
+    // Locks written while a thread was inside their interlock, inconsistent, still to be checked.
     stateKey: () =>
       Array.from(dirty, (l) => l.cell.id)
         .sort((a, b) => a - b)
@@ -131,10 +137,10 @@ export function lockmgrState(sys: LockmgrSystem): Detector {
         if (rec.thread >= 0) h.own[rec.thread] = rec.index;
       }
       for (const l of dirty) {
-        if (l.interlock.inside > 0) continue;
-        dirty.delete(l);
         const bad = checkLockWord(l.name, view.peek(l.cell));
-        if (bad !== undefined) {
+        // Consistent now: a check once nobody is inside would see this word again (a write marks it anew).
+        if (bad === undefined || l.interlock.inside === 0) dirty.delete(l);
+        if (bad !== undefined && l.interlock.inside === 0) {
           return { message: bad, evidence: [{ step: rec.index, thread: rec.thread, label: bad, role: "report" }] };
         }
       }

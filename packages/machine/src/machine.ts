@@ -476,12 +476,15 @@ export class Machine implements MachineView {
     );
     for (const [, v] of exts) roots.push(v);
     for (const c of core.cells) roots.push(c.v);
-    for (const t of core.threads) roots.push(t.localsForKey());
+    const owned = core.threads.map((t) => t.localsForKey());
+    roots.push(...owned);
     tracker.start(
       core.nextCellId,
       (o) => unguard(o),
       (o) => (o === this || o === core ? "M" : o instanceof Cpu ? `P${o.index}` : undefined),
       roots,
+      exts.map(([, v]) => v),
+      owned,
     );
     if (tracker.symmetry) {
       for (const s of core.symmetric) {

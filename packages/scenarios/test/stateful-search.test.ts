@@ -123,4 +123,49 @@ describe("stateful search over the whole catalogue", () => {
     }
     expect(wrong).toEqual([]);
   }, 240_000);
+
+  it("every scenario under every variant: with sleep sets, the same states and the same verdicts as without", () => {
+    // Steps the footprints call independent reach one state in either order (commuting-steps.test.ts),
+    // so sleep sets cut executions, never states. Searches that end within the cap are compared.
+    const CAP = 6_000;
+    const differ: string[] = [];
+    let compared = 0;
+    let searches = 0;
+    for (const s of catalogue) {
+      for (const variant of VARIANT_NAMES) {
+        const factory = scenarioFactory(prepare({ scenario: s.name, variant }));
+        const run = (sleepSets: boolean) => {
+          const verdicts = new Set<string>();
+          const stats = exhaustive(
+            factory,
+            { reduction: "none", stateful: true, maxSteps: 2_000, maxStates: CAP, sleepSets },
+            (t) => {
+              const o = t.result.outcome;
+              verdicts.add(o.kind === "violation" ? `${o.kind}:${o.detector}` : o.kind);
+              return false;
+            },
+          );
+          return { stats, verdicts: [...verdicts].sort().join(" ") };
+        };
+        // The cheaper search first: one cut at the cap is not compared.
+        const withSleep = run(true);
+        searches++;
+        if (!withSleep.stats.exhausted) continue;
+        compared++;
+        const without = run(false);
+        if (
+          !without.stats.exhausted ||
+          withSleep.stats.states !== without.stats.states ||
+          withSleep.verdicts !== without.verdicts
+        ) {
+          differ.push(
+            `${s.name} under ${variant}: ${without.stats.states} states (${without.verdicts}) without, ${withSleep.stats.states} (${withSleep.verdicts}) with`,
+          );
+        }
+      }
+    }
+    expect(differ).toEqual([]);
+    // All but the scenarios that never end (a livelock to the step limit) are compared.
+    expect(compared).toBeGreaterThan(searches * 0.9);
+  }, 600_000);
 });

@@ -52,6 +52,7 @@ export interface RefWord {
  */
 export class TokRef {
   constructor(
+    /** Its number among the references its thread made (`ThreadTokens.made`). */
     readonly id: number,
     readonly tok: Token,
     readonly thread: Thread,
@@ -69,9 +70,21 @@ export interface ThreadTokens {
   acquiring: boolean;
   /** Released refs whose cells can be reused. */
   readonly free: TokRef[];
+  /**
+   * References this thread made so far: the next one's number. Per thread,
+   * not per machine: a count all threads shared would tell apart two orders
+   * of steps that commute (which thread's reference came first), and
+   * stateful search would keep both as two states.
+   */
+  made: number;
 }
 
-export const TD_TOKS = defineThreadLocal<ThreadTokens>("td_toks", () => ({ refs: [], acquiring: false, free: [] }));
+export const TD_TOKS = defineThreadLocal<ThreadTokens>("td_toks", () => ({
+  refs: [],
+  acquiring: false,
+  free: [],
+  made: 0,
+}));
 
 export function toks(t: Thread): ThreadTokens {
   return t.local(TD_TOKS);
@@ -96,5 +109,4 @@ export interface TokenSystem {
   readonly queues: Cell<TokRef[]>[];
   /** Cells protected by a token, by cell id (for the stale-read detector). */
   readonly protectedBy: Map<number, { readonly token: Token; readonly name: string }>;
-  nextRef: number;
 }

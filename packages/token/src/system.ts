@@ -26,7 +26,6 @@ export const TOKEN_SYSTEM = defineExtension<TokenSystem>("token", (m: Machine) =
     tokens: [],
     queues: m.cpus.map((c) => m.cell<TokRef[]>(`tokreq${c.index}`, [], { cpu: c.index })),
     protectedBy: new Map(),
-    nextRef: 0,
   };
   m.addHooks({
     name: "token",

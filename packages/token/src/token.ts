@@ -334,11 +334,14 @@ function chainHolds(p: Thread | null, tok: Token): boolean {
  */
 function allocRef(k: KernelContext, sys: TokenSystem, tok: Token): TokRef {
   const t = k.thread;
+  const mine = toks(t);
   // A thread-local list: the rebuilt thread pops the same reference from it.
-  const reuse = toks(t).free.pop();
+  const reuse = mine.free.pop();
+  // Numbered per thread (state.ts), in thread code: the rebuilt thread counts it again.
+  const n = mine.made++;
   return k.make(() => {
-    const cell = reuse?.cell ?? sys.machine.cell(`tokref${sys.nextRef} ${t.name}`, { magic: MAGIC1, reqgd: -1 });
-    return new TokRef(sys.nextRef++, tok, t, cell);
+    const cell = reuse?.cell ?? sys.machine.cell(`tokref${n} ${t.name}`, { magic: MAGIC1, reqgd: -1 });
+    return new TokRef(n, tok, t, cell);
   });
 }
 

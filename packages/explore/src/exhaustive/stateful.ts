@@ -19,22 +19,22 @@
  * renamed to a canonical order before a state is keyed, so a state and its
  * mirror images are explored once.
  *
- * Sleep sets with state storage (Godefroid's state-caching form; option
- * `sleepSets`, off by default): a node's sleep set holds the choices
- * explored from an ancestor's earlier branches that every step since was
- * independent of (step log footprints, as DPOR's); they are not taken again
- * from it, since their successors were reached along the other order. A
- * state is stored with its sleep set; met again with a smaller one, the
- * choices asleep then but awake now are explored from here, and the stored
- * set becomes the choices asleep both times. Fewer executions per state —
- * but not yet the default: on the catalogue's lockmgr scenarios the search
- * then stores fewer states (lockmgr-barging under SPIN+TI: 237 of 405),
- * because the fingerprint tells apart the two orders of steps the
- * footprints call independent (a thread's history of resume values
- * differs). Verdicts were the same everywhere it was compared; until that
- * difference is understood, it is opt-in. Not under symmetry: a stored
- * sleep set names the choices of one image of the state, a mirror image
- * others.
+ * Sleep sets with state storage (Godefroid's state-caching form; on by
+ * default, option `sleepSets: false` or env KPRIM_SLEEP_SETS=0 turns them
+ * off): a node's sleep set holds the choices explored from an ancestor's
+ * earlier branches that every step since was independent of (step log
+ * footprints, as DPOR's); they are not taken again from it, since their
+ * successors were reached along the other order. A state is stored with its
+ * sleep set; met again with a smaller one, the choices asleep then but awake
+ * now are explored from here, and the stored set becomes the choices asleep
+ * both times. Fewer executions per state, the same states: two steps the
+ * footprints call independent reach one fingerprint in either order (what
+ * a history records of shared layer objects, token reference numbers and
+ * lockmgr-state's pending checks were made order-free for it; scenarios'
+ * commuting-steps test), and on every catalogue scenario under every
+ * variant the search stores the states and reaches the verdicts it does
+ * without them (stateful-search test). Not under symmetry: a stored sleep
+ * set names the choices of one image of the state, a mirror image others.
  *
  * Calling context: the engine's strategy at each new node (`check`), the
  * engine when it backtracks (`leave`). Invariants: a state on the path is
@@ -123,7 +123,7 @@ export class StateStore {
   }
 }
 
-/** KPRIM_SLEEP_SETS=1 turns sleep sets in stateful search on by default (to measure them); read where there is a process. */
+/** Sleep sets in stateful search unless the option says otherwise: on, but KPRIM_SLEEP_SETS=0 turns them off (to measure them); read where there is a process. */
 export function sleepSetsDefault(): boolean {
-  return typeof process !== "undefined" && process.env["KPRIM_SLEEP_SETS"] === "1";
+  return !(typeof process !== "undefined" && process.env["KPRIM_SLEEP_SETS"] === "0");
 }

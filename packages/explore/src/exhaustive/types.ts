@@ -30,11 +30,10 @@ export interface SearchOptions {
   /** Stateful search: key a state and its images under the machine's declared symmetry as one (default false). */
   readonly symmetry?: boolean | undefined;
   /**
-   * Stateful search: sleep sets, stored with the states (default false; env
-   * KPRIM_SLEEP_SETS=1 turns them on). A choice explored from a state is not
-   * taken again after steps independent of it: fewer executions per state.
-   * Opt-in: on some scenarios fewer states are stored (see stateful.ts).
-   * Not with symmetry.
+   * Stateful search: sleep sets, stored with the states (default true; env
+   * KPRIM_SLEEP_SETS=0 turns them off). A choice explored from a state is not
+   * taken again after steps independent of it: fewer executions per state,
+   * the same states (see stateful.ts). Not with symmetry.
    */
   readonly sleepSets?: boolean | undefined;
   /**

@@ -10,7 +10,13 @@
  * its thread-locals at each resumption (handlers change them while it
  * waits): a thread is keyed by its history — the sequence of those, interned in a
  * table shared by the whole search (`Histories`) — plus what the machine
- * keeps for it (state, counts, wait, thread-locals, resume value). When a
+ * keeps for it (state, counts, wait, thread-locals, resume value). In a
+ * history, an object a layer's extension held at the start of the run (a
+ * lock, its interlock) is written by its place there, not by content: its
+ * content is the extension's, keyed with it, and other threads change it
+ * between yields (an interlock's `inside` count) — by content, a history
+ * would record when, among steps that commute, the thread was resumed, and
+ * the two orders of such steps would be two states. When a
  * `k.call` returns, the history is the one before the call and the
  * returned value: what happened inside stays inside. Inside a call,
  * `k.settle(label)` says the rest of the call depends on nothing seen in it
@@ -120,6 +126,10 @@ export class Canon implements FieldEncoder {
   /** Objects reachable at the start of the run, by position in a walk of the set-up state. */
   private readonly setupIds = new WeakMap<object, number>();
   private nextSetup = 1;
+  /** Objects the extensions held at the start of the run (not a thread's), by position in a walk of them: histories name them so. */
+  private readonly placeIds = new WeakMap<object, number>();
+  /** While a history's part is written: objects with a place at this depth or deeper are written by it (-1: none). */
+  private placeFrom = -1;
   /** The renaming the current key is written under (null: none). */
   protected ren: Renaming | null = null;
   /** Set by `value` when it wrote a thread or cell reference (a key that renaming can change). */
@@ -167,6 +177,58 @@ export class Canon implements FieldEncoder {
       else for (const k of Object.keys(o)) walk((o as Record<string, unknown>)[k], depth + 1);
     };
     for (const r of roots) walk(r, 0);
+  }
+
+  /**
+   * Number the objects the extensions' states (`exts`, in a fixed order)
+   * reach at the start of the run, in walk order — but those the threads'
+   * locals (`owned`) reach: histories write them by this place (see the
+   * module comment).
+   */
+  registerPlaces(exts: readonly unknown[], owned: readonly unknown[]): void {
+    const mine = new Set<object>();
+    const own = (v: unknown, depth: number): void => {
+      if (typeof v !== "object" || v === null || mine.has(v) || depth > MAX_DEPTH) return;
+      const o = this.unguard(v);
+      mine.add(v).add(o);
+      if (o instanceof Cell || o instanceof Thread || this.atom(o) !== undefined) return;
+      for (const x of children(o)) own(x, depth + 1);
+    };
+    for (const r of owned) own(r, 0);
+    let next = 1;
+    const walk = (v: unknown, depth: number): void => {
+      if (typeof v !== "object" || v === null || mine.has(v) || depth >= MAX_DEPTH) return;
+      const o = this.unguard(v);
+      if (mine.has(o) || this.placeIds.has(o) || o instanceof Cell || o instanceof Thread) return;
+      if (this.atom(o) !== undefined) return;
+      this.placeIds.set(o, next++);
+      for (const x of children(o)) walk(x, depth + 1);
+    };
+    for (const r of exts) walk(r, 0);
+  }
+
+  /** The key of a value a history records (a resume value): objects with a place by it. */
+  historyValue(v: unknown): string {
+    return this.placed(0, () => this.value(v));
+  }
+
+  /**
+   * A thread's locals as a history records them: each local's own object by
+   * content (a handler may have changed it), the objects with a place it
+   * reaches by their place.
+   */
+  historyLocals(t: Thread): string {
+    return this.placed(1, () => Canon.prototype.locals.call(this, t));
+  }
+
+  private placed(from: number, write: () => string): string {
+    const was = this.placeFrom;
+    this.placeFrom = from;
+    try {
+      return write();
+    } finally {
+      this.placeFrom = was;
+    }
   }
 
   // ------------------------------------------------------------ the key
@@ -307,6 +369,10 @@ export class Canon implements FieldEncoder {
     }
     const a = this.atom(o);
     if (a !== undefined) return a;
+    if (this.placeFrom >= 0 && depth >= this.placeFrom) {
+      const p = this.placeIds.get(o);
+      if (p !== undefined) return `&${p}`;
+    }
     if (depth >= MAX_DEPTH) return this.opaque(o);
     const d = depth + 1;
     if (Array.isArray(o)) {
@@ -378,6 +444,15 @@ export class Canon implements FieldEncoder {
   message(m: IpiMessage): string {
     return `${this.cpu(m.from)}>${this.cpu(m.to)}:${JSON.stringify(m.label)}<${this.origin(m.origin)}>`;
   }
+}
+
+/** What a walk of set-up state goes on to from `o`: array items, map keys and values, set members, own fields. */
+function children(o: object): unknown[] {
+  if (Array.isArray(o)) return o;
+  if (o instanceof Map) return Array.from(o, ([k, x]) => [k, x]).flat();
+  if (o instanceof Set) return Array.from(o);
+  if (typeof o === "function") return [];
+  return Object.keys(o).map((k) => (o as Record<string, unknown>)[k]);
 }
 
 function isIn(group: readonly Thread[], id: number): boolean {

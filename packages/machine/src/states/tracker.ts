@@ -37,15 +37,23 @@ export class StateTracker {
     readonly symmetry: boolean,
   ) {}
 
-  /** Number what set-up left reachable (`roots`), so that fingerprints name it the same way in every execution. */
+  /**
+   * Number what set-up left reachable (`roots`), so that fingerprints name it
+   * the same way in every execution, and what the extensions' states (`exts`)
+   * reach but the threads' locals (`owned`) do not, so that histories name it
+   * by its place (fingerprint.ts).
+   */
   start(
     runCellsFrom: number,
     unguard: (o: object) => object,
     atom: (o: object) => string | undefined,
     roots: readonly unknown[],
+    exts: readonly unknown[] = [],
+    owned: readonly unknown[] = [],
   ): void {
     this.canon = new VectorCanon(runCellsFrom, unguard, atom);
     this.canon.registerSetup(roots);
+    this.canon.registerPlaces(exts, owned);
   }
 
   /** The step about to be taken (choice `choice` of `kind` on `cpu`; `stepper` for a thread step). */
@@ -77,13 +85,13 @@ export class StateTracker {
    */
   resumed(t: Thread, value: unknown): void {
     const h = this.histories;
-    const v = this.canon!.valueId(value, h.tables);
+    const v = this.historyId(value);
     if (!t.hasLocals()) {
       t.hist = h.grow(t.hist, RESUMED, v, 0);
       this.log?.resumed(t, value, false);
       return;
     }
-    const now = this.canon!.locals(t);
+    const now = this.canon!.historyLocals(t);
     const same = now === t.localsAtSuspend;
     t.hist = same ? h.grow(t.hist, RESUMED, v, 0) : h.grow(t.hist, RESUMED_LOCALS, v, h.tables.strings.id(now));
     this.log?.resumed(t, value, !same);
@@ -91,14 +99,21 @@ export class StateTracker {
 
   /** `t` stopped at its next op: what its thread-locals are as it leaves them (`resumed` compares). */
   suspended(t: Thread): void {
-    if (t.hasLocals()) t.localsAtSuspend = this.canon!.locals(t);
+    if (t.hasLocals()) t.localsAtSuspend = this.canon!.historyLocals(t);
     this.log?.suspended(t);
   }
 
   /** `KernelContext.call` returned `value`: the thread's history is the one before the call, and the value. */
   returned(t: Thread, mark: number, value: unknown): void {
     const h = this.histories;
-    t.hist = h.grow(mark, RETURNED, this.canon!.valueId(value, h.tables), 0);
+    t.hist = h.grow(mark, RETURNED, this.historyId(value), 0);
+  }
+
+  /** The number of a value a history records (objects a layer's extension holds by their place: fingerprint.ts). */
+  private historyId(value: unknown): number {
+    const tables = this.histories.tables;
+    if (typeof value === "object" && value !== null) return tables.strings.id(this.canon!.historyValue(value));
+    return this.canon!.valueId(value, tables);
   }
 
   /** `KernelContext.settle`: the history is the one at the start of the innermost call, and the label. */

@@ -47,6 +47,8 @@ export class VectorCanon extends Canon {
   private readonly lateMemo: ({ cell: Cell<unknown>; key: string; id: number } | undefined)[] = [];
   /** State vectors: each thread's locals as lately keyed (see `flatLocals`) and their keys, newest first (a few). */
   private readonly localsMemo: ({ flat: unknown[]; key: string }[] | undefined)[] = [];
+  /** The same for the locals as histories write them (`historyLocals`). */
+  private readonly historyMemo: ({ flat: unknown[]; key: string }[] | undefined)[] = [];
   /**
    * State vectors, the set-up cells not local to a cpu: their numbers as
    * last written (by position), each cell's position (by id; -1: not one of
@@ -306,9 +308,22 @@ export class VectorCanon extends Canon {
    */
   override locals(th: Thread): string {
     if (this.ren !== null) return super.locals(th);
+    return this.memoLocals(th, this.localsMemo, () => super.locals(th));
+  }
+
+  /** A thread's locals as its history records them (fingerprint.ts), kept as `locals` keeps its key. */
+  override historyLocals(th: Thread): string {
+    return this.memoLocals(th, this.historyMemo, () => super.historyLocals(th));
+  }
+
+  private memoLocals(
+    th: Thread,
+    memos: ({ flat: unknown[]; key: string }[] | undefined)[],
+    write: () => string,
+  ): string {
     const map = th.localsMap();
     // A thread's locals go back and forth between a few contents (asleep on X, queued, woken): the last few kept.
-    let memo = this.localsMemo[th.id];
+    let memo = memos[th.id];
     if (memo !== undefined) {
       for (let i = 0; i < memo.length; i++) {
         const m = memo[i]!;
@@ -320,11 +335,11 @@ export class VectorCanon extends Canon {
         return m.key;
       }
     }
-    const key = super.locals(th);
+    const key = write();
     const flat = flatLocals(map);
-    if (flat === null) this.localsMemo[th.id] = undefined;
+    if (flat === null) memos[th.id] = undefined;
     else {
-      memo ??= this.localsMemo[th.id] = [];
+      memo ??= memos[th.id] = [];
       if (memo.length === LOCALS_KEPT) memo.pop();
       memo.unshift({ flat, key });
     }
