@@ -9,11 +9,17 @@
  *
  * A key that cannot have changed is not written again: a cell's is cached
  * until the cell is written (and its number kept while it is the same
- * string), a group's number while its numbers are the same, a thread's
- * while every field it is written from is the same (thread-locals compared
- * field by field when they are plain objects of primitives and frozen
- * leaves), and a quiet cpu's — nothing queued, owed, pending or watched —
- * is a function of its current thread.
+ * string), a group's number while its numbers are the same, a cpu's while
+ * its change stamp (`Cpu.ver`: moved by a step on the cpu, an IPI queued to
+ * it, a watch of it fired, a restore that rewrote it) is the same, a
+ * thread's while its cpu's stamp and its own (`Thread.ver`: its
+ * thread-locals looked up or restored) are — so a state costs what its step
+ * changed, not a look at every cpu and thread — or else while every field
+ * it is written from is the same (thread-locals compared field by field
+ * when they are plain objects of primitives and frozen leaves; a thread
+ * whose locals are anything else is written every time: they may change
+ * in place unstamped), and a quiet cpu's — nothing queued, owed, pending
+ * or watched — is a function of its current thread.
  *
  * Calling context: the state tracker (tracker.ts), between steps.
  */
@@ -136,12 +142,7 @@ export class VectorCanon extends Canon {
     for (let p = 0; p < n; p++) {
       const src = inv === null ? p : inv.cpu[p]!;
       const cpu = m.cpus[src]!;
-      const key =
-        ren !== null
-          ? t.strings.id(writeCpu(cpu, this, inv?.cpu ?? null))
-          : quiet(cpu)
-            ? this.quietId(cpu, t)
-            : this.cpuVector(cpu, t);
+      const key = ren !== null ? t.strings.id(writeCpu(cpu, this, inv?.cpu ?? null)) : this.cpuId(cpu, p, t);
       if (clean !== null && clean[p] === 1) {
         // Its cells as last written: the group's number is the last one while its own key is the same.
         const last = this.groupParts[2 + p];
@@ -157,7 +158,7 @@ export class VectorCanon extends Canon {
     }
     for (let i = 0; i < m.threads.length; i++) {
       const th = m.threads[inv === null ? i : inv.thread[i]!]!;
-      out.push(ren === null ? this.threadId(th, t) : t.strings.id(writeThread(th, this)));
+      out.push(ren === null ? this.threadId(th, m.cpus[th.cpu]!.ver, t) : t.strings.id(writeThread(th, this)));
     }
     if (m.extensions.size === 0) out.push(-1);
     else {
@@ -331,6 +332,22 @@ export class VectorCanon extends Canon {
     return key;
   }
 
+  /**
+   * A cpu's key number with no renaming: the one last written for it while
+   * its change stamp (`Cpu.ver`) is the same, else written again.
+   */
+  private cpuId(cpu: Cpu, p: number, t: KeyTables): number {
+    if (this.cpuVers[p] === cpu.ver) return this.cpuKeys[p]!;
+    const key = quiet(cpu) ? this.quietId(cpu, t) : this.cpuVector(cpu, t);
+    this.cpuVers[p] = cpu.ver;
+    this.cpuKeys[p] = key;
+    return key;
+  }
+
+  /** Each cpu's change stamp when its key was last written, and the key's number (by position, no renaming). */
+  private readonly cpuVers: number[] = [];
+  private readonly cpuKeys: number[] = [];
+
   /** A quiet cpu's key number: its line depends on its current thread alone (and the number of cpus). */
   private quietId(cpu: Cpu, t: KeyTables): number {
     const at = cpu.current === null ? 0 : cpu.current.id + 1;
@@ -430,14 +447,31 @@ export class VectorCanon extends Canon {
     return id;
   }
 
-  /** A thread's key number (no renaming), written again only when a field it is written from changed. */
-  private threadId(th: Thread, t: KeyTables): number {
-    const loc = th.hasLocals() ? this.locals(th) : "";
+  /**
+   * A thread's key number (no renaming): the last one while its change
+   * stamps — its cpu's (`cpuVer`), its thread-locals' — are the ones it was
+   * written at, and its locals were plain values then (see `flatLocals`:
+   * anything else may change in place unstamped); else written again when a
+   * field it is written from changed.
+   */
+  private threadId(th: Thread, cpuVer: number, t: KeyTables): number {
     const memo = this.threadMemo[th.id];
-    if (memo !== undefined && memo.holds(th, loc)) return memo.id;
+    if (memo !== undefined && memo.stamped(th, cpuVer)) return memo.id;
+    const locals = th.hasLocals();
+    const loc = locals ? this.locals(th) : "";
+    // After `locals`: a thread's locals memo is kept only while they are plain values.
+    const flat = !locals || this.localsMemo[th.id] !== undefined;
+    if (memo !== undefined && memo.holds(th, loc)) {
+      memo.stamp(th, cpuVer, flat);
+      return memo.id;
+    }
     const id = this.threadVector(th, t, loc);
     // A resume value that is an object may change in place: such a thread is written every time.
-    if (plainResume(th)) (this.threadMemo[th.id] ??= new ThreadMemo()).keep(th, loc, id);
+    if (plainResume(th)) {
+      const m = (this.threadMemo[th.id] ??= new ThreadMemo());
+      m.keep(th, loc, id);
+      m.stamp(th, cpuVer, flat);
+    }
     return id;
   }
 }
