@@ -28,14 +28,14 @@ import type { Cpu, IpiMessage } from "../cpu.js";
 import { MachineConfigError } from "../errors.js";
 import type { Thread } from "../thread.js";
 import { STATE } from "./cycleKey.js";
-import { pushThreadFields, writeCpu, writeThread } from "./fields.js";
+import { type CpuNumbering, pushCpuFields, pushThreadFields, writeCpu, writeThread } from "./fields.js";
 import { Canon, type FingerprintInput, IDENTITY, inverse, type Renaming } from "./fingerprint.js";
 import { type KeyTables, VectorBuffer } from "./intern.js";
 import { flatLocals, LOCALS_KEPT, plainResume, sameLocals, ThreadMemo } from "./threadKey.js";
 import type { UndoLog } from "./undo.js";
 
 /** A `Canon` that also writes states as vectors of interned numbers (see the module comment). */
-export class VectorCanon extends Canon {
+export class VectorCanon extends Canon implements CpuNumbering {
   /** State vectors: what each thread's key was written from, and its number (no renaming). */
   private readonly threadMemo: (ThreadMemo | undefined)[] = [];
   /** State vectors: the number of a quiet cpu's key, by its current thread's id + 1 (see `quiet`). */
@@ -361,49 +361,33 @@ export class VectorCanon extends Canon {
 
   /**
    * A cpu's key number with no renaming: `writeCpu`'s fields as a vector of
-   * numbers — threads by id, each run queue in use and each IPI FIFO with
-   * its length, a queued message as the number of its key (kept per
-   * message: its fields never change) and its "seen first" mark, a watched
-   * cell as the number of its reference.
+   * numbers (`pushCpuFields`) — threads by id, a queued message as the
+   * number of its key, a watched cell as the number of its reference.
    */
   private cpuVector(c: Cpu, t: KeyTables): number {
     const b = this.cbuf;
     b.reset();
-    b.push(c.current === null ? -1 : c.current.id);
-    b.push(c.runqMask);
-    for (let p = 0; p < c.runq.length; p++) {
-      if ((c.runqMask & (1 << p)) === 0) continue;
-      const q = c.runq[p]!;
-      b.push(q.length);
-      for (let i = 0; i < q.length; i++) b.push(q[i]!.id);
-    }
-    const drm = c.dispatchReadyMsg;
-    const ready = c.dispatchReady;
-    for (let s = 0; s < c.incoming.length; s++) {
-      const q = c.incoming[s]!;
-      b.push(q.length);
-      for (let i = 0; i < q.length; i++) {
-        const m = q[i]!;
-        let id = this.messageIds.get(m);
-        if (id === undefined) {
-          id = t.strings.id(this.message(m));
-          this.messageIds.set(m, id);
-        }
-        b.push(id * 2 + (ready && m.id < drm ? 1 : 0));
-      }
-    }
-    for (let s = 0; s < c.owed.length; s++) b.push(c.owed[s]!);
-    b.push(c.intrOwed ? 1 : 0);
-    b.push(c.intrLevel);
-    b.push(c.timed.length);
-    for (let i = 0; i < c.timed.length; i++) b.push(c.timed[i]!.id);
-    b.push(c.dispatchWaiting ? 1 : 0);
-    b.push(ready ? (c.dispatchOwed ? 2 : 1) : 0);
-    b.push(c.dispatchCells.length);
-    for (let i = 0; i < c.dispatchCells.length; i++) b.push(t.strings.id(this.cell(c.dispatchCells[i]!)));
-    b.push(c.ipiWatchers.length);
-    for (let i = 0; i < c.ipiWatchers.length; i++) b.push(c.ipiWatchers[i]!.id);
+    this.tables = t;
+    pushCpuFields(c, this, b);
     return t.vectors.id(b.v, b.n);
+  }
+
+  /** The tables `cpuVector` numbers in (for `messageNumber`, `cellNumber`). */
+  private tables: KeyTables | null = null;
+
+  /** A queued message's key number (kept per message: its fields never change). */
+  messageNumber(m: IpiMessage): number {
+    let id = this.messageIds.get(m);
+    if (id === undefined) {
+      id = this.tables!.strings.id(this.message(m));
+      this.messageIds.set(m, id);
+    }
+    return id;
+  }
+
+  /** A watched cell's reference number. */
+  cellNumber(c: Cell<unknown>): number {
+    return this.tables!.strings.id(this.cell(c));
   }
 
   private readonly cbuf = new VectorBuffer();
