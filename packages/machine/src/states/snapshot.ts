@@ -8,7 +8,9 @@
  * bookkeeping, watchers, cached key — when first touched after a mark, so
  * a snapshot copies no cell and a restore puts back only those that
  * changed), every cpu and thread field (record.ts; a cpu or thread still as
- * the previous snapshot — taken or restored — saved it shares that save),
+ * the previous snapshot — taken or restored — saved it shares that save,
+ * and one whose change stamp — cpu.ts and thread.ts `ver` — has not moved
+ * since the snapshot is not written back at a restore),
  * thread-locals (by key), layer extensions, each detector's own state
  * (`Detector.snapshot`) and the jitter PRNG. Mutable containers
  * reachable from cell values and extensions (arrays, plain objects, maps,
@@ -348,8 +350,26 @@ export function restore(core: Core, s: Snapshot): boolean {
     exts.clear();
     for (const [e, v] of s.extensions) exts.set(e as never, v);
   }
-  for (let i = 0; i < core.cpus.length; i++) restoreCpu(core.cpus[i]!, s.cpus[i]!, log.prios[i]!);
-  for (const t of core.threads) restoreThread(t, s.threads[t.id]!, ops[t.id]);
+  // A cpu whose stamp did not move since the snapshot is as saved (restamp).
+  for (let i = 0; i < core.cpus.length; i++) {
+    const c = core.cpus[i]!;
+    if (c.ver !== s.stamps[i]) restoreCpu(c, s.cpus[i]!, log.prios[i]!);
+  }
+  const n = core.cpus.length;
+  for (const t of core.threads) {
+    const ts = s.threads[t.id]!;
+    const op = ops[t.id];
+    // Unchanged since the snapshot (its and its cpu's stamps, its generator and op kept): its locals alone are written
+    // back (they are compared by content, not trusted to a stamp: states/vector.ts).
+    if (
+      t.ver === s.stamps[n + t.id] &&
+      t.cpu < n &&
+      core.cpus[t.cpu]!.ver === s.stamps[t.cpu] &&
+      (op === undefined || op === t.op)
+    ) {
+      if (ts.locals.length !== 0 || t.hasLocals()) applyLocals(t, ts.locals);
+    } else restoreThread(t, ts, op);
+  }
   restamp(core, s);
   for (let i = 0; i < core.detectors.length; i++) core.detectors[i]!.restore!(s.detectors[i]);
   if (s.prng !== null) Object.assign(core.jitter!.prng, s.prng);

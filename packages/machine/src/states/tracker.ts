@@ -50,8 +50,6 @@ export class StateTracker {
 
   /** The step about to be taken (choice `choice` of `kind` on `cpu`; `stepper` for a thread step). */
   step(kind: number, cpu: Cpu, choice: Choice, stepper: Thread | null, threads: readonly Thread[]): void {
-    // The step may change its cpu and the cpu's threads (other cpus are stamped where they are written).
-    cpu.ver++;
     this.originSeq.fill(0);
     if (stepper !== null) this.origin = { kind: "s", id: stepper.id, hist: stepper.hist, parent: null };
     else if (kind === ChoiceKind.ipi) {
