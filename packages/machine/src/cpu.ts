@@ -104,6 +104,13 @@ export class Cpu {
   runqGrew = false;
   /** Step of the last dispatch on this cpu. */
   dispatchStep = -1;
+  /**
+   * @internal change stamp: raised whenever this cpu's record or one of its
+   * threads' may have changed (a step on the cpu, an IPI queued to it, a
+   * watch of it fired, a restore that rewrote it) — never lowered, so an
+   * equal stamp means nothing changed (states/vector.ts keys by it).
+   */
+  ver = 0;
 
   /** True when the current thread (if any) has a critical section open. */
   get inCritical(): boolean {

@@ -124,6 +124,12 @@ export class Thread {
    * (`KernelContext.enterLoop`): a fresh number for each entry.
    */
   loop = 0;
+  /**
+   * @internal change stamp of the thread-locals: raised when one is looked
+   * up (`local`) or a restore rewrote them (with its cpu's `Cpu.ver`, what
+   * states/vector.ts keys the thread by).
+   */
+  ver = 0;
   private readonly locals = new Map<ThreadLocalKey<unknown>, unknown>();
   /**
    * Thread-locals a restored state had not made yet, kept (set back to
@@ -169,6 +175,7 @@ export class Thread {
 
   /** Per-thread layer data, created on first use. */
   local<T>(key: ThreadLocalKey<T>): T {
+    this.ver++;
     let v = this.locals.get(key as ThreadLocalKey<unknown>);
     if (v === undefined && !this.locals.has(key as ThreadLocalKey<unknown>)) {
       const k = key as ThreadLocalKey<unknown>;

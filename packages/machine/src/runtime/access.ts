@@ -218,10 +218,15 @@ export function notify(core: Core, c: Cell<unknown>): void {
   const ws = c.watchers;
   if (ws === null) return;
   for (const w of ws.slice()) {
-    if (w instanceof Cpu) dispatchWatchFired(core, w, c);
-    else {
+    // The watcher's cpu may change (its change stamp, cpu.ts `ver`).
+    if (w instanceof Cpu) {
+      w.ver++;
+      dispatchWatchFired(core, w, c);
+    } else {
       const o = w.op;
-      if (o !== null && o.op === "spin") reevaluateSpin(core, core.cpus[w.cpu]!, w, o, c.writeTime);
+      const cpu = core.cpus[w.cpu]!;
+      cpu.ver++;
+      if (o !== null && o.op === "spin") reevaluateSpin(core, cpu, w, o, c.writeTime);
     }
   }
 }

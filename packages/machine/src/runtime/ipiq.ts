@@ -57,6 +57,7 @@ export function sendIpi(
   const origin = core.tracker === null ? null : core.tracker.sent(to);
   const msg: IpiMessage = { id: core.nextMsgId++, from: from.index, to, label, fn, fp, sentAt: from.clock, origin };
   q.push(msg);
+  target.ver++;
   target.inbox |= 1 << from.index;
   target.moreChoices = true;
   const fc = fifoCell(core, from.index, to);

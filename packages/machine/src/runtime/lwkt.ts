@@ -391,6 +391,7 @@ export function arm(core: Core, from: Cpu, it: Thread): void {
   access(core, from, it.irq!, true, 0);
   store(core, from, it.irq!, 1);
   it.state = "armed";
+  core.cpus[it.cpu]!.ver++;
   if (core.eventsOn) emit(core, from.index, core.scope?.thread ?? null, "interrupt", it.name, "armed", it.id);
 }
 

@@ -50,6 +50,8 @@ export function take(core: Core, choice: Choice): void {
   if (stepper === null || stepper.spinSince !== 0) waitFor(cpu, choiceTime(core, choice));
   core.stepCount++;
   core.stepSends = 0;
+  // The step may change its cpu and the cpu's threads (other cpus are stamped where they are written).
+  cpu.ver++;
   pushChoice(core, choice);
   if (core.eventsOn || core.recording) newStepRecord(core, cpu, stepper);
   cpu.counters.steps++;

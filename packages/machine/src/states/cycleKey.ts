@@ -29,11 +29,11 @@
  * Calling context: between steps (an explorer's detector).
  */
 import { Cell } from "../cell.js";
-import type { Cpu } from "../cpu.js";
+import type { IpiMessage } from "../cpu.js";
 import type { Op } from "../ops.js";
 import type { Core } from "../runtime/core.js";
 import { Thread, type ThreadState } from "../thread.js";
-import { pushThreadFields } from "./fields.js";
+import { type CpuNumbering, pushCpuFields, pushThreadFields } from "./fields.js";
 import { VectorBuffer, VectorTable } from "./intern.js";
 import { Identities } from "./stateKey.js";
 
@@ -68,7 +68,7 @@ interface ShapeMemo {
   id: number;
 }
 
-export class CycleKeys {
+export class CycleKeys implements CpuNumbering {
   /** The key written by the last `write` (valid when it returned true). */
   readonly out = new VectorBuffer();
   private readonly ids = new Identities();
@@ -168,7 +168,7 @@ export class CycleKeys {
       out.push(id);
     }
     const cpus = core.cpus;
-    for (let i = 0; i < cpus.length; i++) this.cpu(cpus[i]!, out);
+    for (let i = 0; i < cpus.length; i++) pushCpuFields(cpus[i]!, this, out);
     for (let i = 0; i < threads.length; i++) this.thread(threads[i]!, out);
     return true;
   }
@@ -282,40 +282,14 @@ export class CycleKeys {
     return id;
   }
 
-  /** `writeCpu`'s fields, in its order, each list with its length first. */
-  private cpu(c: Cpu, out: VectorBuffer): void {
-    out.push(c.current === null ? -1 : c.current.id);
-    const mask = c.runqMask;
-    out.push(mask);
-    if (mask !== 0) {
-      for (let p = 0; p < c.runq.length; p++) {
-        if ((mask & (1 << p)) === 0) continue;
-        const q = c.runq[p]!;
-        out.push(q.length);
-        for (let j = 0; j < q.length; j++) out.push(q[j]!.id);
-      }
-    }
-    const drm = c.dispatchReadyMsg;
-    const ready = c.dispatchReady;
-    for (let p = 0; p < c.incoming.length; p++) {
-      out.push(c.owed[p]!);
-      const q = c.incoming[p]!;
-      out.push(q.length);
-      for (let j = 0; j < q.length; j++) {
-        const id = q[j]!.id;
-        out.push(id * 2 + (ready && id < drm ? 1 : 0));
-      }
-    }
-    out.push(c.intrOwed ? 1 : 0);
-    out.push(c.intrLevel);
-    out.push(c.timed.length);
-    for (let j = 0; j < c.timed.length; j++) out.push(c.timed[j]!.id);
-    out.push(c.dispatchWaiting ? 1 : 0);
-    out.push(ready ? (c.dispatchOwed ? 2 : 1) : 0);
-    out.push(c.dispatchCells.length);
-    for (let j = 0; j < c.dispatchCells.length; j++) out.push(c.dispatchCells[j]!.id);
-    out.push(c.ipiWatchers.length);
-    for (let j = 0; j < c.ipiWatchers.length; j++) out.push(c.ipiWatchers[j]!.id);
+  /** A queued message by its id (numbers compare within one execution: `pushCpuFields`). */
+  messageNumber(m: IpiMessage): number {
+    return m.id;
+  }
+
+  /** A watched cell by its id (`pushCpuFields`). */
+  cellNumber(c: Cell<unknown>): number {
+    return c.id;
   }
 
   /** `writeThread`'s fields, in its order. */

@@ -63,6 +63,56 @@ export function pushThreadFields(t: Thread, out: { push(x: number): void }): voi
   out.push(t.fresh ? 1 : 0);
 }
 
+/** How `pushCpuFields`' caller numbers a queued IPI message and a cell reference. */
+export interface CpuNumbering {
+  messageNumber(m: IpiMessage): number;
+  cellNumber(c: Cell<unknown>): number;
+}
+
+/**
+ * `writeCpu`'s fields as numbers, for the two encoders that write a cpu as
+ * numbers (cycleKey.ts, vector.ts; threads by id, no renaming): current
+ * thread, each run queue in use with its length, per sending cpu its owed
+ * count and FIFO (a message as `e`'s number, times two, plus its "seen
+ * first" mark), owed preemption, interrupt nesting, sleepers with a
+ * timeout, idle-dispatch state, watched cells (`e`'s numbers), spinners
+ * woken by IPIs — each list with its length first.
+ */
+export function pushCpuFields(c: Cpu, e: CpuNumbering, out: { push(x: number): void }): void {
+  out.push(c.current === null ? -1 : c.current.id);
+  const mask = c.runqMask;
+  out.push(mask);
+  if (mask !== 0) {
+    for (let p = 0; p < c.runq.length; p++) {
+      if ((mask & (1 << p)) === 0) continue;
+      const q = c.runq[p]!;
+      out.push(q.length);
+      for (let j = 0; j < q.length; j++) out.push(q[j]!.id);
+    }
+  }
+  const drm = c.dispatchReadyMsg;
+  const ready = c.dispatchReady;
+  for (let p = 0; p < c.incoming.length; p++) {
+    out.push(c.owed[p]!);
+    const q = c.incoming[p]!;
+    out.push(q.length);
+    for (let j = 0; j < q.length; j++) {
+      const m = q[j]!;
+      out.push(e.messageNumber(m) * 2 + (ready && m.id < drm ? 1 : 0));
+    }
+  }
+  out.push(c.intrOwed ? 1 : 0);
+  out.push(c.intrLevel);
+  out.push(c.timed.length);
+  for (let j = 0; j < c.timed.length; j++) out.push(c.timed[j]!.id);
+  out.push(c.dispatchWaiting ? 1 : 0);
+  out.push(ready ? (c.dispatchOwed ? 2 : 1) : 0);
+  out.push(c.dispatchCells.length);
+  for (let j = 0; j < c.dispatchCells.length; j++) out.push(e.cellNumber(c.dispatchCells[j]!));
+  out.push(c.ipiWatchers.length);
+  for (let j = 0; j < c.ipiWatchers.length; j++) out.push(c.ipiWatchers[j]!.id);
+}
+
 /**
  * A cpu's scheduling state: current thread, run queues, queued IPI messages
  * (an "o" marks one sent before the change an idle cpu waits for, which it

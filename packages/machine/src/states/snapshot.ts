@@ -8,7 +8,9 @@
  * bookkeeping, watchers, cached key — when first touched after a mark, so
  * a snapshot copies no cell and a restore puts back only those that
  * changed), every cpu and thread field (record.ts; a cpu or thread still as
- * the previous snapshot — taken or restored — saved it shares that save),
+ * the previous snapshot — taken or restored — saved it shares that save,
+ * and one whose change stamp — cpu.ts and thread.ts `ver` — has not moved
+ * since the snapshot is not written back at a restore),
  * thread-locals (by key), layer extensions, each detector's own state
  * (`Detector.snapshot`) and the jitter PRNG. Mutable containers
  * reachable from cell values and extensions (arrays, plain objects, maps,
@@ -184,6 +186,8 @@ export interface Snapshot {
   readonly cellCount: number;
   readonly cpus: readonly CpuSave[];
   readonly threads: readonly ThreadSave[];
+  /** The change stamps (`Cpu.ver` per cpu, then `Thread.ver` per thread) at which the record held this state (see `restamp`). */
+  readonly stamps: number[];
   readonly extensions: readonly [unknown, unknown][] | null;
   /** Each extension's containers, and its state key when it declares one (equal key: the same contents). */
   readonly extSaved: readonly Saved[];
@@ -244,6 +248,7 @@ export function snapshot(core: Core): Snapshot | null {
     cellCount: core.cells.length,
     cpus: saveCpus(core, prev),
     threads: saveThreads(core, log, prev),
+    stamps: stampsOf(core),
     extensions,
     extSaved,
     extKeys,
@@ -345,13 +350,58 @@ export function restore(core: Core, s: Snapshot): boolean {
     exts.clear();
     for (const [e, v] of s.extensions) exts.set(e as never, v);
   }
-  for (let i = 0; i < core.cpus.length; i++) restoreCpu(core.cpus[i]!, s.cpus[i]!, log.prios[i]!);
-  for (const t of core.threads) restoreThread(t, s.threads[t.id]!, ops[t.id]);
+  // A cpu whose stamp did not move since the snapshot is as saved (restamp).
+  for (let i = 0; i < core.cpus.length; i++) {
+    const c = core.cpus[i]!;
+    if (c.ver !== s.stamps[i]) restoreCpu(c, s.cpus[i]!, log.prios[i]!);
+  }
+  const n = core.cpus.length;
+  for (const t of core.threads) {
+    const ts = s.threads[t.id]!;
+    const op = ops[t.id];
+    // Unchanged since the snapshot (its and its cpu's stamps, its generator and op kept): its locals alone are written
+    // back (they are compared by content, not trusted to a stamp: states/vector.ts).
+    if (
+      t.ver === s.stamps[n + t.id] &&
+      t.cpu < n &&
+      core.cpus[t.cpu]!.ver === s.stamps[t.cpu] &&
+      (op === undefined || op === t.op)
+    ) {
+      if (ts.locals.length !== 0 || t.hasLocals()) applyLocals(t, ts.locals);
+    } else restoreThread(t, ts, op);
+  }
+  restamp(core, s);
   for (let i = 0; i < core.detectors.length; i++) core.detectors[i]!.restore!(s.detectors[i]);
   if (s.prng !== null) Object.assign(core.jitter!.prng, s.prng);
   // The machine is as `s` saved it: the next snapshot compares with it.
   log.last = s;
   return true;
+}
+
+/** Each cpu's change stamp, then each thread's (`Snapshot.stamps`). */
+function stampsOf(core: Core): number[] {
+  const out: number[] = [];
+  for (const c of core.cpus) out.push(c.ver);
+  for (const t of core.threads) out.push(t.ver);
+  return out;
+}
+
+/**
+ * After a restore: a cpu or thread whose stamp moved since the snapshot may
+ * have been rewritten, so its stamp moves again (a state key of it is
+ * written anew, states/vector.ts); the snapshot then keeps the new stamp,
+ * at which the record holds what it saved. One whose stamp did not move
+ * was not changed since: its key stands.
+ */
+function restamp(core: Core, s: Snapshot): void {
+  const st = s.stamps;
+  const cpus = core.cpus;
+  for (let i = 0; i < cpus.length; i++) {
+    const c = cpus[i]!;
+    if (c.ver !== st[i]) st[i] = ++c.ver;
+  }
+  const n = cpus.length;
+  for (const t of core.threads) if (t.ver !== st[n + t.id]) st[n + t.id] = ++t.ver;
 }
 
 /** Does `m` hold exactly `entries`, in that order? */

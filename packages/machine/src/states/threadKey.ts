@@ -32,6 +32,20 @@ export class ThreadMemo {
   rv: unknown = undefined;
   loc = "";
   id = -1;
+  /** The change stamps (`Cpu.ver` of its cpu, `Thread.ver`) it was last found to hold at; -1: none. */
+  cpuVer = -1;
+  ver = -1;
+
+  /** Nothing the key is written from can have changed: the same stamps as when it last held (`stamp`). */
+  stamped(th: Thread, cpuVer: number): boolean {
+    return this.cpuVer === cpuVer && this.ver === th.ver && plainResume(th);
+  }
+
+  /** It holds now, at these stamps (`flat`: the locals are plain values, nothing changes them unstamped). */
+  stamp(th: Thread, cpuVer: number, flat: boolean): void {
+    this.cpuVer = flat ? cpuVer : -1;
+    this.ver = th.ver;
+  }
 
   /** Is the thread still as its key was written from (`loc`: its locals' key now)? */
   holds(th: Thread, loc: string): boolean {

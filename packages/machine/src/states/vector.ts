@@ -9,11 +9,17 @@
  *
  * A key that cannot have changed is not written again: a cell's is cached
  * until the cell is written (and its number kept while it is the same
- * string), a group's number while its numbers are the same, a thread's
- * while every field it is written from is the same (thread-locals compared
- * field by field when they are plain objects of primitives and frozen
- * leaves), and a quiet cpu's — nothing queued, owed, pending or watched —
- * is a function of its current thread.
+ * string), a group's number while its numbers are the same, a cpu's while
+ * its change stamp (`Cpu.ver`: moved by a step on the cpu, an IPI queued to
+ * it, a watch of it fired, a restore that rewrote it) is the same, a
+ * thread's while its cpu's stamp and its own (`Thread.ver`: its
+ * thread-locals looked up or restored) are — so a state costs what its step
+ * changed, not a look at every cpu and thread — or else while every field
+ * it is written from is the same (thread-locals compared field by field
+ * when they are plain objects of primitives and frozen leaves; a thread
+ * whose locals are anything else is written every time: they may change
+ * in place unstamped), and a quiet cpu's — nothing queued, owed, pending
+ * or watched — is a function of its current thread.
  *
  * Calling context: the state tracker (tracker.ts), between steps.
  */
@@ -22,14 +28,14 @@ import type { Cpu, IpiMessage } from "../cpu.js";
 import { MachineConfigError } from "../errors.js";
 import type { Thread } from "../thread.js";
 import { STATE } from "./cycleKey.js";
-import { pushThreadFields, writeCpu, writeThread } from "./fields.js";
+import { type CpuNumbering, pushCpuFields, pushThreadFields, writeCpu, writeThread } from "./fields.js";
 import { Canon, type FingerprintInput, IDENTITY, inverse, type Renaming } from "./fingerprint.js";
 import { type KeyTables, VectorBuffer } from "./intern.js";
 import { flatLocals, LOCALS_KEPT, plainResume, sameLocals, ThreadMemo } from "./threadKey.js";
 import type { UndoLog } from "./undo.js";
 
 /** A `Canon` that also writes states as vectors of interned numbers (see the module comment). */
-export class VectorCanon extends Canon {
+export class VectorCanon extends Canon implements CpuNumbering {
   /** State vectors: what each thread's key was written from, and its number (no renaming). */
   private readonly threadMemo: (ThreadMemo | undefined)[] = [];
   /** State vectors: the number of a quiet cpu's key, by its current thread's id + 1 (see `quiet`). */
@@ -138,12 +144,7 @@ export class VectorCanon extends Canon {
     for (let p = 0; p < n; p++) {
       const src = inv === null ? p : inv.cpu[p]!;
       const cpu = m.cpus[src]!;
-      const key =
-        ren !== null
-          ? t.strings.id(writeCpu(cpu, this, inv?.cpu ?? null))
-          : quiet(cpu)
-            ? this.quietId(cpu, t)
-            : this.cpuVector(cpu, t);
+      const key = ren !== null ? t.strings.id(writeCpu(cpu, this, inv?.cpu ?? null)) : this.cpuId(cpu, p, t);
       if (clean !== null && clean[p] === 1) {
         // Its cells as last written: the group's number is the last one while its own key is the same.
         const last = this.groupParts[2 + p];
@@ -159,7 +160,7 @@ export class VectorCanon extends Canon {
     }
     for (let i = 0; i < m.threads.length; i++) {
       const th = m.threads[inv === null ? i : inv.thread[i]!]!;
-      out.push(ren === null ? this.threadId(th, t) : t.strings.id(writeThread(th, this)));
+      out.push(ren === null ? this.threadId(th, m.cpus[th.cpu]!.ver, t) : t.strings.id(writeThread(th, this)));
     }
     if (m.extensions.size === 0) out.push(-1);
     else {
@@ -346,6 +347,22 @@ export class VectorCanon extends Canon {
     return key;
   }
 
+  /**
+   * A cpu's key number with no renaming: the one last written for it while
+   * its change stamp (`Cpu.ver`) is the same, else written again.
+   */
+  private cpuId(cpu: Cpu, p: number, t: KeyTables): number {
+    if (this.cpuVers[p] === cpu.ver) return this.cpuKeys[p]!;
+    const key = quiet(cpu) ? this.quietId(cpu, t) : this.cpuVector(cpu, t);
+    this.cpuVers[p] = cpu.ver;
+    this.cpuKeys[p] = key;
+    return key;
+  }
+
+  /** Each cpu's change stamp when its key was last written, and the key's number (by position, no renaming). */
+  private readonly cpuVers: number[] = [];
+  private readonly cpuKeys: number[] = [];
+
   /** A quiet cpu's key number: its line depends on its current thread alone (and the number of cpus). */
   private quietId(cpu: Cpu, t: KeyTables): number {
     const at = cpu.current === null ? 0 : cpu.current.id + 1;
@@ -359,49 +376,33 @@ export class VectorCanon extends Canon {
 
   /**
    * A cpu's key number with no renaming: `writeCpu`'s fields as a vector of
-   * numbers — threads by id, each run queue in use and each IPI FIFO with
-   * its length, a queued message as the number of its key (kept per
-   * message: its fields never change) and its "seen first" mark, a watched
-   * cell as the number of its reference.
+   * numbers (`pushCpuFields`) — threads by id, a queued message as the
+   * number of its key, a watched cell as the number of its reference.
    */
   private cpuVector(c: Cpu, t: KeyTables): number {
     const b = this.cbuf;
     b.reset();
-    b.push(c.current === null ? -1 : c.current.id);
-    b.push(c.runqMask);
-    for (let p = 0; p < c.runq.length; p++) {
-      if ((c.runqMask & (1 << p)) === 0) continue;
-      const q = c.runq[p]!;
-      b.push(q.length);
-      for (let i = 0; i < q.length; i++) b.push(q[i]!.id);
-    }
-    const drm = c.dispatchReadyMsg;
-    const ready = c.dispatchReady;
-    for (let s = 0; s < c.incoming.length; s++) {
-      const q = c.incoming[s]!;
-      b.push(q.length);
-      for (let i = 0; i < q.length; i++) {
-        const m = q[i]!;
-        let id = this.messageIds.get(m);
-        if (id === undefined) {
-          id = t.strings.id(this.message(m));
-          this.messageIds.set(m, id);
-        }
-        b.push(id * 2 + (ready && m.id < drm ? 1 : 0));
-      }
-    }
-    for (let s = 0; s < c.owed.length; s++) b.push(c.owed[s]!);
-    b.push(c.intrOwed ? 1 : 0);
-    b.push(c.intrLevel);
-    b.push(c.timed.length);
-    for (let i = 0; i < c.timed.length; i++) b.push(c.timed[i]!.id);
-    b.push(c.dispatchWaiting ? 1 : 0);
-    b.push(ready ? (c.dispatchOwed ? 2 : 1) : 0);
-    b.push(c.dispatchCells.length);
-    for (let i = 0; i < c.dispatchCells.length; i++) b.push(t.strings.id(this.cell(c.dispatchCells[i]!)));
-    b.push(c.ipiWatchers.length);
-    for (let i = 0; i < c.ipiWatchers.length; i++) b.push(c.ipiWatchers[i]!.id);
+    this.tables = t;
+    pushCpuFields(c, this, b);
     return t.vectors.id(b.v, b.n);
+  }
+
+  /** The tables `cpuVector` numbers in (for `messageNumber`, `cellNumber`). */
+  private tables: KeyTables | null = null;
+
+  /** A queued message's key number (kept per message: its fields never change). */
+  messageNumber(m: IpiMessage): number {
+    let id = this.messageIds.get(m);
+    if (id === undefined) {
+      id = this.tables!.strings.id(this.message(m));
+      this.messageIds.set(m, id);
+    }
+    return id;
+  }
+
+  /** A watched cell's reference number. */
+  cellNumber(c: Cell<unknown>): number {
+    return this.tables!.strings.id(this.cell(c));
   }
 
   private readonly cbuf = new VectorBuffer();
@@ -445,14 +446,31 @@ export class VectorCanon extends Canon {
     return id;
   }
 
-  /** A thread's key number (no renaming), written again only when a field it is written from changed. */
-  private threadId(th: Thread, t: KeyTables): number {
-    const loc = th.hasLocals() ? this.locals(th) : "";
+  /**
+   * A thread's key number (no renaming): the last one while its change
+   * stamps — its cpu's (`cpuVer`), its thread-locals' — are the ones it was
+   * written at, and its locals were plain values then (see `flatLocals`:
+   * anything else may change in place unstamped); else written again when a
+   * field it is written from changed.
+   */
+  private threadId(th: Thread, cpuVer: number, t: KeyTables): number {
     const memo = this.threadMemo[th.id];
-    if (memo !== undefined && memo.holds(th, loc)) return memo.id;
+    if (memo !== undefined && memo.stamped(th, cpuVer)) return memo.id;
+    const locals = th.hasLocals();
+    const loc = locals ? this.locals(th) : "";
+    // After `locals`: a thread's locals memo is kept only while they are plain values.
+    const flat = !locals || this.localsMemo[th.id] !== undefined;
+    if (memo !== undefined && memo.holds(th, loc)) {
+      memo.stamp(th, cpuVer, flat);
+      return memo.id;
+    }
     const id = this.threadVector(th, t, loc);
     // A resume value that is an object may change in place: such a thread is written every time.
-    if (plainResume(th)) (this.threadMemo[th.id] ??= new ThreadMemo()).keep(th, loc, id);
+    if (plainResume(th)) {
+      const m = (this.threadMemo[th.id] ??= new ThreadMemo());
+      m.keep(th, loc, id);
+      m.stamp(th, cpuVer, flat);
+    }
     return id;
   }
 }
