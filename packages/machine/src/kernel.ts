@@ -223,6 +223,20 @@ export class KernelContext {
     log.made(this.thread, v);
     return v;
   }
+
+  /**
+   * A value this thread's code reads between its yields from outside the
+   * thread — its preempted chain (`thread.preempted`), another thread's
+   * thread-locals — that decides what it does next. Not a step: `read` runs
+   * once, and a generator rebuilt for a restored state (states/snapshot.ts)
+   * gets the value it gave then, where reading again would see the state the
+   * machine was in before the restore. Read directly instead, the rebuilt
+   * thread may take another way than the first time (the restore then
+   * refuses). `read` changes nothing.
+   */
+  observe<T>(read: () => T): T {
+    return this.make(read);
+  }
 }
 
 /**

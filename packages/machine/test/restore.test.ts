@@ -102,6 +102,52 @@ describe("restored states", () => {
     expect(summary(r)).toEqual(summary(fresh.run()));
   });
 
+  it("a thread whose code read state outside it between its yields, now changed: the restore refuses, with its op pending or none; read through k.observe, it restores and runs on as a fresh machine", () => {
+    // A world outside the threads (as a preemptor's chain is to it), changed between the run and the restore.
+    const world = { flag: false };
+    const make = (strategy: Strategy, observe: boolean) => {
+      const m = createMachine({ cpus: 1, strategy });
+      const c = m.cell("c", 0);
+      m.spawn({
+        cpu: 0,
+        name: "A",
+        *body(k) {
+          yield* k.store(c, 1);
+          const f = observe ? k.observe(() => world.flag) : world.flag;
+          // A blocking point: after it, A has no op pending while B runs.
+          yield* k.yieldCpu(f ? "yes" : "no");
+          yield* k.store(c, f ? 10 : 20);
+        },
+      });
+      m.spawn({
+        cpu: 0,
+        name: "B",
+        *body(k) {
+          yield* k.store(c, 2);
+          yield* k.store(c, 3);
+        },
+      });
+      return m;
+    };
+    // Step 1: A's yield pending; step 2: A yielded (no op pending), B runs.
+    for (const at of [1, 2]) {
+      for (const observe of [false, true]) {
+        world.flag = false;
+        const p = plan([], at);
+        const m = make(planned(p), observe);
+        p.m = m;
+        enableRestore(coreOf(m));
+        const first = m.run();
+        world.flag = true;
+        expect([at, observe, restore(coreOf(m), p.snap!)]).toEqual([at, observe, observe]);
+        if (!observe) continue;
+        world.flag = false;
+        expect(summary(continueRun(m))).toEqual(summary(first));
+        expect(summary(first)).toEqual(summary(make(planned(plan([])), observe).run()));
+      }
+    }
+  });
+
   it("a run's schedule read after a restore and another run is still its own run's (a long run's schedule is built when read)", () => {
     // 40 steps each: past the trail's first chunk, so the schedule is read lazily from the trail's chunks.
     const n = 40;

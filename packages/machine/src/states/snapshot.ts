@@ -34,7 +34,9 @@
  * again (the restored state links the first one). Its pending op then
  * comes from the rebuilt generator (its closures capture the new
  * generator's locals); a rebuilt op that differs from the saved one in kind
- * or label makes `restore` fail (the caller replays instead).
+ * or label — for a thread with none pending, from the op it stopped at
+ * last — or rebuilt code that throws makes `restore` fail (the caller
+ * replays instead): the code took another way than the first time.
  *
  * Not supported (a snapshot is refused, the caller replays): a thread whose
  * generator stack holds a machine continuation (an IPI FIFO drain), or
@@ -45,7 +47,9 @@
  * thread but through the kernel context's services (layer objects it
  * changes live in cells, thread-locals or extensions, and an object it
  * makes that outlives the step — a reference others will hold, a new
- * cell — is made with `KernelContext.make`); a thread-local's
+ * cell — is made with `KernelContext.make`, and what it reads there from
+ * outside the thread — its preempted chain, another thread's locals — is
+ * read with `KernelContext.observe`); a thread-local's
  * top-level value is an object changed in place (or never changed).
  *
  * Calling context: between steps of a run (an explorer's strategy), on the
@@ -186,6 +190,11 @@ export interface Snapshot {
   readonly cellCount: number;
   readonly cpus: readonly CpuSave[];
   readonly threads: readonly ThreadSave[];
+  /**
+   * The op each thread's generator stopped at last (`ThreadLog.lastOp`): a thread
+   * rebuilt for this state must stop there again, also when it has no op pending.
+   */
+  readonly lastOps: readonly (Op | null)[];
   /** The change stamps (`Cpu.ver` per cpu, then `Thread.ver` per thread) at which the record held this state (see `restamp`). */
   readonly stamps: number[];
   readonly extensions: readonly [unknown, unknown][] | null;
@@ -248,6 +257,7 @@ export function snapshot(core: Core): Snapshot | null {
     cellCount: core.cells.length,
     cpus: saveCpus(core, prev),
     threads: saveThreads(core, log, prev),
+    lastOps: log.threads.map((l) => l.lastOp),
     stamps: stampsOf(core),
     extensions,
     extSaved,
@@ -302,7 +312,7 @@ export function restore(core: Core, s: Snapshot): boolean {
     const ts = s.threads[t.id]!;
     const tl = log.threads[t.id]!;
     if (tl.values.length !== ts.resumes || t.generators.length !== (ts.state === "done" ? 0 : 1)) {
-      const o = rebuild(core, t, tl, ts);
+      const o = rebuild(core, t, tl, ts, s.lastOps[t.id]!);
       if (o === false) return false;
       ops[t.id] = o;
     } else if (ts.op !== null) {
@@ -444,16 +454,19 @@ function truncateLog(tl: ThreadLog, n: number): void {
 /**
  * A fresh generator for `t`, resumed quietly with its first `ts.resumes`
  * logged values: the op it stopped at (null when the saved thread has none
- * pending), or false when that is not the saved op.
+ * pending), or false when that is not the saved op — nor, for a thread with
+ * none pending (it blocked in its last op, or was preempted after it), the
+ * op its generator stopped at last (`lastOp`): its code took another way
+ * between its yields than the first time, and would run on differently.
  */
-function rebuild(core: Core, t: Thread, tl: ThreadLog, ts: ThreadSave): Op | null | false {
+function rebuild(core: Core, t: Thread, tl: ThreadLog, ts: ThreadSave, lastOp: Op | null): Op | null | false {
   if (ts.state === "done") {
     t.generators.length = 0;
     return null;
   }
   const last = replay(core, t, tl, ts.resumes);
   if (last === false) return false;
-  if (ts.op === null) return null;
+  if (ts.op === null) return lastOp === null ? (last === null ? null : false) : sameOp(last, lastOp) ? null : false;
   return sameOp(last, ts.op) ? last : false;
 }
 
@@ -486,7 +499,13 @@ function replay(core: Core, t: Thread, tl: ThreadLog, n: number): Op | null | fa
       t.callMark = tl.counts[at + 4]!;
       const l = tl.locals.get(i);
       if (l !== undefined) applyLocals(t, l);
-      const r = g.next(tl.values[i]);
+      let r: IteratorResult<Op, unknown>;
+      try {
+        r = g.next(tl.values[i]);
+      } catch {
+        // Its code failed where it went on the first time (a promise of the module comment broken).
+        return false;
+      }
       if (r.done === true) return false;
       last = r.value;
     }
