@@ -115,7 +115,8 @@ export function* lwktGettoken(k: KernelContext, tok: Token): Gen<TokRef> {
   const mine = toks(t);
   if (k.intrNestingLevel > 0) k.panic(kkassert("gd->gd_intr_nesting_level == 0", "_lwkt_gettokref"));
   const ref = allocRef(k, sys, tok);
-  if (chainHolds(t.preempted, tok)) {
+  // Its preempted chain is other threads' state, read between yields: observed (a rebuilt thread reads it as then).
+  if (k.observe(() => chainHolds(t.preempted, tok))) {
     // A preemptor needing a token its preempted chain holds yields back to the chain.
     mine.refs.push(ref);
     mine.acquiring = true;
@@ -288,7 +289,7 @@ export function* lwktTrytoken(k: KernelContext, tok: Token): Gen<TokRef | null> 
   const t = k.thread;
   const mine = toks(t);
   if (k.intrNestingLevel > 0) k.panic(kkassert("gd->gd_intr_nesting_level == 0", "_lwkt_trytokref"));
-  if (chainHolds(t.preempted, tok)) return null;
+  if (k.observe(() => chainHolds(t.preempted, tok))) return null;
   const ref = allocRef(k, sys, tok);
   const got = yield* k.atomic(`lwkt_trytoken ${tok.name}`, { reads: [tok.cell], writes: [ref.cell] }, (tx) => {
     if (tx.read(tok.cell).cpu !== tx.cpu) return false;
