@@ -125,15 +125,7 @@ export function armReset(core: Core, shared: readonly Detector[] = []): ResetPoi
     core,
     started: null,
     startRefused: false,
-    counts: [
-      core.nextCellId,
-      core.nextLoop,
-      core.nextMsgId,
-      core.nextFlow,
-      core.nextScopeId,
-      core.seq,
-      core.liveThreads,
-    ],
+    counts: countsOf(core),
     kinds: core.kindsEmitted === null ? null : Array.from(core.kindsEmitted),
     undo,
     mark: undo.mark(),
@@ -155,15 +147,13 @@ const NO_STATE: unique symbol = Symbol("reset");
 /** The record's logs, replaced (not emptied) at a reset: a previous run's result holds the old ones. */
 type Logs = { trailChunks: Int32Array[]; consoleLines: unknown[]; traceLog: unknown[] | null };
 
-/** Put the machine back in its set-up state, ready to `run()` again (see the module comment). */
-export function resetRun(core: Core, p: ResetPoint): void {
-  if (p.core !== core) throw new MachineConfigError("resetRun: the reset point of another machine");
-  const c = p.counts;
-  // No message sent in the run (the message ids did not move) and none queued at set-up: the FIFOs are as saved.
-  const ipis = p.queued || core.nextMsgId !== c[2];
-  core.started = false;
-  core.finished = false;
-  core.outcome = null;
+/** The machine's counters a reset puts back (`backToStep0`), in that order. */
+function countsOf(core: Core): number[] {
+  return [core.nextCellId, core.nextLoop, core.nextMsgId, core.nextFlow, core.nextScopeId, core.seq, core.liveThreads];
+}
+
+/** Step 0 again: the counters `c` (countsOf) back, no scope or actor, an empty schedule and console. */
+function backToStep0(core: Core, c: readonly number[]): void {
   core.stepCount = 0;
   core.nextCellId = c[0]!;
   core.nextLoop = c[1]!;
@@ -175,21 +165,37 @@ export function resetRun(core: Core, p: ResetPoint): void {
   core.scope = null;
   core.actor = null;
   core.readLog = null;
-  core.rebuilding = false;
   // A run that stayed in its first chunk had its schedule copied (runtime/trail.ts): the chunk is free.
   if (core.trailChunks.length !== 0) {
     core.trail = new Int32Array(FIRST_CHUNK);
     (core as unknown as Logs).trailChunks = [];
   }
   core.trailAt = 0;
-  const logs = core as unknown as Logs;
   // A run that printed nothing handed out a shared empty list, not this one (machine.ts): it can be kept.
-  if (core.consoleLines.length !== 0) logs.consoleLines = [];
-  logs.traceLog = core.tracing ? [] : null;
+  if (core.consoleLines.length !== 0) (core as unknown as Logs).consoleLines = [];
+}
+
+/** The last step's events, footprint and reports emptied (lists a result holds are replaced, not emptied). */
+function emptyStepLogs(core: Core): void {
   if (core.stepEvents.length !== 0) core.stepEvents = [];
   if (core.fpReads.length !== 0) core.fpReads.length = 0;
   if (core.fpWrites.length !== 0) core.fpWrites.length = 0;
   if (core.reports.length !== 0) core.reports = [];
+}
+
+/** Put the machine back in its set-up state, ready to `run()` again (see the module comment). */
+export function resetRun(core: Core, p: ResetPoint): void {
+  if (p.core !== core) throw new MachineConfigError("resetRun: the reset point of another machine");
+  const c = p.counts;
+  // No message sent in the run (the message ids did not move) and none queued at set-up: the FIFOs are as saved.
+  const ipis = p.queued || core.nextMsgId !== c[2];
+  core.started = false;
+  core.finished = false;
+  core.outcome = null;
+  core.rebuilding = false;
+  backToStep0(core, c);
+  (core as unknown as Logs).traceLog = core.tracing ? [] : null;
+  emptyStepLogs(core);
   restoreKinds(core, p.kinds);
   // The set-up mark is the log's first and stays live (nothing else marks this log).
   if (!p.undo.undo(p.mark)) throw new Error("resetRun: the set-up mark was lost");
@@ -354,15 +360,7 @@ function saveStart(core: Core, p: ResetPoint): StartPoint | null {
   }
   const events = core.traceLog ?? core.stepEvents;
   return {
-    counts: [
-      core.nextCellId,
-      core.nextLoop,
-      core.nextMsgId,
-      core.nextFlow,
-      core.nextScopeId,
-      core.seq,
-      core.liveThreads,
-    ],
+    counts: countsOf(core),
     kinds: core.kindsEmitted === null ? null : Array.from(core.kindsEmitted),
     mark: p.undo.mark(),
     cellCount: core.cells.length,
@@ -401,31 +399,11 @@ function backToStart(core: Core, p: ResetPoint, s: StartPoint): boolean {
   }
   core.finished = false;
   core.outcome = null;
-  core.stepCount = 0;
-  core.nextCellId = c[0]!;
-  core.nextLoop = c[1]!;
-  core.nextMsgId = c[2]!;
-  core.nextFlow = c[3]!;
-  core.nextScopeId = c[4]!;
-  core.seq = c[5]!;
-  core.liveThreads = c[6]!;
-  core.scope = null;
-  core.actor = null;
-  core.readLog = null;
-  if (core.trailChunks.length !== 0) {
-    core.trail = new Int32Array(FIRST_CHUNK);
-    (core as unknown as Logs).trailChunks = [];
-  }
-  core.trailAt = 0;
-  const logs = core as unknown as Logs;
-  if (core.consoleLines.length !== 0) logs.consoleLines = [];
+  backToStep0(core, c);
   // Copies of the start's events for the trace (a previous run's result holds those of its own start). The
   // step's events are left empty: the first step starts a list of its own before any detector reads one.
-  logs.traceLog = core.tracing ? s.events.map((e) => ({ ...e })) : null;
-  if (core.stepEvents.length !== 0) core.stepEvents = [];
-  if (core.fpReads.length !== 0) core.fpReads.length = 0;
-  if (core.fpWrites.length !== 0) core.fpWrites.length = 0;
-  if (core.reports.length !== 0) core.reports = [];
+  (core as unknown as Logs).traceLog = core.tracing ? s.events.map((e) => ({ ...e })) : null;
+  emptyStepLogs(core);
   restoreKinds(core, s.kinds);
   for (const saved of s.extSaved) Contents.apply(saved.objs, saved.data);
   if (s.extensions === null) core.extensions = null;
