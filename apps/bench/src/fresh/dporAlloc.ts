@@ -11,17 +11,12 @@
 import { Session } from "node:inspector";
 import { explore } from "@kprim/explore";
 import { adders, factoryOf } from "@kprim/explore/examples";
+import { bytesBySite, type ProfileNode, printSites } from "./heapSites.js";
 
 const from = Number(process.argv[2] ?? 20_000);
 const to = Number(process.argv[3] ?? 120_000);
 const interval = Number(process.argv[4] ?? 1024);
 const top = Number(process.argv[5] ?? 25);
-
-interface ProfileNode {
-  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
-  selfSize: number;
-  children: ProfileNode[];
-}
 
 const session = new Session();
 session.connect();
@@ -57,24 +52,7 @@ explore(factoryOf(adders(3, 6), false), {
 });
 if (profile === null) throw new Error(`the run ended before ${to} executions`);
 
-const bySite = new Map<string, number>();
-let total = 0;
-const name = (f: ProfileNode["callFrame"]): string =>
-  `${f.functionName || "(anonymous)"} ${f.url.replace(/^.*\/(packages|apps)\//, "")}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
-const walk = (n: ProfileNode, parent: ProfileNode | null): void => {
-  if (n.selfSize > 0) {
-    const f = n.callFrame;
-    // A builtin (no script: slice, push, Map…) is named with its caller.
-    const site = f.url === "" && parent !== null ? `${f.functionName} < ${name(parent.callFrame)}` : name(f);
-    bySite.set(site, (bySite.get(site) ?? 0) + n.selfSize);
-    total += n.selfSize;
-  }
-  for (const c of n.children) walk(c, n);
-};
-walk((profile as { head: ProfileNode }).head, null);
+const { bySite, total } = bytesBySite((profile as { head: ProfileNode }).head);
 const execs = to - from;
 console.log(`executions ${from}..${to}: ${(total / execs).toFixed(0)} bytes allocated per execution`);
-const rows = [...bySite].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, top);
-for (const [site, bytes] of rows) {
-  console.log(`${(bytes / execs).toFixed(1).padStart(9)}  ${((100 * bytes) / total).toFixed(1).padStart(5)}%  ${site}`);
-}
+printSites(bySite, total, execs, top);

@@ -17,6 +17,7 @@ import { Session } from "node:inspector";
 import { explore, type MachineFactory } from "@kprim/explore";
 import { prepare, scenarioFactory } from "@kprim/scenarios";
 import { race } from "../groups/fastcheck.js";
+import { bytesBySite, type ProfileNode, printSites } from "./heapSites.js";
 
 const [what = "time", scenario = "race", strategy = "random"] = process.argv.slice(2);
 const runs = Number(process.argv[5] ?? 200_000);
@@ -60,11 +61,6 @@ if (what === "time") {
     `${scenario} ${strategy}: ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ns CPU per schedule (median of ${extra} rounds of ${runs}; rounds ${per.map((p) => p.toFixed(0)).join(" ")})`,
   );
 } else {
-  interface ProfileNode {
-    callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
-    selfSize: number;
-    children: ProfileNode[];
-  }
   const session = new Session();
   session.connect();
   const post = <T>(method: string, params: object = {}): T => {
@@ -86,23 +82,7 @@ if (what === "time") {
   });
   const n = sample();
   const profile = post<{ profile: { head: ProfileNode } }>("HeapProfiler.stopSampling").profile;
-  const bySite = new Map<string, number>();
-  let total = 0;
-  const name = (f: ProfileNode["callFrame"]): string =>
-    `${f.functionName || "(anonymous)"} ${f.url.replace(/^.*\/(packages|apps)\//, "")}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
-  const walk = (node: ProfileNode, parent: ProfileNode | null): void => {
-    if (node.selfSize > 0) {
-      const f = node.callFrame;
-      const site = f.url === "" && parent !== null ? `${f.functionName} < ${name(parent.callFrame)}` : name(f);
-      bySite.set(site, (bySite.get(site) ?? 0) + node.selfSize);
-      total += node.selfSize;
-    }
-    for (const c of node.children) walk(c, node);
-  };
-  walk(profile.head, null);
+  const { bySite, total } = bytesBySite(profile.head);
   console.log(`${scenario} ${strategy}: ${(total / n).toFixed(0)} bytes allocated per schedule (${n} schedules)`);
-  const rows = [...bySite].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, extra);
-  for (const [site, bytes] of rows) {
-    console.log(`${(bytes / n).toFixed(1).padStart(9)}  ${((100 * bytes) / total).toFixed(1).padStart(5)}%  ${site}`);
-  }
+  printSites(bySite, total, n, extra);
 }

@@ -107,15 +107,7 @@ export function armReset(core: Core, shared: readonly Detector[] = []): ResetPoi
   const undo = new UndoLog(core.cells, machine);
   // No state vectors are written here: nothing reads the changed cells.
   undo.dirty = null;
-  let extensions: [unknown, unknown][] | null = null;
-  const extSaved: Saved[] = [];
-  if (core.extensions !== null) {
-    extensions = [];
-    for (const [e, v] of core.extensions) {
-      extensions.push([e, v]);
-      extSaved.push(Contents.of(v, machine));
-    }
-  }
+  const { extensions, extSaved } = saveExtensions(core, machine);
   const detectors: [number, unknown][] = [];
   core.detectors.forEach((d, i) => {
     if (!shared.includes(d))
@@ -146,6 +138,43 @@ const NO_STATE: unique symbol = Symbol("reset");
 
 /** The record's logs, replaced (not emptied) at a reset: a previous run's result holds the old ones. */
 type Logs = { trailChunks: Int32Array[]; consoleLines: unknown[]; traceLog: unknown[] | null };
+
+/** The extensions (each with its contents) as they are now: what `putBack` puts back. */
+function saveExtensions(
+  core: Core,
+  machine: Core["view"],
+): { extensions: [unknown, unknown][] | null; extSaved: Saved[] } {
+  if (core.extensions === null) return { extensions: null, extSaved: [] };
+  const extensions: [unknown, unknown][] = [];
+  const extSaved: Saved[] = [];
+  for (const [e, v] of core.extensions) {
+    extensions.push([e, v]);
+    extSaved.push(Contents.of(v, machine));
+  }
+  return { extensions, extSaved };
+}
+
+/** The saved extensions (their contents, then the map) and cpus back (`prios`, `ipis`: restoreCpu's). */
+function putBack(
+  core: Core,
+  from: {
+    readonly extensions: readonly (readonly [unknown, unknown])[] | null;
+    readonly extSaved: readonly Saved[];
+    readonly cpus: readonly CpuSave[];
+  },
+  prios: readonly (readonly number[])[],
+  ipis: boolean,
+): void {
+  for (const saved of from.extSaved) Contents.apply(saved.objs, saved.data);
+  if (from.extensions === null) core.extensions = null;
+  else {
+    const exts = (core.extensions ??= new Map());
+    exts.clear();
+    for (const [e, v] of from.extensions) exts.set(e as never, v);
+  }
+  const cpus = core.cpus;
+  for (let i = 0; i < cpus.length; i++) restoreCpu(cpus[i]!, from.cpus[i]!, prios[i]!, ipis);
+}
 
 /** The machine's counters a reset puts back (`backToStep0`), in that order. */
 function countsOf(core: Core): number[] {
@@ -201,17 +230,7 @@ export function resetRun(core: Core, p: ResetPoint): void {
   if (!p.undo.undo(p.mark)) throw new Error("resetRun: the set-up mark was lost");
   if (core.cells.length !== p.cellCount) core.cells.length = p.cellCount;
   p.undo.cut(p.cellCount);
-  for (const saved of p.extSaved) Contents.apply(saved.objs, saved.data);
-  if (p.extensions === null) core.extensions = null;
-  else {
-    const exts = (core.extensions ??= new Map());
-    exts.clear();
-    for (const [e, v] of p.extensions) exts.set(e as never, v);
-  }
-  const cpus = core.cpus;
-  const savedCpus = p.cpus;
-  const prios = p.prios;
-  for (let i = 0; i < cpus.length; i++) restoreCpu(cpus[i]!, savedCpus[i]!, prios[i]!, ipis);
+  putBack(core, p, p.prios, ipis);
   const threads = core.threads;
   const savedThreads = p.threads;
   const respawn = core.respawn;
@@ -344,15 +363,7 @@ function saveStart(core: Core, p: ResetPoint): StartPoint | null {
     values.push(p.threads[t.id]!.resumeValue);
   }
   const machine = core.view;
-  let extensions: [unknown, unknown][] | null = null;
-  const extSaved: Saved[] = [];
-  if (core.extensions !== null) {
-    extensions = [];
-    for (const [e, v] of core.extensions) {
-      extensions.push([e, v]);
-      extSaved.push(Contents.of(v, machine));
-    }
-  }
+  const { extensions, extSaved } = saveExtensions(core, machine);
   const detectors: [number, unknown][] = [];
   for (const [i, state] of p.detectors) {
     const d = core.detectors[i]!;
@@ -405,17 +416,7 @@ function backToStart(core: Core, p: ResetPoint, s: StartPoint): boolean {
   (core as unknown as Logs).traceLog = core.tracing ? s.events.map((e) => ({ ...e })) : null;
   emptyStepLogs(core);
   restoreKinds(core, s.kinds);
-  for (const saved of s.extSaved) Contents.apply(saved.objs, saved.data);
-  if (s.extensions === null) core.extensions = null;
-  else {
-    const exts = (core.extensions ??= new Map());
-    exts.clear();
-    for (const [e, v] of s.extensions) exts.set(e as never, v);
-  }
-  const cpus = core.cpus;
-  const savedCpus = s.cpus;
-  const prios = p.prios;
-  for (let i = 0; i < cpus.length; i++) restoreCpu(cpus[i]!, savedCpus[i]!, prios[i]!, ipis);
+  putBack(core, s, p.prios, ipis);
   const threads = core.threads;
   const savedThreads = s.threads;
   for (let i = 0; i < threads.length; i++) restoreThread(threads[i]!, savedThreads[i]!, rebuilt[i]);
