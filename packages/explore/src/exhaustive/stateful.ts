@@ -39,6 +39,8 @@
  * Calling context: the engine's strategy at each new node (`check`), the
  * engine when it backtracks (`leave`). Invariants: a state on the path is
  * stored; `onPath` maps a state to the step of the node that stored it.
+ * States are numbered densely from 0 as they are stored, so what is kept
+ * per state is kept in arrays indexed by its number, not in maps.
  */
 import type { Choice, Machine } from "@kprim/machine";
 import { stateId, VectorTable } from "@kprim/machine/internal";
@@ -54,9 +56,10 @@ export const AWAKE = -3;
 
 export class StateStore {
   private readonly visited = new VectorTable();
-  private readonly onPath = new Map<number, number>();
-  /** Sleep sets: each stored state's choices that were asleep at its every visit so far (when not none). */
-  private readonly sleeps = new Map<number, Choice[]>();
+  /** By state number: the step of the node on the current path that stored it, or -1 (not on the path). */
+  private onPath = new Int32Array(1024).fill(-1);
+  /** Sleep sets, by state number: each stored state's choices that were asleep at its every visit so far (undefined: none). */
+  private readonly sleeps: (Choice[] | undefined)[] = [];
   /** The number of the state visited last (the node made for it keeps it as its key). */
   pending = -1;
   /** The choices to explore from the state visited last when it was met again with them awake (null: as usual). */
@@ -81,24 +84,33 @@ export class StateStore {
     this.pending = key;
     this.awake = null;
     const now = asleep === null ? [] : asleep.map((f) => f.choice);
-    const j = this.onPath.get(key);
-    if (j === undefined && this.visited.size !== before) {
-      this.onPath.set(key, k);
-      if (now.length > 0) this.sleeps.set(key, now);
+    if (this.visited.size !== before) {
+      // A new state: numbered `before`, the next index of the per-state arrays.
+      if (key >= this.onPath.length) this.growPath(key);
+      this.onPath[key] = k;
+      this.sleeps.push(now.length > 0 ? now : undefined);
       return NEW;
     }
-    const z = asleep === null ? undefined : this.sleeps.get(key);
+    const j = this.onPath[key]!;
+    const z = asleep === null ? undefined : this.sleeps[key];
     if (z !== undefined) {
       const awake = z.filter((c) => !now.includes(c) && enabled.includes(c));
       if (awake.length > 0) {
         const both = z.filter((c) => now.includes(c));
-        if (both.length === 0) this.sleeps.delete(key);
-        else this.sleeps.set(key, both);
+        this.sleeps[key] = both.length === 0 ? undefined : both;
         this.awake = awake;
         return AWAKE;
       }
     }
-    return j ?? SEEN;
+    return j < 0 ? SEEN : j;
+  }
+
+  private growPath(key: number): void {
+    let n = this.onPath.length * 2;
+    while (n <= key) n *= 2;
+    const a = new Int32Array(n).fill(-1);
+    a.set(this.onPath);
+    this.onPath = a;
   }
 
   /** The choices the node being made explores alone (see `visit`), or null; once. */
@@ -116,10 +128,13 @@ export class StateStore {
 
   /** The search backtracked to node k: the deeper nodes leave the path (only the node that stored a key takes it off — a forced cycle meets the same key again). */
   leave(stack: readonly Node[], k: number): void {
-    for (let i = k + 1; i < stack.length; i++)
-      if (this.onPath.get(stack[i]!.key) === i) this.onPath.delete(stack[i]!.key);
+    const path = this.onPath;
+    for (let i = k + 1; i < stack.length; i++) {
+      const key = stack[i]!.key;
+      if (key >= 0 && path[key] === i) path[key] = -1;
+    }
     // The state visited last, if no node was made for it (every choice asleep: cut), leaves too.
-    if (this.pending >= 0 && this.onPath.get(this.pending) === stack.length) this.onPath.delete(this.pending);
+    if (this.pending >= 0 && path[this.pending] === stack.length) path[this.pending] = -1;
   }
 }
 

@@ -36,17 +36,25 @@ export class StringTable {
 
 const EMPTY = -1;
 
-/** Vectors of 32-bit integers as dense numbers, compared exactly (open addressing over a flat pool). */
+/**
+ * Vectors of 32-bit integers as dense numbers, compared exactly (open
+ * addressing over a flat pool). A slot holds its entry's hash beside the
+ * entry's number, and an entry's start and length sit side by side, so a
+ * probe reads the slot alone until the hashes match, and a match reads one
+ * more place before the vector itself (the store of a large search is far
+ * bigger than the caches: each read elsewhere is a miss).
+ */
 export class VectorTable {
   private pool: Int32Array = new Int32Array(1 << 12);
   private top = 0;
-  /** Per entry: where its vector starts in the pool, its length, its hash. */
-  private start: Int32Array = new Int32Array(256);
-  private len: Int32Array = new Int32Array(256);
+  /** Per entry e: where its vector starts in the pool (2e), its length (2e + 1). */
+  private at: Int32Array = new Int32Array(512);
+  /** Per entry: its hash (for rehashing and truncating). */
   private hashes: Int32Array = new Int32Array(256);
   private count = 0;
-  /** Slots: entry number or EMPTY; at most half full. */
-  private slots: Int32Array = new Int32Array(512).fill(EMPTY);
+  /** Slot s: the entry number or EMPTY (2s), the entry's hash (2s + 1); at most half the slots full. */
+  private slots: Int32Array = emptySlots(512);
+  private mask = 511;
 
   /** Distinct vectors stored. */
   get size(): number {
@@ -57,24 +65,25 @@ export class VectorTable {
   id(v: Int32Array, n: number): number {
     const h = hashOf(v, n);
     const slots = this.slots;
-    const mask = slots.length - 1;
+    const mask = this.mask;
     let s = h & mask;
     for (;;) {
-      const e = slots[s]!;
+      const e = slots[2 * s]!;
       if (e === EMPTY) break;
-      if (this.hashes[e] === h && this.len[e] === n && this.same(e, v, n)) return e;
+      if (slots[2 * s + 1] === h && this.same(e, v, n)) return e;
       s = (s + 1) & mask;
     }
     const e = this.count++;
-    if (e === this.start.length) this.growEntries();
+    if (e === this.hashes.length) this.growEntries();
     if (this.top + n > this.pool.length) this.growPool(n);
     this.pool.set(n === v.length ? v : v.subarray(0, n), this.top);
-    this.start[e] = this.top;
-    this.len[e] = n;
+    this.at[2 * e] = this.top;
+    this.at[2 * e + 1] = n;
     this.hashes[e] = h;
     this.top += n;
-    slots[s] = e;
-    if (this.count * 2 > slots.length) this.rehash();
+    slots[2 * s] = e;
+    slots[2 * s + 1] = h;
+    if (this.count * 2 > this.mask + 1) this.rehash();
     return e;
   }
 
@@ -85,13 +94,13 @@ export class VectorTable {
    */
   truncate(size: number): void {
     const slots = this.slots;
-    const mask = slots.length - 1;
+    const mask = this.mask;
     while (this.count > size) {
       const e = --this.count;
       let s = this.hashes[e]! & mask;
-      while (slots[s] !== e) s = (s + 1) & mask;
-      slots[s] = EMPTY;
-      this.top = this.start[e]!;
+      while (slots[2 * s] !== e) s = (s + 1) & mask;
+      slots[2 * s] = EMPTY;
+      this.top = this.at[2 * e]!;
     }
   }
 
@@ -104,8 +113,9 @@ export class VectorTable {
   }
 
   private same(e: number, v: Int32Array, n: number): boolean {
+    if (this.at[2 * e + 1] !== n) return false;
     const p = this.pool;
-    const at = this.start[e]!;
+    const at = this.at[2 * e]!;
     for (let i = 0; i < n; i++) if (p[at + i] !== v[i]) return false;
     return true;
   }
@@ -116,8 +126,7 @@ export class VectorTable {
       b.set(a);
       return b;
     };
-    this.start = grow(this.start);
-    this.len = grow(this.len);
+    this.at = grow(this.at);
     this.hashes = grow(this.hashes);
   }
 
@@ -130,15 +139,24 @@ export class VectorTable {
   }
 
   private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2).fill(EMPTY);
-    const mask = slots.length - 1;
+    const count = (this.mask + 1) * 2;
+    const slots = emptySlots(count);
+    const mask = count - 1;
     for (let e = 0; e < this.count; e++) {
-      let s = this.hashes[e]! & mask;
-      while (slots[s] !== EMPTY) s = (s + 1) & mask;
-      slots[s] = e;
+      const h = this.hashes[e]!;
+      let s = h & mask;
+      while (slots[2 * s] !== EMPTY) s = (s + 1) & mask;
+      slots[2 * s] = e;
+      slots[2 * s + 1] = h;
     }
     this.slots = slots;
+    this.mask = mask;
   }
+}
+
+/** `count` empty slots (two numbers each: see `VectorTable.slots`). */
+function emptySlots(count: number): Int32Array {
+  return new Int32Array(2 * count).fill(EMPTY);
 }
 
 /** A 32-bit hash of `v[0..n)` (multiply-xor per word, murmur3's finaliser). */

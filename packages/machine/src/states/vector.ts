@@ -30,6 +30,7 @@ import type { Thread } from "../thread.js";
 import { STATE } from "./cycleKey.js";
 import { type CpuNumbering, pushCpuFields, pushThreadFields, writeCpu, writeThread } from "./fields.js";
 import { Canon, type FingerprintInput, IDENTITY, inverse, type Renaming } from "./fingerprint.js";
+import { ChunkedGroup } from "./chunks.js";
 import { type KeyTables, VectorBuffer } from "./intern.js";
 import { flatLocals, LOCALS_KEPT, plainResume, sameLocals, ThreadMemo } from "./threadKey.js";
 import type { UndoLog } from "./undo.js";
@@ -42,8 +43,13 @@ export class VectorCanon extends Canon implements CpuNumbering {
   private readonly quietIds: number[] = [];
   /** State vectors: a part's numbers, before the part is interned. */
   private readonly part = new VectorBuffer();
-  /** State vectors: each cell's key when last interned, and its number (by cell id). */
-  private readonly cellKeys: (string | undefined)[] = [];
+  /**
+   * State vectors: each cell's key when last interned, or its value when
+   * that is a primitive (`cellPrim` 1: interned by value, no key written),
+   * and its number (by cell id).
+   */
+  private readonly cellKeys: unknown[] = [];
+  private readonly cellPrim: number[] = [];
   private readonly cellIds: number[] = [];
   /** State vectors: each group's (set-up cells, a cpu with its cells) numbers when last interned, and the group's number. */
   private readonly groupParts: Int32Array[] = [];
@@ -56,12 +62,14 @@ export class VectorCanon extends Canon implements CpuNumbering {
   /** The same for the locals as histories write them (`historyLocals`). */
   private readonly historyMemo: ({ flat: unknown[]; key: string }[] | undefined)[] = [];
   /**
-   * State vectors, the set-up cells not local to a cpu: their numbers as
-   * last written (by position), each cell's position (by id; -1: not one of
-   * them), the group's number; updated from the undo log's changed cells
-   * when it has them (`stateVector`), else written whole.
+   * State vectors, the set-up cells not local to a cpu: their numbers, in
+   * chunks (chunks.ts), updated from the undo log's changed cells when it
+   * has them and they were last written with no renaming (`setupKept`),
+   * else written whole; each cell's position there (by id; -1: not one of
+   * them).
    */
-  private setupNums: Int32Array | null = null;
+  private readonly setup = new ChunkedGroup();
+  private setupKept = false;
   /** State vectors: the extensions' names and keys (scratch), as last interned, and their number. */
   private readonly extKeys: string[] = [];
   private extLast: string[] = [];
@@ -70,7 +78,6 @@ export class VectorCanon extends Canon implements CpuNumbering {
   private readonly detectorKeys: (string | undefined)[] = [];
   private readonly detectorIds: number[] = [];
   private setupPos: Int32Array = new Int32Array(0);
-  private setupId = -1;
   /** The cells those were written for (a restore may have made the record's cells again). */
   private setupCount = -1;
 
@@ -111,14 +118,14 @@ export class VectorCanon extends Canon implements CpuNumbering {
     const late = this.late;
     while (late.length !== 0) late.pop();
     out.reset();
-    if (dirty !== null && this.setupNums !== null && this.setupCount === this.runCellsFrom) {
+    if (dirty !== null && this.setupKept && this.setupCount === this.runCellsFrom) {
       // The set-up cells as last written, but for those changed since (the undo log's).
       this.updateSetup(m.cells, dirty, t);
       for (let i = this.runCellsFrom; i < m.cells.length; i++) {
         const c = m.cells[i]!;
         if (c.cpu < 0) late.push(this.lateId(c, t));
       }
-      out.push(this.setupId);
+      out.push(this.setup.id(t.vectors));
     } else {
       part.reset();
       for (const c of m.cells) {
@@ -126,9 +133,9 @@ export class VectorCanon extends Canon implements CpuNumbering {
         if (c.id >= this.runCellsFrom) late.push(this.lateId(c, t));
         else part.push(this.cellId(c, t));
       }
-      out.push(this.groupId(0, t));
+      out.push(this.setup.whole(part.v, part.n, t.vectors));
       if (ren === null) this.keepSetup(m.cells);
-      else this.setupNums = null;
+      else this.setupKept = false;
     }
     if (late.length === 0) out.push(-1);
     else {
@@ -226,40 +233,32 @@ export class VectorCanon extends Canon implements CpuNumbering {
   /** The indexing of the cells (`byCpuStamp`) the last vector was written with (-1: with a renaming). */
   private stamp = -1;
 
-  /** The set-up group as just written whole (in `part`): kept, to be updated from changed cells. */
+  /** The set-up group as just written whole (`setup`): kept, to be updated from changed cells. */
   private keepSetup(cells: readonly Cell<unknown>[]): void {
     const from = this.runCellsFrom;
     // Cells are numbered by their place in the record; anything else is written whole every time.
     for (let i = 0; i < from; i++) {
       if (cells[i]?.id !== i) {
-        this.setupNums = null;
+        this.setupKept = false;
         return;
       }
     }
-    this.setupNums = this.part.v.slice(0, this.part.n);
     if (this.setupPos.length !== from) this.setupPos = new Int32Array(from);
     let p = 0;
     for (let i = 0; i < from; i++) this.setupPos[i] = cells[i]!.cpu >= 0 ? -1 : p++;
-    this.setupId = this.groupIds[0]!;
+    this.setupKept = true;
     this.setupCount = from;
   }
 
-  /** The set-up group's number, its changed cells written again. */
+  /** The set-up group's changed cells written again (its number is then `setup.id`). */
   private updateSetup(cells: readonly Cell<unknown>[], dirty: readonly Cell<unknown>[], t: KeyTables): void {
-    const nums = this.setupNums!;
     const pos = this.setupPos;
-    let changed = false;
     for (const c of dirty) {
       const i = c.id;
       // A cell made during the run, local to a cpu, or no longer the record's (dropped by a restore).
       if (i >= pos.length || pos[i]! < 0 || cells[i] !== c) continue;
-      const id = this.cellId(c, t);
-      if (nums[pos[i]!] !== id) {
-        nums[pos[i]!] = id;
-        changed = true;
-      }
+      this.setup.set(pos[i]!, this.cellId(c, t));
     }
-    if (changed) this.setupId = t.vectors.id(nums, nums.length);
   }
 
   /** A cell made during the run: the number of its name (`cell`) and value, kept while the cell keeps its value key (no renaming). */
@@ -272,12 +271,27 @@ export class VectorCanon extends Canon implements CpuNumbering {
     return id;
   }
 
-  /** A cell's key number (the key compared with the one last interned for the cell: the same string, mostly). */
+  /**
+   * A cell's key number: with no renaming, a primitive value's by value
+   * (`valueId`: no key written), kept while the value is the same; else the
+   * key compared with the one last interned for the cell (the same string,
+   * mostly).
+   */
   private cellId(c: Cell<unknown>, t: KeyTables): number {
+    const v = c.v;
+    if (this.ren === null && (v === null || (typeof v !== "object" && typeof v !== "function"))) {
+      if (this.cellPrim[c.id] === 1 && Object.is(this.cellKeys[c.id], v)) return this.cellIds[c.id]!;
+      const id = this.valueId(v, t);
+      this.cellKeys[c.id] = v;
+      this.cellPrim[c.id] = 1;
+      this.cellIds[c.id] = id;
+      return id;
+    }
     const k = this.cellValue(c);
-    if (this.cellKeys[c.id] === k) return this.cellIds[c.id]!;
+    if (this.cellPrim[c.id] === 0 && this.cellKeys[c.id] === k) return this.cellIds[c.id]!;
     const id = t.strings.id(k);
     this.cellKeys[c.id] = k;
+    this.cellPrim[c.id] = 0;
     this.cellIds[c.id] = id;
     return id;
   }
