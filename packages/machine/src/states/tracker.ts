@@ -19,13 +19,14 @@ import { VectorBuffer, type VectorTable } from "./intern.js";
 import { VectorCanon } from "./vector.js";
 import type { ResumeLog } from "./snapshot.js";
 
-const START: Omit<Origin, "seq"> = { kind: "b", id: -1, hist: 0, parent: null };
-
 export class StateTracker {
   /** How this machine turns values into keys (made at `start`). */
   canon: VectorCanon | null = null;
-  /** What the step being taken is: the origin of the messages it sends. */
-  private origin: Omit<Origin, "seq"> = START;
+  /** What the step being taken is: the origin of the messages it sends (kept as fields: an object is made only for a message). */
+  private kind: Origin["kind"] = "b";
+  private originId = -1;
+  private originHist = 0;
+  private parent: Origin["parent"] = null;
   /** Messages the current step has sent to each cpu (an origin's rank is per target: FIFOs are per pair). */
   private readonly originSeq: number[] = [];
   /** Restoring states: the per-thread resume log (states/snapshot.ts), or null. */
@@ -58,19 +59,32 @@ export class StateTracker {
 
   /** The step about to be taken (choice `choice` of `kind` on `cpu`; `stepper` for a thread step). */
   step(kind: number, cpu: Cpu, choice: Choice, stepper: Thread | null, threads: readonly Thread[]): void {
-    this.originSeq.fill(0);
-    if (stepper !== null) this.origin = { kind: "s", id: stepper.id, hist: stepper.hist, parent: null };
-    else if (kind === ChoiceKind.ipi) {
-      this.origin = { kind: "i", id: -1, hist: 0, parent: cpu.incoming[choiceArg(choice)]![0] ?? null };
-    } else if (kind === ChoiceKind.interrupt || kind === ChoiceKind.timeout) {
+    const seq = this.originSeq;
+    for (let i = 0; i < seq.length; i++) seq[i] = 0;
+    if (stepper !== null) this.origin("s", stepper.id, stepper.hist, null);
+    else if (kind === ChoiceKind.ipi) this.origin("i", -1, 0, cpu.incoming[choiceArg(choice)]![0] ?? null);
+    else if (kind === ChoiceKind.interrupt || kind === ChoiceKind.timeout) {
       const t = threads[choiceArg(choice)]!;
-      this.origin = { kind: kind === ChoiceKind.timeout ? "o" : "x", id: t.id, hist: t.hist, parent: null };
-    } else this.origin = { kind: "d", id: cpu.index, hist: 0, parent: null };
+      this.origin(kind === ChoiceKind.timeout ? "o" : "x", t.id, t.hist, null);
+    } else this.origin("d", cpu.index, 0, null);
+  }
+
+  private origin(kind: Origin["kind"], id: number, hist: number, parent: Origin["parent"]): void {
+    this.kind = kind;
+    this.originId = id;
+    this.originHist = hist;
+    this.parent = parent;
   }
 
   /** Where a message sent now to cpu `to` comes from. */
   sent(to: number): Origin {
-    const origin = { ...this.origin, seq: (this.originSeq[to] ??= 0) };
+    const origin: Origin = {
+      kind: this.kind,
+      id: this.originId,
+      hist: this.originHist,
+      parent: this.parent,
+      seq: (this.originSeq[to] ??= 0),
+    };
     this.originSeq[to]!++;
     return origin;
   }

@@ -26,7 +26,7 @@
 import type { Cell } from "../cell.js";
 import type { Cpu, IpiMessage } from "../cpu.js";
 import { MachineConfigError } from "../errors.js";
-import type { Thread } from "../thread.js";
+import type { Thread, ThreadState } from "../thread.js";
 import { STATE } from "./cycleKey.js";
 import { type CpuNumbering, pushCpuFields, pushThreadFields, writeCpu, writeThread } from "./fields.js";
 import { Canon, type FingerprintInput, IDENTITY, inverse, type Renaming } from "./fingerprint.js";
@@ -51,7 +51,7 @@ export class VectorCanon extends Canon implements CpuNumbering {
   private readonly cellKeys: unknown[] = [];
   private readonly cellPrim: number[] = [];
   private readonly cellIds: number[] = [];
-  /** State vectors: each group's (set-up cells, a cpu with its cells) numbers when last interned, and the group's number. */
+  /** State vectors: each group's (0: the cells made during the run, 1 + p: cpu p with its cells) numbers when last interned, and the group's number. */
   private readonly groupParts: Int32Array[] = [];
   private readonly groupIds: number[] = [];
   /** State vectors: the numbers of the cells made during the run (scratch), and each one's last (by cell id). */
@@ -143,7 +143,7 @@ export class VectorCanon extends Canon implements CpuNumbering {
       sortNumbers(late);
       part.reset();
       for (const x of late) part.push(x);
-      out.push(this.groupId(1, t));
+      out.push(this.groupId(0, t));
     }
     // Cpus none of whose cells changed since the last vector (from the undo log), when it can tell.
     const clean = dirty !== null && ren === null && this.stamp === this.byCpuStamp ? this.cleanCpus(dirty, n) : null;
@@ -154,16 +154,16 @@ export class VectorCanon extends Canon implements CpuNumbering {
       const key = ren !== null ? t.strings.id(writeCpu(cpu, this, inv?.cpu ?? null)) : this.cpuId(cpu, p, t);
       if (clean !== null && clean[p] === 1) {
         // Its cells as last written: the group's number is the last one while its own key is the same.
-        const last = this.groupParts[2 + p];
+        const last = this.groupParts[1 + p];
         if (last !== undefined && last[0] === key) {
-          out.push(this.groupIds[2 + p]!);
+          out.push(this.groupIds[1 + p]!);
           continue;
         }
       }
       part.reset();
       part.push(key);
       for (const c of this.byCpu[src]!) part.push(this.cellId(c, t));
-      out.push(this.groupId(2 + p, t));
+      out.push(this.groupId(1 + p, t));
     }
     for (let i = 0; i < m.threads.length; i++) {
       const th = m.threads[inv === null ? i : inv.thread[i]!]!;
@@ -173,8 +173,13 @@ export class VectorCanon extends Canon implements CpuNumbering {
     else {
       // Each extension's key; their number is kept while the keys are the ones last interned (no renaming).
       const keys = this.extKeys;
-      keys.length = 0;
-      for (const [e, v] of m.extensions) keys.push(e.name, e.stateKey ? e.stateKey(v) : this.value(v));
+      let k = 0;
+      m.extensions.forEach((v, e) => {
+        keys[k++] = e.name;
+        keys[k++] = e.stateKey ? e.stateKey(v) : this.value(v);
+      });
+      // By pop: setting an array's length is a slow builtin.
+      while (keys.length > k) keys.pop();
       if (ren === null && sameStrings(keys, this.extLast)) out.push(this.extId);
       else {
         const exts: string[] = [];
@@ -433,7 +438,7 @@ export class VectorCanon extends Canon implements CpuNumbering {
   private threadVector(th: Thread, t: KeyTables, loc: string): number {
     const b = this.tbuf;
     b.reset();
-    b.push(STATE[th.state]);
+    b.push(stateNumber(th.state));
     b.push(th.hist);
     pushThreadFields(th, b);
     const w = th.wait;
@@ -486,6 +491,26 @@ export class VectorCanon extends Canon implements CpuNumbering {
       m.stamp(th, cpuVer, flat);
     }
     return id;
+  }
+}
+
+/** `STATE[s]` (cycleKey.ts), by comparisons: a keyed load with changing names is slower. */
+function stateNumber(s: ThreadState): number {
+  switch (s) {
+    case "dormant":
+      return STATE.dormant;
+    case "armed":
+      return STATE.armed;
+    case "runnable":
+      return STATE.runnable;
+    case "running":
+      return STATE.running;
+    case "blocked":
+      return STATE.blocked;
+    case "preempted":
+      return STATE.preempted;
+    case "done":
+      return STATE.done;
   }
 }
 
