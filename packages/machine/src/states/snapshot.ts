@@ -113,6 +113,8 @@ export class ResumeLog {
   last: Snapshot | null = null;
   /** `restore`'s scratch: each thread's rebuilt op (undefined: its generator was kept). */
   readonly ops: (Op | null | undefined)[] = [];
+  /** What this log did, for measuring (apps/bench restoreCost.ts): snapshots taken, restores, threads rebuilt, resumes replayed. */
+  readonly tally = { snapshots: 0, restores: 0, rebuilds: 0, replayed: 0 };
 
   constructor(private readonly core: Core) {
     this.cells = new UndoLog(core.cells, core.view);
@@ -266,6 +268,7 @@ export function snapshot(core: Core): Snapshot | null {
     prng: core.jitter === null ? null : { ...(core.jitter.prng as unknown as Record<string, unknown>) },
   };
   log.last = snap;
+  log.tally.snapshots++;
   return snap;
 }
 
@@ -302,6 +305,7 @@ function saveThreads(core: Core, log: ResumeLog, prev: Snapshot | null): ThreadS
 export function restore(core: Core, s: Snapshot): boolean {
   if (s.core !== core) throw new Error("restore: a snapshot of another machine");
   const log = core.resumes!;
+  log.tally.restores++;
   // The cells first (they need no rebuilding): refused when the search went back past this snapshot.
   if (!log.cells.undo(s.cells)) return false;
   if (core.cells.length !== s.cellCount) core.cells.length = s.cellCount;
@@ -464,6 +468,8 @@ function rebuild(core: Core, t: Thread, tl: ThreadLog, ts: ThreadSave, lastOp: O
     t.generators.length = 0;
     return null;
   }
+  core.resumes!.tally.rebuilds++;
+  core.resumes!.tally.replayed += ts.resumes;
   const last = replay(core, t, tl, ts.resumes);
   if (last === false) return false;
   if (ts.op === null) return lastOp === null ? (last === null ? null : false) : sameOp(last, lastOp) ? null : false;
