@@ -62,7 +62,15 @@ import { type Gen, type Op } from "../ops.js";
 import type { Core } from "../runtime/core.js";
 import { writableTrail } from "../runtime/trail.js";
 import type { Thread } from "../thread.js";
-import { applyLocals, Contents, type LocalsSave, resetLocalsForReplay, type Saved, saveLocals } from "./contents.js";
+import {
+  applyLocals,
+  Contents,
+  type LocalsSave,
+  resetLocalsForReplay,
+  sameLocals,
+  type Saved,
+  saveLocals,
+} from "./contents.js";
 import {
   type CpuSave,
   restoreCpu,
@@ -113,6 +121,8 @@ export class ResumeLog {
   last: Snapshot | null = null;
   /** `restore`'s scratch: each thread's rebuilt op (undefined: its generator was kept). */
   readonly ops: (Op | null | undefined)[] = [];
+  /** `snapshot`'s scratch: each extension's state key. */
+  readonly extKeys: (string | null)[] = [];
   /** What this log did, for measuring (apps/bench restoreCost.ts): snapshots taken, restores, threads rebuilt, resumes replayed. */
   readonly tally = { snapshots: 0, restores: 0, rebuilds: 0, replayed: 0 };
 
@@ -212,29 +222,8 @@ export function snapshot(core: Core): Snapshot | null {
   const log = core.resumes;
   if (log === null) return null;
   for (const t of core.threads) if (t.generators.length > 1 || log.threads[t.id]!.tainted) return null;
-  // The previous snapshot's saved contents serve again for an extension that kept its object and its key.
   const prev = log.last;
-  const machine = core.view;
-  let extensions: [unknown, unknown][] | null = null;
-  const extSaved: Saved[] = [];
-  const extKeys: (string | null)[] = [];
-  if (core.extensions !== null) {
-    extensions = [];
-    let i = 0;
-    for (const [e, v] of core.extensions) {
-      extensions.push([e, v]);
-      const key = e.stateKey ? e.stateKey(v) : null;
-      const same =
-        key !== null &&
-        prev !== null &&
-        prev.extensions !== null &&
-        prev.extensions[i]?.[1] === v &&
-        prev.extKeys[i] === key;
-      extSaved.push(same ? prev.extSaved[i]! : Contents.of(v, machine));
-      extKeys.push(key);
-      i++;
-    }
-  }
+  const exts = saveExtensions(core, log, prev);
   const detectors = core.detectors.map((d) => d.snapshot!());
   const snap: Snapshot = {
     core,
@@ -259,11 +248,11 @@ export function snapshot(core: Core): Snapshot | null {
     cellCount: core.cells.length,
     cpus: saveCpus(core, prev),
     threads: saveThreads(core, log, prev),
-    lastOps: log.threads.map((l) => l.lastOp),
+    lastOps: lastOpsOf(log, prev),
     stamps: stampsOf(core),
-    extensions,
-    extSaved,
-    extKeys,
+    extensions: exts.extensions,
+    extSaved: exts.extSaved,
+    extKeys: exts.extKeys,
     detectors,
     prng: core.jitter === null ? null : { ...(core.jitter.prng as unknown as Record<string, unknown>) },
   };
@@ -272,25 +261,102 @@ export function snapshot(core: Core): Snapshot | null {
   return snap;
 }
 
-/** Each cpu's save: the previous snapshot's (restored or taken) where the cpu is still as it saved it. */
+/** The extensions' part of a snapshot. */
+type ExtensionsSave = Pick<Snapshot, "extensions" | "extSaved" | "extKeys">;
+
+/** No extensions: nothing saved. */
+const NO_EXTENSIONS: ExtensionsSave = Object.freeze({ extensions: null, extSaved: [], extKeys: [] });
+
+/**
+ * The extensions' entries, contents and keys. The previous snapshot's
+ * saved contents serve again for an extension that kept its object and its
+ * key — and its three lists whole when every extension did (saves are
+ * never changed once made).
+ */
+function saveExtensions(core: Core, log: ResumeLog, prev: Snapshot | null): ExtensionsSave {
+  const exts = core.extensions;
+  if (exts === null) return NO_EXTENSIONS;
+  const keys = log.extKeys;
+  const pe = prev === null ? null : prev.extensions;
+  let all = pe !== null && pe.length === exts.size;
+  let i = 0;
+  for (const [e, v] of exts) {
+    const key = e.stateKey ? e.stateKey(v) : null;
+    keys[i] = key;
+    if (all && (key === null || pe![i]![0] !== e || pe![i]![1] !== v || prev!.extKeys[i] !== key)) all = false;
+    i++;
+  }
+  if (all) return prev!;
+  const machine = core.view;
+  const extensions: [unknown, unknown][] = [];
+  const extSaved: Saved[] = [];
+  const extKeys: (string | null)[] = [];
+  i = 0;
+  for (const [e, v] of exts) {
+    extensions.push([e, v]);
+    const key = keys[i]!;
+    const same = key !== null && pe !== null && pe[i]?.[1] === v && prev!.extKeys[i] === key;
+    extSaved.push(same ? prev!.extSaved[i]! : Contents.of(v, machine));
+    extKeys.push(key);
+    i++;
+  }
+  return { extensions, extSaved, extKeys };
+}
+
+/** The op each thread's generator stopped at last: the previous snapshot's list when they are all the same. */
+function lastOpsOf(log: ResumeLog, prev: Snapshot | null): readonly (Op | null)[] {
+  const threads = log.threads;
+  if (prev !== null) {
+    const p = prev.lastOps;
+    let i = 0;
+    while (i < threads.length && threads[i]!.lastOp === p[i]) i++;
+    if (i === threads.length) return p;
+  }
+  const out = new Array<Op | null>(threads.length);
+  for (let i = 0; i < threads.length; i++) out[i] = threads[i]!.lastOp;
+  return out;
+}
+
+/**
+ * Each cpu's save: the previous snapshot's (restored or taken) where the
+ * cpu is still as it saved it — known from its change stamp when that did
+ * not move since (as `restore` trusts it), else compared field by field.
+ */
 function saveCpus(core: Core, prev: Snapshot | null): CpuSave[] {
   const prios = core.resumes!.prios;
-  const out: CpuSave[] = [];
-  for (let i = 0; i < core.cpus.length; i++) {
-    const c = core.cpus[i]!;
+  const cpus = core.cpus;
+  const out = new Array<CpuSave>(cpus.length);
+  for (let i = 0; i < cpus.length; i++) {
+    const c = cpus[i]!;
     const p = prev === null ? undefined : prev.cpus[i];
-    out.push(p !== undefined && sameCpu(c, p, prios[i]!) ? p : saveCpu(c));
+    out[i] = p !== undefined && (c.ver === prev!.stamps[i] || sameCpu(c, p, prios[i]!)) ? p : saveCpu(c);
   }
   return out;
 }
 
-/** Each thread's save: the previous snapshot's where the thread is still as it saved it. */
+/**
+ * Each thread's save: the previous snapshot's where the thread is still as
+ * it saved it — known, but for its op, resumes and thread-locals, from its
+ * and its cpu's change stamps when neither moved (as `restore` trusts
+ * them), else compared field by field.
+ */
 function saveThreads(core: Core, log: ResumeLog, prev: Snapshot | null): ThreadSave[] {
-  const out: ThreadSave[] = [];
-  for (const t of core.threads) {
-    const n = log.threads[t.id]!.values.length;
+  const threads = core.threads;
+  const out = new Array<ThreadSave>(threads.length);
+  const n = core.cpus.length;
+  for (let i = 0; i < threads.length; i++) {
+    const t = threads[i]!;
+    const resumes = log.threads[t.id]!.values.length;
     const p = prev === null ? undefined : prev.threads[t.id];
-    out.push(p !== undefined && sameThread(t, p, n) ? p : saveThread(t, n));
+    let same = false;
+    if (p !== undefined) {
+      const st = prev!.stamps;
+      same =
+        t.ver === st[n + t.id] && t.cpu < n && core.cpus[t.cpu]!.ver === st[t.cpu]
+          ? t.op === p.op && resumes === p.resumes && (p.locals.length === 0 && !t.hasLocals() ? true : sameLocals(t, p.locals))
+          : sameThread(t, p, resumes);
+    }
+    out[i] = same ? p! : saveThread(t, resumes);
   }
   return out;
 }
@@ -338,9 +404,10 @@ export function restore(core: Core, s: Snapshot): boolean {
   core.liveThreads = c[7]!;
   core.trail = writableTrail(s.trail);
   core.trailAt = c[8]!;
-  core.trailChunks.length = c[9]!;
-  core.consoleLines.length = c[10]!;
-  if (core.traceLog !== null) core.traceLog.length = c[11]!;
+  // Lengths set only when they differ: setting an array's length is a slow builtin, even to the length it has.
+  if (core.trailChunks.length !== c[9]!) core.trailChunks.length = c[9]!;
+  if (core.consoleLines.length !== c[10]!) core.consoleLines.length = c[10]!;
+  if (core.traceLog !== null && core.traceLog.length !== c[11]!) core.traceLog.length = c[11]!;
   restoreKinds(core, s.kinds);
   core.started = true;
   core.finished = false;
@@ -348,8 +415,9 @@ export function restore(core: Core, s: Snapshot): boolean {
   core.scope = null;
   core.actor = null;
   core.readLog = null;
-  core.reports = [];
-  core.stepEvents = [];
+  // Fresh lists only where the run left something in them (as reset.ts).
+  if (core.reports.length !== 0) core.reports = [];
+  if (core.stepEvents.length !== 0) core.stepEvents = [];
   for (let i = 0; i < s.extSaved.length; i++) {
     const saved = s.extSaved[i]!;
     const key = s.extKeys[i]!;
