@@ -173,12 +173,20 @@ function dataOnly(v: object, keys: readonly string[]): boolean {
 /** Ends the saved data of a plain object with getters of its own (odd length: no key order kept). */
 const ACCESSORS: unique symbol = Symbol("accessors");
 
-/** Whether `r` has exactly the keys saved in `d` (key, value, key, value, …), in that order. */
+/**
+ * Whether `r` has exactly the keys saved in `d` (key, value, key, value, …),
+ * in that order. By `for…in`, which lists no array (`Object.keys` made one
+ * per container written back): its own keys come first, in the order
+ * `Object.keys` gives them, and an inherited enumerable key after them
+ * only makes the answer false (the caller then writes the keys anew).
+ */
 function sameKeys(r: Record<string, unknown>, d: readonly unknown[]): boolean {
-  const keys = Object.keys(r);
-  if (keys.length * 2 !== d.length) return false;
-  for (let j = 0; j < keys.length; j++) if (keys[j] !== d[j * 2]) return false;
-  return true;
+  let j = 0;
+  for (const k in r) {
+    if (j >= d.length || k !== d[j]) return false;
+    j += 2;
+  }
+  return j === d.length;
 }
 
 /** Containers saved by content (see Contents). */
