@@ -16,8 +16,7 @@
  */
 import { Session } from "node:inspector";
 import { explore, type MachineFactory } from "@kprim/explore";
-import type { Machine } from "@kprim/machine";
-import { coreOf } from "@kprim/machine/internal";
+import { type Machine, restoreTally } from "@kprim/machine";
 import { prepare, scenarioFactory } from "@kprim/scenarios";
 import { bytesBySite, type ProfileNode, printSites } from "./heapSites.js";
 
@@ -68,8 +67,8 @@ function searchOnce(): Counts {
     replayed: 0,
   };
   for (const m of machines) {
-    const t = coreOf(m).resumes?.tally;
-    if (t === undefined) continue;
+    const t = restoreTally(m);
+    if (t === null) continue;
     c.snapshots += t.snapshots;
     c.restores += t.restores;
     c.rebuilds += t.rebuilds;

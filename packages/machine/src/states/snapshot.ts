@@ -8,8 +8,8 @@
  * bookkeeping, watchers, cached key — when first touched after a mark, so
  * a snapshot copies no cell and a restore puts back only those that
  * changed), every cpu and thread field (record.ts; a cpu or thread still as
- * the previous snapshot — taken or restored — saved it shares that save,
- * and one whose change stamp — cpu.ts and thread.ts `ver` — has not moved
+ * the previous snapshot — taken or restored — saved it shares that save
+ * (saves.ts), and one whose change stamp — cpu.ts and thread.ts `ver` — has not moved
  * since the snapshot is not written back at a restore),
  * thread-locals (by key), layer extensions, each detector's own state
  * (`Detector.snapshot`) and the jitter PRNG. Mutable containers
@@ -56,32 +56,17 @@
  * machine the snapshot was taken of; restoring only to snapshots of the
  * current path's ancestors (a depth-first search's stack).
  */
+import { coreOf } from "../drive.js";
 import { MachineConfigError } from "../errors.js";
 import type { Extension } from "../extension.js";
+import type { Machine } from "../machine.js";
 import { type Gen, type Op } from "../ops.js";
 import type { Core } from "../runtime/core.js";
 import { writableTrail } from "../runtime/trail.js";
 import type { Thread } from "../thread.js";
-import {
-  applyLocals,
-  Contents,
-  type LocalsSave,
-  resetLocalsForReplay,
-  sameLocals,
-  type Saved,
-  saveLocals,
-} from "./contents.js";
-import {
-  type CpuSave,
-  restoreCpu,
-  restoreThread,
-  sameCpu,
-  sameThread,
-  saveCpu,
-  saveThread,
-  type ThreadSave,
-  threadPrios,
-} from "./record.js";
+import { applyLocals, Contents, type LocalsSave, resetLocalsForReplay, type Saved, saveLocals } from "./contents.js";
+import { type CpuSave, restoreCpu, restoreThread, type ThreadSave, threadPrios } from "./record.js";
+import { lastOpsOf, saveCpus, saveExtensions, saveThreads, stampsOf } from "./saves.js";
 import { UndoLog, type UndoMark } from "./undo.js";
 
 // ------------------------------------------------------------ resume log
@@ -123,8 +108,8 @@ export class ResumeLog {
   readonly ops: (Op | null | undefined)[] = [];
   /** `snapshot`'s scratch: each extension's state key. */
   readonly extKeys: (string | null)[] = [];
-  /** What this log did, for measuring (apps/bench restoreCost.ts): snapshots taken, restores, threads rebuilt, resumes replayed. */
-  readonly tally = { snapshots: 0, restores: 0, rebuilds: 0, replayed: 0 };
+  /** What this log did, for measuring (`restoreTally`). */
+  readonly tally: RestoreTally = { snapshots: 0, restores: 0, rebuilds: 0, replayed: 0 };
 
   constructor(private readonly core: Core) {
     this.cells = new UndoLog(core.cells, core.view);
@@ -159,6 +144,26 @@ export class ResumeLog {
     log.lost = true;
     return build();
   }
+}
+
+/** What restoring states of a machine did so far (`restoreTally`). */
+export interface RestoreTally {
+  /** Snapshots taken. */
+  snapshots: number;
+  /** Restores (each puts the machine back in a snapshot's state). */
+  restores: number;
+  /** Threads whose generator a restore rebuilt. */
+  rebuilds: number;
+  /** Resumes replayed to rebuild them. */
+  replayed: number;
+}
+
+/**
+ * What restoring states of `m` did so far, for measuring (apps/bench
+ * fresh/restoreCost.ts): null when restoring was never enabled on it.
+ */
+export function restoreTally(m: Machine): Readonly<RestoreTally> | null {
+  return coreOf(m).resumes?.tally ?? null;
 }
 
 /**
@@ -259,106 +264,6 @@ export function snapshot(core: Core): Snapshot | null {
   log.last = snap;
   log.tally.snapshots++;
   return snap;
-}
-
-/** The extensions' part of a snapshot. */
-type ExtensionsSave = Pick<Snapshot, "extensions" | "extSaved" | "extKeys">;
-
-/** No extensions: nothing saved. */
-const NO_EXTENSIONS: ExtensionsSave = Object.freeze({ extensions: null, extSaved: [], extKeys: [] });
-
-/**
- * The extensions' entries, contents and keys. The previous snapshot's
- * saved contents serve again for an extension that kept its object and its
- * key — and its three lists whole when every extension did (saves are
- * never changed once made).
- */
-function saveExtensions(core: Core, log: ResumeLog, prev: Snapshot | null): ExtensionsSave {
-  const exts = core.extensions;
-  if (exts === null) return NO_EXTENSIONS;
-  const keys = log.extKeys;
-  const pe = prev === null ? null : prev.extensions;
-  let all = pe !== null && pe.length === exts.size;
-  let i = 0;
-  for (const [e, v] of exts) {
-    const key = e.stateKey ? e.stateKey(v) : null;
-    keys[i] = key;
-    if (all && (key === null || pe![i]![0] !== e || pe![i]![1] !== v || prev!.extKeys[i] !== key)) all = false;
-    i++;
-  }
-  if (all) return prev!;
-  const machine = core.view;
-  const extensions: [unknown, unknown][] = [];
-  const extSaved: Saved[] = [];
-  const extKeys: (string | null)[] = [];
-  i = 0;
-  for (const [e, v] of exts) {
-    extensions.push([e, v]);
-    const key = keys[i]!;
-    const same = key !== null && pe !== null && pe[i]?.[1] === v && prev!.extKeys[i] === key;
-    extSaved.push(same ? prev!.extSaved[i]! : Contents.of(v, machine));
-    extKeys.push(key);
-    i++;
-  }
-  return { extensions, extSaved, extKeys };
-}
-
-/** The op each thread's generator stopped at last: the previous snapshot's list when they are all the same. */
-function lastOpsOf(log: ResumeLog, prev: Snapshot | null): readonly (Op | null)[] {
-  const threads = log.threads;
-  if (prev !== null) {
-    const p = prev.lastOps;
-    let i = 0;
-    while (i < threads.length && threads[i]!.lastOp === p[i]) i++;
-    if (i === threads.length) return p;
-  }
-  const out = new Array<Op | null>(threads.length);
-  for (let i = 0; i < threads.length; i++) out[i] = threads[i]!.lastOp;
-  return out;
-}
-
-/**
- * Each cpu's save: the previous snapshot's (restored or taken) where the
- * cpu is still as it saved it — known from its change stamp when that did
- * not move since (as `restore` trusts it), else compared field by field.
- */
-function saveCpus(core: Core, prev: Snapshot | null): CpuSave[] {
-  const prios = core.resumes!.prios;
-  const cpus = core.cpus;
-  const out = new Array<CpuSave>(cpus.length);
-  for (let i = 0; i < cpus.length; i++) {
-    const c = cpus[i]!;
-    const p = prev === null ? undefined : prev.cpus[i];
-    out[i] = p !== undefined && (c.ver === prev!.stamps[i] || sameCpu(c, p, prios[i]!)) ? p : saveCpu(c);
-  }
-  return out;
-}
-
-/**
- * Each thread's save: the previous snapshot's where the thread is still as
- * it saved it — known, but for its op, resumes and thread-locals, from its
- * and its cpu's change stamps when neither moved (as `restore` trusts
- * them), else compared field by field.
- */
-function saveThreads(core: Core, log: ResumeLog, prev: Snapshot | null): ThreadSave[] {
-  const threads = core.threads;
-  const out = new Array<ThreadSave>(threads.length);
-  const n = core.cpus.length;
-  for (let i = 0; i < threads.length; i++) {
-    const t = threads[i]!;
-    const resumes = log.threads[t.id]!.values.length;
-    const p = prev === null ? undefined : prev.threads[t.id];
-    let same = false;
-    if (p !== undefined) {
-      const st = prev!.stamps;
-      same =
-        t.ver === st[n + t.id] && t.cpu < n && core.cpus[t.cpu]!.ver === st[t.cpu]
-          ? t.op === p.op && resumes === p.resumes && (p.locals.length === 0 && !t.hasLocals() ? true : sameLocals(t, p.locals))
-          : sameThread(t, p, resumes);
-    }
-    out[i] = same ? p! : saveThread(t, resumes);
-  }
-  return out;
 }
 
 // ------------------------------------------------------------- restoring
@@ -462,14 +367,6 @@ export function restore(core: Core, s: Snapshot): boolean {
   // The machine is as `s` saved it: the next snapshot compares with it.
   log.last = s;
   return true;
-}
-
-/** Each cpu's change stamp, then each thread's (`Snapshot.stamps`). */
-function stampsOf(core: Core): number[] {
-  const out: number[] = [];
-  for (const c of core.cpus) out.push(c.ver);
-  for (const t of core.threads) out.push(t.ver);
-  return out;
 }
 
 /**
