@@ -127,6 +127,8 @@ if (what === "time") {
   const n = searchOnce().states;
   const profile = post<{ profile: { head: ProfileNode } }>("HeapProfiler.stopSampling").profile;
   const { bySite, total } = bytesBySite(profile.head);
-  console.log(`lost-wakeup N=${sleepers} stateful: ${(total / n).toFixed(0)} bytes allocated per stored state (${n} states)`);
+  console.log(
+    `lost-wakeup N=${sleepers} stateful: ${(total / n).toFixed(0)} bytes allocated per stored state (${n} states)`,
+  );
   printSites(bySite, total, n, extra);
 }
