@@ -96,6 +96,7 @@ export {
   resolveParams,
 } from "./params.js";
 export { Prng } from "./prng.js";
+export { type RestoreTally, restoreTally } from "./states/snapshot.js";
 export {
   assertDeclared,
   formatContains,

@@ -173,12 +173,20 @@ function dataOnly(v: object, keys: readonly string[]): boolean {
 /** Ends the saved data of a plain object with getters of its own (odd length: no key order kept). */
 const ACCESSORS: unique symbol = Symbol("accessors");
 
-/** Whether `r` has exactly the keys saved in `d` (key, value, key, value, …), in that order. */
+/**
+ * Whether `r` has exactly the keys saved in `d` (key, value, key, value, …),
+ * in that order. By `for…in`, which lists no array (`Object.keys` made one
+ * per container written back): its own keys come first, in the order
+ * `Object.keys` gives them, and an inherited enumerable key after them
+ * only makes the answer false (the caller then writes the keys anew).
+ */
 function sameKeys(r: Record<string, unknown>, d: readonly unknown[]): boolean {
-  const keys = Object.keys(r);
-  if (keys.length * 2 !== d.length) return false;
-  for (let j = 0; j < keys.length; j++) if (keys[j] !== d[j * 2]) return false;
-  return true;
+  let j = 0;
+  for (const k in r) {
+    if (j >= d.length || k !== d[j]) return false;
+    j += 2;
+  }
+  return j === d.length;
 }
 
 /** Containers saved by content (see Contents). */
@@ -291,13 +299,16 @@ function sameContents(objs: readonly object[], data: readonly (readonly unknown[
       for (const x of o) if (!Object.is(x, d[j++])) return false;
     } else if (ArrayBuffer.isView(o)) return false;
     else {
-      // A plain object or a class instance: its own keys, in the saved order, with the saved values.
+      // A plain object or a class instance: its own keys, in the saved order, with the saved values
+      // (by for…in, as `sameKeys`: no list of keys made; an inherited enumerable key answers false).
       if (d.length % 2 === 1) return false;
       const r = o as Record<string, unknown>;
-      const keys = Object.keys(r);
-      if (keys.length * 2 !== d.length) return false;
-      for (let j = 0; j < keys.length; j++)
-        if (keys[j] !== d[j * 2] || !Object.is(r[keys[j]!], d[j * 2 + 1])) return false;
+      let j = 0;
+      for (const k in r) {
+        if (j >= d.length || k !== d[j] || !Object.is(r[k], d[j + 1])) return false;
+        j += 2;
+      }
+      if (j !== d.length) return false;
     }
   }
   return true;

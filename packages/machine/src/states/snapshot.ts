@@ -8,8 +8,8 @@
  * bookkeeping, watchers, cached key — when first touched after a mark, so
  * a snapshot copies no cell and a restore puts back only those that
  * changed), every cpu and thread field (record.ts; a cpu or thread still as
- * the previous snapshot — taken or restored — saved it shares that save,
- * and one whose change stamp — cpu.ts and thread.ts `ver` — has not moved
+ * the previous snapshot — taken or restored — saved it shares that save
+ * (saves.ts), and one whose change stamp — cpu.ts and thread.ts `ver` — has not moved
  * since the snapshot is not written back at a restore),
  * thread-locals (by key), layer extensions, each detector's own state
  * (`Detector.snapshot`) and the jitter PRNG. Mutable containers
@@ -56,24 +56,17 @@
  * machine the snapshot was taken of; restoring only to snapshots of the
  * current path's ancestors (a depth-first search's stack).
  */
+import { coreOf } from "../drive.js";
 import { MachineConfigError } from "../errors.js";
 import type { Extension } from "../extension.js";
+import type { Machine } from "../machine.js";
 import { type Gen, type Op } from "../ops.js";
 import type { Core } from "../runtime/core.js";
 import { writableTrail } from "../runtime/trail.js";
 import type { Thread } from "../thread.js";
 import { applyLocals, Contents, type LocalsSave, resetLocalsForReplay, type Saved, saveLocals } from "./contents.js";
-import {
-  type CpuSave,
-  restoreCpu,
-  restoreThread,
-  sameCpu,
-  sameThread,
-  saveCpu,
-  saveThread,
-  type ThreadSave,
-  threadPrios,
-} from "./record.js";
+import { type CpuSave, restoreCpu, restoreThread, type ThreadSave, threadPrios } from "./record.js";
+import { lastOpsOf, saveCpus, saveExtensions, saveThreads, stampsOf } from "./saves.js";
 import { UndoLog, type UndoMark } from "./undo.js";
 
 // ------------------------------------------------------------ resume log
@@ -113,6 +106,10 @@ export class ResumeLog {
   last: Snapshot | null = null;
   /** `restore`'s scratch: each thread's rebuilt op (undefined: its generator was kept). */
   readonly ops: (Op | null | undefined)[] = [];
+  /** `snapshot`'s scratch: each extension's state key. */
+  readonly extKeys: (string | null)[] = [];
+  /** What this log did, for measuring (`restoreTally`). */
+  readonly tally: RestoreTally = { snapshots: 0, restores: 0, rebuilds: 0, replayed: 0 };
 
   constructor(private readonly core: Core) {
     this.cells = new UndoLog(core.cells, core.view);
@@ -147,6 +144,26 @@ export class ResumeLog {
     log.lost = true;
     return build();
   }
+}
+
+/** What restoring states of a machine did so far (`restoreTally`). */
+export interface RestoreTally {
+  /** Snapshots taken. */
+  snapshots: number;
+  /** Restores (each puts the machine back in a snapshot's state). */
+  restores: number;
+  /** Threads whose generator a restore rebuilt. */
+  rebuilds: number;
+  /** Resumes replayed to rebuild them. */
+  replayed: number;
+}
+
+/**
+ * What restoring states of `m` did so far, for measuring (apps/bench
+ * fresh/restoreCost.ts): null when restoring was never enabled on it.
+ */
+export function restoreTally(m: Machine): Readonly<RestoreTally> | null {
+  return coreOf(m).resumes?.tally ?? null;
 }
 
 /**
@@ -210,29 +227,8 @@ export function snapshot(core: Core): Snapshot | null {
   const log = core.resumes;
   if (log === null) return null;
   for (const t of core.threads) if (t.generators.length > 1 || log.threads[t.id]!.tainted) return null;
-  // The previous snapshot's saved contents serve again for an extension that kept its object and its key.
   const prev = log.last;
-  const machine = core.view;
-  let extensions: [unknown, unknown][] | null = null;
-  const extSaved: Saved[] = [];
-  const extKeys: (string | null)[] = [];
-  if (core.extensions !== null) {
-    extensions = [];
-    let i = 0;
-    for (const [e, v] of core.extensions) {
-      extensions.push([e, v]);
-      const key = e.stateKey ? e.stateKey(v) : null;
-      const same =
-        key !== null &&
-        prev !== null &&
-        prev.extensions !== null &&
-        prev.extensions[i]?.[1] === v &&
-        prev.extKeys[i] === key;
-      extSaved.push(same ? prev.extSaved[i]! : Contents.of(v, machine));
-      extKeys.push(key);
-      i++;
-    }
-  }
+  const exts = saveExtensions(core, log, prev);
   const detectors = core.detectors.map((d) => d.snapshot!());
   const snap: Snapshot = {
     core,
@@ -257,39 +253,17 @@ export function snapshot(core: Core): Snapshot | null {
     cellCount: core.cells.length,
     cpus: saveCpus(core, prev),
     threads: saveThreads(core, log, prev),
-    lastOps: log.threads.map((l) => l.lastOp),
+    lastOps: lastOpsOf(log, prev),
     stamps: stampsOf(core),
-    extensions,
-    extSaved,
-    extKeys,
+    extensions: exts.extensions,
+    extSaved: exts.extSaved,
+    extKeys: exts.extKeys,
     detectors,
     prng: core.jitter === null ? null : { ...(core.jitter.prng as unknown as Record<string, unknown>) },
   };
   log.last = snap;
+  log.tally.snapshots++;
   return snap;
-}
-
-/** Each cpu's save: the previous snapshot's (restored or taken) where the cpu is still as it saved it. */
-function saveCpus(core: Core, prev: Snapshot | null): CpuSave[] {
-  const prios = core.resumes!.prios;
-  const out: CpuSave[] = [];
-  for (let i = 0; i < core.cpus.length; i++) {
-    const c = core.cpus[i]!;
-    const p = prev === null ? undefined : prev.cpus[i];
-    out.push(p !== undefined && sameCpu(c, p, prios[i]!) ? p : saveCpu(c));
-  }
-  return out;
-}
-
-/** Each thread's save: the previous snapshot's where the thread is still as it saved it. */
-function saveThreads(core: Core, log: ResumeLog, prev: Snapshot | null): ThreadSave[] {
-  const out: ThreadSave[] = [];
-  for (const t of core.threads) {
-    const n = log.threads[t.id]!.values.length;
-    const p = prev === null ? undefined : prev.threads[t.id];
-    out.push(p !== undefined && sameThread(t, p, n) ? p : saveThread(t, n));
-  }
-  return out;
 }
 
 // ------------------------------------------------------------- restoring
@@ -302,6 +276,7 @@ function saveThreads(core: Core, log: ResumeLog, prev: Snapshot | null): ThreadS
 export function restore(core: Core, s: Snapshot): boolean {
   if (s.core !== core) throw new Error("restore: a snapshot of another machine");
   const log = core.resumes!;
+  log.tally.restores++;
   // The cells first (they need no rebuilding): refused when the search went back past this snapshot.
   if (!log.cells.undo(s.cells)) return false;
   if (core.cells.length !== s.cellCount) core.cells.length = s.cellCount;
@@ -324,6 +299,8 @@ export function restore(core: Core, s: Snapshot): boolean {
     truncateLog(tl, ts.resumes);
   }
   const c = s.counts;
+  // No IPI sent since the snapshot (the message ids did not move): a cpu with none queued at it has its FIFOs as saved.
+  const sent = core.nextMsgId !== c[3]!;
   core.stepCount = c[0]!;
   core.nextCellId = c[1]!;
   core.nextLoop = c[2]!;
@@ -334,9 +311,10 @@ export function restore(core: Core, s: Snapshot): boolean {
   core.liveThreads = c[7]!;
   core.trail = writableTrail(s.trail);
   core.trailAt = c[8]!;
-  core.trailChunks.length = c[9]!;
-  core.consoleLines.length = c[10]!;
-  if (core.traceLog !== null) core.traceLog.length = c[11]!;
+  // Lengths set only when they differ: setting an array's length is a slow builtin, even to the length it has.
+  if (core.trailChunks.length !== c[9]!) core.trailChunks.length = c[9]!;
+  if (core.consoleLines.length !== c[10]!) core.consoleLines.length = c[10]!;
+  if (core.traceLog !== null && core.traceLog.length !== c[11]!) core.traceLog.length = c[11]!;
   restoreKinds(core, s.kinds);
   core.started = true;
   core.finished = false;
@@ -344,8 +322,9 @@ export function restore(core: Core, s: Snapshot): boolean {
   core.scope = null;
   core.actor = null;
   core.readLog = null;
-  core.reports = [];
-  core.stepEvents = [];
+  // Fresh lists only where the run left something in them (as reset.ts).
+  if (core.reports.length !== 0) core.reports = [];
+  if (core.stepEvents.length !== 0) core.stepEvents = [];
   for (let i = 0; i < s.extSaved.length; i++) {
     const saved = s.extSaved[i]!;
     const key = s.extKeys[i]!;
@@ -363,7 +342,9 @@ export function restore(core: Core, s: Snapshot): boolean {
   // A cpu whose stamp did not move since the snapshot is as saved (restamp).
   for (let i = 0; i < core.cpus.length; i++) {
     const c = core.cpus[i]!;
-    if (c.ver !== s.stamps[i]) restoreCpu(c, s.cpus[i]!, log.prios[i]!);
+    if (c.ver === s.stamps[i]) continue;
+    const saved = s.cpus[i]!;
+    restoreCpu(c, saved, log.prios[i]!, sent || saved.inbox !== 0 || saved.owedTotal !== 0);
   }
   const n = core.cpus.length;
   for (const t of core.threads) {
@@ -386,14 +367,6 @@ export function restore(core: Core, s: Snapshot): boolean {
   // The machine is as `s` saved it: the next snapshot compares with it.
   log.last = s;
   return true;
-}
-
-/** Each cpu's change stamp, then each thread's (`Snapshot.stamps`). */
-function stampsOf(core: Core): number[] {
-  const out: number[] = [];
-  for (const c of core.cpus) out.push(c.ver);
-  for (const t of core.threads) out.push(t.ver);
-  return out;
 }
 
 /**
@@ -464,6 +437,8 @@ function rebuild(core: Core, t: Thread, tl: ThreadLog, ts: ThreadSave, lastOp: O
     t.generators.length = 0;
     return null;
   }
+  core.resumes!.tally.rebuilds++;
+  core.resumes!.tally.replayed += ts.resumes;
   const last = replay(core, t, tl, ts.resumes);
   if (last === false) return false;
   if (ts.op === null) return lastOp === null ? (last === null ? null : false) : sameOp(last, lastOp) ? null : false;
@@ -478,7 +453,8 @@ function rebuild(core: Core, t: Thread, tl: ThreadLog, ts: ThreadSave, lastOp: O
  */
 function replay(core: Core, t: Thread, tl: ThreadLog, n: number): Op | null | false {
   const stack = t.generators as Gen<unknown>[];
-  stack.length = 0;
+  // By pop: setting an array's length is a slow builtin.
+  while (stack.length !== 0) stack.pop();
   resetLocalsForReplay(t, tl.start);
   t.crit = 0;
   t.spinlocks = 0;

@@ -1,0 +1,134 @@
+/**
+ * What a stored state costs in stateful search (issue 20, P1), in this
+ * process: the lost-wakeup scenario (spinlock + tsleep_interlock, chain
+ * wakeup, N sleepers) searched statefully with the library, as the CLI's
+ * `--strategy stateful` does. `time`: ROUNDS searches, each's CPU time
+ * (user + sys) per stored state and the median, with the states,
+ * executions and what the machine's resume log did (snapshots, restores,
+ * threads rebuilt, resumes replayed to rebuild them) per stored state.
+ * `alloc`: over one search after a warm-up one, V8's sampling heap
+ * profiler (a sample every 512 bytes on average, collected objects
+ * included) gives the bytes allocated per stored state and the sites that
+ * allocate most. With `node --cpu-prof` around `time`, the profile.
+ *
+ *   node --import tsx --conditions=@kprim/source apps/bench/src/fresh/restoreCost.ts \
+ *     time|alloc [N=5] [ROUNDS=3|TOP=25]
+ */
+import { Session } from "node:inspector";
+import { explore, type MachineFactory } from "@kprim/explore";
+import { type Machine, restoreTally } from "@kprim/machine";
+import { prepare, scenarioFactory } from "@kprim/scenarios";
+import { bytesBySite, type ProfileNode, printSites } from "./heapSites.js";
+
+const [what = "time"] = process.argv.slice(2);
+const sleepers = Number(process.argv[3] ?? 5);
+const extra = Number(process.argv[4] ?? (what === "time" ? 3 : 25));
+
+const inner = scenarioFactory(
+  prepare({
+    scenario: "lost-wakeup",
+    variant: "SPIN+TI",
+    options: { wakeup: "chain" },
+    params: { sleepers: String(sleepers), sleep: "tsleep_interlock" },
+  }),
+);
+/** The machines the last search built (one, unless a restore failed and it replayed). */
+let machines: Machine[] = [];
+const factory: MachineFactory = (req) => {
+  const m = inner(req);
+  machines.push(m);
+  return m;
+};
+
+interface Counts {
+  states: number;
+  executions: number;
+  machines: number;
+  snapshots: number;
+  restores: number;
+  rebuilds: number;
+  replayed: number;
+}
+
+function searchOnce(): Counts {
+  machines = [];
+  const r = explore(factory, {
+    mode: { kind: "dfs", stateful: true },
+    maxStates: 50_000_000,
+    stopOnFound: false,
+  });
+  const c: Counts = {
+    states: r.states ?? 0,
+    executions: r.executions,
+    machines: machines.length,
+    snapshots: 0,
+    restores: 0,
+    rebuilds: 0,
+    replayed: 0,
+  };
+  for (const m of machines) {
+    const t = restoreTally(m);
+    if (t === null) continue;
+    c.snapshots += t.snapshots;
+    c.restores += t.restores;
+    c.rebuilds += t.rebuilds;
+    c.replayed += t.replayed;
+  }
+  return c;
+}
+
+function cpuNs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) * 1000;
+}
+
+if (what === "time") {
+  const per: number[] = [];
+  const secs: number[] = [];
+  let c: Counts | null = null;
+  for (let r = 0; r < extra; r++) {
+    const t0 = cpuNs();
+    c = searchOnce();
+    const ns = cpuNs() - t0;
+    secs.push(ns / 1e9);
+    per.push(ns / 1000 / c.states);
+  }
+  const mid = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const s = c!.states;
+  const f = (x: number): string => (x / s).toFixed(2);
+  console.log(
+    `lost-wakeup SPIN+TI chain N=${sleepers} stateful: ${mid(per).toFixed(2)} µs CPU per stored state, ${mid(secs).toFixed(2)} s ` +
+      `(median of ${extra}; rounds ${per.map((p) => p.toFixed(2)).join(" ")} µs)`,
+  );
+  console.log(
+    `  states ${s}, executions ${c!.executions}, machines ${c!.machines}; per state: snapshots ${f(c!.snapshots)}, ` +
+      `restores ${f(c!.restores)}, rebuilds ${f(c!.rebuilds)}, resumes replayed ${f(c!.replayed)}`,
+  );
+} else {
+  const session = new Session();
+  session.connect();
+  const post = <T>(method: string, params: object = {}): T => {
+    let out: T | undefined;
+    let err: Error | null = null;
+    session.post(method, params, (e, r) => {
+      err = e;
+      out = r as T;
+    });
+    if (err !== null) throw err;
+    if (out === undefined) throw new Error(`${method}: no answer`);
+    return out;
+  };
+  searchOnce();
+  post("HeapProfiler.startSampling", {
+    samplingInterval: 512,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  const n = searchOnce().states;
+  const profile = post<{ profile: { head: ProfileNode } }>("HeapProfiler.stopSampling").profile;
+  const { bySite, total } = bytesBySite(profile.head);
+  console.log(
+    `lost-wakeup N=${sleepers} stateful: ${(total / n).toFixed(0)} bytes allocated per stored state (${n} states)`,
+  );
+  printSites(bySite, total, n, extra);
+}
