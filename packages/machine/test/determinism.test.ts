@@ -148,6 +148,21 @@ describe("determinism", () => {
     expect(replay([], then)).toBe(then);
   });
 
+  it("nextInt is floor(u · n / 2^32) of the next nextU32, for small and large n", () => {
+    const a = new Prng(11);
+    const b = new Prng(11);
+    const ns = [1, 2, 3, 5, 7, 31, 32, 100, 1000, 32766, 32767, 32768, 65537, 2 ** 20 + 3, 2 ** 31, 2 ** 32];
+    for (let i = 0; i < 20_000; i++) {
+      const n = ns[i % ns.length]!;
+      const u = b.nextU32();
+      const want = Number((BigInt(u) * BigInt(n)) >> 32n);
+      expect(a.nextInt(n)).toBe(want);
+    }
+    // The largest word a draw can give, at the largest n of the integer form: the top of the range.
+    const top = 0xffffffff;
+    expect(((top >>> 16) * 0x7fff + (((top & 0xffff) * 0x7fff) >>> 16)) >>> 16).toBe(0x7ffe);
+  });
+
   it("a reseeded PRNG, and a random strategy reseeded for another run, are the fresh ones of that seed", () => {
     const p = new Prng(7);
     for (let i = 0; i < 5; i++) p.nextU32();
