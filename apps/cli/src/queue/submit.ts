@@ -20,7 +20,7 @@ import type { JobContext } from "../jobs/context.js";
 import type { ExploreJob } from "../jobs/requests.js";
 import { QueueTransport } from "./coordinator.js";
 import { envelope } from "./envelope.js";
-import { now, type Timeline, wantTimeline } from "./timeline.js";
+import { cpuMs, now, type Timeline, wantTimeline } from "./timeline.js";
 import { parseQueueUrl } from "./url.js";
 
 /** A worker's slice unless --slice says otherwise. */
@@ -105,13 +105,13 @@ export async function exploreQueued(
   }
   const { maxStates: _s, onStates: _o, ...rest } = opts;
   const factory = ctx.factory(p);
-  if (t.timeline !== null) t.timeline.start = now();
+  if (t.timeline !== null) Object.assign(t.timeline, { start: now(), cpuStart: cpuMs() });
   try {
     const result =
       m === null
         ? await exploreAutoDistributed(factory, { ...rest, seed: job.seed }, t, splitting())
         : await exploreDistributed(factory, { ...rest, mode: m, ...splitting() }, t);
-    if (t.timeline !== null) t.timeline.end = now();
+    if (t.timeline !== null) Object.assign(t.timeline, { end: now(), cpuEnd: cpuMs() });
     return { result, lost: null, timeline: t.timeline };
   } catch (e) {
     if (e instanceof TransportError) {
