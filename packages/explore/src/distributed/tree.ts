@@ -205,12 +205,26 @@ export class UnitTree {
     return out;
   }
 
-  /** `gather`: one job per idle worker (at least one), the first with every waiting unit but the last few. */
+  /**
+   * `gather`: one job per idle worker (at least one), the first with every
+   * waiting unit but the last few — those expected to take more runs than a
+   * call for work lets a job make before it is cut (`idleSplit`; unknown
+   * sizes count as large): a smaller one is explored sooner in the first
+   * job than it would reach another worker.
+   */
   private gathered(slots: number, idle: number): { tag: number; work: UnitsWork }[] {
     const out: { tag: number; work: UnitsWork }[] = [];
-    const jobs = Math.min(slots, Math.max(1, idle), this.pending.length);
-    if (jobs <= 0) return out;
-    const first = this.pending.splice(0, this.pending.length - (jobs - 1)).map((p) => this.unitOf(p));
+    if (slots <= 0 || this.pending.length === 0) return out;
+    let apart = 0;
+    const least = this.opts.idleSplit ?? 0;
+    while (
+      apart < Math.min(slots, Math.max(1, idle)) - 1 &&
+      apart < this.pending.length - 1 &&
+      this.estimate([this.unitOf(this.pending[this.pending.length - 1 - apart]!)]) > least
+    ) {
+      apart++;
+    }
+    const first = this.pending.splice(0, this.pending.length - apart).map((p) => this.unitOf(p));
     out.push(this.send(first, undefined, undefined, this.carryOf(first[0]!)));
     for (const p of this.pending.splice(0)) {
       const u = this.unitOf(p);
