@@ -22,7 +22,8 @@ import {
   UnitTree,
 } from "../src/distributed/index.js";
 import { factoryOf, indexer, lastzero, lostUpdate, polite, type Program } from "../src/examples.js";
-import { buildProgram, programArb } from "./fixtures/generated.js";
+import { programArb } from "./fixtures/generated.js";
+import { runsOf, smallDporProgram, unreliableTransport } from "./fixtures/distributed.js";
 import { SimTransport } from "./fixtures/transport.js";
 
 const RUNS = Number(process.env["KPRIM_FUZZ_RUNS"] ?? 40);
@@ -33,32 +34,6 @@ async function both(f: MachineFactory, opts: ExploreOptions, seed: number, extra
   const t = new SimTransport(f, { seed, maxSlice: 12, duplicates: 100, losses: 100, ...extra });
   const many = await exploreDistributed(f, opts, t);
   return { one, many, t };
-}
-
-/** A generated program's factory, kept only when DPOR exhausts it within 2,000 executions (else fast-check discards it). */
-function smallDporProgram(spec: Parameters<typeof buildProgram>[0]): ReturnType<typeof factoryOf> {
-  const f = factoryOf(buildProgram(spec));
-  const probe = explore(f, { mode: { kind: "dpor" }, maxSteps: 200, maxExecutions: 2_000, stopOnFound: false });
-  fc.pre(probe.executions < 2_000);
-  return f;
-}
-
-/** Every run an exhaustive search made: maximal executions, and those cut as blocked or at a cycle. */
-function runsOf(r: { executions: number; blocked: number; cycles: number }): number {
-  return r.executions + r.blocked + r.cycles;
-}
-
-/** Two workers that hear calls for work, slices cut anywhere (by the seed), jobs lost and delivered twice. */
-function unreliableTransport(f: ReturnType<typeof factoryOf>, seed: number): SimTransport {
-  return new SimTransport(f, {
-    seed,
-    maxSlice: seed % 2 === 0 ? 1e9 : 1 + (seed % 13),
-    workers: 2,
-    hears: true,
-    calls: seed % 200,
-    duplicates: 100,
-    losses: 100,
-  });
 }
 
 describe("a distributed exhaustive search gives the one-process result", () => {

@@ -10,9 +10,11 @@
  *
  * `node --import tsx --conditions=@kprim/source apps/bench/src/cluster/model.ts [n …]` (default 8)
  * prints, per lastzero-n, one worker, two workers, two workers carrying on
- * (work first), two carrying on ahead of the search, and ratios, with the
+ * (work first), two carrying on ahead of the search, two carrying on with
+ * the waiting units gathered (fewer, larger jobs), and ratios, with the
  * runs the workers made (more than one worker's: runs carried on in vain);
- * `KPRIM_MODEL_RUN_US` sets a run's cost.
+ * `KPRIM_MODEL_RUN_US` sets a run's cost, `KPRIM_MODEL_IDLE` the runs before a call for work may cut a job
+ * (the queue's default, 16).
  */
 import {
   type ExploreOptions,
@@ -173,11 +175,18 @@ export async function model(n: number, c: ModelCosts = QUIET): Promise<ModelRow[
     ["2 workers", 2, false],
     ["2 workers, work first", 2, true],
     ["2 workers, work first ahead (KPRIM_QUEUE_AHEAD=1)", 2, "ahead"],
+    ["2 workers, work first, gathered (the default)", 2, "gather"],
   ] as const) {
     const t = new ModelTransport(f, w, c);
     const r = await exploreDistributed(
       f,
-      { ...dpor, idleSplit: 16, carry: carry !== false, ahead: carry === "ahead" },
+      {
+        ...dpor,
+        idleSplit: Number(process.env["KPRIM_MODEL_IDLE"] ?? 16),
+        carry: carry !== false,
+        ahead: carry === "ahead",
+        gather: carry === "gather",
+      },
       t,
     );
     if (executions !== null && r.executions !== executions) throw new Error("the executions differ");

@@ -20,7 +20,7 @@ import type { JobContext } from "../jobs/context.js";
 import type { ExploreJob } from "../jobs/requests.js";
 import { QueueTransport } from "./coordinator.js";
 import { envelope } from "./envelope.js";
-import { now, type Timeline, wantTimeline } from "./timeline.js";
+import { cpuMs, now, type Timeline, wantTimeline } from "./timeline.js";
 import { parseQueueUrl } from "./url.js";
 
 /** A worker's slice unless --slice says otherwise. */
@@ -32,8 +32,15 @@ export const DEFAULT_SLICE_MS = 1_000;
  * whole slice. One worker alone is never split for nobody.
  */
 export const FIRST_SPLIT = 16;
-/** The runs a job makes before a call for work (a worker idle) may cut it. */
-export const IDLE_SPLIT = 16;
+/**
+ * The runs a job makes before a call for work (a worker idle) may cut it:
+ * a few milliseconds of exploring, about what handing work over costs. With
+ * the waiting units gathered into one job per idle worker, 16 cut the
+ * gathered job at its first runs and handed most of it straight back
+ * (lastzero-8 in the model, apps/bench/src/cluster/model.ts: 37 jobs at 16,
+ * 20 at 256, the same time).
+ */
+export const IDLE_SPLIT = 256;
 /**
  * A job expected to take at most this many runs may be explored by the
  * submitter itself (no round trip): off (0) — measured on lastzero-8, a fresh
@@ -45,17 +52,20 @@ export const LOCAL_RUNS = 0;
 /**
  * How an exhaustive search shares its work out: when a worker is idle
  * ("idle", the default), by counts while workers would idle ("count", the
- * early split alone), both, or neither (each job runs its slice); and work
+ * early split alone), both, or neither (each job runs its slice); work
  * first (a worker goes on with the units its own requests create next, on by
- * default). Not options: KPRIM_QUEUE_SPLIT, KPRIM_QUEUE_IDLE (runs before a
- * job may be cut), KPRIM_QUEUE_CARRY=0 and KPRIM_QUEUE_LOCAL are for
- * measuring one way against another.
+ * default); and fewer, larger jobs (the units waiting gathered into one job
+ * per idle worker, on by default). Not options: KPRIM_QUEUE_SPLIT,
+ * KPRIM_QUEUE_IDLE (runs before a job may be cut), KPRIM_QUEUE_CARRY=0,
+ * KPRIM_QUEUE_GATHER=0 and KPRIM_QUEUE_LOCAL are for measuring one way
+ * against another.
  */
 function splitting(): {
   firstSplit?: number;
   idleSplit?: number;
   localRuns?: number;
   carry?: boolean;
+  gather?: boolean;
   ahead?: boolean;
 } {
   const env = process.env;
@@ -63,6 +73,7 @@ function splitting(): {
   const here = {
     ...(local > 0 ? { localRuns: local } : {}),
     ...(env["KPRIM_QUEUE_CARRY"] === "0" ? {} : { carry: true }),
+    ...(env["KPRIM_QUEUE_GATHER"] === "0" ? {} : { gather: true }),
     ...(env["KPRIM_QUEUE_AHEAD"] === "1" ? { ahead: true } : {}),
   };
   const idle = env["KPRIM_QUEUE_IDLE"] === undefined ? IDLE_SPLIT : Number(env["KPRIM_QUEUE_IDLE"]);
@@ -105,13 +116,13 @@ export async function exploreQueued(
   }
   const { maxStates: _s, onStates: _o, ...rest } = opts;
   const factory = ctx.factory(p);
-  if (t.timeline !== null) t.timeline.start = now();
+  if (t.timeline !== null) Object.assign(t.timeline, { start: now(), cpuStart: cpuMs() });
   try {
     const result =
       m === null
         ? await exploreAutoDistributed(factory, { ...rest, seed: job.seed }, t, splitting())
         : await exploreDistributed(factory, { ...rest, mode: m, ...splitting() }, t);
-    if (t.timeline !== null) t.timeline.end = now();
+    if (t.timeline !== null) Object.assign(t.timeline, { end: now(), cpuEnd: cpuMs() });
     return { result, lost: null, timeline: t.timeline };
   } catch (e) {
     if (e instanceof TransportError) {

@@ -45,8 +45,17 @@ export interface Timeline {
   counted?: number;
   start?: number;
   end?: number;
+  /** This process's CPU time (user + system, ms) when the search started and ended. */
+  cpuStart?: number;
+  cpuEnd?: number;
   readonly jobs: JobTimes[];
 }
+
+/** This process's CPU time so far (user + system, ms). */
+export const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 export function wantTimeline(): string | null {
   const f = process.env[TIMELINE_ENV];

@@ -28,6 +28,14 @@
  * the tests count them). A worker killed mid-chain posted nothing, so its job
  * is explored again from its unit by whoever takes it, chain and all.
  *
+ * A job may hold several units (UnitTree's `gather`): the earliest open one
+ * and the units after it that were waiting. The worker goes down them in
+ * the search's order, and through the units their requests create: after
+ * each unit, the search's next one is either created by this chain's
+ * requests, or the job's own next unit, and then the copy still holds
+ * everything before it — or it is neither (another job's), and the chain
+ * ends there; the job's remaining units are explored as plain units.
+ *
  * Ahead of the search (UnitTree's `ahead`, off by default), a job is carried
  * on from while an earlier unit is still out: the worker's copy may then miss
  * choices that unit's requests schedule first, and a carried unit may not be
@@ -77,10 +85,11 @@ export class Chain {
 
   /**
    * The last unit explored to its end: apply its requests, and give the unit
-   * the search explores next if these requests created it (null: the next
-   * one is the coordinator's — another job's, or none).
+   * the search explores next if these requests created it; "upcoming" if the
+   * next one is `upcoming`, the job's own next unit (gathered: see below);
+   * null if it is the coordinator's — another job's, or none.
    */
-  next(s: UnitSlice): WorkUnit | null {
+  next(s: UnitSlice, upcoming?: WorkUnit): WorkUnit | "upcoming" | null {
     const key = s.unit.key;
     if (s.outcome.end !== "done" || key.length === 0 || key.length !== this.nodes.length) return null;
     const root = this.nodes[key.length - 1]!;
@@ -99,7 +108,13 @@ export class Chain {
       const node = this.nodes[j]!;
       const i = key[j]! + 1;
       if (i >= node.backtrack.length) continue;
-      if (!node.added.has(i)) return null;
+      if (!node.added.has(i)) {
+        // Scheduled by the coordinator: the job's own next unit (gathered with this one), or another job's.
+        if (upcoming === undefined || !sameKey(upcoming.key, key, j, i)) return null;
+        if (upcoming.path.at(-1) !== node.backtrack[i]) throw new Error("internal: a gathered unit's choice differs");
+        this.nodes.length = j + 1;
+        return "upcoming";
+      }
       this.nodes.length = j + 1;
       return {
         key: [...key.slice(0, j), i],
@@ -111,4 +126,11 @@ export class Chain {
     }
     return null;
   }
+}
+
+/** Is `k` the key [...key[0, j), i]? */
+function sameKey(k: readonly number[], key: readonly number[], j: number, i: number): boolean {
+  if (k.length !== j + 1 || k[j] !== i) return false;
+  for (let x = 0; x < j; x++) if (k[x] !== key[x]) return false;
+  return true;
 }

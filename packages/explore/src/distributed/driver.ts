@@ -79,6 +79,8 @@ export type DistributedOptions = Omit<
    * `carry`, carry.ts; off by default).
    */
   readonly carry?: boolean | undefined;
+  /** Exhaustive searches, with `carry`: fewer, larger jobs (UnitTree's `gather`; off by default). */
+  readonly gather?: boolean | undefined;
   /** Exhaustive searches: work first ahead of the search, too (UnitTree's `ahead`; off by default). */
   readonly ahead?: boolean | undefined;
   /**
@@ -156,6 +158,7 @@ export async function exploreDistributed(
         firstSplit: opts.firstSplit,
         idleSplit: opts.idleSplit,
         carry: opts.carry,
+        gather: opts.gather,
         ahead: opts.ahead,
       })
     : new RunRanges((spec.mode as { runs: number }).runs, spec.stopOnFound);
@@ -192,7 +195,7 @@ export async function exploreAutoDistributed(
   factory: MachineFactory,
   opts: AutoOptions,
   transport: Transport,
-  split: Pick<DistributedOptions, "firstSplit" | "idleSplit" | "localRuns" | "carry" | "ahead"> = {},
+  split: Pick<DistributedOptions, "firstSplit" | "idleSplit" | "localRuns" | "carry" | "gather" | "ahead"> = {},
 ): Promise<AutoResult> {
   const common = phaseOptions(opts);
   const plan = autoPlan(opts);

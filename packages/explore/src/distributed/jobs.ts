@@ -56,10 +56,11 @@ export interface UnitsWork {
    */
   readonly idleSplit?: number | undefined;
   /**
-   * Work first (carry.ts): the job's one unit is the search's earliest open
+   * Work first (carry.ts): the job's first unit is the search's earliest open
    * one (or, ahead of the search, any), and the worker may go on, in the
    * same slice, with the units its own requests create next in the search's
-   * order, instead of sending each back through the queue — until another worker calls for work
+   * order (and through the job's own next units, when gathered), instead of
+   * sending each back through the queue — until another worker calls for work
    * (`idleSplit`), the slice ends, or the budget is reached.
    */
   readonly carry?: Carry | undefined;

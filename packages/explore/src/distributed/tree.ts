@@ -91,6 +91,18 @@ export interface TreeOptions {
    */
   readonly carry?: boolean | undefined;
   /**
+   * Fewer, larger jobs (with `carry`): the units waiting are shared out to
+   * one job per idle worker (one job if none is idle) instead of a few to
+   * each free place. The job with the earliest open unit gathers every
+   * waiting unit but the last ones — one for each other idle worker: in
+   * depth-first order the last are the shallowest, usually the largest —
+   * and its worker goes down them in order, carrying on through the units
+   * their requests create (carry.ts): one round trip for what was one per
+   * unit. A worker idle meanwhile calls for work, and the job hands back
+   * what it has not explored, as any job does.
+   */
+  readonly gather?: boolean | undefined;
+  /**
    * Work first ahead of the search (with `carry`): a job's one unit may be
    * carried on from while an earlier unit is still open. The earlier units'
    * requests may then schedule choices first at the nodes the worker extends:
@@ -180,6 +192,7 @@ export class UnitTree {
       this.rootUnit = null;
       return out;
     }
+    if (this.opts.gather === true && this.opts.carry === true) return this.gathered(slots, idle);
     // Fewer units waiting than idle workers: the jobs sent now come back early with their frontier.
     const thin = this.pending.length < idle && this.opts.firstSplit !== undefined;
     const jobs = Math.max(slots, this.inflight.size + slots);
@@ -188,6 +201,34 @@ export class UnitTree {
       const units = this.pending.splice(0, chunk).map((p) => this.unitOf(p));
       const carry = units.length === 1 ? this.carryOf(units[0]!) : undefined;
       out.push(this.send(units, undefined, thin ? this.nextSplit() : undefined, carry));
+    }
+    return out;
+  }
+
+  /**
+   * `gather`: one job per idle worker (at least one), the first with every
+   * waiting unit but the last few — those expected to take more runs than a
+   * call for work lets a job make before it is cut (`idleSplit`; unknown
+   * sizes count as large): a smaller one is explored sooner in the first
+   * job than it would reach another worker.
+   */
+  private gathered(slots: number, idle: number): { tag: number; work: UnitsWork }[] {
+    const out: { tag: number; work: UnitsWork }[] = [];
+    if (slots <= 0 || this.pending.length === 0) return out;
+    let apart = 0;
+    const least = this.opts.idleSplit ?? 0;
+    while (
+      apart < Math.min(slots, Math.max(1, idle)) - 1 &&
+      apart < this.pending.length - 1 &&
+      this.estimate([this.unitOf(this.pending[this.pending.length - 1 - apart]!)]) > least
+    ) {
+      apart++;
+    }
+    const first = this.pending.splice(0, this.pending.length - apart).map((p) => this.unitOf(p));
+    out.push(this.send(first, undefined, undefined, this.carryOf(first[0]!)));
+    for (const p of this.pending.splice(0)) {
+      const u = this.unitOf(p);
+      out.push(this.send([u], undefined, undefined, this.carryOf(u)));
     }
     return out;
   }
@@ -263,7 +304,7 @@ export class UnitTree {
   }
 
   /**
-   * What a job needs to carry on from its one unit (carry.ts), when that unit
+   * What a job needs to carry on from its (first) unit (carry.ts), when that unit
    * is the earliest open one: every request before it has been applied, and
    * none can reach the nodes above it before its own (undefined otherwise).
    */

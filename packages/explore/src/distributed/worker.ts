@@ -166,31 +166,38 @@ export function runJob(factory: MachineFactory, job: Job, ctx: WorkerContext): J
       split === undefined && idleSplit === undefined
         ? timed
         : { ...timed, shouldYield: () => (runs++, cut() || timed.shouldYield()) };
-    // Work first (carry.ts): the units this job's own requests create next, explored here.
-    const chain =
-      w.carry !== undefined && w.cap === undefined && w.units.length === 1
-        ? new Chain(spec.prefix?.length ?? 0, w.units[0]!, w.carry)
-        : null;
-    const units = [...w.units];
+    // Work first (carry.ts): the units this job's own requests create next, explored here, and
+    // through them the job's next units (gathered) while each is the search's next one.
+    let chain =
+      w.carry !== undefined && w.cap === undefined ? new Chain(spec.prefix?.length ?? 0, w.units[0]!, w.carry) : null;
+    // The job's own units not explored yet, and the unit in hand (own: one of them; else carried on to).
+    const queue = w.units.slice(1);
+    let unit: WorkUnit | undefined = w.units[0];
+    let own = true;
     let executions = 0;
-    let i = 0;
-    for (; i < units.length; i++) {
-      // Every job does some work, however short its slice.
-      if (i > 0 && (cut() || timed.shouldYield())) break;
-      const slice = exploreUnit(factory, spec, units[i]!, uctx, w.cap);
+    while (unit !== undefined) {
+      // Every job does some work, however short its slice; a carried unit not explored is the coordinator's to make.
+      if (slices.length > 0 && (cut() || timed.shouldYield())) break;
+      const slice = exploreUnit(factory, spec, unit, uctx, w.cap);
       slices.push(slice);
+      unit = undefined;
       executions += slice.stats.executions;
-      if (slice.outcome.end !== "done") {
-        i++;
-        break;
-      }
+      if (slice.outcome.end !== "done") break;
       const budget = w.carry?.budget;
-      if (chain !== null && i === units.length - 1 && (budget === undefined || executions < budget)) {
-        const next = chain.next(slice);
-        if (next !== null) units.push(next);
-      }
+      if (chain !== null && (budget === undefined || executions < budget)) {
+        const next = chain.next(slice, queue[0]);
+        if (next !== null && next !== "upcoming") {
+          unit = next;
+          own = false;
+          continue;
+        }
+        // Not the chain's next: the chain ends there (its copy no longer follows the search).
+        if (next === null) chain = null;
+      } else chain = null;
+      unit = queue.shift();
+      own = true;
     }
-    return { kind: "units", slices, untouched: w.units.slice(Math.min(i, w.units.length)) };
+    return { kind: "units", slices, untouched: own && unit !== undefined ? [unit, ...queue] : queue };
   }
   const mode = samplingMode(spec, ctx);
   const target = parseSignal(spec.target);
