@@ -8,51 +8,33 @@
  *
  *   node --import tsx --conditions=@kprim/source apps/bench/src/fresh/dporAlloc.ts [FROM] [TO] [INTERVAL] [TOP]
  */
-import { Session } from "node:inspector";
 import { explore } from "@kprim/explore";
 import { adders, factoryOf } from "@kprim/explore/examples";
-import { bytesBySite, type ProfileNode, printSites } from "./heapSites.js";
+import { HeapSampler, printSites } from "./heapSites.js";
 
 const from = Number(process.argv[2] ?? 20_000);
 const to = Number(process.argv[3] ?? 120_000);
 const interval = Number(process.argv[4] ?? 1024);
 const top = Number(process.argv[5] ?? 25);
 
-const session = new Session();
-session.connect();
-/** Inspector calls on this thread answer before `post` returns. */
-function post<T>(method: string, params: object = {}): T {
-  let out: T | undefined;
-  let err: Error | null = null;
-  session.post(method, params, (e, r) => {
-    err = e;
-    out = r as T;
-  });
-  if (err !== null) throw err;
-  if (out === undefined) throw new Error(`${method}: no answer`);
-  return out;
-}
+const sampler = new HeapSampler();
 
-let profile: { head: ProfileNode } | null = null;
+let sampled: { bySite: Map<string, number>; total: number } | null = null;
 explore(factoryOf(adders(3, 6), false), {
   mode: { kind: "dpor" },
   target: "panic",
   maxExecutions: to,
   onExecution: (n) => {
     if (n === from) {
-      post("HeapProfiler.startSampling", {
-        samplingInterval: interval,
-        includeObjectsCollectedByMajorGC: true,
-        includeObjectsCollectedByMinorGC: true,
-      });
+      sampler.start(interval);
     } else if (n === to) {
-      profile = post<{ profile: { head: ProfileNode } }>("HeapProfiler.stopSampling").profile;
+      sampled = sampler.stop();
     }
   },
 });
-if (profile === null) throw new Error(`the run ended before ${to} executions`);
+if (sampled === null) throw new Error(`the run ended before ${to} executions`);
 
-const { bySite, total } = bytesBySite((profile as { head: ProfileNode }).head);
+const { bySite, total } = sampled as { bySite: Map<string, number>; total: number };
 const execs = to - from;
 console.log(`executions ${from}..${to}: ${(total / execs).toFixed(0)} bytes allocated per execution`);
 printSites(bySite, total, execs, top);

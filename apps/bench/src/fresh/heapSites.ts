@@ -1,9 +1,10 @@
 /**
- * V8's sampling heap profile summed by allocation site, for the allocation
- * tools beside it (dporAlloc.ts, sampleCost.ts): a site is a function with
- * its file, line and column; a builtin (no script: slice, push, Map…) is
- * named with its caller.
+ * V8's sampling heap profile on this thread, summed by allocation site, for
+ * the allocation tools beside it (dporAlloc.ts, sampleCost.ts,
+ * statefulCost.ts): a site is a function with its file, line and column; a
+ * builtin (no script: slice, push, Map…) is named with its caller.
  */
+import { Session } from "node:inspector";
 
 /** A node of the profile `HeapProfiler.stopSampling` returns. */
 export interface ProfileNode {
@@ -37,4 +38,48 @@ export function printSites(bySite: Map<string, number>, total: number, per: numb
   for (const [site, bytes] of rows) {
     console.log(`${(bytes / per).toFixed(1).padStart(9)}  ${((100 * bytes) / total).toFixed(1).padStart(5)}%  ${site}`);
   }
+}
+
+/** V8's sampling heap profiler on this thread: inspector calls here answer before `post` returns. */
+export class HeapSampler {
+  private readonly session = new Session();
+
+  constructor() {
+    this.session.connect();
+  }
+
+  private post<T>(method: string, params: object = {}): T {
+    let out: T | undefined;
+    let err: Error | null = null;
+    this.session.post(method, params, (e, r) => {
+      err = e;
+      out = r as T;
+    });
+    if (err !== null) throw err;
+    if (out === undefined) throw new Error(`${method}: no answer`);
+    return out;
+  }
+
+  /** Sample from now on, every `interval` bytes on average, objects already collected included. */
+  start(interval = 512): void {
+    this.post("HeapProfiler.startSampling", {
+      samplingInterval: interval,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+  }
+
+  /** Stop, and the bytes allocated since `start` by site. */
+  stop(): { bySite: Map<string, number>; total: number } {
+    return bytesBySite(this.post<{ profile: { head: ProfileNode } }>("HeapProfiler.stopSampling").profile.head);
+  }
+}
+
+/** The bytes `run` allocates by site over one call after an unsampled warm-up call, and what it counted (`n`). */
+export function sampleHeap(run: () => number): { bySite: Map<string, number>; total: number; n: number } {
+  const sampler = new HeapSampler();
+  run();
+  sampler.start();
+  const n = run();
+  return { ...sampler.stop(), n };
 }

@@ -13,11 +13,10 @@
  *   node --import tsx --conditions=@kprim/source apps/bench/src/fresh/sampleCost.ts \
  *     time|alloc race|lost-wakeup random|pct [RUNS] [ROUNDS|TOP]
  */
-import { Session } from "node:inspector";
 import { explore, type MachineFactory } from "@kprim/explore";
 import { prepare, scenarioFactory } from "@kprim/scenarios";
 import { race } from "../groups/fastcheck.js";
-import { bytesBySite, type ProfileNode, printSites } from "./heapSites.js";
+import { printSites, sampleHeap } from "./heapSites.js";
 
 const [what = "time", scenario = "race", strategy = "random"] = process.argv.slice(2);
 const runs = Number(process.argv[5] ?? 200_000);
@@ -61,28 +60,7 @@ if (what === "time") {
     `${scenario} ${strategy}: ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ns CPU per schedule (median of ${extra} rounds of ${runs}; rounds ${per.map((p) => p.toFixed(0)).join(" ")})`,
   );
 } else {
-  const session = new Session();
-  session.connect();
-  const post = <T>(method: string, params: object = {}): T => {
-    let out: T | undefined;
-    let err: Error | null = null;
-    session.post(method, params, (e, r) => {
-      err = e;
-      out = r as T;
-    });
-    if (err !== null) throw err;
-    if (out === undefined) throw new Error(`${method}: no answer`);
-    return out;
-  };
-  sample();
-  post("HeapProfiler.startSampling", {
-    samplingInterval: 512,
-    includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
-  });
-  const n = sample();
-  const profile = post<{ profile: { head: ProfileNode } }>("HeapProfiler.stopSampling").profile;
-  const { bySite, total } = bytesBySite(profile.head);
+  const { bySite, total, n } = sampleHeap(sample);
   console.log(`${scenario} ${strategy}: ${(total / n).toFixed(0)} bytes allocated per schedule (${n} schedules)`);
   printSites(bySite, total, n, extra);
 }

@@ -1,66 +1,114 @@
 /**
- * What a stored state costs in stateful search (issue 20, P1): the
- * lost-wakeup scenario with spinlock + `tsleep_interlock`, chain wakeup,
- * N sleepers, searched exhaustively by stateful DFS in this process (as
- * `kprim explore lost-wakeup --variant SPIN+TI --param sleepers=N --param
- * sleep=tsleep_interlock --option wakeup=chain --strategy stateful`).
- * ROUNDS searches after one untimed one (ROUNDS 0: just the one, timed);
- * per search the states, executions, CPU seconds (user + sys) and µs of CPU
- * per stored state, then the median. With `node --cpu-prof` around it, the
- * profile of the search.
+ * What a stored state costs in stateful search (issue 20, P1), in this
+ * process: the lost-wakeup scenario (spinlock + tsleep_interlock, chain
+ * wakeup, N sleepers) searched statefully with the library, as the CLI's
+ * `--strategy stateful` does. `time`: ROUNDS searches, each's CPU time
+ * (user + sys) per stored state and the median, with the states,
+ * executions and what the machine's resume log did (snapshots, restores,
+ * threads rebuilt, resumes replayed to rebuild them) per stored state.
+ * `alloc`: over one search after a warm-up one, V8's sampling heap
+ * profiler (a sample every 512 bytes on average, collected objects
+ * included) gives the bytes allocated per stored state and the sites that
+ * allocate most. With `node --cpu-prof` around `time`, the profile.
  *
- *   node --import tsx --conditions=@kprim/source apps/bench/src/fresh/statefulCost.ts [N] [ROUNDS]
+ *   node --import tsx --conditions=@kprim/source apps/bench/src/fresh/statefulCost.ts \
+ *     time|alloc [N=5] [ROUNDS=3|TOP=25]
  */
 import { explore, type MachineFactory } from "@kprim/explore";
+import { type Machine, restoreTally } from "@kprim/machine";
 import { prepare, scenarioFactory } from "@kprim/scenarios";
+import { printSites, sampleHeap } from "./heapSites.js";
 
-const sleepers = Number(process.argv[2] ?? 5);
-const rounds = Number(process.argv[3] ?? 0);
+const [what = "time"] = process.argv.slice(2);
+const sleepers = Number(process.argv[3] ?? 5);
+const extra = Number(process.argv[4] ?? (what === "time" ? 3 : 25));
 
-const factory: MachineFactory = scenarioFactory(
+const inner = scenarioFactory(
   prepare({
     scenario: "lost-wakeup",
     variant: "SPIN+TI",
     options: { wakeup: "chain" },
-    params: { sleepers, sleep: "tsleep_interlock" },
+    params: { sleepers: String(sleepers), sleep: "tsleep_interlock" },
   }),
 );
+/** The machines the last search built (one, unless a restore failed and it replayed). */
+let machines: Machine[] = [];
+const factory: MachineFactory = (req) => {
+  const m = inner(req);
+  machines.push(m);
+  return m;
+};
 
-function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
+interface Counts {
+  states: number;
+  executions: number;
+  merged: number;
+  machines: number;
+  snapshots: number;
+  restores: number;
+  rebuilds: number;
+  replayed: number;
 }
 
-function search(): { states: number; executions: number; seconds: number; verdict: string } {
-  const t0 = cpuSeconds();
+function searchOnce(): Counts {
+  machines = [];
   const r = explore(factory, {
     mode: { kind: "dfs", stateful: true },
-    target: "failure",
-    shrink: false,
     maxStates: 50_000_000,
+    stopOnFound: false,
   });
-  return {
-    states: r.states,
-    executions: r.executions + r.merged,
-    seconds: cpuSeconds() - t0,
-    verdict: r.kind === "found" ? "found" : r.exhausted ? "exhausted" : "not exhausted",
+  const c: Counts = {
+    states: r.states ?? 0,
+    executions: r.executions,
+    merged: r.merged ?? 0,
+    machines: machines.length,
+    snapshots: 0,
+    restores: 0,
+    rebuilds: 0,
+    replayed: 0,
   };
-}
-
-function line(r: ReturnType<typeof search>): string {
-  const us = (r.seconds * 1e6) / r.states;
-  return `N=${sleepers}: ${r.verdict}, ${r.states} states, ${r.executions} executions, ${r.seconds.toFixed(2)} s CPU, ${us.toFixed(1)} µs/state`;
-}
-
-const first = search();
-if (rounds === 0) console.log(line(first));
-else {
-  const per: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const r = search();
-    console.log(line(r));
-    per.push((r.seconds * 1e6) / r.states);
+  for (const m of machines) {
+    const t = restoreTally(m);
+    if (t === null) continue;
+    c.snapshots += t.snapshots;
+    c.restores += t.restores;
+    c.rebuilds += t.rebuilds;
+    c.replayed += t.replayed;
   }
-  const sorted = [...per].sort((a, b) => a - b);
-  console.log(`median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} µs/state over ${rounds} rounds`);
+  return c;
+}
+
+function cpuNs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) * 1000;
+}
+
+if (what === "time") {
+  const per: number[] = [];
+  const secs: number[] = [];
+  let c: Counts | null = null;
+  for (let r = 0; r < extra; r++) {
+    const t0 = cpuNs();
+    c = searchOnce();
+    const ns = cpuNs() - t0;
+    secs.push(ns / 1e9);
+    per.push(ns / 1000 / c.states);
+  }
+  const mid = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const s = c!.states;
+  const f = (x: number): string => (x / s).toFixed(2);
+  console.log(
+    `lost-wakeup SPIN+TI chain N=${sleepers} stateful: ${mid(per).toFixed(2)} µs CPU per stored state, ${mid(secs).toFixed(2)} s ` +
+      `(median of ${extra}; rounds ${per.map((p) => p.toFixed(2)).join(" ")} µs)`,
+  );
+  console.log(
+    `  states ${s}, executions ${c!.executions} (+${c!.merged} merged at stored states), machines ${c!.machines}; per state: snapshots ${f(c!.snapshots)}, ` +
+      `restores ${f(c!.restores)}, rebuilds ${f(c!.rebuilds)}, resumes replayed ${f(c!.replayed)}`,
+  );
+} else {
+  const { bySite, total, n } = sampleHeap(() => searchOnce().states);
+  console.log(
+    `lost-wakeup N=${sleepers} stateful: ${(total / n).toFixed(0)} bytes allocated per stored state (${n} states)`,
+  );
+  printSites(bySite, total, n, extra);
 }

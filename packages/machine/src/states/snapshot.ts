@@ -160,7 +160,7 @@ export interface RestoreTally {
 
 /**
  * What restoring states of `m` did so far, for measuring (apps/bench
- * fresh/restoreCost.ts): null when restoring was never enabled on it.
+ * fresh/statefulCost.ts): null when restoring was never enabled on it.
  */
 export function restoreTally(m: Machine): Readonly<RestoreTally> | null {
   return coreOf(m).resumes?.tally ?? null;
