@@ -23,7 +23,7 @@ import {
 } from "../src/distributed/index.js";
 import { factoryOf, indexer, lastzero, lostUpdate, polite, type Program } from "../src/examples.js";
 import { programArb } from "./fixtures/generated.js";
-import { runsOf, smallDporProgram, unreliableTransport } from "./fixtures/distributed.js";
+import { expectOneProcessResult, runsOf, smallDporProgram } from "./fixtures/distributed.js";
 import { SimTransport } from "./fixtures/transport.js";
 
 const RUNS = Number(process.env["KPRIM_FUZZ_RUNS"] ?? 40);
@@ -379,16 +379,7 @@ describe("work first: a worker carries on with the units its own requests create
 
   test.prop([programArb(), fc.integer({ min: 1, max: 1000 })], { numRuns: RUNS, seed: SEED + 2 })(
     "generated programs: carried on, cut anywhere, jobs lost and delivered twice — the one-process result, no subtree twice",
-    async (spec, seed) => {
-      const f = smallDporProgram(spec);
-      for (const stopOnFound of [false, true]) {
-        const opts: ExploreOptions = { mode: { kind: "dpor" }, maxSteps: 200, stopOnFound, shrink: false };
-        const t = unreliableTransport(f, seed);
-        const one = explore(f, opts);
-        expect(await exploreDistributed(f, { ...opts, idleSplit: 1 + (seed % 5), carry: true }, t)).toEqual(one);
-        if (!stopOnFound) expect(t.runs).toBe(runsOf(one));
-      }
-    },
+    (spec, seed) => expectOneProcessResult(spec, seed, { carry: true }, "same"),
     120_000,
   );
 });
@@ -441,17 +432,7 @@ describe("work first ahead of the search (carry with ahead): carried on from whi
 
   test.prop([programArb(), fc.integer({ min: 1, max: 1000 })], { numRuns: Math.ceil(RUNS / 2), seed: SEED + 3 })(
     "generated programs: carried on ahead, cut anywhere, jobs lost and delivered twice — the one-process result",
-    async (spec, seed) => {
-      const f = smallDporProgram(spec);
-      for (const stopOnFound of [false, true]) {
-        const opts: ExploreOptions = { mode: { kind: "dpor" }, maxSteps: 200, stopOnFound, shrink: false };
-        const t = unreliableTransport(f, seed);
-        const one = explore(f, opts);
-        const many = await exploreDistributed(f, { ...opts, idleSplit: 1 + (seed % 5), carry: true, ahead: true }, t);
-        expect(many).toEqual(one);
-        if (!stopOnFound) expect(t.runs).toBeGreaterThanOrEqual(runsOf(one));
-      }
-    },
+    (spec, seed) => expectOneProcessResult(spec, seed, { carry: true, ahead: true }, "atLeast"),
     120_000,
   );
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { explore, type ExploreOptions } from "../src/index.js";
 import { exploreDistributed, runJob, searchSpec, UnitTree } from "../src/distributed/index.js";
 import { factoryOf, indexer, lastzero, lostUpdate, polite } from "../src/examples.js";
-import { runsOf, smallDporProgram, unreliableTransport } from "./fixtures/distributed.js";
+import { expectOneProcessResult, runsOf } from "./fixtures/distributed.js";
 import { programArb } from "./fixtures/generated.js";
 import { SimTransport } from "./fixtures/transport.js";
 
@@ -98,17 +98,7 @@ describe("fewer, larger jobs: the units waiting gathered into one job per idle w
 
   test.prop([programArb(), fc.integer({ min: 1, max: 1000 })], { numRuns: RUNS, seed: SEED + 4 })(
     "generated programs: gathered, carried on, cut anywhere, jobs lost and delivered twice — the one-process result, no subtree twice",
-    async (spec, seed) => {
-      const f = smallDporProgram(spec);
-      for (const stopOnFound of [false, true]) {
-        const opts: ExploreOptions = { mode: { kind: "dpor" }, maxSteps: 200, stopOnFound, shrink: false };
-        const t = unreliableTransport(f, seed);
-        const one = explore(f, opts);
-        const many = await exploreDistributed(f, { ...opts, idleSplit: 1 + (seed % 5), carry: true, gather: true }, t);
-        expect(many).toEqual(one);
-        if (!stopOnFound) expect(t.runs).toBe(runsOf(one));
-      }
-    },
+    (spec, seed) => expectOneProcessResult(spec, seed, { carry: true, gather: true }, "same"),
     120_000,
   );
 });
