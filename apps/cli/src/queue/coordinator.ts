@@ -26,7 +26,6 @@ import { endedKey, type Posted, type QueuedJob, resultsKey, WORK_QUEUE } from ".
 import { type JobTimes, now, type Timeline } from "./timeline.js";
 import type { QueueAddress } from "./url.js";
 
-/** Redis unanswered this long: gone. */
 /**
  * A search's name on the queue (its jobs' ids and results list are made from
  * it): host, process and time for people reading Redis, and a random part —
@@ -38,7 +37,10 @@ export function newSearchId(): string {
   return `${hostname().replace(/[^\w-]/g, "_")}-${process.pid}-${Date.now().toString(36)}-${randomBytes(6).toString("hex")}`;
 }
 
+/** Redis unanswered this long (time this thread could listen: see `listened`): gone. */
 export const GIVE_UP_MS = 3_000;
+/** The tick of `listened`. */
+const TICK_MS = 100;
 /** A blocking pop waits this long for a result before the driver looks at its stop request. */
 const RECEIVE_WAIT_MS = 250;
 
@@ -51,6 +53,27 @@ const within = async (p: Promise<unknown>, ms: number): Promise<void> => {
 
 const reasonOf = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
 
+/**
+ * Wait `ms` of time this thread could listen, in ticks of 100 ms: a tick that
+ * comes late — the thread was held (BullMQ's modules evaluating beside the
+ * connection) or the machine is loaded — counts once, so time in which an
+ * answer could not be read is never counted as the server's silence. (A plain
+ * timer held past its time fires before the answer waiting on the socket is
+ * read: a loaded machine's submitter said Redis did not answer.)
+ */
+function listened(ms: number): { done: Promise<void>; cancel: () => void } {
+  let left = Math.ceil(ms / TICK_MS);
+  let tick: NodeJS.Timeout | undefined;
+  const done = new Promise<void>((resolve) => {
+    tick = setInterval(() => {
+      if (--left > 0) return;
+      clearInterval(tick);
+      resolve();
+    }, TICK_MS);
+  });
+  return { done, cancel: () => clearInterval(tick) };
+}
+
 /** Reach the server (one ping), or say why not in one line. */
 export async function reach(addr: QueueAddress, what: string): Promise<Redis> {
   const { Redis } = await import("ioredis");
@@ -58,16 +81,19 @@ export async function reach(addr: QueueAddress, what: string): Promise<Redis> {
   const probe = new Redis({ ...c, lazyConnect: true, maxRetriesPerRequest: 1 });
   let last = "";
   probe.on("error", (e: unknown) => (last = reasonOf(e)));
+  const giveUp = listened(GIVE_UP_MS);
   try {
     await Promise.race([
       probe.connect().then(() => probe.ping()),
-      sleep(GIVE_UP_MS).then(() => {
+      giveUp.done.then(() => {
         throw new Error(last || "no answer");
       }),
     ]);
   } catch (e) {
     probe.disconnect();
     throw new TransportError(`cannot reach Redis at ${addr.shown} for ${what}: ${last || reasonOf(e)}`);
+  } finally {
+    giveUp.cancel();
   }
   return probe;
 }
