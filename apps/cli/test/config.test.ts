@@ -90,7 +90,6 @@ describe.concurrent("config files", () => {
   it("a config whose top level never returns is stopped by the watchdog, naming it", async () => {
     const r = await kprim(["list", "--watchdog", "1"], {
       cwd: folder({ "kprim.config.js": "while (true) {}\nexport default {};\n" }),
-      timeoutMs: 30_000,
     });
     expect(expectUsageError(r)).toBe(
       "kprim: watchdog: kprim.config.js did not finish in 1 s (code that never returns?); stopped",

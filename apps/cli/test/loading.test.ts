@@ -82,7 +82,7 @@ export default definePlugin({ name: "bare", interlocks: { [name]: { ...spinInter
 
 describe.concurrent("the watchdog over loading and set-up", () => {
   const watched = (files: Record<string, string>, args: string[]) =>
-    kprim([...args, "--watchdog", "1"], { cwd: folder(files), timeoutMs: 30_000 });
+    kprim([...args, "--watchdog", "1"], { cwd: folder(files) });
 
   it("a plugin whose top level never returns", async () => {
     const r = await watched({ "p.js": "while (true) {}\nexport default {};\n" }, ["list", "--plugin", "./p.js"]);

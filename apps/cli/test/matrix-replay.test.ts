@@ -44,7 +44,7 @@ describe.concurrent("every printed replay command reproduces its verdict", () =>
 
     it(`${label}: ${row.signal}`, async () => {
       const j = await explore([...run, "--signal", row.signal]);
-      const again = await kprimPrinted(j.replay, { timeoutMs: 60_000 });
+      const again = await kprimPrinted(j.replay);
       expect(again.code, `${j.replay}\n${again.stderr}`).toBe(1);
       if (row.signal.startsWith("console:")) expect(again.stdout).toContain(`signal ${row.signal}: shown`);
       else expect(again.stdout).toContain(`outcome: ${j.replayed}\n`);
@@ -57,7 +57,7 @@ describe.concurrent("every printed replay command reproduces its verdict", () =>
       const limited = await explore([name, "--max-steps", "3", "--signal", "step-limit"]);
       const atLimit = "step limit reached at step 3";
       expect([limited.failure, limited.replayed]).toEqual([atLimit, atLimit]);
-      const stopped = await kprimPrinted(limited.replay, { timeoutMs: 60_000 });
+      const stopped = await kprimPrinted(limited.replay);
       expect(stopped.code, `${limited.replay}\n${stopped.stderr}`).toBe(1);
       expect(stopped.stdout).toContain(`outcome: ${atLimit}\n`);
     }, 240_000);

@@ -141,10 +141,10 @@ describe.concurrent("replaying with the plugins a schedule ran with", () => {
 });
 
 describe.concurrent("demo", () => {
-  it("tells the story in under a minute and exits 0: every verdict matches matrix.json", async () => {
+  // Its duration is not asserted: a wall-clock bound fails on a loaded machine (apps/bench measures speed).
+  it("tells the story and exits 0: every verdict matches matrix.json", async () => {
     const r = await kprim(["demo"]);
     expect(r.code).toBe(0);
-    expect(r.ms).toBeLessThan(60_000);
     const out = r.stdout;
     expect(out).toContain("1. getnewbuf with lockmgr's token interlock (before the patch)");
     expect(out).toMatch(/found after \d+ executions: getnewbuf: warning, locked buf 0x[0-9a-f]+, race corrected/);

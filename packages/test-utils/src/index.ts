@@ -27,7 +27,10 @@ export interface CliResult {
   readonly ms: number;
 }
 
-/** Run kprim to its end (asynchronously, so tests of a concurrent block overlap). */
+/**
+ * Run kprim to its end (asynchronously, so tests of a concurrent block overlap). A hang guard, not a
+ * speed check: SIGKILL after `timeoutMs` (default 110 s, inside the 120 s a test may take).
+ */
 export function kprim(args: readonly string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   const t0 = Date.now();
   const child = spawn(process.execPath, [...nodeArgs, ...args], { cwd: opts.cwd ?? root, env });
@@ -35,7 +38,7 @@ export function kprim(args: readonly string[], opts: { cwd?: string; timeoutMs?:
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
   child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-  const guard = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 60_000);
+  const guard = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 110_000);
   return new Promise((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code) => {
@@ -45,8 +48,17 @@ export function kprim(args: readonly string[], opts: { cwd?: string; timeoutMs?:
   });
 }
 
-/** Start kprim, wait until stderr shows `ready`, send SIGINT, and collect the result. */
-export function kprimInterrupted(args: readonly string[], ready: string, delayMs = 300): Promise<CliResult> {
+/**
+ * Start kprim, wait until stderr shows `ready` (a text, or a pattern such as a progress line with
+ * a count above 0), send SIGINT `delayMs` later, and collect the result. A hang guard (SIGKILL
+ * after `timeoutMs`, default 100 s) ends it otherwise.
+ */
+export function kprimInterrupted(
+  args: readonly string[],
+  ready: string | RegExp,
+  delayMs = 300,
+  timeoutMs = 100_000,
+): Promise<CliResult> {
   const t0 = Date.now();
   const child = spawn(process.execPath, [...nodeArgs, ...args], { cwd: root, env });
   let stdout = "";
@@ -55,12 +67,12 @@ export function kprimInterrupted(args: readonly string[], ready: string, delayMs
   child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
   child.stderr.setEncoding("utf8").on("data", (d: string) => {
     stderr += d;
-    if (!sent && stderr.includes(ready)) {
+    if (!sent && (typeof ready === "string" ? stderr.includes(ready) : ready.test(stderr))) {
       sent = true;
       setTimeout(() => child.kill("SIGINT"), delayMs);
     }
   });
-  const guard = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  const guard = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
   return new Promise((resolve) => {
     child.on("close", (code) => {
       clearTimeout(guard);
