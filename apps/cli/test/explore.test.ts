@@ -416,18 +416,19 @@ describe.concurrent("stopping early", () => {
 });
 
 describe.concurrent("the watchdog", () => {
-  const plugin = ["--plugin", fixture("wrapped-interlock.ts"), "--watchdog", "1"];
+  // 3 s, not 1: the quiet period also covers the plugin's loading in each fresh thread (slow under load).
+  const plugin = ["--plugin", fixture("wrapped-interlock.ts"), "--watchdog", "3"];
 
   it("a thread body that never yields ends `run` with exit 2 naming the thread, instead of hanging", async () => {
     const r = await kprim(["run", "never-yields", ...plugin]);
     expect(expectUsageError(r)).toBe(
-      'kprim: watchdog: thread "T_loop" on cpu1 ran 1 s without yielding a step (a thread body must yield at every step); stopped',
+      'kprim: watchdog: thread "T_loop" on cpu1 ran 3 s without yielding a step (a thread body must yield at every step); stopped',
     );
   });
 
   it("a plugin strategy that never chooses ends `run` and `explore` with exit 2 naming it", async () => {
     const msg =
-      'kprim: watchdog: strategy "never-chooses" ran 1 s without choosing a step (choose must return); stopped';
+      'kprim: watchdog: strategy "never-chooses" ran 3 s without choosing a step (choose must return); stopped';
     const run = await kprim(["run", "lost-wakeup", ...plugin, "--strategy", "never-chooses"]);
     expect(expectUsageError(run)).toBe(msg);
     const ex = await kprim(["explore", "lost-wakeup", ...plugin, "--strategy", "never-chooses"]);
@@ -440,7 +441,7 @@ describe.concurrent("the watchdog", () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr.trim().split("\n").at(-1)).toContain(
-      'kprim: watchdog: thread "T_loop" on cpu1 ran 1 s without yielding',
+      'kprim: watchdog: thread "T_loop" on cpu1 ran 3 s without yielding',
     );
   });
 });

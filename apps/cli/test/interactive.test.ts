@@ -39,7 +39,8 @@ function kprimFedProcess(args: readonly string[], input: string): Promise<CliRes
   child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
   child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
   child.stdin.end(input);
-  const guard = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  // A hang guard, not a speed check (inside the 120 s a test may take).
+  const guard = setTimeout(() => child.kill("SIGKILL"), 110_000);
   return new Promise((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code) => {

@@ -81,13 +81,15 @@ export default definePlugin({ name: "bare", interlocks: { [name]: { ...spinInter
 });
 
 describe.concurrent("the watchdog over loading and set-up", () => {
+  // 3 s, not 1: the quiet period also covers the plugin's loading in each fresh thread (tens of ms on a
+  // quiet machine, past 1 s at load ~20, when the watchdog named the loading instead of the stuck code).
   const watched = (files: Record<string, string>, args: string[]) =>
-    kprim([...args, "--watchdog", "1"], { cwd: folder(files) });
+    kprim([...args, "--watchdog", "3"], { cwd: folder(files) });
 
   it("a plugin whose top level never returns", async () => {
     const r = await watched({ "p.js": "while (true) {}\nexport default {};\n" }, ["list", "--plugin", "./p.js"]);
     expect(expectUsageError(r)).toBe(
-      "kprim: watchdog: plugin ./p.js (loading) did not finish in 1 s (code that never returns?); stopped",
+      "kprim: watchdog: plugin ./p.js (loading) did not finish in 3 s (code that never returns?); stopped",
     );
   });
 
@@ -105,7 +107,7 @@ describe.concurrent("the watchdog over loading and set-up", () => {
   it("a plugin scenario whose setup() never returns, in run and in explore on worker threads", async () => {
     const files = { "p.js": tinyPlugin("while (true) {}") };
     const msg =
-      'kprim: watchdog: scenario "tiny" (setting up) did not finish in 1 s (code that never returns?); stopped';
+      'kprim: watchdog: scenario "tiny" (setting up) did not finish in 3 s (code that never returns?); stopped';
     expect(expectUsageError(await watched(files, ["run", "tiny", "--plugin", "./p.js"]))).toBe(msg);
     const ex = await watched(files, [
       "explore",
@@ -125,7 +127,7 @@ describe.concurrent("the watchdog over loading and set-up", () => {
   it("a plugin scenario whose cpus() never returns", async () => {
     const files = { "p.js": tinyPlugin(oneStep).replace("cpus: () => 1", "cpus: () => { while (true) {} }") };
     expect(expectUsageError(await watched(files, ["run", "tiny", "--plugin", "./p.js"]))).toBe(
-      'kprim: watchdog: scenario "tiny" (preparing) did not finish in 1 s (code that never returns?); stopped',
+      'kprim: watchdog: scenario "tiny" (preparing) did not finish in 3 s (code that never returns?); stopped',
     );
   });
 });
