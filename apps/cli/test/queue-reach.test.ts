@@ -3,10 +3,11 @@
 // modules while the connection is made; on a loaded machine that held its
 // thread for seconds, the 3 s give-up fired before the answer already waiting
 // on the socket was read, and a search whose Redis was up ended with "cannot
-// reach Redis … no answer" (exit 2). A server that never answers, or nobody
-// listening, is still reported in one line. A stand-in server that speaks
-// just enough of Redis's protocol (RESP) for a connection and a ping keeps
-// this test to Node alone.
+// reach Redis … no answer" (exit 2); ioredis's own connect timeout, also a
+// wall-clock timer, said "connect ETIMEDOUT" the same way. A server that
+// never answers, or nobody listening, is still reported in one line. A
+// stand-in server that speaks just enough of Redis's protocol (RESP) for a
+// connection and a ping keeps this test to Node alone.
 import { createServer, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { GIVE_UP_MS, reach } from "../src/queue/coordinator.js";
@@ -62,6 +63,17 @@ describe("reaching Redis", () => {
     const { server, url } = await standIn({ holdMs: GIVE_UP_MS + 1_000 });
     servers.push(server);
     const probe = await reach(parseQueueUrl(url), "the search");
+    expect(await probe.ping()).toBe("PONG");
+    probe.disconnect();
+  });
+
+  it("nor a thread held as the connection starts, before its completion is read", async () => {
+    const { server, url } = await standIn();
+    servers.push(server);
+    await import("ioredis"); // loaded: reach starts connecting before this turn of the event loop ends
+    const reaching = reach(parseQueueUrl(url), "the search");
+    setImmediate(() => holdThread(GIVE_UP_MS + 1_000));
+    const probe = await reaching;
     expect(await probe.ping()).toBe("PONG");
     probe.disconnect();
   });

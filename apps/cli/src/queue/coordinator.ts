@@ -78,7 +78,8 @@ function listened(ms: number): { done: Promise<void>; cancel: () => void } {
 export async function reach(addr: QueueAddress, what: string): Promise<Redis> {
   const { Redis } = await import("ioredis");
   const c = connection(addr, GIVE_UP_MS);
-  const probe = new Redis({ ...c, lazyConnect: true, maxRetriesPerRequest: 1 });
+  // No connect timeout of ioredis's own (a wall-clock timer, as ours was): the give-up covers a connection never made.
+  const probe = new Redis({ ...c, lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 0 });
   let last = "";
   probe.on("error", (e: unknown) => (last = reasonOf(e)));
   const giveUp = listened(GIVE_UP_MS);
