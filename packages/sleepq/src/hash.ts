@@ -13,6 +13,7 @@
 import {
   type Cell,
   defineThreadLocal,
+  type Footprint,
   type Machine,
   type MachineView,
   type Thread,
@@ -104,6 +105,23 @@ export function bucketToChange(tx: Tx, h: SleepHash, b: number): Thread[] {
   const qs = tx.mutate(h.queues[tx.cpu]!);
   if (qs[b]!.length === 0) qs[b] = [];
   return qs[b]!;
+}
+
+/** The footprints `writesMask` made, by mask cell. */
+const maskWrites = new WeakMap<Cell<number>, Footprint>();
+
+/**
+ * `{ writes: [mask] }`, the footprint of a step or handler that changes one
+ * bucket's cpumask: one object per mask cell, kept beside it (every sleep
+ * and wakeup declares one, and a rebuilt thread's replayed ones too).
+ */
+export function writesMask(mask: Cell<number>): Footprint {
+  let fp = maskWrites.get(mask);
+  if (fp === undefined) {
+    fp = Object.freeze({ writes: Object.freeze([mask]) });
+    maskWrites.set(mask, fp);
+  }
+  return fp;
 }
 
 /** Where simulated idents start (a kernel heap address of the era). */

@@ -47,6 +47,9 @@ export interface MsleepCalls {
 
 const BUILTIN: MsleepCalls = { tsleep, tsleepInterlock };
 
+/** msleep's tsleep flags (one object for every call). */
+const INTERLOCKED: TsleepFlags = Object.freeze({ interlocked: true });
+
 /**
  * `msleep(ident, lock, wmesg, timo)`: release `lock` and sleep on `ident`
  * without losing a wakeup that follows the release; take `lock` again.
@@ -68,7 +71,7 @@ export function* msleep(
   k.critEnter();
   yield* via.tsleepInterlock(k, ident);
   yield* lock.release(k);
-  const error = yield* via.tsleep(k, ident, { interlocked: true }, wmesg, timo);
+  const error = yield* via.tsleep(k, ident, INTERLOCKED, wmesg, timo);
   yield* lock.acquire(k);
   k.critExit();
   return error;

@@ -25,7 +25,7 @@
  */
 import { type Gen, type KernelContext, type Thread, type Tx } from "@kprim/machine";
 import { EWOULDBLOCK } from "./errno.js";
-import { bucketOf, bucketToChange, type Ident, type SleepHash, sleepState } from "./hash.js";
+import { bucketOf, bucketToChange, type Ident, type SleepHash, sleepState, writesMask } from "./hash.js";
 import { sleepHash } from "./system.js";
 
 export interface TsleepFlags {
@@ -56,7 +56,7 @@ export function* tsleep(k: KernelContext, ident: Ident, flags: TsleepFlags, wmes
   const b = bucketOf(ident);
   const mask = h.masks[b]!;
   k.critEnter();
-  yield* k.atomic(`tsleep ${ident.name}`, { writes: [mask] }, (tx) => {
+  yield* k.atomic(`tsleep ${ident.name}`, writesMask(mask), (tx) => {
     bucketToChange(tx, h, b).push(t);
     st.queued = true;
     st.timedOut = false;
@@ -67,7 +67,7 @@ export function* tsleep(k: KernelContext, ident: Ident, flags: TsleepFlags, wmes
     tx.block(
       `asleep on ${ident.name} (${wmesg})`,
       timo > 0
-        ? { ticks: timo, label: `endtsleep(${t.name})`, fire: (ftx) => endtsleep(ftx, h, t), fp: { writes: [mask] } }
+        ? { ticks: timo, label: `endtsleep(${t.name})`, fire: (ftx) => endtsleep(ftx, h, t), fp: writesMask(mask) }
         : undefined,
     );
   });
@@ -115,7 +115,7 @@ export function endtsleep(tx: Tx, h: SleepHash, t: Thread): void {
 export function* tsleepInterlock(k: KernelContext, ident: Ident): Gen<void> {
   const h = sleepHash(k.machine);
   const mask = h.masks[bucketOf(ident)]!;
-  yield* k.atomic(`tsleep_interlock ${ident.name}`, { writes: [mask] }, (tx) => {
+  yield* k.atomic(`tsleep_interlock ${ident.name}`, writesMask(mask), (tx) => {
     tx.write(mask, (tx.read(mask) | (1 << tx.cpu)) >>> 0);
     tx.event("sleepq.interlock", ident.name, `crit ${k.crit}`);
   });

@@ -25,30 +25,65 @@
  *
  * Calling context: inside spin_lock/spin_lock_quick, in a critical section.
  */
-import { type Gen, type KernelContext, op } from "@kprim/machine";
+import { type Cell, type Gen, type KernelContext, op, type Tx } from "@kprim/machine";
 import type { Spinlock } from "./spinlock.js";
 
 export function* spinLockContested(k: KernelContext, s: Spinlock, me: number): Gen<void> {
   s.stats.contended++;
   const start = k.now;
-  const describe = (): string => {
-    const v = k.machine.peek(s.word);
-    return v === 0 ? "(free)" : `held by ${k.machine.thread(v - 1).name}`;
-  };
-  const splz = s.wait === "rev1.3";
+  const w = waitingOn(k, s);
   for (;;) {
     // Who held the lock and how many tries failed change nothing from here on.
     k.settle("spin");
-    const free = (yield op.spin(`spinlock ${s.name}`, [s.word], (tx) => tx.read(s.word) === 0, {
-      describe,
-      wakeOnIpi: splz,
-    })) as boolean;
+    const free = (yield op.spin(w.label, w.watch, w.test, w.opts)) as boolean;
     // rev 1.3: an IPI reached this cpu while the lock is still held; run it (splz) and wait on.
     if (!free) {
-      yield op.ipiPoint(`spin_lock ${s.name}: splz`);
+      yield op.ipiPoint(w.splz);
       continue;
     }
     if ((yield op.cas(s.word, 0, me)) as boolean) break;
   }
   s.stats.spinCycles += k.now - start;
+}
+
+/**
+ * What every contested wait on one lock spins with — its label, the word it
+ * watches, the test, the deadlock report's description, whether IPIs wake
+ * it — made on the lock's first contested acquire and kept beside the lock
+ * (a weak map: the lock object stays as `createSpinlock` made it). A wait
+ * gives a fresh op made of these rather than making them again: they depend
+ * on the lock alone (its machine, word, name and wait), and a wait is a
+ * step that a thread rebuilt for a restored state replays too.
+ */
+interface Waiting {
+  readonly label: string;
+  readonly splz: string;
+  readonly watch: readonly Cell<number>[];
+  readonly test: (tx: Tx) => boolean;
+  readonly opts: { readonly wakeOnIpi: boolean; readonly describe: () => string };
+}
+
+const waits = new WeakMap<Spinlock, Waiting>();
+
+function waitingOn(k: KernelContext, s: Spinlock): Waiting {
+  let w = waits.get(s);
+  if (w === undefined) {
+    const m = k.machine;
+    const word = s.word;
+    w = {
+      label: `spinlock ${s.name}`,
+      splz: `spin_lock ${s.name}: splz`,
+      watch: [word],
+      test: (tx) => tx.read(word) === 0,
+      opts: {
+        wakeOnIpi: s.wait === "rev1.3",
+        describe: () => {
+          const v = m.peek(word);
+          return v === 0 ? "(free)" : `held by ${m.thread(v - 1).name}`;
+        },
+      },
+    };
+    waits.set(s, w);
+  }
+  return w;
 }

@@ -31,7 +31,16 @@
  *   spinTrylock(k, s)                   one swap, no critical section
  *   spinIsLocked(view, s)               observers only
  */
-import { type Cell, type Gen, type KernelContext, type Machine, type MachineView, op } from "@kprim/machine";
+import {
+  type Cell,
+  type Footprint,
+  type Gen,
+  type KernelContext,
+  type Machine,
+  type MachineView,
+  op,
+  type Tx,
+} from "@kprim/machine";
 import { spinLockContested } from "./contested.js";
 
 /**
@@ -149,16 +158,45 @@ export function spinUnlockQuick(k: KernelContext, s: Spinlock): Gen<void> {
 
 function* release(k: KernelContext, s: Spinlock): Gen<void> {
   const me = k.thread.id + 1;
-  const held = yield* k.atomic("spin_unlock", { writes: [s.word] }, (tx) => {
-    const v = tx.read(s.word);
-    if (v === me) tx.write(s.word, 0);
-    return v;
-  });
+  const u = unlockOf(s);
+  const held = yield* k.atomic("spin_unlock", u.fp, u.fn);
   if (held !== me) {
     k.panic(`spin_unlock: ${k.thread.name} releases ${s.name}, which it does not hold`);
   }
   k.thread.spinlocks--;
   k.event("lock.release", s.name, `spin:${s.lockClass}`);
+}
+
+/**
+ * The release step of a lock: its footprint, and the closure that clears
+ * the word if the stepping thread holds it and returns what the word held.
+ * Made on the lock's first release and kept beside the lock (a weak map:
+ * the lock object stays as `createSpinlock` made it) — they depend on the
+ * lock alone, and every release (a rebuilt thread's replayed ones too) gives
+ * a fresh op made of them.
+ */
+interface Unlock {
+  readonly fp: Footprint;
+  readonly fn: (tx: Tx) => number;
+}
+
+const unlocks = new WeakMap<Spinlock, Unlock>();
+
+function unlockOf(s: Spinlock): Unlock {
+  let u = unlocks.get(s);
+  if (u === undefined) {
+    const word = s.word;
+    u = {
+      fp: { writes: [word] },
+      fn: (tx) => {
+        const v = tx.read(word);
+        if (v === tx.thread!.id + 1) tx.write(word, 0);
+        return v;
+      },
+    };
+    unlocks.set(s, u);
+  }
+  return u;
 }
 
 /**

@@ -35,7 +35,12 @@ import { emit } from "./events.js";
 
 // ------------------------------------------------------------------ scopes
 
-/** Run `fn` as a step scope on `cpu`; the watchers of cells it changed in place run when it closes. */
+/**
+ * Run `fn` as a step scope on `cpu`; the watchers of cells it changed in
+ * place run when it closes. Scopes nest, so the record keeps one per depth
+ * and fills it again (every atomic step and spin test opens one): a scope
+ * is read only while it is open, and once closed nothing holds it.
+ */
 export function withScope<R>(
   core: Core,
   cpu: Cpu,
@@ -48,18 +53,19 @@ export function withScope<R>(
   readLog?: Cell<unknown>[],
   onClose?: (s: Scope) => void,
 ): R {
-  const s: Scope = {
-    id: ++core.nextScopeId,
-    cpu,
-    thread,
-    stepping,
-    fp,
-    intr,
-    quiet,
-    parent: core.scope,
-    block: null,
-    dirty: null,
-  };
+  const parent = core.scope;
+  const depth = parent === null ? 0 : parent.depth + 1;
+  const s = core.scopes[depth] ?? newScope(core, depth);
+  s.id = ++core.nextScopeId;
+  s.cpu = cpu;
+  s.thread = thread;
+  s.stepping = stepping;
+  s.fp = fp;
+  s.intr = intr;
+  s.quiet = quiet;
+  s.parent = parent;
+  s.block = null;
+  s.dirty = null;
   const savedLog = core.readLog;
   if (readLog) core.readLog = readLog;
   core.scope = s;
@@ -67,19 +73,47 @@ export function withScope<R>(
   try {
     r = fn(core.tx);
   } finally {
-    core.scope = s.parent;
+    core.scope = parent;
     core.readLog = savedLog;
   }
   onClose?.(s);
-  if (s.dirty !== null) for (const c of s.dirty) notify(core, c);
+  // Taken off the scope first: a watcher woken here may open a scope at this depth. (Set by `fn`: the
+  // compiler still sees the null written above.)
+  const dirty = s.dirty as Cell<unknown>[] | null;
+  s.dirty = null;
+  s.block = null;
+  if (dirty !== null) for (const c of dirty) notify(core, c);
   return r;
 }
 
-/** The innermost scope's cpu, current thread and interrupt context (`tx.cpu`, `tx.thread`, …). */
-export function currentScopeInfo(core: Core): { cpu: Cpu; thread: Thread | null; intr: boolean } {
+/** The record's scope at `depth`, the first time a scope opens that deep. */
+function newScope(core: Core, depth: number): Scope {
+  const s: Scope = {
+    depth,
+    id: 0,
+    cpu: core.cpus[0]!,
+    thread: null,
+    stepping: null,
+    fp: null,
+    intr: false,
+    quiet: false,
+    parent: null,
+    block: null,
+    dirty: null,
+  };
+  core.scopes.push(s);
+  return s;
+}
+
+/**
+ * The innermost scope, for `tx.cpu`, `tx.thread`, … (a Tx used outside its
+ * step throws). The scope itself, not a record of what it says: closures
+ * read these at nearly every step.
+ */
+export function openScope(core: Core): Scope {
   const s = core.scope;
   if (s === null) throw new FootprintError("tx used outside its step");
-  return { cpu: s.cpu, thread: s.thread, intr: s.intr || s.cpu.intrLevel > 0 };
+  return s;
 }
 
 // ---------------------------------------------------------------- accesses
@@ -242,14 +276,22 @@ function dispatchWatchFired(core: Core, cpu: Cpu, cell: Cell<unknown>): void {
   }
 }
 
-/**
- * The spinner's test, in a quiet scope. Apart from `reevaluateSpin`: a
- * function that makes a closure allocates its context on every call, even
- * one that does not make it.
- */
+/** The spinner's test, in a quiet scope. */
 function spinTest(core: Core, cpu: Cpu, t: Thread, o: SpinOp): boolean {
-  return withScope(core, cpu, t, t, { reads: o.watch }, false, true, (tx) => o.test(tx));
+  return withScope(core, cpu, t, t, spinFootprint(core, o), false, true, o.test);
 }
+
+/**
+ * A spin test's footprint: its watched cells, read. Made only in check
+ * mode, the one reader of footprints (`allowed`): a spinner is tested
+ * whenever a watched cell is written.
+ */
+export function spinFootprint(core: Core, o: SpinOp): Footprint | null {
+  return core.checkMode ? { reads: o.watch } : null;
+}
+
+/** The footprint of a handler that declared none: it touches no shared cell (one object for all). */
+export const NO_FOOTPRINT: Footprint = Object.freeze({ reads: Object.freeze([]), writes: Object.freeze([]) });
 
 /**
  * A spinner's step is enabled iff its test holds (or, for `wakeOnIpi`, an

@@ -57,20 +57,26 @@ export interface Jitter {
   readonly amount: number;
 }
 
-/** An open step scope: who is stepping where, under which footprint (access.ts). */
+/**
+ * An open step scope: who is stepping where, under which footprint
+ * (access.ts). The record keeps one per nesting depth, filled again by
+ * every scope that opens at that depth.
+ */
 export interface Scope {
-  readonly id: number;
-  readonly cpu: Cpu;
+  /** How many scopes enclose it. */
+  readonly depth: number;
+  id: number;
+  cpu: Cpu;
   /** The cpu's current thread. */
-  readonly thread: Thread | null;
+  thread: Thread | null;
   /** The thread whose op this is (null in handlers and hooks). */
-  readonly stepping: Thread | null;
+  stepping: Thread | null;
   /** Declared footprint; null = unrestricted (machine and layer hooks). */
-  readonly fp: Footprint | null;
-  readonly intr: boolean;
+  fp: Footprint | null;
+  intr: boolean;
   /** Evaluating enabledness: no recording, no cost. */
-  readonly quiet: boolean;
-  readonly parent: Scope | null;
+  quiet: boolean;
+  parent: Scope | null;
   /** The stepping thread asked to block when its closure returns (`tx.block`). */
   block: { waitsOn: string; timeout: TimeoutSpec | undefined } | null;
   /** Cells changed in place (`tx.mutate`, `tx.write`) whose watchers run when the scope closes. */
@@ -140,6 +146,8 @@ export interface Core {
   seq: number;
   /** The innermost open step scope. */
   scope: Scope | null;
+  /** The scopes by depth, reused (access.ts `withScope`). */
+  readonly scopes: Scope[];
   /** The thread whose code is executing (for error messages and k.* checks). */
   actor: Thread | null;
   /** A dispatch attempt's log of the cells its resume checks read (the idle cpu watches them). */
@@ -235,6 +243,7 @@ export function createCore(o: CoreOptions): Core {
     nextScopeId: 0,
     seq: 0,
     scope: null,
+    scopes: [],
     actor: null,
     readLog: null,
     trail: new Int32Array(FIRST_CHUNK),

@@ -24,7 +24,7 @@ import { type Cpu, IPI_FIFO_CAPACITY, type IpiMessage, NO_MESSAGES } from "../cp
 import { KernelPanic, MachineConfigError } from "../errors.js";
 import { type Gen, op } from "../ops.js";
 import type { Tx } from "../tx.js";
-import { access, store, withScope } from "./access.js";
+import { access, NO_FOOTPRINT, store, withScope } from "./access.js";
 import { type Core, newCell } from "./core.js";
 import { emit } from "./events.js";
 import { notifyIpiWatchers } from "./spin.js";
@@ -107,7 +107,7 @@ export function takeIpi(core: Core, cpu: Cpu, from: number): void {
   if (core.eventsOn) emit(core, cpu.index, cpu.current, "ipi-take", msg.label, `from cpu${from}`, from, msg.id);
   cpu.intrLevel++;
   try {
-    withScope(core, cpu, cpu.current, null, msg.fp ?? { reads: [], writes: [] }, true, false, msg.fn);
+    withScope(core, cpu, cpu.current, null, msg.fp ?? NO_FOOTPRINT, true, false, msg.fn);
   } finally {
     cpu.intrLevel--;
   }

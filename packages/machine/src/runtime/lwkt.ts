@@ -36,7 +36,7 @@ import { addWatcher, type Cell, removeWatcher } from "../cell.js";
 import { type Cpu, NO_THREADS } from "../cpu.js";
 import { KernelPanic, MachineConfigError, ModelError } from "../errors.js";
 import type { Thread } from "../thread.js";
-import { access, charge, store, withScope } from "./access.js";
+import { access, charge, NO_FOOTPRINT, store, withScope } from "./access.js";
 import { canPreempt, preemptOk } from "./choices.js";
 import type { Core } from "./core.js";
 import { emit } from "./events.js";
@@ -440,7 +440,7 @@ export function fireTimeout(core: Core, cpu: Cpu, t: Thread): void {
   if (core.eventsOn) emit(core, cpu.index, cpu.current, "timeout", spec.label, t.name, t.id);
   cpu.intrLevel++;
   try {
-    withScope(core, cpu, cpu.current, null, spec.fp ?? { reads: [], writes: [] }, true, false, spec.fire);
+    withScope(core, cpu, cpu.current, null, spec.fp ?? NO_FOOTPRINT, true, false, spec.fire);
   } finally {
     cpu.intrLevel--;
   }

@@ -14,7 +14,7 @@ import { addWatcher, removeWatcher } from "../cell.js";
 import type { Cpu } from "../cpu.js";
 import type { SpinOp } from "../ops.js";
 import type { Thread } from "../thread.js";
-import { reevaluateSpin, withScope } from "./access.js";
+import { reevaluateSpin, spinFootprint, withScope } from "./access.js";
 import type { Core } from "./core.js";
 import { emit } from "./events.js";
 
@@ -33,7 +33,7 @@ export function finishSpin(core: Core, cpu: Cpu, t: Thread, o: SpinOp): boolean 
     const i = cpu.ipiWatchers.indexOf(t);
     if (i >= 0) cpu.ipiWatchers.splice(i, 1);
   }
-  const ok = withScope(core, cpu, t, t, { reads: o.watch }, false, false, (tx) => o.test(tx));
+  const ok = withScope(core, cpu, t, t, spinFootprint(core, o), false, false, o.test);
   if (t.spinSince > 0) {
     cpu.counters.spinCycles += Math.max(0, cpu.clock - t.spinSince);
     if (core.eventsOn) emit(core, cpu.index, t, "spin-done", o.label);

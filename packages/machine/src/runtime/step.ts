@@ -10,7 +10,7 @@
  * Calling context: `take` from the run loop, with a choice the machine
  * listed (choices.ts); nothing else is running.
  */
-import type { Footprint } from "../cell.js";
+import type { Cell, Footprint } from "../cell.js";
 import { type Choice, choiceArg, choiceCpu, ChoiceKind, type ChoiceKindCode, choiceKind } from "../choice.js";
 import type { Cpu } from "../cpu.js";
 import { KernelPanic, MachineConfigError, ModelError } from "../errors.js";
@@ -135,7 +135,26 @@ function stepThread(core: Core, cpu: Cpu, t: Thread): void {
 }
 
 function emitOp(core: Core, cpu: Cpu, t: Thread, o: Op): void {
-  emit(core, cpu.index, t, "op", "cell" in o ? o.cell.name : undefined, "cell" in o ? o.op : describeOp(o));
+  const c = cellOf(o);
+  emit(core, cpu.index, t, "op", c === null ? undefined : c.name, c === null ? describeOp(o) : o.op);
+}
+
+/** The cell of a single-cell op, else null (by kind: `"cell" in o` is a lookup on every op's own shape). */
+function cellOf(o: Op): Cell<unknown> | null {
+  switch (o.op) {
+    case "load":
+    case "store":
+    case "cas":
+    case "cmpxchg":
+    case "swap":
+    case "fetch-add":
+    case "add":
+    case "or":
+    case "and":
+      return o.cell;
+    default:
+      return null;
+  }
 }
 
 /** The plain accesses here, small enough for V8 to inline into the step; every other op in `performOther`. */

@@ -10,7 +10,7 @@ import type { Thread, TimeoutSpec } from "../thread.js";
 import type { TraceEventKind } from "../trace.js";
 import type { Tx } from "../tx.js";
 import type { MachineView } from "../view.js";
-import { currentScopeInfo, txAccess, txWrite } from "./access.js";
+import { openScope, txAccess, txWrite } from "./access.js";
 import type { Core } from "./core.js";
 import { emit, printf } from "./events.js";
 import { sendIpi } from "./ipiq.js";
@@ -22,16 +22,17 @@ export class TxImpl implements Tx {
   core: Core = null as unknown as Core;
 
   get cpu(): number {
-    return currentScopeInfo(this.core).cpu.index;
+    return openScope(this.core).cpu.index;
   }
   get thread(): Thread | null {
-    return currentScopeInfo(this.core).thread;
+    return openScope(this.core).thread;
   }
   get inInterrupt(): boolean {
-    return currentScopeInfo(this.core).intr;
+    const s = openScope(this.core);
+    return s.intr || s.cpu.intrLevel > 0;
   }
   get now(): number {
-    return currentScopeInfo(this.core).cpu.clock;
+    return openScope(this.core).cpu.clock;
   }
   get view(): MachineView {
     return this.core.view;
@@ -46,26 +47,26 @@ export class TxImpl implements Tx {
     return txAccess(this.core, cell as Cell<unknown>, "m") as T;
   }
   schedule(thread: Thread): void {
-    schedule(this.core, currentScopeInfo(this.core).cpu, thread);
+    schedule(this.core, openScope(this.core).cpu, thread);
   }
   arm(thread: Thread): void {
-    arm(this.core, currentScopeInfo(this.core).cpu, thread);
+    arm(this.core, openScope(this.core).cpu, thread);
   }
   block(waitsOn: string, timeout?: TimeoutSpec): void {
     requestBlock(this.core, waitsOn, timeout);
   }
   sendIpi(target: number, label: string, fn: (tx: Tx) => void, fp?: Footprint): void {
-    sendIpi(this.core, currentScopeInfo(this.core).cpu, target, label, fn, fp, false);
+    sendIpi(this.core, openScope(this.core).cpu, target, label, fn, fp, false);
   }
   sendIpiNowait(target: number, label: string, fn: (tx: Tx) => void, fp?: Footprint): boolean {
-    return sendIpi(this.core, currentScopeInfo(this.core).cpu, target, label, fn, fp, true);
+    return sendIpi(this.core, openScope(this.core).cpu, target, label, fn, fp, true);
   }
   printf(text: string): void {
-    const s = currentScopeInfo(this.core);
+    const s = openScope(this.core);
     printf(this.core, s.cpu.index, s.thread, text);
   }
   event(kind: TraceEventKind, obj?: string, detail?: string, target?: number): void {
-    const s = currentScopeInfo(this.core);
+    const s = openScope(this.core);
     emit(this.core, s.cpu.index, s.thread, kind, obj, detail, target);
   }
   panic(message: string): never {
