@@ -116,6 +116,13 @@ export interface UnitContext {
   readonly splitAt?: number | undefined;
 }
 
+/** @internal one engine exploring unit after unit (search.ts `engine`; distributed/worker.ts): each on from where the last one left the machine */
+export type Explorer = (
+  ctx: UnitContext | null,
+  onExecution: (t: Terminal) => boolean,
+  maxExecutions: number | undefined,
+) => UnitRun;
+
 /** @internal what the engine gives back for a unit */
 export interface UnitRun {
   readonly stats: SearchStats;
