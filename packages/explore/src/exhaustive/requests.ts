@@ -42,7 +42,8 @@ export class UnitRequests {
         : r.choices.length === 0;
     if (moot) return;
     if (r.over.length === 0) {
-      const sig = JSON.stringify(r);
+      // Its fields, as JSON.stringify(r) would tell them apart (cheaper: one per race at a remote node).
+      const sig = r.kind === "race" ? `r${r.depth}:${r.own}:${r.candidates.join()}` : `a${r.depth}:${r.choices.join()}`;
       if (this.sent.has(sig)) return;
       this.sent.add(sig);
     }
