@@ -58,7 +58,7 @@ const gcKinds = new Map<number, { n: number; ms: number }>();
 new PerformanceObserver((l) => {
   for (const e of l.getEntries()) {
     gcMs += e.duration;
-    const kind = (e.detail as { kind?: number } | undefined)?.kind ?? 0;
+    const kind = ((e as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind ?? 0;
     const k = gcKinds.get(kind) ?? { n: 0, ms: 0 };
     k.n++;
     k.ms += e.duration;
