@@ -8,13 +8,18 @@
  * asked between executions) decides only where the job stops, and what it
  * did not do comes back to be handed out again. So a job given to two
  * workers (a retry after one stopped answering) gives the same result.
+ *
+ * A worker explores a search's units, within a job and from job to job, on
+ * one engine (`unitEngine`): each unit goes on from the machine and the path
+ * the last one left instead of building a machine and replaying its path
+ * from the first step, with the result it would have on an engine of its own.
  */
 import { type Choice, mergeRaises, type Strategy, type Vocabulary } from "@kprim/machine";
 import { LIVELOCK } from "../cycles.js";
 import { ExploreConfigError } from "../errors.js";
 import { RESTART_LIMIT } from "../events.js";
 import { type Footprint } from "../exhaustive/stepLog.js";
-import { searchUnit, type SearchOptions } from "../exhaustive/search.js";
+import { engine, type Explorer, type SearchOptions } from "../exhaustive/search.js";
 import { footprintOf, type WorkUnit } from "../exhaustive/units.js";
 import type { MachineFactory } from "../factory.js";
 import { runSample, type SamplingMode } from "../sampling.js";
@@ -65,6 +70,20 @@ export function samplingMode(spec: SearchSpec, ctx: Pick<WorkerContext, "strateg
   }
 }
 
+/** The engine a factory's units are explored on: the one its last search's units were, if they were this search's. */
+const engines = new WeakMap<MachineFactory, { readonly key: string; readonly explore: Explorer }>();
+
+/** The engine to explore this search's units on, one after another (search.ts `engine`). */
+export function unitEngine(factory: MachineFactory, opts: SearchOptions): Explorer {
+  const { maxExecutions: _, ...search } = opts;
+  const key = JSON.stringify(search);
+  const had = engines.get(factory);
+  if (had?.key === key) return had.explore;
+  const explore = engine(factory, search, true);
+  engines.set(factory, { key, explore });
+  return explore;
+}
+
 /**
  * The footprints of the choices a unit's root node explored before the
  * unit's own, each from a run that takes the path up to that node, then the
@@ -77,17 +96,10 @@ export function unitDone(factory: MachineFactory, opts: SearchOptions, unit: Wor
   return unit.before.map(({ choice, footprint }) => {
     if (footprint !== null) return footprintOf(footprint);
     const probe: WorkUnit = { key: [], path: [...at, choice], sleep: [], before: [], known: [] };
-    const run = searchUnit(
-      factory,
-      { ...opts, maxExecutions: undefined },
-      {
-        unit: probe,
-        sleep: [],
-        done: [],
-        requests: false,
-        splitAt: 0,
-      },
+    const run = unitEngine(factory, opts)(
+      { unit: probe, sleep: [], done: [], requests: false, splitAt: 0 },
       () => false,
+      undefined,
     );
     if (run.outcome.rootFootprint === null) throw new Error("internal: no footprint for a scheduled choice");
     return footprintOf(run.outcome.rootFootprint);
@@ -104,12 +116,10 @@ export function exploreUnit(
   /** Keep the requests about the nodes above the unit (false: nobody owns them, as in static shards). */
   requests = true,
 ): UnitSlice {
-  const opts = { ...searchOptions(spec), maxExecutions: cap };
+  const opts = searchOptions(spec);
   const target = parseSignal(spec.target);
   const tally = new Tally();
-  const run = searchUnit(
-    factory,
-    opts,
+  const run = unitEngine(factory, opts)(
     {
       unit,
       sleep: unit.sleep.map(footprintOf),
@@ -130,6 +140,7 @@ export function exploreUnit(
       ctx.onExecution?.();
       return spec.stopOnFound && tally.found !== null;
     },
+    cap,
   );
   const s = run.stats;
   return {

@@ -73,6 +73,17 @@ export class NodePool {
     return n;
   }
 
+  /** Record k set up again as a fixed node of the path it is on (its choice taken, nothing else to explore). */
+  refix(k: number): void {
+    const n = this.nodes[k]!;
+    clear(n.backtrack);
+    n.backtrack.push(n.taken);
+    n.next = 1;
+    clear(n.done);
+    clear(n.sleep);
+    n.key = -1;
+  }
+
   /** Add the footprint of logged step k (the choice record k took) to record k's `done`, in a footprint it owns. */
   pushDone(k: number, log: StepLog): void {
     const n = this.nodes[k]!;

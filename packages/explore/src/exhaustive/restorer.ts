@@ -101,6 +101,12 @@ export class Restorer {
     return null;
   }
 
+  /** Nothing saved, no machine: the next execution is on a fresh one. */
+  forget(): void {
+    this.reused = null;
+    this.snaps.length = 0;
+  }
+
   /** The search backtracked to node k: the deeper nodes' states are gone. */
   truncate(k: number): void {
     if (this.snaps.length > k + 1) this.snaps.length = k + 1;

@@ -45,7 +45,9 @@
  * Work units (units.ts): the same engine explores one unit's subtree from
  * the DPOR state it carries, turning what it would do to the nodes above
  * into requests and handing back its frontier when asked to stop; with
- * `splitAt` it hands back the paths reaching that depth as leaf units.
+ * `splitAt` it hands back the paths reaching that depth as leaf units. One
+ * engine explores unit after unit, each going on from the machine and the
+ * path the last one left, where their paths agree (`resume`).
  *
  * Invariants: the stack holds one node per step of the current path; node k
  * knows the choices enabled at step k, the one being explored, the ones
@@ -73,22 +75,15 @@ import { type CutCycle, livelockRun, Traps } from "./traps.js";
 import { RaceAnalysis } from "./races.js";
 import { Reversals } from "./reversal.js";
 import { Restorer, restoreDefault } from "./restorer.js";
-import { SEEN, sleepSetsDefault, StateStore } from "./stateful.js";
+import { sleepSetsDefault, StateStore } from "./stateful.js";
 import { clear, NodePool } from "./nodes.js";
 import { logPending, rmwOf, spinWatch } from "./pending.js";
+import { UnitRequests } from "./requests.js";
 import { type Footprint, StepLog } from "./stepLog.js";
-import type { Node, SearchOptions, SearchStats, Terminal, UnitContext, UnitRun } from "./types.js";
-import {
-  exportFrontier,
-  footprintData,
-  leafUnit,
-  type SliceEnd,
-  type UnitOutcome,
-  type UnitRequest,
-  type WorkUnit,
-} from "./units.js";
+import type { Explorer, Node, SearchOptions, SearchStats, Terminal, UnitContext, UnitRun } from "./types.js";
+import { exportFrontier, footprintData, leafUnit, type SliceEnd, type UnitOutcome, type WorkUnit } from "./units.js";
 
-export type { Reduction, SearchOptions, SearchStats, Terminal, UnitContext, UnitRun } from "./types.js";
+export type { Explorer, Reduction, SearchOptions, SearchStats, Terminal, UnitContext, UnitRun } from "./types.js";
 
 const STATES_PER_REPORT = 1024;
 /**
@@ -113,7 +108,7 @@ export function search(
   opts: SearchOptions,
   onExecution: (t: Terminal) => boolean,
 ): SearchStats {
-  return engine(factory, opts, onExecution, null).stats;
+  return engine(factory, opts, false)(null, onExecution, opts.maxExecutions).stats;
 }
 
 /** @internal explore one work unit: the subtree below its path, from the DPOR state it carries. */
@@ -123,15 +118,16 @@ export function searchUnit(
   ctx: UnitContext,
   onExecution: (t: Terminal) => boolean,
 ): UnitRun {
-  return engine(factory, opts, onExecution, ctx);
+  return engine(factory, opts, true)(ctx, onExecution, opts.maxExecutions);
 }
 
-function engine(
-  factory: MachineFactory,
-  opts: SearchOptions,
-  onExecution: (t: Terminal) => boolean,
-  ctx: UnitContext | null,
-): UnitRun {
+/**
+ * The engine, and what it explores with: `units` — work units, one after
+ * another, each from the machine, the path records and the analyses the last
+ * one left (its path's first nodes and their saved states, where the paths
+ * agree), with the same result as on an engine of its own.
+ */
+export function engine(factory: MachineFactory, opts: SearchOptions, units: boolean): Explorer {
   const dpor = opts.reduction === "dpor";
   const stateful = opts.stateful ?? false;
   /** Stateful search with sleep sets stored with the states (stateful.ts; not under symmetry: a mirror image names other choices). */
@@ -139,7 +135,7 @@ function engine(
   if (stateful && dpor) {
     throw new ExploreConfigError("stateful search runs without DPOR: its backtrack sets would miss races past a cut");
   }
-  if (stateful && ctx !== null) {
+  if (stateful && units) {
     throw new ExploreConfigError("stateful search cannot be cut into work units: its visited set is one");
   }
   const histories = stateful ? new Histories() : null;
@@ -147,42 +143,35 @@ function engine(
   const restorer = new Restorer(opts.restore ?? restoreDefault(), stateful ? 1 : RESTORE_EVERY);
   /** Stateful search: every state explored from, and the current path's (stateful.ts). */
   const store = stateful ? new StateStore() : null;
-  let merged = 0;
   const states = (): number => store?.size ?? 0;
   const commutative = dpor && (opts.commutativeAtomics ?? false);
   const bound = opts.preemptionBound ?? Infinity;
   /** Nodes above `base` belong to nobody (the search's own prefix); [base, fixed) to the unit's coordinator. */
   const base = opts.prefix?.length ?? 0;
-  const unit = ctx?.unit ?? null;
-  const prefix: readonly Choice[] = unit !== null ? (unit.path as Choice[]) : (opts.prefix ?? []);
-  if (unit !== null && (unit.path.length < base || opts.prefix?.some((c, i) => unit.path[i] !== c))) {
-    throw new ExploreConfigError("a work unit's path must start with the search's prefix");
-  }
-  const splitAt = ctx?.splitAt !== undefined ? prefix.length + ctx.splitAt : -1;
-  const requests: UnitRequest[] = [];
-  const sent = new Set<string>();
+  // What one unit's exploration (`run`, below) starts afresh: its unit, prefix, requests, counts.
+  let ctx: UnitContext | null = null;
+  let prefix: readonly Choice[] = [];
+  let splitAt = -1;
+  const requests = new UnitRequests();
   const log = new StepLog();
   const races = new RaceAnalysis();
   const stack: Node[] = [];
-  let executions = 0;
-  let blocked = 0;
-  let stepLimited = 0;
-  let cycles = 0;
+  let [executions, blocked, stepLimited, cycles, merged, pruned] = [0, 0, 0, 0, 0, 0];
+  let leaves: WorkUnit[] = [];
   const fair = opts.fairCycles ?? true;
   /** Cycles on the current path, judged under weak fairness (cycles.ts); enabled sets come from the stack. */
   const watch =
     fair && !stateful
       ? new CycleWatch("cut", { enabled: (i) => stack[i]!.enabled, taken: (i) => stack[i]!.taken })
       : null;
-  /** States no schedule leaves (traps.ts); not above a split (those paths are leaves). */
-  const traps = watch !== null && (ctx?.splitAt ?? -1) < 0 ? new Traps() : null;
+  /** States no schedule leaves (traps.ts); not above a split (those paths are leaves: `traps` is null then). */
+  const trapsAll = watch !== null ? new Traps() : null;
+  let traps = trapsAll;
   const detectors = [log.detector, ...(watch !== null ? [watch.detector] : []), ...(opts.detectors ?? [])];
   // The machine as soon as it is built (a cut execution never returns it).
   const built: { m: Machine | null } = { m: null };
-  let pruned = 0;
   /** The sleep set of the next new node (that depth's record's own array, or `NO_SLEEP`). */
   let nextSleep: Footprint[] = NO_SLEEP;
-  const leaves: WorkUnit[] = [];
   /** The path's node records, reused by depth (nodes.ts). */
   const nodes = new NodePool();
 
@@ -207,33 +196,17 @@ function engine(
   };
 
   // The recorded prefix: fixed nodes with nothing else to explore.
-  const fixed = prefix.length;
+  let fixed = 0;
   /** A node above the unit, owned by its coordinator (what the engine would do to it is a request). */
   const remote = (k: number): boolean => ctx !== null && k >= base && k < fixed;
-  const emit = (r: UnitRequest): void => {
-    if (!ctx!.requests) return;
-    const known = unit!.known[r.depth - base] ?? [];
-    const moot =
-      r.kind === "race"
-        ? r.candidates.length === 0 || r.candidates.some((c) => known.includes(c))
-        : r.choices.length === 0;
-    if (moot) return;
-    // The same request again changes nothing (unless it counts a choice the bound prunes).
-    if (r.over.length === 0) {
-      const sig = JSON.stringify(r);
-      if (sent.has(sig)) return;
-      sent.add(sig);
-    }
-    requests.push(r);
-  };
   /** Request that the choices enabled at remote node k (but `skip`) be scheduled there. */
   const emitAdd = (k: number, skip: (c: Choice) => boolean): void => {
-    const known = unit!.known[k - base] ?? [];
+    const known = requests.known(k);
     const node = stack[k]!;
     const choices = node.enabled.filter((c) => c !== node.taken && !skip(c) && !known.includes(c));
-    emit({ kind: "add", depth: k, choices, over: choices.filter((c) => overAt(k, c)) });
+    requests.emit({ kind: "add", depth: k, choices, over: choices.filter((c) => overAt(k, c)) });
   };
-  const rootOfUnit = ctx !== null && fixed > base;
+  let rootOfUnit = false;
   const fixedNode = (k: number, enabled: readonly Choice[], view: MachineView): Choice => {
     const want = prefix[k]!;
     replayIndex(k, want, enabled);
@@ -243,8 +216,8 @@ function engine(
     const node = nodes.fresh(k, enabled, view, pre, want);
     clear(node.sleep);
     if (root) {
-      for (const f of ctx.done) node.done.push(f);
-      for (const f of ctx.sleep) node.sleep.push(f);
+      for (const f of ctx!.done) node.done.push(f);
+      for (const f of ctx!.sleep) node.sleep.push(f);
     }
     stack.push(node);
     return want;
@@ -322,12 +295,6 @@ function engine(
     return first as Choice;
   };
 
-  /** Was nothing else ever enabled from step j to step k (a livelock no scheduler can avoid)? */
-  const forcedSince = (j: number, k: number): boolean => {
-    for (let i = j; i < k; i++) if (stack[i]!.enabled.length > 1) return false;
-    return true;
-  };
-
   /**
    * The execution came back to the state it had after step `from` (cycles.ts):
    * schedule every choice enabled along the cycle, so that every way out of
@@ -348,17 +315,10 @@ function engine(
     }
   };
 
-  /**
-   * Stateful search, at a new node: a state explored before cuts the
-   * execution; one on the current path is a cycle (unfair: cut; forced: run
-   * on); else it is stored.
-   */
+  /** Stateful search, at a new node: cut at a state explored before or on an unfair cycle, else store it (stateful.ts). */
   const stateCheck = (m: Machine, k: number, enabled: readonly Choice[]): boolean => {
-    const j = store!.visit(m, k, enabled, sleepy ? nextSleep : null);
-    if (j === SEEN) return cutWith(MERGED);
-    // On the path: a cycle, cut unless forced (a livelock, on to the step limit).
-    if (j >= 0 && !forcedSince(j, k)) return cutWith(CYCLE);
-    return false;
+    const why = store!.cut(m, k, enabled, sleepy ? nextSleep : null, stack);
+    return why !== null && cutWith(why === "merged" ? MERGED : CYCLE);
   };
 
   /**
@@ -427,170 +387,211 @@ function engine(
     stack,
     log,
     races,
-    fixed,
+    get fixed() {
+      return fixed;
+    },
     remote,
     request: (i, candidates, own) => {
       const over = candidates.filter((c) => overAt(i, c as Choice));
-      emit({ kind: "race", depth: i, candidates, over, own });
+      requests.emit({ kind: "race", depth: i, candidates, over, own });
     },
-    known: (i) => unit!.known[i - base] ?? [],
+    known: (i) => requests.known(i),
     asleep,
     over: overAt,
     pruned: () => void pruned++,
   });
 
-  let end: SliceEnd = "done";
-  let firstNew = rootOfUnit ? fixed - 1 : 0;
-  let rootFootprint: UnitOutcome["rootFootprint"] = null;
-  let nextReport = STATES_PER_REPORT;
   let ncpus = 1;
-  for (;;) {
-    let result: RunResult | null = null;
-    let machine: Machine | null = null;
-    let leaf = false;
-    let cut: unknown = null;
-    built.m = null;
-    store?.reset();
-    nextSleep = NO_SLEEP;
-    cutting.by = null;
-    try {
-      // On from the state saved at the branch point, or a fresh machine replaying the path.
-      const ex =
-        restorer.runFrom(firstNew, resumeOn) ??
-        runOnce(factory, {
-          strategy,
-          maxSteps: opts.maxSteps,
-          recordFootprints: true,
-          detectors,
-          onBuilt: (m) => {
-            log.reset(m.mplock.id);
-            ncpus = m.ncpus;
-            built.m = m;
-            watch?.attach(m);
-            if (histories !== null) m.trackStates(histories, { symmetry: opts.symmetry ?? false });
-            restorer.built(m);
-          },
-        });
-      machine = ex.machine;
-      result = ex.result;
-      if (result === null) {
-        // Cut by the strategy (CUT): counted as the exception it stands for.
-        cut = cutting.by;
-        if (splitAt >= 0 && cut === CYCLE) leaf = true;
-        else if (cut === CYCLE) cycles++;
-        else merged++;
+  /** A run threw: what it left is not to be gone on from (the next starts on a fresh machine). */
+  let broken = false;
+
+  /**
+   * Where a unit's first execution starts: the first node of the path the
+   * last run left that the unit's path does not take (never after its root,
+   * which carries the unit's DPOR state). The nodes before it are set up as
+   * the unit's fixed nodes are, their saved states kept; what making them
+   * would have asked of the nodes above the unit is asked, in order.
+   */
+  const resume = (): number => {
+    if (broken) {
+      stack.length = 0;
+      restorer.forget();
+    }
+    const top = Math.min(stack.length, rootOfUnit ? fixed - 1 : fixed);
+    let j = 0;
+    while (j < top && stack[j]!.taken === prefix[j]) j++;
+    stack.length = j;
+    restorer.truncate(j);
+    for (let k = 0; k < j; k++) {
+      nodes.refix(k);
+      traps?.fresh(k);
+      if (dpor && k > 0) disabledBy(k - 1, stack[k]!.enabled);
+    }
+    return j;
+  };
+
+  return (unitCtx, onExecution, maxExecutions) => {
+    ctx = unitCtx;
+    const u = ctx?.unit ?? null;
+    prefix = u !== null ? (u.path as Choice[]) : (opts.prefix ?? []);
+    if (u !== null && (u.path.length < base || opts.prefix?.some((c, i) => u.path[i] !== c))) {
+      throw new ExploreConfigError("a work unit's path must start with the search's prefix");
+    }
+    splitAt = ctx?.splitAt !== undefined ? prefix.length + ctx.splitAt : -1;
+    traps = splitAt < 0 ? trapsAll : null;
+    requests.begin(u, ctx?.requests ?? false, base);
+    [executions, blocked, stepLimited, cycles, merged, pruned] = [0, 0, 0, 0, 0, 0];
+    leaves = [];
+    fixed = prefix.length;
+    rootOfUnit = ctx !== null && fixed > base;
+    /** Where the next execution goes back to (restorer.ts); races are reported from `firstNew` on. */
+    let goBack = resume();
+    broken = true;
+    let end: SliceEnd = "done";
+    let firstNew = rootOfUnit ? fixed - 1 : 0;
+    let rootFootprint: UnitOutcome["rootFootprint"] = null;
+    let nextReport = STATES_PER_REPORT;
+    for (;;) {
+      let result: RunResult | null = null;
+      let machine: Machine | null = null;
+      let leaf = false;
+      let cut: unknown = null;
+      built.m = null;
+      store?.reset();
+      nextSleep = NO_SLEEP;
+      cutting.by = null;
+      try {
+        // On from the state saved at the branch point, or a fresh machine replaying the path.
+        const ex =
+          restorer.runFrom(goBack, resumeOn) ??
+          runOnce(factory, {
+            strategy,
+            maxSteps: opts.maxSteps,
+            recordFootprints: true,
+            detectors,
+            onBuilt: (m) => {
+              log.reset(m.mplock.id);
+              ncpus = m.ncpus;
+              built.m = m;
+              watch?.attach(m);
+              if (histories !== null) m.trackStates(histories, { symmetry: opts.symmetry ?? false });
+              restorer.built(m);
+            },
+          });
+        machine = ex.machine;
+        result = ex.result;
+        if (result === null) {
+          // Cut by the strategy (CUT): counted as the exception it stands for.
+          cut = cutting.by;
+          if (splitAt >= 0 && cut === CYCLE) leaf = true;
+          else if (cut === CYCLE) cycles++;
+          else merged++;
+        }
+      } catch (e) {
+        cut = e;
+        if (splitAt >= 0 && (e === LEAF || e === CYCLE || e === BLOCKED)) leaf = true;
+        else if (e === CYCLE) cycles++;
+        else if (e === BLOCKED) blocked++;
+        else if (e === MERGED) merged++;
+        else throw e;
+      } finally {
+        cutting.on = false;
       }
-    } catch (e) {
-      cut = e;
-      if (splitAt >= 0 && (e === LEAF || e === CYCLE || e === BLOCKED)) leaf = true;
-      else if (e === CYCLE) cycles++;
-      else if (e === BLOCKED) blocked++;
-      else if (e === MERGED) merged++;
-      else throw e;
-    } finally {
-      cutting.on = false;
-    }
-    if (result !== null) {
-      // The step that panicked was not seen by the detectors.
-      if (log.n < result.steps) {
-        const last = result.schedule.choices[result.steps - 1]!;
-        log.logUnseen(last, dpor ? stack[result.steps - 1]!.cur[choiceCpu(last)]! : -1);
+      if (result !== null) {
+        // The step that panicked was not seen by the detectors.
+        if (log.n < result.steps) {
+          const last = result.schedule.choices[result.steps - 1]!;
+          log.logUnseen(last, dpor ? stack[result.steps - 1]!.cur[choiceCpu(last)]! : -1);
+        }
       }
-    }
-    if (rootOfUnit && rootFootprint === null && log.n >= fixed) rootFootprint = footprintData(log.footprint(fixed - 1));
-    // Above a split every path is a leaf, explored by its shard: its executions count there.
-    if (splitAt >= 0 && (leaf || result !== null)) {
-      leaves.push(leafUnit(stack, base, fixed));
-      result = null;
-    }
-    // Set by onBuilt (TypeScript cannot see the callback assign it).
-    const bm = built.m as Machine | null;
-    if (dpor && splitAt < 0 && bm !== null) {
-      logPending(bm, log, commutative);
-    }
-    if (dpor && splitAt < 0) {
-      races.analyze(log, ncpus, firstNew, handleRace);
-      // Nothing is enabled after the last step of a run that ended (a panic,
-      // a violation or the step limit ends it with choices still enabled).
-      if (result !== null) disabledBy(stack.length - 1, []);
-    }
-    // Anything but a cycle cut ends the execution for trap finding (a sleep-set or bound cut: explored elsewhere).
-    if (cut !== CYCLE) traps?.end(stack.length);
-    if (result !== null && machine !== null) {
-      executions++;
-      if (result.outcome.kind === "step-limit") stepLimited++;
-      if (onExecution({ machine, result, index: executions })) {
-        end = "stop";
-        break;
+      if (rootOfUnit && rootFootprint === null && log.n >= fixed)
+        rootFootprint = footprintData(log.footprint(fixed - 1));
+      // Above a split every path is a leaf, explored by its shard: its executions count there.
+      if (splitAt >= 0 && (leaf || result !== null)) {
+        leaves.push(leafUnit(stack, base, fixed));
+        result = null;
       }
-      if (opts.maxExecutions !== undefined && executions >= opts.maxExecutions) {
-        end = "cap";
-        break;
+      // Set by onBuilt (TypeScript cannot see the callback assign it).
+      const bm = built.m as Machine | null;
+      if (dpor && splitAt < 0 && bm !== null) {
+        logPending(bm, log, commutative);
       }
-    }
-    if (opts.maxStates !== undefined && states() >= opts.maxStates) {
-      end = "cap";
-      break;
-    }
-    if (opts.onStates !== undefined && states() >= nextReport) {
-      nextReport = states() + STATES_PER_REPORT;
-      if (opts.onStates(states())) {
-        end = "stop";
-        break;
+      if (dpor && splitAt < 0) {
+        races.analyze(log, ncpus, firstNew, handleRace);
+        // Nothing is enabled after the last step of a run that ended (a panic,
+        // a violation or the step limit ends it with choices still enabled).
+        if (result !== null) disabledBy(stack.length - 1, []);
       }
-    }
-    // Backtrack to the deepest node with something left to explore.
-    let k = stack.length - 1;
-    let trap: CutCycle | null = null;
-    for (; k >= fixed; k--) {
-      const node = stack[k]!;
-      if (dpor || sleepy) nodes.pushDone(k, log);
-      let next: Choice | -1 = -1;
-      while (node.next < node.backtrack.length) {
-        const c = node.backtrack[node.next++]!;
-        if (node.enabled.includes(c) && !asleep(node.sleep, c)) {
-          next = c;
+      // Anything but a cycle cut ends the execution for trap finding (a sleep-set or bound cut: explored elsewhere).
+      if (cut !== CYCLE) traps?.end(stack.length);
+      if (result !== null && machine !== null) {
+        executions++;
+        if (result.outcome.kind === "step-limit") stepLimited++;
+        if (onExecution({ machine, result, index: executions })) {
+          end = "stop";
+          break;
+        }
+        if (maxExecutions !== undefined && executions >= maxExecutions) {
+          end = "cap";
           break;
         }
       }
-      if (next >= 0) {
-        node.taken = next as Choice;
-        store?.leave(stack, k);
-        stack.length = k + 1;
-        restorer.truncate(k);
+      if (opts.maxStates !== undefined && states() >= opts.maxStates) {
+        end = "cap";
         break;
       }
-      // Node k's subtree is done: a state no schedule leaves is a livelock (reported once, as an execution).
-      if (traps !== null && trap === null) {
-        trap = traps.trapped(k, dpor && node.sleep.some((f) => node.enabled.includes(f.choice)));
-        if (trap !== null) traps.end(k + 1);
+      if (opts.onStates !== undefined && states() >= nextReport) {
+        nextReport = states() + STATES_PER_REPORT;
+        if (opts.onStates(states())) {
+          end = "stop";
+          break;
+        }
+      }
+      // Backtrack to the deepest node with something left to explore.
+      let k = stack.length - 1;
+      let trap: CutCycle | null = null;
+      for (; k >= fixed; k--) {
+        const node = stack[k]!;
+        if (dpor || sleepy) nodes.pushDone(k, log);
+        let next: Choice | -1 = -1;
+        while (node.next < node.backtrack.length) {
+          const c = node.backtrack[node.next++]!;
+          if (node.enabled.includes(c) && !asleep(node.sleep, c)) {
+            next = c;
+            break;
+          }
+        }
+        if (next >= 0) {
+          node.taken = next as Choice;
+          store?.leave(stack, k);
+          stack.length = k + 1;
+          restorer.truncate(k);
+          break;
+        }
+        // Node k's subtree is done: a state no schedule leaves is a livelock (reported once, as an execution).
+        if (traps !== null && trap === null) {
+          trap = traps.trapped(k, dpor && node.sleep.some((f) => node.enabled.includes(f.choice)));
+          if (trap !== null) traps.end(k + 1);
+        }
+      }
+      if (trap !== null) {
+        const t = livelockRun(factory, trap, opts.maxSteps, opts.detectors ?? []);
+        end = onExecution({ ...t, index: ++executions }) ? "stop" : executions === maxExecutions ? "cap" : end;
+        if (end !== "done") break;
+      }
+      if (k < fixed) break;
+      firstNew = goBack = k;
+      if (ctx?.shouldYield?.() === true) {
+        end = "yield";
+        break;
       }
     }
-    if (trap !== null) {
-      const t = livelockRun(factory, trap, opts.maxSteps, opts.detectors ?? []);
-      end = onExecution({ ...t, index: ++executions }) ? "stop" : executions === opts.maxExecutions ? "cap" : end;
-      if (end !== "done") break;
-    }
-    if (k < fixed) break;
-    firstNew = k;
-    if (ctx?.shouldYield?.() === true) {
-      end = "yield";
-      break;
-    }
-  }
-  const finished = end === "done";
-  const stats: SearchStats = {
-    executions,
-    blocked,
-    stepLimited,
-    cycles,
-    pruned,
-    states: states(),
-    merged,
-    finished,
-    exhausted: finished && stepLimited === 0 && pruned === 0,
+    broken = false;
+    const finished = end === "done";
+    const exhausted = finished && stepLimited === 0 && pruned === 0;
+    const stats = { executions, blocked, stepLimited, cycles, pruned, states: states(), merged, finished, exhausted };
+    const frontier = end === "yield" ? exportFrontier(stack, fixed, dpor ? log.footprint.bind(log) : null) : [];
+    const path = frontier.length > 0 ? stack.map((n) => n.taken) : [];
+    return { stats, outcome: { end, requests: requests.list, rootFootprint, path, frontier }, leaves };
   };
-  const frontier = end === "yield" ? exportFrontier(stack, fixed, dpor ? log.footprint.bind(log) : null) : [];
-  const path = frontier.length > 0 ? stack.map((n) => n.taken) : [];
-  return { stats, outcome: { end, requests, rootFootprint, path, frontier }, leaves };
 }

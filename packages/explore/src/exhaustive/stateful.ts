@@ -65,6 +65,25 @@ export class StateStore {
   /** The choices to explore from the state visited last when it was met again with them awake (null: as usual). */
   private awake: Choice[] | null = null;
 
+  /**
+   * A new node at step k of `path` (as `visit`): what cuts the execution
+   * there — "merged", a state explored before; "cycle", one of the path's,
+   * unless nothing else was ever enabled since (a livelock no scheduler can
+   * avoid: it runs on to the step limit) — or null.
+   */
+  cut(
+    m: Machine,
+    k: number,
+    enabled: readonly Choice[],
+    asleep: readonly Footprint[] | null,
+    path: readonly Node[],
+  ): "merged" | "cycle" | null {
+    const j = this.visit(m, k, enabled, asleep);
+    if (j === SEEN) return "merged";
+    if (j >= 0) for (let i = j; i < k; i++) if (path[i]!.enabled.length > 1) return "cycle";
+    return null;
+  }
+
   /** Distinct states stored. */
   get size(): number {
     return this.visited.size;

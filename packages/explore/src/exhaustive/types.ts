@@ -41,8 +41,10 @@ export interface SearchOptions {
    * DPOR: the nearest one saved above it, then replaying the few steps
    * between on the same machine) instead of replaying the path on a fresh
    * machine (default true; env KPRIM_RESTORE=0 turns it off). Falls back to
-   * replaying when a detector cannot be restored (no `snapshot`/`restore`),
-   * and in work units. Same executions, same results.
+   * replaying when a detector cannot be restored (no `snapshot`/`restore`).
+   * Work units explored one after another on one engine go on from the
+   * states the last one saved, where their paths agree. Same executions,
+   * same results.
    */
   readonly restore?: boolean | undefined;
   /**
@@ -115,6 +117,13 @@ export interface UnitContext {
   /** Static shards: schedule every choice above this many steps below the unit and return the paths reaching it as leaves. */
   readonly splitAt?: number | undefined;
 }
+
+/** @internal one engine exploring unit after unit (search.ts `engine`; distributed/worker.ts): each on from where the last one left the machine */
+export type Explorer = (
+  ctx: UnitContext | null,
+  onExecution: (t: Terminal) => boolean,
+  maxExecutions: number | undefined,
+) => UnitRun;
 
 /** @internal what the engine gives back for a unit */
 export interface UnitRun {
