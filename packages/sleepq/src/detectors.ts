@@ -74,6 +74,8 @@ export function interlockDiscipline(): Detector {
       }
       return key;
     },
+    // The journal's version: one version, one content of the maps (a restore puts back the mark's).
+    stateStamp: () => j.version,
     // Restoring states: a mark in the journal of the three maps' changes (their values are never changed in place).
     snapshot: () => j.mark(),
     restore: (s) => j.undo(s as JournalMark),
@@ -243,6 +245,7 @@ export function lostWakeup(h: SleepHash): Detector {
     footprints: true,
     // Whether it reports is decided by the state at quiescence; its tracks only explain.
     stateKey: () => "",
+    stateStamp: () => 0,
     // Restoring states: a mark in the journal of its changes (records are never changed once pushed, but for a track's write).
     snapshot: () => j.mark(),
     restore(state) {

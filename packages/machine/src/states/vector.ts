@@ -19,19 +19,20 @@
  * when they are plain objects of primitives and frozen leaves; a thread
  * whose locals are anything else is written every time: they may change
  * in place unstamped), and a quiet cpu's — nothing queued, owed, pending
- * or watched — is a function of its current thread.
+ * or watched — is a function of its current thread. The extensions' and
+ * detectors' parts are kept while their own change stamps are (stamps.ts).
  *
  * Calling context: the state tracker (tracker.ts), between steps.
  */
 import type { Cell } from "../cell.js";
 import type { Cpu, IpiMessage } from "../cpu.js";
-import { MachineConfigError } from "../errors.js";
 import type { Thread, ThreadState } from "../thread.js";
 import { STATE } from "./cycleKey.js";
 import { type CpuNumbering, pushCpuFields, pushThreadFields, writeCpu, writeThread } from "./fields.js";
-import { Canon, type FingerprintInput, IDENTITY, inverse, type Renaming } from "./fingerprint.js";
+import { Canon, type FingerprintInput, inverse, type Renaming } from "./fingerprint.js";
 import { ChunkedGroup } from "./chunks.js";
 import { type KeyTables, VectorBuffer } from "./intern.js";
+import { StampedParts } from "./stamps.js";
 import { flatLocals, LOCALS_KEPT, plainResume, sameLocals, ThreadMemo } from "./threadKey.js";
 import type { UndoLog } from "./undo.js";
 
@@ -70,13 +71,9 @@ export class VectorCanon extends Canon implements CpuNumbering {
    */
   private readonly setup = new ChunkedGroup();
   private setupKept = false;
-  /** State vectors: the extensions' names and keys (scratch), as last interned, and their number. */
-  private readonly extKeys: string[] = [];
-  private extLast: string[] = [];
-  private extId = -1;
-  /** State vectors: each detector's key as last interned, and its number. */
-  private readonly detectorKeys: (string | undefined)[] = [];
-  private readonly detectorIds: number[] = [];
+  /** State vectors: the extensions' and the detectors' parts (kept while their change stamps are the same). */
+  private readonly parts = new StampedParts();
+  private readonly valueKey = (v: unknown): string => this.value(v);
   private setupPos: Int32Array = new Int32Array(0);
   /** The cells those were written for (a restore may have made the record's cells again). */
   private setupCount = -1;
@@ -169,48 +166,8 @@ export class VectorCanon extends Canon implements CpuNumbering {
       const th = m.threads[inv === null ? i : inv.thread[i]!]!;
       out.push(ren === null ? this.threadId(th, m.cpus[th.cpu]!.ver, t) : t.strings.id(writeThread(th, this)));
     }
-    if (m.extensions.size === 0) out.push(-1);
-    else {
-      // Each extension's key; their number is kept while the keys are the ones last interned (no renaming).
-      const keys = this.extKeys;
-      let k = 0;
-      m.extensions.forEach((v, e) => {
-        keys[k++] = e.name;
-        keys[k++] = e.stateKey ? e.stateKey(v) : this.value(v);
-      });
-      // By pop: setting an array's length is a slow builtin.
-      while (keys.length > k) keys.pop();
-      if (ren === null && sameStrings(keys, this.extLast)) out.push(this.extId);
-      else {
-        const exts: string[] = [];
-        for (let i = 0; i < keys.length; i += 2) exts.push(`${keys[i]}=${keys[i + 1]}`);
-        const id = t.strings.id(exts.sort().join("\n"));
-        out.push(id);
-        if (ren === null) {
-          this.extLast = keys.slice();
-          this.extId = id;
-        }
-      }
-    }
-    for (let i = 0; i < m.detectors.length; i++) {
-      const d = m.detectors[i]!;
-      if (d.stateKey === undefined) {
-        throw new MachineConfigError(
-          `detector ${d.name} does not say what its state is (no stateKey), so the state cannot be fingerprinted`,
-        );
-      }
-      const key = d.stateKey(ren ?? IDENTITY);
-      // The number of the key last interned for this detector, while the key is the same (no renaming).
-      if (ren === null && this.detectorKeys[i] === key) out.push(this.detectorIds[i]!);
-      else {
-        const id = t.strings.id(key);
-        out.push(id);
-        if (ren === null) {
-          this.detectorKeys[i] = key;
-          this.detectorIds[i] = id;
-        }
-      }
-    }
+    out.push(m.extensions.size === 0 ? -1 : this.parts.extensionsId(m.extensions, ren, t, this.valueKey));
+    for (let i = 0; i < m.detectors.length; i++) out.push(this.parts.detectorId(i, m.detectors[i]!, ren, t));
   }
 
   /**
@@ -525,12 +482,6 @@ function sortNumbers(a: number[]): void {
     }
     a[j + 1] = x;
   }
-}
-
-function sameStrings(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**
