@@ -27,7 +27,8 @@ function check(seen: Seen, keys: Map<string, string>, owner: string, stamp: numb
   const id = `${owner}@${stamp}`;
   const was = keys.get(id);
   if (was === undefined) keys.set(id, key);
-  else if (was !== key) seen.wrong.push(`${owner}: stamp ${stamp} stood for ${JSON.stringify(was)}, now ${JSON.stringify(key)}`);
+  else if (was !== key)
+    seen.wrong.push(`${owner}: stamp ${stamp} stood for ${JSON.stringify(was)}, now ${JSON.stringify(key)}`);
   else seen.again++;
 }
 
