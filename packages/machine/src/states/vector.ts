@@ -26,9 +26,8 @@
  */
 import type { Cell } from "../cell.js";
 import type { Cpu, IpiMessage } from "../cpu.js";
-import type { Thread, ThreadState } from "../thread.js";
-import { STATE } from "./cycleKey.js";
-import { type CpuNumbering, pushCpuFields, pushThreadFields, writeCpu, writeThread } from "./fields.js";
+import type { Thread } from "../thread.js";
+import { type CpuNumbering, pushCpuFields, pushThreadFields, stateNumber, writeCpu, writeThread } from "./fields.js";
 import { Canon, type FingerprintInput, inverse, type Renaming } from "./fingerprint.js";
 import { ChunkedGroup } from "./chunks.js";
 import { type KeyTables, VectorBuffer } from "./intern.js";
@@ -448,26 +447,6 @@ export class VectorCanon extends Canon implements CpuNumbering {
       m.stamp(th, cpuVer, flat);
     }
     return id;
-  }
-}
-
-/** `STATE[s]` (cycleKey.ts), by comparisons: a keyed load with changing names is slower. */
-function stateNumber(s: ThreadState): number {
-  switch (s) {
-    case "dormant":
-      return STATE.dormant;
-    case "armed":
-      return STATE.armed;
-    case "runnable":
-      return STATE.runnable;
-    case "running":
-      return STATE.running;
-    case "blocked":
-      return STATE.blocked;
-    case "preempted":
-      return STATE.preempted;
-    case "done":
-      return STATE.done;
   }
 }
 
