@@ -90,6 +90,7 @@ export class CycleWatch {
       return this.afterStep(s.index);
     },
     stateKey: () => "",
+    stateStamp: () => 0,
     // A restored state (a search going back to a branch point): the states met after it are forgotten,
     // and so are the values numbered after it (else a search on one machine keeps every value it met).
     snapshot: (): readonly [number, number] => [this.path.size, this.cycleKeys.remembered],

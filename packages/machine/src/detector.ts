@@ -114,6 +114,18 @@ export interface Detector {
    */
   stateKey?(ren: Renaming): string;
   /**
+   * Stateful search: a change stamp for `stateKey` — equal stamps promise
+   * an equal key under the same renaming, so a state vector keeps the
+   * key's number without asking for the key again (states/vector.ts). It
+   * must move whenever anything the key is written from changes (at
+   * `onStep`, `atQuiescence`, `restore`, `reset`): to a number never
+   * returned before (a counter's next value that no restore puts back), or
+   * to the number the state had when it was last exactly as it is now (a
+   * restore may put back the stamp of the state it restores). Without one
+   * the key is asked for at every state.
+   */
+  stateStamp?(): number;
+  /**
    * Restoring states (an exhaustive search going back to a branch point
    * instead of replaying): the detector's own state as a value that
    * `restore` puts back — a copy later steps must not change, or a mark in
@@ -198,6 +210,7 @@ export function structuralInvariant(opts: {
   return {
     name: opts.name,
     stateKey: () => "",
+    stateStamp: () => 0,
     onStep(_step, view) {
       if (opts.guardHeld(view)) return undefined;
       return opts.check(view);

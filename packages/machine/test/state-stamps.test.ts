@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import {
   choiceCpu,
   createMachine,
+  defineExtension,
   defineThreadLocal,
   Histories,
   type Machine,
@@ -104,4 +105,87 @@ describe("state numbers follow changes made from another cpu", () => {
     expect(r.wrong).toEqual([]);
     expect(r.states).toBeGreaterThan(3);
   });
+});
+
+/**
+ * Detectors' and extensions' change stamps (`Detector.stateStamp`,
+ * `Extension.stateStamp`): the state vector keeps a part's number while
+ * its stamp is one it was written at, without asking for the key. Two
+ * threads on two cpus each take a step, in either order: the states after
+ * both steps differ only in who went first, which only the detector (or
+ * the extension) keeps. A stamp that moves with the key tells them apart;
+ * one that does not move merges them (the stale number is kept).
+ */
+describe("detectors' and extensions' change stamps", () => {
+  type Stamp = "moves" | "stuck" | "none";
+  /** What one search shares across its machines: the interned keys, and the states. */
+  type Search = { readonly histories: Histories; readonly table: VectorTable };
+  const search = (): Search => ({ histories: new Histories(), table: new VectorTable() });
+
+  /** Who stepped first, as the detector sees it, with its stamp (`stamp`); the state's number after two steps. */
+  function afterTwo(order: readonly number[], search: Search, stamp: Stamp, via: "detector" | "extension"): number {
+    const m = createMachine({ cpus: 2 });
+    const seen = { first: "", stamp: 0 };
+    const onStep = (cpu: number): void => {
+      if (seen.first !== "") return;
+      seen.first = `cpu ${cpu}`;
+      if (stamp === "moves") seen.stamp++;
+    };
+    if (via === "detector") {
+      m.addDetector({
+        name: "first",
+        onStep: (rec) => onStep(rec.cpu),
+        stateKey: () => seen.first,
+        ...(stamp === "none" ? {} : { stateStamp: () => seen.stamp }),
+      });
+    } else {
+      const EXT = defineExtension("first", () => seen, {
+        stateKey: (s) => s.first,
+        ...(stamp === "none" ? {} : { stateStamp: (s: typeof seen) => s.stamp }),
+      });
+      m.ext(EXT);
+      m.addDetector({ name: "feeds the extension", onStep: (rec) => onStep(rec.cpu), stateKey: () => "" });
+    }
+    for (const cpu of [0, 1]) {
+      m.spawn({
+        cpu,
+        name: `T${cpu}`,
+        *body(k) {
+          yield* k.nop("one");
+          yield* k.nop("two");
+        },
+      });
+    }
+    let calls = 0;
+    let id = -1;
+    m.setStrategy({
+      name: "in order",
+      choose(cs) {
+        // Numbered at every state: the part's number is kept from the first (before anyone stepped).
+        const now = stateId(m, search.table);
+        if (calls === 2) id = now;
+        const want = calls < 2 ? order[calls]! : 0;
+        calls++;
+        const i = cs.findIndex((c) => choiceCpu(c) === want);
+        return i >= 0 ? i : 0;
+      },
+    });
+    m.trackStates(search.histories);
+    m.run();
+    return id;
+  }
+
+  for (const via of ["detector", "extension"] as const) {
+    it(`${via === "extension" ? "an" : "a"} ${via}'s stamp that moves with its key keeps states apart, as with no stamp`, () => {
+      for (const stamp of ["none", "moves"] as const) {
+        const s = search();
+        expect(afterTwo([0, 1], s, stamp, via)).not.toBe(afterTwo([1, 0], s, stamp, via));
+      }
+    });
+
+    it(`${via === "extension" ? "an" : "a"} ${via}'s stamp that stays while its key changes merges states (the key is not asked for again)`, () => {
+      const s = search();
+      expect(afterTwo([0, 1], s, "stuck", via)).toBe(afterTwo([1, 0], s, "stuck", via));
+    });
+  }
 });

@@ -45,8 +45,10 @@ export function interlockDiscipline(): Detector {
   const tainted = new Map<number, Interlock & { readonly left: number }>();
   /** The step each thread last left its critical section (evidence only). */
   const leftCrit = new Map<number, number>();
-  /** Every change to the maps once a state has been saved (restoring undoes them). */
+  /** Every change to `armed` and `tainted` once a state has been saved (restoring undoes them): its version stamps the key. */
   const j = new Journal();
+  /** The same for `leftCrit`, apart: it changes at every critical section left, and is not in the key. */
+  const steps = new Journal();
   /** The last state key, with the renaming and the journal's version it was written at. */
   let key = "";
   let keyRen: Renaming | null = null;
@@ -74,9 +76,15 @@ export function interlockDiscipline(): Detector {
       }
       return key;
     },
-    // Restoring states: a mark in the journal of the three maps' changes (their values are never changed in place).
-    snapshot: () => j.mark(),
-    restore: (s) => j.undo(s as JournalMark),
+    // The journal's version: one version, one content of the two maps (a restore puts back the mark's).
+    stateStamp: () => j.version,
+    // Restoring states: a mark in each journal of the three maps' changes (their values are never changed in place).
+    snapshot: (): readonly [JournalMark, JournalMark] => [j.mark(), steps.mark()],
+    restore: (s) => {
+      const [keyed, left] = s as readonly [JournalMark, JournalMark];
+      j.undo(keyed);
+      steps.undo(left);
+    },
     onStep(rec: StepRecord, view: MachineView): Finding | undefined {
       for (const ev of rec.events) {
         const tid = ev.thread;
@@ -142,7 +150,7 @@ export function interlockDiscipline(): Detector {
             break;
           }
           case "crit-exit": {
-            if (ev.detail === "0") j.set(leftCrit, tid, rec.index);
+            if (ev.detail === "0") steps.set(leftCrit, tid, rec.index);
             const a = armed.get(tid);
             // Leaving the section abandons the interlock; harmless unless a tsleep relies on it.
             if (a !== undefined && ev.detail === "0") {
@@ -243,6 +251,7 @@ export function lostWakeup(h: SleepHash): Detector {
     footprints: true,
     // Whether it reports is decided by the state at quiescence; its tracks only explain.
     stateKey: () => "",
+    stateStamp: () => 0,
     // Restoring states: a mark in the journal of its changes (records are never changed once pushed, but for a track's write).
     snapshot: () => j.mark(),
     restore(state) {

@@ -91,6 +91,12 @@ export interface SleepHash {
   readonly conditions: Map<Ident, SleepCondition>;
   form: WakeupForm;
   nextAddr: number;
+  /**
+   * The change stamp of the idents, form and next address (stateful search's
+   * `Extension.stateStamp`): moved by `identOf` and `setForm` to a number no
+   * hash had before; a restore puts back the saved one with the rest.
+   */
+  stamp: number;
 }
 
 /**

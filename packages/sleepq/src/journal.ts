@@ -18,6 +18,8 @@
 /** A position in the journal (see `Journal.mark`). */
 export interface JournalMark {
   readonly at: number;
+  /** The journal's version when the mark was taken (an undo to the mark puts it back). */
+  readonly version: number;
 }
 
 const SET = 0;
@@ -31,8 +33,16 @@ const ABSENT: unique symbol = Symbol("absent");
 
 export class Journal {
   private on = false;
-  /** Moves on at every change and every undo (a key kept while it is the same stays valid). */
+  /**
+   * A change stamp for the contents: moves to a number never used before at
+   * every change, and back to a mark's at an undo to it (the contents are
+   * then as they were at the mark) — so one version is always one content,
+   * and a key kept while the version is the same stays valid
+   * (`Detector.stateStamp`).
+   */
   version = 0;
+  /** The last version given to a change (never goes back). */
+  private clock = 0;
   private readonly kinds: number[] = [];
   private readonly targets: unknown[] = [];
   private readonly keys: unknown[] = [];
@@ -49,7 +59,7 @@ export class Journal {
   /** A snapshot: a new mark (logging starts at the first). */
   mark(): JournalMark {
     this.on = true;
-    const m: JournalMark = { at: this.top };
+    const m: JournalMark = { at: this.top, version: this.version };
     this.marks.push(m);
     return m;
   }
@@ -61,7 +71,7 @@ export class Journal {
     while (i >= 0 && marks[i] !== m) i--;
     if (i < 0) throw new Error("restore: a detector state the search already went back past");
     while (marks.length > i + 1) marks.pop();
-    this.version++;
+    this.version = m.version;
     const { kinds, targets, keys, olds } = this;
     for (let e = this.top - 1; e >= m.at; e--) {
       const target = targets[e];
@@ -104,7 +114,7 @@ export class Journal {
 
   /** `map.set(key, value)`, logged. */
   set<K, V>(map: Map<K, V>, key: K, value: V): void {
-    this.version++;
+    this.version = ++this.clock;
     if (this.on) this.log(SET, map, key, map.has(key) ? map.get(key) : ABSENT);
     map.set(key, value);
   }
@@ -112,28 +122,28 @@ export class Journal {
   /** `map.delete(key)`, logged. */
   delete<K, V>(map: Map<K, V>, key: K): void {
     if (!map.has(key)) return;
-    this.version++;
+    this.version = ++this.clock;
     if (this.on) this.log(DELETE, map, key, map.get(key));
     map.delete(key);
   }
 
   /** `list.push(value)`, logged (the list only grows between restores). */
   push<V>(list: V[], value: V): void {
-    this.version++;
+    this.version = ++this.clock;
     if (this.on) this.log(PUSH, list, undefined, undefined);
     list.push(value);
   }
 
   /** `list[i] = value`, logged. */
   put<V>(list: V[], i: number, value: V): void {
-    this.version++;
+    this.version = ++this.clock;
     if (this.on) this.log(PUT, list, i, list[i]);
     list[i] = value;
   }
 
   /** `obj[field] = value`, logged. */
   assign<O extends object, F extends keyof O>(obj: O, field: F, value: O[F]): void {
-    this.version++;
+    this.version = ++this.clock;
     if (this.on) this.log(ASSIGN, obj, field, obj[field]);
     obj[field] = value;
   }

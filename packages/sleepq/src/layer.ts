@@ -5,7 +5,7 @@
 import type { Gen, KernelContext, Machine, Raises } from "@kprim/machine";
 import type { Ident, SleepCondition, WakeupForm } from "./hash.js";
 import { type SleepLock, msleep } from "./msleep.js";
-import { collidingIdent, declareCondition, identOf, newIdent, sleepHash } from "./system.js";
+import { collidingIdent, declareCondition, identOf, newIdent, setForm, sleepHash } from "./system.js";
 import { tsleep, type TsleepFlags, tsleepInterlock } from "./tsleep.js";
 import { wakeup, wakeupOne } from "./wakeup.js";
 
@@ -60,11 +60,11 @@ export function sleepqLayer(form: WakeupForm = "chain"): SleepqLayer {
     raises: SLEEPQ_RAISES,
     form,
     ident(this: SleepqLayer, machine: Machine, name: string): Ident {
-      sleepHash(machine).form = this.form;
+      setForm(sleepHash(machine), this.form);
       return newIdent(machine, name);
     },
     identOf(this: SleepqLayer, machine: Machine, key: object, name: string): Ident {
-      sleepHash(machine).form = this.form;
+      setForm(sleepHash(machine), this.form);
       return identOf(machine, key, name);
     },
     collidingIdent,

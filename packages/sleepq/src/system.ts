@@ -34,6 +34,25 @@ function hashKey(h: SleepHash): string {
   return key;
 }
 
+/**
+ * The last change stamp given to a sleep hash (`SleepHash.stamp`). Shared by
+ * every machine in the process: it only makes numbers no hash had before
+ * (a stamp decides which key numbers a state vector keeps, never a result).
+ */
+let stampClock = 0;
+
+/** The hash's idents, form or next address changed: a new stamp. */
+function moved(h: SleepHash): void {
+  h.stamp = ++stampClock;
+}
+
+/** Set the wakeup form (a change moves the hash's stamp). Calling context: set-up. */
+export function setForm(h: SleepHash, form: SleepHash["form"]): void {
+  if (h.form === form) return;
+  h.form = form;
+  moved(h);
+}
+
 // Made once: a machine is built per execution.
 const MASK_NAMES = Array.from({ length: HASH_BUCKETS }, (_, b) => `slpque_cpumask[${b}]`);
 const MASK_CELL = { code: "cpumask" } as const;
@@ -53,6 +72,7 @@ export const SLEEP_HASH = defineExtension<SleepHash>(
       conditions: new Map(),
       form: "chain",
       nextAddr: IDENT_BASE,
+      stamp: ++stampClock,
     };
     m.addDetector(lostWakeup(h));
     m.addDetector(interlockDiscipline());
@@ -61,6 +81,7 @@ export const SLEEP_HASH = defineExtension<SleepHash>(
   {
     // Queues and masks are cells (keyed with the cells); conditions are declared during set-up.
     stateKey: hashKey,
+    stateStamp: (h) => h.stamp,
   },
 );
 
@@ -82,6 +103,7 @@ export function identOf(m: Machine, key: object, name: string, opts: { addr?: nu
     if (opts.addr === undefined) h.nextAddr += 0x100;
     id = Object.freeze({ name, addr });
     h.idents.set(key, id);
+    moved(h);
   }
   return id;
 }

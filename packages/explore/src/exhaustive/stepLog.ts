@@ -89,6 +89,7 @@ export class StepLog {
       events: false,
       onStep: (rec) => this.record(rec),
       stateKey: () => "",
+      stateStamp: () => 0,
       // A restored state: the log goes back to the steps taken up to it (what follows is overwritten).
       snapshot: () => [this.n, this.real, this.top],
       restore: (s) => {

@@ -32,21 +32,10 @@ import { Cell } from "../cell.js";
 import type { IpiMessage } from "../cpu.js";
 import type { Op } from "../ops.js";
 import type { Core } from "../runtime/core.js";
-import { Thread, type ThreadState } from "../thread.js";
-import { type CpuNumbering, pushCpuFields, pushThreadFields } from "./fields.js";
+import { Thread } from "../thread.js";
+import { type CpuNumbering, pushCpuFields, pushThreadFields, stateNumber } from "./fields.js";
 import { VectorBuffer, VectorTable } from "./intern.js";
 import { Identities } from "./stateKey.js";
-
-/** A thread state as a number (the state vectors use it too: vector.ts). */
-export const STATE: Readonly<Record<ThreadState, number>> = {
-  dormant: 0,
-  armed: 1,
-  runnable: 2,
-  running: 3,
-  blocked: 4,
-  preempted: 5,
-  done: 6,
-};
 
 const MAX_DEPTH = 6;
 /** What starts each value in a value's numbers (each followed by its own fixed or counted items). */
@@ -294,7 +283,7 @@ export class CycleKeys implements CpuNumbering {
 
   /** `writeThread`'s fields, in its order. */
   private thread(t: Thread, out: VectorBuffer): void {
-    out.push(STATE[t.state]);
+    out.push(stateNumber(t.state));
     if (t.loop !== 0) {
       const g = t.generators;
       out.push(t.loop);

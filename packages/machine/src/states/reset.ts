@@ -107,7 +107,7 @@ export function armReset(core: Core, shared: readonly Detector[] = []): ResetPoi
   const undo = new UndoLog(core.cells, machine);
   // No state vectors are written here: nothing reads the changed cells.
   undo.dirty = null;
-  const { extensions, extSaved } = saveExtensions(core, machine);
+  const { extensions, extSaved } = copyExtensions(core, machine);
   const detectors: [number, unknown][] = [];
   core.detectors.forEach((d, i) => {
     if (!shared.includes(d))
@@ -139,8 +139,12 @@ const NO_STATE: unique symbol = Symbol("reset");
 /** The record's logs, replaced (not emptied) at a reset: a previous run's result holds the old ones. */
 type Logs = { trailChunks: Int32Array[]; consoleLines: unknown[]; traceLog: unknown[] | null };
 
-/** The extensions (each with its contents) as they are now: what `putBack` puts back. */
-function saveExtensions(
+/**
+ * Every extension with a whole copy of its contents as they are now: what
+ * `putBack` puts back (unlike saves.ts `saveExtensions`, which shares the
+ * previous snapshot's saves and keeps the extensions' state keys).
+ */
+function copyExtensions(
   core: Core,
   machine: Core["view"],
 ): { extensions: [unknown, unknown][] | null; extSaved: Saved[] } {
@@ -363,7 +367,7 @@ function saveStart(core: Core, p: ResetPoint): StartPoint | null {
     values.push(p.threads[t.id]!.resumeValue);
   }
   const machine = core.view;
-  const { extensions, extSaved } = saveExtensions(core, machine);
+  const { extensions, extSaved } = copyExtensions(core, machine);
   const detectors: [number, unknown][] = [];
   for (const [i, state] of p.detectors) {
     const d = core.detectors[i]!;

@@ -47,6 +47,12 @@ export class ThreadMemo {
     this.ver = th.ver;
   }
 
+  /** Its stamps no longer vouch for it (it is compared field by field before it serves again). */
+  unstamp(): void {
+    this.cpuVer = -1;
+    this.ver = -1;
+  }
+
   /** Is the thread still as its key was written from (`loc`: its locals' key now)? */
   holds(th: Thread, loc: string): boolean {
     const w = th.wait;

@@ -19,26 +19,31 @@
  * when they are plain objects of primitives and frozen leaves; a thread
  * whose locals are anything else is written every time: they may change
  * in place unstamped), and a quiet cpu's — nothing queued, owed, pending
- * or watched — is a function of its current thread.
+ * or watched — is a function of its current thread. The extensions' and
+ * detectors' parts are kept while their own change stamps are (stamps.ts).
  *
  * Calling context: the state tracker (tracker.ts), between steps.
  */
 import type { Cell } from "../cell.js";
 import type { Cpu, IpiMessage } from "../cpu.js";
-import { MachineConfigError } from "../errors.js";
-import type { Thread, ThreadState } from "../thread.js";
-import { STATE } from "./cycleKey.js";
-import { type CpuNumbering, pushCpuFields, pushThreadFields, writeCpu, writeThread } from "./fields.js";
-import { Canon, type FingerprintInput, IDENTITY, inverse, type Renaming } from "./fingerprint.js";
+import type { Thread } from "../thread.js";
+import { type CpuNumbering, pushCpuFields, pushThreadFields, stateNumber, writeCpu, writeThread } from "./fields.js";
+import { Canon, type FingerprintInput, inverse, type Renaming } from "./fingerprint.js";
 import { ChunkedGroup } from "./chunks.js";
 import { type KeyTables, VectorBuffer } from "./intern.js";
+import { StampedParts } from "./stamps.js";
 import { flatLocals, LOCALS_KEPT, plainResume, sameLocals, ThreadMemo } from "./threadKey.js";
 import type { UndoLog } from "./undo.js";
 
 /** A `Canon` that also writes states as vectors of interned numbers (see the module comment). */
 export class VectorCanon extends Canon implements CpuNumbering {
-  /** State vectors: what each thread's key was written from, and its number (no renaming). */
-  private readonly threadMemo: (ThreadMemo | undefined)[] = [];
+  /**
+   * State vectors: what each thread's key was written from, and its number
+   * (no renaming) — its last few keys (`THREADS_KEPT`), newest first: a
+   * thread goes back and forth between a few (a restore puts back an
+   * earlier one, sibling branches of a search meet the same ones).
+   */
+  private readonly threadMemos: (ThreadMemo[] | undefined)[] = [];
   /** State vectors: the number of a quiet cpu's key, by its current thread's id + 1 (see `quiet`). */
   private readonly quietIds: number[] = [];
   /** State vectors: a part's numbers, before the part is interned. */
@@ -51,9 +56,13 @@ export class VectorCanon extends Canon implements CpuNumbering {
   private readonly cellKeys: unknown[] = [];
   private readonly cellPrim: number[] = [];
   private readonly cellIds: number[] = [];
-  /** State vectors: each group's (0: the cells made during the run, 1 + p: cpu p with its cells) numbers when last interned, and the group's number. */
-  private readonly groupParts: Int32Array[] = [];
-  private readonly groupIds: number[] = [];
+  /**
+   * State vectors: each group's (0: the cells made during the run, 1 + p:
+   * cpu p with its cells) last few vectors of numbers (`GROUPS_KEPT`), the
+   * one in the last state vector first, and their numbers.
+   */
+  private readonly groupParts: Int32Array[][] = [];
+  private readonly groupIds: number[][] = [];
   /** State vectors: the numbers of the cells made during the run (scratch), and each one's last (by cell id). */
   private readonly late: number[] = [];
   private readonly lateMemo: ({ cell: Cell<unknown>; key: string; id: number } | undefined)[] = [];
@@ -70,13 +79,9 @@ export class VectorCanon extends Canon implements CpuNumbering {
    */
   private readonly setup = new ChunkedGroup();
   private setupKept = false;
-  /** State vectors: the extensions' names and keys (scratch), as last interned, and their number. */
-  private readonly extKeys: string[] = [];
-  private extLast: string[] = [];
-  private extId = -1;
-  /** State vectors: each detector's key as last interned, and its number. */
-  private readonly detectorKeys: (string | undefined)[] = [];
-  private readonly detectorIds: number[] = [];
+  /** State vectors: the extensions' and the detectors' parts (kept while their change stamps are the same). */
+  private readonly parts = new StampedParts();
+  private readonly valueKey = (v: unknown): string => this.value(v);
   private setupPos: Int32Array = new Int32Array(0);
   /** The cells those were written for (a restore may have made the record's cells again). */
   private setupCount = -1;
@@ -154,9 +159,9 @@ export class VectorCanon extends Canon implements CpuNumbering {
       const key = ren !== null ? t.strings.id(writeCpu(cpu, this, inv?.cpu ?? null)) : this.cpuId(cpu, p, t);
       if (clean !== null && clean[p] === 1) {
         // Its cells as last written: the group's number is the last one while its own key is the same.
-        const last = this.groupParts[1 + p];
+        const last = this.groupParts[1 + p]?.[0];
         if (last !== undefined && last[0] === key) {
-          out.push(this.groupIds[1 + p]!);
+          out.push(this.groupIds[1 + p]![0]!);
           continue;
         }
       }
@@ -169,48 +174,8 @@ export class VectorCanon extends Canon implements CpuNumbering {
       const th = m.threads[inv === null ? i : inv.thread[i]!]!;
       out.push(ren === null ? this.threadId(th, m.cpus[th.cpu]!.ver, t) : t.strings.id(writeThread(th, this)));
     }
-    if (m.extensions.size === 0) out.push(-1);
-    else {
-      // Each extension's key; their number is kept while the keys are the ones last interned (no renaming).
-      const keys = this.extKeys;
-      let k = 0;
-      m.extensions.forEach((v, e) => {
-        keys[k++] = e.name;
-        keys[k++] = e.stateKey ? e.stateKey(v) : this.value(v);
-      });
-      // By pop: setting an array's length is a slow builtin.
-      while (keys.length > k) keys.pop();
-      if (ren === null && sameStrings(keys, this.extLast)) out.push(this.extId);
-      else {
-        const exts: string[] = [];
-        for (let i = 0; i < keys.length; i += 2) exts.push(`${keys[i]}=${keys[i + 1]}`);
-        const id = t.strings.id(exts.sort().join("\n"));
-        out.push(id);
-        if (ren === null) {
-          this.extLast = keys.slice();
-          this.extId = id;
-        }
-      }
-    }
-    for (let i = 0; i < m.detectors.length; i++) {
-      const d = m.detectors[i]!;
-      if (d.stateKey === undefined) {
-        throw new MachineConfigError(
-          `detector ${d.name} does not say what its state is (no stateKey), so the state cannot be fingerprinted`,
-        );
-      }
-      const key = d.stateKey(ren ?? IDENTITY);
-      // The number of the key last interned for this detector, while the key is the same (no renaming).
-      if (ren === null && this.detectorKeys[i] === key) out.push(this.detectorIds[i]!);
-      else {
-        const id = t.strings.id(key);
-        out.push(id);
-        if (ren === null) {
-          this.detectorKeys[i] = key;
-          this.detectorIds[i] = id;
-        }
-      }
-    }
+    out.push(m.extensions.size === 0 ? -1 : this.parts.extensionsId(m.extensions, ren, t, this.valueKey));
+    for (let i = 0; i < m.detectors.length; i++) out.push(this.parts.detectorId(i, m.detectors[i]!, ren, t));
   }
 
   /**
@@ -301,11 +266,19 @@ export class VectorCanon extends Canon implements CpuNumbering {
     return id;
   }
 
-  /** The number of the group in `part` (slot: which group), kept while its numbers are the ones last interned there. */
+  /**
+   * The number of the group in `part` (slot: which group): one of its last
+   * few when its numbers are the same as one of those (compared here, no
+   * look-up in the search's large table), else interned. The one returned
+   * goes first.
+   */
   private groupId(slot: number, t: KeyTables): number {
     const part = this.part;
-    const last = this.groupParts[slot];
-    if (last !== undefined && last.length === part.n) {
+    const parts = (this.groupParts[slot] ??= []);
+    const ids = (this.groupIds[slot] ??= []);
+    for (let k = 0; k < parts.length; k++) {
+      const last = parts[k]!;
+      if (last.length !== part.n) continue;
       let same = true;
       for (let i = 0; i < part.n; i++) {
         if (last[i] !== part.v[i]) {
@@ -313,11 +286,21 @@ export class VectorCanon extends Canon implements CpuNumbering {
           break;
         }
       }
-      if (same) return this.groupIds[slot]!;
+      if (!same) continue;
+      const id = ids[k]!;
+      if (k !== 0) {
+        toFront(parts, k, last);
+        toFront(ids, k, id);
+      }
+      return id;
     }
     const id = t.vectors.id(part.v, part.n);
-    this.groupParts[slot] = part.v.slice(0, part.n);
-    this.groupIds[slot] = id;
+    if (parts.length === GROUPS_KEPT) {
+      parts.pop();
+      ids.pop();
+    }
+    parts.unshift(part.v.slice(0, part.n));
+    ids.unshift(id);
     return id;
   }
 
@@ -473,45 +456,46 @@ export class VectorCanon extends Canon implements CpuNumbering {
    * field it is written from changed.
    */
   private threadId(th: Thread, cpuVer: number, t: KeyTables): number {
-    const memo = this.threadMemo[th.id];
-    if (memo !== undefined && memo.stamped(th, cpuVer)) return memo.id;
+    const memos = this.threadMemos[th.id];
+    // Only the newest memo's stamps are trusted: an older one is compared field by field before it serves again.
+    const newest = memos?.[0];
+    if (newest !== undefined && newest.stamped(th, cpuVer)) return newest.id;
     const locals = th.hasLocals();
     const loc = locals ? this.locals(th) : "";
     // After `locals`: a thread's locals memo is kept only while they are plain values.
     const flat = !locals || this.localsMemo[th.id] !== undefined;
-    if (memo !== undefined && memo.holds(th, loc)) {
-      memo.stamp(th, cpuVer, flat);
-      return memo.id;
+    if (memos !== undefined) {
+      for (let k = 0; k < memos.length; k++) {
+        const memo = memos[k]!;
+        if (!memo.holds(th, loc)) continue;
+        if (k !== 0) toFront(memos, k, memo);
+        memo.stamp(th, cpuVer, flat);
+        return memo.id;
+      }
     }
     const id = this.threadVector(th, t, loc);
     // A resume value that is an object may change in place: such a thread is written every time.
     if (plainResume(th)) {
-      const m = (this.threadMemo[th.id] ??= new ThreadMemo());
+      const list = (this.threadMemos[th.id] ??= []);
+      // The oldest memo's object serves again.
+      const m = list.length === THREADS_KEPT ? list.pop()! : new ThreadMemo();
       m.keep(th, loc, id);
       m.stamp(th, cpuVer, flat);
-    }
+      list.unshift(m);
+    } else if (newest !== undefined) newest.unstamp();
     return id;
   }
 }
 
-/** `STATE[s]` (cycleKey.ts), by comparisons: a keyed load with changing names is slower. */
-function stateNumber(s: ThreadState): number {
-  switch (s) {
-    case "dormant":
-      return STATE.dormant;
-    case "armed":
-      return STATE.armed;
-    case "runnable":
-      return STATE.runnable;
-    case "running":
-      return STATE.running;
-    case "blocked":
-      return STATE.blocked;
-    case "preempted":
-      return STATE.preempted;
-    case "done":
-      return STATE.done;
-  }
+/** Thread keys kept per thread (`threadMemos`): 8 met 98% of the thread keys written again in a stateful search of lost wakeup (N=4), 4 met 75%. */
+const THREADS_KEPT = 8;
+/** Vectors kept per group (`groupParts`): 4 met 98% of the groups interned again there. */
+const GROUPS_KEPT = 4;
+
+/** Move `a[k]` (`x`) to the front, the ones before it one place on. */
+function toFront<T>(a: T[], k: number, x: T): void {
+  for (let i = k; i > 0; i--) a[i] = a[i - 1]!;
+  a[0] = x;
 }
 
 /** Sort in place, ascending (insertion sort: the lists are short, and `sort` with a comparator allocates). */
@@ -525,12 +509,6 @@ function sortNumbers(a: number[]): void {
     }
     a[j + 1] = x;
   }
-}
-
-function sameStrings(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**

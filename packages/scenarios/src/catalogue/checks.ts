@@ -19,6 +19,7 @@ export function finalValue(name: string, cell: Cell<number>, expected: number, w
       return got === expected ? undefined : { message: `${what}: ${cell.name} is ${got}, expected ${expected}` };
     },
     stateKey: () => "",
+    stateStamp: () => 0,
     // It keeps nothing from one step to the next: nothing to save for a restored state.
     snapshot: () => null,
     restore: () => undefined,
