@@ -158,8 +158,11 @@ export const op = {
   nop: (label: string, cycles = 1): NopOp => ({ op: "nop", label, cycles }),
 } as const;
 
-/** A short human description of an op for traces. */
-export function describeOp(o: Op): string {
+/** The ops that touch exactly one cell, named by their `cell` field. */
+export type CellOp = LoadOp | StoreOp | CasOp | CmpxchgOp | SwapOp | FetchAddOp | RmwOp;
+
+/** Whether an op touches one named cell — by kind, a switch V8 inlines (`"cell" in o` is a lookup on each op's shape). */
+export function isCellOp(o: Op): o is CellOp {
   switch (o.op) {
     case "load":
     case "store":
@@ -170,7 +173,16 @@ export function describeOp(o: Op): string {
     case "add":
     case "or":
     case "and":
-      return `${o.op} ${o.cell.name}`;
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** A short human description of an op for traces. */
+export function describeOp(o: Op): string {
+  if (isCellOp(o)) return `${o.op} ${o.cell.name}`;
+  switch (o.op) {
     case "atomic":
     case "spin":
     case "ipi-point":

@@ -14,7 +14,7 @@ import type { Cell, Footprint } from "../cell.js";
 import { type Choice, choiceArg, choiceCpu, ChoiceKind, type ChoiceKindCode, choiceKind } from "../choice.js";
 import type { Cpu } from "../cpu.js";
 import { KernelPanic, MachineConfigError, ModelError } from "../errors.js";
-import { describeOp, type LoadOp, type Op, type RmwOp, type StoreOp, unreachable } from "../ops.js";
+import { describeOp, isCellOp, type LoadOp, type Op, type RmwOp, type StoreOp, unreachable } from "../ops.js";
 import type { Thread, TimeoutSpec } from "../thread.js";
 import type { Tx } from "../tx.js";
 import { access, charge, failedRmw, store, withScope } from "./access.js";
@@ -135,26 +135,8 @@ function stepThread(core: Core, cpu: Cpu, t: Thread): void {
 }
 
 function emitOp(core: Core, cpu: Cpu, t: Thread, o: Op): void {
-  const c = cellOf(o);
-  emit(core, cpu.index, t, "op", c === null ? undefined : c.name, c === null ? describeOp(o) : o.op);
-}
-
-/** The cell of a single-cell op, else null (by kind: `"cell" in o` is a lookup on every op's own shape). */
-function cellOf(o: Op): Cell<unknown> | null {
-  switch (o.op) {
-    case "load":
-    case "store":
-    case "cas":
-    case "cmpxchg":
-    case "swap":
-    case "fetch-add":
-    case "add":
-    case "or":
-    case "and":
-      return o.cell;
-    default:
-      return null;
-  }
+  if (isCellOp(o)) emit(core, cpu.index, t, "op", o.cell.name, o.op);
+  else emit(core, cpu.index, t, "op", undefined, describeOp(o));
 }
 
 /** The plain accesses here, small enough for V8 to inline into the step; every other op in `performOther`. */
