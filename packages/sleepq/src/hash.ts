@@ -87,10 +87,13 @@ export interface SleepHash {
   readonly queues: Cell<Thread[][]>[];
   /** Per-bucket cpumasks (shared). */
   readonly masks: Cell<number>[];
-  readonly idents: Map<object, Ident>;
+  /** Written by `identOf`/`newIdent` only (they move `stamp`). */
+  readonly idents: ReadonlyMap<object, Ident>;
   readonly conditions: Map<Ident, SleepCondition>;
-  form: WakeupForm;
-  nextAddr: number;
+  /** Set with `setForm` (which moves `stamp`), never written directly. */
+  readonly form: WakeupForm;
+  /** Advanced by `identOf` only. */
+  readonly nextAddr: number;
   /**
    * The change stamp of the idents, form and next address (stateful search's
    * `Extension.stateStamp`): moved by `identOf` and `setForm` to a number no

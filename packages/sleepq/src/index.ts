@@ -23,6 +23,6 @@ export {
 } from "./hash.js";
 export { SLEEPQ_RAISES, type SleepqLayer, sleepqLayer } from "./layer.js";
 export { msleep, type MsleepCalls, type SleepLock } from "./msleep.js";
-export { collidingIdent, declareCondition, identOf, newIdent, SLEEP_HASH, sleepHash } from "./system.js";
+export { collidingIdent, declareCondition, identOf, newIdent, setForm, SLEEP_HASH, sleepHash } from "./system.js";
 export { endtsleep, tsleep, type TsleepFlags, tsleepInterlock } from "./tsleep.js";
 export { wakeup, wakeupHere, wakeupOne } from "./wakeup.js";

@@ -41,6 +41,9 @@ function hashKey(h: SleepHash): string {
  */
 let stampClock = 0;
 
+/** The hash as this file writes it: the fields the public type leaves read-only, so that every change moves the stamp. */
+type Writable = { -readonly [K in keyof SleepHash]: SleepHash[K] } & { readonly idents: Map<object, Ident> };
+
 /** The hash's idents, form or next address changed: a new stamp. */
 function moved(h: SleepHash): void {
   h.stamp = ++stampClock;
@@ -49,7 +52,7 @@ function moved(h: SleepHash): void {
 /** Set the wakeup form (a change moves the hash's stamp). Calling context: set-up. */
 export function setForm(h: SleepHash, form: SleepHash["form"]): void {
   if (h.form === form) return;
-  h.form = form;
+  (h as Writable).form = form;
   moved(h);
 }
 
@@ -96,7 +99,7 @@ export function sleepHash(m: Machine): SleepHash {
  * Calling context: set-up (or a thread, for an object it owns; not a step).
  */
 export function identOf(m: Machine, key: object, name: string, opts: { addr?: number } = {}): Ident {
-  const h = sleepHash(m);
+  const h = sleepHash(m) as Writable;
   let id = h.idents.get(key);
   if (id === undefined) {
     const addr = opts.addr ?? h.nextAddr;

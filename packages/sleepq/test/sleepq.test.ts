@@ -15,6 +15,7 @@ import {
   EWOULDBLOCK,
   type Ident,
   newIdent,
+  setForm,
   sleepHash,
   tsleep,
   tsleepInterlock,
@@ -125,7 +126,7 @@ describe("tsleep and wakeup", () => {
     const m = createMachine({ cpus: 4, strategy: roundRobin(), trace: true });
     const X = newIdent(m, "X");
     const h = sleepHash(m);
-    h.form = "multicast";
+    setForm(h, "multicast");
     const mask = h.masks[(X.addr >>> 8) & 127]!;
     for (const c of [1, 2, 3])
       m.spawn({

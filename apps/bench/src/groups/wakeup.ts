@@ -6,14 +6,14 @@
  * (one hop per cpu with a sleeper) vs multicast (one IPI per such cpu).
  */
 import { createMachine, timed } from "@kprim/machine";
-import { newIdent, sleepHash, tsleep, wakeup, type WakeupForm } from "@kprim/sleepq";
+import { newIdent, setForm, sleepHash, tsleep, wakeup, type WakeupForm } from "@kprim/sleepq";
 import { median } from "../measure.js";
 import type { Section } from "../report/types.js";
 
 function once(form: WakeupForm, sleepers: number, cpus: number, seed: number): { latency: number; ipis: number } {
   const m = createMachine({ cpus, strategy: timed(), jitter: { seed, amount: 0.1 }, check: false, trace: true });
   const X = newIdent(m, "X");
-  sleepHash(m).form = form;
+  setForm(sleepHash(m), form);
   const asleep = m.cell("asleep", 0);
   const woke = m.cell<number[]>("woke", []);
   for (let i = 0; i < sleepers; i++) {
