@@ -10,7 +10,7 @@
  * Calling context: `take` from the run loop, with a choice the machine
  * listed (choices.ts); nothing else is running.
  */
-import type { Cell, Footprint } from "../cell.js";
+import type { Footprint } from "../cell.js";
 import { type Choice, choiceArg, choiceCpu, ChoiceKind, type ChoiceKindCode, choiceKind } from "../choice.js";
 import type { Cpu } from "../cpu.js";
 import { KernelPanic, MachineConfigError, ModelError } from "../errors.js";
