@@ -81,12 +81,21 @@ export interface SleepCondition {
   readonly describe: string;
 }
 
+/**
+ * The hash's slot for its masks' footprints (`writesMask`): a symbol key, so
+ * that a restored state's saved contents (which walk the hash's string keys)
+ * neither save nor write back a cache that depends on the masks alone.
+ */
+export const MASK_WRITES: unique symbol = Symbol("sleepq mask footprints");
+
 export interface SleepHash {
   readonly machine: Machine;
   /** Per-cpu buckets (cpu-local cells). */
   readonly queues: Cell<Thread[][]>[];
   /** Per-bucket cpumasks (shared). */
   readonly masks: Cell<number>[];
+  /** @internal Each mask's `writesMask` footprint, made on first use (not state: see `MASK_WRITES`). */
+  readonly [MASK_WRITES]: (Footprint | undefined)[];
   /** Written by `identOf`/`newIdent` only (they move `stamp`). */
   readonly idents: ReadonlyMap<object, Ident>;
   readonly conditions: Map<Ident, SleepCondition>;
@@ -116,19 +125,21 @@ export function bucketToChange(tx: Tx, h: SleepHash, b: number): Thread[] {
   return qs[b]!;
 }
 
-/** The footprints `writesMask` made, by mask cell. */
-const maskWrites = new WeakMap<Cell<number>, Footprint>();
-
 /**
- * `{ writes: [mask] }`, the footprint of a step or handler that changes one
- * bucket's cpumask: one object per mask cell, kept beside it (every sleep
- * and wakeup declares one, and a rebuilt thread's replayed ones too).
+ * `{ writes: [mask] }` for bucket `b`'s cpumask, the footprint of a step or
+ * handler that changes it: one object per mask, kept on the hash (every
+ * sleep and wakeup declares one, and a rebuilt thread's replayed ones too).
+ * On the hash, not in a module-level WeakMap keyed by the cell: V8's
+ * young-generation collector frees no weak map entry whose value leads back
+ * to its key (this one holds it), so a machine built per run (a queue
+ * worker's) sent its used masks, and what they hold, to the old generation.
  */
-export function writesMask(mask: Cell<number>): Footprint {
-  let fp = maskWrites.get(mask);
+export function writesMask(h: SleepHash, b: number): Footprint {
+  const fps = h[MASK_WRITES];
+  let fp = fps[b];
   if (fp === undefined) {
-    fp = Object.freeze({ writes: Object.freeze([mask]) });
-    maskWrites.set(mask, fp);
+    fp = Object.freeze({ writes: Object.freeze([h.masks[b]!]) });
+    fps[b] = fp;
   }
   return fp;
 }

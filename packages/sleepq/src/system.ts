@@ -4,7 +4,15 @@
  */
 import { defineExtension, type Machine, type Thread } from "@kprim/machine";
 import { interlockDiscipline, lostWakeup } from "./detectors.js";
-import { HASH_BUCKETS, IDENT_BASE, type Ident, NO_SLEEPERS, type SleepCondition, type SleepHash } from "./hash.js";
+import {
+  HASH_BUCKETS,
+  IDENT_BASE,
+  type Ident,
+  MASK_WRITES,
+  NO_SLEEPERS,
+  type SleepCondition,
+  type SleepHash,
+} from "./hash.js";
 
 /** Each hash's state key as last written, and what it was written from (idents are frozen: compared by identity). */
 const lastKeys = new WeakMap<SleepHash, { form: string; nextAddr: number; idents: Ident[]; key: string }>();
@@ -71,6 +79,7 @@ export const SLEEP_HASH = defineExtension<SleepHash>(
         }),
       ),
       masks: MASK_NAMES.map((name) => m.cell(name, 0, MASK_CELL)),
+      [MASK_WRITES]: [],
       idents: new Map(),
       conditions: new Map(),
       form: "chain",

@@ -56,7 +56,7 @@ export function* tsleep(k: KernelContext, ident: Ident, flags: TsleepFlags, wmes
   const b = bucketOf(ident);
   const mask = h.masks[b]!;
   k.critEnter();
-  yield* k.atomic(`tsleep ${ident.name}`, writesMask(mask), (tx) => {
+  yield* k.atomic(`tsleep ${ident.name}`, writesMask(h, b), (tx) => {
     bucketToChange(tx, h, b).push(t);
     st.queued = true;
     st.timedOut = false;
@@ -67,7 +67,7 @@ export function* tsleep(k: KernelContext, ident: Ident, flags: TsleepFlags, wmes
     tx.block(
       `asleep on ${ident.name} (${wmesg})`,
       timo > 0
-        ? { ticks: timo, label: `endtsleep(${t.name})`, fire: (ftx) => endtsleep(ftx, h, t), fp: writesMask(mask) }
+        ? { ticks: timo, label: `endtsleep(${t.name})`, fire: (ftx) => endtsleep(ftx, h, t), fp: writesMask(h, b) }
         : undefined,
     );
   });
@@ -114,8 +114,9 @@ export function endtsleep(tx: Tx, h: SleepHash, t: Thread): void {
  */
 export function* tsleepInterlock(k: KernelContext, ident: Ident): Gen<void> {
   const h = sleepHash(k.machine);
-  const mask = h.masks[bucketOf(ident)]!;
-  yield* k.atomic(`tsleep_interlock ${ident.name}`, writesMask(mask), (tx) => {
+  const b = bucketOf(ident);
+  const mask = h.masks[b]!;
+  yield* k.atomic(`tsleep_interlock ${ident.name}`, writesMask(h, b), (tx) => {
     tx.write(mask, (tx.read(mask) | (1 << tx.cpu)) >>> 0);
     tx.event("sleepq.interlock", ident.name, `crit ${k.crit}`);
   });

@@ -54,8 +54,7 @@ export function* wakeupOne(k: KernelContext, ident: Ident): Gen<void> {
 
 function* startWakeup(k: KernelContext, ident: Ident, one: boolean): Gen<void> {
   const h = sleepHash(k.machine);
-  const mask = h.masks[bucketOf(ident)]!;
-  yield* k.atomic(`${one ? "wakeup_one" : "wakeup"} ${ident.name}`, writesMask(mask), (tx) => {
+  yield* k.atomic(`${one ? "wakeup_one" : "wakeup"} ${ident.name}`, writesMask(h, bucketOf(ident)), (tx) => {
     tx.event("sleepq.wakeup", ident.name, one ? "wakeup_one" : "wakeup");
     wakeupHere(tx, h, ident, { one, start: tx.cpu, mycpu: false });
   });
@@ -90,7 +89,7 @@ export function wakeupHere(tx: Tx, h: SleepHash, ident: Ident, mode: WakeMode): 
   if (q.length === 0 && (tx.read(maskCell) & bit) !== 0) tx.write(maskCell, (tx.read(maskCell) & ~bit) >>> 0);
   if (mode.mycpu || (mode.one && woke)) return;
   const mask = tx.read(maskCell);
-  const fp = writesMask(maskCell);
+  const fp = writesMask(h, b);
   if (h.form === "multicast" && !mode.one) {
     for (let c = 0; c < h.machine.ncpus; c++) {
       if (c === tx.cpu || !maskHas(mask as never, c)) continue;
