@@ -12,6 +12,7 @@
  */
 import type { Cell, Footprint } from "./cell.js";
 import type { Tx } from "./tx.js";
+import type { MachineView } from "./view.js";
 
 export interface LoadOp {
   readonly op: "load";
@@ -74,8 +75,12 @@ export interface SpinOp {
   readonly watch: readonly Cell<any>[];
   readonly test: (tx: Tx) => boolean;
   readonly wakeOnIpi: boolean;
-  /** For deadlock reports: what the spinner waits for ("S held by T"). */
-  readonly describe?: (() => string) | undefined;
+  /**
+   * For deadlock reports and spin-wait events: what the spinner waits for
+   * ("S held by T"), read through the machine's view (a description kept
+   * with a lock, made once, need not hold its machine).
+   */
+  readonly describe?: ((view: MachineView) => string) | undefined;
 }
 /** `lwkt_yield`: go to the tail of the run queue and switch (a blocking point). */
 export interface YieldOp {
@@ -149,7 +154,7 @@ export const op = {
     label: string,
     watch: readonly Cell<any>[],
     test: (tx: Tx) => boolean,
-    opts: { wakeOnIpi?: boolean; describe?: () => string } = {},
+    opts: { wakeOnIpi?: boolean; describe?: (view: MachineView) => string } = {},
   ): SpinOp => ({ op: "spin", label, watch, test, wakeOnIpi: opts.wakeOnIpi ?? false, describe: opts.describe }),
   yield: (label?: string): YieldOp => (label === undefined ? YIELD : { op: "yield", label }),
   ipiPoint: (label: string): IpiPointOp => ({ op: "ipi-point", label }),

@@ -25,13 +25,13 @@
  *
  * Calling context: inside spin_lock/spin_lock_quick, in a critical section.
  */
-import { type Cell, type Gen, type KernelContext, op, type Tx } from "@kprim/machine";
+import { type Cell, type Gen, type KernelContext, type MachineView, op, type Tx } from "@kprim/machine";
 import type { Spinlock } from "./spinlock.js";
 
 export function* spinLockContested(k: KernelContext, s: Spinlock, me: number): Gen<void> {
   s.stats.contended++;
   const start = k.now;
-  const w = waitingOn(k, s);
+  const w = waitingOn(s);
   for (;;) {
     // Who held the lock and how many tries failed change nothing from here on.
     k.settle("spin");
@@ -49,26 +49,36 @@ export function* spinLockContested(k: KernelContext, s: Spinlock, me: number): G
 /**
  * What every contested wait on one lock spins with — its label, the word it
  * watches, the test, the deadlock report's description, whether IPIs wake
- * it — made on the lock's first contested acquire and kept beside the lock
- * (a weak map: the lock object stays as `createSpinlock` made it). A wait
- * gives a fresh op made of these rather than making them again: they depend
- * on the lock alone (its machine, word, name and wait), and a wait is a
- * step that a thread rebuilt for a restored state replays too.
+ * it — made on the lock's first contested acquire and kept on the lock (its
+ * `WAITING` slot). A wait gives a fresh op made of these rather than making
+ * them again: they depend on the lock alone (its word, name and wait), and
+ * a wait is a step that a thread rebuilt for a restored state replays too.
+ *
+ * Kept on the lock, in a symbol-keyed slot (which a restored state's saved
+ * contents, walking string keys, leave alone), and holding nothing the lock
+ * does not (the description reads the machine it is given). Not in a
+ * module-level WeakMap: V8's young-generation collector frees no weak map
+ * entry whose value leads back to its key, and a description that held the
+ * machine did — so a queue worker, which builds a machine per run, carried
+ * every run's machine into the old generation (~1.6x its CPU per run). Nor
+ * holding the machine on the lock: a small two-thread machine built per run
+ * then had V8 allocate a third of its locks straight in the old generation
+ * (allocation-site pretenuring), and dropped machines were promoted again.
  */
-interface Waiting {
+export interface Waiting {
   readonly label: string;
   readonly splz: string;
   readonly watch: readonly Cell<number>[];
   readonly test: (tx: Tx) => boolean;
-  readonly opts: { readonly wakeOnIpi: boolean; readonly describe: () => string };
+  readonly opts: { readonly wakeOnIpi: boolean; readonly describe: (view: MachineView) => string };
 }
 
-const waits = new WeakMap<Spinlock, Waiting>();
+/** The lock's slot for its `Waiting` (null until its first contested acquire). */
+export const WAITING: unique symbol = Symbol("spinlock waiting");
 
-function waitingOn(k: KernelContext, s: Spinlock): Waiting {
-  let w = waits.get(s);
-  if (w === undefined) {
-    const m = k.machine;
+function waitingOn(s: Spinlock): Waiting {
+  let w = s[WAITING];
+  if (!w) {
     const word = s.word;
     w = {
       label: `spinlock ${s.name}`,
@@ -77,13 +87,13 @@ function waitingOn(k: KernelContext, s: Spinlock): Waiting {
       test: (tx) => tx.read(word) === 0,
       opts: {
         wakeOnIpi: s.wait === "rev1.3",
-        describe: () => {
-          const v = m.peek(word);
-          return v === 0 ? "(free)" : `held by ${m.thread(v - 1).name}`;
+        describe: (view) => {
+          const v = view.peek(word);
+          return v === 0 ? "(free)" : `held by ${view.thread(v - 1).name}`;
         },
       },
     };
-    waits.set(s, w);
+    s[WAITING] = w;
   }
   return w;
 }

@@ -41,7 +41,7 @@ import {
   op,
   type Tx,
 } from "@kprim/machine";
-import { spinLockContested } from "./contested.js";
+import { spinLockContested, WAITING, type Waiting } from "./contested.js";
 
 /**
  * The members `spinLock` and `spinUnlock` call through their layer (`this`,
@@ -69,6 +69,22 @@ export interface SpinlockStats {
  */
 export type SpinWait = "rev1.1" | "rev1.3";
 
+/**
+ * The release step of a lock: its footprint, and the closure that clears
+ * the word if the stepping thread holds it and returns what the word held.
+ * Made on the lock's first release and kept on the lock (its `UNLOCK` slot;
+ * on the lock, not in a WeakMap beside it: see contested.ts `Waiting`) —
+ * they depend on the lock alone, and every release (a rebuilt thread's
+ * replayed ones too) gives a fresh op made of them.
+ */
+export interface Unlock {
+  readonly fp: Footprint;
+  readonly fn: (tx: Tx) => number;
+}
+
+/** The lock's slot for its `Unlock` (null until its first release). */
+export const UNLOCK: unique symbol = Symbol("spinlock unlock");
+
 export interface Spinlock {
   readonly name: string;
   /** The lock class (instances of one class are ordered alike), for the lock-order graph. */
@@ -78,6 +94,10 @@ export interface Spinlock {
   readonly stats: SpinlockStats;
   /** How a contended acquire of this lock waits. */
   readonly wait: SpinWait;
+  /** @internal What its contested waits are made of (contested.ts), made on the first. */
+  [WAITING]?: Waiting | null;
+  /** @internal What its releases are made of (`unlockOf`), made on the first. */
+  [UNLOCK]?: Unlock | null;
 }
 
 /**
@@ -98,6 +118,9 @@ export function createSpinlock(
     // The owner's thread id + 1 (symmetry renames it).
     word: machine.cell(name, 0, { code: "thread+1" }),
     stats: { acquisitions: 0, contended: 0, spinCycles: 0 },
+    // Filled on first use (every lock has the slots from the start: one shape).
+    [WAITING]: null,
+    [UNLOCK]: null,
   };
 }
 
@@ -167,24 +190,9 @@ function* release(k: KernelContext, s: Spinlock): Gen<void> {
   k.event("lock.release", s.name, `spin:${s.lockClass}`);
 }
 
-/**
- * The release step of a lock: its footprint, and the closure that clears
- * the word if the stepping thread holds it and returns what the word held.
- * Made on the lock's first release and kept beside the lock (a weak map:
- * the lock object stays as `createSpinlock` made it) — they depend on the
- * lock alone, and every release (a rebuilt thread's replayed ones too) gives
- * a fresh op made of them.
- */
-interface Unlock {
-  readonly fp: Footprint;
-  readonly fn: (tx: Tx) => number;
-}
-
-const unlocks = new WeakMap<Spinlock, Unlock>();
-
 function unlockOf(s: Spinlock): Unlock {
-  let u = unlocks.get(s);
-  if (u === undefined) {
+  let u = s[UNLOCK];
+  if (!u) {
     const word = s.word;
     u = {
       fp: { writes: [word] },
@@ -194,7 +202,7 @@ function unlockOf(s: Spinlock): Unlock {
         return v;
       },
     };
-    unlocks.set(s, u);
+    s[UNLOCK] = u;
   }
   return u;
 }

@@ -306,7 +306,7 @@ export function reevaluateSpin(core: Core, cpu: Cpu, t: Thread, o: SpinOp, at: n
       t.spinning = true;
       if (t.spinSince === 0) {
         t.spinSince = Math.max(cpu.clock, 1);
-        if (core.eventsOn) emit(core, cpu.index, t, "spin-wait", o.label, o.describe?.());
+        if (core.eventsOn) emit(core, cpu.index, t, "spin-wait", o.label, o.describe?.(core.view));
       }
     }
   } else if (t.spinning) {

@@ -125,7 +125,7 @@ function describeWaiter(core: Core, t: Thread): string {
     case "running": {
       const o = t.op;
       if (o !== null && o.op === "spin") {
-        const more = o.describe?.();
+        const more = o.describe?.(core.view);
         return `spinning on ${o.label}${more ? ` ${more}` : ""}`;
       }
       return "running with nothing enabled";
