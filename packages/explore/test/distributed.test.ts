@@ -23,7 +23,13 @@ import {
 } from "../src/distributed/index.js";
 import { factoryOf, indexer, lastzero, lostUpdate, polite, type Program } from "../src/examples.js";
 import { programArb } from "./fixtures/generated.js";
-import { expectOneProcessResult, lastzeroAB, runsOf, smallDporProgram } from "./fixtures/distributed.js";
+import {
+  expectOneProcessResult,
+  expectStopsWhereOneProcessStops,
+  lastzeroAB,
+  runsOf,
+  smallDporProgram,
+} from "./fixtures/distributed.js";
 import { SimTransport } from "./fixtures/transport.js";
 
 const RUNS = Number(process.env["KPRIM_FUZZ_RUNS"] ?? 40);
@@ -351,26 +357,8 @@ describe("work first: a worker carries on with the units its own requests create
     expect(forged.tree.droppedUnits).toBeGreaterThan(0);
   });
 
-  it("a budget, the first finding and a preemption bound stop it where one process stops", async () => {
-    const f = factoryOf(lastzero(5));
-    for (const maxExecutions of [1, 17, 40, 63, 64]) {
-      const opts: ExploreOptions = { mode: { kind: "dpor" }, maxExecutions };
-      const t = new SimTransport(f, { seed: maxExecutions, maxSlice: 30, workers: 2, hears: true, calls: 20 });
-      const many = await exploreDistributed(f, { ...opts, idleSplit: 3, carry: true }, t);
-      expect(many).toEqual(explore(f, opts));
-      expect(many.executions).toBe(maxExecutions);
-    }
-    for (const p of [lastzero(5), indexer(3, 6, 2), lostUpdate(3), polite()]) {
-      const pf = factoryOf(p);
-      for (const opts of [
-        { mode: { kind: "dpor" }, target: "any", stopOnFound: true },
-        { mode: { kind: "dpor", preemptionBound: 1 }, stopOnFound: false },
-      ] as ExploreOptions[]) {
-        const t = new SimTransport(pf, { seed: 4, maxSlice: 1e9, workers: 2, hears: true, calls: 30 });
-        expect(await exploreDistributed(pf, { ...opts, idleSplit: 2, carry: true }, t)).toEqual(explore(pf, opts));
-      }
-    }
-  });
+  it("a budget, the first finding and a preemption bound stop it where one process stops", () =>
+    expectStopsWhereOneProcessStops({}, true));
 
   test.prop([programArb(), fc.integer({ min: 1, max: 1000 })], { numRuns: RUNS, seed: SEED + 2 })(
     "generated programs: carried on, cut anywhere, jobs lost and delivered twice — the one-process result, no subtree twice",

@@ -7,11 +7,10 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { explore, type ExploreOptions } from "../src/index.js";
-import { exploreDistributed, runJob, searchSpec, UnitTree } from "../src/distributed/index.js";
-import { factoryOf, indexer, lastzero, lostUpdate, polite } from "../src/examples.js";
-import { expectOneProcessResult, lastzeroAB } from "./fixtures/distributed.js";
+import { runJob, searchSpec, UnitTree } from "../src/distributed/index.js";
+import { factoryOf, lastzero } from "../src/examples.js";
+import { expectOneProcessResult, expectStopsWhereOneProcessStops, lastzeroAB } from "./fixtures/distributed.js";
 import { programArb } from "./fixtures/generated.js";
-import { SimTransport } from "./fixtures/transport.js";
 
 const RUNS = Number(process.env["KPRIM_FUZZ_RUNS"] ?? 40);
 const SEED = Number(process.env["KPRIM_FUZZ_SEED"] ?? 11);
@@ -64,26 +63,8 @@ describe("fewer, larger jobs: the units waiting gathered into one job per idle w
     expect(tree.droppedUnits).toBe(0);
   });
 
-  it("a budget, the first finding and a preemption bound stop it where one process stops", async () => {
-    const f = factoryOf(lastzero(5));
-    for (const maxExecutions of [1, 17, 40, 63, 64]) {
-      const opts: ExploreOptions = { mode: { kind: "dpor" }, maxExecutions };
-      const t = new SimTransport(f, { seed: maxExecutions, maxSlice: 30, workers: 2, hears: true, calls: 20 });
-      const many = await exploreDistributed(f, { ...opts, idleSplit: 3, carry: true, gather: true }, t);
-      expect(many).toEqual(explore(f, opts));
-    }
-    for (const p of [lastzero(5), indexer(3, 6, 2), lostUpdate(3), polite()]) {
-      const pf = factoryOf(p);
-      for (const opts of [
-        { mode: { kind: "dpor" }, target: "any", stopOnFound: true },
-        { mode: { kind: "dpor", preemptionBound: 1 }, stopOnFound: false },
-      ] as ExploreOptions[]) {
-        const t = new SimTransport(pf, { seed: 4, maxSlice: 1e9, workers: 2, hears: true, calls: 30 });
-        const many = await exploreDistributed(pf, { ...opts, idleSplit: 2, carry: true, gather: true }, t);
-        expect(many).toEqual(explore(pf, opts));
-      }
-    }
-  });
+  it("a budget, the first finding and a preemption bound stop it where one process stops", () =>
+    expectStopsWhereOneProcessStops({ gather: true }, false));
 
   test.prop([programArb(), fc.integer({ min: 1, max: 1000 })], { numRuns: RUNS, seed: SEED + 4 })(
     "generated programs: gathered, carried on, cut anywhere, jobs lost and delivered twice — the one-process result, no subtree twice",
