@@ -9,13 +9,16 @@
  * `alloc`: over one search after a warm-up one, V8's sampling heap
  * profiler (a sample every 512 bytes on average, collected objects
  * included) gives the bytes allocated per stored state and the sites that
- * allocate most. With `node --cpu-prof` around `time`, the profile.
+ * allocate most. `counts`: one search with a counting detector added (it
+ * costs a little, so not in `time`): steps executed and states keyed
+ * (visits) per stored state, beside the resume log's counts. With
+ * `node --cpu-prof` around `time`, the profile.
  *
  *   node --import tsx --conditions=@kprim/source apps/bench/src/fresh/statefulCost.ts \
- *     time|alloc [N=5] [ROUNDS=3|TOP=25]
+ *     time|alloc|counts [N=5] [ROUNDS=3|TOP=25]
  */
 import { explore, type MachineFactory } from "@kprim/explore";
-import { type Machine, restoreTally } from "@kprim/machine";
+import { type Detector, type Machine, restoreTally } from "@kprim/machine";
 import { prepare, scenarioFactory } from "@kprim/scenarios";
 import { printSites, sampleHeap } from "./heapSites.js";
 
@@ -50,12 +53,29 @@ interface Counts {
   replayed: number;
 }
 
-function searchOnce(): Counts {
+/**
+ * `counts`: steps taken, including those of executions cut at a stored
+ * state (its tally is not restored: it counts work, not a state), with a
+ * constant state key so that it splits no state.
+ */
+let stepsTaken = 0;
+const counter: Detector = {
+  name: "bench:steps",
+  events: false,
+  stateKey: () => "",
+  stateStamp: () => 0,
+  snapshot: () => null,
+  restore: () => undefined,
+  onStep: () => void stepsTaken++,
+};
+
+function searchOnce(detectors: readonly Detector[] = []): Counts {
   machines = [];
   const r = explore(factory, {
     mode: { kind: "dfs", stateful: true },
     maxStates: 50_000_000,
     stopOnFound: false,
+    detectors,
   });
   const c: Counts = {
     states: r.states ?? 0,
@@ -104,6 +124,16 @@ if (what === "time") {
   console.log(
     `  states ${s}, executions ${c!.executions} (+${c!.merged} merged at stored states), machines ${c!.machines}; per state: snapshots ${f(c!.snapshots)}, ` +
       `restores ${f(c!.restores)}, rebuilds ${f(c!.rebuilds)}, resumes replayed ${f(c!.replayed)}`,
+  );
+} else if (what === "counts") {
+  stepsTaken = 0;
+  const c = searchOnce([counter]);
+  const s = c.states;
+  const f = (x: number): string => (x / s).toFixed(2);
+  console.log(
+    `lost-wakeup SPIN+TI chain N=${sleepers} stateful, per stored state (${s} states, ${c.executions} executions, ${c.merged} merged): ` +
+      `steps ${f(stepsTaken)} (the state after each is keyed), restores ${f(c.restores)}, snapshots ${f(c.snapshots)}, ` +
+      `threads rebuilt ${f(c.rebuilds)}, resumes replayed ${f(c.replayed)}`,
   );
 } else {
   const { bySite, total, n } = sampleHeap(() => searchOnce().states);

@@ -251,7 +251,8 @@ export function engine(factory: MachineFactory, opts: SearchOptions, units: bool
   ): boolean => !asleep(sleep, c) && pre + costAt(k, c, enabled) <= bound && (only === null || only.includes(c));
 
   // No closure is made per node: the engine's own ones are made once (P5: fewer allocations per execution).
-  const newNode = (k: number, enabled: readonly Choice[], view: MachineView): Choice => {
+  /** Node k's choice, or -1: every choice asleep or over the bound, the execution cut (BLOCKED, by CUT on a restored machine). */
+  const newNode = (k: number, enabled: readonly Choice[], view: MachineView): Choice | -1 => {
     const pre = k === 0 ? 0 : stack[k - 1]!.pre + costAt(k - 1, stack[k - 1]!.taken, stack[k - 1]!.enabled);
     const sleep = k === 0 || !(dpor || sleepy) ? NO_SLEEP : nextSleep;
     const prev = k > 0 ? stack[k - 1]!.taken : -1;
@@ -273,7 +274,8 @@ export function engine(factory: MachineFactory, opts: SearchOptions, units: bool
         }
       }
       store?.leave(stack, k - 1);
-      throw BLOCKED;
+      cutWith(BLOCKED);
+      return -1;
     }
     const node = nodes.fresh(k, enabled, view, pre, first as Choice);
     // Naive DFS, and the nodes above a split, schedule every choice.
@@ -322,7 +324,7 @@ export function engine(factory: MachineFactory, opts: SearchOptions, units: bool
   };
 
   /**
-   * Cut the execution (`why`: MERGED or CYCLE): on a restored machine the
+   * Cut the execution (`why`: MERGED, CYCLE or BLOCKED): on a restored machine the
    * strategy chooses CUT (true) and the run stops where it is — unwinding an
    * exception per merged execution cost more than a microsecond each, about
    * 5% of a stateful search; on a fresh machine it throws.
@@ -362,6 +364,7 @@ export function engine(factory: MachineFactory, opts: SearchOptions, units: bool
       if (k === splitAt) throw LEAF;
       if (dpor && k > 0) disabledBy(k - 1, enabled);
       const c = k < fixed ? fixedNode(k, enabled, view) : newNode(k, enabled, view);
+      if (c === -1) return CUT;
       // A node with one choice to take is never gone back to: no snapshot.
       restorer.note(built.m!, k, true, stateful ? stack[k]!.backtrack.length > 1 : enabled.length > 1);
       traps?.fresh(k);
@@ -483,8 +486,9 @@ export function engine(factory: MachineFactory, opts: SearchOptions, units: bool
         if (result === null) {
           // Cut by the strategy (CUT): counted as the exception it stands for.
           cut = cutting.by;
-          if (splitAt >= 0 && cut === CYCLE) leaf = true;
+          if (splitAt >= 0 && (cut === CYCLE || cut === BLOCKED)) leaf = true;
           else if (cut === CYCLE) cycles++;
+          else if (cut === BLOCKED) blocked++;
           else merged++;
         }
       } catch (e) {

@@ -102,24 +102,22 @@ export class StateStore {
     const key = stateId(m, this.visited);
     this.pending = key;
     this.awake = null;
-    const now = asleep === null ? [] : asleep.map((f) => f.choice);
     if (this.visited.size !== before) {
       // A new state: numbered `before`, the next index of the per-state arrays.
       if (key >= this.onPath.length) this.growPath(key);
       this.onPath[key] = k;
-      this.sleeps.push(now.length > 0 ? now : undefined);
+      this.sleeps.push(asleep === null || asleep.length === 0 ? undefined : asleep.map((f) => f.choice));
       return NEW;
     }
     const j = this.onPath[key]!;
     const z = asleep === null ? undefined : this.sleeps[key];
-    if (z !== undefined) {
-      const awake = z.filter((c) => !now.includes(c) && enabled.includes(c));
-      if (awake.length > 0) {
-        const both = z.filter((c) => now.includes(c));
-        this.sleeps[key] = both.length === 0 ? undefined : both;
-        this.awake = awake;
-        return AWAKE;
-      }
+    // Arrays are made only when a choice is newly awake (rare): not one per visit.
+    if (z !== undefined && anyAwake(z, asleep!, enabled)) {
+      const awake = z.filter((c) => !isAsleep(asleep!, c) && enabled.includes(c));
+      const both = z.filter((c) => isAsleep(asleep!, c));
+      this.sleeps[key] = both.length === 0 ? undefined : both;
+      this.awake = awake;
+      return AWAKE;
     }
     return j < 0 ? SEEN : j;
   }
@@ -155,6 +153,18 @@ export class StateStore {
     // The state visited last, if no node was made for it (every choice asleep: cut), leaves too.
     if (this.pending >= 0 && path[this.pending] === stack.length) path[this.pending] = -1;
   }
+}
+
+/** Is `c` in the sleep set `asleep`? */
+function isAsleep(asleep: readonly Footprint[], c: Choice): boolean {
+  for (let i = 0; i < asleep.length; i++) if (asleep[i]!.choice === c) return true;
+  return false;
+}
+
+/** Is a choice of the stored sleep set `z` awake now (not in `asleep`) and enabled? */
+function anyAwake(z: readonly Choice[], asleep: readonly Footprint[], enabled: readonly Choice[]): boolean {
+  for (let i = 0; i < z.length; i++) if (!isAsleep(asleep, z[i]!) && enabled.includes(z[i]!)) return true;
+  return false;
 }
 
 /** Sleep sets in stateful search unless the option says otherwise: on, but KPRIM_SLEEP_SETS=0 turns them off (to measure them); read where there is a process. */

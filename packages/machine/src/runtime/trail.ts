@@ -47,6 +47,7 @@ export function scheduleOf(core: Core): Schedule {
   }
   for (const chunk of core.trailChunks) held.add(chunk);
   held.add(core.trail);
+  anyHeld = true;
   return new TrailSchedule(core.header, core.trailChunks.slice(), core.trail, n);
 }
 
@@ -58,10 +59,12 @@ export function scheduleOf(core: Core): Schedule {
  * choices of its own run however the machine runs on.
  */
 const held = new WeakSet<Int32Array>();
+/** Has any chunk been held (until then a restore asks the set nothing: most searches' runs fit their first chunk)? */
+let anyHeld = false;
 
 /** The chunk to go on filling from a saved state: `chunk` itself, or a copy if a schedule holds it. */
 export function writableTrail(chunk: Int32Array): Int32Array {
-  return held.has(chunk) ? chunk.slice() : chunk;
+  return anyHeld && held.has(chunk) ? chunk.slice() : chunk;
 }
 
 /** The choices taken so far. */
