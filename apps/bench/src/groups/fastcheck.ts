@@ -49,7 +49,7 @@ export function race(k: number): MachineFactory {
  * race's own body (`yield*` of the kernel context's typed helpers); else
  * the same race written with raw ops (`yield op.load(c)`).
  */
-function bareSchedules(n: number, k: number, helpers = false): number {
+export function bareSchedules(n: number, k: number, helpers = false): number {
   const { c, k: kc } = idleContext();
   let x = 1;
   let done = 0;
