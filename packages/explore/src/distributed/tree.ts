@@ -111,11 +111,7 @@ export interface TreeOptions {
    * (`droppedUnits`, `droppedRuns`: work done in vain, never counted).
    */
   readonly ahead?: boolean | undefined;
-  /**
-   * Give and go on (keep.ts): a job cut by a call for work hands back one
-   * unit and its worker goes on with the others as the job's continuation,
-   * held here as out (`give` returns its tag).
-   */
+  /** Give and go on (keep.ts): a cut job's worker goes on with units it kept (`give` returns their tag). */
   readonly keep?: boolean | undefined;
 }
 
@@ -251,10 +247,7 @@ export class UnitTree {
     return first === undefined ? undefined : first * 2 ** Math.min(this.splits++, 20);
   }
 
-  /**
-   * A job came back. Returns the tag its continuation's result comes back
-   * under when its worker went on with units it kept (keep.ts), else null.
-   */
+  /** A job came back. Returns the tag its continuation (keep.ts) comes back under, if its worker went on. */
   give(tag: number, result: JobResult): number | null {
     const units = this.inflight.get(tag);
     if (units === undefined) return null; // a duplicate (a retried job) or one no longer needed
@@ -306,10 +299,7 @@ export class UnitTree {
     return this.held?.delete(keyOf(key)) === true;
   }
 
-  /**
-   * A continuation's worker is gone (the job it came from came back again,
-   * from the queue's retry): its units are handed out again.
-   */
+  /** A continuation's worker is gone (the job it came from came back again): its units are handed out again. */
   reissue(tag: number): void {
     const units = this.inflight.get(tag);
     if (units === undefined) return;
