@@ -14,7 +14,13 @@ import { explore, type ExploreOptions } from "../src/index.js";
 import { continuationOf, exploreDistributed, runJob, searchSpec, UnitTree } from "../src/distributed/index.js";
 import type { UnitsWork } from "../src/distributed/jobs.js";
 import { factoryOf, lastzero } from "../src/examples.js";
-import { expectOneProcessResult, lastzeroAB, runsOf } from "./fixtures/distributed.js";
+import {
+  expectOneProcessResult,
+  lastzeroAB,
+  runsOf,
+  smallDporProgram,
+  unreliableTransport,
+} from "./fixtures/distributed.js";
 import { programArb } from "./fixtures/generated.js";
 import { SimTransport } from "./fixtures/transport.js";
 
@@ -102,20 +108,44 @@ describe("give and go on: a job cut by a call for work keeps all but the last op
     expect(lost).toBeGreaterThan(0);
   });
 
-  it("a budget and the first finding stop it where one process stops", async () => {
+  it("a budget and the first finding stop it where one process stops, ahead of the search too", async () => {
     const f = factoryOf(lastzero(5));
-    const keep = { idleSplit: 3, carry: true, gather: true, keep: true };
-    for (const maxExecutions of [1, 17, 40, 63, 64]) {
-      const opts: ExploreOptions = { mode: { kind: "dpor" }, maxExecutions };
-      const t = new SimTransport(f, { seed: maxExecutions, maxSlice: 30, workers: 2, hears: true, calls: 20 });
-      const many = await exploreDistributed(f, { ...opts, ...keep }, t);
-      expect(many).toEqual(explore(f, opts));
-      expect(many.executions).toBe(maxExecutions);
-    }
+    for (const keep of [
+      { idleSplit: 3, carry: true, gather: true, keep: true },
+      { idleSplit: 3, carry: true, gather: true, keep: true, ahead: true },
+    ])
+      for (const maxExecutions of [1, 17, 40, 63, 64]) {
+        const opts: ExploreOptions = { mode: { kind: "dpor" }, maxExecutions };
+        const t = new SimTransport(f, { seed: maxExecutions, maxSlice: 30, workers: 2, hears: true, calls: 20 });
+        const many = await exploreDistributed(f, { ...opts, ...keep }, t);
+        expect(many).toEqual(explore(f, opts));
+        expect(many.executions).toBe(maxExecutions);
+      }
     const found: ExploreOptions = { mode: { kind: "dpor" }, target: "any", stopOnFound: true };
     const t = new SimTransport(f, { seed: 4, maxSlice: 1e9, workers: 2, hears: true, calls: 30 });
+    const keep = { idleSplit: 3, carry: true, gather: true, keep: true, ahead: true };
     expect(await exploreDistributed(f, { ...found, ...keep }, t)).toEqual(explore(f, found));
   });
+
+  test.prop([programArb(), fc.integer({ min: 1, max: 1000 })], { numRuns: Math.ceil(RUNS / 2), seed: SEED + 7 })(
+    "generated programs under a budget: carried on ahead and kept, cut anywhere — the one-process result",
+    async (spec, seed) => {
+      const f = smallDporProgram(spec);
+      const one = explore(f, { mode: { kind: "dpor" }, maxSteps: 200, stopOnFound: false, shrink: false });
+      const maxExecutions = 1 + (seed % Math.max(1, one.executions));
+      const opts: ExploreOptions = {
+        mode: { kind: "dpor" },
+        maxSteps: 200,
+        stopOnFound: false,
+        shrink: false,
+        maxExecutions,
+      };
+      const t = unreliableTransport(f, seed);
+      const extra = { idleSplit: 1 + (seed % 5), carry: true, gather: seed % 2 === 0, ahead: true, keep: true };
+      expect(await exploreDistributed(f, { ...opts, ...extra }, t)).toEqual(explore(f, opts));
+    },
+    120_000,
+  );
 
   test.prop([programArb(), fc.integer({ min: 1, max: 1000 })], { numRuns: Math.ceil(RUNS / 2), seed: SEED + 6 })(
     "generated programs: carried on ahead and kept, cut anywhere, jobs lost and delivered twice — the one-process result",

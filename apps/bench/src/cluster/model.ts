@@ -191,7 +191,8 @@ export interface ModelRow {
 
 export async function model(n: number, c: ModelCosts = QUIET): Promise<ModelRow[]> {
   const f = factoryOf(lastzero(n));
-  const dpor: ExploreOptions = { mode: { kind: "dpor" }, stopOnFound: false };
+  // The budget a queued `kprim explore --all` search runs under (it changes which jobs may carry on ahead).
+  const dpor: ExploreOptions = { mode: { kind: "dpor" }, stopOnFound: false, maxExecutions: 100_000 };
   const rows: ModelRow[] = [];
   let executions: number | null = null;
   for (const [label, w, carry] of [

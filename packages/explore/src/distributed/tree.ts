@@ -344,7 +344,9 @@ export class UnitTree {
     if (this.opts.carry !== true || u.key.length === 0) return undefined;
     const cap = this.opts.maxExecutions;
     // Ahead of the search (an earlier unit still open): carried slices wait for the requests that make them.
-    if (!this.earliest(u.key) && (cap !== undefined || this.opts.ahead !== true)) return undefined;
+    // Under a budget its count from here is then a bound (the open units' executions are not known yet):
+    // a chain may go past the budget, never stop short of it; what is past it is not counted.
+    if (!this.earliest(u.key) && this.opts.ahead !== true) return undefined;
     const nodes = [];
     for (let j = 0; j < u.key.length; j++) {
       const n = this.node(u.key.slice(0, j));
