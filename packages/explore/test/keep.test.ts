@@ -70,6 +70,23 @@ describe("give and go on: a job cut by a call for work keeps all but the last op
     expect([keep.totals().tally.executions, keep.totals().blocked]).toEqual([one.executions, one.blocked]);
   });
 
+  it("under a budget, a job sent while an earlier unit is out carries on ahead (ahead), its budget a bound", () => {
+    const f = factoryOf(lastzero(5));
+    const opts: ExploreOptions = { ...dpor, maxExecutions: 50 };
+    const spec = searchSpec(f, opts);
+    const tree = new UnitTree({ prefix: [], stopOnFound: false, maxExecutions: 50, carry: true, ahead: true });
+    const [root] = tree.take(1);
+    let n = 0;
+    tree.give(root!.tag, runJob(f, { id: "a", search: spec, work: root!.work }, { shouldYield: () => ++n >= 7 }));
+    const jobs = tree.take(4);
+    expect(jobs.length).toBeGreaterThan(1);
+    // The first is the earliest open unit; the others are ahead of the search, and carry on all the same,
+    // with what is left of the budget after the executions settled: at least what is left from their unit.
+    const left = 50 - tree.executions;
+    for (const j of jobs) expect(j.work.carry?.budget).toBe(left);
+    expect(left).toBeGreaterThan(0);
+  });
+
   it("a job cut by its slice's time, or without keep, keeps nothing", () => {
     const f = factoryOf(lastzero(5));
     const spec = searchSpec(f, dpor);
