@@ -66,6 +66,7 @@ interface Measured {
   readonly search: number;
   readonly executions: number;
   readonly jobs: number;
+  readonly continuations: number;
   readonly carried: number;
   readonly submitter: number | null;
   readonly redis: number;
@@ -166,6 +167,7 @@ try {
       search: s.searchMs,
       executions: (JSON.parse(r.stdout) as { executions: number }).executions,
       jobs: s.jobs,
+      continuations: s.continuations,
       carried: s.carried,
       submitter: t.cpuStart === undefined || t.cpuEnd === undefined ? null : t.cpuEnd - t.cpuStart,
       redis: d[0]!,
@@ -185,7 +187,7 @@ try {
         const key = `${p.name} ${k}`;
         got.set(key, [...(got.get(key) ?? []), m]);
         console.log(
-          `${key}: search ${m.search.toFixed(0)} ms, ${m.executions} executions, ${m.jobs} jobs (+${m.carried} carried); cpu ms: submitter ${m.submitter?.toFixed(0) ?? "?"}, redis ${m.redis.toFixed(0)}, workers ${m.workers.map((x) => x.toFixed(0)).join(" + ")} (exploring ${m.exploring.map((x) => x.toFixed(0)).join(" + ")}); k exploring ${m.concurrency.map((x) => (100 * x).toFixed(0) + "%").join(" ")}`,
+          `${key}: search ${m.search.toFixed(0)} ms, ${m.executions} executions, ${m.jobs} jobs (${m.continuations} continuations, +${m.carried} carried); cpu ms: submitter ${m.submitter?.toFixed(0) ?? "?"}, redis ${m.redis.toFixed(0)}, workers ${m.workers.map((x) => x.toFixed(0)).join(" + ")} (exploring ${m.exploring.map((x) => x.toFixed(0)).join(" + ")}); k exploring ${m.concurrency.map((x) => (100 * x).toFixed(0) + "%").join(" ")}`,
         );
       }
     }

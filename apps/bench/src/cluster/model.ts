@@ -11,12 +11,15 @@
  * `node --import tsx --conditions=@kprim/source apps/bench/src/cluster/model.ts [n …]` (default 8)
  * prints, per lastzero-n, one worker, two workers, two workers carrying on
  * (work first), two carrying on ahead of the search, two carrying on with
- * the waiting units gathered (fewer, larger jobs), and ratios, with the
- * runs the workers made (more than one worker's: runs carried on in vain);
- * `KPRIM_MODEL_RUN_US` sets a run's cost, `KPRIM_MODEL_IDLE` the runs before a call for work may cut a job
- * (the queue's default, 16).
+ * the waiting units gathered (fewer, larger jobs), the same with give and go
+ * on (a cut job's worker goes on with what it kept: its continuation starts a
+ * call's delay after the cut, with no round trip), ahead and not, and ratios,
+ * with the runs the workers made (more than one worker's: runs carried on in
+ * vain); `KPRIM_MODEL_RUN_US` sets a run's cost, `KPRIM_MODEL_IDLE` the runs
+ * before a call for work may cut a job (default 16; the queue's is 256).
  */
 import {
+  continuationOf,
   type ExploreOptions,
   exploreDistributed,
   type Job,
@@ -56,6 +59,8 @@ interface Running {
 class ModelTransport implements Transport {
   now = 0;
   jobs = 0;
+  /** Continuations (give and go on: no round trip through the queue). */
+  continued = 0;
   carried = 0;
   /** Runs in the results delivered (a unit carried on in vain counts too). */
   runs = 0;
@@ -146,6 +151,24 @@ class ModelTransport implements Transport {
     next.free = r.end;
     next.busy += r.end - r.start;
     this.now = Math.max(this.now, r.end + this.c.back);
+    // Give and go on: the worker goes on at once with the units it kept (its continuation), heard calls after now.
+    const cont = continuationOf(r.job, r.result!);
+    if (cont !== null) {
+      const start = r.end + this.c.call;
+      const c: Running = {
+        job: cont,
+        seen: this.calls.filter((x) => x <= start).length,
+        start,
+        end: 0,
+        result: null,
+        runs: 0,
+        heard: null,
+        delivered: false,
+      };
+      this.explore(c);
+      next.current = c;
+      this.continued++;
+    }
     const own = r.job.work.kind === "units" ? r.job.work.units.length : 0;
     if (r.result!.kind === "units") {
       this.carried += Math.max(0, r.result!.slices.length - own);
@@ -159,6 +182,7 @@ export interface ModelRow {
   readonly label: string;
   readonly ms: number;
   readonly jobs: number;
+  readonly continued: number;
   readonly carried: number;
   readonly runs: number;
   readonly delivered: readonly { job: Job; heard: number | null }[];
@@ -167,15 +191,18 @@ export interface ModelRow {
 
 export async function model(n: number, c: ModelCosts = QUIET): Promise<ModelRow[]> {
   const f = factoryOf(lastzero(n));
-  const dpor: ExploreOptions = { mode: { kind: "dpor" }, stopOnFound: false };
+  // The budget a queued `kprim explore --all` search runs under (it changes which jobs may carry on ahead).
+  const dpor: ExploreOptions = { mode: { kind: "dpor" }, stopOnFound: false, maxExecutions: 100_000 };
   const rows: ModelRow[] = [];
   let executions: number | null = null;
   for (const [label, w, carry] of [
     ["1 worker", 1, false],
     ["2 workers", 2, false],
     ["2 workers, work first", 2, true],
-    ["2 workers, work first ahead (KPRIM_QUEUE_AHEAD=1)", 2, "ahead"],
-    ["2 workers, work first, gathered (the default)", 2, "gather"],
+    ["2 workers, work first ahead", 2, "ahead"],
+    ["2 workers, work first, gathered (KPRIM_QUEUE_AHEAD=0 KPRIM_QUEUE_KEEP=0)", 2, "gather"],
+    ["2 workers, work first, gathered, give and go on (KPRIM_QUEUE_AHEAD=0)", 2, "keep"],
+    ["2 workers, work first ahead, gathered, give and go on (the default)", 2, "keep ahead"],
   ] as const) {
     const t = new ModelTransport(f, w, c);
     const r = await exploreDistributed(
@@ -184,8 +211,9 @@ export async function model(n: number, c: ModelCosts = QUIET): Promise<ModelRow[
         ...dpor,
         idleSplit: Number(process.env["KPRIM_MODEL_IDLE"] ?? 16),
         carry: carry !== false,
-        ahead: carry === "ahead",
-        gather: carry === "gather",
+        ahead: carry === "ahead" || carry === "keep ahead",
+        gather: carry === "gather" || carry === "keep" || carry === "keep ahead",
+        keep: carry === "keep" || carry === "keep ahead",
       },
       t,
     );
@@ -195,6 +223,7 @@ export async function model(n: number, c: ModelCosts = QUIET): Promise<ModelRow[
       label,
       ms: t.now,
       jobs: t.jobs,
+      continued: t.continued,
       carried: t.carried,
       runs: t.runs,
       delivered: t.delivered,
@@ -213,7 +242,7 @@ if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].re
     const one = rows[0]!.ms;
     for (const r of rows) {
       console.log(
-        `lastzero-${n} ${r.label}: ${r.ms.toFixed(0)} ms, ${r.jobs} jobs, ${r.carried} units carried on, ${r.runs} runs, exploring ${r.busy.map((b) => b.toFixed(0)).join(" + ")} ms, 1 ÷ this ${(one / r.ms).toFixed(2)}`,
+        `lastzero-${n} ${r.label}: ${r.ms.toFixed(0)} ms, ${r.jobs} jobs, ${r.continued} continuations, ${r.carried} units carried on, ${r.runs} runs, exploring ${r.busy.map((b) => b.toFixed(0)).join(" + ")} ms, 1 ÷ this ${(one / r.ms).toFixed(2)}`,
       );
     }
   }

@@ -29,6 +29,7 @@ export interface TimelineFile {
     readonly times?: readonly [number, number, number, number];
     readonly runs?: number;
     readonly carried?: number;
+    readonly continued?: boolean;
   }[];
 }
 
@@ -50,6 +51,8 @@ export interface TimelineSummary {
   };
   readonly firstExplored: number | null;
   readonly jobs: number;
+  /** Continuations among them (give and go on: no queue job). */
+  readonly continuations: number;
   readonly runs: number;
   /** Units explored by carrying on (work first), beyond the jobs' own. */
   readonly carried: number;
@@ -116,6 +119,7 @@ export function summarize(t: TimelineFile): TimelineSummary {
     },
     firstExplored: done.length === 0 ? null : Math.min(...done.map((j) => j.times![1])) - t.start,
     jobs: t.jobs.length,
+    continuations: t.jobs.filter((j) => j.continued === true).length,
     runs: done.reduce((n, j) => n + (j.runs ?? 0), 0),
     carried: done.reduce((n, j) => n + (j.carried ?? 0), 0),
     median: {
@@ -159,7 +163,7 @@ const opt = (x: number | null): string => (x === null ? "?" : fmt(x));
 
 export function describe(s: TimelineSummary): string[] {
   return [
-    `search ${fmt(s.searchMs)} ms (queue opened ${s.openMs === null ? "?" : fmt(s.openMs)} ms before), ${s.jobs} jobs, ${s.runs} runs, ${s.carried} units carried on`,
+    `search ${fmt(s.searchMs)} ms (queue opened ${s.openMs === null ? "?" : fmt(s.openMs)} ms before), ${s.jobs} jobs (${s.continuations} continuations), ${s.runs} runs, ${s.carried} units carried on`,
     ...(s.before.start === null
       ? []
       : [

@@ -256,7 +256,13 @@ export class QueueTransport implements Transport {
 
   /** Measuring: when a result came back, from whom, its worker's times and its runs. */
   private note(p: Posted & { kind: "result" }): void {
-    const t = this.timed.get(p.id);
+    let t = this.timed.get(p.id);
+    if (t === undefined && this.timeline !== null && p.times !== undefined && p.id.endsWith("+")) {
+      // A continuation (give and go on): no queue job, its worker went on from the job before.
+      t = { id: p.id, units: 0, split: null, sent: p.times[0], added: p.times[0], continued: true };
+      this.timeline.jobs.push(t);
+      this.timed.set(p.id, t);
+    }
     if (t === undefined || t.received !== undefined) return;
     t.received = now();
     t.worker = p.worker;

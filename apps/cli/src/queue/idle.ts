@@ -77,6 +77,11 @@ export class IdleListener {
     this.thread.postMessage(search);
   }
 
+  /** The watched search's last call heard so far (a continuation is cut only by a later one). */
+  lastCall(): number {
+    return Atomics.load(this.last, 0);
+  }
+
   /** Has the watched search called for work since call `seen`? */
   called(seen: number): boolean {
     return Atomics.load(this.last, 0) > seen;

@@ -33,6 +33,8 @@ export interface JobTimes {
   runs?: number;
   /** Units the worker carried on to beyond the job's own (work first). */
   carried?: number;
+  /** A continuation (give and go on): no queue job, explored by the worker of the job before. */
+  readonly continued?: boolean;
 }
 
 export interface Timeline {

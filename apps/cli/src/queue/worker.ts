@@ -12,7 +12,14 @@
  * (stalled-job handling), from its prefix: nothing is lost.
  */
 import { hostname } from "node:os";
-import { type MachineFactory, runJob, type WorkerContext } from "@kprim/explore";
+import {
+  continuationOf,
+  type Job,
+  type JobResult,
+  type MachineFactory,
+  runJob,
+  type WorkerContext,
+} from "@kprim/explore";
 import type { Vocabulary } from "@kprim/machine";
 import { UsageError } from "../errors.js";
 import type { JobContext } from "../jobs/context.js";
@@ -36,11 +43,13 @@ interface Ready {
   readonly raises: Vocabulary | undefined;
 }
 
-/** KEYS: the search's end mark, its results list; ARGV: what to post, the list's time to live (s). */
+/** KEYS: the search's end mark, its results list; ARGV: what to post, the list's time to live (s). 1: posted, 0: the search has ended. */
 const POST_SCRIPT = `if redis.call("EXISTS", KEYS[1]) == 0 then
   redis.call("RPUSH", KEYS[2], ARGV[1])
   redis.call("EXPIRE", KEYS[2], ARGV[2])
-end`;
+  return 1
+end
+return 0`;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -72,9 +81,8 @@ export async function queueWorkerJob(ctx: JobContext, job: QueueWorkerJob): Prom
    * day at most: a search that died leaves nothing for ever) — one script,
    * one round trip.
    */
-  const post = async (search: string, p: Posted): Promise<void> => {
-    await poster.eval(POST_SCRIPT, 2, endedKey(search), resultsKey(search), JSON.stringify(p), 86_400);
-  };
+  const post = async (search: string, p: Posted): Promise<boolean> =>
+    (await poster.eval(POST_SCRIPT, 2, endedKey(search), resultsKey(search), JSON.stringify(p), 86_400)) === 1;
 
   const prepare = (q: QueuedJob): Ready | string => {
     const known = ready.get(q.search);
@@ -115,7 +123,7 @@ export async function queueWorkerJob(ctx: JobContext, job: QueueWorkerJob): Prom
       const seen = q.idleCall;
       const started = now();
       const deadline = Date.now() + q.sliceMs;
-      const wctx: WorkerContext = {
+      let wctx: WorkerContext = {
         shouldYield: () => Date.now() >= deadline,
         raises: r.raises,
         strategy: (s) => {
@@ -127,24 +135,41 @@ export async function queueWorkerJob(ctx: JobContext, job: QueueWorkerJob): Prom
         },
         ...(seen !== undefined ? { idle: () => listener.called(seen) } : {}),
       };
-      let posted: Posted;
-      try {
-        const result = runJob(r.factory, q.job, wctx);
-        const t = now();
-        posted = {
-          kind: "result",
-          id: q.job.id,
-          result,
-          worker: name,
-          ...(q.timeline === true ? { times: [taken, started, t, t] as const } : {}),
-        };
-      } catch (e) {
-        if (!isInputError(e)) throw e;
-        posted = { kind: "failed", id: q.job.id, reason: e.message, worker: name };
+      // Give and go on (@kprim/explore keep.ts): a job cut by a call for work posts what it did and
+      // goes on with the units it kept, as its continuation, in the same slice — until one ends.
+      let job: Job | null = q.job;
+      let from = started;
+      while (job !== null) {
+        let posted: Posted;
+        let next: Job | null = null;
+        try {
+          const full = runJob(r.factory, job, wctx);
+          next = continuationOf(job, full);
+          // What the continuation carries on from is this worker's business: not posted.
+          const result: JobResult = full.kind === "units" ? { ...full, keptCarry: undefined } : full;
+          const t = now();
+          posted = {
+            kind: "result",
+            id: job.id,
+            result,
+            worker: name,
+            ...(q.timeline === true ? { times: [job === q.job ? taken : from, from, t, t] as const } : {}),
+          };
+        } catch (e) {
+          if (!isInputError(e)) throw e;
+          posted = { kind: "failed", id: job.id, reason: e.message, worker: name };
+        }
+        report.jobs++;
+        ctx.progress(report.executions);
+        // Posted only while the search goes on: a continuation of an ended search stops here.
+        if (!(await post(q.search, posted))) break;
+        if (next !== null) {
+          const seenNow = listener.lastCall();
+          wctx = { ...wctx, idle: () => listener.called(seenNow) };
+          from = now();
+        }
+        job = next;
       }
-      report.jobs++;
-      ctx.progress(report.executions);
-      await post(q.search, posted);
     },
     {
       connection: conn,

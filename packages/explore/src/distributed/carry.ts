@@ -47,7 +47,7 @@
  * slice or a call for work cut it, never on anything else.
  */
 import { applyRequest, type FootprintData, type WorkUnit } from "../exhaustive/units.js";
-import type { Carry, UnitSlice } from "./jobs.js";
+import type { Carry, CarryNode, UnitSlice } from "./jobs.js";
 
 interface ChainNode {
   /** The choices from the start of a run to this node. */
@@ -92,17 +92,7 @@ export class Chain {
   next(s: UnitSlice, upcoming?: WorkUnit): WorkUnit | "upcoming" | null {
     const key = s.unit.key;
     if (s.outcome.end !== "done" || key.length === 0 || key.length !== this.nodes.length) return null;
-    const root = this.nodes[key.length - 1]!;
-    if (s.outcome.rootFootprint !== null) root.fps[key.at(-1)!] ??= s.outcome.rootFootprint;
-    for (const r of s.outcome.requests) {
-      const node = this.nodes[r.depth - this.base];
-      if (node === undefined) throw new Error(`internal: a request about step ${r.depth}, not above the unit`);
-      for (const c of applyRequest(node, r).added) {
-        const i = node.backtrack.lastIndexOf(c);
-        node.fps[i] = null;
-        node.added.add(i);
-      }
-    }
+    this.apply(s);
     // The next unit in depth-first order: the next choice at the deepest node that has one.
     for (let j = key.length - 1; j >= 0; j--) {
       const node = this.nodes[j]!;
@@ -125,6 +115,42 @@ export class Chain {
       };
     }
     return null;
+  }
+
+  /** A slice's root footprint and requests, applied to this copy as the coordinator applies them. */
+  private apply(s: UnitSlice): void {
+    const key = s.unit.key;
+    const root = this.nodes[key.length - 1]!;
+    if (s.outcome.rootFootprint !== null) root.fps[key.at(-1)!] ??= s.outcome.rootFootprint;
+    for (const r of s.outcome.requests) {
+      const node = this.nodes[r.depth - this.base];
+      if (node === undefined) throw new Error(`internal: a request about step ${r.depth}, not above the unit`);
+      for (const c of applyRequest(node, r).added) {
+        const i = node.backtrack.lastIndexOf(c);
+        node.fps[i] = null;
+        node.added.add(i);
+      }
+    }
+  }
+
+  /**
+   * Give and go on (keep.ts): the nodes above the units a cut job keeps, as
+   * the coordinator will hold them — this copy, with the cut unit's requests
+   * applied (`cut`: the last slice, cut inside its unit; null: cut between
+   * units, the unit in hand next) — for the continuation to carry on from
+   * (its first unit is then the earliest open one). Null when this copy is
+   * not at the unit.
+   */
+  handOver(cut: UnitSlice | null, inHand: readonly number[]): CarryNode[] | null {
+    const key = cut?.unit.key ?? inHand;
+    if (key.length === 0 || key.length !== this.nodes.length) return null;
+    if (cut !== null) this.apply(cut);
+    return this.nodes.map((n) => ({ sleep: n.sleep, fps: n.fps.slice() }));
+  }
+
+  /** The choices scheduled at each node of this copy (what a unit below knows of them). */
+  known(): number[][] {
+    return this.nodes.map((n) => n.backtrack.slice());
   }
 }
 

@@ -30,6 +30,7 @@ import { checkSignal, formatSignal } from "../signal.js";
 import type { Tally } from "../tally.js";
 import type { DistributedMode, Job, JobResult, SearchSpec, Work } from "./jobs.js";
 import { RunRanges } from "./ranges.js";
+import { continuationId } from "./keep.js";
 import { UnitTree } from "./tree.js";
 import { runJob } from "./worker.js";
 
@@ -83,6 +84,13 @@ export type DistributedOptions = Omit<
   readonly gather?: boolean | undefined;
   /** Exhaustive searches: work first ahead of the search, too (UnitTree's `ahead`; off by default). */
   readonly ahead?: boolean | undefined;
+  /**
+   * Exhaustive searches, with `idleSplit`: give and go on — a job cut by a
+   * call for work hands back one unit and its worker goes on with the rest
+   * (UnitTree's `keep`, keep.ts; the transport's worker runs each
+   * continuation, `continuationOf`, right after posting; off by default).
+   */
+  readonly keep?: boolean | undefined;
   /**
    * Exhaustive searches: a job whose units are expected to take at most this
    * many runs (UnitTree's `estimate`) is explored here instead of sent — a
@@ -160,6 +168,7 @@ export async function exploreDistributed(
         carry: opts.carry,
         gather: opts.gather,
         ahead: opts.ahead,
+        keep: opts.keep,
       })
     : new RunRanges((spec.mode as { runs: number }).runs, spec.stopOnFound);
   let lost: TransportError | null = null;
@@ -195,7 +204,10 @@ export async function exploreAutoDistributed(
   factory: MachineFactory,
   opts: AutoOptions,
   transport: Transport,
-  split: Pick<DistributedOptions, "firstSplit" | "idleSplit" | "localRuns" | "carry" | "gather" | "ahead"> = {},
+  split: Pick<
+    DistributedOptions,
+    "firstSplit" | "idleSplit" | "localRuns" | "carry" | "gather" | "ahead" | "keep"
+  > = {},
 ): Promise<AutoResult> {
   const common = phaseOptions(opts);
   const plan = autoPlan(opts);
@@ -228,7 +240,9 @@ interface Plan {
   readonly outstanding: number;
   readonly executions: number;
   take(slots: number, idle?: number): { tag: number; work: Work }[];
-  give(tag: number, result: JobResult): void;
+  /** Returns the tag of the job's continuation (keep.ts), if its worker went on. */
+  give(tag: number, result: JobResult): number | null | void;
+  reissue?(tag: number): void;
   stop(): void;
   totals(): { tally: Tally; blocked: number; cycles: number; pruned: number };
 }
@@ -243,6 +257,8 @@ async function drive(
   factory: MachineFactory,
 ): Promise<void> {
   const tags = new Map<string, number>();
+  /** A job's continuation's id, once it had one (keep.ts). */
+  const follows = new Map<string, string>();
   const prefix = `s${++searches}.`;
   let next = 0;
   const local = plan instanceof UnitTree ? opts.localRuns : undefined;
@@ -301,9 +317,24 @@ async function drive(
     const got = await transport.receive();
     if (got === null) continue;
     const tag = tags.get(got.id);
-    if (tag === undefined) continue;
+    if (tag === undefined) {
+      // Back again (the queue retried it: its worker died, maybe in a continuation): continuations still out go to others.
+      for (let c = follows.get(got.id); c !== undefined; c = follows.get(c)) {
+        const t = tags.get(c);
+        if (t === undefined) continue;
+        tags.delete(c);
+        plan.reissue?.(t);
+      }
+      continue;
+    }
     tags.delete(got.id);
-    plan.give(tag, got.result);
+    const continued = plan.give(tag, got.result);
+    if (typeof continued === "number") {
+      // Give and go on: the worker explores the units it kept as the job's continuation.
+      const id = continuationId(got.id);
+      tags.set(id, continued);
+      follows.set(got.id, id);
+    }
     opts.onExecution?.(plan.executions);
   }
   if (tags.size > 0) await transport.cancel?.([...tags.keys()]);

@@ -26,6 +26,7 @@ export type {
   UnitsWork,
   Work,
 } from "./jobs.js";
+export { continuationId, continuationOf } from "./keep.js";
 export { RunRanges } from "./ranges.js";
 export { UnitTree } from "./tree.js";
 export { exploreUnit, runJob, type WorkerContext } from "./worker.js";

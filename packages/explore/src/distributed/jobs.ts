@@ -64,6 +64,19 @@ export interface UnitsWork {
    * (`idleSplit`), the slice ends, or the budget is reached.
    */
   readonly carry?: Carry | undefined;
+  /**
+   * Give and go on (keep.ts): when a call for work cuts the job, the worker
+   * hands back only the last of the units left open (in the search's order:
+   * the shallowest, usually the largest) and goes on with the others at
+   * once, as the job's continuation (`continuationOf`), instead of handing
+   * everything back and waiting for a job in turn.
+   */
+  readonly keep?: boolean | undefined;
+  /**
+   * With `keep`: complete executions left before the search's budget when
+   * the job was sent (none: no budget), for a continuation that carries on.
+   */
+  readonly budget?: number | undefined;
 }
 
 /** A node above a carried unit, as its coordinator holds it (its choices are the unit's `known`). */
@@ -119,6 +132,18 @@ export type JobResult =
       readonly slices: readonly UnitSlice[];
       /** Units of the job not started (the slice's time ran out first). */
       readonly untouched: readonly WorkUnit[];
+      /**
+       * Give and go on (`keep`): the units left open that this worker goes on
+       * with, as the job `${id}+` (continuationOf); the coordinator holds them
+       * as out, and hands out the rest. Absent: the job has ended.
+       */
+      readonly kept?: readonly WorkUnit[] | undefined;
+      /**
+       * The continuation carries on (carry.ts) from its first unit, the
+       * search's earliest open one: the nodes above it. The worker's own
+       * business (its transport need not post it).
+       */
+      readonly keptCarry?: Carry | undefined;
     }
   | {
       readonly kind: "runs";

@@ -111,6 +111,8 @@ export interface TreeOptions {
    * (`droppedUnits`, `droppedRuns`: work done in vain, never counted).
    */
   readonly ahead?: boolean | undefined;
+  /** Give and go on (keep.ts): a cut job's worker goes on with units it kept (`give` returns their tag). */
+  readonly keep?: boolean | undefined;
 }
 
 export class UnitTree {
@@ -150,6 +152,8 @@ export class UnitTree {
   /** The runs of the dropped ones (explored in vain). */
   droppedRuns = 0;
   private readonly base: number;
+  /** While a result is given: keys of the units its worker kept (not to be handed out). */
+  private held: Set<string> | null = null;
 
   constructor(private readonly opts: TreeOptions) {
     this.base = opts.prefix.length;
@@ -243,28 +247,35 @@ export class UnitTree {
     return first === undefined ? undefined : first * 2 ** Math.min(this.splits++, 20);
   }
 
-  /** A job came back. */
-  give(tag: number, result: JobResult): void {
+  /** A job came back. Returns the tag its continuation (keep.ts) comes back under, if its worker went on. */
+  give(tag: number, result: JobResult): number | null {
     const units = this.inflight.get(tag);
-    if (units === undefined) return; // a duplicate (a retried job) or one no longer needed
+    if (units === undefined) return null; // a duplicate (a retried job) or one no longer needed
     this.inflight.delete(tag);
     if (result.kind !== "units") throw new ExploreConfigError("a sampling result came back to an exhaustive search");
-    if (this.ending !== null) return;
+    if (this.ending !== null) return null;
     for (const s of result.slices) this.executions += s.stats.executions;
     if (this.rerun !== null) {
       // Every slice before the budget's is settled: only the budget's unit explored again counts now.
-      if (tag !== this.rerun.tag) return;
+      if (tag !== this.rerun.tag) return null;
       const s = result.slices[0]!;
       // Cut before its cap (runJob runs a capped job to its cap: a worker that did not): send it again.
       if (s.outcome.end === "yield") {
         this.rerun.tag = null;
-        return;
+        return null;
       }
       const at = this.done.findIndex((d) => compareKeys(d.unit.key, s.unit.key) === 0);
       this.done[at] = { unit: s.unit, stats: s.stats, tally: s.tally, cap: this.rerun.cap };
       this.rerun = null;
       this.decide();
-      return;
+      return null;
+    }
+    // Kept by the worker (give and go on): out under the continuation's tag, never handed out here.
+    const kept = result.kept ?? [];
+    const next = kept.length > 0 ? this.nextTag++ : null;
+    if (next !== null) {
+      this.inflight.set(next, kept);
+      this.held = new Set(kept.map((u) => keyOf(u.key)));
     }
     for (const s of result.slices) {
       // The job's own units; the rest were carried on to (work first): they wait for the requests that make them.
@@ -276,7 +287,28 @@ export class UnitTree {
         else at.push(s);
       }
     }
-    for (const u of result.untouched) this.insert(this.pendingOf(u.key));
+    for (const u of result.untouched) if (!this.hold(u.key)) this.insert(this.pendingOf(u.key));
+    if (this.held !== null && this.held.size > 0) throw new Error("internal: a kept unit is not one the job left open");
+    this.held = null;
+    this.process();
+    return next;
+  }
+
+  /** Is this unit one the worker kept (give and go on)? Each is held once. */
+  private hold(key: readonly number[]): boolean {
+    return this.held?.delete(keyOf(key)) === true;
+  }
+
+  /** A continuation's worker is gone (the job it came from came back again): its units are handed out again. */
+  reissue(tag: number): void {
+    const units = this.inflight.get(tag);
+    if (units === undefined) return;
+    this.inflight.delete(tag);
+    if (this.ending !== null || this.rerun !== null) return;
+    for (const u of units) {
+      const p = this.pendingOf(u.key);
+      if (this.before_(p.key)) this.insert(p);
+    }
     this.process();
   }
 
@@ -312,7 +344,9 @@ export class UnitTree {
     if (this.opts.carry !== true || u.key.length === 0) return undefined;
     const cap = this.opts.maxExecutions;
     // Ahead of the search (an earlier unit still open): carried slices wait for the requests that make them.
-    if (!this.earliest(u.key) && (cap !== undefined || this.opts.ahead !== true)) return undefined;
+    // Under a budget its count from here is then a bound (the open units' executions are not known yet):
+    // a chain may go past the budget, never stop short of it; what is past it is not counted.
+    if (!this.earliest(u.key) && this.opts.ahead !== true) return undefined;
     const nodes = [];
     for (let j = 0; j < u.key.length; j++) {
       const n = this.node(u.key.slice(0, j));
@@ -336,6 +370,7 @@ export class UnitTree {
     const tag = this.nextTag++;
     this.inflight.set(tag, units);
     const idleSplit = cap === undefined ? this.opts.idleSplit : undefined;
+    const keep = cap === undefined && idleSplit !== undefined && this.opts.keep === true;
     return {
       tag,
       work: {
@@ -345,6 +380,8 @@ export class UnitTree {
         ...(split !== undefined ? { split } : {}),
         ...(idleSplit !== undefined ? { idleSplit } : {}),
         ...(carry !== undefined ? { carry } : {}),
+        ...(keep ? { keep } : {}),
+        ...(keep && this.opts.maxExecutions !== undefined ? { budget: this.opts.maxExecutions - this.before } : {}),
       },
     };
   }
@@ -423,7 +460,7 @@ export class UnitTree {
       for (let i = f.started; i < f.backtrack.length; i++) born.push({ node, index: i, key: [...key, i] });
       key = [...key, f.started - 1];
     }
-    for (const p of born) if (this.before_(p.key)) this.insert(p);
+    for (const p of born) if (!this.hold(p.key) && this.before_(p.key)) this.insert(p);
   }
 
   /** Is a carried unit the one this scheduled choice makes (its path and the choices before it at its node)? */

@@ -26,7 +26,8 @@ import { runSample, type SamplingMode } from "../sampling.js";
 import { parseSignal } from "../signal.js";
 import { recordOf, Tally } from "../tally.js";
 import { Chain } from "./carry.js";
-import type { Job, JobResult, SearchSpec, UnitSlice } from "./jobs.js";
+import { frontierCarry, frontierUnits, keptOf } from "./keep.js";
+import type { Carry, Job, JobResult, SearchSpec, UnitSlice } from "./jobs.js";
 
 export interface WorkerContext {
   /** Asked between executions: true ends the job's slice. */
@@ -171,8 +172,11 @@ export function runJob(factory: MachineFactory, job: Job, ctx: WorkerContext): J
     // it would leave the budget's execution unreached and the search would go on past it.
     const timed: WorkerContext = w.cap === undefined ? ctx : { ...ctx, shouldYield: () => false };
     let runs = 0;
+    // Cut by a call for work (not by a count or the slice's time): a job with `keep` gives one unit and goes on.
+    let called = false;
     const cut = (): boolean =>
-      (split !== undefined && runs >= split) || (idleSplit !== undefined && runs >= idleSplit && ctx.idle!());
+      (split !== undefined && runs >= split) ||
+      (idleSplit !== undefined && runs >= idleSplit && ctx.idle!() && (called = true));
     const uctx =
       split === undefined && idleSplit === undefined
         ? timed
@@ -185,12 +189,15 @@ export function runJob(factory: MachineFactory, job: Job, ctx: WorkerContext): J
     const queue = w.units.slice(1);
     let unit: WorkUnit | undefined = w.units[0];
     let own = true;
+    /** The last slice's unit was one of the job's own (its frontier is the coordinator's to make at once). */
+    let lastOwn = true;
     let executions = 0;
     while (unit !== undefined) {
       // Every job does some work, however short its slice; a carried unit not explored is the coordinator's to make.
       if (slices.length > 0 && (cut() || timed.shouldYield())) break;
       const slice = exploreUnit(factory, spec, unit, uctx, w.cap);
       slices.push(slice);
+      lastOwn = own;
       unit = undefined;
       executions += slice.stats.executions;
       if (slice.outcome.end !== "done") break;
@@ -208,7 +215,39 @@ export function runJob(factory: MachineFactory, job: Job, ctx: WorkerContext): J
       unit = queue.shift();
       own = true;
     }
-    return { kind: "units", slices, untouched: own && unit !== undefined ? [unit, ...queue] : queue };
+    const untouched = own && unit !== undefined ? [unit, ...queue] : queue;
+    const last = slices.at(-1)!.outcome.end;
+    if (called && w.keep === true && w.cap === undefined && (last === "yield" || last === "done")) {
+      // Give and go on (keep.ts): the open units in the search's order, the cut unit's frontier first.
+      const s = slices.at(-1)!;
+      const inside = last === "yield" && lastOwn;
+      // The nodes above them, when the cut unit (or the one in hand) is the search's earliest open one
+      // (the chain still follows the search, or the search's root unit): the continuation carries on.
+      const root = inside && s.unit.key.length === 0;
+      const above = root
+        ? []
+        : inside
+          ? (chain?.handOver(s, s.unit.key) ?? null)
+          : own && unit !== undefined
+            ? (chain?.handOver(null, unit.key) ?? null)
+            : null;
+      const known = above === null ? s.unit.known : root ? [] : chain!.known();
+      let kept = keptOf([...(inside ? frontierUnits(s.unit, s.outcome, known) : []), ...untouched]);
+      if (kept !== undefined) {
+        // The unit in hand carried on from: what is known above it is this chain's copy.
+        if (above !== null && !inside) kept = [{ ...kept[0]!, known }, ...kept.slice(1)];
+        const budget = w.carry !== undefined ? w.carry.budget : w.budget;
+        const keptCarry: Carry | undefined =
+          above === null || (budget !== undefined && executions >= budget)
+            ? undefined
+            : {
+                nodes: inside ? [...above, ...frontierCarry(s.outcome)] : above,
+                ...(budget !== undefined ? { budget: budget - executions } : {}),
+              };
+        return { kind: "units", slices, untouched, kept, ...(keptCarry !== undefined ? { keptCarry } : {}) };
+      }
+    }
+    return { kind: "units", slices, untouched };
   }
   const mode = samplingMode(spec, ctx);
   const target = parseSignal(spec.target);
