@@ -28,7 +28,7 @@ export function freePort(): Promise<number> {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Wait until `read()` contains `text` (or fail after `ms`). */
-async function waitFor(read: () => string, text: string, ms: number, what: string): Promise<void> {
+export async function waitFor(read: () => string, text: string, ms: number, what: string): Promise<void> {
   const t0 = Date.now();
   while (!read().includes(text)) {
     if (Date.now() - t0 > ms) throw new Error(`${what}: no "${text}" after ${ms} ms:\n${read()}`);
@@ -56,8 +56,9 @@ export class Proc {
   }
 }
 
-export async function startRedis(): Promise<{ proc: Proc; url: string; port: number }> {
-  const port = await freePort();
+/** A redis-server on a free loopback port, or on `port` (a server started again where one was). */
+export async function startRedis(at?: number): Promise<{ proc: Proc; url: string; port: number }> {
+  const port = at ?? (await freePort());
   const proc = new Proc(
     spawn(REDIS, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
       stdio: ["ignore", "pipe", "pipe"],

@@ -7,7 +7,8 @@
  * sleepers and every acceptance-matrix row that expects a finding; with two
  * searches sharing the queue; with a worker SIGKILLed mid-search. Redis
  * going away ends the search in one line, exit 2, the partial result
- * printed as partial; a worker of other code refuses the search. Work first
+ * printed as partial; a worker whose Redis goes away says so, waits and
+ * explores once it is back; a worker of other code refuses the search. Work first
  * ahead of the search (KPRIM_QUEUE_AHEAD=1) gives the same result.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -17,7 +18,16 @@ import { catalogue, matrix, rowChecks } from "@kprim/scenarios";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // Real processes: the submitter is a process of its own, as on a cluster (and the matrix rows below run concurrently).
 import { kprimProcess as kprim } from "../test/run-cli.js";
-import { EXAMPLES, type Proc, progressed, redisAvailable, startKprim, startRedis, startWorker } from "./parts.js";
+import {
+  EXAMPLES,
+  type Proc,
+  progressed,
+  redisAvailable,
+  startKprim,
+  startRedis,
+  startWorker,
+  waitFor,
+} from "./parts.js";
 
 const plugin = ["--plugin", EXAMPLES];
 
@@ -222,6 +232,28 @@ describe("what goes wrong on the queue", () => {
     } finally {
       await w.stop("SIGTERM");
       await gone.proc.stop();
+    }
+  });
+
+  it("a worker whose Redis goes away says so once, waits, says when it is back, and then explores", async () => {
+    const first = await startRedis();
+    const w = await startWorker(first.url);
+    let again: Awaited<ReturnType<typeof startRedis>> | undefined;
+    try {
+      await first.proc.stop("SIGKILL");
+      await waitFor(() => w.err, "lost Redis", 30_000, "kprim worker");
+      again = await startRedis(first.port);
+      await waitFor(() => w.err, "is back", 60_000, "kprim worker");
+      expect(w.err.match(/lost Redis/g)).toHaveLength(1);
+      expect(w.err).toContain(`kprim worker: lost Redis at ${first.url}; waiting for it to come back\n`);
+      expect(w.err).toContain(`kprim worker: Redis at ${first.url} is back; waiting for jobs\n`);
+      expect(w.child.exitCode).toBeNull();
+      const run = startKprim(["explore", "lastzero", "--strategy", "dpor", "--all", ...plugin, "--queue", first.url]);
+      expect(await run.exited, run.err).toBe(0);
+      expect(run.out).toMatch(/64 executions/);
+    } finally {
+      await w.stop("SIGTERM");
+      await again?.proc.stop();
     }
   });
 

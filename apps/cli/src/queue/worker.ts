@@ -73,6 +73,19 @@ export async function queueWorkerJob(ctx: JobContext, job: QueueWorkerJob): Prom
   const { Redis } = await import("ioredis");
   const poster = new Redis(conn);
   poster.on("error", () => {});
+  // The worker waits for a Redis that went away (its jobs are kept there): it says so once when the
+  // connection is lost and once when it is back, rather than waiting in silence.
+  let away = false;
+  poster.on("close", () => {
+    if (away || ctx.stopRequested() !== null) return;
+    away = true;
+    say(`lost Redis at ${addr.shown}; waiting for it to come back`);
+  });
+  poster.on("ready", () => {
+    if (!away) return;
+    away = false;
+    say(`Redis at ${addr.shown} is back; waiting for jobs`);
+  });
   // Hears a search's calls for work while a job holds this thread (idle.ts).
   const listener = new IdleListener(conn);
 
